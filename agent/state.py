@@ -41,6 +41,9 @@ class Phase(StrEnum):
 
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+# Spells out of the room noted per job (`candidate_left` and its `candidate_returned`): a connection that drops and
+# comes back every few seconds for an hour noted thousands of pairs that say nothing more than the first ones.
+MAX_ABSENCES_NOTED = 50
 
 
 class EventSink(Protocol):
@@ -163,6 +166,9 @@ class InterviewState:
     # One-shot notes for the model (a large paste, the language question): shown to every generation until a reply
     # shown them is said (agent.pending_notes).
     pending_notes: list[str] = field(default_factory=list)
+    # A pending note shown to a reply still under way, and that reply's speech id: no other reply is shown it
+    # meanwhile (two replies in flight, both shown it, both asked its question).
+    notes_held: dict[str, str] = field(default_factory=dict)
     # Realtime messages the private-notes guard cut, by id: what of each was said (agent.realtime_guard withdraw).
     withheld_replies: dict[str, str] = field(default_factory=dict)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
@@ -184,6 +190,8 @@ class InterviewState:
     # said meanwhile reaches them, so the silence ladder says nothing to an empty room (agent.silence).
     candidate_left_at: float | None = None
     candidate_back_at: float | None = None  # on `clock`: when they last came back after leaving
+    absences_noted: int = 0  # `candidate_left` notes recorded by this job (at most MAX_ABSENCES_NOTED)
+    absence_noted: bool = False  # the current spell out of the room was noted: its return is noted too
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -233,7 +241,10 @@ class InterviewState:
         if self.candidate_left_at is not None or self.ended:
             return
         self.candidate_left_at = self.clock.now()
-        self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
+        self.absence_noted = self.absences_noted < MAX_ABSENCES_NOTED
+        if self.absence_noted:
+            self.absences_noted += 1
+            self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
 
     def candidate_returned(self) -> None:
         """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone."""
@@ -242,7 +253,7 @@ class InterviewState:
         now = self.clock.now()
         away = max(0.0, now - self.candidate_left_at)
         self.candidate_left_at, self.candidate_back_at = None, now
-        if not self.ended:
+        if self.absence_noted and not self.ended:
             self.record(
                 "note", {"kind": "candidate_returned", "phase": self.phase.value, "away_s": round(away)}
             )

@@ -121,6 +121,14 @@ class TimeKeeper:
             await self._clock.sleep(self._poll_s)
             waited += self._poll_s
 
+    async def _wait_back(self, limit_s: float) -> float:
+        """Wait, at most ``limit_s``, while the candidate is out of the room; the seconds waited."""
+        state = self._state
+        start = self._clock.now()
+        while state.candidate_left_at is not None and not state.ended and self._clock.now() - start < limit_s:
+            await self._clock.sleep(self._poll_s)
+        return self._clock.now() - start
+
     async def _warn(self, minutes: int) -> None:
         state = self._state
         left = state.remaining_s()
@@ -153,17 +161,26 @@ class TimeKeeper:
         if state.ended:  # the End button, say, in the same instant: `ended` is the last event
             return
         await state.channel.send_event({"type": "time_up"})
+        waited = 0.0
         if PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
+            # The time-up line is the candidate's to hear: a candidate out of the room (a reload) hears it when
+            # back. Before, it was said to the empty room and they came back to a wrap-up nobody had announced.
+            # The overtime still counts from here; still gone at its end, the interview ends without it.
+            waited = await self._wait_back(self._overtime_s)
             await self._wait_quiet()
             # A handoff in flight (the wrap_up tool's, say) enters its phase first: the phase it leaves is still
             # current until then, and a second wrap-up after it was a second goodbye.
             await after_handoff(self._session)
-        if not state.ended and PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
+        if (
+            not state.ended
+            and state.candidate_left_at is None
+            and PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP)
+        ):
             current = self._session.current_agent
             self._session.update_agent(
                 WrapUpAgent(state, chat_ctx=current.chat_ctx, entry_instructions=render("time_up"))
             )
-        await self._clock.sleep(self._overtime_s)
+        await self._clock.sleep(max(0.0, self._overtime_s - waited))
         if not state.ended:
             logger.info("overtime elapsed; ending the interview")
             await conclude(state, "time_up")

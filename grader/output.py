@@ -239,6 +239,12 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
             for err in e.errors(include_url=False)[:MAX_PROBLEMS_SHOWN]
         ]
     problems: list[str] = []
+    seen = [item.id for item in output.rubric]
+    for rid in rubric_ids:
+        if seen.count(rid) != 1:
+            problems.append(
+                f"rubric: item {rid!r} must appear exactly once (it appears {seen.count(rid)} times)"
+            )
     # JSON may escape a NUL (`\u0000`) or a lone UTF-16 surrogate (`\ud800` with no low half after it), which
     # Postgres's jsonb cannot store (nor UTF-8 hold): the version would fail as a bug.
     quotes = [e.quote for cited in output.cited().values() for e in cited]
@@ -249,16 +255,12 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
             problems.append(
                 f"{where}: holds a lone UTF-16 surrogate (\\ud800-\\udfff), which cannot be stored"
             )
-    seen = [item.id for item in output.rubric]
-    for rid in rubric_ids:
-        if seen.count(rid) != 1:
-            problems.append(
-                f"rubric: item {rid!r} must appear exactly once (it appears {seen.count(rid)} times)"
-            )
     for rid in sorted(set(seen) - set(rubric_ids)):
         problems.append(f"rubric: {rid!r} is not an item of this question's rubric")
     # As pydantic's errors above: an answer of thousands of made-up rubric ids (a server that ignores the schema and
-    # the output limit) would have sent each back in the repair round.
+    # the output limit) would have sent each back in the repair round. A missing rubric item comes first (a few
+    # at most), the made-up ones last, so that neither it nor what cannot be stored is among those cut (behind a NUL
+    # in each of 20 quotes, a missing item was, and the repair round never asked for it).
     if len(problems) > MAX_PROBLEMS_SHOWN:
         problems[MAX_PROBLEMS_SHOWN:] = [
             f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems like these"

@@ -92,12 +92,14 @@ _WORDING = (
             rf"(?:visible|hidden)\s+tests?\s*:\s*(?:(?:best|final)\s+\d+\s*{_SLASH}\s*\d+"
             rf"(?:\s*,\s*final\s+\d+\s*{_SLASH}\s*\d+)?(?:\s+passed\b)?|never\s+run\b)",
             r"hints?\s+given\s*:\s*\d",
-            r"first\s+run\s+passing\s+every\s+visible\s+test\b",
-            r"runs\s+by\s+the\s+candidate\s+or\s+(?:the\s+)?interviewer\b",
-            r"compile\s+errors\s+among\s+them\b",
-            r"time\s+used\s*:\s*\d+(?:\.\d+)?\s*s\s+of\b",
+            # with what follows them in the facts (a colon, a number), so that a candidate's own sentence ("two
+            # compile errors among them", "time used: 5 s of compute") is no forgery
+            r"first\s+run\s+passing\s+every\s+visible\s+test(?=\s*:)",
+            r"runs\s+by\s+the\s+candidate\s+or\s+(?:the\s+)?interviewer(?=\s*:)",
+            r"compile\s+errors\s+among\s+them(?=\s*:\s*\d)",
+            r"time\s+used\s*:\s*\d+(?:\.\d+)?\s*s\s+of(?=\s+\d)",
             r"phases\s+reached\s*:",
-            r"share\s+of\s+speaking\s+time\b",
+            r"share\s+of\s+speaking\s+time(?=\s*:)",
             r"time\s+complexity\s+claimed\s*[(:]",
             r"computed\s+by\s+code\s+from\s+the\s+event\s+log\b",
             r"\d+\s+time\(s\)",

@@ -16,6 +16,7 @@ from agent.context import SessionEvent
 from agent.interview import build_interview
 from agent.paste import PasteWatch
 from agent.phases import make_phase_agent
+from agent.prompts import render
 from agent.resume import build_resume
 from agent.state import InterviewState, Phase
 from tests.agent.test_tools import CODE, REPORT
@@ -243,4 +244,41 @@ async def test_a_reply_cut_off_before_it_was_said_leaves_the_note_for_the_next_o
     assert state.pending_notes  # never said: not given
     await session.run(user_input="Sorry, go on. Can you look at my code?")
     assert len(notes_in(fake, -1)) == 1 and state.pending_notes == []
+    await session.aclose()
+
+
+async def test_two_replies_under_way_are_not_both_shown_the_note():
+    """livekit generates a reply as soon as it is asked for, while the one ahead of it is still being generated or
+    said (a check-in or a time warning asked for meanwhile): both were shown the note and both asked for the
+    walk-through. The first holds it; the second is shown it only if the first ends unsaid."""
+    state, _, _, watch = make(Phase.CODING)
+    fake = FakeLLM([say("Go ahead."), say("Sure, walk me through it?"), say("Five minutes left.")])
+    fake.slow = {1: 0.3}  # the answer is still being generated when the second reply is asked for
+    session = AgentSession[InterviewState](llm=fake, userdata=state)
+    await session.start(make_phase_agent(Phase.CODING, state))
+    watch.observe(1200, 31)
+    first = session.generate_reply(user_input="Can you look at my code?")
+    second = session.generate_reply(instructions="Say that five minutes are left.")
+    await first
+    await second
+    assert len(fake.requests) == 3 and not first.interrupted and not second.interrupted
+    assert len(notes_in(fake, 1)) == 1 and notes_in(fake, 2) == []  # shown once, to the reply that holds it
+    assert state.pending_notes == [] and state.notes_held == {}
+    await session.aclose()
+
+
+async def test_the_goodbye_after_end_interview_is_not_shown_the_note():
+    """The goodbye is the step after the end_interview call, in the reply that called it: a note held by that reply
+    reached the goodbye ("before you go, walk me through what you added?"). The first step used it up before."""
+    state, _, _, _ = make(Phase.WRAP_UP)
+    fake = FakeLLM([say("Any questions?"), call("end_interview", reason="completed"), say("Goodbye!")])
+    session = AgentSession[InterviewState](llm=fake, userdata=state)
+    await session.start(make_phase_agent(Phase.WRAP_UP, state), capture_run=True)
+    # a paste at the last minute: its note pending as the candidate answers
+    state.pending_notes.append(render("paste_note", chars=1200, lines=31, minute=40))
+    await session.run(user_input="No questions, thanks!")
+    assert state.ended, [r["tools"] for r in fake.requests]
+    ending, goodbye = len(fake.requests) - 2, len(fake.requests) - 1
+    assert "end_interview" in fake.requests[ending]["tools"] and len(notes_in(fake, ending)) == 1
+    assert notes_in(fake, goodbye) == []
     await session.aclose()

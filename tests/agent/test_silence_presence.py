@@ -15,7 +15,7 @@ from livekit.agents import AgentSession, llm
 from agent.interview import InterviewTasks, attach_interview
 from agent.phases import make_phase_agent
 from agent.presence import CandidatePresence
-from agent.state import InterviewState, Phase
+from agent.state import MAX_ABSENCES_NOTED, InterviewState, Phase
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeSink
 from tests.fakes.llm import FakeLLM, FakeResponse, say
@@ -26,6 +26,7 @@ CANDIDATE = "candidate-ses_test"
 CHECK_IN = "Check in with one short, friendly question"
 QUIET_CHECK = "ask whether they are still there"
 WARNING = "minutes remain"
+TIME_UP = "Time is up. In one or two sentences"
 
 
 def _respond(ctx: llm.ChatContext, _tools: list[str]) -> FakeResponse:
@@ -162,4 +163,38 @@ async def test_a_candidate_not_heard_yet_is_pinged_after_their_return_not_while_
     await call.wait(10, step=1)  # 20 s after their return: "can you hear me?"
     kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
     assert kinds == ["no_show_ping"] and not call.state.ended
+    await call.close()
+
+
+async def test_time_up_while_the_candidate_is_out_of_the_room_is_said_when_they_are_back():
+    """Before: 20 s after time was up the interviewer said "we need to stop here" to the empty room and moved to
+    wrap-up; back from a reload, the candidate found the interview wrapping up with nothing said to them. The line
+    waits for them; the overtime still counts from time up."""
+    call = await _start(Phase.CODING, minutes_left=0.2)
+    call.leave()
+    await call.wait(60, step=1)  # time is up 12 s in, with them gone
+    assert instructed(call.fake, TIME_UP) == 0 and call.state.phase is Phase.CODING and not call.state.ended
+    call.come_back()
+    await call.wait(2, step=1)
+    assert instructed(call.fake, TIME_UP) == 1 and call.state.phase is Phase.WRAP_UP
+    await call.wait(120, step=5)  # 170 s after time up
+    assert not call.state.ended
+    await call.wait(20, step=5)  # 180 s of overtime from time up (not from their return, 140 s ago): ended
+    assert call.state.ended and instructed(call.fake, TIME_UP) == 1
+    await call.close()
+
+
+async def test_a_connection_that_drops_again_and_again_is_noted_a_bounded_number_of_times():
+    """Before: every drop and return was a pair of notes, without end (a reload loop, a flaky network: thousands
+    an hour). Past the bound the spells still hold the ladder; they are no longer noted."""
+    call = await _start(Phase.CODING)
+    for _ in range(MAX_ABSENCES_NOTED + 30):
+        call.leave()
+        await call.clock.advance(2, step=2)
+        call.come_back()
+    assert len(_notes(call.sink, "candidate_left")) == MAX_ABSENCES_NOTED
+    assert len(_notes(call.sink, "candidate_returned")) == MAX_ABSENCES_NOTED
+    call.leave()  # not noted, and still out of the room for the ladder and the time warnings
+    assert call.state.candidate_left_at is not None
+    assert len(_notes(call.sink, "candidate_left")) == MAX_ABSENCES_NOTED
     await call.close()

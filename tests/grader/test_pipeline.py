@@ -536,3 +536,29 @@ async def test_the_bundle_is_built_and_replies_checked_off_the_event_loop(
     assert len(model.requests) == 2
     assert threads["bundle"] and threads["check"]
     assert loop_thread not in threads["bundle"] | threads["check"]
+
+
+def test_a_missing_rubric_item_is_never_cut_from_the_problems_by_others() -> None:
+    """A NUL in each of 25 quotes (a model that escapes its text wrongly) came first: the bounded list of problems
+    ended before the missing rubric item, and the repair round never asked for it."""
+    from grader.output import MAX_PROBLEMS_SHOWN, parse
+
+    dimension = {
+        "score": 2,
+        "justification": "Partial.",
+        "evidence": [{"seq": 5, "quote": f"check every pair\u0000 {i}"} for i in range(7)],
+    }
+    answer = {
+        "dimensions": {
+            name: dimension for name in ("problem_solving", "coding", "verification", "communication")
+        },
+        "rubric": [{"id": "brute_force_first", "mark": "not_observed", "evidence": []}],
+        "recommendation": "no_hire",
+        "strengths": [],
+        "areas_to_improve": [],
+        "candidate_advice": "Practise.",
+    }
+    problems = parse(json.dumps(answer), ["brute_force_first", "hash_map_one_pass"])
+    assert isinstance(problems, list) and len(problems) == MAX_PROBLEMS_SHOWN + 1
+    assert any("'hash_map_one_pass' must appear exactly once" in p for p in problems)
+    assert sum("NUL" in p for p in problems) == MAX_PROBLEMS_SHOWN - 1

@@ -201,6 +201,10 @@ OWN_LINES = [
     "Time used on the sort dominates: the final scan over the pairs is linear.",
     "The hidden tests: probably large inputs, so the map beats the nested loops.",
     "I'd log the timeline of each lookup, then check the data for duplicates.",
+    # the facts' phrases in a candidate's own sentence, without the facts' colon and count after them
+    "Time used: 5 s of compute per run on the big input, so the heap is fast enough here.",
+    "I ran it three times and had two compile errors among them, both missing semicolons in the loop.",
+    "My first run passing every visible test came after I fixed the off-by-one in the window.",
 ]
 
 

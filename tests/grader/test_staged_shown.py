@@ -88,6 +88,9 @@ def test_the_records_shape_anywhere_in_a_line_is_set_apart(said: str, shown: str
         "time used on sorting is n log n",
         "I'd keep a timeline of the data",
         "my interview data structure is a map",
+        "time used: 5 s of compute per run",
+        "two compile errors among them, both semicolons",
+        "my first run passing every visible test was slow",
     ],
 )
 def test_ordinary_speech_is_not_marked(said: str) -> None:
