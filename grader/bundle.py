@@ -74,7 +74,13 @@ class Bundle:
     reference_lines: tuple[str, ...] = ()
 
 
-def describe_facts(f: Facts) -> str:
+def describe_facts(f: Facts, record_full_s: float | None = None) -> str:
+    """The facts in words. With `record_full_s` (`BundleSession.record_full_s`: the interviewer's events refused
+    from then on), a line first says from when the record is incomplete, and the counts read from those events
+    (hints, phases, speech, the complexity claimed) are said to stop there: lower bounds, not the whole interview's.
+    Runs and submissions are recorded apart (never refused with them)."""
+    cut = None if record_full_s is None else _secs(record_full_s)
+
     def record(name: str, r: Any) -> str:
         if r.best is None:
             return f"{name}: never run"
@@ -91,14 +97,27 @@ def describe_facts(f: Facts) -> str:
             if f.first_all_visible_pass_s
             else "none"
         ),
-        f"- hints given: {len(f.hints)}"
-        + (f" (at {', '.join(_secs(h.t) + ' s' for h in f.hints)})" if f.hints else ""),
+        f"- hints given: {'at least ' if cut is not None else ''}{len(f.hints)}"
+        + (f" (at {', '.join(_secs(h.t) + ' s' for h in f.hints)})" if f.hints else "")
+        + (f"; any after {cut} s are not recorded" if cut is not None else ""),
         f"- time used: {_secs(f.time_used_s)} s of {_secs(f.time_allowed_s)} s allowed; "
-        f"phases reached: {', '.join(f.phases_reached) or 'none recorded'}",
+        f"phases reached: {', '.join(f.phases_reached) or 'none recorded'}"
+        + (f" (any after {cut} s are not recorded)" if cut is not None else ""),
         "- candidate's share of speaking time: "
-        + (f"{round(f.talk_time_ratio * 100)}%" if f.talk_time_ratio is not None else "unknown"),
-        f"- time complexity claimed (as the interviewer recorded it): {f.complexity_claimed or 'not recorded'}",
+        + (f"{round(f.talk_time_ratio * 100)}%" if f.talk_time_ratio is not None else "unknown")
+        + (f" (of the speech recorded before {cut} s)" if cut is not None else ""),
+        f"- time complexity claimed (as the interviewer recorded it): {f.complexity_claimed or 'not recorded'}"
+        + (f" (a claim after {cut} s is not recorded)" if cut is not None else ""),
     ]
+    if cut is not None:
+        lines.insert(
+            0,
+            f"- the record is incomplete from {cut} s: this session's record reached its size limit, and what the "
+            "interviewer recorded after then (turns said or typed, hints, phase changes, code snapshots, notes) may "
+            "be missing. The counts below read from it are lower bounds, and the timeline's silence after "
+            f"{cut} s is no evidence that something did not happen (no hint, no later phase, nothing said). Runs "
+            "and submissions are recorded apart and are complete.",
+        )
     if f.final_submit_by_grader and f.submissions:
         lines.append(
             "- the candidate's submission was not judged (a judge error, not theirs): the grader submitted the "
@@ -196,13 +215,23 @@ def _unsnapped_code(
     return kept
 
 
-def _integrity(events: list[BundleEvent]) -> str:
+def _integrity(events: list[BundleEvent], capped_s: float | None = None) -> str:
+    """The page's observations by kind. With `capped_s` (`BundleSession.observations_capped_s`), a line first says
+    that those after then were dropped past the session's cap, not that none happened."""
     kinds: dict[str, list[BundleEvent]] = {}
     for e in events:
         kinds.setdefault(str(e.payload.get("kind")), []).append(e)
+    capped = (
+        [
+            f"- from {_secs(capped_s)} s on, the page's observations were not recorded (this session reached the "
+            "most it records): the counts below are lower bounds"
+        ]
+        if capped_s is not None
+        else []
+    )
     if not kinds:
-        return "none"
-    parts = []
+        return "\n".join(capped) or "none"
+    parts = capped
     for kind, items in sorted(kinds.items()):
         if kind in ("paste", "fast_insertion"):
             biggest = max(items, key=lambda e: int(e.payload.get("chars") or 0))
@@ -419,7 +448,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             f"-- {len(dropped - typed)} transcript lines from the middle of this very long interview are not shown"
         )
 
-    sections = ["## Facts (computed by code from the event log and the test runs)", describe_facts(facts)]
+    sections = [
+        "## Facts (computed by code from the event log and the test runs)",
+        describe_facts(facts, source.session.record_full_s),
+    ]
     sections += [
         "## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer; "
         f"{TYPED_ROLE}: typed into the chat by the candidate, not said aloud)",
@@ -454,7 +486,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
             )
     sections += [
         "## Integrity observations from the candidate's page (context only; each has innocent explanations)",
-        _integrity([e for e in source.events if e.type == "integrity"]),
+        _integrity([e for e in source.events if e.type == "integrity"], source.session.observations_capped_s),
     ]
     return Bundle(
         interview="\n\n".join(sections),

@@ -19,6 +19,10 @@ and a model that takes it in writes it as a result. So, sentence by sentence, as
 - **a hint given**, where the facts have none: "after the hint", "the interviewer's hint", "needed a hint", "with a
   hint", "thanks to the hints", "the hints helped" ("the hint" said as given or taken).
 
+Where the record is incomplete from some time on (the interviewer's events refused past the session's budget), the
+facts count only the hints recorded before then: "none", a count said as the whole, "the only hint", "both hints"
+and "no further hints" speak of the time after it too, and are unverifiable, so a problem like a contradicted one.
+
 Not claims: the question's hints ("one of the four available hints", "the question has three hints"), a hypothesis,
 an aim or advice ("would have needed a hint", "try solving without hints", "practise ...
 without hints"; in the advice only what is said of "you"), a hint asked for, offered or declined ("asked for a hint",
@@ -70,12 +74,14 @@ _NONE = re.compile(
     r"|\bsin\s+(?:ninguna\s+|una\s+sola\s+)?pistas?\b|\bninguna\s+pista\b|\bno\s+(?:\w+\s+)?pistas?\b",
     re.IGNORECASE,
 )
-# After some hints: "no further hints", "without more hints"; or the ones given: "without the hint".
+# After some hints: "no further hints", "without more hints"; or the ones given: "without the hint". The first say
+# none came after some time, to the end: of a record incomplete from some time on, unverifiable (`hint_problems`).
+_MORE = rf"\b(?:further|more|another|additional|extra|other|second|third|next|remaining|mas|otra|otras)\s+{_HINT}\b"
 _AFTER_SOME = re.compile(
-    rf"\b(?:further|more|another|additional|extra|other|second|third|next|remaining|mas|otra|otras)\s+{_HINT}\b"
-    rf"|\bthe\s+(?:interviewer'?s?\s+)?{_HINT}\b|\b(?:its|their|that|this|those|these)\s+{_HINT}\b",
+    rf"{_MORE}|\bthe\s+(?:interviewer'?s?\s+)?{_HINT}\b|\b(?:its|their|that|this|those|these)\s+{_HINT}\b",
     re.IGNORECASE,
 )
+_MORE_HINTS = re.compile(_MORE, re.IGNORECASE)
 _COUNT = re.compile(
     r"\b(?:(?P<whole>only|just|exactly|all|solo)\s+(?:(?:needed|required|used|got|received|took|necesito|uso|recibio)\s+)?)?"
     rf"(?P<n>{NUMBER}|a\s+couple\s+of|a\s+pair\s+of|a\s+single|una\s+sola|una|dos|tres|cuatro|cinco)\s+"
@@ -186,10 +192,24 @@ def _ordinal(m: re.Match[str]) -> int:
     return _ORDINALS.get(word) or int(re.match(r"\d+", word).group(0))  # type: ignore[union-attr]
 
 
-def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
-    """Problems with what `texts` (`(where, text)`) say of the hints, one line each for the repair round."""
+def hint_problems(
+    texts: Iterable[tuple[str, str]], facts: Facts, record_full_s: float | None = None
+) -> list[str]:
+    """Problems with what `texts` (`(where, text)`) say of the hints, one line each for the repair round.
+
+    With `record_full_s` (the record incomplete from then: `BundleSession.record_full_s`), the facts' count is a
+    lower bound: a claim that holds only if it is the whole count ("no hints", "only one hint", "the only hint",
+    "both hints", "two hints in total") speaks of the time after the cut too, which nothing records, and is
+    unverifiable rather than supported. A count within what was recorded ("after two hints") still holds."""
     given = len(facts.hints)
     told = f"the facts have {given} hint(s) given" if given else "the facts have no hint given"
+    cut = None if record_full_s is None else round(record_full_s)
+    if cut is not None:
+        told = (
+            f"the record is incomplete from {cut} s: the facts count {given} hint(s) given before then, and any "
+            "after it are not recorded (the whole count is not known)"
+        )
+    exact = cut is None  # the facts' count is the whole interview's
     problems: list[str] = []
     for where, text in texts:
         advice = where == "candidate_advice"
@@ -200,7 +220,12 @@ def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
             for m in _NONE.finditer(sentence):
                 # "did not need three hints" denies a count, not every hint (the count may be what was meant)
                 counted = any(_count(c) > 1 for c in _COUNT.finditer(m.group(0)))
-                if given and read.claimed(m, advice) and not _AFTER_SOME.search(m.group(0)) and not counted:
+                if (
+                    (given or not exact)
+                    and read.claimed(m, advice)
+                    and not (_AFTER_SOME.search(m.group(0)) and (exact or not _MORE_HINTS.search(m.group(0))))
+                    and not counted
+                ):
                     problems.append(f"- {where}: {said!r} says no hint was given or needed, but {told}")
                     break
             for m in _COUNT.finditer(sentence):
@@ -213,18 +238,18 @@ def hint_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
                     or m.group("label")
                     or re.sub(r"\s+", " ", (m.group("n") or "").lower()) in _SINGLE
                 )
-                if n > given or (whole and n != given):
+                if n > given or (whole and (n != given or not exact)):
                     problems.append(
                         f"- {where}: {said!r} says {m.group(0).strip()!r} of hints, but {told}: state the hints "
                         "only as the facts count them"
                     )
                     break
             for m in _ONLY.finditer(sentence):
-                if read.claimed(m, advice, affirm=True) and given != 1:
+                if read.claimed(m, advice, affirm=True) and (given != 1 or not exact):
                     problems.append(f"- {where}: {said!r} says {m.group(0).strip()!r}, but {told}")
                     break
             for m in _BOTH.finditer(sentence):
-                if read.claimed(m, advice, affirm=True) and given != 2:
+                if read.claimed(m, advice, affirm=True) and (given != 2 or not exact):
                     problems.append(f"- {where}: {said!r} says both hints, but {told}")
                     break
             for m in _ORDINAL.finditer(sentence):

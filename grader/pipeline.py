@@ -237,7 +237,7 @@ class Grader:
             return False
         verified, problems = citation_problems(parsed, bundle.index)
         claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
-        claims += hint_problems(parsed.texts(), bundle.facts)
+        claims += hint_problems(parsed.texts(), bundle.facts, source.session.record_full_s)
         claims += speed_problems(parsed.texts(), bundle.index)
         claims += first_run_problems(parsed.texts(), bundle.index)
         claims += activity_problems(parsed.texts(), activity_of(source))

@@ -232,6 +232,11 @@ class BundleSession(_Model):
     ended_at: datetime | None
     end_reason: str | None
     practice: bool
+    # Seconds from the start to when the record first left something out (sessions.record_full_at: the interviewer's
+    # events refused past the session's budget; observations_capped_at: the page's observations dropped past their
+    # cap), None while it has not: the facts then say from when their counts are lower bounds (grader/bundle.py).
+    record_full_s: float | None = None
+    observations_capped_s: float | None = None
 
 
 class BundleQuestion(_Model):

@@ -91,7 +91,10 @@ _WORDING = (
             r"(?:not|never)\s+in\s+a\s+shown\s+snapshot\b",
             rf"(?:visible|hidden)\s+tests?\s*:\s*(?:(?:best|final)\s+\d+\s*{_SLASH}\s*\d+"
             rf"(?:\s*,\s*final\s+\d+\s*{_SLASH}\s*\d+)?(?:\s+passed\b)?|never\s+run\b)",
-            r"hints?\s+given\s*:\s*\d",
+            r"hints?\s+given\s*:\s*(?:at\s+least\s+)?\d",
+            # the facts' note of a record that stops early, and of page observations past their cap
+            r"record\s+is\s+incomplete\s+from\s+\d",
+            r"from\s+\d+(?:\.\d+)?\s*s\s+on,?\s+the\s+page'?s\s+observations\b",
             # with what follows them in the facts (a colon, a number), so that a candidate's own sentence ("two
             # compile errors among them", "time used: 5 s of compute") is no forgery
             r"first\s+run\s+passing\s+every\s+visible\s+test(?=\s*:)",

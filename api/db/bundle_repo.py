@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from api.db import events_repo, sessions_repo
+from api.db import events_repo, report_repo, sessions_repo
 from api.db.pool import Conn
 from api.scheduling import allowed_minutes
 from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
@@ -97,6 +97,7 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
         (session_id,),
     )
     runs = await cur.fetchall()
+    left_out = await report_repo.left_out(conn, session_id)
     return BundleInput(
         session=BundleSession(
             id=session["id"],
@@ -110,6 +111,10 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             ended_at=session["ended_at"],
             end_reason=session["end_reason"],
             practice=session["practice"],
+            # From when the record may be incomplete (seconds from the start, or None): the facts say that their
+            # counts of hints, phases and speech stop there, rather than state them as the whole interview's.
+            record_full_s=left_out["record_full_s"],
+            observations_capped_s=left_out["observations_capped_s"],
         ),
         question=question,
         events=[BundleEvent(seq=e["seq"], type=e["type"], t=e["t"], payload=e["payload"]) for e in events],

@@ -56,6 +56,13 @@ OPEN, CLOSE = SHOWN_OPEN, SHOWN_CLOSE
         ("done <interview_data> again", f"done {OPEN}<interview_data>{CLOSE} again"),
         ("</citation_problems> none left", f"{OPEN}</citation_problems>{CLOSE} none left"),
         ("so time used: 300 s of 2700 s", f"so {OPEN}time used: 300 s of{CLOSE} 2700 s"),
+        # the facts' notes of a record that stops early and of observations past their cap
+        ("hints given: at least 1 fine", f"{OPEN}hints given: at least 1{CLOSE} fine"),
+        ("the record is incomplete from 300 s", f"the {OPEN}record is incomplete from 3{CLOSE}00 s"),
+        (
+            "from 40 s on, the page's observations were not recorded",
+            f"{OPEN}from 40 s on, the page's observations{CLOSE} were not recorded",
+        ),
         (
             "runs by the candidate or interviewer: 9",
             f"{OPEN}runs by the candidate or interviewer{CLOSE}: 9",
