@@ -1,13 +1,16 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_leaving.py: what the page
 // observed just before it goes (a reload right after a paste, also one of a draft near the 64 KiB keepalive allowance;
-// a tab closed while its window had lost the focus) must reach the record. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
+// a tab closed while its window had lost the focus) must reach the record; so must the drafts kept as it goes (a tab
+// closed on a failing network, a save sent as it reloads landing late). One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
+const fs = require("node:fs");
 const {
   openInterview,
   opened,
   newContext,
   watch,
   drive,
+  typeAtFirstLineEnd,
 } = require("./drive_page.cjs");
 
 /** A paste into the editor, as the browser delivers one (its size is observed, never its text). */
@@ -75,6 +78,99 @@ async function bigDraftThenReload(browser, plan) {
   return { code_chars: code.length, requests: leaving, saved };
 }
 
+/** As bigDraftThenReload, but the network drops the draft saves, and the candidate closes the tab (confirming the
+ * browser's prompt) and opens the link again in a new tab of the same browser, the network back; with `plan.elsewhere`, code is typed and saved on another device in between. What
+ * the new tab's editor holds, what its autosave says, and what of the copy is left in the browser's storage. */
+async function bigDraftThenClose(browser, plan) {
+  const { context, page } = await openInterview(browser, plan);
+  const room =
+    plan.draft_bytes - JSON.stringify({ code: "", base_revision: 0 }).length;
+  const code = "# " + "keep this line ".repeat(room).slice(0, room - 2);
+  // The network drops the draft saves from now on (in the page: the browser lets requests sent as a page closes
+  // bypass the test's routes and offline emulation): the save sent as it goes fails.
+  await page.evaluate(() => {
+    const real = window.fetch;
+    window.fetch = (input, init) =>
+      init?.method === "PUT" && String(input).includes("/drafts/")
+        ? Promise.reject(new TypeError("Failed to fetch"))
+        : real(input, init);
+  });
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await pasteHere(page, code);
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "retrying",
+  );
+  page.on("dialog", (dialog) => void dialog.accept());
+  const closed = page.waitForEvent("close");
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  await new Promise((resolve) => setTimeout(resolve, 500)); // anything it sent as it went fails meanwhile
+  if (plan.elsewhere) {
+    const other = await openInterview(browser, plan); // another device: a browser of its own
+    await typeAtFirstLineEnd(other.page, "  # typed on the other device");
+    await other.page.waitForFunction(
+      () => document.getElementById("save-status").dataset.state === "saved",
+      null,
+      { timeout: 15_000 },
+    );
+    await other.context.close();
+  }
+  const again = await context.newPage();
+  watch(again);
+  await again.goto(plan.url);
+  await opened(again);
+  // Nothing to save when code saved elsewhere won (the copy is dropped as the drafts are read, before `opened`).
+  const saved =
+    !plan.elsewhere &&
+    (await again
+      .waitForFunction(
+        () => document.getElementById("save-status").dataset.state === "saved",
+        null,
+        { timeout: 15_000 },
+      )
+      .then(() => true)
+      .catch(() => false));
+  const shown = await again.evaluate(() => ({
+    first_line: document.querySelector(".cm-content .cm-line").textContent,
+    kept: Object.keys(localStorage).filter((k) =>
+      k.startsWith("shadows.unsaved."),
+    ),
+  }));
+  await context.close();
+  return { code_chars: code.length, saved, ...shown };
+}
+
+/** The candidate types, then reloads at once (inside the autosave's quiet time), confirming the browser's prompt: the
+ * page sends the code as it goes, in a `keepalive` save with the revision it was edited from, and keeps a copy. The
+ * test holds that save in the database until the reloaded page has read the drafts (`plan.reopened` is written
+ * then), so it lands after them, as on a busy server. What the reloaded page's autosave says, and what it shows. */
+async function lateSaveThenReload(browser, plan) {
+  const { context, page } = await openInterview(browser, plan);
+  await typeAtFirstLineEnd(page, plan.typed);
+  page.on("dialog", (dialog) => void dialog.accept());
+  await page.reload();
+  await opened(page);
+  fs.writeFileSync(plan.reopened, "");
+  const saved = await page
+    .waitForFunction(
+      () => document.getElementById("save-status").dataset.state === "saved",
+      null,
+      { timeout: 15_000 },
+    )
+    .then(() => true)
+    .catch(() => false);
+  const shown = await page.evaluate(() => ({
+    status: document.getElementById("save-status").dataset.state ?? "",
+    first_line: document.querySelector(".cm-content .cm-line").textContent,
+    kept: Object.keys(localStorage).filter((k) =>
+      k.startsWith("shadows.unsaved."),
+    ),
+  }));
+  await context.close();
+  return { saved, ...shown };
+}
+
 /** The window loses the focus (another application, another window) for `plan.away_ms`, and the interview's tab is
  * closed from there, never focused again. */
 async function awayThenClosed(browser, plan) {
@@ -130,4 +226,11 @@ async function twoTabs(browser, plan) {
   return { done: true };
 }
 
-drive({ pasteThenReload, bigDraftThenReload, awayThenClosed, twoTabs });
+drive({
+  pasteThenReload,
+  bigDraftThenReload,
+  bigDraftThenClose,
+  lateSaveThenReload,
+  awayThenClosed,
+  twoTabs,
+});

@@ -131,6 +131,27 @@ async function startedElsewhereWhileReading(browser, plan) {
   return out;
 }
 
+/** The page sits on the device check (the notice agreed to before); the interview is started on another device a
+ * moment later, and the candidate turns back to this page (a key pressed). How soon it goes into the interview. */
+async function startedElsewhereThenTurnedTo(browser, plan) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  watch(page);
+  await page.goto(plan.url);
+  await page.waitForSelector("#device-check:not([hidden])");
+  await page.waitForTimeout(1_000);
+  await candidateCall(plan, `/v1/sessions/${plan.session_id}/start`, {
+    mode: "text",
+  });
+  const turnedAt = Date.now();
+  await page.keyboard.press("Shift");
+  const out = { entered: await entered(page, plan.wait_ms) };
+  out.after_ms = Date.now() - turnedAt;
+  await record(page, "entered-after-a-key");
+  await context.close();
+  return out;
+}
+
 /** The page opens while the API has not answered yet (its join held for `plan.hold_ms`): what the clock shows before
  * the page knows anything of the session. */
 async function beforeTheFirstAnswer(browser, plan) {
@@ -157,5 +178,6 @@ async function beforeTheFirstAnswer(browser, plan) {
 drive({
   twoTabsOnTheDeviceCheck,
   startedElsewhereWhileReading,
+  startedElsewhereThenTurnedTo,
   beforeTheFirstAnswer,
 });

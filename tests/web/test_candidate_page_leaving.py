@@ -113,3 +113,82 @@ async def test_a_draft_near_the_keepalive_allowance_leaves_room_for_the_observat
     assert [len(code) for code in drafts] == [result["code_chars"]], result
     assert drafts[0].startswith("# keep this line keep this line"), drafts[0][:80]
     assert result["saved"] is True, result
+
+
+@pytest.mark.timeout(300)
+async def test_a_draft_too_large_to_send_as_the_tab_closes_is_restored_when_the_link_is_opened_again(
+    api_server: ApiServer, db: Db
+) -> None:
+    """A draft that does not fit in the keepalive allowance was kept in the tab's sessionStorage, which a closed tab
+    takes with it: closing the tab (rather than reloading) and opening the link again lost it. It is kept in the
+    browser's localStorage now, restored and saved by the page opened again."""
+    s = await started(api_server, text_only=True)
+    result = await drive(api_server, s, "bigDraftThenClose", draft_bytes=64 * 1024 + 4096)
+    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
+    drafts = [r["code"] for r in await cur.fetchall()]
+    assert [len(code) for code in drafts] == [result["code_chars"]], result
+    assert drafts[0].startswith("# keep this line keep this line"), drafts[0][:80]
+    assert result["saved"] is True and result["first_line"].startswith("# keep this line"), result
+    assert result["kept"] == [], result  # the server holds it: no copy is left behind
+
+
+@pytest.mark.timeout(300)
+async def test_a_copy_kept_as_the_tab_closed_never_replaces_code_saved_on_another_device_since(
+    api_server: ApiServer, db: Db
+) -> None:
+    """The copy is restored only while the server's draft is still the one it was edited from: code saved on another
+    device after the tab closed wins, as in any conflict, and the copy is removed."""
+    s = await started(api_server, text_only=True)
+    result = await drive(api_server, s, "bigDraftThenClose", draft_bytes=64 * 1024 + 4096, elsewhere=True)
+    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
+    drafts = [r["code"] for r in await cur.fetchall()]
+    assert len(drafts) == 1 and "# typed on the other device" in drafts[0], [d[:80] for d in drafts]
+    assert "keep this line" not in drafts[0]
+    assert "# typed on the other device" in result["first_line"], result
+    assert result["kept"] == [], result
+
+
+@pytest.mark.timeout(300)
+async def test_a_save_sent_as_the_page_reloads_that_lands_after_the_reload_read_the_drafts_is_its_own(
+    api_server: ApiServer, db: Db, tmp_path: Path
+) -> None:
+    """The page keeps its unsaved code in the browser's storage as it goes, with the draft revision it was edited
+    from, and sends it in a `keepalive` save. On a busy server that save lands after the reloaded page has read the
+    drafts: the page restored the copy (the server's draft still being its revision), and its save of it was refused
+    as based on an older revision, so it stopped as though another tab had changed the code ("conflict"), though the
+    server held that very code. The save is held here by a row lock on the draft until the reloaded page is open."""
+    s = await started(api_server, text_only=True)
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    first = await api_server.client.put(
+        f"/v1/sessions/{s['id']}/drafts/python", headers=auth, json={"code": "x = 1\n", "base_revision": 0}
+    )
+    assert first.status_code == 200, first.text
+    reopened = tmp_path / "reopened"  # written by the driver once the reloaded page has the drafts
+    locked = asyncio.Event()
+
+    async def hold_saves() -> None:
+        async with db.transaction():  # the save's update waits for this row lock; reads of the drafts do not
+            await db.execute("select 1 from session_drafts where session_id = %s for update", (s["id"],))
+            locked.set()
+            for _ in range(1200):  # 60 s at most
+                if reopened.exists():
+                    return
+                await asyncio.sleep(0.05)
+
+    holder = asyncio.create_task(hold_saves())
+    try:
+        await locked.wait()
+        result = await drive(
+            api_server,
+            s,
+            "lateSaveThenReload",
+            typed="  # typed just before the reload",
+            reopened=str(reopened),
+        )
+    finally:
+        await holder
+    cur = await db.execute("select code from session_drafts where session_id = %s", (s["id"],))
+    assert [r["code"] for r in await cur.fetchall()] == ["x = 1  # typed just before the reload\n"]
+    assert result["saved"] is True and result["status"] == "saved", result
+    assert result["first_line"] == "x = 1  # typed just before the reload", result
+    assert result["kept"] == [], result  # the server holds it: no copy is left behind

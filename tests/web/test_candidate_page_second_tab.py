@@ -79,6 +79,19 @@ async def test_a_device_check_reached_after_a_start_elsewhere_shows_the_time_lef
     assert 44 * 60 <= _seconds(seen["clock"]["text"]) < 45 * 60, seen
 
 
+async def test_a_device_check_goes_into_an_interview_started_elsewhere_as_the_candidate_turns_to_it(
+    api_server: ApiServer,
+) -> None:
+    """Nothing tells a page of a start on another device but a check of the session, every 15 s: the device check
+    showed the full time and waited up to that long. The candidate turning to the page (a key, a click, its window
+    focused) now asks at once (at most once per 5 s)."""
+    s = await api_server.create_session(text_only=True, duration_minutes=45)
+    await api_server.consent(s)
+    seen = await drive(api_server, s, "startedElsewhereThenTurnedTo", wait_ms=9_000)
+    # Within 9 s of the key: the regular check is 15 s after the page opened.
+    assert seen["entered"] is True, seen
+
+
 async def test_the_clock_shows_nothing_before_the_first_answer(api_server: ApiServer) -> None:
     s = await api_server.create_session(text_only=True, duration_minutes=45)
     await api_server.consent(s)

@@ -236,6 +236,67 @@ describe("leaving the page", () => {
     await timers.advance(10_000);
     expect(sent.length).toBe(1); // the autosave it replaced does not fire as well
   });
+
+  it("sends nothing more once it went: the page hidden as it goes saves only when it is shown again", async () => {
+    // The browser hides a page after its pagehide: a plain save then is cancelled with the page at any point, landing
+    // or not, and the page opened next (which restores the copy kept as it went) could not tell which.
+    const sent: [string, boolean | undefined][] = [];
+    const timers = new DraftTimers();
+    const saver = new DraftSaver(
+      { save: async (_language, code, _base, keepalive) => void sent.push([code, keepalive]) },
+      () => undefined,
+      timers,
+    );
+    saver.known("python", "start", 4);
+    saver.changed("python", "start + typed");
+    saver.leaving();
+    saver.hidden();
+    await timers.advance(10_000);
+    expect(sent).toEqual([["start + typed", true]]);
+    saver.shown(); // Back: the same page, restored from the back/forward cache
+    saver.changed("python", "start + typed + more");
+    saver.hidden(); // another tab
+    await timers.advance(0);
+    expect(sent).toEqual([
+      ["start + typed", true],
+      ["start + typed + more", undefined],
+    ]);
+  });
+});
+
+describe("the page opened again after it went", () => {
+  it("takes the page before's save of the code it restored, landing after the drafts were read, for its own", async () => {
+    // The page before kept its unsaved code in the browser's storage and sent it as it went (or a save was cut off
+    // with it); the request landed only after this page had read the drafts and restored the kept copy.
+    const server = new FakeDraftServer();
+    const again = tab(server);
+    const dropped: string[] = [];
+    again.saver.local = { keep: () => undefined, drop: (language) => dropped.push(language) };
+    again.saver.known("python", "starter", 0); // the drafts as this page read them
+    again.saver.restored("python", "typed before the reload");
+    server.save("typed before the reload", 0); // the page before's request lands now
+    again.saver.changed("python", "typed before the reload");
+    await again.saver.flush(); // refused as based on revision 0: the server holds this very code
+    expect(again.states).not.toContain("conflict");
+    expect(again.states.at(-1)).toBe("saved");
+    expect(dropped).toEqual(["python"]); // the server holds it: no copy is left behind
+    again.saver.changed("python", "typed after the reload");
+    await again.timers.advance(1000);
+    expect(server.code).toBe("typed after the reload");
+    expect(again.states.at(-1)).toBe("saved");
+  });
+
+  it("still stops when the draft saved since is not the code it restored", async () => {
+    const server = new FakeDraftServer();
+    const again = tab(server);
+    again.saver.known("python", "starter", 0);
+    again.saver.restored("python", "typed before the reload");
+    server.save("typed on another device", 0);
+    again.saver.changed("python", "typed before the reload");
+    await again.saver.flush();
+    expect(again.states.at(-1)).toBe("conflict");
+    expect(server.code).toBe("typed on another device");
+  });
 });
 
 describe("code the server will not store", () => {

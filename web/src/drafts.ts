@@ -66,6 +66,8 @@ export class DraftSaver {
   /** The pause is one the server asked for (`Retry-After`), not a backoff of our own on a failing network. */
   private serverAsked = false;
   private readonly timers: Timers;
+  /** The page is going (pagehide came, no pageshow since): what could go went with `leaving`, nothing more is sent. */
+  private gone = false;
   /** Unsaved code kept across a reload (a failed save, the page going); none in tests that do not ask. */
   local: LocalCopies | null = null;
 
@@ -123,6 +125,14 @@ export class DraftSaver {
   known(language: Language, code: string, revision?: number): void {
     this.saved.set(language, code);
     if (revision !== undefined) this.revisions.set(language, revision);
+  }
+
+  /** Code restored from the browser's storage (web/src/localcopy.ts), kept by the page before this one: that page
+   * may have sent it without reading the answer (as it went, or a save cut off with it), and such a save may land
+   * after this page read the drafts. A refusal whose newer draft is this code is then this candidate's own save, not
+   * another tab's: the page carries on from it rather than stopping as in a conflict. */
+  restored(language: Language, code: string): void {
+    this.remember(language, code);
   }
 
   /** The server's draft revision for a language whose code is not known here (0: the server has none). */
@@ -186,8 +196,12 @@ export class DraftSaver {
         const status = (error as { status?: number }).status ?? 0;
         if ((error as { code?: string }).code === "draft_conflict") {
           if (await this.ourOwnSave(language)) {
-            this.onState("retrying"); // a save of ours landed though its answer was lost: carry on from it
-            this.scheduler.changed();
+            // A save of ours landed though its answer was lost: carry on from it, saying "saved" when it holds the
+            // newest code (nothing more would be sent to say so), and saving any newer code at once.
+            ok = true;
+            if (this.edited.get(language) === this.saved.get(language)) this.local?.drop(language);
+            else this.keepLocal(language);
+            this.onState(this.pending().length > 0 ? "pending" : "saved");
           } else {
             // Another tab or device saved newer code: saving this tab's older code over it would lose that work.
             this.stopped = true;
@@ -244,9 +258,11 @@ export class DraftSaver {
 
   /** The page is going away (a reload, a closed tab, a mobile browser dropping it), perhaps inside the autosave's
    * quiet time: send what the server does not hold yet, every language of it, in requests that outlive the page.
-   * Each is kept in the tab's storage first: one that does not fit in what is left of the page's 64 KiB for such
-   * requests once the integrity observations went (web/src/leaving.ts) is not sent, and a reload restores it. */
+   * Each is kept in the browser's storage first: one that does not fit in what is left of the page's 64 KiB for such
+   * requests once the integrity observations went (web/src/leaving.ts) is not sent, and the page opened again
+   * (reloaded, or the link opened in a new tab) restores it. */
   leaving(): void {
+    this.gone = true;
     if (this.stopped) return;
     this.scheduler.cancel();
     for (const language of this.pending()) {
@@ -257,6 +273,19 @@ export class DraftSaver {
       this.keepLocal(language); // the keepalive save may not land (no network): a reload finds it here
       this.target.save(language, code, this.revisions.get(language), true).catch(() => undefined);
     }
+  }
+
+  /** The page was hidden: save at once (another tab, the app switcher; a phone may drop a hidden page unasked).
+   * Not when the page is going (pagehide comes first): `leaving` sent what fits in requests that outlive the page and
+   * kept the rest in the browser's storage; a plain request now is cancelled with the page at any point, landing or
+   * not, and the page opened next, which restores the kept copy, could not tell which. */
+  hidden(): void {
+    if (!this.gone) void this.flush();
+  }
+
+  /** The page is shown again after it was left (Back, the back/forward cache): it saves as before. */
+  shown(): void {
+    this.gone = false;
   }
 
   private keepLocal(language: Language): void {

@@ -114,7 +114,7 @@ describe("the keepalive budget", () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(browser.refused).toEqual([]); // nothing sent for the browser to refuse
     expect(browser.calls.map((c) => c.url)).toEqual(["/v1/sessions/s1/integrity"]);
-    expect(kept).toEqual([code]); // the draft: in the tab's storage, for the reload to restore and save
+    expect(kept).toEqual([code]); // the draft: in the browser's storage, for the page opened again to restore and save
     saver.stop();
   });
 });

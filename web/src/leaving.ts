@@ -7,7 +7,7 @@
 //    the "left" news to the interview's other tabs), bulky ones after (`bulk`: the drafts);
 //  - budget: a `keepalive` request is sent only when its body fits in what is left of the 64 KiB (counted here, on
 //    the body's UTF-8 bytes, as the browser counts it), and is otherwise refused before it is sent. A draft that does
-//    not fit is kept in the tab's storage (web/src/localcopy.ts) and restored and saved by a reload.
+//    not fit is kept in the browser's storage (web/src/localcopy.ts) and restored and saved by the page opened again.
 
 /** The browser's allowance for `keepalive` bodies on their way from one page, together. */
 export const KEEPALIVE_BUDGET_BYTES = 64 * 1024;

@@ -29,6 +29,7 @@ import {
 import { effectiveTheme } from "./prefs";
 import { renderProblem } from "./problem";
 import { bindSkipLink, currentScreen, setSkipTarget, showScreen } from "./screens";
+import { sweepLocal } from "./localcopy";
 import { SessionWatch } from "./sessionwatch";
 import { type HeldStep, holdStep, statusLine } from "./stepbutton";
 import { type TabNews, TabSignal } from "./tabsignal";
@@ -568,9 +569,19 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") sessionWatch?.soon();
 });
 window.addEventListener("online", () => sessionWatch?.soon());
+// A start on another device reaches this page only by a check (nothing is pushed to it before the interview): before
+// the start, the candidate turning to the page (its window focused, a click, a key) asks at once, so what it shows is
+// the server's when looked at, not up to 15 s old. In the interview its saves and the call keep it up to date.
+const turnedTo = () => {
+  if (!clock.started) sessionWatch?.glance();
+};
+window.addEventListener("focus", turnedTo);
+document.addEventListener("pointerdown", turnedTo, true);
+document.addEventListener("keydown", turnedTo, true);
 document.documentElement.dataset.theme = effectiveTheme();
 if (embeddedSlug(window.location.pathname) !== null) document.body.classList.add("embedded");
 const invite = takeInvite();
+sweepLocal(); // unsaved code kept by a page closed more than a day ago: never given back, so not kept either
 bindSkipLink();
 clock.start();
 if (invite) void open(new ApiClient(invite), invite);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, type JoinResponse } from "./api";
 import type { Notice } from "./messages";
-import { SessionWatch, WATCH_HIDDEN_MS, WATCH_MAX_MS, WATCH_MS, WATCH_SOON_MS } from "./sessionwatch";
+import { SessionWatch, WATCH_GLANCE_MS, WATCH_HIDDEN_MS, WATCH_MAX_MS, WATCH_MS, WATCH_SOON_MS } from "./sessionwatch";
 import { ManualTimers } from "./testing/manualtimers";
 
 const session = (endsAt: string) =>
@@ -123,5 +123,55 @@ describe("watching the session while the page is idle", () => {
     watch.soon();
     await timers.advance(10 * WATCH_MS);
     expect(asked).toEqual([]);
+  });
+
+  it("asks at once when the candidate turns to the page, at most once per WATCH_GLANCE_MS of clicks and keys", async () => {
+    // A start on another device reaches a page before the interview only by a check: the candidate coming back to it
+    // (a focus, a click, a key) is when what it shows matters, and nothing else would tell it for up to WATCH_MS.
+    const { watch, timers, asked } = setup(() => session("x"));
+    watch.start();
+    await timers.advance(WATCH_GLANCE_MS);
+    watch.glance();
+    await timers.advance(0);
+    expect(asked).toEqual([WATCH_GLANCE_MS]);
+    for (let i = 0; i < 60; i += 1) {
+      watch.glance(); // keys typed, many a second
+      await timers.advance(100);
+    }
+    expect(asked).toEqual([WATCH_GLANCE_MS, 2 * WATCH_GLANCE_MS]); // one more, WATCH_GLANCE_MS after the first
+    // The keys stop (at 2.2 * WATCH_GLANCE_MS): the one they asked for last, then the usual pace.
+    await timers.advance(WATCH_MS + WATCH_GLANCE_MS);
+    expect(asked).toEqual([1, 2, 3, 6].map((n) => n * WATCH_GLANCE_MS));
+  });
+
+  it("never brings a check forward by a glance while the network fails or the server asked for a wait", async () => {
+    const down = new ApiError(0, "network_error", "Could not reach the server.");
+    const failing = setup(() => down);
+    failing.watch.start();
+    await failing.timers.advance(WATCH_MS);
+    for (let i = 0; i < 100; i += 1) {
+      failing.watch.glance();
+      await failing.timers.advance(100);
+    }
+    expect(failing.asked).toEqual([WATCH_MS]); // the backoff's next check is 2 * WATCH_MS after the first
+    const busy = new ApiError(429, "rate_limited", "Slow down.", 90_000);
+    const held = setup((n) => (n === 1 ? busy : session("x")));
+    held.watch.start();
+    await held.timers.advance(WATCH_MS);
+    held.watch.glance();
+    await held.timers.advance(89_000);
+    expect(held.asked).toEqual([WATCH_MS]);
+  });
+
+  it("never puts off a check already due sooner than a glance would make one", async () => {
+    const { watch, timers, asked } = setup(() => session("x"));
+    watch.start();
+    await timers.advance(WATCH_MS);
+    await timers.advance(500);
+    watch.soon(); // the network back: WATCH_SOON_MS after the last check
+    await timers.advance(100);
+    watch.glance(); // would be WATCH_GLANCE_MS after it: the sooner one stands
+    await timers.advance(WATCH_SOON_MS - 600);
+    expect(asked).toEqual([WATCH_MS, WATCH_MS + WATCH_SOON_MS]);
   });
 });

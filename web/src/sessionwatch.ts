@@ -17,6 +17,9 @@ export const WATCH_MAX_MS = 5 * 60_000;
 /** The least time between two checks that a reason to look (`soon`) asks for: a tab flicked back and forth, or a
  * flapping network, asks once. */
 export const WATCH_SOON_MS = 2_000;
+/** The least time between two checks that the candidate turning to the page (`glance`) asks for: clicks and keys
+ * come many a second, and a check per 5 s of them is still far from a polling storm. */
+export const WATCH_GLANCE_MS = 5_000;
 
 export interface SessionWatchHooks {
   /** The session as the server has it now (the interview may have been started in another tab, or given extra
@@ -51,6 +54,8 @@ export class SessionWatch {
   /** Before this moment nothing is asked: the server named the wait (`Retry-After`). */
   private holdUntil = 0;
   private lastCheck = Number.NEGATIVE_INFINITY;
+  /** When the scheduled check is due (env.now()), or null when none is. */
+  private dueAt: number | null = null;
 
   constructor(
     private readonly probe: () => Promise<JoinResponse>,
@@ -85,14 +90,28 @@ export class SessionWatch {
     this.schedule(at - now);
   }
 
+  /** The candidate turned to the page (its window focused, a click, a key): nothing tells this page of a start on
+   * another device, so a check is made now, at most one per WATCH_GLANCE_MS and never sooner than a `Retry-After`.
+   * Unlike `soon`, it neither brings forward a failing network's backoff (a key pressed is no sign the network is
+   * back) nor puts off a check already due sooner. */
+  glance(): void {
+    if (!this.running || this.checking || this.failures > 0) return;
+    const now = this.env.now();
+    const at = Math.max(this.holdUntil, this.lastCheck + WATCH_GLANCE_MS, now);
+    if (this.dueAt !== null && this.dueAt <= at) return;
+    this.schedule(at - now);
+  }
+
   private interval(): number {
     return this.env.hidden() ? WATCH_HIDDEN_MS : WATCH_MS;
   }
 
   private schedule(ms: number): void {
     this.cancel();
+    this.dueAt = this.env.now() + ms;
     this.timer = this.env.timers.setTimeout(() => {
       this.timer = null;
+      this.dueAt = null;
       void this.check();
     }, ms);
   }
@@ -100,6 +119,7 @@ export class SessionWatch {
   private cancel(): void {
     if (this.timer !== null) this.env.timers.clearTimeout(this.timer);
     this.timer = null;
+    this.dueAt = null;
   }
 
   private async check(): Promise<void> {

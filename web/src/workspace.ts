@@ -21,7 +21,7 @@ import { DraftSaver, type SaveState, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
 import { onLeave } from "./leaving";
-import { dropLocal, keepLocal, readLocal } from "./localcopy";
+import { dropLocal, keepLocal, readLocal, sweepLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
@@ -121,11 +121,12 @@ export class Workspace {
     // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
     // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
     // After the integrity observations (web/src/leaving.ts): a draft that does not fit in what is left of the
-    // page's 64 KiB for such requests is not sent, and a reload restores it from the tab's storage.
+    // page's 64 KiB for such requests is not sent, and the page opened again restores it from the browser's storage.
     onLeave("bulk", () => this.saver.leaving());
+    window.addEventListener("pageshow", () => this.saver.shown());
     window.addEventListener("online", () => this.saver.online()); // the network is back: save now, not after a backoff
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") void this.saver.flush();
+      if (document.visibilityState === "hidden") this.saver.hidden(); // not as the page goes: see DraftSaver.hidden
     });
     this.bindToolbar(joined.session.languages);
     this.bindOutputTabs();
@@ -175,6 +176,7 @@ export class Workspace {
     if (drafts.status === "fulfilled") {
       const final = drafts.value.submitted && !this.allowResubmission; // no more drafts: nothing to restore
       const restored: Language[] = [];
+      sweepLocal(); // copies too old to give back, this interview's or an earlier one's
       for (const language of this.languages) {
         const draft = drafts.value.drafts[language];
         if (!draft) {
@@ -183,9 +185,9 @@ export class Workspace {
           this.drafts.set(language, draft.code);
           this.saver.known(language, draft.code, draft.revision);
         }
-        // Code this tab had not saved when it reloaded (the network or the API failing): it is newer than the
-        // server's draft as long as that draft is still the one it was edited from; otherwise another tab saved
-        // since, and the newest saved code wins as in any conflict.
+        // Code this browser had not saved when the page last went (reloaded or closed; saves failing, or a draft too
+        // large to send as it went): newer than the server's draft while that is still the one it was edited from;
+        // otherwise another tab or device saved since, and the newest saved code wins as in any conflict.
         const local = readLocal(this.sessionId, language);
         if (!local) continue;
         if (final || local.base !== (draft?.revision ?? 0) || local.code === draft?.code) {
@@ -193,12 +195,14 @@ export class Workspace {
           continue;
         }
         this.drafts.set(language, local.code);
+        this.saver.restored(language, local.code);
         restored.push(language);
       }
       for (const language of restored) {
         if (language !== this.editor.currentLanguage) this.saver.changed(language, this.drafts.get(language) ?? "");
       }
-      if (restored.length > 0) announce("Code you had not saved before the reload was restored; saving it now.");
+      if (restored.length > 0)
+        announce("Code not saved before the page last closed or reloaded was restored; saving it now.");
       const current = this.drafts.get(this.editor.currentLanguage);
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
