@@ -1,6 +1,6 @@
 """The interview as one timeline for the report's replay: transcript turns, phases, editor snapshots (full code),
 runs and submissions (verdict, counts, code), hints, time warnings, integrity observations and gaps in the record
-(the candidate away, no interviewer: `api/timeline_gaps.py`), in time order.
+(the candidate away or out of the room, no interviewer: `api/timeline_gaps.py`), in time order.
 
 Items are built from the stored payloads field by field (known fields, checked types), never passed through, so
 whatever an agent or a page wrote into a payload beyond them never reaches a report. Hidden tests appear only as

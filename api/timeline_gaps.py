@@ -1,10 +1,12 @@
-"""Gaps in the record as timeline steps: while the candidate was away, and while the interview had no interviewer.
+"""Gaps in the record as timeline steps: while the candidate was away or out of the room, and while the interview
+had no interviewer.
 
-The agent records two notes about presence (docs/protocol.md): `candidate_away` when the framework's away state
-begins (neither side has spoken for `user_away_timeout_s`, 20 s, and the editor has not changed), and `resumed` when
-a new agent job takes over an interview whose job stopped. Neither note has an end of its own, and each comes some
-time after what it reports, so the gap is read from the record around it, at the tightest the record supports; each
-gap says which bound its start is (`start_from`):
+The agent records notes about presence (docs/protocol.md): `candidate_away` when the framework's away state begins
+(neither side has spoken for `user_away_timeout_s`, 20 s, and the editor has not changed), `resumed` when a new agent
+job takes over an interview whose job stopped, and `candidate_left` / `candidate_returned` when the candidate's
+participant leaves the LiveKit room and comes back within the rejoin grace. The first two have no end of their own,
+and each comes some time after what it reports, so the gap is read from the record around it, at the tightest the
+record supports; each gap says which bound its start is (`start_from`):
 
 - `candidate_away`: to the candidate's next sign of presence (a turn of theirs, an editor snapshot, a run or Submit
   of theirs), or to the end of the record when none follows (`closed_by: "record_end"`). It starts at the note
@@ -21,16 +23,25 @@ gap says which bound its start is (`start_from`):
   interviewer was recorded before it, also when the stopped job never noted itself. What is recorded without an
   interviewer falls inside the gap and does not shorten it: the page's integrity observations and the candidate's own
   runs and Submits (the API records those).
+- `candidate_left`: exact, from the `candidate_left` note (recorded as the participant left) to the job's
+  `candidate_returned` note (`closed_by: "candidate_back"`), or to the end of the record when none follows (the
+  interview ended with them gone: `"record_end"`). A job notes only its own candidate's return: when a new job took
+  over (a `resumed` note) before one, the return went unnoted, and the gap ends at the first sign of them in the room
+  recorded after the take-over (a turn of theirs or an editor snapshot, both of which reach the interviewer only
+  through the room), or at their next `candidate_left` note, whichever comes first (`"end_from": "next_sign"`: back
+  by then, not exactly then), else at the end of the record. Notes inside an open gap add nothing.
 
 **Overlaps** (`merged`): gaps of one kind that overlap or touch are one gap, their union (the first's seq and start,
-the last end and how it closed), save two away spells that meet where the candidate came back (a sign of presence
-there: two spells, not one). Gaps of the two kinds are both kept, each whole, even one inside the other (a
-restart while the candidate was away): each says who was missing, and the replay draws each kind on its own lane.
+the last end and how it closed), save two spells (away, or out of the room) that meet where the candidate came back
+(a sign of presence or their return there: two spells, not one). Gaps of different kinds are all kept, each whole,
+even one inside another (a restart while the candidate was away; an away spell while they were out of the room):
+each says who was missing and how it is known, and the replay draws each kind on its own lane.
 
 Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`, with `"start_from"`
-and, for an away gap, `"noticed"` (the note's time) when its start is not the default bound (DEFAULT_STARTS):
-times and fixed words only, never a payload's text, so nothing the candidate said or typed reaches the labels built
-from it. At most MAX_GAPS per timeline (the first ones in time order).
+and, for an away gap, `"noticed"` (the note's time) when its start is not the default bound (DEFAULT_STARTS), and
+`"end_from"` when its end is not the default one (a room gap's `"next_sign"`): times and fixed words only, never a
+payload's text, so nothing the candidate said or typed reaches the labels built from it. At most MAX_GAPS per
+timeline (the first ones in time order).
 """
 
 from __future__ import annotations
@@ -44,13 +55,17 @@ AWAY = "candidate_away"
 RESUMED = "resumed"
 JOB = "interviewer"  # an agent job's own note, recorded once as it takes the interview
 RESTART = "interviewer_restart"
-GAP_NOTES = (AWAY, RESUMED)
+LEFT = "candidate_left"  # the note, and the kind of its gap
+RETURNED = "candidate_returned"
+GAP_NOTES = (AWAY, RESUMED, LEFT)  # a record with none of these has no gap
+NOTES = (*GAP_NOTES, RETURNED, JOB)  # the notes the rules read
 ABSENCES = ("page_hidden", "focus_lost")
 # The interviewer's own records that are no timeline items: read for their times only.
 AGENT_TYPES = ("tool_call", "turn_metrics", "model_usage")
 MAX_GAPS = 500
-# The bound a gap starts at unless it says otherwise: the away note, the stopped interviewer's last record.
-DEFAULT_STARTS = ("noticed", "interviewer_record")
+# The bound a gap starts at unless it says otherwise: the away note, the stopped interviewer's last record, the
+# leaving note.
+DEFAULT_STARTS = ("noticed", "interviewer_record", "room_left")
 
 
 async def gap_rows(conn: Conn, session_id: str, types: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -92,7 +107,7 @@ def _payload(row: dict[str, Any]) -> dict[str, Any]:
 
 def _note_kind(row: dict[str, Any]) -> str | None:
     kind = _payload(row).get("kind")
-    return kind if row["type"] == "note" and kind in (*GAP_NOTES, JOB) else None
+    return kind if row["type"] == "note" and kind in NOTES else None
 
 
 def _present(row: dict[str, Any]) -> bool:
@@ -105,6 +120,14 @@ def _present(row: dict[str, Any]) -> bool:
     return kind in ("test_run", "submission") and _payload(row).get("by") == "candidate"
 
 
+def _in_room(row: dict[str, Any]) -> bool:
+    """A row only a candidate in the room makes: their turn (spoken or typed, both reach the interviewer through the
+    room) or a snapshot of their editor (its text stream); not a run or Submit (the page calls the API for those)."""
+    if row["type"] == "transcript":
+        return bool(_payload(row).get("role") == "user")
+    return bool(row["type"] == "editor_snapshot")
+
+
 def _by_interviewer(row: dict[str, Any]) -> bool:
     """A row the interviewer (the agent's job) recorded: not the page's integrity observations, nor a run or Submit
     the API recorded for the candidate or the grader."""
@@ -115,18 +138,30 @@ def _by_interviewer(row: dict[str, Any]) -> bool:
     return True
 
 
-def _gap(seq: int, kind: str, start: float, end: float, closed_by: str, start_from: str) -> dict[str, Any]:
+def _gap(
+    seq: int,
+    kind: str,
+    start: float,
+    end: float,
+    closed_by: str,
+    start_from: str,
+    end_from: str | None = None,
+) -> dict[str, Any]:
     end = max(start, end)
-    return {
-        "seq": seq,
-        "t": start,
-        "type": "gap",
-        "kind": kind,
-        "start": start,
-        "end": end,
-        "duration_s": round(end - start, 3),
-        "closed_by": closed_by,
-    } | ({"start_from": start_from} if start_from not in DEFAULT_STARTS else {})
+    return (
+        {
+            "seq": seq,
+            "t": start,
+            "type": "gap",
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "duration_s": round(end - start, 3),
+            "closed_by": closed_by,
+        }
+        | ({"start_from": start_from} if start_from not in DEFAULT_STARTS else {})
+        | ({"end_from": end_from} if end_from else {})
+    )
 
 
 class _Signs:
@@ -192,6 +227,38 @@ def _away_gaps(rows: list[tuple[float, dict[str, Any]]], end: float, pages: bool
     return gaps
 
 
+def _room_return(rows: list[tuple[float, dict[str, Any]]], after: int) -> tuple[float, str | None] | None:
+    """When the candidate who left the room at `rows[after]` was back: the job's `candidate_returned` note, or once
+    a new job took over, their first sign in the room or next leaving (`"next_sign"`); None when nothing says so."""
+    taken_over = False
+    for k in range(after + 1, len(rows)):
+        t, row = rows[k]
+        kind = _note_kind(row)
+        if kind == RETURNED and not taken_over:
+            return t, None
+        if kind == RESUMED:
+            taken_over = True
+        elif taken_over and (kind == LEFT or _in_room(row)):
+            return t, "next_sign"
+    return None
+
+
+def _left_gaps(rows: list[tuple[float, dict[str, Any]]], end: float) -> list[dict[str, Any]]:
+    gaps: list[dict[str, Any]] = []
+    open_until = -1.0
+    for k, (t, row) in enumerate(rows):
+        if _note_kind(row) != LEFT or t < open_until:
+            continue  # not a leaving, or inside the gap already open
+        back = _room_return(rows, k)
+        if back is None or back[0] > end:
+            gap = _gap(row["seq"], LEFT, t, end, "record_end", "room_left")
+        else:
+            gap = _gap(row["seq"], LEFT, t, back[0], "candidate_back", "room_left", back[1])
+        gaps.append(gap)
+        open_until = gap["end"]
+    return gaps
+
+
 def _restart_gaps(rows: list[tuple[float, dict[str, Any]]]) -> list[dict[str, Any]]:
     gaps: list[dict[str, Any]] = []
     last: float | None = None  # the interviewer's last record so far
@@ -224,9 +291,9 @@ def _restart_gaps(rows: list[tuple[float, dict[str, Any]]]) -> list[dict[str, An
 
 def _joins(current: dict[str, Any], gap: dict[str, Any]) -> bool:
     """Whether `gap` is part of the stretch `current` ends: it overlaps it, or touches it where nothing shows the
-    missing side back. The candidate's return closes an away spell (`candidate_back`: a sign of presence at its end),
-    so the next one that starts there is a second spell, not the same one: merged, a spell "away 5:00" ran over the
-    edit they made in the middle of it."""
+    missing side back. The candidate's return closes an away spell or one out of the room (`candidate_back`: a sign
+    of presence or their return at its end), so the next one that starts there is a second spell, not the same one:
+    merged, a spell "away 5:00" ran over the edit they made in the middle of it."""
     if gap["start"] > current["end"]:
         return False
     return bool(gap["start"] < current["end"] or current["closed_by"] != "candidate_back")
@@ -234,9 +301,9 @@ def _joins(current: dict[str, Any], gap: dict[str, Any]) -> bool:
 
 def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One gap per stretch of each kind (overlapping or touching gaps of one kind are their union, save away spells
-    that meet at the candidate's return: `_joins`), both kinds kept, in time order (start, then seq)."""
+    that meet at the candidate's return: `_joins`), every kind kept, in time order (start, then seq)."""
     out: list[dict[str, Any]] = []
-    for kind in (AWAY, RESTART):
+    for kind in (AWAY, LEFT, RESTART):
         current: dict[str, Any] | None = None
         for gap in sorted((g for g in gaps if g["kind"] == kind), key=lambda g: (g["start"], g["seq"])):
             if current is not None and _joins(current, gap):
@@ -259,7 +326,7 @@ def gap_items(rows: list[dict[str, Any]], end: float, *, pages: bool = True) -> 
     )
     if not any(_note_kind(row) in GAP_NOTES for _, row in timed):
         return []
-    return merged(_away_gaps(timed, end, pages) + _restart_gaps(timed))[:MAX_GAPS]
+    return merged(_away_gaps(timed, end, pages) + _left_gaps(timed, end) + _restart_gaps(timed))[:MAX_GAPS]
 
 
 def record_end(rows: list[dict[str, Any]], shown: tuple[str, ...], ended_s: float | None) -> float:

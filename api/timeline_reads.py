@@ -54,8 +54,9 @@ from api.timeline_gaps import gap_rows
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # bodies and their gzip, per process
 MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
 TTL_S = 600.0
-# Bump when the timeline's JSON changes for the same record: it names the ETag.
-FORMAT = "timeline-4"  # 2: gap steps; 3: tighter starts, merged; 4: split at a return, take-overs
+# Bump when the timeline's JSON changes for the same record: it names the ETag. 2: gap steps; 3: tighter starts,
+# merged; 4: split at a return, take-overs; 5: spells out of the room (`candidate_left`).
+FORMAT = "timeline-5"
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 

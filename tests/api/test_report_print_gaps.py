@@ -73,3 +73,27 @@ async def test_the_printed_report_lists_the_gaps_the_replay_shows(api_server: Ap
     # The coaching view has no observations of the page: its away gap starts at the note.
     coached = _gap_rows(await _printed(db, seeded.id, "coach"))
     assert coached[0] == ("1:40", "You were away", "0:20", "back at 2:00"), coached
+
+
+async def test_a_spell_out_of_the_room_is_printed_as_such_with_how_it_ended(
+    api_server: ApiServer, db: Conn
+) -> None:
+    seeded = await seed_interview(api_server, db)
+    await add_events(
+        db,
+        seeded,
+        _ev("left", "note", 100.0, {"kind": "candidate_left", "phase": "coding"}),
+        _ev("back", "note", 130.0, {"kind": "candidate_returned", "phase": "coding", "away_s": 30}),
+        _ev("left2", "note", 200.0, {"kind": "candidate_left", "phase": "coding", "label": FORGED}),
+        _ev("resumed", "note", 220.0, {"kind": "resumed", "phase": "coding"}),
+        _ev("said", "transcript", 230.0, {"role": "user", "text": "I am back"}),
+    )
+    printed = await _printed(db, seeded.id, "org")
+    assert FORGED not in printed
+    rows = [r for r in _gap_rows(printed) if "interview room" in r[1]]
+    assert rows == [
+        ("1:40", "Candidate left the interview room", "0:30", "back at 2:10"),
+        ("3:20", "Candidate left the interview room", "0:25", "back by 3:45"),  # the turn began at 3:45
+    ], _gap_rows(printed)
+    coached = [r for r in _gap_rows(await _printed(db, seeded.id, "coach")) if "interview room" in r[1]]
+    assert [r[1] for r in coached] == ["You left the interview room"] * 2

@@ -1,4 +1,4 @@
-// Gaps of both kinds at once and the scrubber's spoken value, in headless Debian chromium (playwright-core from
+// Gaps of every kind at once and the scrubber's spoken value, in headless Debian chromium (playwright-core from
 // web/node_modules); prints what it saw as one JSON line. Launched by tests/web/test_report_gap_lanes.py.
 //   node drive_report_gap_lanes.cjs '{"url": "...", "inside_both": 110, "same_second": [200.1, 200.4, 200.8],
 //                                     "play_from": 200, "play_ms": 1300}'
@@ -23,9 +23,9 @@ async function scenario(page, plan) {
     [...document.querySelectorAll(".rp-gap-band")].map((b) => {
       const r = b.getBoundingClientRect();
       return {
-        kind: b.classList.contains("rp-gap-interviewer_restart")
-          ? "interviewer_restart"
-          : "candidate_away",
+        kind: ["interviewer_restart", "candidate_left", "candidate_away"].find(
+          (k) => b.classList.contains(`rp-gap-${k}`),
+        ),
         top: r.top,
         bottom: r.bottom,
         left: r.left,

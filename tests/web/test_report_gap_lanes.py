@@ -1,6 +1,7 @@
-"""Gaps of both kinds at once, and the scrubber's spoken value, in real headless chromium: a restart inside an away
-spell is its own band on its own lane and its own step, the line said inside both names both, an away gap that
-starts when the page was left says so; the scrubber's `aria-valuetext` (and the time beside it) is written only
+"""Gaps of every kind at once, and the scrubber's spoken value, in real headless chromium: a restart inside an away
+spell inside a spell out of the room is its own band on its own lane and its own step, the line said inside all
+three names each, an away gap that starts when the page was left says so, a room gap whose return a restart left
+unnoted says it ended by the next sign of them; the scrubber's `aria-valuetext` (and the time beside it) is written only
 when its words change, not on every frame of play; the page stays axe clean (api/timeline_gaps.py,
 web/src/replay/gaps.ts, web/src/replay/main.ts)."""
 
@@ -34,12 +35,14 @@ async def test_nested_gaps_have_their_own_lanes_and_the_scrubber_speaks_only_new
 ) -> None:
     # The seeded candidate's last sign before 1:40 is the snapshot at 1:10, the snapshot at 2:00 shows them back. The
     # page was hidden from 1:25 to 1:58; the agent noticed at 1:40. Its job stopped after that note, and the next
-    # one resumed at 1:55: a restart inside the away spell.
+    # one resumed at 1:55: a restart inside the away spell. The stopped job had noted them leaving the room at 1:30;
+    # the new one could not note their return: the snapshot at 2:00 shows them back by then.
     _, _, url = await seeded_share(
         api_server,
         db,
         _ev("hidden", "integrity", 118.0, {"kind": "page_hidden", "duration_ms": 33_000}),
         _ev("away", "note", 100.0, {"kind": "candidate_away", "phase": "coding", "label": FORGED}),
+        _ev("left", "note", 90.0, {"kind": "candidate_left", "phase": "coding", "label": FORGED}),
         _ev("resumed", "note", 115.0, {"kind": "resumed", "phase": "coding", "why": FORGED}),
     )
     plan = {"url": url, "inside_both": 110.0, "same_second": [200.1, 200.4, 200.8], "play_from": 200.0}
@@ -49,14 +52,22 @@ async def test_nested_gaps_have_their_own_lanes_and_the_scrubber_speaks_only_new
 
     assert seen["steps"] == [
         "1:25: Candidate away 0:35 (left the page at 1:25, noticed at 1:40; back at 2:00)",
+        "1:30: Candidate left the interview room for 0:30 (back by 2:00; the interviewer restarted meanwhile)",
         "1:40: Interviewer restarted: 0:15 without an interviewer",
     ], seen["steps"]
-    away, restart = seen["bands"]
-    assert (away["kind"], restart["kind"]) == ("candidate_away", "interviewer_restart")
-    assert away["left"] < restart["left"] < restart["right"] < away["right"], seen["bands"]  # nested in time
-    assert away["bottom"] <= restart["top"] + 0.5, seen["bands"]  # one lane each: neither hides the other
+    away, room, restart = seen["bands"]
+    assert (away["kind"], room["kind"], restart["kind"]) == (
+        "candidate_away",
+        "candidate_left",
+        "interviewer_restart",
+    )
+    assert away["left"] < room["left"] < restart["left"] < restart["right"] < room["right"], seen["bands"]
+    # One lane each: no band hides another.
+    assert away["bottom"] <= room["top"] + 0.5 and room["bottom"] <= restart["top"] + 0.5, seen["bands"]
+    assert min(b["bottom"] - b["top"] for b in seen["bands"]) > 2, seen["bands"]
     assert seen["now"] == (
-        "Now in 2 gaps: Candidate away 0:35 (left the page at 1:25, noticed at 1:40; back at 2:00); "
+        "Now in 3 gaps: Candidate away 0:35 (left the page at 1:25, noticed at 1:40; back at 2:00); "
+        "Candidate left the interview room for 0:30 (back by 2:00; the interviewer restarted meanwhile); "
         "Interviewer restarted: 0:15 without an interviewer"
     )
 

@@ -55,6 +55,28 @@ describe("gaps in the record", () => {
     expect(gapLabel(odd)).toBe("Candidate away 0:42 (back at 2:22)");
   });
 
+  it("says a spell out of the interview room as its own kind, with how it ended", () => {
+    const left = gap({ kind: "candidate_left", start: 130, end: 185 });
+    expect(gapLabel(left)).toBe("Candidate left the interview room for 0:55 (back at 3:05)");
+    expect(gapLabel({ ...left, closed_by: "record_end", end: 290 })).toBe(
+      "Candidate left the interview room for 2:40 (until the end of the record)",
+    );
+    const [taken] = gapsOf([gap({ kind: "candidate_left", start: 130, end: 185, end_from: "next_sign" })]);
+    expect(gapLabel(taken)).toBe(
+      "Candidate left the interview room for 0:55 (back by 3:05; the interviewer restarted meanwhile)",
+    );
+    // An end bound the replay does not know is left out of the words.
+    const [odd] = gapsOf([{ ...left, end_from: "said_by_candidate" } as unknown as GapEvent]);
+    expect(odd.end_from).toBeUndefined();
+    expect(gapLabel(odd)).toBe("Candidate left the interview room for 0:55 (back at 3:05)");
+    // Inside an away spell too: both said, in the list's order.
+    const both = gapsOf([left, gap({ seq: 2, start: 140, end: 200 })]);
+    expect(gapsSaid(both, 150)).toBe(
+      "Now in 2 gaps: Candidate left the interview room for 0:55 (back at 3:05); Candidate away 1:00 (back at 3:20)",
+    );
+    expect(gapsSaid(both, 190)).toBe("Now in a gap: Candidate away 1:00 (back at 3:20)");
+  });
+
   it("says every gap a moment is inside: a restart inside an away spell", () => {
     const gaps = gapsOf([
       gap({ seq: 1, start: 30, end: 100, closed_by: "record_end" }),

@@ -1,5 +1,5 @@
-// Gaps in the record (api/timeline_gaps.py): while the candidate was away, and while the interview had no
-// interviewer (its agent job restarted). Drawn as marked bands on the scrubber, listed as steps a button moves to,
+// Gaps in the record (api/timeline_gaps.py): while the candidate was away, while they were out of the interview
+// room (their participant left it), and while the interview had no interviewer (its agent job restarted). Drawn as marked bands on the scrubber, listed as steps a button moves to,
 // and said beside the position while the replay is inside one. The words are fixed and built from times only: no
 // text the candidate said or typed is ever part of them.
 import { h } from "../dom";
@@ -9,7 +9,7 @@ export interface GapEvent {
   seq: number;
   t: number | null;
   type: "gap";
-  kind: "candidate_away" | "interviewer_restart";
+  kind: "candidate_away" | "candidate_left" | "interviewer_restart";
   start: number;
   end: number;
   duration_s: number;
@@ -17,10 +17,14 @@ export interface GapEvent {
   // Which bound the start is when it is not the default one (the away note; the stopped interviewer's last record).
   start_from?: "page_left" | "last_sign" | "interview_start";
   noticed?: number; // the away note's time, when the start is earlier
+  // A room gap's end when it is not the return note: a new interviewer took over before the return, and the
+  // candidate was back in the room by then (their first turn or edit after it), not exactly then.
+  end_from?: "next_sign";
 }
 
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const STARTS = ["page_left", "last_sign", "interview_start"];
+const KINDS = ["candidate_away", "candidate_left", "interviewer_restart"];
 
 /** The timeline's gaps, checked field by field (an item of another shape is left out; a bound the replay does not
  * know is left out of it, so its label is the default one). */
@@ -31,14 +35,15 @@ export function gapsOf(events: readonly { type: string }[]): GapEvent[] {
         e.type === "gap" &&
         num((e as GapEvent).start) &&
         num((e as GapEvent).end) &&
-        ((e as GapEvent).kind === "candidate_away" || (e as GapEvent).kind === "interviewer_restart"),
+        KINDS.includes((e as GapEvent).kind),
     )
     .map((gap) => {
-      const { start_from: from, noticed, ...rest } = gap;
+      const { start_from: from, noticed, end_from: until, ...rest } = gap;
       return {
         ...rest,
         ...(STARTS.includes(from as string) ? { start_from: from } : {}),
         ...(num(noticed) ? { noticed } : {}),
+        ...(until === "next_sign" ? { end_from: until } : {}),
       };
     });
 }
@@ -51,19 +56,31 @@ function awayFrom(gap: GapEvent): string {
   return "";
 }
 
-/** "Candidate away 0:42 (back at 2:00)", "Interviewer restarted: 0:15 without an interviewer", with the bound its
- * start is when not the default one ("left the page at 1:25, noticed at 1:40; back at 2:00"). */
+/** "Candidate away 0:42 (back at 2:00)", "Candidate left the interview room for 0:42 (back at 2:00)",
+ * "Interviewer restarted: 0:15 without an interviewer", with the bound its start is when not the default one ("left
+ * the page at 1:25, noticed at 1:40; back at 2:00"). */
 export function gapLabel(gap: GapEvent): string {
   const length = clock(Math.max(0, gap.end - gap.start));
   if (gap.kind === "interviewer_restart") {
     const from = gap.start_from === "interview_start" ? " (none recorded before it: from the start)" : "";
     return `Interviewer restarted: ${length} without an interviewer${from}`;
   }
-  const how = gap.closed_by === "candidate_back" ? `back at ${clock(gap.end)}` : "until the end of the record";
+  const back = gap.closed_by === "candidate_back";
+  if (gap.kind === "candidate_left") {
+    // Back by their first turn or edit after a new interviewer took over (it could not note their return).
+    const how = !back
+      ? "until the end of the record"
+      : gap.end_from === "next_sign"
+        ? `back by ${clock(gap.end)}; the interviewer restarted meanwhile`
+        : `back at ${clock(gap.end)}`;
+    return `Candidate left the interview room for ${length} (${how})`;
+  }
+  const how = back ? `back at ${clock(gap.end)}` : "until the end of the record";
   return `Candidate away ${length} (${awayFrom(gap)}${how})`;
 }
 
-/** Every gap the replay is inside at `t` (a restart can fall inside an away spell), in the list's order. */
+/** Every gap the replay is inside at `t` (a restart can fall inside an away spell, an away spell inside one out of
+ * the room), in the list's order. */
 export function gapsAt(gaps: readonly GapEvent[], t: number): GapEvent[] {
   return gaps.filter((g) => g.start <= t && t < g.end);
 }
