@@ -67,6 +67,11 @@ ATS_CALLBACK_FAILURES = Counter(
 # (api/db/outbound_leases_repo.py): `kind` webhook | ats; `cap` target (the endpoint's, or the organisation's
 # Greenhouse/Ashby) | organization. A steady rise names slow or hostile receivers being held to their share; the
 # calls go once a slot frees (no attempt counted).
+WORKER_LANE_RESTARTS = Counter(
+    "shadows_worker_lane_restarts_total",
+    "Job worker lanes started again after they stopped by themselves (the database lost, then back)",
+    ["lane"],
+)
 OUTBOUND_DEFERRED = Counter(
     "shadows_outbound_deferred_total",
     "Webhook deliveries and ATS calls put off: their receiver's or organisation's in-flight cap was full, or their"

@@ -346,6 +346,10 @@ def iter_question_dirs(root: Path) -> Iterator[Path]:
 
 def load_bank(root: Path) -> list[Question]:
     """Load every question under `root`; the first malformed one raises and nothing is returned."""
+    if not Path(root).is_dir():  # a mistyped path: a BankError names it, rather than an OSError's traceback
+        raise BankError(
+            Path(root), "(root)", "not a directory" if Path(root).exists() else "no such directory"
+        )
     questions = [load_question(d) for d in iter_question_dirs(root)]
     if not questions:
         raise BankError(Path(root), "(root)", "no questions found")

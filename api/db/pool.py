@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,6 +38,41 @@ async def _configure(
 Pool = AsyncConnectionPool[Conn]
 
 
+def _shows_something(conn: Conn) -> bool:
+    """Whether an idle connection's socket has anything to read: a healthy one has nothing (every answer was read
+    before it went back to the pool), a server that went away left its last word or the end of the stream there. A
+    poll of the socket, no round trip."""
+    try:
+        fd = conn.pgconn.socket
+    except psycopg.OperationalError:  # libpq closed it already
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _check_on_checkout(pool_of: Callable[[], Pool]) -> Callable[[Conn], Any]:
+    """The pool's check as it hands out a connection. A restart, a failover or a pooler's restart ends every server
+    connection; handed out as it is, each idle one in the pool would fail the request that drew it (a 503 per pooled
+    connection of every process, after the database is back). A connection whose socket shows something is asked
+    for real (psycopg_pool's `check_connection`, one round trip: a pending notification passes it); one that fails
+    makes the pool check all its idle connections at once, then the caller gets another (a new one when the database
+    is back; when it is gone, a 503 once `timeout_s` is spent, as for any caller of a pool that cannot connect)."""
+
+    async def check(conn: Conn) -> None:
+        if not _shows_something(conn):
+            return
+        try:
+            await AsyncConnectionPool.check_connection(conn)
+        except psycopg.Error:
+            log.warning("db.connection_lost", pool=pool_of().name)
+            # The other idle connections ended with it: drop them now, not one request each.
+            await pool_of().check()
+            raise
+
+    return check
+
+
 def create_pool(
     url: str,
     *,
@@ -65,7 +101,7 @@ def create_pool(
             on_connect(conn)
         await _configure(conn, lock_timeout_s, statement_timeout_s)
 
-    return AsyncConnectionPool(
+    pool: Pool = AsyncConnectionPool(
         url,
         connection_class=Conn,
         min_size=min_size,
@@ -76,7 +112,9 @@ def create_pool(
         timeout=timeout_s,
         max_waiting=max_waiting,
         name="shadows-api",
+        check=_check_on_checkout(lambda: pool),
     )
+    return pool
 
 
 @asynccontextmanager

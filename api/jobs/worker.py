@@ -7,7 +7,8 @@ hold the slots grading needs.
 On the first signal it stops fetching, gives running jobs `SHADOWS_WORKER_SHUTDOWN_GRACE_S` to finish, then cancels
 the rest, which go back to the queue at once (JobRetryPolicy) for another worker. A worker that dies without that
 (SIGKILL, OOM, a lost host) stops its heartbeat; after `SHADOWS_WORKER_STALLED_AFTER_S` any live worker requeues its
-jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up).
+jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up). A lane that stops by itself, having
+lost the database, is started again once it answers (`_run_lane`): the worker outlives an outage.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import importlib
 import os
 import signal
 import socket
+import time
 from typing import Any
 
 import structlog
+from procrastinate.exceptions import ConnectorException
 from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
@@ -31,6 +34,7 @@ from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
 from api.logs import configure_logging
+from api.metrics import WORKER_LANE_RESTARTS
 from api.run_admission import RunAdmission
 from api.settings import ApiSettings
 from grader import pipeline
@@ -171,23 +175,48 @@ async def _run_lanes(
     lanes: list[Lane], name: str, worker_settings: WorkerSettings, context: dict[str, Any]
 ) -> None:
     """One procrastinate worker per lane, all stopping together: cancelled (a signal), each shuts down gracefully;
-    one failing stops the others, and its error is the worker's."""
+    one failing stops the others, and its error is the worker's; one that lost the database starts again."""
     async with asyncio.TaskGroup() as group:
         for lane in lanes:
             group.create_task(
-                queue.run_worker_async(
-                    name=f"{name}/{lane.name}",
-                    queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
-                    concurrency=lane.concurrency,
-                    shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
-                    update_heartbeat_interval=worker_settings.heartbeat_s,
-                    stalled_worker_timeout=worker_settings.stalled_after_s,
-                    fetch_job_polling_interval=worker_settings.poll_s,
-                    abort_job_polling_interval=worker_settings.poll_s,
-                    additional_context=context,
-                    install_signal_handlers=False,  # ours in run_worker: a second signal must not kill mid-shutdown
-                    listen_notify=True,
-                    delete_jobs="never",
-                ),
-                name=f"shadows-worker-{lane.name}",
+                _run_lane(lane, name, worker_settings, context), name=f"shadows-worker-{lane.name}"
             )
+
+
+LANE_RESTART_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # then 30 s each time, until a run lasts a minute
+
+
+async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, context: dict[str, Any]) -> None:
+    """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
+    returns as if asked to, when one of its side tasks fails: the listener's connection ended by a database restart
+    or failover and not made again at once, a heartbeat not written. Left so, the lane takes no more jobs, and once
+    every lane has stopped the process exits 0 ("worker.stopped") after a database blip of a second, never to come
+    back under a supervisor that restarts failures only; a failed fetch raises ConnectorException out of the lane.
+    Either way the lane waits and starts again. A lane that was cancelled (a signal) is never started again."""
+    attempt = 0
+    while True:
+        started = time.monotonic()
+        try:
+            await queue.run_worker_async(
+                name=f"{name}/{lane.name}",
+                queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
+                concurrency=lane.concurrency,
+                shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
+                update_heartbeat_interval=worker_settings.heartbeat_s,
+                stalled_worker_timeout=worker_settings.stalled_after_s,
+                fetch_job_polling_interval=worker_settings.poll_s,
+                abort_job_polling_interval=worker_settings.poll_s,
+                additional_context=context,
+                install_signal_handlers=False,  # ours in run_worker: a second signal must not kill mid-shutdown
+                listen_notify=True,
+                delete_jobs="never",
+            )
+            error_type = None
+        except ConnectorException as e:  # a fetch, or registering the lane again, while the database is away
+            error_type = type(e.__cause__ or e).__name__
+        attempt = 1 if time.monotonic() - started >= 60 else attempt + 1
+        delay = LANE_RESTART_DELAYS_S[min(attempt, len(LANE_RESTART_DELAYS_S)) - 1]
+        # Jobs it was running were given their grace; any left "doing" are requeued as a stalled worker's.
+        log.warning("worker.lane_restarting", lane=lane.name, delay_s=delay, error_type=error_type)
+        WORKER_LANE_RESTARTS.labels(lane=lane.name).inc()
+        await asyncio.sleep(delay)

@@ -231,6 +231,21 @@ async def test_cli_import_of_malformed_bank_exits_nonzero_naming_file_and_field(
     assert (await _counts(db))["questions"] == 0
 
 
+@pytest.mark.parametrize("kind", ["missing", "a file"])
+def test_cli_import_of_a_path_that_is_no_directory_exits_1_in_one_line(
+    db_url: str, tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "questions"
+    if kind == "a file":
+        path.write_text("not a bank")
+
+    proc = _cli(["questions", "import", str(path)], db_url)
+
+    assert proc.returncode == 1
+    reason = "no such directory" if kind == "missing" else "not a directory"
+    assert proc.stderr.strip() == f"error: {path}: (root): {reason}", proc.stderr
+
+
 def _set_number(meta: Path, number: int) -> None:
     lines = [f"number: {number}" if ln.startswith("number:") else ln for ln in meta.read_text().splitlines()]
     meta.write_text("\n".join(lines) + "\n")
