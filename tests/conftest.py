@@ -74,8 +74,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
     rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+
+    def order(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        # After the longest, the other browser files (seconds a test, Chromium beside each), then the rest: collected
+        # last (tests/web sorts last), they made the suite's tail, 2.5 minutes of it with one or two workers busy.
+        return rank.get(path, len(rank) + (0 if path.startswith("tests/web/") else 1))
+
     # A stable sort: the other files, and the tests within each file, keep the order they were collected in.
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+    items.sort(key=order)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
