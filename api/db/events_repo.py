@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,20 +223,37 @@ LEFT_OUT = ("record_full_at", "observations_capped_at")
 
 
 async def note_left_out(conn: Conn, session_id: str, column: str, at_s: float | None = None) -> None:
-    """Note that `session_id`'s record first left something out (`column` of `LEFT_OUT`): at `at_s` seconds from the
-    start when given (the earliest time a refused batch gives its events: a spool replayed after an outage is
-    refused long after its events happened), else now; later calls keep the first time and write nothing. Called
-    after the refused or capped append, outside its transaction (a refused batch rolls its own back)."""
+    """Note that `session_id`'s record left something out (`column` of `LEFT_OUT`): at `at_s` seconds from the
+    start when given (the earliest time a refused batch gives its new events: a spool replayed after an outage is
+    refused long after its events happened), else now. A time given moves an earlier note's time back, never on (a
+    dead job's spool replayed after the live job's refusal holds older events, refused too); otherwise the first
+    note's time stays and later calls write nothing. Called after the refused or capped append, outside its
+    transaction (a refused batch rolls its own back)."""
     if column not in LEFT_OUT:
         raise ValueError(column)
     await conn.execute(
         f"""
-        update sessions set {column} = case when %(at)s::float8 is null or started_at is null then now()
-          else started_at + make_interval(secs => greatest(%(at)s::float8, 0)) end
-        where id = %(id)s and {column} is null
+        with noted as (
+          select case when %(at)s::float8 is null or started_at is null then now()
+            else started_at + make_interval(secs => greatest(%(at)s::float8, 0)) end as at
+          from sessions where id = %(id)s
+        )
+        update sessions set {column} = noted.at from noted
+        where id = %(id)s and ({column} is null or (%(at)s::float8 is not null and {column} > noted.at))
         """,  # noqa: S608  # a column of LEFT_OUT
         {"id": session_id, "at": at_s},
     )
+
+
+async def first_new_t(conn: Conn, session_id: str, events: Sequence[EventIn]) -> float | None:
+    """The earliest `t` among `events` not already stored under their key: of a refused batch, what it would have
+    added (its exact repeats, acknowledged, are in the record), or None when none of them gives a time."""
+    cur = await conn.execute(
+        "select idempotency_key from session_events where session_id = %s and idempotency_key = any(%s)",
+        (session_id, [e.idempotency_key for e in events]),
+    )
+    stored = {r["idempotency_key"] for r in await cur.fetchall()}
+    return min((e.t for e in events if e.t is not None and e.idempotency_key not in stored), default=None)
 
 
 async def _refuse_changed(conn: Conn, session_id: str, repeats: list[EventIn]) -> None:

@@ -61,11 +61,13 @@ async def last_snapshot(conn: Conn, session_id: str) -> dict[str, Any] | None:
 
 async def left_out(conn: Conn, session_id: str) -> dict[str, float | None]:
     """Seconds from the interview's start to when its record first left something out (`record_full_at`,
-    `observations_capped_at`; api/db/events_repo.py `note_left_out`), each None while it has not."""
+    `observations_capped_at`; api/db/events_repo.py `note_left_out`), each None while it has not. On the record's
+    own clock: an event stored before the start is at 0 s (`append_events`), and so is what was left out before it,
+    also while the session never started (not measured from its creation, hours before any event)."""
     cur = await conn.execute(
         """
-        select extract(epoch from record_full_at - coalesce(started_at, created_at))::float8 as record_full_s,
-          extract(epoch from observations_capped_at - coalesce(started_at, created_at))::float8
+        select extract(epoch from record_full_at - coalesce(started_at, record_full_at))::float8 as record_full_s,
+          extract(epoch from observations_capped_at - coalesce(started_at, observations_capped_at))::float8
             as observations_capped_s
         from sessions where id = %s
         """,

@@ -248,7 +248,12 @@ async def append_events(
         if agent_job is not None and not replayed and not isinstance(refused, InterviewerPresentError):
             await interviewers_repo.renew(conn, session_id, agent_job)
         if isinstance(refused, events_repo.RecordFullError):  # the report says its record may stop here
-            at_s = min((e.t for e in batch.events if e.t is not None), default=None)
+            # Dated by what it would have added: a retried batch carries events already stored (acknowledged as
+            # repeats) beside the new ones, and the record is whole up to those.
+            refused_events = [
+                events_repo.EventIn(e.idempotency_key, e.type, e.payload, e.t) for e in batch.events
+            ]
+            at_s = await events_repo.first_new_t(conn, session_id, refused_events)
             await events_repo.note_left_out(conn, session_id, "record_full_at", at_s)
         raise
     if stored is None:

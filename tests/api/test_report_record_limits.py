@@ -15,9 +15,10 @@ import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
+from api.db import report_repo
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start
-from tests.api.report_support import share_url
+from tests.api.report_support import grade, seed_interview, share_url
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -133,3 +134,86 @@ async def test_observations_past_the_cap_are_said_to_be_missing_from_when_they_w
     page = await _page(api_server, s["id"])
     note = _section(page, "integrity-capped")
     assert "From 12:05 on, the page's observations were not recorded" in note
+
+
+async def _record_full_s(db: Conn, sid: str) -> float | None:
+    cur = await db.execute(
+        "select extract(epoch from record_full_at - started_at)::float8 as at from sessions where id = %s",
+        (sid,),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return row["at"]
+
+
+async def test_a_refused_retry_is_dated_by_its_new_events_and_an_older_refused_spool_moves_it_earlier(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    await consent_and_start(api_server.client, s)
+
+    async def post(*events: dict[str, Any]) -> httpx.Response:
+        return await api_server.client.post(
+            f"/v1/internal/sessions/{s['id']}/events",
+            json={"events": list(events)},
+            headers=api_server.internal_headers(),
+        )
+
+    # Each batch repeats the one before it (as a retry after a lost answer does) beside a new turn: the refused
+    # one's repeat is in the record, so the record is whole up to its new turn, not from the repeat.
+    r = await post(_said("k1", 60.0))
+    i = 1
+    while r.status_code == 200:
+        i += 1
+        r = await post(_said(f"k{i - 1}", 60.0 * (i - 1)), _said(f"k{i}", 60.0 * i))
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    assert i > 2, "the refused batch is a retry of a stored one"
+    assert await _record_full_s(db, s["id"]) == 60.0 * i
+
+    # A dead job's spool replayed afterwards holds older events, refused as well: the record is incomplete from them.
+    r = await post(_said("spool-1", 30.0))
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    assert await _record_full_s(db, s["id"]) == 30.0
+    r = await post(_said("late", 45.0))  # a later refusal of later events keeps the earlier time
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    assert await _record_full_s(db, s["id"]) == 30.0
+    assert "The record is incomplete from 0:30" in _section(await _page(api_server, s["id"]), "record-full")
+
+
+async def test_a_record_refused_before_the_start_is_incomplete_from_the_records_zero(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The interviewer's job joins the room when the candidate opens it, before they start: what it records then is
+    # stored at 0 s. A session that never started measured its cut from its creation, hours before.
+    s = await api_server.create_session()
+    await db.execute("update sessions set created_at = now() - interval '2 hours' where id = %s", (s["id"],))
+    i = 0
+    while (r := await _agent_post(api_server, s["id"], f"k{i}", 5.0)).status_code == 200:
+        i += 1
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    cur = await db.execute("select started_at, record_full_at from sessions where id = %s", (s["id"],))
+    row = await cur.fetchone()
+    assert row is not None and row["started_at"] is None and row["record_full_at"] is not None
+    assert await report_repo.left_out(db, s["id"]) == {"record_full_s": 0.0, "observations_capped_s": None}
+
+
+async def test_the_coaching_view_says_its_cut_and_its_uncited_summary_in_its_own_terms(
+    api_server: ApiServer, db: Conn
+) -> None:
+    practice = await seed_interview(api_server, db, practice=True)
+    await grade(db, practice)
+    await db.execute(
+        "update sessions set record_full_at = started_at + interval '3 minutes' where id = %s", (practice.id,)
+    )
+    mine = {"Authorization": f"Bearer {practice.session['invite']}"}
+    r = await api_server.client.get(f"/v1/sessions/{practice.id}/report", headers=mine)
+    assert r.status_code == 200, r.text
+    notice = _section(r.text, "record-full")
+    assert "At 3:00 your record reached its size limit" in notice
+    assert "and from what your feedback was written from" in notice and "scorecard" not in notice
+    uncited = re.search(r'<p [^>]*class="[^"]*feedback-uncited[^"]*"[^>]*>(.*?)</p>', r.text, re.S)
+    assert uncited, "the note under strengths and areas to improve"
+    said = " ".join(uncited.group(1).split())
+    # Its rubric shows marks only: the evidence is with the dimensions, not "each rubric item".
+    assert "Strengths and areas to improve are the coach's summary" in said
+    assert "rubric item above" not in said and "How it went" in said
