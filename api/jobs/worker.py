@@ -186,13 +186,20 @@ async def _run_lanes(
 LANE_RESTART_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # then 30 s each time, until a run lasts a minute
 
 
+def _cancelling() -> bool:
+    """Whether this task was asked to stop (cancelled), even if what it awaited raised something else instead."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, context: dict[str, Any]) -> None:
     """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
     returns as if asked to, when one of its side tasks fails: the listener's connection ended by a database restart
     or failover and not made again at once, a heartbeat not written. Left so, the lane takes no more jobs, and once
     every lane has stopped the process exits 0 ("worker.stopped") after a database blip of a second, never to come
     back under a supervisor that restarts failures only; a failed fetch raises ConnectorException out of the lane.
-    Either way the lane waits and starts again. A lane that was cancelled (a signal) is never started again."""
+    Either way the lane waits and starts again. A lane that was cancelled (a signal) is never started again, even when
+    its shutdown, the database away, raised ConnectorException in place of the cancellation."""
     attempt = 0
     while True:
         started = time.monotonic()
@@ -211,8 +218,14 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
                 listen_notify=True,
                 delete_jobs="never",
             )
+            if _cancelling():  # a shutdown that ended without passing the cancellation on: stop all the same
+                raise asyncio.CancelledError
             error_type = None
         except ConnectorException as e:  # a fetch, or registering the lane again, while the database is away
+            if _cancelling():
+                # A signal came while the database was away: procrastinate's graceful shutdown then fails to
+                # unregister the lane and raises this in place of the cancellation. Stop, never start again.
+                raise asyncio.CancelledError from e
             error_type = type(e.__cause__ or e).__name__
         attempt = 1 if time.monotonic() - started >= 60 else attempt + 1
         delay = LANE_RESTART_DELAYS_S[min(attempt, len(LANE_RESTART_DELAYS_S)) - 1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -129,3 +131,26 @@ async def test_a_worker_goes_on_taking_jobs_after_a_database_outage(
         if s.name == "shadows_worker_lane_restarts_total"
     }
     assert restarts and all(n >= 1 for n in restarts.values()), restarts
+
+
+async def test_a_worker_told_to_stop_while_the_database_is_away_stops(
+    db_url: str, pg_admin_url: str, start_worker: StartWorker
+) -> None:
+    # SIGTERM (a deploy, a node drained) in the middle of an outage: each lane's graceful shutdown cannot unregister
+    # it (the pool's wait for a connection runs out, 10 s) and procrastinate raises that in place of the cancellation.
+    # Taken for a lost database, the lane was started again, every 1-30 s, and the process never exited.
+    worker = start_worker()
+    await asyncio.to_thread(_end_connections, pg_admin_url, db_url, refuse=True)
+    try:
+        worker.proc.send_signal(signal.SIGTERM)
+        try:
+            code = await asyncio.to_thread(worker.proc.wait, 45)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running: {worker.log_path.read_text()[-3000:]}") from None
+    finally:
+        await asyncio.to_thread(_accept_connections, pg_admin_url, db_url)
+    assert code == 0, worker.log_path.read_text()[-3000:]
+    events = [e.get("event") for e in worker.log_events()]
+    assert "worker.stopped" in events
+    after_signal = events[events.index("worker.stopping") :]
+    assert "worker.lane_restarting" not in after_signal, after_signal

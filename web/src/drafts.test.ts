@@ -253,12 +253,13 @@ describe("leaving the page", () => {
     saver.hidden();
     await timers.advance(10_000);
     expect(sent).toEqual([["start + typed", true]]);
-    saver.shown(); // Back: the same page, restored from the back/forward cache
+    saver.shown(); // Back: the same page, restored from the back/forward cache, saves what it sent as it went
     saver.changed("python", "start + typed + more");
     saver.hidden(); // another tab
     await timers.advance(0);
     expect(sent).toEqual([
       ["start + typed", true],
+      ["start + typed", undefined],
       ["start + typed + more", undefined],
     ]);
   });
@@ -355,5 +356,24 @@ describe("a page that comes back after it was left (Back, the back/forward cache
     expect(only.states).not.toContain("conflict");
     expect(server.code).toBe("typed after coming back");
     expect(only.states.at(-1)).toBe("saved");
+  });
+
+  it("confirms what it sent as it left once it is shown again, with no keystroke needed", async () => {
+    const server = new FakeDraftServer();
+    const only = tab(server);
+    only.saver.known("python", "starter", 0);
+    only.saver.changed("python", "typed just before leaving");
+    only.saver.leaving(); // landed while the page sat in the back/forward cache; its answer never read
+    await only.timers.advance(0);
+    expect(server.revision).toBe(1);
+    only.saver.shown();
+    await only.timers.advance(0);
+    expect(only.states).not.toContain("conflict");
+    expect(only.states.at(-1)).toBe("saved");
+    expect(only.saver.unsaved).toBe(false); // no leave prompt for code the server holds
+    expect(server.code).toBe("typed just before leaving");
+    only.saver.shown(); // a second pageshow (or a first load's) sends nothing
+    await only.timers.advance(0);
+    expect(server.revision).toBe(1);
   });
 });

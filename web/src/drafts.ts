@@ -283,9 +283,13 @@ export class DraftSaver {
     if (!this.gone) void this.flush();
   }
 
-  /** The page is shown again after it was left (Back, the back/forward cache): it saves as before. */
+  /** The page is shown again after it was left (Back, the back/forward cache): it saves as before, starting now with
+   * what it sent as it went, whose answer it never read: else that code counts as unsaved (the leave prompt asks, its
+   * copy stays in the browser's storage) and the status says nothing until the next keystroke. */
   shown(): void {
+    if (!this.gone) return; // a first load's pageshow
     this.gone = false;
+    if (!this.stopped && this.hold === null && this.pending().length > 0) void this.flush();
   }
 
   private keepLocal(language: Language): void {
