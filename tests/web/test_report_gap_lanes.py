@@ -78,7 +78,9 @@ async def test_nested_gaps_have_their_own_lanes_and_the_scrubber_speaks_only_new
     # Played for 1.3 s: dozens of frames, at most one new value a second crossed (two, and one for the pause).
     play = seen["play"]
     assert play["frames"] > 20, play
-    assert 201.0 < play["time"] < 202.5, play
+    # Played at the record's pace from the last scrub (200.8): on, but at most for the time from the play click's
+    # start to the pause click's end (a loaded host's clicks took much of it: 202.78 in CI54d).
+    assert 201.0 < play["time"] <= 200.8 + play["at_most_ms"] / 1000 + 0.1, play
     assert 1 <= play["valuetext"] <= 3, play
     assert play["clock"] <= 3 * 3, play  # the <output>'s text: a few nodes per write, never one write a frame
     assert seen["axe"] == [], seen["axe"]
