@@ -101,6 +101,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         min_size=1,
         max_size=max(settings.db_pool_max, worker_settings.pool_size),
         prepared=settings.db_prepared_statements,
+        timeout_s=settings.db_pool_timeout_s,  # the API's wait for a connection, the worker's too
     )
     try:
         await pool.open(wait=True, timeout=30)
