@@ -165,7 +165,7 @@ class Counted:
     shared_org: UUID | None = None
 
 
-def _units(spec: str, units: int) -> int:
+def capped_units(spec: str, units: int) -> int:
     """`units`, but never more than the smallest part of `spec` holds (one read of any size passes once the window
     has emptied)."""
     return min(units, min(item.amount for item in parse_many(spec)))
@@ -199,7 +199,7 @@ async def count_detail_size(
             str(organization_id),
             message="Too much session detail read by this organisation; try again later.",
             kind="detail_size",
-            cost=_units(spec, units),
+            cost=capped_units(spec, units),
         )
 
 
@@ -241,7 +241,7 @@ async def count_size(
             key,
             message=f"Too much report data read by this {whose}; try again later.",
             kind="size",
-            cost=_units(spec, units),
+            cost=capped_units(spec, units),
         )
 
 

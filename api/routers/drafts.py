@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from limits import parse_many
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_editable, require_in_progress, session_org
@@ -16,6 +15,7 @@ from api.errors import ConflictError, UnprocessableError
 from api.ids import SessionId
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.ratelimits import RateLimits
+from api.report_limits import capped_units
 from api.routers.runs import MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
 
@@ -45,12 +45,6 @@ class DraftBody(BaseModel):
 DRAFT_READ_UNIT_BYTES = 256 * 1024
 
 
-def _read_cost(spec: str, size: int) -> int:
-    """One, and one per DRAFT_READ_UNIT_BYTES of `size`; never more than the smallest part of `spec` holds (a read
-    of any size passes once its window has emptied)."""
-    return min(1 + size // DRAFT_READ_UNIT_BYTES, min(item.amount for item in parse_many(spec)))
-
-
 @router.get("/drafts", responses=error_responses(*DB, *INVITE, 429))
 async def list_drafts(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
@@ -66,7 +60,9 @@ async def list_drafts(
         spec,
         session["id"],
         message="Too many reads of the saved code; wait a moment.",
-        cost=_read_cost(spec, await drafts_repo.drafts_bytes(conn, session["id"])),
+        cost=capped_units(
+            spec, 1 + await drafts_repo.drafts_bytes(conn, session["id"]) // DRAFT_READ_UNIT_BYTES
+        ),
     )
     drafts = await drafts_repo.list_drafts(conn, session["id"])
     return {
