@@ -13,6 +13,18 @@ const {
   typeAtFirstLineEnd,
 } = require("./drive_page.cjs");
 
+// The page's save status reads "saved" within 15 s (waitSaved throws past it; showsSaved answers false).
+const waitSaved = (page) =>
+  page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "saved",
+    null,
+    { timeout: 15_000 },
+  );
+const showsSaved = (page) =>
+  waitSaved(page)
+    .then(() => true)
+    .catch(() => false);
+
 /** A paste into the editor, as the browser delivers one (its size is observed, never its text). */
 async function paste(page, text) {
   await page.click(".cm-content");
@@ -66,14 +78,7 @@ async function bigDraftThenReload(browser, plan) {
   await page.reload();
   await opened(page);
   // The restored code is saved again (none to save when the draft itself had gone as the page went).
-  const saved = await page
-    .waitForFunction(
-      () => document.getElementById("save-status").dataset.state === "saved",
-      null,
-      { timeout: 15_000 },
-    )
-    .then(() => true)
-    .catch(() => false);
+  const saved = await showsSaved(page);
   await context.close();
   return { code_chars: code.length, requests: leaving, saved };
 }
@@ -109,11 +114,7 @@ async function bigDraftThenClose(browser, plan) {
   if (plan.elsewhere) {
     const other = await openInterview(browser, plan); // another device: a browser of its own
     await typeAtFirstLineEnd(other.page, "  # typed on the other device");
-    await other.page.waitForFunction(
-      () => document.getElementById("save-status").dataset.state === "saved",
-      null,
-      { timeout: 15_000 },
-    );
+    await waitSaved(other.page);
     await other.context.close();
   }
   const again = await context.newPage();
@@ -121,16 +122,7 @@ async function bigDraftThenClose(browser, plan) {
   await again.goto(plan.url);
   await opened(again);
   // Nothing to save when code saved elsewhere won (the copy is dropped as the drafts are read, before `opened`).
-  const saved =
-    !plan.elsewhere &&
-    (await again
-      .waitForFunction(
-        () => document.getElementById("save-status").dataset.state === "saved",
-        null,
-        { timeout: 15_000 },
-      )
-      .then(() => true)
-      .catch(() => false));
+  const saved = !plan.elsewhere && (await showsSaved(again));
   const shown = await again.evaluate(() => ({
     first_line: document.querySelector(".cm-content .cm-line").textContent,
     kept: Object.keys(localStorage).filter((k) =>
@@ -152,14 +144,7 @@ async function lateSaveThenReload(browser, plan) {
   await page.reload();
   await opened(page);
   fs.writeFileSync(plan.reopened, "");
-  const saved = await page
-    .waitForFunction(
-      () => document.getElementById("save-status").dataset.state === "saved",
-      null,
-      { timeout: 15_000 },
-    )
-    .then(() => true)
-    .catch(() => false);
+  const saved = await showsSaved(page);
   const shown = await page.evaluate(() => ({
     status: document.getElementById("save-status").dataset.state ?? "",
     first_line: document.querySelector(".cm-content .cm-line").textContent,
