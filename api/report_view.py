@@ -113,7 +113,19 @@ async def load_report(
         timeline_url = None
     scorecard = await shown_view(conn, sid, coach=view != "org")
     latest = scorecard.latest_attempt if scorecard else None
-    items = build_items(await report_repo.timeline_events(conn, sid, PAGE_TYPES, with_code=False), view)
+    # From when the record may be incomplete: the agent's events refused past the session's budget, the page's
+    # observations past their cap (seconds from the start, or None). Once retention erased the record the page says
+    # that instead.
+    left_out = (
+        {"record_full_s": None, "observations_capped_s": None}
+        if session["retention_applied_at"] is not None
+        else await report_repo.left_out(conn, sid)
+    )
+    items = build_items(
+        await report_repo.timeline_events(conn, sid, PAGE_TYPES, with_code=False),
+        view,
+        cut_s=left_out["record_full_s"],
+    )
     snapshot = await report_repo.last_snapshot(conn, sid)
     last = (
         timeline_item({**snapshot, "type": "editor_snapshot", "run_code": None, "run_language": None})
@@ -167,14 +179,7 @@ async def load_report(
             # The coaching view is the candidate's own; an organisation's readers see whom they are reading about.
             "candidate_name": session["candidate_name"] if view == "org" else None,
             "candidate_external_id": session["candidate_external_id"] if view == "org" else None,
-            # From when the record may be incomplete: the agent's events refused past the session's budget, the
-            # page's observations past their cap (seconds from the start, or None). Once retention erased the
-            # record the page says that instead.
-            **(
-                {"record_full_s": None, "observations_capped_s": None}
-                if session["retention_applied_at"] is not None
-                else await report_repo.left_out(conn, sid)
-            ),
+            **left_out,
         },
         question=await report_repo.question_header(conn, session["question_id"]),
         scorecard=scorecard,
@@ -194,18 +199,18 @@ async def load_report(
         if with_legal_hold and view == "org"
         else None,
         quote_places=await _quote_places(conn, sid, scorecard, items),
-        gaps=await _gaps(conn, session, view),
+        gaps=await _gaps(conn, session, view, left_out["record_full_s"]),
     )
 
 
-async def _gaps(conn: Conn, session: dict[str, Any], view: View) -> list[dict[str, Any]]:
-    """The gaps the replay's timeline shows, read the same way (`api/timeline_gaps.py`): none once retention erased
-    the record (the replay section says so instead)."""
+async def _gaps(conn: Conn, session: dict[str, Any], view: View, cut_s: float | None) -> list[dict[str, Any]]:
+    """The gaps the replay's timeline shows, read the same way (`api/timeline_gaps.py`), none past the record's cut
+    (`cut_s`): none once retention erased the record (the replay section says so instead)."""
     if session["retention_applied_at"] is not None:
         return []
     rows = await gap_rows(conn, session["id"], report_repo.TIMELINE_TYPES)
     shown = tuple(t for t in report_repo.TIMELINE_TYPES if view == "org" or t != "integrity")
-    return gap_items(rows, record_end(rows, shown, elapsed_s(session)), pages=view == "org")
+    return gap_items(rows, record_end(rows, shown, elapsed_s(session)), pages=view == "org", cut=cut_s)
 
 
 def _citations(

@@ -165,15 +165,16 @@ def build_items(
     *,
     ended_s: float | None = None,
     gap_rows: list[dict[str, Any]] | None = None,
+    cut_s: float | None = None,
 ) -> list[dict[str, Any]]:
     """The timeline's items of `rows`. Presence notes among `gap_rows` (`api.timeline_gaps.gap_rows`; `rows` when
     not given) become gap steps (`api/timeline_gaps.py`), an open one closed at the record's end: the later of the
-    last event and `ended_s`."""
+    last event and `ended_s`; none runs past `cut_s`, when the record is incomplete from (`record_full_s`)."""
     items = [item for row in rows if (item := timeline_item(row)) is not None]
     if view == "coach":  # the candidate's own coaching report: observations about them are for the company
         items = [i for i in items if i["type"] != "integrity"]
     end = max(max((i["t"] for i in items if i["t"] is not None), default=0.0), ended_s or 0.0)
-    gaps = gap_items(rows if gap_rows is None else gap_rows, end, pages=view == "org")
+    gaps = gap_items(rows if gap_rows is None else gap_rows, end, pages=view == "org", cut=cut_s)
     if gaps:
         items = sorted(items + gaps, key=lambda i: (i["t"] is not None, i["t"] or 0.0, i["seq"]))
     return items

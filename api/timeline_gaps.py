@@ -32,14 +32,22 @@ record supports; each gap says which bound its start is (`start_from`):
   by then, not exactly then), else at the end of the record. Notes inside an open gap add nothing.
 
 **Overlaps** (`merged`): gaps of one kind that overlap or touch are one gap, their union (the first's seq and start,
-the last end and how it closed), save two spells (away, or out of the room) that meet where the candidate came back
-(a sign of presence or their return there: two spells, not one). Gaps of different kinds are all kept, each whole,
-even one inside another (a restart while the candidate was away; an away spell while they were out of the room):
-each says who was missing and how it is known, and the replay draws each kind on its own lane.
+the last end, how it closed and its `end_from`), save two spells (away, or out of the room) that meet where the
+candidate came back (a sign of presence or their return there: two spells, not one). Gaps of different kinds are
+all kept, each whole, even one inside another (a restart while the candidate was away; an away spell while they were
+out of the room): each says who was missing and how it is known, and the replay draws each kind on its own lane.
+
+**The record's cut** (`cut_at`): from when the session's record is incomplete (`sessions.record_full_at`: the
+interviewer's events refused past its budget and stored nowhere), the notes and signs that would close a gap may be
+among the refused, so no gap runs past it: one that would ends at the cut (at its start when it started after it),
+`closed_by: "record_cut"`, its `end_from` dropped. The candidate's runs and Submits (the API records them) and a
+later batch small enough to fit go on being stored after the cut, but a turn or a return before them may be what
+was refused.
 
 Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`, with `"start_from"`
 and, for an away gap, `"noticed"` (the note's time) when its start is not the default bound (DEFAULT_STARTS), and
-`"end_from"` when its end is not the default one (a room gap's `"next_sign"`): times and fixed words only, never a
+`"end_from"` when its end is not the default one (a room gap's `"next_sign"`), and `"cut"` when the record's cut
+ended it (`cut_at`): times and fixed words only, never a
 payload's text, so nothing the candidate said or typed reaches the labels built from it. At most MAX_GAPS per
 timeline (the first ones in time order).
 """
@@ -63,6 +71,7 @@ ABSENCES = ("page_hidden", "focus_lost")
 # The interviewer's own records that are no timeline items: read for their times only.
 AGENT_TYPES = ("tool_call", "turn_metrics", "model_usage")
 MAX_GAPS = 500
+CUT = "record_cut"  # how a gap that ran past the record's cut closes: there (`cut_at`)
 # The bound a gap starts at unless it says otherwise: the away note, the stopped interviewer's last record, the
 # leaving note.
 DEFAULT_STARTS = ("noticed", "interviewer_record", "room_left")
@@ -307,8 +316,11 @@ def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
         current: dict[str, Any] | None = None
         for gap in sorted((g for g in gaps if g["kind"] == kind), key=lambda g: (g["start"], g["seq"])):
             if current is not None and _joins(current, gap):
-                if gap["end"] >= current["end"]:
+                if gap["end"] >= current["end"]:  # the last end, how it closed, and which bound it is
                     current |= {"end": gap["end"], "closed_by": gap["closed_by"]}
+                    current.pop("end_from", None)
+                    if "end_from" in gap:
+                        current["end_from"] = gap["end_from"]
                 current["duration_s"] = round(current["end"] - current["start"], 3)
                 continue
             current = dict(gap)
@@ -317,16 +329,41 @@ def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def gap_items(rows: list[dict[str, Any]], end: float, *, pages: bool = True) -> list[dict[str, Any]]:
+def cut_at(gaps: list[dict[str, Any]], cut: float | None) -> list[dict[str, Any]]:
+    """`gaps` with each that runs past the record's cut (`cut`, seconds: from then on the interviewer's events were
+    refused and stored nowhere) ending there instead, or at its start when it started after it (`closed_by:
+    "record_cut"`): whatever closed it after the cut (a turn, a return) may be among the refused. So is one closed
+    at the end of the record that is the cut. Each such gap says where the cut is (`cut`)."""
+    if cut is None:
+        return gaps
+    out: list[dict[str, Any]] = []
+    for gap in gaps:
+        if gap["end"] > cut or (gap["closed_by"] == "record_end" and gap["end"] >= cut):
+            end = max(gap["start"], cut)
+            gap = {k: v for k, v in gap.items() if k != "end_from"} | {
+                "end": end,
+                "duration_s": round(end - gap["start"], 3),
+                "closed_by": CUT,
+                "cut": cut,  # the end, or before it when the gap began after the cut
+            }
+        out.append(gap)
+    return out
+
+
+def gap_items(
+    rows: list[dict[str, Any]], end: float, *, pages: bool = True, cut: float | None = None
+) -> list[dict[str, Any]]:
     """The gaps the presence notes among `rows` (stored events, any order; `gap_rows`) mark, as timeline items;
     `end` is the end of the record (an open gap is closed there); `pages`: whether the page's observations may
-    place an away gap's start (not in the coaching view, which has none)."""
+    place an away gap's start (not in the coaching view, which has none); `cut`: when the record is incomplete from
+    (`report_repo.left_out`'s `record_full_s`), where no gap runs past (`cut_at`)."""
     timed = sorted(
         ((t, row) for row in rows if (t := _t(row.get("t"))) is not None), key=lambda p: (p[0], p[1]["seq"])
     )
     if not any(_note_kind(row) in GAP_NOTES for _, row in timed):
         return []
-    return merged(_away_gaps(timed, end, pages) + _left_gaps(timed, end) + _restart_gaps(timed))[:MAX_GAPS]
+    gaps = merged(_away_gaps(timed, end, pages) + _left_gaps(timed, end) + _restart_gaps(timed))
+    return cut_at(gaps, cut)[:MAX_GAPS]
 
 
 def record_end(rows: list[dict[str, Any]], shown: tuple[str, ...], ended_s: float | None) -> float:

@@ -15,11 +15,12 @@ reads a minute kept a core busy for as long as its holder liked. Now:
   nothing there, so a link whose large reads are refused still opens a short page.
 - **Cached.** The body, and its gzip when a client asks for it, are kept per process, keyed by what they are built
   from: the session, the view, a fingerprint of its event log (events, their last seq, the runs whose code was
-  left out) and the header's fields (status, times, language, time allowed). Anything that changes the record
-  (an event appended, a run's code left out, retention, an accommodation) changes the key; an erased session, a
-  revoked link or key, or a refused read never reaches the cache (the token and the session are checked first).
-  Memory is bounded (`MAX_CACHE_BYTES` of bodies, `MAX_ENTRIES` entries, each at most `TTL_S` seconds old, so an
-  erased record leaves the process within that).
+  left out, from when the record is incomplete) and the header's fields (status, times, language, time allowed).
+  Anything that changes the record (an event appended, a run's code left out, a refused batch that cut the record,
+  retention, an accommodation) changes the key; an erased session, a revoked link or key, or a refused read never
+  reaches the cache (the token and the session are checked first). Memory is bounded (`MAX_CACHE_BYTES` of
+  bodies, `MAX_ENTRIES` entries, each at most `TTL_S` seconds old, so an erased record leaves the process within
+  that).
 - **ETag.** The same key names the body (a weak ETag, the same on every replica); `If-None-Match` with it answers
   304 with no body, counted as one read. Browsers do not keep the timeline (it is `no-store`, as private as the
   page); a client that keeps it asks this way.
@@ -55,8 +56,9 @@ MAX_CACHE_BYTES = 64 * 1024 * 1024  # bodies and their gzip, per process
 MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
 TTL_S = 600.0
 # Bump when the timeline's JSON changes for the same record: it names the ETag. 2: gap steps; 3: tighter starts,
-# merged; 4: split at a return, take-overs; 5: spells out of the room (`candidate_left`).
-FORMAT = "timeline-5"
+# merged; 4: split at a return, take-overs; 5: spells out of the room (`candidate_left`); 6: no gap runs past the
+# record's cut (`closed_by: "record_cut"`).
+FORMAT = "timeline-6"
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 
@@ -150,23 +152,29 @@ def cache_of(request: Request) -> TimelineCache:
     return app_state(request, _STATE, TimelineCache)
 
 
-async def _fingerprint(conn: Conn, session_id: str) -> tuple[int, int, int]:
+Fingerprint = tuple[int, int, int, float | None]
+
+
+async def _fingerprint(conn: Conn, session_id: str) -> Fingerprint:
     """What says the session's event log changed: how many events, the last seq, how many runs' code was left
-    out (the one update to a run: `api/db/runs_repo.py`, in the same transaction as a new event)."""
+    out (the one update to a run: `api/db/runs_repo.py`, in the same transaction as a new event), and from when
+    the record is incomplete (`sessions.record_full_at`, set by a refused batch that stores no event: the gaps end
+    there)."""
     cur = await conn.execute(
         """
         select count(*) as n, coalesce(max(seq), 0) as last,
-          (select count(*) from submissions where session_id = %(s)s and code_omitted) as omitted
+          (select count(*) from submissions where session_id = %(s)s and code_omitted) as omitted,
+          (select extract(epoch from record_full_at)::float8 from sessions where id = %(s)s) as cut
         from session_events where session_id = %(s)s
         """,
         {"s": session_id},
     )
     row = await cur.fetchone()
     assert row is not None
-    return int(row["n"]), int(row["last"]), int(row["omitted"])
+    return int(row["n"]), int(row["last"]), int(row["omitted"]), row["cut"]
 
 
-def _key(session: dict[str, Any], view: View, fingerprint: tuple[int, int, int]) -> str:
+def _key(session: dict[str, Any], view: View, fingerprint: Fingerprint) -> str:
     header = session_header(session, [])  # the fields from the session row; its duration follows the events
     return json.dumps([FORMAT, session["id"], view, list(fingerprint), header], sort_keys=True, default=str)
 
@@ -192,7 +200,8 @@ def _accepts_gzip(request: Request) -> bool:
 async def _build(conn: Conn, session: dict[str, Any], view: View) -> bytes:
     rows = await report_repo.timeline_events(conn, session["id"], report_repo.TIMELINE_TYPES)
     gaps = await gap_rows(conn, session["id"], report_repo.TIMELINE_TYPES)
-    items = bound_timeline_text(build_items(rows, view, ended_s=elapsed_s(session), gap_rows=gaps))
+    cut = (await report_repo.left_out(conn, session["id"]))["record_full_s"]
+    items = bound_timeline_text(build_items(rows, view, ended_s=elapsed_s(session), gap_rows=gaps, cut_s=cut))
     return bytes(JSONResponse({"session": session_header(session, items), "events": items}).body)
 
 

@@ -225,17 +225,25 @@ LEFT_OUT = ("record_full_at", "observations_capped_at")
 async def note_left_out(conn: Conn, session_id: str, column: str, at_s: float | None = None) -> None:
     """Note that `session_id`'s record left something out (`column` of `LEFT_OUT`): at `at_s` seconds from the
     start when given (the earliest time a refused batch gives its new events: a spool replayed after an outage is
-    refused long after its events happened), else now. A time given moves an earlier note's time back, never on (a
-    dead job's spool replayed after the live job's refusal holds older events, refused too); otherwise the first
-    note's time stays and later calls write nothing. Called after the refused or capped append, outside its
-    transaction (a refused batch rolls its own back)."""
+    refused long after its events happened), else now, but no later than the end of the record once the interview
+    has ended (the later of its end and its last stored event: a batch without times refused after the end would
+    otherwise cut the record after everything in it, and the report would say it is incomplete from a time the
+    interview never reached). A time given moves an earlier note's time back, never on (a dead job's spool replayed
+    after the live job's refusal holds older events, refused too); otherwise the first note's time stays and later
+    calls write nothing. Called after the refused or capped append, outside its transaction (a refused batch rolls
+    its own back)."""
     if column not in LEFT_OUT:
         raise ValueError(column)
     await conn.execute(
         f"""
         with noted as (
-          select case when %(at)s::float8 is null or started_at is null then now()
-            else started_at + make_interval(secs => greatest(%(at)s::float8, 0)) end as at
+          select case
+            when %(at)s::float8 is not null and started_at is not null
+              then started_at + make_interval(secs => greatest(%(at)s::float8, 0))
+            when ended_at is null then now()
+            else least(now(), greatest(ended_at, started_at + make_interval(secs => greatest(
+              (select max(e.t) from session_events e where e.session_id = %(id)s), 0))))
+          end as at
           from sessions where id = %(id)s
         )
         update sessions set {column} = noted.at from noted

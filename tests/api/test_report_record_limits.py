@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from html import unescape
 from typing import Any
 
 import httpx
@@ -48,6 +49,41 @@ async def _agent_post(server: ApiServer, sid: str, key: str, t: float) -> httpx.
         json={"events": [_said(key, t)]},
         headers=server.internal_headers(),
     )
+
+
+async def _post(server: ApiServer, sid: str, *events: dict[str, Any]) -> httpx.Response:
+    return await server.client.post(
+        f"/v1/internal/sessions/{sid}/events",
+        json={"events": list(events)},
+        headers=server.internal_headers(),
+    )
+
+
+def _note(key: str, kind: str, t: float) -> dict[str, Any]:
+    return {"idempotency_key": key, "type": "note", "t": t, "payload": {"kind": kind, "phase": "coding"}}
+
+
+async def _gaps(server: ApiServer, sid: str) -> tuple[list[tuple[Any, ...]], str]:
+    """The timeline's gaps (kind, start, end, length, how it closed, end_from) and its ETag."""
+    r = await server.client.get(f"/v1/sessions/{sid}/timeline", headers=server.org_headers())
+    assert r.status_code == 200, r.text
+    gaps = [
+        (e["kind"], e["start"], e["end"], e["duration_s"], e["closed_by"], e.get("end_from"))
+        for e in r.json()["events"]
+        if e["type"] == "gap"
+    ]
+    return gaps, r.headers["etag"]
+
+
+def _printed_gaps(html: str) -> list[tuple[str, ...]]:
+    """The rows of the page's printed "Gaps in the record" table (from, gap, length, until)."""
+    table = html.split('<table class="runs gaps"', 1)
+    assert len(table) == 2, "no printed gaps"
+    body = table[1].split("</table>", 1)[0]
+    cells = re.findall(
+        r"<tr><td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td></tr>", body, re.S
+    )
+    return [tuple(" ".join(unescape(c).split()) for c in row) for row in cells]
 
 
 async def _page(server: ApiServer, sid: str) -> str:
@@ -217,3 +253,73 @@ async def test_the_coaching_view_says_its_cut_and_its_uncited_summary_in_its_own
     # Its rubric shows marks only: the evidence is with the dimensions, not "each rubric item".
     assert "Strengths and areas to improve are the coach's summary" in said
     assert "rubric item above" not in said and "How it went" in said
+
+
+async def test_a_gap_open_at_the_records_cut_ends_there_not_at_the_end_of_the_interview(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The candidate left the room at 0:30; the record filled up while they were gone, and their return, noted after
+    # the cut, was refused with the batch it came in (a batch is refused whole). The gap ran to the interview's end
+    # (30:00): away for time nothing records.
+    s = await api_server.create_session()
+    await consent_and_start(api_server.client, s)
+    r = await _post(api_server, s["id"], _note("left", "candidate_left", 30.0))
+    assert r.status_code == 200, r.text
+    i = 1
+    while (r := await _agent_post(api_server, s["id"], f"k{i}", 60.0 * i)).status_code == 200:
+        i += 1
+    cut = 60.0 * i
+    r = await _post(
+        api_server, s["id"], _said("more", cut + 20.0), _note("back", "candidate_returned", cut + 30.0)
+    )
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    await db.execute(
+        "update sessions set status = 'completed', ended_at = started_at + interval '30 minutes' where id = %s",
+        (s["id"],),
+    )
+    gaps, etag = await _gaps(api_server, s["id"])
+    assert gaps == [("candidate_left", 30.0, cut, cut - 30.0, "record_cut", None)]
+
+    # A dead job's older spool, refused too, moves the cut back: no event is stored, and yet the timeline (kept by
+    # the API per record) is not the one it kept for the later cut.
+    r = await _agent_post(api_server, s["id"], "spool-1", 45.0)
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    moved, moved_etag = await _gaps(api_server, s["id"])
+    assert moved == [("candidate_left", 30.0, 45.0, 15.0, "record_cut", None)]
+    assert moved_etag != etag
+
+    page = await _page(api_server, s["id"])
+    assert _printed_gaps(page) == [
+        (
+            "0:30",
+            "Candidate left the interview room",
+            "at least 0:15",
+            "not known: the record is incomplete from 0:45",
+        )
+    ]
+    assert "The record is incomplete from 0:45" in _section(page, "record-full")
+
+
+async def test_a_batch_without_times_refused_after_the_end_cuts_the_record_no_later_than_its_end(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The interview ran 19:00 and ended a minute ago; the interviewer's wrap-up was stored after it, at 19:30. A
+    # batch without times refused now was dated now, 20:00: "incomplete from 20:00", past everything in the record.
+    s = await api_server.create_session()
+    await consent_and_start(api_server.client, s)
+    await db.execute(
+        """
+        update sessions set status = 'completed', started_at = now() - interval '20 minutes',
+          ended_at = now() - interval '1 minute' where id = %s
+        """,
+        (s["id"],),
+    )
+    r = await _agent_post(api_server, s["id"], "wrap-up", 1170.0)
+    assert r.status_code == 200, r.text
+    await db.execute("update sessions set event_bytes = 20000 where id = %s", (s["id"],))  # its budget, spent
+    r = await _post(
+        api_server, s["id"], {"idempotency_key": "untimed", "type": "hint", "payload": {"text": "x"}}
+    )
+    assert r.json()["error"]["code"] == "session_record_full", r.text
+    assert await report_repo.left_out(db, s["id"]) == {"record_full_s": 1170.0, "observations_capped_s": None}
+    assert "The record is incomplete from 19:30" in _section(await _page(api_server, s["id"]), "record-full")

@@ -15,7 +15,7 @@ from psycopg.rows import DictRow
 
 from api.db import events_repo
 from api.timeline import build_items
-from api.timeline_gaps import AWAY, LEFT, RESTART, RETURNED, gap_items
+from api.timeline_gaps import AWAY, LEFT, RESTART, RETURNED, gap_items, merged
 from tests.api.report_support import add_events, seed_interview
 from tests.conftest import ApiServer
 
@@ -188,6 +188,96 @@ def test_a_restart_after_an_interviewer_that_never_noted_itself_starts_at_its_la
     assert (gap["start"], gap["end"]) == (50.0, 302.0)
 
 
+def _step(seq: int, start: float, end: float, closed_by: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "t": start,
+        "type": "gap",
+        "kind": LEFT,
+        "start": start,
+        "end": end,
+        "duration_s": end - start,
+        "closed_by": closed_by,
+    } | extra
+
+
+def test_merging_gaps_keeps_where_the_last_end_came_from() -> None:
+    """The union takes the last end and how it closed: its `end_from` too. Kept from the first, a spell whose end
+    came from the return note was labelled "back by" a sign; taken from none, one ended by a take-over's first sign
+    was labelled "back at" it, an exact return nobody noted."""
+    open_to = _step(1, 100.0, 150.0, "record_end")
+    taken = _step(2, 150.0, 200.0, "candidate_back", end_from="next_sign")  # touches an open end: one stretch
+    [one] = merged([open_to, taken])
+    assert (one["start"], one["end"], one["closed_by"], one.get("end_from")) == (
+        100.0,
+        200.0,
+        "candidate_back",
+        "next_sign",
+    )
+    assert one["duration_s"] == 100.0
+    signed = _step(1, 100.0, 150.0, "candidate_back", end_from="next_sign")
+    [one] = merged([signed, _step(2, 120.0, 220.0, "candidate_back")])  # overlaps it, ends at a return note
+    assert (one["end"], one["closed_by"], "end_from" in one) == (220.0, "candidate_back", False)
+    [one] = merged([signed, _step(3, 110.0, 140.0, "record_end")])  # ends inside it: the first's end stays
+    assert (one["end"], one["closed_by"], one.get("end_from")) == (150.0, "candidate_back", "next_sign")
+    assert "end_from" not in open_to and taken["end_from"] == "next_sign", "the gaps merged are not changed"
+
+
+def test_no_gap_runs_past_the_records_cut() -> None:
+    """From the cut (the interviewer's events refused past the session's budget) the note or sign that would close a
+    gap may be among the refused: a gap that runs past it ends there, `record_cut`, at its start when it began after
+    it; one closed before it, or exactly at it by a stored sign, is as it was."""
+    rows = [
+        _row(1, 10.0, "note", kind=LEFT),
+        _row(2, 40.0, "note", kind=RETURNED),  # back before the cut
+        _row(3, 50.0, "note", kind=AWAY),
+        # Back exactly at the cut (80), then gone and taken over after it; a sign of them after the cut.
+        _row(4, 80.0, "transcript", role="user", text="here", start=80.0, end=81.0),
+        _row(5, 90.0, "note", kind=LEFT),
+        _row(6, 95.0, "note", kind=RESTART_NOTE),
+        _row(7, 110.0, "transcript", role="user", text="back", start=110.0, end=111.0),
+        # Noted after the cut: a job's note stored before an older spool's refusal moved the cut back.
+        _row(8, 130.0, "note", kind=AWAY),
+        _row(9, 150.0, "test_run", by="candidate"),
+    ]
+    whole = {(g["kind"], g["seq"]): g for g in gap_items(rows, 300.0)}
+    assert [(k, g["end"], g["closed_by"], g.get("end_from")) for k, g in whole.items()] == [
+        ((LEFT, 1), 40.0, "candidate_back", None),
+        ((AWAY, 3), 80.0, "candidate_back", None),
+        ((LEFT, 5), 110.0, "candidate_back", "next_sign"),
+        ((RESTART, 6), 95.0, "resumed", None),
+        ((AWAY, 8), 150.0, "candidate_back", None),
+    ]
+    cut = {(g["kind"], g["seq"]): g for g in gap_items(rows, 300.0, cut=80.0)}
+    assert cut[(LEFT, 1)] == whole[(LEFT, 1)] and cut[(AWAY, 3)] == whole[(AWAY, 3)]
+    assert cut[(LEFT, 5)] == {k: v for k, v in whole[(LEFT, 5)].items() if k != "end_from"} | {
+        "end": 90.0,
+        "duration_s": 0.0,
+        "closed_by": "record_cut",
+        "cut": 80.0,
+    }
+    # Begun after the cut, it says where the cut is: its label must not date the cut at its own start.
+    assert tuple(cut[(AWAY, 8)][k] for k in ("start", "end", "closed_by", "cut")) == (
+        130.0,
+        130.0,
+        "record_cut",
+        80.0,
+    )
+    assert (cut[(RESTART, 6)]["end"], cut[(RESTART, 6)]["closed_by"]) == (90.0, "record_cut")
+    # The cut after the spell out of the room began: it ends there, at least 20 s; open at the end of the record
+    # that is the cut itself, it is cut there too.
+    later = {(g["kind"], g["seq"]): g for g in gap_items(rows, 300.0, cut=100.0)}
+    assert (later[(LEFT, 5)]["end"], later[(LEFT, 5)]["duration_s"], later[(LEFT, 5)]["closed_by"]) == (
+        100.0,
+        10.0,
+        "record_cut",
+    )
+    [open_away] = gap_items(rows[2:3], 120.0, cut=120.0)
+    assert (open_away["end"], open_away["closed_by"]) == (120.0, "record_cut")
+    [before] = gap_items(rows[2:3], 120.0, cut=200.0)  # the record ends before its cut: nothing missing there
+    assert (before["end"], before["closed_by"]) == (120.0, "record_end")
+
+
 def _generated(rng: random.Random, n: int) -> list[dict[str, Any]]:
     """A record of `n` random events on a coarse clock (duplicates, t=0 and null times included)."""
     rows: list[dict[str, Any]] = []
@@ -276,3 +366,14 @@ def test_generated_records_in_any_order_give_the_same_gaps_none_overlapping_its_
         assert gap_items(rows, end, pages=False) == gap_items(
             [r for r in rows if r["type"] != "integrity"], end, pages=False
         )
+        cut = rng.choice([0.0, end, rng.uniform(0.0, end)])
+        cut_gaps = gap_items(rows, end, cut=cut)
+        assert [(c["seq"], c["kind"], c["start"]) for c in cut_gaps] == [
+            (g["seq"], g["kind"], g["start"]) for g in gaps
+        ]
+        for g, c in zip(gaps, cut_gaps, strict=True):
+            if g["end"] < cut or (g["end"] == cut and g["closed_by"] != "record_end"):
+                assert c == g
+            else:  # none past the cut, said so, and only shortened
+                assert c["end"] == max(c["start"], cut) <= g["end"] and c["closed_by"] == "record_cut", (g, c)
+                assert "end_from" not in c and c["duration_s"] == round(c["end"] - c["start"], 3)

@@ -31,13 +31,17 @@ def _note(key: str, kind: str, t: float, **extra: Any) -> events_repo.EventIn:
 @pytest.mark.timeout(300)
 async def test_the_replay_shows_gaps_in_the_record(api_server: ApiServer, db: Db) -> None:
     # The seeded interview ends at 4:50; the editor snapshot at 2:00 shows the candidate back, the time warning at
-    # 4:00 is the last event before the restart.
-    _, _, url = await seeded_share(
+    # 4:00 is the last event before the restart. The record is incomplete from 4:47 (the interviewer's events
+    # refused past its budget): the last away spell, open to the end, ends there and says so.
+    seeded, _, url = await seeded_share(
         api_server,
         db,
         _note("away1", "candidate_away", 100.0, label=FORGED),
         _note("resumed", "resumed", 250.0, why=FORGED),
         _note("away2", "candidate_away", 284.0),
+    )
+    await db.execute(
+        "update sessions set record_full_at = started_at + interval '287 seconds' where id = %s", (seeded.id,)
     )
     body = await run_driver(DRIVER, {"url": url, "outside": 150.0}, limit_s=240)
     assert body["console_errors"] == [], body["console_errors"]
@@ -46,7 +50,7 @@ async def test_the_replay_shows_gaps_in_the_record(api_server: ApiServer, db: Db
     assert seen["steps"] == [
         "1:40: Candidate away 0:20 (back at 2:00)",
         "4:00: Interviewer restarted: 0:10 without an interviewer",
-        "4:44: Candidate away 0:06 (until the end of the record)",
+        "4:44: Candidate away at least 0:03 (the record is incomplete from 4:47)",
     ], seen["steps"]
     assert seen["list_label"] == "Gaps in the record"
     assert [b["title"] for b in seen["bands"]] == [s.split(": ", 1)[1] for s in seen["steps"]]
@@ -56,7 +60,7 @@ async def test_the_replay_shows_gaps_in_the_record(api_server: ApiServer, db: Db
     assert seen["reached"]
     assert seen["after_enter"] == {
         "time": 284.0,
-        "now": "Now in a gap: Candidate away 0:06 (until the end of the record)",
+        "now": "Now in a gap: Candidate away at least 0:03 (the record is incomplete from 4:47)",
     }
     assert seen["outside"] == ""
     assert seen["axe"] == [], seen["axe"]

@@ -77,6 +77,40 @@ describe("gaps in the record", () => {
     expect(gapsSaid(both, 190)).toBe("Now in a gap: Candidate away 1:00 (back at 3:20)");
   });
 
+  it("says a gap the record's cut ended lasted at least that long, and from when the record is incomplete", () => {
+    const [away, left, restart, noted] = gapsOf([
+      gap({ start: 100, end: 142, closed_by: "record_cut" }),
+      gap({ seq: 2, kind: "candidate_left", start: 130, end: 142, closed_by: "record_cut" }),
+      gap({
+        seq: 3,
+        kind: "interviewer_restart",
+        start: 0,
+        end: 142,
+        closed_by: "record_cut",
+        start_from: "interview_start",
+      }),
+      gap({ seq: 4, start: 85, end: 142, closed_by: "record_cut", start_from: "page_left", noticed: 100 }),
+    ]);
+    expect(gapLabel(away)).toBe("Candidate away at least 0:42 (the record is incomplete from 2:22)");
+    expect(gapLabel(left)).toBe(
+      "Candidate left the interview room for at least 0:12 (the record is incomplete from 2:22)",
+    );
+    expect(gapLabel(restart)).toBe(
+      "Interviewer restarted: at least 2:22 without an interviewer (none recorded before it: from the start; the record is incomplete from 2:22)",
+    );
+    expect(gapLabel({ ...restart, start_from: undefined, start: 130 })).toBe(
+      "Interviewer restarted: at least 0:12 without an interviewer (the record is incomplete from 2:22)",
+    );
+    expect(gapLabel(noted)).toBe(
+      "Candidate away at least 0:57 (left the page at 1:25, noticed at 1:40; the record is incomplete from 2:22)",
+    );
+    expect(gapsSaid([away], 120)).toBe(
+      "Now in a gap: Candidate away at least 0:42 (the record is incomplete from 2:22)",
+    ); // Begun after the cut (a note stored after it), it dates the cut where it is, not at its own start.
+    const late = gap({ seq: 5, start: 200, end: 200, closed_by: "record_cut", cut: 142 });
+    expect(gapLabel(late)).toBe("Candidate away at least 0:00 (the record is incomplete from 2:22)");
+  });
+
   it("says every gap a moment is inside: a restart inside an away spell", () => {
     const gaps = gapsOf([
       gap({ seq: 1, start: 30, end: 100, closed_by: "record_end" }),

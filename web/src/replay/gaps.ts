@@ -13,7 +13,10 @@ export interface GapEvent {
   start: number;
   end: number;
   duration_s: number;
-  closed_by: "candidate_back" | "record_end" | "resumed";
+  // "record_cut": it ran past where the record is incomplete from (the interviewer's events refused past the
+  // session's budget), so it ends there: how long after that is not known.
+  closed_by: "candidate_back" | "record_end" | "record_cut" | "resumed";
+  cut?: number; // with "record_cut": from when the record is incomplete (the end, or before it: the gap began later)
   // Which bound the start is when it is not the default one (the away note; the stopped interviewer's last record).
   start_from?: "page_left" | "last_sign" | "interview_start";
   noticed?: number; // the away note's time, when the start is earlier
@@ -58,24 +61,31 @@ function awayFrom(gap: GapEvent): string {
 
 /** "Candidate away 0:42 (back at 2:00)", "Candidate left the interview room for 0:42 (back at 2:00)",
  * "Interviewer restarted: 0:15 without an interviewer", with the bound its start is when not the default one ("left
- * the page at 1:25, noticed at 1:40; back at 2:00"). */
+ * the page at 1:25, noticed at 1:40; back at 2:00"); one the record's cut ended, "Candidate away at least 0:42 (the
+ * record is incomplete from 2:00)". */
 export function gapLabel(gap: GapEvent): string {
-  const length = clock(Math.max(0, gap.end - gap.start));
+  // Cut: it ran past where the record is incomplete from, so it lasted this long at least, and maybe longer.
+  const cut = gap.closed_by === "record_cut";
+  const length = `${cut ? "at least " : ""}${clock(Math.max(0, gap.end - gap.start))}`;
+  const incomplete = `the record is incomplete from ${clock(gap.cut ?? gap.end)}`;
   if (gap.kind === "interviewer_restart") {
-    const from = gap.start_from === "interview_start" ? " (none recorded before it: from the start)" : "";
-    return `Interviewer restarted: ${length} without an interviewer${from}`;
+    const from = gap.start_from === "interview_start" ? "none recorded before it: from the start" : "";
+    const why = [from, cut ? incomplete : ""].filter(Boolean).join("; ");
+    return `Interviewer restarted: ${length} without an interviewer${why ? ` (${why})` : ""}`;
   }
   const back = gap.closed_by === "candidate_back";
   if (gap.kind === "candidate_left") {
     // Back by their first turn or edit after a new interviewer took over (it could not note their return).
-    const how = !back
-      ? "until the end of the record"
-      : gap.end_from === "next_sign"
-        ? `back by ${clock(gap.end)}; the interviewer restarted meanwhile`
-        : `back at ${clock(gap.end)}`;
+    const how = cut
+      ? incomplete
+      : !back
+        ? "until the end of the record"
+        : gap.end_from === "next_sign"
+          ? `back by ${clock(gap.end)}; the interviewer restarted meanwhile`
+          : `back at ${clock(gap.end)}`;
     return `Candidate left the interview room for ${length} (${how})`;
   }
-  const how = back ? `back at ${clock(gap.end)}` : "until the end of the record";
+  const how = cut ? incomplete : back ? `back at ${clock(gap.end)}` : "until the end of the record";
   return `Candidate away ${length} (${awayFrom(gap)}${how})`;
 }
 
