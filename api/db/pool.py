@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import select
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from time import monotonic
 from typing import Any
 
 import psycopg
@@ -35,9 +37,6 @@ async def _configure(
             await conn.execute("select set_config(%s, %s, false)", (name, f"{ms}ms"))
 
 
-Pool = AsyncConnectionPool[Conn]
-
-
 def _shows_something(conn: Conn) -> bool:
     """Whether an idle connection's socket has anything to read: a healthy one has nothing (every answer was read
     before it went back to the pool), a server that went away left its last word or the end of the stream there. A
@@ -51,26 +50,72 @@ def _shows_something(conn: Conn) -> bool:
     return bool(poller.poll(0))
 
 
-def _check_on_checkout(pool_of: Callable[[], Pool]) -> Callable[[Conn], Any]:
-    """The pool's check as it hands out a connection. A restart, a failover or a pooler's restart ends every server
-    connection; handed out as it is, each idle one in the pool would fail the request that drew it (a 503 per pooled
-    connection of every process, after the database is back). A connection whose socket shows something is asked
-    for real (psycopg_pool's `check_connection`, one round trip: a pending notification passes it); one that fails
-    makes the pool check all its idle connections at once, then the caller gets another (a new one when the database
-    is back; when it is gone, a 503 once `timeout_s` is spent, as for any caller of a pool that cannot connect)."""
+class Pool(AsyncConnectionPool[Conn]):
+    """psycopg_pool's pool, with the check of a connection as it is handed out and the sweep of the idle ones.
 
-    async def check(conn: Conn) -> None:
-        if not _shows_something(conn):
-            return
+    A restart, a failover or a pooler's restart ends every server connection; handed out as it is, each idle one in
+    the pool would fail the caller that drew it (a 503 per pooled connection of every process, after the database is
+    back). So `getconn` polls the socket of the connection it draws (no round trip): one that shows something is
+    asked for real (`check_connection`, one round trip: a pending notification passes it); one that fails is
+    dropped (the pool connects a new one) and the caller draws again at once, with no back-off, within its own
+    `timeout` (past it, or once every connection the pool may hold plus one new one failed, PoolTimeout: a 503
+    through `connection`). The caller never waits on the other idle connections: the first failure starts one sweep
+    of them (`check`) in a task of the pool's own, at most one at a time, cancelled by `close`. A caller cancelled
+    while it checks a connection (its client gone, a timeout) stays cancelled; the connection is replaced.
+
+    psycopg_pool's own check loop is not used (no `check=` callback): it waits a back-off (about 1 s) after a
+    connection fails its check. Its `check()` catches the cancellation of whoever awaits it, so only the pool's own
+    sweep task awaits it, never a caller."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sweep_task: asyncio.Task[None] | None = None
+
+    async def getconn(self, timeout: float | None = None) -> Conn:  # noqa: ASYNC109 psycopg_pool's signature
+        budget = self.timeout if timeout is None else timeout
+        deadline = monotonic() + budget
         try:
-            await AsyncConnectionPool.check_connection(conn)
-        except psycopg.Error:
-            log.warning("db.connection_lost", pool=pool_of().name)
-            # The other idle connections ended with it: drop them now, not one request each.
-            await pool_of().check()
-            raise
+            # Every connection it may hold ended, then a new one failed too: give up (a 503), whatever time is left.
+            for _ in range(self.max_size + 1):
+                conn = await super().getconn(deadline - monotonic())
+                if not _shows_something(conn):
+                    return conn
+                try:
+                    await self.check_connection(conn)
+                except psycopg.Error:
+                    log.warning("db.connection_lost", pool=self.name)
+                    await conn.close()  # the pool replaces a closed connection as it takes it back
+                    await self.putconn(conn)
+                    self._start_sweep()
+                    continue
+                except BaseException:
+                    await self.putconn(conn)  # cut off mid-round-trip: the pool closes it and replaces it
+                    raise
+                return conn
+        except PoolTimeout:
+            # The message names the whole wait, not the last attempt's.
+            raise PoolTimeout(f"couldn't get a working connection after {budget:.2f} sec") from None
+        raise PoolTimeout(f"{self.max_size + 1} connections in a row had ended; the database is failing them")
 
-    return check
+    def _start_sweep(self) -> None:
+        if self.closed or (self._sweep_task is not None and not self._sweep_task.done()):
+            return
+        self._sweep_task = asyncio.create_task(self._sweep(), name=f"{self.name}-sweep")
+
+    async def _sweep(self) -> None:
+        try:
+            await self.check()  # psycopg_pool's: each idle connection asked, those that fail replaced
+        except Exception:  # the pool goes on without it: each caller still checks what it draws
+            log.exception("db.sweep_failed", pool=self.name)
+
+    async def close(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 psycopg_pool's signature
+        sweep, self._sweep_task = self._sweep_task, None
+        if sweep is not None:
+            # psycopg_pool's check() catches the cancellation of the connection it is asking and goes on to the
+            # next: wait for it no longer than the close itself may take.
+            sweep.cancel()
+            await asyncio.wait([sweep], timeout=timeout)
+        await super().close(timeout)
 
 
 def create_pool(
@@ -101,7 +146,7 @@ def create_pool(
             on_connect(conn)
         await _configure(conn, lock_timeout_s, statement_timeout_s)
 
-    pool: Pool = AsyncConnectionPool(
+    return Pool(
         url,
         connection_class=Conn,
         min_size=min_size,
@@ -112,9 +157,7 @@ def create_pool(
         timeout=timeout_s,
         max_waiting=max_waiting,
         name="shadows-api",
-        check=_check_on_checkout(lambda: pool),
     )
-    return pool
 
 
 @asynccontextmanager

@@ -9,14 +9,20 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
+import psycopg_pool.pool_async
+import pytest
+import structlog.testing
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+from psycopg_pool._acompat import asleep as real_asleep  # what the pool's check loop backs off with
 
-from api.db.pool import connection
+from api.db.pool import Pool, connection, create_pool
 from api.jobs.enqueue import enqueue
 from tests.api.grading_support import wait_until
 from tests.conftest import CLIENT_TLS, ApiServer, StartWorker, free_port
@@ -155,3 +161,135 @@ async def test_a_worker_told_to_stop_while_the_database_is_away_stops(
     assert "worker.stopped" in events
     after_signal = events[events.index("worker.stopping") :]
     assert "worker.lane_restarting" not in after_signal, after_signal
+
+
+async def _pool_with_idle_connections_that_ended(db_url: str, pg_admin_url: str) -> Pool:
+    """A pool (the API's, as `create_pool` makes it) holding four idle connections, each of which the server ended."""
+    pool = create_pool(db_url, min_size=4, max_size=8, timeout_s=10)
+    await pool.open(wait=True)
+    assert pool.get_stats()["pool_available"] == 4, pool.get_stats()
+    await asyncio.to_thread(_end_connections, pg_admin_url, db_url)
+    return pool
+
+
+async def _use(pool: Pool) -> None:
+    async with connection(pool) as conn:
+        cur = await conn.execute("select 1 as one")
+        assert await cur.fetchone() == {"one": 1}
+
+
+async def test_a_checkout_that_draws_an_ended_connection_gets_another_without_waiting_on_a_sweep(
+    db_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The request that drew a dead connection used to sweep every idle connection itself (`pool.check()`), then wait
+    # psycopg_pool's back-off (about 1 s) before it drew again. Neither may happen in the request: a sweep runs, if
+    # at all, in a task of the pool's own.
+    pool = await _pool_with_idle_connections_that_ended(db_url, pg_admin_url)
+    sweeps: list[asyncio.Task[Any] | None] = []
+    back_offs: list[tuple[asyncio.Task[Any] | None, float]] = []
+    real_check = pool.check
+
+    async def check() -> None:
+        sweeps.append(asyncio.current_task())
+        await real_check()
+
+    async def asleep(seconds: float) -> None:
+        back_offs.append((asyncio.current_task(), seconds))
+        await real_asleep(seconds)
+
+    monkeypatch.setattr(pool, "check", check)
+    monkeypatch.setattr(psycopg_pool.pool_async, "asleep", asleep)
+    try:
+        with structlog.testing.capture_logs() as logged:
+            await _use(pool)
+        request = asyncio.current_task()
+        assert "db.connection_lost" in [e["event"] for e in logged]  # it did draw one that had ended
+        assert request not in sweeps
+        assert [s for task, s in back_offs if task is request] == []
+    finally:
+        await pool.close()
+
+
+async def test_a_checkout_cancelled_while_it_checks_connections_stays_cancelled(
+    db_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A request whose client went away, or that ran out of time, is cancelled wherever it waits. While it checked
+    # the pool's other idle connections (psycopg_pool's `check()`, which catches CancelledError), the cancellation
+    # was swallowed and the request went on to draw a connection and run.
+    pool = await _pool_with_idle_connections_that_ended(db_url, pg_admin_url)
+    real_check, real_check_connection = pool.check, AsyncConnectionPool.check_connection
+    checking_the_second = asyncio.Event()
+    sweep_may_run = asyncio.Event()
+    checks_in_request = 0
+
+    async def check() -> None:
+        if asyncio.current_task() is not request:
+            # A sweep of the pool's own goes after the request: the request meets the next ended connection itself.
+            await sweep_may_run.wait()
+        await real_check()
+
+    async def check_connection(conn: Conn) -> None:
+        nonlocal checks_in_request
+        if asyncio.current_task() is request:
+            checks_in_request += 1
+            if checks_in_request == 2:  # the first failed: the request checks another connection
+                checking_the_second.set()
+                await asyncio.Event().wait()  # a round trip that has not answered yet, until cancelled
+        await real_check_connection(conn)
+
+    monkeypatch.setattr(pool, "check", check)
+    monkeypatch.setattr(AsyncConnectionPool, "check_connection", staticmethod(check_connection))
+    request = asyncio.create_task(_use(pool))
+    try:
+        await asyncio.wait_for(checking_the_second.wait(), 10)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(request, 10)
+        sweep_may_run.set()
+        await _use(pool)  # the connection it was checking went back, or was replaced: the pool still serves
+    finally:
+        sweep_may_run.set()
+        request.cancel()
+        await asyncio.gather(request, return_exceptions=True)
+        await pool.close()
+
+
+async def test_requests_that_draw_ended_connections_start_one_sweep_at_a_time_and_close_ends_it(
+    db_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every request that drew a dead connection swept the whole pool, each its own sweep, all at once.
+    pool = await _pool_with_idle_connections_that_ended(db_url, pg_admin_url)
+    real_check = pool.check
+    started = in_flight = most = 0
+    first_may_finish, second_started = asyncio.Event(), asyncio.Event()
+
+    async def check() -> None:
+        nonlocal started, in_flight, most
+        started += 1
+        in_flight += 1
+        most = max(most, in_flight)
+        if in_flight > 1:
+            second_started.set()
+        try:
+            if started == 1:
+                # A sweep still running while more requests find ended connections.
+                await first_may_finish.wait()
+            await real_check()
+        finally:
+            in_flight -= 1
+
+    monkeypatch.setattr(pool, "check", check)
+    requests = asyncio.gather(*(_use(pool) for _ in range(3)))
+    overlap = asyncio.create_task(second_started.wait())
+    try:
+        either: set[asyncio.Future[Any]] = {requests, overlap}
+        await asyncio.wait(either, timeout=20, return_when=asyncio.FIRST_COMPLETED)
+        assert (started, most) == (1, 1)
+        assert requests.done() and requests.exception() is None  # answered with the first sweep still running
+        await asyncio.wait_for(pool.close(), 10)  # the pool's close ends the sweep it started
+        assert in_flight == 0
+    finally:
+        first_may_finish.set()
+        overlap.cancel()
+        await asyncio.gather(requests, overlap, return_exceptions=True)
+        await pool.close()
