@@ -167,6 +167,7 @@ async def _judge_and_store(
                     agent_job=prepared.agent_job,
                 ),
                 code_budget=services.settings.run_code_budget_bytes,
+                report_budget=services.settings.run_report_budget_bytes,
                 closed_after_s=services.settings.complete_after_abandon_s,
             )
     except (

@@ -10,9 +10,10 @@ from uuid import UUID, uuid4
 
 from psycopg.types.json import Jsonb
 
-from api.db import events_repo, interviewers_repo
+from api.db import events_repo, interviewers_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
+from api.stored_json import stored_bytes
 
 # Every lease takes every caller's row: the candidate's, the agent's and the grading job's (api.jobs.grading) alike.
 Caller = Literal["candidate", "agent", "grader"]
@@ -137,8 +138,57 @@ async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | Non
     return True, False
 
 
+# What a visible test of a report stored past the session's report budget says in place of what it showed.
+VALUES_OMITTED = (
+    "what the code returned and printed was not kept: this session's stored run reports reached their budget"
+)
+
+
+def without_values(report: dict[str, Any]) -> dict[str, Any]:
+    """`report` as stored past the session's report budget: its verdicts, counts, times, messages and compile output
+    (each bounded by the judge), without what the program returned and printed in each visible test (up to 256 KiB
+    of each value, and 2,000 bytes of each stream) nor, for custom input, the candidate's own arguments (16 KB a
+    call); marked `values_omitted`, and each such test's message says so."""
+    custom = bool(report.get("custom"))
+    tests = []
+    for t in report.get("tests") or []:
+        if t.get("hidden"):
+            tests.append(t)  # only HIDDEN_FIELDS already
+            continue
+        message = t.get("message")
+        slim = {
+            **t,
+            "actual": None,
+            "stdout": None,
+            "stderr": None,
+            "message": f"{message}; {VALUES_OMITTED}" if message else VALUES_OMITTED,
+        }
+        if custom:
+            slim["args"] = None
+        tests.append(slim)
+    return {**report, "tests": tests, "values_omitted": True}
+
+
+async def _report_to_store(conn: Conn, run: FinishedRun, budget: int | None) -> tuple[dict[str, Any], int]:
+    """The report as stored and its size as PostgreSQL gives it back (`stored_bytes`). Within the budget, whole;
+    past it, `without_values`. Called with the session row locked (`_keeps_code`), so concurrent runs on any
+    replica are counted one after another."""
+    size = stored_bytes(run.report)
+    if budget is None:
+        return run.report, size
+    if await sessions_repo.run_report_bytes(conn, run.session_id) + size <= budget:
+        return run.report, size
+    slim = without_values(run.report)
+    return slim, stored_bytes(slim)
+
+
 async def store_run(
-    conn: Conn, run: FinishedRun, *, code_budget: int | None = None, closed_after_s: int | None = None
+    conn: Conn,
+    run: FinishedRun,
+    *,
+    code_budget: int | None = None,
+    closed_after_s: int | None = None,
+    report_budget: int | None = None,
 ) -> tuple[str, int | None]:
     """The submission row, its `test_run`/`submission` event and the lease's release, all or nothing.
     Returns the submission id and the event's seq.
@@ -146,6 +196,10 @@ async def store_run(
     With `code_budget`, the run's code is stored only while the session's `run_code_bytes` stays within it
     (`_keeps_code`); past it the run is stored all the same, its `code` '' and `code_omitted`, with its
     `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted.
+
+    With `report_budget`, the run's report is stored whole only while the session's stored reports stay within it
+    (`_report_to_store`); past it, without the values and output it showed (`without_values`). Without one (the
+    grader's single final Submit), whole. Either way its size is `result_bytes`.
 
     With `closed_after_s`, a session that stopped running longer ago than that takes no run: RecordClosedError
     (409), and nothing is stored (`events_repo.append_events`). The grader's own Submit passes none.
@@ -161,11 +215,12 @@ async def store_run(
         if run.caller == "agent":
             await interviewers_repo.require_holder(conn, run.session_id, run.agent_job)
         keep, over = await _keeps_code(conn, run, len(raw), code_budget)
+        kept_report, report_size = await _report_to_store(conn, run, report_budget)
         cur = await conn.execute(
             """
             insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
-                                     code_sha256, code_over_budget, result_json, kind, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
+                                     code_sha256, code_over_budget, result_json, result_bytes, kind, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
             (
                 run.question_id,
@@ -176,7 +231,8 @@ async def store_run(
                 len(raw),
                 sha,
                 over,
-                Jsonb(body),
+                Jsonb(kept_report),
+                report_size,
                 run.mode,
                 run.verdict,
             ),

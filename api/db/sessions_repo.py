@@ -495,6 +495,38 @@ async def record_bytes(conn: Conn, session_id: str) -> int:
     return int(row["n"]) if row else 0
 
 
+# What a stored run report weighs: its `result_bytes` (as PostgreSQL gives it back), or for a row from before that
+# column its stored size (`pg_column_size`: no report is read to know it).
+_REPORT_BYTES = "coalesce(result_bytes, pg_column_size(result_json), 0)"
+
+
+async def run_report_bytes(conn: Conn, session_id: str) -> int:
+    """What the session's stored run reports hold (api/db/runs_repo.py counts it against the report budget; the
+    session's detail reads them all)."""
+    cur = await conn.execute(
+        f"select coalesce(sum({_REPORT_BYTES}), 0) as n from submissions where session_id = %s",  # noqa: S608  # constant expression
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
+async def latest_results_bytes(conn: Conn, session_id: str) -> int:
+    """What `latest_results` would read: the newest report of each kind, by its stored size, none of it read."""
+    cur = await conn.execute(
+        f"""
+        select coalesce(sum(n), 0) as n from (
+          select distinct on (kind) {_REPORT_BYTES} as n from submissions
+          where session_id = %s and result_json is not null
+          order by kind, created_at desc
+        ) newest
+        """,  # noqa: S608  # constant expression
+        (session_id,),
+    )
+    row = await cur.fetchone()
+    return int(row["n"]) if row else 0
+
+
 async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """

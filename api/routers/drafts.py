@@ -113,10 +113,25 @@ async def save_draft(
     }
 
 
-@router.get("/results", responses=error_responses(*DB, *INVITE))
+@router.get("/results", responses=error_responses(*DB, *INVITE, 429))
 async def read_latest_results(
-    session_id: SessionId, candidate: CandidateSession, conn: DbConn
+    session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
 ) -> dict[str, Any]:
-    """The newest run report and the newest submission report (hidden tests redacted), or null for each."""
+    """The newest run report and the newest submission report (hidden tests redacted), or null for each. Reads are
+    limited per session as the drafts' are (SHADOWS_API_DRAFT_RATE_LIMIT's numbers, in a budget of their own), each
+    counting one and one more per 256 KiB of the reports it returns: 429 `rate_limited` with Retry-After, before
+    the reports are read. A report shows what the program returned in each visible test (up to 256 KiB a value):
+    two of them were up to 2.6 MB a read, as often as an invite asked."""
     session = own_session(candidate, session_id)
+    spec = settings.draft_rate_limit
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    await ratelimits.hit(
+        "result_reads",
+        spec,
+        session["id"],
+        message="Too many reads of the latest results; wait a moment.",
+        cost=capped_units(
+            spec, 1 + await sessions_repo.latest_results_bytes(conn, session["id"]) // DRAFT_READ_UNIT_BYTES
+        ),
+    )
     return await sessions_repo.latest_results(conn, session["id"])

@@ -161,17 +161,19 @@ async def read_session(
     """A session with its question, event log, test runs and final code. Counted per organisation with the numbers
     of SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT, in budgets of its own (apart from the report reads: an integrator
     polling details never keeps its reviewers from their reports): one a read, and one unit per MiB of its event
-    log (`sessions_repo.record_bytes`) in a size budget; past either 429 `rate_limited` with Retry-After, before
-    the log is read. The runs' reports are not in that size (no stored measure of them exists)."""
+    log (`sessions_repo.record_bytes`) and of its runs' reports (`sessions_repo.run_report_bytes`) in a size budget;
+    past either 429 `rate_limited` with Retry-After, before the log or the reports are read."""
     await report_limits.count_detail(request, settings, org.id)
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
     if row is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     # A full record is about 25 MB of JSON and a second of the API's event loop to read out: counted by its size
     # before any of it is read, as a report's timeline is (api/timeline_reads.py).
-    await report_limits.count_detail_size(
-        request, settings, org.id, await sessions_repo.record_bytes(conn, session_id)
+    # The runs' reports too: up to SHADOWS_API_RUN_REPORT_BUDGET_BYTES (16 MiB) of them.
+    size = await sessions_repo.record_bytes(conn, session_id) + await sessions_repo.run_report_bytes(
+        conn, session_id
     )
+    await report_limits.count_detail_size(request, settings, org.id, size)
     question = (
         await questions_repo.read_public_question(conn, row["question_id"]) if row["question_id"] else None
     )
