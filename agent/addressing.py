@@ -214,6 +214,40 @@ _BYE_EN = (
 )
 _PUNCT = r"[,.!;:?…]"
 _PUNCTS = r"[,.!;:?…]*+"  # a run of them, never given back (so a long run is read once)
+# Going on with the work, said right after "stop" or "I give up on ...": "okay stop, let me think", "stop, stop, wait,
+# I see it", "I give up on this approach, let me try a hash map". A closed list; the stop or the giving up is then
+# the candidate's own thinking, never a request to end (leaving said after it, "stop, I need to go", is read by the
+# rules of leaving all the same). Up to three hesitations or fillers may come between ("stop, um, let me think").
+_THINK_EN = (
+    r"(?:let me|lemme|let'?s (?:think|see|try|go back|start over|rethink|do)|give me a (?:sec|second|minute|moment|bit)"
+    r"|one (?:sec|second|moment|minute)|hold on|hang on|wait|no wait|i need to (?:think|focus|concentrate|rethink"
+    r"|figure)|i'm (?:thinking|confused|trying|going to (?:try|think|rethink|start over))|i (?:think|see|get it"
+    r"|got it|know|have an idea)|that's (?:not|wrong)|this is (?:not|wrong)|i have to (?:think|rethink|figure)"
+    r"|(?:i'll|i will|i want to|i'd like to|maybe|instead|i should) (?:think|try|rethink|start over|go back"
+    r"|redo|fix|change|rewrite|use|do it)|(?:try|use) (?:a|an|another|something|the other|it))\b"
+)
+_BETWEEN_EN = rf"(?:{_PUNCTS} (?:{HESITATION_WORDS}|ok(?:ay)?|so|well|actually|hmm+)(?=[,.!;:?…\s])){{0,3}}"
+_THEN_THINK_EN = rf"{_BETWEEN_EN}{_PUNCTS} {_THINK_EN}"
+# "Stop" (said again, or "wait", maybe) followed by going on with the work.
+_NOT_PAUSING_EN = rf"(?!(?:[ ,.!;:?…]+(?:stop|wait)\b){{0,3}}{_THEN_THINK_EN})"
+_PAUSING_EN = _start(
+    _FILLERS_EN, rf"(?:stop|wait|hold on|hang on)\b(?:[ ,.!;:?…]+(?:stop|wait)\b){{0,3}}(?={_THEN_THINK_EN})"
+)
+# Giving up on a way of doing it is going on with the work: "I give up on this approach", "I'm giving up on recursion",
+# "I give up on optimizing it", "I give up on that, let me try sorting first". Giving up on the problem, the
+# question, the interview or it ("I give up on this one") is giving up.
+_WAY_EN = (
+    r"(?:approach(?:es)?|ideas?|solutions?|methods?|ways?|strateg(?:y|ies)|plans?|attempts?|versions?|directions?"
+    r"|paths?|routes?|lines? of (?:thought|thinking|attack)|tricks?|optimi[sz]ations?|brute force|designs?"
+    rf"|algorithms?|implementations?|formulas?|heuristics?|techniques?|{_WORK_EN})"
+)
+_GIVING_UP_EN = r"\bi(?: give|'?m giving| am giving) up\b"
+_GIVE_UP_EN = (
+    _GIVING_UP_EN
+    + rf"(?! on (?:(?:this|that|the|my|our|a|an|these|those) )?(?:(?:[a-z-]+ ){{0,2}}{_WAY_EN}\b"
+    r"|(?!(?:every|some|any|no)?thing\b)[a-z]+ing\b))"
+    rf"(?!(?: on (?:this|that|it|(?:this|that|the) [a-z]+))?{_THEN_THINK_EN})"
+)
 # A reason in words of the candidate's own, beyond the list above: a short clause that ends the turn (or is followed
 # by a goodbye) about the candidate's life, never the work. One of their people, pets, rides or devices does
 # something, any verb said with a form of be, have or will, a past tense or "-ing" ("my kid's crying", "my little
@@ -292,19 +326,38 @@ _LEAVING_WORD = re.compile(
 # A request for a hint that is the whole turn ("any hints", "hint?", "a small hint please"), maybe said twice.
 _HINT_ALONE = r"(?:(?:any|a|one|another|small|little) )*(?:hints?|clues?|tips?|nudges?)(?: please)?[.!?]*"
 
+# A hint said no to ("I don't want a hint", "I don't think I need a hint yet", "no hints, thanks", "I'm not asking for
+# a clue", "no quiero una pista", "sin pistas"): read out of the turn before the hint rules are (``explicit_request``),
+# so that "I don't need a hint, but can you give me a clue?" is still one. Bounded: a negation, at most two words of
+# hedging, a verb, at most two determiners, the noun. A question with a negation ("can't you give me a hint?", "don't
+# you have a hint?", "¿no me das una pista?") is a request, and is not read out.
+_HINT_NOUN_EN = r"(?:hints?|clues?|tips?|nudges?)"
+_NO_HINT_EN = (
+    r"\b(?:(?:don'?t|do not|doesn'?t|does not|didn'?t|did not|won'?t|will not|wouldn'?t|would not|never|rather not"
+    r"|no longer)(?: (?:really|actually|even|think (?:i|we)|need (?:you )?to|want (?:you )?to|have to)){0,2}"
+    r" (?:give|get|have|need|want|use|take|see|hear|show)(?: (?:me|us|one|it))?"
+    r"|no|not|without|no need for|not (?:asking|looking) for|none of)"
+    rf"(?: (?:a|an|another|any|one more|some|more|the|your|of (?:the|your)|small|little|big)){{0,2}} {_HINT_NOUN_EN}\b"
+)
+_NO_HINT_ES = (
+    r"\b(?:no (?:me )?(?:quiero|necesito|des|de|den|hace falta|hacen falta)|sin|ninguna)"
+    r"(?: (?:una|ninguna|otra|mas|la|las|tu|tus|alguna)){0,2} pistas?\b"
+)
+_NO_HINT = {"en": re.compile(_NO_HINT_EN), "es": re.compile(_NO_HINT_ES)}
+
 # kind -> pattern, per language. Order matters only for the reported kind.
 _EN: dict[str, re.Pattern[str]] = {
     "leave": _rx(
         r"\b(?:good ?bye|bye(?: bye)?|see (?:you|ya) (?:later|soon)|talk (?:to you )?(?:later|soon))\b",
         _start(_FILLERS_EN, r"see (?:you|ya)(?: then| around)?[.!]*$"),
-        rf"{_ASKER_EN} {_HEDGE_EN}{_STOP_VERB_EN}{_ELSE_EN}",
+        rf"{_ASKER_EN} {_HEDGE_EN}{_STOP_VERB_EN}{_ELSE_EN}{_NOT_PAUSING_EN}",
         rf"(?:{_MUST_EN}|{_WANT_EN}) {_HEDGE_EN}{_LEAVE_VERB_EN}{_NOW_EN}",
         rf"{_MUST_EN} {_HEDGE_EN}run\b{_NOW_EN}",
         rf"(?:{_MUST_EN}|{_WANT_EN}) {_HEDGE_EN}(?:jump|hop)\b{_WHY_EN}",
         rf"\b(?:can|could|may) i {_HEDGE_EN}(?:leave|drop off|hop off|log off|sign off|head out|take off|get off)\b"
         + _NOW_EN,
         r"\b(?:end|stop|finish) (?:the|this) (?:interview|call|session)\b",
-        _start(_FILLERS_EN, r"(?:stop|let'?s stop)\b" + _ELSE_EN),
+        _start(_FILLERS_EN, r"(?:stop|let'?s stop)\b" + _ELSE_EN + _NOT_PAUSING_EN),
         _start(
             _FILLERS_EN,
             rf"(?:i'm|we're) {_HEDGE_EN}(?:leaving|out|off|heading (?:out|off)|taking off|logging off|signing off"
@@ -312,7 +365,7 @@ _EN: dict[str, re.Pattern[str]] = {
         ),
     ),
     "give_up": _rx(
-        r"\bi(?: give|'?m giving| am giving) up\b",
+        _GIVE_UP_EN,
         r"\bi can'?t do (?:it|this)(?: anymore)?[.!]?$",
         _start(_FILLERS_EN, rf"i {_HEDGE_EN}quit\b{_NOW_EN}"),
     ),
@@ -424,7 +477,9 @@ _ES: dict[str, re.Pattern[str]] = {
 
 _LEXICONS = {"en": _EN, "es": _ES}
 
-_END_EN = _rx(r"\bi(?: give|'?m giving| am giving) up\b")
+_END_EN = _rx(_GIVE_UP_EN)
+# Read only once neither of the rules above took the turn as ending (agent.addressing ``asks_to_end``).
+_GOING_ON = _rx(_PAUSING_EN, _GIVING_UP_EN)
 _END_ES = _rx(r"\bme rindo\b")
 
 # Words with "no" in them that say no to nothing: "yeah, no problem", "sure, no worries", "okay, no more questions,
@@ -451,7 +506,10 @@ def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> st
         if lexicon is None:
             continue
         for kind, pattern in lexicon.items():
-            if any(pattern.search(reading) for reading in readings):
+            said = readings
+            if kind == "hint":
+                said = tuple(_NO_HINT[language].sub(" . ", reading) for reading in readings)
+            if any(pattern.search(reading) for reading in said):
                 return kind
     return None
 
@@ -465,9 +523,18 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
     readings = _readings(text)
     if any(_END_EN.search(reading) or _END_ES.search(reading) for reading in readings):
         return True
+    # "Okay stop, let me think", "I give up on this approach": the work goes on; what else is said is read for leaving.
+    pausing = _goes_on(readings, languages)
+    if pausing:
+        readings = tuple(_GOING_ON.sub(" ", reading) for reading in readings)
     if any(_STOPPING.search(reading) or _LEAVING_WORD.search(reading) for reading in readings):
         return None
-    return False if _covered(normalize(text), languages) else None
+    return False if pausing or _covered(normalize(text), languages) else None
+
+
+def _goes_on(readings: tuple[str, ...], languages: tuple[str, ...]) -> bool:
+    """Whether a reading stops or gives up on something only to go on with the work (``_GOING_ON``)."""
+    return "en" in languages and any(_GOING_ON.search(reading) for reading in readings)
 
 
 def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | None:
@@ -484,8 +551,11 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
         return False
     if any(_PLAIN_YES[lang].match(words) for lang in languages if lang in _PLAIN_YES):
         return True
-    if asks_to_end(text, languages):
+    ends = asks_to_end(text, languages)
+    if ends:
         return True
+    if ends is False and _goes_on(_readings(text), languages):
+        return False  # "okay stop, let me think" to "shall we stop here?": they go on
     return None
 
 

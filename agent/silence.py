@@ -18,8 +18,16 @@
 - A candidate out of the room (a reload, a dropped connection: ``InterviewState.candidate_left``, from
   agent.presence) hears nothing: no check-in, quiet check or no-show line is said or noted meanwhile. Before, the
   ladder went on into the empty room, so they came back to a hint offer they never heard (and no second one), and
-  the record showed questions "unanswered" while they were gone. Their return is a sign of presence: the quiet
-  stretch, and the no-show wait of a candidate not heard yet, start again from it.
+  the record showed questions "unanswered" while they were gone.
+- All of it is per interview, never per room connection: the waits count from the candidate's last speech, typed
+  message or code change (or, for a candidate not heard yet, from the start), and leaving and coming back changes
+  none of it (the return is noted, agent.state ``candidate_returned``: an observation, not activity). A step that
+  fell due while they were out of the room is taken at their return, and the next step keeps its distance from it
+  (``_due``). Before, a return restarted the ladder from its first step and the no-show wait from zero: a candidate
+  never heard who reloaded within the rejoin grace, again and again, was never ended as ``no_show`` and the session
+  read as a long silent interview. A snapshot is activity only when its code differs from what the agent last had
+  (the starter code before any): the page sends its editor on every (re)connect, and that alone counted as typing,
+  which kept a silent candidate from the no-show ending for good.
 """
 
 from __future__ import annotations
@@ -43,6 +51,16 @@ logger = logging.getLogger("shadows.agent.silence")
 POLL_S = 1.0
 
 
+def _due(waited: float, stage: int, steps: tuple[float, ...], last_at: float | None, now: float) -> bool:
+    """Whether step ``stage`` of a ladder whose steps come at ``steps`` seconds of silence is due after ``waited``
+    seconds: its time reached and, after the first, as long since the step before it (said at ``last_at``; None: not
+    by this job) as the ladder puts between the two. A step that fell due while the candidate was out of the room is
+    said when they are back, and the next one does not follow on its heels."""
+    if stage >= len(steps) or waited < steps[stage]:
+        return False
+    return stage == 0 or last_at is None or now - last_at >= steps[stage] - steps[stage - 1]
+
+
 class SilenceMonitor:
     def __init__(self, session: AgentSession[Any], state: InterviewState, clock: Clock) -> None:
         self._session = session
@@ -56,10 +74,14 @@ class SilenceMonitor:
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
         self._interviewer_at = clock.now()  # the end of the interviewer's last words
         self._typed = False
-        self._back_seen: float | None = None  # the candidate's latest return to the room already taken in
+        # The code a first snapshot is compared with when the agent holds none yet: the starter code (the page sends
+        # its editor on every connect; that code unchanged is no sign of anyone there).
+        self._code_before = None if state.editor.snapshot is not None else (state.editor.seen_code or "")
         self.checkins = 0
         self._stage = 0  # check-ins given in the current quiet stretch
+        self._step_at: float | None = None  # when this quiet stretch's latest check-in was asked for
         self.no_show_stage = 0
+        self._no_show_at: float | None = None  # when the latest no-show line was asked for
         self.away_events = 0
         session.on("user_state_changed", self._on_user_state)
         session.on("user_input_transcribed", self._on_candidate)
@@ -82,6 +104,7 @@ class SilenceMonitor:
     def candidate_active(self) -> None:
         self._candidate_at = self._clock.now()
         self._stage = 0
+        self._step_at = None
 
     def _on_user_state(self, ev: Any) -> None:
         new = getattr(ev, "new_state", None)
@@ -104,7 +127,10 @@ class SilenceMonitor:
             self._state.candidate_spoke = True
             self.candidate_active()
 
-    def _on_snapshot(self, _snap: EditorSnapshot, changed: bool) -> None:
+    def _on_snapshot(self, snap: EditorSnapshot, changed: bool) -> None:
+        if self._code_before is not None:
+            changed = snap.code != self._code_before  # the first snapshot: changed from the starter code?
+            self._code_before = None
         if not changed:
             return
         self._typed = True
@@ -125,7 +151,7 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
-            if state.ended or self._out_of_room() or not self._quiet():
+            if state.ended or state.candidate_left_at is not None or not self._quiet():
                 continue
             now = self._clock.now()
             if not state.candidate_spoke:
@@ -135,35 +161,22 @@ class SilenceMonitor:
             else:
                 await self._quiet_step(now - max(self._candidate_at, self._interviewer_at))
 
-    def _out_of_room(self) -> bool:
-        """Whether the candidate is out of the room now; a return not yet taken in restarts the quiet stretch (and
-        the no-show wait of a candidate not heard yet) from the moment they came back."""
-        state = self._state
-        if state.candidate_left_at is not None:
-            return True
-        back = state.candidate_back_at
-        if back is not None and back != self._back_seen:
-            self._back_seen = back
-            self._candidate_at = max(self._candidate_at, back)
-            self._stage = 0
-            if not state.candidate_spoke:
-                self._started = max(self._started, back)
-                self.no_show_stage = 0
-        return False
-
     async def _no_show_step(self, waited: float) -> None:
         state = self._state
-        ping, mic, end = self._no_show
-        if self.no_show_stage == 0 and waited >= ping:
-            self.no_show_stage = 1
+        stage = self.no_show_stage
+        if not _due(waited, stage, self._no_show, self._no_show_at, self._clock.now()):
+            return
+        if stage == 2 and self._typed:
+            return
+        self.no_show_stage = stage + 1
+        self._no_show_at = self._clock.now()
+        if stage == 0:
             state.record("note", {"kind": "no_show_ping", "waited_s": round(waited)})
             await reply_after_handoff(self._session, instructions=render("no_show_ping"))
-        elif self.no_show_stage == 1 and waited >= mic:
-            self.no_show_stage = 2
+        elif stage == 1:
             state.record("note", {"kind": "no_show_microphone", "waited_s": round(waited)})
             await reply_after_handoff(self._session, instructions=render("no_show_mic"))
-        elif self.no_show_stage == 2 and waited >= end and not self._typed:
-            self.no_show_stage = 3
+        else:
             await self._end_no_show(waited)
 
     async def _end_no_show(self, waited: float) -> None:
@@ -179,9 +192,10 @@ class SilenceMonitor:
         await conclude(state, "no_show")  # a no-op when another ending came first
 
     async def _checkin_step(self, quiet_for: float) -> None:
-        if self._stage >= len(self._ladder) or quiet_for < self._ladder[self._stage]:
+        if not _due(quiet_for, self._stage, self._ladder, self._step_at, self._clock.now()):
             return
         self._stage += 1
+        self._step_at = self._clock.now()
         self.checkins += 1
         state = self._state
         # The earlier check-ins are in the conversation the model sees; never copied into the instructions (they

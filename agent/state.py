@@ -189,7 +189,6 @@ class InterviewState:
     # The candidate's participant left the room at this time on `clock` and is not back (agent.presence): nothing
     # said meanwhile reaches them, so the silence ladder says nothing to an empty room (agent.silence).
     candidate_left_at: float | None = None
-    candidate_back_at: float | None = None  # on `clock`: when they last came back after leaving
     absences_noted: int = 0  # `candidate_left` notes recorded by this job (at most MAX_ABSENCES_NOTED)
     absence_noted: bool = False  # the current spell out of the room was noted: its return is noted too
 
@@ -247,12 +246,12 @@ class InterviewState:
             self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
 
     def candidate_returned(self) -> None:
-        """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone."""
+        """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone. An
+        observation only: nothing of the silence ladder or the no-show wait starts again from it (agent.silence)."""
         if self.candidate_left_at is None:
             return
-        now = self.clock.now()
-        away = max(0.0, now - self.candidate_left_at)
-        self.candidate_left_at, self.candidate_back_at = None, now
+        away = max(0.0, self.clock.now() - self.candidate_left_at)
+        self.candidate_left_at = None
         if self.absence_noted and not self.ended:
             self.record(
                 "note", {"kind": "candidate_returned", "phase": self.phase.value, "away_s": round(away)}

@@ -381,7 +381,7 @@ async def entrypoint(ctx: JobContext) -> None:
         def rejoined(identity: str) -> None:
             channel.candidate_identity = identity
             link_audio(session, identity)
-            state.candidate_returned()  # noted; the silence ladder starts again from here (agent.silence)
+            state.candidate_returned()  # noted; an observation, not activity (agent.silence)
 
         job.presence = CandidatePresence(
             ctx.room, state.clock, grace_s=settings.candidate_rejoin_grace_s, on_gone=gone, on_rejoin=rejoined,

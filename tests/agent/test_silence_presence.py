@@ -1,8 +1,10 @@
 """A candidate out of the room (a reload, a dropped connection) hears nothing: the silence ladder and the time
-warnings wait for them, their leaving and return are noted, and the quiet stretch starts again when they are back.
+warnings wait for them, and their leaving and return are noted. The silence is counted per interview, never per
+connection: coming back is no activity, so the ladder goes on where it stood and the no-show wait goes on counting.
 The real AgentSession, the interview's own silence and time loops, and the presence watcher on a room's participant
 events, wired as the worker wires them. The check-in, quiet-check and warning tests failed before (each was said to
-the empty room and recorded as asked of the candidate)."""
+the empty room and recorded as asked of the candidate); so did the reload tests (a return started the check-ins from
+their first step and the no-show wait from zero, so reloading within the rejoin grace dodged the no-show ending)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from tests.fakes.session import instructed, make_interview, settle
 
 CANDIDATE = "candidate-ses_test"
 CHECK_IN = "Check in with one short, friendly question"
+OFFER = "offer to talk it through"
 QUIET_CHECK = "ask whether they are still there"
 WARNING = "minutes remain"
 TIME_UP = "Time is up. In one or two sentences"
@@ -74,8 +77,12 @@ class Call:
     def leave(self) -> None:
         self.room.emit("participant_disconnected", FakeParticipant(CANDIDATE))
 
-    def come_back(self) -> None:
-        self.room.emit("participant_connected", FakeParticipant(CANDIDATE))  # the same identity: a reload
+    def come_back(self, *, code: str | None = None) -> None:
+        """Back in the room (the same identity: a reload); with ``code``, their page sends its editor as it does on
+        every connect (web/src/call.ts ``pushSnapshot(true)``)."""
+        self.room.emit("participant_connected", FakeParticipant(CANDIDATE))
+        if code is not None:
+            self.state.editor.ingest(code, {"version": "1"})
 
     async def wait(self, seconds: float, step: float) -> None:
         await self.clock.advance(seconds, step=step)
@@ -99,9 +106,11 @@ async def _start(phase: Phase, minutes_left: float = 40, *, spoke: bool = True) 
     return Call(state, sink, clock, fake, session, room, presence, tasks)
 
 
-async def test_no_check_in_is_said_to_a_candidate_out_of_the_room_and_the_ladder_restarts_on_their_return():
+async def test_no_check_in_is_said_to_a_candidate_out_of_the_room_and_the_one_due_is_said_on_their_return():
     """Before: 2 and 5 minutes after their last keystroke the check-in and the hint offer were said to the empty
-    room; back after 6 minutes, the candidate had heard neither, and no offer came again."""
+    room; back after 6 minutes, the candidate had heard neither, and no offer came again. Now the check-in due is
+    said when they are back (quiet for 7.5 minutes: their return is no activity), and the offer keeps its distance
+    from it (3 minutes, as on the ladder), never right on its heels."""
     call = await _start(Phase.CODING)
     await call.wait(60, step=2)
     call.leave()  # their connection drops
@@ -113,26 +122,53 @@ async def test_no_check_in_is_said_to_a_candidate_out_of_the_room_and_the_ladder
     assert _notes(call.sink, "candidate_returned") == [
         {"kind": "candidate_returned", "phase": "coding", "away_s": 400}
     ]
-    # The quiet stretch starts at their return: not at once (they were quiet 460 s ago), but 2 minutes after it.
-    await call.wait(110, step=2)
-    assert call.tasks.silence.checkins == 0
-    await call.wait(14, step=2)
+    await call.wait(2, step=1)
     assert call.tasks.silence.checkins == 1 and instructed(call.fake, CHECK_IN) == 1
-    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1]
+    assert [(n["stage"], n["quiet_s"]) for n in _notes(call.sink, "checkin")] == [(1, 461)]
+    await call.wait(170, step=5)
+    assert call.tasks.silence.checkins == 1 and instructed(call.fake, OFFER) == 0
+    await call.wait(15, step=5)
+    assert call.tasks.silence.checkins == 2 and instructed(call.fake, OFFER) == 1
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1, 2]
     kinds = [n["kind"] for n in _notes(call.sink, "candidate_left", "candidate_returned", "checkin")]
-    assert kinds == ["candidate_left", "candidate_returned", "checkin"]
+    assert kinds == ["candidate_left", "candidate_returned", "checkin", "checkin"]
+    await call.close()
+
+
+async def test_a_return_to_the_room_does_not_start_the_check_ins_again_from_the_first():
+    """Before: the check-in at 2 minutes, a reload at 2.5, and at 5 minutes the first check-in again (the ladder
+    restarted at the return), the hint offer pushed back to 7.5 minutes, and so on with every reload. The offer comes
+    at 5 minutes of the candidate's silence, whatever their connection did."""
+    call = await _start(Phase.CODING)
+    await call.wait(124, step=2)
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1]
+    call.leave()
+    await call.wait(26, step=2)
+    call.come_back(code=call.state.editor.seen_code or "")  # the page sends the code as it was: no change
+    await call.wait(146, step=2)  # 4 minutes 56 of silence
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1]
+    await call.wait(10, step=2)
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1, 2]
+    assert instructed(call.fake, CHECK_IN) == 1 and instructed(call.fake, OFFER) == 1
+    await call.wait(600, step=30)  # nothing more: two per quiet stretch, reloads or not
+    assert call.tasks.silence.checkins == 2
     await call.close()
 
 
 async def test_outside_coding_no_quiet_check_is_said_while_the_candidate_is_out_of_the_room():
+    """Said on their return (quiet for 4 minutes by then), the microphone hint as long after it as ever."""
     call = await _start(Phase.APPROACH)
     call.leave()
     await call.wait(240, step=5)
     assert _notes(call.sink, "quiet_checkin") == [] and instructed(call.fake, QUIET_CHECK) == 0
     call.come_back()
-    await call.wait(95, step=5)  # quiet for 90 s since they came back: now it is asked
+    await call.wait(2, step=1)
     assert [n["stage"] for n in _notes(call.sink, "quiet_checkin")] == [1]
     assert instructed(call.fake, QUIET_CHECK) == 1
+    await call.wait(80, step=5)
+    assert [n["stage"] for n in _notes(call.sink, "quiet_checkin")] == [1]
+    await call.wait(15, step=5)
+    assert [n["stage"] for n in _notes(call.sink, "quiet_checkin")] == [1, 2]
     await call.close()
 
 
@@ -152,18 +188,60 @@ async def test_a_time_warning_waits_for_a_candidate_out_of_the_room_and_is_not_s
     await call.close()
 
 
-async def test_a_candidate_not_heard_yet_is_pinged_after_their_return_not_while_gone():
+async def test_a_candidate_not_heard_yet_is_pinged_on_their_return_not_while_gone():
+    """The ping due while they were gone is said when they are back; the microphone hint keeps its distance from it."""
     call = await _start(Phase.GREETING, spoke=False)
     call.leave()
     await call.wait(100, step=5)
     assert _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show") == []
     call.come_back()
-    await call.wait(15, step=1)
-    assert _notes(call.sink, "no_show_ping") == []
-    await call.wait(10, step=1)  # 20 s after their return: "can you hear me?"
+    await call.wait(2, step=1)
+    assert _notes(call.sink, "no_show_ping") == [{"kind": "no_show_ping", "waited_s": 101}]
+    await call.wait(35, step=1)
+    assert _notes(call.sink, "no_show_microphone") == []
+    await call.wait(6, step=1)  # 40 s after the ping, as on the ladder (20 s, 60 s)
     kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
-    assert kinds == ["no_show_ping"] and not call.state.ended
+    assert kinds == ["no_show_ping", "no_show_microphone"] and not call.state.ended
     await call.close()
+
+
+async def test_a_candidate_never_heard_who_reloads_again_and_again_within_the_grace_is_still_a_no_show():
+    """Before: every return started the no-show wait again, so a candidate who reloaded the page every minute and a
+    quarter (the rejoin grace is 2 minutes) was never asked, never ended, and the session read as a long silent
+    interview until time ran out. Each spell out of the room is noted; the wait is the interview's."""
+    call = await _start(Phase.GREETING, spoke=False)
+    starter = call.state.editor.seen_code or ""
+    for _ in range(8):
+        await call.wait(15, step=1)  # in the room for 15 s
+        if call.state.ended:
+            break
+        call.leave()
+        await call.wait(60, step=5)
+        call.come_back(code=starter)  # the page sends its editor, unchanged, on every connect
+    await call.wait(5, step=1)
+    assert call.state.ended and call.state.end_reason == "no_show"
+    kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
+    assert kinds == ["no_show_ping", "no_show_microphone", "no_show"]
+    assert 2 <= len(_notes(call.sink, "candidate_returned")) <= 8
+    await call.close()
+
+
+async def test_the_page_sending_the_starter_code_on_connect_is_not_typing():
+    """Before: the first snapshot the agent got counted as a change whatever it held, and a candidate who only
+    joined (their page sends its editor on connect) was taken for one typing: pinged, told about the microphone,
+    never ended. Code that differs from the starter is typing, and keeps the interview going."""
+    for typed in (False, True):
+        call = await _start(Phase.GREETING, spoke=False)
+        starter = call.state.editor.seen_code or ""
+        call.state.editor.ingest(starter + ("x = 1\n" if typed else ""), {"version": "1"})
+        await call.wait(190, step=5)
+        kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
+        if typed:
+            assert kinds == ["no_show_ping", "no_show_microphone"] and not call.state.ended
+        else:
+            assert kinds == ["no_show_ping", "no_show_microphone", "no_show"]
+            assert call.state.ended and call.state.end_reason == "no_show"
+        await call.close()
 
 
 async def test_time_up_while_the_candidate_is_out_of_the_room_is_said_when_they_are_back():
