@@ -74,7 +74,13 @@ async def test_a_burst_survives_a_killed_worker_in_order_capped_and_sent_at_most
             # judge lease outlives a killed worker: api/jobs/grading.py).
             await store_version(db, api_server, ids[-1], 1, ready=True)
 
-        env = {"SHADOWS_API_ASHBY_BASE_URL": ashby.url, "SHADOWS_WORKER_DELIVERY_CONCURRENCY": "8"}
+        # A request's whole time bounds how long a call finding every slot taken backs off (twice it) and how long a
+        # killed worker's slots stay taken (it and a margin): the fake answers in 0.15 s, but under load later.
+        env = {
+            "SHADOWS_API_ASHBY_BASE_URL": ashby.url,
+            "SHADOWS_WORKER_DELIVERY_CONCURRENCY": "8",
+            "SHADOWS_API_WEBHOOK_TIMEOUT_S": "4",
+        }
         first = delivery_worker(start_worker, api_server, tmp_path, **env)
 
         async def some_sent() -> bool:
