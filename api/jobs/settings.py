@@ -24,8 +24,10 @@ class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
     delivery_concurrency: int = Field(default=8, ge=2, le=64)
     # On SIGTERM, running jobs get this long to finish; then they are cancelled and go back to the queue.
     shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
+    # Written until the worker's last job has ended, through the grace too (`api.jobs.heartbeat`).
     heartbeat_s: float = Field(default=10.0, gt=0, le=300)
-    # A worker silent for this long is dead: its running jobs are queued again.
+    # A worker silent for this long is dead: its running jobs are queued again. A stopping worker is not silent, so
+    # this need not exceed the grace.
     stalled_after_s: float = Field(default=30.0, gt=0, le=3600)
     # How often one of the workers looks for such jobs (1-59 seconds, or whole minutes).
     stalled_check_s: int = Field(default=60, ge=1, le=3600)
@@ -78,8 +80,8 @@ class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
     @property
     def pool_size(self) -> int:
         """Connections the worker may need: one per running job of each lane, plus each lane's listener,
-        heartbeat, abort poll and periodic deferrer."""
-        return self.concurrency + self.delivery_concurrency + 8
+        heartbeats (procrastinate's and `api.jobs.heartbeat`'s), abort poll and periodic deferrer."""
+        return self.concurrency + self.delivery_concurrency + 10
 
     @property
     def queue_names(self) -> list[str] | None:

@@ -5,7 +5,8 @@ calls back to an ATS in another, each a procrastinate worker with its own concur
 hold the slots grading needs.
 
 On the first signal it stops fetching, gives running jobs `SHADOWS_WORKER_SHUTDOWN_GRACE_S` to finish, then cancels
-the rest, which go back to the queue at once (JobRetryPolicy) for another worker. A worker that dies without that
+the rest, which go back to the queue at once (JobRetryPolicy) for another worker; it heartbeats until they have
+ended (`api.jobs.heartbeat`), so no other worker takes them meanwhile. A worker that dies without that
 (SIGKILL, OOM, a lost host) stops its heartbeat; after `SHADOWS_WORKER_STALLED_AFTER_S` any live worker requeues its
 jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up). A lane that stops by itself, having
 lost the database, is started again once it answers (`_run_lane`): the worker outlives an outage.
@@ -23,9 +24,11 @@ from typing import Any
 
 import structlog
 from procrastinate.exceptions import ConnectorException
+from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
+from api.jobs.heartbeat import beating
 from api.jobs.lanes import Lane, plan_lanes
 from api.jobs.logs import route_queue_logs
 from api.jobs.maintenance import register_periodic_tasks, requeue_stalled_jobs
@@ -204,21 +207,25 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
     attempt = 0
     while True:
         started = time.monotonic()
+        worker = Worker(
+            app=queue,
+            name=f"{name}/{lane.name}",
+            queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
+            concurrency=lane.concurrency,
+            shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
+            update_heartbeat_interval=worker_settings.heartbeat_s,
+            stalled_worker_timeout=worker_settings.stalled_after_s,
+            fetch_job_polling_interval=worker_settings.poll_s,
+            abort_job_polling_interval=worker_settings.poll_s,
+            additional_context=context,
+            install_signal_handlers=False,  # ours in run_worker: a second signal must not kill mid-shutdown
+            listen_notify=True,
+            delete_jobs="never",
+        )
         try:
-            await queue.run_worker_async(
-                name=f"{name}/{lane.name}",
-                queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
-                concurrency=lane.concurrency,
-                shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
-                update_heartbeat_interval=worker_settings.heartbeat_s,
-                stalled_worker_timeout=worker_settings.stalled_after_s,
-                fetch_job_polling_interval=worker_settings.poll_s,
-                abort_job_polling_interval=worker_settings.poll_s,
-                additional_context=context,
-                install_signal_handlers=False,  # ours in run_worker: a second signal must not kill mid-shutdown
-                listen_notify=True,
-                delete_jobs="never",
-            )
+            # Its own heartbeat stops before its shutdown waits for the jobs: ours goes on until they have ended.
+            async with beating(worker, worker_settings.heartbeat_s, lane.name):
+                await worker.run()  # type: ignore[no-untyped-call]  # procrastinate leaves run() unannotated
             if _cancelling():  # a shutdown that ended without passing the cancellation on: stop all the same
                 raise asyncio.CancelledError
             error_type = None
@@ -230,7 +237,8 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
             error_type = type(e.__cause__ or e).__name__
         attempt = 1 if time.monotonic() - started >= 60 else attempt + 1
         delay = LANE_RESTART_DELAYS_S[min(attempt, len(LANE_RESTART_DELAYS_S)) - 1]
-        # Jobs it was running were given their grace; any left "doing" are requeued as a stalled worker's.
+        # Its jobs have ended (finished, or cancelled after the grace), the lane beating meanwhile. One whose end the
+        # database did not take stays "doing" under a registration nothing beats any more: requeued once stale.
         log.warning("worker.lane_restarting", lane=lane.name, delay_s=delay, error_type=error_type)
         WORKER_LANE_RESTARTS.labels(lane=lane.name).inc()
         await asyncio.sleep(delay)

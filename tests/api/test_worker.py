@@ -1,13 +1,16 @@
 """A real `shadows worker` process: runs committed jobs only, grades without pretending, stops on SIGTERM within its
-grace (finishing or releasing its job), and a worker killed mid-job has its job retried by another one."""
+grace (finishing or releasing its job, beating meanwhile so that no other worker takes it), and a worker killed
+mid-job has its job retried by another one."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -24,6 +27,7 @@ from tests.api.grading_support import (
     versions,
     wait_until,
 )
+from tests.api.test_database_outage import _accept_connections, _end_connections
 from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess, child_env
 from tests.fakes.job_tasks import record_other_probe, record_probe
 
@@ -179,27 +183,64 @@ async def _wait_attempts(directory: Path, n: int) -> list[str]:
     return list(await wait_until(seen, what=f"{n} grading attempt(s)"))
 
 
-async def test_sigterm_lets_the_running_job_finish_within_the_grace(
+async def _stalled_pass_once_silent(db: Conn) -> None:
+    """Wait for a stalled-job pass (`retry_stalled_jobs`, run by a live worker) that began once a worker silent from
+    now on counts as dead (STALLED_AFTER_S 2 s plus a heartbeat of 0.5 s: WORKER_TEST_ENV) and has finished: a
+    job of a worker silent since now has been requeued by then."""
+    cur = await db.execute("select now() + interval '2.5 seconds' as t")
+    dead_from = (await cur.fetchone())["t"]  # type: ignore[index]  # select always returns a row
+
+    async def looked() -> bool:
+        cur = await db.execute(
+            "select 1 from procrastinate_jobs j join procrastinate_events e on e.job_id = j.id "
+            "where j.task_name = 'retry_stalled_jobs' and j.status = 'succeeded' and e.type = 'started' "
+            "and e.at > %s",
+            (dead_from,),
+        )
+        return await cur.fetchone() is not None
+
+    await wait_until(looked, within_s=30, what="a stalled-job pass of a live worker")
+
+
+async def _started_runs(db: Conn, job_id: int) -> int:
+    """How often the job was taken (todo -> doing): procrastinate records each as a `started` event."""
+    cur = await db.execute(
+        "select count(*) as n from procrastinate_events where job_id = %s and type = 'started'", (job_id,)
+    )
+    return int((await cur.fetchone())["n"])  # type: ignore[index]  # count(*) always returns a row
+
+
+async def test_sigterm_lets_the_running_job_finish_within_the_grace_and_no_other_worker_takes_it(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
-    worker = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60"))
+    """The grace outlasts STALLED_AFTER_S. The stopping worker's heartbeat went silent for the whole grace, and a
+    live worker's `retry_stalled_jobs` took the job still running there for a dead worker's and ran it a second
+    time beside it, at every deploy. The stopping worker beats until its jobs have ended: the job runs once."""
+    stopping = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60"))
     sid = await _graded_session(api_server)
     await _wait_attempts(tmp_path, 1)
+    job = await _job(db, sid)
+    cur = await db.execute("select worker_id from procrastinate_jobs where id = %s", (job["id"],))
+    registration = (await cur.fetchone())["worker_id"]  # type: ignore[index]  # the job's row exists
+    live = start_worker(**_grader_env(tmp_path))
 
-    worker.proc.send_signal(signal.SIGTERM)
-    worker.wait_for_log("worker.stopping")
-    worker.proc.send_signal(signal.SIGTERM)  # impatience does not cut the grace short
-    worker.wait_for_log("worker.already_stopping")
-    assert worker.proc.poll() is None  # still finishing its job
+    stopping.proc.send_signal(signal.SIGTERM)
+    stopping.wait_for_log("worker.stopping")
+    stopping.proc.send_signal(signal.SIGTERM)  # impatience does not cut the grace short
+    stopping.wait_for_log("worker.already_stopping")
+    await _stalled_pass_once_silent(db)  # silent from the signal on, it would have been taken for dead
+    assert stopping.proc.poll() is None  # still finishing its job
+    assert not live.logged("queue.stalled_job_requeued")
     (tmp_path / "release").touch()
 
-    assert worker.proc.wait(timeout=60) == 0
-    assert _attempts(tmp_path) == [f"attempt-{worker.pid}-1"]
+    assert stopping.proc.wait(timeout=60) == 0
+    assert _attempts(tmp_path) == [f"attempt-{stopping.pid}-1"]
     (v,) = await versions(db, sid)
     assert (v["status"], v["recommendation"], v["model"]) == ("ready", "hire", "fake-grader")
     job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
-    assert (job["status"], job["attempts"]) == ("succeeded", 1)
-    cur = await db.execute("select count(*) as n from procrastinate_workers")
+    assert (job["status"], job["attempts"], await _started_runs(db, job["id"])) == ("succeeded", 1, 1)
+    assert not live.logged("queue.stalled_job_requeued")
+    cur = await db.execute("select count(*) as n from procrastinate_workers where id = %s", (registration,))
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # it unregistered itself
 
 
@@ -222,6 +263,53 @@ async def test_sigterm_past_the_grace_releases_the_job_to_the_next_worker(
     assert _attempts(tmp_path) == sorted([f"attempt-{first.pid}-1", f"attempt-{second.pid}-2"])
     assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
     assert (await wait_until(lambda: _ended_job(db, sid), what="the job to end"))["status"] == "succeeded"
+
+
+async def test_a_lane_that_lost_the_database_keeps_its_running_job_from_another_worker(
+    api_server: ApiServer, db_url: str, pg_admin_url: str, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    """A lane whose connections a database restart ended stops and starts again (`_run_lane`), giving its running
+    job the grace first. Its heartbeat stopped for that grace too, and a live worker ran the job a second time."""
+    stopping = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60"))
+    sid = await _graded_session(api_server)
+    await _wait_attempts(tmp_path, 1)
+    live = start_worker(**_grader_env(tmp_path))
+
+    # Refused until every connection has ended: the lane's listener cannot connect again at once, and the lane stops.
+    await asyncio.to_thread(_end_connections, pg_admin_url, db_url, refuse=True)
+    await asyncio.to_thread(_accept_connections, pg_admin_url, db_url)
+
+    def lane_events(event: str) -> list[dict[str, Any]]:
+        return [
+            e
+            for e in stopping.log_events()
+            if e.get("event") == event and (e.get("lane") == "jobs" or str(e.get("worker")).endswith("/jobs"))
+        ]
+
+    async def grading_lane_stopping() -> bool:
+        return bool(lane_events("queue.stopping_worker"))
+
+    await wait_until(grading_lane_stopping, within_s=30, what="the grading job's lane to stop")
+    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as db:
+        await _stalled_pass_once_silent(db)
+        assert not lane_events("worker.lane_restarting")  # still in its shutdown, the job running
+        assert not live.logged("queue.stalled_job_requeued")
+        assert _attempts(tmp_path) == [f"attempt-{stopping.pid}-1"]
+        (tmp_path / "release").touch()
+
+        job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
+        assert (job["status"], job["attempts"], await _started_runs(db, job["id"])) == ("succeeded", 1, 1)
+        assert [(v["version"], v["status"]) for v in await versions(db, sid)] == [(1, "ready")]
+
+    async def grading_lane_restarting() -> bool:
+        return bool(lane_events("worker.lane_restarting"))
+
+    await wait_until(
+        grading_lane_restarting, what="the lane to start again"
+    )  # it stopped, the worker did not
+    assert _attempts(tmp_path) == [f"attempt-{stopping.pid}-1"]
+    assert not live.logged("queue.stalled_job_requeued")
+    assert stopping.proc.poll() is None and live.proc.poll() is None
 
 
 @pytest.mark.parametrize("rescuer", ["started_after_the_crash", "already_running"])
