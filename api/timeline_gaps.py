@@ -42,7 +42,11 @@ interviewer's events refused past its budget and stored nowhere), the notes and 
 among the refused, so no gap runs past it: one that would ends at the cut (at its start when it started after it),
 `closed_by: "record_cut"`, its `end_from` dropped. The candidate's runs and Submits (the API records them) and a
 later batch small enough to fit go on being stored after the cut, but a turn or a return before them may be what
-was refused.
+was refused. So may the records a start is read from the silence of (an away spell's last sign of the candidate
+or the page left, a restart's stopped interviewer's last record): a gap whose note (the away note, the `resumed`
+note) was stored after the cut is known at its note only, and is there, no longer (its `start_from` and
+`noticed` dropped). Read back past the cut, a restart said the interview had no interviewer while the stopped one
+was still recording, refused, at the cut, and an away spell began before a turn that was refused.
 
 Each gap is `{"seq", "t", "type": "gap", "kind", "start", "end", "duration_s", "closed_by"}`, with `"start_from"`
 and, for an away gap, `"noticed"` (the note's time) when its start is not the default bound (DEFAULT_STARTS), and
@@ -329,15 +333,32 @@ def merged(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _noted(gap: dict[str, Any]) -> float:
+    """When the note a gap is read from was stored: the away or leaving note, or the `resumed` note that ends a
+    restart (its start is read back from there)."""
+    if gap["kind"] == RESTART:
+        return float(gap["end"])
+    return float(gap.get("noticed", gap["start"]))
+
+
 def cut_at(gaps: list[dict[str, Any]], cut: float | None) -> list[dict[str, Any]]:
     """`gaps` with each that runs past the record's cut (`cut`, seconds: from then on the interviewer's events were
     refused and stored nowhere) ending there instead, or at its start when it started after it (`closed_by:
     "record_cut"`): whatever closed it after the cut (a turn, a return) may be among the refused. So is one closed
-    at the end of the record that is the cut. Each such gap says where the cut is (`cut`)."""
+    at the end of the record that is the cut. One whose note was stored after the cut starts at its note: its start
+    is read from the silence of a record that may have lost what broke it (`_noted`). Each such gap says where the
+    cut is (`cut`). In time order."""
     if cut is None:
         return gaps
     out: list[dict[str, Any]] = []
     for gap in gaps:
+        if _noted(gap) > cut:  # known at its note only (within the gap: a record's end before it is its end)
+            at = max(gap["start"], min(_noted(gap), gap["end"]))
+            gap = {k: v for k, v in gap.items() if k not in ("start_from", "noticed")} | {
+                "t": at,
+                "start": at,
+                "duration_s": round(gap["end"] - at, 3),
+            }
         if gap["end"] > cut or (gap["closed_by"] == "record_end" and gap["end"] >= cut):
             end = max(gap["start"], cut)
             gap = {k: v for k, v in gap.items() if k != "end_from"} | {
@@ -347,6 +368,7 @@ def cut_at(gaps: list[dict[str, Any]], cut: float | None) -> list[dict[str, Any]
                 "cut": cut,  # the end, or before it when the gap began after the cut
             }
         out.append(gap)
+    out.sort(key=lambda g: (g["t"], g["seq"]))
     return out
 
 

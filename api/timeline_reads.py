@@ -152,26 +152,32 @@ def cache_of(request: Request) -> TimelineCache:
     return app_state(request, _STATE, TimelineCache)
 
 
-Fingerprint = tuple[int, int, int, float | None]
+Fingerprint = tuple[int, int, int, int | None]
 
 
 async def _fingerprint(conn: Conn, session_id: str) -> Fingerprint:
     """What says the session's event log changed: how many events, the last seq, how many runs' code was left
     out (the one update to a run: `api/db/runs_repo.py`, in the same transaction as a new event), and from when
     the record is incomplete (`sessions.record_full_at`, set by a refused batch that stores no event: the gaps end
-    there)."""
+    there), in whole microseconds: a float's text follows the connection's `extra_float_digits` (15 digits at 0, which
+    rounds an epoch's microseconds), and the key names the ETag on every replica."""
     cur = await conn.execute(
         """
         select count(*) as n, coalesce(max(seq), 0) as last,
           (select count(*) from submissions where session_id = %(s)s and code_omitted) as omitted,
-          (select extract(epoch from record_full_at)::float8 from sessions where id = %(s)s) as cut
+          (select (extract(epoch from record_full_at) * 1000000)::bigint from sessions where id = %(s)s) as cut
         from session_events where session_id = %(s)s
         """,
         {"s": session_id},
     )
     row = await cur.fetchone()
     assert row is not None
-    return int(row["n"]), int(row["last"]), int(row["omitted"]), row["cut"]
+    return (
+        int(row["n"]),
+        int(row["last"]),
+        int(row["omitted"]),
+        None if row["cut"] is None else int(row["cut"]),
+    )
 
 
 def _key(session: dict[str, Any], view: View, fingerprint: Fingerprint) -> str:

@@ -97,3 +97,27 @@ async def test_a_spell_out_of_the_room_is_printed_as_such_with_how_it_ended(
     ], _gap_rows(printed)
     coached = [r for r in _gap_rows(await _printed(db, seeded.id, "coach")) if "interview room" in r[1]]
     assert [r[1] for r in coached] == ["You left the interview room"] * 2
+
+
+async def test_gaps_at_the_records_cut_print_what_is_known_of_them(api_server: ApiServer, db: Conn) -> None:
+    # From the cut (`sessions.record_full_at`) the record is incomplete: a gap open there lasted at least to it, and
+    # one noted after it has no length the record can give ("not known", never "0:00").
+    seeded = await seed_interview(api_server, db)
+    await add_events(
+        db,
+        seeded,
+        _ev("left", "note", 100.0, {"kind": "candidate_left", "phase": "coding"}),
+        _ev("away", "note", 200.0, {"kind": "candidate_away", "phase": "coding"}),
+    )
+    await db.execute(
+        "update sessions set record_full_at = started_at + interval '150 seconds' where id = %s", (seeded.id,)
+    )
+    assert _gap_rows(await _printed(db, seeded.id, "org")) == [
+        (
+            "1:40",
+            "Candidate left the interview room",
+            "at least 0:50",
+            "not known: the record is incomplete from 2:30",
+        ),
+        ("3:20", "Candidate away", "not known", "not known: the record is incomplete from 2:30"),
+    ]

@@ -16,8 +16,9 @@ import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
-from api.db import report_repo
+from api.db import report_repo, sessions_repo
 from api.settings import ApiSettings
+from api.timeline_reads import _fingerprint, _key
 from tests.api.conftest import consent_and_start
 from tests.api.report_support import grade, seed_interview, share_url
 from tests.conftest import ApiServer
@@ -323,3 +324,28 @@ async def test_a_batch_without_times_refused_after_the_end_cuts_the_record_no_la
     assert r.json()["error"]["code"] == "session_record_full", r.text
     assert await report_repo.left_out(db, s["id"]) == {"record_full_s": 1170.0, "observations_capped_s": None}
     assert "The record is incomplete from 19:30" in _section(await _page(api_server, s["id"]), "record-full")
+
+
+async def test_the_timelines_key_names_the_cut_alike_whatever_a_connections_float_digits(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The key names the ETag on every replica: the cut read as a float's text was rounded to 15 digits (its
+    # microseconds lost) on a connection with `extra_float_digits = 0`, and the same record had two ETags.
+    s = await api_server.create_session()
+    await db.execute(
+        "update sessions set record_full_at = '2026-12-06 17:00:00.123456+00' where id = %s", (s["id"],)
+    )
+    session = await sessions_repo.get_session(db, s["id"])
+    assert session is not None
+    key = _key(session, "org", await _fingerprint(db, s["id"]))
+    await db.execute("set extra_float_digits = 0")
+    try:
+        assert _key(session, "org", await _fingerprint(db, s["id"])) == key
+    finally:
+        await db.execute("reset extra_float_digits")
+    # A microsecond's move of the cut is still a new key.
+    await db.execute(
+        "update sessions set record_full_at = record_full_at - interval '1 microsecond' where id = %s",
+        (s["id"],),
+    )
+    assert _key(session, "org", await _fingerprint(db, s["id"])) != key

@@ -263,7 +263,8 @@ def test_no_gap_runs_past_the_records_cut() -> None:
         "record_cut",
         80.0,
     )
-    assert (cut[(RESTART, 6)]["end"], cut[(RESTART, 6)]["closed_by"]) == (90.0, "record_cut")
+    # Resumed after the cut: only its note is known (`test_a_gap_noted_after_the_cut_is_known_at_its_note_only`).
+    assert tuple(cut[(RESTART, 6)][k] for k in ("start", "end", "closed_by")) == (95.0, 95.0, "record_cut")
     # The cut after the spell out of the room began: it ends there, at least 20 s; open at the end of the record
     # that is the cut itself, it is cut there too.
     later = {(g["kind"], g["seq"]): g for g in gap_items(rows, 300.0, cut=100.0)}
@@ -276,6 +277,43 @@ def test_no_gap_runs_past_the_records_cut() -> None:
     assert (open_away["end"], open_away["closed_by"]) == (120.0, "record_cut")
     [before] = gap_items(rows[2:3], 120.0, cut=200.0)  # the record ends before its cut: nothing missing there
     assert (before["end"], before["closed_by"]) == (120.0, "record_end")
+
+
+def test_a_gap_noted_after_the_cut_is_known_at_its_note_only() -> None:
+    """A start read back from the record's silence (the stopped interviewer's last record, the candidate's last sign
+    or the page left before an away note) is no bound once the note is past the cut: what broke the silence may be
+    among the refused. Read back, the restart said no interviewer from 0:50, while the stopped one was still
+    recording (refused) at the cut, 1:00; the away spell began at 0:41, before a turn that may have been refused."""
+    rows = [
+        _row(1, 40.0, "transcript", role="user", text="hm", start=40.0, end=41.0),
+        _row(2, 50.0, "transcript", role="assistant", text="Go on", start=50.0, end=51.0),
+        _row(3, 100.0, "note", kind=RESTART_NOTE),  # stored after the cut (a small batch that fit)
+        _row(4, 110.0, "note", kind=AWAY),
+        _row(5, 112.0, "integrity", kind="page_hidden", duration_ms=90_000),  # the page hidden from 22 to 112
+    ]
+    whole = [(g["kind"], g["start"], g["end"], g.get("start_from")) for g in gap_items(rows, 120.0)]
+    assert whole == [(AWAY, 41.0, 120.0, "last_sign"), (RESTART, 50.0, 100.0, None)]
+    cut = gap_items(rows, 120.0, cut=60.0)
+    assert [
+        (g["kind"], g["t"], g["start"], g["end"], g["duration_s"], g["closed_by"], g["cut"]) for g in cut
+    ] == [
+        (RESTART, 100.0, 100.0, 100.0, 0.0, "record_cut", 60.0),
+        (AWAY, 110.0, 110.0, 110.0, 0.0, "record_cut", 60.0),
+    ]
+    assert not any("start_from" in g or "noticed" in g for g in cut)
+    # Noted before the cut, the silence it is read from is whole: the start stands, the end is the cut.
+    early = [
+        *rows[:2],
+        _row(4, 55.0, "note", kind=AWAY),
+        _row(5, 57.0, "integrity", kind="page_hidden", duration_ms=35_000),
+    ]
+    [away] = gap_items(early, 120.0, cut=60.0)
+    assert (away["start"], away["end"], away["start_from"], away["noticed"]) == (
+        41.0,
+        60.0,
+        "last_sign",
+        55.0,
+    )
 
 
 def _generated(rng: random.Random, n: int) -> list[dict[str, Any]]:
@@ -368,12 +406,26 @@ def test_generated_records_in_any_order_give_the_same_gaps_none_overlapping_its_
         )
         cut = rng.choice([0.0, end, rng.uniform(0.0, end)])
         cut_gaps = gap_items(rows, end, cut=cut)
-        assert [(c["seq"], c["kind"], c["start"]) for c in cut_gaps] == [
-            (g["seq"], g["kind"], g["start"]) for g in gaps
-        ]
-        for g, c in zip(gaps, cut_gaps, strict=True):
-            if g["end"] < cut or (g["end"] == cut and g["closed_by"] != "record_end"):
+        assert [(c["t"], c["seq"]) for c in cut_gaps] == sorted((c["t"], c["seq"]) for c in cut_gaps)
+        by_gap = {(c["kind"], c["seq"]): c for c in cut_gaps}
+        assert len(by_gap) == len(gaps) == len(cut_gaps)
+        for g in gaps:
+            c = by_gap[(g["kind"], g["seq"])]
+            noted = g["end"] if g["kind"] == RESTART else g.get("noticed", g["start"])
+            if noted > cut:  # known at its note only: a start read back past the cut is none
+                assert c["start"] == c["t"] == max(g["start"], min(noted, g["end"])), (g, c)
+                assert "start_from" not in c and "noticed" not in c, (g, c)
+            else:
+                assert (c["start"], c.get("start_from"), c.get("noticed")) == (
+                    g["start"],
+                    g.get("start_from"),
+                    g.get("noticed"),
+                )
+            past = g["end"] > cut or (g["end"] == cut and g["closed_by"] == "record_end")
+            if noted <= cut and not past:
                 assert c == g
-            else:  # none past the cut, said so, and only shortened
+            elif past:  # none past the cut, said so, and only shortened
                 assert c["end"] == max(c["start"], cut) <= g["end"] and c["closed_by"] == "record_cut", (g, c)
                 assert "end_from" not in c and c["duration_s"] == round(c["end"] - c["start"], 3)
+            else:  # noted after the record's end, itself before the cut: at that end, closed as it was
+                assert (c["start"], c["end"], c["closed_by"]) == (g["end"], g["end"], g["closed_by"]), (g, c)

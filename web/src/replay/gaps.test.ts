@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gapAt, gapLabel, gapsOf, gapsSaid, type GapEvent } from "./gaps";
+import { bandOf, gapAt, gapLabel, gapsOf, gapsSaid, type GapEvent } from "./gaps";
 
 const gap = (over: Partial<GapEvent>): GapEvent => ({
   seq: 1,
@@ -106,9 +106,33 @@ describe("gaps in the record", () => {
     );
     expect(gapsSaid([away], 120)).toBe(
       "Now in a gap: Candidate away at least 0:42 (the record is incomplete from 2:22)",
-    ); // Begun after the cut (a note stored after it), it dates the cut where it is, not at its own start.
+    );
+    // Begun after the cut (a note stored after it), it dates the cut where it is, not at its own start.
     const late = gap({ seq: 5, start: 200, end: 200, closed_by: "record_cut", cut: 142 });
-    expect(gapLabel(late)).toBe("Candidate away at least 0:00 (the record is incomplete from 2:22)");
+    expect(gapLabel(late)).toBe("Candidate away for a time not known (the record is incomplete from 2:22)");
+    expect(gapLabel({ ...late, kind: "candidate_left" })).toBe(
+      "Candidate left the interview room for a time not known (the record is incomplete from 2:22)",
+    );
+    expect(gapLabel({ ...late, kind: "interviewer_restart" })).toBe(
+      "Interviewer restarted: a time not known without an interviewer (the record is incomplete from 2:22)",
+    );
+  });
+
+  it("dates the cut only from a time the timeline gives", () => {
+    const cut = { closed_by: "record_cut" as const, start: 200, end: 200 };
+    const events = [gap({ ...cut, cut: 142 }), { ...gap({ ...cut, seq: 2 }), cut: "2:22 (forged)" }];
+    const [kept, forged] = gapsOf(events);
+    expect(gapLabel(kept)).toBe("Candidate away for a time not known (the record is incomplete from 2:22)");
+    expect(forged).not.toHaveProperty("cut");
+    expect(gapLabel(forged)).toBe("Candidate away for a time not known (the record is incomplete from 3:20)");
+  });
+
+  it("draws a band for a gap of no length, and none past either end of the scrubber", () => {
+    expect(bandOf(gap({ start: 100, end: 150 }), 200)).toEqual({ left: 50, width: 25 });
+    expect(bandOf(gap({ start: 100, end: 100, closed_by: "record_cut" }), 200)).toEqual({ left: 50, width: 0.5 });
+    // Begun after the cut at the very end of the record: a mark ending at the scrubber's end, not hanging past it.
+    expect(bandOf(gap({ start: 200, end: 200, closed_by: "record_cut" }), 200)).toEqual({ left: 99.5, width: 0.5 });
+    expect(bandOf(gap({ start: 150, end: 260 }), 200)).toEqual({ left: 75, width: 25 });
   });
 
   it("says every gap a moment is inside: a restart inside an away spell", () => {

@@ -28,6 +28,7 @@ export interface GapEvent {
 const num = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 const STARTS = ["page_left", "last_sign", "interview_start"];
 const KINDS = ["candidate_away", "candidate_left", "interviewer_restart"];
+const MIN_BAND = 0.5; // percent of the scrubber: the narrowest band drawn
 
 /** The timeline's gaps, checked field by field (an item of another shape is left out; a bound the replay does not
  * know is left out of it, so its label is the default one). */
@@ -41,12 +42,13 @@ export function gapsOf(events: readonly { type: string }[]): GapEvent[] {
         KINDS.includes((e as GapEvent).kind),
     )
     .map((gap) => {
-      const { start_from: from, noticed, end_from: until, ...rest } = gap;
+      const { start_from: from, noticed, end_from: until, cut, ...rest } = gap;
       return {
         ...rest,
         ...(STARTS.includes(from as string) ? { start_from: from } : {}),
         ...(num(noticed) ? { noticed } : {}),
         ...(until === "next_sign" ? { end_from: until } : {}),
+        ...(num(cut) ? { cut } : {}),
       };
     });
 }
@@ -66,7 +68,9 @@ function awayFrom(gap: GapEvent): string {
 export function gapLabel(gap: GapEvent): string {
   // Cut: it ran past where the record is incomplete from, so it lasted this long at least, and maybe longer.
   const cut = gap.closed_by === "record_cut";
-  const length = `${cut ? "at least " : ""}${clock(Math.max(0, gap.end - gap.start))}`;
+  // One placed at its note after the cut has no length the record can give: "a time not known", not "0:00".
+  const unknown = cut && gap.end <= gap.start;
+  const length = unknown ? "a time not known" : `${cut ? "at least " : ""}${clock(Math.max(0, gap.end - gap.start))}`;
   const incomplete = `the record is incomplete from ${clock(gap.cut ?? gap.end)}`;
   if (gap.kind === "interviewer_restart") {
     const from = gap.start_from === "interview_start" ? "none recorded before it: from the start" : "";
@@ -86,7 +90,7 @@ export function gapLabel(gap: GapEvent): string {
     return `Candidate left the interview room for ${length} (${how})`;
   }
   const how = cut ? incomplete : back ? `back at ${clock(gap.end)}` : "until the end of the record";
-  return `Candidate away ${length} (${awayFrom(gap)}${how})`;
+  return `Candidate away ${unknown ? "for " : ""}${length} (${awayFrom(gap)}${how})`;
 }
 
 /** Every gap the replay is inside at `t` (a restart can fall inside an away spell, an away spell inside one out of
@@ -108,6 +112,16 @@ export function gapsSaid(gaps: readonly GapEvent[], t: number): string {
   return inside.length === 1 ? `Now in a gap: ${labels}` : `Now in ${inside.length} gaps: ${labels}`;
 }
 
+/** Where a gap's band sits over a scrubber of `duration` seconds, in percent of its width: at least `MIN_BAND` wide
+ * (a gap of no length, one the record's cut ended at its start, is still a mark at its time), and never past either
+ * end of the scrubber (one at the very end is drawn ending there, not hanging over its edge). */
+export function bandOf(gap: GapEvent, duration: number): { left: number; width: number } {
+  const span = Math.max(duration, 1e-6);
+  const at = (t: number): number => Math.min(100, Math.max(0, (t / span) * 100));
+  const width = Math.max(MIN_BAND, at(gap.end) - at(gap.start));
+  return { left: Math.min(at(gap.start), 100 - width), width };
+}
+
 /** The bands over the scrubber, the list of gap steps and the line said while inside one. */
 export class GapTrack {
   readonly bands: HTMLElement;
@@ -121,10 +135,8 @@ export class GapTrack {
   ) {
     // The bands are a picture of the list below (the list is what the keyboard and a screen reader reach).
     this.bands = h("div", { class: "rp-gap-bands", "aria-hidden": "true" });
-    const span = Math.max(duration, 1e-6);
     for (const gap of gaps) {
-      const left = Math.min(100, (Math.max(0, gap.start) / span) * 100);
-      const width = Math.max(0.5, Math.min(100 - left, ((gap.end - gap.start) / span) * 100));
+      const { left, width } = bandOf(gap, duration);
       const band = h("div", { class: `rp-gap-band rp-gap-${gap.kind}`, title: gapLabel(gap) });
       band.style.left = `${left}%`;
       band.style.width = `${width}%`;
