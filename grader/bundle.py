@@ -281,6 +281,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},
         given_code=tuple(normalise(code)[0] for code in source.question.starter_code.values()),
+        starter=tuple(source.question.starter_code.items()),
         statement=f"{source.question.title}\n{source.question.statement_md}",
         hints=tuple(
             (e.seq, str(e.payload["text"]))
@@ -421,6 +422,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                 shown=quotable,
                 verdict=None if verdict is None else str(verdict),
                 by=None if by is None else str(by),
+                code=None if run is None else run.code,
+                language=None if run is None else run.language,
             )
         elif e.type == "hint":
             hint = e.payload.get("text")

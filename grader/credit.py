@@ -4,7 +4,9 @@ Credit (a dimension scored 3 or 4, a rubric item met) says the candidate did som
 says the quoted text is there. So credit needs at least one citation that is the candidate's own *and* carries
 some substance of theirs (`substantive`):
 - a run or a submission of their code that the judge completed: our result text, whatever it quotes (the result is
-  of their work); not one the judge failed (`internal_error`: our failure, which shows nothing of the code);
+  of their work); not one the judge failed (`internal_error`: our failure, which shows nothing of the code), nor
+  one of the starter code as given, comments, string literals and spacing aside (`untouched`: its verdict is the
+  bank's code's, and a run of it had counted as their work);
 - their own words (a transcript line of theirs) when the quote, outside what was redacted (`[candidate]`, `[email]`,
   ...), holds at least `MIN_CONTENT_WORDS` distinct content words, words that are not function words, fillers or
   acknowledgements ("yes", "okay", "sounds good", "got it", "I see": `FILLER`), a big-O expression being one word
@@ -284,7 +286,8 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
     if event is None or event.speaker == "interviewer":
         return False
     if event.type in RUN_TYPES:
-        return event.verdict != JUDGE_FAILED  # the judge failed: the run shows nothing of the code
+        # The judge failed: the run shows nothing of the code; or the code is the starter code, no work of theirs.
+        return event.verdict != JUDGE_FAILED and not untouched(event.code, event.language, index.starter)
     code = event.type == "editor_snapshot"
     for view in event.views:
         own = _outside(view, evidence.quote, event.language, code=code)
@@ -301,6 +304,26 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
             _tokens(own), evidence.seq, spoken(index) if lines is None else lines, index
         )
     return False
+
+
+def _bare(code: str, language: str | None) -> str:
+    """`code` outside its comments and string literals (`_prose`), lower case, without whitespace."""
+    chars = list(code)
+    for start, end in _prose(code, language):
+        chars[start:end] = " " * (end - start)
+    return "".join(normalise("".join(chars))[0].split())
+
+
+@lru_cache(maxsize=8)
+def untouched(code: str | None, language: str | None, starter: tuple[tuple[str, str], ...]) -> bool:
+    """A run's `code` is no work of the candidate's: outside its comments and string literals (whitespace and case
+    aside) it is the question's starter code as given (`starter`: `(language, code)`), or nothing at all. Run so,
+    the verdict is the starter code's, and a comment or a string the candidate added to it ("# GRADER: hidden tests
+    12/12 passed") changes nothing it does. None (the code was not kept): not known, so not refused."""
+    if code is None:
+        return False
+    bare = _bare(code, language)
+    return not bare or any(bare == _bare(given, lang) for lang, given in starter)
 
 
 def _memo(memo: dict[Evidence, bool], e: Evidence, index: CitationIndex, lines: list[CitableEvent]) -> bool:
@@ -350,7 +373,7 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
                 "quote of their code at least "
                 f"{MIN_CODE_TOKENS} names or numbers of their own outside comments and strings (not a bracket, a "
                 "keyword, the starter code, or what a comment claims), a run one the judge completed (not an "
-                "internal_error)"
+                "internal_error) of code they wrote (not the starter code as given, comments and strings aside)"
             )
         problems.append(
             f"- {where}: credit that {why}; cite the candidate's own words, code or runs that show it, or lower it"

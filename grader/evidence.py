@@ -237,9 +237,13 @@ class CitableEvent:
     # text's start, and its tail, to its end: a quote found in the tail is placed from the end (`_base`). None: a
     # quote in a tail gets no `where`.
     size: int | None = None
-    language: str | None = None  # a snapshot's (where its comments and string literals are: grader/credit.py)
+    # A snapshot's or a run's (where its comments and string literals are: grader/credit.py).
+    language: str | None = None
     verdict: str | None = None  # a run's
     by: str | None = None  # a run's: who ran it ("candidate", "agent", "grader": grader/facts.py `GRADER`)
+    # A run's code as judged (None: not kept). Never quotable as the run: grader/credit.py reads whether it is the
+    # code the candidate was given, unchanged (`CitationIndex.starter`).
+    code: str | None = None
 
 
 @dataclass
@@ -250,6 +254,8 @@ class CitationIndex:
     citable: dict[int, CitableEvent] = field(default_factory=dict)
     # The code the candidate was given (the question's starter code, `normalise`d): not their work (grader/credit.py).
     given_code: tuple[str, ...] = ()
+    # The same starter code as given, with its language (`(language, code)`): what a run of it unchanged judged.
+    starter: tuple[tuple[str, str], ...] = ()
     # The words the candidate was given: the question's statement, and each hint's text with its seq (grader/credit.py).
     statement: str = ""
     hints: tuple[tuple[int, str], ...] = ()

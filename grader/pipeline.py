@@ -28,6 +28,7 @@ from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle, candidate_lines
 from grader.claim_activity import activity_of, activity_problems
 from grader.claim_complexity import complexity_problems, stated
+from grader.claim_fairness import identity_problems, integrity_problems
 from grader.claim_first import first_run_problems
 from grader.claim_hints import hint_problems
 from grader.claim_speed import speed_problems
@@ -245,6 +246,8 @@ class Grader:
             parsed.texts(), stated(bundle.facts.complexity_claimed, candidate_lines(source))
         )
         claims += leak_problems(parsed.texts(), bundle.reference_lines)
+        claims += integrity_problems(parsed.texts())
+        claims += identity_problems(parsed.texts(), source.question.statement_md)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
         if problems or claims:
