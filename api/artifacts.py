@@ -74,6 +74,9 @@ async def build_dump(conn: Conn, session: dict[str, Any]) -> bytes:
             "started_at": session["started_at"],
             "ended_at": session["ended_at"],
             "end_reason": session["end_reason"],
+            # From when the record is incomplete, in seconds from the start as the report says it (docs/reports.md):
+            # null while nothing was left out. A reader of the dump alone could not tell otherwise.
+            **await report_repo.left_out(conn, sid),
             "metadata": session["metadata"],
             "final_code": session["final_code"],
             "job_description": session["job_description"],

@@ -6,6 +6,7 @@ was said or seen."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from html import unescape
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
+from api.artifacts import build_dump
 from api.db import report_repo, sessions_repo
 from api.settings import ApiSettings
 from api.timeline_reads import _fingerprint, _key
@@ -139,6 +141,12 @@ async def test_a_record_past_its_event_budget_says_from_when_it_may_be_incomplet
     assert pdf.status_code == 200, pdf.text
     printed = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert f"The record is incomplete from {since}" in printed
+
+    # The dump says it too: a reader of session.json alone could not tell the record stops early.
+    session = await sessions_repo.get_session(db, s["id"])
+    assert session is not None
+    dumped = json.loads(await build_dump(db, session))["session"]
+    assert (dumped["record_full_s"], dumped["observations_capped_s"]) == (60.0 * i, None)
 
 
 async def test_observations_past_the_cap_are_said_to_be_missing_from_when_they_were_dropped(
