@@ -294,8 +294,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     run_code_budget_bytes: int = Field(default=8 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
     # The most bytes one session's stored run reports may hold (as PostgreSQL gives them back). A report shows what
     # the program returned and printed in each visible test, up to 1.3 MB a run; past the budget a run's report is
-    # stored without those values and that output, marked `values_omitted` (docs/data-model.md). An honest report is
-    # a few KB.
+    # stored without those values and that output, marked `values_omitted` (docs/data-model.md); the newest Submit
+    # always keeps its whole report. An honest report is a few KB.
     run_report_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
     # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
     # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the

@@ -14,6 +14,7 @@ from grader.evidence import PROGRAM_OUTPUT, RUN_LABEL
 from grader.facts import GRADER, PASSED
 from grader.redact import Redactor
 from grader.schemas import BundleEvent, BundleRun
+from judge.verdict import VALUES_OMITTED
 
 MAX_FAILED_SHOWN = 3
 MAX_VALUE_CHARS = 160
@@ -23,6 +24,9 @@ REDACT_WINDOW_CHARS = 4_000
 # A custom run: the candidate's own calls, with no expected values (a call that returned counts as accepted).
 CUSTOM_RUN = "custom run (the candidate's own inputs, no expected values: it shows only that the code ran)"
 RUNNERS = {"candidate": "the candidate", "agent": "the interviewer", GRADER: "the grader (final submission)"}
+# A report stored past the session's run report budget (`values_omitted`, api/db/runs_repo.py): its visible tests'
+# returned values, output and a custom run's own inputs are null there, which must not read as a returned null.
+NOT_KEPT = "not kept (this session's stored run reports reached their budget)"
 
 
 def secs(t: float | None) -> str:
@@ -216,17 +220,26 @@ def run_text(
         out.ours("\n  compiler output: ")
         out.theirs(str(result["compile_output"]), lambda text: quoted(flat(text), MAX_COMPILE_OUTPUT_CHARS))
     else:
+        omitted = result.get("values_omitted") is True
         for t in [t for t in visible if t.get("verdict") != PASSED][:MAX_FAILED_SHOWN]:
             out.ours(f"\n  failed {t.get('id')} ({t.get('verdict')}): args ")
-            if custom:
+            if custom and omitted and t.get("args") is None:
+                out.ours(NOT_KEPT)
+            elif custom:
                 out.theirs(t.get("args"))  # the candidate's own inputs
             else:
                 out.ours(f"{_value(t.get('args'))} expected {_value(t.get('expected'))}")
-            out.ours(" got ")
-            out.value(t.get("actual"))
-            if t.get("message"):
+            if omitted:
+                out.ours(f"; what it returned and printed: {NOT_KEPT}")
+            else:
+                out.ours(" got ")
+                out.value(t.get("actual"))
+            message = t.get("message")
+            if omitted and isinstance(message, str):  # our note, said above in our words
+                message = message.removesuffix(VALUES_OMITTED).removesuffix("; ")
+            if message:
                 out.ours("; message ")
-                out.theirs(str(t["message"]), lambda text: quoted(flat(text), MAX_VALUE_CHARS - 2))
+                out.theirs(str(message), lambda text: quoted(flat(text), MAX_VALUE_CHARS - 2))
             if t.get("stdout"):
                 out.ours("; printed ")
                 out.theirs(t["stdout"])

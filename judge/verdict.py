@@ -45,6 +45,11 @@ _TEXT_CHARS = 600
 # internal_error) and be stored and sent as such. The verdict is always decided on the whole value.
 SHOWN_VALUE_BYTES = 256 << 10
 VALUE_NOT_SHOWN = f"the returned value is too large to show (over {SHOWN_VALUE_BYTES >> 10} KiB as JSON)"
+# What a visible test of a report stored past the session's run report budget says in place of what it showed
+# (api/db/runs_repo.py `without_values`; its `actual`, `stdout` and `stderr` are null, not returned nulls).
+VALUES_OMITTED = (
+    "what the code returned and printed was not kept: this session's stored run reports reached their budget"
+)
 
 
 @dataclass(frozen=True)

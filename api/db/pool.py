@@ -60,8 +60,9 @@ class Pool(AsyncConnectionPool[Conn]):
     dropped (the pool connects a new one) and the caller draws again at once, with no back-off, within its own
     `timeout` (past it, or once every connection the pool may hold plus one new one failed, PoolTimeout: a 503
     through `connection`). The caller never waits on the other idle connections: the first failure starts one sweep
-    of them (`check`) in a task of the pool's own, at most one at a time, cancelled by `close`. A caller cancelled
-    while it checks a connection (its client gone, a timeout) stays cancelled; the connection is replaced.
+    of them (`check`) in a task of the pool's own, at most one at a time, none once `close` has begun, cancelled by
+    `close`. A caller cancelled while it checks a connection (its client gone, a timeout) stays cancelled; the
+    connection is replaced.
 
     psycopg_pool's own check loop is not used (no `check=` callback): it waits a back-off (about 1 s) after a
     connection fails its check. Its `check()` catches the cancellation of whoever awaits it, so only the pool's own
@@ -70,6 +71,7 @@ class Pool(AsyncConnectionPool[Conn]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sweep_task: asyncio.Task[None] | None = None
+        self._closing = False  # from the start of `close`: no sweep starts that it would not end
 
     async def getconn(self, timeout: float | None = None) -> Conn:  # noqa: ASYNC109 psycopg_pool's signature
         budget = self.timeout if timeout is None else timeout
@@ -98,7 +100,7 @@ class Pool(AsyncConnectionPool[Conn]):
         raise PoolTimeout(f"{self.max_size + 1} connections in a row had ended; the database is failing them")
 
     def _start_sweep(self) -> None:
-        if self.closed or (self._sweep_task is not None and not self._sweep_task.done()):
+        if self._closing or self.closed or (self._sweep_task is not None and not self._sweep_task.done()):
             return
         self._sweep_task = asyncio.create_task(self._sweep(), name=f"{self.name}-sweep")
 
@@ -109,6 +111,9 @@ class Pool(AsyncConnectionPool[Conn]):
             log.exception("db.sweep_failed", pool=self.name)
 
     async def close(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109 psycopg_pool's signature
+        # Callers still draw connections while it waits for the sweep below (the pool closes after it): one that
+        # draws an ended connection then must not start a sweep that nothing ends or awaits.
+        self._closing = True
         sweep, self._sweep_task = self._sweep_task, None
         if sweep is not None:
             # psycopg_pool's check() catches the cancellation of the connection it is asking and goes on to the

@@ -14,6 +14,7 @@ from api.db import events_repo, interviewers_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
 from api.stored_json import stored_bytes
+from judge.verdict import VALUES_OMITTED
 
 # Every lease takes every caller's row: the candidate's, the agent's and the grading job's (api.jobs.grading) alike.
 Caller = Literal["candidate", "agent", "grader"]
@@ -138,12 +139,6 @@ async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | Non
     return True, False
 
 
-# What a visible test of a report stored past the session's report budget says in place of what it showed.
-VALUES_OMITTED = (
-    "what the code returned and printed was not kept: this session's stored run reports reached their budget"
-)
-
-
 def without_values(report: dict[str, Any]) -> dict[str, Any]:
     """`report` as stored past the session's report budget: its verdicts, counts, times, messages and compile output
     (each bounded by the judge), without what the program returned and printed in each visible test (up to 256 KiB
@@ -169,17 +164,34 @@ def without_values(report: dict[str, Any]) -> dict[str, Any]:
     return {**report, "tests": tests, "values_omitted": True}
 
 
-async def _report_to_store(conn: Conn, run: FinishedRun, budget: int | None) -> tuple[dict[str, Any], int]:
-    """The report as stored and its size as PostgreSQL gives it back (`stored_bytes`). Within the budget, whole;
-    past it, `without_values`. Called with the session row locked (`_keeps_code`), so concurrent runs on any
-    replica are counted one after another."""
+async def _report_to_store(
+    conn: Conn, run: FinishedRun, budget: int | None
+) -> tuple[dict[str, Any], int, bool]:
+    """The report as stored, its size as PostgreSQL gives it back (`stored_bytes`), and whether it is kept whole
+    beyond the budget. Within the budget, whole; past it, `without_values`, except a Submit's: the newest Submit
+    keeps its whole report (the final answer's failed tests are what the grader grades and the reload shows) and
+    takes the one slot beyond the budget from the Submit that held it, which is stored again `without_values`. So a
+    session holds at most the budget plus one Submit's report. Called with the session row locked (`_keeps_code`),
+    so concurrent runs on any replica are counted one after another."""
     size = stored_bytes(run.report)
     if budget is None:
-        return run.report, size
-    if await sessions_repo.run_report_bytes(conn, run.session_id) + size <= budget:
-        return run.report, size
-    slim = without_values(run.report)
-    return slim, stored_bytes(slim)
+        return run.report, size, False
+    if await sessions_repo.run_report_bytes(conn, run.session_id, counted=True) + size <= budget:
+        return run.report, size, False
+    if run.mode != "submit":
+        slim = without_values(run.report)
+        return slim, stored_bytes(slim), False
+    cur = await conn.execute(
+        "select id, result_json from submissions where session_id = %s and report_over_budget",
+        (run.session_id,),
+    )
+    for held in await cur.fetchall():
+        slim = without_values(held["result_json"])
+        await conn.execute(
+            "update submissions set result_json = %s, result_bytes = %s, report_over_budget = false where id = %s",
+            (Jsonb(slim), stored_bytes(slim), held["id"]),
+        )
+    return run.report, size, True
 
 
 async def store_run(
@@ -198,8 +210,9 @@ async def store_run(
     `code_bytes` and `code_sha256`. Without one (the grader's single final Submit), the code is kept and counted.
 
     With `report_budget`, the run's report is stored whole only while the session's stored reports stay within it
-    (`_report_to_store`); past it, without the values and output it showed (`without_values`). Without one (the
-    grader's single final Submit), whole. Either way its size is `result_bytes`.
+    (`_report_to_store`); past it, without the values and output it showed (`without_values`), except the newest
+    Submit's (`report_over_budget`). Without one (the grader's single final Submit), whole. Either way its size is
+    `result_bytes`.
 
     With `closed_after_s`, a session that stopped running longer ago than that takes no run: RecordClosedError
     (409), and nothing is stored (`events_repo.append_events`). The grader's own Submit passes none.
@@ -215,12 +228,13 @@ async def store_run(
         if run.caller == "agent":
             await interviewers_repo.require_holder(conn, run.session_id, run.agent_job)
         keep, over = await _keeps_code(conn, run, len(raw), code_budget)
-        kept_report, report_size = await _report_to_store(conn, run, report_budget)
+        kept_report, report_size, report_over = await _report_to_store(conn, run, report_budget)
         cur = await conn.execute(
             """
             insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
-                                     code_sha256, code_over_budget, result_json, result_bytes, kind, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
+                                     code_sha256, code_over_budget, result_json, result_bytes, report_over_budget,
+                                     kind, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
             (
                 run.question_id,
@@ -233,6 +247,7 @@ async def store_run(
                 over,
                 Jsonb(kept_report),
                 report_size,
+                report_over,
                 run.mode,
                 run.verdict,
             ),

@@ -500,11 +500,12 @@ async def record_bytes(conn: Conn, session_id: str) -> int:
 _REPORT_BYTES = "coalesce(result_bytes, pg_column_size(result_json), 0)"
 
 
-async def run_report_bytes(conn: Conn, session_id: str) -> int:
-    """What the session's stored run reports hold (api/db/runs_repo.py counts it against the report budget; the
-    session's detail reads them all)."""
+async def run_report_bytes(conn: Conn, session_id: str, *, counted: bool = False) -> int:
+    """What the session's stored run reports hold (the session's detail reads them all). `counted`: only those
+    counted against the report budget (api/db/runs_repo.py), without the one Submit kept whole beyond it."""
+    where = "session_id = %s and not report_over_budget" if counted else "session_id = %s"
     cur = await conn.execute(
-        f"select coalesce(sum({_REPORT_BYTES}), 0) as n from submissions where session_id = %s",  # noqa: S608  # constant expression
+        f"select coalesce(sum({_REPORT_BYTES}), 0) as n from submissions where {where}",  # noqa: S608  # constant expressions
         (session_id,),
     )
     row = await cur.fetchone()

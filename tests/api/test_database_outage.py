@@ -293,3 +293,51 @@ async def test_requests_that_draw_ended_connections_start_one_sweep_at_a_time_an
         overlap.cancel()
         await asyncio.gather(requests, overlap, return_exceptions=True)
         await pool.close()
+
+
+async def test_a_checkout_that_draws_an_ended_connection_while_the_pool_closes_starts_no_sweep_it_would_not_end(
+    db_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `close` waits for the running sweep before the pool is closed; psycopg_pool's `check()` goes on past a
+    # cancellation, so that wait can last. A request drawing an ended connection meanwhile started a second sweep,
+    # which `close` had already let go of: nothing cancelled or awaited it, and it ran on against the closed pool.
+    pool = await _pool_with_idle_connections_that_ended(db_url, pg_admin_url)
+    real_check = pool.check
+    sweeps: list[asyncio.Task[Any] | None] = []
+    cancelled, release = asyncio.Event(), asyncio.Event()
+
+    async def check() -> None:
+        sweeps.append(asyncio.current_task())
+        if len(sweeps) == 1:
+            while not release.is_set():
+                try:
+                    await release.wait()
+                except asyncio.CancelledError:  # psycopg_pool's check() goes on to the next connection
+                    cancelled.set()
+        await real_check()
+
+    monkeypatch.setattr(pool, "check", check)
+    closing: asyncio.Task[None] | None = None
+    try:
+        await _use(pool)  # drew an ended connection: the first sweep runs
+        assert len(sweeps) == 1
+
+        async def settled() -> bool:  # every connection the pool holds is in and idle: none still connecting
+            stats = pool.get_stats()
+            return bool(stats["pool_available"] == stats["pool_size"] >= 4)
+
+        await wait_until(settled, within_s=20, what="the pool's replacements")
+        closing = asyncio.create_task(pool.close(timeout=20))
+        await asyncio.wait_for(cancelled.wait(), 10)
+        await asyncio.to_thread(_end_connections, pg_admin_url, db_url)
+        with structlog.testing.capture_logs() as logged:
+            await _use(pool)  # the pool is not closed yet: it still serves, drawing an ended connection first
+        assert "db.connection_lost" in [e["event"] for e in logged]
+        release.set()
+        await asyncio.wait_for(closing, 20)
+        assert len(sweeps) == 1, sweeps
+    finally:
+        release.set()
+        if closing is not None:
+            await asyncio.gather(closing, return_exceptions=True)
+        await pool.close()

@@ -7,13 +7,15 @@ reads are counted by the reports' size before any of them is read. Real judge, r
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, dict_row
 
+from api.db import runs_repo, sessions_repo
 from api.db.runs_repo import VALUES_OMITTED
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start
@@ -126,3 +128,112 @@ async def test_reads_of_large_run_reports_are_counted_by_their_size_before_they_
     details = [await api_server.client.get(f"/v1/sessions/{sid}", headers=org) for _ in range(2)]
     assert [_code(r) for r in details] == [(200, None), (429, "rate_limited")]
     assert len(details[0].content) > 10 * SHOWN
+
+
+def _report(actual: str) -> dict[str, Any]:
+    test = {
+        "id": "example-1",
+        "verdict": "wrong_answer",
+        "hidden": False,
+        "time_ms": 1.0,
+        "args": [[1, 2], 3],
+    }
+    return {
+        "verdict": "wrong_answer",
+        "passed": 0,
+        "total": 2,
+        "tests": [
+            {**test, "expected": [0, 1], "actual": actual, "stdout": "out\n", "stderr": "", "message": None},
+            {"id": "hidden-1", "verdict": "accepted", "hidden": True, "time_ms": 1.0},
+        ],
+        "timings": {},
+    }
+
+
+async def _store(db: Conn, sid: str, mode: str, actual: str, budget: int) -> str:
+    cur = await db.execute("select question_id from sessions where id = %s", (sid,))
+    row = await cur.fetchone()
+    assert row is not None
+    submission_id, _ = await runs_repo.store_run(
+        db,
+        runs_repo.FinishedRun(
+            session_id=sid,
+            question_id=row["question_id"],
+            caller="candidate",
+            lease=None,
+            mode=mode,
+            language="python",
+            code="def two_sum(nums, target): ...",
+            verdict="wrong_answer",
+            report=_report(actual),
+        ),
+        report_budget=budget,
+    )
+    return submission_id
+
+
+async def test_the_newest_submit_past_the_report_budget_keeps_what_it_showed_and_an_older_one_gives_it_back(
+    api_server: ApiServer, db: Conn
+) -> None:
+    # The final answer's failed tests (what it returned and printed) are what the grader grades and the candidate's
+    # reload shows; a session whose runs spent the budget lost them from its final Submit, as its code was kept.
+    sid = (await api_server.create_session())["id"]
+    budget = 50_000
+    await _store(db, sid, "run", "r" * 30_000, budget)  # within the budget
+    await _store(db, sid, "run", "s" * 30_000, budget)  # past it: without values
+    first = await _store(db, sid, "submit", "a" * 30_000, budget)
+    cur = await db.execute("select result_json from submissions where id = %s", (first,))
+    row = await cur.fetchone()
+    assert row is not None and row["result_json"]["tests"][0]["actual"] == "a" * 30_000
+    await _store(db, sid, "run", "t" * 30_000, budget)  # a run past the budget is still without values
+    last = await _store(db, sid, "submit", "b" * 30_000, budget)
+
+    cur = await db.execute(
+        "select id::text, kind, result_json, result_bytes, report_over_budget, octet_length(result_json::text) as n "
+        "from submissions where session_id = %s order by created_at, id",
+        (sid,),
+    )
+    rows = {r["id"]: r for r in await cur.fetchall()}
+    shown = {i: r["result_json"]["tests"][0]["actual"] for i, r in rows.items()}
+    assert list(shown.values()) == ["r" * 30_000, None, None, None, "b" * 30_000]
+    assert [r["report_over_budget"] for r in rows.values()] == [False] * 4 + [True]
+    # The older Submit gave the slot back: stored again without values, its size as stored.
+    older = rows[first]
+    assert older["result_json"]["values_omitted"] is True
+    assert older["result_json"]["tests"][0]["message"] == VALUES_OMITTED
+    assert older["result_json"]["tests"][1] == {
+        "id": "hidden-1",
+        "verdict": "accepted",
+        "hidden": True,
+        "time_ms": 1.0,
+    }
+    assert older["result_bytes"] == older["n"] < 1_000
+    assert "values_omitted" not in rows[last]["result_json"]
+    assert all(r["result_bytes"] == r["n"] for r in rows.values())
+    counted = sum(r["result_bytes"] for r in rows.values() if not r["report_over_budget"])
+    assert counted <= budget
+    assert await sessions_repo.run_report_bytes(db, sid, counted=True) == counted
+    latest = await sessions_repo.latest_results(db, sid)
+    assert latest["submit"] is not None and latest["submit"]["tests"][0]["actual"] == "b" * 30_000
+
+
+async def test_concurrent_runs_cannot_together_pass_the_report_budget(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    # Each store sums the session's reports under the session row lock it takes in its own transaction: runs stored
+    # at once (on any replica) are counted one after another.
+    sid = (await api_server.create_session())["id"]
+
+    async def one(i: int) -> None:
+        async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as c:
+            await _store(c, sid, "run", f"{i}" * 20_000, 50_000)
+
+    await asyncio.gather(*(one(i) for i in range(6)))
+
+    cur = await db.execute(
+        "select result_bytes, result_json ? 'values_omitted' as omitted from submissions where session_id = %s",
+        (sid,),
+    )
+    rows = await cur.fetchall()
+    assert sorted(r["omitted"] for r in rows) == [False, False] + [True] * 4
+    assert sum(r["result_bytes"] for r in rows) <= 50_000

@@ -148,6 +148,10 @@ export interface RunReport {
   timings?: { compile_ms: number; run_ms: number; total_ms: number };
   /** A custom-input run: `actual` is what the function returned; there are no expected values. */
   custom?: boolean;
+  /** Stored past the session's run report budget (docs/data-model.md) and read back (a reload): the visible tests'
+   * `actual`, `stdout`, `stderr` (and a custom run's `args`) are null because they were not kept, each test's
+   * message saying so; they are not what the code returned or printed. */
+  values_omitted?: boolean;
 }
 
 /** The most code the API keeps or runs, in characters (code points, as Python counts them: api/routers/runs.py). */

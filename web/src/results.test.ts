@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import type { RunReport, TestResult } from "./api";
-import { renderReport, setParamNames, summary, timeLabel } from "./results";
+import { renderConsole, renderReport, setParamNames, summary, timeLabel } from "./results";
 
 const base = { language: "python", mode: "run", compile_output: "", message: null } as const;
 
@@ -41,6 +41,57 @@ describe("run report rendering", () => {
     expect(items[1]).toContain("Runtime error");
     expect(div.textContent).not.toContain("expected");
     setParamNames([]);
+  });
+
+  it("reads a custom run stored without its values back as not kept, never as inputs and returns of null", () => {
+    // api/db/runs_repo.py `without_values`: past the session's run report budget, a reload's report has null
+    // `actual`, `stdout` and `args`, each test's message saying why.
+    const omitted =
+      "what the code returned and printed was not kept: this session's stored run reports reached their budget";
+    setParamNames(["nums", "target"]);
+    const report: RunReport = {
+      ...base,
+      custom: true,
+      values_omitted: true,
+      verdict: "accepted",
+      passed: 1,
+      total: 1,
+      tests: [
+        {
+          id: "custom-1",
+          verdict: "accepted",
+          hidden: false,
+          args: null,
+          actual: null,
+          stdout: null,
+          message: omitted,
+        },
+      ],
+    };
+    const div = document.createElement("div");
+    renderReport(div, report);
+    setParamNames([]);
+    expect(div.querySelector(".custom-result dl")?.textContent).toBe("inputnot kept");
+    expect(div.querySelector(".test-message")?.textContent).toBe(omitted);
+    const console = document.createElement("div");
+    renderConsole(console, report);
+    expect(console.textContent).toContain("was not kept");
+    expect(console.textContent).not.toContain("printed nothing");
+  });
+
+  it("says a returned value too large to show is too large, not that it returned null", () => {
+    const note = "the returned value is too large to show (over 256 KiB as JSON)";
+    const div = document.createElement("div");
+    renderReport(div, {
+      ...base,
+      custom: true,
+      verdict: "accepted",
+      passed: 1,
+      total: 1,
+      tests: [{ id: "custom-1", verdict: "accepted", hidden: false, args: [[1], 1], actual: null, message: note }],
+    });
+    expect(div.querySelector(".custom-result dl")?.textContent).toBe("inputarg1 = [1], arg2 = 1");
+    expect(div.querySelector(".test-message")?.textContent).toBe(note);
   });
 
   it("shows failing visible tests with input, expected and actual", () => {

@@ -149,6 +149,10 @@ export function renderCustom(container: HTMLElement, report: RunReport): void {
   if (report.compile_output) parts.push(h("pre", { class: "compile-output" }, report.compile_output));
   for (const test of report.tests) {
     const returned = test.verdict === "accepted";
+    // A value not in the report (too large to show, or not kept past the session's budget) has a null `actual` and
+    // a message saying why: the message, never "returned null".
+    const noted = returned && (test.actual === null || test.actual === undefined) && !!test.message;
+    const input = test.args ? namedArgs(test.args, paramNames).join(", ") : report.values_omitted ? "not kept" : "";
     parts.push(
       h(
         "div",
@@ -156,10 +160,14 @@ export function renderCustom(container: HTMLElement, report: RunReport): void {
         h(
           "dl",
           {},
-          ...field("input", namedArgs(test.args ?? [], paramNames).join(", ")),
-          ...(returned ? field("returned", showValue(test.actual)) : field("result", verdictLabel(test.verdict))),
+          ...field("input", input),
+          ...(noted
+            ? []
+            : returned
+              ? field("returned", showValue(test.actual))
+              : field("result", verdictLabel(test.verdict))),
         ),
-        test.message && !returned ? h("pre", { class: "test-message" }, test.message) : null,
+        test.message && (!returned || noted) ? h("pre", { class: "test-message" }, test.message) : null,
         test.stdout ? h("pre", { class: "test-stdout", "aria-label": "Printed output" }, test.stdout) : null,
         test.stderr ? h("pre", { class: "test-stderr", "aria-label": "Error output" }, test.stderr) : null,
       ),
@@ -181,6 +189,15 @@ export function renderConsole(container: HTMLElement, report: RunReport): void {
     if (test.stderr)
       parts.push(h("pre", { class: "console-stderr", "aria-label": `stderr of ${test.id}` }, test.stderr));
   }
-  if (!parts.length) parts.push(h("p", { class: "muted" }, "Your code printed nothing in the last run."));
+  if (!parts.length)
+    parts.push(
+      h(
+        "p",
+        { class: "muted" },
+        report.values_omitted
+          ? "What your code printed in the last run was not kept: this interview's saved results reached their limit."
+          : "Your code printed nothing in the last run.",
+      ),
+    );
   container.replaceChildren(...parts);
 }

@@ -2,7 +2,7 @@
 /// <reference types="vite/client" />
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
-import { STALE_FOLLOW_MS, Workspace } from "./workspace";
+import { RESULTS_RETRIES, STALE_FOLLOW_MS, Workspace } from "./workspace";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
@@ -76,6 +76,76 @@ describe("resuming after a reload", () => {
     await vi.advanceTimersByTimeAsync(6000);
     expect(document.getElementById("save-status")?.dataset.state).toBe("saved");
     expect(leaving()).toBe(false);
+  });
+});
+
+describe("the latest results refused on a reload (429: their reads are limited per session)", () => {
+  const report = {
+    verdict: "wrong_answer",
+    language: "python",
+    mode: "run",
+    tests: [],
+    passed: 2,
+    total: 3,
+    created_at: "2026-12-03T10:00:00Z",
+  };
+
+  it("says so where they would be and shows them once the server's wait is over", async () => {
+    document.body.innerHTML = body;
+    let reads = 0;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => {
+        reads += 1;
+        if (reads === 1) throw new ApiError(429, "rate_limited", "Too many reads of the latest results.", 3000);
+        return { run: report, submit: null };
+      },
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("could not be loaded yet; trying again in 3 seconds");
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(reads).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(reads).toBe(2);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 2 of 3 tests passed");
+    expect(results?.textContent).not.toContain("could not be loaded");
+  });
+
+  it("never replaces a newer report with them, and stops asking after a few refusals", async () => {
+    document.body.innerHTML = body;
+    let reads = 0;
+    const refused = () => new ApiError(429, "rate_limited", "Too many reads of the latest results.", 2000);
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => {
+        reads += 1;
+        throw refused();
+      },
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads).toBe(RESULTS_RETRIES + 1);
+    expect(document.getElementById("results")?.textContent).toContain(
+      "could not be loaded. Run your code again to see them.",
+    );
+
+    document.body.innerHTML = body;
+    reads = 0;
+    const again = new Workspace(api, joined);
+    await again.resume();
+    again.show({ ...report, passed: 3, verdict: "accepted" } as never, "interviewer");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads).toBe(1);
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe(
+      "Interviewer's run: 3 of 3 tests passed",
+    );
   });
 });
 

@@ -7,10 +7,12 @@ import {
   type DraftList,
   type JoinResponse,
   type Language,
+  type LatestResults,
   MAX_CODE_CHARS,
   type Question,
   retryAfterMs,
   type RunReport,
+  waitWords,
 } from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
@@ -37,6 +39,10 @@ const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
 export const STALE_FOLLOW_MS = 3000;
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
 export const STILL_RUNNING_MS = 15_000;
+/** A reload's latest results refused (429: their reads are limited per session, by size) or not reached: asked again
+ * after the server's Retry-After (within these bounds), this many times, unless a newer report is shown meanwhile. */
+export const RESULTS_RETRIES = 3;
+const RESULTS_RETRY_MS = { least: 1000, most: 60_000, otherwise: 5000 };
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -57,6 +63,7 @@ export class Workspace {
   private unsavedAtEnd = false;
   private saveProblem: SaveState | null = null; // what the candidate was last told of the autosave going wrong
   private slow: ReturnType<typeof setTimeout> | null = null;
+  private shown = 0; // reports shown or runs started: a reload's results read late never replace a newer one
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -207,13 +214,46 @@ export class Workspace {
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
     }
-    if (results.status === "fulfilled") {
-      const latest = [results.value.run, results.value.submit]
-        .filter((r): r is RunReport & { created_at: string } => r !== null)
-        .sort((a, b) => a.created_at.localeCompare(b.created_at))
-        .at(-1);
-      if (latest) this.show(latest, "you", { quiet: true }); // shown again after a reload, not news
+    if (results.status === "fulfilled") this.showLatest(results.value);
+    else this.resultsLater(results.reason, 0);
+  }
+
+  private showLatest(results: LatestResults): void {
+    const latest = [results.run, results.submit]
+      .filter((r): r is RunReport & { created_at: string } => r !== null)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at))
+      .at(-1);
+    if (latest) this.show(latest, "you", { quiet: true }); // shown again after a reload, not news
+  }
+
+  /** The latest results not read on a reload: a 429 (reads of large reports are limited per session), the network
+   * or a server error. Said where they would be, and asked again after Retry-After; never over a newer report. */
+  private resultsLater(error: unknown, attempt: number): void {
+    const status = (error as { status?: number }).status ?? 0;
+    const shownBefore = this.shown;
+    const note = (text: string): void => {
+      if (this.shown === shownBefore) byId("results").replaceChildren(h("p", { class: "muted results-later" }, text));
+    };
+    if ((status !== 0 && status !== 429 && status < 500) || attempt >= RESULTS_RETRIES) {
+      const again = this.ended || this.locked ? "" : " Run your code again to see them.";
+      note(`Your latest results could not be loaded.${again}`);
+      return;
     }
+    const ms = retryAfterMs(error) ?? RESULTS_RETRY_MS.otherwise;
+    const wait = Math.min(Math.max(ms, RESULTS_RETRY_MS.least), RESULTS_RETRY_MS.most);
+    note(`Your latest results could not be loaded yet; trying again in ${waitWords(wait)}.`);
+    window.setTimeout(() => {
+      if (this.shown !== shownBefore) return; // a newer report is on screen
+      this.api.results(this.sessionId).then(
+        (results) => {
+          if (this.shown !== shownBefore) return;
+          this.showLatest(results);
+          if (this.shown === shownBefore)
+            note("Run checks your code against the examples; Submit also runs the hidden tests.");
+        },
+        (again: unknown) => this.resultsLater(again, attempt + 1),
+      );
+    }, wait);
   }
 
   get language(): Language {
@@ -332,10 +372,12 @@ export class Workspace {
     if (tooLong) {
       this.selectOutput("results");
       renderFailure(results, tooLong); // sending it would only be refused
+      this.shown += 1;
       return;
     }
     this.setBusy(true);
     renderPending(results, mode);
+    this.shown += 1; // the pane is this run's now
     this.selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
@@ -360,6 +402,8 @@ export class Workspace {
   /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
   show(report: RunReport, by: "you" | "interviewer" = "you", opts: { quiet?: boolean } = {}): void {
     const container = byId(report.custom ? "custom-output" : "results");
+    this.shown += 1;
+    for (const later of document.querySelectorAll("#results .results-later")) later.remove();
     renderReport(container, report, by);
     renderConsole(byId("console"), report);
     this.editor.mark(reportMarks(report));
