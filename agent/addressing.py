@@ -242,10 +242,13 @@ _WAY_EN = (
     rf"|algorithms?|implementations?|formulas?|heuristics?|techniques?|{_WORK_EN})"
 )
 _GIVING_UP_EN = r"\bi(?: give|'?m giving| am giving) up\b"
+# Giving up on a whole task said as a gerund is giving up: "I give up on trying", "I'm giving up on solving it", "I
+# give up on coding this"; a way of doing it is not ("I give up on optimizing it").
 _GIVE_UP_EN = (
     _GIVING_UP_EN
     + rf"(?! on (?:(?:this|that|the|my|our|a|an|these|those) )?(?:(?:[a-z-]+ ){{0,2}}{_WAY_EN}\b"
-    r"|(?!(?:every|some|any|no)?thing\b)[a-z]+ing\b))"
+    r"|(?!(?:every|some|any|no)?thing\b|(?:try|solv|do|gett|cod|finish|figur|understand|work|writ|complet|answer"
+    r"|think|continu|pass)ing\b)[a-z]+ing\b))"
     rf"(?!(?: on (?:this|that|it|(?:this|that|the) [a-z]+))?{_THEN_THINK_EN})"
 )
 # A reason in words of the candidate's own, beyond the list above: a short clause that ends the turn (or is followed
@@ -395,6 +398,7 @@ _EN: dict[str, re.Pattern[str]] = {
         _start(_FILLERS_EN, rf"{_HINT_ALONE}(?: {_HINT_ALONE})*$"),  # the whole turn, no "?" written
         r"\bhint,? please\b",
         r"\b(?:is there|do you have) (?:a |any )?hints?\b",
+        r"\b(?:wouldn'?t|would not|don'?t|do not) mind (?:a |another |one more |some |a (?:small|little) )?(?:hints?|clues?)\b",
     ),
     "stuck": _rx(
         _start(_FILLERS_EN, r"(?:i'?m|i am) (?:really |completely |totally |kind of |a bit )?stuck\b"),
@@ -481,6 +485,14 @@ _END_EN = _rx(_GIVE_UP_EN)
 # Read only once neither of the rules above took the turn as ending (agent.addressing ``asks_to_end``).
 _GOING_ON = _rx(_PAUSING_EN, _GIVING_UP_EN)
 _END_ES = _rx(r"\bme rindo\b")
+# The words that go on with the work, whole: the stop or the giving up (on what), then the thinking said after it.
+# What the turn says after them is read again as a turn of its own (``_rests``), so that the rules read from a
+# turn's start still hear it: "stop, I think I'm done", "I give up on recursion, I'm done" say they are finished.
+_GOING_ON_SPAN = _rx(
+    rf"\b(?:stop|wait|hold on|hang on)\b(?:[ ,.!;:?…]+(?:stop|wait)\b){{0,3}}{_THEN_THINK_EN}",
+    rf"{_GIVING_UP_EN}(?: on [^,.!;:?…]*+)?(?:{_THEN_THINK_EN})?",
+)
+_CLAUSE_END = re.compile(r"[,.!;:?…]")
 
 # Words with "no" in them that say no to nothing: "yeah, no problem", "sure, no worries", "okay, no more questions,
 # thanks" are a yes to "shall we stop here?". Read without them, so a "no" of theirs is not taken for a refusal.
@@ -501,6 +513,10 @@ _PLAIN_YES = {lang: re.compile(rf"^{p}(?:[ ,.!]+{p})*$") for lang, p in _CLOSING
 def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> str | None:
     """The kind of explicit request in ``text`` (leave, give_up, finished, run, hint, stuck, question), or None."""
     readings = _readings(text)
+    if "en" in languages:
+        readings += tuple(
+            dict.fromkeys(r for reading in readings for r in _rests(reading) if r not in readings)
+        )
     for language in dict.fromkeys(languages):
         lexicon = _LEXICONS.get(language)
         if lexicon is None:
@@ -532,6 +548,19 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
     return False if pausing or _covered(normalize(text), languages) else None
 
 
+def _rests(reading: str) -> tuple[str, ...]:
+    """What a reading says after its first words of going on with the work (``_GOING_ON_SPAN``): from the end of
+    the thinking said, and from the end of its clause; nothing when it has none. One span only: a turn's cost
+    stays a small multiple of reading it once."""
+    found = _GOING_ON_SPAN.search(reading)
+    if found is None:
+        return ()
+    after = reading[found.end() :]
+    clause = _CLAUSE_END.search(after)
+    rests = (after, after[clause.end() :] if clause else "")
+    return tuple(r for r in (rest.lstrip(" ,.!;:?…") for rest in rests) if r)
+
+
 def _goes_on(readings: tuple[str, ...], languages: tuple[str, ...]) -> bool:
     """Whether a reading stops or gives up on something only to go on with the work (``_GOING_ON``)."""
     return "en" in languages and any(_GOING_ON.search(reading) for reading in readings)
@@ -554,8 +583,8 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
     ends = asks_to_end(text, languages)
     if ends:
         return True
-    if ends is False and _goes_on(_readings(text), languages):
-        return False  # "okay stop, let me think" to "shall we stop here?": they go on
+    if ends is False and _goes_on(_readings(text), languages) and explicit_request(text, languages) is None:
+        return False  # "okay stop, let me think" to "shall we stop here?": they go on ("stop, I think I'm done": not)
     return None
 
 

@@ -26,8 +26,16 @@
   (``_due``). Before, a return restarted the ladder from its first step and the no-show wait from zero: a candidate
   never heard who reloaded within the rejoin grace, again and again, was never ended as ``no_show`` and the session
   read as a long silent interview. A snapshot is activity only when its code differs from what the agent last had
-  (the starter code before any): the page sends its editor on every (re)connect, and that alone counted as typing,
-  which kept a silent candidate from the no-show ending for good.
+  (the starter code of its language before any): the page sends its editor on every (re)connect, and that alone
+  counted as typing, which kept a silent candidate from the no-show ending for good. Typing is the interview's too:
+  code the agent holds when the monitor starts (a resumed job's last recorded code) that is not the starter code was
+  typed. Before, a restarted job took the page's next snapshot, the same code, for no typing, and ended a candidate
+  who had written code without a word as ``no_show`` three minutes later.
+- A line of the ladder never follows another line of the interviewer's on its heels: none while a time line (a
+  warning, the time-up line) waits to be said or played (``InterviewState.time_line_waits``), none within
+  ``SPACING_S`` of the end of the interviewer's last words, and no coding check-in once time is up. Before, a
+  candidate back from a drop of minutes heard the time warning or the time-up line and, at once, the check-in that
+  fell due meanwhile.
 """
 
 from __future__ import annotations
@@ -49,6 +57,9 @@ logger = logging.getLogger("shadows.agent.silence")
 
 
 POLL_S = 1.0
+# The least time between the end of the interviewer's last words and a line of the ladder: a check-in or a no-show
+# line never follows a time warning, the time-up line or another line of the interviewer's own on its heels.
+SPACING_S = 15.0
 
 
 def _due(waited: float, stage: int, steps: tuple[float, ...], last_at: float | None, now: float) -> bool:
@@ -73,10 +84,13 @@ class SilenceMonitor:
         self._started = clock.now()
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
         self._interviewer_at = clock.now()  # the end of the interviewer's last words
-        self._typed = False
-        # The code a first snapshot is compared with when the agent holds none yet: the starter code (the page sends
-        # its editor on every connect; that code unchanged is no sign of anyone there).
-        self._code_before = None if state.editor.snapshot is not None else (state.editor.seen_code or "")
+        # Typing is per interview too: code the agent already holds (a resumed job's last recorded code, or a snapshot
+        # that came before this monitor) that is not the starter code was typed by the candidate. A first snapshot is
+        # compared with the starter code of its language (the page sends its editor on every connect; that code
+        # unchanged is no sign of anyone there).
+        held = state.editor.snapshot
+        self._typed = held is not None and held.code != self._starter(held.language)
+        self._first = held is None
         self.checkins = 0
         self._stage = 0  # check-ins given in the current quiet stretch
         self._step_at: float | None = None  # when this quiet stretch's latest check-in was asked for
@@ -127,10 +141,16 @@ class SilenceMonitor:
             self._state.candidate_spoke = True
             self.candidate_active()
 
+    def _starter(self, language: str) -> str:
+        """The starter code the page shows for ``language`` (the interview's own when the question has none for it)."""
+        starters = self._state.question.starter_code
+        return starters.get(language, starters.get(self._state.language, ""))
+
     def _on_snapshot(self, snap: EditorSnapshot, changed: bool) -> None:
-        if self._code_before is not None:
-            changed = snap.code != self._code_before  # the first snapshot: changed from the starter code?
-            self._code_before = None
+        if self._first:
+            self._first = False
+            # The first snapshot: changed from the starter?
+            changed = snap.code != self._starter(snap.language)
         if not changed:
             return
         self._typed = True
@@ -151,13 +171,23 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
-            if state.ended or state.candidate_left_at is not None or not self._quiet():
+            if (
+                state.ended
+                or state.candidate_left_at is not None
+                or state.time_line_waits
+                or not self._quiet()
+            ):
                 continue
             now = self._clock.now()
+            if now - self._interviewer_at < SPACING_S:
+                continue
             if not state.candidate_spoke:
                 await self._no_show_step(now - self._started)
             elif state.phase == Phase.CODING:
-                await self._checkin_step(now - self._candidate_at)
+                left = state.remaining_s()
+                # Time up: the time-up line and wrap-up come next, not a check-in.
+                if left is None or left > 0:
+                    await self._checkin_step(now - self._candidate_at)
             else:
                 await self._quiet_step(now - max(self._candidate_at, self._interviewer_at))
 

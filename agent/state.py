@@ -18,7 +18,7 @@ from agent.settings import AgentSettings
 from agent.turn_budget import TurnBudget
 
 if TYPE_CHECKING:
-    from livekit.agents import llm
+    from livekit.agents import SpeechHandle, llm
 
     from agent.channel import ClientChannel
     from agent.clock import Clock
@@ -191,6 +191,17 @@ class InterviewState:
     candidate_left_at: float | None = None
     absences_noted: int = 0  # `candidate_left` notes recorded by this job (at most MAX_ABSENCES_NOTED)
     absence_noted: bool = False  # the current spell out of the room was noted: its return is noted too
+    # A time line (a warning, the time-up line) is recorded and not yet said, or the warning's speech not yet played
+    # out (agent.timekeeper): the silence ladder takes no step meanwhile (agent.silence ``time_line_waits``), so a
+    # candidate back in the room hears the time first, never a check-in on its heels.
+    time_line_pending: bool = False
+    time_line_speech: SpeechHandle | None = None
+
+    @property
+    def time_line_waits(self) -> bool:
+        """Whether a time line is still to be said or played out (``time_line_pending``, ``time_line_speech``)."""
+        speech = self.time_line_speech
+        return self.time_line_pending or (speech is not None and not speech.done())
 
     @property
     def languages(self) -> tuple[str, ...]:

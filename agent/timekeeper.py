@@ -143,6 +143,13 @@ class TimeKeeper:
         await state.channel.send_event({"type": "time_warning", "minutes_left": minutes})
         if PHASE_ORDER.index(state.phase) >= PHASE_ORDER.index(Phase.WRAP_UP):
             return
+        state.time_line_pending = True  # the silence ladder waits for it (agent.silence)
+        try:
+            await self._say_warning(minutes)
+        finally:
+            state.time_line_pending = False
+
+    async def _say_warning(self, minutes: int) -> None:
         await self._wait_quiet()
         await after_handoff(self._session)
         if not self._still_current(minutes):
@@ -152,15 +159,17 @@ class TimeKeeper:
             return
         logger.info("time warning: %d minutes left", minutes)
         # Its own reply, in which the phase may still move on: the testing phase does when time is short.
-        await reply_after_handoff(
+        handle = await reply_after_handoff(
             self._session, moves=True, instructions=render("time_warning", minutes=minutes)
         )
+        self._state.time_line_speech = handle  # the silence ladder waits for it to be played out (or cut off)
 
     async def _time_up(self) -> None:
         state = self._state
         if state.ended:  # the End button, say, in the same instant: `ended` is the last event
             return
         await state.channel.send_event({"type": "time_up"})
+        state.time_line_pending = True  # from here the time-up line, not a check-in, is the next thing said
         waited = 0.0
         if PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
             # The time-up line is the candidate's to hear: a candidate out of the room (a reload) hears it when
@@ -180,6 +189,7 @@ class TimeKeeper:
             self._session.update_agent(
                 WrapUpAgent(state, chat_ctx=current.chat_ctx, entry_instructions=render("time_up"))
             )
+        state.time_line_pending = False
         await self._clock.sleep(max(0.0, self._overtime_s - waited))
         if not state.ended:
             logger.info("overtime elapsed; ending the interview")

@@ -64,6 +64,18 @@ STILL_LEAVING = [
     ("I give up on this problem", "give_up"),
     ("I give up on it.", "give_up"),
     ("I give up on this approach. Sorry, I need to go.", "leave"),
+    ("I give up on trying.", "give_up"),
+    ("I'm giving up on solving it", "give_up"),
+    ("I give up on coding this", "give_up"),
+    ("Okay stop, let me think, I'm leaving now.", "leave"),
+]
+# Said after the words of going on, what a turn says from its start is still heard: before, "stop, I think" or "I
+# give up on recursion," in front of it hid "I'm done" from the rules, and the turn was no request at all.
+FINISHED_AFTER = [
+    "Stop, I think I'm done.",
+    "stop. I think I'm finished",
+    "I give up on recursion, I'm done.",
+    "Hold on, let me think. Done.",
 ]
 
 
@@ -88,6 +100,17 @@ def test_stopping_to_think_or_dropping_an_approach_is_not_leaving(words: str) ->
 def test_leaving_or_giving_up_said_with_those_words_still_is(words: str, kind: str) -> None:
     assert explicit_request(words) == kind
     assert asks_to_end(words) is True
+
+
+@pytest.mark.parametrize("words", FINISHED_AFTER)
+def test_what_is_said_after_going_on_with_the_work_is_still_read(words: str) -> None:
+    assert explicit_request(words) == "finished"
+    assert confirms(words) is not False  # to "shall we stop here?": never a no
+
+
+def test_a_hint_asked_for_as_not_minding_one_is_a_request() -> None:
+    for words in ("I wouldn't mind a hint.", "I would not mind a small hint actually", "don't mind a clue"):
+        assert explicit_request(words) == "hint"
 
 
 def test_the_negation_rule_reads_a_long_turn_once() -> None:
@@ -120,6 +143,20 @@ async def test_while_coding_those_words_are_left_to_the_classifier_not_forced_as
         ["I don't want a hint", "Okay stop, let me think.", "I give up on this approach"]
     )
     assert [(n["reply"], n["reason"], n["request"]) for n in notes] == [(False, "classifier", None)] * 3
+
+
+async def test_while_coding_a_request_said_after_going_on_is_answered_not_left_to_the_classifier():
+    """Before: "I give up on recursion, I'm done" and "stop, I think I'm done" were no request (the going-on words in
+    front hid "I'm done"), so a classifier that took them for thinking aloud left a candidate who had finished
+    unanswered; and "I give up on trying" was no giving up."""
+    notes = await _decisions(
+        ["I give up on recursion, I'm done.", "Stop, I think I'm done.", "I give up on trying."]
+    )
+    assert [(n["reply"], n["reason"], n["request"]) for n in notes] == [
+        (True, "explicit", "finished"),
+        (True, "explicit", "finished"),
+        (True, "explicit", "give_up"),
+    ]
 
 
 def _addressed_and_yes() -> FakeLLM:

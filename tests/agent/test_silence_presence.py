@@ -9,17 +9,20 @@ their first step and the no-show wait from zero, so reloading within the rejoin 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from livekit import rtc
 from livekit.agents import AgentSession, llm
 
+from agent.capture import attach_capture
 from agent.interview import InterviewTasks, attach_interview
 from agent.phases import make_phase_agent
 from agent.presence import CandidatePresence
 from agent.state import MAX_ABSENCES_NOTED, InterviewState, Phase
+from tests.agent.test_resume_restart import Job, _log
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeSink
+from tests.fakes.interview import FakeSink, make_context
 from tests.fakes.llm import FakeLLM, FakeResponse, say
 from tests.fakes.room import FakeParticipant
 from tests.fakes.session import instructed, make_interview, settle
@@ -234,7 +237,8 @@ async def test_the_page_sending_the_starter_code_on_connect_is_not_typing():
         call = await _start(Phase.GREETING, spoke=False)
         starter = call.state.editor.seen_code or ""
         call.state.editor.ingest(starter + ("x = 1\n" if typed else ""), {"version": "1"})
-        await call.wait(190, step=5)
+        for _ in range(38):  # 190 s, each line played out as it is asked for (the ladder keeps its distances)
+            await call.wait(5, step=5)
         kinds = [n["kind"] for n in _notes(call.sink, "no_show_ping", "no_show_microphone", "no_show")]
         if typed:
             assert kinds == ["no_show_ping", "no_show_microphone"] and not call.state.ended
@@ -276,3 +280,69 @@ async def test_a_connection_that_drops_again_and_again_is_noted_a_bounded_number
     assert call.state.candidate_left_at is not None
     assert len(_notes(call.sink, "candidate_left")) == MAX_ABSENCES_NOTED
     await call.close()
+
+
+async def test_a_check_in_due_at_the_return_never_follows_a_time_line_on_its_heels():
+    """Back after a drop of minutes, with a time line waiting for them (a warning due a few seconds before, or time
+    up) and a check-in fallen due meanwhile. Before: both were said at the return, one after the other ("five
+    minutes left" then "how is it going?"; "we need to stop here" then a check-in). The time line goes first; a
+    check-in still due keeps its distance from the interviewer's last words."""
+    call = await _start(Phase.CODING, minutes_left=7)  # the 5-minute warning is due 120 s in
+    call.leave()
+    await call.wait(125, step=5)
+    call.come_back()
+    await call.wait(10, step=1)
+    assert instructed(call.fake, WARNING) == 1 and instructed(call.fake, CHECK_IN) == 0
+    await call.wait(15, step=1)
+    assert instructed(call.fake, CHECK_IN) == 1
+    await call.close()
+
+    call = await _start(Phase.CODING, minutes_left=0.2)  # time is up 12 s in
+    call.leave()
+    await call.wait(150, step=5)
+    call.come_back()
+    await call.wait(30, step=1)
+    assert instructed(call.fake, TIME_UP) == 1 and instructed(call.fake, CHECK_IN) == 0
+    assert call.state.phase is Phase.WRAP_UP and _notes(call.sink, "checkin") == []
+    await call.close()
+
+
+async def test_a_resumed_job_does_not_end_as_no_show_a_candidate_who_typed_before_the_restart():
+    """A candidate who never spoke but wrote code, pinged and told about the microphone; then the agent's job
+    restarted. Before: the new job held their code from the log, their page's next snapshot was the same code, so
+    nothing counted as typing, and three minutes of reading later they were ended as ``no_show``. Code that is not
+    the starter code is typing, whichever job saw it typed."""
+    context = make_context(minutes_left=45.0, duration_minutes=45)
+    assert context.session.started_at is not None
+    first = Job(context, now=context.session.started_at)
+    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
+        await session.start(make_phase_agent(Phase.GREETING, first.state))
+        capture = attach_capture(session, first.sink, first.state.elapsed_s)
+        tasks = attach_interview(session, first.state)
+        await settle(session)
+        code = (first.state.editor.seen_code or "") + "seen = {}\n"
+        first.state.editor.ingest(code, {"version": "1"})
+        for _ in range(20):  # 100 s: the ping and the microphone hint, no end (they typed)
+            await first.clock.advance(5, step=5)
+            await settle(session)
+        capture.detach()
+        await tasks.aclose()
+    log = _log(first.sink)
+    assert [e.payload["kind"] for e in log if e.type == "note" and "no_show" in e.payload["kind"]] == [
+        "no_show_ping",
+        "no_show_microphone",
+    ]
+    second = Job(context, events=log, now=context.session.started_at + timedelta(seconds=130))
+    assert not second.state.candidate_spoke
+    async with AgentSession[InterviewState](
+        llm=FakeLLM(responder=_respond), userdata=second.state
+    ) as session:
+        await session.start(second.agent)
+        tasks = attach_interview(session, second.state)
+        await settle(session)
+        second.state.editor.ingest(code, {"version": "2"})  # the page's editor, as it was
+        for _ in range(50):  # 250 s of reading, past the no-show end
+            await second.clock.advance(5, step=5)
+            await settle(session)
+        assert not second.state.ended and _notes(second.sink, "no_show") == []
+        await tasks.aclose()
