@@ -18,6 +18,7 @@ from api.ratelimits import RateLimits
 from api.report_limits import capped_units
 from api.routers.runs import MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
+from api.settings import ApiSettings
 
 router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
 
@@ -45,6 +46,19 @@ class DraftBody(BaseModel):
 DRAFT_READ_UNIT_BYTES = 256 * 1024
 
 
+async def _count_read(
+    request: Request, settings: ApiSettings, budget: str, session_id: str, size: int, message: str
+) -> None:
+    """Count a read of `size` bytes (as stored) in the session's `budget`, with SHADOWS_API_DRAFT_RATE_LIMIT's
+    numbers: one, and one more per DRAFT_READ_UNIT_BYTES (capped: `capped_units`); past it 429 `rate_limited` with
+    Retry-After, before anything is read."""
+    spec = settings.draft_rate_limit
+    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
+    await ratelimits.hit(
+        budget, spec, session_id, message=message, cost=capped_units(spec, 1 + size // DRAFT_READ_UNIT_BYTES)
+    )
+
+
 @router.get("/drafts", responses=error_responses(*DB, *INVITE, 429))
 async def list_drafts(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
@@ -53,16 +67,13 @@ async def list_drafts(
     session as saves are (SHADOWS_API_DRAFT_RATE_LIMIT, in a budget of their own), each counting one and one more
     per 256 KiB of the drafts it returns: 429 `rate_limited` with Retry-After, before the drafts are read."""
     session = own_session(candidate, session_id)
-    spec = settings.draft_rate_limit
-    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
-    await ratelimits.hit(
+    await _count_read(
+        request,
+        settings,
         "draft_reads",
-        spec,
         session["id"],
-        message="Too many reads of the saved code; wait a moment.",
-        cost=capped_units(
-            spec, 1 + await drafts_repo.drafts_bytes(conn, session["id"]) // DRAFT_READ_UNIT_BYTES
-        ),
+        await drafts_repo.drafts_bytes(conn, session["id"]),
+        "Too many reads of the saved code; wait a moment.",
     )
     drafts = await drafts_repo.list_drafts(conn, session["id"])
     return {
@@ -123,15 +134,12 @@ async def read_latest_results(
     the reports are read. A report shows what the program returned in each visible test (up to 256 KiB a value):
     two of them were up to 2.6 MB a read, as often as an invite asked."""
     session = own_session(candidate, session_id)
-    spec = settings.draft_rate_limit
-    ratelimits: RateLimits = request.app.state.ratelimits  # shared by every replica when Redis is configured
-    await ratelimits.hit(
+    await _count_read(
+        request,
+        settings,
         "result_reads",
-        spec,
         session["id"],
-        message="Too many reads of the latest results; wait a moment.",
-        cost=capped_units(
-            spec, 1 + await sessions_repo.latest_results_bytes(conn, session["id"]) // DRAFT_READ_UNIT_BYTES
-        ),
+        await sessions_repo.latest_results_bytes(conn, session["id"]),
+        "Too many reads of the latest results; wait a moment.",
     )
     return await sessions_repo.latest_results(conn, session["id"])
