@@ -55,17 +55,19 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
 
 def redaction_terms(name: str | None, email: str | None, other_names: Sequence[str] = ()) -> list[str]:
     """The candidate's name parts (2+ letters), the other names they go by, and e-mail, longest first, for the
-    grader to scrub."""
+    grader to scrub. An entry of `other_names` with an `@` is an address they gave before (api.db.sessions_repo
+    keeps the name and address a retake replaced), scrubbed as the e-mail is."""
     terms: set[str] = set()
-    for n in (name, *other_names):
+    addresses = [email, *(n for n in other_names if "@" in n)]
+    for n in (name, *(n for n in other_names if "@" not in n)):
         if not n:
             continue
         terms.update(part for part in re.split(r"[\s,]+", n.strip()) if len(part) >= 2)
         if len(n.strip()) >= 2:
             terms.add(n.strip())
-    if email:
-        terms.add(email)
-        local = email.split("@", 1)[0]
+    for address in filter(None, addresses):
+        terms.add(address)
+        local = address.split("@", 1)[0]
         if len(local) >= 3:
             terms.add(local)
     return sorted(terms, key=lambda t: (-len(t), t))

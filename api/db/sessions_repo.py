@@ -61,16 +61,32 @@ class NewSession:
     candidate_other_names: tuple[str, ...] = ()
 
 
+# Names and addresses a candidate went by before (api.db.bundle_repo.redaction_terms): one per retake under another
+# name or address, so bounded, as an ATS key holder may schedule a thousand an hour.
+OTHER_NAMES_KEPT = 16
+
+
 async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
     """Candidate and session in one transaction: either both exist afterwards or neither does."""
     async with conn.transaction():
         if s.candidate_external_id is not None and s.organization_id is not None:
+            # The candidate's row is shared by every session of theirs (one external id, an ATS's retake): a new
+            # session brings the name and address to use now, and those it replaces stay in `other_names`, the
+            # newest first, at most OTHER_NAMES_KEPT. The grader scrubs a session's record with the row as it is
+            # when it grades: overwritten, an earlier interview (graded after the retake was scheduled, or
+            # re-graded) was graded with the name and address its candidate gave in it left in.
             cur = await conn.execute(
                 """
                 insert into candidates (organization_id, name, email, external_id, other_names)
                 values (%s, %s, %s, %s, %s)
                 on conflict (organization_id, external_id) where external_id is not null
-                do update set name = excluded.name, email = excluded.email, other_names = excluded.other_names
+                do update set name = excluded.name, email = excluded.email, other_names = array(
+                  select t.n from unnest(excluded.other_names || array[candidates.name, candidates.email]
+                                         || candidates.other_names) with ordinality as t(n, ord)
+                  where coalesce(t.n, '') <> '' and t.n is distinct from excluded.name
+                    and t.n is distinct from excluded.email
+                  group by t.n order by min(t.ord) limit %s
+                )
                 returning id
                 """,
                 (
@@ -79,6 +95,7 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
                     s.candidate_email,
                     s.candidate_external_id,
                     list(s.candidate_other_names),
+                    OTHER_NAMES_KEPT,
                 ),
             )
         else:
