@@ -92,6 +92,15 @@ describe("what the candidate hears from any pane", () => {
     expect(inPanes.map((el) => el.id || el.className)).toEqual([]);
   });
 
+  it("has no button inside a live region: a label that changes (Try again's countdown) would be read each second", () => {
+    const live = '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"], [role="log"]';
+    const inLive = [...document.querySelectorAll<HTMLElement>("button")].filter((b) => b.closest(live));
+    expect(inLive.map((b) => b.id || b.textContent?.trim())).toEqual([]);
+    // The notice itself is still said as it shows: its title and reason are in an alert.
+    expect(document.getElementById("notice-title")?.closest('[role="alert"]')).not.toBeNull();
+    expect(document.getElementById("notice-detail")?.closest('[role="alert"]')).not.toBeNull();
+  });
+
   it("hears an autosave going wrong once and coming right, never the saving of every pause", async () => {
     let fail = true;
     const api = {

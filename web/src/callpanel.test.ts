@@ -98,4 +98,24 @@ describe("call panel", () => {
     expect(input.value).toBe("");
     expect($("captions").textContent).toContain("You Can I use a hash map?");
   });
+
+  it("sends a typed message once, and keeps what was typed while it was on its way", async () => {
+    const { p, controller } = panel();
+    $("call-start").click();
+    await Promise.resolve();
+    await Promise.resolve();
+    p.status("connected");
+    const input = $("chat-input") as HTMLInputElement;
+    let land: (outcome: string) => void = () => undefined;
+    controller.sendChat.mockImplementationOnce(() => new Promise<string>((resolve) => (land = resolve)));
+    input.value = "Can I use a hash map?";
+    $("chat-form").dispatchEvent(new Event("submit", { cancelable: true }));
+    $("chat-form").dispatchEvent(new Event("submit", { cancelable: true })); // Enter pressed again meanwhile
+    await vi.waitFor(() => expect(controller.sendChat).toHaveBeenCalledTimes(1));
+    input.value = "Can I use a hash map? And is O(n) space fine";
+    land("sent");
+    await vi.waitFor(() => expect($("captions").textContent).toContain("You Can I use a hash map?"));
+    expect(controller.sendChat).toHaveBeenCalledTimes(1);
+    expect(input.value).toBe("And is O(n) space fine");
+  });
 });

@@ -83,15 +83,24 @@ export class CallPanel implements CallListener {
     const chat = byId<HTMLFormElement>("chat-form");
     const input = byId<HTMLInputElement>("chat-input");
     const problem = byId("chat-status");
+    // One message at a time: Enter pressed again while one is on its way sends nothing (it would go twice).
+    let sending = false;
     chat.addEventListener("submit", (e) => {
       e.preventDefault();
+      if (sending) return;
+      sending = true;
       const text = input.value;
-      void (this.controller?.sendChat(text) ?? Promise.resolve<ChatOutcome>("failed")).then((outcome) => {
+      const sent = (this.controller?.sendChat(text) ?? Promise.resolve<ChatOutcome>("failed")).catch(
+        (): ChatOutcome => "failed", // never left "sending" for good
+      );
+      void sent.then((outcome) => {
+        sending = false;
         // A message that did not go stays in the field, and the candidate is told (and hears) why.
         problem.textContent = CHAT_PROBLEM[outcome];
         if (problem.textContent) announce(problem.textContent);
         if (outcome !== "sent") return;
-        input.value = "";
+        // Only what was sent leaves the field: anything typed while it was on its way stays, to send next.
+        input.value = input.value.startsWith(text) ? input.value.slice(text.length).trimStart() : input.value;
         this.transcript({ id: `typed-${Date.now()}`, speaker: "you", text, final: true });
       });
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, codeLength } from "./api";
-import { alreadyOver, joinNotice, linkRefused, runNotice, stepFailure } from "./messages";
+import { alreadyOver, endedElsewhere, joinNotice, linkRefused, runNotice, stepFailure } from "./messages";
 
 describe("join notices", () => {
   it.each([
@@ -17,12 +17,35 @@ describe("join notices", () => {
   });
 });
 
+describe("a refusal names a way forward", () => {
+  it('says an erased session is gone and who to ask, not a bare "Session not found."', () => {
+    const erased = new ApiError(404, "session_not_found", "Session not found.");
+    expect(joinNotice(erased)).toEqual({
+      title: "This interview is no longer available",
+      detail: "Its record was removed. Contact your recruiter if you think this is a mistake.",
+      retryable: false,
+    });
+    expect(endedElsewhere(erased)).toBe(
+      "This interview is no longer available. Its record was removed. Contact your recruiter if you think this is a mistake.",
+    );
+  });
+  it("adds who can help to a proxy's bare status line", () => {
+    const notice = joinNotice(new ApiError(403, "http_403", "Forbidden"));
+    expect(notice.title).toBe("This interview cannot be opened");
+    expect(notice.detail).toBe("Forbidden. Contact your recruiter if this keeps happening.");
+    expect(notice.retryable).toBe(false);
+  });
+});
+
 describe("run notices", () => {
   it("never blames the candidate's code for our failures", () => {
     expect(runNotice(new ApiError(503, "judge_busy", "busy"))).toMatch(/busy/);
     expect(runNotice(new ApiError(503, "judge_unavailable", "x"))).toMatch(/not a problem with your code/);
     expect(runNotice(new ApiError(413, "code_too_large", "x"))).toMatch(/too large/);
     expect(runNotice(new ApiError(409, "session_finished", "x"))).toBe("This interview has already finished.");
+    expect(runNotice(new ApiError(404, "session_not_found", "Session not found."))).toBe(
+      "This interview is no longer available.",
+    );
     expect(runNotice(new ApiError(503, "http_503", "Service Unavailable", 7000))).toBe(
       "Running code is unavailable right now (not a problem with your code). Try again in 7 seconds.",
     );
@@ -32,7 +55,7 @@ describe("run notices", () => {
 describe("a refusal of the link itself, on any screen", () => {
   it.each([
     [401, "invalid_invite", "This interview link is not valid"],
-    [404, "session_not_found", "This interview cannot be opened"],
+    [404, "session_not_found", "This interview is no longer available"],
     [409, "session_cancelled", "This interview was cancelled"],
     [409, "session_finished", "This interview has already finished"],
     [409, "session_time_up", "This interview has already finished"],

@@ -55,11 +55,25 @@ export function joinNotice(error: unknown): Notice {
       };
     case 429:
       return { title: "Too many attempts", detail: `Please wait, then try again ${later(error)}.`, retryable: true };
-    default:
-      return error.status >= 500
-        ? { title: "The interview server had a problem", detail: `Try again ${later(error)}.`, retryable: true }
-        : { title: "This interview cannot be opened", detail: error.message, retryable: false };
+    case 404:
+      // The session behind the link was erased (its record removed) while the page was open: "Session not found."
+      // alone said nothing the candidate could act on, and "cannot be opened" was wrong over an open interview.
+      if (error.code === "session_not_found")
+        return {
+          title: "This interview is no longer available",
+          detail: "Its record was removed. Contact your recruiter if you think this is a mistake.",
+          retryable: false,
+        };
+      break;
   }
+  if (error.status >= 500)
+    return { title: "The interview server had a problem", detail: `Try again ${later(error)}.`, retryable: true };
+  // Any other refusal (a proxy's bare "Forbidden" or "Not Found" too): the reason, and who can help.
+  return {
+    title: "This interview cannot be opened",
+    detail: `${sentence(error.message)} Contact your recruiter if this keeps happening.`,
+    retryable: false,
+  };
 }
 
 /** Why a Run or Submit did not produce a report. */
@@ -75,7 +89,8 @@ export function runNotice(error: unknown): string {
   if (error.code === "session_time_up") return "The time for this interview is over; your last saved code is kept.";
   if (error.code === "already_submitted") return "Your final answer is already submitted.";
   if (error.code === "invalid_input") return error.message;
-  if (error.status === 401 || error.status === 409 || error.status === 410) return joinNotice(error).title + ".";
+  if (error.status === 401 || error.status === 409 || error.status === 410 || error.code === "session_not_found")
+    return joinNotice(error).title + ".";
   if (error.status >= 500) {
     const when = error.retryAfterMs === null ? "" : ` ${later(error)}`; // a busy proxy's wait, which Run keeps
     return `Running code is unavailable right now (not a problem with your code). Try again${when}.`;
