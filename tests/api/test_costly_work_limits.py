@@ -83,7 +83,9 @@ async def test_analytics_refused_by_the_process_bound_say_so_and_free_their_slot
 ) -> None:
     slots = api_server.app.state.analytics_slots
     slots.capacity = 1
-    api_server.settings.analytics_timeout_s = 0.3
+    # Long enough that the first is still holding its slot when the second arrives on a loaded host (0.3 s was not:
+    # the first timed out, gave its slot back, and the second was let in), short enough to wait out below.
+    api_server.settings.analytics_timeout_s = 3.0
     locker = await psycopg.AsyncConnection.connect(api_server.settings.database_url or "")
     _, other_key = await api_server.create_org("Other Hiring")
     async with locker, locker.transaction():
