@@ -63,15 +63,17 @@ ATS_CALLBACKS = Counter(
 ATS_CALLBACK_FAILURES = Counter(
     "shadows_ats_callback_failures_total", "Calls back to an ATS that failed", ["provider", "reason"]
 )
-# Webhook deliveries and ATS calls put off because a cap on requests in flight was full
-# (api/db/outbound_leases_repo.py): `kind` webhook | ats; `cap` target (the endpoint's, or the organisation's
-# Greenhouse/Ashby) | organization. A steady rise names slow or hostile receivers being held to their share; the
-# calls go once a slot frees (no attempt counted).
+# Job worker lanes started again after they stopped by themselves (api/jobs/worker.py `_run_lane`): a rise is a
+# worker that keeps losing the database (alerts.yml `ShadowsWorkerLanesRestarting`).
 WORKER_LANE_RESTARTS = Counter(
     "shadows_worker_lane_restarts_total",
     "Job worker lanes started again after they stopped by themselves (the database lost, then back)",
     ["lane"],
 )
+# Webhook deliveries and ATS calls put off because a cap on requests in flight was full
+# (api/db/outbound_leases_repo.py): `kind` webhook | ats; `cap` target (the endpoint's, or the organisation's
+# Greenhouse/Ashby) | organization. A steady rise names slow or hostile receivers being held to their share; the
+# calls go once a slot frees (no attempt counted).
 OUTBOUND_DEFERRED = Counter(
     "shadows_outbound_deferred_total",
     "Webhook deliveries and ATS calls put off: their receiver's or organisation's in-flight cap was full, or their"

@@ -118,6 +118,10 @@ def test_compose_file_is_valid_and_runs_the_whole_stack() -> None:
     assert "seccomp:unconfined" in services["judge"]["security_opt"]
     assert services["agent"]["environment"]["SHADOWS_AGENT_API_URL"] == "http://api:8000"
     assert services["worker"]["command"] == ["shadows", "worker"]
+    # A crashed or rebooted service comes back by itself; the one-shot migration does not run again.
+    assert {n for n, svc in services.items() if svc.get("restart") == "unless-stopped"} == set(services) - {
+        "migrate"
+    }
     with pytest.raises(jsonschema.ValidationError):  # the schema does reject a broken file
         validator.validate({"services": {"api": {"image": 3, "restart": "sometimes"}}})
 
@@ -206,6 +210,7 @@ def test_alert_rules_parse_and_cover_what_an_operator_pages_on() -> None:
         "ShadowsJudgeSaturated",
         "ShadowsGradingLagging",
         "ShadowsWebhookFailureRate",
+        "ShadowsWorkerLanesRestarting",
     } <= names
     for rule in rules:
         promql_parser.parse(rule["expr"])
@@ -226,7 +231,12 @@ async def test_every_api_and_worker_metric_named_exists_on_the_live_endpoints(
     api_server: ApiServer, start_worker: StartWorker
 ) -> None:
     named = _named_metrics()
-    api_side = {m for m in named if not m.startswith(("shadows_agent_", "shadows_llm_", "lk_agents_"))}
+    worker_side = {m for m in named if m.startswith(("shadows_webhook_", "shadows_worker_"))}
+    api_side = {
+        m
+        for m in named
+        if not m.startswith(("shadows_agent_", "shadows_llm_", "lk_agents_", "shadows_worker_"))
+    }
     assert "shadows_judge_queue_depth" in api_side and "shadows_grading_lag_seconds" in api_side
     text = (await api_server.client.get("/metrics")).text
     missing = sorted(m for m in api_side if not _exposed(text, m))
@@ -235,8 +245,10 @@ async def test_every_api_and_worker_metric_named_exists_on_the_live_endpoints(
     start_worker(SHADOWS_WORKER_METRICS_PORT=str(port))
     async with httpx.AsyncClient(timeout=30) as client:
         worker_text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
-    webhook = {m for m in named if m.startswith("shadows_webhook_")}
-    assert webhook and not [m for m in webhook if not _exposed(worker_text, m)]
+    assert "shadows_worker_lane_restarts_total" in worker_side, (
+        "an operator is told of a lane that keeps restarting"
+    )
+    assert not [m for m in worker_side if not _exposed(worker_text, m)]
 
 
 def test_every_agent_metric_named_exists_on_the_agent_workers_metrics_port(tmp_path: Path) -> None:
