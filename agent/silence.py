@@ -60,6 +60,7 @@ POLL_S = 1.0
 # The least time between the end of the interviewer's last words and a line of the ladder: a check-in or a no-show
 # line never follows a time warning, the time-up line or another line of the interviewer's own on its heels.
 SPACING_S = 15.0
+MAX_SPELLS = 100  # spells out of the room kept per quiet stretch (a connection that keeps dropping)
 
 
 def _due(waited: float, stage: int, steps: tuple[float, ...], last_at: float | None, now: float) -> bool:
@@ -96,6 +97,8 @@ class SilenceMonitor:
         self._step_at: float | None = None  # when this quiet stretch's latest check-in was asked for
         self.no_show_stage = 0
         self._no_show_at: float | None = None  # when the latest no-show line was asked for
+        self._out_since: float | None = None  # when the candidate's current spell out of the room began
+        self._spells: list[tuple[float, float]] = []  # this quiet stretch's spells out of the room
         self.away_events = 0
         session.on("user_state_changed", self._on_user_state)
         session.on("user_input_transcribed", self._on_candidate)
@@ -119,6 +122,24 @@ class SilenceMonitor:
         self._candidate_at = self._clock.now()
         self._stage = 0
         self._step_at = None
+        self._spells.clear()
+
+    def _count_away(self) -> None:
+        """Keep each spell out of the room of this quiet stretch, once it has ended (``_spells``): the ladder's steps
+        still fall due through them, but its words ("quiet for about N minutes") and notes count only the time the
+        candidate was there to be quiet (``_present``)."""
+        left_at = self._state.candidate_left_at
+        if left_at is not None:
+            self._out_since = left_at if self._out_since is None else self._out_since
+        elif self._out_since is not None:
+            self._spells.append((self._out_since, self._clock.now()))
+            del self._spells[:-MAX_SPELLS]
+            self._out_since = None
+
+    def _present(self, since: float, now: float) -> float:
+        """Seconds from ``since`` to ``now`` the candidate was in the room."""
+        away = sum(max(0.0, end - max(start, since)) for start, end in self._spells)
+        return max(0.0, now - since - away)
 
     def _on_user_state(self, ev: Any) -> None:
         new = getattr(ev, "new_state", None)
@@ -171,6 +192,7 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
+            self._count_away()
             if (
                 state.ended
                 or state.candidate_left_at is not None
@@ -187,9 +209,10 @@ class SilenceMonitor:
                 left = state.remaining_s()
                 # Time up: the time-up line and wrap-up come next, not a check-in.
                 if left is None or left > 0:
-                    await self._checkin_step(now - self._candidate_at)
+                    await self._checkin_step(now - self._candidate_at, self._present(self._candidate_at, now))
             else:
-                await self._quiet_step(now - max(self._candidate_at, self._interviewer_at))
+                since = max(self._candidate_at, self._interviewer_at)
+                await self._quiet_step(now - since, self._present(since, now))
 
     async def _no_show_step(self, waited: float) -> None:
         state = self._state
@@ -221,7 +244,9 @@ class SilenceMonitor:
                 await handle.wait_for_playout()
         await conclude(state, "no_show")  # a no-op when another ending came first
 
-    async def _checkin_step(self, quiet_for: float) -> None:
+    async def _checkin_step(self, quiet_for: float, present: float) -> None:
+        """The ladder's next check-in once due after ``quiet_for`` seconds of quiet, said and noted as ``present``
+        seconds of it (the time the candidate was in the room: ``_present``)."""
         if not _due(quiet_for, self._stage, self._ladder, self._step_at, self._clock.now()):
             return
         self._stage += 1
@@ -233,26 +258,32 @@ class SilenceMonitor:
         avoid = render("checkin_avoid") if state.checkins_said else ""
         state.pending_checkin = self._stage
         state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
-                              "quiet_s": round(quiet_for)})  # fmt: skip
-        logger.info("coding check-in %d after %.0fs of quiet", self._stage, quiet_for)
+                              "quiet_s": round(present), **self._away_note(quiet_for, present)})  # fmt: skip
+        logger.info("coding check-in %d after %.0fs of quiet", self._stage, present)
         await reply_after_handoff(
             self._session,
-            instructions=render(f"checkin_{self._stage}", minutes=round(quiet_for / 60), avoid=avoid),
+            instructions=render(f"checkin_{self._stage}", minutes=max(1, round(present / 60)), avoid=avoid),
         )
 
-    async def _quiet_step(self, quiet_for: float) -> None:
-        """Outside coding: the candidate was heard, then nothing for ``quiet_for`` seconds since both last spoke.
-        "Still there?", then the microphone hint, once each per quiet stretch."""
+    @staticmethod
+    def _away_note(quiet_for: float, present: float) -> dict[str, int]:
+        """The time out of the room in the stretch, when there was any: its step fell due through it."""
+        away = round(quiet_for - present)
+        return {"away_s": away} if away > 0 else {}
+
+    async def _quiet_step(self, quiet_for: float, present: float) -> None:
+        """Outside coding: the candidate was heard, then nothing for ``quiet_for`` seconds since both last spoke
+        (``present`` of them in the room). "Still there?", then the microphone hint, once each per quiet stretch."""
         if self._stage >= 2 or quiet_for < self._quiet_after:
             return
         self._stage += 1
         state = self._state
         state.record("note", {"kind": "quiet_checkin", "stage": self._stage, "phase": state.phase.value,
-                              "quiet_s": round(quiet_for)})  # fmt: skip
-        logger.info("quiet check %d after %.0fs outside coding", self._stage, quiet_for)
+                              "quiet_s": round(present), **self._away_note(quiet_for, present)})  # fmt: skip
+        logger.info("quiet check %d after %.0fs outside coding", self._stage, present)
         if self._stage == 1:
             avoid = render("checkin_avoid") if state.checkins_said else ""
-            instructions = render("quiet_checkin", minutes=max(1, round(quiet_for / 60)), avoid=avoid)
+            instructions = render("quiet_checkin", minutes=max(1, round(present / 60)), avoid=avoid)
         else:
             instructions = render("no_show_mic")
         await reply_after_handoff(self._session, instructions=instructions)
