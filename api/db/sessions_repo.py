@@ -512,39 +512,6 @@ async def record_bytes(conn: Conn, session_id: str) -> int:
     return int(row["n"]) if row else 0
 
 
-# What a stored run report weighs: its `result_bytes` (as PostgreSQL gives it back), or for a row from before that
-# column its stored size (`pg_column_size`: no report is read to know it).
-_REPORT_BYTES = "coalesce(result_bytes, pg_column_size(result_json), 0)"
-
-
-async def run_report_bytes(conn: Conn, session_id: str, *, counted: bool = False) -> int:
-    """What the session's stored run reports hold (the session's detail reads them all). `counted`: only those
-    counted against the report budget (api/db/runs_repo.py), without the one Submit kept whole beyond it."""
-    where = "session_id = %s and not report_over_budget" if counted else "session_id = %s"
-    cur = await conn.execute(
-        f"select coalesce(sum({_REPORT_BYTES}), 0) as n from submissions where {where}",  # noqa: S608  # constant expressions
-        (session_id,),
-    )
-    row = await cur.fetchone()
-    return int(row["n"]) if row else 0
-
-
-async def latest_results_bytes(conn: Conn, session_id: str) -> int:
-    """What `latest_results` would read: the newest report of each kind, by its stored size, none of it read."""
-    cur = await conn.execute(
-        f"""
-        select coalesce(sum(n), 0) as n from (
-          select distinct on (kind) {_REPORT_BYTES} as n from submissions
-          where session_id = %s and result_json is not null
-          order by kind, created_at desc
-        ) newest
-        """,  # noqa: S608  # constant expression
-        (session_id,),
-    )
-    row = await cur.fetchone()
-    return int(row["n"]) if row else 0
-
-
 async def list_runs(conn: Conn, session_id: str) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """
@@ -607,28 +574,3 @@ async def has_submission(conn: Conn, session_id: str) -> bool:
     )
     row = await cur.fetchone()
     return bool(row and row["done"])
-
-
-async def latest_results(conn: Conn, session_id: str) -> dict[str, dict[str, Any] | None]:
-    """The newest stored report of each kind (run, submit) for the session: what the page shows after a reload."""
-    cur = await conn.execute(
-        """
-        select distinct on (kind) id, kind, language, result_json, created_at from submissions
-        where session_id = %s and result_json is not null
-        order by kind, created_at desc
-        """,
-        (session_id,),
-    )
-    rows = {r["kind"]: r for r in await cur.fetchall()}
-    return {
-        kind: (
-            {
-                **rows[kind]["result_json"],
-                "submission_id": str(rows[kind]["id"]),
-                "created_at": rows[kind]["created_at"].isoformat(),
-            }
-            if kind in rows
-            else None
-        )
-        for kind in ("run", "submit")
-    }

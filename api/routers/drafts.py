@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_editable, require_in_progress, session_org
-from api.db import drafts_repo, sessions_repo
+from api.db import drafts_repo, runs_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
 from api.errors import ConflictError, UnprocessableError
 from api.ids import SessionId
@@ -139,7 +139,7 @@ async def read_latest_results(
         settings,
         "result_reads",
         session["id"],
-        await sessions_repo.latest_results_bytes(conn, session["id"]),
+        await runs_repo.latest_results_bytes(conn, session["id"]),
         "Too many reads of the latest results; wait a moment.",
     )
-    return await sessions_repo.latest_results(conn, session["id"])
+    return await runs_repo.latest_results(conn, session["id"])

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from api import org_limits, report_limits
 from api.api_keys import hold_caller
-from api.db import artifacts_repo, events_repo, questions_repo, sessions_repo
+from api.db import artifacts_repo, events_repo, questions_repo, runs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
 from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
@@ -161,7 +161,7 @@ async def read_session(
     """A session with its question, event log, test runs and final code. Counted per organisation with the numbers
     of SHADOWS_API_REPORT_READ_ORG_RATE_LIMIT, in budgets of its own (apart from the report reads: an integrator
     polling details never keeps its reviewers from their reports): one a read, and one unit per MiB of its event
-    log (`sessions_repo.record_bytes`) and of its runs' reports (`sessions_repo.run_report_bytes`) in a size budget;
+    log (`sessions_repo.record_bytes`) and of its runs' reports (`runs_repo.run_report_bytes`) in a size budget;
     past either 429 `rate_limited` with Retry-After, before the log or the reports are read."""
     await report_limits.count_detail(request, settings, org.id)
     row = await sessions_repo.get_session(conn, session_id, organization_id=org.id)
@@ -170,7 +170,7 @@ async def read_session(
     # A full record is about 25 MB of JSON and a second of the API's event loop to read out: counted by its size
     # before any of it is read, as a report's timeline is (api/timeline_reads.py).
     # The runs' reports too: up to SHADOWS_API_RUN_REPORT_BUDGET_BYTES (16 MiB) of them.
-    size = await sessions_repo.record_bytes(conn, session_id) + await sessions_repo.run_report_bytes(
+    size = await sessions_repo.record_bytes(conn, session_id) + await runs_repo.run_report_bytes(
         conn, session_id
     )
     await report_limits.count_detail_size(request, settings, org.id, size)

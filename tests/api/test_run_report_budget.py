@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow, dict_row
 
-from api.db import runs_repo, sessions_repo
+from api.db import runs_repo
 from api.db.runs_repo import VALUES_OMITTED
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start
@@ -212,8 +212,8 @@ async def test_the_newest_submit_past_the_report_budget_keeps_what_it_showed_and
     assert all(r["result_bytes"] == r["n"] for r in rows.values())
     counted = sum(r["result_bytes"] for r in rows.values() if not r["report_over_budget"])
     assert counted <= budget
-    assert await sessions_repo.run_report_bytes(db, sid, counted=True) == counted
-    latest = await sessions_repo.latest_results(db, sid)
+    assert await runs_repo.run_report_bytes(db, sid, counted=True) == counted
+    latest = await runs_repo.latest_results(db, sid)
     assert latest["submit"] is not None and latest["submit"]["tests"][0]["actual"] == "b" * 30_000
 
 
