@@ -2,7 +2,8 @@
 /// <reference types="vite/client" />
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
-import { RESULTS_RETRIES, STALE_FOLLOW_MS, Workspace } from "./workspace";
+import { RESULTS_RETRIES } from "./latestresults";
+import { STALE_FOLLOW_MS, Workspace } from "./workspace";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";

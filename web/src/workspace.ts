@@ -12,7 +12,6 @@ import {
   type Question,
   retryAfterMs,
   type RunReport,
-  waitWords,
 } from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
@@ -22,6 +21,8 @@ import { byId, h, showValue } from "./dom";
 import { DraftSaver, type SaveState, saveText } from "./drafts";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
+import { newestReport, readLater } from "./latestresults";
+import { bindOutputTabs, selectOutput } from "./outputtabs";
 import { onLeave } from "./leaving";
 import { dropLocal, keepLocal, readLocal, sweepLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
@@ -39,10 +40,6 @@ const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
 export const STALE_FOLLOW_MS = 3000;
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
 export const STILL_RUNNING_MS = 15_000;
-/** A reload's latest results refused (429: their reads are limited per session, by size) or not reached: asked again
- * after the server's Retry-After (within these bounds), this many times, unless a newer report is shown meanwhile. */
-export const RESULTS_RETRIES = 3;
-const RESULTS_RETRY_MS = { least: 1000, most: 60_000, otherwise: 5000 };
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -136,7 +133,7 @@ export class Workspace {
       if (document.visibilityState === "hidden") this.saver.hidden(); // not as the page goes: see DraftSaver.hidden
     });
     this.bindToolbar(joined.session.languages);
-    this.bindOutputTabs();
+    bindOutputTabs();
     this.bindCustomInput();
     this.applyTheme(effectiveTheme());
     this.applyFontSize(loadFontSize());
@@ -215,45 +212,22 @@ export class Workspace {
       if (drafts.value.submitted) this.markSubmitted();
     }
     if (results.status === "fulfilled") this.showLatest(results.value);
-    else this.resultsLater(results.reason, 0);
+    else
+      readLater(
+        {
+          read: () => this.api.results(this.sessionId),
+          show: (latest) => this.showLatest(latest),
+          shown: () => this.shown,
+          say: (text) => byId("results").replaceChildren(h("p", { class: "muted results-later" }, text)),
+          over: () => this.ended || this.locked,
+        },
+        results.reason,
+      );
   }
 
   private showLatest(results: LatestResults): void {
-    const latest = [results.run, results.submit]
-      .filter((r): r is RunReport & { created_at: string } => r !== null)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at))
-      .at(-1);
+    const latest = newestReport(results);
     if (latest) this.show(latest, "you", { quiet: true }); // shown again after a reload, not news
-  }
-
-  /** The latest results not read on a reload: a 429 (reads of large reports are limited per session), the network
-   * or a server error. Said where they would be, and asked again after Retry-After; never over a newer report. */
-  private resultsLater(error: unknown, attempt: number): void {
-    const status = (error as { status?: number }).status ?? 0;
-    const shownBefore = this.shown;
-    const note = (text: string): void => {
-      if (this.shown === shownBefore) byId("results").replaceChildren(h("p", { class: "muted results-later" }, text));
-    };
-    if ((status !== 0 && status !== 429 && status < 500) || attempt >= RESULTS_RETRIES) {
-      const again = this.ended || this.locked ? "" : " Run your code again to see them.";
-      note(`Your latest results could not be loaded.${again}`);
-      return;
-    }
-    const ms = retryAfterMs(error) ?? RESULTS_RETRY_MS.otherwise;
-    const wait = Math.min(Math.max(ms, RESULTS_RETRY_MS.least), RESULTS_RETRY_MS.most);
-    note(`Your latest results could not be loaded yet; trying again in ${waitWords(wait)}.`);
-    window.setTimeout(() => {
-      if (this.shown !== shownBefore) return; // a newer report is on screen
-      this.api.results(this.sessionId).then(
-        (results) => {
-          if (this.shown !== shownBefore) return;
-          this.showLatest(results);
-          if (this.shown === shownBefore)
-            note("Run checks your code against the examples; Submit also runs the hidden tests.");
-        },
-        (again: unknown) => this.resultsLater(again, attempt + 1),
-      );
-    }, wait);
   }
 
   get language(): Language {
@@ -370,7 +344,7 @@ export class Workspace {
     const results = byId("results");
     const tooLong = this.tooLong();
     if (tooLong) {
-      this.selectOutput("results");
+      selectOutput("results");
       renderFailure(results, tooLong); // sending it would only be refused
       this.shown += 1;
       return;
@@ -378,7 +352,7 @@ export class Workspace {
     this.setBusy(true);
     renderPending(results, mode);
     this.shown += 1; // the pane is this run's now
-    this.selectOutput("results");
+    selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
     const sentAt = serverClock.now();
@@ -542,34 +516,6 @@ export class Workspace {
     this.saver.stop();
     byId("ended-banner").hidden = false;
     this.setBusy(false);
-  }
-
-  private bindOutputTabs(): void {
-    const tabs = ["results", "console", "custom"] as const;
-    for (const name of tabs) {
-      const tab = byId(`out-${name}`);
-      tab.addEventListener("click", () => this.selectOutput(name));
-      tab.addEventListener("keydown", (e) => {
-        const i = tabs.indexOf(name);
-        const next = e.key === "ArrowRight" ? tabs[(i + 1) % 3] : e.key === "ArrowLeft" ? tabs[(i + 2) % 3] : null;
-        if (next) {
-          e.preventDefault();
-          this.selectOutput(next);
-          byId(`out-${next}`).focus();
-        }
-      });
-    }
-    this.selectOutput("results");
-  }
-
-  selectOutput(name: "results" | "console" | "custom"): void {
-    for (const other of ["results", "console", "custom"]) {
-      const selected = other === name;
-      const tab = byId(`out-${other}`);
-      tab.setAttribute("aria-selected", String(selected));
-      tab.tabIndex = selected ? 0 : -1;
-      byId(other).hidden = !selected;
-    }
   }
 
   private bindCustomInput(): void {

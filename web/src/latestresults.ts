@@ -1,0 +1,56 @@
+// The latest run and submission reports read back after a reload, and what the page does when that read is
+// refused (429: reads of large reports are limited per session, by size) or not reached (the network, a 5xx).
+import { type LatestResults, retryAfterMs, type RunReport, waitWords } from "./api";
+
+/** Asked again after the server's Retry-After (within these bounds), this many times, unless a newer report is
+ * shown meanwhile. */
+export const RESULTS_RETRIES = 3;
+const RESULTS_RETRY_MS = { least: 1000, most: 60_000, otherwise: 5000 };
+
+/** The newer of the two reports, or undefined when there is none. */
+export function newestReport(results: LatestResults): (RunReport & { created_at: string }) | undefined {
+  return [results.run, results.submit]
+    .filter((r): r is RunReport & { created_at: string } => r !== null)
+    .sort((a, b) => a.created_at.localeCompare(b.created_at))
+    .at(-1);
+}
+
+/** What the workspace lends the retry: the read, how to show what it returns, how many reports it has shown or
+ * runs started (a count that moves means the pane is no longer ours), where to say it, and whether the interview
+ * is over (no "run your code again" then). */
+export interface ResultsPane {
+  read: () => Promise<LatestResults>;
+  show: (results: LatestResults) => void;
+  shown: () => number;
+  say: (text: string) => void;
+  over: () => boolean;
+}
+
+/** The latest results not read on a reload: said where they would be, and asked again after Retry-After; never
+ * over a newer report. */
+export function readLater(pane: ResultsPane, error: unknown, attempt = 0): void {
+  const status = (error as { status?: number }).status ?? 0;
+  const shownBefore = pane.shown();
+  const note = (text: string): void => {
+    if (pane.shown() === shownBefore) pane.say(text);
+  };
+  if ((status !== 0 && status !== 429 && status < 500) || attempt >= RESULTS_RETRIES) {
+    note(`Your latest results could not be loaded.${pane.over() ? "" : " Run your code again to see them."}`);
+    return;
+  }
+  const ms = retryAfterMs(error) ?? RESULTS_RETRY_MS.otherwise;
+  const wait = Math.min(Math.max(ms, RESULTS_RETRY_MS.least), RESULTS_RETRY_MS.most);
+  note(`Your latest results could not be loaded yet; trying again in ${waitWords(wait)}.`);
+  window.setTimeout(() => {
+    if (pane.shown() !== shownBefore) return; // a newer report is on screen
+    pane.read().then(
+      (results) => {
+        if (pane.shown() !== shownBefore) return;
+        pane.show(results);
+        if (pane.shown() === shownBefore)
+          note("Run checks your code against the examples; Submit also runs the hidden tests.");
+      },
+      (again: unknown) => readLater(pane, again, attempt + 1),
+    );
+  }, wait);
+}
