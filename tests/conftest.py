@@ -42,9 +42,11 @@ from api.settings import ApiSettings
 from bench._redis import running_redis
 from judge.bank import load_bank
 from tests import checkout_guard
+from tests.route_builds import share_route_builds
 from tests.served import InProcessServer
 
 ROOT = Path(__file__).resolve().parents[1]
+share_route_builds()  # each route built once per test process, as in a deployed API (tests/route_builds.py)
 # One template per pytest-xdist worker: workers share a server when DATABASE_URL is set.
 TEMPLATE_DB = "shadows_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 LIVEKIT_KEY = "test-livekit-key"
