@@ -170,9 +170,10 @@ async def _report_to_store(
     """The report as stored, its size as PostgreSQL gives it back (`stored_bytes`), and whether it is kept whole
     beyond the budget. Within the budget, whole; past it, `without_values`, except a Submit's: the newest Submit
     keeps its whole report (the final answer's failed tests are what the grader grades and the reload shows) and
-    takes the one slot beyond the budget from the Submit that held it, which is stored again `without_values`. So a
-    session holds at most the budget plus one Submit's report. Called with the session row locked (`_keeps_code`),
-    so concurrent runs on any replica are counted one after another."""
+    takes the one slot beyond the budget from the Submit that held it, which is stored again `without_values`. So
+    the values and output a session holds take at most the budget plus one Submit's report; each run past it still
+    adds its verdicts, messages and compile output (docs/data-model.md). Called with the session row locked
+    (`_keeps_code`), so concurrent runs on any replica are counted one after another."""
     size = stored_bytes(run.report)
     if budget is None:
         return run.report, size, False
@@ -285,8 +286,9 @@ async def store_run(
     return submission_id, (stored[0].seq if stored else None)
 
 
-# What a stored run report weighs: its `result_bytes` (as PostgreSQL gives it back), or for a row from before that
-# column its stored size (`pg_column_size`: no report is read to know it).
+# What a stored run report weighs: its `result_bytes` (as PostgreSQL gives it back). Rows from before that column
+# were given it by migration (20270107120100); one an older replica stores during a rolling deploy has none, and
+# counts by its size on disk (`pg_column_size`, compressed: far less than it reads out, but no report is read).
 _REPORT_BYTES = "coalesce(result_bytes, pg_column_size(result_json), 0)"
 
 

@@ -7,10 +7,3 @@
 -- values and output it showed (`values_omitted` in its report). Rows from before this column have null: readers
 -- count them by `pg_column_size(result_json)`.
 alter table public.submissions add column result_bytes integer;
-
--- The newest Submit keeps its whole report past the run report budget (SHADOWS_API_RUN_REPORT_BUDGET_BYTES,
--- docs/data-model.md), as it keeps its code past the code budget (`code_over_budget`): the grader grades the final
--- answer by what its failed visible tests returned and printed, and the candidate's reload shows it. The row so
--- kept is marked; it is not counted against the budget, and when a newer Submit comes past the budget the older
--- one is stored again without those values (`values_omitted`), so at most one report is held beyond the budget.
-alter table public.submissions add column report_over_budget boolean not null default false;

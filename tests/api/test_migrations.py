@@ -8,8 +8,10 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg.rows import DictRow, dict_row
+from psycopg.types.json import Jsonb
 
 from api.db.migrate import MigrationError, discover, migrate
+from api.stored_json import stored_bytes
 
 Conn = psycopg.AsyncConnection[DictRow]
 
@@ -250,3 +252,73 @@ def test_misnamed_migration_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "001_init.sql").write_text("select 1;")
     with pytest.raises(MigrationError, match=r"001_init\.sql"):
         discover(tmp_path)
+
+
+# `submissions.report_over_budget` came a commit after 20270107093000_run_report_budget.sql shipped: a database
+# migrated in between has that version in its history with `result_bytes` only, and is never given that file again.
+REPORT_OVER_BUDGET_VERSION = "20270107120000"
+
+
+async def _has_report_over_budget(conn: Conn) -> bool:
+    cur = await conn.execute(
+        "select 1 from information_schema.columns where table_schema = 'public' and table_name = 'submissions'"
+        " and column_name = 'report_over_budget'"
+    )
+    return await cur.fetchone() is not None
+
+
+async def test_a_database_migrated_before_report_over_budget_gains_it_and_one_with_it_migrates(
+    db_url: str,
+) -> None:
+    async with await _connect(db_url) as conn:
+        # As 20270107093000_run_report_budget.sql first shipped (b5ea2d9d): recorded, `result_bytes` only.
+        await conn.execute("alter table public.submissions drop column report_over_budget")
+        await conn.execute(
+            "delete from supabase_migrations.schema_migrations where version = %s",
+            (REPORT_OVER_BUDGET_VERSION,),
+        )
+
+    assert await migrate(db_url) == [REPORT_OVER_BUDGET_VERSION]
+    async with await _connect(db_url) as conn:
+        assert await _has_report_over_budget(conn)
+        # As that file was then edited (9eaa1bd5): the column there already, the later migration not yet applied.
+        await conn.execute(
+            "delete from supabase_migrations.schema_migrations where version = %s",
+            (REPORT_OVER_BUDGET_VERSION,),
+        )
+
+    assert await migrate(db_url) == [REPORT_OVER_BUDGET_VERSION]
+    async with await _connect(db_url) as conn:
+        assert await _has_report_over_budget(conn)
+
+
+async def test_a_run_report_stored_before_its_size_was_is_counted_as_it_is_read_back(db_url: str) -> None:
+    backfill = "20270107120100"
+    shown = [
+        {"id": f"v{i}", "verdict": "wrong_answer", "actual": "x" * 262_000, "stdout": "y" * 2_000}
+        for i in range(5)
+    ]
+    report = {"verdict": "wrong_answer", "passed": 0, "total": 5, "tests": shown}
+    async with await _connect(db_url) as conn:
+        cur = await conn.execute(
+            "insert into public.submissions (language, code, result_json, kind, verdict)"
+            " values ('python', '', %s, 'run', 'wrong_answer') returning id",
+            (Jsonb(report),),
+        )
+        row = await cur.fetchone()
+        assert row is not None
+        await conn.execute(
+            "delete from supabase_migrations.schema_migrations where version = %s", (backfill,)
+        )
+
+    assert await migrate(db_url) == [backfill]
+    async with await _connect(db_url) as conn:
+        cur = await conn.execute(
+            "select result_bytes, pg_column_size(result_json) as on_disk from public.submissions where id = %s",
+            (row["id"],),
+        )
+        counted = await cur.fetchone()
+    assert counted is not None
+    # 1.3 MB read out, not the few KB it takes compressed on disk.
+    assert counted["result_bytes"] == stored_bytes(report)
+    assert counted["on_disk"] * 50 < counted["result_bytes"]
