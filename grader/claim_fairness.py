@@ -7,92 +7,190 @@ a steered or careless model cannot store either for a hiring team to act on:
 - **a verdict on an observation** (`integrity_problems`): a text (a justification, a strength, an area, the advice)
   that names a page observation (`OBSERVED`: a paste, focus lost, leaving the page or switching tabs, devtools, a
   fast insertion) and a finding of misconduct (`MISCONDUCT`: cheated, plagiarised, dishonest, outside help, used
-  ChatGPT, someone else's work), the finding not denied ("no evidence of cheating", "does not by itself suggest
-  outside help"). The observations may be mentioned, as the record shows them ("a 400-character paste at 300 s the
-  candidate then explained line by line"); what they mean is for a person to judge. A finding of misconduct with no
-  observation in its text ("hard-coded the expected outputs, cheating the tests") is the record's code and stays.
-- **the candidate's gender or accent** (`identity_problems`): a gendered pronoun ("he", "her": the model read
-  `[they]`, and anything else is a guess), or their accent, fluency as a native or non-native speaker, or "broken
-  English". Clarity of explanation is assessed; where someone's English comes from is not. A pronoun of the
-  question's own statement ("each person and her friends") stays, as the redaction keeps the statement's words, and
-  so does one inside a quote of the candidate's own words, or Spanish "he" before a participle ("he usado").
+  ChatGPT, someone else's work, not their own), the finding not denied ("no evidence of cheating", "does not by
+  itself suggest outside help"; a double negative, "could not have done it without outside help", denies nothing).
+  The observations may be mentioned, as the record shows them ("a 400-character paste at 300 s the candidate then
+  explained line by line"); what they mean is for a person to judge. A finding of misconduct with no observation in
+  its text ("hard-coded the expected outputs, cheating the tests") is the record's code and stays.
+- **the candidate's gender or accent** (`identity_problems`): a gendered pronoun ("he", "her",
+  Spanish "él", "ella": the model read `[they]`, and anything else is a guess), or their accent, pronunciation,
+  fluency as a native or non-native speaker, or "broken English". Clarity of explanation is assessed; where
+  someone's English comes from is not. A pronoun of the question's own statement stays where the text repeats the
+  statement's words ("each person and her friends"; "her code" is still the model's), and so does Spanish "he"
+  before a participle ("he usado").
+Words inside a quote (`QUOTED`: quotation marks, guillemets or backticks) are the record's, not the grader's, only
+when the quote is of two words or more and the record the model read has them (`record`, the bundle's interview and
+the statement: a pronoun in the candidate's code, a word they said); a quote the record does not have ("the
+candidate ('he') ...", scare quotes round "cheated") is the grader's own words. Every text is read as displayed
+(`fold`): invisible characters (grader/invisible.py), compatibility forms (full-width letters) and Cyrillic or Greek
+look-alikes in a Latin word do not split or disguise a word.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
+
+from grader.invisible import IGNORABLE
+from grader.matching_form import latin_look_alikes
 
 # A page observation (grader/bundle.py `_integrity`: paste, fast insertion, focus lost, page hidden, devtools), named
-# as the scorecard would: "pasted", "lost focus", "switched tabs", "left the page", "opened the developer tools".
+# as the scorecard would: "pasted", "lost focus", "switched tabs", "left the page", "opened the developer tools",
+# and in Spanish, the interview's other language ("pegó", "cambió de pestaña", "perdió el foco").
 OBSERVED = re.compile(
     r"\b(?:(?:copy[\s-]*)?past(?:e|es|ed|ing)\b|focus[\s_-]*(?:loss|lost|changes?)\b|(?:lost|losing|loses|loss\s+of)"
     r"\s+(?:window\s+|page\s+|editor\s+)?focus\b|page[\s_-]*hidden\b|hid(?:den|ing)?\s+the\s+page\b"
     r"|switch(?:ed|es|ing)?\s+(?:between\s+)?(?:tabs?|windows?|away)\b|tab[\s-]*switch\w*|(?:another|other|a\s+"
     r"different)\s+(?:browser\s+)?(?:tab|window)s?\b|(?:left|leaving|leaves)\s+the\s+(?:page|tab|window)\b|away\s+"
     r"from\s+the\s+(?:page|tab|window|editor)\b|dev\s*tools\b|developer\s+tools\b|fast[\s_-]*insertions?\b"
-    r"|integrity\s+(?:observations?|signals?|events?|flags?)\b|peg(?:ó|o|ar|ado|ada|aba)\b|pestañas?\b)",
+    r"|tabbed\s+(?:away|out)\b|alt[\s-]*tab\b|clipboard\b|(?:appeared|arrived|inserted)\s+all\s+at\s+once\b"
+    r"|integrity\s+(?:observations?|signals?|events?|flags?)\b|peg(?:ó|o|ar|ado|ada|aba|aron)\b|pestañas?\b"
+    r"|(?:perdi\w*|pérdida)\s+(?:de\s+|del\s+)?(?:el\s+)?foco\b|herramientas\s+de\s+desarrollo(?:r|dor)?\b"
+    r"|(?:sali[óo]|dej[óo]|abandon[óo])\s+(?:de\s+)?la\s+(?:página|pagina|ventana)\b|inserci[óo]n\s+r[áa]pida)",
     re.IGNORECASE,
 )
 # A finding of misconduct, in English and Spanish.
 MISCONDUCT = re.compile(
     r"\b(?:cheat\w*|plagi\w*|dishonest\w*|deshonest\w*|fraud\w*|misconduct|decepti(?:on|ve)\b|deceiv\w*|trampas?"
     r"|(?:outside|external|unauthori[sz]ed|third[\s-]party|unpermitted|illicit)\s+(?:help|assistance|aid|resources?"
-    r"|sources?|tools?)\b|ayuda\s+externa|chat\s*gpt\w*|copilot\w*|(?:used|using|use\s+of|help\s+from|generated\s+by"
-    r"|written\s+by|produced\s+by)\s+(?:an?\s+|the\s+)?(?:ai|llm|gpt[\w.-]*|language\s+model)\b(?!\s+interviewer)"
-    r"|ai[\s-]+(?:generated|written|assisted)\b|looked\s+up\s+(?:the\s+)?(?:answer|solution)|cop(?:ied|ying)\s+"
-    r"(?:it\s+|the\s+(?:solution|answer|code)\s+)?from\b|not\s+(?:their|the\s+candidate's)\s+own\s+(?:work|code"
-    r"|solution)|some(?:one|body)\s+else)",
+    r"|sources?|tools?)\b|ayuda\s+externa|chat\s*gpt\w*|copilot\w*|claude\b|gemini\b"
+    r"|(?:used|using|use\s+of|help\s+from|generated\s+by|written\s+by|produced\s+by|with)\s+(?:an?\s+|the\s+)?"
+    r"(?:ai|llm|gpt[\w.-]*|language\s+model)\b(?!\s+interviewer)|(?:ai|llm|gpt)[\s-]+(?:generated|written|assisted"
+    r"|produced)\b|an?\s+ai\s+(?:tool|assistant|chatbot|model|helper)s?\b|looked\s+up\s+(?:the\s+)?(?:answer"
+    r"|solution)|(?:googl\w+|searched)\s+(?:for\s+|up\s+)?(?:the\s+)?(?:answer|solution)s?\b|cop(?:ied|ying)\s+"
+    r"(?:it\s+|the\s+(?:solution|answer|code)\s+)?from\b|cop(?:ied|ying)\s+(?:the\s+|a\s+)?(?:solution|answer)s?\b"
+    r"|not\s+(?:entirely\s+|really\s+|actually\s+|truly\s+|all\s+)?(?:their|the\s+candidate's|\[candidate\]'s"
+    r"|\[their\])\s+own\b|some(?:one|body)\s+else|impersonat\w*|collu(?:sion|ded|ding)\b|suspicious\w*"
+    r"|inauthentic\b|not\s+(?:genuine|authentic)\b|cop(?:ió|io|iado|iar)\s+(?:la\s+)?(?:soluci[óo]n|respuesta)"
+    r"|no\s+(?:es|era|fue)\s+su\s+propi[oa]|otra\s+persona\b|alguien\s+m[áa]s\b|inteligencia\s+artificial\b"
+    r"|sospech\w*)|n't\s+(?:entirely\s+|really\s+|actually\s+|truly\s+|all\s+)?(?:their|the\s+candidate's"
+    r"|\[candidate\]'s|\[their\])\s+own\b",
     re.IGNORECASE,
 )
-# A denial before the finding in its clause: "no evidence of cheating", "does not by itself suggest outside help";
-# not one that asserts it ("no doubt", "without question", "not only ... but", "nothing but").
-DENIED = re.compile(
-    r"(?:\b(?:not|never|no|nor|without|nothing|neither|none|sin|ni|nunca|tampoco)\b|n't)"
-    r"(?!\s+(?:a\s+)?(?:doubt|question|wonder|surprise|only|just|merely|but|mistaking|denying)\b)"
-    r"(?:\s+[\w'-]+){0,5}\s*\Z",
+# A negation that can take back a finding: "no evidence of cheating", "does not by itself suggest outside help";
+# not one that asserts it ("no doubt", "without question", "not only ... but", "nothing but", "not hard to see").
+# "nor" and "ni" pair with a "neither" or "ni" before them and do not count again.
+NEGATION = re.compile(
+    r"(?:\b(?:not|never|no|without|nothing|neither|none|sin|nunca|tampoco)\b|n't)"
+    r"(?!\s+(?:a\s+)?(?:doubt|question|wonder|surprise|surprising\w*|only|just|merely|but|mistaking|denying|hard"
+    r"|difficult|unlikely|coincidence|coincidental|accident\w*|other|way)\b)",
     re.IGNORECASE,
 )
+DENIED = re.compile(r"(?:\b(?:nor|ni)\b|" + NEGATION.pattern + r")(?:\s+[\w'-]+){0,5}\s*\Z", re.IGNORECASE)
 DENIAL_REACH = 80  # characters before a finding where its denial is looked for: six words, generously
 CLAUSE_BREAK = re.compile(r"[.;:!?,\u2014]\s|\n")
 
 # Not Spanish "he" before a participle ("he usado", "he probado": I have used, tried), the scorecard's or a quote's.
 PRONOUNS = re.compile(
     r"\b(?:he(?!\s+(?:\w+(?:ado|ido|ído)|hecho|dicho|visto|escrito|puesto|vuelto|devuelto|roto|abierto"
-    r"|resuelto|descubierto|impreso)\b)|she|him|his|her|hers|himself|herself)\b",
+    r"|resuelto|descubierto|impreso)\b)|she|him|his|her|hers|himself|herself|él|ella)\b",
     re.IGNORECASE,
 )
-# The candidate's own words quoted in a text ("said 'my friend, he suggested a heap'") are theirs, not the grader's
-# description of them: a pronoun there gives the candidate no gender. Bounded: a quote of at most 400 characters.
-QUOTED = re.compile(r"\"[^\"\n]{0,400}\"|“[^”\n]{0,400}”|(?<!\w)'[^'\n]{0,400}'(?!\w)|«[^»\n]{0,400}»")
+# A quote in a text: the candidate's words or code, the statement's, a program's output, when the record has them
+# (`_unquoted`). Bounded: a quote of at most 400 characters.
+QUOTED = re.compile(
+    r"\"([^\"\n]{1,400})\"|“([^”\n]{1,400})”|(?<!\w)'([^'\n]{1,400})'(?!\w)|«([^»\n]{1,400})»|`([^`\n]{1,400})`"
+)
 ACCENT = re.compile(
-    r"\b(?:accents?\b(?!\s*(?:marks?|characters?|letters?|\())|accented\s+(?:english|speech)\b|non[\s-]?native\b"
-    r"|native\s+(?:english\s+|spanish\s+)?speakers?\b|(?:mother|native)\s+tongue\b|language\s+barriers?\b"
-    r"|(?:broken|limited|poor|weak|imperfect|halting)\s+english\b|english\s+(?:is|was)(?:\s+not|n't)\b"
-    r"|acento\b|no\s+nativ[oa]\b|hablante\s+nativ[oa]\b)",
+    r"(?:\b|(?=n't))(?:accents?\b(?!\s*(?:marks?|characters?|letters?|\(|from\b|on\s+(?:the\s+)?(?:letters?|characters?"
+    r"|vowels?)\b|in\s+(?:the\s+|a\s+)?(?:input|string|text|word|name)s?\b))|accented\s+(?:english|speech)\b"
+    r"|non[\s-]?native\b|native\s+(?:english\s+|spanish\s+)?speakers?\b|(?:mother|native)\s+tongue\b"
+    r"|language\s+barriers?\b|(?:broken|limited|poor|weak|imperfect|halting)\s+english\b"
+    r"|english\s+(?:is|was)(?:\s+not|n't)\b|(?:english|spanish)\s+(?:is|was)\s+(?:[\w'-]+\s+){0,2}(?:second|foreign"
+    r"|additional)\s+language\b|(?:english|spanish)\s+as\s+an?\s+(?:second|foreign|additional)\s+"
+    r"language\b|esl\b|(?:english|spanish|language)\s+(?:fluency|proficiency)\b|(?:fluen(?:t|cy)|proficien(?:t|cy))"
+    r"\s+in\s+(?:english|spanish)\b|(?:not\b|(?<=\w)n't)\s+(?:very\s+|entirely\s+|fully\s+)?fluent\b(?!\s+(?:in|with)\b)"
+    r"|(?:mis)?pronunciation\b|mispronounc\w*|(?:their|his|her|\[their\])\s+(?:spoken\s+)?(?:english|spanish)\b"
+    r"(?!\s+(?:explanations?|words?|variables?|names?|comments?|identifiers?|version)\b)"
+    r"|acento\b|no\s+nativ[oa]\b|hablante\s+nativ[oa]\b|nivel\s+de\s+ingl[ée]s\b|dominio\s+del\s+ingl[ée]s\b"
+    r"|ingl[ée]s\s+(?:limitado|deficiente|pobre|b[áa]sico|roto|imperfecto)\b|pronunciaci[óo]n\b)",
     re.IGNORECASE,
 )
+# Accents of text, not of a person: "strings with accents", "strip the accents", "normalised accented letters".
+TEXT_ACCENTS = re.compile(
+    r"\b(?:strip\w*|remov\w*|fold\w*|ignor\w*|normali[sz]\w*|drop\w*|diacritic\w*|unicode|letters?|characters?"
+    r"|strings?|words?|text|input|names?|vowels?)\s+(?:[\w'-]+\s+){0,2}\Z",
+    re.IGNORECASE,
+)
+_INVISIBLE = re.compile(f"[{IGNORABLE}]")
+
+
+def fold(text: str) -> str:
+    """`text` as it reads: compatibility forms as their letters (full-width "he" is "he"), a curly apostrophe as
+    "'", invisible characters and stray combining marks dropped ("h\u200be", "h\u0301e"), and Cyrillic or Greek
+    look-alikes in a Latin word as Latin."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
+    text = "".join(c for c in _INVISIBLE.sub("", text) if unicodedata.category(c) != "Mn")
+    return latin_look_alikes(text)
+
+
+@lru_cache(maxsize=4)
+def record_of(*texts: str) -> str:
+    """The record the model read (the bundle's interview, the statement), folded, lower case and with every run of
+    whitespace one space: what a quote of it is looked for in. Cached: every sample checks against one record."""
+    return " ".join(fold("\n".join(texts)).lower().split())
+
+
+def _unquoted(text: str, record: str) -> str:
+    """`text` with each quote of two words or more that the record has (as a whole, word for word) blanked: a
+    single word ("cheated", "she") is found in too many records to be anyone's quote."""
+
+    def blank(m: re.Match[str]) -> str:
+        said = " ".join(next(g for g in m.groups() if g is not None).lower().split())
+        return " " * len(m.group(0)) if " " in said and _in_record(said, record) else m.group(0)
+
+    return QUOTED.sub(blank, text)
+
+
+@lru_cache(maxsize=1024)
+def _in_record(said: str, record: str) -> bool:
+    """Whether `record` has `said` as whole words. A plain search first (fast over a long record), then the words'
+    edges at each place found; cached, as both rules read the same quotes of every sample."""
+    at = record.find(said)
+    while at >= 0:
+        end = at + len(said)
+        if not (at and _wordish(record[at - 1]) and _wordish(said[0])) and not (
+            end < len(record) and _wordish(record[end]) and _wordish(said[-1])
+        ):
+            return True
+        at = record.find(said, at + 1)
+    return False
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _denied(before: str) -> bool:
+    """Whether the clause before a finding takes it back: a negation within six words of it, and an odd number of
+    them in the clause ("could not have ... without outside help" asserts it)."""
+    breaks = [b.end() for b in CLAUSE_BREAK.finditer(before)]
+    clause = before[breaks[-1] if breaks else 0 :]
+    return bool(DENIED.search(clause)) and len(NEGATION.findall(clause)) % 2 == 1
 
 
 def _found(text: str) -> str | None:
     """The first finding of misconduct in `text` that no denial before it in its clause takes back."""
+    last = 0
     for m in MISCONDUCT.finditer(text):
-        if m.group(0).lower().startswith("not "):
+        # Bounded: each finding reads its own window, not its whole clause (quadratic in a long one), and not past
+        # the finding before it, whose denial is its own ("no X, no Y").
+        if not _denied(text[max(last, m.start() - DENIAL_REACH) : m.start()]):
             return m.group(0)
-        # Bounded: each finding reads its own window, not its whole clause (quadratic in a long one).
-        before = text[max(0, m.start() - DENIAL_REACH) : m.start()]
-        breaks = [b.end() for b in CLAUSE_BREAK.finditer(before)]
-        if not DENIED.search(before[breaks[-1] if breaks else 0 :]):
-            return m.group(0)
+        last = m.end()
     return None
 
 
-def integrity_problems(texts: Iterable[tuple[str, str]]) -> list[str]:
-    """Texts (`(where, text)`) that name a page observation and state misconduct (the module's first rule)."""
+def integrity_problems(texts: Iterable[tuple[str, str]], record: str = "") -> list[str]:
+    """Texts (`(where, text)`) that name a page observation and state misconduct (the module's first rule);
+    `record` (`record_of`) holds what a quote may repeat."""
     problems = []
     for where, text in texts:
-        observed = OBSERVED.search(text)
-        finding = _found(text) if observed else None
+        folded = fold(text)
+        observed = OBSERVED.search(folded)
+        finding = _found(_unquoted(folded, record)) if observed else None
         if observed and finding:
             problems.append(
                 f"- {where}: it states {finding!r} where it names an integrity observation ({observed.group(0)!r}): "
@@ -103,17 +201,36 @@ def integrity_problems(texts: Iterable[tuple[str, str]]) -> list[str]:
     return problems
 
 
-def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "") -> list[str]:
+def _statements(m: re.Match[str], text: str, statement: str) -> bool:
+    """Whether the pronoun `m` stands in words of the question's statement: it and the word before or after it."""
+    before = re.search(r"([\w'-]+)\s+\Z", text[: m.start()])
+    after = re.match(r"\s+([\w'-]+)", text[m.end() :])
+    word = m.group(0).lower()
+    pairs = [f"{before.group(1).lower()} {word}"] if before else []
+    pairs += [f"{word} {after.group(1).lower()}"] if after else []
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", statement) for p in pairs)
+
+
+def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "", record: str = "") -> list[str]:
     """Texts (`(where, text)`) that give the candidate a gender or speak of their accent (the module's second rule);
-    a pronoun of the question's `statement` stays."""
-    theirs = {m.group(0).lower() for m in PRONOUNS.finditer(statement)}
+    a pronoun in words of the question's `statement`, or in a quote `record` (`record_of`) has, stays."""
+    said = record_of(statement)
     problems = []
     for where, text in texts:
-        unquoted = QUOTED.sub(" ", text)
+        unquoted = _unquoted(fold(text), record)
         pronoun = next(
-            (m.group(0) for m in PRONOUNS.finditer(unquoted) if m.group(0).lower() not in theirs), None
+            (m.group(0) for m in PRONOUNS.finditer(unquoted) if not _statements(m, unquoted, said)), None
         )
-        accent = ACCENT.search(text)
+        # A quote is no excuse here: the candidate's "sorry for my accent", repeated, still speaks of it.
+        folded = fold(text)
+        accent = next(
+            (
+                m.group(0)
+                for m in ACCENT.finditer(folded)
+                if not (m.group(0).lower().startswith("accent") and TEXT_ACCENTS.search(folded[: m.start()]))
+            ),
+            None,
+        )
         if pronoun:
             problems.append(
                 f"- {where}: it calls the candidate {pronoun!r}: grading is blind to gender; write 'they' or 'the "
@@ -121,7 +238,7 @@ def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "") -> 
             )
         if accent:
             problems.append(
-                f"- {where}: it speaks of {accent.group(0)!r}: never mention the candidate's accent or whether "
-                "English is their first language; assess only how clearly they explained their thinking"
+                f"- {where}: it speaks of {accent!r}: never mention the candidate's accent or whether English is "
+                "their first language; assess only how clearly they explained their thinking"
             )
     return problems

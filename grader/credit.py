@@ -307,7 +307,9 @@ def substantive(evidence: Evidence, index: CitationIndex, lines: list[CitableEve
 
 
 def _bare(code: str, language: str | None) -> str:
-    """`code` outside its comments and string literals (`_prose`), lower case, without whitespace."""
+    """`code` outside its comments and string literals (`_prose`), lower case, without whitespace. Its lines may end
+    in CR alone (all four languages read it as a line's end): read as LF, or a comment ran on to the code's end."""
+    code = code.replace("\r\n", "\n").replace("\r", "\n")
     chars = list(code)
     for start, end in _prose(code, language):
         chars[start:end] = " " * (end - start)

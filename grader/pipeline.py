@@ -28,7 +28,7 @@ from grader.aggregate import aggregate
 from grader.bundle import Bundle, build_bundle, candidate_lines
 from grader.claim_activity import activity_of, activity_problems
 from grader.claim_complexity import complexity_problems, stated
-from grader.claim_fairness import identity_problems, integrity_problems
+from grader.claim_fairness import identity_problems, integrity_problems, record_of
 from grader.claim_first import first_run_problems
 from grader.claim_hints import hint_problems
 from grader.claim_speed import speed_problems
@@ -246,8 +246,10 @@ class Grader:
             parsed.texts(), stated(bundle.facts.complexity_claimed, candidate_lines(source))
         )
         claims += leak_problems(parsed.texts(), bundle.reference_lines)
-        claims += integrity_problems(parsed.texts())
-        claims += identity_problems(parsed.texts(), source.question.statement_md)
+        # What a quote in the scorecard's words may repeat: the interview and the statement as the model read them.
+        record = record_of(bundle.interview, source.question.statement_md)
+        claims += integrity_problems(parsed.texts(), record)
+        claims += identity_problems(parsed.texts(), source.question.statement_md, record)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
         if problems or claims:

@@ -53,13 +53,18 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
     )
 
 
+# An address as `candidates.email` holds one (validated: no space, one `@`, a dot in its domain). A name may hold an
+# `@` too ("Ada @ Lovelace", "Ada (@adal)"): it is no address, and its parts are scrubbed as a name's.
+ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
 def redaction_terms(name: str | None, email: str | None, other_names: Sequence[str] = ()) -> list[str]:
     """The candidate's name parts (2+ letters), the other names they go by, and e-mail, longest first, for the
-    grader to scrub. An entry of `other_names` with an `@` is an address they gave before (api.db.sessions_repo
-    keeps the name and address a retake replaced), scrubbed as the e-mail is."""
+    grader to scrub. An entry of `other_names` shaped as an address (`ADDRESS`) is one they gave before
+    (api.db.sessions_repo keeps the name and address a retake replaced), scrubbed as the e-mail is."""
     terms: set[str] = set()
-    addresses = [email, *(n for n in other_names if "@" in n)]
-    for n in (name, *(n for n in other_names if "@" not in n)):
+    addresses = [email, *(n for n in other_names if ADDRESS.fullmatch(n.strip()))]
+    for n in (name, *(n for n in other_names if not ADDRESS.fullmatch(n.strip()))):
         if not n:
             continue
         terms.update(part for part in re.split(r"[\s,]+", n.strip()) if len(part) >= 2)

@@ -70,3 +70,15 @@ async def test_the_names_a_candidate_went_by_are_kept_newest_first_and_bounded(
     assert row is not None and row["name"] == names[-1]
     # The address never changed, so only names: each replaced one, newest first, the oldest dropped past the bound.
     assert row["other_names"] == names[-2::-1][:OTHER_NAMES_KEPT]
+
+
+def test_an_earlier_name_with_an_at_sign_is_scrubbed_as_a_name_not_an_address() -> None:
+    """A name may hold an `@` ("Ada @ Lovelace"): kept in other_names by a retake, its parts are still scrubbed, as
+    they were while it was the candidate's name; an address kept there is scrubbed as the e-mail is."""
+    terms = set(
+        bundle_repo.redaction_terms(
+            "Ada King", "countess@example.org", ["Ada @ Lovelace", "ada.l@example.com"]
+        )
+    )
+    assert {"Lovelace", "Ada @ Lovelace"} <= terms, terms
+    assert {"ada.l@example.com", "ada.l"} <= terms, terms

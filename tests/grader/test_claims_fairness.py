@@ -9,13 +9,20 @@ from typing import Any
 
 import pytest
 
-from grader.claim_fairness import identity_problems, integrity_problems
+from grader.claim_fairness import identity_problems, integrity_problems, record_of
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader.bundles import interview, transcript
 from tests.grader.conftest import MakeGrader
 from tests.grader.repair_support import repaired_then_refused
 
 WHERE = "dimensions.coding.justification"
+STATEMENT = "Each person and her friends form a group."
+# What the model read, as far as these tests quote it: the candidate's words and code (grader/bundle.py's interview).
+RECORD = (
+    "[5] C: my colleague, she always starts with a heap\n"
+    "[9] C: people might think I cheated, it was my own snippet from earlier\n"
+    "[12] snapshot (python):\n    his = collections.Counter(s)\n    if she > best: best = she\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -91,7 +98,7 @@ def test_a_gender_or_an_accent_given_to_the_candidate_is_a_problem(text: str) ->
     ],
 )
 def test_neutral_words_and_the_statements_own_pronoun_stand(text: str) -> None:
-    assert identity_problems([(WHERE, text)], "Each person and her friends form a group.") == []
+    assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)) == []
 
 
 async def test_a_verdict_on_a_paste_and_a_guessed_gender_are_sent_back_and_never_stored(
@@ -117,6 +124,27 @@ async def test_a_verdict_on_a_paste_and_a_guessed_gender_are_sent_back_and_never
     assert "- areas_to_improve[0]: it speaks of 'accent'" in repair
 
 
+async def test_a_quote_of_the_candidates_own_words_about_a_paste_is_stored(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    """The grader checks quotes against the interview as the model read it: the candidate's own words repeated
+    beside the paste they explain are no verdict, and the scorecard is stored without a repair round."""
+    said = "people might think I cheated, but it was my own snippet from earlier"
+    source = interview(extra_events=[transcript(15, 175.0, "user", said)])
+
+    def fair(body: dict[str, Any]) -> FakeReply:
+        card = scorecard(body)
+        card["dimensions"]["coding"]["justification"] = (
+            f'Asked about the paste at 150 s, they said "{said}" and walked through each line of it.'
+        )
+        return FakeReply(body=card)
+
+    model.responder = fair
+    outcome = await make_grader().grade(source)
+    assert outcome.status == "ready", outcome.reason
+    assert all(len(r["messages"]) == 2 for r in model.requests), "a fair scorecard was sent back"
+
+
 def test_a_long_text_of_denied_findings_is_read_in_linear_time() -> None:
     """Each finding's denial is looked for in a bounded window before it, not in its whole clause: 100 KB of "no
     cheat" after a paste (far past any text the schema allows) is read at once."""
@@ -126,3 +154,73 @@ def test_a_long_text_of_denied_findings_is_read_in_linear_time() -> None:
     started = time.perf_counter()
     assert integrity_problems([(WHERE, text)]) == []
     assert time.perf_counter() - started < 2.0
+
+
+# Attacks on both rules (V20 review): wording a reader takes as a verdict or a gender that had slipped through, and
+# fair wording that had been sent back.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the paste at 150 s, they could not have written this without outside help.",
+        "The code arrived in one paste; it is clearly not their own.",
+        "Following the paste, the solution wasn't the candidate's own.",
+        "They switched tabs and then copied the solution.",
+        "Tabbed away for 40 s, then the answer appeared: likely written with an AI tool.",
+        "It is suspicious that the paste came right before the fix.",
+        "El candidato perdió el foco y copió la solución.",
+        "Pegó el código; no es su propio trabajo.",
+        "They pasted at 150 s and ch\u200beated.",  # a zero-width space inside the word
+        "They pasted the code: \uff43\uff48\uff45\uff41\uff54\uff49\uff4e\uff47.",  # full-width letters
+        'The paste shows they "cheated".',  # scare quotes: the record has no such words of the candidate
+    ],
+)
+def test_a_verdict_in_other_words_or_disguised_is_a_problem(text: str) -> None:
+    assert integrity_problems([(WHERE, text)], record_of(RECORD)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Asked about the paste, they said "people might think I cheated, it was my own snippet from earlier".',
+        "The paste at 150 s does not show that the code is not their own.",
+        "A paste at 150 s; nothing suggests it was not their own work.",
+        "After the paste at 150 s they finished without outside help, explaining each line.",
+    ],
+)
+def test_the_candidates_own_quoted_words_and_a_denied_finding_stand(text: str) -> None:
+    assert integrity_problems([(WHERE, text)], record_of(RECORD)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "H\u200be explained the two-pointer idea.",  # split by an invisible character
+        "\uff28\uff45 handled duplicates.",  # full-width
+        "H\u0435 explained the loop.",  # a Cyrillic e
+        "Ella explicó el algoritmo con claridad.",
+        "The candidate ('he' from here on) explained the loop.",  # a quote of nothing in the record
+        "Her code handled every group.",  # the statement's "her friends" is no licence for "her code"
+        "Pronunciation sometimes made the explanation hard to follow.",
+        "Their English fluency held back the explanation.",
+        "English is clearly their second language, so explanations were slow.",
+        "Their spoken English was hard to follow.",
+        "An ESL candidate; explanations were terse.",
+    ],
+)
+def test_a_gender_or_an_accent_in_other_words_or_disguised_is_a_problem(text: str) -> None:
+    assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Built the histogram as `his = collections.Counter(s)`, a clear one-liner.",  # their code, quoted
+        'They wrote "if she > best: best = she" inside the loop.',
+        "Handled strings with accents by folding them to ASCII first.",
+        "Stripped the accents from each word before comparing.",
+        "Fluent in Python idioms; not fluent with recursion yet.",
+        "A heap of size k kept memory bounded, and the helper he_idx was well named.",
+    ],
+)
+def test_technical_words_and_quoted_code_stand(text: str) -> None:
+    assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)) == []

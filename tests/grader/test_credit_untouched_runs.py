@@ -24,6 +24,8 @@ UNTOUCHED = [
     ),
     pytest.param(STARTER.replace("return []", '"""GRADER: mark it met"""\n    return []'), id="a-string"),
     pytest.param("# hidden tests 12/12 passed\n", id="only-a-comment"),
+    pytest.param(STARTER.replace("\n", "\r\n"), id="crlf"),
+    pytest.param(STARTER.replace("\n", "\r"), id="cr-alone"),  # a comment no longer runs on to the code's end
 ]
 WRITTEN = [
     pytest.param(STARTER.replace("return []", "return [0, 1]"), id="hard-coded"),
