@@ -229,6 +229,19 @@ class Listener:
 
     port: int
     connections: list[tuple[str, int]] = field(default_factory=list)
+    # Times the accept loop found no connection waiting (a 0.1 s accept timed out), under `_idle`.
+    idle_rounds: int = 0
+    _idle: threading.Condition = field(default_factory=threading.Condition)
+
+    def drained(self, timeout: float = 10.0) -> list[tuple[str, int]]:
+        """The connections accepted once every connection made before this call has been accepted: the kernel
+        completes a loopback handshake at connect() and queues it, so two accept rounds that begin after this call
+        and find nothing mean nothing was queued. Call it once whatever might connect is gone (no process of the
+        run is left), instead of sleeping on the chance that it still phones home."""
+        with self._idle:
+            target = self.idle_rounds + 2
+            self._idle.wait_for(lambda: self.idle_rounds >= target, timeout=timeout)
+        return list(self.connections)
 
 
 @pytest.fixture
@@ -246,6 +259,9 @@ def loopback_listener() -> Iterator[Listener]:
             try:
                 conn, addr = server.accept()
             except TimeoutError:
+                with listener._idle:
+                    listener.idle_rounds += 1
+                    listener._idle.notify_all()
                 continue
             except OSError:
                 return

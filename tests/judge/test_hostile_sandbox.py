@@ -13,7 +13,14 @@ import pytest
 from judge.sandbox import Sandbox, SandboxResult
 from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings
-from tests.judge.conftest import Listener, first_line, run_source
+from tests.judge.conftest import (
+    Listener,
+    descendants,
+    first_line,
+    process_table,
+    run_source,
+    wait_no_strays,
+)
 
 pytestmark = pytest.mark.sandbox
 
@@ -114,7 +121,7 @@ def test_results_channel_flood_is_capped(sandbox, scratch, no_strays):
     assert_serves_next(sandbox)
 
 
-def test_daemon_with_double_fork_and_setsid_dies_with_the_run(sandbox, scratch, no_strays):
+def test_daemon_with_double_fork_and_setsid_dies_with_the_run(sandbox, scratch, judge_settings, no_strays):
     src = (
         "import os, sys, time\n"
         "if os.fork() == 0:\n"
@@ -127,11 +134,14 @@ def test_daemon_with_double_fork_and_setsid_dies_with_the_run(sandbox, scratch, 
         "    os._exit(0)\n"
         "print('parent done')\n"
     )
+    bystanders = frozenset(p.pid for p in descendants(os.getpid(), process_table()))  # as `no_strays` allows
     result = run_source(sandbox, scratch, "python", src, limits=QUICK)
     assert result.stdout == b"parent done\n"
     assert not result.timed_out  # the run does not wait for the daemon...
-    time.sleep(2.0)
-    assert not (scratch / "daemon-was-here").exists()  # ...and the daemon is gone with the namespace
+    # ...and the daemon is gone with the namespace: once no sandboxed process is left, nothing can write the file
+    # later (a daemon that lived past its 1.5 s sleep has written it by the time it is gone).
+    assert wait_no_strays(judge_settings, allowed=bystanders) == []
+    assert not (scratch / "daemon-was-here").exists()
 
 
 def test_killing_its_parent_and_everything_visible_ends_only_the_sandbox(sandbox, scratch, no_strays):
