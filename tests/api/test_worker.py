@@ -289,7 +289,8 @@ async def test_a_lane_that_lost_the_database_keeps_its_running_job_from_another_
     async def grading_lane_stopping() -> bool:
         return bool(lane_events("queue.stopping_worker"))
 
-    await wait_until(grading_lane_stopping, within_s=30, what="the grading job's lane to stop")
+    # The lane notices at its next use of a connection; its grace (60 s) only begins once it has.
+    await wait_until(grading_lane_stopping, what="the grading job's lane to stop")
     async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as db:
         await _stalled_pass_once_silent(db)
         assert not lane_events("worker.lane_restarting")  # still in its shutdown, the job running
