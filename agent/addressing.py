@@ -10,6 +10,7 @@ inside a thought ("the hint said...", "hey wait...", "then I run the loop") do n
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from agent.transcript_forms import HESITATION, HESITATION_WORDS, colloquial, normalize, spelled
@@ -217,14 +218,16 @@ _PUNCTS = r"[,.!;:?…]*+"  # a run of them, never given back (so a long run is 
 # Going on with the work, said right after "stop" or "I give up on ...": "okay stop, let me think", "stop, stop, wait,
 # I see it", "I give up on this approach, let me try a hash map". A closed list; the stop or the giving up is then
 # the candidate's own thinking, never a request to end (leaving said after it, "stop, I need to go", is read by the
-# rules of leaving all the same). Up to three hesitations or fillers may come between ("stop, um, let me think").
+# rules of leaving all the same). Up to three hesitations or fillers may come between ("stop, um, let me think"). A
+# "stop" that holds the interviewer back from something ("stop, don't run it yet") is going on too.
 _THINK_EN = (
     r"(?:let me|lemme|let'?s (?:think|see|try|go back|start over|rethink|do)|give me a (?:sec|second|minute|moment|bit)"
     r"|one (?:sec|second|moment|minute)|hold on|hang on|wait|no wait|i need to (?:think|focus|concentrate|rethink"
     r"|figure)|i'm (?:thinking|confused|trying|going to (?:try|think|rethink|start over))|i (?:think|see|get it"
     r"|got it|know|have an idea)|that's (?:not|wrong)|this is (?:not|wrong)|i have to (?:think|rethink|figure)"
     r"|(?:i'll|i will|i want to|i'd like to|maybe|instead|i should) (?:think|try|rethink|start over|go back"
-    r"|redo|fix|change|rewrite|use|do it)|(?:try|use) (?:a|an|another|something|the other|it))\b"
+    r"|redo|fix|change|rewrite|use|do it)|(?:try|use) (?:a|an|another|something|the other|it)"
+    r"|(?:don'?t|do not) (?:run|do|touch|change|tell|give|show|say|answer|explain|interrupt|help))\b"
 )
 _BETWEEN_EN = rf"(?:{_PUNCTS} (?:{HESITATION_WORDS}|ok(?:ay)?|so|well|actually|hmm+)(?=[,.!;:?…\s])){{0,3}}"
 _THEN_THINK_EN = rf"{_BETWEEN_EN}{_PUNCTS} {_THINK_EN}"
@@ -241,7 +244,12 @@ _WAY_EN = (
     r"|paths?|routes?|lines? of (?:thought|thinking|attack)|tricks?|optimi[sz]ations?|brute force|designs?"
     rf"|algorithms?|implementations?|formulas?|heuristics?|techniques?|{_WORK_EN})"
 )
-_GIVING_UP_EN = r"\bi(?: give|'?m giving| am giving) up\b"
+# Giving up asked about or supposed is not giving up: "should I give up?", "what happens if I give up?" (a question,
+# ``_EN["question"]``). Before, each was a request to end, and a yes to "shall we stop here?".
+_GIVING_UP_EN = (
+    r"(?<!\bif )(?<!\bshould )(?<!\bshall )(?<!\bwhen )(?<!\bdo )(?<!\bcan )(?<!\bmay )(?<!\bunless )"
+    r"\bi(?: give|'?m giving| am giving) up\b"
+)
 # Giving up on a whole task said as a gerund is giving up: "I give up on trying", "I'm giving up on solving it", "I
 # give up on coding this"; a way of doing it is not ("I give up on optimizing it").
 _GIVE_UP_EN = (
@@ -348,6 +356,39 @@ _NO_HINT_ES = (
 )
 _NO_HINT = {"en": re.compile(_NO_HINT_EN), "es": re.compile(_NO_HINT_ES)}
 
+# Ending said no to ("please don't end the interview", "I don't want to stop", "let's not stop yet", "I'm not leaving",
+# "I'd hate to end the call", "no quiero terminar", "no me voy", "no me rindo"): read out of the turn before the rules
+# of leaving and giving up are (``explicit_request``, ``asks_to_end``), as a hint said no to is, and a turn that says
+# it is no request to end (``asks_to_end`` False, ``confirms`` False to "shall we stop here?"). Before, "stop the
+# interview" or "end the call" inside it was a request to end, and the words answering "shall we stop here?" a yes.
+# What the turn says besides is read all the same ("I don't want to stop, but I have to go" is leaving). Bounded: a
+# negation, at most two words of hedging, the verb, its object. A question is not read out ("you won't end it here?",
+# "¿no vamos a terminar?"): ``_without_refusals``.
+_END_VERB_EN = (
+    r"(?:stop|end|finish|quit|leave|go|give up|wrap (?:it |this |things )?up|hang up|drop(?: off)?|call it"
+    r"(?: a day| quits)?|log off|sign off|head out|bail|disconnect)"
+)
+_CALL_WORD_EN = r"(?:interview|call|session|screen|conversation|chat|meeting|whole thing)"
+_NO_END_EN = (
+    r"\b(?:(?:don'?t|do not|won'?t|will not|wouldn'?t|would not|shouldn'?t|should not|mustn'?t"
+    r"|must not|never|no need to|no reason to|let'?s not|(?:i'?d|we'?d|i would|we would) (?:rather not|hate to)"
+    r"|(?:i'?d|we'?d|i|we) (?:had )?better not|(?:i|we)'(?:d|ll) not"
+    r"|(?:i'?m|i am|we'?re|we are) not (?:going to|about to|trying to))"
+    r"(?: (?:really|actually|even|just|want to|need to|have to|plan to|mean to|think (?:i|we) (?:should|need to"
+    r"|want to|have to)|wish to|like to)){0,2}"
+    rf" {_END_VERB_EN}\b(?: (?:the|this|our|my) {_CALL_WORD_EN}\b)?(?: (?:here|now|yet|just yet|early|today)\b)?"
+    r"|(?:i'?m|i am|we'?re|we are) not (?:leaving|stopping|quitting|giving up|going anywhere|ending (?:it|this)"
+    r"|hanging up|dropping(?: off)?|logging off)\b)"
+)
+_NO_END_ES = (
+    r"\bno (?:(?:quiero|quisiera|necesito|tengo que|tengo q|debo|voy a|vamos a|pienso|hace falta"
+    r"|hay que|deberiamos|queremos|me quiero|me voy a) )?(?:me )?(?:parar|terminar|acabar|dejarlo|salir|irme"
+    r"|marcharme|retirarme|desconectarme|colgar|finalizar|rendirme|rindo|ir|voy|retiro|marcho|largo|paremos"
+    r"|terminemos|acabemos|dejemoslo|rendir)\b(?: (?:la|esta) (?:entrevista|llamada|sesion))?"
+    r"(?: (?:todavia|aun|ahora|ya|por ahora))?"
+)
+_NO_END = {"en": re.compile(_NO_END_EN), "es": re.compile(_NO_END_ES)}
+
 # kind -> pattern, per language. Order matters only for the reported kind.
 _EN: dict[str, re.Pattern[str]] = {
     "leave": _rx(
@@ -412,6 +453,7 @@ _EN: dict[str, re.Pattern[str]] = {
         _start(
             _FILLERS_EN, r"(?:can|may|could|should) i (?:use|ask|assume|import|look|change|modify|have|get)\b"
         ),
+        r"\b(?:(?:should|shall|can|may|do) i|what (?:happens )?if i) (?:just )?give up\b",
         r"\b(?:is it|would it be) (?:ok(?:ay)?|fine|alright|allowed) (?:if|to)\b",
         r"\bam i allowed\b",
         r"\bhow much time\b",
@@ -521,13 +563,44 @@ def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> st
         lexicon = _LEXICONS.get(language)
         if lexicon is None:
             continue
+        unrefused = _without_refusals(readings, (language,))
         for kind, pattern in lexicon.items():
             said = readings
             if kind == "hint":
                 said = tuple(_NO_HINT[language].sub(" . ", reading) for reading in readings)
+            elif kind in ("leave", "give_up"):
+                said = unrefused
             if any(pattern.search(reading) for reading in said):
                 return kind
     return None
+
+
+def _without_refusals(readings: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
+    """``readings`` with the ending they say no to read out (``_NO_END``), unless said in a question: its clause
+    ends in "?". Linear: the clauses' ends are found once per reading, each refusal looks its clause's up."""
+    patterns = [_NO_END[language] for language in dict.fromkeys(languages) if language in _NO_END]
+    out = []
+    for reading in readings:
+        for pattern in patterns:
+            reading = _read_out(pattern, reading)
+        out.append(reading)
+    return tuple(out)
+
+
+def _read_out(pattern: re.Pattern[str], reading: str) -> str:
+    """``reading`` with each match of ``pattern`` outside a question replaced by a pause."""
+    ends = [(m.start(), m.group()) for m in _CLAUSE_END.finditer(reading)]
+
+    def out_of_a_question(found: re.Match[str]) -> str:
+        at = bisect.bisect_left(ends, (found.end(), ""))
+        return found.group() if at < len(ends) and ends[at][1] == "?" else " . "
+
+    return pattern.sub(out_of_a_question, reading)
+
+
+def _refuses_ending(readings: tuple[str, ...], languages: tuple[str, ...]) -> bool:
+    """Whether a reading says no to ending (``_without_refusals`` reads something out of it)."""
+    return _without_refusals(readings, languages) != readings
 
 
 def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | None:
@@ -536,7 +609,10 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
     kind = explicit_request(text, languages)
     if kind in ("leave", "give_up"):
         return True
-    readings = _readings(text)
+    said = _readings(text)
+    # "Please don't end the interview", "no me rindo": ending said no to is read out; what else is said is read.
+    readings = _without_refusals(said, languages)
+    refusing = readings != said
     if any(_END_EN.search(reading) or _END_ES.search(reading) for reading in readings):
         return True
     # "Okay stop, let me think", "I give up on this approach": the work goes on; what else is said is read for leaving.
@@ -545,7 +621,7 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
         readings = tuple(_GOING_ON.sub(" ", reading) for reading in readings)
     if any(_STOPPING.search(reading) or _LEAVING_WORD.search(reading) for reading in readings):
         return None
-    return False if pausing or _covered(normalize(text), languages) else None
+    return False if pausing or refusing or _covered(normalize(text), languages) else None
 
 
 def _rests(reading: str) -> tuple[str, ...]:
@@ -583,8 +659,15 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
     ends = asks_to_end(text, languages)
     if ends:
         return True
-    if ends is False and _goes_on(_readings(text), languages) and explicit_request(text, languages) is None:
-        return False  # "okay stop, let me think" to "shall we stop here?": they go on ("stop, I think I'm done": not)
+    readings = _readings(text)
+    if (
+        ends is False
+        and (_goes_on(readings, languages) or _refuses_ending(readings, languages))
+        and explicit_request(text, languages) is None
+    ):
+        # "Okay stop, let me think", "please don't end it" to "shall we stop here?": they go on ("stop, I think I'm
+        # done": not)
+        return False
     return None
 
 

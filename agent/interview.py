@@ -213,6 +213,8 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
         interviewer_t=getattr(resume, "interviewer_t", None),
         stage=int(getattr(resume, "quiet_stage", 0)),
         no_show_stage=int(getattr(resume, "no_show_stage", 0)),
+        step_t=getattr(resume, "quiet_step_t", None),
+        spells=tuple(getattr(resume, "away_spells", ())),
     )
     # An interview that had ended (END recorded, or the End button pressed) stays ended: nothing is answered, and
     # attach_interview completes the ending the previous job began.
@@ -226,8 +228,9 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
 
 def _continue_silence(monitor: SilenceMonitor, state: InterviewState, at: SilenceResume) -> None:
     """Put the silence ladder where the previous job left it: interview-clock times mapped onto this job's clock
-    (never later than now), the check-in stage and the no-show stage. The no-show wait itself starts again: a
-    candidate is never ended sooner because our job restarted."""
+    (never later than now), the check-in stage, when its step was taken (the next keeps its distance from it), the
+    spells out of the room since the candidate was last active (not counted as their quiet) and the no-show stage.
+    The no-show wait itself starts again: a candidate is never ended sooner because our job restarted."""
     now = state.clock.now()
 
     def clock_at(t: float) -> float:
@@ -238,6 +241,8 @@ def _continue_silence(monitor: SilenceMonitor, state: InterviewState, at: Silenc
         interviewer_at=None if at.interviewer_t is None else clock_at(at.interviewer_t),
         stage=at.stage,
         no_show_stage=at.no_show_stage,
+        step_at=None if at.step_t is None else clock_at(at.step_t),
+        spells=tuple((clock_at(left), clock_at(back)) for left, back in at.spells),
     )
 
 

@@ -25,6 +25,8 @@ MAX_ITEMS = 400  # the tail of a very long conversation is enough context to con
 MAX_ITEM_CHARS = 8_000
 MAX_CHARS = 160_000
 MAX_CHECKINS = 8  # check-ins whose words are remembered (never said twice, agent.checkins)
+# Spells out of the room kept since the candidate was last active (agent.silence keeps as many).
+MAX_SPELLS = 100
 MAX_CHECKIN_CHARS = 600
 MAX_TOPICS, MAX_TOPIC_CHARS = 16, 64  # stream topics whose refusal notes are counted (a few are ours)
 MAX_HINTS, MAX_HINT_WORDS, MAX_WORD_CHARS = 50, 200, 40  # hints taken back whose heard words are read back
@@ -87,6 +89,9 @@ class ResumePoint:
     candidate_active_t: float | None = None
     interviewer_t: float | None = None
     quiet_stage: int = 0
+    quiet_step_t: float | None = None  # when the latest of those check-ins was noted
+    # The candidate's spells out of the room since (left, back).
+    away_spells: tuple[tuple[float, float], ...] = ()
     no_show_stage: int = 0
     checkins_said: tuple[str, ...] = field(default_factory=tuple)
 
@@ -139,6 +144,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     started: dict[str, tuple[int, str, float | None, bool]] = {}
     untold: set[int] = set()  # hints recorded as given, unsettled, the page not told of yet
     no_show = False
+    spells: list[tuple[float, float]] = []  # spells out of the room since the candidate was last active
+    left_t: float | None = None  # the current spell's start
     for event in ordered:
         p = event.payload
         t = _number(event.t)
@@ -157,7 +164,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             )
             if role == "user":
                 point.candidate_active_t = _later(point.candidate_active_t, t)
-                point.quiet_stage = 0
+                point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
                 checkin_open = False  # the candidate spoke first: what the interviewer says next answers them
                 if p.get("typed") is True:
                     point.chat_dropping = False  # a typed message was kept: a stretch of dropping ended
@@ -203,7 +210,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                 untold.add(told)
         elif event.type == "editor_snapshot":
             point.candidate_active_t = _later(point.candidate_active_t, t)  # recorded when the code changed
-            point.quiet_stage = 0
+            point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
             if p.get("code_omitted") is True:
                 # The API did not keep this snapshot's code (the session's recording budget): an older snapshot is
                 # not the candidate's code now, so none stands in until the client's next snapshot.
@@ -264,7 +271,13 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif kind in ("checkin", "quiet_checkin"):
             stage = _number(p.get("stage"))
             point.quiet_stage = max(point.quiet_stage, min(2, int(stage)) if stage is not None else 0)
+            point.quiet_step_t = _later(point.quiet_step_t, t)
             checkin_open = kind == "checkin"
+        elif kind == "candidate_left":
+            left_t = t
+        elif kind == "candidate_returned" and left_t is not None and t is not None:
+            spells = [*spells[-(MAX_SPELLS - 1) :], (left_t, t)]
+            left_t = None
         elif kind == "no_show":
             no_show = True
         elif kind in ("no_show_ping", "no_show_microphone"):
@@ -284,6 +297,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point.warned_minutes = frozenset(warned)
     point.languages_heard = tuple(heard)
     point.checkins_said = tuple(checkins[-MAX_CHECKINS:])
+    point.away_spells = tuple(spells)
     return point
 
 

@@ -106,15 +106,26 @@ class SilenceMonitor:
         state.editor.add_listener(self._on_snapshot)
 
     def resume(
-        self, *, candidate_at: float | None, interviewer_at: float | None, stage: int, no_show_stage: int
+        self,
+        *,
+        candidate_at: float | None,
+        interviewer_at: float | None,
+        stage: int,
+        no_show_stage: int,
+        step_at: float | None = None,
+        spells: tuple[tuple[float, float], ...] = (),
     ) -> None:
         """Go on where a previous job left the ladder (agent.interview): times on this monitor's clock, the check-ins
-        given in the current quiet stretch and the no-show stage (its wait itself starts again)."""
+        given in the current quiet stretch, when the latest was (``step_at``: the next keeps the ladder's distance
+        from it, as in the job that said it), the spells out of the room in the stretch (``_spells``) and the no-show
+        stage (its wait itself starts again)."""
         if candidate_at is not None:
             self._candidate_at = candidate_at
         if interviewer_at is not None:
             self._interviewer_at = interviewer_at
         self._stage = max(0, min(stage, len(self._ladder)))
+        self._step_at = step_at if self._stage > 0 else None
+        self._spells = [(left, back) for left, back in spells if left <= back][-MAX_SPELLS:]
         self.no_show_stage = max(0, min(no_show_stage, 2))
 
     # -- signals ----------------------------------------------------------------------------------------

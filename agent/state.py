@@ -85,12 +85,15 @@ EndCallback = Callable[[str], Awaitable[None]]
 class SilenceResume:
     """Where the silence ladder (agent.silence) stood when the previous job stopped, on the interview clock (the
     events' ``t``): the candidate's last speech, turn or edit, the interviewer's last words, the check-ins given
-    since the candidate was last active, and the no-show stage. A restarted job goes on from there."""
+    since the candidate was last active, when the latest of them was noted, the spells out of the room since then
+    (left, back), and the no-show stage. A restarted job goes on from there."""
 
     candidate_active_t: float | None = None
     interviewer_t: float | None = None
     stage: int = 0
     no_show_stage: int = 0
+    step_t: float | None = None
+    spells: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass

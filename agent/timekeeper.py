@@ -174,12 +174,20 @@ class TimeKeeper:
         if PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP):
             # The time-up line is the candidate's to hear: a candidate out of the room (a reload) hears it when
             # back. Before, it was said to the empty room and they came back to a wrap-up nobody had announced.
-            # The overtime still counts from here; still gone at its end, the interview ends without it.
-            waited = await self._wait_back(self._overtime_s)
-            await self._wait_quiet()
-            # A handoff in flight (the wrap_up tool's, say) enters its phase first: the phase it leaves is still
-            # current until then, and a second wrap-up after it was a second goodbye.
-            await after_handoff(self._session)
+            # The overtime still counts from here; still gone at its end, the interview ends without it. Back, then
+            # gone again before the line could be said (it waits for a quiet moment), they are waited for again:
+            # before, the line was dropped for good and a candidate back a few seconds later went on coding past
+            # time up, never told, until the overtime ended the interview.
+            start = self._clock.now()
+            while not state.ended:
+                await self._wait_back(self._overtime_s - (self._clock.now() - start))
+                await self._wait_quiet()
+                # A handoff in flight (the wrap_up tool's, say) enters its phase first: the phase it leaves is still
+                # current until then, and a second wrap-up after it was a second goodbye.
+                await after_handoff(self._session)
+                if state.candidate_left_at is None or self._clock.now() - start >= self._overtime_s:
+                    break
+            waited = self._clock.now() - start
         if (
             not state.ended
             and state.candidate_left_at is None

@@ -54,7 +54,11 @@ GOING_ON = [
     "I give up on optimizing it",
     "I give up on that idea, let me try sorting first",
     "I am giving up on the two pointer approach",
+    "Stop! Don't run it yet.",
+    "stop, don't tell me the answer",
 ]
+# Giving up asked about or supposed: a question to answer, never a request to end nor a yes to "shall we stop here?".
+GIVING_UP_ASKED = ["Should I give up?", "What happens if I give up?", "should I just give up"]
 STILL_LEAVING = [
     ("Stop.", "leave"),
     ("Okay stop, I need to go.", "leave"),
@@ -78,6 +82,59 @@ FINISHED_AFTER = [
     "Hold on, let me think. Done.",
 ]
 
+# Ending said no to, in the interviewer's two languages: neither a request nor a yes to "shall we stop here?". Before,
+# "end the interview", "stop", "me voy" or "me rindo" inside them was one, and "please don't end the interview" in
+# answer to that question ended it.
+NO_END = [
+    "Please don't end the interview.",
+    "I don't want to stop the interview, I'm close",
+    "do not end the call",
+    "Let's not stop yet",
+    "I'd hate to end the call now",
+    "I would not like to end the session",
+    "i dont wanna quit",
+    "I'm not leaving",
+    "We shouldn't stop here",
+    "No need to wrap up, I'm good",
+    "No quiero terminar la entrevista todavía",
+    "No me voy, sigo aquí",
+    "No me rindo",
+    "no quiero parar ahora",
+]
+# Said with a negation and still a request to end: leaving said besides, a question, a "no" that answers something
+# else and then leaves.
+STILL_ENDING = [
+    ("I don't want to stop, but I have to go.", "leave"),
+    ("I'm not leaving, but can we stop the interview?", "leave"),
+    ("Shouldn't we end the interview?", "leave"),
+    ("You don't want to end the interview?", "leave"),
+    ("¿No vamos a terminar la entrevista?", "leave"),
+    ("No, me voy.", "leave"),
+    ("No. Me rindo.", "give_up"),
+    ("I won't go on, I give up.", "give_up"),
+]
+
+
+@pytest.mark.parametrize("words", NO_END)
+def test_ending_said_no_to_is_neither_a_request_nor_a_yes(words: str) -> None:
+    assert explicit_request(words) not in ("leave", "give_up")
+    assert asks_to_end(words) is False
+    assert confirms(words) is False  # to "shall we stop here?": they go on
+
+
+@pytest.mark.parametrize(("words", "kind"), STILL_ENDING)
+def test_ending_asked_for_beside_or_inside_a_negation_still_is(words: str, kind: str) -> None:
+    assert explicit_request(words) == kind
+    assert asks_to_end(words) is True
+
+
+def test_the_ending_negation_rule_reads_a_long_turn_once() -> None:
+    """Bounded like the hint's: each refusal looks its clause's end up among the turn's, found once per reading."""
+    refusals = "i don't really want to stop the interview " * 150
+    assert asks_to_end(refusals) is False
+    # The question keeps its "end".
+    assert asks_to_end(refusals + "you don't want to end the interview?") is True
+
 
 @pytest.mark.parametrize("words", NO_HINT)
 def test_a_hint_said_no_to_is_not_a_hint_request(words: str) -> None:
@@ -94,6 +151,13 @@ def test_stopping_to_think_or_dropping_an_approach_is_not_leaving(words: str) ->
     assert explicit_request(words) not in ("leave", "give_up")
     assert asks_to_end(words) is False
     assert confirms(words) is False  # to "shall we stop here?": they go on
+
+
+@pytest.mark.parametrize("words", GIVING_UP_ASKED)
+def test_giving_up_asked_about_is_a_question_not_giving_up(words: str) -> None:
+    assert explicit_request(words) == "question"
+    assert asks_to_end(words) is False
+    assert confirms(words) is not True
 
 
 @pytest.mark.parametrize(("words", "kind"), STILL_LEAVING)
@@ -192,6 +256,18 @@ async def test_okay_stop_let_me_think_after_shall_we_stop_does_not_end_the_inter
     """Before: the answer to "shall we stop here?" was read as a yes (a request to stop), and the interview ended
     on a candidate who had asked for time to think. A classifier that would say yes is not asked."""
     state, classifier = await _end_asked(["I'd like to stop", "Okay stop, let me think."])
+    assert not state.ended and state.phase == Phase.CODING
+    ends = [(n["kind"], n.get("why")) for n in _notes(state) if n["kind"] in ("end_confirm", "end_refused")]
+    assert ends == [("end_confirm", None), ("end_refused", "not_asked")]
+    assert not [r for r in classifier.requests if "answer" in r["tools"]]
+
+
+async def test_please_dont_end_the_interview_after_shall_we_stop_does_not_end_it():
+    """Before: "please don't end the interview" answering "shall we stop here?" was read as a yes (the rule of ending
+    read "end the interview" inside it), and a model that called end_interview on it ended the interview."""
+    state, classifier = await _end_asked(
+        ["I'd like to stop", "Please don't end the interview, I'm nearly there."]
+    )
     assert not state.ended and state.phase == Phase.CODING
     ends = [(n["kind"], n.get("why")) for n in _notes(state) if n["kind"] in ("end_confirm", "end_refused")]
     assert ends == [("end_confirm", None), ("end_refused", "not_asked")]

@@ -20,12 +20,13 @@ from agent.interview import InterviewTasks, attach_interview
 from agent.phases import make_phase_agent
 from agent.presence import CandidatePresence
 from agent.state import MAX_ABSENCES_NOTED, InterviewState, Phase
+from agent.turns import text_turn
 from tests.agent.test_resume_restart import Job, _log
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeSink, make_context
 from tests.fakes.llm import FakeLLM, FakeResponse, say
 from tests.fakes.room import FakeParticipant
-from tests.fakes.session import instructed, make_interview, settle
+from tests.fakes.session import instructed, make_interview, settle, until
 
 CANDIDATE = "candidate-ses_test"
 CHECK_IN = "Check in with one short, friendly question"
@@ -349,3 +350,76 @@ async def test_a_resumed_job_does_not_end_as_no_show_a_candidate_who_typed_befor
             await settle(session)
         assert not second.state.ended and _notes(second.sink, "no_show") == []
         await tasks.aclose()
+
+
+async def test_a_restarted_job_keeps_the_hint_offer_its_distance_from_a_check_in_said_late():
+    """The first check-in fell due while the candidate was out of the room and was said at their return, 7 minutes
+    into their silence; the agent's job restarted 20 s later. Before: the new job knew the stage, not when the step
+    was said, so the hint offer (due at 5 minutes of silence) came right after it, 35 s after the check-in, not the
+    ladder's 3 minutes; and it was said as 8 minutes of quiet, the 7 out of the room with them."""
+    context = make_context(minutes_left=45.0, duration_minutes=45)
+    assert context.session.started_at is not None
+    first = Job(context, now=context.session.started_at)
+    first.state.candidate_spoke = True
+    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
+        await session.start(make_phase_agent(Phase.CODING, first.state))
+        capture = attach_capture(session, first.sink, first.state.elapsed_s)
+        tasks = attach_interview(session, first.state)
+        await settle(session)
+        handle = await text_turn(session, "Okay, I'll start with a hash map.")
+        assert handle is not None
+        await handle
+        await settle(session)
+        first.state.candidate_left()
+        await first.clock.advance(420, step=10)
+        first.state.candidate_returned()
+        await first.clock.advance(2, step=1)
+        await settle(session)
+        capture.detach()
+        await tasks.aclose()
+    [checkin] = [e for e in _log(first.sink) if e.type == "note" and e.payload["kind"] == "checkin"]
+    assert checkin.payload["stage"] == 1 and checkin.t is not None
+
+    restart_at = context.session.started_at + timedelta(seconds=checkin.t + 20)
+    second = Job(context, events=_log(first.sink), now=restart_at)
+    async with AgentSession[InterviewState](
+        llm=FakeLLM(responder=_respond), userdata=second.state
+    ) as session:
+        await session.start(second.agent)
+        tasks = attach_interview(session, second.state)
+        await settle(session)
+        for _ in range(30):  # 150 s: 170 s after the check-in
+            await second.clock.advance(5, step=1)
+            await settle(session)
+        assert _notes(second.sink, "checkin") == []
+        for _ in range(6):  # 30 s more: 3 minutes after it, the offer
+            await second.clock.advance(5, step=1)
+            await settle(session)
+        [offer] = _notes(second.sink, "checkin")
+        await tasks.aclose()
+    # Said and noted as the time they were in the room to be quiet, the spell out of it restored from the record.
+    assert offer["stage"] == 2 and offer["quiet_s"] < 200 and offer["away_s"] >= 420
+
+
+async def test_time_up_waits_again_for_a_candidate_back_and_gone_before_its_line_was_said():
+    """Back after time was up, the candidate typed a message and dropped again while it was answered (the time-up line
+    waits for a quiet moment); back 30 s later. Before: the line was dropped for good when they were gone at the end
+    of that wait, and they went on coding past time up, never told, until the overtime ended the interview."""
+    call = await _start(Phase.CODING, minutes_left=0.2)
+    call.fake.ttft_s = 1.0  # the answer to their message takes a second (wall time): not quiet meanwhile
+    call.leave()
+    await call.wait(40, step=1)  # time is up 12 s in, with them gone
+    call.come_back()
+    handle = await text_turn(call.session, "Sorry, my connection dropped.")
+    await until(lambda: call.session.agent_state == "thinking")
+    await call.clock.advance(1, step=0.5)  # back, and the interviewer is answering them
+    call.leave()
+    await call.wait(30, step=0.5)  # gone past the line's quiet wait (20 s of its 0.5 s polls)
+    assert instructed(call.fake, TIME_UP) == 0 and call.state.phase is Phase.CODING
+    call.come_back()
+    await call.wait(5, step=1)
+    assert instructed(call.fake, TIME_UP) == 1 and call.state.phase is Phase.WRAP_UP
+    assert not call.state.ended
+    if handle is not None:
+        await handle
+    await call.close()
