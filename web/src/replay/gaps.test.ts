@@ -144,6 +144,23 @@ describe("gaps in the record", () => {
     expect(gapsSaid(gaps, 50)).toBe(
       "Now in 2 gaps: Candidate away 1:10 (until the end of the record); Interviewer restarted: 0:50 without an interviewer",
     );
-    expect(gapsSaid(gaps, 100)).toBe("");
+    expect(gapsSaid(gaps, 20)).toBe("");
+    // The away spell runs to the end of the record (100): said there too; the restart, resumed at 90, is over.
+    expect(gapsSaid(gaps, 100)).toBe("Now in a gap: Candidate away 1:10 (until the end of the record)");
+  });
+
+  it("says a gap that runs to the end of the record at the replay's last moment, where play stops and End goes", () => {
+    // The replay's end is the record's end (api/timeline_gaps.py, `record_end`): a spell "until the end of the record"
+    // ends there, and read as ending before it, the replay stopped at the end said nothing of the candidate gone.
+    const gaps = gapsOf([
+      gap({ seq: 1, start: 30, end: 100, closed_by: "record_end" }),
+      gap({ seq: 2, kind: "candidate_left", start: 60, end: 100, closed_by: "record_end" }),
+    ]);
+    expect(gapsSaid(gaps, 100)).toBe(
+      "Now in 2 gaps: Candidate away 1:10 (until the end of the record); " +
+        "Candidate left the interview room for 0:40 (until the end of the record)",
+    );
+    // A gap the candidate came back from ends at the return: that moment is not in it.
+    expect(gapsSaid(gapsOf([gap({ start: 30, end: 100 })]), 100)).toBe("");
   });
 });

@@ -94,9 +94,11 @@ export function gapLabel(gap: GapEvent): string {
 }
 
 /** Every gap the replay is inside at `t` (a restart can fall inside an away spell, an away spell inside one out of
- * the room), in the list's order. */
+ * the room), in the list's order. A gap ends before its end, where the candidate was back or the interviewer
+ * resumed, except one that runs to the end of the record (`record_end`): its end is the replay's last moment, where
+ * play stops and End goes, and the candidate was still gone then. */
 export function gapsAt(gaps: readonly GapEvent[], t: number): GapEvent[] {
-  return gaps.filter((g) => g.start <= t && t < g.end);
+  return gaps.filter((g) => g.start <= t && (t < g.end || (t === g.end && g.closed_by === "record_end")));
 }
 
 /** The first gap the replay is inside at `t`, or null. */

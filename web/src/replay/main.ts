@@ -135,7 +135,10 @@ class Replay {
       class: "rp-scrubber",
       min: 0,
       max: this.model.duration,
-      step: 0.1,
+      // Any value: with a step (it was 0.1 s) the browser holds the range to its multiples, and the end of an
+      // interview of 290.37 s was 290.3 for End, the track's far end and every value written to it, so the last
+      // moment of the record, and what was recorded in it, was out of the scrubber's reach. The keys are ours.
+      step: "any",
       value: 0,
       "aria-label": "Replay position",
     });

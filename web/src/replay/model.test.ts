@@ -219,6 +219,15 @@ describe("helpers", () => {
     expect(quoteLines(code, "nope")).toBeNull();
   });
 
+  it("counts a code quote's lines as the code view draws them: a lone carriage return ends a line", () => {
+    // CodeMirror breaks lines at "\r\n", "\r" and "\n": counted at "\n" alone, a snapshot whose lines end in "\r"
+    // had its citation mark the line the candidate wrote first, not the quoted one.
+    const code = "def f(x):\r    seen = {}\r    return seen\r\n# end\n";
+    expect(quoteLines(code, "return seen")).toEqual({ from: 3, to: 3 });
+    expect(quoteLines(code, "seen = {}\r    return")).toEqual({ from: 2, to: 3 });
+    expect(quoteLines(code, "# end")).toEqual({ from: 4, to: 4 });
+  });
+
   it("finds the place of a quote the page names, when its words occur more than once", () => {
     // The grader verified "Correct" where it starts a sentence, not the letters of "incorrect" (api/report_quotes.py).
     const text = "That is incorrect. Correct, it is.";

@@ -404,8 +404,11 @@ function folded(text: string): { normal: string; origin: number[] } {
   return { normal, origin };
 }
 
+/** Where the code view (CodeMirror, its default line separator) ends a line: "\r\n", "\r" or "\n". */
+const LINE_BREAK = /\r\n?|\n/;
+
 /** The 1-based lines of `code` that the quote spans (at `where`, else its `occurrence`: `findQuote`), or null when it
- * is not in the code. */
+ * is not in the code. Lines are counted as the code view draws them: a lone "\r" ends one too. */
 export function quoteLines(
   code: string,
   quote: string,
@@ -414,6 +417,6 @@ export function quoteLines(
 ): { from: number; to: number } | null {
   const span = findQuote(code, quote, occurrence, where);
   if (!span) return null;
-  const lineOf = (offset: number): number => code.slice(0, offset).split("\n").length;
+  const lineOf = (offset: number): number => code.slice(0, offset).split(LINE_BREAK).length;
   return { from: lineOf(span[0]), to: lineOf(span[1] - 1) };
 }

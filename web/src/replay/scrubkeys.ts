@@ -1,8 +1,9 @@
-// The replay's position from the keyboard. The scrubber is a range input whose step is a tenth of a second (a pointer
-// places it that finely), and a browser moves a range by its step for each arrow key and by a tenth of its range for
-// Page Up and Page Down: on a 45-minute interview an arrow moved the replay 0.1 s (600 presses to go a minute on) and
-// Page Up 4.5 minutes, so no moment between was in a keyboard's reach. The keys move it by whole seconds instead,
-// whatever the interview's length; Home and End stay the browser's (the start and the end).
+// The replay's position from the keyboard. The scrubber is a range input of any value (a pointer places it as finely
+// as it can; a step of 0.1 s kept the record's last moment out of reach), and a browser moves a range by its step
+// for each arrow key and by a tenth of its range for Page Up and Page Down: on a 45-minute interview with
+// a 0.1 s step an arrow moved the replay 0.1 s (600 presses to go a minute on) and Page Up 4.5 minutes, so no moment
+// between was in a keyboard's reach. The keys move it by whole seconds instead, whatever the interview's length;
+// Home and End stay the browser's (the start and the end, exactly).
 
 /** Seconds an arrow key moves the replay. */
 export const ARROW_STEP_S = 5;
