@@ -4,7 +4,8 @@
    session in flight at a time, whoever asked for it: api.db.runs_repo.take_lease), refuse any run
    after the final answer unless resubmission is allowed, count the per-session run rate and load the question's
    tests; release it;
-2. wait for this organisation's turn (api.run_admission) and run the judge;
+2. wait for this organisation's turn (api.run_admission) and run the judge; a Submit's end is then held to a coarse
+   grid (api.submit_padding), so that its program cannot tell the caller a hidden input by how long it took;
 3. on another short connection: store the submission and its event and drop the lease, in one transaction (an
    agent's run only while its job still holds the session, checked in that transaction: api.db.runs_repo).
 
@@ -13,6 +14,7 @@ A failure after step 1 drops the lease on a fresh connection; if even that fails
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
@@ -32,6 +34,7 @@ from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
 from api.session_window import require_not_over, require_record_open, require_running
 from api.settings import ApiSettings
+from api.submit_padding import hold_until_grid
 from judge.limits import run_bound_s
 from judge.schemas import RunRequest
 
@@ -140,8 +143,15 @@ async def _lease_and_load(
 async def _judge_and_store(
     services: RunServices, prepared: _Prepared, event_t: float | None = None
 ) -> dict[str, Any]:
+    started = time.monotonic()
     try:
         report = await judge_code(services.judge, services.admission, prepared.tenant, prepared.request)
+        if prepared.request.mode == "submit":
+            # Held before anything of it shows (the store, the lease's release, the response): api/submit_padding.py.
+            bound = services.settings.run_queue_wait_s + run_bound_s(
+                prepared.request, services.judge.settings
+            )
+            await hold_until_grid(started, bound)
     except BaseException:
         await _drop_lease_quietly(services.pool, prepared)
         raise
