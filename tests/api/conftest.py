@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -33,6 +34,7 @@ from tests.conftest import (
     LIVEKIT_SECRET,
     ROOT,
     ApiServer,
+    StartWorker,
     child_env,
     client_limits,
     free_port,
@@ -43,6 +45,13 @@ from tests.fakes.smtp import SmtpSink, smtp_sink
 from tests.served import InProcessServer
 
 SHADOWS = ROOT / ".venv" / "bin" / "shadows"
+# A worker's artifact job prints the report of every graded session with headless Chromium: a browser a print, about
+# a CPU-second, in tests that never read the PDF (30 prints in one burst test). Workers started here go without it,
+# and the job skips the PDF as on a host with no Chromium (`api.artifacts.write_artifacts`); a test that reads the
+# printed artifact passes WITH_PDF to `start_worker` (tests/api/test_artifacts.py), and so does
+# tests/api/test_worker.py (see its `start_worker`).
+NO_PDF = {"SHADOWS_API_CHROMIUM_BIN": "/nonexistent/chromium"}
+WITH_PDF = {"SHADOWS_API_CHROMIUM_BIN": str(ApiSettings.model_fields["chromium_bin"].default)}
 
 
 def shadows_env(db_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -68,6 +77,12 @@ def run_shadows(
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture
+def start_worker(start_worker: StartWorker) -> StartWorker:
+    """tests/conftest.py's `start_worker`, its workers without Chromium unless the test passes WITH_PDF."""
+    return functools.partial(start_worker, **NO_PDF)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from api.db.pool import connection
 from api.jobs.maintenance import register_periodic_tasks
 from api.jobs.settings import WorkerSettings
 from api.storage import LocalStorage, SupabaseStorage
-from tests.api.conftest import minimal_pdf, serve
+from tests.api.conftest import WITH_PDF, minimal_pdf, serve
 from tests.api.grading_support import defer_retention_now, wait_until
 from tests.api.report_support import PLAN, QUOTE_SAID, grade, seed_interview
 from tests.conftest import ApiServer, StartWorker
@@ -39,7 +39,8 @@ RESUME_TEXT = "Ada Lovelace, Analytical Engine"
 
 @dataclass
 class Stack:
-    """An API and the worker environment sharing one storage backend."""
+    """An API and the worker environment (with Chromium: the report PDF is an artifact) sharing one storage
+    backend."""
 
     backend: str
     client: httpx.AsyncClient
@@ -66,7 +67,7 @@ async def stack(
     if request.param == "local":
         local = tmp_path / "artifacts"
         state.storage = LocalStorage(local)
-        env = {"SHADOWS_API_STORAGE_DIR": str(local)}
+        env = {"SHADOWS_API_STORAGE_DIR": str(local), **WITH_PDF}
         yield Stack("local", api_server.client, api_server.org_headers(), env, None, local)
         return
     async with FakeSupabaseStorage(service_key=SERVICE_KEY) as fake:
@@ -75,6 +76,7 @@ async def stack(
             "SHADOWS_API_STORAGE_BACKEND": "supabase",
             "SUPABASE_URL": fake.url,
             "SUPABASE_SERVICE_ROLE_KEY": SERVICE_KEY,
+            **WITH_PDF,
         }
         yield Stack("supabase", api_server.client, api_server.org_headers(), env, fake, None)
 
@@ -310,7 +312,7 @@ async def test_retention_job_erases_old_transcripts_and_artifacts_and_keeps_scor
     for s in (old, recent):
         await grade(db, s)
     await db.execute("update organizations set retention_days = 3 where id = %s", (api_server.org_id,))
-    start_worker(SHADOWS_API_STORAGE_DIR=str(local))
+    start_worker(SHADOWS_API_STORAGE_DIR=str(local), **WITH_PDF)
     await wait_until(lambda: _artifacts_complete(db, old.id), within_s=120, what="artifacts written")
     ended_long_ago = datetime.now(UTC) - timedelta(days=4)
     await db.execute("update sessions set ended_at = %s where id = %s", (ended_long_ago, old.id))

@@ -75,11 +75,33 @@ def _start(
 RATE_LIMITS = {"SHADOWS_API_PRACTICE_RATE_LIMIT": "3/hour", "SHADOWS_API_RUN_RATE_LIMIT": "2/minute"}
 
 
+@pytest.fixture(scope="module")
+def replicas_db_url(pg_admin_url: str, _databases: Any) -> Iterator[str]:
+    """One fresh database for this file's tests, which share its replicas: each test makes its own organisation and
+    sessions, and only one counts practice sessions, so none sees another's rows or counters."""
+    name = _databases.take()
+    try:
+        yield str(psycopg.conninfo.make_conninfo(pg_admin_url, dbname=name))
+    finally:
+        _databases.give_back(name)
+
+
 @pytest.fixture
-def replicas(db_url: str, tmp_path: Path, redis_url: str) -> Iterator[Replicas]:
+def db_url(replicas_db_url: str) -> str:
+    """The replicas' database: `db` and `start_worker` read and work on it."""
+    return replicas_db_url
+
+
+@pytest.fixture(scope="module")
+def replicas(
+    replicas_db_url: str, tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[Replicas]:
+    """Two `shadows api` processes for the whole file: each costs seconds of CPU to start (the app's imports and
+    routes), and a replica's state is what the tests are about, not its start."""
+    tmp_path = tmp_path_factory.mktemp("replicas")
     token = secrets.token_urlsafe(32)
-    redis = (redis_url, "t" + secrets.token_hex(6))  # this test's own keys in the suite's Redis
-    started = [_start(db_url, tmp_path, n, token, redis, **RATE_LIMITS) for n in range(2)]
+    redis = (redis_url, "t" + secrets.token_hex(6))  # this file's own keys in the suite's Redis
+    started = [_start(replicas_db_url, tmp_path, n, token, redis, **RATE_LIMITS) for n in range(2)]
     try:
         for (url, proc), n in zip(started, range(2), strict=True):
             deadline = time.monotonic() + 60
