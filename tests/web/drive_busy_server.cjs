@@ -1,8 +1,8 @@
-// Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_busy_server.py: a server that
-// answers "busy, come back later" (429 / 503 with Retry-After). One browser per scenario; prints one JSON line as
-// tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
+// Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_busy_server.py: a server
+// that answers "busy, come back later" (429 / 503 with Retry-After). New browser contexts per scenario; prints one JSON
+// line as tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
-// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
 const { state, record, newContext, drive } = require("./drive_page.cjs");
 
 const busyBody = (code) => JSON.stringify({ error: { code, message: "Too many requests; retry after Retry-After seconds." } });
@@ -257,4 +257,4 @@ async function accommodationFocus(browser, plan) {
   return out;
 }
 
-drive({ busyJoin, busyDrafts, micUnavailable, offlineJoin, unsavedReload, slowRun, accommodationFocus });
+module.exports = drive(module, { busyJoin, busyDrafts, micUnavailable, offlineJoin, unsavedReload, slowRun, accommodationFocus });

@@ -1,9 +1,9 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_steps.py: the steps a
 // candidate takes (agreeing to the notice, ending the interview) when the server refuses them for a while (a 5xx
-// proxy page, 429 / 503 with Retry-After). One browser per scenario; prints one JSON line as
+// proxy page, 429 / 503 with Retry-After). New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
-// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
 const {
   record,
   newContext,
@@ -244,8 +244,10 @@ async function clockJumps(browser, plan) {
     Date.now = () => real() + offset;
     window.__shiftClock = (ms) => (offset += ms);
   });
+  let joined = () => undefined;
   await page.route("**/v1/join", (route) => {
     out.joins += 1;
+    joined();
     return route.fallback();
   });
   await page.route("**/v1/sessions/*/integrity", (route) => {
@@ -258,8 +260,13 @@ async function clockJumps(browser, plan) {
   await typeAtFirstLineEnd(page, " #");
   await page.evaluate(() => window.__shiftClock(-10 * 60_000));
   const before = out.joins;
+  // "At once": a check within 4 s of the network coming back, waited for until it is asked (or the 4 s are up).
+  const asked = new Promise((resolve) => {
+    joined = resolve;
+    setTimeout(resolve, 4000);
+  });
   await page.evaluate(() => window.dispatchEvent(new Event("online"))); // a reason to look at once
-  await page.waitForTimeout(4000);
+  await asked;
   out.joins_after_online = out.joins - before;
   await page.keyboard.type("x".repeat(100), { delay: 35 }); // about 3.5 s: a person typing
   await page.evaluate(() => window.dispatchEvent(new Event("blur")));
@@ -273,4 +280,9 @@ async function clockJumps(browser, plan) {
   return out;
 }
 
-drive({ refusedSteps, refusedAccommodation, refusedRun, clockJumps });
+module.exports = drive(module, {
+  refusedSteps,
+  refusedAccommodation,
+  refusedRun,
+  clockJumps,
+});

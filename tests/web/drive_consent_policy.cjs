@@ -1,6 +1,6 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_policy_change.py: the
 // organisation changes what the interview allows (here, the interview without voice) while the page shows the notice
-// or the device check. What the device check then offers. One browser per scenario; prints one JSON line as
+// or the device check. What the device check then offers. New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects.
 "use strict";
 const { record, newContext, watch, drive } = require("./drive_page.cjs");
@@ -85,4 +85,7 @@ async function changedOnTheDeviceCheck(browser, plan) {
   return out;
 }
 
-drive({ changedWhileReading, changedOnTheDeviceCheck });
+module.exports = drive(module, {
+  changedWhileReading,
+  changedOnTheDeviceCheck,
+});

@@ -1,7 +1,8 @@
 // Drives the candidate page's device check in Debian's headless chromium for
 // tests/web/test_candidate_page_device_check.py: the microphone that was opened stops (unplugged, or taken by another
 // application) while the check shows. What the screen says, and whether the interview still starts by voice once a
-// microphone opens again. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
+// microphone opens again. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver
+// expects.
 "use strict";
 const { record, newContext, watch, drive } = require("./drive_page.cjs");
 
@@ -66,4 +67,4 @@ async function microphoneUnplugged(browser, plan) {
   return out;
 }
 
-drive({ microphoneUnplugged });
+module.exports = drive(module, { microphoneUnplugged });

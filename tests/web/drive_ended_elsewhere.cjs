@@ -1,10 +1,10 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_ended_elsewhere.py: the
 // session changes on the server (the organisation cancels it, or gives extra time) while the candidate's page sits
-// idle, nobody typing or running. One browser per scenario; prints one JSON line as tests/web/conftest.py's
+// idle, nobody typing or running. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's
 // run_driver expects. Every request the page makes to a non-loopback host is refused and reported.
 "use strict";
-// The harness (one browser per scenario, loopback only, axe in every recorded state) is drive_page.cjs's, and so is
-// opening the interview and typing into it.
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's, and
+// so is opening the interview and typing into it.
 const { record, newContext, watch, drive, opened, openInterview, typeAtFirstLineEnd } = require("./drive_page.cjs");
 
 /** The organisation's own API call, made from here (not the page): `plan.org` is {url, key}. */
@@ -144,4 +144,4 @@ async function lostStart(browser, plan) {
   return out;
 }
 
-drive({ cancelledWhileIdle, extraTimeWhileOpen, lostStart });
+module.exports = drive(module, { cancelledWhileIdle, extraTimeWhileOpen, lostStart });

@@ -1,7 +1,7 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_fresh_round.py, as a
 // candidate on a weaker set-up would use it: a slow device (the CPU throttled through the DevTools protocol) typing
 // into a long program, and a narrow window (320 px, and a 1280 px window at 200% zoom, i.e. 640 CSS px). Timings are
-// measured and returned for the report, never asserted. One browser per scenario; prints one JSON line as
+// measured and returned for the report, never asserted. New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects.
 "use strict";
 const {
@@ -227,4 +227,4 @@ async function offlineAtEachPress(browser, plan) {
   return out;
 }
 
-drive({ slowDevice, narrow, offlineAtEachPress });
+module.exports = drive(module, { slowDevice, narrow, offlineAtEachPress });

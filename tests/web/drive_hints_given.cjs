@@ -69,4 +69,4 @@ async function reloaded(browser, plan) {
   return out;
 }
 
-drive({ reloaded });
+module.exports = drive(module, { reloaded });

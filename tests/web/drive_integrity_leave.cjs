@@ -1,7 +1,7 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_leaving.py: what the page
 // observed just before it goes (a reload right after a paste, also one of a draft near the 64 KiB keepalive allowance;
 // a tab closed while its window had lost the focus) must reach the record; so must the drafts kept as it goes (a tab
-// closed on a failing network, a save sent as it reloads landing late). One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
+// closed on a failing network, a save sent as it reloads landing late). New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
 const fs = require("node:fs");
 const {
@@ -211,7 +211,7 @@ async function twoTabs(browser, plan) {
   return { done: true };
 }
 
-drive({
+module.exports = drive(module, {
   pasteThenReload,
   bigDraftThenReload,
   bigDraftThenClose,

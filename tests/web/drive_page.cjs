@@ -1,6 +1,7 @@
-// Drives the candidate page (and /docs) in Debian's headless chromium with playwright-core from web/node_modules,
-// one browser per scenario, and prints what it saw as one JSON line. Launched by the tests in tests/web; the
-// assertions live there. Every request to a non-loopback host is refused and reported.
+// Drives the candidate page (and /docs) in Debian's headless chromium with playwright-core from web/node_modules:
+// run as a script, one browser per scenario, printing what it saw as one JSON line; the tests in tests/web run it in
+// browser_host.cjs's one browser instead, new contexts per scenario. The assertions live in the tests. Every request
+// to a non-loopback host is refused and reported.
 //   node drive_page.cjs '{"scenario": "interview", "url": "...", "shots": "dir", ...}'
 "use strict";
 const fs = require("node:fs");
@@ -809,35 +810,63 @@ function watch(page) {
   page.on("pageerror", (e) => state.errors.push(String(e)));
 }
 
-/** Runs the plan's scenario (`plan.scenario`, one of `scenarios`) in one headless browser and prints what it saw
- * as one JSON line, as tests/web/conftest.py's run_driver expects. Other drivers of the candidate page reuse it with
- * their own scenarios (drive_busy_server.cjs). */
-async function drive(scenarios) {
-  const plan = JSON.parse(process.argv[2]);
-  state.shots = plan.shots ?? null;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+/** Launches Debian's chromium as the candidate page's drivers need it (fake microphone, loopback WebRTC). */
+function launch() {
+  const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Runs the plan's scenario (`plan.scenario`, one of `scenarios`) in `browser` and returns what it saw, as
+ * tests/web/conftest.py's run_driver expects: {ok, result | error, axe, page_errors, blocked, origins}. Whatever the
+ * scenario leaves open is closed, so the next plan run in the same browser starts from nothing. */
+async function runScenario(scenarios, browser, plan) {
+  Object.assign(state, { blocked: [], requests: [], errors: [], shots: plan.shots ?? null, axe: {} });
   try {
-    const result = await scenarios[plan.scenario](browser, plan);
+    const scenario = scenarios[plan.scenario];
+    if (!scenario) throw new Error(`no scenario ${plan.scenario}`);
+    const result = await scenario(browser, plan);
     const origins = [...new Set(state.requests)];
-    process.stdout.write(
-      JSON.stringify({ ok: true, result, axe: state.axe, page_errors: state.errors, blocked: state.blocked, origins }) + "\n",
-    );
+    return { ok: true, result, axe: state.axe, page_errors: state.errors, blocked: state.blocked, origins };
   } catch (e) {
-    process.stdout.write(
-      JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e), page_errors: state.errors, blocked: state.blocked }) + "\n",
-    );
-    process.exitCode = 1;
+    return { ok: false, error: String(e && e.stack ? e.stack : e), page_errors: state.errors, blocked: state.blocked };
   } finally {
-    await browser.close();
+    await Promise.all(browser.contexts().map((c) => c.close().catch(() => undefined)));
   }
 }
 
-module.exports = { state, record, newContext, watch, drive, opened, openInterview, typeAtFirstLineEnd };
-
-if (require.main === module) {
-  drive({ interview, languages, embeds, notices, noticeChanged, stalledJoin, docs, call, keyboard, reloadWhileTyping, skewedClock });
+/** A driver of the candidate page: `scenarios` by name. Run as a script (`node drive_X.cjs '{plan}'`), it runs the
+ * plan in its own browser and prints one JSON line; tests/web/browser_host.cjs instead calls the returned `run`
+ * with the one browser it keeps for all of a test process's plans. Other drivers of the candidate page reuse it
+ * with their own scenarios: `module.exports = drive(module, { ... })` (drive_busy_server.cjs). */
+function drive(mod, scenarios) {
+  const run = (plan, browsers) => browsers.page().then((browser) => runScenario(scenarios, browser, plan));
+  if (require.main === mod) {
+    const plan = JSON.parse(process.argv[2]);
+    (async () => {
+      const browser = await launch();
+      try {
+        const body = await runScenario(scenarios, browser, plan);
+        process.stdout.write(JSON.stringify(body) + "\n");
+        if (!body.ok) process.exitCode = 1;
+      } finally {
+        await browser.close();
+      }
+    })();
+  }
+  return { run };
 }
+
+module.exports = { state, record, newContext, watch, drive, launch, opened, openInterview, typeAtFirstLineEnd };
+module.exports.run = drive(module, {
+  interview,
+  languages,
+  embeds,
+  notices,
+  noticeChanged,
+  stalledJoin,
+  docs,
+  call,
+  keyboard,
+  reloadWhileTyping,
+  skewedClock,
+}).run;

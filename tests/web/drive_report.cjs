@@ -1,5 +1,6 @@
 // Drives the report page in headless Debian chromium with playwright-core (from web/node_modules) and prints what it
-// saw as one JSON line. Launched by tests/web/test_report_page.py; assertions live in the Python test.
+// saw as one JSON line; tests/web/test_report_page.py runs it in browser_host.cjs's one browser instead, a new context
+// per scenario. Assertions live in the Python test.
 //   node drive_report.cjs '{"scenario": "report", "url": "...", "times": [..], "screenshots": "dir or null"}'
 //   node drive_report.cjs '{"scenario": "pages", "urls": {"name": "...", ...}}'
 //   node drive_report.cjs '{"scenario": "deletions", "url": "...", "steps": [t, "scroll", ...]}'
@@ -519,20 +520,22 @@ async function fallback(page, plan) {
   return out;
 }
 
-/** Runs `scenario(page, plan)` in headless chromium with every request off loopback refused, and prints one JSON
- * line: {ok, result | error, page_errors, console_errors, blocked}. `context` adds to the browser context's options;
- * `ignoreConsole(message)` says which console errors are expected. Shared with drive_report_keys.cjs. */
-async function drive(plan, scenario, { context: options = {}, ignoreConsole = () => false } = {}) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-    headless: true,
-  });
+/** Launches Debian's chromium as the report's drivers need it. */
+function launch() {
+  const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** Runs `scenario(page, plan)` in a new context of `browser` with every request off loopback refused, and returns
+ * {ok, result | error, page_errors, console_errors, blocked}; the context is closed after. `context` adds to the
+ * browser context's options; `ignoreConsole(message)` says which console errors are expected. */
+async function session(browser, plan, scenario, { context: options = {}, ignoreConsole = () => false } = {}) {
   const errors = [];
   const consoleErrors = [];
   const blocked = [];
+  let context = null;
   try {
-    const context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
+    context = await browser.newContext({ viewport: VIEWPORTS.desktop, ...options });
     await context.route("**/*", (route) => {
       const host = new URL(route.request().url()).hostname;
       if (LOOPBACK.has(host) || LOOPBACK.has(`[${host}]`)) return route.continue();
@@ -546,21 +549,40 @@ async function drive(plan, scenario, { context: options = {}, ignoreConsole = ()
       if (m.type() === "error" && !ignoreConsole(m)) consoleErrors.push(m.text());
     });
     const result = await scenario(page, plan);
-    process.stdout.write(
-      JSON.stringify({ ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",
-    );
+    return { ok: true, result, page_errors: errors, console_errors: consoleErrors, blocked };
   } catch (e) {
-    process.stdout.write(
-      JSON.stringify({ ok: false, error: String(e && e.stack ? e.stack : e), page_errors: errors, console_errors: consoleErrors, blocked }) + "\n",
-    );
-    process.exitCode = 1;
+    const error = String(e && e.stack ? e.stack : e);
+    return { ok: false, error, page_errors: errors, console_errors: consoleErrors, blocked };
   } finally {
-    await browser.close();
+    await context?.close().catch(() => undefined);
   }
 }
 
-async function main() {
-  const plan = JSON.parse(process.argv[2]);
+/** A driver of the report page: `choose(plan)` gives [scenario, options] (see session). Run as a script
+ * (`node drive_X.cjs '{plan}'`), it runs the plan in its own browser and prints one JSON line;
+ * tests/web/browser_host.cjs instead calls the returned `run` with the one browser it keeps for all of a test
+ * process's plans. Shared with drive_report_keys.cjs and the other drive_report_*.cjs:
+ * `module.exports = driver(module, (plan) => [...])`. */
+function driver(mod, choose) {
+  const run = (plan, browsers) => browsers.report().then((browser) => session(browser, plan, ...choose(plan)));
+  if (require.main === mod) {
+    const plan = JSON.parse(process.argv[2]);
+    (async () => {
+      const browser = await launch();
+      try {
+        const body = await session(browser, plan, ...choose(plan));
+        process.stdout.write(JSON.stringify(body) + "\n");
+        if (!body.ok) process.exitCode = 1;
+      } finally {
+        await browser.close();
+      }
+    })();
+  }
+  return { run };
+}
+
+/** This driver's scenario for `plan` and its options. */
+function choose(plan) {
   const documents = new Set(Object.values(plan.urls || {}));
   const ignoreConsole = (m) =>
     // A link refused on purpose (410, 404) is a failed document load; anything else is a real error.
@@ -568,10 +590,8 @@ async function main() {
     // The timeline refused on purpose (`fallback` with `block_timeline`): the replay's failure, as it reports it.
     (plan.block_timeline && (m.text().includes("status of 503") || m.text().startsWith("replay: timeline")));
   const scenario = { report, pages, hostile, deletions, turns, paint, clicks, fallback }[plan.scenario];
-  await drive(plan, scenario, {
-    context: { extraHTTPHeaders: plan.headers || {}, javaScriptEnabled: plan.javascript !== false },
-    ignoreConsole,
-  });
+  const context = { extraHTTPHeaders: plan.headers || {}, javaScriptEnabled: plan.javascript !== false };
+  return [scenario, { context, ignoreConsole }];
 }
 
 // Moves the replay's scrubber to `t` seconds as dragging it does: an input event per position.
@@ -590,6 +610,4 @@ async function openReplay(page, url) {
   return response;
 }
 
-module.exports = { accessibility, drive, openReplay, scrubTo };
-
-if (require.main === module) main();
+module.exports = { accessibility, driver, launch, openReplay, scrubTo, ...driver(module, choose) };

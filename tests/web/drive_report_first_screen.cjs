@@ -3,7 +3,7 @@
 // Launched by tests/web/test_report_first_screen.py.
 //   node drive_report_first_screen.cjs '{"url": "...", "headers": {...}, "viewports": [{"width": 1366, "height": 657}]}'
 "use strict";
-const { drive } = require("./drive_report.cjs");
+const { driver } = require("./drive_report.cjs");
 
 async function scenario(page, plan) {
   const out = [];
@@ -37,5 +37,7 @@ async function scenario(page, plan) {
   return out;
 }
 
-const plan = JSON.parse(process.argv[2]);
-drive(plan, scenario, { context: { extraHTTPHeaders: plan.headers || {} } });
+module.exports = driver(module, (plan) => [
+  scenario,
+  { context: { extraHTTPHeaders: plan.headers || {} } },
+]);

@@ -5,7 +5,7 @@
 "use strict";
 const {
   accessibility: axe,
-  drive,
+  driver,
   openReplay,
   scrubTo,
 } = require("./drive_report.cjs");
@@ -105,5 +105,4 @@ async function scenario(page, plan) {
   return out;
 }
 
-const plan = JSON.parse(process.argv[2]);
-drive(plan, scenario);
+module.exports = driver(module, () => [scenario]);

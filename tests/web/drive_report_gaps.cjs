@@ -3,7 +3,11 @@
 // tests/web/test_report_gaps.py.
 //   node drive_report_gaps.cjs '{"url": "...", "inside": 110}'
 "use strict";
-const { accessibility: axe, drive, openReplay } = require("./drive_report.cjs");
+const {
+  accessibility: axe,
+  driver,
+  openReplay,
+} = require("./drive_report.cjs");
 
 async function scenario(page, plan) {
   const out = {};
@@ -56,5 +60,4 @@ async function scenario(page, plan) {
   return out;
 }
 
-const plan = JSON.parse(process.argv[2]);
-drive(plan, scenario);
+module.exports = driver(module, () => [scenario]);

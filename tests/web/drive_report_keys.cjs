@@ -6,7 +6,7 @@
 "use strict";
 const {
   accessibility: axe,
-  drive,
+  driver,
   openReplay,
   scrubTo,
 } = require("./drive_report.cjs");
@@ -219,14 +219,7 @@ async function scrubKeys(page, plan) {
   return { steps, max: await page.$eval(".rp-scrubber", (s) => Number(s.max)) };
 }
 
-const plan = JSON.parse(process.argv[2]);
-const mode = plan.links
-  ? links
-  : plan.widths
-    ? phone
-    : plan.keys
-      ? scrubKeys
-      : scenario;
-drive(plan, mode, {
-  context: { viewport: { width: 1280, height: 900 } },
-});
+module.exports = driver(module, (plan) => [
+  plan.links ? links : plan.widths ? phone : plan.keys ? scrubKeys : scenario,
+  { context: { viewport: { width: 1280, height: 900 } } },
+]);

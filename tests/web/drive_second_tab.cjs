@@ -1,7 +1,7 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_second_tab.py: the
 // interview is started somewhere else (another tab of the same browser, or another device) while this page shows a
 // screen from before the start. What its clock shows from then on, screen by screen, and how soon it goes into the
-// interview. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
+// interview. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
 const { record, newContext, watch, drive } = require("./drive_page.cjs");
 
@@ -175,7 +175,7 @@ async function beforeTheFirstAnswer(browser, plan) {
   return out;
 }
 
-drive({
+module.exports = drive(module, {
   twoTabsOnTheDeviceCheck,
   startedElsewhereWhileReading,
   startedElsewhereThenTurnedTo,

@@ -62,4 +62,4 @@ async function listingFails(browser, plan) {
   return out;
 }
 
-drive({ listingFails });
+module.exports = drive(module, { listingFails });

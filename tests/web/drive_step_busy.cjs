@@ -1,7 +1,7 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_step_busy.py: the consent
 // and the start are held on a slow connection (their requests answered `plan.hold_ms` late; the first start then
-// refused by a server error), and what the step shows meanwhile is read: its status line, the buttons, keyboard
-// focus, and how many requests went for presses and submissions made while one was out. One browser per scenario;
+// refused by a server error), and what the step shows meanwhile is read: its status line, the buttons, keyboard focus,
+// and how many requests went for presses and submissions made while one was out. New browser contexts per scenario;
 // prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
 const { record, newContext, watch, drive } = require("./drive_page.cjs");
@@ -138,4 +138,4 @@ async function heldSteps(browser, plan) {
   return out;
 }
 
-drive({ heldSteps });
+module.exports = drive(module, { heldSteps });

@@ -1,7 +1,7 @@
 // Drives the candidate page by keyboard alone in Debian's headless chromium for
-// tests/web/test_candidate_page_step_focus.py: the consent and the start are refused once (a busy server naming a
-// wait, a server error), and the candidate, who pressed Enter on the button, presses Enter again. Where keyboard
-// focus is after each refusal. One browser per scenario; prints one JSON line as tests/web/conftest.py's run_driver
+// tests/web/test_candidate_page_step_focus.py: the consent and the start are refused once (a busy server naming a wait,
+// a server error), and the candidate, who pressed Enter on the button, presses Enter again. Where keyboard focus is
+// after each refusal. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver
 // expects.
 "use strict";
 const { record, newContext, watch, drive } = require("./drive_page.cjs");
@@ -85,4 +85,4 @@ async function refusedByKeyboard(browser, plan) {
   return out;
 }
 
-drive({ refusedByKeyboard });
+module.exports = drive(module, { refusedByKeyboard });
