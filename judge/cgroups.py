@@ -266,8 +266,9 @@ class RunCgroup:
         ]
 
     def join_self(self) -> None:
-        """Move the calling thread into the groups. Called in the child between fork and exec, where the child
-        is single-threaded, so the thread is the whole process (its threads and children to come follow it).
+        """Move the calling thread into the groups, from a single-threaded process, so the thread is the whole
+        process (its threads and children to come follow it). The sandbox's launch does the same from bash, with
+        `tasks_files` (judge.bwrap.launch_argv); this is for a child started with a preexec function (tests).
 
         It writes "0" (the writer itself) to `tasks` (v1) and `cgroup.threads` (v2): the kernel then skips the
         host-wide lock that moving a whole thread group takes, whose first taker after a quiet moment waits for an

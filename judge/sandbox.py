@@ -24,6 +24,8 @@ from pathlib import Path
 from judge.bwrap import (
     BWRAP_ENV,
     DEFAULT_RO_BINDS,
+    LAUNCH_PATH,
+    PARKED_FD_MIN,
     PROGRAM_DIR,
     SANDBOX_WORKDIR,
     WORK_TMPFS_MB,
@@ -31,7 +33,9 @@ from judge.bwrap import (
     Mounts,
     bwrap_argv,
     child_env,
-    make_preexec,
+    hand_over_channels,
+    launch_argv,
+    launch_tools,
 )
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
@@ -147,8 +151,8 @@ def _output_file() -> tuple[int, int]:
 
 def reclaim_dev_null(settings: JudgeSettings) -> None:
     """Give the host's /dev/null back to root when a sandbox uid of this judge's range owns it. Judges before
-    2026-12-04 handed every supervised run's stdin, the host's /dev/null, to the run's uid (judge.bwrap.make_preexec),
-    and it stays so until the host reboots: the next run leasing that uid could chmod it for the whole host."""
+    2026-12-04 handed every supervised run's stdin, the host's /dev/null, to the run's uid (between fork and exec), and
+    it stays so until the host reboots: the next run leasing that uid could chmod it for the whole host."""
     with contextlib.suppress(OSError):
         st = os.stat("/dev/null")
         ours = settings.sandbox_uid <= st.st_uid < settings.sandbox_uid + settings.sandbox_uid_count
@@ -180,6 +184,7 @@ class Sandbox:
         # Device nodes of each process's own (root only): the host's, bound into every sandbox, kept the times a
         # program stamped on them for every later run to read (judge.devices).
         self._devices = device_nodes()
+        self._tools = launch_tools()
         enable_subreaper()
 
     def close(self) -> None:
@@ -227,6 +232,8 @@ class Sandbox:
         bwrap = shutil.which(self.settings.bwrap_bin)
         if bwrap is None:
             return f"bubblewrap not found at {self.settings.bwrap_bin}"
+        if self._tools is None:
+            return f"bash, prlimit or setpriv (util-linux) not found in {LAUNCH_PATH}"
         try:
             with open("/proc/sys/user/max_user_namespaces") as f:
                 if int(f.read().strip() or 0) == 0:
@@ -403,26 +410,44 @@ class Sandbox:
         # RLIMIT_NPROC counts every process of the real uid. Dropped to our leased uid that is just this run;
         # without root (dev machines) it is the developer's own uid, so allow for what already runs under it.
         nproc = limits.processes if self._is_root else limits.processes + count_processes(os.getuid())
-        fds = ChildFds(
-            results=res_w, input=in_r if frames else -1, status=st_w if sandboxed else -1, seccomp=seccomp_fd
-        )
         # A supervised run's stdin: its own /dev/null when it has one, not the host's (whose times it could set).
         null = -1
         if frames and devices is not None:
             with contextlib.suppress(OSError):
                 null = os.open(devices / "null", os.O_RDWR | os.O_CLOEXEC)
+        parked: list[int] = []
         try:
-            proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
+            if self._tools is None:
+                raise OSError("the sandbox's launch programs (bash, prlimit, setpriv) are missing")
+            if self._is_root:
+                hand_over_channels(self.uid, self.gid, (in_r, out_w, err_w, res_w))
+            # Copies clear of 3 to 6, which the launch chain moves there (judge.bwrap.launch_argv).
+            wanted = (res_w, in_r if frames else -1, st_w if sandboxed else -1, seccomp_fd)
+            for fd in wanted:
+                parked.append(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, PARKED_FD_MIN) if fd >= 0 else -1)
+            launch = launch_argv(
+                self._tools,
                 cmd,
+                limits,
+                cgroup,
+                ChildFds(*parked),
+                uid=self.uid,
+                gid=self.gid,
+                drop=self._is_root,
+                nproc=nproc,
+            )
+            # No preexec function, user or group: subprocess then starts the chain with vfork, whose cost does not
+            # grow with this process's memory as a fork's does; close_fds closes every fd but 0-2 and the parked.
+            proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
+                launch,
                 stdin=(null if null >= 0 else subprocess.DEVNULL) if frames else in_r,
                 stdout=out_w,
                 stderr=err_w,
                 cwd=cwd,
                 env=spawn_env,
-                close_fds=False,  # preexec marks every other fd above 2 close-on-exec instead
-                preexec_fn=make_preexec(
-                    limits, cgroup, fds, uid=self.uid, gid=self.gid, drop=self._is_root, nproc=nproc
-                ),
+                close_fds=True,
+                pass_fds=[fd for fd in parked if fd >= 0],
+                start_new_session=True,  # own process group: the judge kills it whole
             )
         except (OSError, subprocess.SubprocessError) as exc:
             for fd in (in_w, out_r, err_r, res_r, st_r):
@@ -433,7 +458,7 @@ class Sandbox:
                 shutil.rmtree(temp_dir, ignore_errors=True)
             raise JudgeInternalError(f"sandbox failed to start: {type(exc).__name__}: {exc}") from exc
         finally:
-            for fd in (*child_ends, null):
+            for fd in (*child_ends, null, *parked):
                 if fd >= 0:
                     os.close(fd)
         if not sandboxed:

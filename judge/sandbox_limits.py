@@ -30,7 +30,7 @@ class Limits:
 
     @property
     def cpu_rlimit(self) -> int:
-        """The soft RLIMIT_CPU, whole seconds (judge.bwrap.make_preexec); the hard one is a second more."""
+        """The soft RLIMIT_CPU, whole seconds (judge.bwrap.launch_argv); the hard one is a second more."""
         return max(1, math.ceil(self.cpu_s))
 
     def clamp(self, maximum: Limits, *, keep_time: bool = False) -> Limits:
