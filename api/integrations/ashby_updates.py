@@ -8,7 +8,8 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - result: `assessment_status` "Completed", `assessment_profile_url` (the report's signed link, type url),
   `assessment_result` (the 0-100 score as numeric_score, or a string when grading failed), and metadata:
   recommendation (string), interview length (numeric_duration_minutes), tests passed (string), every hidden test
-  passed (boolean_success), needs human review (string);
+  passed (boolean_success), needs human review (string), and for a re-grade's result (scorecard version 2 on)
+  `scorecard_version` (string) saying it was re-graded and replaces the result sent before;
 - cancelled: `cancelled_reason`;
 - expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
   ended-without-a-result state;
@@ -165,6 +166,10 @@ def invite_withheld(assessment_id: str, at: datetime, join_url: str | None, reas
     }
 
 
+def regraded_note(version: int) -> str:
+    return f"Scorecard version {version}: re-graded, it replaces the result Shadows sent before."
+
+
 def result(
     assessment_id: str, at: datetime, version: dict[str, Any], session: dict[str, Any], profile_url: str
 ) -> dict[str, Any]:
@@ -201,6 +206,10 @@ def result(
             "needs_human_review", "Needs human review", "string", "Yes" if s["needs_human_review"] else "No"
         )
     )
+    if s["version"] > 1:
+        # A re-grade's result replaces the one Ashby holds: said so, or the recruiter sees a score change with no
+        # word why (Greenhouse's test_status and the webhooks carry the version too).
+        metadata.append(field("scorecard_version", "Re-graded", "string", regraded_note(s["version"])))
     return {
         "assessment_id": assessment_id,
         "timestamp": _ms(at),

@@ -711,6 +711,48 @@ async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
     assert (body["assessment_result"]["type"], body["assessment_result"]["value"]) == ("numeric_score", 67)
 
 
+async def _result_call(db: Conn, api_server: ApiServer, assessment: str, version: int) -> dict[str, Any]:
+    """The body of the result call queued for `version`, as the worker would build it now."""
+    cur = await db.execute(
+        "select id from ats_callbacks where session_id = %s and kind = 'result' and scorecard_version = %s",
+        (assessment, version),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    cb = await integrations_repo.load_callback(db, row["id"])
+    assert cb is not None
+    call = await build_call(db, api_server.settings, cb)
+    assert call.content is not None
+    body: dict[str, Any] = json.loads(call.content)
+    return body
+
+
+async def test_a_regrades_result_tells_ashby_it_was_regraded(
+    api_server: ApiServer, ashby: FakeAshby, db: Conn
+) -> None:
+    """A re-grade's result replaces the score Ashby holds. Greenhouse's test_status and the webhooks carry the
+    scorecard's version; Ashby's update carried nothing, so the recruiter saw the score change with no word why.
+    The first result carries no such field; a re-grade's says so, in a field the contract types."""
+    assessment = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+    await simulate_interview(api_server, assessment)
+    await end_interview(api_server, assessment)
+    await store_version(db, api_server, assessment, 1, ready=True)
+    first = await _result_call(db, api_server, assessment, 1)
+    assert "scorecard_version" not in [f["identifier"] for f in first["metadata"]]
+
+    r = await api_server.client.post(f"/v1/sessions/{assessment}/grade", headers=api_server.org_headers())
+    assert (r.status_code, r.json()["version"]) == (202, 2), r.text
+    await store_version(db, api_server, assessment, 2, ready=True)
+    second = await _result_call(db, api_server, assessment, 2)
+    labels = [f for f in second["metadata"] if f["identifier"] == "scorecard_version"]
+    assert [(f["type"], f["value"]) for f in labels] == [
+        ("string", "Scorecard version 2: re-graded, it replaces the result Shadows sent before.")
+    ]
+    assert second["assessment_result"]["value"] == 67
+    identifiers = [f["identifier"] for f in second["metadata"]]
+    assert len(identifiers) == len(set(identifiers))
+
+
 @pytest.fixture
 def api_settings(api_settings: ApiSettings, smtp: SmtpSink) -> ApiSettings:
     # With a mail server, as deployed: without one, each Ashby assessment's first update says its invite was not

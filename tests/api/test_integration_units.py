@@ -120,6 +120,8 @@ def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
         "tests_passed": ("string", "9/9"),
         "all_tests_passed": ("boolean_success", True),
         "needs_human_review": ("string", "No"),
+        # `_version` is version 2: a re-grade's result says so.
+        "scorecard_version": ("string", ashby_updates.regraded_note(2)),
     }
     assert ready["timestamp"] == int(at.timestamp() * 1000)
     failed = ashby_updates.result("ses_1", at, _version("failed"), session, "https://x.example/r")
