@@ -41,7 +41,7 @@ from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from bench._redis import running_redis
 from judge.bank import load_bank
-from tests import checkout_guard
+from tests import checkout_guard, file_cost
 from tests.route_builds import share_route_builds
 from tests.served import InProcessServer
 
@@ -78,6 +78,10 @@ LONGEST_FIRST = (
     "tests/agent/test_time_marks.py", "tests/agent/test_realtime_guard.py", "tests/grader/test_quote_scope.py",
     "tests/judge/test_hostile_sandbox.py", "tests/grader/test_redact_cjk_i_am.py",
 )  # fmt: skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    file_cost.register(config)  # measuring aid, off unless SHADOWS_TEST_FILE_COST is set (tests/file_cost.py)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -155,7 +159,9 @@ def pg_admin_url() -> Iterator[str]:
     os.chmod(root, 0o755)  # the postgres user must traverse it
     pg = EmbeddedPostgres(root, fast_unsafe=True)
     try:
-        yield pg.start()
+        url = pg.start()
+        file_cost.watch_pid_file(pg.data / "postmaster.pid")
+        yield url
     finally:
         pg.stop()
         # About 80 MB a process: a box that runs the suite all day would fill its disk.
