@@ -5,7 +5,8 @@ for something (run the code, a hint, to stop or leave, says it is finished or gi
 direct question) is always answered, whatever the classifier says. It can only force a reply, never silence:
 anything it does not recognise (thinking aloud, muttering, other languages) goes to the language-independent
 classifier. Patterns are anchored to how a request is phrased (imperative, "can you", "I'd like to"), so words
-inside a thought ("the hint said...", "hey wait...", "then I run the loop") do not match.
+inside a thought ("the hint said...", "hey wait...", "then I run the loop") do not match. Each rule reads a turn as
+transcribed and as its spoken words (agent.turn_readings).
 """
 
 from __future__ import annotations
@@ -14,84 +15,12 @@ import re
 
 from agent.refusals import CLAUSE_END, NO_HINT, refuses_ending, without_refusals
 from agent.transcript_forms import HESITATION, HESITATION_WORDS, colloquial, normalize, spelled
+from agent.turn_readings import RULE_WORDS, readings_of, said_once, unpaused
 
 __all__ = ["HESITATION", "HESITATION_WORDS", "asks_to_end", "confirms", "explicit_request", "normalize"]
 
 _FILLERS_EN = r"(?:(?:ok(?:ay)?|so|alright|all right|right|now|and|please|well|um+|uh+|hm+|yeah|yea|yes|yep|yup|hey|oh|sorry|actually|i think|maybe|thanks|thank you|cool|great|perfect)[ ,.!]+)*"
 _FILLERS_ES = r"(?:(?:vale|bueno|ok(?:ay)?|entonces|y|ahora|pues|por favor|eh+|em+|mm+|si|oye|perdon|creo que|gracias|genial|perfecto)[ ,.!]+)*"
-
-
-# How a transcript of the same words differs with the speech-to-text model and the speaker, none of it a difference
-# in what was asked: sounds of hesitation ("um", "uh", "erm", "hmm"; Spanish "eh", "em"), the commas and stops an
-# STT puts at a pause ("I need to, uh, stop."), a word said twice ("I I need to stop") and contractions written out
-# or without their apostrophe ("I am giving up", "im done"). Each rule below reads the transcript as written and as
-# these spoken words (``_spoken``), so a request one candidate's transcript states is one in another's.
-# Spaces open a pause only at the start of their run (the look-behinds): a pattern that opens on spaces, tried at each
-# of a run's spaces, reads the run again each time, and "um um um ..." with its hesitations out is one long run.
-_PAUSE = re.compile(r"[,.;:!…]+\s*|(?<!\s)\s+[,.;:!…]+\s*|(?<!\s)\s+-+\s+")
-_SPACES = re.compile(r"\s+")  # a run of spaces as one: the hesitations out of "um um um" leave one long run
-_REPEATED = re.compile(r"\b(\w+(?:'\w+)?)(?: \1\b)+")
-_CONTRACTIONS = (
-    (re.compile(r"\bi am\b|\bim\b"), "i'm"),
-    (re.compile(r"\bwe are\b"), "we're"),
-    (re.compile(r"\blet us\b"), "let's"),
-    (re.compile(r"\bi would\b"), "i'd"),
-    (re.compile(r"\b(i|we) will\b"), r"\1'll"),
-    (re.compile(r"\bive\b"), "i've"),
-    (re.compile(r"\bcan ?not\b"), "can't"),
-    (re.compile(r"\bthat is\b"), "that's"),
-)
-# The words the rules read that a transcript may write letter by letter ("s t o p", "b y e", "h i n t").
-_RULE_WORDS = frozenset(
-    {
-        "stop",
-        "end",
-        "quit",
-        "bye",
-        "go",
-        "leave",
-        "hint",
-        "help",
-        "done",
-        "finish",
-        "stuck",
-        "ok",
-        "okay",
-        "yes",
-    }
-)
-
-
-def _spoken(norm: str) -> str:
-    """``norm`` (normalised) as its spoken words: hesitations, pauses' punctuation (not a question mark) and a word
-    said twice in a row dropped, contractions in one form, colloquial spellings as their words and words read out
-    letter by letter joined (agent.transcript_forms). "I, uh, I gotta... s-t-o-p." reads "i have to stop"."""
-    return _said_once(colloquial(_said_once(_unpaused(spelled(norm, _RULE_WORDS)))))
-
-
-def _transcribed(norm: str) -> str:
-    """``norm`` with the transcript's spellings of words read as the words (agent.transcript_forms)."""
-    return colloquial(spelled(norm, _RULE_WORDS))
-
-
-def _unpaused(norm: str) -> str:
-    """``norm`` without hesitations and the punctuation of pauses."""
-    return " ".join(_PAUSE.sub(" ", _SPACES.sub(" ", HESITATION.sub(" ", norm))).split())
-
-
-def _said_once(text: str) -> str:
-    """Contractions in one form, a word said twice in a row read once."""
-    for pattern, contracted in _CONTRACTIONS:
-        text = pattern.sub(contracted, text)
-    return _REPEATED.sub(r"\1", text).strip()
-
-
-def _readings(text: str) -> tuple[str, ...]:
-    """The normalised text (its spellings read as words, its punctuation kept) and, when it differs, its spoken
-    words (empty ones left out)."""
-    norm = normalize(text)
-    spoken = _spoken(norm)
-    return tuple(t for t in dict.fromkeys((_transcribed(norm), spoken)) if t)
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -502,7 +431,7 @@ _PLAIN_YES = {lang: re.compile(rf"^{p}(?:[ ,.!]+{p})*$") for lang, p in _CLOSING
 
 def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> str | None:
     """The kind of explicit request in ``text`` (leave, give_up, finished, run, hint, stuck, question), or None."""
-    readings = _readings(text)
+    readings = readings_of(text)
     if "en" in languages:
         readings += tuple(
             dict.fromkeys(r for reading in readings for r in _rests(reading) if r not in readings)
@@ -529,7 +458,7 @@ def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | 
     kind = explicit_request(text, languages)
     if kind in ("leave", "give_up"):
         return True
-    said = _readings(text)
+    said = readings_of(text)
     # "Please don't end the interview", "no me rindo": ending said no to is read out; what else is said is read.
     readings = without_refusals(said, languages)
     refusing = readings != said
@@ -568,8 +497,8 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
     classifier, never taken as a yes to stopping now."""
     # The spoken words alone: a yes or a no does not hang on punctuation, and "no, uh, problem" is "no problem". The
     # words that refuse nothing go before a repeated word is read once: "no, no problem, ..." keeps its "no".
-    unpaused = colloquial(_unpaused(spelled(normalize(text), _RULE_WORDS)))
-    words = _said_once(" ".join(_NOT_A_NO.sub(" ", unpaused).split())).strip(" ,.!?")
+    plain = colloquial(unpaused(spelled(normalize(text), RULE_WORDS)))
+    words = said_once(" ".join(_NOT_A_NO.sub(" ", plain).split())).strip(" ,.!?")
     if not words:
         return None
     if _NO.search(words) and not words.startswith(("yes", "si ")):
@@ -579,7 +508,7 @@ def confirms(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | Non
     ends = asks_to_end(text, languages)
     if ends:
         return True
-    readings = _readings(text)
+    readings = readings_of(text)
     if (
         ends is False
         and (_goes_on(readings, languages) or refuses_ending(readings, languages))

@@ -1,7 +1,7 @@
-"""The rules that read each candidate turn (agent.addressing) do work that grows with the turn's length, never
-with its square: a run of hesitations ("um um um ...") once cost asks_to_end ~0.11 s of event-loop CPU at 4,000
-characters and four times that at 8,000, because the pause pattern was tried from each space of the run the
-hesitations left. Checked by structure, never by timing."""
+"""The rules that read each candidate turn (agent.addressing, through agent.turn_readings) do work that grows with
+the turn's length, never with its square: a run of hesitations ("um um um ...") once cost asks_to_end ~0.11 s of
+event-loop CPU at 4,000 characters and four times that at 8,000, because the pause pattern was tried from each space
+of the run the hesitations left. Checked by structure, never by timing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from agent import addressing
+from agent import addressing, turn_readings
 
 
 class _Spy:
@@ -28,9 +28,9 @@ class _Spy:
 def test_pause_is_never_tried_from_inside_a_run_of_spaces(run: int) -> None:
     # Each start inside the run would read the rest of it again: n starts times n spaces.
     text = "a" + " " * run + ", b"
-    starts = [at for at in range(len(text)) if addressing._PAUSE.match(text, at)]
+    starts = [at for at in range(len(text)) if turn_readings.PAUSE.match(text, at)]
     assert starts == [1, len(text) - 3]
-    assert addressing._PAUSE.sub(" ", text) == "a b"
+    assert turn_readings.PAUSE.sub(" ", text) == "a b"
 
 
 @pytest.mark.parametrize(
@@ -46,8 +46,8 @@ def test_pause_is_never_tried_from_inside_a_run_of_spaces(run: int) -> None:
 def test_the_pause_pattern_reads_text_with_its_spaces_collapsed(
     monkeypatch: pytest.MonkeyPatch, turn: str
 ) -> None:
-    spy = _Spy(addressing._PAUSE)
-    monkeypatch.setattr(addressing, "_PAUSE", spy)
+    spy = _Spy(turn_readings.PAUSE)
+    monkeypatch.setattr(turn_readings, "PAUSE", spy)
     addressing.asks_to_end(turn)
     addressing.confirms(turn)
     addressing.explicit_request(turn)
@@ -56,9 +56,9 @@ def test_the_pause_pattern_reads_text_with_its_spaces_collapsed(
 
 
 def test_the_readings_are_unchanged() -> None:
-    assert addressing._unpaused("i need to, uh, stop.") == "i need to stop"
-    assert addressing._unpaused("um   um , ,  so - yes") == "so yes"
-    assert addressing._unpaused(" , stop") == "stop"
+    assert turn_readings.unpaused("i need to, uh, stop.") == "i need to stop"
+    assert turn_readings.unpaused("um   um , ,  so - yes") == "so yes"
+    assert turn_readings.unpaused(" , stop") == "stop"
     assert addressing.asks_to_end("um " * 1_300 + "i need to stop") is True
     assert addressing.confirms("um " * 1_300 + "yes, thanks") is True
     assert addressing.confirms("um, " * 900 + "no, not yet") is False
