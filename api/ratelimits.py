@@ -2,8 +2,9 @@
 and replica shares them; in this process's memory otherwise.
 
 A limit is `limits` notation ("5/hour", several separated by ";"); `hit` counts one request against every part
-and raises RateLimitedError (429, with Retry-After) when any part is exhausted. A Redis failure is a retryable 503,
-never a silently unlimited route.
+and raises RateLimitedError (429, with Retry-After) when any part is exhausted; `hit_all` counts a request in
+several buckets (an address, its site, everyone) only if none refuses it. A Redis failure is a retryable 503, never
+a silently unlimited route.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import ipaddress
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import structlog
 from limits import RateLimitItem, parse_many
@@ -78,6 +80,18 @@ def client_site(address: str) -> str | None:
     return str(ipaddress.IPv6Network((ip, IPV6_SITE_PREFIX), strict=False))
 
 
+@dataclass(frozen=True)
+class Count:
+    """One bucket a request is counted in: `key`'s bucket of `scope`, limited by `spec` ("5/hour;20/day"); past it
+    RateLimitedError with `message` and `code` (by default `rate_limited`)."""
+
+    scope: str
+    spec: str
+    key: str
+    message: str
+    code: str | None = None
+
+
 class RateLimits:
     """One per app: `await limits.hit("practice", "5/hour", client_address)`."""
 
@@ -101,12 +115,39 @@ class RateLimits:
     ) -> None:
         """Count `cost` requests of `key` in `scope`; RateLimitedError (`code`, by default `rate_limited`) when
         over any part of `spec`."""
+        count = Count(scope, spec, key, message, code)
         try:
             for item in self._items(spec):
                 if not await self._limiter.hit(item, scope, key, cost=cost):
-                    stats = await self._limiter.get_window_stats(item, scope, key)
-                    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-                    raise RateLimitedError(message, code=code, retry_after=retry_after)
+                    raise await self._refusal(item, count)
         except StorageError as e:
-            log.error("ratelimit.storage_error", scope=scope, error_type=type(e.storage_error).__name__)
-            raise RateLimiterUnavailableError("Rate limiting is unavailable; try again shortly.") from e
+            raise _unavailable(scope, e) from e
+
+    async def hit_all(self, counts: Sequence[Count], *, cost: int = 1) -> None:
+        """Count `cost` requests in every one of `counts`, or in none: each is tested first, and the first that has
+        no room left is raised (RateLimitedError) with nothing counted anywhere. Counted one by one, a request that
+        the last bucket refused had spent its place in the ones before: a client retrying while the practice
+        offering was at capacity (429 `practice_busy`) used up its own address's allowance, and was refused for an
+        hour once the offering had room again. (A request racing another between the test and the count may still
+        be refused by a later bucket after an earlier one counted it.)"""
+        for count in counts:
+            try:
+                for item in self._items(count.spec):
+                    if not await self._limiter.test(item, count.scope, count.key, cost=cost):
+                        raise await self._refusal(item, count)
+            except StorageError as e:
+                raise _unavailable(count.scope, e) from e
+        for count in counts:
+            await self.hit(
+                count.scope, count.spec, count.key, message=count.message, cost=cost, code=count.code
+            )
+
+    async def _refusal(self, item: RateLimitItem, count: Count) -> RateLimitedError:
+        stats = await self._limiter.get_window_stats(item, count.scope, count.key)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        return RateLimitedError(count.message, code=count.code, retry_after=retry_after)
+
+
+def _unavailable(scope: str, e: StorageError) -> RateLimiterUnavailableError:
+    log.error("ratelimit.storage_error", scope=scope, error_type=type(e.storage_error).__name__)
+    return RateLimiterUnavailableError("Rate limiting is unavailable; try again shortly.")

@@ -60,7 +60,9 @@ async def schedule_session(
     text_only: bool = False,
     interview_language: str = "en",
     candidate_other_names: tuple[str, ...] = (),
+    invite_ttl: timedelta | None = None,
 ) -> Scheduled:
+    """Store a new session and its invite, which expires `invite_ttl` from now (`invite_ttl_hours` unless given)."""
     question = await questions_repo.pick_question(
         conn, question_id=question_id, difficulty=difficulty, topic=topic
     )
@@ -80,7 +82,7 @@ async def schedule_session(
             language=language,
             room_name=f"shadows-{session_id}",
             invite_hash=digest(invite),
-            invite_expires_at=now + timedelta(hours=settings.invite_ttl_hours),
+            invite_expires_at=now + (invite_ttl or timedelta(hours=settings.invite_ttl_hours)),
             duration_minutes=duration_minutes,
             expires_at=now + timedelta(hours=settings.session_expiry_hours),
             job_description=job_description,

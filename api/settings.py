@@ -141,6 +141,10 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     # And for every caller together: each practice session is an interview on the house's model and speech bills,
     # and clients on many networks (a botnet, a pool of cloud addresses) each stay within their own limits.
     practice_global_rate_limit: str = "500/hour"
+    # A practice session's invite expires this long after it was issued (an organisation's lasts invite_ttl_hours):
+    # the limits above bound how many are created, and a session costs when it is used, so invites kept for days
+    # could all be started at once (api/routers/practice.py). At most invite_ttl_hours.
+    practice_invite_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
     # Report PDFs of practice sessions (GET /v1/sessions/{id}/report.pdf with the candidate's invite): each is a
     # headless Chromium's half second of CPU, and a practice invite opens its report for as long as the session is
     # kept. Per practice session, and for every practice session together (429 `practice_busy`).
@@ -495,6 +499,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
             raise ValueError(
                 "SHADOWS_API_STORAGE_BACKEND=supabase needs SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY"
             )
+        if self.practice_invite_ttl_minutes > self.invite_ttl_hours * 60:
+            raise ValueError("SHADOWS_API_PRACTICE_INVITE_TTL_MINUTES exceeds SHADOWS_API_INVITE_TTL_HOURS")
         # An invite used at its last minute starts an interview that must end before the session expires (then
         # every join, run and save is 410 session_expired): the longest one, extra time and grace included.
         longest_min = LONGEST_INTERVIEW_MINUTES + self.token_grace_minutes

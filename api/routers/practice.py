@@ -5,16 +5,24 @@ applied before anything else, api/forwarded.py): a client cannot choose its buck
 client's bucket is its /64, every address of which it holds, and its end site's /48 has a larger limit of its own
 (a site holds up to 65,536 /64s). All callers together meet one more limit, `practice_global_rate_limit`
 (429 `practice_busy`): it bounds what the offering can cost on the house's model and speech bills, whatever the
-number of networks a caller holds."""
+number of networks a caller holds. A request is counted in all of them or in none (`RateLimits.hit_all`).
+
+Those limits bound how many practice sessions are created, and a session costs when it is used: its invite expires
+`practice_invite_ttl_minutes` (60) after it was issued, not `invite_ttl_hours` (72) as an organisation's does. With
+three days to start it, one address could hold 360 invites (5 an hour) and a few networks the offering's 36,000,
+then start them together: hundreds of interviews at once on the house's bills, taking the interviewer workers that
+organisations' candidates were waiting for."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
 from api.deps import DbConn, Settings
 from api.errors import NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
-from api.ratelimits import RateLimits, client_bucket, client_site
+from api.ratelimits import Count, RateLimits, client_bucket, client_site
 from api.scheduling import schedule_session
 from api.schemas import PracticeCreate, SessionCreated
 
@@ -30,31 +38,42 @@ router = APIRouter(prefix="/v1", tags=["practice"])
 async def create_practice_session(
     body: PracticeCreate, request: Request, conn: DbConn, settings: Settings
 ) -> SessionCreated:
-    """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set."""
+    """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set. Start the
+    interview within SHADOWS_API_PRACTICE_INVITE_TTL_MINUTES (60): until it has started, its invite is 410
+    `invite_expired` after that."""
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
     address = request.client.host if request.client else "unknown"
     ratelimits: RateLimits = request.app.state.ratelimits
-    await ratelimits.hit(
-        "practice",
-        settings.practice_rate_limit,
-        client_bucket(address),
-        message="Too many practice sessions from this address; try again later.",
-    )
-    if site := client_site(address):
-        await ratelimits.hit(
-            "practice_site",
-            settings.practice_site_rate_limit,
-            site,
-            message="Too many practice sessions from this network; try again later.",
+    counts = [
+        Count(
+            "practice",
+            settings.practice_rate_limit,
+            client_bucket(address),
+            "Too many practice sessions from this address; try again later.",
         )
-    await ratelimits.hit(
-        "practice_all",
-        settings.practice_global_rate_limit,
-        "all",
-        message="Practice interviews are at capacity; try again later.",
-        code="practice_busy",
+    ]
+    if site := client_site(address):
+        counts.append(
+            Count(
+                "practice_site",
+                settings.practice_site_rate_limit,
+                site,
+                "Too many practice sessions from this network; try again later.",
+            )
+        )
+    counts.append(
+        Count(
+            "practice_all",
+            settings.practice_global_rate_limit,
+            "all",
+            "Practice interviews are at capacity; try again later.",
+            code="practice_busy",
+        )
     )
+    # Counted in all three or in none: a request the offering's limit refused (or the site's) spends nothing of
+    # its address's own allowance.
+    await ratelimits.hit_all(counts)
     scheduled = await schedule_session(
         conn,
         settings,
@@ -71,5 +90,6 @@ async def create_practice_session(
         resume_text=None,
         metadata={},
         practice=True,
+        invite_ttl=timedelta(minutes=settings.practice_invite_ttl_minutes),
     )
     return scheduled.response()

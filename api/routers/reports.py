@@ -25,7 +25,7 @@ from api.errors import ApiError, ForbiddenError, NotFoundError
 from api.ids import LinkToken, SessionId
 from api.openapi_errors import DB, error_responses
 from api.pdf import PdfRenderer
-from api.ratelimits import RateLimits
+from api.ratelimits import Count, RateLimits
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
 from api.routers.scorecards import CandidateReader, count_read, counted_reader
@@ -185,19 +185,24 @@ async def _count_practice_pdf(ratelimits: RateLimits, settings: ApiSettings, ses
     """A practice candidate's PDFs are counted, per session and for every practice session together, before
     anything is read or printed. Anyone may start a practice session, and its invite opens the report for as long
     as the session is kept: uncounted, one invite kept Chromium printing (half a second of CPU each) for ever, the
-    queue's bounds only saying how many at once."""
-    await ratelimits.hit(
-        "practice_pdf",
-        settings.practice_pdf_rate_limit,
-        session_id,
-        message="Too many PDFs of this report; try again later.",
-    )
-    await ratelimits.hit(
-        "practice_pdf_all",
-        settings.practice_pdf_global_rate_limit,
-        "all",
-        message="Practice report PDFs are at capacity; try again later.",
-        code="practice_busy",
+    queue's bounds only saying how many at once. Counted in both or in neither: a PDF refused while all practice
+    PDFs are at capacity spends nothing of its session's own allowance."""
+    await ratelimits.hit_all(
+        [
+            Count(
+                "practice_pdf",
+                settings.practice_pdf_rate_limit,
+                session_id,
+                "Too many PDFs of this report; try again later.",
+            ),
+            Count(
+                "practice_pdf_all",
+                settings.practice_pdf_global_rate_limit,
+                "all",
+                "Practice report PDFs are at capacity; try again later.",
+                code="practice_busy",
+            ),
+        ]
     )
 
 
