@@ -26,6 +26,12 @@ JOB_HEADER = "X-Shadows-Agent-Job"
 REPLAY_HEADER = "X-Shadows-Agent-Replay"
 INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: leave without a word
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
+# How long a Submit is waited for: the longest the API may take to answer one, with room to store it (at the
+# defaults 662 s: the wait for a judge slot, 30 s, and the judge's bound for the bank's longest Submit,
+# number-of-islands in Java; the session's run lease lasts as long, api/run_flow.py). The API holds a Submit's end to
+# a grid of its duration up to that bound (api/submit_padding.py): waited for only as long as a Run, a Submit judged
+# in 56-60 s was answered at 64 s, and stored, after the agent had given up on it (tests/api/test_submit_timing.py).
+SUBMIT_TIMEOUT_S = 720.0
 
 
 class ApiClient:
@@ -45,6 +51,7 @@ class ApiClient:
         *,
         timeout: float = 10.0,
         run_timeout: float = 60.0,
+        submit_timeout: float = SUBMIT_TIMEOUT_S,
         retries: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
         job_id: str | None = None,
@@ -63,6 +70,7 @@ class ApiClient:
             limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_S),
         )
         self._run_timeout = run_timeout
+        self._submit_timeout = max(run_timeout, submit_timeout)
         self._retries = retries
 
     async def __aenter__(self) -> Self:
@@ -138,12 +146,15 @@ class ApiClient:
         self, session_id: str, language: str, code: str, mode: str = "run", t: float | None = None
     ) -> dict[str, Any]:
         """Run the judge on ``code`` (visible tests in ``run`` mode); returns the judge's RunReport. ``t`` is
-        the session time of the request, which the API stamps on the resulting ``test_run`` event."""
+        the session time of the request, which the API stamps on the resulting ``test_run`` event. A Run is waited
+        for ``run_timeout``; a Submit as long as the API may take with one (``submit_timeout``), since the API holds
+        its answer to a grid of its duration."""
         body: dict[str, Any] = {"language": language, "code": code, "mode": mode}
         if t is not None:
             body["t"] = t
+        timeout = self._run_timeout if mode == "run" else self._submit_timeout
         return await self._request_dict(
-            "POST", f"/sessions/{session_id}/runs", json=body, request_timeout=self._run_timeout
+            "POST", f"/sessions/{session_id}/runs", json=body, request_timeout=timeout
         )
 
     # -- transport ------------------------------------------------------------------------------------

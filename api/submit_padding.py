@@ -9,10 +9,11 @@ about 10 bits of that test's input a Submit. So the end of a Submit is held to t
 from when it asked for the judge: doubling from GRID_START_S to LINEAR_FROM_S (0.25, 0.5, ... 32 s), then every
 LINEAR_STEP_S, never past the longest the judge could have taken (`run_bound_s` and the queue wait, the same for every
 Submit of the question). What the program can choose is which point it lands on: one of 8 under 32 s (3 bits a
-Submit), a few bits more only by making the Submit slower than that. The step past 32 s keeps a Submit that took
-under 56 s answered within a minute, the agent's timeout for a run (agent/api_client.py). A Submit waits at most as
-long again as it took, with no connection or judge slot held (the session's run lease stays: nothing of the session
-runs until the Submit is stored). Runs and custom input hold no hidden input and are not held.
+Submit), a few bits more only by making the Submit slower than that. Whoever asked waits for a Submit as long as
+this may take (the agent: agent/api_client.py, SUBMIT_TIMEOUT_S): a caller that gave up sooner, as the agent did at
+its minute for a Run, lost a Submit judged in 56-60 s and held to 64 s, which was stored all the same. A Submit waits
+at most as long again as it took, with no connection or judge slot held (the session's run lease stays: nothing of
+the session runs until the Submit is stored). Runs and custom input hold no hidden input and are not held.
 """
 
 from __future__ import annotations

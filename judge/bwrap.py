@@ -16,6 +16,7 @@ fd 5 and reads the seccomp filter on fd 6; neither reaches the program.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import resource
@@ -26,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from judge.settings import MAX_SANDBOX_ID
 
 if TYPE_CHECKING:
     from judge.cgroups import RunCgroup
@@ -48,7 +51,8 @@ DEV_SHM_MB = 8
 DEFAULT_RO_BINDS = ("/etc/alternatives", "/etc/ld.so.cache")
 # Character devices that never block: everything a compiler or runtime opens under /dev.
 _DEVICES = ("null", "zero", "full", "random", "urandom")
-# The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this.
+# The environment bwrap itself runs with: the namespace's pid 1 is bwrap, so /proc/1/environ shows this, exactly
+# (the launch chain's `env -i` sets it: launch_argv).
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
@@ -138,10 +142,12 @@ class ChildFds:
 
 @dataclass(frozen=True)
 class LaunchTools:
-    """The programs the launch chain execs (launch_argv): bash, util-linux's prlimit and setpriv, and setarch when
-    the host lets a process set its own ADDR_NO_RANDOMIZE personality (None: it does not, and layouts vary)."""
+    """The programs the launch chain execs (launch_argv): bash, coreutils' env, util-linux's prlimit and setpriv, and
+    setarch when the host lets a process set its own ADDR_NO_RANDOMIZE personality (None: it does not, and layouts
+    vary)."""
 
     bash: str
+    env: str
     prlimit: str
     setpriv: str
     setarch: str | None
@@ -158,10 +164,10 @@ def launch_tools() -> LaunchTools | None:
     `setarch -R` works here (a container's seccomp profile may refuse the personality): asked once, 1-2 ms."""
     found = {
         name: shutil.which(name, path=LAUNCH_PATH)
-        for name in ("bash", "prlimit", "setpriv", "setarch", "true")
+        for name in ("bash", "env", "prlimit", "setpriv", "setarch", "true")
     }
-    bash, prlimit, setpriv, setarch, true = found.values()
-    if bash is None or prlimit is None or setpriv is None:
+    bash, env, prlimit, setpriv, setarch, true = found.values()
+    if bash is None or env is None or prlimit is None or setpriv is None:
         return None
     if setarch is not None and true is not None:
         try:
@@ -182,7 +188,7 @@ def launch_tools() -> LaunchTools | None:
                 "setarch -R is refused here: sandboxed programs' address layouts vary from run to run"
             )
             setarch = None
-    return LaunchTools(bash=bash, prlimit=prlimit, setpriv=setpriv, setarch=setarch)
+    return LaunchTools(bash=bash, env=env, prlimit=prlimit, setpriv=setpriv, setarch=setarch)
 
 
 def hand_over_channels(uid: int, gid: int, fds: Sequence[int]) -> None:
@@ -198,8 +204,10 @@ def hand_over_channels(uid: int, gid: int, fds: Sequence[int]) -> None:
 
 # What the child runs first, as root and in its own session, with nothing open but 0-2 and the parked fds (the
 # parent's close_fds): join the run's groups, raise its OOM score, put the parked fds at 3 to 6, then exec the rest
-# of the chain. Fixed text: every value arrives as a positional parameter, never as code. Exit 125 (bwrap never
-# ran, so its status has no exit code: the judge's failure, judge.sandbox_process) when a group cannot be joined.
+# of the chain, whose first step (`env -i`) sets its environment whole: bash's exec exports PWD (the judge's own
+# working directory) and SHLVL, which bwrap's pid 1 showed the program in /proc/1/environ. Fixed text: every value
+# arrives as a positional parameter, never as code. Exit 125 (bwrap never ran, so its status has no exit code: the
+# judge's failure, judge.sandbox_process) when a group cannot be joined.
 # The OOM score: the first processes the kernel's OOM killer takes wherever no run's group bounds the memory (the
 # host's, or a container's: without cgroup v1 groups a program's children are bounded by nothing), before the
 # judge's own; inherited, a program spreading its memory over many small processes left the judge, the largest, to
@@ -226,6 +234,7 @@ def launch_argv(
     cgroup: RunCgroup | None,
     parked: ChildFds,
     *,
+    env: Mapping[str, str],
     uid: int,
     gid: int,
     drop: bool,
@@ -239,12 +248,16 @@ def launch_argv(
 
     bash (as root, its own session: `start_new_session`): the run's cgroups (cgroup.RunCgroup.tasks_files: "0", the
     writer alone, which skips the host-wide lock), oom_score_adj, and `parked` (the parent's copies, at 10 and up)
-    moved to fds 3 to 6; subprocess's close_fds has closed every other fd above 2. prlimit (as root): every rlimit.
+    moved to fds 3 to 6; subprocess's close_fds has closed every other fd above 2. env -i: `env` and nothing else
+    (BWRAP_ENV for bwrap) from here on. prlimit (as root): every rlimit.
     setpriv (when `drop`): no supplementary groups, then `gid`, then `uid`. setarch -R (when the host allows it): the
     same address layout on every run, inherited through bwrap's exec. Each fails closed: a step that fails ends the
     chain before bwrap, so the program never runs with less than all of it (the OOM score and the personality
     excepted, best effort as before). The pipes and sockets the program gets are handed to `uid` by the parent
-    (judge.sandbox), before the spawn."""
+    (judge.sandbox), before the spawn. A uid or gid that would not drop root (0, or 2**32 - 1, which setresuid reads
+    as "unchanged" where os.setuid refused it) raises OSError: no chain is started with it."""
+    if drop and not (0 < uid <= MAX_SANDBOX_ID and 0 < gid <= MAX_SANDBOX_ID):
+        raise OSError(errno.EPERM, f"uid {uid} and gid {gid} do not drop root's privileges")
     cpu = limits.cpu_rlimit
     mem = limits.memory_mb << 20
     stack_hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
@@ -267,6 +280,7 @@ def launch_argv(
         str(len(tasks)),
     ]
     argv += [*tasks, OOM_SCORE_ADJ]
+    argv += [tools.env, "-i", "--", *(f"{key}={value}" for key, value in env.items())]
     # 1, not 0, for RLIMIT_CORE: with a pipe core_pattern (systemd-coredump, apport) the kernel ignores a limit of 0
     # and runs the host's helper, as root and outside every cgroup, for each crash; it refuses only a limit of 1 (and
     # a file dump needs a page). The seccomp filter keeps the program from lowering it (judge.seccomp).

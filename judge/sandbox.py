@@ -233,7 +233,7 @@ class Sandbox:
         if bwrap is None:
             return f"bubblewrap not found at {self.settings.bwrap_bin}"
         if self._tools is None:
-            return f"bash, prlimit or setpriv (util-linux) not found in {LAUNCH_PATH}"
+            return f"bash, env, prlimit or setpriv (util-linux) not found in {LAUNCH_PATH}"
         try:
             with open("/proc/sys/user/max_user_namespaces") as f:
                 if int(f.read().strip() or 0) == 0:
@@ -418,7 +418,7 @@ class Sandbox:
         parked: list[int] = []
         try:
             if self._tools is None:
-                raise OSError("the sandbox's launch programs (bash, prlimit, setpriv) are missing")
+                raise OSError("the sandbox's launch programs (bash, env, prlimit, setpriv) are missing")
             if self._is_root:
                 hand_over_channels(self.uid, self.gid, (in_r, out_w, err_w, res_w))
             # Copies clear of 3 to 6, which the launch chain moves there (judge.bwrap.launch_argv).
@@ -431,6 +431,7 @@ class Sandbox:
                 limits,
                 cgroup,
                 ChildFds(*parked),
+                env=spawn_env,
                 uid=self.uid,
                 gid=self.gid,
                 drop=self._is_root,
@@ -438,13 +439,14 @@ class Sandbox:
             )
             # No preexec function, user or group: subprocess then starts the chain with vfork, whose cost does not
             # grow with this process's memory as a fork's does; close_fds closes every fd but 0-2 and the parked.
+            # No environment: the chain's `env -i` gives what it execs `spawn_env` and nothing else.
             proc = subprocess.Popen(  # noqa: S603 - argv is ours; candidate code only runs inside bwrap
                 launch,
                 stdin=(null if null >= 0 else subprocess.DEVNULL) if frames else in_r,
                 stdout=out_w,
                 stderr=err_w,
                 cwd=cwd,
-                env=spawn_env,
+                env={},
                 close_fds=True,
                 pass_fds=[fd for fd in parked if fd >= 0],
                 start_new_session=True,  # own process group: the judge kills it whole

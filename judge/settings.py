@@ -19,6 +19,11 @@ from judge.credential_mask import CredentialFreeRepr
 WORKER_INHERITS = ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")
 
 
+# The highest uid or gid a sandbox may drop to: setresuid and setresgid read 2**32 - 1 (-1) as "leave it unchanged",
+# so setpriv given it keeps root's (judge.bwrap.launch_argv).
+MAX_SANDBOX_ID = 2**32 - 2
+
+
 def _cpu_count() -> int:
     return os.cpu_count() or 1
 
@@ -60,9 +65,10 @@ class JudgeSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
     # When the judge runs as root, every sandbox (one per pool worker) leases its own uid from
     # [sandbox_uid, sandbox_uid + sandbox_uid_count) under a host-wide lock, so no two judge processes on one host
     # share a uid (nor its RLIMIT_NPROC count). Code runs with gid `sandbox_gid`. The uids need no passwd entry.
-    sandbox_uid: int = 61000
-    sandbox_uid_count: int = 1000
-    sandbox_gid: int = 65534
+    # Neither 0 (root's) nor 2**32 - 1 (which setresuid and setresgid read as "unchanged", keeping root's).
+    sandbox_uid: int = Field(default=61000, ge=1, le=MAX_SANDBOX_ID)
+    sandbox_uid_count: int = Field(default=1000, ge=1)
+    sandbox_gid: int = Field(default=65534, ge=1, le=MAX_SANDBOX_ID)
 
     judge0_url: str | None = None
     judge0_auth_token: SecretStr | None = None
@@ -124,6 +130,14 @@ class JudgeSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
     def _empty_secret_is_unset(cls, value: SecretStr | None) -> SecretStr | None:
         """`VAR=` (as compose writes `${VAR:-}`) means unset, not a token of length zero."""
         return None if value is not None and not value.get_secret_value() else value
+
+    @field_validator("sandbox_uid_count", mode="after")
+    @classmethod
+    def _uid_range_unprivileged(cls, value: int, info: ValidationInfo) -> int:
+        first = info.data.get("sandbox_uid")
+        if first is not None and first + value - 1 > MAX_SANDBOX_ID:
+            raise ValueError(f"the sandbox uid range ends past {MAX_SANDBOX_ID}")
+        return value
 
     @field_validator("remote_submit_urls", mode="after")
     @classmethod

@@ -7,13 +7,20 @@ a hidden input told it to the caller by the response's duration (about 10 bits a
 from __future__ import annotations
 
 import time
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from agent.api_client import SUBMIT_TIMEOUT_S, ApiClient
+from api.settings import ApiSettings
 from api.submit_padding import GRID_START_S, LINEAR_FROM_S, padded_s
+from judge.bank import load_bank
+from judge.limits import run_bound_s
+from judge.schemas import Language, RunRequest
+from judge.settings import JudgeSettings
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -35,12 +42,27 @@ def test_padded_end_is_the_next_grid_point_and_never_past_the_bound() -> None:
     assert padded_s(GRID_START_S * 5, 300) == GRID_START_S * 8
     assert padded_s(GRID_START_S * 5, GRID_START_S * 6) == GRID_START_S * 6  # capped at the longest possible
     assert padded_s(500, 300) == 500  # past the bound: not held at all
-    # Every duration under 32 s lands on one of 8 points (3 bits); past it, one every 8 s, so that a Submit of
-    # under 56 s is answered within the agent's minute.
+    # Every duration under 32 s lands on one of 8 points (3 bits); past it, one every 8 s.
     assert len({padded_s(i / 1000, 300) for i in range(1, LINEAR_FROM_S_MS, 7)}) == 8
     assert padded_s(33, 300) == 40
     assert padded_s(55.9, 300) == 56
     assert padded_s(56.1, 300) == 64
+
+
+def test_the_agent_waits_for_a_submit_as_long_as_the_api_may_take_to_answer_it() -> None:
+    # The API answers a Submit once its wait for a judge slot and the judge's bound have passed at the latest (its
+    # held end never passes them), and it has stored it: the agent waiting less (its Run timeout, 60 s) gave up on a
+    # Submit judged in 56-60 s, held to 64 s and stored. Every question of the bank, every language, at the defaults.
+    judge = JudgeSettings.model_construct()
+    queue_wait_s = ApiSettings.model_construct().run_queue_wait_s
+    longest = max(
+        queue_wait_s
+        + run_bound_s(RunRequest.for_question(q, language=lang, source="x", mode="submit"), judge)
+        for q in load_bank(Path(__file__).resolve().parents[2] / "questions")
+        for lang in get_args(Language)
+    )
+    assert padded_s(longest - 1, longest) == longest
+    assert longest + 30 <= SUBMIT_TIMEOUT_S, longest
 
 
 @pytest.mark.sandbox
@@ -86,13 +108,11 @@ async def test_submit_duration_does_not_show_how_long_its_program_slept(
     r = await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=auth)
     assert r.status_code == 200, r.text
     assert r.json()["submit"]["submission_id"] == long_report["submission_id"]
-    # The agent's Submit on the candidate's behalf too: the candidate hears its result.
-    t0 = time.monotonic()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/runs",
-        json={"language": "python", "code": _sleeps_once(1.2), "mode": "submit"},
-        headers=api_server.internal_headers(),
-    )
-    agent = time.monotonic() - t0
-    assert r.status_code == 200, r.text
+    # The agent's Submit on the candidate's behalf too (the candidate hears its result), through the agent's own
+    # client: held to 2 s, past the agent's timeout for a Run (1 s here, 60 s by default), it is still answered.
+    async with ApiClient(api_server.url, api_server.internal_token, run_timeout=1.0, retries=0) as agent_api:
+        t0 = time.monotonic()
+        agent_report = await agent_api.run_tests(s["id"], "python", _sleeps_once(1.2), mode="submit")
+        agent = time.monotonic() - t0
+    assert agent_report["verdict"] == "wrong_answer"
     assert agent >= 2 * 4 * GRID_START_S, agent
