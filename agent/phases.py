@@ -9,8 +9,8 @@ is stored in the conversation; a code view counts as seen only once its generati
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable
-from typing import Any, ClassVar, Literal
+from collections.abc import AsyncIterable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolError, function_tool, llm
 from livekit.agents.types import FlushSentinel
@@ -56,6 +56,9 @@ from agent.turns import (
     reply_after_handoff,
 )
 
+if TYPE_CHECKING:
+    from livekit.agents.voice import SpeechHandle
+
 logger = logging.getLogger("shadows.agent.phases")
 
 
@@ -89,6 +92,7 @@ class PhaseAgent(Agent):
         entry_instructions: str | None = None,
         turn_handling: TurnHandlingOptions | None = None,
         previous: PhaseAgent | None = None,
+        on_entry_reply: Callable[[SpeechHandle], None] | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
         if turn_handling is not None:
@@ -106,6 +110,9 @@ class PhaseAgent(Agent):
         self._handoff_ctx = chat_ctx.copy() if chat_ctx is not None else None
         # The phase handing over, whose conversation goes on after ``chat_ctx`` was copied.
         self._previous = previous
+        # Told of the speech of the entry reply (the time-up line's: agent.timekeeper has it cut off if the candidate
+        # leaves before it has played out, agent.own_lines).
+        self._on_entry_reply = on_entry_reply
 
     async def on_enter(self) -> None:
         """Enter (and record) the phase first, then take over the conversation and speak first. Taking over the
@@ -137,6 +144,8 @@ class PhaseAgent(Agent):
             )
         await self._take_handoff_ctx()
         handle = self.session.generate_reply(instructions=instructions)
+        if self._on_entry_reply is not None and not self._resumed:
+            self._on_entry_reply(handle)
         if self._resumed:
             own_reply(self.session, handle)  # "we were interrupted": it answers nothing of the candidate's
         if self.phase == Phase.GREETING or self._resumed:

@@ -2,12 +2,15 @@
 (agent.addressing): a hint said no to ("I don't want a hint") is no hint request, and ending said no to ("please
 don't end the interview", "no me rindo") is no request to end, nor a yes to "shall we stop here?". Each rule is
 bounded (a negation, a few words of hedging, the verb, its object), and a refusal said in a question is a request
-after all, so it is kept ("can't you give me a hint?", "shouldn't we end the interview?")."""
+after all, so it is kept ("can't you give me a hint?", "shouldn't we end the interview?"). Ending asked about ("what
+happens if I stop?") is read out with the refusals (agent.end_questions): it is no request to end either."""
 
 from __future__ import annotations
 
 import bisect
 import re
+
+from agent.end_questions import without_questions
 
 # Where a clause ends in a reading (agent.addressing reads its turns with the same marks).
 CLAUSE_END = re.compile(r"[,.!;:?…]")
@@ -67,13 +70,15 @@ NO_END = {"en": re.compile(_NO_END_EN), "es": re.compile(_NO_END_ES)}
 
 def without_refusals(readings: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
     """``readings`` with the ending they say no to read out (``NO_END``), unless said in a question: its clause
-    ends in "?". Linear: the clauses' ends are found once per reading, each refusal looks its clause's up."""
+    ends in "?"; and with the ending they ask the cost of read out, a question or not (agent.end_questions: "what
+    happens if I stop?" asks to end nothing). Linear: the clauses' ends are found once per reading, each refusal
+    looks its clause's up."""
     patterns = [NO_END[language] for language in dict.fromkeys(languages) if language in NO_END]
     out = []
     for reading in readings:
         for pattern in patterns:
             reading = _read_out(pattern, reading)
-        out.append(reading)
+        out.append(without_questions(reading, languages))
     return tuple(out)
 
 

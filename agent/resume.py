@@ -138,7 +138,11 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     warned: set[int] = set()
     heard: list[str] = []
     checkins: list[str] = []
-    checkin_open = False  # a coding check-in was noted; the interviewer's next words are it
+    # A line of the silence ladder noted (its kind, stage, ``t`` and whether it may still count) whose words are not
+    # recorded yet: the interviewer's next words are it. It counts as given only once they are recorded whole
+    # (``_ladder_step``): noted and never said (the job died before its speech), cut off as the candidate left (a
+    # ``line_unheard`` note) or talked over, it was not heard, and its step is due again.
+    asked: tuple[str, int, float | None, bool] | None = None
     untaken: set[str] = set()  # give_hint calls whose hint was taken back
     # Hint attempts (``hint_started`` notes) with no outcome yet: call id -> index, phase, t, tool answer recorded.
     started: dict[str, tuple[int, str, float | None, bool]] = {}
@@ -165,14 +169,17 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             if role == "user":
                 point.candidate_active_t = _later(point.candidate_active_t, t)
                 point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
-                checkin_open = False  # the candidate spoke first: what the interviewer says next answers them
+                asked = None  # the candidate spoke first: what the interviewer says next answers them
                 if p.get("typed") is True:
                     point.chat_dropping = False  # a typed message was kept: a stretch of dropping ended
             else:
                 point.interviewer_t = _later(point.interviewer_t, _later(t, _number(p.get("end"))))
-                if checkin_open:
-                    checkins.append(str(text)[:MAX_CHECKIN_CHARS])
-                    checkin_open = False
+                if asked is not None:
+                    if asked[0] == "checkin":  # its words, said in part or whole, are not said again
+                        checkins.append(str(text)[:MAX_CHECKIN_CHARS])
+                    if asked[3] and p.get("interrupted") is not True:
+                        _ladder_step(point, *asked[:3])
+                    asked = None
         elif event.type == "tool_call" and p.get("call_id") and p.get("name"):
             call_id = str(p["call_id"])
             if call_id in seen:
@@ -211,6 +218,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif event.type == "editor_snapshot":
             point.candidate_active_t = _later(point.candidate_active_t, t)  # recorded when the code changed
             point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
+            asked = None
             if p.get("code_omitted") is True:
                 # The API did not keep this snapshot's code (the session's recording budget): an older snapshot is
                 # not the candidate's code now, so none stands in until the client's next snapshot.
@@ -268,11 +276,14 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             point.chat_dropping = True
             dropped = _number(p.get("dropped"))
             point.chat_dropped = max(point.chat_dropped, int(dropped) if dropped is not None else 0)
-        elif kind in ("checkin", "quiet_checkin"):
+        elif kind in ("checkin", "quiet_checkin", "no_show_ping", "no_show_microphone"):
             stage = _number(p.get("stage"))
-            point.quiet_stage = max(point.quiet_stage, min(2, int(stage)) if stage is not None else 0)
-            point.quiet_step_t = _later(point.quiet_step_t, t)
-            checkin_open = kind == "checkin"
+            asked = (str(kind), min(2, max(0, int(stage))) if stage is not None else 0, t, True)
+        elif kind == "line_unheard" and asked is not None:
+            # Cut off as the candidate left: what of it was played is not a step given.
+            asked = (*asked[:3], False)
+        elif kind == "resumed":
+            asked = None  # a restarted job's own line comes next, not the step
         elif kind == "candidate_left":
             left_t = t
         elif kind == "candidate_returned" and left_t is not None and t is not None:
@@ -280,8 +291,6 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             left_t = None
         elif kind == "no_show":
             no_show = True
-        elif kind in ("no_show_ping", "no_show_microphone"):
-            point.no_show_stage = max(point.no_show_stage, 1 if kind == "no_show_ping" else 2)
     for at, item in enumerate(items):
         if isinstance(item, llm.FunctionCallOutput) and item.name == "give_hint" and item.call_id in untaken:
             # The record holds the tool's answer as it ran (the hint's text); the live job's conversation said the
@@ -299,6 +308,15 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point.checkins_said = tuple(checkins[-MAX_CHECKINS:])
     point.away_spells = tuple(spells)
     return point
+
+
+def _ladder_step(point: ResumePoint, kind: str, stage: int, t: float | None) -> None:
+    """A step of the silence ladder was said (its words recorded whole after its note): it counts as given."""
+    if kind in ("no_show_ping", "no_show_microphone"):
+        point.no_show_stage = max(point.no_show_stage, 1 if kind == "no_show_ping" else 2)
+        return
+    point.quiet_stage = max(point.quiet_stage, stage)
+    point.quiet_step_t = _later(point.quiet_step_t, t)
 
 
 def _word_list(kept: tuple[str, ...], value: object) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ from livekit.agents import AgentSession
 from agent.clock import Clock
 from agent.editor import EditorSnapshot
 from agent.ending import conclude
+from agent.own_lines import for_candidate
 from agent.prompts import render
 from agent.state import InterviewState, Phase
 from agent.turns import reply_after_handoff
@@ -85,6 +86,7 @@ class SilenceMonitor:
         self._started = clock.now()
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
         self._interviewer_at = clock.now()  # the end of the interviewer's last words
+        self._cut_at = float("-inf")  # when a line of the ladder was last cut off as the candidate left
         # Typing is per interview too: code the agent already holds (a resumed job's last recorded code, or a snapshot
         # that came before this monitor) that is not the starter code was typed by the candidate. A first snapshot is
         # compared with the starter code of its language (the page sends its editor on every connect; that code
@@ -97,9 +99,10 @@ class SilenceMonitor:
         self._step_at: float | None = None  # when this quiet stretch's latest check-in was asked for
         self.no_show_stage = 0
         self._no_show_at: float | None = None  # when the latest no-show line was asked for
-        self._out_since: float | None = None  # when the candidate's current spell out of the room began
         self._spells: list[tuple[float, float]] = []  # this quiet stretch's spells out of the room
+        self._stretch = 0  # quiet stretches begun (a line taken back is taken back in its own stretch only)
         self.away_events = 0
+        state.return_listeners.append(self._spell_ended)
         session.on("user_state_changed", self._on_user_state)
         session.on("user_input_transcribed", self._on_candidate)
         session.on("conversation_item_added", self._on_item)
@@ -134,18 +137,15 @@ class SilenceMonitor:
         self._stage = 0
         self._step_at = None
         self._spells.clear()
+        self._stretch += 1
 
-    def _count_away(self) -> None:
-        """Keep each spell out of the room of this quiet stretch, once it has ended (``_spells``): the ladder's steps
-        still fall due through them, but its words ("quiet for about N minutes") and notes count only the time the
-        candidate was there to be quiet (``_present``)."""
-        left_at = self._state.candidate_left_at
-        if left_at is not None:
-            self._out_since = left_at if self._out_since is None else self._out_since
-        elif self._out_since is not None:
-            self._spells.append((self._out_since, self._clock.now()))
-            del self._spells[:-MAX_SPELLS]
-            self._out_since = None
+    def _spell_ended(self, left_at: float, back_at: float) -> None:
+        """Keep each spell out of the room of this quiet stretch, as the candidate comes back (``_spells``; told by
+        ``InterviewState.candidate_returned``, a room event: a spell shorter than the loop's poll counts too): the
+        ladder's steps still fall due through them, but its words ("quiet for about N minutes") and notes count only
+        the time the candidate was there to be quiet (``_present``)."""
+        self._spells.append((left_at, back_at))
+        del self._spells[:-MAX_SPELLS]
 
     def _present(self, since: float, now: float) -> float:
         """Seconds from ``since`` to ``now`` the candidate was in the room."""
@@ -203,7 +203,6 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
-            self._count_away()
             if (
                 state.ended
                 or state.candidate_left_at is not None
@@ -212,8 +211,8 @@ class SilenceMonitor:
             ):
                 continue
             now = self._clock.now()
-            if now - self._interviewer_at < SPACING_S:
-                continue
+            if now - max(self._interviewer_at, self._cut_at) < SPACING_S:
+                continue  # nor on the heels of a line cut off (a connection that keeps dropping: one try per spacing)
             if not state.candidate_spoke:
                 await self._no_show_step(now - self._started)
             elif state.phase == Phase.CODING:
@@ -232,14 +231,23 @@ class SilenceMonitor:
             return
         if stage == 2 and self._typed:
             return
+        before = self._no_show_at
         self.no_show_stage = stage + 1
         self._no_show_at = self._clock.now()
-        if stage == 0:
-            state.record("note", {"kind": "no_show_ping", "waited_s": round(waited)})
-            await reply_after_handoff(self._session, instructions=render("no_show_ping"))
-        elif stage == 1:
-            state.record("note", {"kind": "no_show_microphone", "waited_s": round(waited)})
-            await reply_after_handoff(self._session, instructions=render("no_show_mic"))
+
+        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
+            if self.no_show_stage == stage + 1:
+                self.no_show_stage, self._no_show_at = stage, before
+            self._cut_at = self._clock.now()
+
+        if stage < 2:
+            kind, prompt = (
+                ("no_show_ping", "no_show_ping") if stage == 0 else ("no_show_microphone", "no_show_mic")
+            )
+            state.record("note", {"kind": kind, "waited_s": round(waited)})
+            handle = await reply_after_handoff(self._session, instructions=render(prompt))
+            if handle is not None:
+                for_candidate(state, handle, kind, on_unheard=take_back)
         else:
             await self._end_no_show(waited)
 
@@ -260,21 +268,34 @@ class SilenceMonitor:
         seconds of it (the time the candidate was in the room: ``_present``)."""
         if not _due(quiet_for, self._stage, self._ladder, self._step_at, self._clock.now()):
             return
+        before, stretch = self._step_at, self._stretch
         self._stage += 1
         self._step_at = self._clock.now()
         self.checkins += 1
+        stage = self._stage
         state = self._state
+
+        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
+            if state.pending_checkin == stage:
+                state.pending_checkin = None  # not generated: the next reply is no check-in
+            self.checkins -= 1
+            if self._stretch == stretch and self._stage == stage:
+                self._stage, self._step_at = stage - 1, before
+            self._cut_at = self._clock.now()  # its next try keeps the ladder's spacing from the cut
+
         # The earlier check-ins are in the conversation the model sees; never copied into the instructions (they
         # are the model's words, and words it was led to say would come back to it as instructions).
         avoid = render("checkin_avoid") if state.checkins_said else ""
         state.pending_checkin = self._stage
         state.record("note", {"kind": "checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(present), **self._away_note(quiet_for, present)})  # fmt: skip
-        logger.info("coding check-in %d after %.0fs of quiet", self._stage, present)
-        await reply_after_handoff(
+        logger.info("coding check-in %d after %.0fs of quiet", stage, present)
+        handle = await reply_after_handoff(
             self._session,
-            instructions=render(f"checkin_{self._stage}", minutes=max(1, round(present / 60)), avoid=avoid),
+            instructions=render(f"checkin_{stage}", minutes=max(1, round(present / 60)), avoid=avoid),
         )
+        if handle is not None:
+            for_candidate(state, handle, "checkin", on_unheard=take_back, stage=stage)
 
     @staticmethod
     def _away_note(quiet_for: float, present: float) -> dict[str, int]:
@@ -287,8 +308,16 @@ class SilenceMonitor:
         (``present`` of them in the room). "Still there?", then the microphone hint, once each per quiet stretch."""
         if self._stage >= 2 or quiet_for < self._quiet_after:
             return
+        stretch = self._stretch
         self._stage += 1
+        stage = self._stage
         state = self._state
+
+        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
+            if self._stretch == stretch and self._stage == stage:
+                self._stage = stage - 1
+            self._cut_at = self._clock.now()
+
         state.record("note", {"kind": "quiet_checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(present), **self._away_note(quiet_for, present)})  # fmt: skip
         logger.info("quiet check %d after %.0fs outside coding", self._stage, present)
@@ -297,4 +326,6 @@ class SilenceMonitor:
             instructions = render("quiet_checkin", minutes=max(1, round(present / 60)), avoid=avoid)
         else:
             instructions = render("no_show_mic")
-        await reply_after_handoff(self._session, instructions=instructions)
+        handle = await reply_after_handoff(self._session, instructions=instructions)
+        if handle is not None:
+            for_candidate(state, handle, "quiet_checkin", on_unheard=take_back, stage=stage)

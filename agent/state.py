@@ -14,6 +14,7 @@ from agent.complexity_words import Part
 from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
+from agent.own_lines import cut_unheard
 from agent.settings import AgentSettings
 from agent.turn_budget import TurnBudget
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from agent.clock import Clock
     from agent.editor import CodeView, EditorBridge, SnapshotRecorder
     from agent.hints import PendingHint
+    from agent.own_lines import OwnLine
     from agent.turns import TurnClassifier, TurnDecision
 
 logger = logging.getLogger("shadows.agent.state")
@@ -199,6 +201,11 @@ class InterviewState:
     # candidate back in the room hears the time first, never a check-in on its heels.
     time_line_pending: bool = False
     time_line_speech: SpeechHandle | None = None
+    # Lines of the interviewer's own under way, by speech id: cut off when the candidate leaves (agent.own_lines).
+    own_lines: dict[str, OwnLine] = field(default_factory=dict)
+    # Told of each spell out of the room as the candidate comes back, (left, back) on `clock` (agent.silence): the
+    # room's events, never a poll that a spell shorter than its period passes between.
+    return_listeners: list[Callable[[float, float], None]] = field(default_factory=list)
 
     @property
     def time_line_waits(self) -> bool:
@@ -258,14 +265,18 @@ class InterviewState:
         if self.absence_noted:
             self.absences_noted += 1
             self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
+        cut_unheard(self)  # a line of the interviewer's own under way reaches no one now (agent.own_lines)
 
     def candidate_returned(self) -> None:
         """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone. An
         observation only: nothing of the silence ladder or the no-show wait starts again from it (agent.silence)."""
         if self.candidate_left_at is None:
             return
-        away = max(0.0, self.clock.now() - self.candidate_left_at)
+        left_at, back_at = self.candidate_left_at, self.clock.now()
+        away = max(0.0, back_at - left_at)
         self.candidate_left_at = None
+        for listener in list(self.return_listeners):
+            listener(left_at, back_at)
         if self.absence_noted and not self.ended:
             self.record(
                 "note", {"kind": "candidate_returned", "phase": self.phase.value, "away_s": round(away)}

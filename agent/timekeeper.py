@@ -9,20 +9,25 @@ as the record (no await between them), so nothing is recorded or said after the 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livekit.agents import AgentSession
 
 from agent.clock import Clock
 from agent.ending import conclude
+from agent.own_lines import for_candidate
 from agent.phases import WrapUpAgent
 from agent.prompts import render
 from agent.state import PHASE_ORDER, InterviewState, Phase
 from agent.turns import after_handoff, reply_after_handoff
 
+if TYPE_CHECKING:
+    from livekit.agents.voice import SpeechHandle
+
 logger = logging.getLogger("shadows.agent.timekeeper")
 
 LATE_S = 60.0  # a warning found due later than this after its mark is passed over (a resumed job's rule too)
+RESAY_GAP_S = 10.0  # the least time between a time-up line cut off as the candidate left and its next try
 
 
 class TimeKeeper:
@@ -46,6 +51,9 @@ class TimeKeeper:
         self._overtime_s = overtime_s
         self._quiet_wait_s = quiet_wait_s
         self._poll_s = poll_s
+        # The time-up line was cut off as the candidate left (agent.own_lines), at this time: said again on return.
+        self._time_up_owed = False
+        self._time_up_cut_at = float("-inf")
         left = state.remaining_s()
         if left is not None:
             # Resumed or late start: warnings already behind us are not given again.
@@ -163,6 +171,9 @@ class TimeKeeper:
             self._session, moves=True, instructions=render("time_warning", minutes=minutes)
         )
         self._state.time_line_speech = handle  # the silence ladder waits for it to be played out (or cut off)
+        if handle is not None:
+            # Cut off and noted if the candidate leaves before it has played out; not said again (the page has it).
+            for_candidate(self._state, handle, "time_warning", minutes_left=minutes)
 
     async def _time_up(self) -> None:
         state = self._state
@@ -195,10 +206,51 @@ class TimeKeeper:
         ):
             current = self._session.current_agent
             self._session.update_agent(
-                WrapUpAgent(state, chat_ctx=current.chat_ctx, entry_instructions=render("time_up"))
+                WrapUpAgent(
+                    state,
+                    chat_ctx=current.chat_ctx,
+                    entry_instructions=render("time_up"),
+                    on_entry_reply=self._time_up_said,
+                )
             )
         state.time_line_pending = False
-        await self._clock.sleep(max(0.0, self._overtime_s - waited))
+        await self._overtime(self._clock.now() + max(0.0, self._overtime_s - waited))
         if not state.ended:
             logger.info("overtime elapsed; ending the interview")
             await conclude(state, "time_up")
+
+    def _time_up_said(self, handle: SpeechHandle) -> None:
+        """The time-up line is under way: cut off if the candidate leaves before it has played out (agent.own_lines),
+        and then owed to them (``_overtime``)."""
+        self._state.time_line_speech = handle  # the silence ladder waits for it to be played out (or cut off)
+        for_candidate(self._state, handle, "time_up", on_unheard=self._time_up_unheard)
+
+    def _time_up_unheard(self) -> None:
+        self._time_up_owed = True
+        self._time_up_cut_at = self._clock.now()
+        self._state.time_line_pending = True  # said again before any check-in (agent.silence)
+
+    async def _overtime(self, until: float) -> None:
+        """Wait out the overtime (to ``until`` on the clock); a time-up line cut off as the candidate left is said
+        again once they are back and nobody is speaking, not sooner than ``RESAY_GAP_S`` after the cut (a connection
+        that keeps dropping gets one try per gap). Before, a line begun as they dropped was said to the empty room,
+        and the record held it as said: back, they were in the wrap-up, never told time was up."""
+        state = self._state
+        while not state.ended and (left := until - self._clock.now()) > 0:
+            if (
+                self._time_up_owed
+                and self._quiet()
+                and self._clock.now() - self._time_up_cut_at >= RESAY_GAP_S
+            ):
+                await self._say_time_up_again()
+                continue
+            await self._clock.sleep(min(self._poll_s, left))
+
+    async def _say_time_up_again(self) -> None:
+        state = self._state
+        self._time_up_owed = False
+        handle = await reply_after_handoff(self._session, instructions=render("time_up"))
+        if handle is not None:
+            self._time_up_said(handle)  # cut off again if they leave again meanwhile
+        if not self._time_up_owed:
+            state.time_line_pending = False

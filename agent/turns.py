@@ -3,8 +3,8 @@ messages, the console and `simulate`.
 
 After the interview has ended no turn is answered. Before that, outside the coding phase every turn is answered.
 While coding, in order:
-1. an explicit request (agent.addressing: run, hint, leave, stop, finished, give up, a direct question) is
-   always answered;
+1. an explicit request (agent.addressing: run, hint, leave, stop, finished, give up, a direct question; and a
+   question about what ending would cost, agent.end_questions) is always answered;
 2. an answer to a question the interviewer just asked is answered;
 3. otherwise a small classifier call (any language) decides between reply and silence; if it fails or is too
    slow, the turn is answered (better one needless "mm-hmm" than an ignored candidate).
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import APIError, StopResponse, function_tool, llm
 
 from agent.addressing import explicit_request
+from agent.end_questions import asks_about_ending
 from agent.fence import fence
 from agent.prompts import render
 from agent.speech_budget import TYPED, bounded_spoken
@@ -188,6 +189,8 @@ async def _decide_live(
     if not quiet_phase:
         return TurnDecision(True, "not_coding")
     kind = explicit_request(text, languages)
+    if kind is None and asks_about_ending(text, languages):
+        kind = "question"  # "if I give up now, do I fail?" is asked of the interviewer (agent.end_questions)
     if kind is not None:
         return TurnDecision(True, "explicit", kind)
     if interviewer_just_asked(history):

@@ -1,0 +1,83 @@
+"""The interviewer's own lines (a check-in, a quiet check, a no-show line, a time warning, the time-up line) are for
+the candidate to hear: one under way when they leave the room is cut off there, not said to the empty room.
+
+A line is registered with its speech (``for_candidate``) once asked for. When the candidate's participant leaves
+(agent.presence, a room event: ``InterviewState.candidate_left`` calls ``cut_unheard``), every registered line not
+yet played out is interrupted, noted (``line_unheard``: which line, the phase and its own fields) and its caller told
+(``on_unheard``), which takes it back: the check-in ladder's step is due again and said on their return, the time-up
+line is said again when they are back. A line asked for while they are already out (they left during the wait for a
+handoff) is cut at once. The transcript keeps of a cut line only what was played before the cut, marked
+``interrupted``; a restarted job counts a step of the ladder only once its words were recorded uninterrupted
+(agent.resume). Before, a line asked for as the candidate dropped (or in a moment's presence between two polls of the
+ladder) was said into the empty room, and the record held it as said to them: a check-in counted as given (the
+ladder went on to the hint offer they never had the question before), the time-up line as told.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from livekit.agents import SpeechHandle
+
+    from agent.state import InterviewState
+
+logger = logging.getLogger("shadows.agent.own_lines")
+
+
+@dataclass
+class OwnLine:
+    """A line of the interviewer's own under way: its speech, what it is (``line``), the fields its note carries and
+    what to do when it is cut."""
+
+    line: str
+    handle: SpeechHandle
+    note: dict[str, Any] = field(default_factory=dict)
+    on_unheard: Callable[[], None] | None = None
+
+
+def for_candidate(
+    state: InterviewState,
+    handle: SpeechHandle,
+    line: str,
+    *,
+    on_unheard: Callable[[], None] | None = None,
+    **note: Any,
+) -> None:
+    """``handle`` says ``line`` to the candidate: cut off and taken back (``on_unheard``) if they leave before it has
+    played out, or at once when they are out of the room already."""
+    own = OwnLine(line, handle, dict(note), on_unheard)
+    if handle.done():
+        return
+    state.own_lines[handle.id] = own
+    handle.add_done_callback(lambda h: _played(state, own))
+    if state.candidate_left_at is not None:
+        _cut(state, own)
+
+
+def _played(state: InterviewState, own: OwnLine) -> None:
+    if state.own_lines.get(own.handle.id) is own:
+        del state.own_lines[own.handle.id]
+
+
+def cut_unheard(state: InterviewState) -> None:
+    """The candidate has just left the room: every own line still under way is cut off, noted and taken back."""
+    for own in list(state.own_lines.values()):
+        _cut(state, own)
+
+
+def _cut(state: InterviewState, own: OwnLine) -> None:
+    state.own_lines.pop(own.handle.id, None)
+    if own.handle.done():
+        return
+    own.handle.interrupt(force=True)
+    logger.info("the candidate left while the interviewer's %s was under way: cut off", own.line)
+    if not state.ended:
+        state.record(
+            "note", {"kind": "line_unheard", "line": own.line, "phase": state.phase.value, **own.note}
+        )
+    if own.on_unheard is not None:
+        own.on_unheard()

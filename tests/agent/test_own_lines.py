@@ -1,0 +1,184 @@
+"""What the record counts as said to the candidate is what was said to them: a line of the silence ladder counts as
+given once its words are recorded (not when it is noted: a job that died between the two left a check-in nobody
+heard), and a line of the interviewer's own under way when the candidate leaves the room (a check-in, the time-up
+line) is cut off, noted as unheard and said again on their return (agent.own_lines). Spells out of the room are the
+room's events, never a poll's sample: a spell shorter than the ladder's 1 s poll counts too. The real AgentSession,
+the interview's own silence and time loops and the presence watcher, wired as the worker wires them (the harness of
+tests/agent/test_silence_presence.py). Each test failed before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from livekit.agents import AgentSession, llm
+
+from agent.capture import attach_capture
+from agent.context import SessionEvent
+from agent.interview import attach_interview
+from agent.phases import make_phase_agent
+from agent.resume import build_resume
+from agent.state import InterviewState, Phase
+from agent.turns import text_turn
+from tests.agent.test_resume_restart import Job, _log
+from tests.agent.test_silence_presence import CHECK_IN, TIME_UP, Call, _notes, _respond, _start
+from tests.fakes.interview import make_context
+from tests.fakes.llm import FakeLLM
+from tests.fakes.session import instructed, settle, until
+
+
+def _said(call: Call, words: str) -> list[llm.ChatMessage]:
+    """The interviewer's messages in the conversation that carry ``words``."""
+    return [
+        i
+        for i in call.session.history.items
+        if isinstance(i, llm.ChatMessage) and i.role == "assistant" and words in (i.text_content or "")
+    ]
+
+
+def _heard(call: Call, words: str) -> int:
+    """How many of the interviewer's messages carrying ``words`` were played out whole."""
+    return sum(not m.interrupted for m in _said(call, words))
+
+
+async def test_a_check_in_noted_but_never_said_before_a_restart_is_said_by_the_restarted_job() -> None:
+    """The job died between noting the first check-in and saying it. Before: the restarted job took it as given
+    (the ladder's stage came from the note), so the candidate, who never heard it, got no check-in and, three minutes
+    later, the hint offer. It counts once its words are recorded: the restarted job says it."""
+    context = make_context(minutes_left=45.0, duration_minutes=45)
+    assert context.session.started_at is not None
+    first = Job(context, now=context.session.started_at)
+    first.state.candidate_spoke = True
+    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
+        await session.start(make_phase_agent(Phase.CODING, first.state))
+        capture = attach_capture(session, first.sink, first.state.elapsed_s)
+        tasks = attach_interview(session, first.state)
+        await settle(session)
+        await (await text_turn(session, "Okay, I'll start with a hash map."))  # type: ignore[misc]
+        await settle(session)
+        await first.clock.advance(125, step=1)
+        await settle(session)
+        capture.detach()
+        await tasks.aclose()
+    log = _log(first.sink)
+    [noted] = [i for i, e in enumerate(log) if e.type == "note" and e.payload["kind"] == "checkin"]
+    assert any(e.type == "transcript" and e.payload["role"] == "assistant" for e in log[noted:])
+    died = log[: noted + 1]  # the job died right after noting it: its words never recorded
+
+    restart_at = context.session.started_at + timedelta(seconds=(log[noted].t or 0) + 20)
+    second = Job(context, events=died, now=restart_at)
+    model = FakeLLM(responder=_respond)
+    async with AgentSession[InterviewState](llm=model, userdata=second.state) as session:
+        await session.start(second.agent)
+        tasks = attach_interview(session, second.state)
+        await settle(session)
+        for _ in range(5):  # 25 s: past the spacing from the line after the restart
+            await second.clock.advance(5, step=1)
+            await settle(session)
+        await tasks.aclose()
+    assert [n["stage"] for n in _notes(second.sink, "checkin")] == [1]
+    assert instructed(model, CHECK_IN) == 1
+
+
+def _events(*specs: tuple[str, dict[str, Any]]) -> list[SessionEvent]:
+    return [
+        SessionEvent(seq=i, type=type_, t=float(i), idempotency_key=f"k{i}", payload=payload)
+        for i, (type_, payload) in enumerate(specs, 1)
+    ]
+
+
+def _line(role: str, text: str, *, interrupted: bool = False) -> tuple[str, dict[str, Any]]:
+    return "transcript", {"role": role, "text": text, "interrupted": interrupted, "item_id": f"{role}:{text}"}
+
+
+def test_a_restarted_job_counts_a_step_of_the_ladder_only_once_its_words_were_recorded_whole() -> None:
+    """Noted and said: given. Noted only (the job died), cut off as the candidate left, or talked over: not heard,
+    due again. Before, each of them counted from its note."""
+    start = (_line("user", "I'll use a hash map."),)
+    checkin = ("note", {"kind": "checkin", "stage": 1, "phase": "coding", "quiet_s": 120})
+    unheard = ("note", {"kind": "line_unheard", "line": "checkin", "phase": "coding", "stage": 1})
+    cases = {
+        "said": ((*start, checkin, _line("assistant", "How is it going?")), (1, 1, 2.0)),
+        "noted only": ((*start, checkin), (0, 0, None)),
+        "cut off": ((*start, checkin, unheard, _line("assistant", "How is", interrupted=True)), (0, 1, None)),
+        "talked over": ((*start, checkin, _line("assistant", "How", interrupted=True)), (0, 1, None)),
+    }
+    for name, (specs, (stage, words, step_t)) in cases.items():
+        point = build_resume(_events(*specs))
+        assert point is not None
+        found = (point.quiet_stage, len(point.checkins_said), point.quiet_step_t)
+        assert found == (stage, words, step_t), name
+    ping = ("note", {"kind": "no_show_ping", "waited_s": 20})
+    greeting = _line("assistant", "Hi, I'm an AI interviewer.")
+    for specs, stage in (
+        ((greeting, ping), 0),
+        ((greeting, ping, _line("assistant", "Can you hear me?")), 1),
+    ):
+        point = build_resume(_events(*specs))
+        assert point is not None and point.no_show_stage == stage
+
+
+async def test_the_time_up_line_begun_as_the_candidate_drops_is_cut_off_and_said_when_they_are_back() -> None:
+    """Time was up with the candidate in the room, and they dropped while the line was being made. Before: it was said
+    to the empty room, recorded whole as said to them, and they came back to a wrap-up nobody had announced. It is
+    cut off, noted as not heard, and said when they are back."""
+    call = await _start(Phase.CODING, minutes_left=0.2)
+    call.fake.ttft_s = 1.0  # the line takes a second (wall time) to come: they drop meanwhile
+    await call.clock.advance(13, step=1)  # time is up 12 s in
+    await until(lambda: call.state.phase is Phase.WRAP_UP and call.session.agent_state == "thinking")
+    call.leave()
+    await settle(call.session)
+    assert _notes(call.sink, "line_unheard") == [
+        {"kind": "line_unheard", "line": "time_up", "phase": "wrap_up"}
+    ]
+    assert _heard(call, "Time is up") == 0
+    await call.wait(30, step=1)
+    assert _heard(call, "Time is up") == 0  # not said to the empty room
+    call.come_back()
+    await call.wait(2, step=1)
+    assert instructed(call.fake, TIME_UP) == 2 and _heard(call, "Time is up") == 1
+    assert not call.state.ended and call.state.phase is Phase.WRAP_UP
+    await call.close()
+
+
+async def test_a_check_in_begun_in_a_moments_presence_is_cut_off_when_the_candidate_drops_again() -> None:
+    """Out of the room past the first check-in, the candidate was back for a moment (the ladder saw them and asked for
+    the check-in) and dropped again before it was said. Before: it went to the empty room and counted as given, so
+    back for good they never had it, and the hint offer came next. It is cut off, taken back, and said on their
+    return."""
+    call = await _start(Phase.CODING)
+    call.leave()
+    await call.wait(160, step=5)
+    call.fake.ttft_s = 1.0
+    call.come_back()
+    await call.clock.advance(2, step=1)
+    await until(lambda: call.session.agent_state == "thinking")
+    assert instructed(call.fake, CHECK_IN) == 1
+    call.leave()
+    await settle(call.session)
+    [cut] = _notes(call.sink, "line_unheard")
+    assert (cut["line"], cut["stage"]) == ("checkin", 1)
+    assert call.tasks.silence.checkins == 0 and _heard(call, "has been quiet") == 0
+    await call.wait(30, step=5)
+    call.come_back()
+    await call.wait(20, step=1)  # said again, keeping the ladder's spacing from the cut
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1, 1]
+    assert call.tasks.silence.checkins == 1 and _heard(call, "has been quiet") == 1
+    await call.close()
+
+
+async def test_spells_out_of_the_room_shorter_than_the_ladders_poll_are_not_counted_as_quiet() -> None:
+    """Twenty drops of 0.75 s, each between two of the ladder's 1 s polls. Before: the ladder sampled the room once a
+    second and never saw them gone, so the check-in's note counted the 15 s away as their quiet."""
+    call = await _start(Phase.CODING)
+    await call.wait(30, step=1)
+    for _ in range(20):
+        await call.clock.advance(0.125, step=0.125)  # binary fractions: the polls stay on whole seconds
+        call.leave()
+        await call.clock.advance(0.75, step=0.75)
+        call.come_back()
+        await call.clock.advance(0.125, step=0.125)
+    await call.wait(80, step=1)
+    [note] = _notes(call.sink, "checkin")
+    assert (note["quiet_s"], note["away_s"]) == (105, 15)
+    await call.close()
