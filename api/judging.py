@@ -1,5 +1,6 @@
 """The judge as the API uses it: one per process, started lazily; a run admitted fairly, its errors translated, its
-report redacted (hidden tests keep only id, verdict, hidden and time)."""
+report redacted (hidden tests keep only id, verdict, hidden and time), and shown to the candidate without the hidden
+tests' ids (`for_candidate`)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,24 @@ def redact(report: RunReport) -> dict[str, Any]:
         {k: t.get(k) for k in HIDDEN_FIELDS} if t.get("hidden") else t for t in body.get("tests", [])
     ]
     return body
+
+
+def for_candidate(body: dict[str, Any]) -> dict[str, Any]:
+    """A redacted report as its candidate is shown it: each hidden test named by its place among the hidden ones
+    (`hidden-1`, `hidden-2` …), never by its id in the bank, which says what it checks (`same-value-not-reused`,
+    `complement-out-of-range`): with a pass or fail beside it, a hint the candidate was not given. The stored report,
+    and the organisation's, keep the bank's ids."""
+    tests = body.get("tests")
+    if not isinstance(tests, list):
+        return body
+    shown: list[Any] = []
+    hidden = 0
+    for t in tests:
+        if isinstance(t, dict) and t.get("hidden"):
+            hidden += 1
+            t = {**t, "id": f"hidden-{hidden}"}
+        shown.append(t)
+    return {**body, "tests": shown}
 
 
 def check_code_size(code: str, settings: JudgeSettings) -> None:

@@ -28,7 +28,7 @@ from api.db import questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import admitted_invite, own_session, session_for_invite
 from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
-from api.judging import LazyJudge, Mode, check_code_size, judge_code, redact
+from api.judging import LazyJudge, Mode, check_code_size, for_candidate, judge_code, redact
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
 from api.run_admission import PRACTICE_TENANT, RunAdmission
@@ -238,7 +238,7 @@ async def run_for_candidate(
                 rate_limited=True,
                 custom=custom,
             )
-        return await _judge_and_store(services, prepared)
+        return for_candidate(await _judge_and_store(services, prepared))
     finally:
         services.in_flight.discard(key)
 

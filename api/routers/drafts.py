@@ -13,6 +13,7 @@ from api.db import drafts_repo, runs_repo, sessions_repo
 from api.deps import CandidateSession, DbConn, Settings, own_session
 from api.errors import ConflictError, UnprocessableError
 from api.ids import SessionId
+from api.judging import for_candidate
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.ratelimits import RateLimits
 from api.report_limits import capped_units
@@ -128,11 +129,12 @@ async def save_draft(
 async def read_latest_results(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
 ) -> dict[str, Any]:
-    """The newest run report and the newest submission report (hidden tests redacted), or null for each. Reads are
-    limited per session as the drafts' are (SHADOWS_API_DRAFT_RATE_LIMIT's numbers, in a budget of their own), each
-    counting one and one more per 256 KiB of the reports it returns: 429 `rate_limited` with Retry-After, before
-    the reports are read. A report shows what the program returned in each visible test (up to 256 KiB a value):
-    two of them were up to 2.6 MB a read, as often as an invite asked."""
+    """The newest run report and the newest submission report (hidden tests redacted, named only by their place:
+    `api.judging.for_candidate`), or null for each. Reads are limited per session as the drafts' are
+    (SHADOWS_API_DRAFT_RATE_LIMIT's numbers, in a budget of their own), each counting one and one more per 256 KiB of
+    the reports it returns: 429 `rate_limited` with Retry-After, before the reports are read. A report shows what the
+    program returned in each visible test (up to 256 KiB a value): two of them were up to 2.6 MB a read, as often as
+    an invite asked."""
     session = own_session(candidate, session_id)
     await _count_read(
         request,
@@ -142,4 +144,5 @@ async def read_latest_results(
         await runs_repo.latest_results_bytes(conn, session["id"]),
         "Too many reads of the latest results; wait a moment.",
     )
-    return await runs_repo.latest_results(conn, session["id"])
+    latest = await runs_repo.latest_results(conn, session["id"])
+    return {kind: for_candidate(report) if report else None for kind, report in latest.items()}

@@ -55,15 +55,14 @@ async def test_submission_redacts_hidden_tests_in_response_and_storage(api_serve
     qid = await _question_id(db, "two-sum")
     created = await _started(api_server, question_id=qid)
     cur = await db.execute(
-        "select input, expected_output from test_cases where question_id = %s and hidden", (qid,)
+        "select input, expected_output, case_key from test_cases where question_id = %s and hidden", (qid,)
     )
     hidden = await cur.fetchall()
     assert hidden
     code = "def two_sum(nums, target):\n    return [0, 1]\n"
+    auth = {"Authorization": f"Bearer {created['invite']}"}
     r = await api_server.client.post(
-        f"/v1/sessions/{created['id']}/submissions",
-        json={"language": "python", "code": code},
-        headers={"Authorization": f"Bearer {created['invite']}"},
+        f"/v1/sessions/{created['id']}/submissions", json={"language": "python", "code": code}, headers=auth
     )
     assert r.status_code == 201, r.text
     body = r.json()
@@ -71,10 +70,19 @@ async def test_submission_redacts_hidden_tests_in_response_and_storage(api_serve
     hidden_results = [t for t in body["tests"] if t["hidden"]]
     assert len(hidden_results) == len(hidden)
     assert all(set(t) == {"id", "verdict", "hidden", "time_ms"} for t in hidden_results)
+    # Named by their place, never by their id in the bank, which says what each checks ("same-value-not-reused"):
+    # beside a pass or fail, a hint. As answered, and as read back after a reload.
+    places = [f"hidden-{i}" for i in range(1, len(hidden) + 1)]
+    assert [t["id"] for t in hidden_results] == places
+    latest = (await api_server.client.get(f"/v1/sessions/{created['id']}/results", headers=auth)).json()
+    assert [t["id"] for t in latest["submit"]["tests"] if t["hidden"]] == places
+    shown = json.dumps([body, latest])
+    assert not [h["case_key"] for h in hidden if f'"{h["case_key"]}"' in shown]
     cur = await db.execute("select result_json from submissions where session_id = %s", (created["id"],))
     stored = json.dumps((await cur.fetchone())["result_json"])
     for h in hidden:
         assert h["input"] not in stored
+        assert f'"{h["case_key"]}"' in stored  # the organisation's report still names them
 
 
 async def test_run_for_another_sessions_id_is_not_found(api_server: ApiServer) -> None:

@@ -257,4 +257,45 @@ async function accommodationFocus(browser, plan) {
   return out;
 }
 
-module.exports = drive(module, { busyJoin, busyDrafts, micUnavailable, offlineJoin, unsavedReload, slowRun, accommodationFocus });
+/** POST /v1/join is answered once by something in front of the API (a proxy's, a CDN's or a firewall's own error
+ * page, not JSON): what the notice says, whether the tab still holds the invite, and whether a reload then opens the
+ * interview (the address bar no longer holds the link: web/src/invite.ts). */
+async function proxyJoin(browser, plan) {
+  const out = { joins: 0 };
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  page.on("pageerror", (e) => state.errors.push(String(e)));
+  await page.route("**/v1/join", (route) => {
+    out.joins += 1;
+    if (out.joins > 1) return route.fallback();
+    return route.fulfill({ status: plan.status, headers: { "Content-Type": "text/html" }, body: plan.body });
+  });
+  await page.goto(plan.url);
+  await page.waitForSelector("#notice:not([hidden])");
+  out.notice = await page.evaluate(() => ({
+    title: document.getElementById("notice-title").textContent,
+    detail: document.getElementById("notice-detail").textContent,
+    href: window.location.href,
+    stored_invite: window.sessionStorage.getItem("shadows.invite"),
+  }));
+  await record(page, `proxy-${plan.status}`);
+  await page.reload();
+  out.reopened = await page
+    .waitForSelector("#welcome:not([hidden])", { timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false);
+  out.after = (await page.textContent(out.reopened ? "#welcome-title" : "#notice-title")).trim();
+  await context.close();
+  return out;
+}
+
+module.exports = drive(module, {
+  busyJoin,
+  busyDrafts,
+  micUnavailable,
+  offlineJoin,
+  proxyJoin,
+  unsavedReload,
+  slowRun,
+  accommodationFocus,
+});

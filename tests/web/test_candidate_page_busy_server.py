@@ -90,6 +90,19 @@ async def test_the_page_opens_by_itself_when_the_network_comes_back(api_server: 
     assert seen["joins"] == 2
 
 
+async def test_a_proxys_own_refusal_of_the_join_keeps_the_link_for_a_reload(api_server: ApiServer) -> None:
+    # Something in front of the API (a proxy, a CDN, a firewall) answered the join with an error page of its own.
+    # The page forgot the invite as if the API had refused the link, and the address bar no longer holds it: a
+    # reload said "This page needs your interview link", and the candidate had to find the e-mail again.
+    s = await api_server.create_session()
+    seen = await drive("proxyJoin", url=link(api_server, s), status=403, body="<h1>403 Forbidden</h1>")
+    assert seen["notice"]["title"] == "This interview cannot be opened", seen
+    assert "#" not in seen["notice"]["href"] and "invite" not in seen["notice"]["href"], seen
+    assert seen["notice"]["stored_invite"] == s["invite"], "the link was never refused: the tab keeps it"
+    assert seen["reopened"] is True and seen["after"] == "Your interview with Acme Hiring", seen
+    assert seen["joins"] == 2
+
+
 async def test_code_not_saved_when_the_page_reloads_survives_the_reload(api_server: ApiServer) -> None:
     # With saves not reaching the API, typed code lived only in the page: the leave prompt asked, the save sent as
     # the page went could not carry it (over the browser's 64 KiB for such a request, or no network either), and the

@@ -41,6 +41,15 @@ export const STALE_FOLLOW_MS = 3000;
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
 export const STILL_RUNNING_MS = 15_000;
 
+/** Whether Ctrl+Enter (Cmd+Enter) pressed on `target` runs the code. Not while a dialog is open (the page behind it is
+ * inert: a Run started under "Submit your final answer?" left the Submit confirmed next dropped as one in progress,
+ * and one under the accommodation request ran code the candidate never asked to), nor in a field whose Enter is its
+ * own (the message to the interviewer, custom input). The editor runs by its own keymap (web/src/editor.ts), first. */
+export function runsOnCtrlEnter(target: EventTarget | null): boolean {
+  if (document.querySelector("dialog[open]")) return false;
+  return !(target instanceof Element && target.closest("dialog, input, textarea, select"));
+}
+
 export class Workspace {
   readonly editor: CodeEditor;
   private readonly saver: DraftSaver;
@@ -285,10 +294,10 @@ export class Workspace {
       .matchMedia?.("(prefers-color-scheme: dark)")
       .addEventListener("change", () => this.applyTheme(effectiveTheme()));
     document.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && !e.defaultPrevented) {
-        e.preventDefault();
-        void this.judge("run");
-      }
+      if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
+      if (!runsOnCtrlEnter(e.target)) return;
+      e.preventDefault();
+      void this.judge("run");
     });
   }
 
