@@ -101,8 +101,9 @@ REPORT_READ_LIMITED = Counter(
 )
 # Invite and API key lookups that found nothing (api/guess_limits.py), by `credential`: invite | api_key; and the
 # requests then refused (429) by the guess limits, by `kind`: client | site (an address or IPv6 /48 spent) | global
-# (every caller's budget spent: credentials this process has not seen valid are refused). A rise in `global` is
-# guessing from many networks; in `client`, one address guessing (or a script looping a revoked key).
+# (every caller's budget spent: addresses that failed a lookup lately are refused, and past its overflow every
+# credential this process has not seen valid). A rise in `global` is guessing from many networks; in `client`, one
+# address guessing (or a script looping a revoked key).
 CREDENTIAL_LOOKUPS_FAILED = Counter(
     "shadows_credential_lookups_failed_total",
     "Invite, API key and ATS key lookups that found nothing",

@@ -193,8 +193,9 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "redispatch_limit": (429, "The interviewer was already called again for this session."),
     "credentials_busy": (
         429,
-        "Failed key and invite lookups from every caller together spent their budget; a credential this server has"
-        " seen valid still works; retry after `Retry-After`.",
+        "Failed key and invite lookups from every caller together spent their budget, and this address or network"
+        " failed one lately (or the overflow past it is spent too); a credential this server has seen valid still"
+        " works; retry after `Retry-After`.",
     ),
     "report_links_busy": (
         429,

@@ -168,7 +168,8 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     report_read_unverified_rate_limit: str = "300/minute;3000/hour"
     # Invite and API key lookups that find nothing (a guessed, mistyped or revoked credential), on every route such a
     # bearer authenticates (api/guess_limits.py): per client address (IPv6: its /64, and its /48 site at the site
-    # limit), and for every caller together. Past one, that address (or, past the global one, every credential this
+    # limit), and for every caller together. Past one, that address (or, past the global one, every address or /48
+    # that failed a lookup in the last 10 minutes, and past an overflow of the same size every credential this
     # process has not seen valid) is answered 429 without a lookup until Retry-After. A credential that opens its
     # session or organisation is never counted, and one this process has seen valid is never refused.
     credential_guess_client_rate_limit: str = "300/minute;3000/hour"

@@ -4,8 +4,9 @@ Retry-After (on the monotonic clock).
 A moving window frees a place only as its oldest entry ages out, so once the store (api.ratelimits: Redis when
 `SHADOWS_API_REDIS_URL` is set) has refused a key, asking it again before that Retry-After can only be refused
 again. Remembering the refusal here saves that round trip, and whatever a refused request would have cost after it.
-Used by the credential guess limits (api/guess_limits.py: spent addresses and sites, and the global budget) and by
-the report read budget for links that open nothing (api/report_limits.py).
+Used by the credential guess limits (api/guess_limits.py: spent addresses and sites, those that failed a lookup
+lately, and the global budget and its overflow) and by the report read budget for links that open nothing
+(api/report_limits.py).
 
 Memory is bounded: at most `max_keys` keys. Past it, keys whose time has passed are dropped, then the oldest spent,
 down to seven eighths of the bound, so one sweep pays for the next eighth of new keys (a flood of addresses each

@@ -1,6 +1,7 @@
 """Guessed credentials (api/guess_limits.py): an invite or API key lookup that finds nothing is counted per client
-address, per IPv6 /48 and for every caller together; past a limit the caller is refused (429) without a lookup,
-while credentials this process has seen valid are still looked up. A bearer not shaped like one we issue costs no
+address, per IPv6 /48 and for every caller together; past a limit the caller is refused (429) without a lookup
+(past the global one, a caller that failed a lookup lately: test_credentials_busy_clean_callers.py), while
+credentials this process has seen valid are still looked up. A bearer not shaped like one we issue costs no
 lookup at all. Real Postgres and Redis (the app's rate-limit store)."""
 
 from __future__ import annotations
@@ -168,11 +169,15 @@ async def test_guesses_from_many_networks_spend_the_global_budget_but_never_a_cr
             codes.append((r.status_code, r.json()["error"]["code"]))
         assert codes[:8] == [(401, "invalid_invite"), (401, "invalid_api_key")] * 4
         assert codes[8:] == [(429, "credentials_busy")] * 2
+        # An address with no failed lookup has its lookup (refused once it fails), then waits as the others do.
         looked_up = (lookups.keys, lookups.invites)
         fresh = {"X-Forwarded-For": "203.0.113.9"}
+        failed = await client.get(drafts, headers={**_bearer(_guess_invite()), **fresh})
+        assert (failed.status_code, failed.json()["error"]["code"]) == (429, "credentials_busy")
+        assert (lookups.keys, lookups.invites) == (looked_up[0], looked_up[1] + 1)
         refused = await client.get(drafts, headers={**_bearer(_guess_invite()), **fresh})
         assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-        assert (lookups.keys, lookups.invites) == looked_up
+        assert (lookups.keys, lookups.invites) == (looked_up[0], looked_up[1] + 1)
         # Credentials seen valid are still looked up and answered, from any address.
         assert (await client.get(drafts, headers={**_bearer(live["invite"]), **fresh})).status_code == 200
         org = await client.get("/v1/sessions", headers={**_bearer(api_server.org_key), **fresh})
