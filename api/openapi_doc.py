@@ -226,6 +226,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         503,
         "The report PDF could not be rendered here (no Chromium, or it timed out); retry.",
     ),
+    "practice_unavailable": (
+        503,
+        "Practice is on but the bank marks no question for practice (`practice: true`); an operator must import one.",
+    ),
     "pdf_busy": (503, "Too many report PDFs are waiting (in all, or of this organisation); retry."),
     "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
     "resume_parser_busy": (503, "The résumé parser is busy; retry."),

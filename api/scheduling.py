@@ -9,7 +9,7 @@ from uuid import UUID
 
 from api.db import questions_repo, sessions_repo
 from api.db.pool import Conn
-from api.errors import UnprocessableError
+from api.errors import ServiceUnavailableError, UnprocessableError
 from api.schemas import SessionCreated
 from api.security import digest, new_invite, new_session_id
 from api.settings import ApiSettings
@@ -64,12 +64,23 @@ async def schedule_session(
 ) -> Scheduled:
     """Store a new session and its invite, which expires `invite_ttl` from now (`invite_ttl_hours` unless given)."""
     question = await questions_repo.pick_question(
-        conn, question_id=question_id, difficulty=difficulty, topic=topic
+        conn, question_id=question_id, difficulty=difficulty, topic=topic, practice=practice
     )
     if question is None:
         if question_id is not None:
             raise UnprocessableError("No question with that id.", code="question_not_found")
-        raise UnprocessableError("No question matches that difficulty/topic.", code="no_matching_question")
+        if practice and not await questions_repo.has_practice_questions(conn):
+            # Never the whole bank instead: an organisation's questions are not for anyone to read and probe. Only an
+            # operator's bank import (questions marked `practice: true`) changes this, so no retry in a second.
+            raise ServiceUnavailableError(
+                "No question is offered for practice on this server.",
+                code="practice_unavailable",
+                retry_after=3600,
+            )
+        raise UnprocessableError(
+            f"No {'practice ' if practice else ''}question matches that difficulty/topic.",
+            code="no_matching_question",
+        )
     now = datetime.now(UTC)
     session_id = new_session_id()
     invite = new_invite()

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 LANGUAGES: tuple[str, ...] = ("python", "javascript", "java", "cpp")
 EXTENSIONS: dict[str, str] = {"python": "py", "javascript": "js", "java": "java", "cpp": "cpp"}
@@ -154,6 +162,10 @@ class Meta(BaseModel):
     compare: Compare = Compare()
     hints: list[str] = Field(min_length=1, max_length=10)
     rubric: list[RubricItem] = Field(min_length=1, max_length=20)
+    # Offered by self-serve practice (POST /v1/practice) and by nothing else: an organisation's session draws only
+    # among the others (it gets one only by asking for it by id), so nothing anyone can see and probe in practice is
+    # on a real screen. Strict: `true` or `false` in YAML, never a string or a number that reads as one.
+    practice: StrictBool = False
 
 
 class Question(BaseModel):

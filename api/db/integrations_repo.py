@@ -100,7 +100,9 @@ async def live_key(conn: Conn, organization_id: UUID, provider: str) -> dict[str
 
 
 async def list_tests(conn: Conn) -> list[dict[str, Any]]:
-    cur = await conn.execute("select slug, title, difficulty from questions order by question_number")
+    cur = await conn.execute(
+        "select slug, title, difficulty, practice from questions order by question_number"
+    )
     return await cur.fetchall()
 
 

@@ -47,13 +47,14 @@ async def upsert_bank(conn: Conn, questions: list[Question]) -> int:
             cur = await conn.execute(
                 """
                 insert into questions (question_number, title, description_md, difficulty, question_uri, slug,
-                                       topics, signature, compare, hints, rubric)
-                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                                       topics, signature, compare, hints, rubric, practice)
+                values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 on conflict (slug) do update set
                   question_number = excluded.question_number, title = excluded.title,
                   description_md = excluded.description_md, difficulty = excluded.difficulty,
                   question_uri = excluded.question_uri, topics = excluded.topics, signature = excluded.signature,
-                  compare = excluded.compare, hints = excluded.hints, rubric = excluded.rubric
+                  compare = excluded.compare, hints = excluded.hints, rubric = excluded.rubric,
+                  practice = excluded.practice
                 returning id
                 """,
                 (
@@ -68,6 +69,7 @@ async def upsert_bank(conn: Conn, questions: list[Question]) -> int:
                     Jsonb(m.compare.model_dump()),
                     Jsonb(m.hints),
                     Jsonb([r.model_dump() for r in m.rubric]),
+                    m.practice,
                 ),
             )
             row = await cur.fetchone()
@@ -107,21 +109,34 @@ async def upsert_bank(conn: Conn, questions: list[Question]) -> int:
 
 
 async def pick_question(
-    conn: Conn, *, question_id: UUID | None, difficulty: str | None, topic: str | None
+    conn: Conn, *, question_id: UUID | None, difficulty: str | None, topic: str | None, practice: bool
 ) -> dict[str, Any] | None:
-    """The requested question, or a random one matching the difficulty/topic filter."""
+    """The requested question, or a random one matching the difficulty/topic filter, from one side of the bank:
+    a practice session's only among the questions marked `practice` (anyone may read those and probe their hidden
+    tests), an organisation's draw only among the others. An organisation may still name a practice question by id;
+    a practice session never gets an unmarked one, by id or not."""
     if question_id is not None:
-        cur = await conn.execute("select id, slug from questions where id = %s", (question_id,))
+        cur = await conn.execute(
+            "select id, slug from questions where id = %s and (practice or not %s)", (question_id, practice)
+        )
     else:
         cur = await conn.execute(
             """
             select id, slug from questions
-            where (%(d)s::text is null or difficulty = %(d)s) and (%(t)s::text is null or %(t)s = any (topics))
+            where practice = %(p)s
+              and (%(d)s::text is null or difficulty = %(d)s) and (%(t)s::text is null or %(t)s = any (topics))
             order by random() limit 1
             """,
-            {"d": difficulty, "t": topic},
+            {"p": practice, "d": difficulty, "t": topic},
         )
     return await cur.fetchone()
+
+
+async def has_practice_questions(conn: Conn) -> bool:
+    """Whether the bank marks any question for practice (none: practice is unavailable, never the whole bank)."""
+    cur = await conn.execute("select exists (select 1 from questions where practice) as any")
+    row = await cur.fetchone()
+    return bool(row and row["any"])
 
 
 async def load_question_for_judge(conn: Conn, question_id: UUID) -> dict[str, Any]:
@@ -207,7 +222,7 @@ async def list_questions(conn: Conn, *, difficulty: str | None, topic: str | Non
     """The bank's catalogue (no statement, tests or solutions), ordered by number."""
     cur = await conn.execute(
         """
-        select q.id, q.slug, q.question_number, q.title, q.difficulty, q.topics,
+        select q.id, q.slug, q.question_number, q.title, q.difficulty, q.topics, q.practice,
                (select count(*) from test_cases t where t.question_id = q.id and not t.hidden) as visible_tests,
                (select count(*) from test_cases t where t.question_id = q.id and t.hidden) as hidden_tests
         from questions q

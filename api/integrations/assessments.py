@@ -60,7 +60,8 @@ async def offered_tests(conn: Conn) -> list[Test]:
             "with an AI interviewer that talks it through and runs the candidate's tests.",
         )
         for d in ("Easy", "Medium", "Hard")
-        if any(q["difficulty"] == d for q in questions)
+        # drawn like an organisation's session (`resolve_test`): never among the questions practice offers
+        if any(q["difficulty"] == d and not q["practice"] for q in questions)
     ]
     tests += [
         Test(
@@ -83,7 +84,7 @@ async def resolve_test(conn: Conn, test_id: str) -> UUID:
         difficulty = test_id.removeprefix(DIFFICULTY_PREFIX).capitalize()
         if difficulty in ("Easy", "Medium", "Hard"):
             drawn = await questions_repo.pick_question(
-                conn, question_id=None, difficulty=difficulty, topic=None
+                conn, question_id=None, difficulty=difficulty, topic=None, practice=False
             )
             if drawn is not None:
                 return UUID(str(drawn["id"]))

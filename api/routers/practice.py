@@ -11,7 +11,12 @@ Those limits bound how many practice sessions are created, and a session costs w
 `practice_invite_ttl_minutes` (60) after it was issued, not `invite_ttl_hours` (72) as an organisation's does. With
 three days to start it, one address could hold 360 invites (5 an hour) and a few networks the offering's 36,000,
 then start them together: hundreds of interviews at once on the house's bills, taking the interviewer workers that
-organisations' candidates were waiting for."""
+organisations' candidates were waiting for.
+
+A practice session's question is drawn only among those the bank marks `practice: true` (questions_repo.pick_question),
+and an organisation's draw never among those: anyone can read a practice question and, resubmitting, probe its hidden
+tests, so it must not be a real screen's. No question marked: 503 `practice_unavailable`, never the whole bank; none
+at the difficulty asked: 422 `no_matching_question`."""
 
 from __future__ import annotations
 
@@ -40,7 +45,8 @@ async def create_practice_session(
 ) -> SessionCreated:
     """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set. Start the
     interview within SHADOWS_API_PRACTICE_INVITE_TTL_MINUTES (60): until it has started, its invite is 410
-    `invite_expired` after that."""
+    `invite_expired` after that. The question is one the bank offers for practice, never one organisations screen
+    with: 503 `practice_unavailable` if the bank marks none, 422 `no_matching_question` if none at that difficulty."""
     if not settings.practice_enabled:
         raise NotFoundError("Not found.", code="not_found")
     address = request.client.host if request.client else "unknown"

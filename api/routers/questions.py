@@ -26,6 +26,9 @@ class QuestionSummary(BaseModel):
     languages: list[Language]
     visible_tests: int
     hidden_tests: int
+    # Offered by self-serve practice, where anyone may read it and probe its hidden tests: never drawn for an
+    # organisation's session, which gets it only by naming its id.
+    practice: bool
 
 
 class QuestionList(BaseModel):
@@ -39,7 +42,8 @@ async def list_questions(
     difficulty: Difficulty | None = None,
     topic: Annotated[str | None, Query(max_length=50)] = None,
 ) -> QuestionList:
-    """Every question in the bank (title, difficulty, topics; never the statement or tests), filterable."""
+    """Every question in the bank (title, difficulty, topics; never the statement or tests), filterable. `practice`
+    marks the questions self-serve practice offers: a session drawn by difficulty/topic never gets one."""
     rows = await questions_repo.list_questions(conn, difficulty=difficulty, topic=topic)
     return QuestionList(
         data=[
@@ -53,6 +57,7 @@ async def list_questions(
                 languages=["python", "javascript", "java", "cpp"],
                 visible_tests=r["visible_tests"],
                 hidden_tests=r["hidden_tests"],
+                practice=r["practice"],
             )
             for r in rows
         ]
