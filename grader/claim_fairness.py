@@ -13,11 +13,16 @@ a steered or careless model cannot store either for a hiring team to act on:
   explained line by line"); what they mean is for a person to judge. A finding of misconduct with no observation in
   its text ("hard-coded the expected outputs, cheating the tests") is the record's code and stays.
 - **the candidate's gender or accent** (`identity_problems`): a gendered pronoun ("he", "her",
-  Spanish "él", "ella": the model read `[they]`, and anything else is a guess), or their accent, pronunciation,
-  fluency as a native or non-native speaker, or "broken English". Clarity of explanation is assessed; where
-  someone's English comes from is not. A pronoun of the question's own statement stays where the text repeats the
-  statement's words ("each person and her friends"; "her code" is still the model's), and so does Spanish "he"
-  before a participle ("he usado").
+  Spanish "él", "ella": the model read `[they]`, and anything else is a guess), a gendered title or noun for a person
+  (`GENDERED`, `HONORIFICS`: "Mr", "Ms", "sir", "ma'am", "guy", "girl", "lady", "gentleman", Spanish "señora",
+  "hombre"), or their accent, pronunciation, fluency as a native or non-native speaker, or "broken English". Clarity
+  of explanation is assessed; where someone's English comes from is not. Spanish genders every noun by grammar: the
+  scorecard calls every candidate "el candidato" (the generic masculine, which says nothing when it is said of
+  everyone) or "la persona candidata", so a feminine form for the candidate ("la candidata", "una programadora")
+  tells their gender and the masculine generic does not; a form that is male by meaning ("señor", "hombre") does.
+  A pronoun or noun of the question's own statement stays where the text repeats the statement's words ("each
+  person and her friends", "a man, a plan"; "her code" is still the model's), and so does Spanish "he" before a
+  participle ("he usado").
 Words inside a quote (`QUOTED`: quotation marks, guillemets or backticks) are the record's, not the grader's, only
 when the quote is of two words or more and the record the model read has them (`record`, the bundle's interview and
 the statement: a pronoun in the candidate's code, a word they said); a quote the record does not have ("the
@@ -80,6 +85,30 @@ NEGATION = re.compile(
 )
 DENIED = re.compile(r"(?:\b(?:nor|ni)\b|" + NEGATION.pattern + r")(?:\s+[\w'-]+){0,5}\s*\Z", re.IGNORECASE)
 DENIAL_REACH = 80  # characters before a finding where its denial is looked for: six words, generously
+# "Neither X nor Y is evidence of cheating": a correlative negation denies the predicate after its last member,
+# however long the members ("the 40-character paste at 150 s"), and a comma may set a member off ("Neither the
+# paste, nor the tab switch, is ..."). Not past a new clause (a conjunction, a comma before anything but the
+# predicate's verb, a sentence's end), nor with a negation of its own after the "nor" ("nor Y could have been done
+# without outside help" asserts it): "Neither the paste nor the switch was explained and they cheated" is a verdict.
+SENTENCE_BREAK = re.compile(r"[.;:!?](?:\s|\Z)|\n")
+NEITHER = re.compile(r"\b(?:neither|ni)\b", re.IGNORECASE)
+NOR = re.compile(r"\b(?:nor|ni)\b", re.IGNORECASE)
+# What may follow the last member's "nor": words, and a comma only before the predicate's verb.
+PREDICATE = re.compile(
+    r"(?:[^,]|,\s*(?=(?:is|are|was|were|does|do|did|suggests?|shows?|indicates?|proves?|implies|means|son|es|fue"
+    r"|fueron|indica|indican|muestra|muestran|prueba|prueban)\b))*",
+    re.IGNORECASE,
+)
+NEW_CLAUSE = re.compile(
+    r"\b(?:and|but|so|yet|then|thus|therefore|hence|because|since|while|whereas|although|though|however|y|pero"
+    r"|porque|entonces|aunque|sino|as[ií])\b",
+    re.IGNORECASE,
+)
+# Between two findings, an "or" that joins them: "cheating or outside help", "cheating, or plagiarism", "trampa ni
+# ayuda externa"; not a comma alone ("no cheating, plagiarism is clear"), nor "and" with a clause of its own.
+OR_JOINED = re.compile(r"\s*,?\s+(?:or|nor|o|u|ni)\s+(?:(?:of|any|other|de|otra|otro)\s+)?", re.IGNORECASE)
+# Characters before a finding where a "neither ... nor" is looked for: two long members and the predicate.
+CORRELATIVE_REACH = 240
 CLAUSE_BREAK = re.compile(r"[.;:!?,\u2014]\s|\n")
 
 # Not Spanish "he" before a participle ("he usado", "he probado": I have used, tried), the scorecard's or a quote's.
@@ -88,6 +117,23 @@ PRONOUNS = re.compile(
     r"|resuelto|descubierto|impreso)\b)|she|him|his|her|hers|himself|herself|él|ella)\b",
     re.IGNORECASE,
 )
+# A gendered title or noun for a person, in English and Spanish (grader/gendered.py has the words the record's own
+# text had, replaced before the model read it). Not "man" of "man page", "man-in-the-middle" or "man-hours"; not
+# Spanish "chico"/"chica" ("small") or "dama" (a draughts or chess piece); the masculine "candidato", "programador"
+# are the generic form (the module's docstring). A feminine role only after its article or determiner ("la
+# candidata", "una programadora"): "la solución candidata", "la persona candidata", "la empresa desarrolladora" are
+# adjectives.
+GENDERED = re.compile(
+    r"\b(?:sirs?|ma'?am|madam(?:e|s)?|mister|missus|gentlem[ae]n|lad(?:y|ies)|guys?|gals?|girls?|boys?|lads?"
+    r"|lass(?:es)?|wom[ae]n|m[ae]n(?![\s-]+(?:pages?|in[\s-]+the[\s-]+middle|hours?|days?|weeks?|months?|years?"
+    r"|made)\b)|males?|females?|dudes?|fellas?|se[ñn]or(?:a|as|es|ita|itas)?|caballeros?|hombres?|mujer(?:es)?"
+    r"|(?:la|las|una|unas|esta|estas|esa|esas)\s+(?:candidatas?|entrevistadas?|programadoras?|desarrolladoras?"
+    r"|ingenieras?))\b",
+    re.IGNORECASE,
+)
+# An abbreviated honorific, as written only ("ms", "MS" and "a cache miss" are technical), before a name, a
+# placeholder or a capital: "Ms. [candidate]", "Mr Candidate", Spanish "Sra." (not "Sr.": also "Senior").
+HONORIFICS = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Messrs|Mme|Mlle|Sra|Srta)\.?(?=\s*(?:\[|[A-ZÁÉÍÓÚÑ]))")
 # A quote in a text: the candidate's words or code, the statement's, a program's output, when the record has them
 # (`_unquoted`). Bounded: a quote of at most 400 characters.
 QUOTED = re.compile(
@@ -171,13 +217,38 @@ def _denied(before: str) -> bool:
     return bool(DENIED.search(clause)) and len(NEGATION.findall(clause)) % 2 == 1
 
 
+def _correlative(before: str) -> bool:
+    """Whether a "neither ... nor ..." before a finding, in its sentence, denies it: the words after the last "nor"
+    hold no new clause and no negation of their own (`NEW_CLAUSE`, `PREDICATE`), and are few enough to be one member
+    and the predicate. Linear in `before`: no pattern here backtracks over the window."""
+    breaks = [b.end() for b in SENTENCE_BREAK.finditer(before)]
+    sentence = before[breaks[-1] if breaks else 0 :]
+    nors = list(NOR.finditer(sentence))
+    nor = nors[-1] if nors else None
+    if nor is None or not NEITHER.search(sentence, 0, nor.start()):
+        return False
+    rest = sentence[nor.end() :]
+    return (
+        len(rest.split()) <= 14
+        and PREDICATE.fullmatch(rest) is not None
+        and not NEW_CLAUSE.search(rest)
+        and not NEGATION.search(rest)
+    )
+
+
 def _found(text: str) -> str | None:
     """The first finding of misconduct in `text` that no denial before it in its clause takes back."""
     last = 0
     for m in MISCONDUCT.finditer(text):
         # Bounded: each finding reads its own window, not its whole clause (quadratic in a long one), and not past
         # the finding before it, whose denial is its own ("no X, no Y").
-        if not _denied(text[max(last, m.start() - DENIAL_REACH) : m.start()]):
+        # A finding joined by "or" to the denied one before it is denied with it ("no evidence of cheating or
+        # outside help"): every finding before this one was denied, or it would have been returned.
+        if not (
+            (last and OR_JOINED.fullmatch(text, last, m.start()))
+            or _denied(text[max(last, m.start() - DENIAL_REACH) : m.start()])
+            or _correlative(text[max(last, m.start() - CORRELATIVE_REACH) : m.start()])
+        ):
             return m.group(0)
         last = m.end()
     return None
@@ -213,14 +284,17 @@ def _statements(m: re.Match[str], text: str, statement: str) -> bool:
 
 def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "", record: str = "") -> list[str]:
     """Texts (`(where, text)`) that give the candidate a gender or speak of their accent (the module's second rule);
-    a pronoun in words of the question's `statement`, or in a quote `record` (`record_of`) has, stays."""
+    a pronoun or a gendered noun in words of the question's `statement`, or in a quote `record` (`record_of`) has,
+    stays."""
     said = record_of(statement)
     problems = []
     for where, text in texts:
         unquoted = _unquoted(fold(text), record)
-        pronoun = next(
-            (m.group(0) for m in PRONOUNS.finditer(unquoted) if not _statements(m, unquoted, said)), None
+        gendered = sorted(
+            (*PRONOUNS.finditer(unquoted), *GENDERED.finditer(unquoted), *HONORIFICS.finditer(unquoted)),
+            key=lambda m: m.start(),
         )
+        pronoun = next((m.group(0) for m in gendered if not _statements(m, unquoted, said)), None)
         # A quote is no excuse here: the candidate's "sorry for my accent", repeated, still speaks of it.
         folded = fold(text)
         accent = next(
@@ -234,7 +308,8 @@ def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "", rec
         if pronoun:
             problems.append(
                 f"- {where}: it calls the candidate {pronoun!r}: grading is blind to gender; write 'they' or 'the "
-                "candidate'"
+                "candidate' (in Spanish 'el candidato' or 'la persona candidata', as for every candidate), with no "
+                "title or gendered noun"
             )
         if accent:
             problems.append(

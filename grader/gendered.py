@@ -110,7 +110,25 @@ _FRENCH_AND_GERMAN: dict[str, tuple[str, ...]] = {
     "[analyst]": ("analystin",),
     "[beginner]": ("anfangerin", "debutante"),
 }  # fmt: skip
-for _placeholder, _words in _FRENCH_AND_GERMAN.items():
+# Spanish roles in their feminine form, by the same rule (2026-12-07, B3: "soy programadora", "trabajo como
+# ingeniera" had reached the model as said, while "je suis développeuse" had not). The masculine is the generic one
+# and stays; not "candidata", "empleada" nor "maestra" ("la solución candidata", "la estructura empleada", "la rama
+# maestra": adjectives of code), nor "consultora" (a firm), and not the article or adjective endings around them.
+_SPANISH_ROLES: dict[str, tuple[str, ...]] = {
+    "[developer]": ("programadora", "desarrolladora"),
+    "[developers]": ("programadoras", "desarrolladoras"),
+    "[engineer]": ("ingeniera",),
+    "[engineers]": ("ingenieras",),
+    "[student]": ("alumna", "doctoranda"),
+    "[intern]": ("becaria",),
+    "[lead]": ("jefa",),
+    "[researcher]": ("investigadora",),
+    "[teacher]": ("profesora",),
+    "[designer]": ("disenadora",),
+    "[founder]": ("fundadora",),
+    "[beginner]": ("novata",),
+}  # fmt: skip
+for _placeholder, _words in (*_FRENCH_AND_GERMAN.items(), *_SPANISH_ROLES.items()):
     NEUTRAL[_placeholder] = (*NEUTRAL.get(_placeholder, ()), *_words)
 PLACEHOLDER: dict[str, str] = {word: placeholder for placeholder, words in NEUTRAL.items() for word in words}
 # Abbreviated honorifics, matched only as written: `ms` is milliseconds, `MR` a merge request.

@@ -68,7 +68,8 @@ What is replaced (never sent to the model):
   written as a name and not at the start of a sentence (but for "Grace, ..." and "Will's solution"): "an array" and
   "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
-  `[parent]`), in speech and code comments only, never in a program's output, and not a word of the question's
+  `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
+  the writer ("I'm a woman", "my pronouns are she/her": grader/redact_refine.py), and not a word of the question's
   statement (grader/gendered.py).
 """
 
@@ -146,7 +147,7 @@ from grader.phone_lines import COMMENT_BREAK, GROUP_LINES, across_comment_lines,
 from grader.postal import POSTAL, postal_spans
 from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
-from grader.redact_refine import gendered_rules, handle_mention, written_or_spoken_email
+from grader.redact_refine import gendered_rules, handle_mention, self_described_rule, written_or_spoken_email
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
@@ -486,6 +487,10 @@ class Redactor:
         staged_piece = Rule(SHOWN_STAGED, "", refine=staged_run, replace=shown_staged, replace_original=True)
         self._speech += [*gendered, staged_piece, Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
+        # But a self-description ("I'm a woman", "my pronouns are she/her") in a literal or a program's output.
+        if (described := self_described_rule(vocabulary)) is not None:
+            self._code.append(described)
+            self._output.append(described)
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)

@@ -1,7 +1,8 @@
 """Pieces the Redactor (grader/redact.py) builds its rules from that need no name on file: the refine functions of
 the written or said address (`written_or_spoken_email`: "jane@gmail", "jane at gmail dot com") and of the `@handle`
 mention (`handle_mention`: not a decorator such as `@lru_cache`), and the rules for gendered words
-(`gendered_rules`, grader/gendered.py). Kept apart so that grader/redact.py holds the Redactor, which builds the rules
+(`gendered_rules`, grader/gendered.py; `self_described_rule`, a self-description in code or output). Kept apart so
+that grader/redact.py holds the Redactor, which builds the rules
 for one candidate's name and contact details, and stays within the house limit on a module's length.
 """
 
@@ -62,3 +63,30 @@ def gendered_rules(vocabulary: str) -> list[Rule]:
         rules.append(Rule(alternation([MISS]), "", mid_sentence=True, replace=placeholder))
     rules.append(Rule(re.compile(ACCENTED_HE, re.I), "[they]", on_original=True))
     return rules
+
+
+# A person saying what they are, as a program prints it or a string literal holds it: "I'm a woman", "as a single
+# mother", "my pronouns are she/her", "soy mujer". Gendered words there are otherwise left alone (test data such as
+# "A man, a plan" must read as it is: `gendered_rules` is for speech and comments), and a candidate could state
+# their gender to the model in `print("I am a woman")` or `pronouns = "she/her"`. Only after such a cue, with at
+# most one word between ("a proud woman", "a trans woman"); in the matching form (accents folded), any case.
+SELF_CUE = r"(?:i'?m|i\s+am|as\s+an?|my\s+pronouns\s+are|pronouns\s*[:=]?|soy|como\s+una?)"
+
+
+def self_described_rule(vocabulary: str) -> Rule | None:
+    """The gendered words of a self-description anywhere in a text (`SELF_CUE`), but those of the question's own."""
+    keep = kept_words(vocabulary)
+    words = alternation([w for w in PLACEHOLDER if w not in keep])
+    if not words.literals:
+        return None
+    one = f"(?<!\\w)(?:{words.term})(?!\\w)"
+    pattern = re.compile(
+        rf"(?<!\w){SELF_CUE}[\s'\"`]+(?:(?:an?|una?|the|la|el)\s+)?(?:[a-z]+[\s-]+)?{one}(?:\s*[/,]\s*{one})*",
+        re.IGNORECASE,
+    )
+    each = re.compile(one, re.IGNORECASE)
+
+    def gendered_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+        return [(start + m.start(), start + m.end()) for m in each.finditer(text[start:end])]
+
+    return Rule(pattern, "", refine=gendered_words, replace=placeholder)

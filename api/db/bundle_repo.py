@@ -1,6 +1,7 @@
 """One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric, reference
-solutions and starter code, the event log, the runs and the final code. Never the candidate's name, e-mail, résumé,
-job description or ATS metadata, except the name parts and e-mail handed over separately for redaction."""
+solutions and the starter code the candidate was given (recorded as the interview started), the event log, the runs
+and the final code. Never the candidate's name, e-mail, résumé, job description or ATS metadata, except the name
+parts and e-mail handed over separately for redaction."""
 
 from __future__ import annotations
 
@@ -95,6 +96,13 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
     question = await _question(conn, session["question_id"])
     if question is None:
         return None
+    # The starter code the candidate was given, as recorded when the interview started (the bank may have been
+    # re-imported since: its starter now is not what their editor held); a session started before it was recorded
+    # (null) keeps the bank's.
+    cur = await conn.execute("select starter_code from sessions where id = %s", (session_id,))
+    given = await cur.fetchone()
+    if given is not None and given["starter_code"] is not None:
+        question = question.model_copy(update={"starter_code": dict(given["starter_code"])})
     events = await events_repo.list_events(conn, session_id)
     cur = await conn.execute(
         """

@@ -224,3 +224,110 @@ def test_a_gender_or_an_accent_in_other_words_or_disguised_is_a_problem(text: st
 )
 def test_technical_words_and_quoted_code_stand(text: str) -> None:
     assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)) == []
+
+
+# Gendered titles and nouns (B3): the pronoun rule let "Mr [candidate]", "the guy" and Spanish "la candidata"
+# through. Spanish genders every noun; the scorecard says "el candidato" (the generic form) of every candidate, so
+# only a feminine form for the candidate, or one male by meaning ("señor", "hombre"), tells a gender.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. [candidate] explained the hash map before coding.",
+        "Ms [candidate] handled the duplicates.",
+        "Mrs. Candidate wrote the loop in one pass.",
+        "The guy knew the data structures well.",
+        "A sharp girl who listed the edge cases first.",
+        "The lady explained the approach step by step.",
+        "Took the hint like a true gentleman and moved on.",
+        "Answered every question with 'yes sir' and little else.",
+        "Polite throughout (thank you, ma'am) but quiet while coding.",
+        "A female candidate who tested every edge case.",
+        "La candidata explicó el algoritmo con claridad.",
+        "Una programadora cuidadosa: probó cada caso.",
+        "El señor explicó el bucle antes de programarlo.",
+        "\uff2d\uff52. [candidate] explained the loop.",  # full-width "Mr"
+        "The g\u200buy explained the loop.",  # an invisible character inside the word
+    ],
+)
+def test_a_gendered_title_or_noun_for_the_candidate_is_a_problem(text: str) -> None:
+    (problem,) = identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT))
+    assert problem.startswith(f"- {WHERE}: it calls the candidate "), problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El candidato explicó el algoritmo con claridad.",  # the generic form, said of every candidate
+        "La persona candidata explicó el algoritmo y probó cada caso.",
+        "Comparó cada solución candidata con la mejor hasta entonces.",  # an adjective: the candidate solution
+        "Read the man page for sort before coding.",
+        "The largest input took 150 ms; a cache miss on every lookup slowed it.",
+        "Sr. engineer level handling of the empty input.",
+        "MS-DOS line endings in the input were handled.",
+    ],
+)
+def test_the_generic_candidate_and_technical_words_stand(text: str) -> None:
+    assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)) == []
+
+
+def test_a_gendered_noun_of_the_questions_own_statement_stands() -> None:
+    statement = "A man, a plan, a canal: Panama is a palindrome."
+    text = (
+        "Checked the statement's example, a man, a plan, a canal, before coding; the man page was not needed."
+    )
+    assert identity_problems([(WHERE, text)], statement, record_of(statement)) == []
+    assert identity_problems(
+        [(WHERE, "The man explained the two pointers.")], statement, record_of(statement)
+    )
+
+
+# "Neither X nor Y is evidence of cheating" (B3) had been read as asserting cheating: the "nor" stood more than six
+# words from the finding, so a fair scorecard cost a repair round. A correlative denies the predicate after its last
+# member however long the members; a verdict after it, in a clause of its own, is still one.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neither the paste nor the tab switch is evidence of cheating.",
+        "Neither the 40-character paste at 150 s nor the 12 s of lost focus indicates outside help.",
+        "Neither the paste, nor the tab switch, is evidence of cheating.",
+        "Neither the paste at 150 s nor the switch to another tab shows that the code is not their own.",
+        "Ni el pegado ni el cambio de pestaña son prueba de trampa.",
+        "The paste at 150 s is no evidence of cheating or outside help.",
+        "A paste at 150 s: no sign of plagiarism, or of outside help.",
+    ],
+)
+def test_a_finding_denied_by_neither_nor_or_joined_to_a_denied_one_stands(text: str) -> None:
+    assert integrity_problems([(WHERE, text)], record_of(RECORD)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neither the paste nor the switch was explained and they cheated.",
+        "Neither the paste nor the tab switch was explained, so they clearly cheated.",
+        "Neither the paste nor the switch could have happened without outside help.",
+        "Neither the paste nor the switch was explained; they cheated.",
+        "Neither the interviewer nor the tests caught it, but they pasted and cheated.",
+        "The paste is no evidence of cheating, plagiarism is.",
+        "No evidence of cheating before the paste, and the paste itself was plagiarised.",
+    ],
+)
+def test_a_verdict_beside_a_neither_nor_or_a_denied_finding_is_still_a_problem(text: str) -> None:
+    assert integrity_problems([(WHERE, text)], record_of(RECORD)), text
+
+
+async def test_a_fair_neither_nor_and_the_generic_candidate_are_stored_without_a_repair_round(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    def fair(body: dict[str, Any]) -> FakeReply:
+        card = scorecard(body)
+        card["dimensions"]["coding"]["justification"] = (
+            "Neither the 40-character paste at 150 s nor the 12 s of lost focus indicates outside help."
+        )
+        card["strengths"] = ["El candidato explicó el algoritmo con claridad."]
+        return FakeReply(body=card)
+
+    model.responder = fair
+    outcome = await make_grader().grade(interview())
+    assert outcome.status == "ready", outcome.reason
+    assert all(len(r["messages"]) == 2 for r in model.requests), "a fair scorecard was sent back"
