@@ -150,6 +150,12 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
         # (and the scheme the server saw), so it sent a client's POST, body and key included, wherever a spoofed
         # Host or a cache keyed without it said, and over plain http behind a TLS proxy.
         redirect_slashes=False,
+        # A body with no Content-Type is read as JSON, as `POST /v1/sessions` and Greenhouse's routes always read it
+        # (a client that forgot the header, `curl --data-binary`): FastAPI's default since 0.165 handed the route the
+        # raw bytes, a 422 "Input should be a valid dictionary" for a well-formed body. A body labelled as something
+        # else than JSON is 415 `unsupported_media_type` (api.error_rendering). No route reads an ambient credential
+        # (a cookie): a request a page elsewhere sends unlabelled carries nothing it could not carry labelled.
+        strict_content_type=False,
         # FastAPI's own OpenTelemetry layer is off: the API's traces come from api/tracing.py (the instrumentors,
         # with their header and query hygiene), and only when an OTLP endpoint is configured. Left on, FastAPI
         # asked the global providers on every request whether anything was configured, and would record exception

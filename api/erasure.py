@@ -1,12 +1,13 @@
 """Erasing one candidate's session on request (`DELETE /v1/sessions/{id}`; GDPR, Illinois' AI Video Interview Act).
 
 In one transaction: the session row and everything recorded about it (events, runs, scorecard versions, share links,
-staged uploads, artifact records: they cascade), its candidate when no other session refers to them, a
-`session_deletions` row (ids and counts, no personal data), and a queued `erase_session_artifacts` job. After the
-commit the stored objects are removed at once as well; if storage fails then, the job removes them (retried).
-An interview in progress must be cancelled first, and a session on legal hold (`api.legal_holds`) released first.
-The interviewer's claim row is locked before the session row, the order of the agent's posts: an old job's last
-post (its flush after leaving, its completion) is stored before the erasure, or finds the session gone (404).
+staged uploads, artifact records: they cascade), its candidate when no other session refers to them (else the names
+and address it alone gave them: `artifacts_repo`), a `session_deletions` row (ids and counts, no personal data), and
+a queued `erase_session_artifacts` job. After the commit the stored objects are removed at once as well; if storage
+fails then, the job removes them (retried). An interview in progress must be cancelled first, and a session on
+legal hold (`api.legal_holds`) released first. The interviewer's claim row is locked before the session row, the
+order of the agent's posts: an old job's last post (its flush after leaving, its completion) is stored before the
+erasure, or finds the session gone (404).
 
 Whoever holds a copy hears of it, in the same transaction (`outbox_emit_erasure`, migration
 20270106090000_session_erased_notices.sql): each subscribed webhook endpoint a `session.erased` event (the

@@ -21,6 +21,7 @@ from api.integrations.ashby_errors import RecruiterMessageSend, is_ashby_path
 log = structlog.get_logger(__name__)
 
 INTERNAL_ERROR = b'{"error":{"code":"internal_error","message":"Internal error."}}'
+UNLABELLED_BODY = "Send the body as JSON with the header `Content-Type: application/json`."
 
 
 def error_body(code: str, message: str) -> dict[str, Any]:
@@ -42,6 +43,11 @@ def _field(loc: Any) -> str:
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if isinstance(exc.body, bytes | bytearray):
+        # FastAPI parses a body as JSON only when its Content-Type says JSON (`application/json`, `*/*+json`); with
+        # none, or another, the route's model was handed the raw bytes and the caller read "body: Input should be a
+        # valid dictionary or object to extract fields from" for a JSON body it had only forgotten to label.
+        return JSONResponse(error_body("unsupported_media_type", UNLABELLED_BODY), status_code=415)
     errors = exc.errors()
     first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
     field = _field(first.get("loc", ())) or "body"

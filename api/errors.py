@@ -9,6 +9,7 @@ ApiError (500 internal)
 │                                     session_not_finished, grading_pending, idempotency_key_reused
 ├── GoneError (410)              e.g. invite_expired
 ├── PayloadTooLargeError (413)
+├── UnsupportedMediaTypeError (415) unsupported_media_type: a body not labelled as the route reads it
 ├── UnprocessableError (422)     e.g. unsupported_language, no_matching_question, invalid_resume
 ├── RateLimitedError (429, Retry-After)        e.g. rate_limited, run_in_progress
 ├── ServiceUnavailableError (503, retryable)   e.g. judge_busy, database_unavailable, rate_limiter_unavailable
@@ -69,6 +70,11 @@ class GoneError(ApiError):
 class PayloadTooLargeError(ApiError):
     status = 413
     code = "payload_too_large"
+
+
+class UnsupportedMediaTypeError(ApiError):
+    status = 415
+    code = "unsupported_media_type"
 
 
 class UnprocessableError(ApiError):

@@ -5,7 +5,7 @@ or the NUL character (`"\\u0000"`), and query parameters holding the NUL charact
 no plain path (api.path_guard, a 404 `not_found`).
 
 Every body is checked but a form's (multipart or URL-encoded), whatever its Content-Type says: FastAPI parses a
-body as JSON for a JSON media type (Greenhouse's routes for none too), and the routes that read their body
+body as JSON for a JSON media type or none (api.app), and the routes that read their body
 themselves (LiveKit's webhook, Ashby's calls) parse it whatever its label. A body that is not JSON is left to the
 route.
 

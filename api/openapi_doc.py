@@ -174,6 +174,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "request_timeout": (408, "The request head or body did not arrive in time; the connection is closed."),
     "payload_too_large": (413, "The request body is too large."),
     "code_too_large": (413, "The code is larger than the judge accepts."),
+    "unsupported_media_type": (
+        415,
+        "The body is labelled as something other than JSON (`text/plain`, a form): send `Content-Type:"
+        " application/json` (or multipart/form-data where documented). A body with no Content-Type is read as JSON.",
+    ),
     "unprocessable": (422, "The request is well-formed but cannot be done."),
     "validation_error": (422, "A field is missing or invalid; `fields` lists each problem."),
     "address_not_allowed": (422, "The callback or webhook URL is not an address we may call."),
@@ -183,7 +188,6 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         422,
         "A JSON object in the body names one key twice (at any depth; `fields` names the second).",
     ),
-    "unsupported_media_type": (422, "Send application/json (or multipart/form-data where documented)."),
     "unsupported_language": (422, "The language is not one this session or the judge uses."),
     "question_not_found": (422, "No question with that id."),
     "no_matching_question": (422, "No question matches the difficulty/topic filter."),
@@ -219,16 +223,19 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "embedded_postgres": (500, "`shadows dev` could not start its local PostgreSQL (never in production)."),
     "service_unavailable": (503, "A dependency is down; retry (`Retry-After`)."),
     "database_unavailable": (503, "The database is unreachable; retry."),
-    "not_ready": (503, "Readiness: the database is unreachable."),
+    "not_ready": (
+        503,
+        "Readiness: the database, or the shared rate-limit store (Redis) when configured, is unreachable.",
+    ),
     "judge_busy": (503, "Every sandbox is busy; retry in a moment."),
     "judge_unavailable": (503, "Code execution is not available on this server."),
-    "pdf_unavailable": (
-        503,
-        "The report PDF could not be rendered here (no Chromium, or it timed out); retry.",
-    ),
     "practice_unavailable": (
         503,
         "Practice is on but the bank marks no question for practice (`practice: true`); an operator must import one.",
+    ),
+    "pdf_unavailable": (
+        503,
+        "The report PDF could not be rendered here (no Chromium, or it timed out); retry.",
     ),
     "pdf_busy": (503, "Too many report PDFs are waiting (in all, or of this organisation); retry."),
     "smtp_unavailable": (503, "The invite e-mail could not be sent; retry."),
@@ -276,6 +283,7 @@ STATUS_TEXT = {
     409: "Conflicts with the session's state",
     410: "Expired",
     413: "Too large",
+    415: "Unsupported media type",
     422: "Invalid input",
     429: "Rate limited",
     500: "Internal error",

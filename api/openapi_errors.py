@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     "conflicts with what is stored (an event's idempotency key reused for a different event).",
     410: "The invite or the session has expired.",
     413: "The request body (or the code, or the résumé) is over its size cap.",
+    415: "The body is labelled as something other than JSON (or multipart/form-data where documented).",
     422: "Validation failed; `fields` names every offending field.",
     429: "Too many requests, or a run of this session is already in flight.",
     503: "A dependency is unavailable or busy (database, judge, rate limiter); retryable.",
@@ -57,7 +58,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # Statuses any route can return before its handler runs: a body route's cap, Content-Type and JSON checks, and the
 # database every authenticated route reaches.
-BODY = (400, 413, 422)
+BODY = (400, 413, 415, 422)
 DB = (503,)
 # A candidate's invite: unknown (401), another session's (404), the session over or not started (409), expired (410).
 INVITE = (401, 404, 409, 410)

@@ -9,6 +9,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
+from api.db.sessions_repo import OTHER_NAMES_KEPT
 from api.record import KINDS, erased_event_types, promised_kinds
 
 
@@ -208,12 +209,46 @@ async def log_deletion(
     )
 
 
+async def _take_off_names(conn: Conn, candidate_id: Any, erased: list[str | None]) -> None:
+    """Take off a candidate's row, shared with their other sessions (one ATS external id), the names and address
+    that the erased session alone gave (`erased`: its `sessions.candidate_names`): from `other_names`, and from the
+    row's name and address, which then become the newest remaining session's. Left as it is while any remaining
+    session was scheduled before sessions recorded what they gave (null): what that one gave is unknown. Caller's
+    transaction, the row locked."""
+    cur = await conn.execute(
+        "select candidate_names from sessions where candidate_id = %s order by created_at desc, id desc",
+        (candidate_id,),
+    )
+    remaining = [r["candidate_names"] for r in await cur.fetchall()]
+    if not remaining or any(names is None for names in remaining):
+        return
+    kept = {n for names in remaining for n in names if n}
+    gone = {n for n in erased if n} - kept
+    if not gone:
+        return
+    cur = await conn.execute("select name, email, other_names from candidates where id = %s", (candidate_id,))
+    cand = await cur.fetchone()
+    assert cand is not None  # locked, not deleted: a session refers to it
+    name, email = cand["name"], cand["email"]
+    listed = list(cand["other_names"])
+    if name in gone or email in gone:  # the erased session's, the newest until now: the next newest's instead
+        # What of them another session gave too stays, as a name replaced does.
+        listed = [name, email, *listed]
+        name, email = remaining[0][0], remaining[0][1]
+    others = [n for n in dict.fromkeys(listed) if n and n not in gone and n != name and n != email]
+    await conn.execute(
+        "update candidates set name = %s, email = %s, other_names = %s where id = %s",
+        (name, email, others[:OTHER_NAMES_KEPT], candidate_id),
+    )
+
+
 async def delete_session(conn: Conn, session_id: str) -> dict[str, Any] | None:
     """Delete a session and everything recorded about it (events, runs, scorecards, links, uploads cascade), and
-    its candidate when no other session refers to them. Caller's transaction; returns what was removed."""
+    its candidate when no other session refers to them, else what of the candidate's names it alone gave
+    (`_take_off_names`). Caller's transaction; returns what was removed."""
     cur = await conn.execute(
         """
-        select organization_id, candidate_id,
+        select organization_id, candidate_id, candidate_names,
           (select count(*) from session_events where session_id = s.id) as events,
           (select count(*) from submissions where session_id = s.id) as runs,
           (select count(*) from scorecards where session_id = s.id) as scorecards,
@@ -242,6 +277,8 @@ async def delete_session(conn: Conn, session_id: str) -> dict[str, Any] | None:
             (row["candidate_id"],),
         )
         candidate_deleted = cur.rowcount
+        if not candidate_deleted and row["candidate_names"] is not None:
+            await _take_off_names(conn, row["candidate_id"], row["candidate_names"])
     return {
         "organization_id": row["organization_id"],
         "removed": {

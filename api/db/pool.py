@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import select
+import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from time import monotonic
@@ -50,6 +52,28 @@ def _shows_something(conn: Conn) -> bool:
     return bool(poller.poll(0))
 
 
+class _Cutoff:
+    """Called at a caller's deadline: shuts down the socket of the connection being checked, so that the round trip
+    waiting on it fails at once (OperationalError), as it would had the server closed it."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        try:
+            fd = self.conn.pgconn.socket
+        except psycopg.OperationalError:  # libpq closed it already
+            return
+        try:
+            # A duplicate of the descriptor: shutting it down ends the connection under libpq's own descriptor too.
+            with socket.socket(fileno=os.dup(fd)) as dup:
+                dup.shutdown(socket.SHUT_RDWR)
+        except OSError:  # ended meanwhile
+            pass
+
+
 class Pool(AsyncConnectionPool[Conn]):
     """psycopg_pool's pool, with the check of a connection as it is handed out and the sweep of the idle ones.
 
@@ -59,10 +83,14 @@ class Pool(AsyncConnectionPool[Conn]):
     asked for real (`check_connection`, one round trip: a pending notification passes it); one that fails is
     dropped (the pool connects a new one) and the caller draws again at once, with no back-off, within its own
     `timeout` (past it, or once every connection the pool may hold plus one new one failed, PoolTimeout: a 503
-    through `connection`). The caller never waits on the other idle connections: the first failure starts one sweep
-    of them (`check`) in a task of the pool's own, at most one at a time, none once `close` has begun, cancelled by
-    `close`. A caller cancelled while it checks a connection (its client gone, a timeout) stays cancelled; the
-    connection is replaced.
+    through `connection`). That `timeout` bounds the check's round trip too: a server that stopped answering (a hung
+    host, a silent network path) would hold the caller for as long as TCP takes to give up, so at the caller's
+    deadline the connection's socket is shut down (`_Cutoff`; cancelling the round trip would not end it, psycopg
+    then waits on the server to cancel the query), the connection is closed, never handed out, and the caller gets
+    PoolTimeout. The caller never waits on the other idle connections: the first failure starts one sweep of them
+    (`check`) in a task of the pool's own, at most one at a time, none once `close` has begun, cancelled by `close`.
+    A caller cancelled while it checks a connection (its client gone, a timeout) stays cancelled; the connection is
+    replaced.
 
     psycopg_pool's own check loop is not used (no `check=` callback): it waits a back-off (about 1 s) after a
     connection fails its check. Its `check()` catches the cancellation of whoever awaits it, so only the pool's own
@@ -82,17 +110,29 @@ class Pool(AsyncConnectionPool[Conn]):
                 conn = await super().getconn(deadline - monotonic())
                 if not _shows_something(conn):
                     return conn
+                # Within the caller's own wait: a server that stopped answering (a hung host, a network path gone
+                # silent) would otherwise hold the caller past it for as long as TCP takes to give up. Cancelling the
+                # round trip would not end it: psycopg then asks the server to cancel the query and waits for it.
+                cut = _Cutoff(conn)
+                timer = asyncio.get_running_loop().call_later(max(0.0, deadline - monotonic()), cut)
                 try:
                     await self.check_connection(conn)
+                    if cut.done:  # the deadline came with the answer: the socket is shut down all the same
+                        raise psycopg.OperationalError("the check was cut off at the caller's deadline")
                 except psycopg.Error:
-                    log.warning("db.connection_lost", pool=self.name)
                     await conn.close()  # the pool replaces a closed connection as it takes it back
                     await self.putconn(conn)
+                    if cut.done:
+                        log.warning("db.connection_check_timed_out", pool=self.name)
+                        raise PoolTimeout from None  # named for the whole wait below
+                    log.warning("db.connection_lost", pool=self.name)
                     self._start_sweep()
                     continue
                 except BaseException:
                     await self.putconn(conn)  # cut off mid-round-trip: the pool closes it and replaces it
                     raise
+                finally:
+                    timer.cancel()
                 return conn
         except PoolTimeout:
             # The message names the whole wait, not the last attempt's.

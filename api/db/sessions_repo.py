@@ -112,8 +112,8 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
             insert into sessions (id, organization_id, candidate_id, question_id, status, language, room_name,
                                   invite_hash, invite_expires_at, duration_minutes, expires_at, job_description,
                                   resume_text, metadata, practice, interview_language, role, languages,
-                                  extra_time_minutes, text_only, started_at)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
+                                  extra_time_minutes, text_only, candidate_names, started_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {started})
             """,  # noqa: S608  # `started` is one of two literals above
             (
                 s.id,
@@ -136,6 +136,8 @@ async def insert_session(conn: Conn, s: NewSession) -> dict[str, Any]:
                 list(s.languages or (s.language,)),
                 s.extra_time_minutes,
                 s.text_only,
+                # What this session gave (erasing it takes off the shared row only that: artifacts_repo)
+                [s.candidate_name, s.candidate_email, *s.candidate_other_names],
             ),
         )
     row = await get_session(conn, s.id)

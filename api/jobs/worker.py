@@ -22,8 +22,10 @@ import socket
 import time
 from typing import Any
 
+import psycopg
 import structlog
 from procrastinate.exceptions import ConnectorException
+from procrastinate.jobs import Job
 from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
@@ -195,19 +197,59 @@ def _cancelling() -> bool:
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
 
+class LaneWorker(Worker):
+    """A lane's procrastinate worker, which stops (for `_run_lane` to start it again) when a job's end cannot be
+    written.
+
+    A database restart short enough for procrastinate's listener to make its connection again at once (a failover,
+    a pooler's restart, connections ended by an operator) stops nothing: the pool replaces the ended connections as
+    it hands them out and the heartbeats go on. A job whose end (succeeded, failed, to retry) was being written on
+    one of those connections lost that write, and procrastinate goes on without it: the job stayed `doing` under a
+    registration that the live lane kept beating, so no stalled-job pass ever took it, until the process stopped.
+    Stopped, the lane unregisters (the job's worker is then none) or, the database still away, falls silent: the
+    next stalled pass (`SHADOWS_WORKER_STALLED_CHECK_S`) queues the job again. Nothing else is lost by a lane that
+    goes on: a notification of a new job or an abort sent while its listener was away is found by the polls
+    (`SHADOWS_WORKER_POLL_S`), and its registration and heartbeat rows are in the database, which kept them."""
+
+    def __init__(self, *, lane: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lane = lane
+        self.stopped_by: str | None = None  # why it stopped itself: the error of the write it lost
+
+    async def _persist_job_status(self, job: Job, *args: Any, **kwargs: Any) -> None:
+        try:
+            await super()._persist_job_status(job, *args, **kwargs)
+        except ConnectorException as e:
+            if not isinstance(e.__cause__, psycopg.OperationalError):
+                raise  # the database answered (the job no longer `doing`: requeued meanwhile), nothing was cut off
+            error_type = type(e.__cause__).__name__
+            log.warning(
+                "worker.job_end_lost",
+                lane=self.lane,
+                job_id=job.id,
+                task=job.task_name,
+                error_type=error_type,
+            )
+            self.stopped_by = self.stopped_by or error_type
+            # Its jobs get the grace, then the lane starts again (`_run_lane`).
+            self.stop()  # type: ignore[no-untyped-call]  # procrastinate leaves stop() unannotated
+
+
 
 async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, context: dict[str, Any]) -> None:
     """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
     returns as if asked to, when one of its side tasks fails: the listener's connection ended by a database restart
-    or failover and not made again at once, a heartbeat not written. Left so, the lane takes no more jobs, and once
-    every lane has stopped the process exits 0 ("worker.stopped") after a database blip of a second, never to come
-    back under a supervisor that restarts failures only; a failed fetch raises ConnectorException out of the lane.
-    Either way the lane waits and starts again. A lane that was cancelled (a signal) is never started again, even when
-    its shutdown, the database away, raised ConnectorException in place of the cancellation."""
+    or failover and not made again at once, a heartbeat not written; ours stops too when a job's end was not written
+    (`LaneWorker`). Left so, the lane takes no more jobs, and once every lane has stopped the process exits 0
+    ("worker.stopped") after a database blip of a second, never to come back under a supervisor that restarts
+    failures only; a failed fetch raises ConnectorException out of the lane. Either way the lane waits and starts
+    again. A lane that was cancelled (a signal) is never started again, even when its shutdown, the database away,
+    raised ConnectorException in place of the cancellation."""
     attempt = 0
     while True:
         started = time.monotonic()
-        worker = Worker(
+        worker = LaneWorker(
+            lane=lane.name,
             app=queue,
             name=f"{name}/{lane.name}",
             queues=list(lane.queues),  # a list: psycopg adapts lists, not tuples, to arrays
@@ -228,7 +270,7 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
                 await worker.run()  # type: ignore[no-untyped-call]  # procrastinate leaves run() unannotated
             if _cancelling():  # a shutdown that ended without passing the cancellation on: stop all the same
                 raise asyncio.CancelledError
-            error_type = None
+            error_type = worker.stopped_by
         except ConnectorException as e:  # a fetch, or registering the lane again, while the database is away
             if _cancelling():
                 # A signal came while the database was away: procrastinate's graceful shutdown then fails to

@@ -1,16 +1,19 @@
-"""Liveness, readiness (the database answers) and Prometheus metrics."""
+"""Liveness, readiness (the database answers, and the shared rate-limit store when one is set) and Prometheus
+metrics."""
 
 from __future__ import annotations
 
 import secrets
 
 from fastapi import APIRouter, Request, Response
+from limits.errors import StorageError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.db.pool import connection
 from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.openapi_errors import error_responses
 from api.ops_metrics import DatabaseGauges
+from api.ratelimits import RateLimits
 from api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
@@ -23,12 +26,26 @@ async def read_health() -> dict[str, str]:
 
 @router.get("/readyz", responses=error_responses(503))
 async def read_readiness(request: Request) -> dict[str, str]:
+    """Ready when this process can serve: the database answers and, with SHADOWS_API_REDIS_URL set, Redis answers a
+    PING within SHADOWS_API_REDIS_TIMEOUT_S. Every rate-limited route (runs, session creation, report reads, failed
+    credential lookups) answers 503 without Redis, never unlimited (api.ratelimits), so a replica cut off from it is
+    taken out of rotation like one cut off from the database. Without SHADOWS_API_REDIS_URL the counters are in
+    memory and always there."""
     try:
         async with connection(request.app.state.pool) as conn:
             await conn.execute("select 1")
     except ServiceUnavailableError as e:
         raise ServiceUnavailableError("The database is not reachable.", code="not_ready") from e
+    if not await _store_answers(request.app.state.ratelimits):
+        raise ServiceUnavailableError("The rate-limit store (Redis) is not reachable.", code="not_ready")
     return {"status": "ready"}
+
+
+async def _store_answers(ratelimits: RateLimits) -> bool:
+    try:
+        return await ratelimits.storage.check()  # Redis: a PING, bounded by its socket timeouts; memory: True
+    except StorageError:
+        return False
 
 
 def _check_metrics_token(request: Request, settings: ApiSettings) -> None:

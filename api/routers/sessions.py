@@ -12,7 +12,13 @@ from api.api_keys import hold_caller
 from api.db import artifacts_repo, events_repo, questions_repo, runs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
-from api.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError
+from api.errors import (
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    UnprocessableError,
+    UnsupportedMediaTypeError,
+)
 from api.ids import SessionId
 from api.json_keys import refuse_repeated_keys
 from api.media_types import MULTIPART, media_type
@@ -104,7 +110,7 @@ async def _read_create_body(
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "body"
         raise UnprocessableError(f"{field}: {err['msg']}", code="validation_error") from e
-    raise UnprocessableError("Send application/json or multipart/form-data.", code="unsupported_media_type")
+    raise UnsupportedMediaTypeError("Send application/json or multipart/form-data.")
 
 
 @router.post(

@@ -100,12 +100,38 @@ async def test_pydantic_route_validation_lists_every_field(api_server: ApiServer
     assert {f["field"] for f in body["fields"]} == {"invite", "extra"}
 
 
-async def test_unsupported_content_type_is_422(api_server: ApiServer) -> None:
+async def test_unsupported_content_type_is_415(api_server: ApiServer) -> None:
     r = await api_server.client.post(
         "/v1/sessions", content=b"name=x", headers={**api_server.org_headers(), "Content-Type": "text/plain"}
     )
-    assert r.status_code == 422
+    assert r.status_code == 415
     _assert_error_shape(r.json(), "unsupported_media_type")
+
+
+async def test_an_org_body_without_a_content_type_is_json_and_one_labelled_otherwise_is_415(
+    api_server: ApiServer,
+) -> None:
+    # FastAPI handed a body without a JSON label to the route as raw bytes: an org call without Content-Type (a
+    # forgotten header, `curl --data-binary`) was a 422 "body: Input should be a valid dictionary or object to
+    # extract fields from", though `POST /v1/sessions` read the same unlabelled body as JSON.
+    raw = b'{"name": "unlabelled"}'
+    created = await api_server.client.post("/v1/api-keys", content=raw, headers=api_server.org_headers())
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == "unlabelled"
+    for label in ("text/plain", "application/x-www-form-urlencoded"):  # the second is curl's default for -d
+        r = await api_server.client.post(
+            "/v1/api-keys", content=raw, headers={**api_server.org_headers(), "Content-Type": label}
+        )
+        assert r.status_code == 415, (label, r.text)
+        assert r.json() == {
+            "error": {
+                "code": "unsupported_media_type",
+                "message": "Send the body as JSON with the header `Content-Type: application/json`.",
+            }
+        }
+    listed = await api_server.client.get("/v1/api-keys", headers=api_server.org_headers())
+    names = [k["name"] for k in listed.json()["data"]]
+    assert names.count("unlabelled") == 1  # the refused ones made nothing
 
 
 @pytest.mark.parametrize(

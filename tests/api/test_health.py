@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from psycopg import sql
 from psycopg.rows import DictRow
 
 from api.settings import ApiSettings
+from bench._redis import running_redis
 from tests.api.conftest import serve, signed_webhook
 from tests.conftest import ApiServer
 
@@ -71,6 +73,26 @@ async def test_readyz_is_503_not_ready_when_the_database_is_gone(
     assert r.status_code == 503
     assert r.json()["error"]["code"] == "not_ready"
     assert r.headers.get("retry-after") == "1"
+
+
+async def test_readyz_is_503_not_ready_once_the_shared_rate_limit_store_is_gone(
+    api_server: ApiServer,
+) -> None:
+    # With SHADOWS_API_REDIS_URL set, every rate-limited route answers 503 without Redis (never unlimited), and the
+    # replica still answered /readyz 200: the load balancer kept sending it runs and session creations to refuse.
+    with contextlib.ExitStack() as store:
+        url = store.enter_context(running_redis())
+        settings = api_server.settings.model_copy(update={"redis_url": url, "redis_timeout_s": 1.0})
+        async with serve(settings) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            store.close()  # Redis stops under the running replica
+            r = await client.get("/readyz")
+            limited = await client.post("/v1/practice", json={})
+
+    assert (r.status_code, r.json()["error"]["code"]) == (503, "not_ready")
+    assert "rate-limit store" in r.json()["error"]["message"]
+    assert r.headers.get("retry-after") == "1"
+    assert (limited.status_code, limited.json()["error"]["code"]) == (503, "rate_limiter_unavailable")
 
 
 async def test_metrics_count_requests_by_route_template_never_by_raw_path(api_server: ApiServer) -> None:

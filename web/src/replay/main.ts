@@ -4,9 +4,7 @@
 // of tests passed over time and one of the time per phase. Every evidence link on the page moves it to its moment.
 import "./replay.css";
 import type { Chart } from "chart.js";
-import type { Language } from "../api";
 import { h } from "../dom";
-import { LANGUAGE_NAMES } from "../languages";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
 import { GapTrack, gapsOf } from "./gaps";
@@ -15,6 +13,7 @@ import {
   at,
   CODE_NOT_KEPT,
   clock,
+  languageLabel,
   placeOf,
   quoteLines,
   type Moment,
@@ -340,7 +339,7 @@ class Replay {
     this.codeHead.textContent =
       what +
       // Which language, once the candidate has written in more than one.
-      (this.model.languages.length > 1 ? `, in ${LANGUAGE_NAMES[language as Language] ?? language}` : "") +
+      (this.model.languages.length > 1 ? `, in ${languageLabel(language)}` : "") +
       (before !== null && previous ? `, changes since ${clock(at(previous))}` : "") +
       (crowded
         ? `; ${hidden.toLocaleString("en")} hidden characters (direction controls, zero-width spaces…), each shown as •`

@@ -5,7 +5,9 @@ import {
   findQuote,
   placeOf,
   keptCode,
+  languageLabel,
   lastAtOrBefore,
+  OTHER_LANGUAGE,
   quoteLines,
   ReplayModel,
   type SnapshotEvent,
@@ -312,5 +314,18 @@ describe("a language switch", () => {
 
   it("is one language when the candidate never switched", () => {
     expect(new ReplayModel(timeline).languages).toEqual(["python"]);
+  });
+});
+
+describe("languageLabel", () => {
+  it("names the judge's languages", () => {
+    expect(["python", "javascript", "java", "cpp"].map(languageLabel)).toEqual(["Python", "JavaScript", "Java", "C++"]);
+  });
+
+  it("shows anything else a run's payload names as another language, never its own words", () => {
+    // The agent and the candidate's page write a run's payload; the heading printed the string it held.
+    for (const named of ["All_tests_passed", "Python", "cobol", "", "constructor", "toString", "__proto__"]) {
+      expect(languageLabel(named)).toBe(OTHER_LANGUAGE);
+    }
   });
 });

@@ -1,5 +1,7 @@
 // The replay's model: the timeline the API serves (GET /v1/sessions/{id}/timeline), indexed for "what was true at
 // time t" questions. Pure functions and data only; the DOM lives in the other replay modules.
+import type { Language } from "../api";
+import { LANGUAGE_NAMES } from "../languages";
 
 export type Role = "candidate" | "interviewer";
 
@@ -152,6 +154,17 @@ export function lastAtOrBefore<T extends { t: number | null }>(items: readonly T
     }
   }
   return found;
+}
+
+/** What the replay calls code written in anything but one of the judge's languages. */
+export const OTHER_LANGUAGE = "another language";
+
+/** The name of a language a step's code is in: a judge language's own, else `OTHER_LANGUAGE`. A run's language comes
+ * from its event's payload, which the agent and the candidate's page write: looked up as `LANGUAGE_NAMES[x] ?? x`,
+ * any string reached the report's heading as its own words ("in All_tests_passed"), and a name the plain object
+ * inherits ("constructor", "toString") printed a function's source. */
+export function languageLabel(language: string): string {
+  return Object.hasOwn(LANGUAGE_NAMES, language) ? LANGUAGE_NAMES[language as Language] : OTHER_LANGUAGE;
 }
 
 export class ReplayModel {
