@@ -3,8 +3,8 @@ and replica shares them; in this process's memory otherwise.
 
 A limit is `limits` notation ("5/hour", several separated by ";"); `hit` counts one request against every part
 and raises RateLimitedError (429, with Retry-After) when any part is exhausted; `hit_all` counts a request in
-several buckets (an address, its site, everyone) only if none refuses it. A Redis failure is a retryable 503, never
-a silently unlimited route.
+several buckets (an address, its site, everyone) only if none refuses it, everyone's first. A Redis failure is a
+retryable 503, never a silently unlimited route.
 """
 
 from __future__ import annotations
@@ -128,8 +128,14 @@ class RateLimits:
         no room left is raised (RateLimitedError) with nothing counted anywhere. Counted one by one, a request that
         the last bucket refused had spent its place in the ones before: a client retrying while the practice
         offering was at capacity (429 `practice_busy`) used up its own address's allowance, and was refused for an
-        hour once the offering had room again. (A request racing another between the test and the count may still
-        be refused by a later bucket after an earlier one counted it.)"""
+        hour once the offering had room again.
+
+        `counts` go from the caller's own bucket to everyone's; they are counted the other way round, everyone's
+        first. At capacity every place the shared bucket frees is contended: the callers retrying all find room in
+        the test, and all but one are refused as they count. Counted own bucket first, each of those had spent its
+        own allowance all the same. Counted shared first, a request refused there has counted nothing; only one
+        racing a request of its own (its own bucket refusing after the shared one counted it), or a store failure
+        between two counts (a 503), leaves a wider bucket counted, never the caller's own for a refusal elsewhere."""
         for count in counts:
             try:
                 for item in self._items(count.spec):
@@ -137,7 +143,7 @@ class RateLimits:
                         raise await self._refusal(item, count)
             except StorageError as e:
                 raise _unavailable(count.scope, e) from e
-        for count in counts:
+        for count in reversed(counts):
             await self.hit(
                 count.scope, count.spec, count.key, message=count.message, cost=cost, code=count.code
             )

@@ -100,7 +100,13 @@ async def _read_create_body(
                 resume_text = await parser.text(data, tenant=str(org.id))
                 body = body.model_copy(update={"resume_text": resume_text})
             return body, data
-        if kind is None or kind == "application/json":
+        # JSON as FastAPI reads it on the routes that declare their body: unlabelled, `application/json` or any
+        # `application/...+json`; anything else is 415 (api.error_rendering).
+        if (
+            kind is None
+            or kind == "application/json"
+            or (kind.startswith("application/") and kind.endswith("+json"))
+        ):
             raw_body = await request.body()
             refuse_repeated_keys(
                 raw_body

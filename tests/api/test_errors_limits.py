@@ -134,6 +134,31 @@ async def test_an_org_body_without_a_content_type_is_json_and_one_labelled_other
     assert names.count("unlabelled") == 1  # the refused ones made nothing
 
 
+async def test_a_body_labelled_with_a_json_suffix_is_read_as_json_by_session_creation_as_by_every_route(
+    api_server: ApiServer,
+) -> None:
+    # FastAPI reads `application/<anything>+json` as JSON on every route that declares its body; `POST /v1/sessions`,
+    # which reads its own (JSON or multipart), answered the same body 415 "Send application/json".
+    label = "application/vnd.api+json; charset=utf-8"
+    headers = {**api_server.org_headers(), "Content-Type": label}
+    key = await api_server.client.post("/v1/api-keys", content=b'{"name": "suffixed"}', headers=headers)
+    created = await api_server.client.post(
+        "/v1/sessions",
+        content=json.dumps({"candidate": {"name": "Ada Lovelace", "email": "ada@example.com"}}).encode(),
+        headers=headers,
+    )
+    assert (key.status_code, created.status_code) == (201, 201), (key.text, created.text)
+    assert created.json()["id"].startswith("ses_")
+    # A label that says something else is still refused, before anything is created.
+    refused = await api_server.client.post(
+        "/v1/sessions",
+        content=json.dumps({"candidate": {"name": "Ada Lovelace", "email": "ada@example.com"}}).encode(),
+        headers={**api_server.org_headers(), "Content-Type": "application/jsonl"},
+    )
+    assert refused.status_code == 415, refused.text
+    _assert_error_shape(refused.json(), "unsupported_media_type")
+
+
 @pytest.mark.parametrize(
     "field",
     [("candidate", "name"), ("job_description",), ("metadata", "note"), ("candidate", "external_id")],

@@ -3,14 +3,16 @@ and a request refused for capacity spends nothing of its caller's own allowance 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from limits.aio.storage import MemoryStorage
 from psycopg.rows import DictRow
 
 from api.errors import RateLimitedError
-from api.ratelimits import RateLimits
+from api.ratelimits import Count, RateLimits
 from api.routers.reports import _count_practice_pdf
 from api.settings import ApiSettings
 from tests.api.conftest import serve
@@ -91,3 +93,40 @@ async def test_a_practice_pdf_refused_for_capacity_spends_nothing_of_its_session
 
     assert codes == ["practice_busy"] * 3
     assert spent.value.code == "rate_limited"
+
+
+class _ContendedStorage(MemoryStorage):
+    """The in-process store (a deployment without Redis), where another request takes the last place of a bucket at
+    the moment this one starts counting: after both had found room (`RateLimits.hit_all` tests every bucket first)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contender: Callable[[], Awaitable[None]] | None = None
+
+    async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        contender, self.contender = self.contender, None
+        if contender is not None:
+            await contender()
+        return await super().acquire_entry(key, limit, expiry, amount)
+
+
+async def test_a_practice_request_losing_the_offerings_last_place_to_a_concurrent_one_spends_nothing_of_its_own() -> (
+    None
+):
+    # At capacity every freed place of the offering is contended: the callers retrying all find room, and all but one
+    # are refused as they count. Counted address first, each of those had spent its address's own allowance.
+    storage = _ContendedStorage()
+    ratelimits = RateLimits(storage)
+    address = Count("practice", "1/hour", "198.51.100.7", "Too many from this address.")
+    offering = Count("practice_all", "1/hour", "all", "At capacity.", code="practice_busy")
+
+    async def concurrent() -> None:
+        await ratelimits.hit("practice_all", "1/hour", "all", message="At capacity.", code="practice_busy")
+
+    storage.contender = concurrent
+    with pytest.raises(RateLimitedError) as refused:
+        await ratelimits.hit_all([address, offering])
+    assert storage.contender is None  # the concurrent request came between the test and the count
+    assert refused.value.code == "practice_busy"
+    # The address's own place is still there once the offering has room again.
+    await ratelimits.hit_all([address, Count("practice_all", "2/hour", "all", "At capacity.")])
