@@ -15,11 +15,16 @@ logger = logging.getLogger("shadows.agent.practice")
 
 
 def offline_practice_context(settings: AgentSettings, *, rng: random.Random | None = None) -> SessionContext:
-    """A practice context built from `questions/` (nothing is recorded): only public question data."""
+    """A practice context built from `questions/` (nothing is recorded): only public question data, of a question the
+    bank offers for practice (`practice: true`, as the API's practice draws) when it marks any; a local bank that
+    marks none is the operator's own to practise on whole."""
     bank = load_bank(Path(settings.questions_dir))
     if not bank:
         raise FileNotFoundError(f"no questions in {settings.questions_dir}")
-    wanted = [q for q in bank if settings.practice_difficulty in (None, q.meta.difficulty.value)] or bank
+    offered = [q for q in bank if q.meta.practice] or bank
+    wanted = [
+        q for q in offered if settings.practice_difficulty in (None, q.meta.difficulty.value)
+    ] or offered
     q = (rng or random.Random()).choice(wanted)  # noqa: S311 -- picking a practice question, not a secret
     now = datetime.now(UTC)
     minutes = settings.default_duration_minutes
