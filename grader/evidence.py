@@ -3,20 +3,21 @@
 A citation `{seq, quote}` holds when:
 - `seq` is an event of this session, of a citable type (`CITABLE_EVENT_TYPES`: transcript lines, editor
   snapshots, runs, submissions; hints, tool calls and notes are not);
-- `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case
-  normalisation only (invisible format characters ignored), as the model saw it (names replaced, see
-  grader/redact.py; of a long transcript line, only the head and tail it was shown), starting and ending on word
-  boundaries, a number being one word (a quote of "correct" from
-  "incorrect" would say the opposite, and "5 passed" from "0/5 passed"). A run's quote comes only from our own
-  result text as shown (verdicts, counts, arguments, expected values, plain returned numbers; not its label,
-  where "submission (every test)" names the kind of run and says nothing of how it went), keeping the count its
-  words are about ("passed" alone of "visible tests 0/2 passed" is refused: grader/run_quotes.py), or it is empty:
-  never from the run's code or what the candidate's program printed, raised or returned as text, which the
-  candidate controls (a comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is
-  cited through the snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS`
-  besides the placeholders of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one. A
-  transcript quote starts at the start of its sentence or after neutral words only, and no denial follows it
-  ("my code handles duplicates" of "I don't think my code handles duplicates": grader/quote_scope.py).
+- `quote` matches that event's text (a transcript line) or code (a snapshot) after whitespace and case normalisation
+  only (invisible format characters ignored), as the model saw it (names replaced, see grader/redact.py; of a long
+  transcript line, only the head and tail it was shown), starting and ending on word boundaries, a number being one
+  word, and so an expression written tight (a quote of "correct" from "incorrect" would say the opposite, "5 passed"
+  from "0/5 passed", and "It takes 2" from "It takes 2^n steps"). A run's quote comes only from our own result text
+  as shown (verdicts, counts, arguments, expected values, plain returned numbers; not its label, where "submission
+  (every test)" names the kind of run and says nothing of how it went), keeping the count its words are about
+  ("passed" alone of "visible tests 0/2 passed" is refused: grader/run_quotes.py), or it is empty: never from the
+  run's code or what the candidate's program printed, raised or returned as text, which the candidate controls (a
+  comment saying "hidden tests 12/12 passed" would read as our result in a report). Code is cited through the
+  snapshot that shows it. A transcript or snapshot quote needs at least `MIN_QUOTE_CHARS` besides the placeholders
+  of redacted text (`[candidate]`, `[email]`), and cannot start or end inside one. A transcript quote starts at the
+  start of its sentence or after neutral words only, and no denial follows it ("my code handles duplicates" of "I
+  don't think my code handles duplicates": grader/quote_scope.py), nor does it end inside an expression ("It's O(n"
+  of "It's O(n log n)": grader/quote_expression.py).
 
 A verified quote is stored as the exact span of the text it matched (original case, spacing and names; for a run,
 our result text as shown), so that a report can find and highlight it verbatim; and, for a transcript line or a
@@ -32,6 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from array import array
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +41,9 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from grader.matching_form import latin_look_alikes
+from grader.quote_expression import left_open
 from grader.quote_scope import cut_away as cut_in
+from grader.quote_scope import takes_back
 from grader.redact import Redacted
 from grader.run_quotes import left_out
 from grader.schemas import CITABLE_EVENT_TYPES, MAX_QUOTE_CHARS, Evidence, QuoteWhere
@@ -55,7 +59,14 @@ RUN_TYPES = frozenset({"test_run", "submission"})
 SHOWN_MARKS = frozenset((SHOWN_OPEN, SHOWN_CLOSE))  # set a staged piece apart where shown: no part of a quote
 UNSPACED_CHAR = re.compile(f"[{UNSPACED}]")
 SIGNS = "-\u2212+"  # before a digit with no word before it: the number's sign
+# A line that ends its own last sentence (grader/quote_scope.py reads "." before a space or the end as one).
+_SPOKEN_END = re.compile(r"(?<!\.)[.?!\u3002\uff1f\uff01\u203d\u061f]['\")\]\u201d\u2019\u00bb]*\s*\Z")
+LINE_END = " \u3002"  # read after a line that does not end its last sentence, before the next line
 NUMBER_JOINS = "/.,:" + SIGNS  # between digits: one number (0/5, 1.5, 1,000, 10:30)
+# Tight between operands, one expression: a power or a product always (n^2, 2^n, 10**5, n*m; a times sign, a dot);
+# a quotient, a sum or a difference with a digit beside it (n/2, n-1).
+POWERS = "^*\u00d7\u00b7\u22c5"
+OPERATORS = POWERS + "/\u00f7" + SIGNS
 
 
 def normalise(text: str) -> tuple[str, list[int]]:
@@ -93,17 +104,41 @@ def _joined(a: str, b: str) -> bool:
 def _cuts(text: str, at: int) -> bool:
     """A boundary between `text[at - 1]` and `text[at]` is inside a word, or inside a number: a fraction, a decimal,
     a grouped or timed number (`0/5`, `1.5`, `1,000`, `10:30`) or a signed one (`-3`), so that "5 passed" is not a
-    quote of "0/5 passed" nor "3" of "-3"."""
+    quote of "0/5 passed" nor "3" of "-3"; or inside an expression written tight (`_in_expression`: `n^2`, `n-1`)."""
     if at <= 0 or at >= len(text):
         return False
     a, b = text[at - 1], text[at]
     if _joined(a, b):
         return True
     if a in NUMBER_JOINS and b.isdigit():
-        return (at >= 2 and text[at - 2].isdigit()) or (
+        if (at >= 2 and text[at - 2].isdigit()) or (
             a in SIGNS and (at < 2 or not (text[at - 2].isalnum() or text[at - 2] in ")]_"))
-        )
-    return a.isdigit() and b in NUMBER_JOINS and at + 1 < len(text) and text[at + 1].isdigit()
+        ):
+            return True
+    elif a.isdigit() and b in NUMBER_JOINS and at + 1 < len(text) and text[at + 1].isdigit():
+        return True
+    return _in_expression(text, at)
+
+
+def _in_expression(text: str, at: int) -> bool:
+    """A boundary between `text[at - 1]` and `text[at]` is beside an operator written tight between two operands
+    (at most two operator characters: `**`, `//`): a power or a product always (`n^2`, `2^n`, `10**5`, `n*m`, `n^(k)`),
+    a sum, a difference or a quotient with a digit beside it (`n-1`, `n+1`, `n/2`; not "x-ray", "I/O", "and/or").
+    "It takes 2" is not a quote of "It takes 2^n steps", nor "loop to n" of "loop to n-1" (2026-12-07, B11)."""
+    a, b = text[at - 1], text[at]
+    if a.isalnum() and b in OPERATORS:
+        k = at + 1 if text.startswith(b, at + 1) else at
+        op, c = b, text[k + 1] if k + 1 < len(text) else ""
+        left, right = a, c
+    elif a in OPERATORS and b.isalnum():
+        k = at - 2 if at >= 2 and text[at - 2] == a else at - 1
+        op, c = a, text[k - 1] if k >= 1 else ""
+        left, right = c, b
+    else:
+        return False
+    if op in POWERS:
+        return (left.isalnum() or left == ")") and (right.isalnum() or right == "(")
+    return left.isalnum() and right.isalnum() and (left.isdigit() or right.isdigit())
 
 
 @lru_cache(maxsize=8)
@@ -161,6 +196,7 @@ class Match(NamedTuple):
     too_long: int = 0  # the shortest original text it matched that is too long to store (0: none)
     cut_away: str = ""  # what of its sentence it left out that may change it (grader/quote_scope.py)
     too_common: bool = False  # `MAX_MATCHES` places looked at, none held
+    by_next_line: bool = False  # `cut_away` is in the same speaker's next line (`_following`)
     span: tuple[int, int] = (0, 0)  # where `found` is in the view's original text
 
 
@@ -172,6 +208,7 @@ def _find(
     run: bool = False,
     cut_before: bool = False,
     cut_after: bool = False,
+    following: str = "",
 ) -> Match:
     """Where `quote_norm` matches in `view`, as the original text it stands for. The match must not
     start or end inside a word or a number ("correct" is not a quote of "incorrect", nor "efficient" of
@@ -183,20 +220,28 @@ def _find(
     a run of tag characters, `[link]` for a long URL). Of `speech` (a transcript line's), the match must not leave
     out what may change it: words before it in its sentence but neutral ones, or a denial after it
     (grader/quote_scope.py); `cut_before`: the line goes on before `view` (a long line's tail, as shown), `cut_after`:
-    after it (its head).
+    after it (its head); `following`: the same speaker's next line when it is a short aside that takes back what came
+    before (`_following`), read after `view` as its next sentence.
 
     The work is bounded whatever the text: at most `MAX_MATCHES` places are looked at, each in time logarithmic in
     the replacements (a snapshot can hold tens of thousands, and the model cites it hundreds of times)."""
     if view.segments and _only_placeholders(view, quote_norm):
         return Match(None, placeholders_only=True)
     norm, index = _normalised_view(view.text)
+    # The line as read for a denial after the quote: the next line of the same speaker follows it as a sentence of
+    # its own (an ideographic full stop always ends one; a line ended by its own mark needs none).
+    next_line = ""
+    if following:
+        ended = _SPOKEN_END.search(view.text) is not None
+        next_line = view.text + ("" if ended else LINE_END) + "\n" + following
     at = norm.find(quote_norm)
     placeholders_only = False
     too_long = 0
     cut_away = ""
+    by_next_line = False
     for _ in range(MAX_MATCHES):
         if at < 0:
-            return Match(None, placeholders_only, too_long, cut_away)
+            return Match(None, placeholders_only, too_long, cut_away, by_next_line=by_next_line)
         stop = at + len(quote_norm)
         start, end = index[at], index[stop - 1] + 1
         # From or to the edge of a staged piece shown set apart: the quote holds its mark (read past in `normalise`).
@@ -205,21 +250,29 @@ def _find(
         if end < len(view.text) and view.text[end] == SHOWN_CLOSE and view.inside(end):
             end += 1
         if not (_cuts(norm, at) or _cuts(norm, stop) or view.inside(start) or view.inside(end)):
+            from_next_line = False
             if speech:
-                governing = cut_in(view.text, start, end, cut_before=cut_before, cut_after=cut_after)
+                governing = cut_in(
+                    view.text, start, end, cut_before=cut_before, cut_after=cut_after
+                ) or left_open(view.text, start, end)
+                if not governing and next_line:
+                    taken_back = cut_in(next_line, start, end, cut_before=cut_before)
+                    governing = taken_back.removeprefix(LINE_END.strip()).strip() or taken_back
+                    from_next_line = bool(governing)
             else:  # of a run's result text, the count its words are about (grader/run_quotes.py)
                 governing = left_out(view.text, start, end) if run else ""
             if view.segments and _read(view, start, end) < MIN_QUOTE_CHARS:
                 placeholders_only = True
             elif governing:
-                cut_away = cut_away or governing
+                if not cut_away:
+                    cut_away, by_next_line = governing, from_next_line
             else:
                 o_start, o_end = view.original_span(start, end)
                 if o_end - o_start <= MAX_QUOTE_CHARS:
                     return Match(view.original[o_start:o_end], span=(o_start, o_end))
                 too_long = min(too_long or o_end - o_start, o_end - o_start)
         at = norm.find(quote_norm, at + 1)
-    return Match(None, placeholders_only, too_long, cut_away, too_common=at >= 0)
+    return Match(None, placeholders_only, too_long, cut_away, too_common=at >= 0, by_next_line=by_next_line)
 
 
 @dataclass(frozen=True)
@@ -259,6 +312,27 @@ class CitationIndex:
     # The words the candidate was given: the question's statement, and each hint's text with its seq (grader/credit.py).
     statement: str = ""
     hints: tuple[tuple[int, str], ...] = ()
+    # The transcript lines' seqs in order, shown or not (`_following`), read from `types` on first use.
+    line_seqs: list[int] = field(default_factory=list, repr=False, compare=False)
+
+
+def _following(index: CitationIndex, event: CitableEvent) -> str:
+    """The next transcript line after `event`, as shown, when the same speaker said it (no other line between; a
+    snapshot or a run may be) and it is a short aside that takes back what came before (grader/quote_scope.py
+    `takes_back`); "" if none. Speech-to-text cuts a turn where the speaker pauses: "My code handles duplicates
+    correctly." then "Not." are two lines, and the denial in the second takes back the first as it would in one line
+    (grader/quote_scope.py reads it as the short sentences right after the quote). A longer next line is a thought of
+    its own: read after the quote, any denial in it would make the line before unquotable, as a quote cannot take in
+    a line after it."""
+    if not index.line_seqs:
+        index.line_seqs.extend(sorted(seq for seq, kind in index.types.items() if kind == "transcript"))
+    at = bisect_right(index.line_seqs, event.seq)
+    if at >= len(index.line_seqs):
+        return ""
+    after = index.citable.get(index.line_seqs[at])
+    if after is None or after.speaker != event.speaker or len(after.views) != 1:
+        return ""
+    return after.views[0].text if takes_back(after.views[0].text) else ""
 
 
 def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
@@ -287,13 +361,16 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
             missed = _find(Redacted(event.shown, event.shown), quote_norm, run=True)
     else:
         # A long line's head and tail: the first that holds it, else the first reason.
+        following = _following(index, event) if kind == "transcript" else ""
         for i, view in enumerate(event.views):
+            last = i == len(event.views) - 1
             match = _find(
                 view,
                 quote_norm,
                 speech=kind == "transcript",
                 cut_before=i > 0,
-                cut_after=i < len(event.views) - 1,
+                cut_after=not last,
+                following=following if last else "",
             )
             if match.placeholders_only:
                 return (
@@ -315,12 +392,19 @@ def check(evidence: Evidence, index: CitationIndex) -> Evidence | str:
             "or value its words are about: quote the whole result (e.g. 'visible tests 0/2 passed'), or leave the "
             "quote empty"
         )
+    if missed.cut_away and missed.by_next_line:
+        return (
+            f"seq {seq}: the quote {quote!r} is taken back by the same speaker's next line, {missed.cut_away!r} (a "
+            "denial or a hedge right after it; speech-to-text cuts a line where the speaker pauses): "
+            "cite another moment"
+        )
     if missed.cut_away:
         return (
             f"seq {seq}: the quote {quote!r} leaves out {missed.cut_away!r} of its sentence, which can change what "
-            "was said (a negation, a hedge, a condition, a denial after it, or a question the candidate asked): quote "
-            "from the start of the sentence (to its end, with the short sentence after it, where that takes it "
-            "back), or another moment"
+            "was said (a negation, a hedge, a condition, a denial after it, a question the candidate asked, or the "
+            "rest of an expression, 'O(n' of 'O(n log n)'): quote from the start of the sentence (to its end, with "
+            "the short sentence after it, where that takes it back; to the expression's closing bracket or its "
+            "clause's end), or another moment"
         )
     if missed.too_long:
         return (

@@ -19,7 +19,9 @@ line is refused (grader/evidence.py, then the repair round) unless
   is sorted"; "¿uso un hash map?" as "uso un hash map"; "So the input is sorted?" as "the input is sorted"), nor
   the start of a question without its question mark ("So the input is sorted" of "So the input is sorted?").
 The model quotes from the start of the sentence (and on to its end where a denial follows or it is a question),
-which always holds.
+which always holds. A short aside of the same speaker's next line ("Not.", "just kidding": speech-to-text cuts a turn
+at a pause) is read after the line's last sentence as one of those short sentences (`takes_back`, read by
+grader/evidence.py); a quote cannot reach into it, so what it takes back is quotable from no line.
 
 A sentence starts at the start of the line, after `.`, `?` (in any of its forms: "‽", "❓", "؟", the Greek one) or
 `!` followed by a space, a closing quote or bracket, or the end (not an ellipsis:
@@ -121,6 +123,15 @@ def _ends(text: str, start: int, stop: int) -> Iterator[int]:
 
 def _denies(words: list[str]) -> bool:
     return any(w in DENIAL or w.endswith("n't") for w in words)
+
+
+def takes_back(text: str) -> bool:
+    """`text` (a line of its own) is a short aside that denies or hedges what came before it: at most `SHORT_NEXT`
+    words, one of them a `DENIAL` ("Not.", "Just kidding.", "jk", "I think.", "Es broma."). grader/evidence.py reads
+    such a line of the same speaker right after a quoted line as the short sentence after the quote; a question
+    alone ("Right?") is not read there, since a quote cannot reach across lines to take it in."""
+    words = _words(text)
+    return 0 < len(words) <= SHORT_NEXT and _denies(words)
 
 
 @dataclass(frozen=True)
