@@ -58,8 +58,10 @@ _ABOUT_END_EN = "|".join(
         # "What happens if I stop?", "do I fail if I give up?", "does it count against me if I leave early?"
         rf"\b(?:what (?:happens|would happen|will happen)(?: to (?:me|my [a-z]+))?|{_ASKS_EN}(?: (?:i|it|that|this))?"
         rf" (?:going to |automatically |still )?{_COST_EN}\b[a-z' ]{{0,40}}?),? {_IF_EN}",
-        # "If I give up now, do I fail?", "if we end now, what happens to my application?": to the clause's end.
-        rf"{_IF_EN},? (?:then |so )?(?:{_ASKS_EN}|what|how)\b[^,.!;:?…]*+",
+        # "If I give up now, do I fail?", "if we end now, what happens to my application?": to the clause's end. A
+        # yes-no question only with a cost in it: "if I leave now, is that okay?", "if I stop now, can we end the
+        # interview?" ask leave to end, or ask it outright.
+        rf"{_IF_EN},? (?:then |so )?(?:(?:what|how)\b|{_ASKS_EN}\b[a-z' ]{{0,40}}?\b{_COST_EN}\b)[^,.!;:?…]*+",
         # "Would stopping count against me?", "is giving up an automatic fail?", "does leaving early hurt me?"
         rf"\b{_ASKS_EN}(?: (?:me|my))? {_GERUND_EN}{_OBJECT_EN}{_WHEN_EN} (?:automatically |really |even )?"
         rf"(?:{_COST_EN}\b|an? (?:automatic )?(?:fail(?:ure)?|problem|red flag|bad sign|rejection)\b)[^,.!;:?…]*+",

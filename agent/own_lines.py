@@ -7,7 +7,8 @@ yet played out is interrupted, noted (``line_unheard``: which line, the phase an
 (``on_unheard``), which takes it back: the check-in ladder's step is due again and said on their return, the time-up
 line is said again when they are back. A line asked for while they are already out (they left during the wait for a
 handoff) is cut at once. The transcript keeps of a cut line only what was played before the cut, marked
-``interrupted``; a restarted job counts a step of the ladder only once its words were recorded uninterrupted
+``interrupted``; a line the candidate talked over (interrupted already, not yet done as they leave) is theirs to have
+cut and is not taken back; a restarted job counts a step of the ladder only once its words were recorded uninterrupted
 (agent.resume). Before, a line asked for as the candidate dropped (or in a moment's presence between two polls of the
 ladder) was said into the empty room, and the record held it as said to them: a check-in counted as given (the
 ladder went on to the hint offer they never had the question before), the time-up line as told.
@@ -71,8 +72,8 @@ def cut_unheard(state: InterviewState) -> None:
 
 def _cut(state: InterviewState, own: OwnLine) -> None:
     state.own_lines.pop(own.handle.id, None)
-    if own.handle.done():
-        return
+    if own.handle.done() or own.handle.interrupted:
+        return  # played out, or cut off already by something else (the candidate talking over it): heard, or theirs
     own.handle.interrupt(force=True)
     logger.info("the candidate left while the interviewer's %s was under way: cut off", own.line)
     if not state.ended:

@@ -107,6 +107,14 @@ NEW_CLAUSE = re.compile(
 # Between two findings, an "or" that joins them: "cheating or outside help", "cheating, or plagiarism", "trampa ni
 # ayuda externa"; not a comma alone ("no cheating, plagiarism is clear"), nor "and" with a clause of its own.
 OR_JOINED = re.compile(r"\s*,?\s+(?:or|nor|o|u|ni)\s+(?:(?:of|any|other|de|otra|otro)\s+)?", re.IGNORECASE)
+# After the "nor", words that make the correlative assert the finding rather than deny it, as `NEGATION` leaves
+# alone after a "no": "Neither X nor Y leaves any doubt about cheating", "... can be read other than as outside help",
+# "... is a coincidence".
+ASSERTING = re.compile(
+    r"\b(?:doubts?|doubtful|question(?:able)?|other\s+than|otherwise|except|besides|apart\s+from|mistaking|deny\w*"
+    r"|coinciden\w*|accident\w*|dudas?|salvo|excepto|m[aá]s\s+que|otra\s+cosa)\b",
+    re.IGNORECASE,
+)
 # Characters before a finding where a "neither ... nor" is looked for: two long members and the predicate.
 CORRELATIVE_REACH = 240
 CLAUSE_BREAK = re.compile(r"[.;:!?,\u2014]\s|\n")
@@ -118,22 +126,26 @@ PRONOUNS = re.compile(
     re.IGNORECASE,
 )
 # A gendered title or noun for a person, in English and Spanish (grader/gendered.py has the words the record's own
-# text had, replaced before the model read it). Not "man" of "man page", "man-in-the-middle" or "man-hours"; not
+# text had, replaced before the model read it). Not "man" of "man page", "man-in-the-middle" or "man-hours", nor
+# the last part of a compound or a name ("Pac-Man", "Spider-Man"), nor of "straw man" and "middle man"; not
 # Spanish "chico"/"chica" ("small") or "dama" (a draughts or chess piece); the masculine "candidato", "programador"
 # are the generic form (the module's docstring). A feminine role only after its article or determiner ("la
 # candidata", "una programadora"): "la solución candidata", "la persona candidata", "la empresa desarrolladora" are
 # adjectives.
 GENDERED = re.compile(
     r"\b(?:sirs?|ma'?am|madam(?:e|s)?|mister|missus|gentlem[ae]n|lad(?:y|ies)|guys?|gals?|girls?|boys?|lads?"
-    r"|lass(?:es)?|wom[ae]n|m[ae]n(?![\s-]+(?:pages?|in[\s-]+the[\s-]+middle|hours?|days?|weeks?|months?|years?"
-    r"|made)\b)|males?|females?|dudes?|fellas?|se[ñn]or(?:a|as|es|ita|itas)?|caballeros?|hombres?|mujer(?:es)?"
+    r"|lass(?:es)?|wom[ae]n|(?<!-)(?<!straw\s)(?<!middle\s)m[ae]n(?![\s-]+(?:pages?|in[\s-]+the[\s-]+middle|hours?"
+    r"|days?|weeks?|months?|years?|made)\b)|males?|females?|dudes?|fellas?|se[ñn]or(?:a|as|es|ita|itas)?|caballeros?|hombres?|mujer(?:es)?"
     r"|(?:la|las|una|unas|esta|estas|esa|esas)\s+(?:candidatas?|entrevistadas?|programadoras?|desarrolladoras?"
     r"|ingenieras?))\b",
     re.IGNORECASE,
 )
 # An abbreviated honorific, as written only ("ms", "MS" and "a cache miss" are technical), before a name, a
-# placeholder or a capital: "Ms. [candidate]", "Mr Candidate", Spanish "Sra." (not "Sr.": also "Senior").
-HONORIFICS = re.compile(r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Messrs|Mme|Mlle|Sra|Srta)\.?(?=\s*(?:\[|[A-ZÁÉÍÓÚÑ]))")
+# placeholder or a capital: "Ms. [candidate]", "Mr Candidate", Spanish "Sra." (not "Sr.": also "Senior"); not the
+# game's title "Ms. Pac-Man".
+HONORIFICS = re.compile(
+    r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Messrs|Mme|Mlle|Sra|Srta)\.?(?=\s*(?:\[|[A-ZÁÉÍÓÚÑ]))(?!\.?\s*Pac[\s-]?Man\b)"
+)
 # A quote in a text: the candidate's words or code, the statement's, a program's output, when the record has them
 # (`_unquoted`). Bounded: a quote of at most 400 characters.
 QUOTED = re.compile(
@@ -233,6 +245,7 @@ def _correlative(before: str) -> bool:
         and PREDICATE.fullmatch(rest) is not None
         and not NEW_CLAUSE.search(rest)
         and not NEGATION.search(rest)
+        and not ASSERTING.search(rest)
     )
 
 

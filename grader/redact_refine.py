@@ -69,7 +69,8 @@ def gendered_rules(vocabulary: str) -> list[Rule]:
 # mother", "my pronouns are she/her", "soy mujer". Gendered words there are otherwise left alone (test data such as
 # "A man, a plan" must read as it is: `gendered_rules` is for speech and comments), and a candidate could state
 # their gender to the model in `print("I am a woman")` or `pronouns = "she/her"`. Only after such a cue, with at
-# most one word between ("a proud woman", "a trans woman"); in the matching form (accents folded), any case.
+# most one word between ("a proud woman", "a trans woman"), and the gendered words listed after it ("she/her", "a
+# mother and a wife", "madre y esposa"); in the matching form (accents folded), any case.
 SELF_CUE = r"(?:i'?m|i\s+am|as\s+an?|my\s+pronouns\s+are|pronouns\s*[:=]?|soy|como\s+una?)"
 
 
@@ -80,9 +81,10 @@ def self_described_rule(vocabulary: str) -> Rule | None:
     if not words.literals:
         return None
     one = f"(?<!\\w)(?:{words.term})(?!\\w)"
+    article = r"(?:(?:an?|una?|the|la|el)\s+)?"
+    listed = rf"(?:\s*[/,]\s*|\s+(?:and|or|y|e|o)\s+){article}{one}"
     pattern = re.compile(
-        rf"(?<!\w){SELF_CUE}[\s'\"`]+(?:(?:an?|una?|the|la|el)\s+)?(?:[a-z]+[\s-]+)?{one}(?:\s*[/,]\s*{one})*",
-        re.IGNORECASE,
+        rf"(?<!\w){SELF_CUE}[\s'\"`]+{article}(?:[a-z]+[\s-]+)?{one}(?:{listed})*", re.IGNORECASE
     )
     each = re.compile(one, re.IGNORECASE)
 

@@ -50,6 +50,9 @@ REQUESTS = [
     ("I want to stop the interview.", "leave"),
     ("I need to stop the interview. What happens now?", "leave"),
     ("Quiero terminar la entrevista, ¿qué pasa ahora?", "leave"),
+    # The condition first, then a request or leave asked, no cost (B12: read out, they asked to end nothing).
+    ("If I stop now, can we end the interview?", "leave"),
+    ("If we end the interview now, is that fine?", "leave"),
 ]
 
 
@@ -73,6 +76,7 @@ def test_a_request_to_end_said_with_such_a_question_still_asks_to_end(words: str
         "if I stop the loop at n minus one, it works",
         "if I stop now I lose my train of thought",
         "is it okay if I leave now?",  # asking leave to go: a request, not a question of its cost
+        "if I leave now, is that okay?",  # the same, the condition first
         "what if we stop here?",
         "stopping early when the pointers cross saves time",
     ],

@@ -182,3 +182,21 @@ async def test_spells_out_of_the_room_shorter_than_the_ladders_poll_are_not_coun
     [note] = _notes(call.sink, "checkin")
     assert (note["quiet_s"], note["away_s"]) == (105, 15)
     await call.close()
+
+
+async def test_a_check_in_the_candidate_talked_over_is_not_noted_unheard_when_they_then_leave() -> None:
+    """The candidate talked over the check-in and their connection dropped before its speech had stopped (B12).
+    Before: the leave found it not yet done, noted it ``line_unheard`` and took it back, as if they had never heard
+    any of it. Cut off by them, not by their leaving, it stays given."""
+    call = await _start(Phase.CODING)
+    call.fake.ttft_s = 1.0
+    await call.clock.advance(125, step=1)
+    await until(lambda: call.session.agent_state == "thinking")
+    assert instructed(call.fake, CHECK_IN) == 1
+    [own] = call.state.own_lines.values()
+    own.handle.interrupt(source="audio_activity")  # as the session does when they talk over it
+    call.leave()
+    await settle(call.session)
+    assert _notes(call.sink, "line_unheard") == []
+    assert call.tasks.silence.checkins == 1
+    await call.close()

@@ -264,6 +264,9 @@ def test_a_gendered_title_or_noun_for_the_candidate_is_a_problem(text: str) -> N
         "The largest input took 150 ms; a cache miss on every lookup slowed it.",
         "Sr. engineer level handling of the empty input.",
         "MS-DOS line endings in the input were handled.",
+        # The game and compounds are no title (B12): "Ms." and "Man" had each sent this back.
+        "Walked the grid as in Ms. Pac-Man, then as in Pac-Man, with a BFS per ghost.",
+        "Answered a straw man version of the question first, then the real one.",
     ],
 )
 def test_the_generic_candidate_and_technical_words_stand(text: str) -> None:
@@ -310,6 +313,9 @@ def test_a_finding_denied_by_neither_nor_or_joined_to_a_denied_one_stands(text: 
         "Neither the interviewer nor the tests caught it, but they pasted and cheated.",
         "The paste is no evidence of cheating, plagiarism is.",
         "No evidence of cheating before the paste, and the paste itself was plagiarised.",
+        # A correlative whose predicate asserts the finding (B12: both had been read as denials and stored).
+        "Neither the paste nor the switch leaves any doubt about cheating.",
+        "Neither the paste nor the tab switch can be explained other than as outside help.",
     ],
 )
 def test_a_verdict_beside_a_neither_nor_or_a_denied_finding_is_still_a_problem(text: str) -> None:
