@@ -45,13 +45,14 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import brotli
-import dns.asyncresolver
 import dns.exception
-import dns.resolver
 import httpx
+
+if TYPE_CHECKING:
+    import dns.asyncresolver
 
 MAX_URL_CHARS = 2_000
 CLOSE_GRACE_S = 5.0  # past the deadline, for closing a connection whose answer came in time
@@ -107,6 +108,11 @@ class DnsResolver:
         self._resolver: dns.asyncresolver.Resolver | None = None
 
     def _configured(self) -> dns.asyncresolver.Resolver:
+        # The resolver (with dnspython's DoH/DoQ clients: about 0.1 s of CPU) at the first lookup, not in every
+        # process that reads ApiSettings.
+        import dns.asyncresolver
+        import dns.resolver
+
         if self._resolver is None:
             if self._nameservers is None:
                 resolver = (

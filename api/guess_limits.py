@@ -38,10 +38,9 @@ before this (401, as an unknown one) and counted nowhere: it costs no lookup.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import structlog
-from fastapi import Request
 
 from api.app_state import app_state
 from api.errors import RateLimitedError
@@ -49,6 +48,9 @@ from api.metrics import CREDENTIAL_GUESS_LIMITED, CREDENTIAL_LOOKUPS_FAILED
 from api.ratelimits import RateLimits, client_bucket, client_site
 from api.settings import ApiSettings
 from api.spent_until import SpentUntil
+
+if TYPE_CHECKING:  # FastAPI in the API's processes; the job worker reaches this module without it
+    from fastapi import Request
 
 log = structlog.get_logger(__name__)
 

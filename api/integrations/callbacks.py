@@ -41,7 +41,6 @@ from api import egress
 from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_answers, ashby_updates, assessments, ats_answers
-from api.integrations.greenhouse import is_greenhouse_host
 from api.integrations.profile_links import (
     assessment_profile_url,
     hand_over_after_rotation,
@@ -182,6 +181,9 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         raise CallbackUnsendableError("no_live_key")
     seal = sealer(settings)
     if cb["provider"] == "greenhouse":
+        # Greenhouse's routes are built when their module loads: at a call, not at every worker's start.
+        from api.integrations.greenhouse import is_greenhouse_host
+
         url = str(cb["callback_url"])
         if settings.egress_guard and not is_greenhouse_host(settings, egress.ascii_host(httpx.URL(url))):
             raise CallbackUnsendableError("address_not_allowed")

@@ -11,10 +11,8 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
-
-from fastapi import Request
 
 from api import guess_limits
 from api.db import integrations_repo
@@ -23,6 +21,9 @@ from api.errors import UnauthorizedError
 from api.sealing import sealer
 from api.security import ASHBY_KEY_PREFIX, GREENHOUSE_KEY_PREFIX, digest, same_digest, well_formed
 from api.settings import ApiSettings
+
+if TYPE_CHECKING:  # FastAPI in the API's processes; the job worker reaches this module without it
+    from fastapi import Request
 
 Provider = Literal["greenhouse", "ashby"]
 PREFIXES: dict[str, str] = {"greenhouse": GREENHOUSE_KEY_PREFIX, "ashby": ASHBY_KEY_PREFIX}

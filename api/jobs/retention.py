@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 import structlog
 from procrastinate import JobContext
 
-from api.artifacts import erase_artifacts
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
 from api.jobs.artifacts import request_erasure
@@ -75,6 +74,8 @@ async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> di
     """Erase one session under its row's lock, the lock a legal hold is placed under (`api.legal_holds`): checked
     for a hold first, its stored objects removed, then its rows, in one transaction. None when it was held or erased
     since the list was read, or storage failed (the transaction is rolled back: nothing of it is erased)."""
+    from api.artifacts import erase_artifacts  # with the report's rendering: only when a session is due
+
     try:
         async with connection(pool) as conn, conn.transaction():
             if not await artifacts_repo.lock_for_retention(conn, session_id):

@@ -19,6 +19,7 @@ import importlib
 import os
 import signal
 import socket
+import sys
 import time
 from typing import Any
 
@@ -42,9 +43,9 @@ from api.logs import configure_logging
 from api.metrics import WORKER_LANE_RESTARTS
 from api.run_admission import RunAdmission
 from api.settings import ApiSettings
-from grader import pipeline
 from grader.prompts import PromptError
 from grader.prompts import validate_all as validate_grader_prompts
+from grader.settings import get_grader_settings
 from judge.settings import get_settings as get_judge_settings
 
 log = structlog.get_logger(__name__)
@@ -89,9 +90,11 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     lanes = plan_lanes(known, worker_settings)
     from api.jobs.grading import GRADING_QUEUE
 
-    if any(GRADING_QUEUE in lane.queues for lane in lanes) and pipeline.configured():
-        # The model's SDK, imported by the first grading otherwise: about 1 s of CPU that made the first session
-        # after a start 0.8 s late to its scorecard (bench grader_throughput's max), spent now instead.
+    if any(GRADING_QUEUE in lane.queues for lane in lanes) and get_grader_settings().configured:
+        # The pipeline and the model's SDK, imported by the first grading otherwise: about 0.8 s of CPU that made the
+        # first session after a start late to its scorecard (bench grader_throughput's max), spent now instead. A
+        # worker that grades nothing with them (no model, or a grader of its own) never loads either.
+        importlib.import_module("grader.pipeline")
         importlib.import_module("grader.client")
     cap = settings.outbound_max_concurrency_per_organization
     if any(lane.name == "deliveries" for lane in lanes) and cap >= worker_settings.delivery_concurrency:
@@ -169,7 +172,9 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
     finally:
-        await pipeline.aclose()
+        pipeline = sys.modules.get("grader.pipeline")  # its default client, if this worker graded with it
+        if pipeline is not None:
+            await pipeline.aclose()
         if metrics is not None:
             metrics.shutdown()
         await judge.aclose()
@@ -191,11 +196,6 @@ async def _run_lanes(
 
 LANE_RESTART_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # then 30 s each time, until a run lasts a minute
 
-
-def _cancelling() -> bool:
-    """Whether this task was asked to stop (cancelled), even if what it awaited raised something else instead."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
 
 class LaneWorker(Worker):
     """A lane's procrastinate worker, which stops (for `_run_lane` to start it again) when a job's end cannot be
@@ -234,6 +234,11 @@ class LaneWorker(Worker):
             # Its jobs get the grace, then the lane starts again (`_run_lane`).
             self.stop()  # type: ignore[no-untyped-call]  # procrastinate leaves stop() unannotated
 
+
+def _cancelling() -> bool:
+    """Whether this task was asked to stop (cancelled), even if what it awaited raised something else instead."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, context: dict[str, Any]) -> None:
