@@ -216,6 +216,7 @@ def _restore_turns(state: InterviewState, resume: ResumePoint) -> None:
         step_t=getattr(resume, "quiet_step_t", None),
         spells=tuple(getattr(resume, "away_spells", ())),
     )
+    state.resumed_time_up_owed = bool(getattr(resume, "time_up_owed", False))
     # An interview that had ended (END recorded, or the End button pressed) stays ended: nothing is answered, and
     # attach_interview completes the ending the previous job began.
     reason = getattr(resume, "end_reason", None)

@@ -94,6 +94,10 @@ class ResumePoint:
     away_spells: tuple[tuple[float, float], ...] = ()
     no_show_stage: int = 0
     checkins_said: tuple[str, ...] = field(default_factory=tuple)
+    # The time-up line was cut off as the candidate left (a ``line_unheard`` note) and not said whole since (a
+    # ``time_up_again`` note followed by the interviewer's words, uninterrupted): the restarted job owes it to them
+    # (agent.timekeeper), as the live one did.
+    time_up_owed: bool = False
 
 
 def _number(value: object) -> float | None:
@@ -148,6 +152,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     started: dict[str, tuple[int, str, float | None, bool]] = {}
     untold: set[int] = set()  # hints recorded as given, unsettled, the page not told of yet
     no_show = False
+    # A ``time_up_again`` noted whose words are not recorded yet: the interviewer's next words are it.
+    resaying = False
     spells: list[tuple[float, float]] = []  # spells out of the room since the candidate was last active
     left_t: float | None = None  # the current spell's start
     for event in ordered:
@@ -170,10 +176,14 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                 point.candidate_active_t = _later(point.candidate_active_t, t)
                 point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
                 asked = None  # the candidate spoke first: what the interviewer says next answers them
+                resaying = False
                 if p.get("typed") is True:
                     point.chat_dropping = False  # a typed message was kept: a stretch of dropping ended
             else:
                 point.interviewer_t = _later(point.interviewer_t, _later(t, _number(p.get("end"))))
+                if resaying and p.get("interrupted") is not True:
+                    point.time_up_owed = False  # said whole after the cut: not owed, not said twice
+                resaying = False
                 if asked is not None:
                     if asked[0] == "checkin":  # its words, said in part or whole, are not said again
                         checkins.append(str(text)[:MAX_CHECKIN_CHARS])
@@ -279,11 +289,18 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif kind in ("checkin", "quiet_checkin", "no_show_ping", "no_show_microphone"):
             stage = _number(p.get("stage"))
             asked = (str(kind), min(2, max(0, int(stage))) if stage is not None else 0, t, True)
+        elif kind in ("line_unheard", "line_unsaid") and p.get("line") == "time_up":
+            point.time_up_owed, resaying = True, False
         elif kind == "line_unheard" and asked is not None:
             # Cut off as the candidate left: what of it was played is not a step given.
             asked = (*asked[:3], False)
+        elif kind == "line_unsaid":
+            asked = None  # no words at all (the model call failed): not given, and the next words are not it
+        elif kind == "time_up_again":
+            resaying = True
         elif kind == "resumed":
             asked = None  # a restarted job's own line comes next, not the step
+            resaying = False
         elif kind == "candidate_left":
             left_t = t
         elif kind == "candidate_returned" and left_t is not None and t is not None:

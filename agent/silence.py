@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from livekit.agents import AgentSession
@@ -87,6 +88,12 @@ class SilenceMonitor:
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
         self._interviewer_at = clock.now()  # the end of the interviewer's last words
         self._cut_at = float("-inf")  # when a line of the ladder was last cut off as the candidate left
+        # A line of the ladder that ended with no words (its model call failed: ``_unsaid``) is tried again no sooner
+        # than ``_retry_at``: ``SPACING_S`` after the first failure, twice as long after each failure in a row, up
+        # to the ladder's own distance between its two steps.
+        self._failures = 0
+        self._retry_at = float("-inf")
+        self._retry_cap = max(SPACING_S, s.coding_checkin_offer_s - s.coding_checkin_s)
         # Typing is per interview too: code the agent already holds (a resumed job's last recorded code, or a snapshot
         # that came before this monitor) that is not the starter code was typed by the candidate. A first snapshot is
         # compared with the starter code of its language (the page sends its editor on every connect; that code
@@ -169,6 +176,7 @@ class SilenceMonitor:
         item = getattr(ev, "item", None)
         if getattr(item, "role", None) == "assistant":
             self._interviewer_at = self._clock.now()  # added once played
+            self._failures = 0  # the model makes words again
         if getattr(item, "role", None) == "user":
             self._state.candidate_spoke = True
             self.candidate_active()
@@ -211,7 +219,7 @@ class SilenceMonitor:
             ):
                 continue
             now = self._clock.now()
-            if now - max(self._interviewer_at, self._cut_at) < SPACING_S:
+            if now - max(self._interviewer_at, self._cut_at) < SPACING_S or now < self._retry_at:
                 continue  # nor on the heels of a line cut off (a connection that keeps dropping: one try per spacing)
             if not state.candidate_spoke:
                 await self._no_show_step(now - self._started)
@@ -247,9 +255,25 @@ class SilenceMonitor:
             state.record("note", {"kind": kind, "waited_s": round(waited)})
             handle = await reply_after_handoff(self._session, instructions=render(prompt))
             if handle is not None:
-                for_candidate(state, handle, kind, on_unheard=take_back)
+                for_candidate(state, handle, kind, on_unheard=take_back, on_unsaid=self._unsaid(take_back))
         else:
             await self._end_no_show(waited)
+
+    def _unsaid(self, take_back: Callable[[], None]) -> Callable[[], None]:
+        """What to do when a line of the ladder ended with no words (agent.own_lines ``line_unsaid``: its model call
+        failed): taken back as ``take_back`` does, due again, and tried again after ``_retry_at``. Before, it counted
+        as given: a model down for a moment cost the candidate the check-in, and the hint offer came next."""
+
+        def unsaid() -> None:
+            take_back()
+            self._failures += 1
+            wait = min(SPACING_S * 2 ** min(self._failures - 1, 16), self._retry_cap)
+            self._retry_at = self._clock.now() + wait
+            logger.info(
+                "a line of the ladder said nothing (%d in a row): tried again in %.0fs", self._failures, wait
+            )
+
+        return unsaid
 
     async def _end_no_show(self, waited: float) -> None:
         state = self._state
@@ -295,7 +319,9 @@ class SilenceMonitor:
             instructions=render(f"checkin_{stage}", minutes=max(1, round(present / 60)), avoid=avoid),
         )
         if handle is not None:
-            for_candidate(state, handle, "checkin", on_unheard=take_back, stage=stage)
+            for_candidate(
+                state, handle, "checkin", on_unheard=take_back, on_unsaid=self._unsaid(take_back), stage=stage
+            )
 
     @staticmethod
     def _away_note(quiet_for: float, present: float) -> dict[str, int]:
@@ -328,4 +354,5 @@ class SilenceMonitor:
             instructions = render("no_show_mic")
         handle = await reply_after_handoff(self._session, instructions=instructions)
         if handle is not None:
-            for_candidate(state, handle, "quiet_checkin", on_unheard=take_back, stage=stage)
+            unsaid = self._unsaid(take_back)
+            for_candidate(state, handle, "quiet_checkin", on_unheard=take_back, on_unsaid=unsaid, stage=stage)

@@ -128,6 +128,8 @@ class InterviewState:
     resumed_from: Phase | None = None
     resumed_silence: SilenceResume | None = None
     resumed_ending: bool = False  # the log shows the interview ended: attach_interview completes that ending
+    # The log has the time-up line cut off as the candidate left, not said since: owed (agent.timekeeper).
+    resumed_time_up_owed: bool = False
     ended: bool = False
     end_reason: str | None = None
     on_end: EndCallback | None = None

@@ -52,7 +52,8 @@ class TimeKeeper:
         self._quiet_wait_s = quiet_wait_s
         self._poll_s = poll_s
         # The time-up line was cut off as the candidate left (agent.own_lines), at this time: said again on return.
-        self._time_up_owed = False
+        # A restarted job owes it when the record says so (agent.resume ``time_up_owed``).
+        self._time_up_owed = state.resumed_time_up_owed
         self._time_up_cut_at = float("-inf")
         left = state.remaining_s()
         if left is not None:
@@ -204,6 +205,7 @@ class TimeKeeper:
             and state.candidate_left_at is None
             and PHASE_ORDER.index(state.phase) < PHASE_ORDER.index(Phase.WRAP_UP)
         ):
+            self._time_up_owed = False  # the wrap-up's entry says it
             current = self._session.current_agent
             self._session.update_agent(
                 WrapUpAgent(
@@ -213,7 +215,7 @@ class TimeKeeper:
                     on_entry_reply=self._time_up_said,
                 )
             )
-        state.time_line_pending = False
+        state.time_line_pending = self._time_up_owed  # owed: said before any line of the silence ladder
         await self._overtime(self._clock.now() + max(0.0, self._overtime_s - waited))
         if not state.ended:
             logger.info("overtime elapsed; ending the interview")
@@ -249,6 +251,9 @@ class TimeKeeper:
     async def _say_time_up_again(self) -> None:
         state = self._state
         self._time_up_owed = False
+        if not state.ended:
+            # Its words come next: a restarted job reads the pair as the line said (agent.resume ``time_up_owed``).
+            state.record("note", {"kind": "time_up_again", "phase": state.phase.value})
         handle = await reply_after_handoff(self._session, instructions=render("time_up"))
         if handle is not None:
             self._time_up_said(handle)  # cut off again if they leave again meanwhile

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from livekit.agents import AgentSession, llm
+from livekit.agents import AgentSession, APIConnectionError, llm
 
 from agent.capture import attach_capture
 from agent.context import SessionEvent
@@ -23,7 +23,7 @@ from agent.turns import text_turn
 from tests.agent.test_resume_restart import Job, _log
 from tests.agent.test_silence_presence import CHECK_IN, TIME_UP, Call, _notes, _respond, _start
 from tests.fakes.interview import make_context
-from tests.fakes.llm import FakeLLM
+from tests.fakes.llm import FakeLLM, FakeResponse
 from tests.fakes.session import instructed, settle, until
 
 
@@ -93,15 +93,18 @@ def _line(role: str, text: str, *, interrupted: bool = False) -> tuple[str, dict
 
 def test_a_restarted_job_counts_a_step_of_the_ladder_only_once_its_words_were_recorded_whole() -> None:
     """Noted and said: given. Noted only (the job died), cut off as the candidate left, or talked over: not heard,
-    due again. Before, each of them counted from its note."""
+    due again. Before, each of them counted from its note. Noted as having made no words (``line_unsaid``: its model
+    call failed): not given, and the interviewer's next words (a time warning) are not its words."""
     start = (_line("user", "I'll use a hash map."),)
     checkin = ("note", {"kind": "checkin", "stage": 1, "phase": "coding", "quiet_s": 120})
     unheard = ("note", {"kind": "line_unheard", "line": "checkin", "phase": "coding", "stage": 1})
+    unsaid = ("note", {"kind": "line_unsaid", "line": "checkin", "phase": "coding", "stage": 1})
     cases = {
         "said": ((*start, checkin, _line("assistant", "How is it going?")), (1, 1, 2.0)),
         "noted only": ((*start, checkin), (0, 0, None)),
         "cut off": ((*start, checkin, unheard, _line("assistant", "How is", interrupted=True)), (0, 1, None)),
         "talked over": ((*start, checkin, _line("assistant", "How", interrupted=True)), (0, 1, None)),
+        "no words": ((*start, checkin, unsaid, _line("assistant", "Five minutes remain.")), (0, 0, None)),
     }
     for name, (specs, (stage, words, step_t)) in cases.items():
         point = build_resume(_events(*specs))
@@ -200,3 +203,79 @@ async def test_a_check_in_the_candidate_talked_over_is_not_noted_unheard_when_th
     assert _notes(call.sink, "line_unheard") == []
     assert call.tasks.silence.checkins == 1
     await call.close()
+
+
+async def test_a_check_in_whose_model_call_fails_is_not_counted_and_is_tried_again_later() -> None:
+    """The model was down when the first check-in was asked for: no words at all. Before: it counted as given (the
+    ladder went on to the hint offer three minutes later, the candidate never asked how it was going), and the record
+    held a check-in nobody said. It is noted ``line_unsaid``, taken back and tried again: not at the next poll, but
+    after the ladder's spacing (15 s), then twice that while the model stays down; said once the model is back."""
+    call = await _start(Phase.CODING)
+    down = [True]
+
+    def respond(ctx: llm.ChatContext, tools: list[str]) -> FakeResponse:
+        if down[0] and any(CHECK_IN in (i.text_content or "") for i in ctx.items if i.type == "message"):
+            raise APIConnectionError("the model is down")
+        return _respond(ctx, tools)
+
+    call.fake._responder = respond  # the session's own fake model goes down
+    await call.wait(121, step=1)
+    assert instructed(call.fake, CHECK_IN) == 1
+    assert call.tasks.silence.checkins == 0 and _heard(call, "has been quiet") == 0
+    assert _notes(call.sink, "line_unsaid") == [
+        {"kind": "line_unsaid", "line": "checkin", "phase": "coding", "stage": 1}
+    ]
+    await call.wait(13, step=1)
+    assert instructed(call.fake, CHECK_IN) == 1  # not every poll
+    await call.wait(3, step=1)
+    assert instructed(call.fake, CHECK_IN) == 2 and call.tasks.silence.checkins == 0
+    await call.wait(28, step=1)
+    assert instructed(call.fake, CHECK_IN) == 2  # twice the spacing after a second failure in a row
+    down[0] = False
+    await call.wait(3, step=1)
+    assert instructed(call.fake, CHECK_IN) == 3
+    assert call.tasks.silence.checkins == 1 and _heard(call, "has been quiet") == 1
+    assert [n["stage"] for n in _notes(call.sink, "checkin")] == [1, 1, 1]
+    assert len(_notes(call.sink, "line_unsaid")) == 2
+    await call.close()
+
+
+async def _restarted_past_time_up(events: list[SessionEvent]) -> tuple[Job, FakeLLM]:
+    """A job restarted from ``events`` 20 s after time was up, its candidate in the room, run for 15 s."""
+    context = make_context(minutes_left=45.0, duration_minutes=45)
+    assert context.session.started_at is not None
+    restart_at = context.session.started_at + timedelta(minutes=45, seconds=20)
+    job = Job(context, events=events, now=restart_at)
+    model = FakeLLM(responder=_respond)
+    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
+        await session.start(job.agent)
+        tasks = attach_interview(session, job.state)
+        await settle(session)
+        for _ in range(15):
+            await job.clock.advance(1, step=1)
+            await settle(session)
+        await tasks.aclose()
+    return job, model
+
+
+async def test_a_restarted_job_owes_the_time_up_line_cut_off_as_the_candidate_left_and_says_it_once() -> None:
+    """The time-up line was cut off as the candidate left, and the job restarted. Before: the restarted job read the
+    phase (wrap-up) and not the ``line_unheard`` note, so the candidate, back, was in the wrap-up and never told time
+    was up. It owes the line as the live job did; said whole after the cut (``time_up_again``, then its words), it
+    is not said twice."""
+    cut = _events(
+        _line("user", "I think I'm done with the loop."),
+        ("phase_change", {"from": "coding", "to": "wrap_up"}),
+        ("note", {"kind": "line_unheard", "line": "time_up", "phase": "wrap_up"}),
+        _line("assistant", "Time is", interrupted=True),
+    )
+    job, model = await _restarted_past_time_up(cut)
+    assert instructed(model, TIME_UP) == 1
+    assert _notes(job.sink, "time_up_again") == [{"kind": "time_up_again", "phase": "wrap_up"}]
+    said = _events(
+        *[(e.type, e.payload) for e in cut],
+        ("note", {"kind": "time_up_again", "phase": "wrap_up"}),
+        _line("assistant", "Time is up, thank you for your work today."),
+    )
+    job, model = await _restarted_past_time_up(said)
+    assert instructed(model, TIME_UP) == 0 and _notes(job.sink, "time_up_again") == []
