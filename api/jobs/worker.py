@@ -139,8 +139,9 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             if not await queue.check_connection_async():
                 raise WorkerStartError("the queue's tables are missing: run `shadows db migrate` first")
             await requeue_stalled_jobs(queue, worker_settings.stalled_after_s)
+            stop_requested = asyncio.Event()
             run = asyncio.create_task(
-                _run_lanes(lanes, name, worker_settings, context), name="shadows-worker"
+                _run_lanes(lanes, name, worker_settings, context, stop_requested), name="shadows-worker"
             )
 
             stopping: list[str] = []
@@ -151,6 +152,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
                     return
                 stopping.append(signame)
                 log.info("worker.stopping", signal=signame, grace_s=worker_settings.shutdown_grace_s)
+                stop_requested.set()  # each lane's worker is asked too (`_run_lane`): a cancellation can be lost
                 run.cancel()  # procrastinate turns this into its graceful shutdown
 
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -183,14 +185,19 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
 
 
 async def _run_lanes(
-    lanes: list[Lane], name: str, worker_settings: WorkerSettings, context: dict[str, Any]
+    lanes: list[Lane],
+    name: str,
+    worker_settings: WorkerSettings,
+    context: dict[str, Any],
+    stop_requested: asyncio.Event,
 ) -> None:
     """One procrastinate worker per lane, all stopping together: cancelled (a signal), each shuts down gracefully;
     one failing stops the others, and its error is the worker's; one that lost the database starts again."""
     async with asyncio.TaskGroup() as group:
         for lane in lanes:
             group.create_task(
-                _run_lane(lane, name, worker_settings, context), name=f"shadows-worker-{lane.name}"
+                _run_lane(lane, name, worker_settings, context, stop_requested),
+                name=f"shadows-worker-{lane.name}",
             )
 
 
@@ -241,7 +248,18 @@ def _cancelling() -> bool:
     return task is not None and task.cancelling() > 0
 
 
-async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, context: dict[str, Any]) -> None:
+async def _stop_when(stop_requested: asyncio.Event, worker: Worker) -> None:
+    await stop_requested.wait()
+    worker.stop()  # type: ignore[no-untyped-call]  # procrastinate leaves stop() unannotated
+
+
+async def _run_lane(
+    lane: Lane,
+    name: str,
+    worker_settings: WorkerSettings,
+    context: dict[str, Any],
+    stop_requested: asyncio.Event,
+) -> None:
     """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
     returns as if asked to, when one of its side tasks fails: the listener's connection ended by a database restart
     or failover and not made again at once, a heartbeat not written; ours stops too when a job's end was not written
@@ -249,9 +267,16 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
     ("worker.stopped") after a database blip of a second, never to come back under a supervisor that restarts
     failures only; a failed fetch raises ConnectorException out of the lane. Either way the lane waits and starts
     again. A lane that was cancelled (a signal) is never started again, even when its shutdown, the database away,
-    raised ConnectorException in place of the cancellation."""
+    raised ConnectorException in place of the cancellation.
+
+    A stop (`stop_requested`, set by the signal handler with the cancellation) is also asked of the lane's worker
+    itself, once its run has begun: a signal in the first moments of a start, while procrastinate was registering the
+    lane, lost its cancellation there (a database call's), and the lane then ran its loop as if never asked to stop,
+    until killed (2 starts in 8 under load)."""
     attempt = 0
     while True:
+        if stop_requested.is_set():
+            raise asyncio.CancelledError
         started = time.monotonic()
         worker = LaneWorker(
             lane=lane.name,
@@ -269,19 +294,28 @@ async def _run_lane(lane: Lane, name: str, worker_settings: WorkerSettings, cont
             listen_notify=True,
             delete_jobs="never",
         )
+        # Asks the run to stop once a stop is requested. run() clears a stop request made before it began, so one
+        # made before the run is caught just before it (no await between), and the watcher's for one after.
+        watcher = asyncio.create_task(
+            _stop_when(stop_requested, worker), name=f"shadows-worker-{lane.name}-stop"
+        )
         try:
             # Its own heartbeat stops before its shutdown waits for the jobs: ours goes on until they have ended.
             async with beating(worker, worker_settings.heartbeat_s, lane.name):
+                if stop_requested.is_set():
+                    raise asyncio.CancelledError
                 await worker.run()  # type: ignore[no-untyped-call]  # procrastinate leaves run() unannotated
-            if _cancelling():  # a shutdown that ended without passing the cancellation on: stop all the same
+            if _cancelling() or stop_requested.is_set():  # a shutdown that did not pass the cancellation on
                 raise asyncio.CancelledError
             error_type = worker.stopped_by
         except ConnectorException as e:  # a fetch, or registering the lane again, while the database is away
-            if _cancelling():
+            if _cancelling() or stop_requested.is_set():
                 # A signal came while the database was away: procrastinate's graceful shutdown then fails to
                 # unregister the lane and raises this in place of the cancellation. Stop, never start again.
                 raise asyncio.CancelledError from e
             error_type = type(e.__cause__ or e).__name__
+        finally:
+            watcher.cancel()
         attempt = 1 if time.monotonic() - started >= 60 else attempt + 1
         delay = LANE_RESTART_DELAYS_S[min(attempt, len(LANE_RESTART_DELAYS_S)) - 1]
         # Its jobs have ended (finished, or cancelled after the grace), the lane beating meanwhile. One whose end the
