@@ -124,7 +124,7 @@ def _in_expression(text: str, at: int) -> bool:
     """A boundary between `text[at - 1]` and `text[at]` is beside an operator written tight between two operands
     (at most two operator characters: `**`, `//`): a power or a product always (`n^2`, `2^n`, `10**5`, `n*m`, `n^(k)`),
     a sum, a difference or a quotient with a digit beside it (`n-1`, `n+1`, `n/2`; not "x-ray", "I/O", "and/or").
-    "It takes 2" is not a quote of "It takes 2^n steps", nor "loop to n" of "loop to n-1" (2026-12-07, B11)."""
+    "It takes 2" is not a quote of "It takes 2^n steps", nor "loop to n" of "loop to n-1" (2026-12-07)."""
     a, b = text[at - 1], text[at]
     if a.isalnum() and b in OPERATORS:
         k = at + 1 if text.startswith(b, at + 1) else at

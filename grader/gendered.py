@@ -110,7 +110,7 @@ _FRENCH_AND_GERMAN: dict[str, tuple[str, ...]] = {
     "[analyst]": ("analystin",),
     "[beginner]": ("anfangerin", "debutante"),
 }  # fmt: skip
-# Spanish roles in their feminine form, by the same rule (2026-12-07, B3: "soy programadora", "trabajo como
+# Spanish roles in their feminine form, by the same rule (2026-12-07: "soy programadora", "trabajo como
 # ingeniera" had reached the model as said, while "je suis développeuse" had not). The masculine is the generic one
 # and stays; not "candidata", "empleada" nor "maestra" ("la solución candidata", "la estructura empleada", "la rama
 # maestra": adjectives of code), nor "consultora" (a firm), and not the article or adjective endings around them.

@@ -1,7 +1,7 @@
 """What a quote of a transcript line may not end inside of: a bracket it opened, or a big-O said in words.
 
 "It's O(n^2) time overall" holds "It's O(n", and "So it's O of n squared" holds "So it's O of n", word for word; each
-quote, stored and shown as what the candidate said, states a complexity they did not (2026-12-07, B11). Operators
+quote, stored and shown as what the candidate said, states a complexity they did not (2026-12-07). Operators
 written tight between operands (`n^2`, `2^n`, `10**5`, `n-1`, `n/2`) are one expression for every view
 (grader/evidence.py `_cuts`); here, of a transcript line only (code opens a block in one quote and closes it in
 another, so a code quote may leave a bracket open):

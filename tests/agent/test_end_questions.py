@@ -50,7 +50,7 @@ REQUESTS = [
     ("I want to stop the interview.", "leave"),
     ("I need to stop the interview. What happens now?", "leave"),
     ("Quiero terminar la entrevista, ¿qué pasa ahora?", "leave"),
-    # The condition first, then a request or leave asked, no cost (B12: read out, they asked to end nothing).
+    # The condition first, then a request or leave asked, no cost (read out, they asked to end nothing).
     ("If I stop now, can we end the interview?", "leave"),
     ("If we end the interview now, is that fine?", "leave"),
 ]

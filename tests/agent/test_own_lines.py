@@ -188,7 +188,7 @@ async def test_spells_out_of_the_room_shorter_than_the_ladders_poll_are_not_coun
 
 
 async def test_a_check_in_the_candidate_talked_over_is_not_noted_unheard_when_they_then_leave() -> None:
-    """The candidate talked over the check-in and their connection dropped before its speech had stopped (B12).
+    """The candidate talked over the check-in and their connection dropped before its speech had stopped.
     Before: the leave found it not yet done, noted it ``line_unheard`` and took it back, as if they had never heard
     any of it. Cut off by them, not by their leaving, it stays given."""
     call = await _start(Phase.CODING)

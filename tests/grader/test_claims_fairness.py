@@ -226,7 +226,7 @@ def test_technical_words_and_quoted_code_stand(text: str) -> None:
     assert identity_problems([(WHERE, text)], STATEMENT, record_of(RECORD, STATEMENT)) == []
 
 
-# Gendered titles and nouns (B3): the pronoun rule let "Mr [candidate]", "the guy" and Spanish "la candidata"
+# Gendered titles and nouns: the pronoun rule let "Mr [candidate]", "the guy" and Spanish "la candidata"
 # through. Spanish genders every noun; the scorecard says "el candidato" (the generic form) of every candidate, so
 # only a feminine form for the candidate, or one male by meaning ("señor", "hombre"), tells a gender.
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_a_gendered_title_or_noun_for_the_candidate_is_a_problem(text: str) -> N
         "The largest input took 150 ms; a cache miss on every lookup slowed it.",
         "Sr. engineer level handling of the empty input.",
         "MS-DOS line endings in the input were handled.",
-        # The game and compounds are no title (B12): "Ms." and "Man" had each sent this back.
+        # The game and compounds are no title: "Ms." and "Man" had each sent this back.
         "Walked the grid as in Ms. Pac-Man, then as in Pac-Man, with a BFS per ghost.",
         "Answered a straw man version of the question first, then the real one.",
     ],
@@ -284,7 +284,7 @@ def test_a_gendered_noun_of_the_questions_own_statement_stands() -> None:
     )
 
 
-# "Neither X nor Y is evidence of cheating" (B3) had been read as asserting cheating: the "nor" stood more than six
+# "Neither X nor Y is evidence of cheating" had been read as asserting cheating: the "nor" stood more than six
 # words from the finding, so a fair scorecard cost a repair round. A correlative denies the predicate after its last
 # member however long the members; a verdict after it, in a clause of its own, is still one.
 @pytest.mark.parametrize(
@@ -313,7 +313,7 @@ def test_a_finding_denied_by_neither_nor_or_joined_to_a_denied_one_stands(text: 
         "Neither the interviewer nor the tests caught it, but they pasted and cheated.",
         "The paste is no evidence of cheating, plagiarism is.",
         "No evidence of cheating before the paste, and the paste itself was plagiarised.",
-        # A correlative whose predicate asserts the finding (B12: both had been read as denials and stored).
+        # A correlative whose predicate asserts the finding (both had been read as denials and stored).
         "Neither the paste nor the switch leaves any doubt about cheating.",
         "Neither the paste nor the tab switch can be explained other than as outside help.",
     ],

@@ -1,6 +1,6 @@
 """A quote may not end inside an expression the candidate said or wrote: "It's O(n" of "It's O(n^2) time", "It takes
 2" of "2^n steps", "So it's O of n" of "O of n squared" each verified and were stored as what the candidate said, a
-complexity or a number they did not state (2026-12-07, B11). The whole expression still holds, and code may leave a
+complexity or a number they did not state (2026-12-07). The whole expression still holds, and code may leave a
 bracket open (a block closes in another quote)."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A short aside the candidate says right after a line takes it back across the line break: speech-to-text cuts a
 turn where the speaker pauses, so "My code handles duplicates correctly." then "Not." are two lines, and the first
-had verified as the candidate's statement though "... correctly. Not." in one line is refused (2026-12-07, B11). A
+had verified as the candidate's statement though "... correctly. Not." in one line is refused (2026-12-07). A
 longer next line, a question, or a line of someone else's in between leaves it quotable."""
 
 from __future__ import annotations

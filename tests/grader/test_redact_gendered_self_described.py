@@ -24,7 +24,7 @@ R = Redactor(redaction_terms("Ada Lovelace", None))
         ),
         ('note = "soy mujer y programo en Python"', 'note = "soy [person] y programo en Python"'),
         ('msg = "My pronouns are he, him"', 'msg = "My pronouns are [they], [them]"'),
-        # The words listed after the cue, not only the first (B12: "wife" and "esposa" reached the model).
+        # The words listed after the cue, not only the first ("wife" and "esposa" reached the model).
         ('print("As a mother and a wife, I code")', 'print("As a [parent] and a [partner], I code")'),
         ('print("soy madre y esposa")', 'print("soy [parent] y [partner]")'),
     ],
