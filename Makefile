@@ -1,10 +1,9 @@
 # One command each: run the system, run the tests, run the checks.
 .PHONY: setup dev test check bench docs-examples
 
-# pytest-xdist workers for `make test` (each runs its own PostgreSQL cluster and judge pool). Six on 2 cores: with four
-# the suite kept only about 1.3 cores busy (many tests wait on page timers, heartbeats and sleeping programs), and six
-# finished the same leading files about 16 % sooner in a full run (2026-12-06, SHADOWS_TEST_FILE_COST figures).
-TEST_WORKERS ?= 6
+# pytest-xdist workers for `make test` (each runs its own PostgreSQL cluster and judge pool). Four: six on these 2 cores
+# were no faster in a full run (28:04 against four's 28:06) and two tests waiting on timings failed under the load.
+TEST_WORKERS ?= 4
 
 setup:
 	@bash scripts/setup.sh
