@@ -70,14 +70,14 @@ class FileCost:
         self._wall = 0.0
         self._cpu = 0.0
 
-    def _close(self) -> None:
+    def _close(self, cpu_s: float) -> None:
         if self._file is None:
             return
         line = {
             "file": self._file,
             "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"),
             "wall_s": round(time.monotonic() - self._wall, 2),
-            "cpu_s": round(_tree_cpu_s() - self._cpu, 2),
+            "cpu_s": round(cpu_s - self._cpu, 2),
         }
         with self._out.open("a") as f:  # one short write a line: the workers' lines do not interleave
             f.write(json.dumps(line) + "\n")
@@ -88,11 +88,12 @@ class FileCost:
         path = nodeid.split("::", 1)[0]
         if path == self._file:
             return
-        self._close()
-        self._file, self._wall, self._cpu = path, time.monotonic(), _tree_cpu_s()
+        cpu_s = _tree_cpu_s()  # one walk of /proc ends the last file and begins this one
+        self._close(cpu_s)
+        self._file, self._wall, self._cpu = path, time.monotonic(), cpu_s
 
     def pytest_sessionfinish(self) -> None:
-        self._close()
+        self._close(_tree_cpu_s())
 
 
 def register(config: pytest.Config) -> None:
