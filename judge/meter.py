@@ -29,6 +29,12 @@ it wait for a CPU, read between two instants chosen by the supervisor.
   contention earns nothing; under load from outside the credit is what it was, less what the program's own threads
   took of its CPUs' time.
 
+  A thread asleep writing to one of the judge's own pipes (its results channel, stdout, stderr) while that pipe is
+  full waits for the judge to read, neither running nor waiting for a CPU: the judge's reading, and its slowness to
+  get to it on a loaded host, is not the program's time (`WaitTracker.held`, judge.supervisor's drain). A full pipe
+  alone says nothing (its writer may have gone on, or slept): the thread is seen in the kernel inside write(2) or
+  writev(2) on that very pipe (/proc/<tid>/syscall, the descriptor it names resolved through /proc/<tid>/fd).
+
   Not each thread's block I/O delay (field 42 of /proc/<tid>/stat, with `kernel.task_delayacct`): on this kind of
   host (Linux 6.18) it is not a measure. One 50 ms interval added 33,316 s to a thread's (the time since boot), others
   0.5 to 7 s while its group's pressure rose by 0 to 2 ms; a sleeping program was credited waiting it never did.
@@ -41,11 +47,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 from dataclasses import dataclass
 from pathlib import Path
 
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
 _TICK_NS = 1_000_000_000 // _CLK_TCK
+# write(2) and writev(2), the calls a harness or a program writes a pipe with, by the host's system call numbers
+# (unknown architecture: none, and no thread is ever seen blocked on the judge).
+_WRITE_CALLS_BY_MACHINE = {"x86_64": frozenset({1, 20}), "aarch64": frozenset({64, 66})}
+_WRITE_CALLS: frozenset[int] = _WRITE_CALLS_BY_MACHINE.get(platform.machine(), frozenset())
 # /proc/stat's "cpuN" lines come first; its "intr" line after them can run to kilobytes and is never read.
 _STAT_BYTES = 160 * ((os.cpu_count() or 1) + 1) + 256
 
@@ -87,6 +98,8 @@ class Meter:
     def __init__(self, root_pid: int, cpuacct_dir: Path | None, pressure_dir: Path | None = None) -> None:
         self.root_pid = root_pid
         self._fds: dict[int, int] = {}
+        # tid -> its /proc/<tid>/syscall, once a full pipe made it worth reading
+        self._call_fds: dict[int, int] = {}
         self._cpu_fd = -1
         self._io_fd = -1
         if pressure_dir is not None:
@@ -110,11 +123,12 @@ class Meter:
 
     def close(self) -> None:
         fds = (self._cpu_fd, self._own_fd, self._io_fd, self._stat_fd, self._all_fd, self._percpu_fd)
-        for fd in (*fds, *self._fds.values()):
+        for fd in (*fds, *self._fds.values(), *self._call_fds.values()):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._fds.clear()
+        self._call_fds.clear()
         self._cpu_fd = self._own_fd = self._io_fd = self._stat_fd = self._all_fd = self._percpu_fd = -1
 
     def cpu_ns(self) -> int:
@@ -197,14 +211,45 @@ class Meter:
             return 0, 0
         return int(parts[1]), int(parts[2])
 
+    def blocked_writer(self, pipe: str, prefer: int | None = None) -> int | None:
+        """A thread of the run in write(2) or writev(2) on the pipe `pipe` (its /proc link text, `pipe:[<inode>]`),
+        asleep there or woken and not yet run; None when there is none (or it cannot be told). `prefer`, the thread
+        found last time, is looked at first: a large write is one call, seen again at every read of it."""
+        if not _WRITE_CALLS:
+            return None
+        tids = self._tids()
+        if prefer in tids:
+            tids.remove(prefer)
+            tids.insert(0, prefer)
+        self._forget_gone(tids)
+        for tid in tids:
+            fd = self._call_fds.get(tid)
+            if fd is None:
+                try:
+                    fd = os.open(f"/proc/{tid}/syscall", os.O_RDONLY | os.O_CLOEXEC)
+                except OSError:
+                    continue
+                self._call_fds[tid] = fd
+            try:
+                # "running", "-1 sp pc" (blocked outside a call), or "nr arg0 ... sp pc" (in call nr)
+                parts = os.pread(fd, 256, 0).split()
+                if len(parts) < 3 or int(parts[0]) not in _WRITE_CALLS:
+                    continue
+                if os.readlink(f"/proc/{tid}/fd/{int(parts[1], 16)}") == pipe:
+                    return tid
+            except (OSError, ValueError):
+                continue
+        return None
+
     def usage(self, start: Sample, end: Sample, *, seen: WaitTracker | None = None) -> Usage:
         """Use between `start` and `end`. The program's waiting is the most any of its threads waited for a CPU, as
         seen at `end` and at the samples `seen` took meanwhile (threads that ended before `end` count too), plus its
         stall on the disk (`WaitTracker.io_stalled_ns`), plus the supervisor's own waiting that may have kept the
-        program waiting (`WaitTracker.own_waited_ns`)."""
+        program waiting (`WaitTracker.own_waited_ns`); a thread's time blocked on the judge's reading of a full pipe
+        counts as its waiting (`WaitTracker.held`)."""
         tracker = seen or WaitTracker(start)
         tracker.observe(end)
-        waited = tracker.cpu_waited_ns(end) + tracker.io_stalled_ns(end)
+        waited = tracker.waited_ns(end) + tracker.io_stalled_ns(end)
         return Usage(
             wall_s=max(0.0, end.at - start.at),
             cpu_s=max(0, end.cpu_ns - start.cpu_ns) / 1e9,
@@ -234,9 +279,11 @@ class Meter:
         without end (60 alive at a time) left the judge worker holding a descriptor for every thread any sample
         had seen, about 1,000 a second, until it ran out of them (its own opens then failed: cgroup and /proc reads
         that end and reap a run). Now it holds at most one per thread alive, and the run's pids limit bounds those."""
-        for tid in self._fds.keys() - set(tids):
-            with contextlib.suppress(OSError):
-                os.close(self._fds.pop(tid))
+        alive = set(tids)
+        for fds in (self._fds, self._call_fds):
+            for tid in fds.keys() - alive:
+                with contextlib.suppress(OSError):
+                    os.close(fds.pop(tid))
 
     def _schedstat(self, tid: int) -> tuple[int, int] | None:
         fd = self._fds.get(tid)
@@ -271,6 +318,10 @@ class WaitTracker:
         # A phase with no input to send (the hello, the load) has the program running from its start.
         self._working = feeding
         self._runs: int | None = None  # how many times the supervisor had been given a CPU as it last rested
+        # tid -> how long it was seen blocked on the judge's reading of a full pipe (`held`), in ns; and the end of
+        # its last such interval (none is counted twice)
+        self._held: dict[int, int] = {}
+        self._held_until: dict[int, float] = {}
 
     def resting(self, own_delay_ns: int, runs: int | None = None) -> None:
         """The supervisor is about to sleep until the program does something or a sample is due. Its waiting since
@@ -364,6 +415,27 @@ class WaitTracker:
         supervisor's, in 111.7 ms). Each is waiting that took place, so the larger is."""
         threads = max(self._credit.values(), default=0)
         return max(0, min(other_work_ns(self.start, end, None), max(threads, self.own_waited_ns(end))))
+
+    def held(self, tid: int, since: float, until: float) -> None:
+        """Thread `tid` waited for the judge to read a full pipe from `since` to `until` (monotonic seconds): the
+        supervisor found it blocked writing to that pipe as it began a read, and had not slept since its previous
+        read of the pipe (`since`), which left the pipe holding more (judge.supervisor.Supervisor._read). The
+        interval is the judge's: reading, decoding what it read, its other work, its own waiting for a CPU. A
+        thread's time blocked and its waiting for a CPU never overlap, so they add up (`waited_ns`)."""
+        since = max(since, self.start.at, self._held_until.get(tid, since))
+        if until > since:
+            self._held[tid] = self._held.get(tid, 0) + int((until - since) * 1e9)
+            self._held_until[tid] = until
+
+    def waited_ns(self, end: Sample) -> int:
+        """`cpu_waited_ns`, or, if more, the most any one thread waited for a CPU and for the judge to read a full
+        pipe (`held`) in all, at most the wall time."""
+        waited = self.cpu_waited_ns(end)
+        if self._held:
+            other = other_work_ns(self.start, end, None)
+            held = max(min(other, self._credit.get(tid, 0)) + ns for tid, ns in self._held.items())
+            waited = max(waited, min(held, max(0, int((end.at - self.start.at) * 1e9))))
+        return waited
 
     def io_stalled_ns(self, end: Sample) -> int:
         """How long the run was stalled on the disk between `start` and `end` (0 when it is not known). The kernel's

@@ -14,6 +14,10 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
 - spaces out its reads of a stream that the program writes in many small pieces (after `EAGER_READS` reads in a
   phase, one every `READ_SPACING_S`): every wake-up costs the judge far more CPU than the program's write did, and a
   program writing a byte at a time kept it awake, a core's worth, for as long as the test lasted;
+- charges the program none of the judge's time while it waits for the judge to read: a thread blocked writing to
+  a full pipe of the judge's (a record larger than the results channel, 1 MiB) waits for the supervisor to read,
+  decode, sample and get a CPU between its reads; that waiting counts as the program's waiting (`_read`,
+  judge.meter.WaitTracker.held), as its waiting for a CPU does;
 - watches the run's memory cgroup: when the kernel OOM-killed any process of the run during a test (a forked
   child, a helper, the harness itself), the run as a whole was over its memory limit, and that test is
   `memory_limit` whatever the process went on to answer; the process is ended.
@@ -23,11 +27,16 @@ It never trusts anything the process says about time, and a record only counts f
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import fcntl
 import logging
 import math
 import os
 import selectors
+import stat
+import struct
+import termios
 import time
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -43,9 +52,13 @@ from judge.sandbox_process import ProcessEnd, SandboxProcess
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 65536
+_PAGE = 4096  # a pipe holds pages: one filled by a single large write is full within a page of its size
 # The most of a test's input written at once: what the input pipe holds (judge.sandbox.CHANNEL_BYTES). Waiting to
 # write more of it is not the program's (WaitTracker.fed), so a frame that fits goes out in one write.
 _FEED_CHUNK = 1 << 20
+# Reads of a full pipe in one phase that find no thread blocked writing to it before the supervisor stops looking
+# (Supervisor._misses); an honest harness's record is one write, found blocked at the first look.
+PIPE_MISSES = 4
 # Tests that answer sooner than this are charged their wall time less the supervisor's own waiting (see run_test).
 _THREADS_AFTER_S = 0.01
 _SAMPLE_EVERY_S = 0.05  # how often a running test's threads are sampled
@@ -139,6 +152,21 @@ class Supervisor:
         for fd in (proc.stdout, proc.stderr, proc.results, proc.pidfd):
             self.sel.register(fd, selectors.EVENT_READ)
         self._open = {proc.stdout, proc.stderr, proc.results}
+        # The pipes the program writes: fd -> their /proc link text. What a thread blocked writing one waits for is
+        # the judge's reading (`_read`).
+        self._pipes: dict[int, str] = {}
+        for fd in (proc.stdout, proc.stderr, proc.results):
+            with contextlib.suppress(OSError):
+                if stat.S_ISFIFO(os.fstat(fd).st_mode):
+                    self._pipes[fd] = f"pipe:[{os.fstat(fd).st_ino}]"
+        # fd -> when the supervisor's last read of it in this phase ended, leaving it holding more: from then on it
+        # never slept waiting for that pipe (a select returns at once), it was busy or waiting for a CPU.
+        self._drain_from: dict[int, float] = {}
+        self._writer: int | None = None  # the thread last seen blocked writing to a full pipe
+        # fd -> reads in this phase that found it full with no thread blocked writing to it. Each such look reads
+        # every thread of the run (a few hundred at most): a program keeping a pipe full without blocking (writes
+        # that never wait) would have the judge read them all at each of its reads. Past PIPE_MISSES, no more looks.
+        self._misses: dict[int, int] = {}
         self._line = bytearray()
         self._scanned = 0  # how much of `_line` is known to hold no newline (a long line is searched once)
         self._pending = memoryview(b"")
@@ -288,6 +316,8 @@ class Supervisor:
         self._spacing.restart()
         self._claim = claim
         self._heads = 0
+        self._drain_from.clear()
+        self._misses.clear()
         self._answered = None
         # This phase's tracker, even when it returns at once (never an earlier phase's, with its waiting).
         self._seen = WaitTracker(start, feeding=feeding)
@@ -413,7 +443,29 @@ class Supervisor:
             self.sel.unregister(self.proc.stdin)
 
     def _read(self, fd: int) -> bytes | None:
-        """A chunk, b"" when nothing is available, None at end of file."""
+        """A chunk, b"" when nothing is available, None at end of file.
+
+        A read of a full pipe that a thread of the run is blocked writing to (a record larger than the channel, in
+        one write) ends that thread's waiting for the judge, which began at the supervisor's previous read of the
+        pipe if that left it holding more (`_drain_from`): the supervisor has not slept since, and the interval is
+        its own reading, decoding, sampling and waiting for a CPU. Counted as the thread's waiting
+        (judge.meter.WaitTracker.held): a Python program returning 1 million integers (6.9 MB, 107 reads) was charged
+        1.4 s of a 2 s limit, against its own 0.15-0.5 s, by a supervisor 10 ms slow a read. Not counted: the
+        supervisor's wake-up to the first read (the pipe may have filled while the program slept), a read of a pipe
+        that is not full or whose writer has gone on (or to sleep), and a pipe full of pages written in small
+        pieces (a page holds one write's bytes, so such a pipe is full before its size in bytes): charged more,
+        never less. What a program gains from a thread kept blocked on purpose (or blocked on a pipe of its own under
+        a descriptor number it then points at the channel with dup2, which /proc cannot tell apart) is at most the
+        judge's own time over the bytes it then reads, which the output cap and the results channel's flood cap
+        bound."""
+        since = self._drain_from.pop(fd, None)
+        pipe = self._pipes.get(fd)
+        writer = None
+        looks = pipe is not None and since is not None and self._misses.get(fd, 0) < PIPE_MISSES
+        if looks and pipe is not None and _full(fd):  # its writer may be waiting for this read
+            writer = self.meter.blocked_writer(pipe, self._writer)
+            if writer is None:
+                self._misses[fd] = self._misses.get(fd, 0) + 1
         try:
             chunk = os.read(fd, _READ_CHUNK)
         except BlockingIOError:
@@ -422,6 +474,13 @@ class Supervisor:
             if exc.errno == errno.EIO:
                 return None
             raise
+        if pipe is not None and chunk:
+            now = time.monotonic()
+            if writer is not None and since is not None and self._seen is not None:
+                self._writer = writer
+                self._seen.held(writer, since, now)
+            if _available(fd) > 0:
+                self._drain_from[fd] = now
         return chunk or None
 
     def _read_output(self, fd: int, w: Window) -> None:
@@ -541,6 +600,23 @@ class Supervisor:
             self._open.discard(fd)
             if fd in self.sel.get_map():
                 self.sel.unregister(fd)
+
+
+def _full(fd: int) -> bool:
+    """Whether a pipe is full, to within a page, by its size read now (the program holds its write end and may have
+    resized it: `F_SETPIPE_SZ`)."""
+    try:
+        return _available(fd) > fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) - _PAGE
+    except OSError:
+        return False
+
+
+def _available(fd: int) -> int:
+    """How many bytes a pipe holds (0 when that cannot be told)."""
+    try:
+        return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0])
+    except OSError:
+        return 0
 
 
 def _with_idle(usage: Usage, idle_ns: int) -> Usage:
