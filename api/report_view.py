@@ -60,6 +60,11 @@ class ReportPage:
     # Gaps in the record (the candidate away, no interviewer), as the replay's timeline has them: the printed page
     # lists them (times and fixed words only; `api/timeline_gaps.py`).
     gaps: list[dict[str, Any]] | None = None
+    # The candidate's requests for an accommodation or an interview with a person (the organisation's view: its
+    # page, a share link, the PDF; their message on the organisation's own page only, `_requests`). Only a webhook
+    # told of them, and an organisation reading results in its ATS, or on this page, graded a candidate who had
+    # asked for a person or for captions without a word of it.
+    requests: list[dict[str, Any]] | None = None
 
     def as_context(self, *, nonce: str, print_mode: bool) -> dict[str, Any]:
         counts = Counter(i["kind"] or "unknown" for i in self.integrity)
@@ -88,6 +93,7 @@ class ReportPage:
             "legal_hold": self.legal_hold,
             "quote_places": self.quote_places or {},
             "gaps": self.gaps or [],
+            "requests": self.requests or [],
             # A citation of a run of custom input says so, as the runs table and the replay do: its calls returning
             # checked nothing, and "Run" alone read as a run of the question's tests.
             "custom_runs": {r["seq"] for r in self.runs if r.get("custom")},
@@ -200,7 +206,19 @@ async def load_report(
         else None,
         quote_places=await _quote_places(conn, sid, scorecard, items),
         gaps=await _gaps(conn, session, view, left_out["record_full_s"]),
+        requests=await _requests(conn, sid, own=with_legal_hold) if view == "org" else None,
     )
+
+
+async def _requests(conn: Conn, sid: str, *, own: bool) -> list[dict[str, Any]]:
+    """The candidate's requests; their message only for the organisation itself (`own`, its key). A message can
+    say what a candidate needs and why (a disability, a health condition): a share link is forwarded and a PDF
+    travels to an ATS, so those say that a request was made, of which kind and when, and where its words are."""
+    rows = await report_repo.accommodation_requests(conn, sid)
+    return [
+        {**r, "withheld": bool(r["message"]) and not own, "message": r["message"] if own else None}
+        for r in rows
+    ]
 
 
 async def _gaps(conn: Conn, session: dict[str, Any], view: View, cut_s: float | None) -> list[dict[str, Any]]:

@@ -59,6 +59,21 @@ async def last_snapshot(conn: Conn, session_id: str) -> dict[str, Any] | None:
     return await cur.fetchone()
 
 
+async def accommodation_requests(conn: Conn, session_id: str) -> list[dict[str, Any]]:
+    """The candidate's requests for an accommodation or an interview with a person, in order: `seq`, `t`, when it
+    was made (`requested_at`), its `kind` and `message` as stored (at most five a session: api/routers/interviews.py;
+    ten read, whatever the cap was when they were stored)."""
+    cur = await conn.execute(
+        """
+        select seq, t, created_at as requested_at, payload->>'kind' as kind, payload->>'message' as message
+        from session_events where session_id = %s and type = 'accommodation_request'
+        order by seq limit 10
+        """,
+        (session_id,),
+    )
+    return await cur.fetchall()
+
+
 async def left_out(conn: Conn, session_id: str) -> dict[str, float | None]:
     """Seconds from the interview's start to when its record first left something out (`record_full_at`,
     `observations_capped_at`; api/db/events_repo.py `note_left_out`), each None while it has not. On the record's

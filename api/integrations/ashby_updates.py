@@ -8,8 +8,9 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - result: `assessment_status` "Completed", `assessment_profile_url` (the report's signed link, type url),
   `assessment_result` (the 0-100 score as numeric_score, or a string when grading failed), and metadata:
   recommendation (string), interview length (numeric_duration_minutes), tests passed (string), every hidden test
-  passed (boolean_success), needs human review (string), and for a re-grade's result (scorecard version 2 on)
-  `scorecard_version` (string) saying it was re-graded and replaces the result sent before;
+  passed (boolean_success), needs human review (string), what the candidate asked for on their interview page
+  (string: an interview with a person, an accommodation; only when they asked), and for a re-grade's result
+  (scorecard version 2 on) `scorecard_version` (string) saying it was re-graded and replaces the result sent before;
 - cancelled: `cancelled_reason`;
 - expired (the invite ran out before the candidate started): `cancelled_reason` saying so, the contract's only
   ended-without-a-result state;
@@ -26,6 +27,7 @@ where the session stands).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
@@ -170,9 +172,19 @@ def regraded_note(version: int) -> str:
     return f"Scorecard version {version}: re-graded, it replaces the result Shadows sent before."
 
 
+ASKED_FOR = {"human_interview": "An interview with a person", "accommodation": "An accommodation"}
+
+
 def result(
-    assessment_id: str, at: datetime, version: dict[str, Any], session: dict[str, Any], profile_url: str
+    assessment_id: str,
+    at: datetime,
+    version: dict[str, Any],
+    session: dict[str, Any],
+    profile_url: str,
+    asked_for: Collection[str] = (),
 ) -> dict[str, Any]:
+    """`asked_for`: the kinds of request the candidate made on their interview page (`human_interview`,
+    `accommodation`), said beside the result in fixed words (their message is on the report)."""
     s = summary(version)
     if s["status"] == "ready" and s["score"] is not None:
         outcome = field(
@@ -206,6 +218,18 @@ def result(
             "needs_human_review", "Needs human review", "string", "Yes" if s["needs_human_review"] else "No"
         )
     )
+    asked = [label for kind, label in ASKED_FOR.items() if kind in asked_for]
+    if asked:
+        metadata.append(
+            field(
+                "candidate_requests",
+                "Candidate asked for",
+                "string",
+                "; ".join(asked),
+                "On their interview page, before or during the interview; their message is on the organisation's"
+                " own Shadows report page.",
+            )
+        )
     if s["version"] > 1:
         # A re-grade's result replaces the one Ashby holds: said so, or the recruiter sees a score change with no
         # word why (Greenhouse's test_status and the webhooks carry the version too).

@@ -38,7 +38,7 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, integrations_repo, outbound_leases_repo, sessions_repo
+from api.db import attempts_repo, integrations_repo, outbound_leases_repo, report_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_answers, ashby_updates, assessments, ats_answers
 from api.integrations.profile_links import (
@@ -125,7 +125,8 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     profile_url = await assessment_profile_url(conn, settings, session_id, integration_key_id=key_id)
     # A result sent again (its profile link was revoked) is dated when it was queued, so Ashby takes it as newer.
     at = max(version["completed_at"], cb["created_at"])
-    return ashby_updates.result(session_id, at, version, session, profile_url)
+    asked = {r["kind"] for r in await report_repo.accommodation_requests(conn, session_id)}
+    return ashby_updates.result(session_id, at, version, session, profile_url, asked)
 
 
 def cancelled_by_ashby(assessment: dict[str, Any]) -> bool:

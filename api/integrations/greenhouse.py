@@ -22,7 +22,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
 from api import egress
-from api.db import integrations_repo
+from api.db import integrations_repo, report_repo
 from api.deps import DbConn, Settings
 from api.errors import ConflictError, NotFoundError, UnprocessableError
 from api.integrations import assessments, ats_numbers
@@ -290,6 +290,16 @@ async def send_test(
     return SendTestResult(partner_interview_id=session_id)
 
 
+async def asked_for(conn: DbConn, session_id: str) -> dict[str, Primitive]:
+    """`asked_for_human_interview`, `asked_for_accommodation`: whether the candidate asked for either (fixed words
+    only; the message stays on the report)."""
+    kinds = {r["kind"] for r in await report_repo.accommodation_requests(conn, session_id)}
+    return {
+        "asked_for_human_interview": "human_interview" in kinds,
+        "asked_for_accommodation": "accommodation" in kinds,
+    }
+
+
 async def _status(
     conn: DbConn, settings: ApiSettings, assessment: dict[str, Any], caller: IntegrationCaller
 ) -> TestStatus:
@@ -308,6 +318,9 @@ async def _status(
         "invite_withheld": assessment["invite_withheld"],
         "started_at": utc_z_or_none(assessment["started_at"]),
         "ended_at": utc_z_or_none(assessment["ended_at"]),
+        # What the candidate asked for on their interview page (the report has their words): a recruiter reading
+        # the score here must know that the candidate asked for a person, or for an accommodation.
+        **await asked_for(conn, session_id),
         **flat_metadata(None),
     }
     if version is None:

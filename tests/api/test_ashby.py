@@ -15,7 +15,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
-from api.db import integrations_repo
+from api.db import events_repo, integrations_repo
 from api.integrations.callbacks import build_call
 from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
@@ -123,6 +123,13 @@ async def test_start_then_started_then_the_result_with_typed_fields(
     _worker(start_worker, api_server, ashby, grader_dir)
     await simulate_interview(api_server, assessment)
     await wait_until(lambda: _updates(ashby, 1), what="the Started update")
+    # The candidate asks for a person from their interview page (what its route stores): the result says so.
+    asked = events_repo.EventIn(
+        "page:accommodation:1",
+        "accommodation_request",
+        {"kind": "human_interview", "message": "I would rather talk to a person.", "status": "in_progress"},
+    )
+    assert await events_repo.append_events(db, assessment, [asked])
     await end_interview(api_server, assessment)
     # The interview is over and grading is held: Ashby hears so, rather than keep showing Started.
     await wait_until(lambda: _updates(ashby, 2), what="the grading update")
@@ -162,6 +169,10 @@ async def test_start_then_started_then_the_result_with_typed_fields(
     assert meta["recommendation"]["value"] == "Hire" and meta["recommendation"]["type"] == "string"
     assert meta["duration"]["type"] == "numeric_duration_minutes" and meta["duration"]["value"] >= 0
     assert meta["needs_human_review"]["value"] == "No"
+    assert (meta["candidate_requests"]["type"], meta["candidate_requests"]["value"]) == (
+        "string",
+        "An interview with a person",
+    )
     assert result["timestamp"] >= first["timestamp"]
     document_example("ashby.update.started", first)
     document_example("ashby.update.grading", grading)

@@ -135,6 +135,8 @@ async def test_send_test_to_patch_to_complete_test_status(
     status = (await greenhouse.test_status(interview)).json()
     assert status["partner_status"] == "sent" and status["partner_score"] is None
     assert status["partner_profile_url"] is None
+    flags = status["metadata"]["asked_for_human_interview"], status["metadata"]["asked_for_accommodation"]
+    assert flags == (False, False)
     (mail,) = smtp.received
     assert mail.rcpt_tos == ["hpotter@hogwarts.example"]
     assert mail.message["Subject"] == "Your technical interview with Acme Hiring"
@@ -148,6 +150,13 @@ async def test_send_test_to_patch_to_complete_test_status(
 
     await simulate_interview(api_server, interview)
     assert (await greenhouse.test_status(interview)).json()["partner_status"] == "started"
+    # The candidate asks for a person from their interview page: the recruiter reading the result here is told.
+    asked = await api_server.client.post(
+        f"/v1/sessions/{interview}/accommodation-requests",
+        json={"kind": "human_interview", "message": "I would rather talk to a person."},
+        headers={"Authorization": f"Bearer {link.group(0).split('#invite=')[1]}"},
+    )
+    assert asked.status_code == 201, asked.text
     await end_interview(api_server, interview)
     grading = (await greenhouse.test_status(interview)).json()
     assert grading["partner_status"] == "grading" and grading["metadata"]["join_url"] is None
@@ -166,6 +175,7 @@ async def test_send_test_to_patch_to_complete_test_status(
     assert (meta["recommendation"], meta["needs_human_review"], meta["grading"]) == ("hire", False, "ready")
     assert meta["scorecard_version"] == 1 and meta["rubric_version"] and meta["join_url"] is None
     assert meta["hints"] == 0
+    assert (meta["asked_for_human_interview"], meta["asked_for_accommodation"]) == (True, False)
     opened = await share_links.verify(
         db, api_server.settings, complete["partner_profile_url"].rsplit("/", 1)[1]
     )

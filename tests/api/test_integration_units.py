@@ -126,6 +126,14 @@ def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
     assert ready["timestamp"] == int(at.timestamp() * 1000)
     failed = ashby_updates.result("ses_1", at, _version("failed"), session, "https://x.example/r")
     assert update_errors(failed) == []
+    # What the candidate asked for on their interview page: one typed field in fixed words, only when they asked.
+    asked = ashby_updates.result(
+        "ses_1", at, _version("failed"), session, "https://x.example/r", {"accommodation", "human_interview"}
+    )
+    assert update_errors(asked) == []
+    (requests,) = [m for m in asked["metadata"] if m["identifier"] == "candidate_requests"]
+    assert (requests["type"], requests["value"]) == ("string", "An interview with a person; An accommodation")
+    assert not [m for m in failed["metadata"] if m["identifier"] == "candidate_requests"]
     assert failed["assessment_result"]["type"] == "string"
     assert update_errors(ashby_updates.started("ses_1", at)) == []
     assert update_errors(ashby_updates.grading("ses_1", at)) == []
