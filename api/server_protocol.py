@@ -5,7 +5,12 @@ request head (nothing at all, or a head trickled a byte at a time) was held open
 the server's file descriptors (slowloris). Here each request head must arrive whole within the same timeout
 (SHADOWS_API_KEEP_ALIVE_S), counted from the connection's opening or from its previous response; otherwise the
 connection is closed: after a 408 in our error shape when part of a head had arrived (a connection that sent
-nothing is an idle keep-alive one, closed silently as uvicorn does).
+nothing is an idle keep-alive one, closed silently as uvicorn does). A request can reach an idle connection just as
+its timeout ends, after the event loop last polled it: closing then, over bytes not yet read, makes the kernel reset
+the connection, and the client that rightly reused it sees a reset instead of an answer. So the deadline first asks
+the kernel for unread bytes and, finding some, gives that head one more timeout, once (a head begun at the deadline
+and never finished is still answered 408, at twice the timeout at most). uvicorn's own idle timer, armed beside ours
+to the same timeout, closes nothing: it knows only of bytes already read.
 
 A complete head followed by a body trickled a byte every few seconds held the connection, and the request's task
 waiting on it, just as long. So a body must keep pace too (as Apache's mod_reqtimeout `body=…,MinRate=…`): it has
@@ -35,8 +40,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import socket
 import struct
+import termios
 from typing import Any
 
 import h11
@@ -58,6 +65,7 @@ LINGER_S = 2.0
 class BoundedH11Protocol(H11Protocol):
     _head_timer: asyncio.TimerHandle | None = None
     _armed_for: object = None
+    _head_extended = False  # the deadline found a request arriving as it passed, and gave it one more timeout
     _body_timer: asyncio.TimerHandle | None = None
     _body_deadline: float = 0.0
     _lingering: asyncio.TimerHandle | None = None
@@ -178,6 +186,7 @@ class BoundedH11Protocol(H11Protocol):
         if self.transport.is_closing():
             return
         self._armed_for = self.cycle  # a new request head replaces the cycle
+        self._head_extended = False
         self._head_timer = self.loop.call_later(self.timeout_keep_alive, self._head_deadline_passed)
 
     def _cancel_head_deadline(self) -> None:
@@ -191,7 +200,29 @@ class BoundedH11Protocol(H11Protocol):
             return
         partial_head = bool(self.conn.trailing_data[0]) and self.conn.their_state is h11.IDLE
         idle = self.conn.our_state is h11.IDLE
+        nothing_parsed = idle and self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]
+        if nothing_parsed and not self._head_extended and self._unread_bytes():
+            # A request came as the idle wait ended (after this loop iteration's poll): read it, and give its head
+            # one more timeout, once; a close now would reset the connection under it.
+            self._head_extended = True
+            self._head_timer = self.loop.call_later(self.timeout_keep_alive, self._head_deadline_passed)
+            return
         self._time_out(TIMEOUT_HEAD + TIMEOUT_BODY if partial_head and idle else b"")
+
+    def _unread_bytes(self) -> int:
+        """How many bytes wait in the kernel for the next read (FIONREAD): ones that arrived after this loop
+        iteration's poll. A close over them would reset the connection, request and all."""
+        sock = self.transport.get_extra_info("socket")
+        if sock is None:
+            return 0
+        try:
+            return int(struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0])
+        except OSError:
+            return 0
+
+    def timeout_keep_alive_handler(self) -> None:
+        """uvicorn's own idle timer, armed with the head deadline to the same timeout: the head deadline closes the
+        connection instead, after it has looked for a request that arrived as the wait ended."""
 
     # --- the request body --------------------------------------------------------------------------------------
 
