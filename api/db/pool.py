@@ -116,7 +116,12 @@ class Pool(AsyncConnectionPool[Conn]):
                 cut = _Cutoff(conn)
                 timer = asyncio.get_running_loop().call_later(max(0.0, deadline - monotonic()), cut)
                 try:
-                    await self.check_connection(conn)
+                    try:
+                        await self.check_connection(conn)
+                    finally:
+                        # Disarmed as the round trip ends, whatever its end: armed, it would shut down the socket of
+                        # a connection handed back to the pool (a caller cancelled mid-check) after another drew it.
+                        timer.cancel()
                     if cut.done:  # the deadline came with the answer: the socket is shut down all the same
                         raise psycopg.OperationalError("the check was cut off at the caller's deadline")
                 except psycopg.Error:
@@ -129,10 +134,10 @@ class Pool(AsyncConnectionPool[Conn]):
                     self._start_sweep()
                     continue
                 except BaseException:
-                    await self.putconn(conn)  # cut off mid-round-trip: the pool closes it and replaces it
+                    # Cancelled mid-round-trip: psycopg has ended the round trip (an idle connection goes back to the
+                    # pool) or closed it (the pool replaces it).
+                    await self.putconn(conn)
                     raise
-                finally:
-                    timer.cancel()
                 return conn
         except PoolTimeout:
             # The message names the whole wait, not the last attempt's.
