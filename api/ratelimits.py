@@ -3,23 +3,30 @@ and replica shares them; in this process's memory otherwise.
 
 A limit is `limits` notation ("5/hour", several separated by ";"); `hit` counts one request against every part
 and raises RateLimitedError (429, with Retry-After) when any part is exhausted; `hit_all` counts a request in
-several buckets (an address, its site, everyone) only if none refuses it, everyone's first. A Redis failure is a
-retryable 503, never a silently unlimited route.
+several buckets (an address, its site, everyone) only if none refuses it, in one atomic step: one Lua script in
+Redis, one stretch of code with no await, under the buckets' locks, in memory. A Redis failure is a retryable 503,
+never a silently unlimited route.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import structlog
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage.memory import Entry
+from limits.aio.storage.redis.redispy import RedispyBridge
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
 
 from api.errors import RateLimitedError, ServiceUnavailableError
 from api.settings import ApiSettings
@@ -99,6 +106,7 @@ class RateLimits:
         self.storage = storage
         self._limiter = MovingWindowRateLimiter(storage)
         self._parsed: dict[str, Sequence[RateLimitItem]] = {}
+        self._acquire_all_script: AsyncScript | None = None
 
     @classmethod
     def from_settings(cls, settings: ApiSettings) -> RateLimits:
@@ -124,34 +132,111 @@ class RateLimits:
             raise _unavailable(scope, e) from e
 
     async def hit_all(self, counts: Sequence[Count], *, cost: int = 1) -> None:
-        """Count `cost` requests in every one of `counts`, or in none: each is tested first, and the first that has
-        no room left is raised (RateLimitedError) with nothing counted anywhere. Counted one by one, a request that
-        the last bucket refused had spent its place in the ones before: a client retrying while the practice
-        offering was at capacity (429 `practice_busy`) used up its own address's allowance, and was refused for an
-        hour once the offering had room again.
+        """Count `cost` requests in every one of `counts`, or in none: the first (in `counts`' order, the caller's
+        own bucket first) that has no room left is raised (RateLimitedError) with nothing counted anywhere. Counted
+        one by one, a request that the last bucket refused had spent its place in the ones before: a client retrying
+        while the practice offering was at capacity (429 `practice_busy`) used up its own address's allowance, and was
+        refused for an hour once the offering had room again. Tested first and counted after, two replicas (or two
+        requests) could both find the last place and one be refused having counted a wider bucket; a store failure
+        between two counts (a 503) left the ones before counted. So the test and the counts of every bucket are one
+        step of the store: one Lua script in Redis, which Redis runs whole or not at all, and in memory one stretch
+        of code with no await in it, under the buckets' locks."""
+        checks = [(count, item) for count in counts for item in self._items(count.spec)]
+        try:
+            if isinstance(self.storage, RedisStorage):
+                refused = await self._acquire_all_redis(self.storage, checks, cost)
+            elif isinstance(self.storage, MemoryStorage):
+                refused = await _acquire_all_memory(self.storage, checks, cost)
+            else:  # pragma: no cover  # storage_for builds one of the two
+                raise TypeError(f"no atomic hit_all for {type(self.storage).__name__}")
+            if refused is not None:
+                count, item = checks[refused]
+                raise await self._refusal(item, count)
+        except StorageError as e:
+            raise _unavailable("+".join(count.scope for count in counts), e) from e
 
-        `counts` go from the caller's own bucket to everyone's; they are counted the other way round, everyone's
-        first. At capacity every place the shared bucket frees is contended: the callers retrying all find room in
-        the test, and all but one are refused as they count. Counted own bucket first, each of those had spent its
-        own allowance all the same. Counted shared first, a request refused there has counted nothing; only one
-        racing a request of its own (its own bucket refusing after the shared one counted it), or a store failure
-        between two counts (a 503), leaves a wider bucket counted, never the caller's own for a refusal elsewhere."""
-        for count in counts:
-            try:
-                for item in self._items(count.spec):
-                    if not await self._limiter.test(item, count.scope, count.key, cost=cost):
-                        raise await self._refusal(item, count)
-            except StorageError as e:
-                raise _unavailable(count.scope, e) from e
-        for count in reversed(counts):
-            await self.hit(
-                count.scope, count.spec, count.key, message=count.message, cost=cost, code=count.code
-            )
+    async def _acquire_all_redis(
+        self, storage: RedisStorage, checks: Sequence[tuple[Count, RateLimitItem]], cost: int
+    ) -> int | None:
+        bridge = storage.bridge
+        assert isinstance(bridge, RedispyBridge)  # storage_for's implementation="redispy"
+        keys = [bridge.prefixed_key(item.key_for(count.scope, count.key)) for count, item in checks]
+        args: list[float | int] = [time.time(), cost]
+        for _, item in checks:
+            args += [item.amount, item.get_expiry()]
+        try:
+            if self._acquire_all_script is None:
+                client = cast(Redis, bridge.get_connection())
+                self._acquire_all_script = client.register_script(ACQUIRE_ALL_LUA)
+            refused = int(await self._acquire_all_script(keys=keys, args=args))
+        except storage.base_exceptions as e:
+            raise StorageError(e) from e
+        return refused - 1 if refused else None
 
     async def _refusal(self, item: RateLimitItem, count: Count) -> RateLimitedError:
         stats = await self._limiter.get_window_stats(item, count.scope, count.key)
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         return RateLimitedError(count.message, code=count.code, retry_after=retry_after)
+
+
+# The moving window of `limits` (its acquire_moving_window.lua, the same keys and entries, so `hit` and
+# `get_window_stats` read what this counts), over several keys at once. KEYS: the buckets' lists; ARGV: now, cost,
+# then each bucket's limit and window (seconds). Every bucket is tested before any is written, so a refusal counts
+# nothing, and Redis runs a script whole, no other client's command between its test and its counts (a connection
+# lost mid-call has either run it or not). Returns 0 when all were counted, else the 1-based index of the first
+# bucket that refused.
+ACQUIRE_ALL_LUA = """
+local now = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
+for i = 1, #KEYS do
+    local limit = tonumber(ARGV[1 + 2 * i])
+    local expiry = tonumber(ARGV[2 + 2 * i])
+    if cost > limit then
+        return i
+    end
+    local entry = redis.call('lindex', KEYS[i], limit - cost)
+    if entry and tonumber(entry) >= now - expiry then
+        return i
+    end
+end
+for i = 1, #KEYS do
+    local limit = tonumber(ARGV[1 + 2 * i])
+    for _ = 1, cost do
+        redis.call('lpush', KEYS[i], ARGV[1])
+    end
+    redis.call('ltrim', KEYS[i], 0, limit - 1)
+    redis.call('expire', KEYS[i], tonumber(ARGV[2 + 2 * i]))
+end
+return 0
+"""
+
+
+async def _acquire_all_memory(
+    storage: MemoryStorage, checks: Sequence[tuple[Count, RateLimitItem]], cost: int
+) -> int | None:
+    """The same step on `limits`' in-memory moving window (its `events`, newest first): under the store's lock of
+    every bucket (as its own `acquire_entry` takes one; its sweep holds one across an await), taken in one order, then
+    with no await between the test and the counts. Each list is trimmed to its limit, as the script does; the store's
+    sweep (which `hit` runs) drops the lists whose entries have all expired."""
+    keys = [item.key_for(count.scope, count.key) for count, item in checks]
+    async with contextlib.AsyncExitStack() as held:
+        for key in sorted(set(keys)):
+            await held.enter_async_context(storage.locks[key])
+        now = time.time()
+        for i, (key, (_, item)) in enumerate(zip(keys, checks, strict=True)):
+            events = storage.events.get(key, [])
+            if cost > item.amount:
+                return i
+            if (
+                len(events) > item.amount - cost
+                and events[item.amount - cost].atime >= now - item.get_expiry()
+            ):
+                return i
+        for key, (_, item) in zip(keys, checks, strict=True):
+            events = storage.events.setdefault(key, [])
+            events[:0] = [Entry(item.get_expiry())] * cost
+            del events[item.amount :]
+    return None
 
 
 def _unavailable(scope: str, e: StorageError) -> RateLimiterUnavailableError:

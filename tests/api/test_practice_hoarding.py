@@ -3,11 +3,12 @@ and a request refused for capacity spends nothing of its caller's own allowance 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from limits import parse
 from limits.aio.storage import MemoryStorage
 from psycopg.rows import DictRow
 
@@ -95,38 +96,30 @@ async def test_a_practice_pdf_refused_for_capacity_spends_nothing_of_its_session
     assert spent.value.code == "rate_limited"
 
 
-class _ContendedStorage(MemoryStorage):
-    """The in-process store (a deployment without Redis), where another request takes the last place of a bucket at
-    the moment this one starts counting: after both had found room (`RateLimits.hit_all` tests every bucket first)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.contender: Callable[[], Awaitable[None]] | None = None
-
-    async def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        contender, self.contender = self.contender, None
-        if contender is not None:
-            await contender()
-        return await super().acquire_entry(key, limit, expiry, amount)
-
-
 async def test_a_practice_request_losing_the_offerings_last_place_to_a_concurrent_one_spends_nothing_of_its_own() -> (
     None
 ):
     # At capacity every freed place of the offering is contended: the callers retrying all find room, and all but one
-    # are refused as they count. Counted address first, each of those had spent its address's own allowance.
-    storage = _ContendedStorage()
+    # are refused as they count. Counted address first, each of those had spent its address's own allowance. In the
+    # in-process store (a deployment without Redis), here the concurrent request takes the offering's last place
+    # while this one waits for the offering's lock (held as the store's own sweep holds it, across an await).
+    storage = MemoryStorage()
     ratelimits = RateLimits(storage)
     address = Count("practice", "1/hour", "198.51.100.7", "Too many from this address.")
     offering = Count("practice_all", "1/hour", "all", "At capacity.", code="practice_busy")
 
-    async def concurrent() -> None:
-        await ratelimits.hit("practice_all", "1/hour", "all", message="At capacity.", code="practice_busy")
-
-    storage.contender = concurrent
+    lock = storage.locks[parse("1/hour").key_for("practice_all", "all")]
+    await lock.acquire()
+    concurrent = asyncio.create_task(
+        ratelimits.hit("practice_all", "1/hour", "all", message="At capacity.", code="practice_busy")
+    )
+    this = asyncio.create_task(ratelimits.hit_all([address, offering]))
+    await asyncio.sleep(0)  # both wait for the offering's lock, the concurrent request first
+    assert not concurrent.done() and not this.done()
+    lock.release()
+    await concurrent
     with pytest.raises(RateLimitedError) as refused:
-        await ratelimits.hit_all([address, offering])
-    assert storage.contender is None  # the concurrent request came between the test and the count
+        await this
     assert refused.value.code == "practice_busy"
     # The address's own place is still there once the offering has room again.
     await ratelimits.hit_all([address, Count("practice_all", "2/hour", "all", "At capacity.")])
