@@ -12,7 +12,8 @@ than an AI" read as the notice), and the greeting reads a résumé the candidate
 the model say such a sentence skipped the notice. Only the scripted line itself counts (``said_the_line``): a message
 of the interviewer's that is the line and nothing else. Said before a restart, it is not said again; a job restarted
 before it was said (in any phase) says it after its first reply. The greeting's instructions leave the notice to the
-line, so it is not said twice.
+line, so it is not said twice. The line counts only when played out whole: cut off as the candidate leaves the room
+(agent.own_lines ``line_unheard``), it is said again when they are back (``_Notice``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from livekit.agents import AgentSession, llm
 from livekit.agents.voice import SpeechHandle
 
-from agent.disclosure import interviewer_texts
+from agent.own_lines import for_candidate
 from agent.prompts import render
 from agent.state import InterviewState
 
@@ -61,48 +62,99 @@ def notice_after(
     greeting: SpeechHandle, session: AgentSession[Any], agent: Any, state: InterviewState
 ) -> None:
     """Once ``greeting`` is done, the scripted notice, unless the interviewer (``agent``'s conversation: what was
-    played, and after a restart what the previous process said) has said the line already, or the interview has
-    ended."""
+    played, and after a restart what the previous process said) has said the line already, whole, or the interview
+    has ended."""
 
     def told() -> bool:
-        return state.ended or said_the_line(interviewer_texts(agent.chat_ctx))
+        return state.ended or said_the_line(_heard_whole(agent.chat_ctx))
 
-    def done(_: SpeechHandle) -> None:
-        if told():
+    notice = _Notice(session, state, told)
+    greeting.add_done_callback(lambda _: notice.say())
+
+
+def _heard_whole(ctx: llm.ChatContext | None) -> list[str]:
+    """The interviewer's messages in ``ctx`` played out whole: a notice cut off (as the candidate left) or talked
+    over was not heard, whatever of its text the transcript holds."""
+    return [
+        m.text_content or ""
+        for m in (ctx.items if ctx else [])
+        if isinstance(m, llm.ChatMessage) and m.role == "assistant" and not m.interrupted
+    ]
+
+
+class _Notice:
+    """The notice of one job: said for the candidate to hear (agent.own_lines). Cut off as they leave the room
+    (noted ``line_unheard``, its words in the transcript ``interrupted``), or due while they are out of it, it is owed
+    and said when they are back (``InterviewState.return_listeners``), noted ``ai_notice`` again. Before, it was
+    played whole into the empty room and counted as told: a candidate who left during it and came back may never have
+    heard it."""
+
+    def __init__(self, session: AgentSession[Any], state: InterviewState, told: Callable[[], bool]) -> None:
+        self._session = session
+        self._state = state
+        self._told = told
+        self.owed = False
+        state.return_listeners.append(self._back)
+
+    def say(self) -> None:
+        state = self._state
+        if self._told():
+            return
+        if state.candidate_left_at is not None:
+            self.owed = True  # said when they are back
             return
         line = notice_line(state)
         state.record("note", {"kind": "ai_notice"})
         try:
-            if isinstance(session.llm, llm.RealtimeModel):
-                ask_realtime(session, state, line, told)
+            if isinstance(self._session.llm, llm.RealtimeModel):
+                ask_realtime(self._session, state, line, self._told, on_unheard=self._unheard, cut=self._cut)
             else:
                 # Not interruptible: a candidate talking over it ("hello? can you hear me?") cut it after a word or
                 # two, and nothing said it again. What they say meanwhile is kept and answered after it
-                # (agent.turns forward_dropped_turns).
-                session.say(line, allow_interruptions=False)
+                # (agent.turns forward_dropped_turns). Their leaving the room cuts it (agent.own_lines).
+                handle = self._session.say(line, allow_interruptions=False)
+                for_candidate(state, handle, "ai_notice", on_unheard=self._unheard)
         except RuntimeError as e:  # the session is closing
             logger.warning("the AI notice was not said: %s", e)
 
-    greeting.add_done_callback(done)
+    def _unheard(self) -> None:
+        self.owed = True
+
+    def _cut(self) -> bool:
+        return self.owed
+
+    def _back(self, _left_at: float, _back_at: float) -> None:
+        if self.owed:
+            self.owed = False
+            self.say()
 
 
 def ask_realtime(
-    session: AgentSession[Any], state: InterviewState, line: str, told: Callable[[], bool], asks: int = 1
+    session: AgentSession[Any],
+    state: InterviewState,
+    line: str,
+    told: Callable[[], bool],
+    asks: int = 1,
+    *,
+    on_unheard: Callable[[], None] | None = None,
+    cut: Callable[[], bool] = lambda: False,
 ) -> None:
     """Ask a realtime model to say ``line`` word for word, and read what it said once it is done: a model that said
     something else, or a reply talked over, is asked again, up to ``REALTIME_ASKS`` times; then a note says the
-    notice was not heard (its server-side turn detection lets the candidate interrupt any reply)."""
+    notice was not heard (its server-side turn detection lets the candidate interrupt any reply). A reply cut off as
+    the candidate left (``on_unheard``; ``cut`` then holds) is not asked again now: it is owed to their return."""
     handle = session.generate_reply(instructions=render("notes_withheld_say", line=line), tool_choice="none")
+    for_candidate(state, handle, "ai_notice", on_unheard=on_unheard)
 
     def said(_: SpeechHandle) -> None:
-        if told():
+        if told() or cut():
             return
         if asks >= REALTIME_ASKS:
             state.record("note", {"kind": "ai_notice_unsaid", "asks": asks})
             logger.warning("the realtime model did not say the AI notice after %d asks", asks)
             return
         try:
-            ask_realtime(session, state, line, told, asks + 1)
+            ask_realtime(session, state, line, told, asks + 1, on_unheard=on_unheard, cut=cut)
         except RuntimeError as e:  # the session is closing
             logger.warning("the AI notice was not asked for again: %s", e)
 

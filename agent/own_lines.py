@@ -1,19 +1,22 @@
-"""The interviewer's own lines (a check-in, a quiet check, a no-show line, a time warning, the time-up line) are for
-the candidate to hear: one under way when they leave the room is cut off there, not said to the empty room.
+"""The interviewer's own lines (a check-in, a quiet check, a no-show line, a time warning, the time-up line, the AI
+notice) are for the candidate to hear: one under way when they leave the room is cut off there, not said to the empty
+room.
 
 A line is registered with its speech (``for_candidate``) once asked for. When the candidate's participant leaves
 (agent.presence, a room event: ``InterviewState.candidate_left`` calls ``cut_unheard``), every registered line not yet
 played out is interrupted, noted (``line_unheard``: which line, the phase and its own fields) and its caller told
 (``on_unheard``), which takes it back: the check-in ladder's step is due again and said on their return, the time-up
-line is said again when they are back (a restarted job reads the note and owes it too, agent.resume). A line of the
-silence ladder that ends with no words at all (its model call failed) is noted ``line_unsaid`` and its caller told
-(``on_unsaid``): not given, tried again after a growing wait (agent.silence). A line asked for while they are already
-out (they left during the wait for a handoff) is cut at once. The transcript keeps of a cut line only what was played
-before the cut, marked ``interrupted``; a line the candidate talked over (interrupted already, not yet done as they
-leave) is theirs to have cut and is not taken back; a restarted job counts a step of the ladder only once its words were
-recorded uninterrupted (agent.resume). Before, a line asked for as the candidate dropped (or in a moment's presence
-between two polls of the ladder) was said into the empty room, and the record held it as said to them: a check-in
-counted as given (the ladder went on to the hint offer they never had the question before), the time-up line as told.
+line is said again when they are back (a restarted job reads the note and owes it too, agent.resume), and so is the AI
+notice (agent.ai_notice). A line that ends with no words at all (its model call failed) is noted ``line_unsaid`` and
+its caller told (``on_unsaid``, for the lines that pass one): a step of the silence ladder and the time-up line are not
+given and are tried again after a growing wait (agent.silence, agent.timekeeper); the no-show end's goodbye is not
+said. A line asked for while they are already out (they left during the wait for a handoff) is cut at once. The
+transcript keeps of a cut line only what was played before the cut, marked ``interrupted``; a line the candidate talked
+over (interrupted already, not yet done as they leave) is theirs to have cut and is not taken back; a restarted job
+counts a step of the ladder only once its words were recorded uninterrupted (agent.resume). Before, a line asked for
+as the candidate dropped (or in a moment's presence between two polls of the ladder) was said into the empty room, and
+the record held it as said to them: a check-in counted as given (the ladder went on to the hint offer they never had
+the question before), the time-up line as told.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 - No-show: while the candidate has said nothing at all, ask whether they can hear us after ``no_show_ping_s``
   (20 s), give a microphone hint after ``no_show_mic_s`` (60 s), and end the interview as ``no_show`` after
-  ``no_show_end_s`` (3 minutes). Typing in the editor means they are there: no end, but the hints still come.
+  ``no_show_end_s`` (3 minutes). Typing in the editor means they are there: no end, but the hints still come. A
+  line the model could not say is not given (``line_unsaid``, tried again later), but the end does not wait for it:
+  while the interviewer cannot speak, the end comes at its time (``_ends``).
 - Coding check-ins: after ``coding_checkin_s`` (about 2 minutes) with neither speech nor typing from the
   candidate, one short question; after ``coding_checkin_offer_s`` (about 5), an offer to talk it through or
   of a hint. The ladder restarts when the candidate speaks or types; the words never repeat (agent.checkins).
@@ -73,6 +75,10 @@ def _due(waited: float, stage: int, steps: tuple[float, ...], last_at: float | N
     if stage >= len(steps) or waited < steps[stage]:
         return False
     return stage == 0 or last_at is None or now - last_at >= steps[stage] - steps[stage - 1]
+
+
+def _ends_all_the_same() -> None:
+    """The no-show end's line said nothing: noted (agent.own_lines), and the interview ends without it."""
 
 
 class SilenceMonitor:
@@ -219,10 +225,13 @@ class SilenceMonitor:
             ):
                 continue
             now = self._clock.now()
-            if now - max(self._interviewer_at, self._cut_at) < SPACING_S or now < self._retry_at:
+            if now - max(self._interviewer_at, self._cut_at) < SPACING_S:
                 continue  # nor on the heels of a line cut off (a connection that keeps dropping: one try per spacing)
             if not state.candidate_spoke:
-                await self._no_show_step(now - self._started)
+                # Waiting to try a line that said nothing again does not hold the no-show end back (``_ends``).
+                await self._no_show_step(now - self._started, retrying=now < self._retry_at)
+            elif now < self._retry_at:
+                continue
             elif state.phase == Phase.CODING:
                 left = state.remaining_s()
                 # Time up: the time-up line and wrap-up come next, not a check-in.
@@ -232,32 +241,68 @@ class SilenceMonitor:
                 since = max(self._candidate_at, self._interviewer_at)
                 await self._quiet_step(now - since, self._present(since, now))
 
-    async def _no_show_step(self, waited: float) -> None:
+    async def _no_show_step(self, waited: float, *, retrying: bool = False) -> None:
         state = self._state
         stage = self.no_show_stage
-        if not _due(waited, stage, self._no_show, self._no_show_at, self._clock.now()):
+        if self._ends(waited, stage):
+            await self._end_no_show(waited)
             return
-        if stage == 2 and self._typed:
+        if (
+            retrying
+            or stage >= 2
+            or not _due(waited, stage, self._no_show, self._no_show_at, self._clock.now())
+        ):
             return
-        before = self._no_show_at
+        before = self.no_show_stage, self._no_show_at
         self.no_show_stage = stage + 1
         self._no_show_at = self._clock.now()
+        take_back = self._take_back(stage + 1, before, no_show=True)
+        kind, prompt = (
+            ("no_show_ping", "no_show_ping") if stage == 0 else ("no_show_microphone", "no_show_mic")
+        )
+        state.record("note", {"kind": kind, "waited_s": round(waited)})
+        handle = await reply_after_handoff(self._session, instructions=render(prompt))
+        if handle is not None:
+            for_candidate(state, handle, kind, on_unheard=take_back, on_unsaid=self._unsaid(take_back))
 
-        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
-            if self.no_show_stage == stage + 1:
-                self.no_show_stage, self._no_show_at = stage, before
+    def _ends(self, waited: float, stage: int) -> bool:
+        """Whether the no-show end is due after ``waited`` seconds with ``stage`` lines of its ladder given: never for
+        a candidate who typed; its time reached and as long after the microphone hint as the ladder puts between
+        them; or, while the interviewer cannot speak (the latest line it tried said nothing: ``_failures``), at its
+        time whatever lines are still owed. Before, a model down kept taking back the line it could not say, and
+        only the session's time limit ended an interview nobody joined."""
+        if self._typed or waited < self._no_show[2]:
+            return False
+        if stage < 2:
+            return self._failures > 0
+        return _due(waited, stage, self._no_show, self._no_show_at, self._clock.now())
+
+    def _take_back(
+        self,
+        stage: int,
+        before: tuple[int, float | None],
+        *,
+        no_show: bool = False,
+        then: Callable[[], None] | None = None,
+    ) -> Callable[[], None]:
+        """How a line of the ladder asked for at step ``stage`` is taken back (cut off as the candidate left,
+        agent.own_lines, or said nothing: ``_unsaid``): the step (``no_show``: of the no-show ladder, else of this
+        quiet stretch's) goes back to ``before`` (the stage and when its latest step was) if nothing moved it on
+        meanwhile (the no-show ladder is the interview's; a quiet stretch's step is its own only), ``then`` does what
+        else the line's kind undoes, and its next try keeps the spacing from now (``_cut_at``)."""
+        stretch = self._stretch
+
+        def take_back() -> None:
+            if then is not None:
+                then()
+            if no_show:
+                if self.no_show_stage == stage:
+                    self.no_show_stage, self._no_show_at = before
+            elif self._stretch == stretch and self._stage == stage:
+                self._stage, self._step_at = before
             self._cut_at = self._clock.now()
 
-        if stage < 2:
-            kind, prompt = (
-                ("no_show_ping", "no_show_ping") if stage == 0 else ("no_show_microphone", "no_show_mic")
-            )
-            state.record("note", {"kind": kind, "waited_s": round(waited)})
-            handle = await reply_after_handoff(self._session, instructions=render(prompt))
-            if handle is not None:
-                for_candidate(state, handle, kind, on_unheard=take_back, on_unsaid=self._unsaid(take_back))
-        else:
-            await self._end_no_show(waited)
+        return take_back
 
     def _unsaid(self, take_back: Callable[[], None]) -> Callable[[], None]:
         """What to do when a line of the ladder ended with no words (agent.own_lines ``line_unsaid``: its model call
@@ -283,6 +328,9 @@ class SilenceMonitor:
             self._session, instructions=render("no_show_end"), allow_interruptions=False
         )
         if handle is not None:
+            # Noted when it makes no words (the model is down: ``line_unsaid``) or is cut off as the candidate leaves:
+            # the record never holds a goodbye nobody heard. The interview ends after it all the same.
+            for_candidate(state, handle, "no_show_end", on_unsaid=_ends_all_the_same)
             with contextlib.suppress(RuntimeError):
                 await handle.wait_for_playout()
         await conclude(state, "no_show")  # a no-op when another ending came first
@@ -292,20 +340,19 @@ class SilenceMonitor:
         seconds of it (the time the candidate was in the room: ``_present``)."""
         if not _due(quiet_for, self._stage, self._ladder, self._step_at, self._clock.now()):
             return
-        before, stretch = self._step_at, self._stretch
+        before = self._stage, self._step_at
         self._stage += 1
         self._step_at = self._clock.now()
         self.checkins += 1
         stage = self._stage
         state = self._state
 
-        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
+        def uncount() -> None:
             if state.pending_checkin == stage:
                 state.pending_checkin = None  # not generated: the next reply is no check-in
             self.checkins -= 1
-            if self._stretch == stretch and self._stage == stage:
-                self._stage, self._step_at = stage - 1, before
-            self._cut_at = self._clock.now()  # its next try keeps the ladder's spacing from the cut
+
+        take_back = self._take_back(stage, before, then=uncount)
 
         # The earlier check-ins are in the conversation the model sees; never copied into the instructions (they
         # are the model's words, and words it was led to say would come back to it as instructions).
@@ -334,15 +381,11 @@ class SilenceMonitor:
         (``present`` of them in the room). "Still there?", then the microphone hint, once each per quiet stretch."""
         if self._stage >= 2 or quiet_for < self._quiet_after:
             return
-        stretch = self._stretch
+        before = self._stage, self._step_at
         self._stage += 1
         stage = self._stage
         state = self._state
-
-        def take_back() -> None:  # cut off as the candidate left (agent.own_lines): due again on their return
-            if self._stretch == stretch and self._stage == stage:
-                self._stage = stage - 1
-            self._cut_at = self._clock.now()
+        take_back = self._take_back(stage, before)
 
         state.record("note", {"kind": "quiet_checkin", "stage": self._stage, "phase": state.phase.value,
                               "quiet_s": round(present), **self._away_note(quiet_for, present)})  # fmt: skip

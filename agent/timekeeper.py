@@ -28,6 +28,9 @@ logger = logging.getLogger("shadows.agent.timekeeper")
 
 LATE_S = 60.0  # a warning found due later than this after its mark is passed over (a resumed job's rule too)
 RESAY_GAP_S = 10.0  # the least time between a time-up line cut off as the candidate left and its next try
+# A time-up line that made no words (its model call failed) is tried again RESAY_GAP_S after, then twice as long after
+# each further failure in a row, up to this: a model that is down is not asked at every poll of the overtime.
+RESAY_MAX_GAP_S = 60.0
 
 
 class TimeKeeper:
@@ -55,6 +58,8 @@ class TimeKeeper:
         # A restarted job owes it when the record says so (agent.resume ``time_up_owed``).
         self._time_up_owed = state.resumed_time_up_owed
         self._time_up_cut_at = float("-inf")
+        self._resay_gap = RESAY_GAP_S  # the wait from ``_time_up_cut_at`` to its next try
+        self._time_up_unsaid_in_a_row = 0
         left = state.remaining_s()
         if left is not None:
             # Resumed or late start: warnings already behind us are not given again.
@@ -223,26 +228,47 @@ class TimeKeeper:
 
     def _time_up_said(self, handle: SpeechHandle) -> None:
         """The time-up line is under way: cut off if the candidate leaves before it has played out (agent.own_lines),
-        and then owed to them (``_overtime``)."""
+        or ended with no words at all (its model call failed), and then owed to them (``_overtime``)."""
         self._state.time_line_speech = handle  # the silence ladder waits for it to be played out (or cut off)
-        for_candidate(self._state, handle, "time_up", on_unheard=self._time_up_unheard)
+        for_candidate(
+            self._state, handle, "time_up", on_unheard=self._time_up_unheard, on_unsaid=self._time_up_unsaid
+        )
 
     def _time_up_unheard(self) -> None:
+        self._time_up_unsaid_in_a_row = 0
+        self._owe_time_up(RESAY_GAP_S)
+
+    def _time_up_unsaid(self) -> None:
+        """The time-up line made no words (noted ``line_unsaid``): owed, and tried again after a growing wait. Before,
+        it was neither noted nor tried again, and the candidate was never told time was up."""
+        self._time_up_unsaid_in_a_row += 1
+        gap = min(RESAY_GAP_S * 2 ** min(self._time_up_unsaid_in_a_row - 1, 16), RESAY_MAX_GAP_S)
+        logger.info(
+            "the time-up line said nothing (%d in a row): tried again in %.0fs",
+            self._time_up_unsaid_in_a_row,
+            gap,
+        )
+        self._owe_time_up(gap)
+
+    def _owe_time_up(self, gap: float) -> None:
         self._time_up_owed = True
         self._time_up_cut_at = self._clock.now()
+        self._resay_gap = gap
         self._state.time_line_pending = True  # said again before any check-in (agent.silence)
 
     async def _overtime(self, until: float) -> None:
         """Wait out the overtime (to ``until`` on the clock); a time-up line cut off as the candidate left is said
         again once they are back and nobody is speaking, not sooner than ``RESAY_GAP_S`` after the cut (a connection
-        that keeps dropping gets one try per gap). Before, a line begun as they dropped was said to the empty room,
-        and the record held it as said: back, they were in the wrap-up, never told time was up."""
+        that keeps dropping gets one try per gap); one that made no words, after its growing wait
+        (``_time_up_unsaid``). Said whole once, it is owed no more: never said twice. Before, a line begun as they
+        dropped was said to the empty room, and the record held it as said: back, they were in the wrap-up, never told
+        time was up."""
         state = self._state
         while not state.ended and (left := until - self._clock.now()) > 0:
             if (
                 self._time_up_owed
                 and self._quiet()
-                and self._clock.now() - self._time_up_cut_at >= RESAY_GAP_S
+                and self._clock.now() - self._time_up_cut_at >= self._resay_gap
             ):
                 await self._say_time_up_again()
                 continue

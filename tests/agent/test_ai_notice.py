@@ -4,8 +4,10 @@ Only the line itself, said before a restart, stands for it."""
 
 from __future__ import annotations
 
+from livekit import rtc
 from livekit.agents import AgentSession, llm
 
+from agent.capture import attach_capture
 from agent.phases import make_phase_agent
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeModel
@@ -14,6 +16,7 @@ from tests.agent.test_phases import make
 from tests.fakes.llm import FakeLLM, say
 from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
 from tests.fakes.session import settle, until
+from tests.fakes.voice import FakeAudioOutput, FakeTTS, Timeline
 
 
 def _assistant(session: AgentSession[InterviewState]) -> list[str]:
@@ -206,3 +209,70 @@ async def test_a_realtime_model_that_does_not_say_the_notice_is_asked_again_then
         assert (line in said) is told, said
         kinds = [e["payload"]["kind"] for e in state.recorder.of_type("note")]  # type: ignore[attr-defined]
         assert kinds.count("ai_notice") == 1 and kinds.count("ai_notice_unsaid") == (0 if told else 1), kinds
+
+
+class _LeavingSpeaker(FakeAudioOutput):
+    """The candidate's speaker; their connection drops as the second line (the notice) begins to play."""
+
+    def __init__(self, timeline: Timeline, state: InterviewState) -> None:
+        super().__init__(timeline)
+        self._state = state
+        self.left = False
+
+    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
+        await super().capture_frame(frame)
+        if len(self.playouts) == 2 and not self.left:
+            self.left = True
+            self._state.candidate_left()  # the notice's first frame is playing
+
+
+async def test_a_notice_cut_off_as_the_candidate_leaves_is_said_again_when_they_are_back() -> None:
+    """The candidate's connection dropped while the notice was being played. Before: it could not be cut (it is not
+    interruptible), so it played whole into the empty room, and the record held it as said to them: back, they may
+    never have heard that the interviewer is an AI. It is cut off there (``line_unheard``, its words ``interrupted``
+    in the transcript) and said again, whole, once they are back: the record shows whether it was heard whole."""
+    _, state, _, sink, clock = make()
+    line = render("ai_notice_en")
+    timeline = Timeline([], speed=20.0)
+    timeline.begin()
+    voice = FakeTTS(timeline)
+    speaker = _LeavingSpeaker(timeline, state)
+    fake = FakeLLM([say("Hi Ada! Thanks for joining.")])
+    async with AgentSession[InterviewState](llm=fake, tts=voice, userdata=state) as session:
+        session.output.audio = speaker
+        attach_capture(session, sink, clock.now)
+        await session.start(make_phase_agent(Phase.GREETING, state), capture_run=True)
+        await until(lambda: speaker.left)
+        await settle(session)
+        assert voice.requests[1].text == line
+        assert [n["payload"] for n in sink.of_type("note") if n["payload"]["kind"] == "line_unheard"] == [
+            {"kind": "line_unheard", "line": "ai_notice", "phase": "greeting"}
+        ]
+        state.candidate_returned()
+        await until(lambda: len(speaker.playouts) >= 3 and speaker.playouts[2].finished is not None)
+        await settle(session)
+    assert [p.interrupted for p in speaker.playouts] == [False, True, False]
+    said = [
+        (e["payload"]["text"], e["payload"].get("interrupted", False)) for e in sink.of_type("transcript")
+    ]
+    assert said[1:] == [(said[1][0], True), (line, False)] and said[1][0] in line, said
+    kinds = [e["payload"]["kind"] for e in sink.of_type("note")]
+    assert kinds.count("ai_notice") == 2 and kinds.count("line_unheard") == 1, kinds
+
+
+async def test_a_resumed_job_says_the_notice_that_was_cut_off_before_the_restart() -> None:
+    """The record has the notice's words marked interrupted (cut off as the candidate left, or talked over in a
+    realtime session): not heard whole, so the restarted job says it."""
+    _, state, _, _, _ = make()
+    line = render("ai_notice_en")
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="assistant", content="Hi Ada! Thanks for joining.")
+    ctx.add_message(role="assistant", content=line, interrupted=True)
+    ctx.add_message(role="user", content="Hi!")
+    fake = FakeLLM([say("Sorry, we got cut off. Where were we?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state, chat_ctx=ctx, resumed=True))
+        await until(lambda: len(_assistant(session)) >= 2)
+        await settle(session)
+        said = _assistant(session)
+    assert [s.strip() for s in said] == ["Sorry, we got cut off. Where were we?", line], said

@@ -11,18 +11,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from livekit.agents import AgentSession, APIConnectionError, llm
+from livekit.agents import APIConnectionError, llm
 
-from agent.capture import attach_capture
 from agent.context import SessionEvent
-from agent.interview import attach_interview
-from agent.phases import make_phase_agent
 from agent.resume import build_resume
-from agent.state import InterviewState, Phase
+from agent.state import Phase
 from agent.turns import text_turn
-from tests.agent.test_resume_restart import Job, _log
+from tests.agent.restart_support import Job, log, started_session
 from tests.agent.test_silence_presence import CHECK_IN, TIME_UP, Call, _notes, _respond, _start
-from tests.fakes.interview import make_context
 from tests.fakes.llm import FakeLLM, FakeResponse
 from tests.fakes.session import instructed, settle, until
 
@@ -45,37 +41,24 @@ async def test_a_check_in_noted_but_never_said_before_a_restart_is_said_by_the_r
     """The job died between noting the first check-in and saying it. Before: the restarted job took it as given
     (the ladder's stage came from the note), so the candidate, who never heard it, got no check-in and, three minutes
     later, the hint offer. It counts once its words are recorded: the restarted job says it."""
-    context = make_context(minutes_left=45.0, duration_minutes=45)
-    assert context.session.started_at is not None
-    first = Job(context, now=context.session.started_at)
+    context, started_at = started_session()
+    first = Job(context, now=started_at)
     first.state.candidate_spoke = True
-    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
-        await session.start(make_phase_agent(Phase.CODING, first.state))
-        capture = attach_capture(session, first.sink, first.state.elapsed_s)
-        tasks = attach_interview(session, first.state)
-        await settle(session)
+    async with first.running(FakeLLM(responder=_respond), phase=Phase.CODING, capture=True) as session:
         await (await text_turn(session, "Okay, I'll start with a hash map."))  # type: ignore[misc]
         await settle(session)
         await first.clock.advance(125, step=1)
         await settle(session)
-        capture.detach()
-        await tasks.aclose()
-    log = _log(first.sink)
-    [noted] = [i for i, e in enumerate(log) if e.type == "note" and e.payload["kind"] == "checkin"]
-    assert any(e.type == "transcript" and e.payload["role"] == "assistant" for e in log[noted:])
-    died = log[: noted + 1]  # the job died right after noting it: its words never recorded
+    events = log(first.sink)
+    [noted] = [i for i, e in enumerate(events) if e.type == "note" and e.payload["kind"] == "checkin"]
+    assert any(e.type == "transcript" and e.payload["role"] == "assistant" for e in events[noted:])
+    died = events[: noted + 1]  # the job died right after noting it: its words never recorded
 
-    restart_at = context.session.started_at + timedelta(seconds=(log[noted].t or 0) + 20)
+    restart_at = started_at + timedelta(seconds=(events[noted].t or 0) + 20)
     second = Job(context, events=died, now=restart_at)
     model = FakeLLM(responder=_respond)
-    async with AgentSession[InterviewState](llm=model, userdata=second.state) as session:
-        await session.start(second.agent)
-        tasks = attach_interview(session, second.state)
-        await settle(session)
-        for _ in range(5):  # 25 s: past the spacing from the line after the restart
-            await second.clock.advance(5, step=1)
-            await settle(session)
-        await tasks.aclose()
+    async with second.running(model) as session:
+        await second.wait(session, 25)  # past the spacing from the line after the restart
     assert [n["stage"] for n in _notes(second.sink, "checkin")] == [1]
     assert instructed(model, CHECK_IN) == 1
 
@@ -242,19 +225,11 @@ async def test_a_check_in_whose_model_call_fails_is_not_counted_and_is_tried_aga
 
 async def _restarted_past_time_up(events: list[SessionEvent]) -> tuple[Job, FakeLLM]:
     """A job restarted from ``events`` 20 s after time was up, its candidate in the room, run for 15 s."""
-    context = make_context(minutes_left=45.0, duration_minutes=45)
-    assert context.session.started_at is not None
-    restart_at = context.session.started_at + timedelta(minutes=45, seconds=20)
-    job = Job(context, events=events, now=restart_at)
+    context, started_at = started_session()
+    job = Job(context, events=events, now=started_at + timedelta(minutes=45, seconds=20))
     model = FakeLLM(responder=_respond)
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(job.agent)
-        tasks = attach_interview(session, job.state)
-        await settle(session)
-        for _ in range(15):
-            await job.clock.advance(1, step=1)
-            await settle(session)
-        await tasks.aclose()
+    async with job.running(model) as session:
+        await job.wait(session, 15, every=1)
     return job, model
 
 
@@ -279,3 +254,68 @@ async def test_a_restarted_job_owes_the_time_up_line_cut_off_as_the_candidate_le
     )
     job, model = await _restarted_past_time_up(said)
     assert instructed(model, TIME_UP) == 0 and _notes(job.sink, "time_up_again") == []
+
+
+async def test_a_no_show_ends_at_its_time_while_the_model_is_down() -> None:
+    """Nobody joined and the model was down: every no-show line made no words. Before: each was noted ``line_unsaid``,
+    taken back and tried again (15 s, 30 s, 60 s, 2 minutes apart), so the ladder never reached its end and only the
+    session's time limit ended an interview nobody joined. The end comes at its time (3 minutes) whether or not the
+    interviewer could speak, and nothing recorded holds a line said that was not: each try is noted unsaid, the
+    end's goodbye too, and no words of the interviewer's follow the greeting's."""
+    call = await _start(Phase.GREETING, spoke=False)
+    spoken = len(_said(call, ""))
+
+    def down(_ctx: llm.ChatContext, _tools: list[str]) -> FakeResponse:
+        raise APIConnectionError("the model is down")
+
+    call.fake._responder = down
+    for _ in range(185):  # each failure settled as it comes: the retries' times are exact
+        await call.wait(1, step=1)
+    assert call.state.ended and call.state.end_reason == "no_show"
+    assert _notes(call.sink, "no_show") == [{"kind": "no_show", "waited_s": 180}]
+    asked = [n["waited_s"] for n in _notes(call.sink, "no_show_ping")]
+    assert asked == [20, 35, 65, 125]  # never given, so never the microphone hint
+    unsaid = [n["line"] for n in _notes(call.sink, "line_unsaid")]
+    assert unsaid == ["no_show_ping"] * 4 + ["no_show_end"]
+    assert _notes(call.sink, "no_show_microphone") == [] and len(_said(call, "")) == spoken
+    await call.close()
+
+
+async def test_a_time_up_line_whose_model_call_fails_is_said_once_the_model_is_back_and_never_twice() -> None:
+    """Time was up with the candidate in the room and the model down: the time-up line made no words. Before: it was
+    neither noted nor owed, and the candidate was never told time was up (the wrap-up went on in silence until the
+    overtime ended it). It is noted ``line_unsaid`` and tried again, 10 s after, then twice as long after each failure
+    in a row; said once the model is back, and never again."""
+    call = await _start(Phase.CODING, minutes_left=0.2)
+    down = [True]
+
+    def respond(ctx: llm.ChatContext, tools: list[str]) -> FakeResponse:
+        if down[0] and any(TIME_UP in (i.text_content or "") for i in ctx.items if i.type == "message"):
+            raise APIConnectionError("the model is down")
+        return _respond(ctx, tools)
+
+    call.fake._responder = respond
+
+    async def tick(seconds: int) -> None:
+        for _ in range(seconds):  # each failure settled as it comes: the retries' times are exact
+            await call.wait(1, step=1)
+
+    await tick(13)  # time is up 12 s in
+    assert instructed(call.fake, TIME_UP) == 1 and call.state.phase is Phase.WRAP_UP
+    assert _notes(call.sink, "line_unsaid") == [
+        {"kind": "line_unsaid", "line": "time_up", "phase": "wrap_up"}
+    ]
+    await tick(8)
+    assert instructed(call.fake, TIME_UP) == 1  # not at every poll
+    await tick(2)
+    assert instructed(call.fake, TIME_UP) == 2 and _heard(call, "Time is up") == 0
+    await tick(18)
+    assert instructed(call.fake, TIME_UP) == 2  # twice the wait after a second failure in a row
+    down[0] = False
+    await tick(3)
+    assert instructed(call.fake, TIME_UP) == 3 and _heard(call, "Time is up") == 1
+    await tick(60)
+    assert instructed(call.fake, TIME_UP) == 3 and _heard(call, "Time is up") == 1  # never twice
+    assert [n["line"] for n in _notes(call.sink, "line_unsaid")] == ["time_up", "time_up"]
+    assert len(_notes(call.sink, "time_up_again")) == 2 and not call.state.ended
+    await call.close()

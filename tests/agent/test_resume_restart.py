@@ -6,23 +6,19 @@ builds it, then runs through a real AgentSession too."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from livekit.agents import AgentSession, llm
+from livekit.agents import llm
 from livekit.agents.voice.room_io import TextInputEvent
 
-from agent.capture import attach_capture
 from agent.context import SessionContext, SessionEvent
-from agent.interview import attach_interview, build_interview
-from agent.phases import make_phase_agent
-from agent.resume import build_resume
 from agent.speech_budget import MAX_SPOKEN_CHARS
-from agent.state import InterviewState, Phase
+from agent.state import Phase
 from agent.turns import text_turn
 from agent.worker import chat_input
-from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
+from tests.agent.restart_support import Job, log, started_session
+from tests.fakes.interview import FakeSink, make_context
 from tests.fakes.llm import FakeLLM, FakeResponse, call, say
 from tests.fakes.session import instructed, settle
 
@@ -36,41 +32,11 @@ def _spoken(text: str) -> llm.ChatMessage:
     return llm.ChatMessage(role="user", content=[text])
 
 
-def _log(sink: FakeSink) -> list[SessionEvent]:
-    return [
-        SessionEvent(seq=i, type=e["type"], t=e["t"], idempotency_key=e["key"], payload=e["payload"])
-        for i, e in enumerate(sink.events, 1)
-    ]
+_log = log  # the name the tests importing it from here use
 
 
 def _notes(sink: FakeSink, kind: str) -> list[dict[str, Any]]:
     return [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == kind]
-
-
-class Job:
-    """One job of an interview: its state, its record and its end callback's calls."""
-
-    def __init__(
-        self,
-        context: SessionContext,
-        *,
-        events: list[SessionEvent] | None = None,
-        now: datetime | None = None,
-    ) -> None:
-        self.sink = FakeSink()
-        self.clock = ManualClock()
-        self.channel = FakeChannel()
-        self.finished: list[str] = []
-        resume = build_resume(events) if events is not None else None
-        if events is not None:
-            assert resume is not None
-        self.agent, self.state = build_interview(
-            context, api=None, recorder=self.sink, clock=self.clock, channel=self.channel,
-            settings=test_settings(), resume=resume, now=now, on_end=self._on_end,
-        )  # fmt: skip
-
-    async def _on_end(self, reason: str) -> None:
-        self.finished.append(reason)
 
 
 async def _first_job(
@@ -84,18 +50,14 @@ async def _first_job(
     """The log a job left behind when it stopped: ``turns`` said in ``phase`` (cut by ``until``: the crash)."""
     job = Job(context)
     job.state.candidate_spoke = True
-    async with AgentSession[InterviewState](
-        llm=FakeLLM([say("Go on."), *replies]), userdata=job.state
+    async with job.running(
+        FakeLLM([say("Go on."), *replies]), phase=phase, capture=True, loops=False
     ) as session:
-        await session.start(make_phase_agent(phase, job.state))
-        capture = attach_capture(session, job.sink, job.state.elapsed_s)
-        await settle(session)
         for text in turns:
             handle = await text_turn(session, text)
             if handle is not None:
                 await handle
             await settle(session)
-        capture.detach()
     return until(_log(job.sink))
 
 
@@ -107,22 +69,18 @@ async def test_once_per_interview_notes_are_not_given_again_by_a_restarted_job()
     first = Job(context)
     first.state.candidate_spoke = True
     on_text = chat_input().text_input_cb
-    async with AgentSession[InterviewState](llm=FakeLLM([say("Sure.")]), userdata=first.state) as session:
-        await session.start(make_phase_agent(Phase.APPROACH, first.state))
-        capture = attach_capture(session, first.sink, first.state.elapsed_s)
-        await settle(session)
+    async with first.running(
+        FakeLLM([say("Sure.")]), phase=Phase.APPROACH, capture=True, loops=False
+    ) as session:
         await (await text_turn(session, _spoken(LONG)))  # type: ignore[misc]
         for i in range(12):  # past the keep budget: the last ones are dropped, one note for the stretch
             await on_text(session, TextInputEvent(text=f"{i:05d}" + "y" * 3_995))  # type: ignore[misc]
         await settle(session)
-        capture.detach()
     assert len(_notes(first.sink, "speech_truncated")) == 1
     assert len(_notes(first.sink, "chat_dropped")) == 1
 
     second = Job(context, events=_log(first.sink))
-    async with AgentSession[InterviewState](llm=FakeLLM([say("Sure.")]), userdata=second.state) as session:
-        await session.start(second.agent)
-        await settle(session)
+    async with second.running(FakeLLM([say("Sure.")]), loops=False) as session:
         await (await text_turn(session, _spoken(LONG)))  # type: ignore[misc]
         for i in range(12):  # the stretch of dropped messages goes on after the restart
             await on_text(session, TextInputEvent(text=f"{i:05d}" + "z" * 3_995))  # type: ignore[misc]
@@ -153,9 +111,7 @@ async def test_the_drop_notes_cap_holds_across_restarts():
         )
     job = Job(make_context(), events=events)
     on_text = chat_input().text_input_cb
-    async with AgentSession[InterviewState](llm=FakeLLM([say("Sure.")]), userdata=job.state) as session:
-        await session.start(job.agent)
-        await settle(session)
+    async with job.running(FakeLLM([say("Sure.")]), loops=False) as session:
         for i in range(12):
             await on_text(session, TextInputEvent(text=f"{i:05d}" + "z" * 3_995))  # type: ignore[misc]
         await settle(session)
@@ -175,9 +131,7 @@ async def test_an_end_question_asked_before_the_restart_is_answered_after_it():
     job = Job(context, events=events)
     model = FakeLLM([say("Sorry, the line dropped."), call("end_interview", reason="candidate_request"),
                      say("Thanks, goodbye!")])  # fmt: skip
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(job.agent)
-        await settle(session)
+    async with job.running(model, loops=False) as session:
         handle = await text_turn(session, YES)
         if handle is not None:
             await handle
@@ -202,9 +156,8 @@ async def test_the_candidates_yes_recorded_before_the_restart_still_ends_the_int
     )  # fmt: skip
     job = Job(context, events=events)
     model = FakeLLM([call("end_interview", reason="candidate_request"), say("Thanks, goodbye!")])
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(job.agent)
-        await settle(session)
+    async with job.running(model, loops=False):
+        pass
     assert (
         _notes(job.sink, "turn_decision") == []
     )  # decided before the restart: not decided (and counted) again
@@ -224,17 +177,13 @@ async def test_an_interview_that_ended_before_the_restart_is_not_reopened():
 
     job = Job(context, events=events)
     model = FakeLLM([say("Goodbye, and thanks again.")])
-    async with AgentSession[InterviewState](llm=model, userdata=job.state) as session:
-        await session.start(job.agent)
-        tasks = attach_interview(session, job.state)
-        await settle(session)
+    async with job.running(model) as session:
         for _ in range(200):
             if job.finished:
                 break
             await job.clock.advance(0.1)
         await text_turn(session, "Actually, can we keep going?")
         await settle(session)
-        await tasks.aclose()
     assert job.finished == ["candidate_request"]
     assert job.state.ended and job.state.phase == Phase.END
     assert _notes(job.sink, "resumed") == []
@@ -256,14 +205,11 @@ async def test_the_end_button_pressed_before_the_restart_still_ends_the_intervie
                      payload={"kind": "end_requested", "via": "end_button", "phase": "coding"}),
     ]  # fmt: skip
     job = Job(make_context(), events=events)
-    async with AgentSession[InterviewState](llm=FakeLLM([say("Goodbye!")]), userdata=job.state) as session:
-        await session.start(job.agent)
-        tasks = attach_interview(session, job.state)
+    async with job.running(FakeLLM([say("Goodbye!")])):
         for _ in range(200):
             if job.finished:
                 break
             await job.clock.advance(0.1)
-        await tasks.aclose()
     assert job.finished == ["candidate_request"]
     assert [e["payload"] for e in job.sink.of_type("phase_change")] == [{"from": "coding", "to": "end"}]
 
@@ -272,45 +218,33 @@ async def test_the_coding_check_ins_go_on_from_their_stage_after_a_restart():
     """The first check-in was given, then the job restarted: the ladder started over (the same first check-in two
     minutes after the restart, the offer of help three minutes late) and the check-in's words could be said again.
     It goes on on the interview clock: the offer five minutes after the candidate's last turn, in new words."""
-    context = make_context(minutes_left=45.0, duration_minutes=45)
-    assert context.session.started_at is not None
-    first = Job(context, now=context.session.started_at)
+    context, started_at = started_session()
+    first = Job(context, now=started_at)
     first.state.candidate_spoke = True
     asked = "How is it going so far?"
-    async with AgentSession[InterviewState](
-        llm=FakeLLM([say("Go ahead."), say("Sure."), say(asked)]), userdata=first.state
-    ) as session:
-        await session.start(make_phase_agent(Phase.CODING, first.state))
-        capture = attach_capture(session, first.sink, first.state.elapsed_s)
-        tasks = attach_interview(session, first.state)
-        await settle(session)
+    model = FakeLLM([say("Go ahead."), say("Sure."), say(asked)])
+    async with first.running(model, phase=Phase.CODING, capture=True) as session:
         await (await text_turn(session, "Can you tell me when I'm halfway through?"))  # type: ignore[misc]
         await settle(session)
         await first.clock.advance(125, step=2)
         await settle(session)
         await first.clock.advance(5, step=1)
-        capture.detach()
-        await tasks.aclose()
     assert [n["stage"] for n in _notes(first.sink, "checkin")] == [1]
-    log = _log(first.sink)
+    events = _log(first.sink)
     last_turn = max(
-        e.t for e in log if e.type == "transcript" and e.payload["role"] == "user" and e.t is not None
+        e.t for e in events if e.type == "transcript" and e.payload["role"] == "user" and e.t is not None
     )
 
-    restart_at = context.session.started_at + timedelta(seconds=(first.state.elapsed_s() + 30))
-    second = Job(context, events=log, now=restart_at)
+    restart_at = started_at + timedelta(seconds=(first.state.elapsed_s() + 30))
+    second = Job(context, events=events, now=restart_at)
     model = FakeLLM([say("Sorry, the line dropped."), say(asked), say("Anything I can help with?")])
-    async with AgentSession[InterviewState](llm=model, userdata=second.state) as session:
-        await session.start(second.agent)
-        tasks = attach_interview(session, second.state)
-        await settle(session)
+    async with second.running(model) as session:
         offer_in = last_turn + 300 - second.state.elapsed_s()
         await second.clock.advance(offer_in - 10, step=2)
         await settle(session)
         assert _notes(second.sink, "checkin") == []  # no first check-in again
         await second.clock.advance(14, step=1)
         await settle(session)
-        await tasks.aclose()
     assert [n["stage"] for n in _notes(second.sink, "checkin")] == [2]
     assert _notes(second.sink, "checkin_reworded") == [{"kind": "checkin_reworded", "stage": 2}]
     said = [i.text_content for i in session.history.items if i.type == "message" and i.role == "assistant"]

@@ -15,15 +15,14 @@ from typing import Any
 from livekit import rtc
 from livekit.agents import AgentSession, llm
 
-from agent.capture import attach_capture
 from agent.interview import InterviewTasks, attach_interview
 from agent.phases import make_phase_agent
 from agent.presence import CandidatePresence
 from agent.state import MAX_ABSENCES_NOTED, InterviewState, Phase
 from agent.turns import text_turn
-from tests.agent.test_resume_restart import Job, _log
+from tests.agent.restart_support import Job, log, started_session
 from tests.fakes.clock import ManualClock
-from tests.fakes.interview import FakeSink, make_context
+from tests.fakes.interview import FakeSink
 from tests.fakes.llm import FakeLLM, FakeResponse, say
 from tests.fakes.room import FakeParticipant
 from tests.fakes.session import instructed, make_interview, settle, until
@@ -317,40 +316,23 @@ async def test_a_resumed_job_does_not_end_as_no_show_a_candidate_who_typed_befor
     restarted. Before: the new job held their code from the log, their page's next snapshot was the same code, so
     nothing counted as typing, and three minutes of reading later they were ended as ``no_show``. Code that is not
     the starter code is typing, whichever job saw it typed."""
-    context = make_context(minutes_left=45.0, duration_minutes=45)
-    assert context.session.started_at is not None
-    first = Job(context, now=context.session.started_at)
-    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
-        await session.start(make_phase_agent(Phase.GREETING, first.state))
-        capture = attach_capture(session, first.sink, first.state.elapsed_s)
-        tasks = attach_interview(session, first.state)
-        await settle(session)
+    context, started_at = started_session()
+    first = Job(context, now=started_at)
+    async with first.running(FakeLLM(responder=_respond), phase=Phase.GREETING, capture=True) as session:
         code = (first.state.editor.seen_code or "") + "seen = {}\n"
         first.state.editor.ingest(code, {"version": "1"})
-        for _ in range(20):  # 100 s: the ping and the microphone hint, no end (they typed)
-            await first.clock.advance(5, step=5)
-            await settle(session)
-        capture.detach()
-        await tasks.aclose()
-    log = _log(first.sink)
-    assert [e.payload["kind"] for e in log if e.type == "note" and "no_show" in e.payload["kind"]] == [
+        await first.wait(session, 100, step=5)  # the ping and the microphone hint, no end (they typed)
+    events = log(first.sink)
+    assert [e.payload["kind"] for e in events if e.type == "note" and "no_show" in e.payload["kind"]] == [
         "no_show_ping",
         "no_show_microphone",
     ]
-    second = Job(context, events=log, now=context.session.started_at + timedelta(seconds=130))
+    second = Job(context, events=events, now=started_at + timedelta(seconds=130))
     assert not second.state.candidate_spoke
-    async with AgentSession[InterviewState](
-        llm=FakeLLM(responder=_respond), userdata=second.state
-    ) as session:
-        await session.start(second.agent)
-        tasks = attach_interview(session, second.state)
-        await settle(session)
+    async with second.running(FakeLLM(responder=_respond)) as session:
         second.state.editor.ingest(code, {"version": "2"})  # the page's editor, as it was
-        for _ in range(50):  # 250 s of reading, past the no-show end
-            await second.clock.advance(5, step=5)
-            await settle(session)
+        await second.wait(session, 250, step=5)  # reading, past the no-show end
         assert not second.state.ended and _notes(second.sink, "no_show") == []
-        await tasks.aclose()
 
 
 async def test_a_restarted_job_keeps_the_hint_offer_its_distance_from_a_check_in_said_late():
@@ -358,15 +340,10 @@ async def test_a_restarted_job_keeps_the_hint_offer_its_distance_from_a_check_in
     into their silence; the agent's job restarted 20 s later. Before: the new job knew the stage, not when the step
     was said, so the hint offer (due at 5 minutes of silence) came right after it, 35 s after the check-in, not the
     ladder's 3 minutes; and it was said as 8 minutes of quiet, the 7 out of the room with them."""
-    context = make_context(minutes_left=45.0, duration_minutes=45)
-    assert context.session.started_at is not None
-    first = Job(context, now=context.session.started_at)
+    context, started_at = started_session()
+    first = Job(context, now=started_at)
     first.state.candidate_spoke = True
-    async with AgentSession[InterviewState](llm=FakeLLM(responder=_respond), userdata=first.state) as session:
-        await session.start(make_phase_agent(Phase.CODING, first.state))
-        capture = attach_capture(session, first.sink, first.state.elapsed_s)
-        tasks = attach_interview(session, first.state)
-        await settle(session)
+    async with first.running(FakeLLM(responder=_respond), phase=Phase.CODING, capture=True) as session:
         handle = await text_turn(session, "Okay, I'll start with a hash map.")
         assert handle is not None
         await handle
@@ -376,28 +353,15 @@ async def test_a_restarted_job_keeps_the_hint_offer_its_distance_from_a_check_in
         first.state.candidate_returned()
         await first.clock.advance(2, step=1)
         await settle(session)
-        capture.detach()
-        await tasks.aclose()
-    [checkin] = [e for e in _log(first.sink) if e.type == "note" and e.payload["kind"] == "checkin"]
+    [checkin] = [e for e in log(first.sink) if e.type == "note" and e.payload["kind"] == "checkin"]
     assert checkin.payload["stage"] == 1 and checkin.t is not None
 
-    restart_at = context.session.started_at + timedelta(seconds=checkin.t + 20)
-    second = Job(context, events=_log(first.sink), now=restart_at)
-    async with AgentSession[InterviewState](
-        llm=FakeLLM(responder=_respond), userdata=second.state
-    ) as session:
-        await session.start(second.agent)
-        tasks = attach_interview(session, second.state)
-        await settle(session)
-        for _ in range(30):  # 150 s: 170 s after the check-in
-            await second.clock.advance(5, step=1)
-            await settle(session)
+    second = Job(context, events=log(first.sink), now=started_at + timedelta(seconds=checkin.t + 20))
+    async with second.running(FakeLLM(responder=_respond)) as session:
+        await second.wait(session, 150)  # 170 s after the check-in
         assert _notes(second.sink, "checkin") == []
-        for _ in range(6):  # 30 s more: 3 minutes after it, the offer
-            await second.clock.advance(5, step=1)
-            await settle(session)
+        await second.wait(session, 30)  # 3 minutes after it, the offer
         [offer] = _notes(second.sink, "checkin")
-        await tasks.aclose()
     # Said and noted as the time they were in the room to be quiet, the spell out of it restored from the record.
     assert offer["stage"] == 2 and offer["quiet_s"] < 200 and offer["away_s"] >= 420
 
