@@ -4,6 +4,7 @@ else a test wrote there (tests/conftest.py checks one after every test)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 # Directories a test run may write into, by name anywhere (caches, installed and built things) or by path from the
@@ -39,25 +40,63 @@ LOCK_FILES = frozenset({"web/.build.lock", "tools/supabase-cli/.install.lock"})
 WATCHED_CONTENT = ".data"
 
 
+# Each directory's listing as last read, with the modification time it was read at: a name added, removed or
+# renamed in a directory changes that directory's time, so only the directories whose time moved are listed again
+# (a full walk a test was about 3 ms of CPU, 15,000 tests: 45 CPU-seconds a run on 2 cores).
+_listings: dict[str, tuple[int, list[str], list[str]]] = {}
+_RECENT_NS = 1_000_000_000
+
+
+def _listing(path: str) -> tuple[list[str], list[str]] | None:
+    """The names in the directory `path`, directories (not followed through symlinks) and the rest; None if gone."""
+    try:
+        mtime = os.stat(path).st_mtime_ns  # read before the listing: a name added meanwhile moves it again
+    except FileNotFoundError:
+        _listings.pop(path, None)
+        return None
+    cached = _listings.get(path)
+    # A directory changed in the last moments is listed again all the same: the kernel stamps times from a coarse
+    # clock (a tick of some milliseconds), so a name added within the tick of the listing's time leaves it as it was.
+    if cached is None or cached[0] != mtime or time.time_ns() - mtime < _RECENT_NS:
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    (dirs if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+        except FileNotFoundError:
+            return None
+        cached = _listings[path] = (mtime, dirs, files)
+    return cached[1], cached[2]
+
+
 def snapshot(root: Path) -> dict[str, int]:
     """Every file and directory under `root` outside the allowed places, by path; with its modification time for
     those under `.data` (an artifact rewritten in place keeps its name), 0 for the rest (a developer editing a source
     file while the tests run is not a test writing into the checkout)."""
     found: dict[str, int] = {}
     top = str(root)
-    for here, dirs, files in os.walk(top):
-        rel_here = os.path.relpath(here, top)
-        rel_here = "" if rel_here == "." else rel_here + "/"
-        dirs[:] = [d for d in dirs if d not in ANY_NAMED and rel_here + d not in AT_PATHS]
-        for name in (*dirs, *files):
-            rel = rel_here + name
+    pending = [""]
+    while pending:
+        rel_here = pending.pop()
+        here = os.path.join(top, rel_here) if rel_here else top
+        listed = _listing(here)
+        if listed is None:  # gone between its parent's listing and its own
+            continue
+        dirs, files = listed
+        prefix = rel_here + "/" if rel_here else ""
+        kept = [name for name in dirs if name not in ANY_NAMED and prefix + name not in AT_PATHS]
+        pending.extend(prefix + name for name in kept)
+        for name in (*kept, *files):
+            rel = prefix + name
             if rel in LOCK_FILES:
                 continue
             watched = rel == WATCHED_CONTENT or rel.startswith(WATCHED_CONTENT + "/")
+            if not watched:
+                found[rel] = 0
+                continue
             try:
-                found[rel] = (
-                    os.stat(os.path.join(here, name), follow_symlinks=False).st_mtime_ns if watched else 0
-                )
+                found[rel] = os.stat(os.path.join(here, name), follow_symlinks=False).st_mtime_ns
             except FileNotFoundError:  # gone between the listing and the stat
                 continue
     return found

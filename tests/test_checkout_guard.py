@@ -4,6 +4,7 @@ autouse `data_dir` fixture) sees what a test writes there, and lets the allowed 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from api.settings import ApiSettings
@@ -55,3 +56,29 @@ def test_settings_built_in_a_test_and_its_children_write_into_the_tests_own_data
     assert settings.artifacts_dir == data_dir / "artifacts"
     assert not settings.artifacts_dir.is_relative_to(ROOT)
     assert child_env(("SHADOWS_",))["SHADOWS_API_DATA_DIR"] == str(data_dir)
+
+
+def test_the_guard_sees_names_added_in_a_directory_it_listed_before(tmp_path: Path) -> None:
+    # Directories are listed again only when their time moves (tests/checkout_guard.py `_listing`): a file added
+    # deep inside, one added just after a listing (a coarse clock may leave the directory's time as it was) and a
+    # renamed one are all seen, at once and after the directory has aged.
+    deep = tmp_path / "api" / "db"
+    deep.mkdir(parents=True)
+    (deep / "repo.py").write_text("x")
+    old = 1_000_000_000  # long ago: a listing of it is kept
+    for path in (deep, deep.parent, tmp_path):
+        os.utime(path, ns=(old, old))
+    before = snapshot(tmp_path)
+    (deep / "stray.json").write_text("{}")
+    assert changes(before, snapshot(tmp_path)) == ["api/db/stray.json"]
+    # A name added within the clock tick of the listing leaves the directory's time as the listing read it
+    # (set back here by hand): seen all the same, the time being recent.
+    tick = time.time_ns()
+    os.utime(deep, ns=(tick, tick))
+    listed = snapshot(tmp_path)
+    (deep / "second.json").write_text("{}")
+    os.utime(deep, ns=(tick, tick))
+    assert changes(listed, snapshot(tmp_path)) == ["api/db/second.json"]
+    before = snapshot(tmp_path)
+    (deep / "second.json").rename(deep / "third.json")
+    assert changes(before, snapshot(tmp_path)) == ["api/db/second.json", "api/db/third.json"]
