@@ -3,6 +3,7 @@ else a test wrote there (tests/conftest.py checks one after every test)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -42,31 +43,41 @@ WATCHED_CONTENT = ".data"
 
 # Each directory's listing as last read, with the modification time it was read at: a name added, removed or
 # renamed in a directory changes that directory's time, so only the directories whose time moved are listed again
-# (a full walk a test was about 3 ms of CPU, 15,000 tests: 45 CPU-seconds a run on 2 cores).
-_listings: dict[str, tuple[int, list[str], list[str]]] = {}
+# (a full walk a test was about 3 ms of CPU, 15,000 tests: 45 CPU-seconds a run on 2 cores). Kept per directory by
+# its path from the root: its time, the subdirectories to walk and its entries as the snapshot has them.
+_listings: dict[tuple[str, str], tuple[int, list[str], dict[str, int]]] = {}
 _RECENT_NS = 1_000_000_000
 
 
-def _listing(path: str) -> tuple[list[str], list[str]] | None:
-    """The names in the directory `path`, directories (not followed through symlinks) and the rest; None if gone."""
+def _listing(top: str, rel_here: str) -> tuple[list[str], dict[str, int]] | None:
+    """The directory `rel_here` under `top`: its subdirectories to walk (by path from `top`) and its entries outside
+    the allowed places, each 0 (`snapshot`); None if it is gone."""
+    here = os.path.join(top, rel_here) if rel_here else top
     try:
-        mtime = os.stat(path).st_mtime_ns  # read before the listing: a name added meanwhile moves it again
+        mtime = os.stat(here).st_mtime_ns  # read before the listing: a name added meanwhile moves it again
     except FileNotFoundError:
-        _listings.pop(path, None)
+        _listings.pop((top, rel_here), None)
         return None
-    cached = _listings.get(path)
+    cached = _listings.get((top, rel_here))
     # A directory changed in the last moments is listed again all the same: the kernel stamps times from a coarse
     # clock (a tick of some milliseconds), so a name added within the tick of the listing's time leaves it as it was.
     if cached is None or cached[0] != mtime or time.time_ns() - mtime < _RECENT_NS:
-        dirs: list[str] = []
-        files: list[str] = []
+        prefix = rel_here + "/" if rel_here else ""
+        walk: list[str] = []
+        entries: dict[str, int] = {}
         try:
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    (dirs if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
+            with os.scandir(here) as listed:
+                for entry in listed:
+                    rel = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name in ANY_NAMED or rel in AT_PATHS:
+                            continue
+                        walk.append(rel)
+                    if rel not in LOCK_FILES:
+                        entries[rel] = 0
         except FileNotFoundError:
             return None
-        cached = _listings[path] = (mtime, dirs, files)
+        cached = _listings[(top, rel_here)] = (mtime, walk, entries)
     return cached[1], cached[2]
 
 
@@ -79,31 +90,31 @@ def snapshot(root: Path) -> dict[str, int]:
     pending = [""]
     while pending:
         rel_here = pending.pop()
-        here = os.path.join(top, rel_here) if rel_here else top
-        listed = _listing(here)
+        listed = _listing(top, rel_here)
         if listed is None:  # gone between its parent's listing and its own
             continue
-        dirs, files = listed
-        prefix = rel_here + "/" if rel_here else ""
-        kept = [name for name in dirs if name not in ANY_NAMED and prefix + name not in AT_PATHS]
-        pending.extend(prefix + name for name in kept)
-        for name in (*kept, *files):
-            rel = prefix + name
-            if rel in LOCK_FILES:
-                continue
-            watched = rel == WATCHED_CONTENT or rel.startswith(WATCHED_CONTENT + "/")
-            if not watched:
-                found[rel] = 0
-                continue
-            try:
-                found[rel] = os.stat(os.path.join(here, name), follow_symlinks=False).st_mtime_ns
-            except FileNotFoundError:  # gone between the listing and the stat
-                continue
+        walk, entries = listed
+        pending.extend(walk)
+        if rel_here == WATCHED_CONTENT or rel_here.startswith(WATCHED_CONTENT + "/"):
+            for rel in entries:
+                try:
+                    found[rel] = os.stat(os.path.join(top, rel), follow_symlinks=False).st_mtime_ns
+                except FileNotFoundError:  # gone between the listing and the stat
+                    continue
+            continue
+        found.update(entries)
+        if WATCHED_CONTENT in entries:
+            with contextlib.suppress(FileNotFoundError):
+                found[WATCHED_CONTENT] = os.stat(
+                    os.path.join(top, WATCHED_CONTENT), follow_symlinks=False
+                ).st_mtime_ns
     return found
 
 
 def changes(before: dict[str, int], after: dict[str, int]) -> list[str]:
     """What appeared, changed or went between two snapshots, sorted."""
+    if before == after:
+        return []
     return sorted(
         {p for p in after if p not in before or after[p] != before[p]} | {p for p in before if p not in after}
     )
