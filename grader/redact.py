@@ -69,8 +69,12 @@ What is replaced (never sent to the model):
   "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
-  the writer ("I'm a woman", "my pronouns are she/her": grader/redact_refine.py), and not a word of the question's
-  statement (grader/gendered.py).
+  the writer ("I'm a woman", "my pronouns are she/her": grader/redact_refine.py), or in an identifier that does
+  (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py), and not a word of the question's statement
+  (grader/gendered.py).
+
+How the rules are matched and applied to a text: grader/redact_apply.py (a rule skips a text without its needles,
+grader/needles.py, or without a letter, grader/letter_gate.py); the name's own forms: grader/name_rules.py.
 """
 
 from __future__ import annotations
@@ -98,13 +102,11 @@ from grader.code_forms import (
     literal_spans,
     revealing,
 )
-from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, OUTPUT_HANDLE, SPELLED
-from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
-from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
-from grader.everyday_words import CODE_EPONYMS, CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
+from grader.contact_patterns import CODE_PHONE, HANDLE, OUTPUT_HANDLE
+from grader.described_identifiers import described_identifier_rule
+from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.french_numbers import FRENCH_RUN, french_pairs
-from grader.han_names import han_forms
-from grader.handles import TAG, handle_before, local_core, local_forms, tag_spans, words_of
+from grader.handles import TAG, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
 from grader.introductions import (
     INTRODUCTION,
@@ -114,19 +116,16 @@ from grader.introductions import (
     introduced_name,
     signed_name,
 )
-from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.known_slots import KnownSlots
-from grader.leet import LeetNames
-from grader.links import HOME_PATH, PROFILE_LINK, USER_LINK, home_user
+from grader.links import USER_LINK
 from grader.matching_form import normalise
 from grader.name_flow import ANYTHING, flow_spans, piece_test
 from grader.name_flow import NEEDLES as FLOW_NEEDLES
 from grader.name_forms import as_names as _as_names
 from grader.name_forms import caseless as _caseless
-from grader.name_forms import flexible as _flexible
 from grader.name_forms import segment as _segment
-from grader.name_forms import username as _username
 from grader.name_forms import words as _words
+from grader.name_rules import NAME, name_rules
 from grader.phone_forms import (
     CODE_NUMBER,
     CUED_NUMBER_NEEDLES,
@@ -152,7 +151,7 @@ from grader.redacted import Redacted as Redacted  # also where grader/bundle.py 
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
 from grader.signatures import AUTHOR_CUE, AUTHOR_LABEL, author_spans, labelled_in_literal, said_author_spans
-from grader.spelling import PHONETIC_RUN, letter_spans, phonetic_spans
+from grader.spelling import PHONETIC_RUN, phonetic_spans
 from grader.split_names import GLUED_NEEDLES, GLUED_RUN, SplitNames, glued_replacement, glued_spans
 from grader.spoken import (
     ADDRESS_DOMAIN,
@@ -169,12 +168,21 @@ from grader.spoken import (
 from grader.spoken_names import NAME_CUE, spoken_name
 from grader.spoken_numbers import NUMBER_RUN, spoken_phones
 from grader.staged import SHOWN_STAGED, shown_staged, staged_run
-from grader.transliterate import LATIN_WORD, OTHER_SCRIPT_WORD, LatinReadings, OtherScriptNames
+from grader.transliterate import LATIN_WORD
 from grader.word_patterns import Words, alternation
 
 Mode = Literal["speech", "code", "output", "decoded"]
 
-NAME = "[candidate]"
+
+# In a text without a letter (most of what a program prints), a number run is all numerals and no contact cue can
+# come before it: `worded_phones` keeps only a run with its country code's "+", so only those are looked for there
+# (a test's values of thousands of numbers were thousands of runs read each).
+BARE_WORDED_PHONES = Rule(
+    re.compile(rf"(?=\+)(?:{NUMBER_RUN.pattern})", NUMBER_RUN.flags),
+    "[phone]",
+    refine=worded_phones,
+    needles=frozenset({"+"}),
+)
 
 
 class Redactor:
@@ -184,120 +192,24 @@ class Redactor:
     def __init__(self, terms: Sequence[str], vocabulary: str = "") -> None:
         # Each text redacted once: a run's code is most often a snapshot's, and a run prints the same line again.
         self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
-        # A name on file in another script, as the Latin words it is written in (grader/transliterate.py).
-        readings = LatinReadings([w for t in terms if "@" not in t for w in _words(t)], COMMON_WORDS)
-        han = han_forms(terms)  # a name in Han characters, in pinyin (grader/han_names.py)
-        # Matched against text in the same form (`normalise`).
-        terms = [normalise(t).text for t in (*terms, *han.han)]
+        n = name_rules(terms)
+        always, emails, names, whole, distinctive = n.always, n.emails, n.names, n.whole, n.distinctive
+        spells, sizes = n.spelling.spells, n.spelling.sizes
         # Before "on <platform>", a token of the question's own words is the problem's name, not a handle.
         handle_before_platform = functools.partial(handle_before, vocabulary=words_of(vocabulary))
-        emails = {t for t in terms if "@" in t}
-        locals_ = {e.split("@", 1)[0] for e in emails}
-        names = [t for t in terms if "@" not in t and t not in locals_]
-        whole = [n for n in names if len(_words(n)) > 1]
-        parts = {p for n in names for p in _words(n) if len(p) >= 2}
-        for local in locals_:
-            if core := local_core(local):  # "zqdev" of zqdev1990@: a name part of its own
-                parts.add(core)
-            if len(local) >= 6 or not local.isalpha():
-                whole.append(local)  # distinctive: any case, everywhere
-            elif len(local) >= 2:
-                parts.add(local)
-        parts |= han.alone | han.as_names
-        ambiguous = {p for p in parts if (len(p) <= 2 and not _caseless(p)) or p.lower() in COMMON_WORDS}
-        ambiguous |= han.as_names
-        distinctive = parts - ambiguous
-        # Spelled out: a part of three letters or more, the whole name, two or more parts in a row.
-        self._spelled = frozenset(p.lower() for p in parts if len(p) >= 3 and p.isalpha()) | frozenset(
-            "".join(filter(str.isalpha, w)).lower() for w in whole
-        )
-        spelled_parts = sorted({p.lower() for p in parts if p.isalpha()}, key=len, reverse=True)
-        one = "(?:" + "|".join(map(re.escape, spelled_parts)) + ")"
-        self._in_a_row = re.compile(f"{one}{one}+" if spelled_parts else "(?!)")  # two or more parts
-        # The lengths a spelling can have: a part, the whole name, or two or more parts in a row.
-        sizes = {len(x) for x in self._spelled}
-        part_sizes = {len(p) for p in spelled_parts}
-        reach = set(part_sizes)
-        for _ in range(3):
-            reach |= {a + b for a in reach for b in part_sizes if a + b <= 64}
-        self._spelled_sizes = sorted(sizes | {x for x in reach if x >= 3}, reverse=True)
-        always: list[Rule] = []
-        if emails:
-            always.append(Rule(alternation(emails, re.I), "[email]"))
-        always += [
-            Rule(
-                TAG_RUN, HIDDEN, refine=hidden_runs, on_original=True
-            ),  # "ASCII smuggling" (grader/invisible.py)
-            Rule(EMAIL, "[email]"),
-            Rule(PROFILE_LINK, "[link]"),
-            Rule(HOME_PATH, "[handle]", refine=home_user),
-        ]
         # The address as said or obfuscated ("jane underscore doe at outlook dot com", "jane [at] acme [dot] io"),
         # and the candidate's own local part said alone ("zq underscore dev").
         spoken_address = Rule(ADDRESS_DOMAIN, "[email]", refine=spoken_emails)
         spoken_locals = sorted({normalise(e.split("@", 1)[0]).text for e in emails}, key=len, reverse=True)
         spoken_locals = [local for local in spoken_locals if len(re.findall(r"[^\W\d_]+|\d+", local)) > 1]
-        # In one pattern: the whole name; the local part, or a handle among the names, with its pieces joined another
-        # way (zq_dev: `ZqDev`, `zq.dev`); the name reversed or in ROT13 ("ecalevoL adA", grader/encoded.py).
-        handles = {*locals_, *(p for p in parts if re.search(r"[._\d]", p))}
-        alternatives = [
-            *han.always,
-            *(_flexible(w) for w in sorted(whole, key=len, reverse=True)),
-            *sorted(filter(None, map(local_forms, handles)), key=len, reverse=True),
-            *(_flexible(d) for d in sorted(disguises([*whole, *distinctive]), key=len, reverse=True)),
-        ]
-        if alternatives:
-            always.append(Rule(Words(f"(?:{'|'.join(alternatives)})", re.I), NAME))
-        if (leet := LeetNames([*whole, *distinctive]).pattern) is not None:  # `L0v3l4c3` (grader/leet.py)
-            always.append(Rule(leet, NAME, refine=LeetNames.spans))
-        if encoded := EncodedNames([*whole, *distinctive, *emails, *locals_]):
-            always.append(Rule(ENCODED_TOKEN, NAME, refine=encoded.spans))
-        if (short := short_tokens(distinctive)) is not None:  # `QWRh` for Ada (grader/encoded.py)
-            always.append(Rule(short, NAME))
-        if self._spelled:
-            spelled = functools.partial(letter_spans, spells=self._spells, sizes=self._spelled_sizes)
-            always.append(Rule(SPELLED, NAME, refine=spelled))
-
-        if other_script := OtherScriptNames(distinctive):  # "Ада" for Ada (grader/transliterate.py)
-            always.append(Rule(OTHER_SCRIPT_WORD, NAME, refine=other_script.spans, on_original=True))
-        if hangul_or_kana := LatinNamesInHangulOrKana(parts):  # 김민준 for Kim Minjun (grader/east_asian.py)
-            always.append(Rule(HANGUL_OR_KANA, NAME, refine=hangul_or_kana.spans, on_original=True))
-        # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
-        # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
-        segments = [*han.wholes, *(_flexible(w) for w in sorted(whole, key=len, reverse=True))]
-        usernames = {w: u for w in whole if (u := _username(w, distinctive))}
-        segments += sorted(set(usernames.values()), key=len, reverse=True)
-        # The local part on file, or a handle among the names, with its pieces joined another way, as a segment too
-        # (`test_adal_1815_solution`, `contact_Adal_1815`).
-        handle_forms = sorted(filter(None, map(local_forms, handles)), key=len, reverse=True)
-        segments += handle_forms
-        # A distinctive part of five letters or more, also as a lowercase segment in code (`solve_lovelace`,
-        # `/tmp/lovelace/`): shorter, too often the code's own word, as is an algorithm's eponym (`dijkstra()`).
-        long = [p for p in distinctive if len(p) >= 5 and p.lower() not in CODE_EPONYMS]
-        segments += [re.escape(p) for p in sorted(long, key=len, reverse=True)]
-        if segments:
-            # A match holds each word of a whole name, a username its surname, a part itself.
-            needles = (
-                {max(_words(w), key=len).lower() for w in whole}
-                | han.needles
-                | {_words(w)[-1].lower() for w in usernames}
-                | {p.lower() for p in long}
-                | {max(re.findall(r"[^\W\d_]+|\d+", h), key=len).lower() for h in handles if local_forms(h)}
-            )
-            always.append(Rule(_segment(segments, re.I), NAME, needles=frozenset(needles)))
-        distinctive_needles = frozenset(p.lower() for p in distinctive)
-        if distinctive:
-            numbered = "|".join(re.escape(p) for p in sorted(distinctive, key=len, reverse=True))
-            with_number = re.compile(rf"(?<![^\W_])(?:{numbered})\d+(?![^\W_])", re.I)
-            always.append(Rule(with_number, NAME, needles=distinctive_needles))
         # A link on any site that names a user: in code only in comments (a string literal's URL is the code's
         # data, such as an API's "/users/42").
         user_link = Rule(USER_LINK, "[link]")
         # "A as in apple, D as in dog", "alpha delta alpha" (grader/spelling.py): said, or in a comment or output.
-        spelled_with_words = functools.partial(phonetic_spans, spells=self._spells, sizes=self._spelled_sizes)
-        said = functools.partial(said_spans, spells=self._spells, sizes=self._spelled_sizes)  # "ay dee ay"
-        said_spelled = [Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if self._spelled else []
-        said_spelled += [Rule(SAID_RUN, NAME, refine=said)] if self._spelled else []
+        spelled_with_words = functools.partial(phonetic_spans, spells=spells, sizes=sizes)
+        said = functools.partial(said_spans, spells=spells, sizes=sizes)  # "ay dee ay"
+        said_spelled = [Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if n.spelling.words else []
+        said_spelled += [Rule(SAID_RUN, NAME, refine=said)] if n.spelling.words else []
         # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
         split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
         split_rules = [Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
@@ -425,20 +337,20 @@ class Redactor:
             # Written as a name inside an identifier (`LovelaceSolver`, `solveLovelace`); in lower case only a long
             # part (above). A comment is prose: any case there, as in speech.
             names = sorted(_as_names(distinctive), key=len, reverse=True)
-            self._code.append(Rule(_segment(map(re.escape, names)), NAME, needles=distinctive_needles))
+            self._code.append(Rule(_segment(map(re.escape, names)), NAME, needles=n.distinctive_needles))
             self._code.append(Rule(alternation(forms, re.I), NAME, in_comments=True))
-        if readings:  # "Dmitry" for Дмитрий: said, printed, or in a comment
-            self._speech.append(Rule(LATIN_WORD, NAME, refine=readings.spans))
-            self._output.append(Rule(LATIN_WORD, NAME, refine=readings.spans))
-            self._code.append(Rule(LATIN_WORD, NAME, in_comments=True, refine=readings.spans))
-        if ambiguous:
-            rule = Rule(alternation(_as_names(ambiguous)), NAME, mid_sentence=True)
+        if n.readings:  # "Dmitry" for Дмитрий: said, printed, or in a comment
+            self._speech.append(Rule(LATIN_WORD, NAME, refine=n.readings.spans))
+            self._output.append(Rule(LATIN_WORD, NAME, refine=n.readings.spans))
+            self._code.append(Rule(LATIN_WORD, NAME, in_comments=True, refine=n.readings.spans))
+        if n.ambiguous:
+            rule = Rule(alternation(_as_names(n.ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)
             self._output.append(rule)
             # In code, not a type of the language's (Java's `Long`), but in a comment's prose (grader/everyday_words.py)
-            if in_code := _as_names(ambiguous) - CODE_TYPE_NAMES:
+            if in_code := _as_names(n.ambiguous) - CODE_TYPE_NAMES:
                 self._code.append(dataclasses.replace(rule, pattern=alternation(in_code)))
-            if types := _as_names(ambiguous) & CODE_TYPE_NAMES:
+            if types := _as_names(n.ambiguous) & CODE_TYPE_NAMES:
                 self._code.append(Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
         # "zéro six, douze, trente-quatre, ..." (grader/french_numbers.py)
         french = Rule(FRENCH_RUN, "[phone]", refine=french_pairs)
@@ -450,7 +362,7 @@ class Redactor:
         self._output += [
             french,
             Rule(CODE_PHONE, "[phone]"),
-            Rule(NUMBER_RUN, "[phone]", refine=worded_phones),
+            Rule(NUMBER_RUN, "[phone]", refine=worded_phones, bare=BARE_WORDED_PHONES),
             Rule(LETTERED_RUN, "[phone]", refine=written_lettered),
         ]
         if spoken_locals:  # last: where it is also the name ("ada lovelace"), the name's replacement wins
@@ -491,6 +403,11 @@ class Redactor:
         if (described := self_described_rule(vocabulary)) is not None:
             self._code.append(described)
             self._output.append(described)
+        # And an identifier that describes its author (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py).
+        if (in_identifiers := described_identifier_rule(vocabulary)) is not None:
+            self._speech.append(in_identifiers)
+            self._code.append(in_identifiers)
+            self._output.append(in_identifiers)
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
@@ -512,10 +429,6 @@ class Redactor:
         flow_refine = functools.partial(flow_spans, reveals=reveals, common=COMMON_WORDS, could_be=could_be)
         flow = Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
         self._code += [escaped, literals, codes, glued, flow]
-
-    def _spells(self, letters: str) -> bool:
-        """`letters` (lower case) spell a name part, the whole name, or two or more parts in a row."""
-        return letters in self._spelled or self._in_a_row.fullmatch(letters) is not None
 
     def speech(self, text: str) -> Redacted:
         return self._once("speech", text, None, self._speech)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from grader.code_comments import comment_spans
 from grader.contact_patterns import CODE_PHONE, EMAIL, HANDLE, OUTPUT_HANDLE
 from grader.handles import TAG
+from grader.letter_gate import LETTERED, needs_letter
 from grader.links import HOME_PATH, PROFILE_LINK, SITE_HOST, USER_LINK
 from grader.matching_form import normalise
 from grader.needles import Needles, sound_for
@@ -44,9 +45,15 @@ class Rule:
     # folded away (Spanish "él", he, and "el", the).
     on_original: bool = False
     gate: Needles = dataclasses.field(init=False, repr=False, compare=False)
+    # Every match needs a letter in the text: a text of digits and punctuation only is not scanned
+    # (grader/letter_gate.py).
+    lettered: bool = dataclasses.field(init=False, repr=False, compare=False)
+    # The rule a text without a letter is scanned with instead, when `refine` keeps fewer of its matches there.
+    bare: Rule | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gate", needles_gate(self.needles, self.pattern))
+        object.__setattr__(self, "lettered", needs_letter(self.pattern))
 
 
 NOT_DIGIT = re.compile(r"\D+")
@@ -149,12 +156,17 @@ def apply_rules(text: str, rules: Sequence[Rule], language: str | None = None) -
                     yield from ((a + base, b + base) for a, b in found if a + base >= lo)
 
     lower: str | None = None
+    has_letter = LETTERED.search(norm) is not None
     gated = sound_for(norm)  # needles are looked for in lower case, unless a letter there folds otherwise
     found: list[tuple[int, int, str]] = []
     for rule in rules:
+        if not has_letter and rule.bare is not None:
+            rule = rule.bare
         if rule.on_original:
             if not text.isascii():  # what these rules look for (an accent, another script) is not ASCII
                 found.extend(_original_matches(rule, text, lambda: [normal.span(*c) for c in in_comments()]))
+            continue
+        if rule.lettered and not has_letter:
             continue
         if gated and rule.gate:
             lower = norm.lower() if lower is None else lower

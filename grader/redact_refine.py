@@ -74,8 +74,9 @@ def gendered_rules(vocabulary: str) -> list[Rule]:
 SELF_CUE = r"(?:i'?m|i\s+am|as\s+an?|my\s+pronouns\s+are|pronouns\s*[:=]?|soy|como\s+una?)"
 
 
-def self_described_rule(vocabulary: str) -> Rule | None:
-    """The gendered words of a self-description anywhere in a text (`SELF_CUE`), but those of the question's own."""
+def self_description(vocabulary: str, cue: str = SELF_CUE) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """A self-description after `cue` (its gendered words listed after it) and one of its gendered words, but those
+    of the question's own; None when no gendered word is left."""
     keep = kept_words(vocabulary)
     words = alternation([w for w in PLACEHOLDER if w not in keep])
     if not words.literals:
@@ -83,10 +84,15 @@ def self_described_rule(vocabulary: str) -> Rule | None:
     one = f"(?<!\\w)(?:{words.term})(?!\\w)"
     article = r"(?:(?:an?|una?|the|la|el)\s+)?"
     listed = rf"(?:\s*[/,]\s*|\s+(?:and|or|y|e|o)\s+){article}{one}"
-    pattern = re.compile(
-        rf"(?<!\w){SELF_CUE}[\s'\"`]+{article}(?:[a-z]+[\s-]+)?{one}(?:{listed})*", re.IGNORECASE
-    )
-    each = re.compile(one, re.IGNORECASE)
+    pattern = re.compile(rf"(?<!\w){cue}[\s'\"`]+{article}(?:[a-z]+[\s-]+)?{one}(?:{listed})*", re.IGNORECASE)
+    return pattern, re.compile(one, re.IGNORECASE)
+
+
+def self_described_rule(vocabulary: str) -> Rule | None:
+    """The gendered words of a self-description anywhere in a text (`SELF_CUE`), but those of the question's own."""
+    if (described := self_description(vocabulary)) is None:
+        return None
+    pattern, each = described
 
     def gendered_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start + m.start(), start + m.end()) for m in each.finditer(text[start:end])]
