@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from grader import claim_idioms as idioms
+from grader.claim_runs import RUN_NOUN, RUNS_SAID, runs_held, runs_said
 from grader.claim_slow import CORRECT_ONLY, NOT_ONLY_CORRECT, only_too_slow
 from grader.claim_slow import slow as said_slow
 from grader.claim_tallies import CONTRAST, SHOWN_COUNT, a_run_passed_all, all_passed
@@ -199,7 +200,8 @@ THE_CODE = re.compile(
 # "work" says the code works only of the code: "It works.", "The code worked." (not "The candidate worked
 # steadily").
 OF_THE_CODE = re.compile(
-    rf"{THE_CODE.pattern}|\b(?:it|this|everything|todo|task|problem|challenge|exercise|tarea|problema|ejercicio)\b",
+    rf"{THE_CODE.pattern}|{RUN_NOUN}"
+    r"|\b(?:it|this|everything|todo|task|problem|challenge|exercise|tarea|problema|ejercicio)\b",
     re.IGNORECASE,
 )
 WORKS = re.compile(rf"\b{_WORKS}\b", re.IGNORECASE)
@@ -560,6 +562,17 @@ def success_problems(
         if not claims:
             continue
         earlier = CONTRAST.search(clause) is not None
+        # A run named as what succeeded ("Every run passed.", "Their last run was accepted."): held to the runs.
+        runs = runs_said(clause[: min(c.start() for c in claims)])
+        if runs is not None:
+            if runs_held(index, runs):
+                continue
+            said = repr(clause.strip().rstrip(",:").rstrip())
+            return [
+                f"- {where}: {said}: says {RUNS_SAID[runs]} succeeded (passed every test it ran), which the runs "
+                f"shown do not hold ({summary(facts)}); state what each run's result line shows (\"visible tests "
+                '1/2 passed") or what the facts count'
+            ]
         if succeeded(facts, index, at_end=not earlier):
             continue
         if (

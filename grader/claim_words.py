@@ -285,9 +285,20 @@ def _all_but(text: str) -> str:
     return BUT_COUNT.sub(exception, text)
 
 
+# Every run, read out as a count of no tests, kept as one word: success said of it is held to the runs
+# (grader/claim_runs.py: "Every run passed.", "All runs came back green.").
+EVERY_RUN = "everyrun"
+
+
+def _runs_counted(m: re.Match[str]) -> str:
+    words = m.group(0).lower().split()
+    every = words[0] in ("all", "both", "each", "every") and words[-1] in ("run", "runs")
+    return f" {EVERY_RUN} " if every else " "
+
+
 def prepared_sentence(sentence: str) -> str:
     """`sentence` with the kinds in English, the negations and the words' other senses read out."""
-    text = RUN_COUNT.sub(" ", IDIOMS.sub(" ", BIG_O.sub(" ", sentence)))
+    text = RUN_COUNT.sub(_runs_counted, IDIOMS.sub(" ", BIG_O.sub(" ", sentence)))
     for pattern, word in _SP_KIND:
         text = pattern.sub(word, text)
     text = BOTH_KINDS.sub("both_kinds", _all_but(text))

@@ -4,9 +4,10 @@ Credit (a dimension scored 3 or 4, a rubric item met) says the candidate did som
 says the quoted text is there. So credit needs at least one citation that is the candidate's own *and* carries
 some substance of theirs (`substantive`):
 - a run or a submission of their code that the judge completed: our result text, whatever it quotes (the result is
-  of their work); not one the judge failed (`internal_error`: our failure, which shows nothing of the code), nor
-  one of the starter code as given, comments, string literals and spacing aside (`untouched`: its verdict is the
-  bank's code's, and a run of it had counted as their work);
+  of their work); not one the judge failed (`internal_error`: our failure, which shows nothing of the code), nor,
+  for testing and explaining, one the candidate did not make (the interviewer's, the grader's final submission:
+  `OF_THE_INTERVIEW`), nor one of the starter code as given, comments, string literals and spacing aside
+  (`untouched`: its verdict is the bank's code's, and a run of it had counted as their work);
 - their own words (a transcript line of theirs) when the quote, outside what was redacted (`[candidate]`, `[email]`,
   ...), holds at least `MIN_CONTENT_WORDS` distinct content words, words that are not function words, fillers or
   acknowledgements ("yes", "okay", "sounds good", "got it", "I see": `FILLER`), a big-O expression being one word
@@ -19,7 +20,8 @@ some substance of theirs (`substantive`):
   words in another order or apart ("that's three coins" after "try coins one, three, four") are theirs;
 - their code (a snapshot) when the quote, outside what was redacted and outside its comments, string literals and
   names that state an outcome (a comment "# I considered O(n) and tested every edge case" or a name
-  `all_hidden_tests_passed` claims work, shows none, and can be pasted: grader/code_claims.py), holds at
+  `all_hidden_tests_passed` claims work, shows none, and can be pasted: grader/code_claims.py; so does a sentence
+  typed into the editor with no comment mark, "I tested each edge case by hand": grader/code_prose.py), holds at
   least `MIN_CODE_TOKENS` distinct identifiers or numbers besides the languages' keywords and literals (`return
   []`, `})`, `pass`, `seen = {}` say nothing of how they solved it), and is not wholly code the candidate was given
   (the question's starter code: its signature line is in every snapshot of everyone's).
@@ -43,6 +45,7 @@ from functools import lru_cache
 
 from grader.code_claims import claim_spans
 from grader.code_comments import comment_spans
+from grader.code_prose import prose_spans
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex, normalise
 from grader.facts import GRADER
 from grader.final_submit import JUDGE_FAILED
@@ -104,7 +107,8 @@ def _outside(
 ) -> str | None:
     """`quote` (a verified quote: text of `view.original`) with what was redacted in it blanked out, or None when it
     is not in this view; of `code` (a snapshot's, in `language`), its comments and string literals blanked out
-    too (`_prose`), and with `names`, its names that state an outcome (`_claims`)."""
+    too (`_prose`), and with `names`, its names that state an outcome (`_claims`) and the sentences typed in it
+    outside its comments (grader/code_prose.py), which claim work as a comment does."""
     at = view.original.find(quote)
     if at < 0:
         return None
@@ -112,7 +116,9 @@ def _outside(
     chars = list(quote)
     spans = [(o_start, o_end) for _, _, o_start, o_end in view.segments]
     if code:
-        spans += [*_prose(view.original, language), *(_claims(view.original) if names else ())]
+        spans += _prose(view.original, language)
+        if names:
+            spans += [*_claims(view.original), *prose_spans(view.original, language)]
     for o_start, o_end in spans:
         for p in range(max(o_start, at), min(o_end, end)):
             chars[p - at] = " "
@@ -336,13 +342,19 @@ def _memo(memo: dict[Evidence, bool], e: Evidence, index: CitationIndex, lines: 
 
 # Credit for what the candidate did during the interview, which a run made after it cannot show: testing and
 # debugging, explaining. The grader's final submission (the candidate never submitted) shows how their code does:
-# credit for coding, problem solving and the question's rubric may rest on it.
+# credit for coding, problem solving and the question's rubric may rest on it. So does a run the interviewer made
+# (its `run_tests` tool, `by` "agent"): the candidate's code, but the interviewer's testing, as its lines are its
+# words; a candidate who asks "can you run it for me?" is credited for the asking, in their own words.
 OF_THE_INTERVIEW = frozenset({"dimensions.verification", "dimensions.communication"})
+INTERVIEWER = "agent"  # `by` of a run the interviewer made (grader/run_lines.py `RUNNERS`)
 
 
-def _by_the_grader(e: Evidence, index: CitationIndex) -> bool:
+def _run_by(e: Evidence, index: CitationIndex) -> str | None:
+    """Who made the cited run, when it is a run the candidate did not make (the grader's, the interviewer's)."""
     event = index.citable.get(e.seq)
-    return event is not None and event.type in RUN_TYPES and event.by == GRADER
+    if event is not None and event.type in RUN_TYPES and event.by in (GRADER, INTERVIEWER):
+        return event.by
+    return None
 
 
 def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex) -> list[str]:
@@ -356,13 +368,19 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
             continue
         # What the candidate did in the interview: the grader's final submission, made after it, is none of it.
         during = where.split(" ", 1)[0] in OF_THE_INTERVIEW
-        own = [e for e in items if not (during and _by_the_grader(e, index))]
+        own = [e for e in items if not (during and _run_by(e, index))]
         if any(_memo(memo, e, index, lines) for e in own):
             continue
-        if not own:
+        if not own and all(_run_by(e, index) == GRADER for e in items):
             why = (
                 "rests only on the grader's own final submission, made after the interview (the candidate never "
                 "submitted): it shows how their code does, not their testing, debugging or explanation"
+            )
+        elif not own:
+            why = (
+                "rests only on runs the candidate did not make (the interviewer's runs, or the grader's final "
+                "submission after the interview): they show how their code does, not their testing, debugging or "
+                "explanation"
             )
         elif all(index.citable[e.seq].speaker == "interviewer" for e in items if e.seq in index.citable):
             why = "rests only on the interviewer's words (what the interviewer said is not the candidate's work)"
@@ -374,8 +392,9 @@ def credit_problems(credited: Mapping[str, list[Evidence]], index: CitationIndex
                 "record: a speaker's label such as 'Interviewer:', a row's mark, 'visible tests 5/5 passed'), a "
                 "quote of their code at least "
                 f"{MIN_CODE_TOKENS} names or numbers of their own outside comments and strings (not a bracket, a "
-                "keyword, the starter code, or what a comment claims), a run one the judge completed (not an "
-                "internal_error) of code they wrote (not the starter code as given, comments and strings aside)"
+                "keyword, the starter code, what a comment claims, or a sentence typed as code), a run one the "
+                "judge completed (not an internal_error) of code they wrote (not the starter code as given, "
+                "comments and strings aside)"
             )
         problems.append(
             f"- {where}: credit that {why}; cite the candidate's own words, code or runs that show it, or lower it"
