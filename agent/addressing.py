@@ -11,6 +11,7 @@ transcribed and as its spoken words (agent.turn_readings).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from agent.refusals import CLAUSE_END, NO_HINT, refuses_ending, without_refusals
@@ -431,6 +432,13 @@ _PLAIN_YES = {lang: re.compile(rf"^{p}(?:[ ,.!]+{p})*$") for lang, p in _CLOSING
 
 def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> str | None:
     """The kind of explicit request in ``text`` (leave, give_up, finished, run, hint, stuck, question), or None."""
+    return _explicit_request(text, tuple(languages))
+
+
+# A turn is read for its request by agent.turns and again by ``asks_to_end`` and ``confirms``: once per text and
+# languages. A pure function of its arguments; a few hundred recent turns at most.
+@functools.lru_cache(maxsize=256)
+def _explicit_request(text: str, languages: tuple[str, ...]) -> str | None:
     readings = readings_of(text)
     if "en" in languages:
         readings += tuple(

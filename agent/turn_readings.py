@@ -9,6 +9,7 @@ their apostrophe ("I am giving up", "im done"). Each rule reads the transcript a
 
 from __future__ import annotations
 
+import functools
 import re
 
 from agent.transcript_forms import HESITATION, colloquial, normalize, spelled
@@ -75,6 +76,9 @@ def said_once(text: str) -> str:
     return _REPEATED.sub(r"\1", text).strip()
 
 
+# Several rules read the same turn (agent.turns, agent.addressing, agent.end_questions), each through its readings:
+# they are worked out once per text. A few hundred recent turns at most; every reading is a pure function of the text.
+@functools.lru_cache(maxsize=256)
 def readings_of(text: str) -> tuple[str, ...]:
     """The normalised text (its spellings read as words, its punctuation kept) and, when it differs, its spoken
     words (empty ones left out)."""

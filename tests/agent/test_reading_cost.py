@@ -48,6 +48,9 @@ def test_the_pause_pattern_reads_text_with_its_spaces_collapsed(
 ) -> None:
     spy = _Spy(turn_readings.PAUSE)
     monkeypatch.setattr(turn_readings, "PAUSE", spy)
+    # Read afresh: a turn read earlier in this process is remembered (readings_of, explicit_request).
+    turn_readings.readings_of.cache_clear()
+    addressing._explicit_request.cache_clear()
     addressing.asks_to_end(turn)
     addressing.confirms(turn)
     addressing.explicit_request(turn)
