@@ -61,12 +61,22 @@ def notice_line(state: InterviewState) -> str:
 def notice_after(
     greeting: SpeechHandle, session: AgentSession[Any], agent: Any, state: InterviewState
 ) -> None:
-    """Once ``greeting`` is done, the scripted notice, unless the interviewer (``agent``'s conversation: what was
-    played, and after a restart what the previous process said) has said the line already, whole, or the interview
-    has ended."""
+    """Once ``greeting`` is done, the scripted notice, unless the interviewer (``agent``'s conversation, or the
+    session's current agent's: what was played, and after a restart what the previous process said) has said the line
+    already, whole, or the interview has ended."""
 
     def told() -> bool:
-        return state.ended or said_the_line(_heard_whole(agent.chat_ctx))
+        # ``agent``'s conversation, and the one the interview has now: a notice owed to the candidate's return may be
+        # said after the phase moved on (its words are then in that phase's conversation only). Before, only
+        # ``agent``'s was read: a realtime model was asked once more for a line it had just said, and a note then
+        # recorded the notice as never said.
+        if state.ended or said_the_line(_heard_whole(agent.chat_ctx)):
+            return True
+        try:
+            current = session.current_agent
+        except RuntimeError:  # not started, or closing
+            return False
+        return current is not agent and said_the_line(_heard_whole(current.chat_ctx))
 
     notice = _Notice(session, state, told)
     greeting.add_done_callback(lambda _: notice.say())
@@ -94,6 +104,8 @@ class _Notice:
         self._state = state
         self._told = told
         self.owed = False
+        # Times said (or asked for): a realtime ask superseded by a later one is not asked again.
+        self._asks = 0
         state.return_listeners.append(self._back)
 
     def say(self) -> None:
@@ -105,9 +117,18 @@ class _Notice:
             return
         line = notice_line(state)
         state.record("note", {"kind": "ai_notice"})
+        self._asks += 1
+        asks = self._asks
+
+        def cut() -> bool:
+            # Cut off as the candidate left: owed to their return. Or back already, before the cut reply ended: the
+            # ask their return made supersedes it. Before, that reply, ending after their return, found the line
+            # owed no more and not yet said, and asked once more: two asks at once, the notice said twice in a row.
+            return self.owed or self._asks != asks
+
         try:
             if isinstance(self._session.llm, llm.RealtimeModel):
-                ask_realtime(self._session, state, line, self._told, on_unheard=self._unheard, cut=self._cut)
+                ask_realtime(self._session, state, line, self._told, on_unheard=self._unheard, cut=cut)
             else:
                 # Not interruptible: a candidate talking over it ("hello? can you hear me?") cut it after a word or
                 # two, and nothing said it again. What they say meanwhile is kept and answered after it
@@ -119,9 +140,6 @@ class _Notice:
 
     def _unheard(self) -> None:
         self.owed = True
-
-    def _cut(self) -> bool:
-        return self.owed
 
     def _back(self, _left_at: float, _back_at: float) -> None:
         if self.owed:
@@ -142,7 +160,8 @@ def ask_realtime(
     """Ask a realtime model to say ``line`` word for word, and read what it said once it is done: a model that said
     something else, or a reply talked over, is asked again, up to ``REALTIME_ASKS`` times; then a note says the
     notice was not heard (its server-side turn detection lets the candidate interrupt any reply). A reply cut off as
-    the candidate left (``on_unheard``; ``cut`` then holds) is not asked again now: it is owed to their return."""
+    the candidate left (``on_unheard``; ``cut`` then holds) is not asked again now: it is owed to their return, and
+    the ask their return makes supersedes it (``cut`` holds still)."""
     handle = session.generate_reply(instructions=render("notes_withheld_say", line=line), tool_choice="none")
     for_candidate(state, handle, "ai_notice", on_unheard=on_unheard)
 

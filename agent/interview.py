@@ -157,7 +157,7 @@ def build_interview(
             watch.switched = True
         watch.asked = bool(getattr(resume, "language_asked", False)) or watch.switched
         watch.heard = list(getattr(resume, "languages_heard", ()))
-        state.candidate_spoke = any(
+        state.candidate_spoke = bool(getattr(resume, "candidate_heard", False)) or any(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )
         _restore_turns(state, resume)

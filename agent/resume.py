@@ -93,6 +93,8 @@ class ResumePoint:
     # The candidate's spells out of the room since (left, back).
     away_spells: tuple[tuple[float, float], ...] = ()
     no_show_stage: int = 0
+    # The candidate was heard (a ``candidate_heard`` note: a sound or words, maybe never transcribed): no no-show.
+    candidate_heard: bool = False
     checkins_said: tuple[str, ...] = field(default_factory=tuple)
     # The time-up line was cut off as the candidate left (a ``line_unheard`` note) and not said whole since (a
     # ``time_up_again`` note followed by the interviewer's words, uninterrupted): the restarted job owes it to them
@@ -308,6 +310,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             left_t = None
         elif kind == "no_show":
             no_show = True
+        elif kind == "candidate_heard":
+            point.candidate_heard = True
     for at, item in enumerate(items):
         if isinstance(item, llm.FunctionCallOutput) and item.name == "give_hint" and item.call_id in untaken:
             # The record holds the tool's answer as it ran (the hint's text); the live job's conversation said the

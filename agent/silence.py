@@ -165,18 +165,28 @@ class SilenceMonitor:
         away = sum(max(0.0, end - max(start, since)) for start, end in self._spells)
         return max(0.0, now - since - away)
 
+    def _heard(self) -> None:
+        """The candidate was heard (a sound the VAD took for speech, or words being transcribed): no no-show for this
+        interview. The first time, before any turn of theirs, it is noted (``candidate_heard``) for a restarted job,
+        which reads the record: before, it knew only turns and transcripts, so a candidate heard but never
+        transcribed (a speech-to-text outage, a language it could not follow) was ended as ``no_show`` by the job
+        after a restart, though the live one had heard them."""
+        state = self._state
+        if not state.candidate_spoke and not state.ended:
+            state.record("note", {"kind": "candidate_heard", "phase": state.phase.value})
+        state.candidate_spoke = True
+        self.candidate_active()
+
     def _on_user_state(self, ev: Any) -> None:
         new = getattr(ev, "new_state", None)
         if new == "speaking":
-            self._state.candidate_spoke = True
-            self.candidate_active()
+            self._heard()
         elif new == "away":
             self.away_events += 1
             self._state.record("note", {"kind": "candidate_away", "phase": self._state.phase.value})
 
     def _on_candidate(self, _ev: Any) -> None:
-        self._state.candidate_spoke = True
-        self.candidate_active()
+        self._heard()
 
     def _on_item(self, ev: Any) -> None:
         item = getattr(ev, "item", None)
@@ -244,7 +254,7 @@ class SilenceMonitor:
     async def _no_show_step(self, waited: float, *, retrying: bool = False) -> None:
         state = self._state
         stage = self.no_show_stage
-        if self._ends(waited, stage):
+        if self._ends(waited, stage, retrying=retrying):
             await self._end_no_show(waited)
             return
         if (
@@ -265,16 +275,19 @@ class SilenceMonitor:
         if handle is not None:
             for_candidate(state, handle, kind, on_unheard=take_back, on_unsaid=self._unsaid(take_back))
 
-    def _ends(self, waited: float, stage: int) -> bool:
+    def _ends(self, waited: float, stage: int, *, retrying: bool) -> bool:
         """Whether the no-show end is due after ``waited`` seconds with ``stage`` lines of its ladder given: never for
         a candidate who typed; its time reached and as long after the microphone hint as the ladder puts between
-        them; or, while the interviewer cannot speak (the latest line it tried said nothing: ``_failures``), at its
-        time whatever lines are still owed. Before, a model down kept taking back the line it could not say, and
-        only the session's time limit ended an interview nobody joined."""
+        them; or, while the interviewer cannot speak (the latest line it tried said nothing, ``_failures``, and its
+        next try is not due yet: ``retrying``), at its time whatever lines are still owed. Before, a model down kept
+        taking back the line it could not say, and only the session's time limit ended an interview nobody joined.
+        A failure whose next try is due is no sign the model is still down: a candidate out of the room through it
+        (no line is tried then) has the line tried again on their return, and the end waits for that try. Before, a
+        blip of the model minutes earlier ended a candidate back from a dropped connection at once, unasked."""
         if self._typed or waited < self._no_show[2]:
             return False
         if stage < 2:
-            return self._failures > 0
+            return self._failures > 0 and retrying
         return _due(waited, stage, self._no_show, self._no_show_at, self._clock.now())
 
     def _take_back(
