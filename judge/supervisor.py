@@ -412,9 +412,16 @@ class Supervisor:
         return len(events) == 1 and events[0][0].fd == self.proc.pidfd
 
     def _space_reads(self, fd: int, w: Window, now: float) -> None:
-        """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S."""
+        """Count a read of `fd`; past EAGER_READS in this phase, stop watching it for READ_SPACING_S.
+
+        A stream so held is not read again until then whatever it holds: the supervisor sleeps, and a writer blocked
+        on it waits for that pacing, which is the program's (its small pieces earned it), not the judge's reading.
+        Its next read ends no waiting for the judge (`_drain_from`, `_read`): counted, a thread kept blocked writing
+        7 MiB to stdout past the eager reads earned 2 ms a read while the program slept (0.25 s of a 1 s limit)."""
         if fd in self._open:
             self._spacing.count(fd, now)
+            if fd in self._spacing.held:
+                self._drain_from.pop(fd, None)
 
     def _release_held(self, now: float) -> None:
         if self._end is not None:  # its descriptors are closed
@@ -456,8 +463,8 @@ class Supervisor:
         pieces (a page holds one write's bytes, so such a pipe is full before its size in bytes): charged more,
         never less. What a program gains from a thread kept blocked on purpose (or blocked on a pipe of its own under
         a descriptor number it then points at the channel with dup2, which /proc cannot tell apart) is at most the
-        judge's own time over the bytes it then reads, which the output cap and the results channel's flood cap
-        bound."""
+        judge's own time over the bytes it then reads in its first EAGER_READS reads of the stream (a paced read
+        counts nothing: `_space_reads`), which the output cap and the results channel's flood cap bound."""
         since = self._drain_from.pop(fd, None)
         pipe = self._pipes.get(fd)
         writer = None

@@ -110,3 +110,63 @@ def test_a_threads_time_blocked_on_the_judge_is_counted_once_and_never_past_the_
     assert Meter(os.getpid(), cpuacct_dir=None).usage(start, end, seen=tracker).waited_s == pytest.approx(0.3)
     tracker.held(7, 10.3, 11.5)  # past the end sample's instant: never more than the wall time
     assert tracker.waited_ns(end) == 500_000_000
+
+
+@pytest.mark.sandbox
+def test_a_thread_blocked_on_a_paced_stream_earns_nothing_from_the_pacing(
+    monkeypatch, sandbox, judge_settings
+):
+    # A helper thread writes 300 single bytes to stdout, each read apart (past EAGER_READS the judge reads stdout
+    # once every READ_SPACING_S), then blocks writing 7 MiB while the main thread would sleep: about 110 reads 2 ms
+    # apart. The judge sleeps between them by its own pacing rule; that is no reading of the judge's to wait for.
+    held: list[float] = []
+    real_held = WaitTracker.held
+
+    def spy(self: WaitTracker, tid: int, since: float, until: float) -> None:
+        held.append(until - since)
+        real_held(self, tid, since, until)
+
+    monkeypatch.setattr(WaitTracker, "held", spy)
+    reads: list[int] = []
+    read = supervisor.Supervisor._read
+
+    def count(self: supervisor.Supervisor, fd: int) -> Any:
+        chunk = read(self, fd)
+        if fd == self.proc.stdout and chunk:
+            reads.append(len(chunk))
+        return chunk
+
+    monkeypatch.setattr(supervisor.Supervisor, "_read", count)
+    source = """
+import fcntl, os, struct, termios, threading
+
+def _flood():
+    for _ in range(300):
+        os.write(1, b"x")
+        while struct.unpack("i", fcntl.ioctl(1, termios.FIONREAD, b"\\0\\0\\0\\0"))[0]:
+            pass  # until the judge has read it: one read a byte
+    data = b"y" * (7 << 20)
+    while data:
+        data = data[os.write(1, data):]
+
+def numbers(n):
+    helper = threading.Thread(target=_flood)
+    helper.start()
+    helper.join()
+    return []
+"""
+    request = RunRequest(
+        language="python",
+        source=source,
+        signature=SIGNATURE,
+        tests=[Case(id="t0", args=[0], expected=[])],
+        limits=RunLimits(time_limit_s=LIMIT_S, compile_s=30, output_bytes=8 << 20),
+    )
+    report = run_request(request, sandbox, judge_settings)
+    (test,) = report.tests
+    assert test.verdict is Verdict.ACCEPTED, (test.verdict, test.time_ms, test.message)
+    paced = [n for n in reads[supervisor.EAGER_READS :] if n == 65536]
+    # The proof that the test means something: ~110 full reads at the paced rate, each at least 2 ms apart.
+    assert len(paced) * supervisor.READ_SPACING_S > 0.2, (len(reads), len(paced))
+    # Before: each paced read counted its 2 ms (and more) as the thread's waiting, 0.25 s in all.
+    assert sum(held) < 0.05, (len(held), sum(held))
