@@ -127,7 +127,7 @@ class RateLimits:
         try:
             for item in self._items(spec):
                 if not await self._limiter.hit(item, scope, key, cost=cost):
-                    raise await self._refusal(item, count)
+                    raise await self._refusal(item, count, cost)
         except StorageError as e:
             raise _unavailable(scope, e) from e
 
@@ -151,7 +151,7 @@ class RateLimits:
                 raise TypeError(f"no atomic hit_all for {type(self.storage).__name__}")
             if refused is not None:
                 count, item = checks[refused]
-                raise await self._refusal(item, count)
+                raise await self._refusal(item, count, cost)
         except StorageError as e:
             raise _unavailable("+".join(count.scope for count in counts), e) from e
 
@@ -173,10 +173,35 @@ class RateLimits:
             raise StorageError(e) from e
         return refused - 1 if refused else None
 
-    async def _refusal(self, item: RateLimitItem, count: Count) -> RateLimitedError:
-        stats = await self._limiter.get_window_stats(item, count.scope, count.key)
-        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+    async def _refusal(self, item: RateLimitItem, count: Count, cost: int) -> RateLimitedError:
+        # A whole second past the instant: an entry exactly a window old is still in it.
+        retry_after = max(1, math.floor(await self._room_at(item, count, cost) - time.time()) + 1)
         return RateLimitedError(count.message, code=count.code, retry_after=retry_after)
+
+    async def _room_at(self, item: RateLimitItem, count: Count, cost: int) -> float:
+        """When the bucket will have room for `cost` requests: when its entry `cost` places from the limit (newest
+        first) leaves the window, the one the moving window tests. `limits`' reset time is its oldest entry's, the
+        room for one request: a request of cost 2 refused was told to come back when one place had freed, and was
+        refused again (the window's entries 0, 10, 20, 30 and 40 s old at 45 s: told 15 s, room at 25 s)."""
+        if 1 < cost <= item.amount:
+            key = item.key_for(count.scope, count.key)
+            entry: float | None = None
+            if isinstance(self.storage, MemoryStorage):
+                events = self.storage.events.get(key, [])
+                entry = events[item.amount - cost].atime if len(events) > item.amount - cost else None
+            elif isinstance(self.storage, RedisStorage):
+                bridge = self.storage.bridge
+                assert isinstance(bridge, RedispyBridge)  # storage_for's implementation="redispy"
+                client = cast(Redis, bridge.get_connection())
+                try:
+                    found = await client.lindex(bridge.prefixed_key(key), item.amount - cost)
+                except self.storage.base_exceptions as e:
+                    raise StorageError(e) from e
+                entry = float(found) if found is not None else None
+            if entry is not None:
+                return entry + item.get_expiry()
+        stats = await self._limiter.get_window_stats(item, count.scope, count.key)
+        return stats.reset_time
 
 
 # The moving window of `limits` (its acquire_moving_window.lua, the same keys and entries, so `hit` and

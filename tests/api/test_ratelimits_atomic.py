@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import secrets
 from urllib.parse import urlsplit
 
 import pytest
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
@@ -181,3 +182,158 @@ async def test_redis_failing_at_any_point_of_the_call_leaves_every_bucket_counte
     else:
         pytest.fail("the call never completed: more round trips than the points tried")
     assert failures >= 1  # Redis did fail mid-call
+
+
+# (seconds the clock moves first, cost, who): "all" is hit_all over both counts, "own" and "site" `hit` on one.
+# Costs above 1 and up to the limit and past it; windows of a minute ending inside an hour's; an hour's ending.
+_STEPS = [
+    (0, 1, "all"),
+    (1, 2, "all"),
+    (1, 3, "all"),
+    (2, 1, "own"),
+    (5, 1, "all"),
+    (50, 2, "all"),
+    (3, 6, "all"),
+    (1, 1, "site"),
+    (9, 5, "all"),
+    (61, 3, "all"),
+    (0, 2, "all"),
+    (30, 1, "own"),
+    (31, 4, "all"),
+    (1, 1, "all"),
+    (600, 5, "all"),
+    (59, 1, "all"),
+    (1, 2, "site"),
+    (2999, 1, "all"),
+    (1, 5, "all"),
+    (3600, 2, "all"),
+    (1, 6, "site"),
+    (1, 1, "all"),
+    (58, 1, "all"),
+]
+
+
+async def _fits_in(
+    limiter: MovingWindowRateLimiter, clock: list[float], item: RateLimitItem, count: Count, cost: int
+) -> int:
+    """The whole seconds from now until `limits`' own `test` passes `cost` requests of `count`'s `item` (the
+    Retry-After to expect), found by moving the clock; the clock is left as it was."""
+    now = clock[0]
+    if cost > item.amount:  # never: the window's own reset time, as `limits` reads it
+        stats = await limiter.get_window_stats(item, count.scope, count.key)
+        return max(1, math.floor(stats.reset_time - now) + 1)
+    low, high = 1, item.get_expiry() + 1
+    try:
+        while low < high:
+            clock[0] = now + (low + high) // 2
+            if await limiter.test(item, count.scope, count.key, cost=cost):
+                high = (low + high) // 2
+            else:
+                low = (low + high) // 2 + 1
+    finally:
+        clock[0] = now
+    return low
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_hit_all_agrees_with_limits_own_moving_window_step_by_step(
+    store: str, api_settings: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hit_all copies `limits`' moving window (its keys, its entries, its test) rather than calling it. The same
+    # requests against a store of its own, made only through `limits`' own `test` and `hit` (all tested, then all
+    # hit), must admit and refuse alike, and `limits`' `get_window_stats` (Retry-After's source) must read the same
+    # from both, at every step: what fails here when an upgrade of `limits` (uv.lock) changes what was copied.
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    if store == "memory":
+        ours, theirs = RateLimits(MemoryStorage()), RateLimits(MemoryStorage())
+    else:
+        ours = RateLimits.from_settings(api_settings)
+        theirs = RateLimits.from_settings(
+            api_settings.model_copy(update={"redis_prefix": api_settings.redis_prefix + "r"})
+        )
+    own = Count("agree", "5/minute;20/hour", "198.51.100.7", "Too many from this address.")
+    site = Count("agree_site", "8/minute;30/hour", "site", "Too many from this network.")
+    limiter = MovingWindowRateLimiter(theirs.storage)
+    checks = [(count, item) for count in (own, site) for item in ours._items(count.spec)]
+    outcomes: list[str] = []
+    for moved, cost, who in _STEPS:
+        # Never a whole number of seconds between two steps: `limits`' own memory store counts an entry exactly a
+        # window old as in it when it hits and out of it when it tests (its `hit` and `test` disagree there).
+        clock[0] += moved + 0.013
+        counts = {"all": [own, site], "own": [own], "site": [site]}[who]
+        try:
+            if who == "all":
+                await ours.hit_all(counts, cost=cost)
+            else:
+                await ours.hit(
+                    counts[0].scope, counts[0].spec, counts[0].key, message=counts[0].message, cost=cost
+                )
+            got = "admitted"
+        except RateLimitedError as e:
+            got = f"refused {e.message} {e.retry_after}"
+        mine = [(count, item) for count, item in checks if count in counts]
+        refusing = [
+            (count, item)
+            for count, item in mine
+            if not await limiter.test(item, count.scope, count.key, cost=cost)
+        ]
+        if refusing:
+            count, item = refusing[0]
+            expected = f"refused {count.message} {await _fits_in(limiter, clock, item, count, cost)}"
+        else:
+            for count, item in mine:
+                assert await limiter.hit(item, count.scope, count.key, cost=cost)
+            expected = "admitted"
+        assert got == expected, (moved, cost, who)
+        outcomes.append(got)
+        for count, item in checks:
+            read = [
+                await MovingWindowRateLimiter(rl.storage).get_window_stats(item, count.scope, count.key)
+                for rl in (ours, theirs)
+            ]
+            # `limits`' own reset time of a window holding nothing is any expired entry's (in memory, the last its
+            # list keeps): only a window with requests in it has one to agree on (and only such a one refuses).
+            same = read[0] == read[1] or read[0].remaining == read[1].remaining == item.amount
+            assert same, (moved, cost, who, str(item), read)
+    # The steps mean something: both admitted and refused by either count, and a cost past the limit refused.
+    assert (
+        "admitted" in outcomes
+        and any("address" in o for o in outcomes)
+        and any("network" in o for o in outcomes)
+    )
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_retry_after_of_a_refused_cost_is_when_that_cost_fits_again(
+    store: str, api_settings: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bucket of 5 a minute holding requests 45, 35, 25, 15 and 5 s old refuses a request of cost 2 until the
+    # second oldest leaves the window, 25 s on. `limits`' reset time is the oldest's (15 s on): the client told to
+    # come back then was refused again, for a request that never fit sooner.
+    clock = [1_800_000_000.3]
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    ratelimits = RateLimits(MemoryStorage()) if store == "memory" else RateLimits.from_settings(api_settings)
+    spec, key = "5/minute", "198.51.100.9"
+    for _ in range(5):
+        await ratelimits.hit("retry", spec, key, message="")
+        clock[0] += 10
+    clock[0] -= 4.5
+
+    async def retry_after(cost: int, *, use_all: bool = False) -> int | None:
+        try:
+            if use_all:
+                await ratelimits.hit_all([Count("retry", spec, key, "Too many.")], cost=cost)
+            else:
+                await ratelimits.hit("retry", spec, key, message="Too many.", cost=cost)
+        except RateLimitedError as e:
+            return e.retry_after
+        return None
+
+    assert (
+        await retry_after(1) == 15 and await retry_after(2, use_all=True) == 25 and await retry_after(3) == 35
+    )
+    clock[0] += 15  # the time a cost of 1 was told: one place, not two
+    assert await retry_after(2) == 10
+    clock[0] += 10
+    assert await retry_after(2) is None  # admitted when it was told it would be
