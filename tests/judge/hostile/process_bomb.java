@@ -1,4 +1,5 @@
 // expect: time_limit runtime_error memory_limit
+// limits: time_limit_s=0.5
 import java.util.*;
 
 class Solution {
