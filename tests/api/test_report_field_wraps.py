@@ -11,19 +11,17 @@ no glyph ends past the right margin."""
 from __future__ import annotations
 
 import html
-import io
 import re
 from typing import Literal
 
 import psycopg
 import pytest
 from psycopg.rows import DictRow
-from pypdf import PdfReader
 
 from api.report_lines import FIELD_WIDTHS, field_lines
 from api.report_widths import pieces
 from tests.api.report_support import grade, seed_interview
-from tests.api.test_report_pdf_fonts import MARGIN, PAPERS, _glyph_right_edges, _plain
+from tests.api.test_report_pdf_fonts import MARGIN, PAPERS, _glyph_right_edges, _plain, _read_pdf
 from tests.conftest import ApiServer
 
 pytestmark = pytest.mark.usefixtures("web_dist")
@@ -117,7 +115,7 @@ async def test_a_long_name_ats_id_and_complexity_print_every_line_marked_within_
     )
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
     assert r.status_code == 200, r.text[:300]
-    reader = PdfReader(io.BytesIO(r.content))
+    reader = _read_pdf(r.content)
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     printed = [" ".join(line.split()) for line in text.split("\n")]
     revealed = {v: v.replace("\u200b", "U+200B") for v in (name, ats_id, complexity)}

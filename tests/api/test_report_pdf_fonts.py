@@ -24,7 +24,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
-from pypdf.generic import ContentStream, DictionaryObject
+from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
 from api.db import events_repo
 from tests.api.report_support import Seeded, grade, seed_interview
@@ -90,16 +90,30 @@ def _advances(font: DictionaryObject) -> tuple[dict[int, float], float, int]:
     return {first + k: float(v) * scale for k, v in enumerate(font["/Widths"])}, 0.0, 1
 
 
+def _read_pdf(data: bytes) -> PdfReader:
+    """`data` read by pypdf, each page's content stream parsed once, as `extract_text` parses it (its strings as
+    bytes): the page's text and its glyphs' edges (`_glyph_right_edges`) are then both read from that one parse.
+    Otherwise pypdf parses the stream again for each, in pure Python, about a CPU-second a page of these reports:
+    most of what a test of them costs."""
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        page[NameObject("/Contents")] = ContentStream(page["/Contents"], reader, "bytes")
+    return reader
+
+
 def _glyph_right_edges(page: Any) -> list[float]:
     """Where each glyph drawn on `page` ends, in points from the page's left edge: its position and advance, read
-    from the content stream (Chromium draws each glyph with `Td` and `Tj`)."""
+    from the content stream (Chromium draws each glyph with `Td` and `Tj`); the parse `_read_pdf` left on the page,
+    or a parse of its own."""
     fonts = page["/Resources"].get("/Font", {})
+    contents = page["/Contents"]
+    stream = contents if isinstance(contents, ContentStream) else ContentStream(contents, page.pdf, "bytes")
     ctm, saved = [1.0, 0, 0, 1, 0, 0], []
     line = tm = [1.0, 0, 0, 1, 0, 0]
     advances: tuple[dict[int, float], float, int] = ({}, 0.0, 1)
     size = 0.0
     edges: list[float] = []
-    for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+    for operands, op in stream.operations:
         if op == b"q":
             saved.append(ctm)
         elif op == b"Q":
@@ -179,7 +193,7 @@ async def test_cjk_and_emoji_print_in_noto_fonts_cut_into_marked_lines_within_th
     seeded = await _seed(api_server, db)
     r = await api_server.client.get(f"/v1/sessions/{seeded.id}/report.pdf", headers=api_server.org_headers())
     assert r.status_code == 200, r.text[:300]
-    reader = PdfReader(io.BytesIO(r.content))
+    reader = _read_pdf(r.content)
     width, height = PAPERS[paper]
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (round(width), round(height))
