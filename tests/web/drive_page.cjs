@@ -31,10 +31,10 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 const state = { blocked: [], requests: [], errors: [], shots: null, axe: {} };
 
-async function shot(page, name) {
+async function shot(page, name, fullPage = true) {
   if (!state.shots) return;
   fs.mkdirSync(state.shots, { recursive: true });
-  await page.screenshot({ path: path.join(state.shots, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(state.shots, `${name}.png`), fullPage });
 }
 
 /** axe-core violations of a page or frame as it is now (evaluated over CDP, so the page's CSP holds). */
@@ -329,6 +329,16 @@ async function interview(browser, plan) {
   return out;
 }
 
+/** What End interview's confirmation says, then Cancel: nothing is ended. */
+async function endConfirmation(page) {
+  await page.click("#end-interview");
+  await page.waitForSelector("#confirm-dialog[open]");
+  const detail = await text(page, "#confirm-detail");
+  await page.click("#confirm-cancel");
+  await page.waitForFunction(() => !document.getElementById("confirm-dialog").open);
+  return detail;
+}
+
 /** Two languages, each with its own draft, surviving a reload; then a second tab, whose work the first keeps. */
 async function languages(browser, plan) {
   const out = {};
@@ -373,10 +383,34 @@ async function languages(browser, plan) {
     run_disabled: document.getElementById("run").disabled,
     submit_disabled: document.getElementById("submit").disabled,
   }));
+  // End interview's confirmation says which code is kept: in this tab, the code saved last (the other tab's), not
+  // "your current code"; in the newer tab, its current code, in the language it shows.
+  out.stale_tab_end_confirm = await endConfirmation(page);
+  out.newer_tab_end_confirm = await endConfirmation(newer);
   await record(page, "stale-tab");
   await Promise.all([page.waitForNavigation(), page.click("#stale-reload")]); // the banner's Reload
   await opened(page);
   out.stale_tab_reloaded = await editorText(page);
+
+  // Now the other tab is the older one, and idle: it has not saved since, so no save of its own was refused. Its End
+  // asks the server's drafts before handing in its code, and asks again with what is kept now.
+  await replaceCode(page, plan.newest);
+  await page.waitForSelector('#save-status[data-state="saved"]', { timeout: 20_000 });
+  await newer.click("#end-interview");
+  await newer.waitForSelector("#confirm-dialog[open]");
+  out.idle_tab_first_confirm = await text(newer, "#confirm-detail");
+  await newer.click("#confirm-ok");
+  await newer.waitForFunction(
+    () =>
+      document.getElementById("confirm-dialog").open &&
+      document.getElementById("confirm-detail").textContent.includes("saved last"),
+    null,
+    { timeout: 20_000 },
+  );
+  out.idle_tab_second_confirm = await text(newer, "#confirm-detail");
+  out.idle_tab_banner = await newer.evaluate(() => !document.getElementById("stale-banner").hidden);
+  await newer.click("#confirm-cancel");
+  await newer.waitForFunction(() => !document.getElementById("end-interview").disabled);
   await context.close();
   return out;
 }
@@ -787,7 +821,7 @@ async function docs(browser, plan) {
   await page.goto(`${plan.api}/redoc`);
   await page.waitForSelector("[role=menuitem], .menu-content li", { timeout: 60_000 });
   out.redoc_title = await page.textContent("h1");
-  await shot(page, "docs-redoc");
+  await shot(page, "docs-redoc", false); // the whole reference is ~18 MB of PNG, most of this test's CPU
   await context.close();
   return out;
 }

@@ -224,6 +224,7 @@ async def test_language_switch_keeps_a_draft_per_language_and_a_stale_tab_never_
 
     newer_tab = "def two_sum(nums, target):\n    return [0, 1]  # the newer tab\n"
     stale_tab = "def two_sum(nums, target):\n    return []  # the older tab\n"
+    newest = "def two_sum(nums, target):\n    return [0, 1]  # newest, from the reloaded tab\n"
 
     seen = await drive(
         "languages",
@@ -232,6 +233,7 @@ async def test_language_switch_keeps_a_draft_per_language_and_a_stale_tab_never_
         javascript=javascript,
         newer_tab=newer_tab,
         stale_tab=stale_tab,
+        newest=newest,
     )
 
     assert seen["options"] == ["python", "javascript"]
@@ -245,13 +247,24 @@ async def test_language_switch_keeps_a_draft_per_language_and_a_stale_tab_never_
         "select language, code from session_drafts where session_id = %s", (created["id"],)
     )
     drafts = {r["language"]: r["code"] for r in await cur.fetchall()}
-    # The older tab was told, saved nothing, and a reload brings it the newer tab's code.
-    assert drafts == {"python": newer_tab, "javascript": javascript}
+    # The older tab was told and saved nothing (a reload brings it the newer tab's code, and it saves from there on).
+    assert drafts == {"python": newest, "javascript": javascript}
     assert "changed in another tab" in seen["stale_tab_status"]
     stale = seen["stale_tab"]
     assert stale["banner"] is not None and "another tab or window" in stale["banner"], stale
     assert stale["read_only"] == "true" and stale["run_disabled"] and stale["submit_disabled"], stale
+    # End interview's confirmation is true of the code kept: the code saved last, where another tab replaced this
+    # tab's ("Your current code is kept" was said there); the current code, in its language, elsewhere.
+    assert "the code saved last is kept as your final code" in seen["stale_tab_end_confirm"], seen
+    assert "current" not in seen["stale_tab_end_confirm"], seen
+    assert "Your current Python code is kept as your final code" in seen["newer_tab_end_confirm"], seen
     assert seen["stale_tab_reloaded"].strip() == newer_tab.strip()
+    # An idle tab another has saved over since it last saved: no save of its own was refused, so it believed its code
+    # the newest, and its End handed that older code in as final. End now asks the server's drafts first, and asks
+    # again, saying the code saved last is kept (the interview did not end: Cancel).
+    assert "Your current Python code is kept" in seen["idle_tab_first_confirm"], seen
+    assert "the code saved last is kept as your final code" in seen["idle_tab_second_confirm"], seen
+    assert seen["idle_tab_banner"] is True, seen
     no_violations(seen)
 
 

@@ -135,6 +135,11 @@ export class DraftSaver {
     this.remember(language, code);
   }
 
+  /** The server's draft revision this page's code in `language` was loaded or last saved as (undefined: unknown). */
+  revisionOf(language: Language): number | undefined {
+    return this.revisions.get(language);
+  }
+
   /** The server's draft revision for a language whose code is not known here (0: the server has none). */
   revisionIs(language: Language, revision: number): void {
     this.revisions.set(language, revision);

@@ -126,7 +126,7 @@ export class CodeEditor {
         ],
       }),
     });
-    void this.setLanguage(language);
+    void this.loadMode(language);
   }
 
   onChange(listener: (snapshot: EditorSnapshot) => void): void {
@@ -159,9 +159,19 @@ export class CodeEditor {
     this.view.dispatch(setDiagnostics(this.view.state, []));
   }
 
-  /** Switch the mode; until its chunk loads the editor works as plain text with the language's indent. */
-  async setLanguage(language: Language): Promise<void> {
-    this.language = language;
+  /** Another language's code in place of this one's, in one step: the language the editor names and the code in it
+   * change together (the change it reports pairs them), its mode following once the chunk has loaded. Named before
+   * the code was in, a keystroke, a Run or a draft save in between paired one language with the other's code. */
+  switchTo(language: Language, code: string): Promise<void> {
+    this.language = language; // first: the change setCode reports names the new language with its code
+    this.setCode(code);
+    // Until the mode's chunk loads: plain text with the language's indent, not the other language's highlighting.
+    this.view.dispatch({ effects: this.languageSlot.reconfigure(indentUnit.of(INDENT[language])) });
+    return this.loadMode(language);
+  }
+
+  /** Load the language's mode; until its chunk loads the editor works as plain text with the language's indent. */
+  private async loadMode(language: Language): Promise<void> {
     let support: Extension = [];
     try {
       support = await languageSupport(language);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ApiClient, ApiError } from "./api";
-import { completeInterview } from "./ending";
+import { completeInterview, finalCodeWords } from "./ending";
 
 function api(refuse: (code: string | null) => ApiError | null) {
   const calls: [string | null, string | null][] = [];
@@ -32,5 +32,29 @@ describe("End interview and the code it hands in", () => {
     const { client, calls } = api(() => new ApiError(503, "db_unavailable", "busy"));
     await expect(completeInterview(client, "s1", "code", "python")).rejects.toMatchObject({ status: 503 });
     expect(calls).toEqual([["code", "python"]]);
+  });
+});
+
+describe("what End interview's confirmation says is kept", () => {
+  const plain = { answered: false, stale: false, tooLong: false, language: null };
+
+  it("is the current code only when the current code is what the API keeps", () => {
+    expect(finalCodeWords(plain)).toBe("Your current code is kept as your final code.");
+    expect(finalCodeWords({ ...plain, language: "Python" })).toContain("current Python code is kept");
+    for (const state of [{ stale: true }, { tooLong: true }, { answered: true }, { answered: true, stale: true }]) {
+      expect(finalCodeWords({ ...plain, ...state }), JSON.stringify(state)).not.toContain("current");
+    }
+  });
+
+  it("says the code saved last is kept in a tab whose code another tab replaced", () => {
+    const words = finalCodeWords({ ...plain, stale: true, language: "Python" });
+    expect(words).toContain("changed in another tab or window");
+    expect(words).toContain("the code saved last is kept as your final code, not the code in this tab");
+  });
+
+  it("says the submitted answer stays final once a final answer locked the code", () => {
+    expect(finalCodeWords({ ...plain, answered: true, tooLong: true })).toBe(
+      "Your submitted answer stays your final code.",
+    );
   });
 });

@@ -54,3 +54,44 @@ export function readLater(pane: ResultsPane, error: unknown, attempt = 0): void 
     );
   }, wait);
 }
+
+const RUNNING = "shadows.running.";
+
+/** A Run or Submit this tab sent and has no answer to yet (`sentAt`: the server's time as it went). */
+export interface Running {
+  mode: "run" | "submit";
+  sentAt: number;
+}
+
+function tabStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage disabled: a reload shows the results before it, as it did
+  }
+}
+
+/** Kept in the tab's sessionStorage while a Run or Submit is out: a reload meanwhile cancels the request, not the
+ * judge's run, whose report the API stores; the page opened again looks for it (`Workspace.followRunning`). */
+export function keepRunning(sessionId: string, running: Running | null): void {
+  try {
+    if (running) tabStorage()?.setItem(RUNNING + sessionId, JSON.stringify(running));
+    else tabStorage()?.removeItem(RUNNING + sessionId);
+  } catch {
+    // storage full or disabled
+  }
+}
+
+/** The Run or Submit out when this tab last reloaded, once (it is forgotten as it is read); null when none. */
+export function takeRunning(sessionId: string): Running | null {
+  let kept: unknown;
+  try {
+    kept = JSON.parse(tabStorage()?.getItem(RUNNING + sessionId) ?? "null");
+    tabStorage()?.removeItem(RUNNING + sessionId);
+  } catch {
+    return null;
+  }
+  const r = kept as Partial<Running> | null;
+  if (!r || (r.mode !== "run" && r.mode !== "submit") || typeof r.sentAt !== "number") return null;
+  return { mode: r.mode, sentAt: r.sentAt };
+}

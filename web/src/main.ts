@@ -432,18 +432,30 @@ function enterInterview(api: ApiClient, joined: JoinResponse, opts: EnterOptions
     panel.say("You started without voice. You can still start the call at any time.");
   }
 
+  // What the confirmation says of the code kept is true of this tab (web/src/ending.ts finalCodeWords): in a tab
+  // whose code another tab replaced, the code saved last is kept, not "your current code".
+  const confirmEnd = (kept: string) =>
+    confirmAction({
+      title: "End the interview?",
+      detail: `The interviewer says goodbye and the interview is over: you cannot come back to it. ${kept}`,
+      confirm: "End interview",
+    });
   byId("end-interview").addEventListener("click", () => {
     void (async () => {
-      const ok = await confirmAction({
-        title: "End the interview?",
-        detail:
-          "The interviewer says goodbye and the interview is over: you cannot come back to it. Your current code is kept as your final code.",
-        confirm: "End interview",
-      });
-      if (!ok || ended) return;
+      const kept = workspace.finalWords;
+      if (!(await confirmEnd(kept)) || ended) return;
       byId<HTMLButtonElement>("end-interview").disabled = true;
       sessionWatch?.stop(); // ending here: the end the watch would learn of is this one (and the goodbye plays on)
-      await workspace.flush();
+      await workspace.beforeEnd();
+      // The last save, or the check of the server's drafts after it, may learn that another tab saved newer code (or
+      // submitted): what is kept is not what was said, so the candidate is asked again, with what is kept now.
+      if (workspace.finalWords !== kept && !ended && !(await confirmEnd(workspace.finalWords))) {
+        if (!ended) {
+          byId<HTMLButtonElement>("end-interview").disabled = false;
+          sessionWatch?.start();
+        }
+        return;
+      }
       // Listening before asking: the interviewer's `ended` may arrive before its RPC answer is read.
       const goodbye = new Promise<void>((resolve) => {
         sawEnded = resolve;

@@ -2,11 +2,24 @@
 /// <reference types="vite/client" />
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
+import type * as codelang from "./codelang";
 import { RESULTS_RETRIES } from "./latestresults";
-import { STALE_FOLLOW_MS, Workspace } from "./workspace";
+import { FOLLOW_RUN_MS, STALE_FOLLOW_MS, Workspace } from "./workspace";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
+
+/** A language mode's chunk held back while a test says (a slow network loading it the first time); the real one. */
+const chunk = vi.hoisted(() => ({ hold: null as Promise<void> | null }));
+vi.mock("./codelang", async (real: () => Promise<typeof codelang>) => {
+  const { languageSupport } = await real();
+  return {
+    languageSupport: async (language: string | null) => {
+      if (chunk.hold) await chunk.hold;
+      return languageSupport(language);
+    },
+  };
+});
 
 const joined = {
   session: { id: "s1", language: "python", languages: ["python"] },
@@ -400,5 +413,227 @@ describe("an interview ended elsewhere while the page is open", () => {
     const event = new Event("beforeunload", { cancelable: true });
     window.dispatchEvent(event);
     expect(event.defaultPrevented).toBe(true);
+  });
+});
+
+describe("a language switch and a Run pressed together", () => {
+  const twoLanguages = {
+    ...joined,
+    session: { ...joined.session, id: "s-switch", languages: ["python", "javascript"] },
+    question: {
+      ...joined.question,
+      starter_code: { python: "def solve():\n    pass\n", javascript: "function solve() {}\n" },
+    },
+  } as unknown as JoinResponse;
+  const accepted = (language: string) => ({
+    verdict: "accepted",
+    language,
+    mode: "run",
+    tests: [],
+    passed: 0,
+    total: 0,
+    created_at: "2026-12-03T10:00:00Z",
+  });
+
+  it("runs the language shown with that language's code, never one language's code under the other's name", async () => {
+    document.body.innerHTML = body;
+    const saves: [string, string][] = [];
+    const runs: [string, string][] = [];
+    let land: () => void = () => undefined;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: (_s: string, language: string, code: string) => {
+        saves.push([language, code]);
+        return new Promise((resolve) => (land = () => resolve({ revision: saves.length })));
+      },
+      run: async (_s: string, language: string, code: string) => {
+        runs.push([language, code]);
+        return accepted(language);
+      },
+    } as unknown as ApiClient;
+    const workspace = new Workspace(api, twoLanguages);
+    await workspace.resume();
+    const python = "def solve():\n    return 'python'\n";
+    workspace.editor.setCode(python);
+    const switched = workspace.switchLanguage("javascript"); // saves the Python code first: a slow network
+    await vi.waitUntil(() => saves.length === 1);
+    expect(saves).toEqual([["python", python]]);
+    const ran = workspace.judge("run"); // Run pressed with JavaScript chosen, while that save is on its way
+    land();
+    await Promise.all([switched, ran]);
+    expect(runs).toEqual([["javascript", "function solve() {}\n"]]);
+    expect(workspace.language).toBe("javascript");
+    expect(workspace.code).toBe("function solve() {}\n");
+  });
+
+  it("never names the editor's language before its code is in it: a Run or a keystroke then pairs them", async () => {
+    document.body.innerHTML = body;
+    const saves: [string, string][] = [];
+    const runs: [string, string][] = [];
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async (_s: string, language: string, code: string) => {
+        saves.push([language, code]);
+        return { revision: saves.length };
+      },
+      run: async (_s: string, language: string, code: string) => {
+        runs.push([language, code]);
+        return accepted(language);
+      },
+    } as unknown as ApiClient;
+    const workspace = new Workspace(api, { ...twoLanguages, session: { ...twoLanguages.session, id: "s-typed" } });
+    await workspace.resume();
+    const python = "def solve():\n    return 'python'\n";
+    workspace.editor.setCode(python);
+    let release: () => void = () => undefined;
+    chunk.hold = new Promise((resolve) => (release = resolve)); // the JavaScript mode is slow to load
+    try {
+      const switched = workspace.switchLanguage("javascript");
+      await vi.waitUntil(() => workspace.language === "javascript", { interval: 1, timeout: 5000 });
+      expect(workspace.code).toBe("function solve() {}\n"); // named JavaScript: JavaScript's code is in
+      workspace.editor.setCode(`${workspace.code}// typed\n`); // a keystroke before the mode has loaded
+      await workspace.judge("run");
+      await switched;
+    } finally {
+      chunk.hold = null;
+      release();
+    }
+    await workspace.flush();
+    expect(runs).toEqual([["javascript", "function solve() {}\n// typed\n"]]);
+    expect(saves.filter(([language, code]) => language === "javascript" && code.includes("python"))).toEqual([]);
+    expect(saves).toContainEqual(["javascript", "function solve() {}\n// typed\n"]);
+    expect(saves).toContainEqual(["python", python]);
+  });
+});
+
+describe("custom input's first arguments", () => {
+  const api = {
+    drafts: async () => ({ drafts: {}, submitted: false }),
+    results: async () => ({ run: null, submit: null }),
+    saveDraft: async () => ({ revision: 1 }),
+  } as unknown as ApiClient;
+  const withExamples = (id: string, tests: { args: unknown[] }[]) =>
+    ({
+      ...joined,
+      session: { ...joined.session, id },
+      question: {
+        ...joined.question,
+        signature: {
+          params: [
+            { name: "nums", type: "int[]" },
+            { name: "target", type: "int" },
+          ],
+        },
+        visible_tests: tests.map((t, i) => ({ id: `t${i}`, expected: 0, ...t })),
+      },
+    }) as unknown as JoinResponse;
+  const values = () =>
+    [0, 1].map((i) => document.getElementById(`custom-arg-${i}`) as HTMLInputElement).map((input) => input.value);
+  const large = Array.from({ length: 4000 }, (_, i) => i * 1000); // about 20,000 characters of JSON
+
+  it("come from an example small enough to copy whole, as valid JSON", () => {
+    document.body.innerHTML = body;
+    new Workspace(api, withExamples("s-large-first", [{ args: [large, 7] }, { args: [[2, 7, 11], 9] }]));
+    expect(values()).toEqual(["[2,7,11]", "9"]); // the whole second example, not the first cut short
+    for (const value of values()) expect(() => JSON.parse(value) as unknown).not.toThrow();
+  });
+
+  it("are left empty, saying what to type, when every example is too large to copy", () => {
+    document.body.innerHTML = body;
+    new Workspace(api, withExamples("s-large-only", [{ args: [large, 7] }]));
+    expect(values()).toEqual(["", ""]); // never half of one: an example cut short is not JSON
+    const placeholders = [0, 1].map((i) => document.getElementById(`custom-arg-${i}`)?.getAttribute("placeholder"));
+    expect(placeholders).toEqual(["for example [1, 2, 3]", "for example 7"]);
+    expect(document.getElementById("custom")?.textContent).toContain("too large to copy here");
+  });
+});
+
+describe("End interview from a tab another tab has saved over since it last saved", () => {
+  const setUp = async (drafts: () => Promise<unknown>) => {
+    document.body.innerHTML = body;
+    const saves: string[] = [];
+    const api = {
+      drafts,
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async (_s: string, _l: string, code: string) => {
+        saves.push(code);
+        return { revision: 1 + saves.length };
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = new Workspace(api, joined);
+    await workspace.resume();
+    return { workspace, saves };
+  };
+
+  it("learns it before handing in its code: it hands in none, and its confirmation says the code saved last is kept", async () => {
+    let server = { code: "older code", revision: 1 };
+    const { workspace, saves } = await setUp(async () => ({ drafts: { python: server }, submitted: false }));
+    expect(workspace.finalWords).toBe("Your current code is kept as your final code.");
+    server = { code: "newer code, saved in the other tab", revision: 2 }; // this tab has not saved since: no 409
+    await workspace.beforeEnd();
+    expect(saves).toEqual([]);
+    expect(workspace.finalCode).toBeNull(); // the newer code stays final, not this tab's older code over it
+    expect(workspace.finalWords).toContain("the code saved last is kept as your final code");
+    expect(document.getElementById("stale-banner")?.hidden).toBe(false);
+    workspace.end();
+  });
+
+  it("hands in its own code when nothing newer was saved elsewhere, or when the server cannot be asked", async () => {
+    let reads = 0;
+    const { workspace, saves } = await setUp(async () => {
+      reads += 1;
+      if (reads > 2) throw new ApiError(0, "network", "Could not reach the server.");
+      return { drafts: { python: { code: "saved code", revision: 1 } }, submitted: false };
+    });
+    workspace.editor.setCode("typed here");
+    await workspace.beforeEnd(); // saved here (revision 2); the server's draft is this tab's
+    expect(saves).toEqual(["typed here"]);
+    expect(workspace.finalCode).toBe("typed here");
+    workspace.editor.setCode("typed again");
+    await workspace.beforeEnd(); // saved; the check is not reached: End goes on as before
+    expect(workspace.finalCode).toBe("typed again");
+    expect(document.getElementById("stale-banner")?.hidden).toBe(true);
+  });
+});
+
+describe("a reload while a Run is out", () => {
+  it("shows that Run's results once the judge has finished it, not only the run before", async () => {
+    document.body.innerHTML = body;
+    window.sessionStorage.clear();
+    const before = {
+      verdict: "wrong_answer",
+      language: "python",
+      mode: "run",
+      tests: [],
+      passed: 1,
+      total: 3,
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+    };
+    let stored = before;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: stored, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      run: () => new Promise(() => undefined), // the page reloads before the answer comes
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const first = new Workspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    await first.resume();
+    void first.judge("run");
+    await vi.advanceTimersByTimeAsync(0);
+
+    document.body.innerHTML = body; // the reload: the request goes with the page, the judge runs the code on
+    const again = new Workspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    await again.resume();
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 1 of 3 tests passed"); // the one before
+    stored = { ...before, verdict: "accepted", passed: 3, created_at: new Date().toISOString() }; // the judge is done
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
+    expect(results?.textContent).not.toContain("still running");
   });
 });

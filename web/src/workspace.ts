@@ -10,24 +10,27 @@ import {
   type LatestResults,
   MAX_CODE_CHARS,
   type Question,
+  RUN_TIMEOUT_MS,
   retryAfterMs,
   type RunReport,
 } from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
-import { loadCustomArgs, saveCustomArgs } from "./customargs";
+import { exampleArgs, loadCustomArgs, saveCustomArgs, typeExample } from "./customargs";
 import { confirmAction } from "./dialog";
-import { byId, h, showValue } from "./dom";
+import { byId, h } from "./dom";
 import { DraftSaver, type SaveState, saveText } from "./drafts";
+import { finalCodeWords } from "./ending";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
-import { newestReport, readLater } from "./latestresults";
+import { keepRunning, newestReport, readLater, type Running, takeRunning } from "./latestresults";
 import { bindOutputTabs, selectOutput } from "./outputtabs";
 import { onLeave } from "./leaving";
 import { dropLocal, keepLocal, readLocal, sweepLocal } from "./localcopy";
 import { codeTooLong, runNotice } from "./messages";
 import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
 import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
+import { monotonicNow } from "./monotonic";
 import { serverClock } from "./serverclock";
 import { landedSubmit, RunHold } from "./submitcheck";
 
@@ -38,6 +41,10 @@ const SAVE_PROBLEMS: ReadonlySet<SaveState> = new Set<SaveState>(["retrying", "r
 const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
 /** How often a tab another tab has superseded reads the newest saved code again. */
 export const STALE_FOLLOW_MS = 3000;
+/** How often a page reloaded while a Run or Submit was out reads the results, looking for its report. */
+export const FOLLOW_RUN_MS = 5000;
+/** A report stored this long before its request left (by the page's estimate of the server's clock) is still its. */
+const LANDED_SLACK_MS = 5000;
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
 export const STILL_RUNNING_MS = 15_000;
 
@@ -59,6 +66,8 @@ export class Workspace {
   private readonly sessionId: string;
   private readonly languages: Language[];
   private busy = false;
+  /** A language switch under way (its draft being saved first), or null. */
+  private switching: Promise<void> | null = null;
   private ended = false;
   private locked = false; // the final answer is in and the org does not allow resubmission
   private submitted = false;
@@ -220,8 +229,11 @@ export class Workspace {
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
     }
-    if (results.status === "fulfilled") this.showLatest(results.value);
-    else
+    const running = takeRunning(this.sessionId);
+    if (results.status === "fulfilled") {
+      this.showLatest(results.value);
+      if (running) this.followRunning(running, newestReport(results.value)?.created_at);
+    } else
       readLater(
         {
           read: () => this.api.results(this.sessionId),
@@ -232,6 +244,38 @@ export class Workspace {
         },
         results.reason,
       );
+  }
+
+  /** A Run or Submit that was out when this tab reloaded: the reload cancelled the request, not the run, whose
+   * report the API stores when the judge is done. Said in the pane, and its report shown once it is stored (the
+   * results read every few seconds, up to the 3 minutes a Run may take). Before, the page showed the report before
+   * it, and the candidate ran the code again to see the result. Never over a report shown or a run started since. */
+  private followRunning(running: Running, newestShown: string | undefined): void {
+    const left = running.sentAt + RUN_TIMEOUT_MS - serverClock.now();
+    if (left <= 0 || this.ended) return;
+    const what = running.mode === "submit" ? "submission" : "Run";
+    const shownBefore = this.shown;
+    const say = (text: string) => byId("results").prepend(h("p", { class: "muted results-later" }, text));
+    say(`Your ${what} from before the page reloaded is still running; its results show here when it is done.`);
+    const deadline = monotonicNow() + left;
+    const tick = async (): Promise<void> => {
+      if (this.shown !== shownBefore || this.ended) return;
+      const latest = await this.api.results(this.sessionId).catch(() => null);
+      if (this.shown !== shownBefore || this.ended) return;
+      const report = latest?.[running.mode];
+      const newer = report && (newestShown === undefined || report.created_at > newestShown);
+      if (report && newer && Date.parse(report.created_at) >= running.sentAt - LANDED_SLACK_MS) {
+        this.show(report);
+        if (running.mode === "submit") this.markSubmitted();
+        return;
+      }
+      if (monotonicNow() < deadline) setTimeout(() => void tick(), FOLLOW_RUN_MS);
+      else {
+        for (const note of document.querySelectorAll("#results .results-later")) note.remove();
+        say(`Your ${what} from before the page reloaded did not finish. Run your code again to see its results.`);
+      }
+    };
+    setTimeout(() => void tick(), FOLLOW_RUN_MS);
   }
 
   private showLatest(results: LatestResults): void {
@@ -254,6 +298,16 @@ export class Workspace {
     return this.stale || this.tooLong() ? null : this.editor.code;
   }
 
+  /** What End interview's confirmation says of the code it keeps (web/src/ending.ts): true of this tab as it is now. */
+  get finalWords(): string {
+    return finalCodeWords({
+      answered: this.locked,
+      stale: this.stale,
+      tooLong: this.tooLong() !== null,
+      language: this.languages.length > 1 ? LANGUAGE_NAMES[this.editor.currentLanguage] : null,
+    });
+  }
+
   /** What to say when the editor's code is longer than the API keeps or runs; null when it is not. */
   private tooLong(): string | null {
     const code = this.editor.code;
@@ -264,6 +318,30 @@ export class Workspace {
 
   async flush(): Promise<void> {
     await this.saver.flush();
+  }
+
+  /** Before End interview hands in this tab's code: its unsaved code saved, then whether another tab or device has
+   * saved newer code in its language since. Only a save of this tab is refused for that, so a tab that had not saved
+   * since another did handed in its older code as the final code, over the newer work. Such a tab is superseded
+   * as a refused save makes it (End hands in none: the code saved last is final), and one whose final answer was
+   * submitted elsewhere is locked. Not reached (no network, a busy server), or its save failed: End goes on with
+   * this tab's code. */
+  async beforeEnd(): Promise<void> {
+    await this.saver.flush();
+    // A save that did not go through (no network, a failing server): the read would fail too, after its bound.
+    if (this.stale || this.ended || this.locked || this.saver.unsaved) return;
+    let list: DraftList;
+    try {
+      list = await this.api.drafts(this.sessionId);
+    } catch {
+      return;
+    }
+    if (this.stale || this.ended || this.locked) return;
+    if (list.submitted && !this.allowResubmission) return this.markSubmitted();
+    const language = this.editor.currentLanguage;
+    const draft = list.drafts[language];
+    const known = this.saver.revisionOf(language) ?? 0;
+    if (draft && draft.revision > known && draft.code !== this.editor.code) this.superseded();
   }
 
   private bindToolbar(languages: Language[]): void {
@@ -313,18 +391,35 @@ export class Workspace {
     this.editor.setFontSize(px);
   }
 
-  /** Each language keeps its own draft: save this one, then open the other's draft or its starter. */
-  async switchLanguage(language: Language): Promise<void> {
+  /** Each language keeps its own draft: save this one, then open the other's draft or its starter. Switches follow
+   * one another in the order chosen; a Run, Submit or custom input pressed meanwhile waits for them (`switching`). */
+  switchLanguage(language: Language): Promise<void> {
+    const done = (this.switching ?? Promise.resolve()).then(() => this.switchNow(language));
+    const mine: Promise<void> = done.finally(() => {
+      if (this.switching === mine) this.switching = null;
+    });
+    this.switching = mine;
+    return mine;
+  }
+
+  private async switchNow(language: Language): Promise<void> {
     if (language === this.language) return;
     this.drafts.set(this.language, this.editor.code);
     await this.saver.flush();
     const code = this.drafts.get(language) ?? this.starter(language);
     if (!this.drafts.has(language)) this.saver.known(language, code);
-    await this.editor.setLanguage(language);
-    this.editor.setCode(code);
+    // The language and its code in one step: nothing reads or types into the one under the other's name.
+    void this.editor.switchTo(language, code);
     byId("editor-language").textContent = LANGUAGE_NAMES[language];
     byId<HTMLSelectElement>("language-select").value = language;
     this.onLanguage(language);
+  }
+
+  /** The language the code to run is in, and that code, once a switch chosen before has taken place: a Run pressed
+   * with JavaScript chosen runs JavaScript, not the Python still in the editor while its draft was being saved. */
+  private async chosenCode(): Promise<{ language: Language; code: string }> {
+    while (this.switching) await this.switching.catch(() => undefined); // a failed switch leaves the editor as is
+    return { language: this.editor.currentLanguage, code: this.editor.code };
   }
 
   private async reset(): Promise<void> {
@@ -351,25 +446,32 @@ export class Workspace {
   async judge(mode: "run" | "submit"): Promise<void> {
     if (this.busy || this.hold.held || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
     const results = byId("results");
+    this.setBusy(true);
+    // The run carries the language and code it was started with: a switch made while it waits for the judge changes
+    // neither (one read after the save below had one language's name on the other's code).
+    const { language, code } = await this.chosenCode();
     const tooLong = this.tooLong();
-    if (tooLong) {
-      selectOutput("results");
-      renderFailure(results, tooLong); // sending it would only be refused
-      this.shown += 1;
+    if (tooLong || this.ended || this.stale) {
+      if (tooLong) {
+        selectOutput("results");
+        renderFailure(results, tooLong); // sending it would only be refused
+        this.shown += 1;
+      }
+      this.setBusy(false);
       return;
     }
-    this.setBusy(true);
     renderPending(results, mode);
     this.shown += 1; // the pane is this run's now
     selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
     const sentAt = serverClock.now();
+    keepRunning(this.sessionId, { mode, sentAt }); // a reload meanwhile looks for its report (followRunning)
     try {
       const report =
         mode === "run"
-          ? await this.api.run(this.sessionId, this.language, this.code)
-          : await this.api.submit(this.sessionId, this.language, this.code);
+          ? await this.api.run(this.sessionId, language, code)
+          : await this.api.submit(this.sessionId, language, code);
       this.show(report);
       if (mode === "submit") this.markSubmitted();
     } catch (error) {
@@ -378,6 +480,7 @@ export class Workspace {
       if (landed) this.markSubmitted();
       else this.failed(results, error);
     } finally {
+      keepRunning(this.sessionId, null);
       this.setBusy(false);
     }
   }
@@ -389,7 +492,10 @@ export class Workspace {
     for (const later of document.querySelectorAll("#results .results-later")) later.remove();
     renderReport(container, report, by);
     renderConsole(byId("console"), report);
-    this.editor.mark(reportMarks(report));
+    // Its compile errors mark the editor's lines only when the editor shows the language it ran (the candidate may
+    // have switched while it ran): marks on another language's code would point at the wrong lines.
+    const sameLanguage = !report.language || report.language === this.editor.currentLanguage;
+    this.editor.mark(sameLanguage ? reportMarks(report) : []);
     // Its one-line summary is read out (the interviewer's runs are, by the event feed); the tests and what they
     // printed stay in the pane to read.
     const line = container.querySelector(".report-summary")?.textContent;
@@ -529,9 +635,13 @@ export class Workspace {
 
   private bindCustomInput(): void {
     const params = this.question.signature.params;
-    const first = this.question.visible_tests[0]?.args ?? [];
+    // An example copied whole, as JSON, or none: one cut short to fit a field is not JSON, and its Run only failed.
+    const example = exampleArgs(this.question.visible_tests, params.length);
     const typed = loadCustomArgs(this.sessionId, params.length); // given back after a reload
     byId("custom-fields").replaceChildren(
+      ...(example
+        ? []
+        : [h("p", { class: "muted small" }, "The examples are too large to copy here: type your own arguments.")]),
       ...params.map((p, i) =>
         h(
           "div",
@@ -542,7 +652,8 @@ export class Workspace {
             type: "text",
             spellcheck: "false",
             autocomplete: "off",
-            value: typed[i] ?? (first[i] === undefined ? "" : showValue(first[i], 10_000)),
+            value: typed[i] ?? example?.[i] ?? "",
+            placeholder: example ? null : typeExample(p.type) && `for example ${typeExample(p.type)}`,
           }),
         ),
       ),
@@ -562,12 +673,6 @@ export class Workspace {
   private async runCustom(): Promise<void> {
     if (this.busy || this.hold.held || this.ended || this.stale) return;
     const error = byId("custom-error");
-    const tooLong = this.tooLong();
-    if (tooLong) {
-      error.textContent = tooLong;
-      announce(tooLong);
-      return;
-    }
     const args: unknown[] = [];
     const params = this.question.signature.params;
     for (let i = 0; i < params.length; i++) {
@@ -575,19 +680,29 @@ export class Workspace {
       try {
         args.push(JSON.parse(input.value));
       } catch {
-        error.textContent = `${params[i].name} is not valid JSON (for example [1, 2, 3], 7 or "text").`;
+        const example = typeExample(params[i].type) ?? '[1, 2, 3], 7 or "text"';
+        error.textContent = input.value.trim()
+          ? `${params[i].name} is not valid JSON (for example ${example}).`
+          : `${params[i].name} is empty: type its value as JSON (for example ${example}).`;
         announce(error.textContent);
         input.focus();
         return;
       }
     }
-    error.textContent = "";
     this.setBusy(true);
+    const { language, code } = await this.chosenCode(); // as a Run: the language chosen, with its own code
+    const tooLong = this.tooLong();
+    if (tooLong) {
+      error.textContent = tooLong;
+      announce(tooLong);
+    }
+    if (tooLong || this.ended || this.stale) return this.setBusy(false);
+    error.textContent = "";
     this.beforeRun();
     const output = byId("custom-output");
     output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
     try {
-      this.show(await this.api.customRun(this.sessionId, this.language, this.code, [args]));
+      this.show(await this.api.customRun(this.sessionId, language, code, [args]));
     } catch (err) {
       this.failed(output, err);
     } finally {
