@@ -1,15 +1,17 @@
 // @vitest-environment jsdom
 /// <reference types="vite/client" />
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApiClient, JoinResponse, RunReport } from "./api";
 import type { CallController } from "./call";
 import { CallPanel } from "./callpanel";
 import { EventFeed } from "./feed";
 import { InterviewClock } from "./timer";
-import { Workspace } from "./workspace";
+import { closeWorkspaces, openWorkspace } from "./testing/workspaces";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
+
+afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 
 /** What a screen reader hears whatever pane shows: the text of live regions outside the panes, which hide on
  * narrow screens (and at 200 % zoom) while another pane is forward; a hidden live region says nothing. */
@@ -66,7 +68,7 @@ describe("what the candidate hears from any pane", () => {
       organization: { allow_resubmission: false },
       question: { starter_code: { python: "" }, signature: { params: [] }, visible_tests: [] },
     } as unknown as JoinResponse;
-    const workspace = new Workspace({} as ApiClient, joined);
+    const workspace = openWorkspace({} as ApiClient, joined);
     const report = {
       verdict: "wrong_answer",
       language: "python",
@@ -119,7 +121,7 @@ describe("what the candidate hears from any pane", () => {
     const said = (text: string) => heard().split(text).length - 1;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
-      const workspace = new Workspace(api, joined);
+      const workspace = openWorkspace(api, joined);
       await workspace.resume();
       workspace.editor.setCode("def solve():\n    return 1\n");
       await vi.advanceTimersByTimeAsync(2000);

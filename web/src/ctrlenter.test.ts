@@ -1,11 +1,13 @@
 // @vitest-environment jsdom
 /// <reference types="vite/client" />
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ApiClient, JoinResponse } from "./api";
-import { Workspace } from "./workspace";
+import { closeWorkspaces, openWorkspace } from "./testing/workspaces";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
+
+afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 
 const joined = {
   session: { id: "s1", language: "python", languages: ["python"] },
@@ -39,7 +41,7 @@ describe("Ctrl+Enter runs the code", () => {
         return report;
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 

@@ -4,10 +4,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse, MAX_CODE_CHARS } from "./api";
 import type * as codelang from "./codelang";
 import { RESULTS_RETRIES } from "./latestresults";
-import { FOLLOW_RUN_MS, STALE_FOLLOW_MS, Workspace } from "./workspace";
+import { FOLLOW_RUN_MS, STALE_FOLLOW_MS } from "./workspace";
+import { closeWorkspaces, openWorkspace } from "./testing/workspaces";
 import page from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(page)?.[1] ?? "";
+
+afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 
 /** A language mode's chunk held back while a test says (a slow network loading it the first time); the real one. */
 const chunk = vi.hoisted(() => ({ hold: null as Promise<void> | null }));
@@ -50,7 +53,7 @@ describe("resuming after a reload", () => {
       saveDraft: async (...args: unknown[]) => saves.push(args),
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     const resumed = workspace.resume();
     await vi.advanceTimersByTimeAsync(0);
     expect(document.getElementById("save-status")?.textContent).toContain("Could not load your saved code");
@@ -74,7 +77,7 @@ describe("resuming after a reload", () => {
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     const leaving = () => {
       const event = new Event("beforeunload", { cancelable: true });
@@ -117,7 +120,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
       saveDraft: async () => ({ revision: 1 }),
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("could not be loaded yet; trying again in 3 seconds");
@@ -142,7 +145,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
       saveDraft: async () => ({ revision: 1 }),
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     await vi.advanceTimersByTimeAsync(10_000);
     expect(reads).toBe(RESULTS_RETRIES + 1);
@@ -152,7 +155,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
 
     document.body.innerHTML = body;
     reads = 0;
-    const again = new Workspace(api, joined);
+    const again = openWorkspace(api, joined);
     await again.resume();
     again.show({ ...report, passed: 3, verdict: "accepted" } as never, "interviewer");
     await vi.advanceTimersByTimeAsync(10_000);
@@ -186,18 +189,18 @@ describe("custom input across a reload", () => {
         },
       }) as unknown as JoinResponse;
     document.body.innerHTML = body;
-    new Workspace(api, withParams("s-typed"));
+    openWorkspace(api, withParams("s-typed"));
     const typed = document.getElementById("custom-arg-0") as HTMLInputElement;
     typed.value = "[5, 6, 7, 8]";
     typed.dispatchEvent(new Event("input", { bubbles: true }));
 
     document.body.innerHTML = body; // the reload: a new page, the same tab
-    new Workspace(api, withParams("s-typed"));
+    openWorkspace(api, withParams("s-typed"));
     expect((document.getElementById("custom-arg-0") as HTMLInputElement).value).toBe("[5, 6, 7, 8]");
     expect((document.getElementById("custom-arg-1") as HTMLInputElement).value).toBe("3"); // untouched: the example
 
     document.body.innerHTML = body;
-    new Workspace(api, withParams("s-other")); // another interview starts from its own example
+    openWorkspace(api, withParams("s-other")); // another interview starts from its own example
     expect((document.getElementById("custom-arg-0") as HTMLInputElement).value).toBe("[1,2]");
   });
 });
@@ -225,7 +228,7 @@ describe("a Submit whose answer was lost", () => {
         throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     await workspace.judge("submit");
     expect(document.getElementById("results")?.textContent).toContain("12");
@@ -248,7 +251,7 @@ describe("a Submit whose answer was lost", () => {
         throw Object.assign(new Error("already"), { status: 409, code: "already_submitted" });
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     submitted = true; // another tab submitted meanwhile
     await workspace.judge("submit");
@@ -266,7 +269,7 @@ describe("a Submit whose answer was lost", () => {
         throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     await workspace.judge("submit");
     expect(document.getElementById("results")?.textContent).toContain("Could not reach the server");
@@ -286,7 +289,7 @@ describe("a save refused because the interview is over", () => {
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     workspace.editor.setCode("def solve():\n    return 'typed after the grace'\n");
     await vi.advanceTimersByTimeAsync(2000);
@@ -312,7 +315,7 @@ describe("a tab whose code another tab has replaced since", () => {
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     expect(workspace.finalCode).toBe("older code"); // nothing stale known yet: the editor's code is the answer
     workspace.editor.setCode("typed in the older tab");
@@ -362,7 +365,7 @@ describe("code longer than the API keeps (a huge paste)", () => {
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     workspace.editor.setCode("x".repeat(MAX_CODE_CHARS + 1));
     await vi.advanceTimersByTimeAsync(2000);
@@ -388,7 +391,7 @@ describe("an interview ended elsewhere while the page is open", () => {
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     let over = 0;
     workspace.onOver = () => (over += 1);
     await workspace.resume();
@@ -452,7 +455,7 @@ describe("a language switch and a Run pressed together", () => {
         return accepted(language);
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, twoLanguages);
+    const workspace = openWorkspace(api, twoLanguages);
     await workspace.resume();
     const python = "def solve():\n    return 'python'\n";
     workspace.editor.setCode(python);
@@ -483,7 +486,7 @@ describe("a language switch and a Run pressed together", () => {
         return accepted(language);
       },
     } as unknown as ApiClient;
-    const workspace = new Workspace(api, { ...twoLanguages, session: { ...twoLanguages.session, id: "s-typed" } });
+    const workspace = openWorkspace(api, { ...twoLanguages, session: { ...twoLanguages.session, id: "s-typed" } });
     await workspace.resume();
     const python = "def solve():\n    return 'python'\n";
     workspace.editor.setCode(python);
@@ -535,14 +538,14 @@ describe("custom input's first arguments", () => {
 
   it("come from an example small enough to copy whole, as valid JSON", () => {
     document.body.innerHTML = body;
-    new Workspace(api, withExamples("s-large-first", [{ args: [large, 7] }, { args: [[2, 7, 11], 9] }]));
+    openWorkspace(api, withExamples("s-large-first", [{ args: [large, 7] }, { args: [[2, 7, 11], 9] }]));
     expect(values()).toEqual(["[2,7,11]", "9"]); // the whole second example, not the first cut short
     for (const value of values()) expect(() => JSON.parse(value) as unknown).not.toThrow();
   });
 
   it("are left empty, saying what to type, when every example is too large to copy", () => {
     document.body.innerHTML = body;
-    new Workspace(api, withExamples("s-large-only", [{ args: [large, 7] }]));
+    openWorkspace(api, withExamples("s-large-only", [{ args: [large, 7] }]));
     expect(values()).toEqual(["", ""]); // never half of one: an example cut short is not JSON
     const placeholders = [0, 1].map((i) => document.getElementById(`custom-arg-${i}`)?.getAttribute("placeholder"));
     expect(placeholders).toEqual(["for example [1, 2, 3]", "for example 7"]);
@@ -563,7 +566,7 @@ describe("End interview from a tab another tab has saved over since it last save
       },
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = new Workspace(api, joined);
+    const workspace = openWorkspace(api, joined);
     await workspace.resume();
     return { workspace, saves };
   };
@@ -620,13 +623,13 @@ describe("a reload while a Run is out", () => {
       run: () => new Promise(() => undefined), // the page reloads before the answer comes
     } as unknown as ApiClient;
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const first = new Workspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    const first = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
     await first.resume();
     void first.judge("run");
     await vi.advanceTimersByTimeAsync(0);
 
     document.body.innerHTML = body; // the reload: the request goes with the page, the judge runs the code on
-    const again = new Workspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    const again = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
     await again.resume();
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");

@@ -61,6 +61,8 @@ export class Workspace {
   readonly editor: CodeEditor;
   private readonly saver: DraftSaver;
   private readonly hold = new RunHold(() => this.setBusy(this.busy));
+  /** Ends this workspace's listening to the window and the document (`close`). */
+  private readonly listening = new AbortController();
   private readonly drafts = new Map<Language, string>();
   private readonly question: Question;
   private readonly sessionId: string;
@@ -135,21 +137,31 @@ export class Workspace {
       this.drafts.set(snapshot.language, snapshot.code);
       this.saver.changed(snapshot.language, snapshot.code);
     });
-    window.addEventListener("beforeunload", (e) => {
-      // A reload or close now would lose what a failing save still holds, or, once the interview ended elsewhere,
-      // the unsaved code left on screen to copy (a reload shows the notice, not the editor).
-      if (this.saver.unsaved || this.unsavedAtEnd) e.preventDefault();
-    });
+    const listening = { signal: this.listening.signal };
+    window.addEventListener(
+      "beforeunload",
+      (e) => {
+        // A reload or close now would lose what a failing save still holds, or, once the interview ended elsewhere,
+        // the unsaved code left on screen to copy (a reload shows the notice, not the editor).
+        if (this.saver.unsaved || this.unsavedAtEnd) e.preventDefault();
+      },
+      listening,
+    );
     // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
     // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
     // After the integrity observations (web/src/leaving.ts): a draft that does not fit in what is left of the
     // page's 64 KiB for such requests is not sent, and the page opened again restores it from the browser's storage.
     onLeave("bulk", () => this.saver.leaving());
-    window.addEventListener("pageshow", () => this.saver.shown());
-    window.addEventListener("online", () => this.saver.online()); // the network is back: save now, not after a backoff
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.saver.hidden(); // not as the page goes: see DraftSaver.hidden
-    });
+    window.addEventListener("pageshow", () => this.saver.shown(), listening);
+    // The network is back: save now, not after a backoff.
+    window.addEventListener("online", () => this.saver.online(), listening);
+    document.addEventListener(
+      "visibilitychange",
+      () => {
+        if (document.visibilityState === "hidden") this.saver.hidden(); // not as the page goes: see DraftSaver.hidden
+      },
+      listening,
+    );
     this.bindToolbar(joined.session.languages);
     bindOutputTabs();
     this.bindCustomInput();
@@ -370,13 +382,17 @@ export class Workspace {
     });
     window
       .matchMedia?.("(prefers-color-scheme: dark)")
-      .addEventListener("change", () => this.applyTheme(effectiveTheme()));
-    document.addEventListener("keydown", (e) => {
-      if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
-      if (!runsOnCtrlEnter(e.target)) return;
-      e.preventDefault();
-      void this.judge("run");
-    });
+      .addEventListener("change", () => this.applyTheme(effectiveTheme()), { signal: this.listening.signal });
+    document.addEventListener(
+      "keydown",
+      (e) => {
+        if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
+        if (!runsOnCtrlEnter(e.target)) return;
+        e.preventDefault();
+        void this.judge("run");
+      },
+      { signal: this.listening.signal },
+    );
   }
 
   applyTheme(theme: Theme): void {
@@ -620,6 +636,13 @@ export class Workspace {
       if (!this.ended && !this.locked) this.following = setTimeout(() => void tick(), STALE_FOLLOW_MS);
     };
     this.following = setTimeout(() => void tick(), 0);
+  }
+
+  /** This workspace stops listening to the window and the document (its keys, the page's visibility and network,
+   * the colour scheme): for a page that replaces its workspace, and for tests, whose document outlives each of
+   * theirs (a Ctrl+Enter taken by a workspace left over from another test file never reached the next one's). */
+  close(): void {
+    this.listening.abort();
   }
 
   /** The interview is over: nothing more to edit or run. */
