@@ -1,4 +1,4 @@
-"""The measurements docs/grading.md gives for the claim checks (2026-12-06, graderG10), made again with one command:
+"""The measurements docs/grading.md gives for the claim checks (2026-12-06), made again with one command:
 
     .venv/bin/python -m tests.grader.claim_measure [--show]
 
