@@ -111,10 +111,18 @@ async def test_an_answer_echoing_the_update_and_cut_off_leaves_no_secret_in_the_
             release.set()
     assert ashby.updates[0].body is not None
     assert [m["type"] for m in ashby.updates[0].body["metadata"]] == ["string", "url"]  # the join link went
-    cur = await db.execute(
-        "select kind, status from ats_callbacks where session_id = %s order by created_at", (session_id,)
-    )
-    assert [(c["kind"], c["status"]) for c in await cur.fetchall()] == [("invite_withheld", "delivered")]
+
+    async def callbacks() -> list[tuple[str, str]] | None:
+        cur = await db.execute(
+            "select kind, status from ats_callbacks where session_id = %s order by created_at", (session_id,)
+        )
+        rows = [(c["kind"], c["status"]) for c in await cur.fetchall()]
+        return None if rows == [("invite_withheld", "pending")] else rows
+
+    # The attempt logs the cut-off answer, then records the call delivered: read once it has.
+    assert await wait_until(callbacks, within_s=30, what="the call recorded") == [
+        ("invite_withheld", "delivered")
+    ]
     start = str(logged["answer_start"])
     assert start.startswith('{"results": {"auth": "<redacted>", "links": ["<link>'), start
     assert _leaks(json.dumps(logged)) == [], logged
