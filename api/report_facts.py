@@ -58,10 +58,11 @@ def facts_from_timeline(
     by_candidate = [r for r in runs if r.get("by") != "grader"]
     visible = [v for r in runs if (v := _visible(r)) is not None]
     hidden = [h for r in runs if not _judge_failed(r) and (h := _tally(r["hidden"])) is not None]
+    # Nor is the time it passed every visible test a time the candidate got there.
     first_pass = next(
         (
             r["t"]
-            for r in runs
+            for r in by_candidate
             if (v := _visible(r)) is not None and v.passed == v.total and r["t"] is not None
         ),
         None,

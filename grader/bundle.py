@@ -2,10 +2,10 @@
 
 Built from a `BundleInput` and its facts, with no database:
 - `interview`: the facts, then one chronological timeline (transcript lines of the graded phases with their `seq`
-  and start/end seconds, the greeting's and the wrap-up's left out (`UNGRADED_PHASES`); code snapshots as bounded
-  diffs; every run and submission with its results; hints and phases), the final code and a summary of the page's
-  integrity observations. Names, e-mails, contact details and gendered words are replaced (grader/redact.py). The
-  prompt puts all of it inside delimited interview data.
+  and start/end seconds, the greeting's, the wrap-up's and any said after the end left out (grader/graded_lines.py);
+  code snapshots as bounded diffs; every run and submission with its results; hints and phases), the final code and
+  a summary of the page's integrity observations. Names, e-mails, contact details and gendered words are replaced
+  (grader/redact.py). The prompt puts all of it inside delimited interview data.
 - `index`: what each `seq` may be quoted for (grader/evidence.py).
 """
 
@@ -28,6 +28,7 @@ from grader.code_timeline import (
 )
 from grader.evidence import CitableEvent, CitationIndex, normalise
 from grader.facts import run_events, snapshot_language
+from grader.graded_lines import UNGRADED_PHASES, ungraded_lines
 from grader.leaks import reference_lines
 from grader.line_pairs import across_lines, with_spans
 from grader.redact import Redacted, Redactor
@@ -54,14 +55,6 @@ ROLES = {"user": "C", "assistant": "I"}
 TYPED_ROLE = (
     "C (typed)"  # a candidate's message typed into the page's chat (the agent's `typed` transcript field)
 )
-# Phases whose conversation is not graded, and not shown: the greeting holds the background questions the
-# interviewer draws from the résumé and the job description (employers, schools, personal history), the wrap-up
-# the candidate's questions about the process (visas, leave, relocation), and after the end only goodbyes.
-UNGRADED_PHASES = {
-    "greeting": "greeting and background questions",
-    "wrap_up": "wrap-up: the candidate's questions about the process",
-    "end": "goodbye",
-}
 
 
 @dataclass(frozen=True)
@@ -247,23 +240,6 @@ def _integrity(events: list[BundleEvent], capped_s: float | None = None) -> str:
     return "\n".join(parts)
 
 
-def _ungraded_lines(events: list[BundleEvent]) -> dict[int, list[int]]:
-    """The transcript lines said in an ungraded phase (`UNGRADED_PHASES`), by the seq of the phase change that
-    started it. None when the interview never reached a graded phase (nothing else would be there to assess), and
-    none before any phase change (the phase is not known)."""
-    phase_seq: int | None = None
-    phase: str | None = None
-    reached = False
-    hidden: dict[int, list[int]] = {}
-    for e in events:
-        if e.type == "phase_change" and e.payload.get("to"):
-            phase_seq, phase = e.seq, str(e.payload["to"])
-            reached = reached or phase not in UNGRADED_PHASES
-        elif e.type == "transcript" and phase in UNGRADED_PHASES and phase_seq is not None:
-            hidden.setdefault(phase_seq, []).append(e.seq)
-    return hidden if reached else {}
-
-
 def candidate_lines(source: BundleInput) -> list[str]:
     """The candidate's own lines, said or typed: the names they introduce themself by (grader/self_named.py) and
     what they stated of their code's complexity (grader/claim_complexity.py) are read from them."""
@@ -321,8 +297,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     detailed = shown_runs.detailed
     runs_omitted_noted = False
     code_omitted_noted = False
-    ungraded = _ungraded_lines(source.events)
-    not_shown = {seq for seqs in ungraded.values() for seq in seqs}
+    end_noted = False
+    ungraded = ungraded_lines(source.events, source.session)
+    not_shown = ungraded.seqs
+    after_end = set(ungraded.after_end)
     # The transcript lines as shown: the ones a runaway transcript leaves out chosen before any is redacted, and of
     # a long line only its head and tail redacted (grader/transcript_lines.py).
     prefixes: dict[int, str] = {}
@@ -357,7 +335,13 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     dropped |= bounded([(seq, len(line)) for seq, line in lines.items()], typed)  # a placeholder is longer
     out: list[str] = []
     for e in source.events:
-        if e.type == "transcript" and e.seq in lines and e.seq not in dropped:
+        if e.type == "transcript" and e.seq in after_end and not end_noted and ungraded.end is not None:
+            out.append(
+                f"-- {_secs(ungraded.end.s)}s the interview ended ({len(after_end)} line(s) said after it: not "
+                "graded, not shown)"
+            )
+            end_noted = True
+        elif e.type == "transcript" and e.seq in lines and e.seq not in dropped:
             out.append(lines[e.seq])
             speaker = "interviewer" if e.payload.get("role") == "assistant" else "candidate"
             index.citable[e.seq] = CitableEvent(
@@ -435,7 +419,7 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
                        f"{e.payload.get('total', '?')}{said}"
                        f"{unsettled if e.payload.get('unsettled') is True else ''}")  # fmt: skip
         elif e.type == "phase_change" and e.payload.get("to"):
-            hidden = len(ungraded.get(e.seq, []))
+            hidden = len(ungraded.by_phase.get(e.seq, []))
             what = (
                 f" ({UNGRADED_PHASES[str(e.payload['to'])]}: {hidden} line(s), not graded, not shown)"
                 if hidden

@@ -9,7 +9,9 @@ time or go ("la primera ejecución", "al primer intento", "a la primera"), or th
 passing (grader/claim_words.py `PASS_WORD`) and no negation, failure, report or hypothesis in it, must hold for that
 run: the first run shown whose result counts tests (a custom run of the candidate's own inputs counts none; where the
 clause names the submission, "the submission was accepted on the first try", the first submission), every test it
-ran passing, or every one of the kind the clause names ("visible", "hidden").
+ran passing, or every one of the kind the clause names ("visible", "hidden"). The grader's final submission, made
+after the interview when the candidate never submitted, is no try of the candidate's: it is never the first run, and a
+first try said where it is the only run that counts tests goes to the repair round.
 
 Not such a claim: the first run that passed, or to pass ("the first run passing every visible test came at 130 s",
 the facts' wording), a clause with a word of failing ("After a failed first run, the code passed"), a negation ("did
@@ -26,6 +28,7 @@ from grader.claim_tallies import NUMBER, SHOWN_COUNT, SUBMITTED, number_value
 from grader.claim_words import FAIL_WORD, PASS_WORD
 from grader.claims import readable
 from grader.evidence import RUN_TYPES, CitableEvent, CitationIndex
+from grader.facts import GRADER
 
 FIRST = re.compile(
     r"\b(?:(?:very\s+)?first|initial|primer[oa]?)\s+(?P<what>runs?|attempts?|try|tries|time|go|submissions?"
@@ -58,13 +61,25 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _first(index: CitationIndex, submission: bool) -> CitableEvent | None:
-    """The first run shown whose result counts tests (with `submission`, the first submission)."""
+    """The first run shown whose result counts tests (with `submission`, the first submission), of the candidate's
+    or the interviewer's: the grader's final submission, made after the interview, is no try of theirs."""
     for seq in sorted(index.citable):
         event = index.citable[seq]
         kind_ok = event.type in RUN_TYPES and (not submission or event.type == "submission")
-        if kind_ok and SHOWN_COUNT.search(event.shown):
+        if kind_ok and event.by != GRADER and SHOWN_COUNT.search(event.shown):
             return event
     return None
+
+
+def _graders_only(index: CitationIndex, submission: bool) -> CitableEvent | None:
+    """The grader's final submission, when no run (with `submission`, no submission) of the candidate's or the
+    interviewer's counts tests."""
+    runs = [
+        e
+        for _, e in sorted(index.citable.items())
+        if e.type in RUN_TYPES and (not submission or e.type == "submission") and SHOWN_COUNT.search(e.shown)
+    ]
+    return runs[0] if runs and all(e.by == GRADER for e in runs) else None
 
 
 def _passed(event: CitableEvent, kind: str | None) -> bool:
@@ -102,9 +117,15 @@ def first_run_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -
                 continue  # a question says nothing (grader/claims.py reads its answer)
             what = (first.group("what") or "").lower()
             # "The submission was accepted on the first try": the first submission
-            run = _first(
-                index, submission=what.startswith(("submission", "entrega")) or bool(SUBMITTED.search(clause))
-            )
+            submission = what.startswith(("submission", "entrega")) or bool(SUBMITTED.search(clause))
+            run = _first(index, submission)
+            if run is None and (graders := _graders_only(index, submission)) is not None:
+                problems.append(
+                    f"- {where}: {clause.strip()[:300]!r} speaks of a first try, but the only "
+                    f"{'submission' if submission else 'run'} that counts tests is [{graders.seq}], the grader's own "
+                    "final submission after the interview, no try of the candidate's"
+                )
+                continue
             if run is None:
                 continue  # nothing judged: the other checks read a claim of passing with no run
             named = _KIND.search(clause)

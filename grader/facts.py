@@ -9,6 +9,7 @@ from typing import Any
 from grader.answer import LANGUAGES, bundle_answer
 from grader.answer import answer_language as answer_language  # the answer's language (grader/answer.py)
 from grader.final_submit import JUDGE_FAILED
+from grader.graded_lines import interview_end, said_after
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
 
 PASSED = "accepted"
@@ -84,9 +85,12 @@ def _time_of(run: BundleRun, events: dict[str, BundleEvent], bundle: BundleInput
 
 
 def _talk_time_ratio(bundle: BundleInput) -> float | None:
+    """The candidate's share of the speech up to the interview's end: a line after it (grader/graded_lines.py) is
+    said to nobody, and talking on there would raise the share the model is told."""
     spoken = {"user": 0.0, "assistant": 0.0}
+    ended = interview_end(bundle.session)
     for e in bundle.events:
-        if e.type != "transcript":
+        if e.type != "transcript" or said_after(e, ended):
             continue
         start, end, role = e.payload.get("start"), e.payload.get("end"), e.payload.get("role")
         if role in spoken and isinstance(start, int | float) and isinstance(end, int | float) and end > start:
@@ -140,7 +144,9 @@ def compute_facts(bundle: BundleInput) -> Facts:
         v, h = tallies(run)
         if v is not None:
             visible.append(v)
-            if first_pass is None and v.total > 0 and v.passed == v.total:
+            # The candidate's (or the interviewer's) run: the grader's final submission, made after the interview,
+            # passing every visible test is not a time the candidate got there.
+            if first_pass is None and v.total > 0 and v.passed == v.total and made_by(run, events) != GRADER:
                 first_pass = _time_of(run, events, bundle)
         if h is not None:
             hidden.append(h)

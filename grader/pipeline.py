@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from grader.aggregate import aggregate
-from grader.bundle import Bundle, build_bundle, candidate_lines
+from grader.bundle import Bundle, build_bundle
 from grader.claim_activity import activity_of, activity_problems
 from grader.claim_complexity import complexity_problems, stated
 from grader.claim_fairness import identity_problems, integrity_problems, record_of
@@ -36,6 +36,7 @@ from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
 from grader.facts import compute_facts
+from grader.graded_lines import graded_candidate_lines
 from grader.leaks import leak_problems
 from grader.output import (
     citation_problems,
@@ -243,7 +244,7 @@ class Grader:
         claims += first_run_problems(parsed.texts(), bundle.index)
         claims += activity_problems(parsed.texts(), activity_of(source))
         claims += complexity_problems(
-            parsed.texts(), stated(bundle.facts.complexity_claimed, candidate_lines(source))
+            parsed.texts(), stated(bundle.facts.complexity_claimed, graded_candidate_lines(source))
         )
         claims += leak_problems(parsed.texts(), bundle.reference_lines)
         # What a quote in the scorecard's words may repeat: the interview and the statement as the model read them.

@@ -69,7 +69,8 @@ What is replaced (never sent to the model):
   "So I'd use" stay intact;
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
-  the writer ("I'm a woman", "my pronouns are she/her": grader/redact_refine.py), or in an identifier that does
+  the writer or the writer's family ("I'm a woman", "my pronouns are she/her", "my wife": grader/redact_refine.py)
+  or stand right before the candidate's name ("Mrs. [candidate]"), or in an identifier that does
   (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py), and not a word of the question's statement
   (grader/gendered.py).
 
@@ -106,6 +107,7 @@ from grader.contact_patterns import CODE_PHONE, HANDLE, OUTPUT_HANDLE
 from grader.described_identifiers import described_identifier_rule
 from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.french_numbers import FRENCH_RUN, french_pairs
+from grader.gendered import TITLE
 from grader.handles import TAG, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
 from grader.introductions import (
@@ -146,7 +148,14 @@ from grader.phone_lines import COMMENT_BREAK, GROUP_LINES, across_comment_lines,
 from grader.postal import POSTAL, postal_spans
 from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
-from grader.redact_refine import gendered_rules, handle_mention, self_described_rule, written_or_spoken_email
+from grader.redact_refine import (
+    TITLE_BEFORE,
+    gendered_rules,
+    handle_mention,
+    self_described_rule,
+    title_before_name,
+    written_or_spoken_email,
+)
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
@@ -399,7 +408,8 @@ class Redactor:
         staged_piece = Rule(SHOWN_STAGED, "", refine=staged_run, replace=shown_staged, replace_original=True)
         self._speech += [*gendered, staged_piece, Rule(ROW_MARK, "", replace=unmarked)]
         self._code += [dataclasses.replace(r, in_comments=True) for r in gendered]
-        # But a self-description ("I'm a woman", "my pronouns are she/her") in a literal or a program's output.
+        # But a self-description ("I'm a woman", "my pronouns are she/her") or the writer's family ("my wife") in a
+        # literal or a program's output.
         if (described := self_described_rule(vocabulary)) is not None:
             self._code.append(described)
             self._output.append(described)
@@ -408,6 +418,10 @@ class Redactor:
             self._speech.append(in_identifiers)
             self._code.append(in_identifiers)
             self._output.append(in_identifiers)
+        # And a title right before the candidate's name there ("Mrs. Lovelace"), read for the name as output is.
+        probe = functools.partial(title_before_name, names=tuple(self._output))
+        self._code.append(Rule(TITLE_BEFORE, TITLE, refine=probe))
+        self._output.append(Rule(TITLE_BEFORE, TITLE, refine=probe))
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)

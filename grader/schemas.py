@@ -259,8 +259,12 @@ class BundleQuestion(_Model):
 class BundleEvent(_Model):
     seq: int
     type: str
+    # Seconds from the start, on the interviewer's clock (a simulation's runs ahead of the wall's).
     t: float | None
     payload: dict[str, Any]
+    # When the API stored it, on the database's clock as `BundleSession.ended_at` (None: not known): with `t`, what
+    # tells a line said after the end (grader/graded_lines.py).
+    stored_at: datetime | None = None
 
 
 class BundleRun(_Model):

@@ -132,7 +132,12 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             observations_capped_s=left_out["observations_capped_s"],
         ),
         question=question,
-        events=[BundleEvent(seq=e["seq"], type=e["type"], t=e["t"], payload=e["payload"]) for e in events],
+        events=[
+            BundleEvent(
+                seq=e["seq"], type=e["type"], t=e["t"], payload=e["payload"], stored_at=e["created_at"]
+            )
+            for e in events
+        ],
         runs=[
             BundleRun(
                 id=str(r["id"]),

@@ -29,6 +29,19 @@ def test_a_custom_run_of_the_candidates_own_inputs_is_no_visible_test_result() -
     assert facts.runs == 2
 
 
+def test_the_graders_final_submission_is_no_first_pass_of_the_candidate() -> None:
+    """The grader's Submit of the last code, after the interview, passed every visible test: no time the candidate
+    got there (grader/facts.py reads it so too)."""
+    items = [
+        _run(1, 10.0, ["example-1", "example-2"], 0),
+        {**_run(2, 400.0, ["example-1", "example-2"], 2), "by": "grader"},
+    ]
+    facts = facts_from_timeline(items, language="python", time_used_s=100.0, time_allowed_s=2700.0)
+    assert facts.visible_tests.best == PassTally(passed=2, total=2)  # the code's result stands
+    assert facts.first_all_visible_pass_s is None
+    assert facts.final_submit_by_grader is True
+
+
 def test_a_line_the_candidate_typed_into_the_chat_is_marked_typed_in_the_timeline() -> None:
     """The report showed a message typed (or pasted) into the chat as a line the candidate said; only a `typed` that
     is exactly true marks it (the field is the agent's, checked like any other)."""

@@ -12,7 +12,7 @@ import pytest
 from bench._calibration import load_cases
 from grader.claim_complexity import complexity_problems, notation, stated
 from grader.facts import compute_facts
-from grader.pipeline import candidate_lines
+from grader.graded_lines import graded_candidate_lines
 from grader.schemas import BundleInput
 from tests.fakes.grader_model import FakeGraderModel, FakeReply, scorecard
 from tests.grader import test_claims_precision as precision
@@ -30,7 +30,7 @@ def _problems(text: str, said: set[str]) -> list[str]:
 
 def test_what_the_candidate_stated_is_their_last_claim_else_their_lines() -> None:
     source = interview()
-    assert stated(compute_facts(source).complexity_claimed, candidate_lines(source)) == CLAIMED_O_N
+    assert stated(compute_facts(source).complexity_claimed, graded_candidate_lines(source)) == CLAIMED_O_N
     assert stated(None, ["first O(n^2), then O(n log n)"]) == {"o(n^2)", "o(nlogn)"}
     assert notation("O(n * log(n))") == notation("O(n log n)") == notation("O(nlogn)")
     assert notation("O(n²)") == notation("O(n**2)") == notation("O(n^2)")
@@ -78,7 +78,7 @@ def test_stated_reasoned_reported_and_other_complexities_are_not_problems(text: 
 
 def test_no_true_sentence_of_the_precision_corpus_or_the_calibration_interviews_is_refused() -> None:
     def said_of(source: BundleInput) -> set[str]:
-        return stated(compute_facts(source).complexity_claimed, candidate_lines(source))
+        return stated(compute_facts(source).complexity_claimed, graded_candidate_lines(source))
 
     sources = {
         "pass": interview(submitted=True),
