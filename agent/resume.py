@@ -84,8 +84,9 @@ class ResumePoint:
     # the candidate's page was told of them. The interview build has them told (agent.hints ``owe``).
     untold_hints: tuple[int, ...] = ()
     end_reason: str | None = None  # the interview had ended (END recorded, or the End button pressed)
-    # Silence (agent.silence): the candidate's last speech, turn or edit; the interviewer's last words; the check-ins
-    # given since the candidate was last active; the no-show stage; the coding check-ins' words.
+    # Silence (agent.silence): the candidate's last speech (a turn's end, a ``candidate_heard`` note) or edit; the
+    # interviewer's last words; the check-ins given since the candidate was last active; the no-show stage; the coding
+    # check-ins' words.
     candidate_active_t: float | None = None
     interviewer_t: float | None = None
     quiet_stage: int = 0
@@ -175,7 +176,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                 )
             )
             if role == "user":
-                point.candidate_active_t = _later(point.candidate_active_t, t)
+                # Heard to the end of the turn (``t`` is its start: a long answer is not quiet).
+                point.candidate_active_t = _later(point.candidate_active_t, _later(t, _number(p.get("end"))))
                 point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
                 asked = None  # the candidate spoke first: what the interviewer says next answers them
                 resaying = False
@@ -310,8 +312,15 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
             left_t = None
         elif kind == "no_show":
             no_show = True
+        elif kind == "no_show_withdrawn":
+            no_show = False  # the candidate arrived as it was under way: a later END is not a no-show
         elif kind == "candidate_heard":
             point.candidate_heard = True
+            # Heard (a sound, maybe never transcribed): active then, as the live job counted them. A line of the
+            # ladder under way still has its words next, but in a stretch begun anew: no step of it.
+            point.candidate_active_t = _later(point.candidate_active_t, t)
+            point.quiet_stage, point.quiet_step_t, spells, left_t = 0, None, [], None
+            asked = None if asked is None else (*asked[:3], False)
     for at, item in enumerate(items):
         if isinstance(item, llm.FunctionCallOutput) and item.name == "give_hint" and item.call_id in untaken:
             # The record holds the tool's answer as it ran (the hint's text); the live job's conversation said the

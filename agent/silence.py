@@ -21,6 +21,15 @@
   agent.presence) hears nothing: no check-in, quiet check or no-show line is said or noted meanwhile. Before, the
   ladder went on into the empty room, so they came back to a hint offer they never heard (and no second one), and
   the record showed questions "unanswered" while they were gone.
+- The no-show end gives way to the candidate until it is claimed: heard (or typing) while its goodbye is asked for,
+  generated or played, the goodbye is cut, nothing ends, and the withdrawal is noted (``no_show_withdrawn``). Before,
+  the decision taken at the poll held through the goodbye (not interruptible, their words not even transcribed),
+  and a candidate who spoke up as it began heard it out and was ended as ``no_show`` while talking.
+- A restarted job reads when the candidate was last heard: besides their turns (read to their end) and code, their
+  being heard is noted (``candidate_heard``) the first time, and then whenever they were heard ``HEARD_NOTE_S`` or
+  more after the record's latest sign of them (a turn of theirs, this note): during a long answer, or speech never
+  transcribed. Before, only the first sound was noted, so a job restarted during a long answer or a speech-to-text
+  outage counted the candidate quiet since their last transcribed turn and checked in on them early.
 - All of it is per interview, never per room connection: the waits count from the candidate's last speech, typed
   message or code change (or, for a candidate not heard yet, from the start), and leaving and coming back changes
   none of it (the return is noted, agent.state ``candidate_returned``: an observation, not activity). A step that
@@ -48,6 +57,7 @@ from collections.abc import Callable
 from typing import Any
 
 from livekit.agents import AgentSession
+from livekit.agents.voice import SpeechHandle
 
 from agent.clock import Clock
 from agent.editor import EditorSnapshot
@@ -65,6 +75,9 @@ POLL_S = 1.0
 # line never follows a time warning, the time-up line or another line of the interviewer's own on its heels.
 SPACING_S = 15.0
 MAX_SPELLS = 100  # spells out of the room kept per quiet stretch (a connection that keeps dropping)
+# The longest the record goes without a sign of a candidate who is being heard (a turn of theirs or a
+# ``candidate_heard`` note, checked once a poll): a restarted job counts their quiet from at most this much too early.
+HEARD_NOTE_S = 15.0
 
 
 def _due(waited: float, stage: int, steps: tuple[float, ...], last_at: float | None, now: float) -> bool:
@@ -115,7 +128,16 @@ class SilenceMonitor:
         self._spells: list[tuple[float, float]] = []  # this quiet stretch's spells out of the room
         self._stretch = 0  # quiet stretches begun (a line taken back is taken back in its own stretch only)
         self.away_events = 0
+        self._heard_at = float("-inf")  # when the candidate was last heard
+        # The record's latest sign of them (a turn of theirs, a ``candidate_heard`` note).
+        self._heard_noted_at = float("-inf")
+        # The no-show end under way (its goodbye asked for, generated or playing: ``_end_no_show``), and whether the
+        # candidate was heard or typed meanwhile (it is withdrawn).
+        self._ending = False
+        self._goodbye: SpeechHandle | None = None
+        self._arrived = False
         state.return_listeners.append(self._spell_ended)
+        state.turn_listeners.append(self._on_turn)
         session.on("user_state_changed", self._on_user_state)
         session.on("user_input_transcribed", self._on_candidate)
         session.on("conversation_item_added", self._on_item)
@@ -147,6 +169,9 @@ class SilenceMonitor:
     # -- signals ----------------------------------------------------------------------------------------
     def candidate_active(self) -> None:
         self._candidate_at = self._clock.now()
+        if self._ending and not self._state.ended:
+            self._arrived = True  # the no-show end under way gives way (``_end_no_show``)
+            self._cut_goodbye()
         self._stage = 0
         self._step_at = None
         self._spells.clear()
@@ -166,21 +191,32 @@ class SilenceMonitor:
         return max(0.0, now - since - away)
 
     def _heard(self) -> None:
-        """The candidate was heard (a sound the VAD took for speech, or words being transcribed): no no-show for this
-        interview. The first time, before any turn of theirs, it is noted (``candidate_heard``) for a restarted job,
-        which reads the record: before, it knew only turns and transcripts, so a candidate heard but never
-        transcribed (a speech-to-text outage, a language it could not follow) was ended as ``no_show`` by the job
-        after a restart, though the live one had heard them."""
+        """The candidate was heard (a sound the VAD took for speech, its end, or words being transcribed): no no-show
+        for this interview. The first time it is noted at once (``candidate_heard``) for a restarted job, which reads
+        the record: a candidate heard but never transcribed (a speech-to-text outage, a language it could not follow)
+        is no no-show to the job after a restart. Later hearings are noted by the loop (``_note_heard``)."""
         state = self._state
-        if not state.candidate_spoke and not state.ended:
-            state.record("note", {"kind": "candidate_heard", "phase": state.phase.value})
+        self._heard_at = self._clock.now()
+        if not state.ended and not state.candidate_spoke:
+            self._record_heard()
         state.candidate_spoke = True
         self.candidate_active()
 
+    def _record_heard(self) -> None:
+        self._state.record("note", {"kind": "candidate_heard", "phase": self._state.phase.value})
+        self._heard_noted_at = self._clock.now()
+
+    def _note_heard(self) -> None:
+        """Once a poll: the candidate heard ``HEARD_NOTE_S`` or more after the record's latest sign of them is noted
+        (``candidate_heard``), so a restarted job counts their quiet from then (agent.resume), not from their last
+        transcribed turn. A turn recorded at the end of their words is sign enough: a conversation adds no notes."""
+        if not self._state.ended and self._heard_at - self._heard_noted_at >= HEARD_NOTE_S:
+            self._record_heard()
+
     def _on_user_state(self, ev: Any) -> None:
         new = getattr(ev, "new_state", None)
-        if new == "speaking":
-            self._heard()
+        if new == "speaking" or getattr(ev, "old_state", None) == "speaking":
+            self._heard()  # as they begin and as they stop: their quiet counts from the end of their words
         elif new == "away":
             self.away_events += 1
             self._state.record("note", {"kind": "candidate_away", "phase": self._state.phase.value})
@@ -195,7 +231,16 @@ class SilenceMonitor:
             self._failures = 0  # the model makes words again
         if getattr(item, "role", None) == "user":
             self._state.candidate_spoke = True
+            self._heard_noted_at = self._clock.now()  # recorded as a transcript, read to its end
             self.candidate_active()
+
+    def _on_turn(self, _message: Any) -> None:
+        """A turn of the candidate's has just finished (spoken, or typed as it arrives), recorded now, before the
+        conversation takes it (``InterviewState.turn_finished``): a typed message that comes as the no-show goodbye
+        plays is an arrival then, not once the goodbye is over."""
+        self._state.candidate_spoke = True
+        self._heard_noted_at = self._clock.now()
+        self.candidate_active()
 
     def _starter(self, language: str) -> str:
         """The starter code the page shows for ``language`` (the interview's own when the question has none for it)."""
@@ -227,6 +272,7 @@ class SilenceMonitor:
         state = self._state
         while not state.ended:
             await self._clock.sleep(POLL_S)
+            self._note_heard()
             if (
                 state.ended
                 or state.candidate_left_at is not None
@@ -334,19 +380,39 @@ class SilenceMonitor:
         return unsaid
 
     async def _end_no_show(self, waited: float) -> None:
+        """The no-show end: its goodbye, then the ending. Until the ending is claimed (``conclude``), the candidate's
+        arrival (heard, a turn, typing: ``candidate_active``) withdraws it: the goodbye is cut wherever it is (asked
+        for, generated, playing), nothing ends, and the withdrawal is noted. The goodbye is interruptible so that their
+        words reach the speech-to-text (livekit feeds it silence while an uninterruptible speech plays) and are
+        answered as any turn is."""
         state = self._state
         logger.info("no word from the candidate in %.0fs: ending as no_show", waited)
         state.record("note", {"kind": "no_show", "waited_s": round(waited)})
-        handle = await reply_after_handoff(
-            self._session, instructions=render("no_show_end"), allow_interruptions=False
-        )
-        if handle is not None:
-            # Noted when it makes no words (the model is down: ``line_unsaid``) or is cut off as the candidate leaves:
-            # the record never holds a goodbye nobody heard. The interview ends after it all the same.
-            for_candidate(state, handle, "no_show_end", on_unsaid=_ends_all_the_same)
-            with contextlib.suppress(RuntimeError):
-                await handle.wait_for_playout()
+        self._ending, self._arrived = True, False
+        try:
+            handle = await reply_after_handoff(self._session, instructions=render("no_show_end"))
+            if handle is not None:
+                # Noted when it makes no words (the model is down: ``line_unsaid``) or is cut off as the candidate
+                # leaves: the record never holds a goodbye nobody heard. The interview ends after it all the same.
+                for_candidate(state, handle, "no_show_end", on_unsaid=_ends_all_the_same)
+                self._goodbye = handle
+                if self._arrived:  # while the goodbye was asked for (a handoff in flight)
+                    self._cut_goodbye()
+                with contextlib.suppress(RuntimeError):
+                    await handle.wait_for_playout()
+        finally:
+            self._ending, self._goodbye = False, None
+        if self._arrived and not state.ended:
+            self._arrived = False
+            logger.info("the candidate arrived as the no-show end was under way: it is withdrawn")
+            state.record("note", {"kind": "no_show_withdrawn", "phase": state.phase.value})
+            return
         await conclude(state, "no_show")  # a no-op when another ending came first
+
+    def _cut_goodbye(self) -> None:
+        if self._goodbye is not None and not self._goodbye.done():
+            with contextlib.suppress(RuntimeError):  # the session is closing
+                self._goodbye.interrupt(force=True)
 
     async def _checkin_step(self, quiet_for: float, present: float) -> None:
         """The ladder's next check-in once due after ``quiet_for`` seconds of quiet, said and noted as ``present``
