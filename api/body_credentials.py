@@ -12,11 +12,15 @@ The credential that counts, checked as the routes check it (by digest, in consta
 - an unrevoked ATS integration key (Basic username), on that ATS's own routes (`/integrations/<provider>/`), its
   lookup counted by the guess limits as the ATS's routes count it (a key we issued and revoked is not counted);
 - a candidate's invite, on its own session's routes only (`/v1/sessions/<its id>/`): anyone may start a practice
-  session, and its invite is no credential for any other route.
-The route still authenticates its caller in full afterwards (expiry, kind, ownership): this only decides whether a
-large body is read at all. Left to their routes: forms (the one route that takes one reads it once its caller is
-authenticated, and FastAPI parses none before), and LiveKit's webhook (its route checks the signature over the raw
-bytes before it parses them).
+  session, and its invite is no credential for any other route;
+- on LiveKit's webhook, a signature JWT that holds (api.livekit_signature: our secret, unexpired). Its route reads
+  the whole body before it checks the body's digest (whatever its Content-Type), and parses nothing before;
+  without this, anyone sending a made-up Authorization would have 2 MiB read and held per request.
+The route still authenticates its caller in full afterwards (expiry, kind, ownership, the webhook's body digest):
+this only decides whether a large body is read at all, whatever it is labelled. A form is no exception: FastAPI
+parses none before the route, but reads the bytes of any body a route declares (and then answers 415), so a body
+labelled `multipart/form-data` would be read whole, 2 MiB from anyone, on every JSON route. The one route that
+takes a form (the résumé upload of `POST /v1/sessions`) has its key looked up here too, once the upload is large.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from api.deps import bearer
 from api.errors import ApiError, RateLimitedError, UnauthorizedError
 from api.integrations.keys import PREFIXES, basic_username
 from api.json_guard import LIVEKIT_WEBHOOK
-from api.media_types import FORMS, media_type
+from api.livekit_signature import signed_digest
 from api.security import API_KEY_PREFIX, INVITE_PREFIX, digest, one_of_secrets, same_digest, well_formed
 from api.settings import ApiSettings
 
@@ -56,6 +60,12 @@ async def _holds_credential(scope: Scope) -> bool:
     state = request.app.state
     settings: ApiSettings = state.settings
     path: str = scope["path"]
+    if path == LIVEKIT_WEBHOOK:  # LiveKit sends the JWT alone, without a scheme
+        try:
+            signed_digest(request.headers.get("authorization", ""), settings)
+        except UnauthorizedError:
+            return False
+        return True
     scheme = request.headers.get("authorization", "").partition(" ")[0].lower()
     try:
         if scheme == "basic":
@@ -134,12 +144,7 @@ class CredentialedBodyMiddleware:
         self.anonymous_bytes = anonymous_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] in _NO_BODY
-            or scope["path"] == LIVEKIT_WEBHOOK
-            or media_type(scope) in FORMS
-        ):
+        if scope["type"] != "http" or scope["method"] in _NO_BODY:
             await self.app(scope, receive, send)
             return
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)

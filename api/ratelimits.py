@@ -3,9 +3,12 @@ and replica shares them; in this process's memory otherwise.
 
 A limit is `limits` notation ("5/hour", several separated by ";"); `hit` counts one request against every part
 and raises RateLimitedError (429, with Retry-After) when any part is exhausted; `hit_all` counts a request in
-several buckets (an address, its site, everyone) only if none refuses it, in one atomic step: one Lua script in
-Redis, one stretch of code with no await, under the buckets' locks, in memory. A Redis failure is a retryable 503,
-never a silently unlimited route.
+several buckets (an address, its site, everyone). Either counts in every part of every bucket or, when one refuses,
+in none, in one atomic step: one Lua script in Redis, one stretch of code with no await, under the buckets' locks,
+in memory. A Redis failure is a retryable 503, never a silently unlimited route.
+
+The moving window is `limits`' own, copied (its keys, entries and test; pyproject pins the version it is copied
+from, and tests/api/test_ratelimits_atomic.py checks it step by step against that version's own).
 """
 
 from __future__ import annotations
@@ -122,14 +125,10 @@ class RateLimits:
         self, scope: str, spec: str, key: str, *, message: str, cost: int = 1, code: str | None = None
     ) -> None:
         """Count `cost` requests of `key` in `scope`; RateLimitedError (`code`, by default `rate_limited`) when
-        over any part of `spec`."""
-        count = Count(scope, spec, key, message, code)
-        try:
-            for item in self._items(spec):
-                if not await self._limiter.hit(item, scope, key, cost=cost):
-                    raise await self._refusal(item, count, cost)
-        except StorageError as e:
-            raise _unavailable(scope, e) from e
+        over any part of `spec`, with nothing counted in any part. Counted part by part, a request the second part
+        refuses would spend a place in the first: behind "1000/day;10/minute", a client retrying through its
+        minute's refusals would spend its day's allowance on requests that were never served."""
+        await self.hit_all([Count(scope, spec, key, message, code)], cost=cost)
 
     async def hit_all(self, counts: Sequence[Count], *, cost: int = 1) -> None:
         """Count `cost` requests in every one of `counts`, or in none: the first (in `counts`' order, the caller's
@@ -242,8 +241,9 @@ async def _acquire_all_memory(
     """The same step on `limits`' in-memory moving window (its `events`, newest first): under the store's lock of
     every bucket (as its own `acquire_entry` takes one; its sweep holds one across an await), taken in one order, then
     with no await between the test and the counts. Each list is trimmed to its limit, as the script does; the store's
-    sweep (which `hit` runs) drops the lists whose entries have all expired."""
+    sweep, started here as its own `acquire_entry` starts it, drops the lists whose entries have all expired."""
     keys = [item.key_for(count.scope, count.key) for count, item in checks]
+    await _schedule_sweep(storage)
     async with contextlib.AsyncExitStack() as held:
         for key in sorted(set(keys)):
             await held.enter_async_context(storage.locks[key])
@@ -262,6 +262,15 @@ async def _acquire_all_memory(
             events[:0] = [Entry(item.get_expiry())] * cost
             del events[item.amount :]
     return None
+
+
+async def _schedule_sweep(storage: MemoryStorage) -> None:
+    """Start `limits`' sweep of the in-memory store (one pass in a task of its own, unless one is running), as each of
+    its own acquisitions does. Without it an address's list, its entries all expired, would be kept for the life of
+    the process: one list for every address that ever called."""
+    # Private to the `limits` version pyproject pins; tests/api/test_ratelimits_atomic.py fails if it goes.
+    schedule = getattr(storage, "_MemoryStorage__schedule_expiry")  # noqa: B009  # a mangled private name
+    await schedule()
 
 
 def _unavailable(scope: str, e: StorageError) -> RateLimiterUnavailableError:

@@ -5,9 +5,6 @@ asks LiveKit (up to two 10 s calls) holding none (api.redispatch)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import time
 from typing import Any
 from uuid import UUID
@@ -25,6 +22,7 @@ from api.deps import Settings
 from api.errors import ServiceUnavailableError, UnauthorizedError, UnprocessableError
 from api.jobs.grading import request_grading
 from api.jobs.pruning import LIVEKIT_WEBHOOK_MAX_AGE
+from api.livekit_signature import verify_body
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
 from api.redispatch import agent_job_id, is_agent, redispatch
@@ -42,19 +40,12 @@ class WebhookInFlightError(ServiceUnavailableError):
 
 
 def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
-    """The webhook, once its signature holds: the JWT (LiveKit's verifier) and the body's SHA-256 it signs, as the
-    SDK's `WebhookReceiver.receive` checks them, before any JSON is parsed. An anonymous body costs a hash, not a
-    parse: read first (at the edge, then again here), a 2 MiB body cost about 140 ms of CPU before its refusal.
-    Then what the edge checks of other bodies (a repeated key, lone surrogates), then the SDK's parser."""
-    verifier = lk.TokenVerifier(settings.livekit_api_key, settings.livekit_api_secret.get_secret_value())
-    token = auth[7:] if auth.lower().startswith("bearer ") else auth
-    try:
-        claims = verifier.verify(token)
-        signed = base64.b64decode(claims.sha256 or "", validate=True)
-    except Exception as e:  # the SDK raises bare Exception / jwt errors for every bad signature
-        raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature") from e
-    if not signed or not hmac.compare_digest(hashlib.sha256(body).digest(), signed):
-        raise UnauthorizedError("Invalid webhook signature.", code="invalid_signature")
+    """The webhook, once its signature holds (api.livekit_signature): the JWT and the body's SHA-256 it signs,
+    before any JSON is parsed. An anonymous body costs a hash, not a parse: read first (at the edge, then again
+    here), a 2 MiB body cost about 140 ms of CPU before its refusal; and one past SHADOWS_API_MAX_PUBLIC_BODY_BYTES
+    is not read at all without a JWT that holds (api.body_credentials). Then what the edge checks of other bodies (a
+    repeated key, lone surrogates), then the SDK's parser."""
+    verify_body(body, auth, settings)
     if refused := json_guard.refusal(
         body, nul=False
     ):  # participants' own metadata may hold a NUL: see json_guard

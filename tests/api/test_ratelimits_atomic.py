@@ -1,4 +1,5 @@
-"""`RateLimits.hit_all` counts a request in every bucket or in none, as one step of the store (api/ratelimits.py).
+"""`RateLimits.hit_all` counts a request in every bucket or in none, as one step of the store (api/ratelimits.py), and
+`hit` in every part of its limit or in none.
 It tested every bucket, then counted each: two round trips a bucket. Requests racing on two replicas all found room
 in the test, then all counted the widest bucket before the narrower one refused most of them; a Redis failure between
 two counts left the buckets before it counted. Real Redis (the suite's), two `RateLimits` on their own connections as
@@ -10,6 +11,7 @@ import asyncio
 import contextlib
 import math
 import secrets
+from collections.abc import Awaitable
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +34,25 @@ def api_settings(redis_url: str) -> ApiSettings:
         redis_prefix="t" + secrets.token_hex(6),
         redis_timeout_s=10,  # a loaded box's stall is not a Redis failure
     )
+
+
+def _limits_on(store: str, settings: ApiSettings, prefix: str = "") -> RateLimits:
+    """A `RateLimits` on a store of its own: in this process's memory, or in the suite's Redis under the test's
+    prefix plus `prefix` (a new connection, as another replica has)."""
+    if store == "memory":
+        return RateLimits(MemoryStorage())
+    return RateLimits.from_settings(
+        settings.model_copy(update={"redis_prefix": settings.redis_prefix + prefix})
+    )
+
+
+async def _refusal(call: Awaitable[None]) -> RateLimitedError | None:
+    """What a `hit` or `hit_all` call refused with, or None: it was admitted."""
+    try:
+        await call
+    except RateLimitedError as e:
+        return e
+    return None
 
 
 async def _counted(ratelimits: RateLimits, count: Count) -> int:
@@ -245,13 +266,7 @@ async def test_hit_all_agrees_with_limits_own_moving_window_step_by_step(
     # from both, at every step: what fails here when an upgrade of `limits` (uv.lock) changes what was copied.
     clock = [1_800_000_000.0]
     monkeypatch.setattr("time.time", lambda: clock[0])
-    if store == "memory":
-        ours, theirs = RateLimits(MemoryStorage()), RateLimits(MemoryStorage())
-    else:
-        ours = RateLimits.from_settings(api_settings)
-        theirs = RateLimits.from_settings(
-            api_settings.model_copy(update={"redis_prefix": api_settings.redis_prefix + "r"})
-        )
+    ours, theirs = _limits_on(store, api_settings), _limits_on(store, api_settings, "r")
     own = Count("agree", "5/minute;20/hour", "198.51.100.7", "Too many from this address.")
     site = Count("agree_site", "8/minute;30/hour", "site", "Too many from this network.")
     limiter = MovingWindowRateLimiter(theirs.storage)
@@ -262,16 +277,13 @@ async def test_hit_all_agrees_with_limits_own_moving_window_step_by_step(
         # window old as in it when it hits and out of it when it tests (its `hit` and `test` disagree there).
         clock[0] += moved + 0.013
         counts = {"all": [own, site], "own": [own], "site": [site]}[who]
-        try:
-            if who == "all":
-                await ours.hit_all(counts, cost=cost)
-            else:
-                await ours.hit(
-                    counts[0].scope, counts[0].spec, counts[0].key, message=counts[0].message, cost=cost
-                )
-            got = "admitted"
-        except RateLimitedError as e:
-            got = f"refused {e.message} {e.retry_after}"
+        first = counts[0]
+        refused = await _refusal(
+            ours.hit_all(counts, cost=cost)
+            if who == "all"
+            else ours.hit(first.scope, first.spec, first.key, message=first.message, cost=cost)
+        )
+        got = "admitted" if refused is None else f"refused {refused.message} {refused.retry_after}"
         mine = [(count, item) for count, item in checks if count in counts]
         refusing = [
             (count, item)
@@ -313,7 +325,7 @@ async def test_retry_after_of_a_refused_cost_is_when_that_cost_fits_again(
     # come back then was refused again, for a request that never fit sooner.
     clock = [1_800_000_000.3]
     monkeypatch.setattr("time.time", lambda: clock[0])
-    ratelimits = RateLimits(MemoryStorage()) if store == "memory" else RateLimits.from_settings(api_settings)
+    ratelimits = _limits_on(store, api_settings)
     spec, key = "5/minute", "198.51.100.9"
     for _ in range(5):
         await ratelimits.hit("retry", spec, key, message="")
@@ -321,14 +333,12 @@ async def test_retry_after_of_a_refused_cost_is_when_that_cost_fits_again(
     clock[0] -= 4.5
 
     async def retry_after(cost: int, *, use_all: bool = False) -> int | None:
-        try:
-            if use_all:
-                await ratelimits.hit_all([Count("retry", spec, key, "Too many.")], cost=cost)
-            else:
-                await ratelimits.hit("retry", spec, key, message="Too many.", cost=cost)
-        except RateLimitedError as e:
-            return e.retry_after
-        return None
+        refused = await _refusal(
+            ratelimits.hit_all([Count("retry", spec, key, "Too many.")], cost=cost)
+            if use_all
+            else ratelimits.hit("retry", spec, key, message="Too many.", cost=cost)
+        )
+        return None if refused is None else refused.retry_after
 
     assert (
         await retry_after(1) == 15 and await retry_after(2, use_all=True) == 25 and await retry_after(3) == 35
@@ -337,3 +347,48 @@ async def test_retry_after_of_a_refused_cost_is_when_that_cost_fits_again(
     assert await retry_after(2) == 10
     clock[0] += 10
     assert await retry_after(2) is None  # admitted when it was told it would be
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_a_request_one_part_of_a_limit_refuses_counts_in_none_of_its_parts(
+    store: str, api_settings: ApiSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A limit of a day and a minute (an operator may write its parts in any order). A client retrying through its
+    # minute's refusals was counted in the day's part each time, before the minute's refused it: served once, it was
+    # then refused for the rest of the day.
+    clock = [1_800_000_000.3]
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    ratelimits = _limits_on(store, api_settings)
+    spec, key = "3/day;1/minute", "198.51.100.10"
+
+    async def refused() -> RateLimitedError | None:
+        return await _refusal(ratelimits.hit("parts", spec, key, message="Too many."))
+
+    assert await refused() is None
+    retries = [await refused() for _ in range(3)]
+    assert all(r is not None and r.retry_after <= 61 for r in retries)  # the minute's part, each time
+    clock[0] += 61
+    assert await refused() is None  # the second of the day's three
+    held = [await _counted(ratelimits, Count("parts", part, key, "")) for part in ("3/day", "1/minute")]
+    assert held == [2, 1]
+
+
+async def test_in_memory_a_bucket_counted_only_with_others_is_swept_once_its_entries_expire(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `limits`' in-memory store drops a list whose entries have all expired in a sweep that its own acquisitions
+    # start; the atomic step is not one of them. With no sweep started, the list of every address that ever called
+    # (the practice route counts only in that step) was kept for the life of the process.
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    storage = MemoryStorage()
+    ratelimits = RateLimits(storage)
+    once = Count("sweep", "5/minute", "198.51.100.11", "Too many from this address.")
+    await ratelimits.hit_all([once, Count("sweep_all", "50/minute", "all", "At capacity.")])
+    key = parse(once.spec).key_for(once.scope, once.key)
+    assert key in storage.events
+    clock[0] += 61  # every entry of that address's list has left its window
+    await ratelimits.hit_all([Count("sweep", once.spec, "198.51.100.12", once.message)])
+    assert storage.timer is not None
+    await storage.timer  # the sweep the count started
+    assert key not in storage.events and "198.51.100.12" in " ".join(storage.events)
