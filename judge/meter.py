@@ -31,7 +31,7 @@ it wait for a CPU, read between two instants chosen by the supervisor.
 
   A thread asleep writing to one of the judge's own pipes (its results channel, stdout, stderr) while that pipe is
   full waits for the judge to read, neither running nor waiting for a CPU: the judge's reading, and its slowness to
-  get to it on a loaded host, is not the program's time (`WaitTracker.held`, judge.supervisor's drain). A full pipe
+  get to it on a loaded host, is not the program's time (`WaitTracker.held`, judge.pipe_reads). A full pipe
   alone says nothing (its writer may have gone on, or slept): the thread is seen in the kernel inside write(2) or
   writev(2) on that very pipe (/proc/<tid>/syscall, the descriptor it names resolved through /proc/<tid>/fd).
 
@@ -256,6 +256,10 @@ class Meter:
             waited_s=waited / 1e9,
         )
 
+    def tasks(self) -> list[int]:
+        """Every thread of the run now (each process's too)."""
+        return self._tids()
+
     def _tids(self) -> list[int]:
         if self._tasks is not None:
             # Opened afresh each time: cgroup v1 caches a task list per open file for as long as it keeps being
@@ -330,14 +334,14 @@ class WaitTracker:
         self._mark(own_delay_ns)
         self._runs = runs
 
-    def woke(self, own_delay_ns: int, *, for_program: bool, runs: int | None = None) -> None:
-        """The supervisor woke. Its waiting to wake counts only when the program could not have gone on without it
-        (`for_program`): to see it end. A wake-up for anything the program wrote or read (output, its record or a
-        piece of it, room for more input) says that it did something, never that it then waited: it may have gone
-        on running, or slept. Nor does waking only to take a sample. Even a wake-up that reads the end of the test's
-        record may have begun with an earlier piece of it, written before a sleep shorter than the supervisor's
-        waiting (the program's own record: it can learn the nonce): a program writing its record's head, sleeping
-        3 ms and writing the rest was charged 0.4 ms when that waiting counted.
+    def woke(self, own_delay_ns: int, *, for_program: bool, runs: int | None = None) -> int:
+        """The supervisor woke; returns its waiting to wake (0 when it was also preempted: below). That waiting counts
+        only when the program could not have gone on without it (`for_program`): to see it end. A wake-up for anything
+        the program wrote or read (output, its record or a piece of it, room for more input) says that it did something,
+        never that it then waited: it may have gone on running, or slept. Nor does waking only to take a sample. Even a
+        wake-up that reads the end of the test's record may have begun with an earlier piece of it, written before a
+        sleep shorter than the supervisor's waiting (the program's own record: it can learn the nonce): a program
+        writing its record's head, sleeping 3 ms and writing the rest was charged 0.4 ms when that waiting counted.
 
         Given `runs` as at `resting` and now: the waiting counts only if the supervisor was given a CPU once in
         between, as it woke. Twice or more, it was also preempted, before it slept (the program going on
@@ -352,6 +356,7 @@ class WaitTracker:
         if for_program:
             self.own_counted_ns += wake_ns
             self._working = True
+        return wake_ns
 
     def fed(self, own_delay_ns: int) -> None:
         """The test's input has begun (`own_delay_ns` as read just before the write that began it): the supervisor's
@@ -419,7 +424,7 @@ class WaitTracker:
     def held(self, tid: int, since: float, until: float) -> None:
         """Thread `tid` waited for the judge to read a full pipe from `since` to `until` (monotonic seconds): the
         supervisor found it blocked writing to that pipe as it began a read, and had not slept since its previous
-        read of the pipe (`since`), which left the pipe holding more (judge.supervisor.Supervisor._read). The
+        read of the pipe (`since`), which left the pipe holding more (judge.pipe_reads.PipeReads.read). The
         interval is the judge's: reading, decoding what it read, its other work, its own waiting for a CPU. A
         thread's time blocked and its waiting for a CPU never overlap, so they add up (`waited_ns`)."""
         since = max(since, self.start.at, self._held_until.get(tid, since))
