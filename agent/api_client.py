@@ -129,7 +129,7 @@ class ApiClient:
         self, session_id: str, events: Sequence[EventIn], *, job_id: str | None = None
     ) -> list[StoredEvent]:
         """Append in order; safe to repeat because each event carries its idempotency key. ``job_id`` sends them
-        as another job's (a dead job's spool, replayed: agent.recorder.replay_spools) instead of this one's, marked
+        as another job's (a dead job's spool, replayed: agent.spool_replay.replay_spools) instead of this one's, marked
         replayed: stored while that job still holds the session, they do not keep its claim alive."""
         body = await self._request(
             "POST",

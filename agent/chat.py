@@ -4,7 +4,7 @@ RoomIO's own text input reads a chat stream whole before any callback sees it, s
 one message put a gigabyte into the job's memory. The worker turns RoomIO's text input off and registers this
 intake on the topic: it takes streams only from the candidate (agent.senders), holds at most
 ``MAX_TYPED_CHARS`` characters of a message, counts what follows up to ``MAX_COUNTED_CHARS`` and then stops reading
-(the reader is closed). The bounded text goes to the same callback RoomIO would call (agent.worker.chat_input), so
+(the reader is closed). The bounded text goes to the same callback RoomIO would call (agent.room.chat_input), so
 the chat budget, the turn decision and the transcript are unchanged. A cut message says so in its text, and the
 first one is noted in the event log (sizes only).
 

@@ -41,11 +41,11 @@ from livekit.agents import llm
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
 from agent.notes_build import build
-from agent.notes_decode import find_words, special
 from agent.notes_match import RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
 from agent.notes_reader import ReplyReadings
 from agent.notes_sequence import sequences
+from agent.notes_words import find_words, special
 from agent.prompts import PROMPTS_DIR, render
 
 if TYPE_CHECKING:

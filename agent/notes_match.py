@@ -59,10 +59,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agent.notes_decode import SPELLING_ALPHABET, Normaliser
-from agent.notes_decode import STOPWORDS as STOPWORDS
 from agent.notes_decode import normalise as normalise
-from agent.notes_decode import stem as stem
-from agent.notes_decode import words as words
+from agent.notes_words import STOPWORDS as STOPWORDS
+from agent.notes_words import stem as stem
+from agent.notes_words import words as words
 
 if TYPE_CHECKING:
     from agent.notes_sequence import Sequences

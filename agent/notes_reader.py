@@ -2,7 +2,7 @@
 
 Reading the whole reply anew at every piece the guard releases would cost its length squared (a 2,000-character
 reply is released a word at a time past its first sentence: 0.27 s to 4 s of the event loop). So each token is
-scanned once for cues (``notes_readings.Cues``); a reply without any is never read another way. Once a family has a
+scanned once for cues (``notes_cues.Cues``); a reply without any is never read another way. Once a family has a
 cue, the reply so far is read in the families that have one and matched (each reading with its own ``Matcher``,
 with what the interviewer said before): at once for a family's first cue; at the end of a run of cues (Morse codes,
 numbers, pieces: held while it goes on) once ``RUN_READ_MIN`` characters came since the last reading; once the
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 
-from agent.notes_decode import find_words, special
+from agent.notes_cues import Cues
 from agent.notes_match import ProtectedNotes
-from agent.notes_readings import Cues, readings
+from agent.notes_readings import readings
+from agent.notes_words import find_words, special
 
 GROW_MIN = 80  # characters the reply grows by before it is read again in a family already read
 GROW_SHARE = 0.5  # of its length read so far

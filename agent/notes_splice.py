@@ -1,4 +1,4 @@
-"""One text with readings put in place of what they read (agent.notes_readings, agent.notes_readings_more)."""
+"""One text with readings put in place of what they read (the families of agent.notes_readings)."""
 
 from __future__ import annotations
 

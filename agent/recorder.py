@@ -10,9 +10,9 @@ The guarantee, exactly:
 - Lines leave the spool only after the API acknowledged them (stored or already stored). Each event carries its
   idempotency key from the moment it is recorded, so replays and retries store it once.
 - Events reach the API in recording order, across outages and restarts: a spool left by a dead process is sent
-  first by the next recorder of the same session (``replay_first``), or by ``replay_spools`` from any job on the
-  same host. The API is the source of truth: a job moved to another host continues from the API's log, which
-  holds everything the old worker sent; ``aclose()`` pushes what is left before the worker exits.
+  first by the next recorder of the same session (``replay_first``), or by ``replay_spools`` (agent.spool_replay)
+  from any job on the same host. The API is the source of truth: a job moved to another host continues from the
+  API's log, which holds everything the old worker sent; ``aclose()`` pushes what is left before the worker exits.
 - Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright (a 4xx)
   is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
 - ``seal()`` ends the log for good (the job completes the session right after): a ``record()`` after it is refused,
@@ -48,7 +48,7 @@ from typing import Any, Protocol
 from agent.context import EventIn, StoredEvent
 from agent.errors import ApiError
 from agent.payloads import clean
-from agent.spool import SpoolFile, append_lines, encode, read_lines, read_owner, remove, try_lock, write_owner
+from agent.spool import SpoolFile, append_lines, encode, read_lines, remove, try_lock, write_owner
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +61,6 @@ class EventSink(Protocol):
     """What the recorder needs from the API client."""
 
     async def append_events(self, session_id: str, events: Sequence[EventIn]) -> list[StoredEvent]: ...
-
-
-class JobEventSink(EventSink, Protocol):
-    """A sink that can send events as another job's (``ApiClient``): what replaying a dead job's spool needs."""
-
-    async def append_events(
-        self, session_id: str, events: Sequence[EventIn], *, job_id: str | None = None
-    ) -> list[StoredEvent]: ...
 
 
 def idempotency_key(event_type: str, key: str | None = None) -> str:
@@ -165,7 +157,7 @@ class EventRecorder:
         self._syncer: asyncio.Task[None] | None = None
         self._rewrite: asyncio.Task[None] | None = None
         # A spool left by a process that died goes first; it is the start of this recorder's log.
-        for event in _read_or_nothing(self.spool_path) if self._lock_fd is not None else []:
+        for event in read_or_nothing(self.spool_path) if self._lock_fd is not None else []:
             self._ordinal += 1
             self._queue.append(_Queued(self._ordinal, event, encode([event])))
         self.stats.replayed = len(self._queue)
@@ -455,54 +447,9 @@ def _write_or_log(path: Path, events: Sequence[EventIn]) -> bool:
     return True
 
 
-def _read_or_nothing(path: Path) -> list[EventIn]:
+def read_or_nothing(path: Path) -> list[EventIn]:
     try:
         return read_lines(path)
     except OSError as e:
         logger.error("could not read spool %s (%s)", path.name, type(e).__name__)
         return []
-
-
-def spooled_events(spool_dir: str | os.PathLike[str], session_id: str) -> list[EventIn]:
-    """Every event this host's spools hold for ``session_id`` (its own spool and per-process ones), in order."""
-    events: list[EventIn] = []
-    seen: set[str] = set()
-    directory = Path(spool_dir)
-    paths = [directory / f"{session_id}.jsonl", *sorted(directory.glob(f"{session_id}.*.jsonl"))]
-    for path in paths:
-        for event in _read_or_nothing(path):
-            if event.idempotency_key not in seen:
-                seen.add(event.idempotency_key)
-                events.append(event)
-    return events
-
-
-async def replay_spools(
-    client: JobEventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
-) -> dict[str, bool]:
-    """Deliver the spools that no live recorder holds (left by crashed or stopped processes), each as the job that
-    wrote it (``<spool>.job``; the API refuses it once another job holds the session, and the refused events are
-    kept in ``<spool>.rejected``).
-
-    Returns ``{spool file name: fully delivered}``. The session id is the file name up to its first dot.
-    """
-    results: dict[str, bool] = {}
-    paths = await asyncio.to_thread(lambda: sorted(Path(spool_dir).glob("*.jsonl")))
-    for path in paths:
-        try:
-            fd = try_lock(path)
-        except OSError:
-            continue
-        if fd is None:
-            continue  # a live recorder owns it
-        os.close(fd)
-        if not path.exists() or path.stat().st_size == 0:
-            remove(path)
-            continue
-        recorder = EventRecorder(client, path.name.split(".")[0], spool_path=path)
-        if recorder.spool_path != path:  # taken by a new recorder in the meantime: it will replay it
-            await recorder.aclose(max_wait=0)
-            continue
-        recorder.send_as = await asyncio.to_thread(read_owner, path)
-        results[path.name] = await recorder.aclose(max_wait=max_wait)
-    return results

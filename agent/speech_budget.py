@@ -89,7 +89,7 @@ def shown_messages(ctx: llm.ChatContext) -> llm.ChatContext:
 
 def is_spoken(message: llm.ChatMessage) -> bool:
     """Whether a candidate's turn was said (or stands for speech: a console or `simulate` line), not typed into the
-    page's chat (whose budget is taken as it arrives, agent.worker ``chat_input``)."""
+    page's chat (whose budget is taken as it arrives, agent.room ``chat_input``)."""
     return (message.extra or {}).get("input") != TYPED
 
 

@@ -30,15 +30,15 @@ from agent.interview import attach_interview, build_interview
 from agent.providers import turn_handling
 from agent.recorder import EventRecorder
 from agent.resume import ResumePoint
+from agent.room import room_options
 from agent.settings import AgentSettings
-from agent.worker import room_options
 from bench._voice_speech import SAMPLE_RATE, Script
 from bench.agent_harness import MemorySink
 from tests.fakes.interview import make_context
 from tests.fakes.llm import FakeLLM, say
 from tests.fakes.voice import FakeAudioOutput, FakeTTS, Timeline
 
-# What RoomIO does to the candidate's audio in production (agent.worker.room_options): the frame size it hands the
+# What RoomIO does to the candidate's audio in production (agent.room.room_options): the frame size it hands the
 # session, and whether it runs automatic gain control on every frame (livekit's rule: unless noise cancellation is
 # configured directly).
 ROOM_AUDIO = room_options(None).get_audio_input_options()

@@ -18,7 +18,7 @@ import numpy as np
 
 from agent.providers import CANDIDATE_AUDIO_RATE
 
-SAMPLE_RATE = CANDIDATE_AUDIO_RATE  # what agent.worker.room_options has RoomIO deliver
+SAMPLE_RATE = CANDIDATE_AUDIO_RATE  # what agent.room.room_options has RoomIO deliver
 SILENCE_LEVEL = 300  # int16 amplitude under which espeak's output counts as silence (its tail padding)
 
 # What a candidate says to the interviewer while explaining an approach: each needs a reply.

@@ -22,8 +22,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from grader.claim_questions import ANSWERED_YES, YES_NO, as_said
 from grader.claim_reading import DENIED_ALONE, result_problems
-from grader.claim_success import ANSWERED_YES, YES_NO, as_said, success_problems
+from grader.claim_success import success_problems
 from grader.claim_tallies import (
     CONTRAST,
     FINAL,

@@ -59,7 +59,7 @@ AgentJob = Annotated[
     ),
 ]
 
-# Set on the events of a dead job's spool that another process replays (agent.recorder.replay_spools), sent as that
+# Set on the events of a dead job's spool that another process replays (agent.spool_replay.replay_spools), sent as that
 # job's: stored while it still holds the session, but no sign that it lives, so its lease is not renewed by them.
 AgentReplay = Annotated[
     bool,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from livekit.plugins import silero
 
 from agent.providers import CANDIDATE_AUDIO_RATE, build_stt, turn_handling
-from agent.worker import room_options
+from agent.room import room_options
 from bench._voice_session import ROOM_AGC, ROOM_FRAME_MS
 from bench._voice_speech import SAMPLE_RATE as BENCH_RATE
 from tests.fakes.interview import test_settings

@@ -13,7 +13,8 @@ from collections.abc import Callable
 import pytest
 
 from agent.disclosure import DisclosureGuard, protected_runs
-from agent.notes_decode import SPELLING_ALPHABET, normalise, words
+from agent.notes_decode import SPELLING_ALPHABET, normalise
+from agent.notes_words import words
 from agent.state import InterviewState
 from tests.agent.test_disclosure import SLUGS, interview, note, protected_notes
 
@@ -214,11 +215,11 @@ async def test_a_note_coaxed_out_a_few_words_per_reply_each_in_another_encoding_
 
 async def test_a_note_coaxed_one_reversed_word_per_reply_is_cut_as_if_plain_when_the_words_cannot_be_english():
     """One word per reply, each reversed ("hsah", "tsoc"): a short word said alone is read backwards when, as said,
-    it starts with consonants no English word starts with (agent.notes_decode); the others are said plain here."""
-    from agent.notes_decode import _reads_reversed
+    it starts with consonants no English word starts with (agent.notes_lexicon); the others are said plain here."""
+    from agent.notes_lexicon import reads_reversed
 
     def some_reversed(_: int, ws: list[str]) -> str:
-        return " ".join(w[::-1] if _reads_reversed(w[::-1].lower()) else w for w in ws)
+        return " ".join(w[::-1] if reads_reversed(w[::-1].lower()) else w for w in ws)
 
     checked = reversed_words = 0
     late = []

@@ -5,7 +5,7 @@ streams.
 
 Before, each escape was a number or a few letters apart ("20the", "x57"): nothing a note holds, and the candidate
 decoded the transcript with any tool, as they would base64 (which was cut). Ordinary talk with "%", backslashes and
-entities ("50% of the tests", "\\n", "&amp;") is not cut (agent.notes_decode ``_ESCAPED``).
+entities ("50% of the tests", "\\n", "&amp;") is not cut (agent.notes_words ``_ESCAPED``).
 """
 
 from __future__ import annotations

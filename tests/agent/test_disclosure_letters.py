@@ -6,7 +6,7 @@ read as the words. Through the real AgentSession, with a model that complies, an
 characters at a time.
 
 Before, NFKC left small capitals alone and the symbols were no word characters at all: the guard found no words in
-"🇼🇦🇱🇰 🇹🇭🇪 🇦🇷🇷🇦🇾" and the candidate read the hint in the transcript (agent.notes_decode ``read_letters``). Ordinary
+"🇼🇦🇱🇰 🇹🇭🇪 🇦🇷🇷🇦🇾" and the candidate read the hint in the transcript (agent.notes_words ``read_letters``). Ordinary
 talk with such characters (an emoji flag, a shrug in small capitals) is not cut.
 """
 

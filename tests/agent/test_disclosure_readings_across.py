@@ -1,4 +1,4 @@
-"""Readings the second review found missing (agent.notes_readings, agent.notes_readings_more): a run of word pieces
+"""Readings the second review found missing (agent.notes_pieces, agent.notes_morse_codes): a run of word pieces
 read across its cuts, wherever they fall ("t he s ta ck" is "the stack", not "thes" and "tack"; "th es ta ck",
 words run together and cut every few letters), and Morse code whose letters are not marked: one kind of gap
 between all its symbols ("dot dash dot dot"), none at all (".--.-.-..-.-"), or drawn with a letter as one of its
@@ -162,7 +162,7 @@ def test_a_note_in_morse_drawn_with_a_letter_as_a_symbol_is_cut(family: str) -> 
 
 @pytest.mark.parametrize("family", UNMARKED)
 def test_a_note_in_morse_with_no_mark_where_a_letter_ends_is_cut(family: str) -> None:
-    """The symbols are read as the notes' words whose codes run together make them (agent.notes_readings_more
+    """The symbols are read as the notes' words whose codes run together make them (agent.notes_morse_codes
     ``unmarked_morse``). Before, each symbol was a letter ("e", "t") or a code too long to be one, and nothing was
     read."""
     checked, missed = missed_notes(UNMARKED[family])

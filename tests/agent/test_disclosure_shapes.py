@@ -5,7 +5,7 @@ and what the conversation keeps (the session's history) are checked for it. Each
 Shapes cut here: base64 and hexadecimal of a note (one word or with "+" and "/" in it, in a code block too,
 wrapped), a note with two filler words in turn between its words (it was cut only after its first half had been
 said), and a hint's recurrence written as code ("best[i] = 1 + min(best[i - c] for c in coins)", any index name); these
-went through before (agent.notes_decode ``encoded_text``, agent.notes_match's formulas). Shapes cut before too, kept
+went through before (agent.notes_lexicon ``encoded_text``, agent.notes_match's formulas). Shapes cut before too, kept
 here as the session sees them: words with separators, filler words between them, a code comment, a "hypothetical
 example" with the note's words, the phrase reversed, letters spelled out, one word per reply.
 

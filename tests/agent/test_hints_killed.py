@@ -10,8 +10,8 @@ import signal
 import sys
 from pathlib import Path
 
-from agent.recorder import spooled_events
 from agent.resume import merge_spooled
+from agent.spool_replay import spooled_events
 from tests.agent.test_resume_restart import Job
 from tests.fakes.interview import make_context
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agent.recorder import spooled_events
+from agent.spool_replay import spooled_events
 from tests.agent.test_e2e_simulate import _two_sum_id
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.openai_server import FakeOpenAIServer

@@ -16,9 +16,10 @@ import agent.worker as worker
 from agent.api_client import ApiClient
 from agent.context import EventIn
 from agent.interview import build_interview
-from agent.recorder import EventRecorder, replay_spools
+from agent.recorder import EventRecorder
 from agent.settings import get_settings
 from agent.spool import append_lines
+from agent.spool_replay import replay_spools
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
 

@@ -16,8 +16,8 @@ import pytest
 
 from agent.api_client import ApiClient
 from agent.context import EventIn
-from agent.recorder import replay_spools
 from agent.spool import append_lines, write_owner
+from agent.spool_replay import replay_spools
 
 pytestmark = pytest.mark.db
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from agent.api_client import ApiClient
-from agent.recorder import EventRecorder, idempotency_key, replay_spools
+from agent.recorder import EventRecorder, idempotency_key
+from agent.spool_replay import replay_spools
 from tests.fakes.flaky_proxy import FlakyProxy
 
 

@@ -15,10 +15,10 @@ from agent.context import SessionEvent
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.resume import build_resume
+from agent.room import listen_to_candidate, listen_to_chat
 from agent.senders import MAX_REFUSAL_NOTES, candidate_identity
 from agent.state import InterviewState, Phase
 from agent.turns import MAX_TYPED_CHARS
-from agent.worker import listen_to_candidate, listen_to_chat
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, say

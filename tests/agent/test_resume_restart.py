@@ -13,10 +13,10 @@ from livekit.agents import llm
 from livekit.agents.voice.room_io import TextInputEvent
 
 from agent.context import SessionContext, SessionEvent
+from agent.room import chat_input
 from agent.speech_budget import MAX_SPOKEN_CHARS
 from agent.state import Phase
 from agent.turns import text_turn
-from agent.worker import chat_input
 from tests.agent.restart_support import Job, log, started_session
 from tests.fakes.interview import FakeSink, make_context
 from tests.fakes.llm import FakeLLM, FakeResponse, call, say

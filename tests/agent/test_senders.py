@@ -14,10 +14,10 @@ from agent.chat import MAX_COUNTED_CHARS, ChatIntake
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.presence import CandidatePresence
+from agent.room import link_audio, listen_to_candidate, listen_to_chat, room_options
 from agent.senders import MAX_REFUSAL_NOTES, candidate_identity
 from agent.state import InterviewState, Phase
 from agent.turns import MAX_TYPED_CHARS
-from agent.worker import link_audio, listen_to_candidate, listen_to_chat, room_options
 from api.tokens import candidate_identity as minted_identity
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeSink, make_context, test_settings
@@ -290,7 +290,7 @@ async def test_the_session_started_in_a_room_takes_nothing_from_participants_but
     from livekit.agents import Agent
     from livekit.agents.testing import fake_job_context
 
-    from agent.worker import room_start
+    from agent.room import room_start
 
     room = FakeRoom(FakeParticipant(CANDIDATE))
     with fake_job_context():
@@ -375,7 +375,7 @@ async def test_the_interviewer_joins_the_room_subscribing_to_audio_only():
     bitrate) was the interviewer's to receive, and it uses no video. It hears audio, and subscribes to nothing else."""
     from livekit.agents import AutoSubscribe
 
-    from agent.worker import join_room
+    from agent.room import join_room
 
     class Ctx:
         def __init__(self) -> None:

@@ -8,9 +8,9 @@ import asyncio
 from livekit.agents.voice.room_io import TextInputEvent
 
 from agent.capture import attach_capture
+from agent.room import chat_input
 from agent.state import Phase
 from agent.turn_budget import BURST, REFILL_S
-from agent.worker import chat_input
 from tests.agent.test_voice_timing import VoiceRun, voice_interview
 from tests.fakes.llm import say
 from tests.fakes.voice import Utterance

@@ -276,7 +276,7 @@ async def test_typed_lk_chat_messages_take_the_same_decision_as_speech():
     """Regression: lk.chat messages went straight to generate_reply and skipped the decision."""
     from livekit.agents.voice.room_io import TextInputEvent
 
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     state, sink = make(always("stay_silent"))
     model = FakeLLM([say("Go ahead."), say("Sure, a set works.")])
@@ -409,8 +409,8 @@ async def test_a_flood_of_typed_messages_starts_a_bounded_number_of_model_turns_
     a message after a pause is answered again and its request sees the flood."""
     from livekit.agents.voice.room_io import TextInputEvent
 
+    from agent.room import chat_input
     from agent.turn_budget import BURST, REFILL_S
-    from agent.worker import chat_input
 
     sink = FakeSink()
     clock = ManualClock()
@@ -541,7 +541,7 @@ async def test_a_flood_of_full_size_typed_messages_keeps_a_bounded_amount_and_sa
     from livekit.agents.voice.room_io import TextInputEvent
 
     from agent.chat_budget import KEEP_BURST_CHARS, KEEP_REFILL_CHARS_PER_S
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     sink = FakeSink()
     clock = ManualClock()
@@ -602,7 +602,7 @@ async def test_typed_messages_sent_together_are_taken_one_at_a_time_in_the_order
     from livekit.agents.voice.room_io import TextInputEvent
 
     from agent.capture import attach_capture
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     classifier = always("reply")
     state, sink = make(classifier)
@@ -667,7 +667,7 @@ async def test_code_held_back_before_a_typed_turn_is_recorded_before_it():
     from livekit.agents.voice.room_io import TextInputEvent
 
     from agent.capture import attach_capture
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     state, sink = make(None)
     async with AgentSession[InterviewState](llm=FakeLLM([say("Nice.")]), userdata=state) as session:
@@ -691,7 +691,7 @@ async def test_a_message_typed_into_the_chat_is_recorded_as_typed_and_speech_is_
     from livekit.agents.voice.room_io import TextInputEvent
 
     from agent.capture import attach_capture
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     state, sink = make(None)
     model = FakeLLM([say("Hello."), say("Sure."), say("Go on.")])

@@ -377,7 +377,7 @@ async def test_the_log_keeps_turns_in_the_order_they_were_finished_while_a_spoke
     from livekit.agents.voice.room_io import TextInputEvent
 
     from agent.capture import attach_capture
-    from agent.worker import chat_input
+    from agent.room import chat_input
 
     spoken = "okay so I loop over the array and keep a map of what I have seen"
     typed = "How much time do I have left?"  # an explicit request: decided at once, no classifier call

@@ -25,8 +25,9 @@ from agent.interview import build_interview
 from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
 from agent.realtime import PreparedRealtimeModel
-from agent.recorder import EventRecorder, replay_spools
+from agent.recorder import EventRecorder
 from agent.settings import get_settings
+from agent.spool_replay import replay_spools
 from agent.worker import (
     InterviewJob,
     create_server,
