@@ -19,7 +19,7 @@ from agent.state import InterviewState
 from tests.agent.readings_support import assert_passes_whole, read_long_reply
 from tests.agent.test_disclosure import SLUGS, interview
 from tests.agent.test_disclosure_encoded import plain, readable, runs, spoken
-from tests.agent.test_disclosure_readings_more import morse_said
+from tests.agent.test_disclosure_morse_pieces_ciphers import morse_said
 
 
 def first_apart(size: int, cut: str = " ") -> Callable[[list[str]], str]:

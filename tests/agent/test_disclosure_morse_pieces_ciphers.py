@@ -1,8 +1,8 @@
-"""More readings of a whole reply (agent.notes_morse_drawn, agent.notes_pieces, agent.notes_ciphers): Morse code
-said as words ("dit dah", "di-dah-dit", "dot dash") or drawn in two other symbols, letters with one symbol between
-them ("h_e_l_l_o", "h*e*l*l*o"), words in pieces whose first piece is "a" or "i" ("a rr ay"), and a different Caesar
-key per word. Every note of every question that the guard cuts read out plain is checked in each, and the
-interviewer's own talk is never read another way nor cut."""
+"""The second pass's readings of a whole reply (agent.notes_morse_drawn, agent.notes_pieces, agent.notes_ciphers):
+Morse code said as words ("dit dah", "di-dah-dit", "dot dash") or drawn in two other symbols, letters with one
+symbol between them ("h_e_l_l_o", "h*e*l*l*o"), words in pieces whose first piece is "a" or "i" ("a rr ay"), and a
+different Caesar key per word. Every note of every question that the guard cuts read out plain is checked in each, and
+the interviewer's own talk is never read another way nor cut."""
 
 from __future__ import annotations
 
