@@ -16,8 +16,9 @@ PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 
 
 def _sdk(name: str, ours: str) -> AliasChoices:
-    """Accept the SDK's own variable name (e.g. OPENAI_API_KEY) as well as our prefixed one."""
-    return AliasChoices(name, f"SHADOWS_AGENT_{ours}", ours)
+    """Accept the SDK's own variable name (e.g. OPENAI_API_KEY) as well as our prefixed one, and nothing else: every
+    alias is an environment name, and a bare one (`OTLP_ENDPOINT`) would read a variable that is not ours."""
+    return AliasChoices(name, f"SHADOWS_AGENT_{ours}")
 
 
 class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked

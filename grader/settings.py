@@ -25,9 +25,11 @@ class GraderSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
     model: str = Field(default="gpt-4.1", min_length=1, max_length=200)
     # Any OpenAI-compatible server (vLLM, Azure's /openai/v1, a local fake); None: api.openai.com.
     base_url: str | None = None
-    # SHADOWS_GRADER_API_KEY first (a key for grading alone), else the SDK's OPENAI_API_KEY.
+    # SHADOWS_GRADER_API_KEY first (a key for grading alone), else the SDK's OPENAI_API_KEY; these two names only:
+    # an alias is an environment name too, and a bare `API_KEY` (anyone's) would be sent to the grading server.
+    # `GraderSettings(api_key=...)` is the field's name (populate_by_name).
     api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("SHADOWS_GRADER_API_KEY", "OPENAI_API_KEY", "api_key")
+        default=None, validation_alias=AliasChoices("SHADOWS_GRADER_API_KEY", "OPENAI_API_KEY")
     )
     # Independent samples per version; the stored score is their median per dimension (3 in production).
     samples: int = Field(default=1, ge=1, le=9)

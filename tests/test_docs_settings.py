@@ -12,6 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
@@ -121,3 +122,104 @@ def test_every_setting_the_deployment_sets_is_read_by_the_code() -> None:
         if name not in known
     }
     assert unknown == {}
+
+
+# The names the SDKs and platforms spell themselves (README, "Configuration"); every other name a settings class reads
+# carries its class's prefix. An alias is an environment name too: a bare `api_key` alias read `API_KEY`, whoever set
+# it, as the grader's key and sent it to the grading server.
+SDK_NAMES = {
+    "DATABASE_URL",
+    "LIVEKIT_URL",
+    "LIVEKIT_API_KEY",
+    "LIVEKIT_API_SECRET",
+    "OPENAI_API_KEY",
+    "DEEPGRAM_API_KEY",
+    "SUPABASE_URL",
+    "SUPABASE_SERVICE_ROLE_KEY",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_SERVICE_NAME",
+}
+# .env.example values that are not the code's defaults, on purpose: it is copied to .env for local development.
+LOCAL_VALUES = {
+    "LIVEKIT_URL": "the agent has no default; livekit.yaml's address",
+    "LIVEKIT_API_KEY": "the agent has no default; livekit.yaml's development key",
+    "LIVEKIT_API_SECRET": "the agent has no default; livekit.yaml's development secret",
+    "OPENAI_API_KEY": "empty: to be filled in",
+    "DEEPGRAM_API_KEY": "empty: to be filled in",
+    "SHADOWS_AGENT_API_TOKEN": "no default; the development value of SHADOWS_API_INTERNAL_TOKEN",
+    "SHADOWS_API_LOG_JSON": "readable lines on a developer's terminal (the comment says the default)",
+}
+ASSIGNED = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*[A-Z0-9])=(.*)$", re.M)
+
+
+def _env_names(cls: type[BaseSettings], field: str) -> set[str]:
+    """The environment names pydantic-settings reads a field under: its aliases when it has any, else prefix+name."""
+    alias = cls.model_fields[field].validation_alias
+    if isinstance(alias, str):
+        return {alias.upper()}
+    if isinstance(alias, AliasChoices):
+        return {c.upper() for c in alias.choices if isinstance(c, str)}
+    return {(str(cls.model_config.get("env_prefix", "")) + field).upper()}
+
+
+def _example() -> list[tuple[bool, str, str]]:
+    """(active, name, value) for each assignment in .env.example, commented-out ones (`# NAME=value`) included."""
+    text = (ROOT / ".env.example").read_text(encoding="utf-8")
+    return [(m[1] is None, m[2], m[3]) for m in ASSIGNED.finditer(text)]
+
+
+def test_every_setting_reads_its_own_prefix_or_an_sdk_name() -> None:
+    stray = {
+        f"{cls.__name__}.{field}": name
+        for cls in _settings_classes()
+        for field in cls.model_fields
+        for name in _env_names(cls, field)
+        if not name.startswith(str(cls.model_config.get("env_prefix", "")).upper()) and name not in SDK_NAMES
+    }
+    assert stray == {}
+
+
+def test_the_example_environment_assigns_every_setting_and_only_those() -> None:
+    """Every field has a line `NAME=...` (or `# NAME=...` for one unset by default) in .env.example, and every such
+    line names something the code reads: the file is the one place an operator finds them all."""
+    assigned = {name for _, name, _ in _example()}
+    reads = {
+        f"{cls.__name__}.{field}": _env_names(cls, field)
+        for cls in _settings_classes()
+        for field in cls.model_fields
+    }
+    assert sorted(field for field, names in reads.items() if not names & assigned) == []
+    known = set().union(*reads.values()) | _named_in_code()
+    assert sorted(assigned - known) == []
+
+
+def _plain(value: object) -> object:
+    secret = getattr(value, "get_secret_value", None)
+    value = secret() if callable(secret) else value
+    return value.resolve() if isinstance(value, Path) else value
+
+
+def test_the_example_environment_shows_the_code_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each active line of .env.example is the default of every class that reads it, apart from LOCAL_VALUES: an
+    operator reading `SHADOWS_X=30` there takes 30 for what they get by leaving it out. Relative paths are read from
+    the checkout, as `make dev` runs."""
+    monkeypatch.chdir(ROOT)
+    classes = _settings_classes()
+    every_name = {name for cls in classes for field in cls.model_fields for name in _env_names(cls, field)}
+    for name in every_name | set(SDK_NAMES):
+        monkeypatch.delenv(name, raising=False)
+    active = {name: value for on, name, value in _example() if on and name not in LOCAL_VALUES}
+    assert len(active) > 150  # the file was read
+    defaults = {cls: cls(_env_file=None) for cls in classes}
+    for name, value in active.items():
+        monkeypatch.setenv(name, value)
+    example = {cls: cls(_env_file=None) for cls in classes}
+    differ = {
+        name: (value, _plain(getattr(defaults[cls], field)))
+        for cls in classes
+        for field in cls.model_fields
+        for name in _env_names(cls, field) & set(active)
+        for value in [active[name]]
+        if _plain(getattr(example[cls], field)) != _plain(getattr(defaults[cls], field))
+    }
+    assert differ == {}
