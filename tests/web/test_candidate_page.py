@@ -72,6 +72,12 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
         paste=pasted,
         broken=broken,
         accommodation="I would prefer to talk with a person.",
+        custom_run={
+            "url": f"{api_server.url}/v1/sessions/{created['id']}/custom-runs",
+            "invite": created["invite"],
+            "args": [[2, 7, 11, 15], 9],
+            "shown": "nums = [2,7,11,15], target = 9",
+        },
     )
 
     # Welcome: who is hiring, the role, an AI interviewer, what is recorded and kept, how it is used, how long.
@@ -149,6 +155,16 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert "nums = [3,3], target = 6" in custom["tests"][0]["text"]
     assert "returned[0,1]" in custom["tests"][0]["text"]
     assert "not valid JSON" in seen["custom_bad_json"]
+    # A custom input out when the page reloaded: its pane comes forward saying so, with the arguments typed, and
+    # what it returned shows there once the judge has stored it.
+    reloaded = seen["custom_reload"]
+    assert reloaded["pane_visible"], reloaded
+    assert reloaded["note"] is not None and "still running" in reloaded["note"], reloaded
+    assert reloaded["args"] == ["[3, 3]", "6"], reloaded
+    assert reloaded["status"] == 200, reloaded
+    assert reloaded["after"]["tests"][0]["verdict"] == "accepted", reloaded
+    assert "returned[0,1]" in reloaded["after"]["tests"][0]["text"], reloaded
+    assert reloaded["notes_after"] == 0, reloaded
     assert seen["run"]["verdict"] == "accepted"
 
     # Submit asks first, then shows what happens next and locks the editor (no resubmission by default).
@@ -197,8 +213,8 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     cur = await db.execute(
         "select kind from submissions where session_id = %s order by created_at", (created["id"],)
     )
-    # The broken Run, the custom input, the Run and the Submit.
-    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "submit"]
+    # The broken Run, the custom input, the custom input out at the reload, the Run and the Submit.
+    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "run", "submit"]
     no_violations(seen)
 
 

@@ -148,6 +148,8 @@ export interface RunReport {
   timings?: { compile_ms: number; run_ms: number; total_ms: number };
   /** A custom-input run: `actual` is what the function returned; there are no expected values. */
   custom?: boolean;
+  /** The stored run's id (api/run_flow.py): in a Run's, Submit's or custom input's answer and in the latest results. */
+  submission_id?: string;
   /** Stored past the session's run report budget (docs/data-model.md) and read back (a reload): the visible tests'
    * `actual`, `stdout`, `stderr` (and a custom run's `args`) are null because they were not kept, each test's
    * message saying so; they are not what the code returned or printed. */

@@ -1,5 +1,5 @@
 // What the candidate is told when the API refuses: one sentence they can act on, keyed by status and error code.
-import { ApiError, MAX_CODE_CHARS, waitWords } from "./api";
+import { ApiError, codeLength, MAX_CODE_CHARS, waitWords } from "./api";
 
 /** When to try again: the wait the server named (`Retry-After` on a 429 or 503), else "in a moment". */
 function later(error: ApiError): string {
@@ -161,6 +161,13 @@ export function endedElsewhere(error: ApiError): string {
  * the outcome the candidate asked for, not a failure to try again. */
 export function alreadyOver(error: unknown): boolean {
   return error instanceof ApiError && (error.code === "session_finished" || error.code === "session_time_up");
+}
+
+/** What to say of `code` when it is longer than the API keeps or runs; null when it is not. */
+export function tooLongToKeep(code: string): string | null {
+  if (code.length <= MAX_CODE_CHARS) return null; // never more code points than UTF-16 units
+  const length = codeLength(code);
+  return length > MAX_CODE_CHARS ? codeTooLong(length) : null;
 }
 
 /** Code longer than the API keeps or runs (a huge paste), in words the candidate can act on. */

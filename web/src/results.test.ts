@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 import type { RunReport, TestResult } from "./api";
-import { renderConsole, renderReport, setParamNames, summary, timeLabel } from "./results";
+import { customOutcome, renderConsole, renderReport, setParamNames, summary, timeLabel } from "./results";
 
 const base = { language: "python", mode: "run", compile_output: "", message: null } as const;
 
@@ -163,5 +163,26 @@ describe("run report rendering", () => {
     expect(timeLabel({ ...fast, time_ms: 3.4 }, "run")).toBe(" · 3 ms");
     expect(timeLabel({ ...fast, time_ms: 0.4 }, "run")).toBe(" · <1 ms");
     expect(timeLabel({ ...fast, time_ms: null }, "submit")).toBe("");
+  });
+});
+
+describe("a custom input's report read out", () => {
+  it("says what each call returned or how it failed, not only how many calls there were", () => {
+    const report = (tests: TestResult[], verdict = "accepted") =>
+      ({ ...base, custom: true, verdict, passed: 0, total: tests.length, tests }) as RunReport;
+    expect(customOutcome(report([{ id: "c1", verdict: "accepted", hidden: false, actual: [0, 1] }]))).toBe(
+      "Custom input: returned [0,1]",
+    );
+    expect(
+      customOutcome(
+        report([
+          { id: "c1", verdict: "accepted", hidden: false, actual: 7 },
+          { id: "c2", verdict: "runtime_error", hidden: false, message: "ZeroDivisionError" },
+        ]),
+      ),
+    ).toBe("Custom input: returned 7; Runtime error");
+    const notKept = { id: "c1", verdict: "accepted", hidden: false, actual: null, message: "Too large to show." };
+    expect(customOutcome(report([notKept as TestResult]))).toBe("Custom input: returned a value not shown here");
+    expect(customOutcome(report([], "compile_error"))).toBe("Custom input: compile error");
   });
 });

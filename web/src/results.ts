@@ -131,6 +131,17 @@ export function renderPending(container: HTMLElement, what: "run" | "submit"): v
   );
 }
 
+/** A Run, Submit or custom input still unanswered after a while (the judge's queue): said where its report will
+ * show, and read out by the caller, so the wait is not taken for a hang (a second Run would only be refused as one in
+ * progress). Returns what was said. */
+export function renderStillRunning(): string {
+  const text = "Still running: the code runner may be busy. This can take up to 3 minutes; your code is safe.";
+  for (const pending of document.querySelectorAll("#results .report-pending, #custom-output .report-pending")) {
+    pending.textContent = text;
+  }
+  return text;
+}
+
 export function renderFailure(container: HTMLElement, message: string): void {
   container.replaceChildren(h("p", { class: "report-error", role: "alert" }, message));
 }
@@ -174,6 +185,19 @@ export function renderCustom(container: HTMLElement, report: RunReport): void {
     );
   }
   container.replaceChildren(...parts);
+}
+
+/** A custom input's report as read out: what each call returned, or how it failed ("Custom input: returned [0,1]").
+ * Its summary alone ("Custom input: 1 call") told a screen-reader user nothing of the result. */
+export function customOutcome(report: RunReport): string {
+  if (report.verdict === "compile_error") return "Custom input: compile error";
+  const calls = report.tests.map((test) => {
+    if (test.verdict !== "accepted") return verdictLabel(test.verdict);
+    // A value not in the report (too large to show, or not kept): its message is in the pane, never "returned null".
+    const kept = !(test.actual === null || test.actual === undefined) || !test.message;
+    return kept ? `returned ${showValue(test.actual, 200)}` : "returned a value not shown here";
+  });
+  return `Custom input: ${calls.join("; ") || "no calls"}`;
 }
 
 /** The console: compiler messages, then what each visible test printed on stdout and stderr. */

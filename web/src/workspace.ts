@@ -1,61 +1,49 @@
-// The coding workspace once the interview has started: the editor with its server drafts (one per language),
-// Run / Submit / custom input, the results and console panes, reset to starter, font size and theme, and the
-// final state after the answer is submitted.
+// The coding workspace once the interview has started: the editor and its drafts, Run / Submit / custom input and
+// their reports, and what stops it (the final answer in, another tab's newer code, the interview over elsewhere).
 import {
   type ApiClient,
-  codeLength,
   type DraftList,
   type JoinResponse,
   type Language,
   type LatestResults,
-  MAX_CODE_CHARS,
   type Question,
-  RUN_TIMEOUT_MS,
   retryAfterMs,
   type RunReport,
 } from "./api";
 import { announce } from "./announce";
 import { reportMarks } from "./compileerrors";
-import { exampleArgs, loadCustomArgs, saveCustomArgs, typeExample } from "./customargs";
+import { readCustomArgs, renderCustomFields } from "./customfields";
 import { confirmAction } from "./dialog";
 import { byId, h } from "./dom";
-import { DraftSaver, type SaveState, saveText } from "./drafts";
+import { DraftSaver } from "./drafts";
 import { finalCodeWords } from "./ending";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
-import { keepRunning, newestReport, readLater, type Running, takeRunning } from "./latestresults";
+import { LanguageSwitch } from "./languageswitch";
+import { newestReport, readLater } from "./latestresults";
 import { bindOutputTabs, selectOutput } from "./outputtabs";
-import { onLeave } from "./leaving";
-import { dropLocal, keepLocal, readLocal, sweepLocal } from "./localcopy";
-import { codeTooLong, runNotice } from "./messages";
-import { chooseTheme, effectiveTheme, loadFontSize, saveFontSize, type Theme } from "./prefs";
-import { renderConsole, renderFailure, renderPending, renderReport, setParamNames } from "./results";
-import { monotonicNow } from "./monotonic";
+import { dropLocal, keepLocal } from "./localcopy";
+import { runNotice, tooLongToKeep } from "./messages";
+import { followRunning, keepRunning, type Running, type RunningMode, takeRunning, unanswered } from "./pendingrun";
+import {
+  customOutcome,
+  renderConsole,
+  renderFailure,
+  renderPending,
+  renderReport,
+  renderStillRunning,
+  setParamNames,
+} from "./results";
+import { loadDrafts, restoreDrafts } from "./restoredrafts";
+import { SaveStatus } from "./savestatus";
+import { bindSaveTriggers } from "./savetriggers";
 import { serverClock } from "./serverclock";
+import { SavedCodeFollow, showStaleBanner } from "./staletab";
 import { landedSubmit, RunHold } from "./submitcheck";
+import { bindPreferences } from "./toolbar";
 
-/** Save states a candidate is told of wherever they are: the code is not on the server (`web/src/drafts.ts`). */
-const SAVE_PROBLEMS: ReadonlySet<SaveState> = new Set<SaveState>(["retrying", "refused"]); // conflict: its banner
-
-/** Waits between attempts to load the saved drafts after a reload on a failing network. */
-const DRAFT_RETRY_MS = [1000, 2000, 4000, 10_000];
-/** How often a tab another tab has superseded reads the newest saved code again. */
-export const STALE_FOLLOW_MS = 3000;
-/** How often a page reloaded while a Run or Submit was out reads the results, looking for its report. */
-export const FOLLOW_RUN_MS = 5000;
-/** A report stored this long before its request left (by the page's estimate of the server's clock) is still its. */
-const LANDED_SLACK_MS = 5000;
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
 export const STILL_RUNNING_MS = 15_000;
-
-/** Whether Ctrl+Enter (Cmd+Enter) pressed on `target` runs the code. Not while a dialog is open (the page behind it is
- * inert: a Run started under "Submit your final answer?" left the Submit confirmed next dropped as one in progress,
- * and one under the accommodation request ran code the candidate never asked to), nor in a field whose Enter is its
- * own (the message to the interviewer, custom input). The editor runs by its own keymap (web/src/editor.ts), first. */
-export function runsOnCtrlEnter(target: EventTarget | null): boolean {
-  if (document.querySelector("dialog[open]")) return false;
-  return !(target instanceof Element && target.closest("dialog, input, textarea, select"));
-}
 
 export class Workspace {
   readonly editor: CodeEditor;
@@ -67,20 +55,25 @@ export class Workspace {
   private readonly question: Question;
   private readonly sessionId: string;
   private readonly languages: Language[];
+  private readonly languageSwitch: LanguageSwitch;
   private busy = false;
-  /** A language switch under way (its draft being saved first), or null. */
-  private switching: Promise<void> | null = null;
+  /** Where the run out shows its report (marked busy for screen readers while it runs). */
+  private busyPane: "results" | "custom-output" = "results";
   private ended = false;
   private locked = false; // the final answer is in and the org does not allow resubmission
   private submitted = false;
   /** Another tab or device saved newer code since this tab's was loaded: this tab's code is no longer the newest. */
   private stale = false;
-  private following: ReturnType<typeof setTimeout> | null = null;
+  private readonly following: SavedCodeFollow;
   /** The interview ended elsewhere with code on screen that the server does not hold. */
   private unsavedAtEnd = false;
-  private saveProblem: SaveState | null = null; // what the candidate was last told of the autosave going wrong
+  private readonly saveStatus = new SaveStatus();
   private slow: ReturnType<typeof setTimeout> | null = null;
-  private shown = 0; // reports shown or runs started: a reload's results read late never replace a newer one
+  /** Reports shown or runs started, per pane: a reload's results read late, or the report of a run followed across
+   * it, never replace a newer one. */
+  private readonly shown: Record<"results" | "custom", number> = { results: 0, custom: 0 };
+  /** The id of the last stored report shown of each kind (a custom input's apart from a Run's). */
+  private readonly lastShown: Partial<Record<RunningMode, string>> = {};
   private readonly allowResubmission: boolean;
   /** Called before code runs (the call pushes the editor to the interviewer first). */
   beforeRun: () => void = () => undefined;
@@ -88,7 +81,7 @@ export class Workspace {
   constructor(
     private readonly api: ApiClient,
     joined: JoinResponse,
-    private readonly onLanguage: (language: Language) => void = () => undefined,
+    onLanguage: (language: Language) => void = () => undefined,
   ) {
     if (!joined.question) throw new Error("the workspace needs a started session");
     this.question = joined.question;
@@ -104,31 +97,18 @@ export class Workspace {
         latest: async (lang) => (await api.drafts(this.sessionId)).drafts[lang] ?? null,
       },
       (state, detail, code) => {
-        byId("save-status").textContent =
-          state === "stopped" && detail
-            ? ""
-            : state === "retrying" && detail
-              ? detail // how long the autosave waits before it tries again
-              : state === "refused" && this.tooLong()
-                ? `Not saved. ${this.tooLong()}`
-                : state === "refused" && detail
-                  ? `Not saved: ${detail}. Change the code and it is saved again.`
-                  : saveText(state);
-        byId("save-status").dataset.state = state;
-        // Read out from the page's one live region (the pane has none): a save going wrong, once as it starts (not
-        // each second of its countdown), and its recovery; never the "Saving…", "Saved" of every pause in typing.
-        if (SAVE_PROBLEMS.has(state)) {
-          if (state !== this.saveProblem) announce(byId("save-status").textContent ?? "");
-          this.saveProblem = state;
-        } else if (state === "saved" && this.saveProblem !== null) {
-          this.saveProblem = null;
-          announce("Your code is saved again.");
-        }
+        this.saveStatus.show(state, detail, state === "refused" ? this.tooLong() : null);
         if (state === "stopped") this.refused(detail ?? "", code);
         if (state === "conflict") this.superseded();
       },
     );
     this.saver.known(language, this.editor.code);
+    this.languageSwitch = new LanguageSwitch(this.editor, this.saver, this.drafts, (l) => this.starter(l), onLanguage);
+    this.following = new SavedCodeFollow(
+      async () => (await api.drafts(this.sessionId)).drafts[this.editor.currentLanguage]?.code ?? null,
+      this.editor,
+      () => this.ended || this.locked,
+    );
     this.saver.local = {
       keep: (lang, code, base) => keepLocal(this.sessionId, lang, { code, base }),
       drop: (lang) => dropLocal(this.sessionId, lang),
@@ -137,37 +117,18 @@ export class Workspace {
       this.drafts.set(snapshot.language, snapshot.code);
       this.saver.changed(snapshot.language, snapshot.code);
     });
-    const listening = { signal: this.listening.signal };
-    window.addEventListener(
-      "beforeunload",
-      (e) => {
-        // A reload or close now would lose what a failing save still holds, or, once the interview ended elsewhere,
-        // the unsaved code left on screen to copy (a reload shows the notice, not the editor).
-        if (this.saver.unsaved || this.unsavedAtEnd) e.preventDefault();
-      },
-      listening,
-    );
-    // Confirmed (or never asked: mobile browsers skip the prompt), the page goes: the last keystrokes go with a
-    // request that outlives it. A page only hidden (another tab, a phone's app switcher) saves as usual now.
-    // After the integrity observations (web/src/leaving.ts): a draft that does not fit in what is left of the
-    // page's 64 KiB for such requests is not sent, and the page opened again restores it from the browser's storage.
-    onLeave("bulk", () => this.saver.leaving());
-    window.addEventListener("pageshow", () => this.saver.shown(), listening);
-    // The network is back: save now, not after a backoff.
-    window.addEventListener("online", () => this.saver.online(), listening);
-    document.addEventListener(
-      "visibilitychange",
-      () => {
-        if (document.visibilityState === "hidden") this.saver.hidden(); // not as the page goes: see DraftSaver.hidden
-      },
-      listening,
-    );
-    this.bindToolbar(joined.session.languages);
+    bindSaveTriggers(this.saver, () => this.unsavedAtEnd, this.listening.signal);
+    this.languageSwitch.bind(this.languages);
+    byId("run").addEventListener("click", () => void this.judge("run"));
+    byId("submit").addEventListener("click", () => void this.confirmSubmit());
+    byId("reset-code").addEventListener("click", () => void this.reset());
+    bindPreferences(this.editor, () => void this.judge("run"), this.listening.signal);
     bindOutputTabs();
-    this.bindCustomInput();
-    this.applyTheme(effectiveTheme());
-    this.applyFontSize(loadFontSize());
-    byId("editor-language").textContent = LANGUAGE_NAMES[language];
+    renderCustomFields(this.question, this.sessionId);
+    byId<HTMLFormElement>("custom-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      void this.runCustom();
+    });
   }
 
   private starter(language: Language): string {
@@ -177,6 +138,7 @@ export class Workspace {
   /** Resume the latest server draft of each language and the latest results (a reload, a new tab or device). */
   async resume(): Promise<void> {
     this.editor.setReadOnly(true); // until the server's drafts are in: nothing typed meanwhile is overwritten
+    this.saveStatus.loading();
     try {
       await this.resumeFromServer();
     } finally {
@@ -185,114 +147,72 @@ export class Workspace {
     }
   }
 
-  /** The saved drafts, asked again while the network or the server fails: handing out the starter instead would let
-   * the first keystroke save it over the candidate's work (a save whose revision is not known replaces the draft). */
-  private async loadDrafts(): Promise<DraftList> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.api.drafts(this.sessionId);
-      } catch (error) {
-        const status = (error as { status?: number }).status ?? 0;
-        if (status !== 0 && status !== 429 && status < 500) throw error; // refused: saves will be refused too
-        byId("save-status").textContent = "Could not load your saved code; retrying…";
-        byId("save-status").dataset.state = "retrying";
-        await new Promise((resolve) => window.setTimeout(resolve, DRAFT_RETRY_MS[Math.min(attempt, 3)]));
-      }
-    }
-  }
-
   private async resumeFromServer(): Promise<void> {
-    const [drafts, results] = await Promise.allSettled([this.loadDrafts(), this.api.results(this.sessionId)]);
-    if (byId("save-status").dataset.state === "retrying") {
-      byId("save-status").textContent = "";
-      delete byId("save-status").dataset.state;
-    }
+    const [drafts, results] = await Promise.allSettled([
+      loadDrafts(() => this.api.drafts(this.sessionId), this.saveStatus),
+      this.api.results(this.sessionId),
+    ]);
+    this.saveStatus.loaded();
     if (drafts.status === "fulfilled") {
       const final = drafts.value.submitted && !this.allowResubmission; // no more drafts: nothing to restore
-      const restored: Language[] = [];
-      sweepLocal(); // copies too old to give back, this interview's or an earlier one's
-      for (const language of this.languages) {
-        const draft = drafts.value.drafts[language];
-        if (!draft) {
-          this.saver.revisionIs(language, 0); // no draft yet: a first save must not replace another tab's
-        } else {
-          this.drafts.set(language, draft.code);
-          this.saver.known(language, draft.code, draft.revision);
-        }
-        // Code this browser had not saved when the page last went (reloaded or closed; saves failing, or a draft too
-        // large to send as it went): newer than the server's draft while that is still the one it was edited from;
-        // otherwise another tab or device saved since, and the newest saved code wins as in any conflict.
-        const local = readLocal(this.sessionId, language);
-        if (!local) continue;
-        if (final || local.base !== (draft?.revision ?? 0) || local.code === draft?.code) {
-          dropLocal(this.sessionId, language);
-          continue;
-        }
-        this.drafts.set(language, local.code);
-        this.saver.restored(language, local.code);
-        restored.push(language);
-      }
-      for (const language of restored) {
-        if (language !== this.editor.currentLanguage) this.saver.changed(language, this.drafts.get(language) ?? "");
-      }
-      if (restored.length > 0)
-        announce("Code not saved before the page last closed or reloaded was restored; saving it now.");
+      const { sessionId, languages, saver } = this;
+      restoreDrafts(
+        { sessionId, languages, saver, current: this.editor.currentLanguage, drafts: this.drafts },
+        drafts.value,
+        final,
+      );
       const current = this.drafts.get(this.editor.currentLanguage);
       if (current !== undefined && current !== this.editor.code) this.editor.setCode(current);
       if (drafts.value.submitted) this.markSubmitted();
     }
     const running = takeRunning(this.sessionId);
-    if (results.status === "fulfilled") {
-      this.showLatest(results.value);
-      if (running) this.followRunning(running, newestReport(results.value)?.created_at);
-    } else
+    const customBefore = this.shown.custom;
+    if (results.status === "fulfilled") this.showLatest(results.value);
+    else
       readLater(
         {
           read: () => this.api.results(this.sessionId),
-          show: (latest) => this.showLatest(latest),
-          shown: () => this.shown,
+          // Never over a custom input run in its pane since.
+          show: (latest) => this.showLatest(latest, this.shown.custom === customBefore),
+          shown: () => this.shown.results, // the pane it writes in: a custom input's report does not stop it
           say: (text) => byId("results").replaceChildren(h("p", { class: "muted results-later" }, text)),
           over: () => this.ended || this.locked,
         },
         results.reason,
       );
+    // A run out at the reload is followed even when the results could not be read yet (a failing network): none
+    // known then, so the first report of its kind stored after it left is its.
+    const read = results.status === "fulfilled" ? results.value : { run: null, submit: null };
+    if (running) this.followRunning(running, read);
   }
 
-  /** A Run or Submit that was out when this tab reloaded: the reload cancelled the request, not the run, whose
-   * report the API stores when the judge is done. Said in the pane, and its report shown once it is stored (the
-   * results read every few seconds, up to the 3 minutes a Run may take). Before, the page showed the report before
-   * it, and the candidate ran the code again to see the result. Never over a report shown or a run started since. */
-  private followRunning(running: Running, newestShown: string | undefined): void {
-    const left = running.sentAt + RUN_TIMEOUT_MS - serverClock.now();
-    if (left <= 0 || this.ended) return;
-    const what = running.mode === "submit" ? "submission" : "Run";
-    const shownBefore = this.shown;
-    const say = (text: string) => byId("results").prepend(h("p", { class: "muted results-later" }, text));
-    say(`Your ${what} from before the page reloaded is still running; its results show here when it is done.`);
-    const deadline = monotonicNow() + left;
-    const tick = async (): Promise<void> => {
-      if (this.shown !== shownBefore || this.ended) return;
-      const latest = await this.api.results(this.sessionId).catch(() => null);
-      if (this.shown !== shownBefore || this.ended) return;
-      const report = latest?.[running.mode];
-      const newer = report && (newestShown === undefined || report.created_at > newestShown);
-      if (report && newer && Date.parse(report.created_at) >= running.sentAt - LANDED_SLACK_MS) {
+  /** A Run, Submit or custom input that was out when this tab reloaded, followed to its report in its own pane
+   * (web/src/pendingrun.ts); a custom input's pane is brought forward, as it was when the candidate pressed it. */
+  private followRunning(running: Running, latest: LatestResults): void {
+    const custom = running.mode === "custom";
+    if (custom) selectOutput("custom");
+    const target = {
+      read: () => this.api.results(this.sessionId),
+      pane: byId(custom ? "custom-output" : "results"),
+      show: (report: RunReport) => {
         this.show(report);
         if (running.mode === "submit") this.markSubmitted();
-        return;
-      }
-      if (monotonicNow() < deadline) setTimeout(() => void tick(), FOLLOW_RUN_MS);
-      else {
-        for (const note of document.querySelectorAll("#results .results-later")) note.remove();
-        say(`Your ${what} from before the page reloaded did not finish. Run your code again to see its results.`);
-      }
+      },
+      moved: () => this.shown[custom ? "custom" : "results"],
+      over: () => this.ended,
     };
-    setTimeout(() => void tick(), FOLLOW_RUN_MS);
+    followRunning(target, running, latest);
   }
 
-  private showLatest(results: LatestResults): void {
-    const latest = newestReport(results);
-    if (latest) this.show(latest, "you", { quiet: true }); // shown again after a reload, not news
+  /** The latest reports after a reload, each in its pane, oldest first (the console and the editor's marks are the
+   * newest's): the newest Run or Submit in the results, and a custom input stored as the newest Run in its own
+   * pane. Quietly: shown again, not news. */
+  private showLatest(results: LatestResults, customToo = true): void {
+    const custom = results.run?.custom && customToo ? results.run : null;
+    const judged = newestReport({ run: results.run?.custom ? null : results.run, submit: results.submit });
+    const reports = [custom, judged].filter((r): r is NonNullable<typeof r> => !!r);
+    reports.sort((x, y) => x.created_at.localeCompare(y.created_at));
+    for (const report of reports) this.show(report, "you", { quiet: true });
   }
 
   get language(): Language {
@@ -322,10 +242,7 @@ export class Workspace {
 
   /** What to say when the editor's code is longer than the API keeps or runs; null when it is not. */
   private tooLong(): string | null {
-    const code = this.editor.code;
-    if (code.length <= MAX_CODE_CHARS) return null; // never more code points than UTF-16 units
-    const length = codeLength(code);
-    return length > MAX_CODE_CHARS ? codeTooLong(length) : null;
+    return tooLongToKeep(this.editor.code);
   }
 
   async flush(): Promise<void> {
@@ -356,86 +273,10 @@ export class Workspace {
     if (draft && draft.revision > known && draft.code !== this.editor.code) this.superseded();
   }
 
-  private bindToolbar(languages: Language[]): void {
-    const select = byId<HTMLSelectElement>("language-select");
-    if (languages.length > 1) {
-      select.replaceChildren(
-        ...languages.map((l) => h("option", { value: l, selected: l === this.language }, LANGUAGE_NAMES[l])),
-      );
-      select.hidden = false;
-      byId("editor-language").hidden = true;
-      select.addEventListener("change", () => void this.switchLanguage(select.value as Language));
-    }
-    byId("run").addEventListener("click", () => void this.judge("run"));
-    byId("submit").addEventListener("click", () => void this.confirmSubmit());
-    byId("reset-code").addEventListener("click", () => void this.reset());
-    const font = byId<HTMLSelectElement>("font-size");
-    font.addEventListener("change", () => {
-      const px = Number(font.value);
-      saveFontSize(px);
-      this.applyFontSize(px);
-    });
-    byId("theme-toggle").addEventListener("click", () => {
-      const next: Theme = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
-      chooseTheme(next);
-      this.applyTheme(next);
-    });
-    window
-      .matchMedia?.("(prefers-color-scheme: dark)")
-      .addEventListener("change", () => this.applyTheme(effectiveTheme()), { signal: this.listening.signal });
-    document.addEventListener(
-      "keydown",
-      (e) => {
-        if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey) || e.defaultPrevented) return;
-        if (!runsOnCtrlEnter(e.target)) return;
-        e.preventDefault();
-        void this.judge("run");
-      },
-      { signal: this.listening.signal },
-    );
-  }
-
-  applyTheme(theme: Theme): void {
-    document.documentElement.dataset.theme = theme;
-    const toggle = byId("theme-toggle");
-    toggle.setAttribute("aria-pressed", String(theme === "dark"));
-    this.editor.setDark(theme === "dark");
-  }
-
-  private applyFontSize(px: number): void {
-    byId<HTMLSelectElement>("font-size").value = String(px);
-    this.editor.setFontSize(px);
-  }
-
   /** Each language keeps its own draft: save this one, then open the other's draft or its starter. Switches follow
-   * one another in the order chosen; a Run, Submit or custom input pressed meanwhile waits for them (`switching`). */
+   * one another in the order chosen; a Run, Submit or custom input pressed meanwhile waits for them. */
   switchLanguage(language: Language): Promise<void> {
-    const done = (this.switching ?? Promise.resolve()).then(() => this.switchNow(language));
-    const mine: Promise<void> = done.finally(() => {
-      if (this.switching === mine) this.switching = null;
-    });
-    this.switching = mine;
-    return mine;
-  }
-
-  private async switchNow(language: Language): Promise<void> {
-    if (language === this.language) return;
-    this.drafts.set(this.language, this.editor.code);
-    await this.saver.flush();
-    const code = this.drafts.get(language) ?? this.starter(language);
-    if (!this.drafts.has(language)) this.saver.known(language, code);
-    // The language and its code in one step: nothing reads or types into the one under the other's name.
-    void this.editor.switchTo(language, code);
-    byId("editor-language").textContent = LANGUAGE_NAMES[language];
-    byId<HTMLSelectElement>("language-select").value = language;
-    this.onLanguage(language);
-  }
-
-  /** The language the code to run is in, and that code, once a switch chosen before has taken place: a Run pressed
-   * with JavaScript chosen runs JavaScript, not the Python still in the editor while its draft was being saved. */
-  private async chosenCode(): Promise<{ language: Language; code: string }> {
-    while (this.switching) await this.switching.catch(() => undefined); // a failed switch leaves the editor as is
-    return { language: this.editor.currentLanguage, code: this.editor.code };
+    return this.languageSwitch.to(language);
   }
 
   private async reset(): Promise<void> {
@@ -462,27 +303,29 @@ export class Workspace {
   async judge(mode: "run" | "submit"): Promise<void> {
     if (this.busy || this.hold.held || this.ended || this.stale || (this.submitted && !this.allowResubmission)) return;
     const results = byId("results");
+    this.busyPane = "results";
     this.setBusy(true);
     // The run carries the language and code it was started with: a switch made while it waits for the judge changes
     // neither (one read after the save below had one language's name on the other's code).
-    const { language, code } = await this.chosenCode();
+    const { language, code } = await this.languageSwitch.chosenCode();
     const tooLong = this.tooLong();
     if (tooLong || this.ended || this.stale) {
       if (tooLong) {
         selectOutput("results");
         renderFailure(results, tooLong); // sending it would only be refused
-        this.shown += 1;
+        this.shown.results += 1;
       }
       this.setBusy(false);
       return;
     }
     renderPending(results, mode);
-    this.shown += 1; // the pane is this run's now
+    this.shown.results += 1; // the pane is this run's now
     selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
     const sentAt = serverClock.now();
-    keepRunning(this.sessionId, { mode, sentAt }); // a reload meanwhile looks for its report (followRunning)
+    keepRunning(this.sessionId, { mode, sentAt, before: this.lastShown[mode] }); // a reload follows it
+    let fate: "known" | "unknown" = "known";
     try {
       const report =
         mode === "run"
@@ -495,8 +338,9 @@ export class Workspace {
       if (landed) this.show(landed);
       if (landed) this.markSubmitted();
       else this.failed(results, error);
+      if (!landed && unanswered(error)) fate = "unknown";
     } finally {
-      keepRunning(this.sessionId, null);
+      if (fate === "known") keepRunning(this.sessionId, null);
       this.setBusy(false);
     }
   }
@@ -504,8 +348,8 @@ export class Workspace {
   /** A report from the candidate or the interviewer: results, console, and compile errors in the gutter. */
   show(report: RunReport, by: "you" | "interviewer" = "you", opts: { quiet?: boolean } = {}): void {
     const container = byId(report.custom ? "custom-output" : "results");
-    this.shown += 1;
-    for (const later of document.querySelectorAll("#results .results-later")) later.remove();
+    this.shown[report.custom ? "custom" : "results"] += 1; // its notes go with the pane's content
+    if (report.submission_id) this.lastShown[report.custom ? "custom" : report.mode] = report.submission_id;
     renderReport(container, report, by);
     renderConsole(byId("console"), report);
     // Its compile errors mark the editor's lines only when the editor shows the language it ran (the candidate may
@@ -514,7 +358,7 @@ export class Workspace {
     this.editor.mark(sameLanguage ? reportMarks(report) : []);
     // Its one-line summary is read out (the interviewer's runs are, by the event feed); the tests and what they
     // printed stay in the pane to read.
-    const line = container.querySelector(".report-summary")?.textContent;
+    const line = report.custom ? customOutcome(report) : container.querySelector(".report-summary")?.textContent;
     if (line && by === "you" && !opts.quiet) announce(line);
   }
 
@@ -532,21 +376,14 @@ export class Workspace {
     const locked = busy || this.ended || this.stale || (this.submitted && !this.allowResubmission);
     for (const id of ["run", "submit", "custom-run"]) byId<HTMLButtonElement>(id).disabled = locked || this.hold.held;
     byId<HTMLButtonElement>("reset-code").disabled = locked; // a busy judge's wait holds nothing local
-    byId("results").toggleAttribute("aria-busy", busy);
+    for (const pane of ["results", "custom-output"])
+      byId(pane).toggleAttribute("aria-busy", busy && pane === this.busyPane);
   }
 
-  /** A Run, Submit or custom input still unanswered after a while (the judge's queue): said, and read out, so the
-   * wait is not taken for a hang (a second Run would only be refused as one in progress). */
+  /** A run still unanswered after a while: said where its report will show, and read out (`renderStillRunning`). */
   private stillRunning(): void {
     this.slow = null;
-    if (!this.busy) return;
-    const text = "Still running: the code runner may be busy. This can take up to 3 minutes; your code is safe.";
-    for (const pending of document.querySelectorAll<HTMLElement>(
-      "#results .report-pending, #custom-output .report-pending",
-    )) {
-      pending.textContent = text;
-    }
-    announce(text);
+    if (this.busy) announce(renderStillRunning());
   }
 
   private markSubmitted(): void {
@@ -591,8 +428,7 @@ export class Workspace {
     if (this.ended) return;
     this.end();
     this.unsavedAtEnd = unsaved;
-    byId("save-status").textContent = ""; // no "trying again in …": nothing is saved any more, the banner says why
-    byId("save-status").dataset.state = "stopped";
+    this.saveStatus.stopped();
     const banner = byId("ended-banner");
     banner.textContent =
       `${why} Your code can no longer be changed; the code saved until now is kept.` +
@@ -610,32 +446,8 @@ export class Workspace {
     this.stale = true;
     this.editor.setReadOnly(true);
     this.setBusy(false);
-    const text =
-      "Your code was changed in another tab or window of this interview, so this tab stopped to keep that work. " +
-      "It shows the newest saved code. Reload to continue from it, and close the other tab or this one.";
-    byId("stale-text").textContent = text;
-    byId("stale-banner").hidden = false;
-    byId("stale-reload").onclick = () => window.location.reload();
-    announce(text);
-    this.followSaved();
-  }
-
-  /** While this tab is superseded, its (read-only) editor shows the newest code saved in its language, read again
-   * every few seconds. The call may still be in this tab, and the interviewer reads the code from its editor: it
-   * would otherwise go on seeing code the candidate has long since changed in the other tab. */
-  private followSaved(): void {
-    const tick = async (): Promise<void> => {
-      this.following = null;
-      if (this.ended || this.locked) return;
-      try {
-        const draft = (await this.api.drafts(this.sessionId)).drafts[this.editor.currentLanguage];
-        if (draft && draft.code !== this.editor.code && !this.ended && !this.locked) this.editor.setCode(draft.code);
-      } catch {
-        // not reached this time: read again at the next tick
-      }
-      if (!this.ended && !this.locked) this.following = setTimeout(() => void tick(), STALE_FOLLOW_MS);
-    };
-    this.following = setTimeout(() => void tick(), 0);
+    showStaleBanner();
+    this.following.start(); // the read-only editor shows the newest code saved (the interviewer may read it here)
   }
 
   /** This workspace stops listening to the window and the document (its keys, the page's visibility and network,
@@ -648,87 +460,40 @@ export class Workspace {
   /** The interview is over: nothing more to edit or run. */
   end(): void {
     this.ended = true;
-    if (this.following !== null) clearTimeout(this.following);
-    this.following = null;
+    this.following.stop();
     this.editor.setReadOnly(true);
     this.saver.stop();
     byId("ended-banner").hidden = false;
     this.setBusy(false);
   }
 
-  private bindCustomInput(): void {
-    const params = this.question.signature.params;
-    // An example copied whole, as JSON, or none: one cut short to fit a field is not JSON, and its Run only failed.
-    const example = exampleArgs(this.question.visible_tests, params.length);
-    const typed = loadCustomArgs(this.sessionId, params.length); // given back after a reload
-    byId("custom-fields").replaceChildren(
-      ...(example
-        ? []
-        : [h("p", { class: "muted small" }, "The examples are too large to copy here: type your own arguments.")]),
-      ...params.map((p, i) =>
-        h(
-          "div",
-          { class: "custom-field" },
-          h("label", { for: `custom-arg-${i}` }, `${p.name} `, h("span", { class: "muted" }, `(${p.type})`)),
-          h("input", {
-            id: `custom-arg-${i}`,
-            type: "text",
-            spellcheck: "false",
-            autocomplete: "off",
-            value: typed[i] ?? example?.[i] ?? "",
-            placeholder: example ? null : typeExample(p.type) && `for example ${typeExample(p.type)}`,
-          }),
-        ),
-      ),
-    );
-    byId("custom-fields").addEventListener("input", (e) => {
-      const i = params.findIndex((_, n) => (e.target as HTMLElement | null)?.id === `custom-arg-${n}`);
-      if (i < 0) return;
-      typed[i] = (e.target as HTMLInputElement).value;
-      saveCustomArgs(this.sessionId, typed);
-    });
-    byId<HTMLFormElement>("custom-form").addEventListener("submit", (e) => {
-      e.preventDefault();
-      void this.runCustom();
-    });
-  }
-
   private async runCustom(): Promise<void> {
     if (this.busy || this.hold.held || this.ended || this.stale) return;
-    const error = byId("custom-error");
-    const args: unknown[] = [];
-    const params = this.question.signature.params;
-    for (let i = 0; i < params.length; i++) {
-      const input = byId<HTMLInputElement>(`custom-arg-${i}`);
-      try {
-        args.push(JSON.parse(input.value));
-      } catch {
-        const example = typeExample(params[i].type) ?? '[1, 2, 3], 7 or "text"';
-        error.textContent = input.value.trim()
-          ? `${params[i].name} is not valid JSON (for example ${example}).`
-          : `${params[i].name} is empty: type its value as JSON (for example ${example}).`;
-        announce(error.textContent);
-        input.focus();
-        return;
-      }
-    }
+    const args = readCustomArgs(this.question.signature.params);
+    if (!args) return;
+    this.busyPane = "custom-output";
     this.setBusy(true);
-    const { language, code } = await this.chosenCode(); // as a Run: the language chosen, with its own code
+    const { language, code } = await this.languageSwitch.chosenCode(); // as a Run: the language chosen, with its own code
     const tooLong = this.tooLong();
     if (tooLong) {
-      error.textContent = tooLong;
+      byId("custom-error").textContent = tooLong;
       announce(tooLong);
     }
     if (tooLong || this.ended || this.stale) return this.setBusy(false);
-    error.textContent = "";
     this.beforeRun();
     const output = byId("custom-output");
     output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
+    this.shown.custom += 1; // the pane is this run's now
+    const before = this.lastShown.custom;
+    keepRunning(this.sessionId, { mode: "custom", sentAt: serverClock.now(), before }); // a reload follows it
+    let fate: "known" | "unknown" = "known";
     try {
       this.show(await this.api.customRun(this.sessionId, language, code, [args]));
     } catch (err) {
       this.failed(output, err);
+      if (unanswered(err)) fate = "unknown";
     } finally {
+      if (fate === "known") keepRunning(this.sessionId, null);
       this.setBusy(false);
     }
   }

@@ -1,0 +1,131 @@
+// A Run, Submit or custom input out when the page reloads: kept in the tab's sessionStorage while it is out, and
+// followed by the page opened again until the judge's report is stored (a reload cancels the request, not the run).
+import { ApiError, type LatestResults, RUN_TIMEOUT_MS, type RunReport } from "./api";
+import { announce } from "./announce";
+import { h } from "./dom";
+import { newestReport } from "./latestresults";
+import { monotonicNow } from "./monotonic";
+import { serverClock } from "./serverclock";
+
+/** How often a page reloaded while a Run, Submit or custom input was out reads the results, looking for its report. */
+export const FOLLOW_RUN_MS = 5000;
+/** A report stored this long before its request left (by the page's estimate of the server's clock) is still its. */
+const LANDED_SLACK_MS = 5000;
+const RUNNING = "shadows.running.";
+
+/** What was out: a Run or a Submit (its report shows in the results pane), or a custom input (in its own pane). */
+export type RunningMode = "run" | "submit" | "custom";
+
+/** A Run, Submit or custom input this tab sent and has no answer to yet (`sentAt`: the server's time as it went). */
+export interface Running {
+  mode: RunningMode;
+  sentAt: number;
+  /** The id of the last stored report of its kind this page showed as it went: never taken for this run's (one
+   * stored a moment before it, within the allowance for the page's clock, was). */
+  before?: string;
+}
+
+function tabStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage disabled: a reload shows the results before it, as it did
+  }
+}
+
+/** Kept in the tab's sessionStorage while a run is out: a reload meanwhile cancels the request, not the judge's
+ * run, whose report the API stores; the page opened again looks for it (`followRunning`). */
+export function keepRunning(sessionId: string, running: Running | null): void {
+  try {
+    if (running) tabStorage()?.setItem(RUNNING + sessionId, JSON.stringify(running));
+    else tabStorage()?.removeItem(RUNNING + sessionId);
+  } catch {
+    // storage full or disabled
+  }
+}
+
+/** Whether a run's request failed without an answer (the network; or the page going: a reload cancels the request,
+ * and the page may see it fail before it goes). Its run may still be stored, so the tab keeps it (`keepRunning`) for
+ * the page opened next to follow, rather than forgetting it as the page went. */
+export function unanswered(error: unknown): boolean {
+  return !(error instanceof ApiError) || error.network;
+}
+
+/** The run out when this tab last reloaded, once (it is forgotten as it is read); null when none. */
+export function takeRunning(sessionId: string): Running | null {
+  let kept: unknown;
+  try {
+    kept = JSON.parse(tabStorage()?.getItem(RUNNING + sessionId) ?? "null");
+    tabStorage()?.removeItem(RUNNING + sessionId);
+  } catch {
+    return null;
+  }
+  const r = kept as Partial<Running> | null;
+  if (!r || (r.mode !== "run" && r.mode !== "submit" && r.mode !== "custom") || typeof r.sentAt !== "number") {
+    return null;
+  }
+  return { mode: r.mode, sentAt: r.sentAt, ...(typeof r.before === "string" ? { before: r.before } : {}) };
+}
+
+/** The report `running` is waiting for in `latest`, or undefined while it is not stored: the newest of its kind (a
+ * custom input is stored as a Run, marked `custom`, and one is never taken for the other), newer than any report
+ * shown on the reload (`newestShown`) and stored after it left. */
+export function reportOf(
+  running: Running,
+  latest: LatestResults,
+  newestShown: string | undefined,
+): RunReport | undefined {
+  const report = running.mode === "submit" ? latest.submit : latest.run;
+  if (!report || !!report.custom !== (running.mode === "custom")) return undefined;
+  if (running.before !== undefined && report.submission_id === running.before) return undefined;
+  if (newestShown !== undefined && report.created_at <= newestShown) return undefined;
+  return Date.parse(report.created_at) >= running.sentAt - LANDED_SLACK_MS ? report : undefined;
+}
+
+/** What the workspace lends a follow: the results read, the pane its notes go in, how to show the report, a count
+ * that moves when the pane is no longer the follow's (a report shown there, a run started), and whether the interview
+ * is over. */
+export interface FollowTarget {
+  read: () => Promise<LatestResults>;
+  pane: HTMLElement;
+  show: (report: RunReport) => void;
+  moved: () => number;
+  over: () => boolean;
+}
+
+/** A run that was out when this tab reloaded, given the results the page opened again read (`latest`): said in its
+ * pane (and read out), and its report shown once it is stored (the results read every few seconds, up to the 3
+ * minutes a run may take). Before, the page showed the report before it, and the candidate ran the code again to see
+ * the result. Never over a report shown or a run started in that pane since. Stored already (done between the reload
+ * and that read): shown, and nothing said of it still running. */
+export function followRunning(target: FollowTarget, running: Running, latest: LatestResults): void {
+  if (target.over()) return;
+  const done = reportOf(running, latest, undefined);
+  if (done) return target.show(done);
+  const left = running.sentAt + RUN_TIMEOUT_MS - serverClock.now();
+  if (left <= 0) return;
+  const newestShown = newestReport(latest)?.created_at;
+  const what = running.mode === "submit" ? "submission" : running.mode === "custom" ? "custom input" : "Run";
+  const again =
+    running.mode === "custom" ? "Run it again to see what it returns." : "Run your code again to see its results.";
+  const before = target.moved();
+  const say = (text: string) => {
+    target.pane.prepend(h("p", { class: "muted results-later" }, text));
+    announce(text);
+  };
+  say(`Your ${what} from before the page reloaded is still running; its results show here when it is done.`);
+  const deadline = monotonicNow() + left;
+  const tick = async (): Promise<void> => {
+    if (target.moved() !== before || target.over()) return;
+    const read = await target.read().catch(() => null);
+    if (target.moved() !== before || target.over()) return;
+    const report = read ? reportOf(running, read, newestShown) : undefined;
+    if (report) return target.show(report);
+    if (monotonicNow() < deadline) setTimeout(() => void tick(), FOLLOW_RUN_MS);
+    else {
+      for (const note of target.pane.querySelectorAll(".results-later")) note.remove();
+      say(`Your ${what} from before the page reloaded did not finish. ${again}`);
+    }
+  };
+  setTimeout(() => void tick(), FOLLOW_RUN_MS);
+}

@@ -1,0 +1,403 @@
+// @vitest-environment jsdom
+// The workspace opened again after a reload (or in a new tab): the saved drafts asked again while they cannot be
+// read, the latest results (each in its pane, asked again when refused), and a run that was out followed to its report.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type ApiClient, ApiError, type RunReport } from "./api";
+import { RESULTS_RETRIES } from "./latestresults";
+import { FOLLOW_RUN_MS, reportOf } from "./pendingrun";
+import { closeWorkspaces, joined, openWorkspace, pageBody } from "./testing/workspaces";
+
+afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("resuming after a reload", () => {
+  it("says the saved code is loading while the editor shows the starter, read-only, on a slow network", async () => {
+    document.body.innerHTML = pageBody;
+    let answer: (drafts: unknown) => void = () => undefined;
+    const api = {
+      drafts: () => new Promise((resolve) => (answer = resolve)),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    const workspace = openWorkspace(api, joined);
+    const resumed = workspace.resume();
+    const status = document.getElementById("save-status");
+    expect(status?.textContent).toBe("Loading your saved code…");
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    answer({ drafts: { python: { code: "my saved work", revision: 2 } }, submitted: false });
+    await resumed;
+    expect(status?.textContent).toBe("");
+    expect(workspace.code).toBe("my saved work");
+  });
+
+  it("does not hand the starter to the candidate when the saved drafts could not be fetched", async () => {
+    document.body.innerHTML = pageBody;
+    let calls = 0;
+    const saves: unknown[] = [];
+    const api = {
+      drafts: async () => {
+        calls += 1;
+        if (calls === 1) throw Object.assign(new Error("Failed to fetch"), { network: true, status: 0 });
+        return { drafts: { python: { code: "my saved work", revision: 3 } }, submitted: false };
+      },
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async (...args: unknown[]) => saves.push(args),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = openWorkspace(api, joined);
+    const resumed = workspace.resume();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(document.getElementById("save-status")?.textContent).toContain("Could not load your saved code");
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+    await vi.advanceTimersByTimeAsync(1000);
+    await resumed;
+    expect(calls).toBe(2);
+    expect(saves).toEqual([]);
+    expect(workspace.code).toBe("my saved work");
+  });
+
+  it("asks before a reload or close throws away code the server does not have yet", async () => {
+    document.body.innerHTML = pageBody;
+    let fail = true;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => {
+        if (fail) throw Object.assign(new Error("Could not reach the server."), { status: 0 });
+        return { revision: 1 };
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = openWorkspace(api, joined);
+    await workspace.resume();
+    const leaving = () => {
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(leaving()).toBe(false); // nothing typed
+    workspace.editor.setCode("def solve():\n    return 42\n");
+    await vi.advanceTimersByTimeAsync(2000); // the save fails: a bad network
+    expect(document.getElementById("save-status")?.dataset.state).toBe("retrying");
+    expect(leaving()).toBe(true);
+    fail = false;
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(document.getElementById("save-status")?.dataset.state).toBe("saved");
+    expect(leaving()).toBe(false);
+  });
+});
+
+describe("the latest results refused on a reload (429: their reads are limited per session)", () => {
+  const report = {
+    verdict: "wrong_answer",
+    language: "python",
+    mode: "run",
+    tests: [],
+    passed: 2,
+    total: 3,
+    created_at: "2026-12-03T10:00:00Z",
+  };
+
+  it("says so where they would be and shows them once the server's wait is over", async () => {
+    document.body.innerHTML = pageBody;
+    let reads = 0;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => {
+        reads += 1;
+        if (reads === 1) throw new ApiError(429, "rate_limited", "Too many reads of the latest results.", 3000);
+        return { run: report, submit: null };
+      },
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = openWorkspace(api, joined);
+    await workspace.resume();
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("could not be loaded yet; trying again in 3 seconds");
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(reads).toBe(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(reads).toBe(2);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 2 of 3 tests passed");
+    expect(results?.textContent).not.toContain("could not be loaded");
+  });
+
+  it("never replaces a newer report with them, and stops asking after a few refusals", async () => {
+    document.body.innerHTML = pageBody;
+    let reads = 0;
+    const refused = () => new ApiError(429, "rate_limited", "Too many reads of the latest results.", 2000);
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => {
+        reads += 1;
+        throw refused();
+      },
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = openWorkspace(api, joined);
+    await workspace.resume();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads).toBe(RESULTS_RETRIES + 1);
+    expect(document.getElementById("results")?.textContent).toContain(
+      "could not be loaded. Run your code again to see them.",
+    );
+
+    document.body.innerHTML = pageBody;
+    reads = 0;
+    const again = openWorkspace(api, joined);
+    await again.resume();
+    again.show({ ...report, passed: 3, verdict: "accepted" } as never, "interviewer");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads).toBe(1);
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe(
+      "Interviewer's run: 3 of 3 tests passed",
+    );
+  });
+});
+
+describe("a reload while a Run is out", () => {
+  it("shows that Run's results once the judge has finished it, not only the run before", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const before = {
+      verdict: "wrong_answer",
+      language: "python",
+      mode: "run",
+      tests: [],
+      passed: 1,
+      total: 3,
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+    };
+    let stored = before;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: stored, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      run: () => new Promise(() => undefined), // the page reloads before the answer comes
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const first = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    await first.resume();
+    void first.judge("run");
+    await vi.advanceTimersByTimeAsync(0);
+
+    document.body.innerHTML = pageBody; // the reload: the request goes with the page, the judge runs the code on
+    const again = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
+    await again.resume();
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 1 of 3 tests passed"); // the one before
+    stored = { ...before, verdict: "accepted", passed: 3, created_at: new Date().toISOString() }; // the judge is done
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
+    expect(results?.textContent).not.toContain("still running");
+  });
+});
+
+describe("a reload while a custom input is out", () => {
+  const session = { ...joined.session, id: "s-reload-custom" };
+  const earlier = {
+    verdict: "wrong_answer",
+    language: "python",
+    mode: "run",
+    tests: [],
+    passed: 1,
+    total: 3,
+    created_at: new Date(Date.now() - 60_000).toISOString(),
+  } as unknown as RunReport & { created_at: string };
+  const returned = (createdAt: string) =>
+    ({
+      verdict: "accepted",
+      language: "python",
+      mode: "run",
+      custom: true,
+      tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 42 }],
+      passed: 1,
+      total: 1,
+      created_at: createdAt,
+    }) as unknown as RunReport & { created_at: string };
+
+  it("brings its pane forward, says it is still running, and shows what the function returned once stored", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    let stored = earlier;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: stored, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      customRun: () => new Promise(() => undefined), // the page reloads before the answer comes
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const first = openWorkspace(api, { ...joined, session });
+    await first.resume();
+    document.getElementById("custom-run")?.click();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(document.getElementById("custom-output")?.textContent).toBe("Running your function…");
+    // Busy where its report will show, for a screen reader: not the results pane, which this run leaves alone.
+    expect(document.getElementById("custom-output")?.hasAttribute("aria-busy")).toBe(true);
+    expect(document.getElementById("results")?.hasAttribute("aria-busy")).toBe(false);
+
+    document.body.innerHTML = pageBody; // the reload: the request goes with the page, the judge runs the code on
+    const again = openWorkspace(api, { ...joined, session });
+    await again.resume();
+    const output = document.getElementById("custom-output");
+    expect(document.getElementById("custom")?.hidden).toBe(false);
+    expect(document.getElementById("out-custom")?.getAttribute("aria-selected")).toBe("true");
+    expect(output?.textContent).toContain("Your custom input from before the page reloaded is still running");
+    const said = [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent ?? "");
+    expect(said.some((t) => t.includes("custom input from before the page reloaded"))).toBe(true);
+    stored = returned(new Date().toISOString()); // the judge is done: stored as a Run, marked custom
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(output?.querySelector(".report-summary")?.textContent).toBe("Custom input: 1 call");
+    expect(output?.querySelector(".custom-result")?.textContent).toContain("42");
+    expect(output?.textContent).not.toContain("still running");
+    const heard = [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent);
+    expect(heard).toContain("Custom input: returned 42"); // what it returned, read out
+    // The results pane keeps the Run shown on the reload: a custom input's report is never shown as a Run's.
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe("Run: 1 of 3 tests passed");
+  });
+
+  it("never takes a custom input's report for a Run's, nor a Run's for a custom input's", () => {
+    const sentAt = Date.now() - 10_000;
+    const custom = returned(new Date().toISOString());
+    const run = { ...custom, custom: undefined } as unknown as typeof custom;
+    expect(reportOf({ mode: "custom", sentAt }, { run: custom, submit: null }, undefined)).toBe(custom);
+    expect(reportOf({ mode: "run", sentAt }, { run: custom, submit: null }, undefined)).toBeUndefined();
+    expect(reportOf({ mode: "custom", sentAt }, { run, submit: null }, undefined)).toBeUndefined();
+    expect(reportOf({ mode: "run", sentAt }, { run, submit: null }, undefined)).toBe(run);
+    expect(reportOf({ mode: "custom", sentAt }, { run: custom, submit: null }, custom.created_at)).toBeUndefined();
+    // The one shown before it left, stored a moment before (within the allowance for the page's clock), is not its.
+    const shown = { ...custom, submission_id: "sub-1" };
+    expect(reportOf({ mode: "custom", sentAt, before: "sub-1" }, { run: shown, submit: null }, undefined)).toBe(
+      undefined,
+    );
+  });
+
+  it("never takes the custom input run just before it for its own, though stored a moment before it left", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const earlier = { ...returned(new Date().toISOString()), submission_id: "sub-earlier" };
+    let calls = 0;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: earlier, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      customRun: () => (++calls === 1 ? Promise.resolve(earlier) : new Promise(() => undefined)),
+    } as unknown as ApiClient;
+    const session = { ...joined.session, id: "s-custom-twice" };
+    const first = openWorkspace(api, { ...joined, session });
+    await first.resume();
+    document.getElementById("custom-run")?.click();
+    const button = document.getElementById("custom-run") as HTMLButtonElement;
+    await vi.waitUntil(() => calls === 1 && !button.disabled); // its answer in
+    document.getElementById("custom-run")?.click(); // again at once: out when the page reloads
+    await vi.waitUntil(() => calls === 2);
+    document.body.innerHTML = pageBody;
+    await openWorkspace(api, { ...joined, session }).resume();
+    expect(document.getElementById("custom-output")?.textContent).toContain("is still running");
+  });
+});
+
+describe("the latest results on a reload", () => {
+  it("show a custom input in its pane and the Submit before it in the results, not only the newest of the two", async () => {
+    document.body.innerHTML = pageBody;
+    const submit = {
+      verdict: "wrong_answer",
+      language: "python",
+      mode: "submit",
+      tests: [],
+      passed: 9,
+      total: 12,
+      created_at: new Date(Date.now() - 120_000).toISOString(),
+    };
+    const custom = {
+      verdict: "accepted",
+      language: "python",
+      mode: "run",
+      custom: true,
+      tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 7 }],
+      passed: 1,
+      total: 1,
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: custom, submit }),
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    const workspace = openWorkspace(api, { ...joined, organization: { allow_resubmission: true } } as typeof joined);
+    await workspace.resume();
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe("Submission: 9 of 12 tests passed");
+    expect(document.querySelector("#custom-output .report-summary")?.textContent).toBe("Custom input: 1 call");
+  });
+});
+
+describe("a Run out when the page reloaded, done before the page opened again read the results", () => {
+  it("is shown, and nothing says it is still running", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    let stored: RunReport | null = null;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: stored, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      run: () => new Promise(() => undefined),
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const session = { ...joined.session, id: "s-reload-done" };
+    const first = openWorkspace(api, { ...joined, session });
+    await first.resume();
+    void first.judge("run");
+    await vi.advanceTimersByTimeAsync(0);
+    const done = { verdict: "accepted", language: "python", mode: "run", tests: [], passed: 3, total: 3 };
+    stored = { ...done, created_at: new Date().toISOString() } as unknown as RunReport;
+
+    document.body.innerHTML = pageBody;
+    const again = openWorkspace(api, { ...joined, session });
+    await again.resume();
+    const results = document.getElementById("results");
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
+    expect(results?.textContent).not.toContain("still running");
+    await vi.advanceTimersByTimeAsync(200_000); // past the longest a Run may take: nothing more is said
+    expect(results?.textContent).not.toContain("did not finish");
+  });
+});
+
+describe("a run whose request failed without an answer", () => {
+  const open = async (run: () => Promise<unknown>) => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ run: null, submit: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      customRun: run,
+    } as unknown as ApiClient;
+    const session = { ...joined.session, id: "s-unanswered" };
+    const first = openWorkspace(api, { ...joined, session });
+    await first.resume();
+    document.getElementById("custom-run")?.click();
+    await vi.waitUntil(() => document.querySelector("#custom-output .report-error")); // said, and done
+    document.body.innerHTML = pageBody;
+    await openWorkspace(api, { ...joined, session }).resume();
+    return document.getElementById("custom-output")?.textContent ?? "";
+  };
+
+  it("is still followed by the page opened next: the reload that cancelled it may be what failed it", async () => {
+    const seen = await open(async () => {
+      throw new ApiError(0, "network_error", "Could not reach the server.");
+    });
+    expect(seen).toContain("Your custom input from before the page reloaded is still running");
+  });
+
+  it("is forgotten once the server has answered, even with a refusal", async () => {
+    const seen = await open(async () => {
+      throw new ApiError(429, "run_in_progress", "A run of this session is already in progress.", 2000);
+    });
+    expect(seen).not.toContain("still running");
+  });
+});
