@@ -5,7 +5,13 @@
 // The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
 const { state, record, newContext, drive } = require("./drive_page.cjs");
 
-const busyBody = (code) => JSON.stringify({ error: { code, message: "Too many requests; retry after Retry-After seconds." } });
+const busyBody = (code) =>
+  JSON.stringify({
+    error: {
+      code,
+      message: "Too many requests; retry after Retry-After seconds.",
+    },
+  });
 
 /** POST /v1/join answers 429 with Retry-After the first time: what the notice says, and whether Try again can be
  * pressed before the wait is over; then the same after the wait. */
@@ -19,8 +25,13 @@ async function busyJoin(browser, plan) {
     if (out.joins === 1) {
       return route.fulfill({
         status: plan.status,
-        headers: { "Content-Type": "application/json", "Retry-After": String(plan.retry_after_s) },
-        body: busyBody(plan.status === 429 ? "rate_limited" : "service_unavailable"),
+        headers: {
+          "Content-Type": "application/json",
+          "Retry-After": String(plan.retry_after_s),
+        },
+        body: busyBody(
+          plan.status === 429 ? "rate_limited" : "service_unavailable",
+        ),
       });
     }
     return route.fallback();
@@ -38,12 +49,18 @@ async function busyJoin(browser, plan) {
     }));
   out.during = await read();
   await record(page, "busy-join");
-  await page.click("#notice-retry", { force: true, timeout: 2000 }).catch(() => undefined); // a disabled button
+  await page
+    .click("#notice-retry", { force: true, timeout: 2000 })
+    .catch(() => undefined); // a disabled button
   await page.waitForTimeout(300);
   out.joins_after_early_click = out.joins;
-  await page.waitForFunction(() => !document.getElementById("notice-retry").disabled, null, {
-    timeout: plan.retry_after_s * 1000 + 5000,
-  });
+  await page.waitForFunction(
+    () => !document.getElementById("notice-retry").disabled,
+    null,
+    {
+      timeout: plan.retry_after_s * 1000 + 5000,
+    },
+  );
   out.after = await read();
   await page.click("#notice-retry");
   await page.waitForSelector("#welcome:not([hidden])", { timeout: 15_000 });
@@ -67,12 +84,19 @@ async function busyDrafts(browser, plan) {
     out.limited += 1;
     return route.fulfill({
       status: 429,
-      headers: { "Content-Type": "application/json", "Retry-After": String(plan.retry_after_s) },
+      headers: {
+        "Content-Type": "application/json",
+        "Retry-After": String(plan.retry_after_s),
+      },
       body: busyBody("rate_limited"),
     });
   });
   await page.goto(plan.url);
-  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.getElementById("question-title")?.textContent,
+    null,
+    { timeout: 60_000 },
+  );
   await page.waitForSelector("#editor[data-resumed]", { timeout: 60_000 });
   await page.click(".cm-content .cm-line >> nth=0");
   await page.keyboard.press("End");
@@ -80,13 +104,20 @@ async function busyDrafts(browser, plan) {
     await page.keyboard.type(` # ${i}`);
     await page.waitForTimeout(1000); // a pause: each one an autosave
   }
-  out.during = await page.$eval("#save-status", (el) => ({ text: el.textContent, state: el.dataset.state ?? "" }));
+  out.during = await page.$eval("#save-status", (el) => ({
+    text: el.textContent,
+    state: el.dataset.state ?? "",
+  }));
   out.limited_while_typing = out.limited;
   await record(page, "busy-drafts");
   limited = false;
-  await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "saved", null, {
-    timeout: plan.retry_after_s * 1000 + 15_000,
-  });
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "saved",
+    null,
+    {
+      timeout: plan.retry_after_s * 1000 + 15_000,
+    },
+  );
   out.after = await page.$eval("#save-status", (el) => el.textContent);
   await context.close();
   return out;
@@ -99,14 +130,17 @@ async function micUnavailable(browser, plan) {
   const page = await context.newPage();
   page.on("pageerror", (e) => state.errors.push(String(e)));
   await page.addInitScript((name) => {
-    const refuse = () => Promise.reject(new DOMException("no microphone", name));
+    const refuse = () =>
+      Promise.reject(new DOMException("no microphone", name));
     if (navigator.mediaDevices) navigator.mediaDevices.getUserMedia = refuse;
   }, plan.error);
   await page.goto(plan.url);
   await page.waitForSelector("#device-check:not([hidden])");
   await page.click("#start-voice");
   await page.waitForFunction(
-    () => document.getElementById("start-problem").textContent || !document.getElementById("app").hidden,
+    () =>
+      document.getElementById("start-problem").textContent ||
+      !document.getElementById("app").hidden,
     null,
     { timeout: 30_000 },
   );
@@ -114,7 +148,9 @@ async function micUnavailable(browser, plan) {
     app_visible: !document.getElementById("app").hidden,
     device_check_visible: !document.getElementById("device-check").hidden,
     start_problem: document.getElementById("start-problem").textContent,
-    mic_fix: document.getElementById("mic-fix").hidden ? null : document.getElementById("mic-fix").dataset.problem,
+    mic_fix: document.getElementById("mic-fix").hidden
+      ? null
+      : document.getElementById("mic-fix").dataset.problem,
     start_enabled: !document.getElementById("start-voice").disabled,
     clock: document.getElementById("clock").textContent,
   }));
@@ -132,7 +168,9 @@ async function offlineJoin(browser, plan) {
   page.on("pageerror", (e) => state.errors.push(String(e)));
   await page.route("**/v1/join", (route) => {
     out.joins += 1;
-    return out.joins === 1 ? route.abort("internetdisconnected") : route.fallback();
+    return out.joins === 1
+      ? route.abort("internetdisconnected")
+      : route.fallback();
   });
   await page.goto(plan.url);
   await page.waitForSelector("#notice:not([hidden])");
@@ -157,17 +195,26 @@ async function unsavedReload(browser, plan) {
   const page = await context.newPage();
   page.on("pageerror", (e) => state.errors.push(String(e)));
   const opened = async () => {
-    await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.getElementById("question-title")?.textContent,
+      null,
+      { timeout: 60_000 },
+    );
     await page.waitForSelector("#editor[data-resumed]", { timeout: 60_000 });
   };
   // The lines on screen (CodeMirror draws the viewport only): the start of what was typed is among them.
-  const code = () => page.$$eval(".cm-content .cm-line", (lines) => lines.map((l) => l.textContent).join("\n"));
+  const code = () =>
+    page.$$eval(".cm-content .cm-line", (lines) =>
+      lines.map((l) => l.textContent).join("\n"),
+    );
   await page.goto(plan.url);
   await opened();
   await page.click(".cm-content .cm-line >> nth=0");
   await page.keyboard.press("End");
   await page.keyboard.type(plan.saved);
-  await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "saved");
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "saved",
+  );
   const refuse = (route) => {
     if (route.request().method() !== "PUT") return route.fallback();
     out.refused += 1;
@@ -175,17 +222,26 @@ async function unsavedReload(browser, plan) {
   };
   await context.route("**/v1/sessions/*/drafts/*", refuse);
   await page.keyboard.insertText(plan.unsaved);
-  await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "retrying");
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "retrying",
+  );
   page.on("dialog", (dialog) => void dialog.accept()); // the candidate confirms leaving
   await page.reload();
   await opened();
   out.after_reload = await code();
   await context.unroute("**/v1/sessions/*/drafts/*", refuse);
   out.saved_again = await page
-    .waitForFunction(() => document.getElementById("save-status").dataset.state === "saved", null, { timeout: 40_000 })
+    .waitForFunction(
+      () => document.getElementById("save-status").dataset.state === "saved",
+      null,
+      { timeout: 40_000 },
+    )
     .then(() => true)
     .catch(() => false);
-  out.status = await page.$eval("#save-status", (el) => [el.dataset.state ?? "", el.textContent]);
+  out.status = await page.$eval("#save-status", (el) => [
+    el.dataset.state ?? "",
+    el.textContent,
+  ]);
   await record(page, "unsaved-reload");
   await context.close();
   return out;
@@ -203,12 +259,17 @@ async function slowRun(browser, plan) {
     await route.fallback();
   });
   await page.goto(plan.url);
-  await page.waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => document.getElementById("question-title")?.textContent,
+    null,
+    { timeout: 60_000 },
+  );
   await page.waitForSelector("#editor[data-resumed]", { timeout: 60_000 });
   await page.click("#run");
   await page.waitForTimeout(plan.look_ms);
   out.during = await page.evaluate(() => ({
-    pending: document.querySelector("#results .report-pending")?.textContent ?? null,
+    pending:
+      document.querySelector("#results .report-pending")?.textContent ?? null,
     announced: document.getElementById("announcer").textContent,
     run_disabled: document.getElementById("run").disabled,
   }));
@@ -240,19 +301,32 @@ async function accommodationFocus(browser, plan) {
   const focused = () =>
     page.evaluate(() => {
       const el = document.activeElement;
-      return el && el !== document.body ? el.id || el.textContent.trim() : "BODY";
+      return el && el !== document.body
+        ? el.id || el.textContent.trim()
+        : "BODY";
     });
   await page.focus("#accommodation-send");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.getElementById("accommodation-status").textContent.includes("not sent"));
+  await page.waitForFunction(() =>
+    document
+      .getElementById("accommodation-status")
+      .textContent.includes("not sent"),
+  );
   out.after_failure = await focused();
   fail = false;
   await page.keyboard.press("Enter"); // again, from where focus is
-  await page.waitForFunction(() => document.getElementById("accommodation-status").textContent.includes("was sent"));
+  await page.waitForFunction(() =>
+    document
+      .getElementById("accommodation-status")
+      .textContent.includes("was sent"),
+  );
   out.after_success = await focused();
   await record(page, "accommodation-sent");
   await page.keyboard.press("Enter"); // Close
-  out.dialog_open_after = await page.$eval("#accommodation-dialog", (d) => d.open);
+  out.dialog_open_after = await page.$eval(
+    "#accommodation-dialog",
+    (d) => d.open,
+  );
   await context.close();
   return out;
 }
@@ -268,7 +342,11 @@ async function proxyJoin(browser, plan) {
   await page.route("**/v1/join", (route) => {
     out.joins += 1;
     if (out.joins > 1) return route.fallback();
-    return route.fulfill({ status: plan.status, headers: { "Content-Type": "text/html" }, body: plan.body });
+    return route.fulfill({
+      status: plan.status,
+      headers: { "Content-Type": "text/html" },
+      body: plan.body,
+    });
   });
   await page.goto(plan.url);
   await page.waitForSelector("#notice:not([hidden])");
@@ -284,7 +362,9 @@ async function proxyJoin(browser, plan) {
     .waitForSelector("#welcome:not([hidden])", { timeout: 15_000 })
     .then(() => true)
     .catch(() => false);
-  out.after = (await page.textContent(out.reopened ? "#welcome-title" : "#notice-title")).trim();
+  out.after = (
+    await page.textContent(out.reopened ? "#welcome-title" : "#notice-title")
+  ).trim();
   await context.close();
   return out;
 }

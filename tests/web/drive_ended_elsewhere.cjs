@@ -5,16 +5,30 @@
 "use strict";
 // The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's, and
 // so is opening the interview and typing into it.
-const { record, newContext, watch, drive, opened, openInterview, typeAtFirstLineEnd } = require("./drive_page.cjs");
+const {
+  record,
+  newContext,
+  watch,
+  drive,
+  opened,
+  openInterview,
+  typeAtFirstLineEnd,
+} = require("./drive_page.cjs");
 
 /** The organisation's own API call, made from here (not the page): `plan.org` is {url, key}. */
 async function orgCall(plan, method, path, body) {
   const response = await fetch(plan.org.url + path, {
     method,
-    headers: { Authorization: `Bearer ${plan.org.key}`, "Content-Type": "application/json" },
+    headers: {
+      Authorization: `Bearer ${plan.org.key}`,
+      "Content-Type": "application/json",
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(
+      `${method} ${path}: ${response.status} ${await response.text()}`,
+    );
 }
 
 /** The candidate types (saved), then types more while saves do not get through (a flaky network, which stays so),
@@ -22,7 +36,10 @@ async function orgCall(plan, method, path, body) {
  * (the failing saves cannot tell it), and how soon. */
 async function cancelledWhileIdle(browser, plan) {
   const out = { joins: 0 };
-  const context = await newContext(browser, plan.width ? { viewport: { width: plan.width, height: 800 } } : {});
+  const context = await newContext(
+    browser,
+    plan.width ? { viewport: { width: plan.width, height: 800 } } : {},
+  );
   const page = await context.newPage();
   watch(page);
   page.on("request", (r) => {
@@ -31,12 +48,18 @@ async function cancelledWhileIdle(browser, plan) {
   await page.goto(plan.url);
   await opened(page);
   await typeAtFirstLineEnd(page, plan.saved);
-  await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "saved");
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "saved",
+  );
   await page.route("**/v1/sessions/*/drafts/*", (route) =>
-    route.request().method() === "PUT" ? route.abort("internetdisconnected") : route.fallback(),
+    route.request().method() === "PUT"
+      ? route.abort("internetdisconnected")
+      : route.fallback(),
   );
   await page.keyboard.type(plan.unsaved);
-  await page.waitForFunction(() => document.getElementById("save-status").dataset.state === "retrying");
+  await page.waitForFunction(
+    () => document.getElementById("save-status").dataset.state === "retrying",
+  );
   if (plan.width) {
     await page.click("#tab-problem"); // a narrow screen: the candidate went back to reading the problem
     out.code_pane_before = await page.isVisible("#pane-code");
@@ -51,10 +74,16 @@ async function cancelledWhileIdle(browser, plan) {
   out.after_ms = Date.now() - cancelledAt;
   out.joins_while_waiting = out.joins - joinsBefore;
   out.seen = await page.evaluate(() => {
-    const lines = [...document.querySelectorAll(".cm-content .cm-line")].map((l) => l.textContent).join("\n");
+    const lines = [...document.querySelectorAll(".cm-content .cm-line")]
+      .map((l) => l.textContent)
+      .join("\n");
     return {
-      banner: document.getElementById("ended-banner").hidden ? null : document.getElementById("ended-banner").textContent,
-      readonly: document.querySelector("#editor .cm-content").getAttribute("aria-readonly"),
+      banner: document.getElementById("ended-banner").hidden
+        ? null
+        : document.getElementById("ended-banner").textContent,
+      readonly: document
+        .querySelector("#editor .cm-content")
+        .getAttribute("aria-readonly"),
       code: lines,
       app_visible: !document.getElementById("app").hidden,
       run_disabled: document.getElementById("run").disabled,
@@ -66,10 +95,14 @@ async function cancelledWhileIdle(browser, plan) {
       announced: document.getElementById("announcer").textContent,
       title: document.title,
       banner_on_screen: (() => {
-        const box = document.getElementById("ended-banner").getBoundingClientRect();
+        const box = document
+          .getElementById("ended-banner")
+          .getBoundingClientRect();
         return box.width > 0 && box.height > 0;
       })(),
-      focus_on_screen: document.activeElement === document.body || document.activeElement.offsetParent !== null,
+      focus_on_screen:
+        document.activeElement === document.body ||
+        document.activeElement.offsetParent !== null,
     };
   });
   await record(page, "cancelled-while-idle");
@@ -88,12 +121,17 @@ async function extraTimeWhileOpen(browser, plan) {
       return parts.reduce((total, part) => total * 60 + part, 0);
     });
   out.before_s = await seconds();
-  await orgCall(plan, "PATCH", `/v1/sessions/${plan.session_id}`, { extra_time_minutes: plan.extra_minutes });
+  await orgCall(plan, "PATCH", `/v1/sessions/${plan.session_id}`, {
+    extra_time_minutes: plan.extra_minutes,
+  });
   const want = out.before_s + plan.extra_minutes * 60 - 120;
   out.moved = await page
     .waitForFunction(
       (least) => {
-        const parts = document.getElementById("clock").textContent.split(":").map(Number);
+        const parts = document
+          .getElementById("clock")
+          .textContent.split(":")
+          .map(Number);
         return parts.reduce((total, part) => total * 60 + part, 0) >= least;
       },
       want,
@@ -123,11 +161,17 @@ async function lostStart(browser, plan) {
   await page.goto(plan.url);
   await page.waitForSelector("#device-check:not([hidden])");
   await page.click("#start-text");
-  await page.waitForFunction(() => document.getElementById("start-problem").textContent);
+  await page.waitForFunction(
+    () => document.getElementById("start-problem").textContent,
+  );
   out.said = await page.textContent("#start-problem");
   const failedAt = Date.now();
   out.entered = await page
-    .waitForFunction(() => document.getElementById("question-title")?.textContent, null, { timeout: plan.wait_ms })
+    .waitForFunction(
+      () => document.getElementById("question-title")?.textContent,
+      null,
+      { timeout: plan.wait_ms },
+    )
     .then(() => true)
     .catch(() => false);
   out.after_ms = Date.now() - failedAt;
@@ -144,4 +188,8 @@ async function lostStart(browser, plan) {
   return out;
 }
 
-module.exports = drive(module, { cancelledWhileIdle, extraTimeWhileOpen, lostStart });
+module.exports = drive(module, {
+  cancelledWhileIdle,
+  extraTimeWhileOpen,
+  lostStart,
+});
