@@ -12,6 +12,7 @@ new route is documented correctly without repeating itself.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -440,68 +441,75 @@ def _is_internal(request: Request) -> bool:
     return one_of_secrets(token, settings.internal_tokens)
 
 
+def _document(app: FastAPI, internal: bool) -> dict[str, Any]:
+    documents: dict[bool, dict[str, Any]] = app.state.openapi_documents  # built once each, on first request
+    if internal not in documents:
+        documents[internal] = build_openapi(app, internal=internal)
+    return documents[internal]
+
+
+def _body(app: FastAPI, internal: bool, gzipped: bool) -> bytes:
+    """The document as served: a few hundred kB of JSON that an anonymous caller may ask for in a loop, so it is
+    encoded (and compressed) once per app, not on every request (about 10 ms of CPU each)."""
+    bodies: dict[tuple[bool, bool], bytes] = app.state.openapi_bodies  # (internal, gzip) -> the served bytes
+    if (internal, gzipped) not in bodies:
+        if gzipped:
+            bodies[internal, True] = gzip.compress(_body(app, internal, False), compresslevel=6, mtime=0)
+        else:
+            raw = json.dumps(
+                _document(app, internal), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            )
+            bodies[internal, False] = raw.encode()
+    return bodies[internal, gzipped]
+
+
+# The handlers below reach their app through the request, never a closure: FastAPI keeps every endpoint it has
+# classified in a process-wide cache (fastapi.dependencies.models, 4,096 of them), and an endpoint closed over its
+# app kept that app, with its state, alive for as long as the process (an app a test, in the test suite).
+async def read_openapi(request: Request) -> Response:
+    internal = _is_internal(request)
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")  # as the GZip middleware decides
+    headers = {"Vary": "Authorization, Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"  # the GZip middleware passes an encoded body through
+    if internal:
+        headers["Cache-Control"] = "no-store"
+    return Response(_body(request.app, internal, gzipped), media_type="application/json", headers=headers)
+
+
+async def swagger_ui(request: Request) -> HTMLResponse:
+    return _with_policy(
+        get_swagger_ui_html(
+            openapi_url=OPENAPI_URL,
+            title=f"{request.app.title} · Swagger UI",
+            swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+            swagger_ui_parameters={"persistAuthorization": True},
+        )
+    )
+
+
+async def redoc(request: Request) -> HTMLResponse:
+    return _with_policy(
+        get_redoc_html(
+            openapi_url=OPENAPI_URL,
+            title=f"{request.app.title} · ReDoc",
+            redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
+            with_google_fonts=False,
+        )
+    )
+
+
 def install_docs(app: FastAPI) -> None:
     """Swagger UI at /docs and ReDoc at /redoc from bundled assets; the document at /openapi.json (the app is
     created with `openapi_url=None`: this route serves it)."""
     app.mount(ASSETS_URL, StaticFiles(directory=ASSETS), name="docs-assets")
-    documents: dict[bool, dict[str, Any]] = {}  # built once each, on first request
-    bodies: dict[tuple[bool, bool], bytes] = {}  # (internal, gzip) -> the served bytes, encoded once each
-
-    def document(internal: bool) -> dict[str, Any]:
-        if internal not in documents:
-            documents[internal] = build_openapi(app, internal=internal)
-        return documents[internal]
-
-    def body(internal: bool, gzipped: bool) -> bytes:
-        """The document as served: a few hundred kB of JSON that an anonymous caller may ask for in a loop, so it is
-        encoded (and compressed) once per process, not on every request (about 10 ms of CPU each)."""
-        if (internal, gzipped) not in bodies:
-            if gzipped:
-                bodies[internal, True] = gzip.compress(body(internal, False), compresslevel=6, mtime=0)
-            else:
-                raw = json.dumps(
-                    document(internal), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-                )
-                bodies[internal, False] = raw.encode()
-        return bodies[internal, gzipped]
-
-    def openapi() -> dict[str, Any]:
-        return document(internal=False)
-
-    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise the document
-
-    @app.get(OPENAPI_URL, include_in_schema=False)
-    async def read_openapi(request: Request) -> Response:
-        internal = _is_internal(request)
-        gzipped = "gzip" in request.headers.get("accept-encoding", "")  # as the GZip middleware decides
-        headers = {"Vary": "Authorization, Accept-Encoding"}
-        if gzipped:
-            headers["Content-Encoding"] = "gzip"  # the GZip middleware passes an encoded body through
-        if internal:
-            headers["Cache-Control"] = "no-store"
-        return Response(body(internal, gzipped), media_type="application/json", headers=headers)
-
-    @app.get("/docs", include_in_schema=False)
-    async def swagger_ui() -> HTMLResponse:
-        return _with_policy(
-            get_swagger_ui_html(
-                openapi_url=OPENAPI_URL,
-                title=f"{app.title} · Swagger UI",
-                swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
-                swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
-                swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
-                swagger_ui_parameters={"persistAuthorization": True},
-            )
-        )
-
-    @app.get("/redoc", include_in_schema=False)
-    async def redoc() -> HTMLResponse:
-        return _with_policy(
-            get_redoc_html(
-                openapi_url=OPENAPI_URL,
-                title=f"{app.title} · ReDoc",
-                redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-                redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-                with_google_fonts=False,
-            )
-        )
+    app.state.openapi_documents = {}
+    app.state.openapi_bodies = {}
+    # FastAPI's documented way to customise the document (a cycle with the app, freed with it).
+    app.openapi = functools.partial(_document, app, False)  # type: ignore[method-assign]
+    app.add_api_route(OPENAPI_URL, read_openapi, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/redoc", redoc, methods=["GET"], include_in_schema=False)

@@ -114,13 +114,22 @@ _checkout: dict[str, dict[str, int]] = {}
 
 
 @pytest.fixture
-def tmp_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tmp_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """pytest's `tmp_path`, made without its numbering: `make_numbered_dir` lists the whole base directory to find
     the next number, at every test (about 6,000 names a worker by a run's end: 4 ms of CPU a test, 30 CPU-seconds a
-    run), then replaces a `...current` symlink. A random suffix needs neither. Same base directory (kept as pytest
-    keeps it, the last three runs), a name as long as pytest's at most (unix socket paths live in some)."""
+    run), then replaces a `...current` symlink. A random suffix needs neither. Same base directory, a name as long as
+    pytest's at most (unix socket paths live in some). Kept as pyproject.toml's `tmp_path_retention_policy` says,
+    applied as pytest's own fixture applies it: under "failed", the directory of a test whose setup and call passed
+    is removed as the test ends (a run's scratch is ~350 MB, on tmpfs, so RAM, under `make test`)."""
     name = "".join(c if c.isalnum() or c == "_" else "_" for c in request.node.name)[:24]
-    return Path(tempfile.mkdtemp(prefix=name + "_", dir=tmp_path_factory.getbasetemp()))
+    failed_before = request.session.testsfailed
+    path = Path(tempfile.mkdtemp(prefix=name + "_", dir=tmp_path_factory.getbasetemp()))
+    yield path
+    failed = request.session.testsfailed > failed_before
+    if request.config.getini("tmp_path_retention_policy") == "failed" and not failed:
+        shutil.rmtree(
+            path, ignore_errors=True
+        )  # best effort, as pytest's: a process the test left may hold it
 
 
 @pytest.fixture(autouse=True)

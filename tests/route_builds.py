@@ -6,7 +6,10 @@ since every route declares its error responses' models. A deployed API builds th
 makes an app per test (about 2,000, each on its own database) from the same module-level routers, so that build was
 a third of an API test's cost. `share_route_builds` keeps one build per route and inclusion, and hands it to every
 later app whose inclusion is the same apart from the app itself (the `dependency_overrides_provider`). An app with
-dependency overrides builds its own: the handler reads the overrides from the app it was built for.
+dependency overrides builds its own: the handler reads the overrides from the app it was built for. A shared build
+is made for no app (no provider, so no overrides, as for every app it serves): made for the first app that asked,
+it kept that app alive for the rest of the process, with its settings, caches and state, one app for each route
+first reached in a new test.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def share_route_builds() -> None:
         for route, seen, context in builds:
             if route is original_route and seen == inclusion:
                 return context
-        context = build(cls, original_route=original_route, include_context=include_context)
+        context = build(cls, original_route=original_route, include_context=inclusion)
         builds.append((original_route, inclusion, context))
         return context
 

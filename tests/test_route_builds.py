@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import httpx
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import _EffectiveRouteContext
@@ -59,3 +62,17 @@ async def test_an_app_with_overrides_or_another_inclusion_builds_its_own() -> No
     assert await _ask(_app(router)) == "built"  # the override stays with its app
     # The same endpoint under another router and prefix: its own path, its own build.
     assert await _ask(_app(other), "/other/who") == "built"
+
+
+async def test_a_shared_build_keeps_no_app_alive() -> None:
+    # Built for the first app that asked, a shared build held that app (its `dependency_overrides_provider`) for
+    # the rest of the process: one app, with its state, for each route first reached in a new test.
+    fresh = APIRouter()
+    fresh.add_api_route("/who", who)
+    app = _app(fresh)
+    assert await _ask(app) == "built"
+    gone = weakref.ref(app)
+    del app
+    gc.collect()
+    assert gone() is None
+    assert await _ask(_app(fresh)) == "built"  # and the build serves the next app

@@ -6,10 +6,10 @@ before."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from livekit.agents import AgentSession, APIConnectionError, llm
-from livekit.agents.types import NOT_GIVEN, NotGivenOr
 
 from agent.phases import make_phase_agent
 from agent.prompts import render
@@ -19,7 +19,7 @@ from tests.agent.restart_support import Job, log, started_session
 from tests.agent.test_phases import make
 from tests.agent.test_silence_presence import _notes, _respond, _start
 from tests.fakes.llm import FakeLLM, FakeResponse
-from tests.fakes.realtime import FakeRealtimeModel, FakeRealtimeSession, RealtimeReply
+from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply, ReplyRequest
 from tests.fakes.session import settle, until
 
 PING = render("no_show_ping")[:40]
@@ -53,54 +53,22 @@ async def test_a_candidate_back_from_a_drop_is_not_ended_as_no_show_for_a_model_
     await call.close()
 
 
-class _FlappingSession(FakeRealtimeSession):
-    """Asked for the notice, the candidate's connection drops and is back at once: both room events come before the
-    cut reply has ended."""
+def _drop_when_asked(state: InterviewState, line: str, *, back: bool) -> Callable[[ReplyRequest], None]:
+    """A realtime model's hook: asked for the notice the first time, the candidate's connection drops and, `back`,
+    is back at once: the room's events come before the cut reply has ended."""
+    dropped: list[bool] = []
 
-    def __init__(self, model: FakeRealtimeModel, state: InterviewState, line: str) -> None:
-        super().__init__(model)
-        self._state = state
-        self._line = line
-        self.flapped = False
+    def drop() -> None:
+        state.candidate_left()
+        if back:
+            state.candidate_returned()
 
-    def generate_reply(
-        self,
-        *,
-        instructions: NotGivenOr[str] = NOT_GIVEN,
-        tool_choice: NotGivenOr[llm.ToolChoice] = NOT_GIVEN,
-        tools: NotGivenOr[list[llm.Tool]] = NOT_GIVEN,
-    ) -> asyncio.Future[llm.GenerationCreatedEvent]:
-        if not self.flapped and isinstance(instructions, str) and self._line in instructions:
-            self.flapped = True
-            asyncio.get_running_loop().call_soon(self._flap)
-        return super().generate_reply(instructions=instructions, tool_choice=tool_choice, tools=tools)
+    def on_request(request: ReplyRequest) -> None:
+        if not dropped and line in (request.instructions or ""):
+            dropped.append(True)
+            asyncio.get_running_loop().call_soon(drop)
 
-    def _server_adds(self, item: llm.ChatItem) -> None:
-        """As OpenAI's server announces a reply's item (``conversation.item.added``): as it begins, its transcript
-        not streamed yet."""
-        if isinstance(item, llm.ChatMessage) and item.role == "assistant":
-            previous = self._chat_ctx.items[-1].id if self._chat_ctx.items else None
-            self._chat_ctx.items.append(item)
-            empty = llm.ChatMessage(id=item.id, role="assistant", content=[])
-            self.emit("remote_item_added", llm.RemoteItemAddedEvent(previous_item_id=previous, item=empty))
-            return
-        super()._server_adds(item)
-
-    def _flap(self) -> None:
-        self._state.candidate_left()
-        self._state.candidate_returned()
-
-
-class _FlappingModel(FakeRealtimeModel):
-    def __init__(self, replies: list[RealtimeReply], state: InterviewState, line: str) -> None:
-        super().__init__(replies)
-        self._state = state
-        self._line = line
-
-    def session(self, *, turn_detection_disabled: bool = False) -> FakeRealtimeSession:
-        s = _FlappingSession(self, self._state, self._line)
-        self.sessions.append(s)
-        return s
+    return on_request
 
 
 async def test_a_realtime_notice_cut_by_a_drop_and_a_quick_return_is_asked_for_once_more_not_twice() -> None:
@@ -110,10 +78,10 @@ async def test_a_realtime_notice_cut_by_a_drop_and_a_quick_return_is_asked_for_o
     off is superseded by the one their return made: one more ask, the line said whole once after the cut."""
     _, state, _, _, _ = make()
     line = render("ai_notice_en")
-    model = _FlappingModel(
+    model = FakeRealtimeModel(
         [RealtimeReply("Hi Ada! Ready to start?"), *[RealtimeReply(line)] * 3],
-        state,
-        line,
+        text_up_front=False,
+        on_request=_drop_when_asked(state, line, back=True),
     )
     async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
         await session.start(make_phase_agent(Phase.GREETING, state))
@@ -133,20 +101,6 @@ async def test_a_realtime_notice_cut_by_a_drop_and_a_quick_return_is_asked_for_o
     assert kinds.count("ai_notice") == 2 and kinds.count("line_unheard") == 1, kinds
 
 
-class _LeavingSession(_FlappingSession):
-    """Asked for the notice, the candidate's connection drops; they stay out."""
-
-    def _flap(self) -> None:
-        self._state.candidate_left()
-
-
-class _LeavingModel(_FlappingModel):
-    def session(self, *, turn_detection_disabled: bool = False) -> FakeRealtimeSession:
-        s = _LeavingSession(self, self._state, self._line)
-        self.sessions.append(s)
-        return s
-
-
 async def test_a_realtime_notice_owed_across_a_phase_change_is_asked_for_once_and_counted_as_said() -> None:
     """A realtime session; the notice was cut off as the candidate dropped, and the interview moved on to the
     problem while they were out (the model answering what they had said before they dropped). Back, the notice was
@@ -156,11 +110,11 @@ async def test_a_realtime_notice_owed_across_a_phase_change_is_asked_for_once_an
     now too: one ask after the return, no such note."""
     _, state, _, _, _ = make()
     line = render("ai_notice_en")
-    model = _LeavingModel(
+    model = FakeRealtimeModel(
         [RealtimeReply("Hi Ada! Ready to start?"), RealtimeReply(line), RealtimeReply("Here is the problem.")]
         + [RealtimeReply(line)] * 2,
-        state,
-        line,
+        text_up_front=False,
+        on_request=_drop_when_asked(state, line, back=False),
     )
     async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
         await session.start(make_phase_agent(Phase.GREETING, state))

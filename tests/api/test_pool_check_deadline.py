@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from time import monotonic
 
 import psycopg
 import pytest
 from psycopg_pool import PoolTimeout
 
-from api.db.pool import _shows_something, connection, create_pool
+from api.db.pool import Pool, _shows_something, connection, create_pool
 
 
 class _Relay:
@@ -86,10 +87,10 @@ class _Relay:
         await asyncio.gather(*pumps, return_exceptions=True)
 
 
-async def test_a_check_the_server_never_answers_ends_at_the_callers_timeout(db_url: str) -> None:
-    # A connection whose socket shows something is asked for real (one round trip) before it is handed out. That
-    # round trip had no bound: a server that stopped answering held the request past its own wait for a connection
-    # (SHADOWS_API_DB_POOL_TIMEOUT_S), for as long as TCP took to give up (minutes), and with it a request slot.
+@contextlib.asynccontextmanager
+async def _relayed_pool(db_url: str) -> AsyncIterator[tuple[_Relay, Pool]]:
+    """The app's pool of one connection, reached through a `_Relay`; that connection already drawn once, to listen
+    on `shadows_pool_probe` (a notify there makes its socket show something while it is idle in the pool)."""
     target = psycopg.conninfo.conninfo_to_dict(db_url)
     relay = _Relay(str(target["host"]), int(str(target["port"])))
     async with relay as port:
@@ -103,24 +104,32 @@ async def test_a_check_the_server_never_answers_ends_at_the_callers_timeout(db_u
         try:
             async with connection(pool) as conn:
                 await conn.execute("listen shadows_pool_probe")
-            relay.silence()  # the server hears nothing more from the pooled connection
-            async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as other:
-                # The idle connection's socket shows something: it is asked before it is handed out.
-                await other.execute("notify shadows_pool_probe")
-            await asyncio.wait_for(relay.heard_while_silent.wait(), 10)
-
-            started = monotonic()
-            with pytest.raises(PoolTimeout):
-                await asyncio.wait_for(pool.getconn(timeout=0.5), 5)
-            # The caller's 0.5 s and a loaded box's slack; never the unanswered round trip's minutes.
-            assert monotonic() - started < 3
-
-            # The silent connection was closed, never handed out again: the pool serves a new one.
-            async with connection(pool) as conn:
-                cur = await conn.execute("select 1 as one")
-                assert await cur.fetchone() == {"one": 1}
+            yield relay, pool
         finally:
             await pool.close()
+
+
+async def test_a_check_the_server_never_answers_ends_at_the_callers_timeout(db_url: str) -> None:
+    # A connection whose socket shows something is asked for real (one round trip) before it is handed out. That
+    # round trip had no bound: a server that stopped answering held the request past its own wait for a connection
+    # (SHADOWS_API_DB_POOL_TIMEOUT_S), for as long as TCP took to give up (minutes), and with it a request slot.
+    async with _relayed_pool(db_url) as (relay, pool):
+        relay.silence()  # the server hears nothing more from the pooled connection
+        async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as other:
+            # The idle connection's socket shows something: it is asked before it is handed out.
+            await other.execute("notify shadows_pool_probe")
+        await asyncio.wait_for(relay.heard_while_silent.wait(), 10)
+
+        started = monotonic()
+        with pytest.raises(PoolTimeout):
+            await asyncio.wait_for(pool.getconn(timeout=0.5), 5)
+        # The caller's 0.5 s and a loaded box's slack; never the unanswered round trip's minutes.
+        assert monotonic() - started < 3
+
+        # The silent connection was closed, never handed out again: the pool serves a new one.
+        async with connection(pool) as conn:
+            cur = await conn.execute("select 1 as one")
+            assert await cur.fetchone() == {"one": 1}
 
 
 async def test_a_caller_cancelled_mid_check_leaves_the_connection_working_in_the_pool(db_url: str) -> None:
@@ -128,48 +137,35 @@ async def test_a_caller_cancelled_mid_check_leaves_the_connection_working_in_the
     # back to the pool with the check's cut-off still armed: at that caller's deadline it shut down the socket of a
     # healthy pooled connection (or of one another caller had drawn meanwhile). The cut-off is disarmed as the round
     # trip ends, so the connection stays in the pool, working, past the cancelled caller's deadline.
-    target = psycopg.conninfo.conninfo_to_dict(db_url)
-    relay = _Relay(str(target["host"]), int(str(target["port"])))
-    async with relay as port:
-        pool = create_pool(
-            psycopg.conninfo.make_conninfo(db_url, host="127.0.0.1", port=port),
-            min_size=1,
-            max_size=1,
-            timeout_s=10,
-        )
-        await pool.open(wait=True)
+    async with _relayed_pool(db_url) as (relay, pool):
+        async with connection(pool) as conn:
+            pooled = conn
+        # The idle connection's socket shows something: it is asked before it is handed out.
+        async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as other:
+            await other.execute("notify shadows_pool_probe")
+        loop = asyncio.get_running_loop()
+        shows = asyncio.Event()
+        loop.add_reader(pooled.pgconn.socket, shows.set)
         try:
-            async with connection(pool) as conn:
-                pooled = conn
-                await conn.execute("listen shadows_pool_probe")
-            # The idle connection's socket shows something: it is asked before it is handed out.
-            async with await psycopg.AsyncConnection.connect(db_url, autocommit=True) as other:
-                await other.execute("notify shadows_pool_probe")
-            loop = asyncio.get_running_loop()
-            shows = asyncio.Event()
-            loop.add_reader(pooled.pgconn.socket, shows.set)
-            try:
-                await asyncio.wait_for(shows.wait(), 10)
-            finally:
-                loop.remove_reader(pooled.pgconn.socket)
-            assert _shows_something(pooled)
-
-            relay.hold()
-            deadline = monotonic() + 2.0  # ample for psycopg's cancellation below on a loaded box
-            drawing = asyncio.create_task(pool.getconn(timeout=2.0))
-            await asyncio.wait_for(relay.held.wait(), 5)  # its check's round trip is under way
-            # psycopg_pool's own lock, taken as a busy pool's other tasks take it: the cancelled caller's hand-back
-            # waits on it, here until past that caller's deadline.
-            async with pool._lock:
-                drawing.cancel()
-                relay.release()  # the round trip ends (psycopg waits for it once cancelled)
-                await asyncio.sleep(max(0.0, deadline - monotonic()) + 0.2)
-            with pytest.raises(asyncio.CancelledError):
-                await drawing
-            assert not pooled.closed  # the check answered: handed back to the pool, idle and working
-            async with connection(pool) as conn:
-                assert conn is pooled  # the same connection: never cut off, so never replaced
-                cur = await conn.execute("select 1 as one")
-                assert await cur.fetchone() == {"one": 1}
+            await asyncio.wait_for(shows.wait(), 10)
         finally:
-            await pool.close()
+            loop.remove_reader(pooled.pgconn.socket)
+        assert _shows_something(pooled)
+
+        relay.hold()
+        deadline = monotonic() + 2.0  # ample for psycopg's cancellation below on a loaded box
+        drawing = asyncio.create_task(pool.getconn(timeout=2.0))
+        await asyncio.wait_for(relay.held.wait(), 5)  # its check's round trip is under way
+        # psycopg_pool's own lock, taken as a busy pool's other tasks take it: the cancelled caller's hand-back
+        # waits on it, here until past that caller's deadline.
+        async with pool._lock:
+            drawing.cancel()
+            relay.release()  # the round trip ends (psycopg waits for it once cancelled)
+            await asyncio.sleep(max(0.0, deadline - monotonic()) + 0.2)
+        with pytest.raises(asyncio.CancelledError):
+            await drawing
+        assert not pooled.closed  # the check answered: handed back to the pool, idle and working
+        async with connection(pool) as conn:
+            assert conn is pooled  # the same connection: never cut off, so never replaced
+            cur = await conn.execute("select 1 as one")
+            assert await cur.fetchone() == {"one": 1}

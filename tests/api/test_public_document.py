@@ -4,11 +4,17 @@ the shape of the agent's calls, readable by anyone. The complete document (the i
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import weakref
 from typing import Any
 
-from tests.conftest import ApiServer
+import httpx
+
+from api.app import create_app
+from api.settings import ApiSettings
+from tests.conftest import CLIENT_TLS, ApiServer
 
 REF = re.compile(r'"#/components/schemas/([^"]+)"')
 HIDDEN = ("/v1/internal/", "/v1/livekit/webhook")
@@ -37,3 +43,27 @@ async def test_the_public_document_carries_no_schema_only_hidden_routes_use(api_
     # Nothing the public paths use went missing with them.
     assert _reachable(public, public["paths"]) == set(public["components"]["schemas"])
     assert "CompleteBody" not in json.dumps(public)
+
+
+async def test_an_app_that_served_its_documents_is_freed_with_its_last_reference(
+    api_settings: ApiSettings,
+) -> None:
+    # FastAPI keeps every endpoint it has classified in a process-wide cache; the document's handlers closed over
+    # their app, so every app that had served them stayed alive, with its state, for as long as the process.
+    app = create_app(api_settings)
+    internal = {"Authorization": f"Bearer {api_settings.internal_token.get_secret_value()}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", verify=CLIENT_TLS
+    ) as client:
+        for path, headers in (
+            ("/openapi.json", {}),
+            ("/openapi.json", internal),
+            ("/docs", {}),
+            ("/redoc", {}),
+        ):
+            r = await client.get(path, headers=headers)
+            assert r.status_code == 200, (path, r.text[:300])
+    gone = weakref.ref(app)
+    del app, client, r
+    gc.collect()
+    assert gone() is None, [type(o).__name__ for o in gc.get_referrers(gone())]

@@ -6,13 +6,16 @@ no server-side turn handling (`turn_detection=False`: the server never answers a
 
 Like the server, the session's own conversation grows by itself: committed audio becomes a user item (with no
 transcript, so no text: the plugin's conversion of an ``input_audio`` item) and each reply an assistant item, both
-announced with ``remote_item_added``. Only ``update_chat_ctx`` removes items.
+announced with ``remote_item_added``. Only ``update_chat_ctx`` removes items. A reply's item is announced with its
+text (``text_up_front``, the default) or, as OpenAI's server announces it (``conversation.item.added``), as the reply
+begins, its transcript not streamed yet (``text_up_front=False``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,9 +78,10 @@ class FakeRealtimeSession(llm.RealtimeSession):
     def _server_adds(self, item: llm.ChatItem) -> None:
         previous = self._chat_ctx.items[-1].id if self._chat_ctx.items else None
         self._chat_ctx.items.append(item)
-        self.emit(
-            "remote_item_added", llm.RemoteItemAddedEvent(previous_item_id=previous, item=item.model_copy())
-        )
+        announced = item.model_copy()
+        if not self._fake.text_up_front and isinstance(item, llm.ChatMessage) and item.role == "assistant":
+            announced = llm.ChatMessage(id=item.id, role="assistant", content=[])
+        self.emit("remote_item_added", llm.RemoteItemAddedEvent(previous_item_id=previous, item=announced))
 
     async def update_tools(self, tools: list[llm.Tool]) -> None:
         self._tools = llm.ToolContext(tools)
@@ -99,13 +103,14 @@ class FakeRealtimeSession(llm.RealtimeSession):
         tools: NotGivenOr[list[llm.Tool]] = NOT_GIVEN,
     ) -> asyncio.Future[llm.GenerationCreatedEvent]:
         fake = self._fake
-        fake.requests.append(
-            ReplyRequest(
-                instructions if isinstance(instructions, str) else None,
-                self._chat_ctx.copy(),
-                list(self._tools.function_tools),
-            )
+        request = ReplyRequest(
+            instructions if isinstance(instructions, str) else None,
+            self._chat_ctx.copy(),
+            list(self._tools.function_tools),
         )
+        fake.requests.append(request)
+        if fake.on_request is not None:
+            fake.on_request(request)
         reply = fake.replies.pop(0) if len(fake.replies) > 1 else fake.replies[0]
         messages = utils.aio.Chan[llm.MessageGeneration]()
         functions = utils.aio.Chan[llm.FunctionCall]()
@@ -171,7 +176,15 @@ class FakeRealtimeSession(llm.RealtimeSession):
 
 
 class FakeRealtimeModel(llm.RealtimeModel):
-    def __init__(self, replies: list[RealtimeReply]) -> None:
+    def __init__(
+        self,
+        replies: list[RealtimeReply],
+        *,
+        text_up_front: bool = True,
+        on_request: Callable[[ReplyRequest], None] | None = None,
+    ) -> None:
+        """`on_request` is called as each reply is asked for, before it is generated: a test's hook on what the
+        model is asked (to make the room change at that moment, say)."""
         super().__init__(
             capabilities=llm.RealtimeCapabilities(
                 message_truncation=True, turn_detection=False, user_transcription=False,
@@ -181,6 +194,8 @@ class FakeRealtimeModel(llm.RealtimeModel):
             )
         )  # fmt: skip
         self.replies = list(replies)
+        self.text_up_front = text_up_front
+        self.on_request = on_request
         self.requests: list[ReplyRequest] = []
         self.sessions: list[FakeRealtimeSession] = []
 
