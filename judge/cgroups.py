@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from judge.meter import parse_io_stall_us
+from judge.kernel_counters import parse_io_stall_us
 from judge.processes import pid_alive
 
 log = logging.getLogger(__name__)

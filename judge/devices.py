@@ -22,8 +22,12 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from judge.scratch import DEVICES_SUFFIX, MOUNT_ROOT, mount_tmpfs, remove_tree, sweep_stale_mounts, unmount
+
+if TYPE_CHECKING:
+    from judge.settings import JudgeSettings
 
 log = logging.getLogger(__name__)
 
@@ -118,3 +122,15 @@ def device_nodes() -> DeviceNodes:
     if nodes is None:
         nodes = _nodes[os.getpid()] = DeviceNodes()
     return nodes
+
+
+def reclaim_dev_null(settings: JudgeSettings) -> None:
+    """Give the host's /dev/null back to root when a sandbox uid of this judge's range owns it. Judges before
+    2026-12-04 handed every supervised run's stdin, the host's /dev/null, to the run's uid (between fork and exec), and
+    it stays so until the host reboots: the next run leasing that uid could chmod it for the whole host."""
+    with contextlib.suppress(OSError):
+        st = os.stat("/dev/null")
+        ours = settings.sandbox_uid <= st.st_uid < settings.sandbox_uid + settings.sandbox_uid_count
+        if ours and stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3):
+            os.chown("/dev/null", 0, 0)
+            os.chmod("/dev/null", 0o666)  # noqa: S103 - /dev/null is world-writable by design

@@ -33,7 +33,7 @@ RUNTIME_OBJECT = "shadows_runtime.o"
 CXX_FLAGS = ("-std=c++17", "-O2", "-D_GLIBCXX_ASSERTIONS", "-pipe", "-w")
 # The candidate's compile, without -pipe: with it, the preprocessor's stdout is a pipe to the assembler, and
 # `#include "/dev/stdout"` reopened that pipe for reading and blocked the compiler until its wall deadline.
-# Without it, stdout is the sandbox's output socket, which no path opens (judge.sandbox).
+# Without it, stdout is the sandbox's output socket, which no path opens (judge.sandbox_channels).
 SANDBOX_CXX_FLAGS = tuple(flag for flag in CXX_FLAGS if flag != "-pipe")
 
 PRELUDE = r"""#pragma once

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Literal
 
-from judge.meter import Usage
 from judge.sandbox_process import ProcessEnd
+from judge.usage import Usage
 
 EXCERPT_BYTES = 2000  # per test, per stream
 TAIL_BYTES = 600

@@ -3,8 +3,8 @@
 A thread blocked writing to a full pipe of the judge's (a record larger than the results channel, 1 MiB) waits for
 the supervisor to read, decode, sample and get a CPU between its reads; and a program whose one thread has read all
 of its input so far and is blocked reading more waits for the supervisor to wake and write it. That waiting counts as
-the program's waiting (`PipeReads.read`, `PipeReads.feed`, judge.meter.WaitTracker.held), as its waiting for a CPU
-does.
+the program's waiting (`PipeReads.read`, `PipeReads.feed`, judge.wait_tracker.WaitTracker.held), as its waiting for
+a CPU does.
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from judge.meter import Meter, WaitTracker
+from judge.meter import Meter
 from judge.sandbox_process import SandboxProcess
+from judge.wait_tracker import WaitTracker
 
 _READ_CHUNK = 65536
 _PAGE = 4096  # a pipe holds pages: one filled by a single large write is full within a page of its size
-# The most of a test's input written at once: what the input pipe holds (judge.sandbox.CHANNEL_BYTES). Waiting to
-# write more of it is not the program's (WaitTracker.fed), so a frame that fits goes out in one write.
+# The most of a test's input written at once: what the input pipe holds (judge.sandbox_channels.CHANNEL_BYTES).
+# Waiting to write more of it is not the program's (WaitTracker.fed), so a frame that fits goes out in one write.
 _FEED_CHUNK = 1 << 20
 # Reads of a full pipe in one phase that find no thread blocked writing to it before the supervisor stops looking
 # (PipeReads._misses); an honest harness's record is one write, found blocked at the first look.
@@ -166,8 +167,8 @@ class PipeReads:
         one write) ends that thread's waiting for the judge, which began at the supervisor's previous read of the
         pipe if that left it holding more (`_drain_from`): the supervisor has not slept since, and the interval is
         its own reading, decoding, sampling and waiting for a CPU. Counted as the thread's waiting
-        (judge.meter.WaitTracker.held): a Python program returning 1 million integers (6.9 MB, 107 reads) was charged
-        1.4 s of a 2 s limit, against its own 0.15-0.5 s, by a supervisor 10 ms slow a read. Not counted: the
+        (judge.wait_tracker.WaitTracker.held): a Python program returning 1 million integers (6.9 MB, 107 reads) was
+        charged 1.4 s of a 2 s limit, against its own 0.15-0.5 s, by a supervisor 10 ms slow a read. Not counted: the
         supervisor's wake-up to the first read (the pipe may have filled while the program slept), a read of a pipe
         that is not full or whose writer has gone on (or to sleep), and a pipe full of pages written in small
         pieces (a page holds one write's bytes, so such a pipe is full before its size in bytes): charged more,

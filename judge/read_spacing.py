@@ -7,7 +7,7 @@ reads of one stream (in a phase of the supervisor's; in the whole of a one-shot 
 every READ_SPACING_S: what the program writes meanwhile waits in the pipe or socket (a writer blocks when it is full)
 and is read, and counted, all the same, 64 KiB a read. One rule for every reader of a sandboxed program's pipes:
 judge.supervisor (tests) and judge.collector (one-shot runs). A compiler writes to files instead, which the judge
-never waits on (judge.sandbox._output_file).
+never waits on (judge.sandbox_channels.output_file).
 """
 
 from __future__ import annotations

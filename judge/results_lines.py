@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from judge.meter import Sample
 from judge.observation import Window
 from judge.protocol import RECORD_CAP
+from judge.usage import Sample
 
 RESULTS_FLOOD = 2 * RECORD_CAP  # bytes on the results channel during one test before the process is ended
 # Lines on the results channel during one phase (a test, hello, loading) that are not what it waits for, before the

@@ -12,7 +12,6 @@ import fcntl
 import logging
 import os
 import shutil
-import socket
 import stat
 import subprocess
 import tempfile
@@ -39,9 +38,10 @@ from judge.bwrap import (
 )
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
-from judge.devices import DeviceNodes, device_nodes
+from judge.devices import DeviceNodes, device_nodes, reclaim_dev_null
 from judge.errors import JudgeInternalError, SandboxUnavailableError
 from judge.processes import count_processes, enable_subreaper, reap_bwrap_zombies
+from judge.sandbox_channels import CHANNEL_BYTES, hold_output, one_way_socket, output_file, pipe
 from judge.sandbox_limits import Limits
 from judge.sandbox_process import SandboxProcess
 from judge.scratch import scratch_space
@@ -104,61 +104,6 @@ def _cgroup_memory_bytes(limits: Limits) -> int:
     if limits.address_space_limit:
         mb += _AS_CGROUP_HEADROOM_MB
     return mb << 20
-
-
-def _pipe() -> tuple[int, int]:
-    return os.pipe2(os.O_CLOEXEC)
-
-
-# The size of a supervised run's results channel and input pipe (the default /proc/sys/fs/pipe-max-size).
-CHANNEL_BYTES = 1 << 20
-
-
-def _hold_output(output_bytes: int, *pipes: int) -> None:
-    """Size a supervised run's stdout and stderr pipes to hold a test's whole output (its cap), and its results
-    channel and input pipe to hold CHANNEL_BYTES: the supervisor does not count its own waiting to empty the first
-    three, or to refill the last, as the program's (judge.supervisor.Supervisor._waited_for: a full pipe does not
-    say that its writer waits, nor an empty one that its reader does), so an honest program should seldom wait for
-    room there or for more input: a record or an input of up to 1 MiB in one go, a larger one in 1 MiB pieces. The
-    pages a program fills are charged to its memory group as it writes them (the input's to the judge's). Best
-    effort: a judge that may not (not root, past /proc/sys/fs/pipe-max-size) keeps the default 64 KiB, and charges
-    such a program its waiting."""
-    for fd in pipes:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, max(1 << 16, output_bytes))
-
-
-def _one_way_socket() -> tuple[int, int]:
-    """A (read end, write end) Unix stream socket pair that carries data one way only, like a pipe. Unlike a pipe,
-    it cannot be opened by path: open("/proc/self/fd/N") on it fails at once (ENXIO) instead of blocking."""
-    reader, writer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    reader.shutdown(socket.SHUT_WR)
-    writer.shutdown(socket.SHUT_RD)
-    return reader.detach(), writer.detach()
-
-
-def _output_file() -> tuple[int, int]:
-    """A (read end, write end) of a file in memory, for a compiler's stdout or stderr. The compiler's writes cost the
-    judge nothing: it never wakes for them (judge.collector reads the file's size every 50 ms, and the file once the
-    compiler has ended), where each write to a socket woke it, and an assembler writing each `.error` of a `.rept` on
-    its own (17 bytes) cost the judge 0.2-0.6 s of CPU a compile. Its pages are charged to the compiler's memory group
-    as it writes them. Mode 0, owned by the judge: no path opens it (`#include "/dev/stdout"`, `/proc/self/fd/2`, an
-    `.incbin` of either fails at once), as no path opens a socket."""
-    writer = os.memfd_create("shadows-output", os.MFD_CLOEXEC)
-    os.fchmod(writer, 0)
-    return os.dup(writer), writer  # read with pread: the offset the two share is the writer's alone
-
-
-def reclaim_dev_null(settings: JudgeSettings) -> None:
-    """Give the host's /dev/null back to root when a sandbox uid of this judge's range owns it. Judges before
-    2026-12-04 handed every supervised run's stdin, the host's /dev/null, to the run's uid (between fork and exec), and
-    it stays so until the host reboots: the next run leasing that uid could chmod it for the whole host."""
-    with contextlib.suppress(OSError):
-        st = os.stat("/dev/null")
-        ours = settings.sandbox_uid <= st.st_uid < settings.sandbox_uid + settings.sandbox_uid_count
-        if ours and stat.S_ISCHR(st.st_mode) and st.st_rdev == os.makedev(1, 3):
-            os.chown("/dev/null", 0, 0)
-            os.chmod("/dev/null", 0o666)  # noqa: S103 - /dev/null is world-writable by design
 
 
 class Sandbox:
@@ -395,12 +340,12 @@ class Sandbox:
         # harness opens /proc/self/fd/3); sealed (the compiler), files no path opens and a socket: the compiler read
         # `#include "/dev/stdout"` (or /proc/self/fd/3, /proc/1/fd/2, ...) from a reopened pipe that never ends,
         # and held its judge slot until the wall deadline.
-        output = _output_file if sealed else _pipe
+        output = output_file if sealed else pipe
         (out_r, out_w), (err_r, err_w) = output(), output()
-        res_r, res_w = _one_way_socket() if sealed else _pipe()
+        res_r, res_w = one_way_socket() if sealed else pipe()
         if frames and not sealed:
-            _hold_output(limits.output_bytes, out_r, err_r)
-            _hold_output(CHANNEL_BYTES, res_r, in_w)
+            hold_output(limits.output_bytes, out_r, err_r)
+            hold_output(CHANNEL_BYTES, res_r, in_w)
         seccomp_fd = -1
         if sandboxed and self._seccomp is not None:
             seccomp_fd = os.memfd_create("shadows-seccomp", os.MFD_CLOEXEC)

@@ -6,8 +6,8 @@ record carrying the frame's nonce arrives on the results channel. Meanwhile it:
 - counts everything the process writes to stdout and stderr (however it was written) against the test's output
   cap, keeping the first bytes of each as excerpts and the last bytes of stderr for crash messages;
 - measures the test's CPU time (the run cgroup: every thread and child) and wall time (less the time the host
-  kept it waiting for a CPU or the disk; see judge.meter), and kills the whole process when either passes the
-  test's limit; the test ends as its record's last byte is read, before the judge decodes it
+  kept it waiting for a CPU or the disk; see judge.meter and judge.wait_tracker), and kills the whole process when
+  either passes the test's limit; the test ends as its record's last byte is read, before the judge decodes it
   (judge.results_lines.TIMED_HEADS);
 - bounds the results channel: a line longer than the record cap, a flood of garbage, or more than a few lines
   that are not what it waits for, ends the process (judge.results_lines);
@@ -31,7 +31,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from judge.meter import Meter, Sample, Usage, WaitTracker
+from judge.meter import Meter
 from judge.observation import EXCERPT_BYTES as EXCERPT_BYTES
 from judge.observation import Observed as Observed
 from judge.observation import Over as Over
@@ -47,6 +47,8 @@ from judge.results_lines import STRAY_BYTES as STRAY_BYTES
 from judge.results_lines import STRAY_LINES as STRAY_LINES
 from judge.results_lines import ResultsLines
 from judge.sandbox_process import ProcessEnd, SandboxProcess
+from judge.usage import Sample, Usage
+from judge.wait_tracker import WaitTracker
 
 log = logging.getLogger(__name__)
 
@@ -307,9 +309,9 @@ class Supervisor:
         input, while the supervisor woke to write the rest, 14-87 ms of 100; and one writing its record's head,
         sleeping 3 ms and writing the rest, read in one wake-up (that of the head), 0.4 ms (the wake-up that read the
         record's end counted). stdout, stderr, the results channel and the input pipe hold 1 MiB or more
-        (judge.sandbox), so that an honest program seldom waits for room in them or for more input; it is charged
-        the supervisor's waiting to wake for its record (microseconds on an idle host, milliseconds on a loaded
-        one: more, never less)."""
+        (judge.sandbox_channels), so that an honest program seldom waits for room in them or for more input; it is
+        charged the supervisor's waiting to wake for its record (microseconds on an idle host, milliseconds on a
+        loaded one: more, never less)."""
         return len(events) == 1 and events[0][0].fd == self.proc.pidfd
 
     def _space_reads(self, fd: int, w: Window, now: float) -> None:

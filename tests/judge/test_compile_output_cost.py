@@ -1,8 +1,9 @@
 """A compiler's output costs the judge's own CPU, outside every sandbox limit: each write it woke for cost the judge a
 wake-up and a read. A compile writing its diagnostics in many small pieces (the assembler writes each `.error` of a
 `.rept` as a write of its own, 17 bytes) cost the judge 0.2-0.6 s of CPU per Run, up to the 1 MiB output cap; the
-compiler's stdout and stderr are now files in memory that the judge reads once (judge.sandbox._output_file). Other
-one-shot runs' pipes are read at the test supervisor's pace (judge.read_spacing)."""
+compiler's stdout and stderr are now files in memory that the judge reads once
+(judge.sandbox_channels.output_file). Other one-shot runs' pipes are read at the test supervisor's pace
+(judge.read_spacing)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ def test_a_start_that_fails_before_the_process_leaves_no_device_nodes(
         raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
 
     with sandbox.scratch_dir() as scratch:
-        monkeypatch.setattr(judge.sandbox, "_pipe", no_descriptors)
+        monkeypatch.setattr(judge.sandbox, "pipe", no_descriptors)
         with pytest.raises(OSError, match="Too many open files"):
             sandbox.run(["/bin/true"], scratch=scratch, limits=Limits(wall_s=5, cpu_s=2))
     assert set(os.listdir(nodes.mount_point)) == before  # before: one more "run-..." directory each time

@@ -18,9 +18,11 @@ import pytest
 import judge.supervisor as supervisor
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
-from judge.meter import Meter, Sample, WaitTracker
+from judge.meter import Meter
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
+from judge.usage import Sample
+from judge.wait_tracker import WaitTracker
 
 COUNT = 1_000_000  # 0 .. 999,999: a record of 6.9 MB, about 107 reads of 64 KiB
 LIMIT_S = 2.0  # the program's own work (making, encoding and writing the list) is 0.15-0.5 s here

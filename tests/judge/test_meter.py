@@ -14,15 +14,10 @@ from typing import Any
 import pytest
 
 from judge.cgroups import CgroupParents, RunCgroup, detect_parents, sweep_stale
-from judge.meter import (
-    Meter,
-    Sample,
-    WaitTracker,
-    parse_cpu_busy_ns,
-    parse_io_stall_us,
-    parse_usage_all,
-    parse_usage_percpu,
-)
+from judge.kernel_counters import parse_cpu_busy_ns, parse_io_stall_us, parse_usage_all, parse_usage_percpu
+from judge.meter import Meter
+from judge.usage import Sample
+from judge.wait_tracker import WaitTracker
 
 # Spins for `seconds` of its own CPU time, on CPU 0 only.
 SPIN = """

@@ -16,9 +16,9 @@ import pytest
 
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
-from judge.meter import WaitTracker
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
+from judge.wait_tracker import WaitTracker
 from tests.judge.test_waiting_credit import supervisor_on_a_busy_cpu
 
 __all__ = ["supervisor_on_a_busy_cpu"]  # the fixture, used by name
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.sandbox
 @pytest.fixture(autouse=True)
 def only_the_supervisors_waiting(monkeypatch):
     """What these tests are about: the supervisor's own waiting is the only waiting taken off. The program's threads'
-    waiting for a CPU (on a shared host, also while another of its threads sleeps) is judge.meter's other rule."""
+    waiting for a CPU (on a shared host, also while another of its threads sleeps) is judge.wait_tracker's other
+    rule."""
     monkeypatch.setattr(WaitTracker, "observe", lambda self, sample: None)
 
 

@@ -15,9 +15,10 @@ import pytest
 
 from judge.bank import Param, Signature
 from judge.bank import TestCase as Case
-from judge.meter import Sample, WaitTracker
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
+from judge.usage import Sample
+from judge.wait_tracker import WaitTracker
 
 SIGNATURE = Signature(
     function="work", params=[Param(name="a", type="int"), Param(name="n", type="long")], returns="int"

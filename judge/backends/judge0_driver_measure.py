@@ -1,0 +1,138 @@
+"""How the Judge0 in-box driver (judge.backends.judge0_driver) measures the harness from inside the box: its CPU time
+from /proc, and its threads' waiting for a CPU, credited as far as work outside the run explains it (as the local
+judge.wait_tracker.WaitTracker). Python 3.8 source; it uses the driver's imports (`os`, `time`).
+"""
+
+from __future__ import annotations
+
+MEASURE = r"""
+SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local supervisor's meter does
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def sched(pid):
+    found = {}
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    parts = f.read().split()
+                found[tid] = (int(parts[0]), int(parts[1]))
+            except (OSError, ValueError, IndexError):
+                pass
+    except OSError:
+        pass
+    return found
+
+
+NS_TICK = 10 ** 9 // TICK
+STAT_BYTES = 160 * ((os.cpu_count() or 1) + 1) + 256  # the "cpuN" lines come first; "intr" after them is long
+
+
+def cpu_busy():
+    # Each CPU's time on anything but idling so far, host-wide, ns (/proc/stat is not namespaced): user + nice +
+    # system + irq + softirq + steal, as the local meter (judge.kernel_counters.parse_cpu_busy_ns). None if unreadable.
+    try:
+        with open("/proc/stat", "rb") as f:
+            data = f.read(STAT_BYTES)
+    except OSError:
+        return None
+    found = {}
+    for line in data.split(b"\n")[:-1]:
+        if not line.startswith(b"cpu"):
+            if found:
+                break
+            continue
+        fields = line.split()
+        if fields[0] == b"cpu" or len(fields) < 8:
+            continue
+        try:
+            t = [int(x) for x in fields[1:9]] + [0] * 8
+            found[int(fields[0][3:])] = (t[0] + t[1] + t[2] + t[5] + t[6] + t[7]) * NS_TICK
+        except ValueError:
+            return None
+    return found or None
+
+
+def box_cpu():
+    # CPU time of every thread in the box, ns, by (pid, tid): the box's own /proc shows only the box's processes,
+    # the run's and the driver's.
+    found = {}
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return found
+    for pid in pids:
+        for tid, (run, _delay) in sched(pid).items():
+            found[(pid, tid)] = run
+    return found
+
+
+def other_work(busy0, busy1, cpus, own):
+    # The time `cpus` (None: every CPU) spent between two readings on work other than the box's `own` CPU time (all
+    # of it, whichever CPUs it ran on: less work left to explain waiting, never more); 0 when busy time is unknown.
+    if busy0 is None or busy1 is None:
+        return 0
+    chosen = busy1.keys() if cpus is None else cpus & busy1.keys()
+    return max(0, sum(max(0, busy1[c] - busy0.get(c, busy1[c])) for c in chosen) - own)
+
+
+def affinity(tid):
+    try:
+        return frozenset(os.sched_getaffinity(int(tid)))
+    except (OSError, ValueError):
+        return None
+
+
+class Waits:
+    # The waiting for a CPU of the harness's threads since the phase began, as far as work outside the run explains it
+    # (as the local supervisor's judge.wait_tracker.WaitTracker): between two samples a thread's waiting is credited
+    # at most what the CPUs it may run on spent on other work (their busy time less the box's CPU time), and all of it
+    # at most the other work of every CPU over the phase. run_delay does not say what kept a thread off the CPU: its own
+    # siblings (helpers pinned to one CPU) earned the limit again in wall time. A thread that ends mid-test still
+    # counts, and so does a process read as a zombie, before it is reaped.
+
+    def __init__(self, pid):
+        self.pid, self.at = pid, time.monotonic()
+        self.threads, self.busy, self.box = sched(pid), cpu_busy(), box_cpu()
+        self.first_busy, self.own = self.busy, 0
+        self.credit, self.carry, self.best = {}, {}, 0
+
+    def sample(self, every=0.0):
+        now = time.monotonic()
+        if now - self.at < every:
+            return self.best / 1e9
+        self.at = now
+        threads, busy, box = sched(self.pid), cpu_busy(), box_cpu()
+        own = sum(max(0, run - self.box.get(key, 0)) for key, run in box.items())
+        for tid, (run, delay) in threads.items():
+            run0, delay0 = self.threads.get(tid, (0, 0))  # a thread born since: all of its own
+            if run > run0 and delay > delay0:  # only threads that ran: an idle thread waits for nothing
+                cpus = affinity(tid)
+                self.explain(tid, delay - delay0, other_work(self.busy, busy, cpus, own), cpus, busy)
+        self.own += own
+        self.threads, self.busy, self.box = threads, busy, box
+        total = other_work(self.first_busy, busy, None, self.own)
+        self.best = max(0, min(total, max(self.credit.values(), default=0)))
+        return self.best / 1e9
+
+    def explain(self, tid, waited, other, cpus, busy):
+        # /proc/stat counts in clock ticks, waiting in ns: a tick of other work may show in the interval before or
+        # after the waiting it caused. What is left over on either side (at most two ticks a CPU) carries over.
+        spare, owed = self.carry.get(tid, (0, 0))
+        have, need = other + spare, waited + owed
+        explained = min(have, need)
+        cap = 2 * NS_TICK * (len(cpus) if cpus else len(busy or {0: 0}))
+        self.credit[tid] = self.credit.get(tid, 0) + explained
+        self.carry[tid] = (min(cap, have - explained), min(cap, need - explained))
+
+"""
