@@ -39,6 +39,7 @@ from grader.run_lines import run_text as _run_text
 from grader.run_lines import secs as _secs
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
 from grader.self_named import self_introduced
+from grader.time_used import closed_late_line
 from grader.transcript_lines import MAX_LINE_CHARS as MAX_LINE_CHARS  # also where tests read them
 from grader.transcript_lines import MAX_TRANSCRIPT_CHARS as MAX_TRANSCRIPT_CHARS
 from grader.transcript_lines import bounded, redact_line, shown_size
@@ -439,6 +440,9 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         "## Facts (computed by code from the event log and the test runs)",
         describe_facts(facts, source.session.record_full_s),
     ]
+    late = closed_late_line(source)
+    if late is not None:
+        sections[-1] += "\n" + late
     sections += [
         "## Timeline ([seq] is what you cite; C: the candidate, I: the interviewer; "
         f"{TYPED_ROLE}: typed into the chat by the candidate, not said aloud)",

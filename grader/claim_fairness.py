@@ -147,7 +147,7 @@ HONORIFICS = re.compile(
     r"(?<![\w.])(?:Mr|Mrs|Ms|Miss|Messrs|Mme|Mlle|Sra|Srta)\.?(?=\s*(?:\[|[A-ZÁÉÍÓÚÑ]))(?!\.?\s*Pac[\s-]?Man\b)"
 )
 # A quote in a text: the candidate's words or code, the statement's, a program's output, when the record has them
-# (`_unquoted`). Bounded: a quote of at most 400 characters.
+# (`unquoted`). Bounded: a quote of at most 400 characters.
 QUOTED = re.compile(
     r"\"([^\"\n]{1,400})\"|“([^”\n]{1,400})”|(?<!\w)'([^'\n]{1,400})'(?!\w)|«([^»\n]{1,400})»|`([^`\n]{1,400})`"
 )
@@ -191,7 +191,7 @@ def record_of(*texts: str) -> str:
     return " ".join(fold("\n".join(texts)).lower().split())
 
 
-def _unquoted(text: str, record: str) -> str:
+def unquoted(text: str, record: str) -> str:
     """`text` with each quote of two words or more that the record has (as a whole, word for word) blanked: a
     single word ("cheated", "she") is found in too many records to be anyone's quote."""
 
@@ -221,7 +221,7 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _denied(before: str) -> bool:
+def denied(before: str) -> bool:
     """Whether the clause before a finding takes it back: a negation within six words of it, and an odd number of
     them in the clause ("could not have ... without outside help" asserts it)."""
     breaks = [b.end() for b in CLAUSE_BREAK.finditer(before)]
@@ -259,7 +259,7 @@ def _found(text: str) -> str | None:
         # outside help"): every finding before this one was denied, or it would have been returned.
         if not (
             (last and OR_JOINED.fullmatch(text, last, m.start()))
-            or _denied(text[max(last, m.start() - DENIAL_REACH) : m.start()])
+            or denied(text[max(last, m.start() - DENIAL_REACH) : m.start()])
             or _correlative(text[max(last, m.start() - CORRELATIVE_REACH) : m.start()])
         ):
             return m.group(0)
@@ -274,7 +274,7 @@ def integrity_problems(texts: Iterable[tuple[str, str]], record: str = "") -> li
     for where, text in texts:
         folded = fold(text)
         observed = OBSERVED.search(folded)
-        finding = _found(_unquoted(folded, record)) if observed else None
+        finding = _found(unquoted(folded, record)) if observed else None
         if observed and finding:
             problems.append(
                 f"- {where}: it states {finding!r} where it names an integrity observation ({observed.group(0)!r}): "
@@ -302,12 +302,12 @@ def identity_problems(texts: Iterable[tuple[str, str]], statement: str = "", rec
     said = record_of(statement)
     problems = []
     for where, text in texts:
-        unquoted = _unquoted(fold(text), record)
+        plain = unquoted(fold(text), record)
         gendered = sorted(
-            (*PRONOUNS.finditer(unquoted), *GENDERED.finditer(unquoted), *HONORIFICS.finditer(unquoted)),
+            (*PRONOUNS.finditer(plain), *GENDERED.finditer(plain), *HONORIFICS.finditer(plain)),
             key=lambda m: m.start(),
         )
-        pronoun = next((m.group(0) for m in gendered if not _statements(m, unquoted, said)), None)
+        pronoun = next((m.group(0) for m in gendered if not _statements(m, plain, said)), None)
         # A quote is no excuse here: the candidate's "sorry for my accent", repeated, still speaks of it.
         folded = fold(text)
         accent = next(

@@ -11,9 +11,10 @@ from grader.answer import answer_language as answer_language  # the answer's lan
 from grader.final_submit import JUDGE_FAILED
 from grader.graded_lines import interview_end, said_after
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts, HintFact, PassRecord, PassTally
+from grader.time_used import GRADER as GRADER  # also where other modules read it
+from grader.time_used import time_used
 
 PASSED = "accepted"
-GRADER = "grader"  # `by` of the submission the grader made when the candidate never submitted
 COMPLEXITY_NOTES = frozenset({"complexity", "complexity_claimed"})
 MAX_COMPLEXITY_CHARS = 60
 # Big-O notation, as the agent's `record_complexity` keeps it (agent/complexity_words.py `big_o`): sizes are one
@@ -156,7 +157,6 @@ def compute_facts(bundle: BundleInput) -> Facts:
         if isinstance(to, str) and to not in phases:
             phases.append(to)
     s = bundle.session
-    used = (s.ended_at - s.started_at).total_seconds() if s.started_at and s.ended_at else None
     return Facts(
         language=_language(bundle),
         visible_tests=_record(visible),
@@ -166,7 +166,8 @@ def compute_facts(bundle: BundleInput) -> Facts:
         first_all_visible_pass_s=_seconds(first_pass),
         compile_errors=sum(r.verdict == "compile_error" for r in by_candidate),
         hints=[HintFact(seq=e.seq, t=_seconds(e.t)) for e in bundle.events if e.type == "hint"],
-        time_used_s=_seconds(max(0.0, used)) if used is not None else None,
+        # To the interview's own end, not to a late close of the session (grader/time_used.py).
+        time_used_s=_seconds(time_used(bundle).seconds),
         time_allowed_s=float(s.duration_minutes * 60),
         phases_reached=phases,
         talk_time_ratio=_talk_time_ratio(bundle),

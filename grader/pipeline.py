@@ -31,6 +31,7 @@ from grader.claim_complexity import complexity_problems, stated
 from grader.claim_fairness import identity_problems, integrity_problems, record_of
 from grader.claim_first import first_run_problems
 from grader.claim_hints import hint_problems
+from grader.claim_requests import request_problems
 from grader.claim_speed import speed_problems
 from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
@@ -251,6 +252,7 @@ class Grader:
         record = record_of(bundle.interview, source.question.statement_md)
         claims += integrity_problems(parsed.texts(), record)
         claims += identity_problems(parsed.texts(), source.question.statement_md, record)
+        claims += request_problems(parsed.texts(), record)
         if not problems:
             claims += credit_without_the_candidate(parsed, verified, bundle.index)
         if problems or claims:
