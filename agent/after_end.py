@@ -11,9 +11,9 @@ for its tool reply as usual. So a run returning after the End button sent its `t
 - ``ended_meanwhile``: each tool calls it after each of its waits, before it sends, records or answers anything. Once
   the interview has ended it answers nothing (``StopResponse``: livekit asks no reply for it), whatever the wait
   brought (a report, an error).
-- ``may_ask_model``: the llm_node's guard (agent.phases). After the end the model is asked only for the ending's own
-  replies: the speech in which ``end_interview`` claimed the end (its goodbye is generated into that speech,
-  ``ending_speech``), and a reply of the interviewer's own asked for after the end (agent.turns
+- ``may_ask_model``: the llm_node's guard (agent.phase_agent). After the end the model is asked only for the
+  ending's own replies: the speech in which ``end_interview`` claimed the end (its goodbye is generated into that
+  speech, ``ending_speech``), and a reply of the interviewer's own asked for after the end (agent.turns
   ``reply_after_handoff``: after the end only the ending's goodbye, or the scripted line) in its first step. Anything
   else (a deferred tool reply, a tool reply in a speech the end overtook, a reply of its own asked for before the end)
   asks nothing and says nothing.

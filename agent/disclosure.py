@@ -41,7 +41,7 @@ from livekit.agents import llm
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
 from agent.notes_build import build
-from agent.notes_match import RUN_WORDS, ProtectedNotes
+from agent.notes_match import DISTINCT_SHARE, RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
 from agent.notes_reader import ReplyReadings
 from agent.notes_sequence import sequences
@@ -114,7 +114,10 @@ def protected_runs(
         *q.hints[: state.hints_given],
     ]
     protected = build(secret, public, _common(), candidate, said)
-    return replace(protected, sequences=sequences(protected))
+    orders = sequences(
+        ((n.seq, n.own) for n in protected.notes), protected.theirs, protected.said_in_order, DISTINCT_SHARE
+    )
+    return replace(protected, sequences=orders)
 
 
 class DisclosureGuard:

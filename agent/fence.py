@@ -11,21 +11,21 @@ it cannot close its own block and pose as instructions (a `# SYSTEM OVERRIDE` co
   the model makes of codes. Letters, not punctuation: a reader skips punctuation, and takes "\\<" for "<".
 
 Both are found in the text as a reader takes it in (``_readings``), not as it is encoded: a model reads "𝐄𝐍𝐃",
-"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "∃ND", "EИD", "*E*N*D*", "E\\N\\D",
-"ENcl", "🔚" and "‹‹‹", "≺≺≺", "⩽⩽⩽", "◁◁◁", "&lt;&lt;&lt;", "&amp;lt;", "%3C", "=3C", "\\u003c", "\\x3c" or CSS's
-"\\3c " (escapes of any kind, in layers), "PDw8RU5E" or "3c3c3c454e44" (base64, hexadecimal), `"<<" "<END"`
-(string literals the language joins), "3ND" and "B3G1N" (digits for letters) as "END" and "<<<", and a nonce written
-in mathematical bold, circled or superscript characters, in another script's digits ("٣"), encoded, with spaces or
-punctuation between its characters, or said in words, as the nonce. What reads as what is derived, not listed: NFKD,
-each character's digit value, the Latin letter its Unicode name says it is, the symbols whose name says "<"
-("LESS-THAN", "PRECEDES", a left angle or left-pointing triangle), Unicode's confusables (through a prototype read
-by its name: "∃" is confused with "Ǝ", a reversed E). Text is also read with HTML tags and comments dropped, with
-characters this Python's Unicode data does not know (later versions' letters and digits) as any letter, with unseen
-tag characters as the ASCII they mirror, with escapes as written ("<<<%BEGIN": "%BE" decoded would hide BEGIN), and
-backwards when a bidirectional control may draw it so. Only what is found is changed: other text (accented letters,
-"List<List<int>>", "x << 2", "<<EOF", "&lt;div&gt;", "\\x41", base64 that decodes to no text, C++'s
-`cout << " " << endl` and `cout << "<" << endl`, where a string of code stands between two stream operators)
-reaches the model as written.
+"E\\u200bND", "ＥＮＤ", "ᴱᴺᴰ", "ᴇɴᴅ", "ЕND" (Cyrillic Е), "ᎬNᎠ" (Cherokee), "∃ND", "EИD", "*E*N*D*", "E\\N\\D", "ENcl",
+"🔚" and "‹‹‹", "≺≺≺", "⩽⩽⩽", "◁◁◁", "&lt;&lt;&lt;", "&amp;lt;", "%3C", "=3C", "\\u003c", "\\x3c" or CSS's "\\3c "
+(escapes of any kind, in layers), "PDw8RU5E" or "3c3c3c454e44" (base64, hexadecimal), `"<<" "<END"` (string literals
+the language joins), "3ND" and "B3G1N" (digits for letters) as "END" and "<<<", and a nonce written in mathematical
+bold, circled or superscript characters, in another script's digits ("٣"), encoded, with spaces or punctuation
+between its characters, or said in words, as the nonce. What reads as what is derived, not listed
+(agent.lookalikes): NFKD, each character's digit value, the Latin letter its Unicode name says it is, the symbols
+whose name says "<" ("LESS-THAN", "PRECEDES", a left angle or left-pointing triangle), Unicode's confusables
+(through a prototype read by its name: "∃" is confused with "Ǝ", a reversed E). Text is also read with HTML tags and
+comments dropped, with characters this Python's Unicode data does not know (later versions' letters and digits) as
+any letter, with unseen tag characters as the ASCII they mirror, with escapes as written ("<<<%BEGIN": "%BE" decoded
+would hide BEGIN), and backwards when a bidirectional control may draw it so. Only what is found is changed: other
+text (accented letters, "List<List<int>>", "x << 2", "<<EOF", "&lt;div&gt;", "\\x41", base64 that decodes to no
+text, C++'s `cout << " " << endl` and `cout << "<" << endl`, where a string of code stands between two stream
+operators) reaches the model as written.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-import unicodedata
 
 from agent.fence_decode import CSS_CUE, TAG, Spans, decoded, encoded, joined, own
 from agent.invisible import shown
+from agent.lookalikes import char_kind, fold
 from agent.payloads import clean_text
 
 
@@ -57,219 +57,12 @@ def fence(kind: str, body: str, nonce: str) -> str:
     return f"<<<BEGIN {tag}>>>\n{safe}\n<<<END {tag}>>>"
 
 
-# Characters a reader does not see, or sees as part of the letter before: combining marks (accents, enclosing
-# circles, variation selectors), format characters (zero-width spaces and joiners, bidi controls, tag characters,
-# U+FEFF), other controls but whitespace, unassigned and private-use code points, and the Hangul fillers (letters
-# drawn as nothing).
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
-# What NFKC leaves alone but a reader takes for "<": Unicode's confusables for "<" (letters and notation symbols drawn
-# as one), and the symbols whose name says they are one (``_lt_by_name``).
-_READS_AS_LT = dict.fromkeys("\u02c2\u1438\u16b2\U0001d236", "<")
-# A symbol named as "<" or drawn as one: less-than in any form ("≤", "⩽", "⋖", "⧀"), "precedes" ("≺", "≼"), the left
-# angle brackets and angle quotation marks ("‹", "⟨", "〈", "❮"), the left-pointing triangles ("◁", "◀", "⊲", a normal
-# subgroup); "double" or "much" reads as two ("«", "≪", "⟪", "⪡"), "triple" or "very much" as three ("⋘", "⫷"). One
-# that names "greater-than" or "succeeds" first is no "<" ("≷").
-_LT_NAME = re.compile(
-    r"LESS-THAN|PRECEDES|LEFT(?:-POINTING)? (?:[A-Z]+ )*?(?:ANGLE|TRIANGLE|POINTER)|NORMAL SUBGROUP OF"
-)
-_NOT_LT_NAME = re.compile(r"GREATER-THAN|SUCCEEDS|CONTAINS|RIGHT")  # when named first
-_NEVER_LT_NAME = re.compile(r"ARROW|UPPER|LOWER")  # an arrow; a corner triangle ("◣")
-
-
-def _lt_by_name(c: str) -> str | None:
-    """What the symbol ``c`` reads as by its name (``_LT_NAME``): one "<" or several, or None."""
-    name = unicodedata.name(c, "")
-    first = _LT_NAME.search(name)
-    if unicodedata.category(c)[0] not in "SP" or first is None or _NEVER_LT_NAME.search(name):
-        return None
-    not_lt = _NOT_LT_NAME.search(name)
-    if not_lt is not None and not_lt.start() < first.start():
-        return None
-    if re.search(r"TRIPLE|VERY MUCH", name):
-        return "<<<"
-    return "<<" if re.search(r"DOUBLE(?!-LINE)|MUCH", name) else "<"
-
-
-# Letters of other scripts (and symbols) drawn as a Latin letter or digit that NFKD and the Unicode names do not
-# read as one: generated from Unicode's confusables (UTS #39 confusables.txt, 17.0.0) by scripts/fence_confusables.py,
-# the entries whose prototype is one of a-g, i, l, n, o (what BEGIN, END, the hex digits, "1" and "0" are confused
-# with: "I" and "1" with "l", "0" with "o"), one of the digits 2-9, or several of these ("Ю" is "lo"), less those NFKD,
-# case folding, the names or the digit values already read; a prototype is read as this module reads it ("∃" is
-# confused with "Ǝ", a reversed E by its name: an "e"). Prototype "l" and "o" stand for "i" or "1", and "0": the
-# patterns below accept them there.
-_CONFUSABLE = {
-    "2": "\u01a7\u03e8\u14bf\ua644\ua6ef\ua75a\U0001ccf2",
-    "3": "\u01b7\u021c\u0417\u04e0\u2c9c\u2cc4\u2ccc\ua76a\ua7ab\U000118ca\U00016f3b\U0001ccf3",
-    "4": "\u13ce\U000118af\U0001ccf4",
-    "5": "\u01bc\U000118bb\U0001ccf5",
-    "6": "\u03ec\u0431\u13ee\u2cd3\u2cdc\U000118d5\U0001ccf6",
-    "7": "\U000104d2\U000118c6\U0001ccf7",
-    "8": "\u0223\U0001031a\U0001ccf8\U0001e8cb",
-    "9": "\u2ccb\ua76e\U000118cc\U000118d6\U0001ccf9",
-    "a": "\u03b1\u0430\u13aa\u15c4\u15c5\u2200\u237a\ua4ee\ua4ef\U000102a0\U0001041f\U00016f40\U0001ccd6\U0001d217",
-    "aa": "\ua733",
-    "ae": "\u00e6\u04d5",
-    "ao": "\ua735",
-    "b": (
-        "\u0184\u0392\u042c\u0432\u13cf\u13f4\u1472\u15af\u15f7\u2c83\ua4d0\ua7b4\U00010282\U000102a1\U00010301"
-        "\U00016eb6\U0001ccd7\U0001d6a9\U0001d6e3\U0001d71d\U0001d757\U0001d791"
-    ),
-    "bl": "\u042b",
-    "c": (
-        "\u03f2\u0441\u1004\u105a\u13df\u2ca5\ua4da\U000102a2\U00010302\U0001043d\U0001051c\U000118f2\U0001ccd8"
-        "\U0001f74c"
-    ),
-    "d": "\u0501\u13a0\u13e7\u146f\u15de\u15ea\ua4d2\ua4d3\U0001ccd9",
-    "e": (
-        "\u0259\u0395\u0435\u0437\u04bd\u04d9\u0510\u13ac\u13cb\u212e\u2203\u22ff\u2d39\u2d3a\ua4f0\ua4f1\ua79d"
-        "\U00010286\U00010401\U0001042a\U00010442\U000118a6\U000118ae\U00016f2d\U0001ccda\U0001d221\U0001d6ac\U0001d6e6"
-        "\U0001d720\U0001d75a\U0001d794"
-    ),
-    "eo": "\u1d14",
-    "f": (
-        "\u03dc\u0584\u15b4\u15b7\u1e9d\ua4dd\U00010287\U000102a5\U00010525\U000118c2\U0001ccdb\U0001d213\U0001d230"
-        "\U0001d7ca"
-    ),
-    "g": "\u018d\u050d\u0581\u13c0\u13f3\ua4d6\U0001ccdc",
-    "i": "\u037a\u03b9\u0456\u0582\u13a5\u2373\u2c93\ua647\U000118c3",
-    "l": (
-        "\u0196\u01c0\u0399\u0406\u04cf\u05c0\u05d5\u05df\u0627\u07ca\u13de\u14aa\u16c1\u2223\u23fd\u2c92\u2cd1\u2d4f"
-        "\ua4e1\ua4f2\uffe8\U0001028a\U00010309\U00010320\U00010443\U00010526\U000118a3\U000118b2\U00011dda\U00011de1"
-        "\U00016eaa\U00016f16\U00016f28\U0001ccde\U0001cce1\U0001ccf1\U0001d22a\U0001d6b0\U0001d6ea\U0001d724\U0001d75e"
-        "\U0001d798\U0001e8c7"
-    ),
-    "ll": "\u01c1\u05f0",
-    "lo": "\u042e",
-    "n": (
-        "\u0377\u039d\u0438\u0578\u057c\u2c9b\ua4e0\U0001044d\U00010513\U0001cce3\U0001d6b4\U0001d6ee\U0001d728"
-        "\U0001d762\U0001d79c"
-    ),
-    "o": (
-        "\u037b\u03bf\u03c3\u03ed\u043e\u0585\u05e1\u0647\u06be\u06c1\u06d5\u0b20\u0d20\u101d\u10ff\u12d0\u2184\u2c9f"
-        "\u2d54\u3007\ua4db\ua4f3\U00010292\U000102ab\U0001042c\U0001044b\U000104ea\U00010516\U000118b5\U000118c8"
-        "\U000118d7\U00011de0\U0001cce4\U0001ccf0"
-    ),
-    "oe": "\u0153\u0276\uab62",
-    "oo": "\ua699\ua74f",
-}
-# Not in confusables.txt but drawn as the letter in common fonts; and the emoji drawn as the word ("🔚", END WITH
-# LEFTWARDS ARROW ABOVE).
-_DRAWN_AS = {"\u03b7": "n", "\u0454": "e", "\u0510": "e", "\u0511": "e", "\U0001f51a": "end"}
-# Latin letters by another name than their own: "LATIN SMALL LETTER ALPHA" is an "a".
-_LETTER_WORDS = {"ALPHA": "a", "IOTA": "i"}
-
-
-def _plain(c: str) -> str:
-    """``c`` after NFKD and case folding, marks dropped."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
-    return "".join(d for d in folded if unicodedata.category(d)[0] != "M")
-
-
-def _by_name(c: str) -> str | None:
-    """The Latin letter ``c``'s name says it is, in any style: "LATIN LETTER SMALL CAPITAL E", "LATIN SMALL LETTER
-    OPEN E", "LATIN CAPITAL LETTER D WITH STROKE", "MODIFIER LETTER CAPITAL N", "LATIN SMALL LETTER ALPHA"; and the
-    symbols drawn as one: "NEGATIVE SQUARED LATIN CAPITAL LETTER E" ("🅴"), "REGIONAL INDICATOR SYMBOL LETTER E"."""
-    category, name = unicodedata.category(c), unicodedata.name(c, "")
-    if category[0] == "S":
-        if not re.search(r"LATIN (?:CAPITAL|SMALL) LETTER [A-Z]$|SYMBOL LETTER [A-Z]$", name):
-            return None
-    elif category[0] != "L":
-        return None
-    if "LETTER" not in name or not (
-        "LATIN" in name or "SYMBOL LETTER" in name or name.startswith("MODIFIER LETTER")
-    ):
-        return None
-    word = re.split(r" WITH | PRECEDED BY ", name)[0].split()[-1]
-    return _LETTER_WORDS.get(word) or (word.lower() if len(word) == 1 and "A" <= word <= "Z" else None)
-
-
-def warm() -> None:
-    """Derive the reading tables now (about 0.5 s of CPU each, once a process) rather than on a job's first fenced
-    text or reply (``letter_reading``: agent.notes_decode)."""
-    _reads_as()
-    letter_reading()
-
-
-@functools.cache
-def letter_reading() -> dict[int, str]:
-    """Each character but ASCII that a reader takes for one ASCII letter or digit, as ``_fold`` reads it (a capital
-    kept a capital): small capitals "ᴡᴀʟᴋ", regional indicators "🇼🇦🇱🇰", negative squared "🆆" and circled "ⓦ"
-    letters (symbols, no word characters as written), look-alikes, other scripts' digits. Tag characters as the
-    ASCII character they mirror: unseen, but a model writes them on request and a reader who copies the text reads
-    them ("ASCII smuggling"). One character for one, so that a text translated with it keeps its positions."""
-    table: dict[int, str] = {cp: chr(cp - 0xE0000) for cp in range(0xE0020, 0xE007F)}
-    for cp in range(0x80, 0x20000):
-        c = chr(cp)
-        read = _fold.__wrapped__(c)  # not through the cache, which keeps the characters texts hold
-        if len(read) == 1 and read.isascii() and read.isalnum():
-            table[cp] = read.upper() if "CAPITAL" in unicodedata.name(c, "") else read
-    return table
-
-
-@functools.cache
-def _reads_as() -> dict[str, str]:
-    """Every character NFKD and case folding do not take to ASCII letters or digits that a reader still reads as
-    one, or as "<": each character with a digit value (Arabic-Indic "٣", Devanagari "३") as that digit, each Latin
-    letter by its name, the confusables; and each of these case folded too. Derived once, from the first two planes
-    (where every letter and digit concerned is)."""
-    table: dict[str, str] = {}
-    for cp in range(0x80, 0x20000):
-        c = chr(cp)
-        if _plain(c).isascii():  # NFKD reads it already (or it is unassigned: dropped)
-            continue
-        digit = unicodedata.digit(c, None)
-        read = str(digit) if digit is not None else _by_name(c) or _lt_by_name(c)
-        if read is not None:
-            table[c] = read
-    for read, chars in _CONFUSABLE.items():
-        for c in chars:
-            table.setdefault(c, read)
-    for c, read in _DRAWN_AS.items():
-        table.setdefault(c, read)
-    for c, read in list(table.items()):  # "Β" is a "b": so is "β", its case folded form
-        if len(folded := c.casefold()) == 1 and not folded.isascii():
-            table.setdefault(folded, read)
-    return table | _READS_AS_LT
-
-
-def _unseen(c: str) -> bool:
-    category = unicodedata.category(c)
-    return category[0] == "M" or (category[0] == "C" and not c.isspace()) or c in _BLANK_LETTERS
-
-
-@functools.lru_cache(maxsize=1 << 15)  # distinct characters: a script's letters, kept across turns
-def _fold(c: str) -> str:
-    """``c`` as a reader takes it in: compatibility forms (NFKD: bold, script, circled, superscript, fullwidth,
-    ligatures) as the plain characters, case folded, accents and unseen characters dropped, digits of every script
-    as ASCII digits, Latin letters in any style and look-alikes read (``_reads_as``)."""
-    reads_as = _reads_as()
-    if (
-        read := reads_as.get(c, reads_as.get(c.casefold()))
-    ) is not None:  # before NFKD: "ϲ" (a "c") is no "σ"
-        return read
-    plain = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", c).casefold())
-    return "".join(reads_as.get(d, d) for d in plain if not _unseen(d))
-
-
 _NOT_PLAIN = re.compile(r"[^\s!-~]")  # what folds to other than itself in lower case
 # In the folded text, a character this Python's Unicode data (``unicodedata.unidata_version``) does not know: a
 # letter, digit or mark of a later version (Unicode 15 to 17 added Latin, Cyrillic modifier letters and several
 # scripts' digits). It is read both ways: as nothing (``_folded``) and as any one letter or digit (``wild``).
-# clean_text replaces NUL, and _fold drops controls: the folded text holds it for nothing else.
+# clean_text replaces NUL, and fold drops controls: the folded text holds it for nothing else.
 _UNKNOWN = "\x00"
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _kind(c: str) -> str:
-    """ "unknown": a character this Python's Unicode data does not know; "tag": a tag character, unseen, which a model
-    may read as the ASCII character it mirrors ("ASCII smuggling"); "symbol": a symbol read as a letter or digit
-    ("🅴", "🇪", "∣"), which a reader may also skip as any symbol; "" for the rest."""
-    category = unicodedata.category(c)
-    if category == "Cn":
-        return "unknown"
-    if "\U000e0020" <= c <= "\U000e007e":
-        return "tag"
-    return "symbol" if category[0] == "S" and any(d.isalnum() for d in _fold(c)) else ""
 
 
 def _folded(
@@ -279,7 +72,7 @@ def _folded(
     smuggled: bool = False,
 ) -> tuple[str, Spans, set[str]]:
     """A reading of the text (``decoded``, ``encoded``, ``joined``: what it reads, the span of the text each of its
-    characters comes from) folded (``_fold``), with the spans, and the kinds of character (``_kind``) it holds. A
+    characters comes from) folded (``fold``), with the spans, and the kinds of character (``char_kind``) it holds. A
     character this Python's Unicode data does not know reads as ``_UNKNOWN`` if ``wild``, otherwise as nothing; a
     symbol read as a letter as a space if ``symbols``; a tag character as the ASCII character it mirrors if
     ``smuggled``, otherwise as nothing."""
@@ -292,8 +85,8 @@ def _folded(
     for m in _NOT_PLAIN.finditer(read):
         k = m.start()
         c = read[k]
-        part = _fold(c)
-        if kind := _kind(c):
+        part = fold(c)
+        if kind := char_kind(c):
             kinds.add(kind)
             if kind == "unknown" and not part:
                 part = _UNKNOWN if wild else ""
@@ -335,7 +128,7 @@ Reading = tuple[str, Spans, bool]
 
 def _lt(c: str) -> bool:
     """Whether ``c`` reads as "<" (or several)."""
-    return c == "<" or (not c.isascii() and "<" in _fold(c))
+    return c == "<" or (not c.isascii() and "<" in fold(c))
 
 
 def _within(outer: Spans, inner: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -430,7 +223,7 @@ def _nonce_slot(c: str, first: bool) -> str:
 @functools.lru_cache(maxsize=64)
 def _nonce_pattern(nonce: str) -> re.Pattern[str]:
     # Possessive: a long run of punctuation after a nonce character is not tried again at each length.
-    chars = [c for c in _fold(nonce) if c.isalnum()]
+    chars = [c for c in fold(nonce) if c.isalnum()]
     return re.compile("".join(_nonce_slot(c, at == 0) for at, c in enumerate(chars)))
 
 

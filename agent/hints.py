@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.notes_match import STOPWORDS, stem, words
+from agent.pending_hint import PendingHint
 
 if TYPE_CHECKING:
     from livekit.agents.voice import SpeechHandle
@@ -45,19 +45,6 @@ NOT_HEARD = (
     "Not given: the candidate spoke over this hint before it was said, so they have not heard it and it does not "
     "count. Do not say it unless you call give_hint again."
 )
-
-
-@dataclass
-class PendingHint:
-    index: int
-    total: int
-    text: str
-    phase: str
-    turn: int
-    call_id: str
-    generated: int = 0  # the words of the reply that says it, as the model generated them
-    tallied: bool = False
-    generated_text: str = ""  # that reply's text as generated
 
 
 def pending(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> None:

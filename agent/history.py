@@ -8,7 +8,7 @@ leading instructions always stay, and the cut never starts on a tool output with
 conversation and the event log keep everything.
 
 A realtime model (no llm_node) gets the same bound through its session before every reply it is asked for
-(agent.realtime, agent.phases ``sync_realtime_context``).
+(agent.realtime, agent.phase_agent ``sync_realtime_context``).
 There a spoken turn is audio the server keeps, and our copy of it is a message without text: it counts as
 ``UNSEEN_ITEM_CHARS``, so that a long spoken interview is bounded too, not only a typed one.
 """

@@ -1,7 +1,7 @@
 """What the interviewer is told: the base instructions (who it is, the rules, the problem) and each phase's own.
 
-Kept apart from the phase agents (agent/phases.py) so that a tool that changes them mid-interview (the language
-switch) rebuilds them without importing the agents that offer it."""
+Kept apart from the phase agents (agent/phase_agent.py, agent/phases.py) so that a tool that changes them
+mid-interview (the language switch) rebuilds them without importing the agents that offer it."""
 
 from __future__ import annotations
 

@@ -26,12 +26,14 @@ from agent.context import SessionContext
 from agent.editor import EditorBridge, SnapshotRecorder
 from agent.ending import claim, finish_resumed
 from agent.language import code_language, interview_language, load_identifier
-from agent.phases import PhaseAgent, make_phase_agent
+from agent.phase_agent import PhaseAgent
+from agent.phases import make_phase_agent
 from agent.settings import AgentSettings, get_settings
 from agent.silence import SilenceMonitor
 from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient, SilenceResume
 from agent.timekeeper import TimeKeeper
-from agent.turns import TurnClassifier, TurnDecision
+from agent.turn_classifier import TurnClassifier
+from agent.turn_decision import TurnDecision
 
 logger = logging.getLogger("shadows.agent.interview")
 

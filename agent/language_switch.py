@@ -67,7 +67,7 @@ async def set_language(context: RunContext[InterviewState], language: Literal["e
         except (TypeError, ValueError) as e:  # a provider without a language option: said, never fatal
             logger.warning("the speech-to-text language could not be changed: %s", type(e).__name__)
     agent = context.session.current_agent
-    phase = getattr(agent, "phase", None)  # a phase agent (agent/phases.py, which offers this tool)
+    phase = getattr(agent, "phase", None)  # a phase agent (agent/phase_agent.py offers this tool)
     if isinstance(phase, Phase):  # its language rule; the phases after it are built with the new one
         await agent.update_instructions(f"{base_instructions(state)}\n\n{phase_instructions(state, phase)}")
     return f"The interview now continues in {SUPPORTED[language]}."

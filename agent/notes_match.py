@@ -56,16 +56,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from agent.notes_decode import SPELLING_ALPHABET, Normaliser
 from agent.notes_decode import normalise as normalise
+from agent.notes_sequence import Sequences
 from agent.notes_words import STOPWORDS as STOPWORDS
 from agent.notes_words import stem as stem
 from agent.notes_words import words as words
-
-if TYPE_CHECKING:
-    from agent.notes_sequence import Sequences
 
 RUN_WORDS = 16
 # A formula of a note: this many consecutive words of it, ``FORMULA_SYMBOLS`` of them single letters or numbers, and

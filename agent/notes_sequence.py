@@ -31,9 +31,8 @@ between), or paraphrased or translated. Encoded words are decoded before they ge
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
-
-from agent.notes_match import DISTINCT_SHARE, ProtectedNotes
 
 SEQUENCE_GAP = 12  # replies: a note's next word may come this many replies after the one before it
 SEQUENCE_SKIP = 1  # a word of the order may be left out between two said
@@ -70,21 +69,27 @@ class Sequences:
         return m
 
 
-def sequences(protected: ProtectedNotes) -> Sequences:
-    """The orders of ``protected``'s notes, and the notes' words its interviewer's earlier replies said (read once
-    per reply text, agent.notes_build: not again for every reply)."""
+def sequences(
+    notes: Iterable[tuple[Sequence[str], Set[str]]],
+    theirs: Set[str],
+    said: tuple[tuple[str, ...], ...],
+    share: float,
+) -> Sequences:
+    """The orders of ``notes`` (each its every word in order, and its own words), less the words the candidate said
+    (``theirs``); a chain of ``share`` of an order reads it out. ``said``: the notes' words the interviewer's earlier
+    replies said (read once per reply text, agent.notes_build: not again for every reply)."""
     orders: list[tuple[str, ...]] = []
     needs: list[int] = []
-    for note in protected.notes:
-        order = tuple(dict.fromkeys(w for w in note.seq if w in note.own and w not in protected.theirs))
+    for seq, own in notes:
+        order = tuple(dict.fromkeys(w for w in seq if w in own and w not in theirs))
         if len(order) < SEQUENCE_MIN:
             continue
-        need = max(SEQUENCE_MIN - 1, math.ceil(DISTINCT_SHARE * len(order)))
+        need = max(SEQUENCE_MIN - 1, math.ceil(share * len(order)))
         orders += [order, order[::-1]]
         needs += [need, need]
     if not orders:
         return Sequences()
-    return Sequences(tuple(orders), tuple(needs), protected.said_in_order)
+    return Sequences(tuple(orders), tuple(needs), said)
 
 
 class SequenceMatcher:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from agent.fence import letter_reading
+from agent.lookalikes import letter_reading
 
 ENCODED_SPAN = 16  # characters: base64 this long is read as one word, whatever case and "+" or "/" it holds
 
@@ -78,8 +78,8 @@ STOPWORDS = frozenset(_STOPWORDS.split())
 
 def read_letters(text: str) -> str:
     """``text`` with each character a reader takes for an ASCII letter or digit written as that letter or digit
-    (agent.fence ``letter_reading``: "ᴡᴀʟᴋ", "🇼🇦🇱🇰", "🆆🅰🅻🅺", "ⓦⓐⓛⓚ", tag characters), one for one: its positions are
-    the text's. Symbols drawn as letters are no word characters as written, and NFKC leaves small capitals alone:
+    (agent.lookalikes ``letter_reading``: "ᴡᴀʟᴋ", "🇼🇦🇱🇰", "🆆🅰🅻🅺", "ⓦⓐⓛⓚ", tag characters), one for one: its positions
+    are the text's. Symbols drawn as letters are no word characters as written, and NFKC leaves small capitals alone:
     the words they spell went past every rule unread."""
     return text if text.isascii() else text.translate(letter_reading())
 

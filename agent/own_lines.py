@@ -3,7 +3,7 @@ notice) are for the candidate to hear: one under way when they leave the room is
 room.
 
 A line is registered with its speech (``for_candidate``) once asked for. When the candidate's participant leaves
-(agent.presence, a room event: ``InterviewState.candidate_left`` calls ``cut_unheard``), every registered line not yet
+(agent.presence, a room event: ``InterviewState.candidate_left`` calls ``cut_own_line``), every registered line not yet
 played out is interrupted, noted (``line_unheard``: which line, the phase and its own fields) and its caller told
 (``on_unheard``), which takes it back: the check-in ladder's step is due again and said on their return, the time-up
 line is said again when they are back (a restarted job reads the note and owes it too, agent.resume), and so is the AI
@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
+
+from agent.own_line import OwnLine
 
 if TYPE_CHECKING:
     from livekit.agents import SpeechHandle
@@ -34,18 +35,6 @@ if TYPE_CHECKING:
     from agent.state import InterviewState
 
 logger = logging.getLogger("shadows.agent.own_lines")
-
-
-@dataclass
-class OwnLine:
-    """A line of the interviewer's own under way: its speech, what it is (``line``), the fields its note carries and
-    what to do when it is cut."""
-
-    line: str
-    handle: SpeechHandle
-    note: dict[str, Any] = field(default_factory=dict)
-    on_unheard: Callable[[], None] | None = None
-    on_unsaid: Callable[[], None] | None = None
 
 
 def for_candidate(
@@ -67,7 +56,7 @@ def for_candidate(
     state.own_lines[handle.id] = own
     handle.add_done_callback(lambda h: _played(state, own))
     if state.candidate_left_at is not None:
-        _cut(state, own)
+        state.cut_own_line(own)
 
 
 def _played(state: InterviewState, own: OwnLine) -> None:
@@ -96,23 +85,3 @@ def _spoke(handle: SpeechHandle) -> bool:
         isinstance(item, llm.ChatMessage) and item.role == "assistant" and (item.text_content or "").strip()
         for item in handle.chat_items
     )
-
-
-def cut_unheard(state: InterviewState) -> None:
-    """The candidate has just left the room: every own line still under way is cut off, noted and taken back."""
-    for own in list(state.own_lines.values()):
-        _cut(state, own)
-
-
-def _cut(state: InterviewState, own: OwnLine) -> None:
-    state.own_lines.pop(own.handle.id, None)
-    if own.handle.done() or own.handle.interrupted:
-        return  # played out, or cut off already by something else (the candidate talking over it): heard, or theirs
-    own.handle.interrupt(force=True)
-    logger.info("the candidate left while the interviewer's %s was under way: cut off", own.line)
-    if not state.ended:
-        state.record(
-            "note", {"kind": "line_unheard", "line": own.line, "phase": state.phase.value, **own.note}
-        )
-    if own.on_unheard is not None:
-        own.on_unheard()

@@ -2,7 +2,7 @@
 
 A realtime model never calls ``llm_node``, and the framework asks it for replies of its own: after a tool call (the
 answer to ``run_tests``, the goodbye of ``end_interview``), besides the replies the agent starts. So the hook that
-bounds the conversation and gives the model the status and the code (agent.phases ``sync_realtime_context``) cannot
+bounds the conversation and gives the model the status and the code (agent.phase_agent ``sync_realtime_context``) cannot
 sit on our call sites: ``PreparedRealtimeModel`` wraps the provider's model, and each ``generate_reply`` of its
 sessions first awaits ``before_reply``, which the current phase agent installs on entering. Every reply, whoever
 asked for it, is passed through the private-notes guard (``guards``, agent.realtime_guard), whose source the phase

@@ -22,8 +22,8 @@ from agent.paste import TOPIC_EDITOR_PASTE, PasteWatch
 from agent.providers import CANDIDATE_AUDIO_RATE
 from agent.senders import CandidateSenders
 from agent.state import InterviewState
-from agent.turn_budget import claim_turn
-from agent.turns import TurnDecision, text_turn, typed_message, unanswered_text_turn
+from agent.turn_decision import TurnDecision
+from agent.turns import text_turn, typed_message, unanswered_text_turn
 
 logger = logging.getLogger("shadows.agent.room")
 
@@ -59,7 +59,7 @@ def chat_input() -> TextInputOptions:
             state.turn_finished(message)  # recorded as it arrives, not after the turns before it are decided
         # The interview's one budget of answered turns, which speech draws on too (agent.turn_budget). Past it:
         # kept, unanswered, recorded as such, and it does not cut the interviewer off.
-        answered = not isinstance(state, InterviewState) or claim_turn(state, "chat")
+        answered = not isinstance(state, InterviewState) or state.claim_turn("chat")
         async with turn_lock:
             if not answered:
                 state.turn_decided(message.id, TurnDecision(False, "rate_limited"))

@@ -26,27 +26,14 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.invisible import shown
-from agent.turn_budget import claim_turn
+from agent.spoken_text import MAX_SPOKEN_CHARS, bounded_spoken
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
 
 TYPED = "typed"  # ChatMessage.extra["input"] of a message typed into the chat (`lk.chat`), not said aloud
-MAX_SPOKEN_CHARS = 6_000  # about six minutes of speech; typed messages are cut at 4,000 (agent.turns)
-HEAD_CHARS = 1_500  # of a cut message, its start; the rest of the room goes to its end
-MARKER_ROOM = 64
 
 __all__ = ["MAX_SPOKEN_CHARS", "bounded_spoken", "note_spoken_turn", "shown_messages"]
-
-
-def bounded_spoken(text: str, limit: int = MAX_SPOKEN_CHARS) -> str:
-    """``text`` when it fits in ``limit`` characters, else its start and its end, saying how much was left out."""
-    if len(text) <= limit:
-        return text
-    head = min(HEAD_CHARS, limit // 4)
-    tail = limit - head - MARKER_ROOM
-    left = len(text) - head - tail
-    return f"{text[:head]} … [{left} characters not shown] … {text[-tail:]}"
 
 
 def bounded_messages(ctx: llm.ChatContext, limit: int = MAX_SPOKEN_CHARS) -> llm.ChatContext:
@@ -101,7 +88,7 @@ def note_spoken_turn(state: InterviewState, message: llm.ChatMessage) -> bool:
         state.speech_truncated += 1
         if state.speech_truncated == 1:
             state.record("note", {"kind": "speech_truncated", "chars": chars, "kept": MAX_SPOKEN_CHARS})
-    return claim_turn(state, "speech")
+    return state.claim_turn("speech")
 
 
 def withhold_preemptive_over_budget(agent: Any, state: InterviewState) -> None:

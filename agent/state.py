@@ -14,7 +14,6 @@ from agent.complexity_words import Part
 from agent.context import QuestionInfo
 from agent.fence import new_nonce
 from agent.language import DEFAULT, LanguageWatch
-from agent.own_lines import cut_unheard
 from agent.settings import AgentSettings
 from agent.turn_budget import TurnBudget
 
@@ -24,9 +23,11 @@ if TYPE_CHECKING:
     from agent.channel import ClientChannel
     from agent.clock import Clock
     from agent.editor import CodeView, EditorBridge, SnapshotRecorder
-    from agent.hints import PendingHint
-    from agent.own_lines import OwnLine
-    from agent.turns import TurnClassifier, TurnDecision
+    from agent.own_line import OwnLine
+    from agent.pending_hint import PendingHint
+    from agent.turn_budget import Channel
+    from agent.turn_classifier import TurnClassifier
+    from agent.turn_decision import TurnDecision
 
 logger = logging.getLogger("shadows.agent.state")
 
@@ -152,7 +153,7 @@ class InterviewState:
     last_hint_turn: int | None = None
     # Replies the interviewer makes on its own (a check-in, a time warning, the line after a restart), by speech id:
     # they answer nothing the candidate said, so no hint is given in them (agent.tools give_hint), and whether the
-    # phase may change in one (only in a time warning's, when time is short; agent.phases ``_next``).
+    # phase may change in one (only in a time warning's, when time is short; agent.phase_agent ``_next``).
     own_replies: dict[str, bool] = field(default_factory=dict)
     pending_hints: list[PendingHint] = field(default_factory=list)  # counted, not yet heard (agent.hints)
     # Per hint taken back as unheard, its own words the replies said and those played, all attempts together: a hint
@@ -166,7 +167,7 @@ class InterviewState:
         0  # `user_turns` when the current phase began (the candidate spoke in it if more)
     )
     transition_turn: int | None = None  # the user turn whose reply changed phase (one change per turn)
-    # Code views shown to generations that have not committed yet (agent.phases marks them seen on commit).
+    # Code views shown to generations that have not committed yet (agent.phase_agent marks them seen on commit).
     pending_views: list[CodeView] = field(default_factory=list)
     checkins_said: list[str] = field(default_factory=list)
     pending_checkin: int | None = None  # the stage of the check-in being generated
@@ -258,6 +259,19 @@ class InterviewState:
         self.candidate_spoke = True
         self.record("note", decision.payload(message_id))
 
+    def claim_turn(self, channel: Channel) -> bool:
+        """Count a finished turn of ``channel`` against the interview's budget of answered turns (agent.turn_budget):
+        whether it may start a model turn. The first turn of a stretch past the budget is noted
+        (``speech_rate_limited`` or ``chat_rate_limited``, by the channel of that turn)."""
+        budget = self.turn_budget
+        if budget.take(self.clock.now()):
+            return True
+        if not budget.limited:
+            budget.limited = True
+            self.record("note", {"kind": f"{channel}_rate_limited", "phase": self.phase.value})
+            logger.warning("candidate turns over the budget (%s): kept, unanswered", channel)
+        return False
+
     def candidate_left(self) -> None:
         """The candidate's participant left the room (a reload, a dropped connection): noted, with the phase."""
         if self.candidate_left_at is not None or self.ended:
@@ -267,7 +281,21 @@ class InterviewState:
         if self.absence_noted:
             self.absences_noted += 1
             self.record("note", {"kind": "candidate_left", "phase": self.phase.value})
-        cut_unheard(self)  # a line of the interviewer's own under way reaches no one now (agent.own_lines)
+        for own in list(self.own_lines.values()):
+            self.cut_own_line(own)  # a line of the interviewer's own under way reaches no one now
+
+    def cut_own_line(self, own: OwnLine) -> None:
+        """``own`` reaches no one (the candidate is out of the room): cut off if still under way, noted
+        (``line_unheard``) and its caller told (``on_unheard``), which takes it back (agent.own_lines)."""
+        self.own_lines.pop(own.handle.id, None)
+        if not own.cut():
+            return
+        if not self.ended:
+            self.record(
+                "note", {"kind": "line_unheard", "line": own.line, "phase": self.phase.value, **own.note}
+            )
+        if own.on_unheard is not None:
+            own.on_unheard()
 
     def candidate_returned(self) -> None:
         """The candidate is back in the room after ``candidate_left``: noted, with how long they were gone. An

@@ -16,10 +16,10 @@ from agent.complexity_words import Part, big_o, said, stated
 from agent.ending import announce_end, claim, enter_end
 from agent.errors import ApiError
 from agent.fence import fence
-from agent.hints import PendingHint
 from agent.hints import pending as hints_pending
 from agent.language import code_language_for_model
 from agent.payloads import MAX_CODE_BYTES
+from agent.pending_hint import PendingHint
 from agent.prompts import render
 from agent.reports import INTERNAL_ERROR, public_report, summarize
 from agent.state import PHASE_ORDER, InterviewState, Phase

@@ -12,14 +12,8 @@ by its own rules (agent.speech_budget for speech, agent.chat and agent.chat_budg
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from agent.state import InterviewState
-
-logger = logging.getLogger("shadows.agent.turn_budget")
+from typing import Literal
 
 BURST = 8
 REFILL_S = 4.0
@@ -54,17 +48,3 @@ class TurnBudget:
             self.limited = False
             return True
         return False
-
-
-def claim_turn(state: InterviewState, channel: Channel) -> bool:
-    """Count a finished turn of ``channel`` against the interview's budget: whether it may start a model turn. The
-    first turn of a stretch past the budget is noted (``speech_rate_limited`` or ``chat_rate_limited``, by the
-    channel of that turn)."""
-    budget = state.turn_budget
-    if budget.take(state.clock.now()):
-        return True
-    if not budget.limited:
-        budget.limited = True
-        state.record("note", {"kind": f"{channel}_rate_limited", "phase": state.phase.value})
-        logger.warning("candidate turns over the budget (%s): kept, unanswered", channel)
-    return False

@@ -14,19 +14,17 @@ A silent turn stays in the conversation and the transcript; the framework is tol
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from livekit.agents import APIError, StopResponse, function_tool, llm
+from livekit.agents import StopResponse, llm
 
 from agent.addressing import explicit_request
 from agent.end_questions import asks_about_ending
-from agent.fence import fence
-from agent.prompts import render
 from agent.speech_budget import TYPED, bounded_spoken
+from agent.turn_classifier import TurnClassifier
+from agent.turn_decision import TurnDecision
 
 if TYPE_CHECKING:
     from livekit.agents import Agent, AgentSession, SpeechHandle
@@ -39,95 +37,6 @@ CONVERSATION_TAIL = 6  # messages of context the classifier sees
 TAIL_MESSAGE_CHARS = 1_000  # of each of them (agent.speech_budget.bounded_spoken)
 MAX_TYPED_CHARS = 4_000  # one typed `lk.chat` message (a pasted function fits; a pasted file is cut)
 HANDOFF_WAIT_S = 20.0  # the longest a reply waits for a phase handoff in flight (see after_handoff)
-
-
-@dataclass(frozen=True)
-class TurnDecision:
-    reply: bool
-    # explicit | answering_question | classifier | classifier_unavailable | not_coding | empty | ended | rate_limited
-    reason: str
-    kind: str | None = None  # the explicit request's kind
-
-    @property
-    def explicit(self) -> bool:
-        return self.reason == "explicit"
-
-    def payload(self, item_id: str) -> dict[str, Any]:
-        return {"kind": "turn_decision", "item_id": item_id, "reply": self.reply, "reason": self.reason,
-                "request": self.kind}  # fmt: skip
-
-
-@function_tool
-async def reply() -> None:
-    """The candidate's latest words are meant for the interviewer."""
-
-
-@function_tool
-async def stay_silent() -> None:
-    """The candidate is thinking aloud: the interviewer stays silent."""
-
-
-@function_tool
-async def answer(yes: bool) -> None:
-    """Answer the question.
-
-    Args:
-        yes: true for yes, false for no
-    """
-
-
-class TurnClassifier:
-    """A small model call that is the language-independent part of the decision (fails open: ``None``)."""
-
-    def __init__(self, model: llm.LLM[Any], *, timeout_s: float = 2.0) -> None:
-        self.model = model
-        self.timeout_s = timeout_s
-        self.calls = 0
-        self.failures = 0
-
-    async def addressed(self, conversation: str, latest: str, nonce: str) -> bool | None:
-        ctx = llm.ChatContext.empty()
-        ctx.add_message(role="system", content=render("turn_classifier"))
-        ctx.add_message(
-            role="user",
-            content=render(
-                "turn_classifier_input",
-                conversation=fence("conversation", conversation, nonce),
-                latest=fence("utterance", bounded_spoken(latest), nonce),
-            ),
-        )
-        call = await self._call(ctx, [reply, stay_silent])
-        return None if call is None else {"reply": True, "stay_silent": False}.get(call.name)
-
-    async def yes_no(self, question: str, utterance: str, nonce: str) -> bool | None:
-        ctx = llm.ChatContext.empty()
-        ctx.add_message(role="system", content=render("intent_classifier", question=question))
-        ctx.add_message(role="user", content=fence("utterance", bounded_spoken(utterance), nonce))
-        call = await self._call(ctx, [answer])
-        if call is None or call.name != "answer":
-            return None
-        try:
-            value = json.loads(call.arguments or "{}").get("yes")
-        except (ValueError, AttributeError):
-            return None
-        return value if isinstance(value, bool) else None
-
-    async def _call(self, ctx: llm.ChatContext, tools: list[Any]) -> llm.FunctionToolCall | None:
-        self.calls += 1
-
-        async def run() -> llm.FunctionToolCall | None:
-            async with self.model.chat(chat_ctx=ctx, tools=tools, tool_choice="required") as stream:
-                async for chunk in stream:
-                    if chunk.delta is not None and chunk.delta.tool_calls:
-                        return chunk.delta.tool_calls[0]
-            return None
-
-        try:
-            return await asyncio.wait_for(run(), self.timeout_s)
-        except (TimeoutError, APIError) as e:
-            self.failures += 1
-            logger.warning("turn classifier failed (%s); answering the turn", type(e).__name__)
-            return None
 
 
 def _messages(ctx: llm.ChatContext) -> list[llm.ChatMessage]:

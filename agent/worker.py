@@ -13,7 +13,7 @@ from typing import Any
 from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
-from agent import fence
+from agent import lookalikes
 from agent.api_client import INTERVIEWER_PRESENT, ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
@@ -69,7 +69,7 @@ def prewarm(proc: JobProcess) -> None:
     validate_all()
     proc.userdata["vad"] = silero.VAD.load()
     load_identifier()
-    fence.warm()  # the fence's table of look-alike characters, before a job's first fenced text
+    lookalikes.warm()  # the fence's table of look-alike characters, before a job's first fenced text
     setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
     withhold_conversation_from_logs()  # after livekit set up this process's log handlers
 

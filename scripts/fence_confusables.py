@@ -1,17 +1,16 @@
-"""Print agent/fence.py's `_CONFUSABLE` table from Unicode's confusables (UTS #39).
+"""Print agent/lookalikes.py's `CONFUSABLE` table from Unicode's confusables (UTS #39).
 
     python scripts/fence_confusables.py confusables.txt
 
 `confusables.txt` is Unicode's (https://www.unicode.org/Public/security/latest/confusables.txt; the table in
-agent/fence.py was made from 17.0.0). A prototype is read as agent/fence.py reads it: "∃" is confused with "Ǝ",
-which it reads as "e" by its name, so "∃" is an "e". Kept: single characters, not ASCII, confused with one of a-g, i,
-l, n, o (what
-BEGIN, END and the hex digits are read as; "I" and "1" are confused with "l", "0" with "o"), with one of the digits
-2-9, or with several of these ("Ю" is "lo", "æ" is "ae"), less those agent/fence.py already reads by NFKD and case
-folding, by digit value or by their Latin letter's name. A symbol counts as a gap between the letters of a marker: one
-is kept only for a single letter of a-o (as before), not for a digit or several letters ("‖" is no "ll"). A character
-this Python does not know (a later Unicode's: the outlined digits) is kept. The entries are printed as escapes, one
-line per reading.
+agent/lookalikes.py was made from 17.0.0). A prototype is read as agent/lookalikes.py reads it: "∃" is confused with
+"Ǝ", which it reads as "e" by its name, so "∃" is an "e". Kept: single characters, not ASCII, confused with one of
+a-g, i, l, n, o (what BEGIN, END and the hex digits are read as; "I" and "1" are confused with "l", "0" with "o"),
+with one of the digits 2-9, or with several of these ("Ю" is "lo", "æ" is "ae"), less those agent/lookalikes.py
+already reads by NFKD and case folding, by digit value or by their Latin letter's name. A symbol counts as a gap
+between the letters of a marker: one is kept only for a single letter of a-o (as before), not for a digit or several
+letters ("‖" is no "ll"). A character this Python does not know (a later Unicode's: the outlined digits) is kept.
+The entries are printed as escapes, one line per reading.
 """
 
 from __future__ import annotations
@@ -19,19 +18,20 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from agent.fence import _by_name, _plain
+from agent.lookalikes import by_name, unmarked
 
 LETTERS = set("abcdefgilno")
 DIGITS = set("23456789")
 
 
 def _read(prototype: str) -> str:
-    """``prototype`` as agent/fence.py reads it: ASCII as itself, another character by NFKD or by the Latin letter its
-    name says it is, undecorated ("∃" is confused with "Ǝ", LATIN CAPITAL LETTER REVERSED E: an "e"); "" otherwise."""
+    """``prototype`` as agent/lookalikes.py reads it: ASCII as itself, another character by NFKD or by the Latin
+    letter its name says it is, undecorated ("∃" is confused with "Ǝ", LATIN CAPITAL LETTER REVERSED E: an "e"); ""
+    otherwise."""
     out = []
     for c in prototype:
-        plain = _plain(c)
-        read = plain if plain.isascii() and plain else _by_name(c)
+        plain = unmarked(c)
+        read = plain if plain.isascii() and plain else by_name(c)
         if read is None or " WITH " in unicodedata.name(
             c, ""
         ):  # "ε" is confused with "ꞓ" (C WITH BAR): no "c"
@@ -58,13 +58,13 @@ def table(path: str) -> dict[str, list[str]]:
         s: t
         for t, sources in targets.items()
         for s in sources
-        if not _plain(s).isascii() and unicodedata.digit(s, None) is None and _by_name(s) != t
+        if not unmarked(s).isascii() and unicodedata.digit(s, None) is None and by_name(s) != t
     }
     out: dict[str, list[str]] = {}
     for s, t in confused.items():
-        n = _plain(s)
+        n = unmarked(s)
         if n != s and (
-            confused.get(n) == t or (len(n) == 1 and (_by_name(n) == t or confused.get(n.casefold()) == t))
+            confused.get(n) == t or (len(n) == 1 and (by_name(n) == t or confused.get(n.casefold()) == t))
         ):
             continue  # read through another entry already
         if s.casefold() != s and confused.get(s.casefold()) == t:

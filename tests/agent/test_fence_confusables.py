@@ -1,4 +1,4 @@
-"""scripts/fence_confusables.py: which of Unicode's confusables become agent/fence.py's table, read from a
+"""scripts/fence_confusables.py: which of Unicode's confusables become agent/lookalikes.py's table, read from a
 confusables.txt in Unicode's format (a few lines of it, written here)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-from agent.fence import _CONFUSABLE
+from agent.lookalikes import CONFUSABLE
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fence_confusables.py"
 
@@ -53,8 +53,8 @@ def test_letters_drawn_as_digits_several_letters_and_later_unicodes_characters_a
     }
 
 
-def test_the_table_in_agent_fence_holds_what_the_script_keeps() -> None:
+def test_the_table_in_agent_lookalikes_holds_what_the_script_keeps() -> None:
     """The generated table (from confusables.txt 17.0.0) holds digits and several-letter readings."""
-    assert "\u01b7" in _CONFUSABLE["3"] and "\u042e" in _CONFUSABLE["lo"] and "\U0001ccf5" in _CONFUSABLE["5"]
-    assert all(set(read) <= set("abcdefgilno23456789") for read in _CONFUSABLE)
-    assert not any("\u2016" in chars for chars in _CONFUSABLE.values())
+    assert "\u01b7" in CONFUSABLE["3"] and "\u042e" in CONFUSABLE["lo"] and "\U0001ccf5" in CONFUSABLE["5"]
+    assert all(set(read) <= set("abcdefgilno23456789") for read in CONFUSABLE)
+    assert not any("\u2016" in chars for chars in CONFUSABLE.values())

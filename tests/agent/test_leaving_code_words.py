@@ -1,6 +1,6 @@
 """A reason for leaving is about the candidate's life, never the code's: a clause that names the work is no reason.
 
-A review of the leaving reasons (agent.addressing ``_CLAUSE_EN``, ``_REASON_EN``) found the clause "my <someone or
+A review of the leaving reasons (agent.ending_words ``_CLAUSE_EN``, ``_REASON_EN``) found the clause "my <someone or
 something of one's life> <does something>" read the code's words as a life: its nouns include words of the code
 ("child", "children", "parents", "package", "shift", "power", "bus", "delivery", "car", "computer"), an adjective
 may come before the noun ("my left child") and any five words after the verb. "I need to go, my left child is null so

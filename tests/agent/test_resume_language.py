@@ -15,7 +15,8 @@ from agent.context import SessionEvent
 from agent.disclosure import withheld_line
 from agent.interview import build_interview
 from agent.language import load_identifier
-from agent.phases import PhaseAgent, make_phase_agent
+from agent.phase_agent import PhaseAgent
+from agent.phases import make_phase_agent
 from agent.prompts import render
 from agent.resume import build_resume
 from agent.state import InterviewState, Phase

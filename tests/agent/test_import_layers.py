@@ -1,0 +1,101 @@
+"""The agent's modules import one another one way: no module reaches, through any chain of imports, one that imports
+it. Every import counts, those under ``TYPE_CHECKING`` and inside functions too: a circle of them is a circle of
+concepts (the interview state's parts, as plain data, sit below the functions that act on the whole state)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+AGENT = Path(__file__).resolve().parents[2] / "agent"
+
+
+def imports_of(source: str, package: str = "agent") -> set[str]:
+    """The modules of ``package`` that ``source`` imports, wherever in it (``from agent import x`` names ``x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None:
+            names = [node.module]
+            if node.module == package:
+                names = [f"{package}.{a.name}" for a in node.names]
+        else:
+            continue
+        found.update(n.split(".")[1] for n in names if n.startswith(f"{package}."))
+    return found
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of two or more modules that import one another through some chain (Tarjan's strongly connected
+    components; iterative, so a deep chain of imports does not reach the recursion limit)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            for nxt in edges:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group: list[str] = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        found.append(sorted(group))
+    return found
+
+
+def import_graph(package_dir: Path) -> dict[str, set[str]]:
+    graph = {p.stem: imports_of(p.read_text(encoding="utf-8")) for p in package_dir.glob("*.py")}
+    return {module: targets - {module} for module, targets in graph.items()}
+
+
+def test_no_agent_module_imports_itself_through_others():
+    graph = import_graph(AGENT)
+    assert len(graph) > 50  # the whole package was read
+    assert {"own_line", "pending_hint", "turn_budget", "turn_decision"} <= graph["state"]
+    assert circles(graph) == []
+
+
+def test_the_rule_sees_a_circle_closed_only_under_type_checking_or_inside_a_function():
+    state = "from typing import TYPE_CHECKING\nfrom agent.own_line import OwnLine\n"
+    own_line = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from agent.state import InterviewState\n"
+    )
+    hints = "def settle():\n    from agent import state\n"
+    graph = {
+        "state": imports_of(state),
+        "own_line": imports_of(own_line),
+        "hints": imports_of(hints),
+        "leaf": set(),
+    }
+    assert circles(graph) == [["own_line", "state"]]
+    graph["state"].add("hints")
+    assert circles(graph) == [["hints", "own_line", "state"]]
