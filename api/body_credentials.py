@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import guess_limits
 from api.asgi_reply import send_json
-from api.db import integrations_repo, orgs_repo, sessions_repo
+from api.db import integration_keys_repo, orgs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import bearer
 from api.errors import ApiError, RateLimitedError, UnauthorizedError
@@ -112,9 +112,9 @@ async def _holds_ats_key(request: Request, key: str, path: str) -> bool:
     hashed = digest(key)
     guess_limits.admit(request, hashed)
     async with connection(request.app.state.pool) as conn:
-        row = await integrations_repo.key_by_hash(conn, provider, hashed)
+        row = await integration_keys_repo.key_by_hash(conn, provider, hashed)
         opened = row is not None and same_digest(key, row["key_hash"])
-        if not opened and await integrations_repo.was_revoked(conn, provider, hashed):
+        if not opened and await integration_keys_repo.was_revoked(conn, provider, hashed):
             return False  # a key we issued, revoked: stale, not a guess (as the ATS's routes count it)
     return await _looked_up(request, hashed, "integration_key", opened)
 

@@ -39,17 +39,17 @@ import ipaddress
 import re
 import ssl
 import time
-import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import brotli
 import dns.exception
 import httpx
+
+from api.egress_decoding import Decoder, UndecodableError
 
 if TYPE_CHECKING:
     import dns.asyncresolver
@@ -309,84 +309,6 @@ class Reply:
         return self.body[: chars * 4].decode("utf-8", errors="replace")[:chars].replace("\x00", "\ufffd")
 
 
-# --- compressed answers ------------------------------------------------------------------------------------------
-
-
-class _Undecodable(Exception):
-    """The coding is not one we decode, or its stream is corrupt."""
-
-
-class _Stage:
-    """One content coding undone, its output bounded: `feed` returns at most `limit` bytes in all, and `full` says
-    the bound was reached with input left (a bomb, or an answer longer than we read)."""
-
-    def __init__(self, coding: str, limit: int) -> None:
-        self.limit = limit
-        self.produced = 0
-        self.full = False
-        # deflate is zlib-wrapped as the RFC says, or raw deflate as some servers send it: tried in that order.
-        self._deflate_guess = coding == "deflate"
-        self._brotli: Any = None
-        if coding in ("gzip", "x-gzip"):
-            self._zlib: Any = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        elif coding == "deflate":
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
-        elif coding == "br":
-            self._brotli = brotli.Decompressor()
-        else:
-            raise _Undecodable(coding)
-
-    def feed(self, data: bytes) -> bytes:
-        room = self.limit - self.produced
-        if not data or room <= 0:
-            self.full = self.full or bool(data)
-            return b""
-        try:
-            chunk = self._unbrotli(data, room) if self._brotli is not None else self._inflate(data, room)
-        except (zlib.error, brotli.error) as e:  # the stream is corrupt
-            raise _Undecodable("corrupt") from e
-        self.produced += len(chunk)
-        return chunk
-
-    def _inflate(self, data: bytes, room: int) -> bytes:
-        try:
-            chunk = self._zlib.decompress(data, room)
-        except zlib.error:
-            if not (self._deflate_guess and self.produced == 0):
-                raise
-            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, without the zlib header
-            chunk = self._zlib.decompress(data, room)
-        self._deflate_guess = False
-        if self._zlib.unconsumed_tail:
-            self.full = True
-        return bytes(chunk)
-
-    def _unbrotli(self, data: bytes, room: int) -> bytes:
-        # The output buffer stops growing at `room` (it is allocated in blocks, so it may pass it by one block):
-        # a bomb yields one buffer, never its whole output. Output still held back means the bound was reached.
-        chunk = self._brotli.process(data, output_buffer_limit=room)
-        if len(chunk) > room or not self._brotli.can_accept_more_data():
-            self.full = True
-        return bytes(chunk[:room])
-
-
-class _Decoder:
-    """The answer's content codings undone in reverse order (RFC 9110 8.4), each stage bounded by `limit`."""
-
-    def __init__(self, content_encoding: str, limit: int) -> None:
-        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
-        self.stages = [_Stage(c, limit) for c in reversed(codings) if c != "identity"]
-
-    @property
-    def full(self) -> bool:
-        return any(s.full for s in self.stages)
-
-    def feed(self, data: bytes) -> bytes:
-        for stage in self.stages:
-            data = stage.feed(data)
-        return data
-
-
 @lru_cache(maxsize=1)
 def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
@@ -495,11 +417,11 @@ async def _send(
 async def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> tuple[bytes, bool]:
     """At most `max_bytes` of the answer's body, decoded when it came compressed (see the module docstring), until
     `deadline`; and whether it was cut (by the bound, the deadline or the receiver closing the connection)."""
-    decoder: _Decoder | None = None
+    decoder: Decoder | None = None
     encoding = response.headers.get("content-encoding", "")
     try:
-        decoder = _Decoder(encoding, max_bytes) if encoding else None
-    except _Undecodable:
+        decoder = Decoder(encoding, max_bytes) if encoding else None
+    except UndecodableError:
         decoder = None  # an encoding we do not decode: its bytes as they came (they read as what they are)
     body = bytearray()
     raw_read = 0
@@ -513,7 +435,7 @@ async def _read_body(response: httpx.Response, max_bytes: int, deadline: float) 
                 else:
                     try:
                         body += decoder.feed(raw)[: max_bytes - len(body)]
-                    except _Undecodable:
+                    except UndecodableError:
                         return bytes(body), False  # corrupt: what decoded before it, not an answer cut short
                 if raw_read >= max_bytes or len(body) >= max_bytes or (decoder is not None and decoder.full):
                     return bytes(body), True

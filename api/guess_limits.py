@@ -7,7 +7,7 @@ when `SHADOWS_API_REDIS_URL` is set) three times: per client address
 (`SHADOWS_API_CREDENTIAL_GUESS_CLIENT_RATE_LIMIT`; IPv6: its /64), per IPv6 /48 site (`..._SITE_RATE_LIMIT`), and
 for every caller together (`..._GLOBAL_RATE_LIMIT`). Past the first two that request and every later one from the
 address answer 429 `rate_limited`; past the global one, 429 `credentials_busy`. An ATS key we issued and revoked
-(`integrations_repo.was_revoked`) is no guess and is not counted: Greenhouse and Ashby call every customer's routes
+(`integration_keys_repo.was_revoked`) is no guess and is not counted: Greenhouse and Ashby call every customer's routes
 from a few shared addresses, which one customer's stale key would otherwise spend for all of them.
 
 Once the store has refused one, this process refuses the rest until its Retry-After with no store round trip and no

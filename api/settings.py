@@ -3,34 +3,32 @@
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import psycopg
-from limits import parse_many
 from psycopg.conninfo import conninfo_to_dict
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api import egress
-from api.integrations.smtp_url import check_sender, parse_smtp_url
+from api.outbound_settings import CALLBACK_DOMAIN, DEV_SEALING_KEY, WEBHOOK_JITTER, OutboundSettings
+from api.rate_limit_settings import RateLimitSettings
 from judge.credential_mask import CredentialFreeRepr
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# A valid Fernet key for local development and tests only; refused elsewhere (see `_no_placeholder_secrets`).
-DEV_SEALING_KEY = "ZGV2LXNlYWxpbmcta2V5LWNoYW5nZS1tZS0wMDAwMDA="
 # The longest interview a session may hold (the request schemas' bounds): its duration and its extra time.
 MAX_DURATION_MINUTES = 180
 MAX_EXTRA_TIME_MINUTES = 180
 LONGEST_INTERVIEW_MINUTES = MAX_DURATION_MINUTES + MAX_EXTRA_TIME_MINUTES
 DAY_S = 86_400
-WEBHOOK_JITTER = 0.1  # each retry delay is multiplied by a random factor in [1 - J, 1 + J]
 
 
-class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credentials masked
+# Printed with URL credentials masked. The rate limits and the outbound calls' settings are groups of their own
+# (api/rate_limit_settings.py, api/outbound_settings.py), read under the same prefix as the fields here.
+class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseSettings):
     model_config = SettingsConfigDict(
         # hide_input_in_errors: a validation error would print every input, secrets included
         env_prefix="SHADOWS_API_",
@@ -78,10 +76,6 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     # How many times one session's interviewer may be dispatched again (the agent left a running interview, or the
     # candidate's page saw no agent join): api/redispatch.py.
     agent_redispatch_limit: int = Field(default=2, ge=0, le=10)
-    # Calls to POST /v1/sessions/{id}/agent-dispatch per session (`limits` notation), counted before LiveKit is asked
-    # anything: one that finds the interviewer present, or LiveKit failing, uses none of the limit above, but each
-    # still costs a call to LiveKit's API (whose rate limits every session shares). Past it 429 `rate_limited`.
-    agent_dispatch_rate_limit: str = "10/minute;30/hour"
     # The session's grace period: room tokens, joins and runs all end at the session's end plus this.
     token_grace_minutes: int = Field(default=10, ge=0, le=60)
     # The agent's `complete` still counts this long after a room_finished webhook marked the session abandoned
@@ -105,9 +99,6 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     # The most scorecard versions an organisation's re-grades may bring one session to (409 beyond; the CLI's
     # `shadows grade` is not bound by it).
     scorecard_versions_per_session: int = Field(default=20, ge=1, le=1000)
-    # Re-grades one organisation may ask for (`limits` notation), across all its sessions: each is a paid grading on
-    # the house's model. Past it 429 `rate_limited` with Retry-After, before anything is stored (api/org_limits.py).
-    regrade_rate_limit: str = "200/hour;1000/day"
     share_signing_key: SecretStr = SecretStr("change-me-share-signing-key-0123456789abcdef")
     # Lifetime of the short-lived links the server mints for a reader it has authenticated (a report page's
     # timeline, a practice candidate's coaching link).
@@ -135,55 +126,11 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     resume_parsers_per_tenant: int = Field(default=2, ge=1, le=32)
 
     practice_enabled: bool = False
-    practice_rate_limit: str = "5/hour"
-    # And per IPv6 end site (its /48, up to 65,536 /64s): a client rotating its /64s meets this one.
-    practice_site_rate_limit: str = "50/hour"
-    # And for every caller together: each practice session is an interview on the house's model and speech bills,
-    # and clients on many networks (a botnet, a pool of cloud addresses) each stay within their own limits.
-    practice_global_rate_limit: str = "500/hour"
     # A practice session's invite expires this long after it was issued (an organisation's lasts invite_ttl_hours):
-    # the limits above bound how many are created, and a session costs when it is used, so invites kept for days
-    # could all be started at once (api/routers/practice.py). At most invite_ttl_hours.
+    # the practice rate limits (api/rate_limit_settings.py) bound how many are created, and a session costs when it
+    # is used, so invites kept for days could all be started at once (api/routers/practice.py). At most
+    # invite_ttl_hours.
     practice_invite_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
-    # Report PDFs of practice sessions (GET /v1/sessions/{id}/report.pdf with the candidate's invite): each is a
-    # headless Chromium's half second of CPU, and a practice invite opens its report for as long as the session is
-    # kept. Per practice session, and for every practice session together (429 `practice_busy`).
-    practice_pdf_rate_limit: str = "10/hour"
-    practice_pdf_global_rate_limit: str = "200/hour"
-    # Report PDFs one organisation may ask for (GET /v1/sessions/{id}/report.pdf with its key), across its sessions:
-    # each is a Chromium render on the API's own host. Past it 429 `rate_limited` with Retry-After.
-    report_pdf_rate_limit: str = "600/hour;5000/day"
-    # Reads of report pages and their replay timelines (each a render of about 22 ms of CPU), in the shared store
-    # (api/report_limits.py). Through a share link, a view token or a practice invite: per link (a practice
-    # session's invite and the coaching links it mints are one), and per client address (IPv6: its /64, and its
-    # /48 site at the larger site limit). With an organisation key: per organisation, across its sessions.
-    # Past any, 429 `rate_limited` with Retry-After. A reviewer clicking through reports never meets them.
-    report_read_link_rate_limit: str = "60/minute;600/hour"
-    report_read_client_rate_limit: str = "120/minute;1200/hour"
-    report_read_site_rate_limit: str = "600/minute;6000/hour"
-    report_read_org_rate_limit: str = "600/minute;10000/hour"
-    # Token reads of a report that open none (an altered, guessed, expired or revoked link), for every caller
-    # together: past it such reads answer 429 `report_links_busy` at once (no error page, no per-address count),
-    # while links that verify read on under their own limits, so a flood from many networks cannot lock them out.
-    report_read_unverified_rate_limit: str = "300/minute;3000/hour"
-    # Invite and API key lookups that find nothing (a guessed, mistyped or revoked credential), on every route such a
-    # bearer authenticates (api/guess_limits.py): per client address (IPv6: its /64, and its /48 site at the site
-    # limit), and for every caller together. Past one, that address (or, past the global one, every address or /48
-    # that failed a lookup in the last 10 minutes, and past an overflow of the same size every credential this
-    # process has not seen valid) is answered 429 without a lookup until Retry-After. A credential that opens its
-    # session or organisation is never counted, and one this process has seen valid is never refused.
-    credential_guess_client_rate_limit: str = "300/minute;3000/hour"
-    credential_guess_site_rate_limit: str = "1200/minute;12000/hour"
-    credential_guess_global_rate_limit: str = "3000/minute;30000/hour"
-    # ATS keys one organisation may issue (Greenhouse and Ashby together): each issue keeps a row 30 days past its
-    # revocation and revokes the key the ATS holds; past it 429 `rate_limited` (api/org_limits.py).
-    integration_key_rate_limit: str = "30/hour"
-    # Organisation API keys one organisation may issue (POST /v1/api-keys): each issue keeps a row 30 days past its
-    # revocation; past it 429 `rate_limited` (api/org_limits.py). The operator's CLI is not counted.
-    api_key_issue_rate_limit: str = "30/hour"
-    # Sessions one organisation may create (`limits` notation), by its API key and its ATS keys together; past it
-    # 429 `session_rate_limited` with Retry-After (api/org_limits.py).
-    session_create_rate_limit: str = "1000/hour"
     # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
     run_rate_limit: str = "20/minute;300/hour"
 
@@ -212,22 +159,11 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     export_per_org: int = Field(default=2, ge=1, le=256)
     export_stall_s: float = Field(default=30.0, gt=0, le=3600)
     export_hold_s: float = Field(default=600.0, gt=0, le=24 * 3600)
-    # Session rows an organisation may export over time (api/read_budgets.py), counted before each export is written
-    # (its rows plus 100 for the export itself); past it 429 rate_limited. A busy organisation's week (500 sessions)
-    # is about 600 rows.
-    export_rows_rate_limit: str = "100000/hour;400000/day"
     # Artifact downloads (GET /v1/artifacts/{token}/{name}) held at once per process, and per organisation: each
     # holds its object (a résumé, a session dump: megabytes) in memory from the storage read until its client has
     # read it; past either, a 429 artifacts_busy. Ended like an export (`export_stall_s`, `export_hold_s`).
     artifact_download_concurrency: int = Field(default=16, ge=1, le=256)
     artifact_download_per_org: int = Field(default=4, ge=1, le=256)
-    # Artifact downloads through the URLs one key listed for one session, in the shared store (api/report_limits.py),
-    # counted before the database or storage is read: the slots bound downloads at once, not how many, and a leaked
-    # URL fetched in a loop read a megabyte object from storage each time for the URL's hour. Past it 429.
-    artifact_download_rate_limit: str = "60/hour"
-    # MiB of artifacts an organisation may download over time, across its sessions and keys (api/read_budgets.py),
-    # counted by each object's recorded size (rounded up) before storage is read; past it 429 rate_limited.
-    artifact_download_mib_rate_limit: str = "2048/hour;8192/day"
 
     # Session artifacts (JSON dump, report PDF, résumé PDF): `local` (a directory; default data_dir/artifacts) or
     # `supabase` (Supabase Storage: SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY, a private bucket read back through
@@ -302,41 +238,6 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     # stored without those values and that output, marked `values_omitted` (docs/data-model.md); the newest Submit
     # always keeps its whole report. An honest report is a few KB.
     run_report_budget_bytes: int = Field(default=16 * 1024 * 1024, ge=0, le=1024 * 1024 * 1024)
-    # --- Outgoing webhooks and calls to ATSs (docs/integrations.md) ---
-    # Waits before the 2nd, 3rd, ... delivery attempt (comma-separated seconds, each jittered by +-10%); after the
-    # last one the delivery fails. Outside local/test the schedule must span at least 24 hours even at -10%.
-    webhook_retry_delays_s: str = "5,300,1800,7200,18000,36000,50400,72000,86400"
-    webhook_timeout_s: float = Field(default=10.0, gt=0, le=30)  # one whole request, connect to last byte
-    webhook_max_response_bytes: int = Field(default=65_536, ge=1_024, le=1_048_576)  # read at most this much
-    # Requests in flight at once, across every worker, to one webhook endpoint, to one organisation's ATS (its
-    # Greenhouse or its Ashby integration), and to all of one organisation's receivers together (webhooks and ATS
-    # calls). A call that finds a cap full waits for a slot without counting an attempt. Keep the organisation's cap
-    # below SHADOWS_WORKER_DELIVERY_CONCURRENCY (a worker refuses to start otherwise): slow receivers of one
-    # organisation then never hold all of a worker's delivery slots.
-    webhook_max_concurrency_per_endpoint: int = Field(default=2, ge=1, le=64)
-    ats_max_concurrency_per_integration: int = Field(default=2, ge=1, le=64)
-    outbound_max_concurrency_per_organization: int = Field(default=4, ge=1, le=64)
-    webhook_max_endpoints: int = Field(default=20, ge=1, le=1000)  # per organisation
-    # Webhook endpoint writes that resolve a URL's host (a create, an update with a `url`) one organisation may make
-    # (`limits` notation), counted before the host is looked up: each is a DNS lookup by the API's resolver. Past it
-    # 429 `rate_limited` with Retry-After (api/routers/webhook_endpoints.py).
-    webhook_endpoint_rate_limit: str = "60/hour"
-    # Fernet keys (comma-separated, newest first) that seal secrets we must read back: webhook signing secrets,
-    # ATS keys, candidates' join links. Add a new key in front to rotate; keep old ones until re-sealed.
-    sealing_keys: SecretStr = SecretStr(DEV_SEALING_KEY)
-    # Invite e-mails for ATS-created sessions: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...
-    # (TLS from the start). Unset: no e-mail; the ATS shows the join link instead.
-    smtp_url: SecretStr | None = None
-    smtp_from: str = "Shadows <interviews@localhost>"
-    smtp_timeout_s: float = Field(default=30.0, gt=0, le=300)
-    # Invite e-mails one organisation's ATS-created sessions may queue (`limits` notation); past it the session is
-    # still scheduled and its e-mail withheld, recorded and shown to the ATS (api/org_limits.py).
-    invite_email_rate_limit: str = "300/hour"
-    # Where assessment.update goes (Ashby's public API); the tests point it at a local fake.
-    ashby_base_url: str = "https://api.ashbyhq.com"
-    # Outside local/test, Greenhouse's completion PATCH (which carries the organisation's key) only goes to hosts
-    # under these domains (comma-separated).
-    greenhouse_callback_domains: str = "greenhouse.io"
 
     # Observability: `/metrics` wants `Authorization: Bearer <token>` when this is set (required outside local and
     # test); traces go over OTLP/HTTP to
@@ -355,41 +256,6 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     web_dir: Path = REPO_ROOT / "web" / "dist"
     log_json: bool = True
 
-    @field_validator(
-        "session_create_rate_limit",
-        "invite_email_rate_limit",
-        "practice_rate_limit",
-        "practice_site_rate_limit",
-        "practice_global_rate_limit",
-        "practice_pdf_rate_limit",
-        "practice_pdf_global_rate_limit",
-        "integration_key_rate_limit",
-        "api_key_issue_rate_limit",
-        "agent_dispatch_rate_limit",
-        "regrade_rate_limit",
-        "report_pdf_rate_limit",
-        "report_read_link_rate_limit",
-        "report_read_client_rate_limit",
-        "report_read_site_rate_limit",
-        "report_read_org_rate_limit",
-        "report_read_unverified_rate_limit",
-        "credential_guess_client_rate_limit",
-        "credential_guess_site_rate_limit",
-        "credential_guess_global_rate_limit",
-        "artifact_download_rate_limit",
-        "artifact_download_mib_rate_limit",
-        "export_rows_rate_limit",
-        "webhook_endpoint_rate_limit",
-    )
-    @classmethod
-    def _limit_notation(cls, v: str) -> str:
-        """Refused at start-up, not at the first session: `limits` notation such as "300/hour;2000/day"."""
-        try:
-            parse_many(v)
-        except ValueError as e:
-            raise ValueError(f"not a rate limit in `limits` notation: {v!r}") from e
-        return v
-
     @field_validator("database_url")
     @classmethod
     def _connection_string(cls, v: str | None) -> str | None:
@@ -406,52 +272,15 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
             ) from None
         return v
 
-    @field_validator("smtp_url", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, v: object) -> object:
-        """`SHADOWS_API_SMTP_URL=` (as in .env.example) means no e-mail, not an empty server address."""
-        text = v.get_secret_value() if isinstance(v, SecretStr) else v
-        if text is None or (isinstance(text, str) and not text.strip()):
-            return None
-        return v
-
-    @field_validator("smtp_url")
-    @classmethod
-    def _smtp_server(cls, v: SecretStr | None) -> SecretStr | None:
-        """Refused at start-up, by the rule an invite's send applies (api/integrations/smtp_url.py): before, a URL
-        no mail server is reached with was noticed at the first invite. The error never quotes the URL."""
-        if v is not None:
-            parse_smtp_url(v.get_secret_value())
-        return v
-
-    @field_validator("smtp_from")
-    @classmethod
-    def _smtp_sender(cls, v: str) -> str:
-        return check_sender(v)
-
     @property
     def egress_guard(self) -> bool:
         """Whether outbound calls to user-supplied URLs go through the SSRF guard (https only, public addresses)."""
         return self.environment not in ("local", "test")
 
     @property
-    def webhook_retry_delays(self) -> tuple[float, ...]:
-        return tuple(float(x) for x in self.webhook_retry_delays_s.split(",") if x.strip())
-
-    @property
     def internal_tokens(self) -> list[str]:
         """The service tokens the API accepts (SHADOWS_API_INTERNAL_TOKEN, comma-separated while one is rotated)."""
         return [t.strip() for t in self.internal_token.get_secret_value().split(",") if t.strip()]
-
-    @property
-    def sealing_key_list(self) -> list[str]:
-        return [k.strip() for k in self.sealing_keys.get_secret_value().split(",") if k.strip()]
-
-    @property
-    def greenhouse_callback_domain_list(self) -> list[str]:
-        return [
-            d.strip().lower().strip(".") for d in self.greenhouse_callback_domains.split(",") if d.strip()
-        ]
 
     @model_validator(mode="after")
     def _webhook_schedule(self) -> ApiSettings:
@@ -536,10 +365,6 @@ class ApiSettings(CredentialFreeRepr, BaseSettings):  # printed with URL credent
     @property
     def artifacts_dir(self) -> Path:
         return self.storage_dir or self.data_dir / "artifacts"
-
-
-# A domain name of two labels or more, each of letters, digits and inner hyphens (IDNA names in their xn-- form).
-CALLBACK_DOMAIN = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
 
 
 @lru_cache

@@ -110,7 +110,7 @@ def summarise_profile(spy: subprocess.Popen[bytes], out: Path) -> list[str]:
         category = _category({f.split(" (", 1)[0] for f in frames})
         by_category[category] = by_category.get(category, 0) + count
         for loc in {loc for o, loc in map(_frame_owner, frames) if o.startswith("shadows api")}:
-            if "(api/cli.py)" not in loc:
+            if "(api/cli.py)" not in loc and "(api/cli_serve.py)" not in loc:
                 ours[loc] = ours.get(loc, 0) + count
     if not total:
         return [f"    profile: no samples in {out}"]

@@ -50,7 +50,7 @@ def running_stack(
     """A throw-away durable PostgreSQL cluster (fsync and synchronous_commit on), migrated and loaded with the
     question bank, one organisation, and the API as its own process on a free loopback port; both at `nice`.
     With `redis_url`, every API process keeps its rate-limit counters there (SHADOWS_API_REDIS_URL)."""
-    from api.cli import _import_questions  # the bench reuses the CLI's import step
+    from api.cli_database import import_questions  # the bench reuses the CLI's import step
     from api.db.embedded import EmbeddedPostgres
     from api.db.migrate import migrate
     from api.db.orgs_repo import create_org
@@ -70,7 +70,7 @@ def running_stack(
 
         async def prepare() -> str:
             await migrate(url)
-            await _import_questions(url, ROOT / "questions")
+            await import_questions(url, ROOT / "questions")
             pool = create_pool(url, min_size=1, max_size=1)
             await pool.open()
             try:

@@ -59,7 +59,7 @@ def _loadavg() -> str:
 
 async def _seed(url: str, count: int) -> list[str]:
     """`count` in-progress sessions, each with the calibration interview's events, runs and submission."""
-    from api.cli import _import_questions
+    from api.cli_database import import_questions
     from api.db import events_repo, sessions_repo
     from api.db.migrate import migrate
     from api.db.orgs_repo import create_org
@@ -69,7 +69,7 @@ async def _seed(url: str, count: int) -> list[str]:
     from bench._calibration import load_cases
 
     await migrate(url)
-    await _import_questions(url, ROOT / "questions")
+    await import_questions(url, ROOT / "questions")
     case = next(c for c in load_cases() if c.name == CASE)
     settings = ApiSettings(_env_file=None, environment="local", database_url=url)  # type: ignore[call-arg]
     pool = create_pool(url, min_size=1, max_size=2)
@@ -131,11 +131,11 @@ async def _seed(url: str, count: int) -> list[str]:
 
 async def _complete(conn: Any, session_id: str) -> None:
     """What the agent's `/complete` does: the status and the grading job, in one transaction."""
-    from api.db import sessions_repo
+    from api.db import endings_repo
     from api.jobs.grading import request_grading
 
     async with conn.transaction():
-        status = await sessions_repo.mark_completed(
+        status = await endings_repo.mark_completed(
             conn, session_id, final_code=None, language=None, reason="completed"
         )
         assert status == "completed"

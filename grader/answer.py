@@ -3,7 +3,7 @@ bundle the model reads ("Final code"), the grader's own final Submit (grader/fin
 code and language (api/report_view.py), so that all of them speak of the same code. Definitions in docs/grading.md
 (The answer).
 
-- The session's final code, when it has one. The ending stores it (api/db/sessions_repo.py, `_ENDING_CODE`): a
+- The session's final code, when it has one. The ending stores it (api/db/endings_repo.py, `_ENDING_CODE`): a
   final answer that locked the code (a Submit where resubmission is not allowed) before anything handed in after it,
   then the code handed in at the end, then the newest saved draft, then the last editor snapshot's code. Its
   language is the session's `language`, which the ending sets to the final code's; but when the last snapshot holds

@@ -16,7 +16,7 @@ async def save_draft(
     0 for none yet) only if nothing else saved since; None when something did (another tab or device). 404 when the
     session is gone; 409 `session_finished` once its interviewer recorded the interview's END: the code was final
     then, and a draft saved during the goodbye would be the final code of an ending without the agent's completion
-    (`sessions_repo.end_unattended` prefers the newest draft)."""
+    (`endings_repo.end_unattended` prefers the newest draft)."""
     if base_revision is None:
         sql = """
         insert into session_drafts (session_id, language, code) values (%s, %s, %s)

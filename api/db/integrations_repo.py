@@ -1,5 +1,5 @@
-"""ATS integrations in Postgres: the keys we issue, the assessments an ATS asked for, calls back to the ATS, and the
-errors Greenhouse reports."""
+"""ATS assessments in Postgres: what an ATS asked for, its invite and cancellation, the result and profile link it is
+handed, and the errors Greenhouse reports. The keys are integration_keys_repo's, the calls back ats_callbacks_repo's."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from uuid import UUID
 from psycopg.types.json import Jsonb
 
 from api.db.pool import Conn
-from api.errors import NotFoundError
 
 RESPONSE_ERRORS_KEPT = 100  # per organisation and ATS: the newest reports of answers it could not use
 
@@ -23,82 +22,6 @@ ASSESSMENT_COLUMNS = """
 """
 
 
-# --- keys ----------------------------------------------------------------------------------------------------
-
-
-async def issue_key(
-    conn: Conn,
-    organization_id: UUID,
-    provider: str,
-    *,
-    key_hash: bytes,
-    key_sealed: str,
-    prefix: str,
-    provider_api_key_sealed: str | None,
-) -> dict[str, Any]:
-    """A new live key for (organisation, ATS); the one it replaces is revoked in the same transaction. Issues are
-    serialised on the organisation's row, so one issued at the same time (on any replica) is revoked too, instead
-    of both inserting a live key and the later one failing on `integration_keys_live_idx`."""
-    async with conn.transaction():
-        await conn.execute("select 1 from organizations where id = %s for no key update", (organization_id,))
-        await conn.execute(
-            """
-            update integration_keys set revoked_at = now()
-            where organization_id = %s and provider = %s and revoked_at is null
-            """,
-            (organization_id, provider),
-        )
-        cur = await conn.execute(
-            """
-            insert into integration_keys (organization_id, provider, key_hash, key_sealed, prefix,
-                                          provider_api_key_sealed)
-            values (%s, %s, %s, %s, %s, %s)
-            returning id, prefix, created_at
-            """,
-            (organization_id, provider, key_hash, key_sealed, prefix, provider_api_key_sealed),
-        )
-        row = await cur.fetchone()
-    assert row is not None
-    return row
-
-
-async def revoke_keys(conn: Conn, organization_id: UUID, provider: str) -> int:
-    cur = await conn.execute(
-        """
-        update integration_keys set revoked_at = now()
-        where organization_id = %s and provider = %s and revoked_at is null
-        returning id
-        """,
-        (organization_id, provider),
-    )
-    return len(await cur.fetchall())
-
-
-async def key_by_hash(conn: Conn, provider: str, key_hash: bytes) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        """
-        select id, organization_id, key_hash from integration_keys
-        where key_hash = %s and provider = %s and revoked_at is null
-        """,
-        (key_hash, provider),
-    )
-    return await cur.fetchone()
-
-
-async def live_key(conn: Conn, organization_id: UUID, provider: str) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        """
-        select id, key_sealed, provider_api_key_sealed from integration_keys
-        where organization_id = %s and provider = %s and revoked_at is null
-        """,
-        (organization_id, provider),
-    )
-    return await cur.fetchone()
-
-
-# --- assessments ---------------------------------------------------------------------------------------------
-
-
 async def list_tests(conn: Conn) -> list[dict[str, Any]]:
     cur = await conn.execute(
         "select slug, title, difficulty, practice from questions order by question_number"
@@ -109,28 +32,6 @@ async def list_tests(conn: Conn) -> list[dict[str, Any]]:
 async def question_by_slug(conn: Conn, slug: str) -> dict[str, Any] | None:
     cur = await conn.execute("select id, slug from questions where slug = %s", (slug,))
     return await cur.fetchone()
-
-
-async def was_revoked(conn: Conn, provider: str, key_hash: bytes) -> bool:
-    """Whether `key_hash` is a key we issued for `provider` and have since revoked (kept 30 days after): a stale key
-    an ATS still presents, not a guess, so its lookup spends no guess budget (api/guess_limits.py). Greenhouse and
-    Ashby call from a few addresses of their own: counted, one customer's stale key spent that address's budget, and
-    every other customer's key this process had not yet seen valid was refused 429 from there."""
-    cur = await conn.execute(
-        "select 1 from integration_keys where key_hash = %s and provider = %s and revoked_at is not null",
-        (key_hash, provider),
-    )
-    return await cur.fetchone() is not None
-
-
-async def hold_live_key(conn: Conn, key_id: UUID) -> bool:
-    """Whether the ATS key is unrevoked, holding its row (`for share`) until the caller's transaction ends: a
-    rotation or revocation that committed before is seen, one under way is waited for and seen, one that comes after
-    waits for the caller's commit (as `api_keys_repo.hold_live`). Take it last in the transaction."""
-    cur = await conn.execute(
-        "select 1 from integration_keys where id = %s and revoked_at is null for share", (key_id,)
-    )
-    return await cur.fetchone() is not None
 
 
 async def claim_greenhouse_url(conn: Conn, organization_id: UUID, url: str) -> None:
@@ -343,18 +244,6 @@ async def forget_profile_link(conn: Conn, session_id: str) -> None:
     )
 
 
-async def handed_over_version(conn: Conn, session_id: str, kind: str) -> int | None:
-    """The latest scorecard version whose `kind` call (the one that hands the ATS the profile link) was queued,
-    whatever its state: a pending one may already be on the wire with the link it built. None when none was."""
-    cur = await conn.execute(
-        "select max(scorecard_version) as version from ats_callbacks where session_id = %s and kind = %s",
-        (session_id, kind),
-    )
-    row = await cur.fetchone()
-    version: int | None = row["version"] if row else None
-    return version
-
-
 async def keep_profile_link(conn: Conn, session_id: str, sealed: str, expires_at: datetime) -> None:
     await conn.execute(
         "update ats_assessments set profile_url_sealed = %s, profile_url_expires_at = %s where session_id = %s",
@@ -395,129 +284,3 @@ async def store_response_error(
             (organization_id, provider, RESPONSE_ERRORS_KEPT),
         )
     return UUID(str(row["id"]))
-
-
-# --- callbacks to the ATS ------------------------------------------------------------------------------------
-
-
-async def load_callback(conn: Conn, callback_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        """
-        select cb.id, cb.session_id, cb.organization_id, cb.provider, cb.kind, cb.scorecard_version, cb.status,
-               cb.attempts, cb.created_at, a.callback_url
-        from ats_callbacks cb join ats_assessments a on a.session_id = cb.session_id
-        where cb.id = %s
-        """,
-        (callback_id,),
-    )
-    return await cur.fetchone()
-
-
-async def delivered_any(conn: Conn, session_id: str, kinds: tuple[str, ...]) -> bool:
-    """Whether a call of one of these kinds has reached the session's ATS."""
-    cur = await conn.execute(
-        "select exists (select 1 from ats_callbacks where session_id = %s and status = 'delivered'"
-        " and kind = any(%s)) as found",
-        (session_id, list(kinds)),
-    )
-    row = await cur.fetchone()
-    return bool(row and row["found"])
-
-
-CALLBACK_COLUMNS = (
-    "cb.id, cb.provider, cb.kind, cb.scorecard_version, cb.status, cb.attempts, cb.last_status_code,"
-    " cb.last_error, cb.last_response, cb.last_attempt_at, cb.next_attempt_at, cb.created_at, cb.delivered_at"
-)
-
-
-async def list_callbacks(conn: Conn, session_id: str) -> list[dict[str, Any]]:
-    cur = await conn.execute(
-        f"select {CALLBACK_COLUMNS} from ats_callbacks cb where cb.session_id = %s order by cb.created_at, cb.id",  # noqa: S608  # constant column list
-        (session_id,),
-    )
-    return await cur.fetchall()
-
-
-async def list_org_callbacks(
-    conn: Conn,
-    organization_id: UUID,
-    *,
-    status: str | None,
-    before: tuple[datetime, UUID] | None,
-    limit: int,
-) -> list[dict[str, Any]]:
-    """An organisation's calls back to its ATSs across its sessions, newest first (keyset on created_at, id)."""
-    cur = await conn.execute(
-        f"""
-        select cb.session_id, {CALLBACK_COLUMNS} from ats_callbacks cb
-        where cb.organization_id = %(org)s and (%(status)s::text is null or cb.status = %(status)s)
-          and (%(at)s::timestamptz is null or (cb.created_at, cb.id) < (%(at)s, %(id)s::uuid))
-        order by cb.created_at desc, cb.id desc limit %(limit)s
-        """,  # noqa: S608  # constant column list
-        {
-            "org": organization_id,
-            "status": status,
-            "at": before[0] if before else None,
-            "id": before[1] if before else None,
-            "limit": limit,
-        },
-    )
-    return await cur.fetchall()
-
-
-async def send_callback_again(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
-    """Queue a new call like a finished one of this session (same provider, kind and scorecard version, a fresh
-    retry schedule, behind the session's other calls). A scorecard's call (`result`, `completed`) is sent for the
-    newest version the ATS was handed, never an older one over it (a re-grade's result sent since). None when there
-    is no such call, it is still pending, or a call sending it (or the call it was itself sent again from) again
-    is: the partial unique index on `resend_of` decides in the insert, so concurrent requests, on any replica,
-    queue one call between them. 404 when the session is gone: its row is held (key share) for the insert, which
-    failed on the foreign key when an erasure committed in between (a 500)."""
-    cur = await conn.execute("select 1 from sessions where id = %s for key share", (session_id,))
-    if await cur.fetchone() is None:
-        raise NotFoundError("Session not found.", code="session_not_found")
-    cur = await conn.execute(
-        f"""
-        insert into ats_callbacks as cb (session_id, organization_id, provider, kind, scorecard_version, resend_of)
-        select o.session_id, o.organization_id, o.provider, o.kind,
-               case when o.scorecard_version is null then null else (
-                 select max(n.scorecard_version) from ats_callbacks n
-                 where n.session_id = o.session_id and n.provider = o.provider and n.kind = o.kind
-               ) end,
-               coalesce(o.resend_of, o.id)
-        from ats_callbacks o
-        where o.id = %s and o.session_id = %s and o.status <> 'pending'
-        on conflict (resend_of) where status = 'pending' do nothing
-        returning {CALLBACK_COLUMNS}
-        """,  # noqa: S608  # constant column list
-        (callback_id, session_id),
-    )
-    row = await cur.fetchone()
-    if row is not None:
-        await conn.execute(
-            "select outbox_defer_job('deliver_ats_callback', 'integrations', 'ats:' || %s::text,"
-            " jsonb_build_object('callback_id', %s::text))",
-            (session_id, row["id"]),
-        )
-    return row
-
-
-async def get_callback(conn: Conn, session_id: str, callback_id: UUID) -> dict[str, Any] | None:
-    cur = await conn.execute(
-        f"select {CALLBACK_COLUMNS} from ats_callbacks cb where cb.id = %s and cb.session_id = %s",  # noqa: S608  # constant column list
-        (callback_id, session_id),
-    )
-    return await cur.fetchone()
-
-
-async def count_resends(conn: Conn, session_id: str) -> int:
-    """How many calls of this session were queued by sending one again, under a transaction-scoped lock of the
-    session's resends: concurrent requests (for different calls, on any replica) count one after another, so
-    together they never pass the caller's bound. Call inside the transaction that then sends one again."""
-    await conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"ats_resend:{session_id}",))
-    cur = await conn.execute(
-        "select count(*) as n from ats_callbacks where session_id = %s and resend_of is not null",
-        (session_id,),
-    )
-    row = await cur.fetchone()
-    return int(row["n"]) if row else 0

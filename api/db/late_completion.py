@@ -1,4 +1,4 @@
-"""The agent's completion that comes after its session was ended without it (`sessions_repo.mark_completed`).
+"""The agent's completion that comes after its session was ended without it (`endings_repo.mark_completed`).
 
 LiveKit's `room_finished` (the session `abandoned`, `end_reason` `room_finished`) or, once the interviewer had
 recorded the END, `room_finished` or the stall sweep (`completed`, `ended_agent_lost`) may end a session before the

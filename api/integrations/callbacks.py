@@ -38,7 +38,15 @@ import structlog
 from procrastinate import JobContext
 
 from api import egress
-from api.db import attempts_repo, integrations_repo, outbound_leases_repo, report_repo, sessions_repo
+from api.db import (
+    ats_callbacks_repo,
+    attempts_repo,
+    integration_keys_repo,
+    integrations_repo,
+    outbound_leases_repo,
+    report_repo,
+    sessions_repo,
+)
 from api.db.pool import Conn, Pool, connection
 from api.integrations import ashby_answers, ashby_updates, assessments, ats_answers
 from api.integrations.profile_links import (
@@ -159,7 +167,7 @@ async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, An
     if cb["kind"] == "grading":
         has_result = await integrations_repo.result_version(conn, cb["session_id"]) is not None
         return "result" if has_result else "grading"
-    if not by_ats and not await integrations_repo.delivered_any(
+    if not by_ats and not await ats_callbacks_repo.delivered_any(
         conn, cb["session_id"], LATER_NEWS[cb["kind"]]
     ):
         return str(cb["kind"])
@@ -169,7 +177,7 @@ async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, An
         return "expired"
     if await integrations_repo.result_version(conn, cb["session_id"]) is not None:
         return "result"
-    if session["status"] in ("completed", "abandoned") and await integrations_repo.delivered_any(
+    if session["status"] in ("completed", "abandoned") and await ats_callbacks_repo.delivered_any(
         conn, cb["session_id"], ("grading",)
     ):
         return "grading"
@@ -177,7 +185,7 @@ async def _standing_status(conn: Conn, cb: dict[str, Any], session: dict[str, An
 
 
 async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> Call:
-    key = await integrations_repo.live_key(conn, cb["organization_id"], cb["provider"])
+    key = await integration_keys_repo.live_key(conn, cb["organization_id"], cb["provider"])
     if key is None:
         raise CallbackUnsendableError("no_live_key")
     seal = sealer(settings)
@@ -282,7 +290,7 @@ async def _attempt(
 ) -> None:
     callback_id = str(cid)
     async with connection(pool) as conn:
-        cb = await integrations_repo.load_callback(conn, cid) or await erasure_notices.load_call(conn, cid)
+        cb = await ats_callbacks_repo.load_callback(conn, cid) or await erasure_notices.load_call(conn, cid)
         if cb is None or cb["status"] != "pending":
             log.info("ats_callback.skipped", callback_id=callback_id, found=cb is not None)
             return

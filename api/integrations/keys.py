@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from api import guess_limits
-from api.db import integrations_repo
+from api.db import integration_keys_repo
 from api.db.pool import Conn
 from api.errors import UnauthorizedError
 from api.sealing import sealer
@@ -54,7 +54,7 @@ async def issue(
     """A new key for `provider` (shown once by the caller), revoking the organisation's previous one."""
     key = new_key(provider)
     seal = sealer(settings)
-    row = await integrations_repo.issue_key(
+    row = await integration_keys_repo.issue_key(
         conn,
         organization_id,
         provider,
@@ -104,9 +104,11 @@ async def authenticate(conn: Conn, provider: Provider, request: Request) -> Inte
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
     hashed = digest(key)
     guess_limits.admit(request, hashed)
-    row = await integrations_repo.key_by_hash(conn, provider, hashed)
+    row = await integration_keys_repo.key_by_hash(conn, provider, hashed)
     if row is None or not same_digest(key, row["key_hash"]):
-        if not await integrations_repo.was_revoked(conn, provider, hashed):  # a stale key we issued: no guess
+        if not await integration_keys_repo.was_revoked(
+            conn, provider, hashed
+        ):  # a stale key we issued: no guess
             await guess_limits.failed(request, hashed, "integration_key")
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
     guess_limits.opened(request, hashed)
@@ -116,6 +118,6 @@ async def authenticate(conn: Conn, provider: Provider, request: Request) -> Inte
 async def hold_caller(conn: Conn, key_id: UUID) -> None:
     """In the transaction of a write an ATS asked for, as its last statement: 401 `invalid_api_key` (as its next
     request would be) when its key was rotated or revoked since the request was let in, and the write is rolled
-    back; otherwise the rotation waits for the write's commit (`integrations_repo.hold_live_key`)."""
-    if not await integrations_repo.hold_live_key(conn, key_id):
+    back; otherwise the rotation waits for the write's commit (`integration_keys_repo.hold_live_key`)."""
+    if not await integration_keys_repo.hold_live_key(conn, key_id):
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")

@@ -29,7 +29,7 @@ from typing import Any
 from uuid import UUID
 
 from api import share_links
-from api.db import integrations_repo, share_links_repo
+from api.db import ats_callbacks_repo, integration_keys_repo, integrations_repo, share_links_repo
 from api.db.pool import Conn
 from api.sealing import sealer
 from api.settings import ApiSettings
@@ -134,11 +134,11 @@ async def _hand_over_again(conn: Conn, session_id: str, provider: str) -> bool:
     assessment = await integrations_repo.get_assessment(conn, session_id)
     if (
         assessment is None
-        or await integrations_repo.live_key(conn, assessment["organization_id"], provider) is None
+        or await integration_keys_repo.live_key(conn, assessment["organization_id"], provider) is None
     ):
         return False
     kind = REFRESH_KINDS[provider]
-    version = await integrations_repo.handed_over_version(conn, session_id, kind)
+    version = await ats_callbacks_repo.handed_over_version(conn, session_id, kind)
     if version is None:
         return False  # never handed over: the next read builds a new link
     cur = await conn.execute(
@@ -220,7 +220,7 @@ async def hand_over_after_rotation(
     replaced. Hand each a link bound to the live key (forget the kept one, queue the call), at once rather than at
     the hourly sweep's next run. A kept link already bound to the live key is left alone, so running this again
     queues nothing. Returns how many calls were queued."""
-    live = await integrations_repo.live_key(conn, organization_id, provider)
+    live = await integration_keys_repo.live_key(conn, organization_id, provider)
     if live is None:
         return 0
     queued = 0

@@ -15,7 +15,7 @@ ends them, so that whoever waits for a session's end (a webhook receiver, an ATS
   trigger emits `session.abandoned`, and `scorecard.ready` or `scorecard.failed` follows. An interview whose
   interviewer had recorded its end (only the completion call was lost) is completed instead, `end_reason`
   `ended_agent_lost`, `ended_at` the END's time (not this sweep's, an hour later), and `session.completed` is
-  emitted (`sessions_repo.end_unattended`). The agent's completion is then long past its grace: nothing of it
+  emitted (`endings_repo.end_unattended`). The agent's completion is then long past its grace: nothing of it
   replaces this ending (`api.db.late_completion`).
 - **A grading no job will finish.** A pending scorecard version whose grading job ended without storing an
   outcome (the database lost on its last attempt; the job cancelled or deleted) is failed as
@@ -30,7 +30,7 @@ from datetime import timedelta
 import structlog
 from procrastinate import JobContext
 
-from api.db import sessions_repo
+from api.db import endings_repo
 from api.db.pool import Conn, Pool, connection
 from api.jobs.grading import fail_orphaned_versions, request_grading
 from api.jobs.queue import queue
@@ -71,7 +71,7 @@ async def expire_unused_invites(conn: Conn, limit: int = BATCH) -> int:
 
 async def abandon_stalled_sessions(conn: Conn, limit: int = BATCH) -> int:
     """End up to `limit` sessions still in progress `STALLED_GRACE` past their end (abandoned, or completed when
-    their END was recorded: `sessions_repo.end_unattended`), and request their grading; returns how many."""
+    their END was recorded: `endings_repo.end_unattended`), and request their grading; returns how many."""
     async with conn.transaction():
         cur = await conn.execute(
             """
@@ -87,7 +87,7 @@ async def abandon_stalled_sessions(conn: Conn, limit: int = BATCH) -> int:
         )
         ended = 0
         for row in await cur.fetchall():
-            status = await sessions_repo.end_unattended(conn, row["id"], "stalled")
+            status = await endings_repo.end_unattended(conn, row["id"], "stalled")
             if status is not None:
                 await request_grading(conn, row["id"], trigger="session_end")
                 what = "session.stalled_abandoned" if status == "abandoned" else "session.stalled_completed"

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api import keyset
-from api.db import integrations_repo, sessions_repo
+from api.db import ats_callbacks_repo, sessions_repo
 from api.deps import DbConn, OrgCaller
 from api.errors import ConflictError, NotFoundError
 from api.ids import SessionId
@@ -85,7 +85,7 @@ async def list_ats_callbacks(session_id: SessionId, org: OrgCaller, conn: DbConn
     """The calls back to the ATS for this session, oldest first: each with its status, attempts, last status code,
     error and what the ATS said (`last_response`). Empty when no ATS asked for the session."""
     await _own_session(conn, session_id, org)
-    return AtsCallbackPage(data=[_out(r) for r in await integrations_repo.list_callbacks(conn, session_id)])
+    return AtsCallbackPage(data=[_out(r) for r in await ats_callbacks_repo.list_callbacks(conn, session_id)])
 
 
 @router.post(
@@ -103,15 +103,15 @@ async def send_ats_callback_again(
     calls are sent again at most 100 times in all (409 `too_many_ats_callbacks`)."""
     await _own_session(conn, session_id, org)
     async with conn.transaction():
-        if await integrations_repo.count_resends(conn, session_id) >= MAX_RESENDS_PER_SESSION:
-            if await integrations_repo.get_callback(conn, session_id, callback_id) is None:
+        if await ats_callbacks_repo.count_resends(conn, session_id) >= MAX_RESENDS_PER_SESSION:
+            if await ats_callbacks_repo.get_callback(conn, session_id, callback_id) is None:
                 raise _no_such_call()
             raise TooManyAtsCallbacksError(
                 f"This session's calls to the ATS were sent again {MAX_RESENDS_PER_SESSION} times already."
             )
-        row = await integrations_repo.send_callback_again(conn, session_id, callback_id)
+        row = await ats_callbacks_repo.send_callback_again(conn, session_id, callback_id)
         if row is None:
-            existing = await integrations_repo.get_callback(conn, session_id, callback_id)
+            existing = await ats_callbacks_repo.get_callback(conn, session_id, callback_id)
             if existing is None:
                 raise _no_such_call()
             raise ConflictError(
@@ -134,7 +134,7 @@ async def list_org_ats_callbacks(
     """The calls back to the ATSs across the organisation's sessions, newest first, each with its session. With
     `status=failed`: every result or status the ATS never took (retries used up, refused, no live key), to fix and
     send again. Pass `next_cursor` back as `cursor` for the next page."""
-    rows = await integrations_repo.list_org_callbacks(
+    rows = await ats_callbacks_repo.list_org_callbacks(
         conn, org.id, status=status, before=keyset.decode(cursor) if cursor else None, limit=limit + 1
     )
     rows, next_cursor = keyset.page(rows, limit, "created_at")

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.api_keys import hold_caller
-from api.db import integrations_repo
+from api.db import integration_keys_repo
 from api.db.pool import Conn
 from api.deps import DbConn, Org, OrgCaller, Settings
 from api.integrations import keys
@@ -97,7 +97,7 @@ async def create_greenhouse_key(
 async def revoke_greenhouse_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Greenhouse key: Greenhouse's calls are refused (401) from now on."""
     async with conn.transaction():
-        await integrations_repo.revoke_keys(conn, org.id, "greenhouse")
+        await integration_keys_repo.revoke_keys(conn, org.id, "greenhouse")
         await hold_caller(conn, org.key_id)
     return Response(status_code=204)
 
@@ -121,6 +121,6 @@ async def create_ashby_key(
 async def revoke_ashby_key(org: OrgCaller, conn: DbConn) -> Response:
     """Revoke the Ashby key (and forget your Ashby API key's use: updates to Ashby stop)."""
     async with conn.transaction():
-        await integrations_repo.revoke_keys(conn, org.id, "ashby")
+        await integration_keys_repo.revoke_keys(conn, org.id, "ashby")
         await hold_caller(conn, org.key_id)
     return Response(status_code=204)

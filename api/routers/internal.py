@@ -8,7 +8,7 @@ import structlog
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from api.db import events_repo, interviewers_repo, sessions_repo
+from api.db import endings_repo, events_repo, interviewers_repo, sessions_repo
 from api.db.interviewers_repo import InterviewerPresentError, require_holder
 from api.db.late_completion import EndingAlreadyReportedError
 from api.deps import DbConn, InternalCaller, Questions, Settings
@@ -280,7 +280,7 @@ async def complete_session(
     try:
         async with conn.transaction():  # the grading job commits with the completion, or neither does
             await require_holder(conn, session_id, agent_job)  # the claim row first, then the session's
-            status = await sessions_repo.mark_completed(
+            status = await endings_repo.mark_completed(
                 conn,
                 session_id,
                 final_code=body.final_code,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import LiveKitUnavailableError, interviewer_in_room, redispatch_agent
 from api.candidate_rules import policies, require_in_progress, session_org
-from api.db import events_repo, interviewers_repo, redispatch_repo, sessions_repo
+from api.db import endings_repo, events_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import (
     BriefCandidateSession,
@@ -279,7 +279,7 @@ async def end_interview(
         row = await cur.fetchone()
         if row is not None and await interviewers_repo.ending_recorded(conn, session["id"]):
             return {"id": session["id"], "status": str(row["status"])}
-        status = await sessions_repo.mark_completed(
+        status = await endings_repo.mark_completed(
             conn, session["id"], final_code=body.code, language=body.language, reason="candidate_ended"
         )
         if status == "completed":

@@ -16,7 +16,7 @@ from livekit import api as lk
 from psycopg.errors import UniqueViolation
 
 from api import json_guard
-from api.db import interviewers_repo, redispatch_repo, sessions_repo
+from api.db import endings_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
 from api.errors import ServiceUnavailableError, UnauthorizedError, UnprocessableError
@@ -176,8 +176,8 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
         # Abandoned, unless the interviewer had recorded the interview's end and only its completion was lost:
-        # completed then, `ended_agent_lost` (sessions_repo.end_unattended).
-        ended = await sessions_repo.end_unattended(conn, session["id"], "room_finished")
+        # completed then, `ended_agent_lost` (endings_repo.end_unattended).
+        ended = await endings_repo.end_unattended(conn, session["id"], "room_finished")
         if ended is None:
             return "unchanged"
         # In the webhook's transaction: the grading job commits with the status change.

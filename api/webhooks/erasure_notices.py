@@ -2,7 +2,7 @@
 
 A session erased on request leaves two kinds of rows that outlive it: a `session.erased` webhook delivery per
 subscribed endpoint, and an Ashby call of kind `erased`. Their session is gone, so the call is loaded without it
-(`load_call`: the session's assessment went with it, and `integrations_repo.load_callback` reads through it).
+(`load_call`: the session's assessment went with it, and `ats_callbacks_repo.load_callback` reads through it).
 
 A request of the session already in flight when the erasure commits is not stopped, and its row went with the
 session: `still_there` says whether its job should wait for a retry at all. A job kept for a retry that can never

@@ -25,7 +25,8 @@ from procrastinate.jobs import Job
 from api.db import attempts_repo
 from api.db.pool import Pool, connection
 from api.jobs.retry import is_release, is_retryable
-from api.settings import WEBHOOK_JITTER, ApiSettings
+from api.outbound_settings import WEBHOOK_JITTER
+from api.settings import ApiSettings
 
 INFRA_RETRY_MAX_S = (
     300.0  # the longest wait before a job that failed on the database (not the receiver) runs again

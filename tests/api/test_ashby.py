@@ -15,7 +15,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import share_links
-from api.db import events_repo, integrations_repo
+from api.db import ats_callbacks_repo, events_repo
 from api.integrations.callbacks import build_call
 from api.settings import ApiSettings
 from tests.api.grading_support import wait_until
@@ -714,7 +714,7 @@ async def test_a_failed_regrade_never_replaces_the_score_ashby_holds(
     )
     row = await cur.fetchone()
     assert row is not None
-    cb = await integrations_repo.load_callback(db, row["id"])
+    cb = await ats_callbacks_repo.load_callback(db, row["id"])
     assert cb is not None
     call = await build_call(db, api_server.settings, cb)
     assert call.content is not None
@@ -730,7 +730,7 @@ async def _result_call(db: Conn, api_server: ApiServer, assessment: str, version
     )
     row = await cur.fetchone()
     assert row is not None
-    cb = await integrations_repo.load_callback(db, row["id"])
+    cb = await ats_callbacks_repo.load_callback(db, row["id"])
     assert cb is not None
     call = await build_call(db, api_server.settings, cb)
     assert call.content is not None

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from api.db import integrations_repo
+from api.db import integration_keys_repo
 from tests.api.conftest import serve
 from tests.conftest import ApiServer
 from tests.fakes.greenhouse import basic
@@ -23,13 +23,13 @@ def _guess(prefix: str) -> dict[str, str]:
 @pytest.fixture
 def lookups(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
-    key_by_hash = integrations_repo.key_by_hash
+    key_by_hash = integration_keys_repo.key_by_hash
 
     async def counted(conn: Any, provider: str, key_hash: bytes) -> Any:
         seen.append(provider)
         return await key_by_hash(conn, provider, key_hash)
 
-    monkeypatch.setattr(integrations_repo, "key_by_hash", counted)
+    monkeypatch.setattr(integration_keys_repo, "key_by_hash", counted)
     return seen
 
 

@@ -130,14 +130,14 @@ def test_several_api_workers_without_redis_warn_that_rate_limits_are_per_process
 ) -> None:
     import uvicorn
 
-    from api.cli import _serve
+    from api.cli_serve import serve_api
     from api.settings import ApiSettings
 
     served: list[dict[str, object]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(kw))
     monkeypatch.setattr("api.app.create_app", lambda settings: object())
     settings = ApiSettings(_env_file=None, redis_url=redis)  # type: ignore[call-arg]
-    _serve(settings, "127.0.0.1", 0, workers)
+    serve_api(settings, "127.0.0.1", 0, workers)
     assert served and served[0].get("workers", 1) == workers
     err = capsys.readouterr().err
     assert ("each holds its own rate limits" in err) == warned, err

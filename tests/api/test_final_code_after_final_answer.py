@@ -14,7 +14,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api.artifacts import build_dump
-from api.db import runs_repo, sessions_repo
+from api.db import endings_repo, runs_repo, sessions_repo
 from api.db.pool import connection
 from api.jobs.lapsed_sessions import abandon_stalled_sessions
 from tests.api.conftest import consent_and_start
@@ -71,7 +71,7 @@ async def _end(server: ApiServer, s: dict[str, Any], how: str) -> None:
         assert (r.status_code, r.json()["status"]) == (200, "completed"), r.text
     elif how == "room_finished_then_agent_complete":
         async with connection(server.app.state.pool) as conn, conn.transaction():
-            assert await sessions_repo.mark_abandoned(conn, sid, "room_finished")
+            assert await endings_repo.mark_abandoned(conn, sid, "room_finished")
         r = await server.client.post(
             f"/v1/internal/sessions/{sid}/complete", json=complete, headers=server.internal_headers()
         )
@@ -156,7 +156,7 @@ async def test_the_graders_own_submit_after_an_abandonment_does_not_lock_the_age
     assert r.status_code == 200, r.text
     async with connection(api_server.app.state.pool) as conn:
         async with conn.transaction():
-            assert await sessions_repo.mark_abandoned(conn, sid, "room_finished")
+            assert await endings_repo.mark_abandoned(conn, sid, "room_finished")
         session = await sessions_repo.get_session(conn, sid)
         assert session is not None
         await runs_repo.store_run(

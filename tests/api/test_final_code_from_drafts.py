@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
-from api.db import sessions_repo
+from api.db import endings_repo
 from api.db.pool import connection
 from api.jobs.lapsed_sessions import abandon_stalled_sessions
 from tests.api.conftest import consent_and_start
@@ -67,12 +67,12 @@ async def test_a_room_that_finished_keeps_the_newest_draft_and_a_completion_with
 ) -> None:
     s = await _started_with_drafts(api_server, db, [("python", "def f():\n    return 'draft'\n")])
     async with connection(api_server.app.state.pool) as conn:
-        assert await sessions_repo.mark_abandoned(conn, s["id"], "room_finished")
+        assert await endings_repo.mark_abandoned(conn, s["id"], "room_finished")
     assert (await _ending(db, s["id"]))["final_code"] == "def f():\n    return 'draft'\n"
 
     # The agent's completion that the webhook overtook still brings its own code, which wins over the draft.
     async with connection(api_server.app.state.pool) as conn:
-        status = await sessions_repo.mark_completed(
+        status = await endings_repo.mark_completed(
             conn,
             s["id"],
             final_code="def f():\n    return 'agent'\n",
@@ -86,7 +86,7 @@ async def test_a_room_that_finished_keeps_the_newest_draft_and_a_completion_with
     # A completion that carries no code (an agent that never saw the editor) takes the newest draft.
     t = await _started_with_drafts(api_server, db, [("java", "class Solution {}")])
     async with connection(api_server.app.state.pool) as conn:
-        await sessions_repo.mark_completed(conn, t["id"], final_code=None, language=None, reason="completed")
+        await endings_repo.mark_completed(conn, t["id"], final_code=None, language=None, reason="completed")
     ending = await _ending(db, t["id"])
     assert (ending["final_code"], ending["language"]) == ("class Solution {}", "java")
 
@@ -94,7 +94,7 @@ async def test_a_room_that_finished_keeps_the_newest_draft_and_a_completion_with
 async def test_a_session_without_drafts_ends_without_final_code(api_server: ApiServer, db: Conn) -> None:
     s = await _started_with_drafts(api_server, db, [])
     async with connection(api_server.app.state.pool) as conn:
-        assert await sessions_repo.mark_abandoned(conn, s["id"], "room_finished")
+        assert await endings_repo.mark_abandoned(conn, s["id"], "room_finished")
     ending = await _ending(db, s["id"])
     assert (ending["final_code"], ending["language"]) == (None, "python")
 

@@ -18,10 +18,11 @@ from api.integrations.ashby import AshbyCandidate
 from api.integrations.greenhouse import GreenhouseCandidate, check_callback_url, is_greenhouse_host
 from api.integrations.invites import invite_message, smtp_options
 from api.integrations.keys import PREFIXES, new_key
+from api.outbound_settings import DEV_SEALING_KEY
 from api.schemas import CandidateIn, PracticeCreate
 from api.score_summary import FLAT_KEYS, flat_metadata, partner_score, summary
 from api.sealing import SealedValueError, Sealer
-from api.settings import DEV_SEALING_KEY, ApiSettings
+from api.settings import ApiSettings
 from api.webhooks import schedule
 from api.webhooks.delivery import body_of, readable
 from tests.fakes.ashby import update_errors

@@ -15,7 +15,7 @@ from livekit import api as lk
 from psycopg import sql
 from psycopg.rows import DictRow
 
-from api.cli import _import_questions
+from api.cli_database import import_questions
 from api.settings import ApiSettings
 from api.tokens import mint_candidate_token
 from tests.api.test_candidate_flow import _consent
@@ -283,7 +283,7 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     shutil.copytree(ROOT / "questions", bank, ignore=shutil.ignore_patterns("_*"))
     statement = bank / "two-sum" / "statement.md"
     statement.write_text(statement.read_text() + "\n\nUPDATED-STATEMENT-MARKER\n")
-    await _import_questions(api_server.settings.database_url or "", bank)
+    await import_questions(api_server.settings.database_url or "", bank)
 
     second = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "UPDATED-STATEMENT-MARKER" in second["question"]["statement_md"]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from api.db import sessions_repo
+from api.db import endings_repo
 from api.jobs.lapsed_sessions import abandon_stalled_sessions
 from tests.api.test_ended_then_lost import (
     DRAFT,
@@ -130,7 +130,7 @@ async def test_no_worker_takes_the_grading_while_a_late_completion_replaces_the_
         return row["id"] if row else None
 
     async with holder.transaction():
-        status = await sessions_repo.mark_completed(
+        status = await endings_repo.mark_completed(
             holder, s["id"], final_code=HANDED_IN, language="python", reason="completed", after_abandon_s=300
         )
         assert status == "completed"

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.db import artifacts_repo, events_repo, sessions_repo
+from api.db import artifacts_repo, endings_repo, events_repo
 from tests.conftest import ApiServer
 
 pytestmark = [pytest.mark.db]
@@ -109,7 +109,7 @@ async def test_a_post_under_way_when_the_erasure_starts_is_stored_then_erased(
 ) -> None:
     sid = await _finished_session(api_server)
     # The post holds the claim row (its holder check) and is about to lock the session row.
-    module, name = (events_repo, "append_events") if kind == "events" else (sessions_repo, "mark_completed")
+    module, name = (events_repo, "append_events") if kind == "events" else (endings_repo, "mark_completed")
     reached, go = _gate(monkeypatch, module, name, sid)
     post = asyncio.create_task(_post(api_server, sid, kind))
     await asyncio.wait_for(reached.wait(), 10)

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.cli import _import_questions
+from api.cli_database import import_questions
 from api.db import questions_repo
 from api.question_cache import QuestionCache
 from judge.schemas import RunRequest
@@ -24,7 +24,7 @@ SLUGS = ["valid-palindrome", "valid-parentheses"]
 @pytest.fixture
 async def bank(db: Conn, db_url: str, tmp_path) -> dict[str, UUID]:
     await db.execute("delete from questions")
-    await _import_questions(db_url, _copy_bank(tmp_path, SLUGS))
+    await import_questions(db_url, _copy_bank(tmp_path, SLUGS))
     cur = await db.execute("select slug, id from questions")
     return {r["slug"]: r["id"] for r in await cur.fetchall()}
 

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.cli import _import_questions
+from api.cli_database import import_questions
 from judge.bank import LANGUAGES, BankError, load_bank, load_question
 from tests.conftest import ROOT
 
@@ -52,7 +52,7 @@ async def test_import_stores_every_question_test_and_starter_code(db: Conn, db_u
     await _empty_bank(db)
     questions = load_bank(BANK)
 
-    n = await _import_questions(db_url, BANK)
+    n = await import_questions(db_url, BANK)
 
     assert n == len(questions)
     counts = await _counts(db)
@@ -64,7 +64,7 @@ async def test_import_stores_every_question_test_and_starter_code(db: Conn, db_u
 
 async def test_import_keeps_hidden_flags_and_test_order(db: Conn, db_url: str, small_bank: Path) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
     for q in load_bank(small_bank):
         cur = await db.execute(
             """
@@ -85,7 +85,7 @@ async def test_import_splits_starter_code_into_imports_and_main(
     db: Conn, db_url: str, small_bank: Path
 ) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
     cur = await db.execute("select language, code, main, imports from starter_codes")
     for row in await cur.fetchall():
         assert row["main"].strip(), row["language"]
@@ -96,12 +96,12 @@ async def test_import_splits_starter_code_into_imports_and_main(
 
 async def test_reimport_is_idempotent_and_keeps_question_ids(db: Conn, db_url: str, small_bank: Path) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
     cur = await db.execute("select slug, id from questions order by slug")
     ids_before = {r["slug"]: r["id"] for r in await cur.fetchall()}
     counts_before = await _counts(db)
 
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
 
     cur = await db.execute("select slug, id from questions order by slug")
     assert {r["slug"]: r["id"] for r in await cur.fetchall()} == ids_before
@@ -111,12 +111,12 @@ async def test_reimport_is_idempotent_and_keeps_question_ids(db: Conn, db_url: s
 async def test_reimport_replaces_removed_tests(db: Conn, db_url: str, tmp_path: Path) -> None:
     bank = _copy_bank(tmp_path, ["two-sum"])
     await _empty_bank(db)
-    await _import_questions(db_url, bank)
+    await import_questions(db_url, bank)
     tests_path = bank / "two-sum" / "tests.json"
     tests = json.loads(tests_path.read_text())
     tests_path.write_text(json.dumps(tests[:-1]))
 
-    await _import_questions(db_url, bank)
+    await import_questions(db_url, bank)
 
     cur = await db.execute("select case_key from test_cases")
     keys = {r["case_key"] for r in await cur.fetchall()}
@@ -147,7 +147,7 @@ async def test_malformed_question_names_file_and_field_and_imports_nothing(
     await _empty_bank(db)
 
     with pytest.raises(BankError) as info:
-        await _import_questions(db_url, bank)
+        await import_questions(db_url, bank)
 
     assert info.value.path == path
     assert info.value.field == field
@@ -165,7 +165,7 @@ async def test_malformed_last_question_of_several_imports_none_of_them(
     await _empty_bank(db)
 
     with pytest.raises(BankError) as info:
-        await _import_questions(db_url, bank)
+        await import_questions(db_url, bank)
 
     assert info.value.path == meta
     assert "title" in info.value.field
@@ -188,7 +188,7 @@ async def test_duplicate_question_number_is_refused_before_anything_is_imported(
     await _empty_bank(db)
 
     with pytest.raises(BankError) as info:
-        await _import_questions(db_url, bank)
+        await import_questions(db_url, bank)
 
     assert info.value.field == "number"
     assert (await _counts(db))["questions"] == 0
@@ -255,14 +255,14 @@ async def test_reimport_after_two_questions_swap_numbers_keeps_ids_and_swaps_num
     db: Conn, db_url: str, small_bank: Path
 ) -> None:
     await _empty_bank(db)
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
     a, b = SMALL[0], SMALL[1]
     cur = await db.execute("select slug, id, question_number from questions")
     before = {r["slug"]: (r["id"], r["question_number"]) for r in await cur.fetchall()}
     _set_number(small_bank / a / "question.yaml", before[b][1])
     _set_number(small_bank / b / "question.yaml", before[a][1])
 
-    await _import_questions(db_url, small_bank)
+    await import_questions(db_url, small_bank)
 
     cur = await db.execute("select slug, id, question_number from questions")
     after = {r["slug"]: (r["id"], r["question_number"]) for r in await cur.fetchall()}

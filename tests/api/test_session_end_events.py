@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.db import integrations_repo
+from api.db import ats_callbacks_repo
 from api.db.pool import connection
 from api.integrations.callbacks import build_call
 from api.jobs.lapsed_sessions import abandon_stalled_sessions, expire_unused_invites
@@ -147,7 +147,7 @@ async def test_an_expiry_sent_again_after_a_cancellation_never_puts_the_older_ne
     )
     calls = await cur.fetchall()
     assert [c["kind"] for c in calls] == ["expired", "cancelled"]
-    cb = await integrations_repo.load_callback(db, calls[0]["id"])
+    cb = await ats_callbacks_repo.load_callback(db, calls[0]["id"])
     assert cb is not None
     call = await build_call(db, api_server.settings, cb)
     assert call.content is not None

@@ -15,7 +15,7 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import run_flow
-from api.db import runs_repo, sessions_repo
+from api.db import endings_repo, runs_repo
 from api.db.pool import connection
 from api.jobs import grading
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
@@ -90,7 +90,7 @@ async def test_a_submit_the_end_overtook_is_graded_not_replaced_by_the_graders(
         assert r.status_code == 200, r.text
     else:  # the room went away: abandoned, graded all the same
         async with connection(api_server.app.state.pool) as conn, conn.transaction():
-            assert await sessions_repo.mark_abandoned(conn, sid, "room_finished")
+            assert await endings_repo.mark_abandoned(conn, sid, "room_finished")
             await grading.request_grading(conn, sid, trigger="session_end")
 
     graded: list[BundleInput] = []
