@@ -234,8 +234,8 @@ async def store_run(
             """
             insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
                                      code_sha256, code_over_budget, result_json, result_bytes, report_over_budget,
-                                     kind, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
+                                     kind, custom, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
             (
                 run.question_id,
@@ -250,6 +250,7 @@ async def store_run(
                 report_size,
                 report_over,
                 run.mode,
+                bool(body.get("custom")),
                 run.verdict,
             ),
         )
@@ -304,16 +305,24 @@ async def run_report_bytes(conn: Conn, session_id: str, *, counted: bool = False
     return int(row["n"]) if row else 0
 
 
+# What `latest_results` returns, by kind and whether it was custom input: the newest plain Run (`run`), the newest
+# Submit (`submit`) and the newest custom input (`custom`, stored as a Run marked so).
+_LATEST = {("run", False): "run", ("submit", False): "submit", ("run", True): "custom"}
+# A run's custom flag, from its column; a row without one (stored by a replica from before it) reads its report.
+_CUSTOM = "coalesce(custom, coalesce(result_json ->> 'custom', '') = 'true')"
+
+
 async def latest_results_bytes(conn: Conn, session_id: str) -> int:
-    """What `latest_results` would read: the newest report of each kind, by its stored size, none of it read."""
+    """What `latest_results` would read: the newest report of each of its kinds, by its stored size, none of it read
+    (only a row without the `custom` column set, from a replica that predates it, has its report's flag read)."""
     cur = await conn.execute(
         f"""
         select coalesce(sum(n), 0) as n from (
-          select distinct on (kind) {_REPORT_BYTES} as n from submissions
+          select distinct on (kind, {_CUSTOM}) {_REPORT_BYTES} as n from submissions
           where session_id = %s and result_json is not null
-          order by kind, created_at desc
+          order by kind, {_CUSTOM}, created_at desc
         ) newest
-        """,  # noqa: S608  # constant expression
+        """,  # noqa: S608  # constant expressions
         (session_id,),
     )
     row = await cur.fetchone()
@@ -321,25 +330,30 @@ async def latest_results_bytes(conn: Conn, session_id: str) -> int:
 
 
 async def latest_results(conn: Conn, session_id: str) -> dict[str, dict[str, Any] | None]:
-    """The newest stored report of each kind (run, submit) for the session: what the page shows after a reload."""
+    """The newest stored report of each kind for the session, what the page shows after a reload: `run` (the newest
+    Run that is not custom input), `submit`, and `custom` (the newest custom input). Before `custom`, `run` was the
+    newest Run of either, so a Run made before the newest custom input was not returned at all."""
     cur = await conn.execute(
-        """
-        select distinct on (kind) id, kind, language, result_json, created_at from submissions
+        f"""
+        select distinct on (kind, {_CUSTOM}) id, kind, {_CUSTOM} as is_custom, language, result_json, created_at
+        from submissions
         where session_id = %s and result_json is not null
-        order by kind, created_at desc
-        """,
+        order by kind, {_CUSTOM}, created_at desc
+        """,  # noqa: S608  # constant expressions
         (session_id,),
     )
-    rows = {r["kind"]: r for r in await cur.fetchall()}
+    rows = {
+        _LATEST[(r["kind"], bool(r["is_custom"]) and r["kind"] == "run")]: r for r in await cur.fetchall()
+    }
     return {
-        kind: (
+        name: (
             {
-                **rows[kind]["result_json"],
-                "submission_id": str(rows[kind]["id"]),
-                "created_at": rows[kind]["created_at"].isoformat(),
+                **rows[name]["result_json"],
+                "submission_id": str(rows[name]["id"]),
+                "created_at": rows[name]["created_at"].isoformat(),
             }
-            if kind in rows
+            if name in rows
             else None
         )
-        for kind in ("run", "submit")
+        for name in ("run", "submit", "custom")
     }

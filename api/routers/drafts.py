@@ -1,5 +1,5 @@
 """The candidate's workspace on the server: autosaved drafts per language (a new tab or device resumes them) and
-the latest run and submission reports (they survive a reload). Authorised by the session's invite."""
+the latest Run, custom input and submission reports (they survive a reload). Authorised by the session's invite."""
 
 from __future__ import annotations
 
@@ -125,16 +125,27 @@ async def save_draft(
     }
 
 
-@router.get("/results", responses=error_responses(*DB, *INVITE, 429))
+@router.get(
+    "/results",
+    responses={
+        200: {
+            "description": "The newest plain Run (`run`), submission (`submit`) and custom input (`custom`) reports, "
+            "each null when there is none"
+        },
+        **error_responses(*DB, *INVITE, 429),
+    },
+)
 async def read_latest_results(
     session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
 ) -> dict[str, Any]:
-    """The newest run report and the newest submission report (hidden tests redacted, named only by their place:
-    `api.judging.for_candidate`), or null for each. Reads are limited per session as the drafts' are
+    """The newest reports, each with its `submission_id` and `created_at`, or null for each: `run`, the newest Run
+    that is not custom input; `submit`, the newest submission (hidden tests redacted, named only by their place:
+    `api.judging.for_candidate`); and `custom`, the newest custom input (a Run marked `custom`). Before `custom` was
+    added, `run` was the newest Run of either, so a Run made before the newest custom input was not returned.
+    Reads are limited per session as the drafts' are
     (SHADOWS_API_DRAFT_RATE_LIMIT's numbers, in a budget of their own), each counting one and one more per 256 KiB of
     the reports it returns: 429 `rate_limited` with Retry-After, before the reports are read. A report shows what the
-    program returned in each visible test (up to 256 KiB a value): two of them were up to 2.6 MB a read, as often as
-    an invite asked."""
+    program returned in each visible test (up to 256 KiB a value): three of them are up to 3.9 MB a read."""
     session = own_session(candidate, session_id)
     await _count_read(
         request,

@@ -316,6 +316,44 @@ async def test_after_the_final_answer_drafts_are_read_only_unless_resubmission_i
     assert r.status_code == 200
 
 
+async def test_latest_results_return_the_newest_custom_input_apart_from_the_run_before_it(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s, qid = await _started_with_question(api_server, db)
+    t0 = datetime.now().astimezone() - timedelta(minutes=5)
+
+    async def stored(kind: str, passed: int, custom: bool | None, in_report: bool, size: int) -> None:
+        report = {"verdict": "accepted", "mode": kind, "tests": [], "passed": passed, "total": passed}
+        await db.execute(
+            "insert into submissions (question_id, session_id, language, code, result_json, result_bytes, kind,"
+            " custom, verdict, created_at) values (%s, %s, 'python', 'x', %s, %s, %s, %s, 'accepted', %s)",
+            (
+                qid,
+                s["id"],
+                Jsonb({**report, **({"custom": True} if in_report else {})}),
+                size,
+                kind,
+                custom,
+                t0 + timedelta(minutes=passed),
+            ),
+        )
+
+    await stored("submit", 1, False, False, 1)
+    await stored("run", 2, False, False, 10)  # the Run the page must still show after a reload
+    await stored("run", 3, True, True, 100)
+    # The newest custom input, stored by a replica from before the `custom` column: known by its report.
+    await stored("run", 4, None, True, 1000)
+
+    r = await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=_auth(s))
+    assert r.status_code == 200, r.text
+    latest = r.json()
+    assert (latest["submit"]["mode"], latest["submit"]["passed"]) == ("submit", 1)
+    assert (latest["run"]["passed"], latest["run"].get("custom")) == (2, None)
+    assert (latest["custom"]["passed"], latest["custom"]["custom"]) == (4, True)
+    # The read is counted by the sizes of the three reports it returns, and of no other.
+    assert await runs_repo.latest_results_bytes(db, s["id"]) == 1011
+
+
 async def test_a_draft_saved_from_a_stale_tab_is_refused_not_written_over_the_newer_one(
     api_server: ApiServer,
 ) -> None:

@@ -119,7 +119,10 @@ async def test_custom_input_runs_the_function_on_the_candidates_arguments(
     [event] = await cur.fetchall()
     assert event["payload"]["custom"] is True
     results = (await api_server.client.get(f"/v1/sessions/{s['id']}/results", headers=_auth(s))).json()
-    assert results["run"]["custom"] is True and results["run"]["tests"][1]["actual"] == [1, 2]
+    assert results["custom"]["custom"] is True and results["custom"]["tests"][1]["actual"] == [1, 2]
+    assert results["run"] is None  # a custom input is never returned as the newest plain Run
+    cur = await db.execute("select kind, custom from submissions where session_id = %s", (s["id"],))
+    assert [(r["kind"], r["custom"]) for r in await cur.fetchall()] == [("run", True)]
     # The organisation's read of the session says so beside the verdict, which is `accepted` for any code.
     detail = (await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())).json()
     assert [(r["verdict"], r["custom"]) for r in detail["runs"]] == [("accepted", True)]

@@ -97,7 +97,7 @@ async def test_runs_past_the_sessions_report_budget_are_stored_without_what_the_
     # What the page reloads is what was kept.
     r = await api_server.client.get(f"/v1/sessions/{sid}/results", headers=invite)
     assert r.status_code == 200, r.text[:300]
-    assert r.json()["run"]["values_omitted"] is True
+    assert r.json()["custom"]["values_omitted"] is True
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ async def test_reads_of_large_run_reports_are_counted_by_their_size_before_they_
 ) -> None:
     sid, invite = await _started(api_server, db)
     r = await api_server.client.get(f"/v1/sessions/{sid}/results", headers=invite)
-    assert (r.status_code, r.json()) == (200, {"run": None, "submit": None})
+    assert (r.status_code, r.json()) == (200, {"run": None, "submit": None, "custom": None})
     for _ in range(2):
         await _big_custom_run(api_server, sid, invite)
 

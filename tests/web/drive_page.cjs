@@ -252,6 +252,9 @@ async function interview(browser, plan) {
     note:
       document.querySelector("#custom-output .results-later")?.textContent ??
       null,
+    // The Run made before the custom inputs, kept in its pane though a custom input is newer.
+    results:
+      document.querySelector("#results .report-summary")?.textContent ?? null,
     args: [...document.querySelectorAll("#custom-fields input")].map(
       (i) => i.value,
     ),
@@ -292,6 +295,19 @@ async function interview(browser, plan) {
   await page.click("#out-console");
   out.console = await text(page, "#console");
   await page.click("#out-results");
+
+  // A Run whose answer a network drop loses while the page stays: the server runs and stores it, and the page,
+  // told only that the connection failed, says so and shows the stored report once it reads it (within 5 s).
+  await page.route("**/runs", async (route) => {
+    await route.fetch(); // the request reaches the API, which judges and stores the Run
+    await route.abort("connectionreset");
+  });
+  await page.click("#run");
+  await page.waitForSelector("#results .results-later");
+  out.run_lost = { note: await text(page, "#results .results-later") };
+  await page.unroute("**/runs");
+  await page.waitForSelector("#results .report-summary", { timeout: 30_000 });
+  out.run_lost.after = await text(page, "#results .report-summary");
   await page.waitForTimeout(5500); // the integrity batch goes out every 5 s
 
   // Submit asks first; Cancel changes nothing.

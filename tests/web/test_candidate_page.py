@@ -165,7 +165,13 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     assert reloaded["after"]["tests"][0]["verdict"] == "accepted", reloaded
     assert "returned[0,1]" in reloaded["after"]["tests"][0]["text"], reloaded
     assert reloaded["notes_after"] == 0, reloaded
+    # The results pane keeps the Run from before the custom inputs (`GET .../results` returns `custom` apart).
+    assert reloaded["results"] == seen["broken_run"]["summary"], reloaded
     assert seen["run"]["verdict"] == "accepted"
+    # A Run whose answer the network lost: followed to the report the API stored, not "try again".
+    lost = seen["run_lost"]
+    assert "connection to the server dropped while your Run was out" in lost["note"], lost
+    assert lost["after"] == seen["run"]["summary"], lost
 
     # Submit asks first, then shows what happens next and locks the editor (no resubmission by default).
     assert seen["confirm"] == {"title": "Submit your final answer?", "focused": "confirm-cancel"}
@@ -213,8 +219,9 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     cur = await db.execute(
         "select kind from submissions where session_id = %s order by created_at", (created["id"],)
     )
-    # The broken Run, the custom input, the custom input out at the reload, the Run and the Submit.
-    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "run", "submit"]
+    # The broken Run, the custom input, the custom input out at the reload, the Run, the Run whose answer was lost
+    # (stored once) and the Submit.
+    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "run", "run", "submit"]
     no_violations(seen)
 
 

@@ -90,9 +90,13 @@ export interface DraftList {
   submitted: boolean;
 }
 
+/** `GET /v1/sessions/{id}/results`: the newest plain Run, Submit and custom input (web/src/latestresults.ts
+ * `latestByPane`). */
 export interface LatestResults {
   run: (RunReport & { created_at: string }) | null;
   submit: (RunReport & { created_at: string }) | null;
+  /** Absent from an API replica that predates it: its `run` is then the newest Run of either kind. */
+  custom?: (RunReport & { created_at: string }) | null;
 }
 
 export type IntegrityKind = "paste" | "focus_lost" | "page_hidden" | "fast_insertion" | "devtools";

@@ -1,5 +1,5 @@
-// The latest run and submission reports read back after a reload, and what the page does when that read is
-// refused (429: reads of large reports are limited per session, by size) or not reached (the network, a 5xx).
+// The latest Run, custom input and submission reports read back after a reload, and what the page does when that read
+// is refused (429: reads of large reports are limited per session, by size) or not reached (the network, a 5xx).
 import { type LatestResults, retryAfterMs, type RunReport, waitWords } from "./api";
 
 /** Asked again after the server's Retry-After (within these bounds), this many times, unless a newer report is
@@ -7,12 +7,32 @@ import { type LatestResults, retryAfterMs, type RunReport, waitWords } from "./a
 export const RESULTS_RETRIES = 3;
 const RESULTS_RETRY_MS = { least: 1000, most: 60_000, otherwise: 5000 };
 
-/** The newer of the two reports, or undefined when there is none. */
-export function newestReport(results: LatestResults): (RunReport & { created_at: string }) | undefined {
-  return [results.run, results.submit]
-    .filter((r): r is RunReport & { created_at: string } => r !== null)
+type Stored = RunReport & { created_at: string };
+
+/** Each pane's latest report: the newest plain Run and Submit (the results pane) and the newest custom input (its own
+ * pane). An API replica from before `custom` returns the newest Run of either kind as `run`: one marked custom is the
+ * custom input's then, and the Run before it is not known. */
+export function latestByPane(results: LatestResults): Required<LatestResults> {
+  if (results.custom !== undefined) return { run: results.run, submit: results.submit, custom: results.custom };
+  const custom = results.run?.custom ? results.run : null;
+  return { run: custom ? null : results.run, submit: results.submit, custom };
+}
+
+/** The newest of the reports, or undefined when there is none. */
+export function newestReport(results: LatestResults): Stored | undefined {
+  return [results.run, results.submit, results.custom ?? null]
+    .filter((r): r is Stored => r !== null)
     .sort((a, b) => a.created_at.localeCompare(b.created_at))
     .at(-1);
+}
+
+/** What a reload shows, oldest first (the console and the editor's marks are the newest's): the newer of the Run and
+ * the Submit in the results pane, and the custom input in its own (unless `customToo` is false: a custom input run
+ * in its pane since). Before `custom` came apart from `run`, a Run made before the newest custom input was lost. */
+export function shownOnReload(results: LatestResults, customToo = true): Stored[] {
+  const { run, submit, custom } = latestByPane(results);
+  const reports = [customToo ? custom : null, newestReport({ run, submit })].filter((r): r is Stored => !!r);
+  return reports.sort((x, y) => x.created_at.localeCompare(y.created_at));
 }
 
 /** What the workspace lends the retry: the read, how to show what it returns, how many reports it has shown or

@@ -1,9 +1,10 @@
-// A Run, Submit or custom input out when the page reloads: kept in the tab's sessionStorage while it is out, and
-// followed by the page opened again until the judge's report is stored (a reload cancels the request, not the run).
+// A Run, Submit or custom input whose answer the page lost (a reload, or a network drop while it was out): kept in the
+// tab's sessionStorage while it is out, and followed until the judge's report is stored (losing the request does not
+// stop the run).
 import { ApiError, type LatestResults, RUN_TIMEOUT_MS, type RunReport } from "./api";
 import { announce } from "./announce";
 import { h } from "./dom";
-import { newestReport } from "./latestresults";
+import { latestByPane, newestReport } from "./latestresults";
 import { monotonicNow } from "./monotonic";
 import { serverClock } from "./serverclock";
 
@@ -75,7 +76,8 @@ export function reportOf(
   latest: LatestResults,
   newestShown: string | undefined,
 ): RunReport | undefined {
-  const report = running.mode === "submit" ? latest.submit : latest.run;
+  const panes = latestByPane(latest);
+  const report = running.mode === "submit" ? panes.submit : running.mode === "custom" ? panes.custom : panes.run;
   if (!report || !!report.custom !== (running.mode === "custom")) return undefined;
   if (running.before !== undefined && report.submission_id === running.before) return undefined;
   if (newestShown !== undefined && report.created_at <= newestShown) return undefined;
@@ -93,17 +95,30 @@ export interface FollowTarget {
   over: () => boolean;
 }
 
-/** A run that was out when this tab reloaded, given the results the page opened again read (`latest`): said in its
+/** How the page lost the run's answer: it reloaded (the request went with the page), or the request failed without
+ * an answer while the page stayed (a network drop). */
+export type LostBy = "reload" | "network";
+
+/** A run whose answer this page lost, given the results read since (`latest`; none on a network drop): said in its
  * pane (and read out), and its report shown once it is stored (the results read every few seconds, up to the 3
- * minutes a run may take). Before, the page showed the report before it, and the candidate ran the code again to see
- * the result. Never over a report shown or a run started in that pane since. Stored already (done between the reload
- * and that read): shown, and nothing said of it still running. */
-export function followRunning(target: FollowTarget, running: Running, latest: LatestResults): void {
-  if (target.over()) return;
+ * minutes a run may take). Before, a reload showed the report before it, and a network drop only "Could not reach the
+ * server", and the candidate ran the code again to see the result. Never over a report shown or a run started in
+ * that pane since. Stored already (done before that read): shown, and nothing said of it still running. Returns
+ * whether it is shown or followed (false: past the time a run may take, or the interview over). */
+export function followRunning(
+  target: FollowTarget,
+  running: Running,
+  latest: LatestResults,
+  lostBy: LostBy = "reload",
+): boolean {
+  if (target.over()) return false;
   const done = reportOf(running, latest, undefined);
-  if (done) return target.show(done);
+  if (done) {
+    target.show(done);
+    return true;
+  }
   const left = running.sentAt + RUN_TIMEOUT_MS - serverClock.now();
-  if (left <= 0) return;
+  if (left <= 0) return false;
   const newestShown = newestReport(latest)?.created_at;
   const what = running.mode === "submit" ? "submission" : running.mode === "custom" ? "custom input" : "Run";
   const again =
@@ -113,7 +128,12 @@ export function followRunning(target: FollowTarget, running: Running, latest: La
     target.pane.prepend(h("p", { class: "muted results-later" }, text));
     announce(text);
   };
-  say(`Your ${what} from before the page reloaded is still running; its results show here when it is done.`);
+  const final = running.mode === "submit" ? " (as your final answer)" : "";
+  say(
+    lostBy === "reload"
+      ? `Your ${what} from before the page reloaded is still running; its results show here when it is done.`
+      : `The connection to the server dropped while your ${what} was out. It may still be running: its results show here${final} when it is done.`,
+  );
   const deadline = monotonicNow() + left;
   const tick = async (): Promise<void> => {
     if (target.moved() !== before || target.over()) return;
@@ -124,8 +144,13 @@ export function followRunning(target: FollowTarget, running: Running, latest: La
     if (monotonicNow() < deadline) setTimeout(() => void tick(), FOLLOW_RUN_MS);
     else {
       for (const note of target.pane.querySelectorAll(".results-later")) note.remove();
-      say(`Your ${what} from before the page reloaded did not finish. ${again}`);
+      say(
+        lostBy === "reload"
+          ? `Your ${what} from before the page reloaded did not finish. ${again}`
+          : `No results came back for your ${what}. ${again}`,
+      );
     }
   };
   setTimeout(() => void tick(), FOLLOW_RUN_MS);
+  return true;
 }

@@ -142,6 +142,17 @@ export function renderStillRunning(): string {
   return text;
 }
 
+/** What a final answer submitted means now: read-only code, or (`allowResubmission`) code to keep improving. */
+export function renderFinalState(container: HTMLElement, allowResubmission: boolean): void {
+  container.hidden = false;
+  container.replaceChildren(
+    h("strong", {}, "Your final answer is submitted."),
+    " ",
+    allowResubmission ? "You may keep improving it and submit again. " : "Your code is now read-only. ",
+    "The interviewer may ask you about it. When the interview ends, the hiring team receives a report; they decide the next step and will contact you.",
+  );
+}
+
 export function renderFailure(container: HTMLElement, message: string): void {
   container.replaceChildren(h("p", { class: "report-error", role: "alert" }, message));
 }

@@ -336,6 +336,46 @@ describe("the latest results on a reload", () => {
   });
 });
 
+describe("the latest results on a reload, with the newest custom input apart from the Run", () => {
+  const at = (ago: number) => new Date(Date.now() - ago).toISOString();
+  const run = { verdict: "wrong_answer", language: "python", mode: "run", tests: [], passed: 2, total: 3 };
+  const custom = {
+    verdict: "accepted",
+    language: "python",
+    mode: "run",
+    custom: true,
+    tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 7 }],
+    passed: 1,
+    total: 1,
+  };
+
+  it("show the Run made before the newest custom input in the results, and the custom input in its pane", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({
+        run: { ...run, created_at: at(120_000) },
+        submit: null,
+        custom: { ...custom, created_at: at(60_000) },
+      }),
+      saveDraft: async () => ({ revision: 1 }),
+    } as unknown as ApiClient;
+    await openWorkspace(api, joined).resume();
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe("Run: 2 of 3 tests passed");
+    expect(document.querySelector("#custom-output .report-summary")?.textContent).toBe("Custom input: 1 call");
+  });
+
+  it("follow a custom input out at the reload to the report returned as `custom`, never the Run's", () => {
+    const sentAt = Date.now() - 10_000;
+    const stored = { ...custom, created_at: at(0) } as unknown as RunReport & { created_at: string };
+    const plain = { ...run, created_at: at(0) } as unknown as RunReport & { created_at: string };
+    expect(reportOf({ mode: "custom", sentAt }, { run: plain, submit: null, custom: stored }, undefined)).toBe(stored);
+    expect(reportOf({ mode: "run", sentAt }, { run: plain, submit: null, custom: stored }, undefined)).toBe(plain);
+    expect(reportOf({ mode: "custom", sentAt }, { run: plain, submit: null, custom: null }, undefined)).toBeUndefined();
+  });
+});
+
 describe("a Run out when the page reloaded, done before the page opened again read the results", () => {
   it("is shown, and nothing says it is still running", async () => {
     document.body.innerHTML = pageBody;
@@ -381,7 +421,8 @@ describe("a run whose request failed without an answer", () => {
     const first = openWorkspace(api, { ...joined, session });
     await first.resume();
     document.getElementById("custom-run")?.click();
-    await vi.waitUntil(() => document.querySelector("#custom-output .report-error")); // said, and done
+    // Answered: refused, or followed as a network drop while the page stays.
+    await vi.waitUntil(() => document.querySelector("#custom-output .report-error, #custom-output .results-later"));
     document.body.innerHTML = pageBody;
     await openWorkspace(api, { ...joined, session }).resume();
     return document.getElementById("custom-output")?.textContent ?? "";

@@ -1,5 +1,18 @@
-// After a Submit that failed as far as the page knows: did the API store it all the same?
+// Around a Submit: the candidate's confirmation, whether one that failed as far as the page knows was stored all the
+// same, and a busy server's wait before the next.
 import type { ApiClient, RunReport } from "./api";
+import { confirmAction } from "./dialog";
+
+/** "Submit your final answer?", saying what follows (`allowResubmission`: the candidate may submit again). */
+export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean> {
+  return confirmAction({
+    title: "Submit your final answer?",
+    detail: allowResubmission
+      ? "Your code runs against every test, including hidden ones. You may submit again afterwards."
+      : "Your code runs against every test, including hidden ones. After this your code is final and the editor becomes read-only.",
+    confirm: "Submit final answer",
+  });
+}
 
 /**
  * A Submit that failed as far as this page knows: its answer lost on the way back (a dropped connection, a proxy's

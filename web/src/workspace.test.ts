@@ -2,7 +2,8 @@
 // The workspace as an interview goes wrong: a Submit whose answer was lost, saves refused because the interview is
 // over or another tab saved newer code, code longer than the API keeps, and the interview ended elsewhere.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type ApiClient, ApiError, MAX_CODE_CHARS } from "./api";
+import { type ApiClient, ApiError, MAX_CODE_CHARS, RUN_TIMEOUT_MS } from "./api";
+import { FOLLOW_RUN_MS } from "./pendingrun";
 import { STALE_FOLLOW_MS } from "./staletab";
 import { closeWorkspaces, joined, openWorkspace, pageBody } from "./testing/workspaces";
 
@@ -65,22 +66,127 @@ describe("a Submit whose answer was lost", () => {
     expect(document.getElementById("final-state")?.hidden).toBe(false);
   });
 
-  it("says it could not reach the server when the Submit did not land", async () => {
+  it("says it may still be running, and that no results came back once a Submit's time is spent", async () => {
     document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
     const api = {
       drafts: async () => ({ drafts: {}, submitted: false }),
       results: async () => ({ run: null, submit: null }),
       saveDraft: async () => ({ revision: 1 }),
       submit: async () => {
-        throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
+        throw new ApiError(0, "network_error", "Could not reach the server.");
       },
     } as unknown as ApiClient;
-    const workspace = openWorkspace(api, joined);
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const workspace = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-lost-submit" } });
     await workspace.resume();
     await workspace.judge("submit");
-    expect(document.getElementById("results")?.textContent).toContain("Could not reach the server");
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("The connection to the server dropped while your submission was out");
+    expect(document.getElementById("final-state")?.hidden).toBe(true);
+    await vi.advanceTimersByTimeAsync(RUN_TIMEOUT_MS + FOLLOW_RUN_MS);
+    expect(results?.textContent).toContain("No results came back for your submission.");
     expect(document.getElementById("final-state")?.hidden).toBe(true);
     expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("false");
+  });
+});
+
+describe("a Run, Submit or custom input whose answer is lost on a network drop, the page staying", () => {
+  const report = (mode: "run" | "submit", custom = false) => ({
+    verdict: "accepted",
+    language: "python",
+    mode,
+    tests: custom ? [{ id: "custom-1", verdict: "accepted", args: [], actual: 42 }] : [],
+    passed: custom ? 1 : 12,
+    total: custom ? 1 : 12,
+    submission_id: `sub-${mode}-${custom}`,
+    created_at: new Date().toISOString(),
+    ...(custom ? { custom: true } : {}),
+  });
+  const dropped = async () => {
+    throw new ApiError(0, "network_error", "Could not reach the server.");
+  };
+  const open = async (id: string, stored: { run: unknown; submit: unknown }, calls: Partial<ApiClient>) => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => ({ ...stored }),
+      saveDraft: async () => ({ revision: 1 }),
+      ...calls,
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const workspace = openWorkspace(api, { ...joined, session: { ...joined.session, id } });
+    await workspace.resume();
+    return workspace;
+  };
+  const heard = () => [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent ?? "");
+
+  it("follows a Run to its report as after a reload, and says so plainly", async () => {
+    const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
+    const workspace = await open("s-lost-run", stored, { run: dropped });
+    await workspace.judge("run");
+    const results = document.getElementById("results");
+    const said = "The connection to the server dropped while your Run was out. It may still be running";
+    expect(results?.textContent).toContain(said);
+    expect(results?.textContent).not.toContain("try again");
+    expect(heard().some((t) => t.includes(said))).toBe(true);
+    stored.run = report("run"); // the judge finished it and the API stored it
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 12 of 12 tests passed");
+    expect(results?.textContent).not.toContain("dropped");
+    expect(window.sessionStorage.getItem("shadows.running.s-lost-run")).toBeNull(); // found: a reload follows nothing
+  });
+
+  it("shows a Submit stored meanwhile as the final answer", async () => {
+    const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
+    const workspace = await open("s-lost-submit-late", stored, { submit: dropped });
+    await workspace.judge("submit"); // the server asked at once: not stored yet (the judge still runs the tests)
+    expect(document.getElementById("results")?.textContent).toContain("its results show here (as your final answer)");
+    expect(document.getElementById("final-state")?.hidden).toBe(true);
+    stored.submit = report("submit");
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe("Submission: 12 of 12 tests passed");
+    expect(document.getElementById("final-state")?.hidden).toBe(false);
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("true");
+  });
+
+  it("follows a custom input to what the function returned, in its own pane", async () => {
+    const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
+    await open("s-lost-custom", stored, { customRun: dropped });
+    document.getElementById("custom-run")?.click();
+    const output = document.getElementById("custom-output");
+    await vi.waitUntil(() => output?.textContent?.includes("dropped while your custom input was out"));
+    stored.run = report("run", true);
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(output?.querySelector(".report-summary")?.textContent).toBe("Custom input: 1 call");
+    expect(heard()).toContain("Custom input: returned 42");
+  });
+
+  it("is not followed when the browser was offline as it was sent: it never left, and trying again is the way", async () => {
+    const offline = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+    try {
+      const workspace = await open("s-lost-offline", { run: null, submit: null }, { submit: dropped });
+      await workspace.judge("submit");
+    } finally {
+      offline.mockRestore();
+    }
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("Could not reach the server. Your code is safe here; try again.");
+    expect(results?.textContent).not.toContain("may still be running");
+    expect(document.getElementById("final-state")?.hidden).toBe(true);
+    expect(document.querySelector("#editor .cm-content")?.getAttribute("aria-readonly")).toBe("false");
+  });
+
+  it("is not followed past the page's own 3-minute bound: the run's time is spent", async () => {
+    const timedOut = async () => {
+      throw new ApiError(0, "timeout", "The server did not answer in time.");
+    };
+    const workspace = await open("s-lost-timeout", { run: null, submit: null }, { run: timedOut });
+    await workspace.judge("run");
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("No answer within 3 minutes");
+    expect(results?.textContent).not.toContain("may still be running");
   });
 });
 

@@ -2,6 +2,7 @@
 // their reports, and what stops it (the final answer in, another tab's newer code, the interview over elsewhere).
 import {
   type ApiClient,
+  ApiError,
   type DraftList,
   type JoinResponse,
   type Language,
@@ -20,15 +21,24 @@ import { finalCodeWords } from "./ending";
 import { CodeEditor } from "./editor";
 import { LANGUAGE_NAMES } from "./languages";
 import { LanguageSwitch } from "./languageswitch";
-import { newestReport, readLater } from "./latestresults";
+import { readLater, shownOnReload } from "./latestresults";
 import { bindOutputTabs, selectOutput } from "./outputtabs";
 import { dropLocal, keepLocal } from "./localcopy";
 import { runNotice, tooLongToKeep } from "./messages";
-import { followRunning, keepRunning, type Running, type RunningMode, takeRunning, unanswered } from "./pendingrun";
+import {
+  followRunning,
+  keepRunning,
+  type LostBy,
+  type Running,
+  type RunningMode,
+  takeRunning,
+  unanswered,
+} from "./pendingrun";
 import {
   customOutcome,
   renderConsole,
   renderFailure,
+  renderFinalState,
   renderPending,
   renderReport,
   renderStillRunning,
@@ -39,7 +49,7 @@ import { SaveStatus } from "./savestatus";
 import { bindSaveTriggers } from "./savetriggers";
 import { serverClock } from "./serverclock";
 import { SavedCodeFollow, showStaleBanner } from "./staletab";
-import { landedSubmit, RunHold } from "./submitcheck";
+import { confirmFinalAnswer, landedSubmit, RunHold } from "./submitcheck";
 import { bindPreferences } from "./toolbar";
 
 /** How long a Run, Submit or custom input goes unanswered before the page says it is still running. */
@@ -186,33 +196,40 @@ export class Workspace {
     if (running) this.followRunning(running, read);
   }
 
-  /** A Run, Submit or custom input that was out when this tab reloaded, followed to its report in its own pane
-   * (web/src/pendingrun.ts); a custom input's pane is brought forward, as it was when the candidate pressed it. */
-  private followRunning(running: Running, latest: LatestResults): void {
+  /** A Run, Submit or custom input whose answer this tab lost (it reloaded, or the network dropped while it was out),
+   * followed to its report in its own pane (web/src/pendingrun.ts); a custom input's pane is brought forward, as it
+   * was when the candidate pressed it. Returns whether it is followed (or its report shown). */
+  private followRunning(running: Running, latest: LatestResults, lostBy: LostBy = "reload"): boolean {
     const custom = running.mode === "custom";
     if (custom) selectOutput("custom");
     const target = {
       read: () => this.api.results(this.sessionId),
       pane: byId(custom ? "custom-output" : "results"),
       show: (report: RunReport) => {
+        keepRunning(this.sessionId, null); // found: a reload has nothing left to follow
         this.show(report);
         if (running.mode === "submit") this.markSubmitted();
       },
       moved: () => this.shown[custom ? "custom" : "results"],
       over: () => this.ended,
     };
-    followRunning(target, running, latest);
+    return followRunning(target, running, latest, lostBy);
   }
 
-  /** The latest reports after a reload, each in its pane, oldest first (the console and the editor's marks are the
-   * newest's): the newest Run or Submit in the results, and a custom input stored as the newest Run in its own
-   * pane. Quietly: shown again, not news. */
+  /** A run refused or failed: why (`failed`). One sent while the browser was online whose request got no answer
+   * (not the page's own 3-minute bound: the run's time is spent then) may still be stored, so it is followed as
+   * after a reload; one sent while the browser knew it was offline never left, and "try again" is the truth. */
+  private lost(running: Running, pane: HTMLElement, error: unknown, sentOnline: boolean): void {
+    if (sentOnline && error instanceof ApiError && error.code === "network_error") {
+      pane.replaceChildren(); // "Running…" goes: the follow says what is known
+      if (this.followRunning(running, { run: null, submit: null }, "network")) return;
+    }
+    this.failed(pane, error);
+  }
+
+  /** The latest reports after a reload, each in its pane (`shownOnReload`). Quietly: shown again, not news. */
   private showLatest(results: LatestResults, customToo = true): void {
-    const custom = results.run?.custom && customToo ? results.run : null;
-    const judged = newestReport({ run: results.run?.custom ? null : results.run, submit: results.submit });
-    const reports = [custom, judged].filter((r): r is NonNullable<typeof r> => !!r);
-    reports.sort((x, y) => x.created_at.localeCompare(y.created_at));
-    for (const report of reports) this.show(report, "you", { quiet: true });
+    for (const report of shownOnReload(results, customToo)) this.show(report, "you", { quiet: true });
   }
 
   get language(): Language {
@@ -290,14 +307,7 @@ export class Workspace {
 
   private async confirmSubmit(): Promise<void> {
     if (this.busy || this.ended) return;
-    const ok = await confirmAction({
-      title: "Submit your final answer?",
-      detail: this.allowResubmission
-        ? "Your code runs against every test, including hidden ones. You may submit again afterwards."
-        : "Your code runs against every test, including hidden ones. After this your code is final and the editor becomes read-only.",
-      confirm: "Submit final answer",
-    });
-    if (ok) await this.judge("submit");
+    if (await confirmFinalAnswer(this.allowResubmission)) await this.judge("submit");
   }
 
   async judge(mode: "run" | "submit"): Promise<void> {
@@ -324,7 +334,9 @@ export class Workspace {
     this.beforeRun();
     await this.saver.flush();
     const sentAt = serverClock.now();
-    keepRunning(this.sessionId, { mode, sentAt, before: this.lastShown[mode] }); // a reload follows it
+    const running: Running = { mode, sentAt, before: this.lastShown[mode] };
+    keepRunning(this.sessionId, running); // a reload follows it
+    const sentOnline = navigator.onLine;
     let fate: "known" | "unknown" = "known";
     try {
       const report =
@@ -337,7 +349,7 @@ export class Workspace {
       const landed = mode === "submit" ? await landedSubmit(this.api, this.sessionId, error, sentAt) : null;
       if (landed) this.show(landed);
       if (landed) this.markSubmitted();
-      else this.failed(results, error);
+      else this.lost(running, results, error, sentOnline);
       if (!landed && unanswered(error)) fate = "unknown";
     } finally {
       if (fate === "known") keepRunning(this.sessionId, null);
@@ -388,14 +400,7 @@ export class Workspace {
 
   private markSubmitted(): void {
     this.submitted = true;
-    const final = byId("final-state");
-    final.hidden = false;
-    final.replaceChildren(
-      h("strong", {}, "Your final answer is submitted."),
-      " ",
-      this.allowResubmission ? "You may keep improving it and submit again. " : "Your code is now read-only. ",
-      "The interviewer may ask you about it. When the interview ends, the hiring team receives a report; they decide the next step and will contact you.",
-    );
+    renderFinalState(byId("final-state"), this.allowResubmission);
     if (!this.allowResubmission) {
       this.locked = true;
       this.editor.setReadOnly(true);
@@ -484,13 +489,14 @@ export class Workspace {
     const output = byId("custom-output");
     output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
     this.shown.custom += 1; // the pane is this run's now
-    const before = this.lastShown.custom;
-    keepRunning(this.sessionId, { mode: "custom", sentAt: serverClock.now(), before }); // a reload follows it
+    const running: Running = { mode: "custom", sentAt: serverClock.now(), before: this.lastShown.custom };
+    keepRunning(this.sessionId, running); // a reload follows it
+    const sentOnline = navigator.onLine;
     let fate: "known" | "unknown" = "known";
     try {
       this.show(await this.api.customRun(this.sessionId, language, code, [args]));
     } catch (err) {
-      this.failed(output, err);
+      this.lost(running, output, err, sentOnline);
       if (unanswered(err)) fate = "unknown";
     } finally {
       if (fate === "known") keepRunning(this.sessionId, null);
