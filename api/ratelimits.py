@@ -207,8 +207,10 @@ class RateLimits:
 # `get_window_stats` read what this counts), over several keys at once. KEYS: the buckets' lists; ARGV: now, cost,
 # then each bucket's limit and window (seconds). Every bucket is tested before any is written, so a refusal counts
 # nothing, and Redis runs a script whole, no other client's command between its test and its counts (a connection
-# lost mid-call has either run it or not). Returns 0 when all were counted, else the 1-based index of the first
-# bucket that refused.
+# lost mid-call has either run it or not). So the entries go 5,000 to a push, as `limits`' own script pushes them
+# (unpack's stack bound): nothing else runs on the Redis every replica shares while the script does, and one request
+# may cost up to a limit's whole amount (an export's rows, 99,900 entries in each of its buckets). Returns 0 when all
+# were counted, else the 1-based index of the first bucket that refused.
 ACQUIRE_ALL_LUA = """
 local now = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
@@ -223,10 +225,14 @@ for i = 1, #KEYS do
         return i
     end
 end
+local entries = {}
+for j = 1, cost do
+    entries[j] = ARGV[1]
+end
 for i = 1, #KEYS do
     local limit = tonumber(ARGV[1 + 2 * i])
-    for _ = 1, cost do
-        redis.call('lpush', KEYS[i], ARGV[1])
+    for j = 1, cost, 5000 do
+        redis.call('lpush', KEYS[i], unpack(entries, j, math.min(j + 4999, cost)))
     end
     redis.call('ltrim', KEYS[i], 0, limit - 1)
     redis.call('expire', KEYS[i], tonumber(ARGV[2 + 2 * i]))
