@@ -105,13 +105,19 @@ def _occasion(clause: str, m: re.Match[str]) -> bool:
     return bool(before or _OCCASION_AFTER.match(clause, m.end()))
 
 
+def _passing_besides(clause: str, first: re.Match[str]) -> bool:
+    """Whether `clause` has a word of passing other than its FIRST's own "pass": "the first pass over the array
+    counts each value" describes an algorithm, not a run."""
+    return any(m.end() <= first.start() or m.start() >= first.end() for m in PASS_WORD.finditer(clause))
+
+
 def first_run_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -> list[str]:
     """Problems with what `texts` (`(where, text)`) say the first run passed, one line each for the repair round."""
     problems: list[str] = []
     for where, text in texts:
         for clause in _clauses(readable(text)):
             first = next((m for m in FIRST.finditer(clause) if not _occasion(clause, m)), None)
-            if first is None or not PASS_WORD.search(clause) or FAIL_WORD.search(clause):
+            if first is None or not _passing_besides(clause, first) or FAIL_WORD.search(clause):
                 continue
             if _NOT_A_CLAIM.search(clause) or clause.rstrip().endswith("?"):
                 continue  # a question says nothing (grader/claims.py reads its answer)

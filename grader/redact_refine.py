@@ -77,8 +77,10 @@ def gendered_rules(vocabulary: str) -> list[Rule]:
 SELF_CUE = r"(?:i'?m|i\s+am|as\s+an?|my\s+pronouns\s+are|pronouns\s*[:=]?|soy|como\s+una?)"
 # And the writer's own family or partner, which says theirs as plainly: a test string "Happy birthday, my wife
 # Maria", `print("for my daughter")`, "mi madre", "my big brother". "my" only before the word (at most one word
-# between): test data with no owner ("the mother node", "A man, a plan") reads as it is.
-AUTHOR_CUE = rf"(?:{SELF_CUE}|my|mis?)"
+# between): test data with no owner ("the mother node", "A man, a plan") reads as it is. Nor "my" or "mi" as a
+# variable before a keyword (`for my in mother`, `return mi if hijo else None`): the rule reads the whole code.
+_CODE_WORD = r"(?:in|of|if|is|as|or|and|else|elif|for|not|return|then|while|with)\b"
+AUTHOR_CUE = rf"(?:{SELF_CUE}|(?:my|mis?)(?![\s'\"`]+{_CODE_WORD}))"
 
 
 def self_description(vocabulary: str, cue: str = SELF_CUE) -> tuple[re.Pattern[str], re.Pattern[str]] | None:

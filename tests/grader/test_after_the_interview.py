@@ -158,3 +158,21 @@ def test_a_first_try_is_never_the_graders_final_submission() -> None:
                                    "events": [e for e in mine.events if e.seq != 7]})  # fmt: skip
     index = build_bundle(mine, compute_facts(mine)).index
     assert first_run_problems([("x", "It passed both visible tests on the first try.")], index) == []
+
+
+def test_a_first_pass_over_the_data_is_no_first_run() -> None:
+    """An algorithm's "first pass" named no run: it read as a claim that the first run passed (the word "pass"), and
+    went to the repair round against the candidate's failing first run or the grader's own final submission."""
+    source = _graders_submission_passing()
+    graders_only = source.model_copy(
+        update={
+            "events": [e for e in source.events if e.type not in ("test_run", "submission") or e.seq == 20],
+            "runs": [r for r in source.runs if r.id == "s9"],
+        }
+    )
+    text = "The first pass over the array counts each value; a second pass finds the pair."
+    for case in (interview(), graders_only):
+        index = build_bundle(case, compute_facts(case)).index
+        assert first_run_problems([("x", text)], index) == []
+        # Said of a run, the first pass is still read.
+        assert first_run_problems([("x", "Every test passed on the first pass.")], index)

@@ -72,6 +72,55 @@ def test_questions_about_the_problem_and_a_request_said_not_to_count_stand(text:
     assert request_problems([(WHERE, text)]) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the code's need, not the candidate's
+        "The first version needed adjustments to handle duplicates before it passed.",
+        "The solution required adjustments after the failing test on empty input.",
+        "The loop needed a break once the pair was found, which the candidate added.",
+        "The inner loop requires a break when the target is found.",
+        "The algorithm needs to repeat the scan until no swaps happen, and the candidate explained why.",
+        "The brute force requires repetition of the inner sum, which the candidate noticed.",
+        "El algoritmo necesitaba repetir el recorrido hasta que no hubiera cambios.",
+        # the interviewer's request of the candidate, or the problem's
+        "The interviewer asked for an extension to k sorted lists, and the candidate adapted the heap.",
+        "When the interviewer asked for a repetition of the complexity argument, the candidate restated it.",
+        "The problem asks for the person known by everyone, and the candidate used two pointers.",
+        "The task asks for a human-readable duration, which the code produced.",
+        "El entrevistador pidió ajustes para entradas vacías y el candidato los hizo.",
+        # the candidate's own way of working
+        "The candidate wanted to repeat the dry run with the second example, and found the off-by-one.",
+        "The candidate took a short pause to think before answering, then gave a clear plan.",
+        "Took a break from coding to sketch the recursion tree on paper, which clarified the approach.",
+        "El candidato tomó una pausa para pensar y luego explicó el plan con claridad.",
+    ],
+)
+def test_the_codes_need_the_interviewers_request_and_a_pause_to_think_stand(text: str) -> None:
+    """Fair sentences an honest scorecard writes: each sent an honest scorecard to the repair round, then failed it."""
+    assert request_problems([(WHERE, text)]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asked the interviewer for more time near the end instead of finishing.",
+        "Asked the interviewer for a break midway, which slowed progress.",
+        "Asked if they could take a short break, losing momentum.",
+        "Asked whether the question could be repeated, suggesting weak listening.",
+        "Asked for a few more minutes rather than finishing.",
+        "Asked for five extra minutes at the end.",
+        "Asked to pause the interview for a few minutes.",
+        "The candidate did not finish and needed a break.",
+        "Pidió al entrevistador más tiempo al final.",
+        "Pidió que se la repitieran dos veces.",
+    ],
+)
+def test_a_request_made_of_the_interviewer_or_asked_as_a_question_is_a_problem(text: str) -> None:
+    (problem,) = request_problems([(WHERE, text)])
+    assert "never counts against them" in problem
+
+
 def test_a_quote_of_the_candidates_own_request_is_the_records() -> None:
     """The quote is the record's words, not the grader's; the grader's own framing around it is still read."""
     record = record_of("[15] C: could I take a short break please")

@@ -45,6 +45,10 @@ def test_the_writers_family_a_program_printed_is_neutral() -> None:
         'assert is_palindrome("A man, a plan, a canal: Panama")',
         'print("my score:", score)',
         'label = "mine and the father node"',
+        # "my" and "mi" as variables before a keyword, not the writer's family
+        "for my in mother:\n    pass",
+        "return mi if hijo else None",
+        "if my and wife:\n    x = 1",
     ],
 )
 def test_test_data_naming_nobodys_family_stays(code: str) -> None:
