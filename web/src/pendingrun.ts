@@ -45,6 +45,17 @@ export function keepRunning(sessionId: string, running: Running | null): void {
   }
 }
 
+/** Forgets `running` once its fate is known, unless the tab has kept another run since (a Run started while a custom
+ * input was followed): that one is still out, and the page opened after a reload follows it. */
+export function forgetRunning(sessionId: string, running: Running): void {
+  try {
+    const kept = JSON.parse(tabStorage()?.getItem(RUNNING + sessionId) ?? "null") as Partial<Running> | null;
+    if (kept?.mode === running.mode && kept.sentAt === running.sentAt) tabStorage()?.removeItem(RUNNING + sessionId);
+  } catch {
+    // storage disabled, or not JSON: nothing this tab kept
+  }
+}
+
 /** Whether a run's request failed without an answer (the network; or the page going: a reload cancels the request,
  * and the page may see it fail before it goes). Its run may still be stored, so the tab keeps it (`keepRunning`) for
  * the page opened next to follow, rather than forgetting it as the page went. */

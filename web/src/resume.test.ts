@@ -198,6 +198,51 @@ describe("a reload while a Run is out", () => {
   });
 });
 
+describe("a reload while a Run is out, the latest results refused at first", () => {
+  it("shows that Run's results once stored, though the results read late showed the run before meanwhile", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const before = {
+      verdict: "wrong_answer",
+      language: "python",
+      mode: "run",
+      tests: [],
+      passed: 1,
+      total: 3,
+      created_at: new Date(Date.now() - 60_000).toISOString(),
+    };
+    let stored = before;
+    let reads = 0;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: false }),
+      results: async () => {
+        reads += 1;
+        if (reads === 2) throw new ApiError(429, "rate_limited", "Too many reads of the latest results.", 1000);
+        return { run: stored, submit: null, custom: null };
+      },
+      saveDraft: async () => ({ revision: 1 }),
+      run: () => new Promise(() => undefined), // the page reloads before the answer comes
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const session = { ...joined.session, id: "s-reload-run-refused" };
+    const first = openWorkspace(api, { ...joined, session });
+    await first.resume();
+    void first.judge("run");
+    await vi.advanceTimersByTimeAsync(0);
+
+    document.body.innerHTML = pageBody; // the reload; its read of the latest results is refused (429)
+    await openWorkspace(api, { ...joined, session }).resume();
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
+    await vi.advanceTimersByTimeAsync(1000); // asked again after the server's wait: the run before, shown
+    expect(reads).toBe(3);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 1 of 3 tests passed");
+    stored = { ...before, verdict: "accepted", passed: 3, created_at: new Date().toISOString() }; // the judge is done
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
+  });
+});
+
 describe("a reload while a custom input is out", () => {
   const session = { ...joined.session, id: "s-reload-custom" };
   const earlier = {

@@ -19,12 +19,15 @@ export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean>
  * time-out) though the API stored it, or refused because the final answer is already in (that lost answer, or
  * another tab). Asks the server, and returns the stored final answer when it holds one (the page shows it as final),
  * so the candidate is neither told to try again nor left editing code that no longer counts; null otherwise.
+ * `before`: the id of the Submit the page showed before this one left, never taken for it (one submitted again a
+ * moment after it was stored is within the allowance for the page's clock).
  */
 export async function landedSubmit(
   api: Pick<ApiClient, "results">,
   sessionId: string,
   error: unknown,
   sentAt: number,
+  before?: string,
 ): Promise<RunReport | null> {
   const status = (error as { status?: number }).status ?? 0;
   const already = (error as { code?: string }).code === "already_submitted";
@@ -38,6 +41,7 @@ export async function landedSubmit(
   // Any final answer is the one when it is refused as already in; otherwise only one stored after this one left
   // (a few seconds' allowance for the estimate of the server's clock).
   if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return null;
+  if (!already && before !== undefined && latest.submission_id === before) return null;
   return latest;
 }
 

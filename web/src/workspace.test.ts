@@ -66,6 +66,46 @@ describe("a Submit whose answer was lost", () => {
     expect(document.getElementById("final-state")?.hidden).toBe(false);
   });
 
+  it("never takes the Submit shown a moment before for a resubmission that got no answer", async () => {
+    document.body.innerHTML = pageBody;
+    window.sessionStorage.clear();
+    const first = {
+      verdict: "wrong_answer",
+      language: "python",
+      mode: "submit",
+      tests: [],
+      passed: 3,
+      total: 12,
+      submission_id: "sub-first",
+      created_at: new Date().toISOString(),
+    };
+    let submits = 0;
+    const api = {
+      drafts: async () => ({ drafts: {}, submitted: submits > 0 }),
+      results: async () => ({ run: null, submit: submits > 0 ? first : null, custom: null }),
+      saveDraft: async () => ({ revision: 1 }),
+      submit: async () => {
+        submits += 1;
+        if (submits === 1) return first;
+        throw new ApiError(0, "network_error", "Could not reach the server."); // never reached the server
+      },
+    } as unknown as ApiClient;
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const session = { ...joined.session, id: "s-resubmit-lost" };
+    const workspace = openWorkspace(api, {
+      ...joined,
+      session,
+      organization: { allow_resubmission: true },
+    } as typeof joined);
+    await workspace.resume();
+    await workspace.judge("submit");
+    expect(document.querySelector("#results .report-summary")?.textContent).toBe("Submission: 3 of 12 tests passed");
+    await workspace.judge("submit"); // again at once, with the first stored within the allowance for the clock
+    const results = document.getElementById("results");
+    expect(results?.querySelector(".report-summary")).toBeNull(); // not the first Submit's report, as this one's
+    expect(results?.textContent).toContain("The connection to the server dropped while your submission was out");
+  });
+
   it("says it may still be running, and that no results came back once a Submit's time is spent", async () => {
     document.body.innerHTML = pageBody;
     window.sessionStorage.clear();
@@ -161,6 +201,22 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
     await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
     expect(output?.querySelector(".report-summary")?.textContent).toBe("Custom input: 1 call");
     expect(heard()).toContain("Custom input: returned 42");
+  });
+
+  it("forgets only itself once found: a Run started while a custom input was followed is followed after a reload", async () => {
+    const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
+    const id = "s-lost-custom-then-run";
+    const workspace = await open(id, stored, { customRun: dropped, run: () => new Promise(() => undefined) });
+    document.getElementById("custom-run")?.click();
+    const output = document.getElementById("custom-output");
+    await vi.waitUntil(() => output?.textContent?.includes("dropped while your custom input was out"));
+    void workspace.judge("run"); // out while the custom input is followed
+    await vi.waitUntil(() => window.sessionStorage.getItem(`shadows.running.${id}`)?.includes('"mode":"run"'));
+    stored.run = report("run", true); // the custom input is stored
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(output?.querySelector(".report-summary")?.textContent).toBe("Custom input: 1 call");
+    const kept = JSON.parse(window.sessionStorage.getItem(`shadows.running.${id}`) ?? "null") as { mode?: string };
+    expect(kept?.mode).toBe("run"); // the Run still out: a reload now follows it
   });
 
   it("is not followed when the browser was offline as it was sent: it never left, and trying again is the way", async () => {

@@ -27,6 +27,7 @@ import { dropLocal, keepLocal } from "./localcopy";
 import { runNotice, tooLongToKeep } from "./messages";
 import {
   followRunning,
+  forgetRunning,
   keepRunning,
   type LostBy,
   type Running,
@@ -82,6 +83,8 @@ export class Workspace {
   /** Reports shown or runs started, per pane: a reload's results read late, or the report of a run followed across
    * it, never replace a newer one. */
   private readonly shown: Record<"results" | "custom", number> = { results: 0, custom: 0 };
+  /** Runs started and reports shown as news (not a reload's, read late), per pane: a run followed there stops at one. */
+  private readonly news: Record<"results" | "custom", number> = { results: 0, custom: 0 };
   /** The id of the last stored report shown of each kind (a custom input's apart from a Run's). */
   private readonly lastShown: Partial<Record<RunningMode, string>> = {};
   private readonly allowResubmission: boolean;
@@ -206,11 +209,11 @@ export class Workspace {
       read: () => this.api.results(this.sessionId),
       pane: byId(custom ? "custom-output" : "results"),
       show: (report: RunReport) => {
-        keepRunning(this.sessionId, null); // found: a reload has nothing left to follow
+        forgetRunning(this.sessionId, running); // found: a reload has nothing left to follow of it
         this.show(report);
         if (running.mode === "submit") this.markSubmitted();
       },
-      moved: () => this.shown[custom ? "custom" : "results"],
+      moved: () => this.news[custom ? "custom" : "results"],
       over: () => this.ended,
     };
     return followRunning(target, running, latest, lostBy);
@@ -324,12 +327,14 @@ export class Workspace {
         selectOutput("results");
         renderFailure(results, tooLong); // sending it would only be refused
         this.shown.results += 1;
+        this.news.results += 1;
       }
       this.setBusy(false);
       return;
     }
     renderPending(results, mode);
     this.shown.results += 1; // the pane is this run's now
+    this.news.results += 1;
     selectOutput("results");
     this.beforeRun();
     await this.saver.flush();
@@ -346,13 +351,14 @@ export class Workspace {
       this.show(report);
       if (mode === "submit") this.markSubmitted();
     } catch (error) {
-      const landed = mode === "submit" ? await landedSubmit(this.api, this.sessionId, error, sentAt) : null;
+      const landed =
+        mode === "submit" ? await landedSubmit(this.api, this.sessionId, error, sentAt, running.before) : null;
       if (landed) this.show(landed);
       if (landed) this.markSubmitted();
       else this.lost(running, results, error, sentOnline);
       if (!landed && unanswered(error)) fate = "unknown";
     } finally {
-      if (fate === "known") keepRunning(this.sessionId, null);
+      if (fate === "known") forgetRunning(this.sessionId, running);
       this.setBusy(false);
     }
   }
@@ -361,6 +367,7 @@ export class Workspace {
   show(report: RunReport, by: "you" | "interviewer" = "you", opts: { quiet?: boolean } = {}): void {
     const container = byId(report.custom ? "custom-output" : "results");
     this.shown[report.custom ? "custom" : "results"] += 1; // its notes go with the pane's content
+    if (!opts.quiet) this.news[report.custom ? "custom" : "results"] += 1;
     if (report.submission_id) this.lastShown[report.custom ? "custom" : report.mode] = report.submission_id;
     renderReport(container, report, by);
     renderConsole(byId("console"), report);
@@ -489,6 +496,7 @@ export class Workspace {
     const output = byId("custom-output");
     output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
     this.shown.custom += 1; // the pane is this run's now
+    this.news.custom += 1;
     const running: Running = { mode: "custom", sentAt: serverClock.now(), before: this.lastShown.custom };
     keepRunning(this.sessionId, running); // a reload follows it
     const sentOnline = navigator.onLine;
@@ -499,7 +507,7 @@ export class Workspace {
       this.lost(running, output, err, sentOnline);
       if (unanswered(err)) fate = "unknown";
     } finally {
-      if (fate === "known") keepRunning(this.sessionId, null);
+      if (fate === "known") forgetRunning(this.sessionId, running);
       this.setBusy(false);
     }
   }
