@@ -5,7 +5,9 @@ a listener undoes at a glance is undone here, before any rule of agent.notes_mat
 runs, the pairs and single words counted across replies, and agent.notes_sequence's chain all see decoded words.
 The same decoding reads the notes, the public texts, the prompts and the candidate's texts (agent.notes_build).
 Words are found, folded and stemmed by agent.notes_words; one word is read as the notes' words it encodes by
-agent.notes_lexicon; this module holds the runs (spelled letters, words reversed) and applies both.
+agent.notes_lexicon; this module holds the runs (spelled letters, words reversed) and applies both. Of the names
+below, ``read_letters``, ``_CONFUSABLES``, ``_ESCAPED`` and ``_PIECED`` are agent.notes_words'; ``_joined``,
+``JOINED_MIN``, ``REVERSED_ALONE`` and ``ONSETS`` (``_ONSETS``) agent.notes_lexicon's.
 
 - **Characters.** Before words are found, each character a reader takes for one ASCII letter or digit is written as
   it (``read_letters``: small capitals, regional indicators, negative squared and circled letters, tag characters).

@@ -1,4 +1,4 @@
-"""The candidate is always told the interviewer is an AI (agent.phase_agent, GreetingAgent, agent.ai_notice): once the
+"""The candidate is always told the interviewer is an AI (agent.phases GreetingAgent, agent.ai_notice): once the
 greeting's first reply is done, one scripted line says it, in the interview's language, whatever the greeting said.
 Only the line itself, said before a restart, stands for it."""
 

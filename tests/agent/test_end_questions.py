@@ -15,7 +15,8 @@ from agent.addressing import asks_to_end, confirms, explicit_request
 from agent.end_questions import asks_about_ending
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from agent.turns import TurnClassifier, decide, text_turn
+from agent.turn_classifier import TurnClassifier
+from agent.turns import decide, text_turn
 from tests.agent.ending_support import ask_to_end_then_answer
 from tests.agent.test_resume_restart import _notes
 from tests.fakes.llm import FakeLLM, call, say

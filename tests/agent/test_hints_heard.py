@@ -7,7 +7,8 @@ from typing import Any
 
 from livekit.agents import AgentSession, llm
 
-from agent.hints import NOT_HEARD, PendingHint, settle
+from agent.hints import NOT_HEARD, settle
+from agent.pending_hint import PendingHint
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
 from tests.agent.test_tools import make

@@ -99,3 +99,17 @@ def test_the_rule_sees_a_circle_closed_only_under_type_checking_or_inside_a_func
     assert circles(graph) == [["own_line", "state"]]
     graph["state"].add("hints")
     assert circles(graph) == [["hints", "own_line", "state"]]
+
+
+def test_each_phase_the_phase_agent_hands_off_to_is_the_tables_own() -> None:
+    """agent.phase_agent builds the next phase's agent from the class a tool names (it may not import agent.phases,
+    which imports it), not through ``make_phase_agent``: so every phase class must be the one ``PHASE_AGENTS``
+    holds for its phase, or a handoff and a resumed job would build different agents for one phase."""
+    from agent import phases
+    from agent.phase_agent import PhaseAgent
+
+    classes = [c for c in vars(phases).values() if isinstance(c, type) and issubclass(c, PhaseAgent)]
+    assert len(classes) >= 7  # the seven phase classes were found
+    for cls in classes:
+        if cls is not PhaseAgent:
+            assert phases.PHASE_AGENTS[cls.phase] is cls, cls

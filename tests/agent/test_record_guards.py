@@ -12,8 +12,8 @@ from livekit.agents import AgentSession, llm
 
 from agent import notes_build, tools
 from agent.completion import final_code
-from agent.hints import PendingHint
 from agent.hints import settle as settle_hint
+from agent.pending_hint import PendingHint
 from agent.phases import make_phase_agent
 from agent.prompts import render
 from agent.state import InterviewState, Phase

@@ -11,7 +11,8 @@ from livekit.agents import AgentSession, UserStateChangedEvent
 from agent.interview import attach_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
-from agent.turns import TurnClassifier, text_turn
+from agent.turn_classifier import TurnClassifier
+from agent.turns import text_turn
 from tests.fakes.llm import FakeLLM, call, say
 from tests.fakes.session import instructed, make_interview, settle
 
