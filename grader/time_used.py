@@ -37,9 +37,8 @@ CLOSED_LATE_BY = {
     "ended_agent_lost": "after the interviewer's completion call was lost",
 }
 CANDIDATE_EVENTS = frozenset({"editor_snapshot", "test_run", "submission"})
-GRADER = (
-    "grader"  # `by` of the submission the grader made when the candidate never submitted (grader/facts.py)
-)
+# `by` of the submission the grader made when the candidate never submitted (grader/facts.py).
+GRADER = "grader"
 
 
 @dataclass(frozen=True)
@@ -92,9 +91,8 @@ def time_used(bundle: BundleInput) -> TimeUsed:
     limit = s.duration_minutes * 60 + OVERTIME_S
     end = _interviewer_end(bundle)
     ends = [(limit, f"the time allowed plus the {round(OVERTIME_S)} s wrap-up after it")]
-    if (
-        end is not None
-    ):  # the interviewer's own word: no bound of ours overrides it (a deployment's longer overtime)
+    if end is not None:
+        # The interviewer's own word: no bound of ours overrides it (a deployment's longer overtime).
         ends = [(end, "the interviewer's end of the interview")]
     elif s.end_reason in CLOSED_WITHOUT_INTERVIEWER:
         last = _last_candidate_activity(bundle)
