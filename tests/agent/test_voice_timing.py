@@ -241,10 +241,14 @@ async def test_a_pause_inside_a_coding_utterance_does_not_end_the_turn():
             7.0, 9.0, "can you tell me whether that is enough?"
         ),  # a 1 s pause, under coding endpointing
     ]
-    run = await voice_interview(Phase.CODING, utterances, [say("Go ahead."), say("Yes, that is enough.")])
+    # The pause is 0.5 timeline seconds short of the coding endpointing (1.5 s): 25 real ms at the default speed,
+    # which a loaded CI box once overran and split the turn in two; 250 ms at this speed.
+    run = await voice_interview(
+        Phase.CODING, utterances, [say("Go ahead."), say("Yes, that is enough.")], speed=2
+    )
     try:
         await run.tl.until(20)
-        # The answer must come: up to a minute on a loaded box (20 timeline seconds are 1 real second).
+        # The answer must come: up to a minute on a loaded box (20 timeline seconds are 10 real seconds).
         await until(lambda: len(run.tts.requests) >= 2)
         users = [
             i.text_content for i in run.session.history.items if i.type == "message" and i.role == "user"
