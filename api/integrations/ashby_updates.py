@@ -19,8 +19,8 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
 - invite withheld (no mail server is configured, the organisation passed its invite e-mail limit, api.org_limits,
   the address has no form a mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave
   up on it: api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
-  (string) and the candidate's join link (url) while it works, for the recruiter to send; Greenhouse's
-  test_status shows the same (`invite_withheld`, `join_url`).
+  (string) and the candidate's join link (url) while the invite is outstanding, for the recruiter to send;
+  Greenhouse's test_status shows the same (`invite_withheld`, `join_url`).
 Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
 where the session stands).
 """

@@ -255,11 +255,11 @@ def join_url(settings: ApiSettings, assessment: dict[str, Any]) -> str:
     return sealer(settings).open(assessment["join_url_sealed"])
 
 
-def invite_open(assessment: dict[str, Any], now: datetime | None = None) -> bool:
-    """Whether the candidate can still use the join link (scheduled with an unexpired invite, or under way)."""
+def invite_outstanding(assessment: dict[str, Any], now: datetime | None = None) -> bool:
+    """Whether the invite still waits on the candidate: scheduled, unexpired. The join link admits whoever holds it,
+    so it is shown to the ATS (for a recruiter to resend) only then: once the interview has started the candidate
+    holds it already, and an ATS keeps what it last read on the candidate's profile for its whole team."""
     now = now or datetime.now(UTC)
-    if assessment["status"] == "in_progress":
-        return bool(assessment["expires_at"] > now)
     return assessment["status"] == "scheduled" and bool(assessment["invite_expires_at"] > now)
 
 
@@ -267,7 +267,7 @@ def progress(assessment: dict[str, Any], graded: bool, now: datetime | None = No
     """sent | started | grading | complete | cancelled | expired: where the candidate's interview stands."""
     status = assessment["status"]
     if status == "scheduled":
-        return "sent" if invite_open(assessment, now) else "expired"
+        return "sent" if invite_outstanding(assessment, now) else "expired"
     if status == "in_progress":
         return "started"
     if status == "cancelled":

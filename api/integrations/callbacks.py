@@ -114,7 +114,9 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
         if kind == "cancelled":
             where = "Ashby" if cancelled_by_ashby(assessment) else "Shadows"
             return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
-        link = assessments.join_url(settings, assessment) if assessments.invite_open(assessment) else None
+        link = (
+            assessments.join_url(settings, assessment) if assessments.invite_outstanding(assessment) else None
+        )
         return ashby_updates.invite_withheld(
             session_id, cb["created_at"], link, assessment["invite_withheld"] or "rate_limited"
         )

@@ -307,7 +307,7 @@ async def _status(
     finished = assessments.progress(assessment, graded=False) in ("grading", "complete")
     version = await integrations_repo.result_version(conn, session_id) if finished else None
     progress = assessments.progress(assessment, graded=version is not None)
-    usable = assessments.invite_open(assessment)
+    usable = assessments.invite_outstanding(assessment)
     metadata: dict[str, Primitive] = {
         "interview_status": assessment["status"],
         "join_url": assessments.join_url(settings, assessment) if usable else None,

@@ -149,7 +149,10 @@ async def test_send_test_to_patch_to_complete_test_status(
     document_example("greenhouse.test_status.sent", status)
 
     await simulate_interview(api_server, interview)
-    assert (await greenhouse.test_status(interview)).json()["partner_status"] == "started"
+    started = (await greenhouse.test_status(interview)).json()
+    assert started["partner_status"] == "started"
+    # The join link admits whoever holds it; once the candidate has used it, no one else at the ATS needs it.
+    assert (started["metadata"]["join_url"], started["metadata"]["invite_expires_at"]) == (None, None)
     # The candidate asks for a person from their interview page: the recruiter reading the result here is told.
     asked = await api_server.client.post(
         f"/v1/sessions/{interview}/accommodation-requests",
