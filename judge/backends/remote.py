@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import secrets
 import ssl
@@ -47,6 +46,13 @@ import httpx
 from pydantic import ValidationError
 
 from judge import remote_protocol as wire
+from judge.backends.remote_answers import (
+    MAX_READYZ_BYTES,
+    AnswerTooLargeError,
+    error_code,
+    get_bounded,
+    read_capped,
+)
 from judge.backends.remote_hosts import Host, HostTable
 from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import (
@@ -64,7 +70,6 @@ from judge.verdict import overall_verdict
 
 log = logging.getLogger(__name__)
 
-MAX_ANSWER_BYTES = 64 << 20
 DIGEST_MIN_BYTES = (
     MEMO_MIN_BYTES  # smaller tests travel with each run: one round trip, never a second for a PUT
 )
@@ -354,7 +359,7 @@ class RemoteBackend:
             host.reported(wire.Load.from_headers(answer.headers))
             if answer.status == 200:
                 return self._report(answer.body, run_id, request)
-            code = _error_code(answer.body)
+            code = error_code(answer.body)
             if answer.status == 503 and code in (wire.JUDGE_BUSY, wire.JUDGE_UNAVAILABLE):
                 # Not started there (a host that forgot a pinned run id was restarted: that run died with it).
                 busy = busy or code == wire.JUDGE_BUSY
@@ -400,7 +405,7 @@ class RemoteBackend:
                 log.info("judge host %s takes no runs by digest: sending whole runs", host.url)
                 host.by_digest = False
                 return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline)
-            if answer.status != 409 or _error_code(answer.body) != wire.TESTS_UNKNOWN or puts >= TESTS_PUTS:
+            if answer.status != 409 or error_code(answer.body) != wire.TESTS_UNKNOWN or puts >= TESTS_PUTS:
                 return answer
             url = host.url + wire.TESTS_PATH.format(digest=bodies.tests.digest)
             put = await self._call("PUT", url, bodies.tests.data, deadline)
@@ -415,11 +420,16 @@ class RemoteBackend:
         timeout = httpx.Timeout(remaining, connect=connect, pool=connect)
         headers = {"Content-Type": "application/json"}
         try:
-            async with self._client.stream(
-                method, url, content=body, headers=headers, timeout=timeout
-            ) as response:
-                data = await _read_capped(response)
+            # The whole answer by the run's deadline: httpx's timeout bounds each read, and a host trickling its
+            # answer a byte at a time would hold the run past it.
+            async with (
+                asyncio.timeout(remaining),
+                self._client.stream(method, url, content=body, headers=headers, timeout=timeout) as response,
+            ):
+                data = await read_capped(response)
                 return _Answer(response.status_code, response.headers, data)
+        except TimeoutError as exc:
+            raise _Unanswered("the answer did not arrive in time") from exc
         except httpx.ConnectError as exc:
             tls = _tls_refusal(exc)
             raise _NotSent("TLS handshake failed" if tls else "connection refused", gone=not tls) from exc
@@ -443,10 +453,20 @@ class RemoteBackend:
     async def _poll(self, host: Host) -> None:
         assert self._client is not None
         try:
-            response = await self._client.get(host.url + "/readyz")
-        except httpx.HTTPError as exc:
+            # Bounded as a whole: one host trickling or streaming its answer would otherwise stall every poll
+            # (they are awaited together) and fill this process's memory.
+            response, _ = await get_bounded(
+                self._client, host.url + "/readyz", cap=MAX_READYZ_BYTES,
+                within_s=2 * self.settings.remote_connect_timeout_s,
+            )  # fmt: skip
+        except (httpx.HTTPError, TimeoutError, AnswerTooLargeError) as exc:
             if not host.down:
-                log.warning("judge host %s is unreachable (%s)%s", host.url, type(exc).__name__, _hint(exc))
+                hint = (
+                    _hint(exc)
+                    if isinstance(exc, httpx.HTTPError)
+                    else ": its /readyz answer is too slow or large"
+                )
+                log.warning("judge host %s is unreachable (%s)%s", host.url, type(exc).__name__, hint)
             host.down = True
             return
         host.down = False
@@ -462,29 +482,9 @@ class RemoteBackend:
                 log.exception("polling the judge hosts failed")
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise JudgeInternalError("the judge host's answer is too large")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _hint(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectError) and _tls_refusal(exc):
         return ": its certificate is not trusted (SHADOWS_JUDGE_REMOTE_TLS_CA)"
     if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
         return ": it drops our connections (with mTLS: SHADOWS_JUDGE_REMOTE_TLS_CERT must be signed by its client CA)"
     return ""
-
-
-def _error_code(body: bytes) -> str | None:
-    try:
-        error = json.loads(body).get("error")
-        code = error.get("code") if isinstance(error, dict) else None
-    except (ValueError, AttributeError):
-        return None
-    return code if isinstance(code, str) else None

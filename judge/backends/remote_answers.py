@@ -1,0 +1,60 @@
+"""How the remote backend reads a judge host's answers: bounded in size, in time as a whole and in depth, whatever the
+host (or whoever sits on a plain-http path to it) sends.
+
+httpx's timeouts bound each read, not an answer: a host that trickles a byte a second, or streams without end,
+holds the request and grows the API process's memory for as long as it likes unless the whole answer is bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+
+from judge.errors import JudgeInternalError
+
+MAX_ANSWER_BYTES = 64 << 20  # a run's answer: the largest report a host may send
+# A /readyz answer is a hundred bytes of JSON; the backend reads only its status and headers.
+MAX_READYZ_BYTES = 64 << 10
+# An error's body is `{"error": {"code", "message", ...}}`, a few hundred bytes: only so much is parsed for its code.
+MAX_ERROR_BYTES = 64 << 10
+
+
+class AnswerTooLargeError(JudgeInternalError):
+    """The host's answer is over the bound for its kind."""
+
+
+async def read_capped(response: httpx.Response, cap: int = MAX_ANSWER_BYTES) -> bytes:
+    """The response's body; raises AnswerTooLargeError past `cap` bytes (decoded: a compressed answer is bounded as
+    it unpacks), having read no more than one chunk past it."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise AnswerTooLargeError("the judge host's answer is too large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def get_bounded(
+    client: httpx.AsyncClient, url: str, *, cap: int, within_s: float
+) -> tuple[httpx.Response, bytes]:
+    """GET `url`, its whole answer within `within_s` seconds and `cap` bytes. Raises httpx.HTTPError, TimeoutError
+    (the answer did not arrive whole in time) or AnswerTooLargeError."""
+    async with asyncio.timeout(within_s), client.stream("GET", url) as response:
+        return response, await read_capped(response, cap)
+
+
+def error_code(body: bytes) -> str | None:
+    """The `error.code` of a host's error answer, or None when it has none: a body that is not such JSON, one over
+    MAX_ERROR_BYTES, or one nested past the parser's recursion limit (a RecursionError, not a ValueError)."""
+    if len(body) > MAX_ERROR_BYTES:
+        return None
+    try:
+        error = json.loads(body).get("error")
+        code = error.get("code") if isinstance(error, dict) else None
+    except (ValueError, AttributeError, RecursionError):
+        return None
+    return code if isinstance(code, str) else None
