@@ -70,9 +70,11 @@ What is replaced (never sent to the model):
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
   the writer or the writer's family ("I'm a woman", "my pronouns are she/her", "my wife": grader/redact_refine.py)
-  or stand right before the candidate's name ("Mrs. [candidate]"), or in an identifier that does
+  or in an identifier that does
   (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py), and not a word of the question's statement
-  (grader/gendered.py).
+  (grader/gendered.py);
+- any word standing as a title right before the candidate's name ("Master [candidate]", "Rev. [candidate]"), in
+  every mode, recognised by its place rather than a list (`[title]`, grader/name_titles.py).
 
 How the rules are matched and applied to a text: grader/redact_apply.py (a rule skips a text without its needles,
 grader/needles.py, or without a letter, grader/letter_gate.py); the name's own forms: grader/name_rules.py.
@@ -107,7 +109,6 @@ from grader.contact_patterns import CODE_PHONE, HANDLE, OUTPUT_HANDLE
 from grader.described_identifiers import described_identifier_rule
 from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.french_numbers import FRENCH_RUN, french_pairs
-from grader.gendered import TITLE
 from grader.handles import TAG, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
 from grader.introductions import (
@@ -128,6 +129,7 @@ from grader.name_forms import caseless as _caseless
 from grader.name_forms import segment as _segment
 from grader.name_forms import words as _words
 from grader.name_rules import NAME, name_rules
+from grader.name_titles import titles_before_name
 from grader.phone_forms import (
     CODE_NUMBER,
     CUED_NUMBER_NEEDLES,
@@ -148,14 +150,7 @@ from grader.phone_lines import COMMENT_BREAK, GROUP_LINES, across_comment_lines,
 from grader.postal import POSTAL, postal_spans
 from grader.profile_mentions import PERSONAL_SITE, PROFILE_MENTION, profile_spans, site_spans
 from grader.redact_apply import Rule, apply_rules
-from grader.redact_refine import (
-    TITLE_BEFORE,
-    gendered_rules,
-    handle_mention,
-    self_described_rule,
-    title_before_name,
-    written_or_spoken_email,
-)
+from grader.redact_refine import gendered_rules, handle_mention, self_described_rule, written_or_spoken_email
 from grader.redacted import Redacted as Redacted  # also where grader/bundle.py and evidence.py read it
 from grader.row_marks import FENCE_LINE, ROW_MARK, escaped_fence, unmarked
 from grader.said_letters import SAID_RUN, said_spans
@@ -418,10 +413,6 @@ class Redactor:
             self._speech.append(in_identifiers)
             self._code.append(in_identifiers)
             self._output.append(in_identifiers)
-        # And a title right before the candidate's name there ("Mrs. Lovelace"), read for the name as output is.
-        probe = functools.partial(title_before_name, names=tuple(self._output))
-        self._code.append(Rule(TITLE_BEFORE, TITLE, refine=probe))
-        self._output.append(Rule(TITLE_BEFORE, TITLE, refine=probe))
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)
@@ -460,7 +451,8 @@ class Redactor:
         key = (mode, language, text)
         done = self._done.get(key)
         if done is None:
-            done = self._done[key] = apply_rules(text, rules, language)
+            # A title right before the name, whatever the title (grader/name_titles.py).
+            done = self._done[key] = titles_before_name(apply_rules(text, rules, language))
         return done
 
     def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:

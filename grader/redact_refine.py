@@ -2,7 +2,7 @@
 the written or said address (`written_or_spoken_email`: "jane@gmail", "jane at gmail dot com") and of the `@handle`
 mention (`handle_mention`: not a decorator such as `@lru_cache`), and the rules for gendered words
 (`gendered_rules`, grader/gendered.py; `self_described_rule`, a self-description or the writer's own family in code
-or output; `title_before_name`, a title before the candidate's name there). Kept apart so that grader/redact.py
+or output; a title before the candidate's name is grader/name_titles.py's). Kept apart so that grader/redact.py
 holds the Redactor, which builds the rules for one candidate's name and contact details, and stays within the house
 limit on a module's length.
 """
@@ -10,7 +10,6 @@ limit on a module's length.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from grader.contact_patterns import NOT_HANDLES
 from grader.gendered import (
@@ -23,8 +22,7 @@ from grader.gendered import (
     placeholder,
     reads_as_spanish,
 )
-from grader.name_rules import NAME
-from grader.redact_apply import Rule, apply_rules
+from grader.redact_apply import Rule
 from grader.spoken import spoken_emails, with_server
 from grader.word_patterns import alternation
 
@@ -108,30 +106,3 @@ def self_described_rule(vocabulary: str) -> Rule | None:
         return [(start + m.start(), start + m.end()) for m in each.finditer(text[start:end])]
 
     return Rule(pattern, "", refine=gendered_words, replace=placeholder)
-
-
-# A title right before the candidate's own name in a string literal or a program's output (`greet("Mrs. Lovelace")`,
-# "Dear Sr. Núñez"): the name goes, and the title left beside it would tell the model a gender. Only there: elsewhere
-# in code a title is test data ("Mrs Smith", `Title.MR`) and stays; in speech and comments every title is a
-# placeholder already (`gendered_rules`). As written, capitalised or in capitals, in the matching form (accents
-# folded: "Señora" reads "Senora"). No lookbehind opens the pattern (the word before it is read in
-# `title_before_name`): one there made the engine try it at every position, 3 s over the bank's 6.9 MB, now 0.1 s.
-TITLE_BEFORE = re.compile(
-    r"(?:M(?:rs?|s|iss|ister|adam|a'?am|me|lle|adame|onsieur|RS?|S|ISS)|S(?:ir|IR|ra|rta|r|enor(?:a|ita)?)"
-    r"|Do(?:na|n)|Herr|Frau)(?=\.?\s+\w)"
-)
-_TITLE_GAP = re.compile(r"\.?\s+")
-NAME_PROBE_CHARS = 80  # of the text after a title, what is read for the name: longer than any name's form
-
-
-def title_before_name(text: str, start: int, end: int, names: Sequence[Rule]) -> list[tuple[int, int]]:
-    """The title `text[start:end]`, a word of its own, when the candidate's name follows it (as `names`, the rules
-    of a program's output, find it), else nothing."""
-    gap = _TITLE_GAP.match(text, end)
-    if gap is None or (start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.")):
-        return []
-    probe = apply_rules(text[gap.end() : gap.end() + NAME_PROBE_CHARS], names)
-    named = any(
-        o_start == 0 and probe.text[r_start:r_end] == NAME for r_start, r_end, o_start, _ in probe.segments
-    )
-    return [(start, end)] if named else []

@@ -7,8 +7,10 @@ candidate who overran. The interview's own end is, in order:
 - the interviewer's END (the `end` phase change), when it was recorded;
 - else, for a session closed without the interviewer (`end_reason` `room_finished` or `stalled`), the candidate's
   last activity recorded (a line said or typed, a code snapshot, a run or submission): nothing of theirs came later;
-- and, without an END, never past the time allowed plus the wrap-up's overtime (`OVERTIME_S`), all the product
-  gives.
+- and, without an END, never past the last moment the record shows (any event of either speaker, a run or
+  submission, or the time the record was cut at, `record_full_s`), nor past the time allowed plus the wrap-up's
+  overtime (`OVERTIME_S`), all the product gives. The overtime alone is no record of time spent: counted to it,
+  a session whose end nobody reported would read "time used: 2880 s of 2700 s allowed", an overrun nothing shows.
 Each time is read on the database's clock where the event has it (a simulation's interviewer clock runs ahead).
 When the session was closed more than `LATE_CLOSE_SLACK_S` after that end, the time used stops there and the bundle
 says so (`closed_late_line`), as what our system did, not the candidate. Otherwise it is `ended_at - started_at`:
@@ -82,6 +84,19 @@ def _last_candidate_activity(bundle: BundleInput) -> float | None:
     return max(known) if known else None
 
 
+def _last_recorded(bundle: BundleInput) -> float:
+    """The last moment the record shows: its latest event of either speaker, run or submission (not the grader's own
+    final submission), or the time it was cut at (something happened then that was not kept); the start (0) when
+    it holds nothing."""
+    started = bundle.session.started_at
+    graders = {str(e.payload.get("submission_id")) for e in bundle.events if e.payload.get("by") == GRADER}
+    times = [_at(e, bundle) for e in bundle.events if e.payload.get("by") != GRADER]
+    if started is not None:
+        times += [(r.created_at - started).total_seconds() for r in bundle.runs if r.id not in graders]
+    times.append(bundle.session.record_full_s)
+    return max((t for t in times if t is not None), default=0.0)
+
+
 def time_used(bundle: BundleInput) -> TimeUsed:
     """The time the candidate used, and whether (and how long after its own end) the session was closed late."""
     s = bundle.session
@@ -94,10 +109,12 @@ def time_used(bundle: BundleInput) -> TimeUsed:
     if end is not None:
         # The interviewer's own word: no bound of ours overrides it (a deployment's longer overtime).
         ends = [(end, "the interviewer's end of the interview")]
-    elif s.end_reason in CLOSED_WITHOUT_INTERVIEWER:
-        last = _last_candidate_activity(bundle)
+    else:
+        last = _last_candidate_activity(bundle) if s.end_reason in CLOSED_WITHOUT_INTERVIEWER else None
         if last is not None:
             ends.append((last, "the candidate's last recorded activity"))
+        else:
+            ends.append((_last_recorded(bundle), "the last moment the record shows"))
     own, words = min(ends, key=lambda e: e[0])
     own = max(0.0, own)
     if elapsed - own <= LATE_CLOSE_SLACK_S:

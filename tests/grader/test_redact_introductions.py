@@ -31,7 +31,7 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("Hi, Priya here.", "Hi, [candidate] here."),
         ("Okay. Priya speaking.", "Okay. [candidate] speaking."),
         ("Hey Priya here", "Hey [candidate] here"),
-        ("I'm Dr. Priya Raman.", "I'm Dr. [candidate]."),
+        ("I'm Dr. Priya Raman.", "I'm [title]. [candidate]."),
         ("Priya's my name", "[candidate]'s my name"),
         ("Okay, Priya Raman is my full name.", "Okay, [candidate] is my full name."),
         ("Candidate: Priya Raman", "Candidate: [candidate]"),

@@ -1,5 +1,5 @@
 """A title right before the candidate's own name in a string literal or a program's output goes with the name
-(grader/redact_refine.py `TITLE_BEFORE`): `greet("Mrs. Lovelace")` reached the model as `greet("Mrs. [candidate]")`,
+(grader/name_titles.py): `greet("Mrs. Lovelace")` reached the model as `greet("Mrs. [candidate]")`,
 the candidate's gender beside their redacted name. A title before anyone else's name is test data and stays."""
 
 from __future__ import annotations

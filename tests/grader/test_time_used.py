@@ -9,7 +9,7 @@ from datetime import timedelta
 from grader.bundle import build_bundle
 from grader.facts import compute_facts
 from grader.schemas import BundleEvent, BundleInput
-from tests.grader.bundles import START, interview
+from tests.grader.bundles import START, interview, transcript
 
 
 def _closed(
@@ -63,12 +63,41 @@ def test_a_recorded_end_bounds_the_time_used_of_a_session_livekit_closed_late() 
     assert "time used counts to the interviewer's end of the interview" in facts
 
 
-def test_time_used_never_passes_the_time_allowed_and_the_wrap_up() -> None:
-    """Nothing recorded the end and the session stayed open: at most the time allowed (45 min) and the 180 s
-    overtime count, whatever the close says."""
+def test_without_an_end_time_used_counts_to_the_last_moment_the_record_shows_not_the_overtime() -> None:
+    """Nothing recorded the end and the session was closed at 6300 s: the record's last moment (the submission at
+    170 s) is the time used, not the time allowed plus the 180 s overtime (2880 s of 2700 s, an overrun nothing
+    shows)."""
     used, facts = _closed(interview(), 6300, "time_up", status="completed")
+    assert used == 170.0
+    assert "- time used: 170 s of 2700 s allowed" in facts
+    assert "2880" not in facts
+    assert "time used counts to the last moment the record shows" in facts
+
+
+def test_an_interviewers_line_after_the_candidates_last_activity_is_part_of_what_the_record_shows() -> None:
+    """Without an END and closed by the agent's own reason, the interviewer's lines are the interview going on."""
+    line = transcript(20, 900.0, "assistant", "Are you still there?")
+    used, _ = _closed(interview(extra_events=[line]), 6300, "time_up", status="completed")
+    assert used == 900.0
+
+
+def test_a_record_cut_early_counts_to_its_cut_not_to_the_overtime() -> None:
+    """The record stopped at 1880 s (the event budget) and the sweep closed the session an hour late: the
+    candidate's last activity is not known, the cut is the last moment the record shows."""
+    cut = interview().model_copy(
+        update={"session": interview().session.model_copy(update={"record_full_s": 1880.0})}
+    )
+    used, facts = _closed(cut, 6300, "stalled")
+    assert used == 1880.0
+    assert "time used counts to the last moment the record shows" in facts
+
+
+def test_time_used_never_passes_the_time_allowed_and_the_wrap_up() -> None:
+    """A record that goes on past the time allowed (45 min) and the 180 s overtime, with no END, counts to that
+    bound at most, whatever the close says."""
+    line = transcript(20, 3500.0, "assistant", "Still here.")
+    used, facts = _closed(interview(extra_events=[line]), 6300, "time_up", status="completed")
     assert used == 2880.0
-    assert "- time used: 2880 s of 2700 s allowed" in facts
     assert "time used counts to the time allowed plus the 180 s wrap-up after it" in facts
 
 
