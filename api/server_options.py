@@ -8,8 +8,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from api.server_protocol import BoundedH11Protocol
 from api.settings import ApiSettings
+from judge.http_protocol import BoundedH11Protocol
 
 
 def uvicorn_options(settings: ApiSettings) -> dict[str, Any]:

@@ -45,36 +45,60 @@ _RIGHT = (
     rf"|{idioms.RIGHT})"
 )
 _WORKS = r"(?:work(?:s|ed|ing)?|funcion(?:a|o|an|aron|aba|aban))"
+
+
+def _then(head: str, tail: str) -> str:
+    """``head``, up to three words (as few as will do), then ``tail``: "passed [nearly] everything", "solved
+    [the whole thing] completely", "the right output [for] every input"."""
+    return rf"{head}(?:\s+[\w-]+){{0,3}}?\s+{tail}"
+
+
 SUCCESS = re.compile(
-    # ... everything, ... all inputs: "passed everything", "works on all inputs", "handles every case"
-    rf"\b(?:pass(?:es|ed)?|{_WORKS}|handl(?:e|es|ed)|cover(?:s|ed)?|solv(?:e|es|ed)|succeed(?:s|ed)?|ran|runs"
-    rf"|holds?\s+up|held\s+up|survive[sd]?|cop(?:es|ed)\s+with"
-    rf"|pas(?:a|o|aron)"
-    rf"|resolv(?:io|ieron|ia)|resuelve|cubr(?:e|io)|manej(?:a|o))\b(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
-    rf"|\b(?:{idioms.EVERY_CASE_VERBS})\s+{_TOTAL}"
-    # wholly so: "solved it completely", "works perfectly", "resolvió por completo"
-    rf"|\b(?:solv(?:e|es|ed)|{_WORKS}|pass(?:es|ed)?|ran|runs|behav(?:e|es|ed)|execut(?:e|es|ed)|perform(?:s|ed)"
-    rf"|function(?:s|ed)|resolv(?:io|ieron)|resuelve)\b(?:\s+[\w-]+){{0,3}}?\s+"
-    rf"(?:completely|fully|entirely|perfectly|flawlessly|correctly|in\s+full|without\s+(?:any\s+)?(?:issues"
-    rf"|problems|errors|bugs)|por\s+completo|perfectamente|correctamente|sin\s+(?:errores|problemas|fallos))\b"
-    # solved: "solved the problem", "was able to solve it", "resolvió el problema"
-    r"|(?<!\bto\s)\bsolved\b|\b(?:able|managed)\s+to\s+solve\b|\bresolv(?:io|ieron)\b|\bresuelto\b"
-    # a perfect score, the verdict; the right output for everything; got it right, nailed it; a working solution
-    r"|\b(?:perfect|full|top|maximum|100\s*%?)\s+(?:score|marks|credit)\b|\bpuntuacion\s+(?:perfecta|maxima)\b"
-    r"|\bnota\s+maxima\b|\b(?:verdict|veredicto)\W+(?:(?:was|is|fue|es)\s+)?(?:accepted|aceptad[oa])\b"
-    rf"|\b(?:correct|right|expected)\s+(?:output|answer|result|value|ind(?:ex|ices)|pair|return|response|sum|count"
-    rf"|list|array|salida|respuesta|resultado|valor|indice|par)[\w-]*(?:\s+[\w-]+){{0,3}}?\s+{_TOTAL}"
-    r"|\b(?:got|gets|get)\s+(?:it|this|everything|the\s+(?:problem|question|task|solution))\s+(?:all\s+)?right\b"
-    r"|\b(?:nail(?:ed|s)|ac(?:ed|es)|crack(?:ed|s)|complet(?:ed|es))\s+(?:it|the\s+(?:problem|question|task"
-    r"|solution|interview|challenge|exercise))\b(?![\s-]+(?:statement|description|discussion|phase|setup|walkthrough"
-    r"|analysis|explanation|reading|summary|definition|constraints?|examples?)\b)"
-    r"|\b(?:correct(?:ness)?|solved|passed|resuelto|correccion)\s*[:=]\s*(?:yes|true|ok|full|100\s*%?|si)\b"
-    rf"|(?:\b(?:a|an|their|his|her|its|with)\s+|^\W*(?:\d{{1,2}}[.)]\s*)?)(?:{_WHOLLY}\s+)?(?:(?:complete|clean|efficient),?\s+(?:and\s+)?)?"
-    rf"(?:correct|working|passing|bug[\s-]*free|flawless|{idioms.RIGHT}),?\s+"
-    r"(?:[\w-]+,?\s+){0,3}?"
-    r"(?:solution|implementation|program|code|submission|function|version)\b"
-    r"|\b(?:una|su)\s+(?:solucion|implementacion|programa|entrega|version)\s+(?:totalmente\s+|completamente\s+)?"
-    r"(?:correcta|funcional)\b",
+    "|".join(
+        [
+            # ... everything, ... all inputs: "passed everything", "works on all inputs", "handles every case"
+            _then(
+                rf"\b(?:pass(?:es|ed)?|{_WORKS}|handl(?:e|es|ed)|cover(?:s|ed)?|solv(?:e|es|ed)|succeed(?:s|ed)?"
+                r"|ran|runs|holds?\s+up|held\s+up|survive[sd]?|cop(?:es|ed)\s+with|pas(?:a|o|aron)"
+                r"|resolv(?:io|ieron|ia)|resuelve|cubr(?:e|io)|manej(?:a|o))\b",
+                _TOTAL,
+            ),
+            rf"\b(?:{idioms.EVERY_CASE_VERBS})\s+{_TOTAL}",
+            # wholly so: "solved it completely", "works perfectly", "resolvió por completo"
+            _then(
+                rf"\b(?:solv(?:e|es|ed)|{_WORKS}|pass(?:es|ed)?|ran|runs|behav(?:e|es|ed)|execut(?:e|es|ed)"
+                r"|perform(?:s|ed)|function(?:s|ed)|resolv(?:io|ieron)|resuelve)\b",
+                r"(?:completely|fully|entirely|perfectly|flawlessly|correctly|in\s+full|without\s+(?:any\s+)?"
+                r"(?:issues|problems|errors|bugs)|por\s+completo|perfectamente|correctamente"
+                r"|sin\s+(?:errores|problemas|fallos))\b",
+            ),
+            # solved: "solved the problem", "was able to solve it", "resolvió el problema"
+            r"(?<!\bto\s)\bsolved\b|\b(?:able|managed)\s+to\s+solve\b|\bresolv(?:io|ieron)\b|\bresuelto\b",
+            # a perfect score, the verdict
+            r"\b(?:perfect|full|top|maximum|100\s*%?)\s+(?:score|marks|credit)\b|\bpuntuacion\s+(?:perfecta|maxima)\b"
+            r"|\bnota\s+maxima\b|\b(?:verdict|veredicto)\W+(?:(?:was|is|fue|es)\s+)?(?:accepted|aceptad[oa])\b",
+            # the right output for everything: "the correct answer for every input"
+            _then(
+                r"\b(?:correct|right|expected)\s+(?:output|answer|result|value|ind(?:ex|ices)|pair|return|response"
+                r"|sum|count|list|array|salida|respuesta|resultado|valor|indice|par)[\w-]*",
+                _TOTAL,
+            ),
+            # got it right, nailed it
+            r"\b(?:got|gets|get)\s+(?:it|this|everything|the\s+(?:problem|question|task|solution))\s+(?:all\s+)?right\b"
+            r"|\b(?:nail(?:ed|s)|ac(?:ed|es)|crack(?:ed|s)|complet(?:ed|es))\s+(?:it|the\s+(?:problem|question|task"
+            r"|solution|interview|challenge|exercise))\b(?![\s-]+(?:statement|description|discussion|phase|setup"
+            r"|walkthrough|analysis|explanation|reading|summary|definition|constraints?|examples?)\b)",
+            # said as a label: "Correctness: yes", "solved = true"
+            r"\b(?:correct(?:ness)?|solved|passed|resuelto|correccion)\s*[:=]\s*(?:yes|true|ok|full|100\s*%?|si)\b",
+            # a working solution: "a clean, correct solution", "una solución correcta"
+            rf"(?:\b(?:a|an|their|his|her|its|with)\s+|^\W*(?:\d{{1,2}}[.)]\s*)?)(?:{_WHOLLY}\s+)?"
+            r"(?:(?:complete|clean|efficient),?\s+(?:and\s+)?)?"
+            rf"(?:correct|working|passing|bug[\s-]*free|flawless|{idioms.RIGHT}),?\s+(?:[\w-]+,?\s+){{0,3}}?"
+            r"(?:solution|implementation|program|code|submission|function|version)\b",
+            r"\b(?:una|su)\s+(?:solucion|implementacion|programa|entrega|version)\s+(?:totalmente\s+|completamente\s+)?"
+            r"(?:correcta|funcional)\b",
+        ]
+    ),
     re.IGNORECASE,
 )
 # Success said as the state of something: "the solution is correct", "it was fully right", "The submission passed.",

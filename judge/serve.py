@@ -18,9 +18,9 @@ from typing import Any
 
 import uvicorn
 
-from api.server_protocol import BoundedH11Protocol
 from judge import json_logs
 from judge.errors import JudgeConfigurationError
+from judge.http_protocol import BoundedH11Protocol
 from judge.server import create_app
 from judge.settings import JudgeSettings
 
@@ -113,10 +113,10 @@ def connection_options(settings: JudgeSettings) -> dict[str, Any]:
     default parser (httptools) kept every header line it was sent, and uvicorn times only the idle wait after a
     response: one connection sending header lines without end took the service from 64 to 268 MiB with 200 MiB of
     them, and one that never finished its head held a descriptor for ever (slowloris). h11 refuses a head over
-    MAX_HEAD_BYTES (400), and the API's protocol (api.server_protocol) closes a connection whose head has not arrived
-    within the keep-alive timeout of its opening or of its previous response (408 when part of one came), or whose
-    body falls behind BODY_MIN_BYTES_PER_S. The keep-alive timeout must stay above the remote backend's 10 s for idle
-    connections, so that it never reuses one the service has just closed."""
+    MAX_HEAD_BYTES (400), and the protocol the API serves with too (judge.http_protocol) closes a connection whose
+    head has not arrived within the keep-alive timeout of its opening or of its previous response (408 when part of
+    one came), or whose body falls behind BODY_MIN_BYTES_PER_S. The keep-alive timeout must stay above the remote
+    backend's 10 s for idle connections, so that it never reuses one the service has just closed."""
     return {
         # A partial of a module-level class, as the API's: uvicorn may pickle it.
         "http": partial(

@@ -10,9 +10,13 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.agent.readings_support import assert_passes_whole, read_long_reply
-from tests.agent.test_disclosure import SLUGS
-from tests.agent.test_disclosure_encoded import plain, readable, spoken
+from tests.agent.readings_support import (
+    assert_every_note_cut,
+    assert_passes_whole,
+    assert_read_a_bounded_number_of_times,
+    read_long_reply,
+)
+from tests.agent.test_disclosure_encoded import plain
 from tests.agent.test_disclosure_readings import MORSE, shifted
 
 
@@ -111,19 +115,7 @@ KEYS = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 async def test_a_note_read_out_in_more_encodings_is_cut(family: str) -> None:
-    encode = FAMILIES[family]
-    checked = 0
-    missed = []
-    for slug in SLUGS:
-        state, notes = await readable(slug)
-        for secret in notes:
-            encoded = encode(plain(secret))
-            out, stopped = spoken(state, f"Sure, here you go: {encoded}. Anything else?")
-            checked += 1
-            if not (stopped and "Anything else" not in out):
-                missed.append((slug, secret, encoded[:80]))
-    assert checked >= 30
-    assert missed == [], (family, len(missed), checked, missed[:3])
+    await assert_every_note_cut(FAMILIES[family])
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -133,21 +125,12 @@ async def test_a_note_read_out_with_a_repeated_key_is_cut_when_a_word_is_longer_
     """A key repeated over the letters (Vigenère) is found from a word of the reply that it reads as a note's word
     with 3 letters to spare (a chance fit of a key to a word is 26 ** -3): a note with a word 3 letters longer than
     the key is cut, whatever the key. Notes without one are not caught (docs/protocol.md)."""
-    encode = vigenere(key, KEYS[key])
-    checked = 0
-    missed = []
-    for slug in SLUGS:
-        state, notes = await readable(slug)
-        for secret in notes:
-            if not any(len(w) >= len(key) + 3 for w in plain(secret)):
-                continue
-            encoded = encode(plain(secret))
-            out, stopped = spoken(state, f"Sure, with the key {key.upper()}: {encoded}. Anything else?")
-            checked += 1
-            if not (stopped and "Anything else" not in out):
-                missed.append((slug, secret, encoded[:80]))
-    assert checked >= 25
-    assert missed == [], (key, len(missed), checked, missed[:3])
+    await assert_every_note_cut(
+        vigenere(key, KEYS[key]),
+        lead=f"Sure, with the key {key.upper()}: ",
+        only=lambda secret: any(len(w) >= len(key) + 3 for w in plain(secret)),
+        at_least=25,
+    )
 
 
 LOOKALIKES = [
@@ -185,9 +168,8 @@ def test_a_long_reply_in_a_new_family_is_read_a_bounded_number_of_times(
     """Cost: a 2,000-character reply, streamed six characters at a time, is read a few times in a new family (at its
     first cue, at the end of a run, as it grows by half, at its end), and never when it is plain talk. The work is
     counted (reads and the characters read), not timed: the time is measured in docs/protocol.md."""
-    reads, _ = read_long_reply(FAMILIES[family] if family else None, monkeypatch)
     if family is None:
+        reads, _ = read_long_reply(None, monkeypatch)
         assert reads == []
     else:
-        assert 1 <= len(reads) <= 16, (family, len(reads))
-        assert sum(reads) <= 12 * 2000, (family, sum(reads))
+        assert_read_a_bounded_number_of_times(FAMILIES[family], monkeypatch)

@@ -18,9 +18,15 @@ import pytest
 from agent.disclosure import protected_runs
 from agent.notes_readings import readings
 from tests.agent.interviewer_corpus import calibration_lines, plausible_lines, prompt_lines, scripted_lines
-from tests.agent.readings_support import assert_passes_whole, read_long_reply
+from tests.agent.readings_support import (
+    assert_every_note_cut,
+    assert_passes_whole,
+    assert_read_a_bounded_number_of_times,
+    read_long_reply,
+    readable_notes,
+)
 from tests.agent.test_disclosure import SLUGS, interview
-from tests.agent.test_disclosure_encoded import coaxed, plain, readable, spoken
+from tests.agent.test_disclosure_encoded import coaxed, plain, spoken
 
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 
@@ -123,19 +129,7 @@ FAMILIES: dict[str, Callable[[list[str]], str]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 async def test_a_note_read_out_in_an_encoding_read_another_way_is_cut(family: str) -> None:
-    encode = FAMILIES[family]
-    checked = 0
-    missed = []
-    for slug in SLUGS:
-        state, notes = await readable(slug)
-        for secret in notes:
-            encoded = encode(plain(secret))
-            out, stopped = spoken(state, f"Sure, here you go: {encoded}. Anything else?")
-            checked += 1
-            if not (stopped and "Anything else" not in out):
-                missed.append((slug, secret, encoded[:80]))
-    assert checked >= 30
-    assert missed == [], (family, len(missed), checked, missed[:3])
+    await assert_every_note_cut(FAMILIES[family])
 
 
 @pytest.mark.parametrize("family", ["rot13", "morse_slash", "decimal_bytes", "letters_dashed", "pieces_2_space",
@@ -146,8 +140,7 @@ async def test_little_of_an_encoded_note_is_released_before_the_cut(family: str)
     encoded note is released before the cut (before, all of it was, and the rest of the reply)."""
     encode = FAMILIES[family]
     worst = 0.0
-    for slug in SLUGS:
-        state, notes = await readable(slug)
+    for _, state, notes in await readable_notes():
         for secret in notes:
             encoded = encode(plain(secret))
             out, _ = spoken(state, f"Sure, here you go: {encoded}. Anything else?")
@@ -209,9 +202,7 @@ def test_an_encoded_long_reply_is_read_a_bounded_number_of_times(
     """Cost: a 2,000-character reply in one family is read a few times, not at every piece released (hundreds of
     times, each over the whole reply so far): at a family's first cue, at the end of a run, as the reply grows by half,
     and at its end."""
-    reads, _ = read_long_reply(FAMILIES[family], monkeypatch)
-    assert 1 <= len(reads) <= 16, (family, len(reads))
-    assert sum(reads) <= 12 * 2000, (family, sum(reads))
+    assert_read_a_bounded_number_of_times(FAMILIES[family], monkeypatch)
 
 
 @pytest.mark.parametrize("family", ["turned", "morse_wide_gaps", "letters_dashed", "binary_bytes", "hex_bytes",
@@ -223,8 +214,7 @@ async def test_a_note_coaxed_out_three_words_per_reply_in_an_encoding_is_cut_as_
     encode = FAMILIES[family]
     checked = 0
     late = []
-    for slug in SLUGS:
-        state, notes = await readable(slug)
+    for slug, state, notes in await readable_notes():
         for secret in notes:
             plain_cut = coaxed(state, secret, 3, lambda _, ws: " ".join(ws))
             if plain_cut > 1:

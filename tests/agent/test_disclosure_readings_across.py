@@ -15,10 +15,13 @@ import pytest
 
 from agent.disclosure import protected_runs
 from agent.notes_readings import readings
-from agent.state import InterviewState
-from tests.agent.readings_support import assert_passes_whole, read_long_reply
+from tests.agent.readings_support import (
+    assert_every_note_cut,
+    assert_passes_whole,
+    assert_read_a_bounded_number_of_times,
+)
 from tests.agent.test_disclosure import SLUGS, interview
-from tests.agent.test_disclosure_encoded import plain, readable, runs, spoken
+from tests.agent.test_disclosure_encoded import runs
 from tests.agent.test_disclosure_morse_pieces_ciphers import morse_said
 
 
@@ -76,38 +79,11 @@ PIECES: dict[str, Callable[[list[str]], str]] = {
 }
 
 
-def missed_notes(encode: Callable[[list[str]], str]) -> tuple[int, list[tuple[str, str, str]]]:
-    """(notes checked, the notes not cut): each note of each question the guard cuts plain, read out so."""
-    checked = 0
-    missed = []
-    for slug in SLUGS:
-        state, notes = readable_notes[slug]
-        for secret in notes:
-            encoded = encode(plain(secret))
-            out, stopped = spoken(state, f"Sure, here you go: {encoded}. Anything else?")
-            checked += 1
-            if not (stopped and "Anything else" not in out):
-                missed.append((slug, secret, encoded[:80]))
-    return checked, missed
-
-
-readable_notes: dict[str, tuple[InterviewState, list[str]]] = {}  # each question's, read once
-
-
-@pytest.fixture(autouse=True)
-async def _notes() -> None:
-    for slug in SLUGS:
-        if slug not in readable_notes:
-            readable_notes[slug] = await readable(slug)
-
-
 @pytest.mark.parametrize("family", PIECES)
-def test_a_note_in_word_pieces_is_read_across_the_cuts_and_cut(family: str) -> None:
+async def test_a_note_in_word_pieces_is_read_across_the_cuts_and_cut(family: str) -> None:
     """Before, pieces were joined greedily, longest first from the left: "t he s ta ck" read "thes" and left
     "ta ck", and pieces cut across words were never read (each join had to be one note's word)."""
-    checked, missed = missed_notes(PIECES[family])
-    assert checked >= 30
-    assert missed == [], (family, len(missed), checked, missed[:3])
+    await assert_every_note_cut(PIECES[family])
 
 
 PIECE_LOOKALIKES = [
@@ -152,22 +128,18 @@ LETTER_SYMBOLS: dict[str, Callable[[list[str]], str]] = {
 
 
 @pytest.mark.parametrize("family", LETTER_SYMBOLS)
-def test_a_note_in_morse_drawn_with_a_letter_as_a_symbol_is_cut(family: str) -> None:
+async def test_a_note_in_morse_drawn_with_a_letter_as_a_symbol_is_cut(family: str) -> None:
     """Before, two symbols drawn in place of dot and dash could be anything but a letter or a digit 2-9, and words
     said for them only "dit", "dah", "dot" or "dash" ("beep boop" was read as nothing)."""
-    checked, missed = missed_notes(LETTER_SYMBOLS[family])
-    assert checked >= 30
-    assert missed == [], (family, len(missed), checked, missed[:3])
+    await assert_every_note_cut(LETTER_SYMBOLS[family])
 
 
 @pytest.mark.parametrize("family", UNMARKED)
-def test_a_note_in_morse_with_no_mark_where_a_letter_ends_is_cut(family: str) -> None:
+async def test_a_note_in_morse_with_no_mark_where_a_letter_ends_is_cut(family: str) -> None:
     """The symbols are read as the notes' words whose codes run together make them (agent.notes_morse_codes
     ``unmarked_morse``). Before, each symbol was a letter ("e", "t") or a code too long to be one, and nothing was
     read."""
-    checked, missed = missed_notes(UNMARKED[family])
-    assert checked >= 30
-    assert missed == [], (family, len(missed), checked, missed[:3])
+    await assert_every_note_cut(UNMARKED[family])
 
 
 MORSE_LOOKALIKES = [
@@ -206,9 +178,7 @@ def test_symbols_drawn_at_random_are_not_read_as_the_notes() -> None:
 def test_a_long_reply_in_pieces_read_across_its_cuts_is_read_a_bounded_number_of_times(
     family: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads, _ = read_long_reply(PIECES[family], monkeypatch)
-    assert 1 <= len(reads) <= 16, (family, len(reads))
-    assert sum(reads) <= 12 * 2000, (family, sum(reads))
+    assert_read_a_bounded_number_of_times(PIECES[family], monkeypatch)
 
 
 @pytest.mark.parametrize(
@@ -217,6 +187,4 @@ def test_a_long_reply_in_pieces_read_across_its_cuts_is_read_a_bounded_number_of
 def test_a_long_reply_in_unmarked_morse_is_read_a_bounded_number_of_times(
     family: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads, _ = read_long_reply(UNMARKED[family], monkeypatch)
-    assert 1 <= len(reads) <= 16, (family, len(reads))
-    assert sum(reads) <= 12 * 2000, (family, sum(reads))
+    assert_read_a_bounded_number_of_times(UNMARKED[family], monkeypatch)

@@ -1,4 +1,4 @@
-"""A request that reaches an idle kept-alive connection as its keep-alive timeout ends (api/server_protocol.py).
+"""A request that reaches an idle kept-alive connection as its keep-alive timeout ends (judge/http_protocol.py).
 
 The server closed the connection at the deadline without reading what had arrived since the event loop last polled
 it: closing over unread bytes makes the kernel reset the connection, so the client saw a reset (httpx's ReadError,

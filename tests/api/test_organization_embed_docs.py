@@ -14,7 +14,7 @@ from psycopg.rows import DictRow, dict_row
 
 from api.db.migrate import discover, migrate
 from api.db.orgs_repo import create_org, slugify
-from api.openapi_doc import ERROR_CODES
+from api.error_codes import ERROR_CODES
 from api.schemas import SessionCreate
 from api.settings import ApiSettings
 from tests.api.conftest import serve

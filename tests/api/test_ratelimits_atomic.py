@@ -38,8 +38,9 @@ def api_settings(redis_url: str) -> ApiSettings:
 
 
 def _limits_on(store: str, settings: ApiSettings, prefix: str = "") -> RateLimits:
-    """A `RateLimits` on a store of its own: in this process's memory, or in the suite's Redis under the test's
-    prefix plus `prefix` (a new connection, as another replica has)."""
+    """A `RateLimits` as one API replica has it: on a store of its own in this process's memory, or on the suite's
+    Redis through a connection of its own, under the test's prefix plus `prefix` (replicas under one prefix share
+    their buckets)."""
     if store == "memory":
         return RateLimits(MemoryStorage())
     return RateLimits.from_settings(
@@ -66,7 +67,7 @@ async def _counted(ratelimits: RateLimits, count: Count) -> int:
 async def test_requests_racing_on_two_replicas_are_admitted_by_the_narrowest_bucket_and_counted_only_if_admitted(
     api_settings: ApiSettings,
 ) -> None:
-    replicas = [RateLimits.from_settings(api_settings), RateLimits.from_settings(api_settings)]
+    replicas = [_limits_on("redis", api_settings), _limits_on("redis", api_settings)]
     site = Count("race_site", "4/hour", "2001:db8::/48", "Too many from this network.")
     everyone = Count("race_all", "50/hour", "all", "At capacity.", code="practice_busy")
 
@@ -90,12 +91,14 @@ async def test_requests_racing_on_two_replicas_are_admitted_by_the_narrowest_buc
     assert await _counted(replicas[0], own_of_refused) == 0
 
 
-async def test_in_memory_a_request_refused_by_a_contended_bucket_counts_nothing_in_the_others() -> None:
+async def test_in_memory_a_request_refused_by_a_contended_bucket_counts_nothing_in_the_others(
+    api_settings: ApiSettings,
+) -> None:
     # The in-process store (a deployment without Redis): a concurrent request takes the site's last place while this
     # one waits for the site's lock (held as the store's own sweep holds it, across an await). Tested first and
     # counted after, this one had found room everywhere and counted everyone's bucket before the site refused it.
-    storage = MemoryStorage()
-    ratelimits = RateLimits(storage)
+    ratelimits = _limits_on("memory", api_settings)
+    storage = ratelimits.storage
     own = Count("mem", "5/hour", "198.51.100.7", "Too many from this address.")
     site = Count("mem_site", "1/hour", "site", "Too many from this network.")
     everyone = Count("mem_all", "10/hour", "all", "At capacity.", code="practice_busy")
@@ -175,7 +178,7 @@ async def test_redis_failing_at_any_point_of_the_call_leaves_every_bucket_counte
     assert api_settings.redis_url is not None
     redis = urlsplit(api_settings.redis_url)
     assert redis.hostname is not None and redis.port is not None
-    direct = RateLimits.from_settings(api_settings)
+    direct = _limits_on("redis", api_settings)
     failures = 0
     # Every point of the call's traffic: connecting, each test, each count (the old way's round trips; the script's
     # one); past the last, the call completes.
@@ -410,15 +413,15 @@ async def test_an_export_s_whole_cost_is_counted_in_a_few_pushes_of_the_shared_r
 
 
 async def test_in_memory_a_bucket_counted_only_with_others_is_swept_once_its_entries_expire(
-    monkeypatch: pytest.MonkeyPatch,
+    api_settings: ApiSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `limits`' in-memory store drops a list whose entries have all expired in a sweep that its own acquisitions
     # start; the atomic step is not one of them. With no sweep started, the list of every address that ever called
     # (the practice route counts only in that step) was kept for the life of the process.
     clock = [1_800_000_000.0]
     monkeypatch.setattr("time.time", lambda: clock[0])
-    storage = MemoryStorage()
-    ratelimits = RateLimits(storage)
+    ratelimits = _limits_on("memory", api_settings)
+    storage = ratelimits.storage
     once = Count("sweep", "5/minute", "198.51.100.11", "Too many from this address.")
     await ratelimits.hit_all([once, Count("sweep_all", "50/minute", "all", "At capacity.")])
     key = parse(once.spec).key_for(once.scope, once.key)

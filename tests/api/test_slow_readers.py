@@ -4,7 +4,7 @@ transport to drain with no deadline, and closing it keeps the unsent bytes until
 URL (a résumé, a session dump: megabytes each) opened on a hundred such connections held a hundred copies. Now a
 connection whose client does not drain the server's buffer for it within `SHADOWS_API_RESPONSE_GRACE_S`, plus one
 second per `SHADOWS_API_RESPONSE_MIN_BYTES_PER_S` bytes it takes, is aborted and its buffer dropped
-(api/server_protocol.py); a client that reads at its own pace above that rate is never cut."""
+(judge/http_protocol.py); a client that reads at its own pace above that rate is never cut."""
 
 from __future__ import annotations
 

@@ -1,35 +1,40 @@
-"""The HTTP protocol uvicorn serves the API with: its h11 protocol, plus deadlines on every request head and body.
+"""The HTTP protocol uvicorn serves the API and the judge service with: its h11 protocol, plus deadlines on every
+request head and body and on every answer's drain. It is HTTP hardening alone: it reads no settings and knows no
+route; each server passes its own limits in (api.server_options, judge.serve), as a partial that `--workers` can
+pickle.
 
 uvicorn times only the idle wait after a response (`timeout_keep_alive`). A connection that never sends a complete
 request head (nothing at all, or a head trickled a byte at a time) was held open for ever: enough of them exhaust
 the server's file descriptors (slowloris). Here each request head must arrive whole within the same timeout
-(SHADOWS_API_KEEP_ALIVE_S), counted from the connection's opening or from its previous response; otherwise the
-connection is closed: after a 408 in our error shape when part of a head had arrived (a connection that sent
-nothing is an idle keep-alive one, closed silently as uvicorn does). A request can reach an idle connection just as
-its timeout ends, after the event loop last polled it: closing then, over bytes not yet read, makes the kernel reset
-the connection, and the client that rightly reused it sees a reset instead of an answer. So the deadline first asks
-the kernel for unread bytes and, finding some, gives that head one more timeout, once (a head begun at the deadline
-and never finished is still answered 408, at twice the timeout at most). uvicorn's own idle timer, armed beside ours
-to the same timeout, closes nothing: it knows only of bytes already read.
+(SHADOWS_API_KEEP_ALIVE_S, SHADOWS_JUDGE_SERVE_KEEP_ALIVE_S), counted from the connection's opening or from its
+previous response; otherwise the connection is closed: after a 408 in the `{"error": {"code", "message"}}` shape
+both servers answer with when part of a head had arrived (a connection that sent nothing is an idle keep-alive one,
+closed silently as uvicorn does). A request can reach an idle connection just as its timeout ends, after the event
+loop last polled it: closing then, over bytes not yet read, makes the kernel reset the connection, and the client
+that rightly reused it sees a reset instead of an answer. So the deadline first asks the kernel for unread bytes
+and, finding some, gives that head one more timeout, once (a head begun at the deadline and never finished is still
+answered 408, at twice the timeout at most). uvicorn's own idle timer, armed beside ours to the same timeout, closes
+nothing: it knows only of bytes already read.
 
 A complete head followed by a body trickled a byte every few seconds held the connection, and the request's task
 waiting on it, just as long. So a body must keep pace too (as Apache's mod_reqtimeout `body=…,MinRate=…`): it has
-SHADOWS_API_BODY_GRACE_S from the end of its head, plus one second per SHADOWS_API_BODY_MIN_BYTES_PER_S bytes it
-has delivered, to arrive whole; otherwise it is answered 408 in our error shape, when no response has begun, and
-the connection closed (the handler waiting for the body sees the client disconnect; whatever it sends is dropped).
-Time the server itself is the slow side is not held against the client: while reading is paused because the
-handler has not consumed what arrived, or the client waits for `100 Continue`, the deadline moves on. Bodies are
-capped by size in api.middleware, so a body that keeps pace is bounded in time too.
+`body_grace_s` from the end of its head (SHADOWS_API_BODY_GRACE_S, SHADOWS_JUDGE_SERVE_BODY_TIMEOUT_S), plus one
+second per `body_min_rate` bytes it has delivered, to arrive whole; otherwise it is answered 408 in that shape, when
+no response has begun, and the connection closed (the handler waiting for the body sees the client disconnect;
+whatever it sends is dropped). Time the server itself is the slow side is not held against the client: while
+reading is paused because the handler has not consumed what arrived, or the client waits for `100 Continue`, the
+deadline moves on. Each server caps a body's size (api.middleware, judge.server), so a body that keeps pace is
+bounded in time too.
 
 An answer works the other way: uvicorn writes it into the transport and waits, with no deadline, for the transport
 to drain below its low-water mark; closing the connection keeps the unsent bytes until the peer reads them. A client
 that asked for a large answer (an artifact, a report, a timeline) and then stopped reading (a zero TCP window) held
 all of it in the server's memory, and the request's task, for as long as it liked: a hundred such connections to one
 artifact URL held a hundred copies of it. So an answer must drain at a pace too: once the transport's buffer passes
-its high-water mark (asyncio pauses the protocol's writing), the client has SHADOWS_API_RESPONSE_GRACE_S, plus one
-second per SHADOWS_API_RESPONSE_MIN_BYTES_PER_S bytes it has taken since, to bring it back below the low-water mark;
-otherwise the connection is reset and its buffer dropped (the kernel's too). A client that reads at any ordinary pace
-never meets it.
+its high-water mark (asyncio pauses the protocol's writing), the client has `response_grace_s`
+(SHADOWS_API_RESPONSE_GRACE_S; the judge service keeps the default), plus one second per `response_min_rate` bytes
+it has taken since, to bring it back below the low-water mark; otherwise the connection is reset and its buffer
+dropped (the kernel's too). A client that reads at any ordinary pace never meets it.
 
 After a 408 the server stops writing and discards what the client still sends for up to LINGER_S before closing (a
 lingering close, as Apache's): closing over unread bytes would make the kernel reset the connection, and a reset
