@@ -16,6 +16,10 @@ The credential that counts, checked as the routes check it (by digest, in consta
 - on LiveKit's webhook, a signature JWT that holds (api.livekit_signature: our secret, unexpired). Its route reads
   the whole body before it checks the body's digest (whatever its Content-Type), and parses nothing before;
   without this, anyone sending a made-up Authorization would have 2 MiB read and held per request.
+The guess limits come first, as on the routes: from an address they have spent (api/guess_limits.py), a credential
+this process has not seen valid is answered 429 `rate_limited` (or `credentials_busy`) with Retry-After, and so is
+the lookup that spends them, whatever the body's size: never a 401, which would call a valid key invalid where the
+same request with a small body is told to wait.
 The route still authenticates its caller in full afterwards (expiry, kind, ownership, the webhook's body digest):
 this only decides whether a large body is read at all, whatever it is labelled. A form is no exception: FastAPI
 parses none before the route, but reads the bytes of any body a route declares (and then answers 415), so a body
@@ -34,7 +38,7 @@ from api.asgi_reply import send_json
 from api.db import integration_keys_repo, orgs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import bearer
-from api.errors import ApiError, RateLimitedError, UnauthorizedError
+from api.errors import ApiError, UnauthorizedError
 from api.integrations.keys import PREFIXES, basic_username
 from api.json_guard import LIVEKIT_WEBHOOK
 from api.livekit_signature import signed_digest
@@ -73,29 +77,24 @@ async def _holds_credential(scope: Scope) -> bool:
         token = bearer(request)
     except UnauthorizedError:
         return False
-    except RateLimitedError:  # the guess limits refused it: no large body is read
-        return False
     if one_of_secrets(token, settings.internal_tokens):
         return True
-    try:
-        if well_formed(token, API_KEY_PREFIX):
-            hashed = digest(token)
-            guess_limits.admit(request, hashed)
-            async with connection(state.pool) as conn:
-                found = await orgs_repo.org_for_key(conn, hashed)
-            return await _looked_up(
-                request, hashed, "api_key", found is not None and same_digest(token, found["key_hash"])
-            )
-        if well_formed(token, INVITE_PREFIX):
-            hashed = digest(token)
-            guess_limits.admit(request, hashed)
-            async with connection(state.pool) as conn:
-                session = await sessions_repo.get_session_by_invite(conn, hashed)
-            opened = session is not None and same_digest(token, session["invite_hash"])
-            await _looked_up(request, hashed, "invite", opened)
-            return opened and session is not None and path.startswith(f"/v1/sessions/{session['id']}/")
-    except RateLimitedError:  # the guess limits refused it: no large body is read
-        return False
+    if well_formed(token, API_KEY_PREFIX):
+        hashed = digest(token)
+        guess_limits.admit(request, hashed)
+        async with connection(state.pool) as conn:
+            found = await orgs_repo.org_for_key(conn, hashed)
+        return await _looked_up(
+            request, hashed, "api_key", found is not None and same_digest(token, found["key_hash"])
+        )
+    if well_formed(token, INVITE_PREFIX):
+        hashed = digest(token)
+        guess_limits.admit(request, hashed)
+        async with connection(state.pool) as conn:
+            session = await sessions_repo.get_session_by_invite(conn, hashed)
+        opened = session is not None and same_digest(token, session["invite_hash"])
+        await _looked_up(request, hashed, "invite", opened)
+        return opened and session is not None and path.startswith(f"/v1/sessions/{session['id']}/")
     return False  # not shaped as a credential we issue: nothing to look up
 
 
@@ -189,7 +188,7 @@ class CredentialedBodyMiddleware:
         except _Refused as e:
             if not started:
                 await send_json(send, 401, e.body)
-        except ApiError as e:  # the database, unreachable for the check
+        except ApiError as e:  # the database, unreachable for the check, or the guess limits spent
             if started:
                 raise
             headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None

@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api import egress
 from api.outbound_settings import CALLBACK_DOMAIN, DEV_SEALING_KEY, WEBHOOK_JITTER, OutboundSettings
-from api.rate_limit_settings import RateLimitSettings
+from api.rate_limit_settings import RateLimit, RateLimitSettings
 from judge.credential_mask import CredentialFreeRepr
 
 PLACEHOLDER_PREFIXES = ("change-me", "devkey", "devsecret", "dev-")
@@ -132,7 +132,7 @@ class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseS
     # invite_ttl_hours.
     practice_invite_ttl_minutes: int = Field(default=60, ge=5, le=24 * 60)
     # Runs and submissions per session (`limits` notation; several separated by ";"), on top of one in flight.
-    run_rate_limit: str = "20/minute;300/hour"
+    run_rate_limit: RateLimit = "20/minute;300/hour"
 
     # Report PDFs (GET /v1/sessions/{id}/report.pdf, and the artifact written after grading) are printed by headless
     # Chromium: its path, the deadline of one render, and how many may run at once per process.
@@ -213,10 +213,10 @@ class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseS
     # The candidate page: how long it waits for the interviewer before saying so and asking for one redispatch
     # (counted against agent_redispatch_limit), and the bounds on the integrity observations it reports.
     agent_join_timeout_s: int = Field(default=20, ge=3, le=300)
-    integrity_rate_limit: str = "60/minute"
+    integrity_rate_limit: RateLimit = "60/minute"
     # Draft saves per session (each rewrites up to 200 KB); the page saves ~800 ms after typing stops. Reads of the
     # drafts count these numbers in a budget of their own, one and one more per 256 KiB (api/routers/drafts.py).
-    draft_rate_limit: str = "120/minute"
+    draft_rate_limit: RateLimit = "120/minute"
     integrity_max_events: int = Field(default=500, ge=10, le=10_000)
     # The most UTF-8 bytes of editor code one session's `editor_snapshot` events may store (agent snapshots arrive at
     # most every 5 s, each up to 200 KB of candidate code); a snapshot past it is kept without its code, marked

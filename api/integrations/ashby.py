@@ -63,14 +63,26 @@ def _null_is_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
+ID_MAX = 200  # ats_assessments.external_candidate_id holds at most this many characters
+
+
+def _composed_fits(value: str) -> str:
+    """The candidate's id is matched and stored composed (`assessments.request_key`), and composing can lengthen
+    text (U+FB2C is three code points in NFC): bounded in that form, or the insert past the column's bound is a 500."""
+    if len(assessments.request_key(value)) > ID_MAX:
+        raise ValueError(f"at most {ID_MAX} characters in Unicode's composed form (NFC)")
+    return value
+
+
 class AshbyCandidate(_AshbyModel):
-    ashby_id: str = Field(min_length=1, max_length=200)
+    ashby_id: str = Field(min_length=1, max_length=ID_MAX)
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(default="", max_length=100)
     email: EmailStr
     ashby_profile_url: str | None = Field(default=None, max_length=2_000)
 
     _storable = field_validator("ashby_id", "ashby_profile_url")(refuse_unstorable)
+    _composed = field_validator("ashby_id")(_composed_fits)
     _first = field_validator("first_name")(name_line)
     _last_null = field_validator("last_name", mode="before")(_null_is_empty)
     _last = field_validator("last_name")(optional_name_line)

@@ -70,3 +70,23 @@ async def test_look_alike_and_compatibility_ids_are_other_candidates(ashby: Fake
         assert other.status_code == 200, other.text
         assert other.json() != first.json()
     assert len(await _rows(db)) == 3
+
+
+async def test_an_id_whose_composed_form_is_too_long_is_a_422_for_the_recruiter_not_a_500(
+    ashby: FakeAshby, db: Conn
+) -> None:
+    """The id is kept composed, and composing can lengthen text: U+FB2C (a Hebrew letter with two marks) is three
+    code points in NFC, U+0958 (Devanagari qa) two. An id of 200 or fewer characters as sent, past 200 composed, was
+    stored into a column of 200 at most: a 500 for Ashby to retry. It is refused as any id past 200 is."""
+    for expanding in ("\ufb2c" * 67, "\u0958" * 101, "x" * 201):
+        assert len(unicodedata.normalize("NFC", expanding)) > 200
+        r = await ashby.start("difficulty:easy", {"ashby_id": expanding, **ADA})
+        assert r.status_code == 422, (expanding[:3], r.status_code, r.text)
+        assert "ashby_id" in r.json()["message"] or "candidate" in r.json()["message"], r.text
+    assert await _rows(db) == []
+    # At the bound, composed: scheduled, and kept composed.
+    fits = "\ufb2c" * 66 + "ab"
+    assert len(unicodedata.normalize("NFC", fits)) == 200
+    ok = await ashby.start("difficulty:easy", {"ashby_id": fits, **ADA})
+    assert ok.status_code == 200, ok.text
+    assert [stored for _, stored in await _rows(db)] == [unicodedata.normalize("NFC", fits)]

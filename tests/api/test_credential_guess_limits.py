@@ -7,7 +7,7 @@ lookup at all. Real Postgres and Redis (the app's rate-limit store)."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -252,20 +252,28 @@ async def test_an_office_of_real_candidates_with_some_typos_stays_far_below_the_
         assert stats.remaining == item.amount - 30
 
 
-async def test_guesses_carrying_large_bodies_spend_the_address_as_any_other(
+async def test_guesses_carrying_large_bodies_spend_the_address_and_meet_its_limit_as_small_ones_do(
     api_server: ApiServer, lookups: Lookups
 ) -> None:
     """A body past the anonymous cap is read only for a live credential (api/body_credentials.py), which looks the
-    bearer up before the route does: those lookups are counted too, and a spent address sends no more of them."""
+    bearer up before the route does: those lookups are counted too, and a spent address sends no more of them. The
+    limit comes before the credential whatever the body's size: a real key this process has not seen, from a spent
+    address, is answered 429 with a large body (declared or streamed) as with a small one, never 401."""
     settings = api_server.settings.model_copy(update={"credential_guess_client_rate_limit": "3/minute"})
     _, unseen_key = await api_server.create_org("Unseen Bodies Ltd")
     large = (
-        b'{"url": "https://hooks.example.com/x"'
+        b'{"url": "http://127.0.0.1:9/x", "event_types": ["session.scheduled"]'
         + b" " * (api_server.settings.max_public_body_bytes + 1)
         + b"}"
     )
     headers = {"content-type": "application/json"}
+
+    async def streamed() -> AsyncIterator[bytes]:
+        for i in range(0, len(large), 16 * 1024):
+            yield large[i : i + 16 * 1024]
+
     async with serve(settings) as client:
+        assert (await client.get("/v1/sessions", headers=_bearer(api_server.org_key))).status_code == 200
         lookups.keys = 0
         guesses = [
             await client.post(
@@ -275,8 +283,26 @@ async def test_guesses_carrying_large_bodies_spend_the_address_as_any_other(
             )
             for _ in range(10)
         ]
-        assert {(r.status_code, r.json()["error"]["code"]) for r in guesses} == {(401, "invalid_credentials")}
+        assert [(r.status_code, r.json()["error"]["code"]) for r in guesses] == [
+            (401, "invalid_credentials")
+        ] * 3 + [(429, "rate_limited")] * 7
+        assert all(int(r.headers["Retry-After"]) >= 1 for r in guesses[3:])
         # Three failures counted, the fourth refused by the store after its lookup: none after that.
         assert lookups.keys == 4
-        refused = await client.get("/v1/sessions", headers=_bearer(unseen_key))
-        assert (refused.status_code, refused.json()["error"]["code"]) == (429, "rate_limited")
+        unseen = headers | {"authorization": f"Bearer {unseen_key}"}
+        answers = {
+            "small": await client.post(
+                "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/x"}, headers=unseen
+            ),
+            "declared": await client.post("/v1/webhook-endpoints", content=large, headers=unseen),
+            "streamed": await client.post("/v1/webhook-endpoints", content=streamed(), headers=unseen),
+        }
+        for size, r in answers.items():
+            assert (r.status_code, r.json()["error"]["code"]) == (429, "rate_limited"), (size, r.text)
+            assert int(r.headers["Retry-After"]) >= 1, size
+        assert lookups.keys == 4
+        # The key this process has seen valid is looked up and its large body read, from the spent address too.
+        seen = headers | {"authorization": f"Bearer {api_server.org_key}"}
+        for body in (large, streamed()):
+            r = await client.post("/v1/webhook-endpoints", content=body, headers=seen)
+            assert r.status_code == 201, r.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,90 @@ async def test_public_routes_answer_without_credentials_and_carry_no_session_dat
             r = await client.request(method, template.replace("{org_slug}", "acme-hiring"), json=spec.body)
             assert r.status_code < 500 and r.status_code not in (401, 403), (key, r.status_code)
             assert no_data_of(world, r.text), key
+
+
+OVERRIDES = ("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")
+
+
+def methods_at(path: str) -> set[str]:
+    """The methods the table's routes take at `path` (`/v1/sessions/export` is a path of `{session_id}`'s too)."""
+    out = set()
+    for key in ROUTES:
+        method, template = key.split(" ", 1)
+        if method != "MOUNT" and re.fullmatch(re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)), path):
+            out.add(method)
+    return out
+
+
+def own_credential(w: World, kind: str) -> dict[str, str]:
+    """The credential each kind of route takes for organisation 1's session `a` (none for the kinds that take it
+    from the path or the body)."""
+    bearer = {"org": w.server.org_key, "report": w.server.org_key, "candidate": w.a["invite"]}
+    bearer["internal"] = w.server.internal_token
+    if kind in bearer:
+        return {"Authorization": f"Bearer {bearer[kind]}"}
+    if kind in ("greenhouse", "ashby"):
+        return {"Authorization": basic(w.greenhouse_key if kind == "greenhouse" else w.ashby_key)}
+    return {}
+
+
+async def test_no_method_override_header_head_or_options_reaches_a_route_of_another_method(
+    world: World, db: Conn
+) -> None:
+    # Some frameworks and proxies take the method from a header or `?_method=`: a GET naming DELETE, sent with the
+    # route's own credential, would then end a session past a proxy rule that lets only GETs through. Each route is
+    # asked with every method it does not take at its path (HEAD and OPTIONS included), naming its own method: the
+    # answer is that other method's own (405 when the path has none) and nothing of organisation 1 changes.
+    before = await org1_state(db, world.org_id)
+    wrong: list[str] = []
+    asked = 0
+    for key, spec in ROUTES.items():
+        method, template = key.split(" ", 1)
+        if method == "MOUNT" or spec.kind == "public":
+            continue
+        path = fill(world, template).replace("{token}", world.share_token).replace("{name}", "report.pdf")
+        taken = methods_at(path)
+        override = {name: method for name in OVERRIDES} | own_credential(world, spec.kind)
+        for other in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            if other in taken:
+                continue
+            r = await world.server.client.request(other, path, params={"_method": method}, headers=override)
+            asked += 1
+            allow = set(r.headers.get("allow", "").replace(" ", "").split(","))
+            if r.status_code != 405 or other in allow:
+                wrong.append(f"{other} as {key}: {r.status_code} allow={allow} {r.text[:120]}")
+    assert wrong == []
+    assert asked > 300
+    assert await org1_state(db, world.org_id) == before
+    still = await world.server.client.get(f"/v1/sessions/{world.a['id']}", headers=world.server.org_headers())
+    assert (still.status_code, still.json()["status"]) == (200, "scheduled")
+
+
+async def test_another_organisation_naming_its_own_parent_and_this_organisations_child_is_refused(
+    world: World, db: Conn
+) -> None:
+    # A route with two ids in its path must find the second under the first: organisation 2 names its own session or
+    # endpoint first and organisation 1's share link or delivery second (and organisation 1's API key on its own).
+    client, theirs = world.server.client, world.server.org_headers(world.other_key)
+    session = await world.server.create_session(key=world.other_key)
+    endpoint = await create_endpoint(
+        world.server, "http://127.0.0.1:9/theirs", ["session.scheduled"], world.other_key
+    )
+    before = await org1_state(db, world.org_id)
+    mixed = [
+        f"DELETE /v1/sessions/{session['id']}/share/{world.link_id}",
+        f"POST /v1/webhook-endpoints/{endpoint['id']}/deliveries/{world.delivery_id}/replay",
+        f"GET /v1/webhook-endpoints/{endpoint['id']}/deliveries?cursor={world.delivery_id}",
+        f"DELETE /v1/api-keys/{world.key_id}",
+        f"POST /v1/sessions/{session['id']}/ats-callbacks/{world.delivery_id}/send-again",
+    ]
+    answers = {}
+    for key in mixed:
+        method, path = key.split(" ", 1)
+        r = await client.request(method, path, headers=theirs)
+        answers[key] = r.status_code
+        assert (
+            no_data_of(world, r.text) and world.link_id not in r.text and world.delivery_id not in r.text
+        ), key
+    assert all(status in (400, 404) for status in answers.values()), answers
+    assert await org1_state(db, world.org_id) == before
