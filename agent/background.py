@@ -1,14 +1,26 @@
 """What the interviewer may know of the candidate's background: a summary of skills and projects from the
-résumé (never contact details: no name, e-mail, phone, address or profile links), and a job-description excerpt.
+résumé (never contact details: no name, e-mail, phone, address or profile links), and a job-description excerpt,
+in the greeting only.
 
 The résumé's header block (before the first section heading) is where contact details live, so it is dropped;
 the sections kept are the ones about skills, projects and experience; anything that still looks like contact
 data is removed line by line.
+
+The summary is shown in the greeting alone, but the background talk it leads to (an employer, a school, a project,
+said by either side) stays in the conversation: a model shown it carries it into the graded phases' lines ("as in
+your ledger at Acme"), which the grader reads, and the grader hides the candidate's identity, not where they worked
+or studied. So every later phase's model turn sees the conversation without the greeting's messages
+(``without_background``), a note in their place; the transcript and the event log keep them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+
+from livekit.agents import llm
+
+from agent.prompts import render
 
 RESUME_CHARS = 1200
 JD_CHARS = 800
@@ -78,3 +90,28 @@ def job_excerpt(job_description: str | None, *, limit: int = JD_CHARS) -> str:
     if not job_description or not job_description.strip():
         return ""
     return _excerpt(_CONTACT.sub(" ", job_description), limit)
+
+
+BACKGROUND_NOTE_ID = "shadows_background_left_out"
+
+
+def without_background(ctx: llm.ChatContext, items: Collection[str]) -> llm.ChatContext:
+    """``ctx`` without the greeting's messages (``items``: their ids), one system note where the first of them was;
+    ``ctx`` itself when it holds none of them. Tool calls and their outputs stay (a phase change, a run)."""
+    if not items or not any(_is_background(item, items) for item in ctx.items):
+        return ctx
+    out = ctx.copy()
+    found = [at for at, item in enumerate(out.items) if _is_background(item, items)]
+    if not found:
+        return ctx
+    dropped = set(found)
+    kept = [item for at, item in enumerate(out.items) if at not in dropped]
+    if not any(item.id == BACKGROUND_NOTE_ID for item in kept):
+        note = llm.ChatMessage(id=BACKGROUND_NOTE_ID, role="system", content=[render("background_left_out")])
+        kept.insert(found[0], note)  # every item before the first one dropped is kept
+    out.items[:] = kept
+    return out
+
+
+def _is_background(item: llm.ChatItem, items: Collection[str]) -> bool:
+    return item.id in items and isinstance(item, llm.ChatMessage) and item.role in ("user", "assistant")

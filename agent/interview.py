@@ -162,6 +162,7 @@ def build_interview(
         state.candidate_spoke = bool(getattr(resume, "candidate_heard", False)) or any(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )
+        state.background_items = set(getattr(resume, "background_items", ()))
         _restore_turns(state, resume)
         agent = make_phase_agent(phase, state, chat_ctx=resume.chat_ctx, resumed=True)
     else:

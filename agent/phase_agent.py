@@ -19,7 +19,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 from agent import hints, language_switch
 from agent.after_end import current_speech, ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
-from agent.background import job_excerpt, resume_summary
+from agent.background import job_excerpt, resume_summary, without_background
 from agent.checkins import dedupe_checkin
 from agent.complexity_claims import known_line
 from agent.disclosure import (
@@ -164,6 +164,10 @@ class PhaseAgent(Agent):
             # phase's conversation only once played (a reply the notes guard cut, with its scripted line, among
             # them), and was missing from this phase's.
             handed.merge(self._previous.chat_ctx)
+            if self._previous.phase == Phase.GREETING:
+                self._interview.background_items.update(
+                    i.id for i in handed.items if isinstance(i, llm.ChatMessage)
+                )
             self._previous = None
         merged = handed.merge(self.chat_ctx)
         try:
@@ -312,6 +316,9 @@ class PhaseAgent(Agent):
         ctx.items[:] = [i for i in ctx.items if not i.id.startswith("shadows_turn_")]
         # A cut reply withdrawn here too, as the phase it was said in may not have done.
         withdraw(ctx, self._interview.withheld_replies)
+        # The greeting's talk is deleted from the realtime session too, the note in its place (agent.background).
+        if self._interview.phase != Phase.GREETING:
+            ctx = without_background(ctx, self._interview.background_items)
         ctx = shown_messages(bounded_history(ctx, self._interview.settings.context_max_chars))
         kept = {i.id for i in ctx.items}
         ctx = self.with_turn_context(ctx)  # placed as llm_node places them: before the turn being answered
@@ -367,9 +374,10 @@ class PhaseAgent(Agent):
         if taken is None or taken.explicit or (speech is not None and answers_nothing(state, speech.id)):
             # Only a turn that may be thinking aloud can be answered with silence, and only by a reply to it.
             tools = [t for t in tools if getattr(t, "id", None) != "stay_silent"]
-        ctx = self.with_turn_context(
-            bounded_history(bounded_messages(chat_ctx), state.settings.context_max_chars)
-        )
+        seen = bounded_messages(chat_ctx)
+        if state.phase != Phase.GREETING:
+            seen = without_background(seen, state.background_items)
+        ctx = self.with_turn_context(bounded_history(seen, state.settings.context_max_chars))
         stream = hints.tally(state, chat_ctx, guard_disclosure(
             state,
             bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),

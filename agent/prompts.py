@@ -29,6 +29,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     ),
     "background": frozenset(),
     "background_data": frozenset({"resume", "job_description"}),
+    "background_left_out": frozenset(),
     "no_background": frozenset(),
     "notice_recorded": frozenset(),
     "notice_practice": frozenset(),

@@ -49,6 +49,8 @@ class ResumePoint:
     paste_noted: bool = False  # the interviewer already had its one large-paste note
     # The complexity claimed before the restart, as recorded (agent.complexity_claims): not asked for again.
     complexity_claims: dict[Part, tuple[str, str]] = field(default_factory=dict)
+    # The greeting's messages (before the first change to another phase): left out of later phases' model turns.
+    background_items: frozenset[str] = frozenset()
     warned_minutes: frozenset[int] = frozenset()  # time warnings already given (recorded), never given again
     # The language question (agent.language ``LanguageWatch``), asked once per interview (``language_mismatch``, with
     # the language heard), never asked again; the language the candidate chose (``language_switched``), which the
@@ -141,6 +143,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point = ResumePoint(chat_ctx=llm.ChatContext(), phase="greeting", hints_given=0, last_t=None,
                         transcript_items=0)  # fmt: skip
     seen: set[str] = set()
+    background: set[str] = set()  # the greeting's lines (``ResumePoint.background_items``)
     decided: dict[str, tuple[str, bool, str, str | None]] = {}
     warned: set[int] = set()
     heard: list[str] = []
@@ -170,6 +173,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                 continue
             seen.add(item_id)
             point.transcript_items += 1
+            if point.phase == "greeting":
+                background.add(item_id)
             items.append(
                 llm.ChatMessage(
                     id=item_id, role=role, content=[str(text)], interrupted=bool(p.get("interrupted", False))
@@ -330,6 +335,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point.unsettled_hints = tuple(unsettled[i] for i in sorted(unsettled))
     point.untold_hints = tuple(sorted(untold))
     point.chat_ctx = llm.ChatContext(_bounded_tail(items, max_items))
+    point.background_items = frozenset(background)
     kept = {i.id for i in point.chat_ctx.items if isinstance(i, llm.ChatMessage) and i.role == "user"}
     point.turn_decisions = tuple(d for item_id, d in decided.items() if item_id in kept)
     point.last_t = max((e.t for e in ordered if e.t is not None), default=None)

@@ -179,6 +179,9 @@ class InterviewState:
     notes_held: dict[str, str] = field(default_factory=dict)
     # Realtime messages the private-notes guard cut, by id: what of each was said (agent.realtime_guard withdraw).
     withheld_replies: dict[str, str] = field(default_factory=dict)
+    # The greeting's messages (its background questions and answers): left out of what the model sees in every later
+    # phase (agent.background ``without_background``), whose lines are graded blind to employers and schools.
+    background_items: set[str] = field(default_factory=set)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
     # The complexity the candidate claimed so far, as recorded (agent.complexity_claims): big-O notation only.

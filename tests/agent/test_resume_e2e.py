@@ -51,10 +51,12 @@ async def test_resumed_session_continues_without_a_second_greeting(
     assert second.resumed and not second.ended
     assert not second.completed  # regression: an unfinished script was stored as completed
 
-    # The first thing the resumed interviewer said was not a greeting, and the model saw the earlier talk.
+    # The first thing the resumed interviewer said was not a greeting, and the model saw the earlier talk of the
+    # graded phases; the greeting's talk is left out, a note in its place (agent.background).
     assert second.transcript[0][1] == "assistant" and second.transcript[0][2] != GREETING
     history = json.dumps(opening["messages"])
-    assert "I understand the problem" in history and GREETING in history
+    assert "I understand the problem" in history and "Hi, I'm ready to start." not in history
+    assert GREETING not in history and "never bring up the candidate's background" in history
     assert "reconnected" in history  # the resumed prompt asks to acknowledge the interruption
 
     cur = await db.execute("select * from session_events where session_id = %s order by seq", (sid,))

@@ -90,6 +90,8 @@ def interviewer_model(body: dict[str, Any]) -> Reply:
         return Reply(text="Mm-hmm, go on.")
     if last.get("role") == "tool":
         return Reply(text=f"Noted. {message_text(last)[:120]}")
-    if not any(m.get("role") == "user" for m in body["messages"]):
+    # Greets only at the start: a later phase's first turn may hold no candidate message (the greeting's talk is
+    # left out of it, agent.background), but it holds the phase change's tool call and output.
+    if not any(m.get("role") in ("user", "tool") for m in body["messages"]):
         return Reply(text=GREETING)
     return Reply(text="Let's continue.")
