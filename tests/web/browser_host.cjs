@@ -3,7 +3,8 @@
 // (3-6 s a test on a loaded box). Started by tests/web/conftest.py's run_driver; reads one request a line on stdin,
 // {"id": n, "driver": "/abs/path/drive_X.cjs", "plan": {...}}, and answers each on stdout as one line,
 // `@@host {"id": n, "body": {...}}`, where body is what the driver run as a script would have printed. Requests run
-// one at a time. Every driver module exports `run(plan, browsers)` (drive_page.cjs's drive, drive_report.cjs's driver).
+// one at a time. Every driver module exports `run(plan, browsers)` (page_harness.cjs's drive, drive_report.cjs's
+// driver).
 "use strict";
 const path = require("node:path");
 const readline = require("node:readline");
@@ -21,7 +22,7 @@ async function browserOf(kind, launch) {
 }
 
 const browsers = {
-  page: () => browserOf("page", require("./drive_page.cjs").launch),
+  page: () => browserOf("page", require("./page_harness.cjs").launch),
   report: () => browserOf("report", require("./drive_report.cjs").launch),
 };
 

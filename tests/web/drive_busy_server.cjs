@@ -2,8 +2,8 @@
 // that answers "busy, come back later" (429 / 503 with Retry-After). New browser contexts per scenario; prints one JSON
 // line as tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
-// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
-const { state, record, newContext, drive } = require("./drive_page.cjs");
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is page_harness.cjs's.
+const { state, record, newContext, drive } = require("./page_harness.cjs");
 
 const busyBody = (code) =>
   JSON.stringify({

@@ -3,7 +3,7 @@
 // proxy page, 429 / 503 with Retry-After). New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
-// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's.
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is page_harness.cjs's.
 const {
   record,
   newContext,
@@ -11,9 +11,9 @@ const {
   drive,
   opened,
   typeAtFirstLineEnd,
-} = require("./drive_page.cjs");
+} = require("./page_harness.cjs");
 
-/** A new browser context and page, watched (drive_page.cjs's `watch`); `init` runs in the page before its own
+/** A new browser context and page, watched (page_harness.cjs's `watch`); `init` runs in the page before its own
  * scripts. */
 async function watchedPage(browser, init) {
   const context = await newContext(browser);

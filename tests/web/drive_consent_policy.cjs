@@ -3,7 +3,7 @@
 // or the device check. What the device check then offers. New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects.
 "use strict";
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
+const { record, newContext, watch, drive } = require("./page_harness.cjs");
 
 /** The organisation's own call (`plan.change`: its URL, key and body), made from here while the page is open. */
 async function change(plan) {

@@ -4,7 +4,7 @@
 // microphone opens again. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver
 // expects.
 "use strict";
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
+const { record, newContext, watch, drive } = require("./page_harness.cjs");
 
 /** Keeps every microphone stream the page opens (`window.__streams`), so the driver can end one as an unplugged
  * device does: the track stops and fires `ended` (a page's own `stop()` fires none). */

@@ -3,8 +3,8 @@
 // idle, nobody typing or running. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's
 // run_driver expects. Every request the page makes to a non-loopback host is refused and reported.
 "use strict";
-// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is drive_page.cjs's, and
-// so is opening the interview and typing into it.
+// The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is page_harness.cjs's,
+// and so is opening the interview and typing into it.
 const {
   record,
   newContext,
@@ -13,7 +13,7 @@ const {
   opened,
   openInterview,
   typeAtFirstLineEnd,
-} = require("./drive_page.cjs");
+} = require("./page_harness.cjs");
 
 /** The organisation's own API call, made from here (not the page): `plan.org` is {url, key}. */
 async function orgCall(plan, method, path, body) {

@@ -10,7 +10,7 @@ const {
   watch,
   drive,
   opened,
-} = require("./drive_page.cjs");
+} = require("./page_harness.cjs");
 
 /** Keystroke-to-paint per key: from the keydown to the first animation frame after the editor's DOM changed.
  * Installed once; `window.__paints` is emptied before each measure. */
@@ -96,7 +96,7 @@ async function slowDevice(browser, plan) {
 }
 
 /** Every screen the candidate meets, in a `plan.width` x `plan.height` CSS px window: what scrolls sideways, and the
- * controls cut off (partly outside the window's width; wholly outside is hidden by design). axe runs on each (drive_page.cjs's record). */
+ * controls cut off (partly outside the window's width; wholly outside is hidden by design). axe runs on each (page_harness.cjs's record). */
 async function narrow(browser, plan) {
   const context = await newContext(browser, {
     viewport: { width: plan.width, height: plan.height },

@@ -2,7 +2,7 @@
 // behind in the browser that tests/web/browser_host.cjs keeps open, as the next plan finds it, and a plan that never
 // ends. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
-const { newContext, watch, drive } = require("./drive_page.cjs");
+const { newContext, watch, drive } = require("./page_harness.cjs");
 
 /** Opens `plan.url`, stores something in every store a page has, and returns with its context and page still open. */
 async function leaveOpen(browser, plan) {

@@ -9,7 +9,7 @@ const {
   watch,
   drive,
   opened,
-} = require("./drive_page.cjs");
+} = require("./page_harness.cjs");
 
 /** The feed's lines (without their time) and what the announcer has read out. */
 const feedOf = (page) =>

@@ -11,7 +11,7 @@ const {
   watch,
   drive,
   typeAtFirstLineEnd,
-} = require("./drive_page.cjs");
+} = require("./page_harness.cjs");
 
 // The page's save status reads "saved" within 15 s (waitSaved throws past it; showsSaved answers false).
 const waitSaved = (page) =>

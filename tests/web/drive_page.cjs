@@ -2,7 +2,7 @@
 // tabs, reloads and clocks here, the other scenarios in page_keyboard.cjs, page_links.cjs, page_call.cjs and
 // page_embeds.cjs, the harness in page_harness.cjs. Run as a script, one browser per scenario, printing what it saw as
 // one JSON line; the tests in tests/web run it in browser_host.cjs's one browser instead, new contexts per scenario.
-// The assertions live in the tests. The other drivers of the candidate page take the harness from here too.
+// The assertions live in the tests. The other drivers of the candidate page take the harness from page_harness.cjs.
 //   node drive_page.cjs '{"scenario": "interview", "url": "...", "shots": "dir", ...}'
 "use strict";
 const harness = require("./page_harness.cjs");
@@ -16,13 +16,8 @@ const {
   typeAtFirstLineEnd,
   visible,
   text,
+  editorCode,
 } = harness;
-
-async function editorText(page) {
-  return page.$$eval(".cm-content .cm-line", (lines) =>
-    lines.map((l) => l.textContent).join("\n"),
-  );
-}
 
 async function replaceCode(page, code) {
   await page.click(".cm-content");
@@ -169,10 +164,10 @@ async function interview(browser, plan) {
   await page.click(".cm-content .cm-line >> nth=0");
   await page.keyboard.press("End");
   await page.keyboard.type("#");
-  const before = await editorText(page);
+  const before = await editorCode(page);
   await page.keyboard.press("Tab");
   out.tab.after_typing_focus = await activeId(page);
-  out.tab.indented = (await editorText(page)) !== before;
+  out.tab.indented = (await editorCode(page)) !== before;
   await page.keyboard.press("Escape");
   await page.keyboard.press("Tab");
   out.tab.after_escape = await activeId(page);
@@ -325,17 +320,17 @@ async function interview(browser, plan) {
   out.submission = await report(page, "#results", "Submission");
   await page.waitForSelector("#final-state:not([hidden])");
   out.final_state = await text(page, "#final-state");
-  const frozen = await editorText(page);
+  const frozen = await editorCode(page);
   await page.click(".cm-content");
   await page.keyboard.type("zzz");
-  out.read_only = (await editorText(page)) === frozen;
+  out.read_only = (await editorCode(page)) === frozen;
   out.submit_disabled = await page.isDisabled("#submit");
   await record(page, "06-submitted");
 
   // A reload resumes the session, the server draft and the latest results.
   await page.reload();
   out.reloaded = await opened(page);
-  out.reloaded_code = await editorText(page);
+  out.reloaded_code = await editorCode(page);
   await page.waitForSelector("#results .report-summary");
   out.reloaded_results = await text(page, "#results .report-summary");
   out.reloaded_final = await visible(page, "#final-state");
@@ -347,7 +342,7 @@ async function interview(browser, plan) {
   watch(second);
   await second.goto(plan.url);
   await opened(second);
-  out.other_device_code = await editorText(second);
+  out.other_device_code = await editorCode(second);
   out.dark = {
     theme: await second.evaluate(() => document.documentElement.dataset.theme),
     background: await second.evaluate(
@@ -404,31 +399,31 @@ async function languages(browser, plan) {
   await page.waitForFunction(() =>
     document.querySelector(".cm-content").textContent.includes("function"),
   );
-  out.javascript_starter = await editorText(page);
+  out.javascript_starter = await editorCode(page);
   await replaceCode(page, plan.javascript);
   await page.selectOption("#language-select", "python");
   await page.waitForFunction(
     () =>
       !document.querySelector(".cm-content").textContent.includes("function"),
   );
-  out.python_back = await editorText(page);
+  out.python_back = await editorCode(page);
   await page.selectOption("#language-select", "javascript");
   await page.waitForFunction(() =>
     document.querySelector(".cm-content").textContent.includes("function"),
   );
-  out.javascript_back = await editorText(page);
+  out.javascript_back = await editorCode(page);
   await page.waitForSelector('#save-status[data-state="saved"]', {
     timeout: 20_000,
   });
   await record(page, "languages");
   await page.reload();
   await opened(page);
-  out.reloaded_python = await editorText(page);
+  out.reloaded_python = await editorCode(page);
   await page.selectOption("#language-select", "javascript");
   await page.waitForFunction(() =>
     document.querySelector(".cm-content").textContent.includes("function"),
   );
-  out.reloaded_javascript = await editorText(page);
+  out.reloaded_javascript = await editorCode(page);
 
   // A second tab on the same interview saves; the first, older tab's next save must not replace that work.
   const newer = await context.newPage();
@@ -467,7 +462,7 @@ async function languages(browser, plan) {
   await record(page, "stale-tab");
   await Promise.all([page.waitForNavigation(), page.click("#stale-reload")]); // the banner's Reload
   await opened(page);
-  out.stale_tab_reloaded = await editorText(page);
+  out.stale_tab_reloaded = await editorCode(page);
 
   // Now the other tab is the older one, and idle: it has not saved since, so no save of its own was refused. Its End
   // asks the server's drafts before handing in its code, and asks again with what is kept now.
@@ -513,7 +508,7 @@ async function reloadWhileTyping(browser, plan) {
   page.on("dialog", (dialog) => void dialog.accept()); // the candidate confirms leaving
   await page.reload();
   await opened(page);
-  out.code = await editorText(page);
+  out.code = await editorCode(page);
   await context.close();
   return out;
 }
@@ -537,7 +532,6 @@ async function skewedClock(browser, plan) {
   return out;
 }
 
-module.exports = { ...harness };
 module.exports.run = drive(module, {
   interview,
   languages,

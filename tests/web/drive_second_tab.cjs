@@ -3,7 +3,7 @@
 // screen from before the start. What its clock shows from then on, screen by screen, and how soon it goes into the
 // interview. New browser contexts per scenario; prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
+const { record, newContext, watch, drive } = require("./page_harness.cjs");
 
 /** Logs every reading of the page's clock (each render rewrites it), with the device's time and the screen showing. */
 async function logClock(page) {

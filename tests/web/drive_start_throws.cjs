@@ -3,7 +3,7 @@
 // (enumerateDevices rejects). What the step shows afterwards is read: its status line, the buttons and the problem
 // line. Prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
+const { record, newContext, watch, drive } = require("./page_harness.cjs");
 
 const stepState = (page) =>
   page.evaluate(() => {

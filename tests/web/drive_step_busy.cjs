@@ -4,7 +4,7 @@
 // and how many requests went for presses and submissions made while one was out. New browser contexts per scenario;
 // prints one JSON line as tests/web/conftest.py's run_driver expects.
 "use strict";
-const { record, newContext, watch, drive } = require("./drive_page.cjs");
+const { record, newContext, watch, drive } = require("./page_harness.cjs");
 
 const focused = (page) =>
   page.evaluate(() => {

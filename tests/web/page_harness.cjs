@@ -1,7 +1,8 @@
 // The harness of the candidate page's browser drivers (tests/web/drive_*.cjs): Debian's headless chromium launched
 // with a fake microphone, playwright-core from web/node_modules, new browser contexts per scenario that refuse every
 // request to a non-loopback host (and report it), axe-core and a screenshot in every recorded state, the page's
-// uncaught errors, and `drive`, which runs a driver's scenarios as browser_host.cjs or a script expects.
+// uncaught errors, the editor's document as CodeMirror holds it (`editorCode`), and `drive`, which runs a driver's
+// scenarios as browser_host.cjs or a script expects.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -137,6 +138,22 @@ async function openInterview(browser, plan, options = {}) {
   return { context, page };
 }
 
+/** The editor's document as CodeMirror holds it: the code a save, a Run or the interviewer gets. Not its DOM lines:
+ * CodeMirror draws only what is near the viewport and redraws lines as it measures and highlights, so lines read from
+ * the DOM are a picture of the screen, not the document. The view is found as `EditorView.findFromDOM` finds it
+ * (the content element's tile); a @codemirror/view that stores it elsewhere fails here loudly, never silently. */
+async function editorCode(page) {
+  return page.evaluate(() => {
+    const view = document.querySelector("#editor .cm-content")?.cmTile?.root
+      ?.view;
+    if (!view?.state?.doc)
+      throw new Error(
+        "no CodeMirror view behind #editor .cm-content (EditorView.findFromDOM's lookup changed?)",
+      );
+    return view.state.doc.toString();
+  });
+}
+
 /** Types `typed` at the end of the editor's first line, as a candidate clicking into it does. */
 async function typeAtFirstLineEnd(page, typed) {
   await page.click(".cm-content .cm-line >> nth=0");
@@ -222,4 +239,5 @@ module.exports = {
   opened,
   openInterview,
   typeAtFirstLineEnd,
+  editorCode,
 };

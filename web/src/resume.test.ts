@@ -5,7 +5,17 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type RunReport } from "./api";
 import { RESULTS_RETRIES } from "./latestresults";
 import { FOLLOW_RUN_MS, reportOf } from "./pendingrun";
-import { closeWorkspaces, joined, openWorkspace, pageBody } from "./testing/workspaces";
+import {
+  ago,
+  closeWorkspaces,
+  fakeApi,
+  joined,
+  loadPage,
+  openWorkspace,
+  resumeSession,
+  storedCustom,
+  storedRun,
+} from "./testing/workspaces";
 
 afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 afterEach(() => {
@@ -14,7 +24,7 @@ afterEach(() => {
 
 describe("resuming after a reload", () => {
   it("says the saved code is loading while the editor shows the starter, read-only, on a slow network", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let answer: (drafts: unknown) => void = () => undefined;
     const api = {
       drafts: () => new Promise((resolve) => (answer = resolve)),
@@ -33,7 +43,7 @@ describe("resuming after a reload", () => {
   });
 
   it("does not hand the starter to the candidate when the saved drafts could not be fetched", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let calls = 0;
     const saves: unknown[] = [];
     const api = {
@@ -59,7 +69,7 @@ describe("resuming after a reload", () => {
   });
 
   it("asks before a reload or close throws away code the server does not have yet", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let fail = true;
     const api = {
       drafts: async () => ({ drafts: {}, submitted: false }),
@@ -101,7 +111,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
   };
 
   it("says so where they would be and shows them once the server's wait is over", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let reads = 0;
     const api = {
       drafts: async () => ({ drafts: {}, submitted: false }),
@@ -126,7 +136,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
   });
 
   it("never replaces a newer report with them, and stops asking after a few refusals", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let reads = 0;
     const refused = () => new ApiError(429, "rate_limited", "Too many reads of the latest results.", 2000);
     const api = {
@@ -146,7 +156,7 @@ describe("the latest results refused on a reload (429: their reads are limited p
       "could not be loaded. Run your code again to see them.",
     );
 
-    document.body.innerHTML = pageBody;
+    loadPage();
     reads = 0;
     const again = openWorkspace(api, joined);
     await again.resume();
@@ -161,37 +171,24 @@ describe("the latest results refused on a reload (429: their reads are limited p
 
 describe("a reload while a Run is out", () => {
   it("shows that Run's results once the judge has finished it, not only the run before", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const before = {
-      verdict: "wrong_answer",
-      language: "python",
-      mode: "run",
-      tests: [],
-      passed: 1,
-      total: 3,
-      created_at: new Date(Date.now() - 60_000).toISOString(),
-    };
+    loadPage(true);
+    const before = storedRun({ verdict: "wrong_answer", passed: 1, created_at: ago(60_000) });
     let stored = before;
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
+    const api = fakeApi({
       results: async () => ({ run: stored, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
       run: () => new Promise(() => undefined), // the page reloads before the answer comes
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const first = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
-    await first.resume();
+    const first = await resumeSession(api, "s-reload-run");
     void first.judge("run");
     await vi.advanceTimersByTimeAsync(0);
 
-    document.body.innerHTML = pageBody; // the reload: the request goes with the page, the judge runs the code on
-    const again = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-reload-run" } });
-    await again.resume();
+    loadPage(); // the reload: the request goes with the page, the judge runs the code on
+    await resumeSession(api, "s-reload-run");
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
     expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 1 of 3 tests passed"); // the one before
-    stored = { ...before, verdict: "accepted", passed: 3, created_at: new Date().toISOString() }; // the judge is done
+    stored = storedRun(); // the judge is done
     await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
     expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
     expect(results?.textContent).not.toContain("still running");
@@ -200,85 +197,48 @@ describe("a reload while a Run is out", () => {
 
 describe("a reload while a Run is out, the latest results refused at first", () => {
   it("shows that Run's results once stored, though the results read late showed the run before meanwhile", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const before = {
-      verdict: "wrong_answer",
-      language: "python",
-      mode: "run",
-      tests: [],
-      passed: 1,
-      total: 3,
-      created_at: new Date(Date.now() - 60_000).toISOString(),
-    };
-    let stored = before;
+    loadPage(true);
+    let stored = storedRun({ verdict: "wrong_answer", passed: 1, created_at: ago(60_000) });
     let reads = 0;
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
+    const api = fakeApi({
       results: async () => {
         reads += 1;
         if (reads === 2) throw new ApiError(429, "rate_limited", "Too many reads of the latest results.", 1000);
         return { run: stored, submit: null, custom: null };
       },
-      saveDraft: async () => ({ revision: 1 }),
       run: () => new Promise(() => undefined), // the page reloads before the answer comes
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const session = { ...joined.session, id: "s-reload-run-refused" };
-    const first = openWorkspace(api, { ...joined, session });
-    await first.resume();
+    const first = await resumeSession(api, "s-reload-run-refused");
     void first.judge("run");
     await vi.advanceTimersByTimeAsync(0);
 
-    document.body.innerHTML = pageBody; // the reload; its read of the latest results is refused (429)
-    await openWorkspace(api, { ...joined, session }).resume();
+    loadPage(); // the reload; its read of the latest results is refused (429)
+    await resumeSession(api, "s-reload-run-refused");
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
     await vi.advanceTimersByTimeAsync(1000); // asked again after the server's wait: the run before, shown
     expect(reads).toBe(3);
     expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 1 of 3 tests passed");
-    stored = { ...before, verdict: "accepted", passed: 3, created_at: new Date().toISOString() }; // the judge is done
+    stored = storedRun(); // the judge is done
     await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
     expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
   });
 });
 
 describe("a reload while a custom input is out", () => {
-  const session = { ...joined.session, id: "s-reload-custom" };
-  const earlier = {
-    verdict: "wrong_answer",
-    language: "python",
-    mode: "run",
-    tests: [],
-    passed: 1,
-    total: 3,
-    created_at: new Date(Date.now() - 60_000).toISOString(),
-  } as unknown as RunReport & { created_at: string };
-  const returned = (createdAt: string) =>
-    ({
-      verdict: "accepted",
-      language: "python",
-      mode: "run",
-      custom: true,
-      tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 42 }],
-      passed: 1,
-      total: 1,
-      created_at: createdAt,
-    }) as unknown as RunReport & { created_at: string };
+  const earlier = storedRun({ verdict: "wrong_answer", passed: 1, created_at: ago(60_000) });
+  const returned = (createdAt: string) => storedCustom(42, { created_at: createdAt });
 
   it("brings its pane forward, says it is still running, and shows what the function returned once stored", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
+    loadPage(true);
     let stored = earlier;
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
+    const api = fakeApi({
       results: async () => ({ run: stored, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
       customRun: () => new Promise(() => undefined), // the page reloads before the answer comes
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const first = openWorkspace(api, { ...joined, session });
-    await first.resume();
+    await resumeSession(api, "s-reload-custom");
     document.getElementById("custom-run")?.click();
     await vi.advanceTimersByTimeAsync(0);
     expect(document.getElementById("custom-output")?.textContent).toBe("Running your function…");
@@ -286,9 +246,8 @@ describe("a reload while a custom input is out", () => {
     expect(document.getElementById("custom-output")?.hasAttribute("aria-busy")).toBe(true);
     expect(document.getElementById("results")?.hasAttribute("aria-busy")).toBe(false);
 
-    document.body.innerHTML = pageBody; // the reload: the request goes with the page, the judge runs the code on
-    const again = openWorkspace(api, { ...joined, session });
-    await again.resume();
+    loadPage(); // the reload: the request goes with the page, the judge runs the code on
+    await resumeSession(api, "s-reload-custom");
     const output = document.getElementById("custom-output");
     expect(document.getElementById("custom")?.hidden).toBe(false);
     expect(document.getElementById("out-custom")?.getAttribute("aria-selected")).toBe("true");
@@ -323,98 +282,61 @@ describe("a reload while a custom input is out", () => {
   });
 
   it("never takes the custom input run just before it for its own, though stored a moment before it left", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
+    loadPage(true);
     const earlier = { ...returned(new Date().toISOString()), submission_id: "sub-earlier" };
     let calls = 0;
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
+    const api = fakeApi({
       results: async () => ({ run: earlier, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
       customRun: () => (++calls === 1 ? Promise.resolve(earlier) : new Promise(() => undefined)),
-    } as unknown as ApiClient;
-    const session = { ...joined.session, id: "s-custom-twice" };
-    const first = openWorkspace(api, { ...joined, session });
-    await first.resume();
+    });
+    await resumeSession(api, "s-custom-twice");
     document.getElementById("custom-run")?.click();
     const button = document.getElementById("custom-run") as HTMLButtonElement;
     await vi.waitUntil(() => calls === 1 && !button.disabled); // its answer in
     document.getElementById("custom-run")?.click(); // again at once: out when the page reloads
     await vi.waitUntil(() => calls === 2);
-    document.body.innerHTML = pageBody;
-    await openWorkspace(api, { ...joined, session }).resume();
+    loadPage();
+    await resumeSession(api, "s-custom-twice");
     expect(document.getElementById("custom-output")?.textContent).toContain("is still running");
   });
 });
 
 describe("the latest results on a reload", () => {
   it("show a custom input in its pane and the Submit before it in the results, not only the newest of the two", async () => {
-    document.body.innerHTML = pageBody;
-    const submit = {
+    loadPage();
+    const submit = storedRun({
       verdict: "wrong_answer",
-      language: "python",
       mode: "submit",
-      tests: [],
       passed: 9,
       total: 12,
-      created_at: new Date(Date.now() - 120_000).toISOString(),
-    };
-    const custom = {
-      verdict: "accepted",
-      language: "python",
-      mode: "run",
-      custom: true,
-      tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 7 }],
-      passed: 1,
-      total: 1,
-      created_at: new Date(Date.now() - 60_000).toISOString(),
-    };
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
-      results: async () => ({ run: custom, submit }),
-      saveDraft: async () => ({ revision: 1 }),
-    } as unknown as ApiClient;
-    const workspace = openWorkspace(api, { ...joined, organization: { allow_resubmission: true } } as typeof joined);
-    await workspace.resume();
+      created_at: ago(120_000),
+    });
+    const custom = storedCustom(7, { created_at: ago(60_000) });
+    const api = fakeApi({ results: async () => ({ run: custom, submit }) });
+    await resumeSession(api, joined.session.id, true);
     expect(document.querySelector("#results .report-summary")?.textContent).toBe("Submission: 9 of 12 tests passed");
     expect(document.querySelector("#custom-output .report-summary")?.textContent).toBe("Custom input: 1 call");
   });
 });
 
 describe("the latest results on a reload, with the newest custom input apart from the Run", () => {
-  const at = (ago: number) => new Date(Date.now() - ago).toISOString();
-  const run = { verdict: "wrong_answer", language: "python", mode: "run", tests: [], passed: 2, total: 3 };
-  const custom = {
-    verdict: "accepted",
-    language: "python",
-    mode: "run",
-    custom: true,
-    tests: [{ id: "custom-1", verdict: "accepted", args: [], actual: 7 }],
-    passed: 1,
-    total: 1,
-  };
+  const run = (createdAt: string) => storedRun({ verdict: "wrong_answer", passed: 2, created_at: createdAt });
+  const custom = (createdAt: string) => storedCustom(7, { created_at: createdAt });
 
   it("show the Run made before the newest custom input in the results, and the custom input in its pane", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
-      results: async () => ({
-        run: { ...run, created_at: at(120_000) },
-        submit: null,
-        custom: { ...custom, created_at: at(60_000) },
-      }),
-      saveDraft: async () => ({ revision: 1 }),
-    } as unknown as ApiClient;
-    await openWorkspace(api, joined).resume();
+    loadPage(true);
+    const api = fakeApi({
+      results: async () => ({ run: run(ago(120_000)), submit: null, custom: custom(ago(60_000)) }),
+    });
+    await resumeSession(api, joined.session.id);
     expect(document.querySelector("#results .report-summary")?.textContent).toBe("Run: 2 of 3 tests passed");
     expect(document.querySelector("#custom-output .report-summary")?.textContent).toBe("Custom input: 1 call");
   });
 
   it("follow a custom input out at the reload to the report returned as `custom`, never the Run's", () => {
     const sentAt = Date.now() - 10_000;
-    const stored = { ...custom, created_at: at(0) } as unknown as RunReport & { created_at: string };
-    const plain = { ...run, created_at: at(0) } as unknown as RunReport & { created_at: string };
+    const stored = custom(ago(0));
+    const plain = run(ago(0));
     expect(reportOf({ mode: "custom", sentAt }, { run: plain, submit: null, custom: stored }, undefined)).toBe(stored);
     expect(reportOf({ mode: "run", sentAt }, { run: plain, submit: null, custom: stored }, undefined)).toBe(plain);
     expect(reportOf({ mode: "custom", sentAt }, { run: plain, submit: null, custom: null }, undefined)).toBeUndefined();
@@ -423,27 +345,20 @@ describe("the latest results on a reload, with the newest custom input apart fro
 
 describe("a Run out when the page reloaded, done before the page opened again read the results", () => {
   it("is shown, and nothing says it is still running", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
+    loadPage(true);
     let stored: RunReport | null = null;
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
+    const api = fakeApi({
       results: async () => ({ run: stored, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
       run: () => new Promise(() => undefined),
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const session = { ...joined.session, id: "s-reload-done" };
-    const first = openWorkspace(api, { ...joined, session });
-    await first.resume();
+    const first = await resumeSession(api, "s-reload-done");
     void first.judge("run");
     await vi.advanceTimersByTimeAsync(0);
-    const done = { verdict: "accepted", language: "python", mode: "run", tests: [], passed: 3, total: 3 };
-    stored = { ...done, created_at: new Date().toISOString() } as unknown as RunReport;
+    stored = storedRun();
 
-    document.body.innerHTML = pageBody;
-    const again = openWorkspace(api, { ...joined, session });
-    await again.resume();
+    loadPage();
+    await resumeSession(api, "s-reload-done");
     const results = document.getElementById("results");
     expect(results?.querySelector(".report-summary")?.textContent).toBe("Run: 3 of 3 tests passed");
     expect(results?.textContent).not.toContain("still running");
@@ -454,22 +369,14 @@ describe("a Run out when the page reloaded, done before the page opened again re
 
 describe("a run whose request failed without an answer", () => {
   const open = async (run: () => Promise<unknown>) => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
-      results: async () => ({ run: null, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
-      customRun: run,
-    } as unknown as ApiClient;
-    const session = { ...joined.session, id: "s-unanswered" };
-    const first = openWorkspace(api, { ...joined, session });
-    await first.resume();
+    loadPage(true);
+    const api = fakeApi({ customRun: run });
+    await resumeSession(api, "s-unanswered");
     document.getElementById("custom-run")?.click();
     // Answered: refused, or followed as a network drop while the page stays.
     await vi.waitUntil(() => document.querySelector("#custom-output .report-error, #custom-output .results-later"));
-    document.body.innerHTML = pageBody;
-    await openWorkspace(api, { ...joined, session }).resume();
+    loadPage();
+    await resumeSession(api, "s-unanswered");
     return document.getElementById("custom-output")?.textContent ?? "";
   };
 

@@ -5,7 +5,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, MAX_CODE_CHARS, RUN_TIMEOUT_MS } from "./api";
 import { FOLLOW_RUN_MS } from "./pendingrun";
 import { STALE_FOLLOW_MS } from "./staletab";
-import { closeWorkspaces, joined, openWorkspace, pageBody } from "./testing/workspaces";
+import {
+  closeWorkspaces,
+  fakeApi,
+  joined,
+  loadPage,
+  openWorkspace,
+  resumeSession,
+  storedCustom,
+  storedRun,
+} from "./testing/workspaces";
 
 afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 afterEach(() => {
@@ -14,29 +23,19 @@ afterEach(() => {
 
 describe("a Submit whose answer was lost", () => {
   it("learns from the server that the final answer is in: its results, and the editor read-only", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     let stored = false;
-    const report = {
-      verdict: "accepted",
-      language: "python",
-      mode: "submit",
-      tests: [],
-      passed: 12,
-      total: 12,
-      created_at: "2026-12-03T10:00:00Z",
-    };
-    const api = {
+    const report = storedRun({ mode: "submit", passed: 12, total: 12, created_at: "2026-12-03T10:00:00Z" });
+    const api = fakeApi({
       drafts: async () => ({ drafts: {}, submitted: stored }),
       results: async () => ({ run: null, submit: stored ? report : null }),
-      saveDraft: async () => ({ revision: 1 }),
       submit: async () => {
         stored = true; // the judge ran it and the API stored it; the connection dropped before the answer came
         report.created_at = new Date().toISOString();
         throw Object.assign(new Error("Could not reach the server."), { status: 0, network: true });
       },
-    } as unknown as ApiClient;
-    const workspace = openWorkspace(api, joined);
-    await workspace.resume();
+    });
+    const workspace = await resumeSession(api, joined.session.id);
     await workspace.judge("submit");
     expect(document.getElementById("results")?.textContent).toContain("12");
     expect(document.getElementById("final-state")?.hidden).toBe(false);
@@ -44,7 +43,7 @@ describe("a Submit whose answer was lost", () => {
   });
 
   it("shows an earlier final answer when the Submit is refused as already in", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const earlier = { verdict: "wrong_answer", language: "python", mode: "submit", tests: [], passed: 3, total: 12 };
     let submitted = false;
     const api = {
@@ -67,37 +66,26 @@ describe("a Submit whose answer was lost", () => {
   });
 
   it("never takes the Submit shown a moment before for a resubmission that got no answer", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const first = {
+    loadPage(true);
+    const first = storedRun({
       verdict: "wrong_answer",
-      language: "python",
       mode: "submit",
-      tests: [],
       passed: 3,
       total: 12,
       submission_id: "sub-first",
-      created_at: new Date().toISOString(),
-    };
+    });
     let submits = 0;
-    const api = {
+    const api = fakeApi({
       drafts: async () => ({ drafts: {}, submitted: submits > 0 }),
       results: async () => ({ run: null, submit: submits > 0 ? first : null, custom: null }),
-      saveDraft: async () => ({ revision: 1 }),
       submit: async () => {
         submits += 1;
         if (submits === 1) return first;
         throw new ApiError(0, "network_error", "Could not reach the server."); // never reached the server
       },
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const session = { ...joined.session, id: "s-resubmit-lost" };
-    const workspace = openWorkspace(api, {
-      ...joined,
-      session,
-      organization: { allow_resubmission: true },
-    } as typeof joined);
-    await workspace.resume();
+    const workspace = await resumeSession(api, "s-resubmit-lost", true);
     await workspace.judge("submit");
     expect(document.querySelector("#results .report-summary")?.textContent).toBe("Submission: 3 of 12 tests passed");
     await workspace.judge("submit"); // again at once, with the first stored within the allowance for the clock
@@ -107,19 +95,14 @@ describe("a Submit whose answer was lost", () => {
   });
 
   it("says it may still be running, and that no results came back once a Submit's time is spent", async () => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
-      results: async () => ({ run: null, submit: null }),
-      saveDraft: async () => ({ revision: 1 }),
+    loadPage(true);
+    const api = fakeApi({
       submit: async () => {
         throw new ApiError(0, "network_error", "Could not reach the server.");
       },
-    } as unknown as ApiClient;
+    });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
-    const workspace = openWorkspace(api, { ...joined, session: { ...joined.session, id: "s-lost-submit" } });
-    await workspace.resume();
+    const workspace = await resumeSession(api, "s-lost-submit");
     await workspace.judge("submit");
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("The connection to the server dropped while your submission was out");
@@ -132,33 +115,18 @@ describe("a Submit whose answer was lost", () => {
 });
 
 describe("a Run, Submit or custom input whose answer is lost on a network drop, the page staying", () => {
-  const report = (mode: "run" | "submit", custom = false) => ({
-    verdict: "accepted",
-    language: "python",
-    mode,
-    tests: custom ? [{ id: "custom-1", verdict: "accepted", args: [], actual: 42 }] : [],
-    passed: custom ? 1 : 12,
-    total: custom ? 1 : 12,
-    submission_id: `sub-${mode}-${custom}`,
-    created_at: new Date().toISOString(),
-    ...(custom ? { custom: true } : {}),
-  });
+  const report = (mode: "run" | "submit", custom = false) =>
+    custom
+      ? storedCustom(42, { mode, submission_id: `sub-${mode}-${custom}` })
+      : storedRun({ mode, passed: 12, total: 12, submission_id: `sub-${mode}-${custom}` });
   const dropped = async () => {
     throw new ApiError(0, "network_error", "Could not reach the server.");
   };
   const open = async (id: string, stored: { run: unknown; submit: unknown }, calls: Partial<ApiClient>) => {
-    document.body.innerHTML = pageBody;
-    window.sessionStorage.clear();
-    const api = {
-      drafts: async () => ({ drafts: {}, submitted: false }),
-      results: async () => ({ ...stored }),
-      saveDraft: async () => ({ revision: 1 }),
-      ...calls,
-    } as unknown as ApiClient;
+    loadPage(true);
+    const api = fakeApi({ results: async () => ({ ...stored }), ...calls });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const workspace = openWorkspace(api, { ...joined, session: { ...joined.session, id } });
-    await workspace.resume();
-    return workspace;
+    return resumeSession(api, id);
   };
   const heard = () => [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent ?? "");
 
@@ -248,7 +216,7 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
 
 describe("a save refused because the interview is over", () => {
   it("stops the editor and says why, rather than letting the candidate type into nothing", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const api = {
       drafts: async () => ({ drafts: {}, submitted: false }),
       results: async () => ({ run: null, submit: null }),
@@ -271,7 +239,7 @@ describe("a save refused because the interview is over", () => {
 
 describe("a tab whose code another tab has replaced since", () => {
   it("stops taking keystrokes and runs, offers a reload, and hands in no stale code at the end", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const saves: string[] = [];
     let server = { code: "older code", revision: 1 }; // the newest draft, as the other tab saves it
     const api = {
@@ -319,7 +287,7 @@ describe("a tab whose code another tab has replaced since", () => {
 
 describe("End interview from a tab another tab has saved over since it last saved", () => {
   const setUp = async (drafts: () => Promise<unknown>) => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const saves: string[] = [];
     const api = {
       drafts,
@@ -368,7 +336,7 @@ describe("End interview from a tab another tab has saved over since it last save
 
 describe("code longer than the API keeps (a huge paste)", () => {
   it("says so in plain words before sending it, and End interview hands in the newest saved draft instead", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const sent: string[] = [];
     const api = {
       drafts: async () => ({ drafts: { python: { code: "saved work", revision: 2 } }, submitted: false }),
@@ -399,7 +367,7 @@ describe("code longer than the API keeps (a huge paste)", () => {
 
 describe("an interview ended elsewhere while the page is open", () => {
   it("keeps the code on screen with why, and asks before a reload throws away what was not saved", async () => {
-    document.body.innerHTML = pageBody;
+    loadPage();
     const api = {
       drafts: async () => ({ drafts: {}, submitted: false }),
       results: async () => ({ run: null, submit: null }),
