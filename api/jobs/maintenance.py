@@ -4,7 +4,14 @@ also schedules retention and the ATS profile-link refresh from here).
 procrastinate records a heartbeat per worker but does not requeue a dead worker's jobs by itself; its documented
 recipe is a periodic task calling `get_stalled_jobs()` and `retry_job()`, which is `retry_stalled_jobs` here. The
 worker registers both schedules from its settings at start-up (`register_periodic_tasks`) and runs one recovery
-pass before it fetches its first job.
+pass once it has been beating for SHADOWS_WORKER_STALLED_AFTER_S (`recover_once_steady`).
+
+A pass judges only while this process's own heartbeats have gone on without a gap for STALLED_AFTER_S up to the
+pass's `now()` (`api.jobs.continuity`), checked in the same statement that picks the jobs: after an outage every
+worker is silent, the live ones too, until they reach the database again. It also deletes the registrations of
+workers silent that long that hold no running job, in place of procrastinate's pruning at each lane's start, which
+is turned off (`api.jobs.worker`): that one judges by silence alone, and a live worker's registration deleted after
+an outage would leave its running jobs with no worker, requeued whatever it did next.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ from __future__ import annotations
 import structlog
 from procrastinate import App, JobContext
 from procrastinate.exceptions import ConnectorException
+from procrastinate.jobs import Job
 
+from api.jobs.continuity import Continuity, Streak
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.settings import WorkerSettings
@@ -21,12 +30,57 @@ log = structlog.get_logger(__name__)
 
 MAINTENANCE_QUEUE = "maintenance"
 
+# Whether the judging worker's own streak of beats covers the last `stalled_after_s` and is fresh (its latest beat no
+# older than a gap): a pass sent just before an outage and run after it sees a stale streak and judges nothing.
+_STEADY = """
+    %(since)s::timestamptz <= now() - make_interval(secs => %(stalled_after_s)s)
+    AND %(last)s::timestamptz >= now() - make_interval(secs => %(gap_s)s)
+"""
 
-async def requeue_stalled_jobs(app: App, stalled_after_s: float) -> int:
-    """Put back in the queue every job running on a worker silent for `stalled_after_s` (or gone). Each job
+# procrastinate's `select_stalled_jobs_by_heartbeat` (3.10), judged only when steady.
+_STALLED_JOBS = (
+    """
+SELECT job.id, status, task_name, priority, lock, queueing_lock,
+       args, scheduled_at, queue_name, attempts, job.worker_id
+  FROM procrastinate_jobs job
+  LEFT JOIN procrastinate_workers w ON w.id = job.worker_id
+ WHERE job.status = 'doing'
+   AND (job.worker_id IS NULL OR w.last_heartbeat < now() - make_interval(secs => %(stalled_after_s)s))
+   AND """
+    + _STEADY
+)
+
+_PRUNE_SILENT_WORKERS = (
+    """
+DELETE FROM procrastinate_workers w
+ WHERE w.last_heartbeat < now() - make_interval(secs => %(stalled_after_s)s)
+   AND NOT EXISTS (SELECT FROM procrastinate_jobs j WHERE j.worker_id = w.id AND j.status = 'doing')
+   AND """
+    + _STEADY
+)
+
+
+def _judging(streak: Streak, stalled_after_s: float, continuity: Continuity) -> dict[str, object]:
+    return {
+        "since": streak.since,
+        "last": streak.last,
+        "stalled_after_s": stalled_after_s,
+        "gap_s": continuity.gap_s,
+    }
+
+
+async def requeue_stalled_jobs(app: App, stalled_after_s: float, continuity: Continuity) -> int:
+    """Put back in the queue every job running on a worker silent for `stalled_after_s` (or gone), if this process
+    has been beating for that long without a gap (`continuity`); otherwise nothing, left for a later pass. Each job
     decides from its `attempts` whether it has been tried too often. Returns how many were requeued."""
+    streak = continuity.streak
+    if streak is None or not continuity.steady_for(stalled_after_s):
+        log.info("queue.stalled_pass_deferred", reason="not_beating_long_enough")
+        return 0
+    judging = _judging(streak, stalled_after_s, continuity)
+    rows = await app.connector.execute_query_all_async(_STALLED_JOBS, **judging)
     requeued = 0
-    for job in await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after_s):
+    for job in (Job.from_row(row) for row in rows):
         try:
             await app.job_manager.retry_job(job)
         except ConnectorException as e:  # another worker requeued it first, or a queueing lock is taken
@@ -39,14 +93,30 @@ async def requeue_stalled_jobs(app: App, stalled_after_s: float) -> int:
             continue
         requeued += 1
         log.warning("queue.stalled_job_requeued", job_id=job.id, task=job.task_name, attempts=job.attempts)
+    await app.connector.execute_query_async(_PRUNE_SILENT_WORKERS, **judging)
     return requeued
+
+
+async def recover_once_steady(app: App, stalled_after_s: float, continuity: Continuity) -> None:
+    """The start-up pass: once this process has beaten for `stalled_after_s` without a gap. A database lost meanwhile
+    fails it; the periodic passes go on."""
+    await continuity.wait_steady(stalled_after_s)
+    try:
+        await requeue_stalled_jobs(app, stalled_after_s, continuity)
+    except ConnectorException as e:
+        log.warning("queue.stalled_pass_failed", error_type=type(e.__cause__ or e).__name__)
 
 
 @queue.task(
     name="retry_stalled_jobs", queue=MAINTENANCE_QUEUE, pass_context=True, queueing_lock="retry_stalled_jobs"
 )
 async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
-    await requeue_stalled_jobs(context.app, resources(context).worker_settings.stalled_after_s)
+    found = resources(context)
+    if found.continuity is None:
+        raise RuntimeError(
+            "retry_stalled_jobs runs in `shadows worker` only: it needs the worker's heartbeats"
+        )
+    await requeue_stalled_jobs(context.app, found.worker_settings.stalled_after_s, found.continuity)
 
 
 @queue.task(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from procrastinate import JobContext
 
 from api.db.pool import Pool
+from api.jobs.continuity import Continuity
 from api.jobs.settings import WorkerSettings
 from api.judging import LazyJudge
 from api.run_admission import RunAdmission
@@ -22,6 +23,8 @@ class WorkerResources:
     pool: Pool
     judge: LazyJudge  # started on first use only
     admission: RunAdmission  # this worker's fair share of its judge (the grader's final submissions)
+    # What the worker's heartbeats saw of the database (the stalled-job pass); None where a test runs one job alone.
+    continuity: Continuity | None = None
 
 
 def resources(context: JobContext) -> WorkerResources:

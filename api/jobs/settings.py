@@ -26,8 +26,9 @@ class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
     shutdown_grace_s: float = Field(default=30.0, ge=0, le=3600)
     # Written until the worker's last job has ended, through the grace too (`api.jobs.heartbeat`).
     heartbeat_s: float = Field(default=10.0, gt=0, le=300)
-    # A worker silent for this long is dead: its running jobs are queued again. A stopping worker is not silent, so
-    # this need not exceed the grace.
+    # A worker silent for this long is dead: its running jobs are queued again, by a worker that has itself been
+    # beating this long without a gap (`api.jobs.continuity`). A stopping worker is not silent, so this need not exceed
+    # the grace.
     stalled_after_s: float = Field(default=30.0, gt=0, le=3600)
     # How often one of the workers looks for such jobs (1-59 seconds, or whole minutes).
     stalled_check_s: int = Field(default=60, ge=1, le=3600)

@@ -8,8 +8,10 @@ On the first signal it stops fetching, gives running jobs `SHADOWS_WORKER_SHUTDO
 the rest, which go back to the queue at once (JobRetryPolicy) for another worker; it heartbeats until they have
 ended (`api.jobs.heartbeat`), so no other worker takes them meanwhile. A worker that dies without that
 (SIGKILL, OOM, a lost host) stops its heartbeat; after `SHADOWS_WORKER_STALLED_AFTER_S` any live worker requeues its
-jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up). A lane that stops by itself, having
-lost the database, is started again once it answers (`_run_lane`): the worker outlives an outage.
+jobs (`maintenance.retry_stalled_jobs`, and a pass at every worker's start-up), a worker that has itself been beating
+for that long without a gap (`api.jobs.continuity`), so that an outage, which silences every worker, is not taken for
+their deaths. A lane that stops by itself, having lost the database, is started again once it answers (`_run_lane`):
+the worker outlives an outage.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
+from api.jobs.continuity import Continuity
 from api.jobs.heartbeat import beating
 from api.jobs.lanes import Lane, plan_lanes
 from api.jobs.logs import route_queue_logs
-from api.jobs.maintenance import register_periodic_tasks, requeue_stalled_jobs
+from api.jobs.maintenance import recover_once_steady, register_periodic_tasks
 from api.jobs.queue import TASK_MODULES, queue
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.settings import WorkerSettings
@@ -132,16 +135,21 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         max_per_tenant=settings.run_queue_per_tenant,
         wait_s=settings.run_queue_wait_s,
     )
-    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge, admission)}
+    continuity = Continuity(worker_settings.heartbeat_s)
+    context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge, admission, continuity)}
     loop = asyncio.get_running_loop()
     try:
         async with queue.open_async(pool=pool):
             if not await queue.check_connection_async():
                 raise WorkerStartError("the queue's tables are missing: run `shadows db migrate` first")
-            await requeue_stalled_jobs(queue, worker_settings.stalled_after_s)
+            recovery = asyncio.create_task(
+                recover_once_steady(queue, worker_settings.stalled_after_s, continuity),
+                name="shadows-worker-recovery",
+            )
             stop_requested = asyncio.Event()
             run = asyncio.create_task(
-                _run_lanes(lanes, name, worker_settings, context, stop_requested), name="shadows-worker"
+                _run_lanes(lanes, name, worker_settings, context, continuity, stop_requested),
+                name="shadows-worker",
             )
 
             stopping: list[str] = []
@@ -173,6 +181,10 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             finally:
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     loop.remove_signal_handler(sig)
+                recovery.cancel()
+                await asyncio.wait([recovery])
+                if not recovery.cancelled() and (error := recovery.exception()) is not None:
+                    log.error("worker.recovery_failed", error_type=type(error).__name__)
     finally:
         pipeline = sys.modules.get("grader.pipeline")  # its default client, if this worker graded with it
         if pipeline is not None:
@@ -189,6 +201,7 @@ async def _run_lanes(
     name: str,
     worker_settings: WorkerSettings,
     context: dict[str, Any],
+    continuity: Continuity,
     stop_requested: asyncio.Event,
 ) -> None:
     """One procrastinate worker per lane, all stopping together: cancelled (a signal), each shuts down gracefully;
@@ -196,12 +209,19 @@ async def _run_lanes(
     async with asyncio.TaskGroup() as group:
         for lane in lanes:
             group.create_task(
-                _run_lane(lane, name, worker_settings, context, stop_requested),
+                _run_lane(lane, name, worker_settings, context, continuity, stop_requested),
                 name=f"shadows-worker-{lane.name}",
             )
 
 
 LANE_RESTART_DELAYS_S = (1.0, 2.0, 5.0, 10.0, 30.0)  # then 30 s each time, until a run lasts a minute
+
+# procrastinate deletes, as each lane starts, every worker registration silent for its `stalled_worker_timeout`, and
+# the jobs running under one are then left with no worker, which every stalled pass requeues. With STALLED_AFTER_S
+# there, a lane starting again after an outage would delete the registrations of live workers silent through it, and
+# their running jobs would run twice. A year: never, in effect; the stalled pass deletes them instead, judging as it
+# judges jobs (`api.jobs.maintenance`).
+PROCRASTINATE_PRUNE_AFTER_S = 365 * 86_400.0
 
 
 class LaneWorker(Worker):
@@ -258,6 +278,7 @@ async def _run_lane(
     name: str,
     worker_settings: WorkerSettings,
     context: dict[str, Any],
+    continuity: Continuity,
     stop_requested: asyncio.Event,
 ) -> None:
     """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
@@ -286,7 +307,7 @@ async def _run_lane(
             concurrency=lane.concurrency,
             shutdown_graceful_timeout=worker_settings.shutdown_grace_s,
             update_heartbeat_interval=worker_settings.heartbeat_s,
-            stalled_worker_timeout=worker_settings.stalled_after_s,
+            stalled_worker_timeout=PROCRASTINATE_PRUNE_AFTER_S,
             fetch_job_polling_interval=worker_settings.poll_s,
             abort_job_polling_interval=worker_settings.poll_s,
             additional_context=context,
@@ -301,7 +322,7 @@ async def _run_lane(
         )
         try:
             # Its own heartbeat stops before its shutdown waits for the jobs: ours goes on until they have ended.
-            async with beating(worker, worker_settings.heartbeat_s, lane.name):
+            async with beating(worker, worker_settings.heartbeat_s, lane.name, continuity):
                 if stop_requested.is_set():
                     raise asyncio.CancelledError
                 await worker.run()  # type: ignore[no-untyped-call]  # procrastinate leaves run() unannotated

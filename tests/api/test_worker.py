@@ -10,6 +10,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from tests.api.grading_support import (
     wait_until,
 )
 from tests.api.test_database_outage import _accept_connections, _end_connections
+from tests.api.test_stalled_pass import requeued_at, worker_with_a_running_job
 from tests.conftest import ROOT, ApiServer, StartWorker, WorkerProcess, child_env
 from tests.fakes.job_tasks import record_other_probe, record_probe
 
@@ -193,22 +195,21 @@ async def _wait_attempts(directory: Path, n: int) -> list[str]:
 
 
 async def _stalled_pass_once_silent(db: Conn) -> None:
-    """Wait for a stalled-job pass (`retry_stalled_jobs`, run by a live worker) that began once a worker silent from
-    now on counts as dead (STALLED_AFTER_S 2 s plus a heartbeat of 0.5 s: WORKER_TEST_ENV) and has finished: a
-    job of a worker silent since now has been requeued by then."""
-    cur = await db.execute("select now() + interval '2.5 seconds' as t")
-    dead_from = (await cur.fetchone())["t"]  # type: ignore[index]  # select always returns a row
+    """Wait for a stalled-job pass (`retry_stalled_jobs`, run by a live worker) that took a worker silent from now on
+    for dead (STALLED_AFTER_S 2 s: WORKER_TEST_ENV): a job of a worker silent since now has been requeued by then. A
+    pass that judged nothing (its worker not yet beating long enough) would prove nothing, so one that judged is
+    waited for: a registration that falls silent now, with a running job of its own."""
+    _, job_id = await worker_with_a_running_job(db, silent_s=0)
+    await wait_until(lambda: requeued_at(db, job_id), within_s=30, what="a stalled-job pass of a live worker")
 
-    async def looked() -> bool:
-        cur = await db.execute(
-            "select 1 from procrastinate_jobs j join procrastinate_events e on e.job_id = j.id "
-            "where j.task_name = 'retry_stalled_jobs' and j.status = 'succeeded' and e.type = 'started' "
-            "and e.at > %s",
-            (dead_from,),
-        )
-        return await cur.fetchone() is not None
 
-    await wait_until(looked, within_s=30, what="a stalled-job pass of a live worker")
+async def _requeues(db: Conn, job_id: int) -> int:
+    """How often a stalled pass put the job back in the queue."""
+    cur = await db.execute(
+        "select count(*) as n from procrastinate_events where job_id = %s and type = 'deferred_for_retry'",
+        (job_id,),
+    )
+    return int((await cur.fetchone())["n"])  # type: ignore[index]  # count(*) always returns a row
 
 
 async def _started_runs(db: Conn, job_id: int) -> int:
@@ -231,7 +232,7 @@ async def test_sigterm_lets_the_running_job_finish_within_the_grace_and_no_other
     job = await _job(db, sid)
     cur = await db.execute("select worker_id from procrastinate_jobs where id = %s", (job["id"],))
     registration = (await cur.fetchone())["worker_id"]  # type: ignore[index]  # the job's row exists
-    live = start_worker(**_grader_env(tmp_path))
+    start_worker(**_grader_env(tmp_path))  # live: its stalled passes must leave the job alone
 
     stopping.proc.send_signal(signal.SIGTERM)
     stopping.wait_for_log("worker.stopping")
@@ -239,7 +240,7 @@ async def test_sigterm_lets_the_running_job_finish_within_the_grace_and_no_other
     stopping.wait_for_log("worker.already_stopping")
     await _stalled_pass_once_silent(db)  # silent from the signal on, it would have been taken for dead
     assert stopping.proc.poll() is None  # still finishing its job
-    assert not live.logged("queue.stalled_job_requeued")
+    assert await _requeues(db, job["id"]) == 0
     (tmp_path / "release").touch()
 
     assert stopping.proc.wait(timeout=60) == 0
@@ -248,7 +249,7 @@ async def test_sigterm_lets_the_running_job_finish_within_the_grace_and_no_other
     assert (v["status"], v["recommendation"], v["model"]) == ("ready", "hire", "fake-grader")
     job = await wait_until(lambda: _ended_job(db, sid), what="the job to end")
     assert (job["status"], job["attempts"], await _started_runs(db, job["id"])) == ("succeeded", 1, 1)
-    assert not live.logged("queue.stalled_job_requeued")
+    assert await _requeues(db, job["id"]) == 0
     cur = await db.execute("select count(*) as n from procrastinate_workers where id = %s", (registration,))
     assert (await cur.fetchone())["n"] == 0  # type: ignore[index]  # it unregistered itself
 
@@ -274,19 +275,33 @@ async def test_sigterm_past_the_grace_releases_the_job_to_the_next_worker(
     assert (await wait_until(lambda: _ended_job(db, sid), what="the job to end"))["status"] == "succeeded"
 
 
-async def test_a_lane_that_lost_the_database_keeps_its_running_job_from_another_worker(
+async def test_a_database_outage_longer_than_stalled_after_requeues_a_dead_workers_job_and_not_a_running_one(
     api_server: ApiServer, db_url: str, pg_admin_url: str, start_worker: StartWorker, tmp_path: Path
 ) -> None:
-    """A lane whose connections a database restart ended stops and starts again (`_run_lane`), giving its running
-    job the grace first. Its heartbeat stopped for that grace too, and a live worker ran the job a second time."""
-    stopping = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60"))
+    """A database away for longer than STALLED_AFTER_S leaves every worker silent. A lane whose connections it ended
+    stops and starts again (`_run_lane`), giving its running job the grace first and beating meanwhile, but its beats
+    fail until the database is back; the live worker's lanes start again too. Both used to take the running job for
+    a dead worker's once the database was back: the lanes' start deleted its silent registration (procrastinate's
+    pruning), or the live worker's stalled pass judged it by its silence, and it ran a second time. A worker judges
+    only after beating for STALLED_AFTER_S itself, by which time the stopping one has beaten again; a worker that
+    died during the outage is requeued, no sooner than that.
+
+    STALLED_AFTER_S is 6 s here, well beyond the 1-2 s a lane takes to start again once the database is back, so that a
+    worker judging sooner (by silence alone) is seen to."""
+    stalled_after_s = 6.0
+    env = {"SHADOWS_WORKER_STALLED_AFTER_S": str(stalled_after_s)}
+    stopping = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60", **env))
     sid = await _graded_session(api_server)
     await _wait_attempts(tmp_path, 1)
-    live = start_worker(**_grader_env(tmp_path))
+    live = start_worker(**_grader_env(tmp_path, **env))
+    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as db:
+        running = (await _job(db, sid))["id"]
+        _, dead_job = await worker_with_a_running_job(db, silent_s=0)  # dies as the outage begins
 
-    # Every connection ended, and new ones refused until the lane has stopped: accepted again at once, a listener
-    # that noticed its loss only then made its connection again and the lane never stopped (a race the test lost in
-    # two full runs of the suite); refused, the lane's next heartbeat (0.5 s) cannot be written and it stops.
+    # Every connection ended, and new ones refused until the lane has stopped and STALLED_AFTER_S has passed:
+    # accepted again at once, a listener that noticed its loss only then made its connection again and the lane
+    # never stopped; refused, the lane's next heartbeat (0.5 s) cannot be written and it stops.
+    down_at = time.monotonic()
     await asyncio.to_thread(_end_connections, pg_admin_url, db_url, refuse=True)
 
     def lane_events(event: str) -> list[dict[str, Any]]:
@@ -301,12 +316,22 @@ async def test_a_lane_that_lost_the_database_keeps_its_running_job_from_another_
 
     try:
         await wait_until(grading_lane_stopping, within_s=30, what="the grading job's lane to stop")
+        await asyncio.sleep(max(0.0, down_at + stalled_after_s + 0.5 - time.monotonic()))
+        async with await psycopg.AsyncConnection.connect(pg_admin_url, autocommit=True) as admin:
+            row = await (await admin.execute("select now()")).fetchone()
+            assert row is not None
+            back_from = row[0]  # no worker's beat after the outage is earlier
     finally:
         await asyncio.to_thread(_accept_connections, pg_admin_url, db_url)
     async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as db:
-        await _stalled_pass_once_silent(db)
+        dead_requeued_at = await wait_until(
+            lambda: requeued_at(db, dead_job), within_s=30, what="the dead worker's job to be requeued"
+        )
+        assert (
+            dead_requeued_at - back_from
+        ).total_seconds() >= stalled_after_s  # the judge beat for STALLED_AFTER_S first
         assert not lane_events("worker.lane_restarting")  # still in its shutdown, the job running
-        assert not live.logged("queue.stalled_job_requeued")
+        assert await _requeues(db, running) == 0
         assert _attempts(tmp_path) == [f"attempt-{stopping.pid}-1"]
         (tmp_path / "release").touch()
 
@@ -321,7 +346,6 @@ async def test_a_lane_that_lost_the_database_keeps_its_running_job_from_another_
         grading_lane_restarting, what="the lane to start again"
     )  # it stopped, the worker did not
     assert _attempts(tmp_path) == [f"attempt-{stopping.pid}-1"]
-    assert not live.logged("queue.stalled_job_requeued")
     assert stopping.proc.poll() is None and live.proc.poll() is None
 
 
