@@ -2,20 +2,22 @@
 
 Any word written with a capital and standing right before `[candidate]` (spaces, an invisible character, a hyphen or
 nothing between, a rank's "of", or the period of an abbreviated title, `ABBREVIATED`: "Mrs. [candidate]"; up to
-`MAX_TITLES` in a row) is read as a title of the name and becomes `[title]`, unless
-it is one of the words that stand there in a sentence's own grammar (`NOT_TITLES`: "Hi", "Thanks", "Dear", "by",
-"is"). A list of titles misses the one a candidate or an interviewer happens to use ("Lady", "Lord", "Dame",
-"Master", "Countess", "Sheikh", "Mx", "Fräulein", "Signora"), each telling the model a gender, a rank, a faith or an
-origin beside a hidden name; a capitalised word right before a name is a title far more often than anything else,
-and a plain word read as one ("Asked [title] [candidate]") costs the model one word of a sentence, never its sense.
-Only before the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's
-rules are applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output.
+`MAX_TITLES` in a row) is read as a title of the name and becomes `[title]`, unless it is one of the words that
+stand there in a sentence's own grammar (`NOT_TITLES`: "Hi", "Thanks", "Dear", "by", "is", "Adiós", read with
+accents folded). A list of titles misses the one a candidate or an interviewer happens to use ("Lady", "Lord",
+"Dame", "Master", "Countess", "Sheikh", "Mx", "Fräulein", "Signora"), each telling the model a gender, a rank, a
+faith or an origin beside a hidden name; a capitalised word right before a name is a title far more often than
+anything else, and a plain word read as one ("Brilliant [title] [candidate]") costs the model one word of a
+sentence; a word that carries a sentence's sense there (a verdict, "Correct Ada") is in `NOT_TITLES`. Only before
+the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's rules are
+applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output.
 """
 
 from __future__ import annotations
 
 import re
 
+from grader.matching_form import match_form
 from grader.name_rules import NAME
 from grader.redacted import Redacted
 
@@ -23,33 +25,52 @@ TITLE = "[title]"
 # Invisible format characters (zero-width space and joiners, word joiner, soft hyphen, bidi controls): the
 # matching form leaves them out, so one between a title and the name ("Lady\u200bLovelace") hides no title.
 _INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
-# A word, its first letter a capital, not inside another word nor a placeholder, then an abbreviation's period, a
-# hyphen or an underscore ("Ms.Lovelace", "Master-Lovelace", `MasterLovelace`) or none, spaces or invisible
-# characters, and a rank's "of" ("Countess of Lovelace"): read backwards from the name, to the end of the text read.
-_TITLE_WORD = re.compile(rf"(?<![\w\[\].-])([^\W\d_]+)[.\-_]?(?:[^\S\n]|[{_INVISIBLE}])*(?:of[^\S\n]+)?\Z")
+# Combining marks of the cased scripts (Latin, Greek, Cyrillic): a title typed decomposed ("Sen\u0303ora") is one word.
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# A word, its first letter a capital, not inside another word nor a placeholder, its letters with marks or invisible
+# characters between them ("Mi\u00adss"), then an abbreviation's period, a hyphen or an underscore ("Ms.Lovelace",
+# "Master-Lovelace", `MasterLovelace`) or none, spaces or invisible characters, and a rank's "of" ("Countess of
+# Lovelace"): read backwards from the name, to the end of the text read.
+_TITLE_WORD = re.compile(
+    rf"(?<![\w\[\].{_MARKS}-])([^\W\d_](?:[{_INVISIBLE}]*[^\W\d_]|[{_MARKS}])*)(?P<sep>[{_INVISIBLE}]*[.\-_])?"
+    rf"(?:[^\S\n]|[{_INVISIBLE}])*(?:of[^\S\n]+)?\Z"
+)
 _REACH = 60  # characters read before the name, or before a title, for the next title: longer than any title
 MAX_TITLES = (
     3  # titles read before one name ("Her Royal Highness"): a heading in title case keeps its first words
 )
+
+
+def _folded(word: str) -> str:
+    """`word` as the lists below hold it: in the matching form (accents and invisible characters left out, "ß" as
+    "ss"), in lower case: "Adiós" is "adios", "Tschüß" "tschuss"."""
+    return "".join(match_form(c) for c in word).lower()
+
+
 # Words that stand right before a name in a sentence's own grammar (greetings, thanks, answers, function words, verbs
-# of address), in lower case; English, Spanish, French, German and Italian greetings the interviewer or a program
-# may write. Not "Bienvenida" nor "Querida": a gendered word is neutral as a title.
+# of address, a verdict on an answer: "Correct Ada" says what the interviewer thought of it), folded
+# (`_folded`); English, Spanish, French, German and Italian words the interviewer or a program may write. Not
+# "Bienvenida", "Querida" nor "Listo": a gendered word is neutral as a title.
 NOT_TITLES = frozenset(
-    """
+    _folded(word)
+    for word in """
     hi hello hey hiya howdy dear thanks thank cheers bye goodbye welcome congrats congratulations morning afternoon
     evening night yes no yeah yep nope okay ok sure right great good nice cool perfect excellent awesome fine well so
     and but or nor then now oh ah alright sorry please hmm um uh wow bravo go done i we you they it is am are was were
     the a an this that
     be been by for from to with of at in on about as than like meet call called named ask asked tell told
-    hola gracias buenos buenas adios hasta y o con para por de es soy bonjour merci salut bonsoir et ou avec pour
-    hallo danke tschuss und oder mit fur ciao grazie buongiorno e
+    correct incorrect wrong exactly precisely indeed true false absolutely definitely also actually wait look listen
+    hola gracias buenos buenas adiós hasta y o con para por de es soy sí vale bueno bien claro pues entonces correcto
+    incorrecto exacto perfecto genial bonjour merci salut bonsoir et ou avec pour oui non alors exactement parfait
+    hallo danke tschüss und oder mit für ja nein genau gut richtig falsch ciao grazie buongiorno e
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 # A word before a period is a title only as an abbreviation of one: a word that ends a sentence stands there too
 # ("we use Python. [candidate], ..."), and an abbreviation is the one form of a title a short list can hold.
 ABBREVIATED = frozenset(
-    """
-    mr mrs ms mx dr sr sra srta jr fr st sta lt sgt cpl col gen maj capt cmdr adm brig rev hon prof mme mlle dna dña
+    _folded(word)
+    for word in """
+    mr mrs ms mx dr sr sra srta jr fr st sta lt sgt cpl col gen maj capt cmdr adm brig rev hon prof mme mlle dña
     pres gov sen rep amb supt insp det
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
@@ -74,9 +95,9 @@ def _titles_before(done: Redacted, at: int) -> list[tuple[int, int]]:
         if m is None or done.segment_at(m.start()) != done.segment_at(at) or done.inside(m.start()):
             break
         word = m.group(1)
-        if not word[0].isupper() or word.lower() in NOT_TITLES:
+        if not word[0].isupper() or _folded(word) in NOT_TITLES:
             break
-        if done.text.startswith(".", m.end(1)) and word.lower() not in ABBREVIATED:
+        if (m.group("sep") or "").endswith(".") and _folded(word) not in ABBREVIATED:
             break
         found.append(m.span(1))
         at = m.start()

@@ -8,7 +8,8 @@ candidate who overran. The interview's own end is, in order:
 - else, for a session closed without the interviewer (`end_reason` `room_finished` or `stalled`), the candidate's
   last activity recorded (a line said or typed, a code snapshot, a run or submission): nothing of theirs came later;
 - and, without an END, never past the last moment the record shows (any event of either speaker, a run or
-  submission, or the time the record was cut at, `record_full_s`), nor past the time allowed plus the wrap-up's
+  submission, or the time the record was cut at, `record_full_s`; a session the candidate ended from their page,
+  `CLOSED_BY_CANDIDATE`, shows its end in that close), nor past the time allowed plus the wrap-up's
   overtime (`OVERTIME_S`), all the product gives. The overtime alone is no record of time spent: counted to it,
   a session whose end nobody reported would read "time used: 2880 s of 2700 s allowed", an overrun nothing shows.
 Each time is read on the database's clock where the event has it (a simulation's interviewer clock runs ahead).
@@ -38,6 +39,9 @@ CLOSED_LATE_BY = {
     **CLOSED_WITHOUT_INTERVIEWER,
     "ended_agent_lost": "after the interviewer's completion call was lost",
 }
+# The candidate's own End on their page, taken by the API without the interviewer (api/routers/interviews.py): the
+# close is the candidate's act, their own end of the interview, whatever the record shows before it.
+CLOSED_BY_CANDIDATE = frozenset({"candidate_ended"})
 CANDIDATE_EVENTS = frozenset({"editor_snapshot", "test_run", "submission"})
 # `by` of the submission the grader made when the candidate never submitted (grader/facts.py).
 GRADER = "grader"
@@ -109,7 +113,7 @@ def time_used(bundle: BundleInput) -> TimeUsed:
     if end is not None:
         # The interviewer's own word: no bound of ours overrides it (a deployment's longer overtime).
         ends = [(end, "the interviewer's end of the interview")]
-    else:
+    elif s.end_reason not in CLOSED_BY_CANDIDATE:
         last = _last_candidate_activity(bundle) if s.end_reason in CLOSED_WITHOUT_INTERVIEWER else None
         if last is not None:
             ends.append((last, "the candidate's last recorded activity"))

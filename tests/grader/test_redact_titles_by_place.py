@@ -5,11 +5,14 @@ in what was said and in code, telling it a gender, a rank or a faith."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from api.db.bundle_repo import redaction_terms
+from grader.name_titles import titles_before_name
 from grader.redact import Redactor
+from grader.redacted import Redacted
 
 R = Redactor(redaction_terms("Ada Lovelace", "ada@example.com"))
 TITLES = ["Lady", "Lord", "Dame", "Master", "Countess", "Sheikh", "Rev.", "Mx.", "Fräulein", "Signora", "Mme"]
@@ -67,3 +70,77 @@ def test_a_words_grammar_before_the_name_and_titles_before_other_names_stay(said
 )
 def test_a_title_joined_to_the_name_or_in_a_chain_is_neutral_in_output(text: str, expected: str) -> None:
     assert R.output(text).text == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Adiós Ada, gracias.",  # the lists hold "adios": an accent made the goodbye a title
+        "Tschüss Ada!",
+        "Tschüß Ada!",
+        "Für Ada, bitte.",
+        "Correct Ada, that is O(n log n).",  # the interviewer's verdict on an answer
+        "Wrong Ada, try an empty list.",
+        "Exactly Ada, a hash map.",
+        "Correcto Ada, es O(n).",
+        "Vale Ada, seguimos.",
+        "Bueno Ada, ¿qué opinas?",
+        "Genau Ada, weiter.",
+        "Alors Ada, on continue.",
+    ],
+)
+def test_a_word_of_the_sentence_with_an_accent_or_a_verdict_before_the_name_stays(said: str) -> None:
+    word = said.split()[0]
+    for out in (R.speech(said), R.output(said), R.code(f"print({said!r})", "python")):
+        assert "[title]" not in out.text and word in out.text, out.text
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        # Decomposed: the mark had cut the word in two, "ora" in lower case.
+        ("Sen\u0303ora", "[title] [candidate]"),
+        ("Ma\u0301dame", "[title] [candidate]"),
+        ("Mi\u00adss", "[title] [candidate]"),  # a soft hyphen inside the title
+        ("La\u200bdy", "[title] [candidate]"),
+        # An invisible character before the abbreviation's period.
+        ("Ms\u200b.", "[title]\u200b. [candidate]"),
+    ],
+)
+def test_a_title_with_marks_or_invisible_characters_inside_is_neutral_in_code_and_output(
+    title: str, shown: str
+) -> None:
+    text = f"{title} Lovelace"
+    for out, expected in (
+        (R.output(text), shown),
+        (R.code(f'greet("{text}")', "python"), f'greet("{shown}")'),
+    ):
+        assert out.text == expected
+        at = out.text.index("[title]")
+        start, end = out.original_span(at, at + len("[title]"))
+        assert out.original[start:end] == title.removesuffix(".").removesuffix("\u200b")
+        assert out.original_span(0, len(out.text)) == (0, len(out.original))
+
+
+def _names(unit: str, n: int) -> Redacted:
+    """`unit` then `[candidate]`, `n` times, as a redaction that placed each `[candidate]`."""
+    size = len(unit) + len("[candidate]")
+    text = (unit + "[candidate]") * n
+    return Redacted(text, text, tuple((i * size + len(unit), (i + 1) * size, 0, 0) for i in range(n)))
+
+
+@pytest.mark.parametrize(
+    "unit", ["Her Royal Highness Lady ", "A\u200bb\u200b" * 10 + " ", "Aa\u0301" * 20 + " "]
+)
+def test_titles_before_a_text_full_of_names_are_read_in_linear_time(unit: str) -> None:
+    """Each name is read back at most `_REACH` characters for each of its titles: a snapshot full of the name costs
+    in proportion to its names, never to the text before each one."""
+    small, big = _names(unit, 500), _names(unit, 5_000)
+    started = time.perf_counter()
+    titles_before_name(small)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    out = titles_before_name(big)
+    second = time.perf_counter() - started
+    assert out.text.count("[candidate]") == 5_000
+    assert second < max(40 * first, 3.0), (first, second)

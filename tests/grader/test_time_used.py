@@ -108,3 +108,12 @@ def test_a_session_closed_on_time_keeps_its_whole_time_and_says_nothing_of_a_lat
     assert used == 210.0
     assert "closed" not in facts
     assert compute_facts(interview()).time_used_s == 200.0
+
+
+def test_a_session_the_candidate_ended_from_their_page_counts_to_that_end_and_says_no_late_close() -> None:
+    """The candidate pressed End on their page at 400 s, the interviewer gone (nothing recorded after 170 s): the
+    close is the candidate's own act, their time to it, not a late close by the system counted to 170 s."""
+    used, facts = _closed(interview(), 400, "candidate_ended", status="completed")
+    assert used == 400.0
+    assert "- time used: 400 s of 2700 s allowed" in facts
+    assert "closed" not in facts
