@@ -163,6 +163,7 @@ def build_interview(
             isinstance(i, llm.ChatMessage) and i.role == "user" for i in resume.chat_ctx.items
         )
         state.background_items = set(getattr(resume, "background_items", ()))
+        state.asked = getattr(resume, "asked", state.asked)
         _restore_turns(state, resume)
         agent = make_phase_agent(phase, state, chat_ctx=resume.chat_ctx, resumed=True)
     else:

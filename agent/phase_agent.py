@@ -20,6 +20,7 @@ from agent import hints, language_switch
 from agent.after_end import current_speech, ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary, without_background
+from agent.candidate_asked import asked_lines
 from agent.checkins import dedupe_checkin
 from agent.complexity_claims import known_line
 from agent.disclosure import (
@@ -234,6 +235,8 @@ class PhaseAgent(Agent):
         # their sentence (agent.complexity_claims).
         if state.phase == Phase.COMPLEXITY and (claimed := known_line(state)) is not None:
             note = f"{note}\n{claimed}"
+        if state.phase != Phase.GREETING:  # the greeting's talk is left out from here (agent.candidate_asked)
+            note = "\n".join([note, *asked_lines(state.asked)])
         return note
 
     def data_message(self) -> llm.ChatMessage | None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from livekit.agents import Agent, RunContext, function_tool
+from livekit.agents import Agent, RunContext, function_tool, llm
 from livekit.agents.voice.turn import TurnHandlingOptions
 
+from agent import candidate_asked
 from agent.phase_agent import PhaseAgent
 from agent.state import InterviewState, Phase
 from agent.tools import SHARED_TOOLS
@@ -20,10 +21,29 @@ class GreetingAgent(PhaseAgent):
     phase = Phase.GREETING
 
     @function_tool
-    async def begin_problem(self, context: RunContext[InterviewState]) -> Agent:
+    async def begin_problem(
+        self,
+        context: RunContext[InterviewState],
+        asked: list[str] | None = None,
+        call_them: str | None = None,
+    ) -> Agent:
         """Move on to presenting the coding problem. Call it once the greeting (and any background
-        questions) is done and the candidate is ready."""
-        return self._next(ProblemAgent, context)
+        questions) is done and the candidate is ready. The greeting's talk is not shown to you after this: pass on
+        what the candidate asked of how you talk with them, and nothing else.
+
+        Args:
+            asked: what they asked of how you talk with them, any of "speak_slowly", "time_to_answer" (let them
+                finish, wait through pauses: a stutter, thinking), "repeat_or_rephrase"; [] if nothing
+            call_them: the name they asked to be called, in their words; "" if they asked for none
+        """
+        agent = self._next(ProblemAgent, context)
+        said = [
+            i.text_content or ""
+            for i in self.chat_ctx.items
+            if isinstance(i, llm.ChatMessage) and i.role == "user"
+        ]
+        self._interview.asked = candidate_asked.asked(asked or [], call_them, said)
+        return agent
 
 
 class ProblemAgent(PhaseAgent):

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 from livekit.agents import llm
 
+from agent import candidate_asked
 from agent.ai_notice import said_the_line
+from agent.candidate_asked import Asked
 from agent.complexity_claims import from_note
 from agent.complexity_words import Part
 from agent.context import EventIn, SessionEvent
@@ -51,6 +53,8 @@ class ResumePoint:
     complexity_claims: dict[Part, tuple[str, str]] = field(default_factory=dict)
     # The greeting's messages (before the first change to another phase): left out of later phases' model turns.
     background_items: frozenset[str] = frozenset()
+    # What the candidate asked there of how they are talked with, from begin_problem's call (agent.candidate_asked).
+    asked: Asked = field(default_factory=Asked)
     warned_minutes: frozenset[int] = frozenset()  # time warnings already given (recorded), never given again
     # The language question (agent.language ``LanguageWatch``), asked once per interview (``language_mismatch``, with
     # the language heard), never asked again; the language the candidate chose (``language_switched``), which the
@@ -218,6 +222,11 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                     is_error=bool(p.get("is_error", False)),
                 )
             )  # fmt: skip
+            if p["name"] == "begin_problem" and isinstance(args, dict) and p.get("is_error") is not True:
+                said = [
+                    i.text_content or "" for i in items if isinstance(i, llm.ChatMessage) and i.role == "user"
+                ]
+                point.asked = candidate_asked.asked(args.get("asked"), args.get("call_them"), said)
             if p["name"] == "give_hint" and output.startswith("Hint "):
                 point.last_hint_turn = point.user_turns
                 if call_id in started:  # its reply is made after this answer: it may have been said

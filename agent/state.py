@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from agent.candidate_asked import Asked
 from agent.chat_budget import ChatBudget
 from agent.complexity_words import Part
 from agent.context import QuestionInfo
@@ -182,6 +183,9 @@ class InterviewState:
     # The greeting's messages (its background questions and answers): left out of what the model sees in every later
     # phase (agent.background ``without_background``), whose lines are graded blind to employers and schools.
     background_items: set[str] = field(default_factory=set)
+    # What the candidate asked there of how they are talked with, passed on by begin_problem: every later phase's
+    # status note states it (agent.candidate_asked).
+    asked: Asked = field(default_factory=Asked)
     language_watch: LanguageWatch = field(default_factory=LanguageWatch)
     paste_noted: bool = False  # the one large-paste note was given (agent.paste)
     # The complexity the candidate claimed so far, as recorded (agent.complexity_claims): big-O notation only.

@@ -1,0 +1,50 @@
+"""What the candidate asked in the greeting of how the interviewer talks with them: to speak slowly, to give them time
+to answer, to repeat or rephrase, the name to call them by. The only part of the greeting's talk a later phase is
+told (agent.background leaves the rest out, background included): the interviewer passes it on with
+``begin_problem`` and every later model turn's status note states it.
+
+Only fixed kinds are kept, never the model's or the candidate's sentence (the note is outside any fence); a name only
+when it is one to three words of letters that the candidate said themselves in the greeting (never the résumé's, an
+employer the model picked, or an instruction). A restarted job reads the same back from the recorded call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agent.prompts import render
+
+KINDS = ("speak_slowly", "time_to_answer", "repeat_or_rephrase")
+MAX_NAME_CHARS = 40
+_WORD = "[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*"  # letters, an apostrophe or a hyphen inside: O'Neil, Jean-Luc
+_NAME = re.compile(f"{_WORD}(?: {_WORD}){{0,2}}")  # one to three such words
+
+
+@dataclass(frozen=True)
+class Asked:
+    kinds: tuple[str, ...] = ()
+    name: str | None = None
+
+
+def asked(kinds: object, name: object, said: Iterable[str]) -> Asked:
+    """What of ``begin_problem``'s arguments is kept: the known kinds, once each; the name when its shape is a name's
+    and each of its words is a word of ``said`` (the candidate's own lines of the greeting)."""
+    given = {str(k) for k in kinds} if isinstance(kinds, list | tuple) else set()
+    kept = tuple(k for k in KINDS if k in given)
+    call = " ".join(name.split()) if isinstance(name, str) else ""
+    if not call or len(call) > MAX_NAME_CHARS or not _NAME.fullmatch(call):
+        return Asked(kept)
+    words = {w.casefold() for line in said for w in re.findall(_WORD, line)}
+    if not all(w.casefold() in words for w in call.split()):
+        return Asked(kept)
+    return Asked(kept, call)
+
+
+def asked_lines(value: Asked) -> list[str]:
+    """The status note's lines for ``value`` (prompts/asked_*.md)."""
+    lines = [render(f"asked_{kind}") for kind in value.kinds]
+    if value.name is not None:
+        lines.append(render("asked_name", name=value.name))
+    return lines
