@@ -29,6 +29,9 @@ takes a form (the résumé upload of `POST /v1/sessions`) has its key looked up 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -150,7 +153,7 @@ class CredentialedBodyMiddleware:
         checked = declared is not None and declared.isdigit() and int(declared) <= self.anonymous_bytes
         seen = 0
         started = False
-        refused: bytes | None = None
+        refused: Answer | None = None
 
         async def counted_receive() -> Message:
             nonlocal seen, checked, refused
@@ -161,7 +164,10 @@ class CredentialedBodyMiddleware:
                     try:
                         await _refuse_unless_credentialed(scope)
                     except _Refused as e:
-                        refused = e.body
+                        refused = _unauthorized(e)
+                        raise
+                    except ApiError as e:  # the guess limits spent, or the database: its own answer too
+                        refused = _error(scope, receive, e)
                         raise
                     checked = True
             return message
@@ -169,9 +175,10 @@ class CredentialedBodyMiddleware:
         async def tracking_send(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start" and not started and refused is not None:
-                # Whatever read the body caught the refusal and answered with an error of its own: the 401 instead.
+                # Whatever read the body caught the refusal and answered with an error of its own (FastAPI reading a
+                # form's: 400 "There was an error parsing the body"): the check's answer instead.
                 started = True
-                await send_json(send, 401, refused)
+                await refused(send)
                 return
             if started and refused is not None:
                 return
@@ -187,10 +194,22 @@ class CredentialedBodyMiddleware:
             await self.app(scope, counted_receive, tracking_send)
         except _Refused as e:
             if not started:
-                await send_json(send, 401, e.body)
+                await _unauthorized(e)(send)
         except ApiError as e:  # the database, unreachable for the check, or the guess limits spent
             if started:
                 raise
-            headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None
-            body = {"error": {"code": e.code, "message": e.message}}
-            await JSONResponse(body, status_code=e.status, headers=headers)(scope, receive, send)
+            await _error(scope, receive, e)(send)
+
+
+Answer = Callable[[Send], Awaitable[None]]
+
+
+def _unauthorized(refusal: _Refused) -> Answer:
+    return functools.partial(send_json, status=401, body=refusal.body)
+
+
+def _error(scope: Scope, receive: Receive, e: ApiError) -> Answer:
+    """The API's own answer to `e` (429 and 503 with Retry-After), as its error handler renders it."""
+    headers = {"Retry-After": str(e.retry_after)} if e.retry_after is not None else None
+    body = {"error": {"code": e.code, "message": e.message}}
+    return functools.partial(JSONResponse(body, status_code=e.status, headers=headers), scope, receive)

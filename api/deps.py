@@ -122,6 +122,7 @@ def admitted_api_key(request: Request) -> tuple[str, bytes]:
     return token, key
 
 
+@guess_limits.lookup_guard
 async def _admit_api_key(request: Request) -> None:
     admitted_api_key(request)
 
@@ -153,6 +154,7 @@ async def require_internal(
         raise UnauthorizedError("Invalid service token.", code="invalid_service_token")
 
 
+@guess_limits.lookup_guard
 async def require_org_briefly(
     request: Request,
     _scheme: Annotated[HTTPAuthorizationCredentials | None, Depends(ORG_KEY_SCHEME)] = None,
@@ -259,6 +261,7 @@ def require_usable(row: dict[str, Any], settings: ApiSettings) -> None:
     require_not_over(row, settings, now)
 
 
+@guess_limits.lookup_guard
 async def _admit_invite(request: Request) -> None:
     admitted_invite(bearer(request), request)
 
@@ -273,6 +276,7 @@ async def require_candidate(
     return await session_for_invite(conn, bearer(request), settings, request=request)
 
 
+@guess_limits.lookup_guard
 async def require_candidate_briefly(
     request: Request,
     settings: Settings,

@@ -38,7 +38,8 @@ before this (401, as an unknown one) and counted nowhere: it costs no lookup.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import structlog
 
@@ -84,6 +85,21 @@ class GuessGuard:
 
 def guard(request: Request) -> GuessGuard:
     return app_state(request, _STATE, GuessGuard)
+
+
+_Dependency = TypeVar("_Dependency", bound=Callable[..., Any])
+_LOOKUP_GUARDS: set[Callable[..., Any]] = set()
+
+
+def lookup_guard(dependency: _Dependency) -> _Dependency:
+    """Marks a route dependency that calls `admit` before its lookup: every route depending on it may answer 429
+    past these limits, and the OpenAPI document declares that 429 from this mark (api/openapi_doc.py)."""
+    _LOOKUP_GUARDS.add(dependency)
+    return dependency
+
+
+def is_lookup_guard(dependency: object) -> bool:
+    return any(dependency is marked for marked in _LOOKUP_GUARDS)  # identity: a dependency may be unhashable
 
 
 def _address(request: Request) -> str:

@@ -6,8 +6,9 @@ the schemas only they use (their bodies: the agent's events, its completion). As
 the internal service token as bearer, it is the complete document, every route included, so the agent's routes are
 held to a contract too (the schemathesis run of tests/api/test_fuzz.py loads it that way).
 
-Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes), so a
-new route is documented correctly without repeating itself.
+Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes), and
+whether it may answer 429 past the limits on guessed credentials from its guard (`guess_limits.lookup_guard`, the
+ATS partners' Basic keys included), so a new route is documented correctly without repeating itself.
 """
 
 from __future__ import annotations
@@ -15,16 +16,20 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import fastapi_offline
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
+from api import guess_limits
 from api.deps import bearer
 from api.error_codes import ERROR_CODES
 from api.errors import UnauthorizedError
@@ -131,8 +136,9 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
     )
     if "ErrorResponse" not in schemas:
         schemas["Error"] = ERROR_SCHEMA
+    limited = guess_limited_operations(app)
     for path, ops in doc["paths"].items():
-        for op in ops.values():
+        for method, op in ops.items():
             auth = next(iter(op["security"][0]), None) if op.get("security") else None
             # Any request: 400 for a query naming a parameter twice or two Authorization headers, 422 for a NUL.
             statuses = {400, 422, 500}
@@ -142,10 +148,7 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
                 statuses |= {404}
             if auth == "Invite":
                 statuses |= {409, 410}
-            if auth in (
-                "OrgKey",
-                "Invite",
-            ):  # looked up in the database: guesses are limited (api/guess_limits.py)
+            if (path, method) in limited:  # its guard looks a credential up: guesses are limited
                 statuses |= {429}
             responses = op.setdefault("responses", {})
             responses.pop("422", None)  # FastAPI's default describes its own body; ours is the Error shape
@@ -166,6 +169,27 @@ def build_openapi(app: FastAPI, *, internal: bool = False) -> dict[str, Any]:
         kept = _reachable_schemas(doc)
         components["schemas"] = {name: s for name, s in components["schemas"].items() if name in kept}
     return doc
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    """Every dependency `dependant` solves, its sub-dependencies included."""
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _calls(dependency)
+
+
+def guess_limited_operations(app: FastAPI) -> set[tuple[str, str]]:
+    """(path, lower-case method) of every operation a dependency marked `guess_limits.lookup_guard` guards: it may
+    answer 429 with Retry-After past the limits on guessed credentials (api/guess_limits.py), whatever its scheme
+    (a bearer, an ATS's Basic key, an organisation key or a practice invite on a report)."""
+    # An included router's routes are contexts carrying the router's own dependencies too.
+    return {
+        (str(route.path_format), method.lower())
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        and any(map(guess_limits.is_lookup_guard, _calls(route.dependant)))
+        for method in route.methods or ()
+    }
 
 
 SCHEMA_REF = "#/components/schemas/"

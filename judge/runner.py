@@ -32,6 +32,7 @@ from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings, get_settings
 from judge.supervisor import EXCERPT_BYTES, Observed, Start, StartOutcome, Supervisor
 from judge.verdict import (
+    COMPILE_OUTPUT_CHARS,
     ProcessOutcome,
     TestOutcome,
     compile_output_text,
@@ -46,7 +47,6 @@ from judge.verdict import (
 
 log = logging.getLogger(__name__)
 
-COMPILE_OUTPUT_CHARS = 8000
 # What the run's memory group keeps however large the build directory's files (carried_mb).
 MIN_RUN_GROUP_MB = 8
 

@@ -40,6 +40,11 @@ _OOM_MARKERS = (
 _STDERR_TAIL = 600
 RUN_OVER_MEMORY = "memory limit exceeded (all of the run's processes, threads, buffers and files together)"
 _TEXT_CHARS = 600
+# The longest message a test's result carries: a record's (_TEXT_CHARS), or a crash's few words of ours before the
+# last _STDERR_TAIL characters of its stderr. A remote host's report is held to it (judge.backends.remote_answers).
+MESSAGE_CHARS = _TEXT_CHARS + _STDERR_TAIL
+# A failed compile's output as a report shows it (judge.runner), and a fatal record's message at compile time.
+COMPILE_OUTPUT_CHARS = 8000
 # A returned value is shown in the report only up to this size (as JSON, about): a record may hold up to 16 MiB, and
 # a report that kept every visible test's would run to tens of MiB (over the remote backend's answer cap: an
 # internal_error) and be stored and sent as such. The verdict is always decided on the whole value.

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
-from api import json_keys
+from api import guess_limits, json_keys
 from api.db import integrations_repo
 from api.deps import DbConn, Settings
 from api.errors import RateLimitedError
@@ -29,13 +29,14 @@ from api.integrations import assessments
 from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
 from api.integrations.ats_numbers import one_number
 from api.integrations.keys import IntegrationCaller, authenticate
-from api.openapi_errors import DB, error_responses
+from api.openapi_errors import DB, RETRY_AFTER, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix=PREFIX, tags=["integrations"])
 
 
+@guess_limits.lookup_guard
 async def require_ashby(request: Request, conn: DbConn) -> IntegrationCaller:
     return await authenticate(conn, "ashby", request)
 
@@ -166,7 +167,11 @@ async def list_assessments(caller: Caller, conn: DbConn) -> dict[str, Any]:
             "description": "The candidate already has another active assessment (the same start sent again is "
             "answered 200 with its assessment_id)."
         },
-        429: {"description": "The organisation's session limit; `Retry-After` says when to try again."},
+        429: {
+            "description": "The organisation's session limit, or the limits on guessed keys; `Retry-After` says "
+            "when to try again.",
+            "headers": RETRY_AFTER,
+        },
         422: {"description": "Refused; `message` is shown to the recruiter in Ashby."},
     },
 )

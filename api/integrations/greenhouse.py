@@ -21,7 +21,7 @@ import structlog
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, field_validator
 
-from api import egress
+from api import egress, guess_limits
 from api.db import integrations_repo, report_repo
 from api.deps import DbConn, Settings
 from api.errors import ConflictError, NotFoundError, UnprocessableError
@@ -47,6 +47,7 @@ MAX_ERROR_CHARS = 2_000
 MAX_INTERVIEW_ID_CHARS = 200  # ours are `ses_` and 24 hex digits; a longer one names no interview
 
 
+@guess_limits.lookup_guard
 async def require_greenhouse(request: Request, conn: DbConn) -> IntegrationCaller:
     return await authenticate(conn, "greenhouse", request)
 

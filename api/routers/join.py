@@ -156,7 +156,7 @@ async def join_session(body: JoinRequest, request: Request) -> JoinResponse:
     status_code=201,
     response_model=TokenResponse,
     openapi_extra={"security": [{"Invite": []}]},
-    responses=error_responses(*BODY, *DB, 401, 403, 409, 410),
+    responses=error_responses(*BODY, *DB, 401, 403, 409, 410, 429),  # its invite is looked up in the handler
 )
 async def create_livekit_token(
     body: TokenRequest, request: Request, conn: DbConn, settings: Settings

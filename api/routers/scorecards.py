@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
-from api import report_limits
+from api import guess_limits, report_limits
 from api.db import scorecards_repo, sessions_repo
 from api.deps import DbConn, Org, OrgCaller, Settings, bearer, own_session, require_org, session_for_invite
 from api.errors import ForbiddenError, NotFoundError
@@ -53,6 +53,7 @@ async def scorecard_reader(request: Request, conn: DbConn, settings: Settings) -
     return await require_org(request, conn)
 
 
+@guess_limits.lookup_guard
 async def counted_reader(request: Request, conn: DbConn, settings: Settings) -> Reader:
     """`scorecard_reader` for a read of a report, its timeline or its scorecard: an invite's reader is counted per
     client address before the invite is looked up (anyone may try invites; api/report_limits.py)."""

@@ -32,11 +32,12 @@ from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalE
 from judge.harness_base import HarnessProgram
 from judge.limits import POLICIES, PROCESSES_PER_RUN
 from judge.protocol import RECORD_MEMORY, decoded_size, shape_error
-from judge.runner import COMPILE_OUTPUT_CHARS, build_program, make_report
+from judge.runner import build_program, make_report
 from judge.schemas import RunReport, RunRequest, TestResult, Timings, Verdict
 from judge.settings import JudgeSettings
 from judge.supervisor import EXCERPT_BYTES
 from judge.verdict import (
+    COMPILE_OUTPUT_CHARS,
     ProcessOutcome,
     TestOutcome,
     compile_output_text,

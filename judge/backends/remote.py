@@ -29,8 +29,8 @@ version, api.question_cache), so each Submit after a question's first sends a fe
 answers that route 404 (an older version) is sent whole runs from then on.
 
 A Run's hidden tests never leave this process (a Run does not execute them: `judge.disclosure.executed_part`).
-A host's report is checked against the request before it is used: the same language, mode and tests, and nothing
-of a hidden test but its verdict and time.
+A host's report is checked against the request before it is used: the same language, mode and tests, nothing
+of a hidden test but its verdict and time, and no text or shown value longer than the local judge's.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from judge.backends.remote_answers import (
     error_code,
     get_bounded,
     read_capped,
+    within_local_bounds,
 )
 from judge.backends.remote_hosts import Host, HostTable
 from judge.disclosure import executed_part, withhold_quoted_hidden
@@ -161,8 +162,11 @@ def _tls_refusal(exc: BaseException) -> bool:
 
 
 def check_report(report: RunReport, request: RunRequest) -> None:
-    """Raise JudgeInternalError unless the report answers this request and discloses nothing of a hidden test but
-    its verdict and time (the API redacts too; this is for a host that is broken or not ours)."""
+    """Raise JudgeInternalError unless the report answers this request, discloses nothing of a hidden test but
+    its verdict and time (the API redacts too; this is for a host that is broken or not ours) and holds no more
+    text or value than the local judge puts in one (the API stores what it holds)."""
+    if not within_local_bounds(report):
+        raise JudgeInternalError("the judge host sent a report larger than a judge makes")
     tests = request.selected_tests()
     if (report.language, report.mode) != (request.language, request.mode):
         raise JudgeInternalError("the judge host answered another request")

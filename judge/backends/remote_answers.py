@@ -3,6 +3,8 @@ host (or whoever sits on a plain-http path to it) sends.
 
 httpx's timeouts bound each read, not an answer: a host that trickles a byte a second, or streams without end,
 holds the request and grows the API process's memory for as long as it likes unless the whole answer is bounded.
+A report that parses is then held to what the local judge puts in one (`within_local_bounds`): without that, a host
+could have the API store its whole 64 MiB answer as one test's output.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import json
 import httpx
 
 from judge.errors import JudgeInternalError
+from judge.observation import EXCERPT_BYTES
+from judge.schemas import RunReport
+from judge.verdict import COMPILE_OUTPUT_CHARS, MESSAGE_CHARS, SHOWN_VALUE_BYTES, json_size_over
 
 MAX_ANSWER_BYTES = 64 << 20  # a run's answer: the largest report a host may send
 # A /readyz answer is a hundred bytes of JSON; the backend reads only its status and headers.
@@ -58,3 +63,17 @@ def error_code(body: bytes) -> str | None:
     except (ValueError, AttributeError, RecursionError):
         return None
     return code if isinstance(code, str) else None
+
+
+def within_local_bounds(report: RunReport) -> bool:
+    """Whether every text and returned value of `report` is within what the local judge makes: a test's stdout and
+    stderr excerpts (the first EXCERPT_BYTES bytes of each stream, at most one character each), its message, its
+    returned value as shown (SHOWN_VALUE_BYTES as JSON), and the report's compile output and message."""
+    if len(report.compile_output) > COMPILE_OUTPUT_CHARS or len(report.message or "") > MESSAGE_CHARS:
+        return False
+    for result in report.tests:
+        if len(result.stdout or "") > EXCERPT_BYTES or len(result.stderr or "") > EXCERPT_BYTES:
+            return False
+        if len(result.message or "") > MESSAGE_CHARS or json_size_over(result.actual, SHOWN_VALUE_BYTES):
+            return False
+    return True

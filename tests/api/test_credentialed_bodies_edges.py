@@ -14,7 +14,7 @@ import pytest
 
 from api import body_credentials
 from api.db.pool import DatabaseUnavailableError
-from tests.api.conftest import consent_and_start
+from tests.api.conftest import consent_and_start, serve
 from tests.conftest import ApiServer
 
 OVER = 100 * 1024
@@ -96,3 +96,40 @@ async def test_a_preflight_is_answered_as_before(api_server: ApiServer) -> None:
         },
     )
     assert r.status_code != 401, r.text
+
+
+async def test_a_refusal_while_a_form_streams_is_the_check_s_own_answer_not_a_parse_error(
+    api_server: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A form's body is read by FastAPI before a JSON route's dependencies (api.json_guard passes forms through),
+    # which answers any error out of `receive` with 400 "There was an error parsing the body": a spent address or a
+    # database down during the check, met while the form streamed, is still told 429 or 503 with Retry-After.
+    settings = api_server.settings.model_copy(update={"credential_guess_client_rate_limit": "2/hour"})
+    _, unseen_key = await api_server.create_org("Unseen Forms Ltd")
+    form = b"--b\r\ncontent-disposition: form-data; name=x\r\n\r\n" + b"x" * OVER + b"\r\n--b--\r\n"
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for i in range(0, len(form), 8192):
+            yield form[i : i + 8192]
+
+    def headers(key: str) -> dict[str, str]:
+        return {"content-type": "multipart/form-data; boundary=b", "authorization": f"Bearer {key}"}
+
+    async with serve(settings) as client:
+        for _ in range(3):
+            await client.get("/v1/sessions", headers={"authorization": "Bearer shk_" + "A" * 43})
+        for path in ("/v1/sessions", "/v1/webhook-endpoints"):
+            r = await client.post(path, content=chunks(), headers=headers(unseen_key))
+            assert (r.status_code, r.json()["error"]["code"]) == (429, "rate_limited"), (path, r.text)
+            assert int(r.headers["retry-after"]) >= 1
+
+    @asynccontextmanager
+    async def down(_pool: Any) -> AsyncIterator[Any]:
+        raise DatabaseUnavailableError("The database is unavailable; try again shortly.")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(body_credentials, "connection", down)
+    for path in ("/v1/sessions", "/v1/webhook-endpoints"):
+        r = await api_server.client.post(path, content=chunks(), headers=headers(api_server.org_key))
+        assert (r.status_code, r.json()["error"]["code"]) == (503, "database_unavailable"), (path, r.text)
+        assert r.headers.get("retry-after") == "1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -17,10 +17,12 @@ from judge.backends.remote import REPLAYS, SLOW_ROUNDS, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import WITHHELD
 from judge.errors import JudgeBusyError
+from judge.observation import EXCERPT_BYTES
 from judge.remote_protocol import Load, RunEnvelope
 from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
+from judge.verdict import COMPILE_OUTPUT_CHARS, MESSAGE_CHARS, SHOWN_VALUE_BYTES
 from tests.conftest import free_port
 from tests.fakes.flaky_proxy import FlakyProxy
 from tests.fakes.judge_hosts import TamperingJudgeHost
@@ -319,3 +321,64 @@ async def test_a_run_sends_no_hidden_test_and_compiler_output_quoting_one_is_wit
     assert [t.id for t in sent_submit.tests] == [t.id for t in QUESTION.tests]
     assert run.verdict is Verdict.ACCEPTED and run.compile_output == WITHHELD
     assert submit.verdict is Verdict.ACCEPTED and submit.compile_output == WITHHELD
+
+
+def _visible(field: str, value: object, where: str = "test") -> Callable[[dict], dict]:
+    def tamper(answer: dict) -> dict:
+        target = answer["report"]["tests"][0] if where == "test" else answer["report"]
+        target[field] = value
+        return answer
+
+    tamper.__name__ = f"{where}_{field}"
+    return tamper
+
+
+# One past what the local judge puts in a report (a test's excerpts are its streams' first EXCERPT_BYTES bytes).
+OVER_LOCAL_BOUNDS = [
+    _visible("stdout", "o" * (EXCERPT_BYTES + 1)),
+    _visible("stderr", "\ufffd" * (EXCERPT_BYTES + 1)),
+    _visible("message", "m" * (MESSAGE_CHARS + 1)),
+    _visible("actual", ["a" * 1024] * (SHOWN_VALUE_BYTES // 1024)),
+    _visible("compile_output", "c" * (COMPILE_OUTPUT_CHARS + 1), "report"),
+    _visible("message", "m" * (MESSAGE_CHARS + 1), "report"),
+]
+
+
+@pytest.mark.parametrize("tamper", OVER_LOCAL_BOUNDS, ids=lambda f: f.__name__)
+async def test_a_report_holding_more_text_than_a_judge_makes_is_internal_error(hosts, tamper) -> None:
+    # A host that is broken or not ours could fill its 64 MiB answer with one visible test's output, which the API
+    # would store and show: held to the local judge's bounds, it is internal_error and nothing of it is kept.
+    a, _ = hosts
+    async with TamperingJudgeHost(a.url, tamper) as host, Judge(_settings(host.url)) as judge:
+        report = await judge.run(_request())
+        assert host.runs == 1
+    _assert_not_blamed(report)
+    assert len(report.model_dump_json()) < 4096
+
+
+async def test_a_report_at_the_local_bounds_and_a_real_runs_largest_output_are_taken(hosts) -> None:
+    a, _ = hosts
+    at_bounds = [
+        _visible("stdout", "o" * EXCERPT_BYTES),
+        _visible("message", "m" * MESSAGE_CHARS),
+        _visible("compile_output", "c" * COMPILE_OUTPUT_CHARS, "report"),
+    ]
+    for tamper in at_bounds:
+        async with TamperingJudgeHost(a.url, tamper) as host, Judge(_settings(host.url)) as judge:
+            report = await judge.run(_request())
+        assert report.verdict is Verdict.ACCEPTED, (tamper.__name__, report.message)
+    # What the judge itself makes of code printing invalid UTF-8 (each byte one U+FFFD) past every excerpt and
+    # failing with a long message and a long stderr, through a host, is within them.
+    source = (
+        "import sys\n\ndef sum_pair(a, b):\n"
+        "    sys.stdout.buffer.write(b'\\xff' * 50000); sys.stdout.flush()\n"
+        "    sys.stderr.buffer.write(b'\\xfe' * 50000); sys.stderr.flush()\n"
+        "    raise ValueError('\\u00e9' * 5000)\n"
+    )
+    async with Judge(_settings(a.url)) as judge:
+        report = await judge.run(_request(source))
+    assert report.verdict is Verdict.RUNTIME_ERROR, report.message
+    assert all(t.verdict is Verdict.RUNTIME_ERROR and t.message for t in report.tests)
+    assert {(len(t.stdout or ""), len(t.stderr or "")) for t in report.tests} == {
+        (EXCERPT_BYTES, EXCERPT_BYTES)
+    }
