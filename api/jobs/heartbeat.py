@@ -14,18 +14,25 @@ worker silent. Each beat therefore also tells the process's `Continuity` whether
 clock, it was written, and a worker judges others stalled only once its own beats have gone on for
 STALLED_AFTER_S without a gap (`api.jobs.continuity`): a job that ran on through an outage is not requeued beside
 itself once the database is back, provided its worker reaches the database again within STALLED_AFTER_S of the
-judging one.
+judging one. The beats go over a connection of their own (`BeatLine`), outside the pool, made again at the next beat:
+through the pool, a beat waits for a connection as jobs do, and after a long outage the pool connects again only at
+its back-off (psycopg_pool doubles it from 1 s, up to 5 minutes after the first failure: 64 s, a minute into an
+outage), so a live worker could stay silent that long after the database's return while another, whose pool came
+back sooner, judged it; a pool its jobs hold in full would time the beats out as well.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import AsyncIterator
+from datetime import datetime
 
+import psycopg
 import structlog
-from procrastinate.exceptions import ConnectorException
 from procrastinate.worker import Worker
+from psycopg.rows import DictRow, dict_row
 
 from api.jobs.continuity import Continuity
 
@@ -35,8 +42,57 @@ log = structlog.get_logger(__name__)
 BEAT = "SELECT procrastinate_update_heartbeat_v1(%(worker_id)s) AS beat, now() AS at"
 
 
+class BeatLine:
+    """The process's connection for every lane's heartbeat, outside the pool; one beat at a time, each one round trip
+    within `timeout_s` (the connection made too). A beat that fails closes it, and the next connects again."""
+
+    def __init__(self, url: str, timeout_s: float) -> None:
+        self._url = url  # carries the credentials: never logged
+        self._timeout_s = timeout_s
+        self._conn: psycopg.AsyncConnection[DictRow] | None = None
+        self._lock = asyncio.Lock()
+
+    async def beat(self, worker_id: int) -> datetime:
+        """Write the worker's heartbeat; the database's time of it. psycopg.Error if it could not be written."""
+        async with self._lock:
+            conn = self._conn
+            if conn is None or conn.closed:
+                # Not prepared: one statement every heartbeat, and a transaction pooler cannot keep one.
+                conn = self._conn = await psycopg.AsyncConnection.connect(
+                    self._url,
+                    autocommit=True,
+                    row_factory=dict_row,
+                    prepare_threshold=None,
+                    connect_timeout=max(2, math.ceil(self._timeout_s)),  # libpq's least is 2 s
+                )
+            # Bounded: one beat held up (a lock, a silent network path) holds every lane's. Cancelled, psycopg asks
+            # the server to cancel the statement, waiting up to 10 s more.
+            try:
+                async with asyncio.timeout(self._timeout_s):
+                    cur = await conn.execute(BEAT, {"worker_id": worker_id})
+                    row = await cur.fetchone()
+            # Failed, or cancelled mid-round-trip: the connection's state is unknown, the next beat connects anew.
+            except BaseException as e:
+                self._conn = None
+                await conn.close()
+                if isinstance(e, TimeoutError):
+                    raise psycopg.OperationalError(
+                        f"no answer to the heartbeat in {self._timeout_s} s"
+                    ) from e
+                raise
+        if row is None:
+            raise psycopg.DataError("the heartbeat returned no row")
+        at: datetime = row["at"]
+        return at
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await conn.close()
+
+
 async def _beat(
-    worker: Worker, interval_s: float, lane: str, continuity: Continuity, stop: asyncio.Event
+    worker: Worker, interval_s: float, lane: str, continuity: Continuity, line: BeatLine, stop: asyncio.Event
 ) -> None:
     failing = False
     while True:
@@ -48,26 +104,26 @@ async def _beat(
             continue
         begun = continuity.begin()
         try:
-            row = await worker.app.connector.execute_query_one_async(BEAT, worker_id=worker_id)
-        except ConnectorException as e:  # the database away: the next beat tries again
+            at = await line.beat(worker_id)
+        except psycopg.Error as e:  # the database away: the next beat tries again
             continuity.missed()
             if not failing:
-                log.warning("worker.heartbeat_failed", lane=lane, error_type=type(e.__cause__ or e).__name__)
+                log.warning("worker.heartbeat_failed", lane=lane, error_type=type(e).__name__)
             failing = True
             continue
-        continuity.reached(begun, row["at"])
+        continuity.reached(begun, at)
         failing = False
 
 
 @contextlib.asynccontextmanager
 async def beating(
-    worker: Worker, interval_s: float, lane: str, continuity: Continuity
+    worker: Worker, interval_s: float, lane: str, continuity: Continuity, line: BeatLine
 ) -> AsyncIterator[None]:
-    """Heartbeat `worker` every `interval_s` until the block exits (run `worker.run()` inside it), telling
-    `continuity` of each beat."""
+    """Heartbeat `worker` every `interval_s` over `line` until the block exits (run `worker.run()` inside it),
+    telling `continuity` of each beat."""
     stop = asyncio.Event()
     task = asyncio.create_task(
-        _beat(worker, interval_s, lane, continuity, stop), name=f"shadows-heartbeat-{lane}"
+        _beat(worker, interval_s, lane, continuity, line, stop), name=f"shadows-heartbeat-{lane}"
     )
     try:
         yield

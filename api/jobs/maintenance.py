@@ -17,9 +17,11 @@ an outage would leave its running jobs with no worker, requeued whatever it did 
 from __future__ import annotations
 
 import structlog
-from procrastinate import App, JobContext
+from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Job
+from procrastinate.psycopg_connector import wrap_exceptions
+from psycopg.rows import tuple_row
 
 from api.jobs.continuity import Continuity, Streak
 from api.jobs.queue import queue
@@ -50,14 +52,51 @@ SELECT job.id, status, task_name, priority, lock, queueing_lock,
     + _STEADY
 )
 
-_PRUNE_SILENT_WORKERS = (
+# One job of those picked, put back only if, locked, it is still `doing` under the worker it was picked under, that
+# worker still silent and this process still steady. procrastinate's `retry_job` takes any `doing` or `failed` job by
+# its id: another pass may have requeued it since, and a live worker taken it, or its worker, only slow, ended it. The
+# lock is taken in the subquery, so that the check is made again on the row as it is once a writer's lock is released.
+_REQUEUE = (
     """
-DELETE FROM procrastinate_workers w
- WHERE w.last_heartbeat < now() - make_interval(secs => %(stalled_after_s)s)
-   AND NOT EXISTS (SELECT FROM procrastinate_jobs j WHERE j.worker_id = w.id AND j.status = 'doing')
-   AND """
+SELECT procrastinate_retry_job_v2(locked.id, now(), NULL, NULL, NULL)
+  FROM (SELECT job.id
+          FROM procrastinate_jobs job
+         WHERE job.id = %(job_id)s
+           AND job.status = 'doing'
+           AND job.worker_id IS NOT DISTINCT FROM %(worker_id)s::bigint
+           AND (job.worker_id IS NULL OR EXISTS (
+                SELECT FROM procrastinate_workers w
+                 WHERE w.id = job.worker_id
+                   AND w.last_heartbeat < now() - make_interval(secs => %(stalled_after_s)s)))
+           FOR UPDATE OF job) locked
+ WHERE """  # noqa: S608  # constants only
     + _STEADY
 )
+
+# The registrations of workers silent that long with no running job, deleted in two statements of one transaction:
+# the first locks them (waiting for a worker that is taking a job under one to commit, its foreign key check holding
+# the row), the second, with a snapshot taken after, deletes those still without one. In one statement the check
+# would see the job as before the wait, and the delete set its worker to none (ON DELETE SET NULL), which the next
+# pass requeues at once, beside its run. A worker taking a job after the lock finds its registration gone and fails
+# (its lane starts again, registered anew).
+_LOCK_SILENT_WORKERS = (
+    """
+SELECT w.id
+  FROM procrastinate_workers w
+ WHERE w.last_heartbeat < now() - make_interval(secs => %(stalled_after_s)s)
+   AND """
+    + _STEADY
+    + """
+ ORDER BY w.id
+   FOR UPDATE
+"""
+)
+
+_PRUNE_SILENT_WORKERS = """
+DELETE FROM procrastinate_workers w
+ WHERE w.id = ANY(%(locked)s::bigint[])
+   AND NOT EXISTS (SELECT FROM procrastinate_jobs j WHERE j.worker_id = w.id AND j.status = 'doing')
+"""
 
 
 def _judging(streak: Streak, stalled_after_s: float, continuity: Continuity) -> dict[str, object]:
@@ -82,8 +121,10 @@ async def requeue_stalled_jobs(app: App, stalled_after_s: float, continuity: Con
     requeued = 0
     for job in (Job.from_row(row) for row in rows):
         try:
-            await app.job_manager.retry_job(job)
-        except ConnectorException as e:  # another worker requeued it first, or a queueing lock is taken
+            done = await app.connector.execute_query_all_async(
+                _REQUEUE, job_id=job.id, worker_id=job.worker_id, **judging
+            )
+        except ConnectorException as e:  # a queueing lock taken, or the database away
             log.info(
                 "queue.stalled_job_not_requeued",
                 job_id=job.id,
@@ -91,10 +132,30 @@ async def requeue_stalled_jobs(app: App, stalled_after_s: float, continuity: Con
                 error_type=type(e).__name__,
             )
             continue
+        if not done:
+            log.info(
+                "queue.stalled_job_not_requeued",
+                job_id=job.id,
+                task=job.task_name,
+                reason="changed_meanwhile",
+            )
+            continue
         requeued += 1
         log.warning("queue.stalled_job_requeued", job_id=job.id, task=job.task_name, attempts=job.attempts)
-    await app.connector.execute_query_async(_PRUNE_SILENT_WORKERS, **judging)
+    await _prune_silent_workers(app, judging)
     return requeued
+
+
+async def _prune_silent_workers(app: App, judging: dict[str, object]) -> None:
+    connector = app.connector
+    if not isinstance(connector, PsycopgConnector):
+        raise TypeError("the stalled pass needs procrastinate's PsycopgConnector")
+    async with wrap_exceptions(), connector.pool.connection() as conn, conn.transaction():
+        cur = conn.cursor(row_factory=tuple_row)
+        await cur.execute(_LOCK_SILENT_WORKERS, judging)
+        locked = [worker_id for (worker_id,) in await cur.fetchall()]
+        if locked:
+            await conn.execute(_PRUNE_SILENT_WORKERS, {"locked": locked})
 
 
 async def recover_once_steady(app: App, stalled_after_s: float, continuity: Continuity) -> None:

@@ -52,9 +52,11 @@ class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
 
     @model_validator(mode="after")
     def _coherent(self) -> WorkerSettings:
-        if self.stalled_after_s < 2 * self.heartbeat_s:
+        # A judging worker takes only a beat missing for twice the heartbeat for a gap (`api.jobs.continuity`): a live
+        # worker may be silent through an outage it did not see for that, and for its own period more.
+        if self.stalled_after_s < 3 * self.heartbeat_s:
             raise ValueError(
-                "SHADOWS_WORKER_STALLED_AFTER_S must be at least twice SHADOWS_WORKER_HEARTBEAT_S"
+                "SHADOWS_WORKER_STALLED_AFTER_S must be at least three times SHADOWS_WORKER_HEARTBEAT_S"
             )
         try:
             delays = self.retry_delays
@@ -81,7 +83,7 @@ class WorkerSettings(CredentialFreeRepr, BaseSettings):  # printed with URL cred
     @property
     def pool_size(self) -> int:
         """Connections the worker may need: one per running job of each lane, plus each lane's listener,
-        heartbeats (procrastinate's and `api.jobs.heartbeat`'s), abort poll and periodic deferrer."""
+        procrastinate's heartbeat, abort poll and periodic deferrer (`api.jobs.heartbeat`'s beats have their own)."""
         return self.concurrency + self.delivery_concurrency + 10
 
     @property

@@ -34,7 +34,7 @@ from psycopg_pool import PoolTimeout
 
 from api.db.pool import create_pool
 from api.jobs.continuity import Continuity
-from api.jobs.heartbeat import beating
+from api.jobs.heartbeat import BeatLine, beating
 from api.jobs.lanes import Lane, plan_lanes
 from api.jobs.logs import route_queue_logs
 from api.jobs.maintenance import recover_once_steady, register_periodic_tasks
@@ -136,6 +136,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         wait_s=settings.run_queue_wait_s,
     )
     continuity = Continuity(worker_settings.heartbeat_s)
+    line = BeatLine(settings.database_url, timeout_s=worker_settings.heartbeat_s)
     context = {CONTEXT_KEY: WorkerResources(settings, worker_settings, pool, judge, admission, continuity)}
     loop = asyncio.get_running_loop()
     try:
@@ -148,7 +149,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
             )
             stop_requested = asyncio.Event()
             run = asyncio.create_task(
-                _run_lanes(lanes, name, worker_settings, context, continuity, stop_requested),
+                _run_lanes(lanes, name, worker_settings, context, continuity, line, stop_requested),
                 name="shadows-worker",
             )
 
@@ -192,6 +193,7 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
         if metrics is not None:
             metrics.shutdown()
         await judge.aclose()
+        await line.close()
         await pool.close()
     log.info("worker.stopped", worker=name)
 
@@ -202,6 +204,7 @@ async def _run_lanes(
     worker_settings: WorkerSettings,
     context: dict[str, Any],
     continuity: Continuity,
+    line: BeatLine,
     stop_requested: asyncio.Event,
 ) -> None:
     """One procrastinate worker per lane, all stopping together: cancelled (a signal), each shuts down gracefully;
@@ -209,7 +212,7 @@ async def _run_lanes(
     async with asyncio.TaskGroup() as group:
         for lane in lanes:
             group.create_task(
-                _run_lane(lane, name, worker_settings, context, continuity, stop_requested),
+                _run_lane(lane, name, worker_settings, context, continuity, line, stop_requested),
                 name=f"shadows-worker-{lane.name}",
             )
 
@@ -279,6 +282,7 @@ async def _run_lane(
     worker_settings: WorkerSettings,
     context: dict[str, Any],
     continuity: Continuity,
+    line: BeatLine,
     stop_requested: asyncio.Event,
 ) -> None:
     """A lane's procrastinate worker, started again whenever it stops by itself. procrastinate stops a worker, and
@@ -322,7 +326,7 @@ async def _run_lane(
         )
         try:
             # Its own heartbeat stops before its shutdown waits for the jobs: ours goes on until they have ended.
-            async with beating(worker, worker_settings.heartbeat_s, lane.name, continuity):
+            async with beating(worker, worker_settings.heartbeat_s, lane.name, continuity, line):
                 if stop_requested.is_set():
                     raise asyncio.CancelledError
                 await worker.run()  # type: ignore[no-untyped-call]  # procrastinate leaves run() unannotated
