@@ -1,6 +1,6 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_steps.py: the steps a
 // candidate takes (agreeing to the notice, ending the interview) when the server refuses them for a while (a 5xx
-// proxy page, 429 / 503 with Retry-After). New browser contexts per scenario; prints one JSON line as
+// proxy page, 429 / 503 with Retry-After), and a Run whose answer a gateway's 502 page replaced. New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
 // The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is page_harness.cjs's.
@@ -233,6 +233,34 @@ async function refusedRun(browser, plan) {
   return out;
 }
 
+/** A Run that reaches the API and the judge, whose answer a gateway replaces with its own 502 page: what the results
+ * say while the run may still be running, and the report the API stored, shown once the page has read it. */
+async function gatewayRun(browser, plan) {
+  const out = { runs: 0 };
+  const { context, page } = await watchedPage(browser);
+  await page.route("**/v1/sessions/*/runs", async (route) => {
+    out.runs += 1;
+    const answer = await route.fetch({ timeout: 120_000 }); // the run goes on behind the gateway, and is stored
+    out.api_status = answer.status();
+    return route.fulfill({
+      status: 502,
+      headers: { "Content-Type": "text/html" },
+      body: "<h1>502 Bad Gateway</h1>",
+    });
+  });
+  await page.goto(plan.url);
+  await opened(page);
+  await page.click("#run");
+  await page.waitForSelector("#results .results-later");
+  out.said = await page.textContent("#results");
+  out.heard = await page.textContent("#announcer");
+  await record(page, "steps-run-502");
+  await page.waitForSelector("#results .report-summary", { timeout: 30_000 });
+  out.summary = await page.textContent("#results .report-summary");
+  await context.close();
+  return out;
+}
+
 /** The device's clock is set back ten minutes mid-interview (a laptop waking and syncing a clock that ran fast),
  * then forward: the page's own intervals must not jump with it. Which sessions checks the page asks for once the
  * network is back, and what integrity observations it reports for slow typing and a 2.5 s absence. */
@@ -284,5 +312,6 @@ module.exports = drive(module, {
   refusedSteps,
   refusedAccommodation,
   refusedRun,
+  gatewayRun,
   clockJumps,
 });

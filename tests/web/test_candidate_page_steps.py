@@ -91,6 +91,25 @@ async def test_a_run_refused_by_a_busy_server_names_the_wait_and_holds_run_submi
     assert seen["after"]["disabled"] == [], seen
 
 
+@pytest.mark.sandbox
+async def test_a_run_whose_answer_a_gateway_replaced_with_502_is_followed_to_the_report_stored(
+    api_server: ApiServer,
+) -> None:
+    # The judge ran it and the API stored it; a proxy's 502 page came back instead, and the page said "Running code
+    # is unavailable right now… Try again", the stored report never shown.
+    s = await started(api_server, text_only=True)
+    seen = await drive("gatewayRun", url=f"{api_server.url}/join#invite={s['invite']}")
+    assert seen["runs"] == 1 and seen["api_status"] == 200, seen
+    lost = "The server's answer to your Run was lost on the way (not a problem with your code). It may still be running"
+    assert lost in seen["said"] and lost in seen["heard"], seen
+    assert "Try again" not in seen["said"], seen
+    r = await api_server.client.get(
+        f"/v1/sessions/{s['id']}/results", headers={"Authorization": f"Bearer {s['invite']}"}
+    )
+    run = r.json()["run"]
+    assert seen["summary"] == f"Run: {run['passed']} of {run['total']} tests passed", (seen, run)
+
+
 async def test_a_device_clock_set_back_or_forward_moves_none_of_the_pages_own_intervals(
     api_server: ApiServer,
 ) -> None:

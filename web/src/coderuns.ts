@@ -15,6 +15,7 @@ import { bindOutputTabs, selectOutput } from "./outputtabs";
 import {
   followRunning,
   forgetRunning,
+  gatewayLost,
   keepRunning,
   type LostBy,
   type Running,
@@ -144,12 +145,14 @@ export class CodeRuns {
   }
 
   /** A run refused or failed: why (`failed`). One sent while the browser was online whose request got no answer
-   * (not the page's own 3-minute bound: the run's time is spent then) may still be stored, so it is followed as
-   * after a reload; one sent while the browser knew it was offline never left, and "try again" is the truth. */
+   * (not the page's own 3-minute bound: the run's time is spent then), or answered by a gateway's 502 or 504 in front
+   * of the API (`gatewayLost`), may still be stored, so it is followed as after a reload; one sent while the browser
+   * knew it was offline never left, and "try again" is the truth. */
   private lost(running: Running, pane: HTMLElement, error: unknown, sentOnline: boolean): void {
-    if (sentOnline && error instanceof ApiError && error.code === "network_error") {
+    const dropped = sentOnline && error instanceof ApiError && error.code === "network_error";
+    if (dropped || gatewayLost(error)) {
       pane.replaceChildren(); // "Running…" goes: the follow says what is known
-      if (this.followRunning(running, { run: null, submit: null }, "network")) return;
+      if (this.followRunning(running, { run: null, submit: null }, dropped ? "network" : "gateway")) return;
     }
     this.failed(pane, error);
   }

@@ -3,7 +3,7 @@
 // what the candidate typed given back after a reload, and a field that is not JSON said and marked.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ApiClient, JoinResponse } from "./api";
-import { closeWorkspaces, joined, openWorkspace, pageBody } from "./testing/workspaces";
+import { closeWorkspaces, fakeApi, joined, openWorkspace, pageBody } from "./testing/workspaces";
 
 afterEach(closeWorkspaces); // test files share a document: no workspace outlives its test
 
@@ -89,7 +89,7 @@ describe("custom input's first arguments", () => {
 });
 
 describe("a custom input that is not JSON", () => {
-  it("is said under the fields, read out, and its field marked invalid and focused until it is corrected", async () => {
+  it("is said under the fields, and its field marked invalid and focused until it is corrected", async () => {
     document.body.innerHTML = pageBody;
     const sent: unknown[] = [];
     const api = {
@@ -123,5 +123,26 @@ describe("a custom input that is not JSON", () => {
     expect(sent).toEqual([[7]]);
     expect(field.hasAttribute("aria-invalid")).toBe(false);
     expect(error?.textContent).toBe("");
+  });
+
+  it("is read out once: with its field as focus moves there, by the live region only when that field had focus", () => {
+    document.body.innerHTML = pageBody;
+    const question = { ...joined.question, signature: { params: [{ name: "target", type: "int" }] } };
+    openWorkspace(fakeApi(), { ...joined, question } as unknown as JoinResponse);
+    const field = document.getElementById("custom-arg-0") as HTMLInputElement;
+    const button = document.getElementById("custom-run") as HTMLButtonElement;
+    const heard = () => [...(document.getElementById("announcer")?.children ?? [])].map((p) => p.textContent);
+    const said = "target is not valid JSON (for example 7).";
+    field.value = "seven";
+    button.focus();
+    button.click(); // focus moves to the field, read with its description
+    expect(document.activeElement).toBe(field);
+    expect(field.getAttribute("aria-describedby")).toBe("custom-error");
+    expect(document.getElementById("custom-error")?.textContent).toBe(said);
+    expect(heard()).not.toContain(said);
+    // Enter pressed in the field: focus stays, so nothing would say it but the live region.
+    (document.getElementById("custom-form") as HTMLFormElement).requestSubmit();
+    expect(document.activeElement).toBe(field);
+    expect(heard()).toEqual([said]);
   });
 });

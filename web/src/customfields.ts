@@ -42,8 +42,8 @@ export function renderCustomFields(question: Question, sessionId: string): void 
   });
 }
 
-/** The arguments typed, parsed as JSON; null when one is empty or not JSON: said under the fields and read out, the
- * field marked invalid and focused. A field corrected since loses its mark. */
+/** The arguments typed, parsed as JSON; null when one is empty or not JSON: said under the fields, the field marked
+ * invalid and focused, and read out once. A field corrected since loses its mark. */
 export function readCustomArgs(params: Params): unknown[] | null {
   const error = byId("custom-error");
   const args: unknown[] = [];
@@ -58,8 +58,11 @@ export function readCustomArgs(params: Params): unknown[] | null {
         ? `${params[i].name} is not valid JSON (for example ${example}).`
         : `${params[i].name} is empty: type its value as JSON (for example ${example}).`;
       input.setAttribute("aria-invalid", "true");
-      announce(error.textContent);
+      // Focus moving to the field reads it with its description, this text (`aria-describedby`); the live region says
+      // it only where focus does not move (Enter pressed in that field), or a screen reader reads it twice.
+      const moves = document.activeElement !== input;
       input.focus();
+      if (!moves || document.activeElement !== input) announce(error.textContent);
       return null;
     }
   }

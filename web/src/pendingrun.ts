@@ -56,11 +56,17 @@ export function forgetRunning(sessionId: string, running: Running): void {
   }
 }
 
-/** Whether a run's request failed without an answer (the network; or the page going: a reload cancels the request,
- * and the page may see it fail before it goes). Its run may still be stored, so the tab keeps it (`keepRunning`) for
- * the page opened next to follow, rather than forgetting it as the page went. */
+/** A 502 or 504 answering a run: a gateway in front of the API (a proxy, a load balancer) gave up on it, and the run
+ * may have started behind it. The API answers neither status itself (api/error_codes.py). */
+export function gatewayLost(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 502 || error.status === 504);
+}
+
+/** Whether a run's request failed without the API's answer (the network, a gateway's 502 or 504; or the page going: a
+ * reload cancels the request, and the page may see it fail before it goes). Its run may still be stored, so the tab
+ * keeps it (`keepRunning`) for the page opened next to follow, rather than forgetting it as the page went. */
 export function unanswered(error: unknown): boolean {
-  return !(error instanceof ApiError) || error.network;
+  return !(error instanceof ApiError) || error.network || gatewayLost(error);
 }
 
 /** The run out when this tab last reloaded, once (it is forgotten as it is read); null when none. */
@@ -107,8 +113,8 @@ export interface FollowTarget {
 }
 
 /** How the page lost the run's answer: it reloaded (the request went with the page), or the request failed without
- * an answer while the page stayed (a network drop). */
-export type LostBy = "reload" | "network";
+ * the API's answer while the page stayed (a network drop, or a gateway's 502 or 504: `gatewayLost`). */
+export type LostBy = "reload" | "network" | "gateway";
 
 /** A run whose answer this page lost, given the results read since (`latest`; none on a network drop): said in its
  * pane (and read out), and its report shown once it is stored (the results read every few seconds, up to the 3
@@ -140,11 +146,12 @@ export function followRunning(
     announce(text);
   };
   const final = running.mode === "submit" ? " (as your final answer)" : "";
-  say(
-    lostBy === "reload"
-      ? `Your ${what} from before the page reloaded is still running; its results show here when it is done.`
-      : `The connection to the server dropped while your ${what} was out. It may still be running: its results show here${final} when it is done.`,
-  );
+  const lost = {
+    reload: `Your ${what} from before the page reloaded is still running; its results show here when it is done.`,
+    network: `The connection to the server dropped while your ${what} was out.`,
+    gateway: `The server's answer to your ${what} was lost on the way (not a problem with your code).`,
+  }[lostBy];
+  say(lostBy === "reload" ? lost : `${lost} It may still be running: its results show here${final} when it is done.`);
   const deadline = monotonicNow() + left;
   const tick = async (): Promise<void> => {
     if (target.moved() !== before || target.over()) return;

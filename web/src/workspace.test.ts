@@ -187,6 +187,36 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
     expect(kept?.mode).toBe("run"); // the Run still out: a reload now follows it
   });
 
+  it("follows a Run and a custom input answered by a gateway's 502 or 504: the run may have started behind it", async () => {
+    for (const [status, custom] of [
+      [502, false],
+      [504, true],
+    ] as const) {
+      const id = `s-gateway-${status}`;
+      const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
+      const gateway = async () => {
+        throw new ApiError(status, `http_${status}`, status === 502 ? "Bad Gateway" : "Gateway Timeout");
+      };
+      const workspace = await open(id, stored, { run: gateway, customRun: gateway });
+      if (custom) document.getElementById("custom-run")?.click();
+      else await workspace.judge("run");
+      const pane = document.getElementById(custom ? "custom-output" : "results");
+      const what = custom ? "custom input" : "Run";
+      const said = `The server's answer to your ${what} was lost on the way (not a problem with your code). It may still be running`;
+      await vi.waitUntil(() => pane?.textContent?.includes(said));
+      expect(pane?.textContent).not.toContain("try again");
+      expect(heard().some((t) => t.includes(said))).toBe(true);
+      expect(window.sessionStorage.getItem(`shadows.running.${id}`)).toContain(custom ? "custom" : '"run"'); // a reload follows it
+      stored.run = custom ? report("run", true) : report("run");
+      await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+      expect(pane?.querySelector(".report-summary")?.textContent).toBe(
+        custom ? "Custom input: 1 call" : "Run: 12 of 12 tests passed",
+      );
+      expect(window.sessionStorage.getItem(`shadows.running.${id}`)).toBeNull();
+      vi.useRealTimers();
+    }
+  });
+
   it("is not followed when the browser was offline as it was sent: it never left, and trying again is the way", async () => {
     const offline = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
     try {
@@ -211,6 +241,46 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
     const results = document.getElementById("results");
     expect(results?.textContent).toContain("No answer within 3 minutes");
     expect(results?.textContent).not.toContain("may still be running");
+  });
+});
+
+describe("a workspace an earlier test left behind, the document shared", () => {
+  it("never re-enables the next page's Run when a Run it had out is answered late", async () => {
+    loadPage(true);
+    const held: { answer?: (report: unknown) => void } = {};
+    const earlier = await resumeSession(
+      fakeApi({ run: () => new Promise((resolve) => (held.answer = resolve)) }),
+      "s-left-behind",
+    );
+    void earlier.judge("run");
+    await vi.waitUntil(() => held.answer !== undefined); // the Run is out
+    closeWorkspaces(); // the teardown between two tests
+    loadPage(true);
+    const next = await resumeSession(fakeApi(), "s-next");
+    next.over("The interview's time is up.");
+    const run = document.getElementById("run") as HTMLButtonElement;
+    expect(run.disabled).toBe(true);
+    held.answer?.(storedRun());
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the earlier Run's answer taken in
+    expect(run.disabled).toBe(true);
+  });
+
+  it("never re-enables the next page's Run when a busy server's wait it held ends", async () => {
+    loadPage(true);
+    const busy = async () => {
+      throw new ApiError(429, "rate_limited", "Too many runs.", 30_000);
+    };
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const earlier = await resumeSession(fakeApi({ run: busy }), "s-held-behind");
+    await earlier.judge("run"); // refused: Run held for the server's 30 s
+    closeWorkspaces(); // the teardown between two tests
+    loadPage(true);
+    const next = await resumeSession(fakeApi(), "s-next-held");
+    next.over("The interview's time is up.");
+    const run = document.getElementById("run") as HTMLButtonElement;
+    expect(run.disabled).toBe(true);
+    await vi.advanceTimersByTimeAsync(30_000); // the earlier wait ends
+    expect(run.disabled).toBe(true);
   });
 });
 

@@ -35,9 +35,14 @@ export function openWorkspace(...args: ConstructorParameters<typeof Workspace>):
   return workspace;
 }
 
-/** Closes every workspace `openWorkspace` made (`Workspace.close`). */
+/** Ends and closes every workspace `openWorkspace` made (`Workspace.end`, `Workspace.close`). A workspace finds the
+ * page's buttons by their ids, so one left with a Run out (its late answer, a busy server's wait ending) sets those of
+ * the page the next test loads: left running, as free to press, over that test's own; ended, only ever disabled. */
 export function closeWorkspaces(): void {
-  for (const workspace of opened.splice(0)) workspace.close();
+  for (const workspace of opened.splice(0)) {
+    workspace.end();
+    workspace.close();
+  }
 }
 
 /** A report as the API stores it and hands back as the latest results: a Python Run, 3 of 3 tests passed, stored
