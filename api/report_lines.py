@@ -20,6 +20,12 @@ screen shows the line whole (the browser wraps it inside its turn's frame; a cop
 the replay and tests read its words whole) and holds, after it, the line as printed (`copy`), which a reader's
 browser prints in its place (report.css).
 
+Right-to-left letters (Hebrew, Arabic…) in code need no hidden character to make it read otherwise than it ran: the
+punctuation between two runs of them takes their direction, and `pair = ["א", "ב"]` printed as `pair = ["ב" ,"א"]`.
+In the code and a quote of it, each run is an isolate (`RTL_HTML`, report.css `.rtl`), as the replay's code view
+draws it (web/src/replay/rtlruns.ts); a text of more runs than `MAX_ISOLATES` is printed in the order written
+instead, each line an override (`ORDER_HTML`), its letters too.
+
 The final code, printed (the PDF, or a page without the replay), is the candidate's too: a docstring or a comment
 can hold lines reading "Recommendation", "Strong hire" or "Integrity observations: None recorded". Each of its
 lines is numbered (`code_lines`), so in the PDF's text every one reads as a line of the code. The numbers are left
@@ -36,6 +42,7 @@ with the mark; on screen it is whole, with the printed one after it for a reader
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Literal
 
@@ -71,6 +78,35 @@ WRAP_HTML = Markup('<i class="w"></i>')
 # 45-em line of the header (11 pt) after "ATS id "; the complexity, one of the facts' two 20.7-em columns (303 px,
 # bold, 11 pt). On A4 (tests/api/test_report_field_wraps.py) each fits with room to spare.
 FIELD_WIDTHS = {"name": (21 * EIGHTHS, True), "meta": (36 * EIGHTHS, False), "fact": (18 * EIGHTHS, True)}
+
+
+# Letters of right-to-left scripts: the blocks whose characters (assigned or not) are of bidirectional class R or AL,
+# but U+061C (a hidden character, shown as a marker) and U+FEFF; a run is such letters and the spaces between. The
+# report's own markup around them (markers, wraps) is ASCII, so a run is only ever found in the candidate's text.
+_RTL = "\u0590-\u061b\u061d-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff"
+RTL_RUN = re.compile(f"[{_RTL}]+(?: +[{_RTL}]+)*")
+RTL_HTML = '<span class="rtl">{}</span>'
+ORDER_HTML = Markup('<span class="written-order">{}</span>')
+# Past this many runs in one text, each line of it is one override rather than an element per run (a 200 KB line of
+# "א," would be 60,000 elements).
+MAX_ISOLATES = 2_000
+
+
+def _in_order(text: str) -> Callable[[Markup], Markup]:
+    """How each shown line of `text` (markup) keeps the order it was written in: its runs of right-to-left letters
+    isolated, or, past `MAX_ISOLATES` runs in `text`, the line one override; a line of none as it is."""
+    runs = sum(1 for _ in zip(RTL_RUN.finditer(text), range(MAX_ISOLATES + 1), strict=False))
+    crowded = runs > MAX_ISOLATES
+
+    def ordered(shown: Markup) -> Markup:
+        if runs == 0 or not RTL_RUN.search(shown):
+            return shown
+        if crowded:
+            return ORDER_HTML.format(shown)
+        # Markup in, and a run is letters and spaces only: nothing to escape.
+        return Markup(RTL_RUN.sub(lambda m: RTL_HTML.format(m[0]), shown))  # noqa: S704
+
+    return ordered
 
 
 def _code_wrap(width: int) -> Markup:
@@ -146,9 +182,10 @@ def code_lines(code: str, *, cut: bool = False, printed: bool = False, copy: boo
     show = revealer()
     wrap = _code_wrap(width)
     budget = CODE_WIDTH if printed or copy else None
+    ordered = _in_order(code)
     numbered = (
         Markup('<span class="code-ln" aria-hidden="true">{} {}</span>').format(str(n).rjust(width), TURN_MARK)
-        + _printed(line, show, wrap, budget, mono=True)
+        + ordered(_printed(line, show, wrap, budget, mono=True))
         for n, line in enumerate(lines, start=1)
     )
     return Markup("\n").join(numbered) + ("\n" if ending else "")
@@ -161,7 +198,7 @@ def quoted_lines(quote: str, *, code: bool = False, printed: bool = False, copy:
     words prints after its quotation mark, its line breaks as spaces. `copy`: as `said_lines` (a quote of code
     always has one: its bars)."""
     if not printed:
-        return reveal(quote)
+        return _in_order(quote)(reveal(quote)) if code else reveal(quote)
     lines = LINE_BREAKS.split(quote)
     show = revealer()
     if not code:
@@ -169,8 +206,9 @@ def quoted_lines(quote: str, *, code: bool = False, printed: bool = False, copy:
             return Markup("")
         return Markup("\n").join(_printed(line, show, WRAP_HTML, QUOTE_WIDTH) for line in lines)
     bar = Markup('<span class="code-ln" aria-hidden="true">{}</span>').format(TURN_MARK)
+    ordered = _in_order(quote)
     return Markup("\n").join(
-        bar + _printed(line, show, _code_wrap(0), QUOTE_WIDTH, mono=True) for line in lines
+        bar + ordered(_printed(line, show, _code_wrap(0), QUOTE_WIDTH, mono=True)) for line in lines
     )
 
 

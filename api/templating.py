@@ -41,8 +41,15 @@ INTEGRITY_LABELS = {
     "focus_lost": "Window lost focus",
     "page_hidden": "Page hidden",
     "fast_insertion": "Text inserted faster than typing",
-    "devtools": "Developer tools opened",
+    # What the page saw, never a conclusion: a shortcut pressed may open nothing, and a docked panel that narrows the
+    # page may be a browser sidebar.
+    "devtools": "Sign of developer tools",
     "unknown": "Unrecognised observation",
+}
+# How the page noticed a sign of developer tools (api/routers/integrity.py, `source`), and what else it can be.
+INTEGRITY_SOURCES = {
+    "keyboard_shortcut": "their keyboard shortcut pressed; whether they opened is not known",
+    "window_size": "the page narrowed and held still, as a docked panel makes it; a browser sidebar does too",
 }
 VERDICT_LABELS = {
     "accepted": "Accepted",
@@ -219,6 +226,7 @@ def environment() -> Environment:
         mark=lambda v: label(v, MARK_LABELS),
         event_label=lambda v: label(v, EVENT_LABELS),
         integrity=lambda v: label(v, INTEGRITY_LABELS),
+        noticed=lambda v: label(v, INTEGRITY_SOURCES),
         verdict=lambda v: label(v, VERDICT_LABELS),
         ended=ended,
         failure=failure,

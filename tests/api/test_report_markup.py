@@ -44,6 +44,10 @@ PIECES = [
     "\u3000",
     "W" * 40,
     "\u6f22" * 12,
+    "\u05d0",  # right-to-left letters: each run of them in code is an isolate (api/report_lines.py)
+    "\u05d1\u05d2",
+    "\u0628",
+    "\u061c",
 ]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 

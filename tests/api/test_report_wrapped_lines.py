@@ -101,8 +101,9 @@ def _ascii(text: str) -> str:
 
 
 def _shown(html_text: str) -> str:
-    """What a line of the page reads once its marks and the pieces' breaks are taken out."""
-    text = html_text.replace(MARK_HTML, "")
+    """What a line of the page reads once its marks, the pieces' breaks and a code's isolates of right-to-left letters
+    are taken out."""
+    text = re.sub(r'<span class="rtl">([^<]*)</span>', r"\1", html_text.replace(MARK_HTML, ""))
     return html.unescape(re.sub(r'<span class="hidden-char"[^>]*>([^<]*)</span>', r"\1", text))
 
 

@@ -412,7 +412,8 @@ async function turns(page, plan) {
 
 /** The replay's deleted code (the merge view's widgets, outside the editor's document) and the current code's
  *  hidden-character placeholders, at each step of `plan.steps`: a time to seek to, or "scroll" (the editor's scroller
- *  to its end, which draws the chunks that were out of view). */
+ *  to its end, which draws the chunks that were out of view). With `plan.order`, each step also has where the
+ *  characters of each line holding a right-to-left letter are drawn (`drawnOrder`). */
 async function deletions(page, plan) {
   await page.goto(plan.url);
   await page.waitForSelector('#replay[data-state="ready"]', {
@@ -484,8 +485,43 @@ async function deletions(page, plan) {
         };
       }),
     );
+    if (plan.order)
+      steps.at(-1).order = await page.evaluate(
+        drawnOrder,
+        ".rp-editor .cm-content > .cm-line, .rp-editor .cm-deletedLine",
+      );
   }
-  return { steps };
+  if (!plan.order) return { steps };
+  // The final code as printed (the PDF), its characters where the paper has them.
+  await page.emulateMedia({ media: "print" });
+  return { steps, printed: await page.evaluate(drawnOrder, "pre.code code") };
+}
+
+/** Where each character of the elements at `selector` that hold a right-to-left letter is drawn: per element, its
+ *  first 400 characters in the order written, each with the left and top of its box, so that a test can tell code
+ *  drawn in another order than it was written. */
+function drawnOrder(selector) {
+  const rtl = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe]/;
+  return [...document.querySelectorAll(selector)]
+    .filter((line) => rtl.test(line.textContent))
+    .map((line) => {
+      const chars = [];
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.data.length && chars.length < 400; i += 1) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const box = range.getBoundingClientRect();
+          chars.push([node.data[i], box.left, box.top]);
+        }
+      }
+      return {
+        deleted: line.classList.contains("cm-deletedLine"),
+        written_order: line.classList.contains("cm-written-order"),
+        chars,
+      };
+    });
 }
 
 /** The bounding box of the pixels that differ between two PNG screenshots (decoded in a blank page), or null. */

@@ -6,6 +6,7 @@ to 320 px."""
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from typing import Any
 
@@ -230,3 +231,83 @@ async def test_a_snapshot_crowded_with_hidden_characters_shows_them_as_glyphs_no
     assert "6,000 hidden characters" in at["head"]
     assert not _hidden(at["doc"]) and at["doc"].count("\u2022") == 6_000
     assert at["doc"].replace("\u2022", "") == "x = '" + "ab" * 3_000 + "'\n"
+
+
+# Right-to-left letters need no hidden character to reorder code: the punctuation between two runs of them takes their
+# direction. Drawn as written, `["א", "ב"]` lists א first; unisolated, it was drawn `["ב" ,"א"]`.
+RTL_LINES = [
+    '    pair = ["\u05d0", "\u05d1"]',
+    '    pick = {"\u05d0\u05d1": 1, "\u05d2\u05d3": 2}',
+    '    say = "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd" + "!"',
+    '    ar = ["\u0628", 2, "\u062a"]',
+]
+# More runs on one line than the replay isolates one by one (MAX_ISOLATES in web/src/replay/rtlruns.ts).
+RTL_CROWDED = '    many = ["' + '\u05d0", "' * 2_500 + '"]'
+
+
+def _rtl(ch: str) -> bool:
+    return "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefe"
+
+
+def _out_of_order(line: dict[str, Any]) -> list[str]:
+    """Where a drawn line reads in another order than written, row by row of its wrap: its code (every character but
+    right-to-left letters and spaces) left to right, and each right-to-left letter between the code around it."""
+    rows: dict[int, list[tuple[int, str, float]]] = {}
+    for i, (ch, left, top) in enumerate(line["chars"]):
+        rows.setdefault(round(top), []).append((i, ch, left))
+    wrong = []
+    for row in rows.values():
+        code = [(i, ch, x) for i, ch, x in row if not _rtl(ch) and ch != " "]
+        wrong += [
+            f"{a[1]!r}@{a[0]} after {b[1]!r}@{b[0]}" for a, b in itertools.pairwise(code) if b[2] <= a[2]
+        ]
+        for i, ch, x in row:
+            if not _rtl(ch):
+                continue
+            before = [c for c in code if c[0] < i][-1:]
+            after = [c for c in code if c[0] > i][:1]
+            if (before and x <= before[0][2]) or (after and x >= after[0][2]):
+                wrong.append(f"{ch!r}@{i} outside its place")
+    return wrong
+
+
+@pytest.mark.timeout(300)
+async def test_right_to_left_letters_never_reorder_the_code_in_the_replay_or_printed(
+    api_server: ApiServer, db: Db
+) -> None:
+    changed = [line + "  # kept" for line in RTL_LINES]
+    seeded, _, url = await seeded_share(
+        api_server,
+        db,
+        snapshot("rtl:first", _code(RTL_LINES), 300.0),
+        snapshot("rtl:crowded", _code([*changed, RTL_CROWDED]), 310.0),  # the first lines drawn deleted
+        snapshot("rtl:final", _code(changed), 320.0),  # the crowded line drawn deleted
+        graded=False,
+    )
+    await db.execute("update sessions set final_code = %s where id = %s", (_code(changed), seeded.id))
+
+    seen = await drive_report("deletions", url=url, steps=[311.0, 321.0], order=True)
+    crowded_at, final_at = seen["steps"]
+
+    def text(line: dict[str, Any]) -> str:
+        return "".join(c[0] for c in line["chars"])
+
+    # In the replay, deleted lines and current ones: each reads in the order written.
+    *isolated, crowded = crowded_at["order"]
+    assert [(line["deleted"], text(line)) for line in isolated] == [
+        *((True, line) for line in RTL_LINES),
+        *((False, line) for line in changed),
+    ]
+    # A line of thousands of runs is drawn in the order written, letters and all; the lines before it still isolate.
+    assert not crowded["deleted"] and crowded["written_order"] and text(crowded) == RTL_CROWDED[:400]
+    assert [line["written_order"] for line in isolated] == [False] * 8
+    # Deleted, it is drawn in the order written too.
+    assert [(line["deleted"], line["written_order"]) for line in final_at["order"]] == [
+        (False, False)
+    ] * 4 + [(True, True)]
+    for line in [*crowded_at["order"], *final_at["order"]]:
+        assert _out_of_order(line) == [], (text(line), _out_of_order(line))
+    # The final code as printed (the PDF): each line after its number, in the order written.
+    [printed] = seen["printed"]
+    assert all(line in text(printed) for line in changed), text(printed)
+    assert _out_of_order(printed) == [], (text(printed), _out_of_order(printed))

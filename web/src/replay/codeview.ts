@@ -6,6 +6,7 @@ import { Decoration, type DecorationSet, EditorView, lineNumbers } from "@codemi
 import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { languageSupport } from "../codelang";
 import { revealHidden } from "./hiddenchars";
+import { isolateRightToLeft } from "./rtlruns";
 
 const evidenceLine = Decoration.line({ class: "cm-evidence-line" });
 
@@ -62,6 +63,7 @@ export class CodeView {
         EditorView.lineWrapping,
         lineNumbers(),
         revealHidden(),
+        isolateRightToLeft(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         (language === null ? undefined : this.languages.get(language)) ?? [],
         previous === null
