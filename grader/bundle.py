@@ -254,7 +254,11 @@ def candidate_lines(source: BundleInput) -> list[str]:
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     # The names the candidate introduces themself by are theirs as the name on file is (grader/self_named.py).
     own = candidate_lines(source)
-    redactor = Redactor([*source.redact, *self_introduced(own)], vocabulary=source.question.statement_md)
+    redactor = Redactor(
+        [*source.redact, *self_introduced(own)],
+        vocabulary=source.question.statement_md,
+        affiliations=source.affiliations,
+    )
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},
         given_code=tuple(normalise(code)[0] for code in source.question.starter_code.values()),

@@ -74,7 +74,9 @@ What is replaced (never sent to the model):
   (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py), and not a word of the question's statement
   (grader/gendered.py);
 - any word standing as a title right before the candidate's name ("Master [candidate]", "Rev. [candidate]"), in
-  every mode, recognised by its place rather than a list (`[title]`, grader/name_titles.py).
+  every mode, recognised by its place rather than a list (`[title]`, grader/name_titles.py);
+- where the candidate worked or studied (`[company]`, `[school]`): the résumé's organisations, well-known employers
+  and schools, a school's or a company's form, and any name after an affiliation cue (grader/affiliations.py).
 
 How the rules are matched and applied to a text: grader/redact_apply.py (a rule skips a text without its needles,
 grader/needles.py, or without a letter, grader/letter_gate.py); the name's own forms: grader/name_rules.py.
@@ -88,6 +90,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from grader.affiliations import affiliation_rules
 from grader.bylines import BYLINE, LETTER_SIGN_OFF, SAID_SIGN_OFF, byline_name, letter_signed, said_signed
 from grader.cjk_names import SHORT_CUE_LITERAL
 from grader.code_cues import CUE, CUE_NEEDLES, cued_literals, literal_phone
@@ -190,10 +193,11 @@ BARE_WORDED_PHONES = Rule(
 
 
 class Redactor:
-    """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part) and the
-    question's statement (`vocabulary`: its gendered words are the problem's, and stay)."""
+    """Built once per session from `BundleInput.redact` (name parts, full name, e-mail, e-mail local part), the
+    question's statement (`vocabulary`: its gendered words are the problem's, and stay) and the organisations of the
+    candidate's résumé (`BundleInput.affiliations`: where they worked or studied, grader/affiliations.py)."""
 
-    def __init__(self, terms: Sequence[str], vocabulary: str = "") -> None:
+    def __init__(self, terms: Sequence[str], vocabulary: str = "", affiliations: Sequence[str] = ()) -> None:
         # Each text redacted once: a run's code is most often a snapshot's, and a run prints the same line again.
         self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
         n = name_rules(terms)
@@ -413,6 +417,11 @@ class Redactor:
             self._speech.append(in_identifiers)
             self._code.append(in_identifiers)
             self._output.append(in_identifiers)
+        # Where they worked or studied: `[company]`, `[school]` (grader/affiliations.py).
+        orgs = affiliation_rules(affiliations, vocabulary)
+        self._speech += orgs.speech
+        self._code += orgs.code
+        self._output += orgs.output
         # Escapes, literals strung together and character codes, decoded and redacted as output (grader/code_forms.py).
         plain = list(self._output)
         reveals = revealing(lambda text: self._once("decoded", text, None, plain).text)

@@ -282,7 +282,8 @@ class BundleRun(_Model):
 class BundleInput(_Model):
     """One session as the grader sees it. No name, e-mail, résumé, job description or ATS metadata: grading is
     blind to them by construction. `redact` lists the candidate's own name parts and e-mail so that the grader can
-    scrub them where the candidate spoke or typed them; it is never sent to the model."""
+    scrub them where the candidate spoke or typed them, and `affiliations` the organisations their résumé names
+    (api/resume_affiliations.py) so that it scrubs where they worked or studied; neither is sent to the model."""
 
     session: BundleSession
     question: BundleQuestion
@@ -293,6 +294,7 @@ class BundleInput(_Model):
     # itself (`code_too_large`): the record then says the code was not judged, rather than nothing.
     final_submit_refused: str | None = None
     redact: list[str] = Field(default_factory=list, repr=False)
+    affiliations: list[str] = Field(default_factory=list, repr=False)
 
 
 # --- what the API returns ----------------------------------------------------------------------------------------

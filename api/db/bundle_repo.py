@@ -1,7 +1,8 @@
 """One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric, reference
 solutions and the starter code the candidate was given (recorded as the interview started), the event log, the runs
 and the final code. Never the candidate's name, e-mail, résumé, job description or ATS metadata, except the name
-parts and e-mail handed over separately for redaction."""
+parts and e-mail, and the organisations the résumé names (api/resume_affiliations.py), handed over separately for
+redaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 from api.db import events_repo, report_repo, sessions_repo
 from api.db.pool import Conn
+from api.resume_affiliations import affiliations
 from api.scheduling import allowed_minutes
 from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
 
@@ -157,4 +159,5 @@ async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
             session["candidate_email"],
             await _other_names(conn, session["candidate_id"]),
         ),
+        affiliations=affiliations(session["resume_text"]),
     )

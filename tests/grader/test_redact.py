@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.db.bundle_repo import redaction_terms
+from grader.affiliations import affiliation_rules
 from grader.redact import Redactor
 from grader.redact_apply import _starts_sentence
 from grader.word_patterns import UNSPACED, Words, alternation, compiled_alternation
@@ -569,7 +570,9 @@ def test_a_names_patterns_for_scripts_without_spaces_are_built_only_for_text_tha
     compiled_alternation.cache_clear()  # patterns shared with other redactors may have met such text already
     r = Redactor(redaction_terms("Zanele Mbeki", "zm@example.com"))
     assert r.speech("Hi, I'm Zanele Mbeki.").text == "Hi, I'm [candidate]."
-    words = [rule.pattern for rule in r._speech if isinstance(rule.pattern, Words)]
+    # The name's own patterns: the affiliation rules are built once per question and shared by its sessions.
+    shared = {id(rule) for rule in affiliation_rules().speech}
+    words = [rule.pattern for rule in r._speech if isinstance(rule.pattern, Words) and id(rule) not in shared]
     assert words and all(w._full is None for w in words)
     assert r.speech("我是Zanele\uff0c你好").text == "我是[candidate]\uff0c你好"
     assert r.speech("Zanele是我的名字").text == "[candidate]是我的名字"

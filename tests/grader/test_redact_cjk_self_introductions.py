@@ -93,11 +93,11 @@ def test_such_a_name_goes_in_code_and_output_and_everywhere(said: str) -> None:
 # What a speaker says they are, in the same frames: a role, a people, a place, a state, a technology, a choice.
 NOT_NAMES = [
     "我是Python开发者",
-    "我是 Google 的工程师",
+    "我是 Kubernetes 的工程师",
     "我是 Java 程序员",
     "我是 Senior Engineer",
     "我是 Backend Developer。",
-    "私は Google Engineer です",
+    "私は Kubernetes Engineer です",
     "我是 Python",
     "私は学生です",
     "私は大丈夫です",
@@ -129,7 +129,7 @@ NOT_NAMES = [
     "저는 고구마요",
     "저는 문자열이요",
     "저는 Python 개발자입니다",
-    "저는 Google입니다",
+    "저는 Kubernetes입니다",
     "저는 괜찮아요",
     "나는 학생이야",
     "저는 조건문입니다",

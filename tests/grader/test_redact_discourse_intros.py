@@ -21,7 +21,7 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("So this is Zanele from Acme", "So this is [candidate] from Acme"),
         (
             "so this is Priya from Acme Corp, I work on payments",
-            "so this is [candidate] from Acme Corp, I work on payments",
+            "so this is [candidate] from [company], I work on payments",
         ),
         ("okay, um, this is Wei Chen from the data team", "okay, um, this is [candidate] from the data team"),
         (
@@ -31,7 +31,7 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("and this is Siobh\u00e1n from Dublin", "and this is [candidate] from Dublin"),
         ("so Priya here, hi", "so [candidate] here, hi"),
         ("okay Wei Chen here from Acme", "okay [candidate] here from Acme"),
-        ("um, Zanele here, I work at Acme", "um, [candidate] here, I work at Acme"),
+        ("um, Zanele here, I work at Acme", "um, [candidate] here, I work at [company]"),
     ],
 )
 def test_an_introduction_after_discourse_words_is_redacted(said: str, shown: str) -> None:

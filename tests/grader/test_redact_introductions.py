@@ -77,7 +77,7 @@ def test_an_introduction_in_a_comment_is_redacted() -> None:
         "I'm Done",
         "I'm Java dev",
         "soy Java dev",
-        "I'm Google certified",
+        "I'm AWS certified",
         "I'm a Python dev",
         "I'm DP-first, honestly",
         "I'm OK.",

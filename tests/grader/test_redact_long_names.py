@@ -73,7 +73,7 @@ def test_every_word_of_the_name_goes_in_output(name: str) -> None:
     ("said", "shown"),
     [
         ("my name is sanne de vries, hi", "my name is [candidate], hi"),
-        ("my name is Priya Raman and I work at Acme", "my name is [candidate] and I work at Acme"),
+        ("my name is Priya Raman and I work at Acme", "my name is [candidate] and I work at [company]"),
         ("my name is Priya Raman I think", "my name is [candidate] I think"),
         ("call me Sasha y Trabajo", "call me [candidate]"),
         ("mi nombre es ana y trabajo en Madrid", "mi nombre es [candidate] y trabajo en Madrid"),

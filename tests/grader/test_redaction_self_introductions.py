@@ -47,16 +47,19 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         # "<Name> here" where a turn opens, before what says it is an introduction.
         (
             "Priya here, I work at Acme as a backend engineer",
-            "[candidate] here, I work at Acme as a backend engineer",
+            "[candidate] here, I work at [company] as a backend engineer",
         ),
-        ("Priya here, I'm a backend engineer at Acme", "[candidate] here, I'm a backend engineer at Acme"),
-        ("Wei Chen here and I'm a student at MIT", "[candidate] here and I'm a student at MIT"),
+        (
+            "Priya here, I'm a backend engineer at Acme",
+            "[candidate] here, I'm a backend engineer at [company]",
+        ),
+        ("Wei Chen here and I'm a student at MIT", "[candidate] here and I'm a student at [school]"),
         ("Okay. Zanele here, calling in from Cape Town", "Okay. [candidate] here, calling in from Cape Town"),
         # "this is <Name>" where no clause opens, before what says it is an introduction.
         ("so this is Priya, nice to meet you", "so this is [candidate], nice to meet you"),
         (
             "okay so this is Zanele from Acme Corp, nice to meet you",
-            "okay so this is [candidate] from Acme Corp, nice to meet you",
+            "okay so this is [candidate] from [company], nice to meet you",
         ),
         ("and this is Wei Chen, I work for a fintech", "and this is [candidate], I work for a fintech"),
         ("so this is priya, i work at acme", "so this is [candidate], i work at acme"),
@@ -80,7 +83,7 @@ KEPT = [
     "i'm done, i'm here for the interview",
     "Node here, I'm a developer",
     "Fixed here, I work at it",
-    "so this is Python, I work at Acme",
+    "so this is Python, I work at a bank",
     "so this is Counter, I'm a developer",
     # Without words that say it is an introduction, the shapes stay as tests/grader/test_redact_intro_gaps.py keeps
     # them.
