@@ -10,10 +10,10 @@ connection, a silent network path) fails nothing but misses its period. Times ar
 beat, never this host's clock, so that they compare with the heartbeats of other hosts.
 
 A worker that died during the outage is still judged: STALLED_AFTER_S after the first worker that reached the
-database again. Every live worker beats over a connection of its own, made again at each beat (`BeatLine` in
-`api.jobs.heartbeat`), so it reaches the database within a heartbeat of its return, not at its pool's back-off. One
-whose event loop stalls, or whose network path to the database stays cut, for longer than STALLED_AFTER_S can still
-be taken for dead.
+database again. Every live worker beats over a connection of its own, made again at the beat after one fails
+(`BeatLine` in `api.jobs.heartbeat`), so it reaches the database within a heartbeat of its return, not at its pool's
+back-off. One whose event loop stalls, or whose network path to the database stays cut, for longer than
+STALLED_AFTER_S can still be taken for dead.
 """
 
 from __future__ import annotations

@@ -56,25 +56,28 @@ class BeatLine:
         """Write the worker's heartbeat; the database's time of it. psycopg.Error if it could not be written."""
         async with self._lock:
             conn = self._conn
-            if conn is None or conn.closed:
-                # Not prepared: one statement every heartbeat, and a transaction pooler cannot keep one.
-                conn = self._conn = await psycopg.AsyncConnection.connect(
-                    self._url,
-                    autocommit=True,
-                    row_factory=dict_row,
-                    prepare_threshold=None,
-                    connect_timeout=max(2, math.ceil(self._timeout_s)),  # libpq's least is 2 s
-                )
-            # Bounded: one beat held up (a lock, a silent network path) holds every lane's. Cancelled, psycopg asks
-            # the server to cancel the statement, waiting up to 10 s more.
+            # Bounded, the connection made too: one beat held up (a lock, a silent network path, a server that takes
+            # the connection and never answers) holds every lane's. libpq's connect_timeout alone is per address
+            # tried, and a host name may give several. Cancelled mid-statement, psycopg asks the server to cancel it,
+            # waiting up to 10 s more.
             try:
                 async with asyncio.timeout(self._timeout_s):
+                    if conn is None or conn.closed:
+                        # Not prepared: one statement every heartbeat, and a transaction pooler cannot keep one.
+                        conn = self._conn = await psycopg.AsyncConnection.connect(
+                            self._url,
+                            autocommit=True,
+                            row_factory=dict_row,
+                            prepare_threshold=None,
+                            connect_timeout=max(2, math.ceil(self._timeout_s)),  # libpq's least is 2 s
+                        )
                     cur = await conn.execute(BEAT, {"worker_id": worker_id})
                     row = await cur.fetchone()
             # Failed, or cancelled mid-round-trip: the connection's state is unknown, the next beat connects anew.
             except BaseException as e:
                 self._conn = None
-                await conn.close()
+                if conn is not None:
+                    await conn.close()
                 if isinstance(e, TimeoutError):
                     raise psycopg.OperationalError(
                         f"no answer to the heartbeat in {self._timeout_s} s"

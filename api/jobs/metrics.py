@@ -4,6 +4,10 @@
   is behind, whether the job waits, runs, or its worker died.
 - `shadows_queue_jobs{queue,status}`: jobs waiting (`todo`) or running (`doing`), per queue.
 - `shadows_queue_oldest_waiting_seconds{queue}`: how long the oldest job that is due has waited.
+- `shadows_queue_running_silent_seconds{queue}`: the longest any job running in the queue has gone without a
+  heartbeat of its worker (one with no worker: since it started). Past SHADOWS_WORKER_STALLED_AFTER_S plus a
+  stalled check, no worker is requeueing it: every worker dead, or none beating steadily enough to judge
+  (`queue.stalled_pass_deferred`). Grading lag shows this for grading only.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ QUEUE_JOBS = Gauge("shadows_queue_jobs", "Jobs waiting (todo) or running (doing)
 QUEUE_OLDEST_WAITING = Gauge(
     "shadows_queue_oldest_waiting_seconds", "How long the oldest due job of a queue has waited", ["queue"]
 )
+QUEUE_RUNNING_SILENT = Gauge(
+    "shadows_queue_running_silent_seconds",
+    "The longest a running job of a queue has gone without a heartbeat of its worker (no worker: since it started)",
+    ["queue"],
+)
 
 
 @dataclass(frozen=True)
@@ -35,11 +44,13 @@ class QueueStats:
     todo: int
     doing: int
     oldest_waiting_s: float
+    running_silent_s: float
 
 
 async def queue_stats(conn: Conn) -> list[QueueStats]:
-    """Per queue: jobs waiting and running, and the wait of the oldest due one (since it was deferred or put back
-    for a retry, or since its scheduled time)."""
+    """Per queue: jobs waiting and running, the wait of the oldest due one (since it was deferred or put back for a
+    retry, or since its scheduled time), and the longest silence of a running one's worker (its last heartbeat; a job
+    whose worker is gone, unregistered or pruned: since it started)."""
     cur = await conn.execute(
         """
         select j.queue_name as queue,
@@ -47,11 +58,16 @@ async def queue_stats(conn: Conn) -> list[QueueStats]:
                count(*) filter (where j.status = 'doing') as doing,
                coalesce(max(extract(epoch from now() - greatest(e.at, j.scheduled_at)))
                  filter (where j.status = 'todo' and (j.scheduled_at is null or j.scheduled_at <= now())), 0)
-                 as oldest_waiting_s
+                 as oldest_waiting_s,
+               coalesce(max(extract(epoch from now() - coalesce(w.last_heartbeat, e.started, now())))
+                 filter (where j.status = 'doing'), 0) as running_silent_s
         from procrastinate_jobs j
+        left join procrastinate_workers w on w.id = j.worker_id
         left join lateral (
-          select max(ev.at) as at from procrastinate_events ev
-          where ev.job_id = j.id and ev.type in ('deferred', 'deferred_for_retry', 'retried')
+          select max(ev.at) filter (where ev.type in ('deferred', 'deferred_for_retry', 'retried')) as at,
+                 max(ev.at) filter (where ev.type = 'started') as started
+          from procrastinate_events ev
+          where ev.job_id = j.id
         ) e on true
         where j.status in ('todo', 'doing')
         group by j.queue_name
@@ -59,7 +75,13 @@ async def queue_stats(conn: Conn) -> list[QueueStats]:
         """
     )
     return [
-        QueueStats(r["queue"], int(r["todo"]), int(r["doing"]), max(0.0, float(r["oldest_waiting_s"])))
+        QueueStats(
+            r["queue"],
+            int(r["todo"]),
+            int(r["doing"]),
+            max(0.0, float(r["oldest_waiting_s"])),
+            max(0.0, float(r["running_silent_s"])),
+        )
         for r in await cur.fetchall()
     ]
 
@@ -80,7 +102,9 @@ async def refresh_queue_metrics(pool: Pool) -> None:
     GRADING_LAG.set(lag)
     QUEUE_JOBS.clear()
     QUEUE_OLDEST_WAITING.clear()
+    QUEUE_RUNNING_SILENT.clear()
     for s in stats:
         QUEUE_JOBS.labels(queue=s.queue, status="todo").set(s.todo)
         QUEUE_JOBS.labels(queue=s.queue, status="doing").set(s.doing)
         QUEUE_OLDEST_WAITING.labels(queue=s.queue).set(s.oldest_waiting_s)
+        QUEUE_RUNNING_SILENT.labels(queue=s.queue).set(s.running_silent_s)

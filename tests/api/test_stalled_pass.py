@@ -365,3 +365,64 @@ async def test_a_silent_worker_taking_a_job_as_the_pass_prunes_it_keeps_its_regi
         assert await _state(db, silent, job) == ("doing", True)
         cur = await db.execute("select worker_id from procrastinate_jobs where id = %s", (job,))
         assert (await cur.fetchone())["worker_id"] == silent  # type: ignore[index]  # the job exists
+
+
+async def test_a_beat_whose_server_never_answers_the_connection_fails_within_its_timeout() -> None:
+    """A server (or pooler) that takes the connection and then says nothing: libpq's connect_timeout is per address
+    tried, at least 2 s each, and a host name may give several, all the while holding every lane's beat. The beat,
+    connection included, fails within its own timeout, says nothing of the credentials, and leaves no socket open."""
+    accepted: list[asyncio.StreamReader] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(reader)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    line = BeatLine(
+        f"postgresql://beats:s3cret-pw@127.0.0.1:{port},127.0.0.1:{port}/shadows?sslmode=prefer",
+        timeout_s=0.5,
+    )
+    try:
+        started = asyncio.get_running_loop().time()
+        # Not wait_for: its task would keep the failure, and with it what the beat made.
+        with pytest.raises(psycopg.OperationalError) as failed:
+            async with asyncio.timeout(30):
+                await line.beat(1)
+        assert asyncio.get_running_loop().time() - started < 1.5  # 4 s, two addresses at libpq's least
+        assert "s3cret" not in repr(failed.value) and "s3cret" not in str(failed.value.__cause__)
+        del failed  # as the heartbeat drops it: no reference left to what the beat made
+        assert accepted
+        for reader in accepted:  # each connection the beat made is closed by it
+            await asyncio.wait_for(reader.read(), timeout=5)
+            assert reader.at_eof()
+    finally:
+        await line.close()
+        server.close()
+
+
+async def test_a_beat_cancelled_while_it_connects_leaves_no_socket_open() -> None:
+    """A lane's shutdown cancels its beat wherever it is, the connection half made included."""
+    accepted: list[asyncio.StreamReader] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(reader)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    line = BeatLine(f"postgresql://beats@127.0.0.1:{port}/shadows", timeout_s=30)
+    try:
+        beat = asyncio.create_task(line.beat(1))
+
+        async def connecting() -> bool:
+            return bool(accepted)
+
+        await wait_until(connecting, within_s=10, what="the beat's connection")
+        beat.cancel()
+        await asyncio.wait([beat])
+        assert beat.cancelled()
+        del beat  # as the lane drops its heartbeat's task
+        await asyncio.wait_for(accepted[0].read(), timeout=5)
+        assert accepted[0].at_eof()
+    finally:
+        await line.close()
+        server.close()

@@ -211,6 +211,7 @@ def test_alert_rules_parse_and_cover_what_an_operator_pages_on() -> None:
         "ShadowsGradingLagging",
         "ShadowsWebhookFailureRate",
         "ShadowsWorkerLanesRestarting",
+        "ShadowsJobsLeftRunning",
     } <= names
     for rule in rules:
         promql_parser.parse(rule["expr"])
