@@ -28,7 +28,7 @@ from api.errors import RateLimitedError
 from api.integrations import assessments
 from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
 from api.integrations.ats_numbers import one_number
-from api.integrations.keys import IntegrationCaller, authenticate
+from api.integrations.keys import IntegrationCaller, admitted, authenticate
 from api.openapi_errors import DB, RETRY_AFTER, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
 
@@ -37,7 +37,17 @@ router = APIRouter(prefix=PREFIX, tags=["integrations"])
 
 
 @guess_limits.lookup_guard
-async def require_ashby(request: Request, conn: DbConn) -> IntegrationCaller:
+async def _admit_ashby(request: Request) -> None:
+    admitted("ashby", request)
+
+
+@guess_limits.lookup_guard
+async def require_ashby(
+    request: Request,
+    # Solved before the connection: a refused guess takes none.
+    _admitted: Annotated[None, Depends(_admit_ashby)],
+    conn: DbConn,
+) -> IntegrationCaller:
     return await authenticate(conn, "ashby", request)
 
 

@@ -26,7 +26,7 @@ from api.db import integrations_repo, report_repo
 from api.deps import DbConn, Settings
 from api.errors import ConflictError, NotFoundError, UnprocessableError
 from api.integrations import assessments, ats_numbers
-from api.integrations.keys import IntegrationCaller, authenticate
+from api.integrations.keys import IntegrationCaller, admitted, authenticate
 from api.integrations.profile_links import assessment_profile_url
 from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
@@ -48,7 +48,17 @@ MAX_INTERVIEW_ID_CHARS = 200  # ours are `ses_` and 24 hex digits; a longer one 
 
 
 @guess_limits.lookup_guard
-async def require_greenhouse(request: Request, conn: DbConn) -> IntegrationCaller:
+async def _admit_greenhouse(request: Request) -> None:
+    admitted("greenhouse", request)
+
+
+@guess_limits.lookup_guard
+async def require_greenhouse(
+    request: Request,
+    # Solved before the connection: a refused guess takes none.
+    _admitted: Annotated[None, Depends(_admit_greenhouse)],
+    conn: DbConn,
+) -> IntegrationCaller:
     return await authenticate(conn, "greenhouse", request)
 
 

@@ -95,15 +95,23 @@ def basic_username(request: Request) -> str:
     return username
 
 
-async def authenticate(conn: Conn, provider: Provider, request: Request) -> IntegrationCaller:
-    """The ATS calling, by the key it presents. A key not shaped as one we issue for `provider` is a 401 without a
-    lookup; a lookup that finds nothing is counted by the guess limits (api.guess_limits, as an API key's: 429 once
-    the caller's address, its /48 or every caller's budget is spent), so the partner routes are no way round them."""
+def admitted(provider: Provider, request: Request) -> tuple[str, bytes]:
+    """The key presented and its digest, if it may be looked up: shaped as a key we issue for `provider` (401
+    otherwise), from an address the guess limits have not spent (429 otherwise). In-process only: the partner
+    routes' guards call it before they take a pooled connection, so a refused guess holds none."""
     key = basic_username(request)
     if not well_formed(key, PREFIXES[provider]):
         raise UnauthorizedError("Invalid API key.", code="invalid_api_key")
     hashed = digest(key)
     guess_limits.admit(request, hashed)
+    return key, hashed
+
+
+async def authenticate(conn: Conn, provider: Provider, request: Request) -> IntegrationCaller:
+    """The ATS calling, by the key it presents. A key not shaped as one we issue for `provider` is a 401 without a
+    lookup; a lookup that finds nothing is counted by the guess limits (api.guess_limits, as an API key's: 429 once
+    the caller's address, its /48 or every caller's budget is spent), so the partner routes are no way round them."""
+    key, hashed = admitted(provider, request)
     row = await integration_keys_repo.key_by_hash(conn, provider, hashed)
     if row is None or not same_digest(key, row["key_hash"]):
         if not await integration_keys_repo.was_revoked(

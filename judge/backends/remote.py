@@ -29,8 +29,9 @@ version, api.question_cache), so each Submit after a question's first sends a fe
 answers that route 404 (an older version) is sent whole runs from then on.
 
 A Run's hidden tests never leave this process (a Run does not execute them: `judge.disclosure.executed_part`).
-A host's report is checked against the request before it is used: the same language, mode and tests, nothing
-of a hidden test but its verdict and time, and no text or shown value longer than the local judge's.
+A host's report is checked against the request before it is used (`remote_answers.check_report`): the same
+language, mode and tests, a visible test's own arguments and expected value, nothing of a hidden test but its
+verdict and time, and no text or shown value longer than the local judge's.
 """
 
 from __future__ import annotations
@@ -49,10 +50,10 @@ from judge import remote_protocol as wire
 from judge.backends.remote_answers import (
     MAX_READYZ_BYTES,
     AnswerTooLargeError,
+    check_report,
     error_code,
     get_bounded,
     read_capped,
-    within_local_bounds,
 )
 from judge.backends.remote_hosts import Host, HostTable
 from judge.disclosure import executed_part, withhold_quoted_hidden
@@ -159,32 +160,6 @@ def _tls_refusal(exc: BaseException) -> bool:
             return any(alert in reason for alert in _HANDSHAKE_ALERTS)
         seen = seen.__cause__ or seen.__context__
     return False
-
-
-def check_report(report: RunReport, request: RunRequest) -> None:
-    """Raise JudgeInternalError unless the report answers this request, discloses nothing of a hidden test but
-    its verdict and time (the API redacts too; this is for a host that is broken or not ours) and holds no more
-    text or value than the local judge puts in one (the API stores what it holds)."""
-    if not within_local_bounds(report):
-        raise JudgeInternalError("the judge host sent a report larger than a judge makes")
-    tests = request.selected_tests()
-    if (report.language, report.mode) != (request.language, request.mode):
-        raise JudgeInternalError("the judge host answered another request")
-    if [(t.id, t.hidden) for t in report.tests] != [(t.id, t.hidden) for t in tests]:
-        raise JudgeInternalError("the judge host answered another request")
-    for result in report.tests:
-        if result.hidden and any(
-            value is not None
-            for value in (
-                result.args,
-                result.expected,
-                result.actual,
-                result.message,
-                result.stdout,
-                result.stderr,
-            )
-        ):
-            raise JudgeInternalError("the judge host disclosed a hidden test")
 
 
 def split_submit(request: RunRequest) -> tuple[RunRequest, RunRequest] | None:

@@ -3,20 +3,24 @@ host (or whoever sits on a plain-http path to it) sends.
 
 httpx's timeouts bound each read, not an answer: a host that trickles a byte a second, or streams without end,
 holds the request and grows the API process's memory for as long as it likes unless the whole answer is bounded.
-A report that parses is then held to what the local judge puts in one (`within_local_bounds`): without that, a host
-could have the API store its whole 64 MiB answer as one test's output.
+A report that parses is then checked against the request (`check_report`) and held to what the local judge puts in
+one: without that, a host could have the API store its whole 64 MiB answer as one test's output, or as a visible
+test's arguments or expected value (those must be the ones the request sent).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import httpx
+from pydantic import TypeAdapter
 
+from judge.bank import TestCase
 from judge.errors import JudgeInternalError
 from judge.observation import EXCERPT_BYTES
-from judge.schemas import RunReport
+from judge.schemas import RunReport, RunRequest, TestResult
 from judge.verdict import COMPILE_OUTPUT_CHARS, MESSAGE_CHARS, SHOWN_VALUE_BYTES, json_size_over
 
 MAX_ANSWER_BYTES = 64 << 20  # a run's answer: the largest report a host may send
@@ -77,3 +81,46 @@ def within_local_bounds(report: RunReport) -> bool:
         if len(result.message or "") > MESSAGE_CHARS or json_size_over(result.actual, SHOWN_VALUE_BYTES):
             return False
     return True
+
+
+# Pydantic's JSON for any value, as a request's tests go on the wire (a tuple is written as a list).
+_ANY = TypeAdapter(Any)
+
+
+def check_report(report: RunReport, request: RunRequest) -> None:
+    """Raise JudgeInternalError unless the report answers this request, discloses nothing of a hidden test but
+    its verdict and time (the API redacts too; this is for a host that is broken or not ours) and holds no more
+    text or value than the local judge puts in one (the API stores what it holds): a visible test's arguments and
+    expected value are the request's own, or absent (a test the host could not run)."""
+    if not within_local_bounds(report):
+        raise JudgeInternalError("the judge host sent a report larger than a judge makes")
+    tests = request.selected_tests()
+    if (report.language, report.mode) != (request.language, request.mode):
+        raise JudgeInternalError("the judge host answered another request")
+    if [(t.id, t.hidden) for t in report.tests] != [(t.id, t.hidden) for t in tests]:
+        raise JudgeInternalError("the judge host answered another request")
+    for result in report.tests:
+        if result.hidden and any(
+            value is not None
+            for value in (
+                result.args,
+                result.expected,
+                result.actual,
+                result.message,
+                result.stdout,
+                result.stderr,
+            )
+        ):
+            raise JudgeInternalError("the judge host disclosed a hidden test")
+    for result, test in zip(report.tests, tests, strict=True):
+        if not result.hidden and not _echoes(result, test):
+            raise JudgeInternalError("the judge host sent a test's inputs other than the request's")
+
+
+def _echoes(result: TestResult, test: TestCase) -> bool:
+    """Whether a visible test's result carries the test's own arguments and expected value (or none), compared as
+    JSON: the host read them from the request's JSON, so a tuple sent comes back a list, while 1 sent must not come
+    back 1.0 or true."""
+    return (result.args is None or _ANY.dump_json(result.args) == _ANY.dump_json(list(test.args))) and (
+        result.expected is None or _ANY.dump_json(result.expected) == _ANY.dump_json(test.expected)
+    )

@@ -5,11 +5,13 @@ a caller refused (429) for guessing API keys went on guessing, a pooled connecti
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Any
 
 import pytest
 
+from api.app import create_app
 from api.db import integration_keys_repo
 from tests.api.conftest import serve
 from tests.conftest import ApiServer
@@ -106,3 +108,44 @@ async def test_ats_key_guesses_carrying_large_bodies_spend_the_address_too(
         assert len(lookups) == 4
         refused = await client.get("/integrations/greenhouse/list_tests", headers=_guess("shgh_"))
         assert (refused.status_code, refused.json()["error"]["code"]) == (429, "rate_limited")
+
+
+async def test_a_spent_address_guessing_ats_keys_is_refused_while_every_pooled_connection_is_held(
+    api_server: ApiServer,
+) -> None:
+    """A refused guess is answered before a pooled connection is taken, as an API key's or an invite's: the partner
+    routes' guards took one first, so each guess from a spent address waited for the pool (503 once it timed out)
+    and a flood of them held connections the organisations' own requests needed."""
+    settings = api_server.settings.model_copy(
+        update={
+            "credential_guess_client_rate_limit": "2/hour",
+            "db_pool_min": 1,
+            "db_pool_max": 2,
+            "db_pool_timeout_s": 2.0,
+        }
+    )
+    app = create_app(settings)
+    async with serve(settings, app=app) as client:
+        spending = [
+            (await client.get("/integrations/greenhouse/list_tests", headers=_guess("shgh_"))).status_code
+            for _ in range(3)
+        ]
+        assert spending == [401, 401, 429]
+        pool = app.state.pool
+        held = [await pool.getconn() for _ in range(settings.db_pool_max)]
+        try:
+            # Every connection held: a guess that took one would wait out the pool's timeout and be a 503.
+            refused = await asyncio.gather(
+                *(
+                    client.get("/integrations/greenhouse/list_tests", headers=_guess("shgh_"))
+                    for _ in range(3)
+                ),
+                *(
+                    client.post("/integrations/ashby/assessment.list", json={}, headers=_guess("shab_"))
+                    for _ in range(3)
+                ),
+            )
+        finally:
+            for conn in held:
+                await pool.putconn(conn)
+        assert [r.status_code for r in refused] == [429] * 6

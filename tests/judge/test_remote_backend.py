@@ -13,6 +13,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from judge import bank
 from judge.backends.remote import REPLAYS, SLOW_ROUNDS, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import WITHHELD
@@ -33,6 +34,7 @@ from tests.judge.judge_service import TOKEN, JudgeService, auth, envelope, metri
 pytestmark = pytest.mark.sandbox
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
+PAIR_SUMS = load_question(Path(__file__).parent / "questions" / "pair-sums")
 REFERENCE = QUESTION.references["python"]
 NOT_BLAMING = "the judge failed to run this code; please try again"
 
@@ -259,9 +261,35 @@ def _other_mode(answer: dict) -> dict:
     return answer
 
 
+def _large_args(answer: dict) -> dict:
+    # The API stores a visible test's arguments: a host could fill its 64 MiB answer with them.
+    answer["report"]["tests"][0]["args"] = ["a" * (1 << 20), 0]
+    return answer
+
+
+def _large_expected(answer: dict) -> dict:
+    answer["report"]["tests"][0]["expected"] = ["e" * 1024] * 1024
+    return answer
+
+
+def _expected_as_float(answer: dict) -> dict:
+    answer["report"]["tests"][0]["expected"] = 0.0  # sent as 0: equal in Python, not what the request sent
+    return answer
+
+
 @pytest.mark.parametrize(
     "tamper",
-    [_hide_nothing, _other_run, _unhide, _other_tests, _unknown_field, _other_mode],
+    [
+        _hide_nothing,
+        _other_run,
+        _unhide,
+        _other_tests,
+        _unknown_field,
+        _other_mode,
+        _large_args,
+        _large_expected,
+        _expected_as_float,
+    ],
     ids=lambda f: f.__name__,
 )
 async def test_a_report_that_does_not_answer_the_request_is_internal_error(hosts, tamper) -> None:
@@ -271,6 +299,30 @@ async def test_a_report_that_does_not_answer_the_request_is_internal_error(hosts
         assert host.runs == 1  # a 200 is never retried
     _assert_not_blamed(report)
     assert all(t.args is None for t in report.tests)
+
+
+async def test_tests_of_tuples_nested_lists_floats_and_large_ints_come_back_as_sent_and_are_taken(
+    hosts,
+) -> None:
+    # The host reads the request's JSON and reports its tests' arguments and expected values as it read them: a
+    # tuple sent is a list back, a float the same double, an int past 2**53 the same int.
+    a, _ = hosts
+    tests = [
+        bank.TestCase(id="t0", args=[(1, 2, 3, 4), 5], expected=((1, 4), [2, 3])),
+        bank.TestCase(id="t1", args=[(0.1, 0.2, 0.1 + 0.2, 1e-300, 2, 3), 5], expected=[(2, 3)]),
+        bank.TestCase(id="t2", args=[[2**62, -(2**62), 1.5], 0], expected=[(2**62, -(2**62))]),
+    ]
+    request = RunRequest.for_question(
+        PAIR_SUMS, language="python", source=PAIR_SUMS.references["python"]
+    ).model_copy(update={"tests": tests})
+    async with Judge(_settings(a.url)) as judge:
+        report = await judge.run(request)
+    assert report.verdict is Verdict.ACCEPTED, report.message
+    assert [(t.args, t.expected) for t in report.tests] == [
+        ([[1, 2, 3, 4], 5], [[1, 4], [2, 3]]),
+        ([[0.1, 0.2, 0.30000000000000004, 1e-300, 2, 3], 5], [[2, 3]]),
+        ([[2**62, -(2**62), 1.5], 0], [[2**62, -(2**62)]]),
+    ]
 
 
 async def test_a_broken_answer_is_internal_error_and_not_retried(hosts) -> None:
