@@ -14,8 +14,9 @@ candidate who overran. The interview's own end is, in order:
   a session whose end nobody reported would read "time used: 2880 s of 2700 s allowed", an overrun nothing shows.
 Each time is read on the database's clock where the event has it (a simulation's interviewer clock runs ahead).
 When the session was closed more than `LATE_CLOSE_SLACK_S` after that end, the time used stops there and the bundle
-says so (`closed_late_line`), as what our system did, not the candidate. Otherwise it is `ended_at - started_at`:
-the goodbye and the page's own completion take seconds, and a session closed on time reads as before.
+says what closed it, per `end_reason` (`closed_late_line`, `CLOSED_LATE_BY`), or nothing where the time used
+already tells all a grader needs. Otherwise it is `ended_at - started_at`: the goodbye and the page's own
+completion take seconds, and a session closed on time reads as before.
 """
 
 from __future__ import annotations
@@ -31,13 +32,44 @@ OVERTIME_S = 180.0
 # A close this much after the interview's own end is late: the goodbye and the page's completion take seconds.
 LATE_CLOSE_SLACK_S = 60.0
 # Endings by the system, with nobody left in the interview: the candidate's last activity bounds their time.
-CLOSED_WITHOUT_INTERVIEWER = {
-    "room_finished": "by the video room closing after everyone had left",
-    "stalled": "by the periodic sweep of sessions whose end was never reported",
-}
-CLOSED_LATE_BY = {
-    **CLOSED_WITHOUT_INTERVIEWER,
-    "ended_agent_lost": "after the interviewer's completion call was lost",
+CLOSED_WITHOUT_INTERVIEWER = frozenset({"room_finished", "stalled"})
+# What closed a session late, per `end_reason` (every one the API stores: the agent's, api/schemas.py EndReason and
+# agent/completion.py END_REASONS, and the API's own; tests/grader/test_time_used.py walks them), in words that
+# follow "the session was closed N s later, ". None: no line, deliberately; the time used is already right and a
+# line could only mislead. A reason missing here gets a line that names nobody. The words never say the candidate
+# overran, and never call a designed wait a delay.
+_BY_INTERVIEWER = (
+    "; the time between is on our side (a completion that came late, or a stretch of the record we lost), not the "
+    "candidate's doing"
+)
+CLOSED_LATE_BY: dict[str, str | None] = {
+    # The agent's endings that record the END first (agent/ending.py `conclude`; no_show after its wait, which the
+    # record shows: its pings and `no_show` note come before the END). Late only when the completion came late
+    # after the END, or the END and what preceded it were lost.
+    "completed": "by the interviewer's completion" + _BY_INTERVIEWER,
+    "candidate_request": "by the interviewer's completion after the candidate asked to stop"
+    + _BY_INTERVIEWER,
+    "time_up": "by the interviewer's completion after the time ran out" + _BY_INTERVIEWER,
+    "no_show": "by the interviewer's completion after it ended for want of a word from the candidate"
+    + _BY_INTERVIEWER,
+    # No END: the interviewer waited the rejoin grace (`candidate_rejoin_grace_s`, agent/settings.py) for a
+    # candidate out of the call, by design. The time used stops where the record does; a line would only tell the
+    # grading model that the candidate left, which no other part of the bundle gives it and no grade rests on.
+    "candidate_left": None,
+    # No END: the agent's job stopped (a deploy, a crash, the API lost) before the interview ended.
+    "agent_shutdown": "when the interviewer stopped before the interview ended, on our side: nothing of the time "
+    "between is recorded, and it was not the candidate's doing",
+    # The candidate's own End on their page, after the interviewer's END or past the time allowed and the wrap-up:
+    # their act, not ours; a line could only read as an overrun.
+    "candidate_ended": None,
+    "room_finished": "by the video room closing after everyone had left, the interviewer's completion never having "
+    "reached us: on our side, not the candidate's doing",
+    "stalled": "by the periodic sweep of sessions whose end never reached us: our system lost it, not the "
+    "candidate's doing",
+    "ended_agent_lost": "by our system after the interviewer's completion call was lost: not the candidate's doing",
+    # Cancelled sessions are never graded (api/jobs/grading.py GRADABLE_STATUSES).
+    "cancelled": None,
+    "cancelled_by_ats": None,
 }
 # The candidate's own End on their page, taken by the API without the interviewer (api/routers/interviews.py): the
 # close is the candidate's act, their own end of the interview, whatever the record shows before it.
@@ -127,12 +159,16 @@ def time_used(bundle: BundleInput) -> TimeUsed:
 
 
 def closed_late_line(bundle: BundleInput) -> str | None:
-    """The bundle's words for a session closed late, or None: an observation of our system, never the candidate's."""
+    """The bundle's words for a session closed late (what closed it, `CLOSED_LATE_BY`), or None: closed on time, or
+    closed late in a way the time used already tells."""
     used = time_used(bundle)
     if used.closed_after_s is None:
         return None
-    by = CLOSED_LATE_BY.get(bundle.session.end_reason or "", "by the system")
+    reason = bundle.session.end_reason or ""
+    by = CLOSED_LATE_BY.get(reason, "")
+    if by is None:
+        return None
     return (
-        f"- the session was closed {round(used.closed_after_s)} s after the interview's own end, {by}: a delay of "
-        f"our system, not the candidate's doing; time used counts to {used.counted_to}"
+        f"- time used counts to {used.counted_to}; the session was closed {round(used.closed_after_s)} s later"
+        + (f", {by}" if by else "")
     )

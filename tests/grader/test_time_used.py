@@ -4,12 +4,27 @@ time reads as before."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
+from typing import get_args
 
+import pytest
+
+from api.db.endings_repo import ENDED_AGENT_LOST
+from api.schemas import EndReason
+from api.templating import END_LABELS
 from grader.bundle import build_bundle
 from grader.facts import compute_facts
 from grader.schemas import BundleEvent, BundleInput
+from grader.time_used import CLOSED_LATE_BY, closed_late_line
 from tests.grader.bundles import START, interview, transcript
+
+API = Path(__file__).resolve().parents[2] / "api"
+# Where the API writes an end_reason of its own: SQL `end_reason = '...'`, and the reason handed to an ending.
+_STORED = re.compile(
+    r"end_reason\s*=\s*'(\w+)'|end_unattended\([^)]*\"(\w+)\"\)|mark_(?:completed|abandoned)\([^)]*reason=\"(\w+)\""
+)
 
 
 def _closed(
@@ -39,9 +54,8 @@ def test_a_session_the_stall_sweep_closed_an_hour_late_counts_to_the_candidates_
     assert "- time used: 170 s of 2700 s allowed" in facts
     assert "6300" not in facts
     assert (
-        "- the session was closed 6130 s after the interview's own end, by the periodic sweep of sessions whose "
-        "end was never reported: a delay of our system, not the candidate's doing; time used counts to the "
-        "candidate's last recorded activity"
+        "- time used counts to the candidate's last recorded activity; the session was closed 6130 s later, by the "
+        "periodic sweep of sessions whose end never reached us: our system lost it, not the candidate's doing"
     ) in facts
 
 
@@ -57,10 +71,9 @@ def test_a_recorded_end_bounds_the_time_used_of_a_session_livekit_closed_late() 
     used, facts = _closed(interview(extra_events=[end]), 520, "room_finished")
     assert used == 190.0
     assert (
-        "closed 330 s after the interview's own end, by the video room closing after everyone had left"
-        in facts
+        "- time used counts to the interviewer's end of the interview; the session was closed 330 s later, by the "
+        "video room closing after everyone had left" in facts
     )
-    assert "time used counts to the interviewer's end of the interview" in facts
 
 
 def test_without_an_end_time_used_counts_to_the_last_moment_the_record_shows_not_the_overtime() -> None:
@@ -117,3 +130,101 @@ def test_a_session_the_candidate_ended_from_their_page_counts_to_that_end_and_sa
     assert used == 400.0
     assert "- time used: 400 s of 2700 s allowed" in facts
     assert "closed" not in facts
+
+
+def _storable_reasons() -> set[str]:
+    """Every end_reason the API can store: the agent's (the completion route takes `EndReason`, nothing else), and
+    the API's own, read from its source, its labels and its constants."""
+    own = {
+        found
+        for path in API.rglob("*.py")
+        for match in _STORED.finditer(path.read_text())
+        for found in match.groups()
+        if found
+    }
+    assert {
+        "candidate_ended",
+        "room_finished",
+        "stalled",
+        "cancelled",
+        "cancelled_by_ats",
+    } <= own  # the scan works
+    return set(get_args(EndReason)) | set(END_LABELS) | {ENDED_AGENT_LOST} | own
+
+
+def test_every_end_reason_the_api_stores_has_its_own_words_or_a_deliberate_silence() -> None:
+    """A new reason without wording fails here: a late close would otherwise be told without saying what closed it."""
+    missing = _storable_reasons() - set(CLOSED_LATE_BY)
+    assert not missing, f"no closed-late wording (or deliberate None) for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("reason", sorted(_storable_reasons()))
+def test_no_late_close_line_says_the_candidate_overran_or_calls_a_wait_a_delay(reason: str) -> None:
+    """Closed an hour after the candidate's last activity, whatever the reason: a line, when there is one, says what
+    closed the session and that it was not the candidate's doing."""
+    late = interview().model_copy(
+        update={
+            "session": interview().session.model_copy(
+                update={"ended_at": START + timedelta(seconds=3600), "end_reason": reason}
+            )
+        }
+    )
+    line = closed_late_line(late)
+    assert (line is None) == (CLOSED_LATE_BY[reason] is None)
+    if line is not None:
+        assert line.startswith("- time used counts to ") and " s later, " in line
+        assert "not the candidate's doing" in line and "delay" not in line
+
+
+def test_a_candidate_who_left_and_was_waited_for_gets_no_late_close_line() -> None:
+    """The candidate left at 170 s; the interviewer waited its rejoin grace (120 s) and closed the session at 300 s,
+    with no END (agent/worker.py). The time used stops at the record's last moment and nothing calls the designed
+    wait a delay of our system."""
+    used, facts = _closed(interview(), 300, "candidate_left", status="completed")
+    assert used == 170.0
+    assert "closed" not in facts and "delay" not in facts
+
+
+def test_an_interviewer_that_stopped_before_the_end_says_so_on_our_side() -> None:
+    """The agent's job stopped (no END) and the session was closed at 400 s: the line says the interviewer stopped,
+    on our side, counted to the last moment the record shows."""
+    used, facts = _closed(interview(), 400, "agent_shutdown", status="completed")
+    assert used == 170.0
+    assert (
+        "- time used counts to the last moment the record shows; the session was closed 230 s later, when the "
+        "interviewer stopped before the interview ended, on our side: nothing of the time between is recorded, and "
+        "it was not the candidate's doing"
+    ) in facts
+
+
+def test_a_time_up_closed_late_names_the_interviewers_completion_not_the_candidate() -> None:
+    used, facts = _closed(interview(), 6300, "time_up", status="completed")
+    assert used == 170.0
+    assert (
+        "the session was closed 6130 s later, by the interviewer's completion after the time ran out; the time "
+        "between is on our side"
+    ) in facts
+
+
+def test_a_candidates_own_end_after_the_interviewers_end_says_no_late_close() -> None:
+    """The interviewer recorded its END at 190 s and its completion never came; the candidate pressed End on their
+    page at 520 s: time used counts to the END, and no line blames our system or reads as an overrun."""
+    end = BundleEvent(
+        seq=20,
+        type="phase_change",
+        t=190.0,
+        payload={"from": "wrap_up", "to": "end"},
+        stored_at=START + timedelta(seconds=190),
+    )
+    used, facts = _closed(interview(extra_events=[end]), 520, "candidate_ended", status="completed")
+    assert used == 190.0
+    assert "closed" not in facts
+
+
+def test_a_reason_without_wording_names_nobody() -> None:
+    used, facts = _closed(interview(), 6300, "some_new_reason")
+    assert used == 170.0
+    assert (
+        "- time used counts to the last moment the record shows; the session was closed 6130 s later\n"
+        in facts + "\n"
+    )
