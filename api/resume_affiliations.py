@@ -38,6 +38,21 @@ _NOT_ORGS = frozenset(
     october november december present current now remote hybrid onsite summer fall autumn spring winter
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+# Section headings, arrangements and teams written alone where an organisation could be ("Summary — Software Engineer
+# with 6 years", "Payments — Backend Engineer"): taken for one, the word would be replaced wherever it is said
+# capitalised ("Search the left half first"). Alone only: "Product Hunt", "Tech Mahindra" are organisations.
+_NOT_ALONE = frozenset(
+    """
+    summary profile objective about experience employment education skills projects project certifications awards
+    publications references languages interests contact work professional career history highlights achievements
+    freelance freelancer contract contractor self self-employed independent volunteer various confidential stealth
+    startup consulting consultant agency part-time full-time internship lead tech team
+    backend back-end frontend front-end fullstack full-stack platform infrastructure payments search ads cloud mobile
+    web security data research labs lab product growth core api apis devops sre
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+# A role taken for an organisation ("Python Engineer | Backend Developer"): its last word names a role.
+_ROLE_WORD = re.compile(r"(?i:\b(?:engineer|developer|intern|scientist|analyst|programmer|swe|sde|student))$")
 KNOWN = EMPLOYERS | SCHOOLS | CUE_ONLY
 _KNOWN = alternation(
     (EMPLOYERS | SCHOOLS) - CUE_ONLY
@@ -57,6 +72,7 @@ def affiliations(resume_text: str | None) -> list[str]:
     names = {n.strip() for n in found}
     # "Amazon" after a role or a cue too, a technology's name as well; in a list of skills ("Oracle, Redis") not.
     names = {n for n in names if (worth(n) or n in KNOWN) and n.split()[0].lower() not in _NOT_ORGS}
+    names = {n for n in names if n.lower() not in _NOT_ALONE and not _ROLE_WORD.search(n)}
     names = {n for n in names if len(n) <= MAX_NAME_CHARS}
     names.update(m.group(0) for m in _KNOWN.finditer(text))
     return sorted(names, key=lambda n: (-len(n), n))[:MAX_AFFILIATIONS]

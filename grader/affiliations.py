@@ -40,7 +40,7 @@ CAPS = rf"{CAP}(?:[ ](?:(?:of|and|&|de|for)[ ])?{CAP}){{0,3}}"
 
 SCHOOL_FORM = re.compile(
     rf"(?<!\w)(?:(?:Technical[ ])?University[ ]of[ ](?:the[ ])?{CAPS}(?:,?[ ]at[ ]{CAP})?"
-    rf"|(?:Universit[éàä]t?|Universidad|Universidade|Universiteit|Hochschule)[ ](?:(?:de|di|da|zu|of|van)[ ])?{CAPS}"
+    rf"|(?:Universit[éàäea]t?|Universidad|Universidade|Universiteit|Hochschule)[ ](?:(?:de|di|da|zu|of|van)[ ])?{CAPS}"
     rf"|(?:IIT|IIIT|NIT)[ ]{CAP}"
     rf"|{CAPS}[ ](?:University|College|Polytechnic|Academy|Institute[ ]of[ ]Technology|Institute"
     rf"|(?:High|Business|Law|Medical|Graduate)[ ]School)(?:[ ]of[ ]{CAPS})?)(?!\w)"
@@ -111,11 +111,14 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9&.'\-]*")
 
 
 def worth(org: str) -> bool:
-    """An organisation's name, not a technology, an everyday word or an algorithm's eponym alone ("I was at Dijkstra's
-    step"; "worked at Scale" is kept unless the résumé lists it, as a name beside a cue is)."""
+    """An organisation's name, not a technology, an everyday word, an algorithm's eponym or a single letter alone ("I
+    was at Dijkstra's step", "we're at N squared"; "worked at Scale" is kept unless the résumé lists it, as a name
+    beside a cue is)."""
     words = _WORDS.findall(org)
     one = words[0].lower().removesuffix("'s") if len(words) == 1 else ""
-    return bool(words) and not (one in TECH_NAMES or one in COMMON_WORDS or one in CODE_EPONYMS)
+    return (
+        bool(words) and len(org) > 1 and not (one in TECH_NAMES or one in COMMON_WORDS or one in CODE_EPONYMS)
+    )
 
 
 def cued(text: str, start: int, end: int, after: bool = True) -> bool:
@@ -205,7 +208,13 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
 
     def kept(text: str, start: int, end: int) -> list[tuple[int, int]]:
         org = text[start:end]
-        return [] if not worth(org) or product_after(text, end) or _in(org, vocabulary) else [(start, end)]
+        # A name before "(" is a function or a complexity: "we're at O(n) now", "I was at F(3)".
+        call = text.startswith("(", end)
+        return (
+            []
+            if call or not worth(org) or product_after(text, end) or _in(org, vocabulary)
+            else [(start, end)]
+        )
 
     def org_kind(text: str) -> str:
         return places.get(text) or kind(text)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.answer import bundle_answer
+from grader.asked_name import asked_name_terms
 from grader.code_timeline import (
     MAX_FINAL_CODE_CHARS,
     MAX_FIRST_CODE_CHARS,
@@ -26,6 +27,7 @@ from grader.code_timeline import (
     fence,
     plan,
 )
+from grader.devtools_seen import devtools_line
 from grader.evidence import CitableEvent, CitationIndex, normalise
 from grader.facts import run_events, snapshot_language
 from grader.graded_lines import UNGRADED_PHASES, ungraded_lines
@@ -236,6 +238,8 @@ def _integrity(events: list[BundleEvent], capped_s: float | None = None) -> str:
         elif kind in ("focus_lost", "page_hidden"):
             total = sum(int(e.payload.get("duration_ms") or 0) for e in items) / 1000
             parts.append(f"- {kind.replace('_', ' ')}: {len(items)} time(s), {round(total)} s in all")
+        elif kind == "devtools":
+            parts.append(devtools_line(items))
         else:
             parts.append(f"- {kind.replace('_', ' ')}: {len(items)} time(s)")
     return "\n".join(parts)
@@ -252,10 +256,11 @@ def candidate_lines(source: BundleInput) -> list[str]:
 
 
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
-    # The names the candidate introduces themself by are theirs as the name on file is (grader/self_named.py).
+    # The names the candidate introduces themself by (grader/self_named.py) and the one the interviewer kept to call
+    # them by (grader/asked_name.py) are theirs as the name on file is.
     own = candidate_lines(source)
     redactor = Redactor(
-        [*source.redact, *self_introduced(own)],
+        [*source.redact, *self_introduced(own), *asked_name_terms(source.events)],
         vocabulary=source.question.statement_md,
         affiliations=source.affiliations,
     )

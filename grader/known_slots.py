@@ -6,12 +6,12 @@ Why: a part that is also an everyday word (`Grace`, `Will`, `Hope`, `Joy`) or ha
 is replaced alone only when written as a name and not opening a sentence, so that "will" and "an array" survive; a
 name not on file is read only when written as one. What each slot holds here is the name whatever its case, since
 the slot says it is a name and the word is theirs:
-- an introduction: after "I'm", "I am", "my name is", "call me", "soy", "je suis", "ich bin", where the clause ends
-  ("hi i'm grace", "I am will."); after "this is" or "it's" before "again", "back", "here", "speaking", "by the
-  way", "btw" or "signing off" ("this is grace again", "it's will, by the way"), or with a greeting before it ("hey,
-  it's grace."); before "here" opening a clause and ending its sentence ("grace here.", "ok, will here, hi"), a
-  part that is a word of code (`max`, `long`, `node`, grader/intro_words.py `listed`) not alone there ("the max
-  here.");
+- an introduction: after "I'm", "I am", "my name is", "call me", "I'd rather be called", "I prefer to be called", "soy",
+  "je suis", "ich bin", where the clause ends ("hi i'm grace", "I am will."); after "this is" or "it's" before "again",
+  "back", "here", "speaking", "by the way", "btw" or "signing off" ("this is grace again", "it's will, by the way"), or
+  with a greeting before it ("hey, it's grace."); before "here" opening a clause and ending its sentence ("grace here.",
+  "ok, will here, hi"), a part that is a word of code (`max`, `long`, `node`, grader/intro_words.py `listed`) not alone
+  there ("the max here.");
 - a sign-off: a valediction or a thanks opening its sentence, then the name ending it or before "from" ("cheers,
   grace", "thanks, will from the Lisbon office", "Best - grace."), and the name alone on the line under a
   valediction alone ("cheers," then "grace");
@@ -91,6 +91,8 @@ class KnownSlots:
         plain_name = rf"(?:{alone}(?:[ \t]+{one}){{0,2}}|{one}(?:[ \t]+{one}){{1,2}})"
         self.said = re.compile(
             rf"(?<![\w'-])(?i:i'm|i[ \t]+am|my[ \t]+name[ \t]+is|call[ \t]+me|the[ \t]+name's|soy|me[ \t]+llamo"
+            rf"|(?:i'd|i[ \t]+would)[ \t]+(?:rather|prefer[ \t]+to|like[ \t]+to)[ \t]+be[ \t]+called"
+            rf"|i[ \t]+prefer[ \t]+(?:to[ \t]+be|being)[ \t]+called"
             rf"|je[ \t]+suis|je[ \t]+m'appelle|ich[ \t]+bin|ich[ \t]+hei(?:ss|\u00df)e)[ \t]+(?i:{_TITLE})"
             rf"(?P<n>{name}){_ENDS}"
             rf"|(?<![\w'-])(?i:this[ \t]+is|it's|it[ \t]+is)[ \t]+(?i:{_TITLE})(?P<m>{name})(?=(?i:{_SAYS_SELF}))"

@@ -20,7 +20,7 @@ MAX_TEXTS = 400
 MAX_CHARS = 2000
 
 
-def _terms(name: str) -> list[str]:
+def terms(name: str) -> list[str]:
     """A name as the redactor's terms: whole, and each of its words of two letters or more; spelled out ("P R I Y A")
     as one word."""
     words = name.split()
@@ -45,4 +45,4 @@ def self_introduced(texts: Iterable[str]) -> list[str]:
         for start, end in spans:
             if len(found) < MAX_NAMES and (name := " ".join(text[start:end].split()).strip(".,")):
                 found.setdefault(name, None)
-    return [term for name in found for term in _terms(name)]
+    return [term for name in found for term in terms(name)]

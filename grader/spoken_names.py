@@ -4,8 +4,9 @@
 
 Split out of grader/spoken.py, which holds the contact details said in words and the words (`BOUNDARY`, `JOINERS`)
 that end a spoken name here too. What decides:
-- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by",
-  "people call me" when written as a name (capitalised, as speech-to-text writes names): "call me back" stays.
+- a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by", "people
+  call me", "I'd rather be called", "I prefer to be called" when written as a name (capitalised, as speech-to-text
+  writes names): "call me back" stays.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ NAME_CUE = re.compile(
     rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
     r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
     r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
+    # A name asked for as "call me" asks: "I'd rather be called Sam", "I prefer to be called Sam". "I prefer Sam", "Sam
+    # is fine" and "just Sam" are not cues ("I prefer Ruby", "Python is fine"): the interviewer's kept `call_them`
+    # carries those (grader/asked_name.py).
+    r"|(?:i'd|i\s+would)\s+(?:rather|prefer\s+to|like\s+to)\s+be\s+called|i\s+prefer\s+(?:to\s+be|being)\s+called"
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
     r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
     r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"

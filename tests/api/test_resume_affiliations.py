@@ -10,6 +10,7 @@ from api.db.bundle_repo import load_bundle_input
 from api.resume_affiliations import MAX_AFFILIATIONS, affiliations
 from grader.bundle import build_bundle
 from grader.facts import compute_facts
+from grader.redact import Redactor
 from tests.api.conftest import consent_and_start
 from tests.conftest import ApiServer
 
@@ -53,6 +54,28 @@ def test_a_technology_a_date_a_place_after_a_comma_or_an_eponym_is_not_one() -> 
     ):
         assert word not in found
     assert affiliations(None) == affiliations("") == []
+
+
+# As a PDF's text puts them: a heading, an arrangement or a team beside a role, a role beside a role.
+MESSY = """SUMMARY
+Summary \u2014 Software Engineer with 6 years in payments
+Freelance | Backend Developer
+Search \u2014 Senior Software Engineer
+Payments - Backend Engineer
+Python Engineer | Backend Developer
+Contractor \u2014 Software Engineer
+Lead, Data Scientist
+Tech Mahindra \u2014 Software Engineer
+"""
+
+
+def test_a_heading_an_arrangement_a_team_or_a_role_is_not_one() -> None:
+    assert affiliations(MESSY) == ["Tech Mahindra"]
+
+
+def test_a_resumes_team_is_not_replaced_where_the_candidate_says_the_word() -> None:
+    said = "Search the left half first. Payments must be idempotent. Summary: O(n) time."
+    assert Redactor([], affiliations=affiliations(MESSY)).speech(said).text == said
 
 
 def test_at_most_so_many_are_handed_over() -> None:

@@ -41,6 +41,9 @@ RESUME = ["Initech", "Foo State University", "Oracle"]  # as api/resume_affiliat
         # Typed in lower case, beside a cue; in another language, by its form.
         ("at google we did it with a heap", "at [company] we did it with a heap"),
         ("estudié en la Universidad de Chile", "estudié en la [school]"),
+        # Matched in a form without accents ("Universite"), a school's accented form is one too.
+        ("Université Laval taught me graphs.", "[school] taught me graphs."),
+        ("Die Universität Heidelberg lehrte Graphen.", "Die [school] lehrte Graphen."),
         ("我是 Google 的工程师", "我是 [company] 的工程师"),
         ("저는 Google입니다", "저는 [company]입니다"),
     ],
@@ -66,6 +69,11 @@ def test_an_employer_or_a_school_said_is_replaced(said: str, expected: str) -> N
         "I worked for a while on the brute force.",
         "I'd google it, or look at Apple and Banana in the example.",
         "The Oxford comma and the Harvard architecture are not it.",
+        # A complexity, a function or a variable after a cue: "we're at" a point of the work.
+        "We were at O(n) then, and now we're at O(log n).",
+        "So you were at O(n^2) before the hash map?",
+        "I was at F(3) when it recursed.",
+        "I'm at N squared now, so the map is next.",
     ],
 )
 def test_a_technology_a_fruit_or_an_algorithm_that_shares_a_name_stays(said: str) -> None:
@@ -103,6 +111,13 @@ def test_in_code_only_comments_change_never_identifiers_or_string_literals() -> 
         'SCHOOLS = ["Stanford", "MIT", "University of Waterloo"]\n'
         "def google_rank(apple):  # at [company] we did it in C\n"
         "    return apple\n"
+    )
+
+
+def test_a_complexity_in_a_comment_stays_beside_an_employer_that_goes() -> None:
+    code = "def f(nums):  # we are at O(n) here; at Initech we did O(1)\n    return nums\n"
+    assert Redactor([], affiliations=RESUME).code(code, "python").text == (
+        "def f(nums):  # we are at O(n) here; at [company] we did O(1)\n    return nums\n"
     )
 
 

@@ -1,0 +1,53 @@
+"""The name the candidate asked to be called in the greeting, as the interviewer kept it (`asked_name_terms`): a term
+redacted everywhere in the graded record, as the name on file is.
+
+The interviewer passes it on with ``begin_problem``'s ``call_them`` (agent/phases.py) and the call is recorded in the
+session's events (a `tool_call` event: name, arguments, is_error). The grader reads it back with the rule the agent
+keeps it by (agent/candidate_asked.py; the grader imports nothing of the agent, and a test holds the two to the same
+answers): one to three words of letters, at most `MAX_NAME_CHARS`, each a word the candidate said themself before the
+call. A name the agent did not keep (a résumé's, an instruction, a word the candidate never said) or a call that
+failed adds nothing: the model's own argument is never a term. So "I'd rather be called Sam", "Sam is fine" or "just
+Sam" in the greeting, then the interviewer's "Sam, let's look at the code" in a graded line, reaches the model as
+"[candidate]", as does "Sam" in the candidate's code or what it prints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from grader.schemas import BundleEvent
+from grader.self_named import terms
+
+MAX_NAME_CHARS = 40  # agent/candidate_asked.py MAX_NAME_CHARS
+MAX_CALLS = 4  # begin_problem is called once; a resumed job's repeat or a few more add no more than this
+_WORD = "[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*"  # letters, an apostrophe or a hyphen inside: O'Neil, Jean-Luc
+_NAME = re.compile(f"{_WORD}(?: {_WORD}){{0,2}}")  # one to three such words
+
+
+def kept_name(name: object, said: Iterable[str]) -> str | None:
+    """`name` as the agent keeps it given `said`, the candidate's lines before the call; None when it is not kept."""
+    call = " ".join(name.split()) if isinstance(name, str) else ""
+    if not call or len(call) > MAX_NAME_CHARS or not _NAME.fullmatch(call):
+        return None
+    words = {w.casefold() for line in said for w in re.findall(_WORD, line)}
+    return call if all(w.casefold() in words for w in call.split()) else None
+
+
+def asked_name_terms(events: Iterable[BundleEvent]) -> list[str]:
+    """The redactor's terms for the names recorded ``begin_problem`` calls in `events` (in seq order) kept."""
+    said: list[str] = []
+    found: dict[str, None] = {}
+    calls = 0
+    for e in events:
+        p = e.payload
+        if e.type == "transcript" and p.get("role") == "user":
+            said.append(str(p.get("text") or ""))
+        elif e.type == "tool_call" and p.get("name") == "begin_problem" and p.get("is_error") is not True:
+            args = p.get("arguments")
+            calls += 1
+            if calls > MAX_CALLS:
+                break
+            if isinstance(args, dict) and (name := kept_name(args.get("call_them"), said)) is not None:
+                found.setdefault(name, None)
+    return [term for name in found for term in terms(name)]
