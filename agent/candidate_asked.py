@@ -6,6 +6,11 @@ told (agent.background leaves the rest out, background included): the interviewe
 Only fixed kinds are kept, never the model's or the candidate's sentence (the note is outside any fence); a name only
 when it is one to three words of letters that the candidate said themselves in the greeting (never the résumé's, an
 employer the model picked, or an instruction). A restarted job reads the same back from the recorded call.
+
+Time to answer is acted on, not only stated: every later phase's end-of-turn delays (``turn_handling``) and the quiet
+before the interviewer asks whether they are still there (agent.silence) are ``time_to_answer_factor`` times the
+usual, so a pause mid-sentence is not taken for the end of the turn. The interview's time limit, the coding
+check-ins (no typing either) and the no-show ending keep their clocks.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from livekit.agents.voice.turn import TurnHandlingOptions
+
 from agent.prompts import render
+from agent.settings import AgentSettings
 
 KINDS = ("speak_slowly", "time_to_answer", "repeat_or_rephrase")
 MAX_NAME_CHARS = 40
@@ -48,3 +56,28 @@ def asked_lines(value: Asked) -> list[str]:
     if value.name is not None:
         lines.append(render("asked_name", name=value.name))
     return lines
+
+
+def gives_time(value: Asked) -> bool:
+    """Whether the candidate asked for time to answer (longer waits from the end of the greeting on)."""
+    return "time_to_answer" in value.kinds
+
+
+def turn_handling(
+    value: Asked, settings: AgentSettings, given: TurnHandlingOptions | None
+) -> TurnHandlingOptions | None:
+    """A later phase's turn options for a candidate who asked for ``value``: ``given`` (the phase's own, None for the
+    session's) with its endpointing delays (the session's when it sets none) ``time_to_answer_factor`` times longer
+    for a candidate who asked for time to answer; else ``given`` as it is. livekit-agents 1.8 reads an Agent's
+    ``endpointing`` over the session's, and its other turn options from the session."""
+    if not gives_time(value):
+        return given
+    factor = settings.time_to_answer_factor
+    options = TurnHandlingOptions(**(given or {}))
+    endpointing = options.get("endpointing") or {}
+    options["endpointing"] = {
+        **endpointing,
+        "min_delay": endpointing.get("min_delay", settings.min_endpointing_delay_s) * factor,
+        "max_delay": endpointing.get("max_delay", settings.max_endpointing_delay_s) * factor,
+    }
+    return options

@@ -16,7 +16,7 @@ from livekit.agents import Agent, ModelSettings, RunContext, StopResponse, ToolE
 from livekit.agents.types import FlushSentinel
 from livekit.agents.voice.turn import TurnHandlingOptions
 
-from agent import hints, language_switch
+from agent import candidate_asked, hints, language_switch
 from agent.after_end import current_speech, ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary, without_background
@@ -96,6 +96,9 @@ class PhaseAgent(Agent):
         on_entry_reply: Callable[[SpeechHandle], None] | None = None,
     ) -> None:
         kwargs: dict[str, Any] = {}
+        # Time to answer asked for in the greeting: longer end-of-turn delays from the phase after it on.
+        if self.phase != Phase.GREETING:
+            turn_handling = candidate_asked.turn_handling(state.asked, state.settings, turn_handling)
         if turn_handling is not None:
             kwargs["turn_handling"] = turn_handling
         super().__init__(

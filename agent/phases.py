@@ -36,14 +36,20 @@ class GreetingAgent(PhaseAgent):
                 finish, wait through pauses: a stutter, thinking), "repeat_or_rephrase"; [] if nothing
             call_them: the name they asked to be called, in their words; "" if they asked for none
         """
-        agent = self._next(ProblemAgent, context)
         said = [
             i.text_content or ""
             for i in self.chat_ctx.items
             if isinstance(i, llm.ChatMessage) and i.role == "user"
         ]
-        self._interview.asked = candidate_asked.asked(asked or [], call_them, said)
-        return agent
+        # Kept before the next agent is built: its end-of-turn delays follow it (agent.candidate_asked). A refused
+        # call passes on nothing, as a restarted job reads it (agent.resume).
+        state, before = self._interview, self._interview.asked
+        state.asked = candidate_asked.asked(asked or [], call_them, said)
+        try:
+            return self._next(ProblemAgent, context)
+        except BaseException:
+            state.asked = before
+            raise
 
 
 class ProblemAgent(PhaseAgent):

@@ -101,6 +101,9 @@ class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
     max_endpointing_delay_s: float = 3.0
     coding_min_endpointing_delay_s: float = 1.5
     coding_max_endpointing_delay_s: float = 6.0
+    # A candidate who asked in the greeting for time to answer (agent.candidate_asked): every later phase's
+    # endpointing delays and the quiet before "are you still there?" are this many times longer.
+    time_to_answer_factor: float = Field(default=2.0, ge=1.0, le=3.0)
     interruption_min_s: float = 0.5  # speech needed to interrupt the agent
     coding_interruption_min_s: float = 0.8  # ... while coding (a session option, set on entering the phase)
 

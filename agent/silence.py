@@ -13,7 +13,8 @@
   they and the interviewer last spoke (the interviewer's own words, a problem read out say, are not their silence),
   and given the microphone hint after as long again; speaking or typing restarts it. Before, nothing was said at all: a
   microphone that died or was muted after the candidate's first sound left them in dead air until time was up. It
-  never ends the interview (a candidate may be thinking, or reading; the time limit ends it).
+  never ends the interview (a candidate may be thinking, or reading; the time limit ends it). A candidate who asked
+  in the greeting for time to answer (agent.candidate_asked) gets ``time_to_answer_factor`` times that quiet.
 - The framework's user-away state is used as a signal, never as activity: an ``away`` transition is recorded
   and does not reset anything; editor changes call ``session.reset_away_timer()`` so a typing candidate is
   never "away".
@@ -59,6 +60,7 @@ from typing import Any
 from livekit.agents import AgentSession
 from livekit.agents.voice import SpeechHandle
 
+from agent.candidate_asked import gives_time
 from agent.clock import Clock
 from agent.editor import EditorSnapshot
 from agent.ending import conclude
@@ -101,7 +103,6 @@ class SilenceMonitor:
         self._clock = clock
         s = state.settings
         self._ladder = (s.coding_checkin_s, s.coding_checkin_offer_s)
-        self._quiet_after = s.quiet_checkin_s
         self._no_show = (s.no_show_ping_s, s.no_show_mic_s, s.no_show_end_s)
         self._started = clock.now()
         self._candidate_at = clock.now()  # last speech, turn or edit of the candidate
@@ -455,10 +456,17 @@ class SilenceMonitor:
         away = round(quiet_for - present)
         return {"away_s": away} if away > 0 else {}
 
+    def _quiet_after(self) -> float:
+        """The quiet before each step outside coding: ``time_to_answer_factor`` times longer for a candidate who
+        asked for time to answer (read at each poll: asked as the greeting ends, and a restarted job's from the
+        record)."""
+        s = self._state.settings
+        return s.quiet_checkin_s * (s.time_to_answer_factor if gives_time(self._state.asked) else 1.0)
+
     async def _quiet_step(self, quiet_for: float, present: float) -> None:
         """Outside coding: the candidate was heard, then nothing for ``quiet_for`` seconds since both last spoke
         (``present`` of them in the room). "Still there?", then the microphone hint, once each per quiet stretch."""
-        if self._stage >= 2 or quiet_for < self._quiet_after:
+        if self._stage >= 2 or quiet_for < self._quiet_after():
             return
         before = self._stage, self._step_at
         self._stage += 1

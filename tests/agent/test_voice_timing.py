@@ -14,6 +14,7 @@ from typing import Any
 from livekit.agents import AgentSession, TurnHandlingOptions
 from livekit.agents.voice.transcription import TranscriptSynchronizer
 
+from agent.candidate_asked import Asked
 from agent.interview import attach_interview, build_interview
 from agent.phases import make_phase_agent
 from agent.providers import turn_handling
@@ -79,6 +80,7 @@ async def voice_interview(
     slow: dict[int, float] | None = None,
     gate: Callable[[VoiceRun, int], bool] | None = None,
     synced_transcript: bool = False,
+    asked: Asked | None = None,
     **settings: Any,
 ) -> VoiceRun:
     """An interview on the scripted `utterances`. The candidate speaks first only once the greeting plays, and
@@ -88,7 +90,8 @@ async def voice_interview(
     before it began) or before the turn it follows was decided. `slow` delays the script's model calls it names
     (call index -> real seconds), as a loaded box would. `synced_transcript`: the agent's text goes out as
     RoomIO sends it in production, synchronised with the audio played (livekit's TranscriptSynchronizer), so an
-    interrupted reply keeps only the text played before the interruption; without it, all the text generated."""
+    interrupted reply keeps only the text played before the interruption; without it, all the text generated.
+    `asked`: what the candidate asked in the greeting (agent.candidate_asked), as a restarted job reads it."""
     built: list[VoiceRun] = []
 
     def ready(i: int) -> bool:
@@ -103,6 +106,8 @@ async def voice_interview(
                                clock=TimelineClock(timeline), channel=FakeChannel(),
                                settings=agent_settings, classifier=classifier)  # fmt: skip
     state.candidate_spoke = spoke  # the no-show path has its own tests (test_silence)
+    if asked is not None:
+        state.asked = asked
     llm = FakeLLM(script, slow=slow)
     tts = FakeTTS(timeline)
     mic = FakeAudioInput()
