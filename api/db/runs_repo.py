@@ -234,8 +234,8 @@ async def store_run(
             """
             insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
                                      code_sha256, code_over_budget, result_json, result_bytes, report_over_budget,
-                                     kind, custom, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
+                                     kind, custom, run_by, verdict)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
             (
                 run.question_id,
@@ -251,6 +251,7 @@ async def store_run(
                 report_over,
                 run.mode,
                 bool(body.get("custom")),
+                run.caller,
                 run.verdict,
             ),
         )
@@ -312,14 +313,20 @@ _LATEST = {("run", False): "run", ("submit", False): "submit", ("run", True): "c
 _CUSTOM = "coalesce(custom, coalesce(result_json ->> 'custom', '') = 'true')"
 
 
-async def latest_results_bytes(conn: Conn, session_id: str) -> int:
+def _whose(own: bool) -> str:
+    # `own`: the candidate's runs only, and those not known (null `run_by`: stored by a replica from before the column,
+    # or whose event was gone for the backfill), which the page then matches by time alone.
+    return " and (run_by is null or run_by = 'candidate')" if own else ""
+
+
+async def latest_results_bytes(conn: Conn, session_id: str, *, own: bool = False) -> int:
     """What `latest_results` would read: the newest report of each of its kinds, by its stored size, none of it read
     (only a row without the `custom` column set, from a replica that predates it, has its report's flag read)."""
     cur = await conn.execute(
         f"""
         select coalesce(sum(n), 0) as n from (
           select distinct on (kind, {_CUSTOM}) {_REPORT_BYTES} as n from submissions
-          where session_id = %s and result_json is not null
+          where session_id = %s and result_json is not null{_whose(own)}
           order by kind, {_CUSTOM}, created_at desc
         ) newest
         """,  # noqa: S608  # constant expressions
@@ -329,15 +336,19 @@ async def latest_results_bytes(conn: Conn, session_id: str) -> int:
     return int(row["n"]) if row else 0
 
 
-async def latest_results(conn: Conn, session_id: str) -> dict[str, dict[str, Any] | None]:
+async def latest_results(
+    conn: Conn, session_id: str, *, own: bool = False
+) -> dict[str, dict[str, Any] | None]:
     """The newest stored report of each kind for the session, what the page shows after a reload: `run` (the newest
     Run that is not custom input), `submit`, and `custom` (the newest custom input). Before `custom`, `run` was the
-    newest Run of either, so a Run made before the newest custom input was not returned at all."""
+    newest Run of either, so a Run made before the newest custom input was not returned at all. Each says who ran it
+    (`by`: `candidate`, `agent` or `grader`; null when not known). `own`: the candidate's runs only (`_whose`)."""
     cur = await conn.execute(
         f"""
-        select distinct on (kind, {_CUSTOM}) id, kind, {_CUSTOM} as is_custom, language, result_json, created_at
+        select distinct on (kind, {_CUSTOM}) id, kind, {_CUSTOM} as is_custom, language, result_json, created_at,
+               run_by
         from submissions
-        where session_id = %s and result_json is not null
+        where session_id = %s and result_json is not null{_whose(own)}
         order by kind, {_CUSTOM}, created_at desc
         """,  # noqa: S608  # constant expressions
         (session_id,),
@@ -351,6 +362,7 @@ async def latest_results(conn: Conn, session_id: str) -> dict[str, dict[str, Any
                 **rows[name]["result_json"],
                 "submission_id": str(rows[name]["id"]),
                 "created_at": rows[name]["created_at"].isoformat(),
+                "by": rows[name]["run_by"],
             }
             if name in rows
             else None

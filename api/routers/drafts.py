@@ -3,9 +3,9 @@ the latest Run, custom input and submission reports (they survive a reload). Aut
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.candidate_rules import require_editable, require_in_progress, session_org
@@ -130,15 +130,29 @@ async def save_draft(
     responses={
         200: {
             "description": "The newest plain Run (`run`), submission (`submit`) and custom input (`custom`) reports, "
-            "each null when there is none"
+            "each null when there is none, each with `submission_id`, `created_at` and `by` (who ran it: "
+            "`candidate`, `agent` for the interviewer, `grader` for the grading job's final Submit; null when not "
+            "known)"
         },
         **error_responses(*DB, *INVITE, 429),
     },
 )
 async def read_latest_results(
-    session_id: SessionId, candidate: CandidateSession, conn: DbConn, settings: Settings, request: Request
+    session_id: SessionId,
+    candidate: CandidateSession,
+    conn: DbConn,
+    settings: Settings,
+    request: Request,
+    by: Annotated[
+        Literal["candidate"] | None,
+        Query(
+            description="`candidate`: only the candidate's own runs (and those whose `by` is not known), so that a "
+            "page following its own lost run finds it behind the interviewer's newer one."
+        ),
+    ] = None,
 ) -> dict[str, Any]:
-    """The newest reports, each with its `submission_id` and `created_at`, or null for each: `run`, the newest Run
+    """The newest reports, each with its `submission_id`, `created_at` and `by` (who ran it: `candidate`, `agent` (the
+    interviewer), `grader`; null for a run stored before that was recorded), or null for each: `run`, the newest Run
     that is not custom input; `submit`, the newest submission (hidden tests redacted, named only by their place:
     `api.judging.for_candidate`); and `custom`, the newest custom input (a Run marked `custom`). Before `custom` was
     added, `run` was the newest Run of either, so a Run made before the newest custom input was not returned.
@@ -152,8 +166,8 @@ async def read_latest_results(
         settings,
         "result_reads",
         session["id"],
-        await runs_repo.latest_results_bytes(conn, session["id"]),
+        await runs_repo.latest_results_bytes(conn, session["id"], own=by is not None),
         "Too many reads of the latest results; wait a moment.",
     )
-    latest = await runs_repo.latest_results(conn, session["id"])
+    latest = await runs_repo.latest_results(conn, session["id"], own=by is not None)
     return {kind: for_candidate(report) if report else None for kind, report in latest.items()}

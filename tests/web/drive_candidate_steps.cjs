@@ -233,8 +233,25 @@ async function refusedRun(browser, plan) {
   return out;
 }
 
+/** Resolves once the session's newest Run (`GET .../results`, read as the page reads it) was run by the interviewer
+ * (`by: "agent"`), read every half second for at most a minute. */
+async function interviewerRunStored(context, plan) {
+  const invite = new URL(plan.url).hash.replace("#invite=", "");
+  const url = new URL(`/v1/sessions/${plan.session_id}/results`, plan.url).href;
+  for (let i = 0; i < 120; i += 1) {
+    const r = await context.request.get(url, {
+      headers: { Authorization: `Bearer ${invite}` },
+    });
+    if (r.ok() && (await r.json()).run?.by === "agent") return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("the interviewer's run was not stored");
+}
+
 /** A Run that reaches the API and the judge, whose answer a gateway replaces with its own 502 page: what the results
- * say while the run may still be running, and the report the API stored, shown once the page has read it. */
+ * say while the run may still be running, and the report the API stored, shown once the page has read it. With
+ * `plan.session_id`, the 502 comes only once the interviewer's run (made by the test as soon as the candidate's is
+ * stored) is the session's newest: the page's follow must show the candidate's own, never theirs. */
 async function gatewayRun(browser, plan) {
   const out = { runs: 0 };
   const { context, page } = await watchedPage(browser);
@@ -242,6 +259,7 @@ async function gatewayRun(browser, plan) {
     out.runs += 1;
     const answer = await route.fetch({ timeout: 120_000 }); // the run goes on behind the gateway, and is stored
     out.api_status = answer.status();
+    if (plan.session_id) await interviewerRunStored(context, plan);
     return route.fulfill({
       status: 502,
       headers: { "Content-Type": "text/html" },

@@ -5,6 +5,7 @@ rules are in web/src/messages.test.ts, run by test_web_units.py."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from tests.web.page_sessions import started
 
 pytestmark = pytest.mark.browser
 DRIVER = Path(__file__).with_name("drive_candidate_steps.cjs")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def drive(scenario: str, **plan: Any) -> dict[str, Any]:
@@ -91,23 +93,54 @@ async def test_a_run_refused_by_a_busy_server_names_the_wait_and_holds_run_submi
     assert seen["after"]["disabled"] == [], seen
 
 
+async def _interviewer_runs_after_the_candidate(
+    api_server: ApiServer, db: Any, session_id: str
+) -> dict[str, Any]:
+    """The interviewer's `run_tests` of the question's reference solution, as soon as the candidate's Run is stored
+    (the session's one run at a time: asked earlier, it is refused while the candidate's runs)."""
+    cur = await db.execute(
+        "select q.slug from sessions s join questions q on q.id = s.question_id where s.id = %s",
+        (session_id,),
+    )
+    slug = (await cur.fetchone())["slug"]
+    for _ in range(1200):  # at most 2 minutes, the judge's time for the candidate's Run
+        cur = await db.execute("select 1 from submissions where session_id = %s", (session_id,))
+        if await cur.fetchone():
+            break
+        await asyncio.sleep(0.1)
+    r = await api_server.client.post(
+        f"/v1/internal/sessions/{session_id}/runs",
+        json={"language": "python", "code": (ROOT / "questions" / slug / "reference.py").read_text()},
+        headers=api_server.internal_headers(),
+    )
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
 @pytest.mark.sandbox
 async def test_a_run_whose_answer_a_gateway_replaced_with_502_is_followed_to_the_report_stored(
-    api_server: ApiServer,
+    api_server: ApiServer, db: Any
 ) -> None:
     # The judge ran it and the API stored it; a proxy's 502 page came back instead, and the page said "Running code
-    # is unavailable right now… Try again", the stored report never shown.
+    # is unavailable right now… Try again", the stored report never shown. And the interviewer's `run_tests`, stored
+    # a moment after it, was taken for it: its results shown as the candidate's Run.
     s = await started(api_server, text_only=True)
-    seen = await drive("gatewayRun", url=f"{api_server.url}/join#invite={s['invite']}")
+    theirs = asyncio.create_task(_interviewer_runs_after_the_candidate(api_server, db, s["id"]))
+    seen = await drive("gatewayRun", url=f"{api_server.url}/join#invite={s['invite']}", session_id=s["id"])
+    interviewer = await theirs
     assert seen["runs"] == 1 and seen["api_status"] == 200, seen
     lost = "The server's answer to your Run was lost on the way (not a problem with your code). It may still be running"
     assert lost in seen["said"] and lost in seen["heard"], seen
     assert "Try again" not in seen["said"], seen
     r = await api_server.client.get(
-        f"/v1/sessions/{s['id']}/results", headers={"Authorization": f"Bearer {s['invite']}"}
+        f"/v1/sessions/{s['id']}/results",
+        params={"by": "candidate"},
+        headers={"Authorization": f"Bearer {s['invite']}"},
     )
     run = r.json()["run"]
+    assert run["by"] == "candidate" and run["submission_id"] != interviewer["submission_id"], run
     assert seen["summary"] == f"Run: {run['passed']} of {run['total']} tests passed", (seen, run)
+    assert run["passed"] < interviewer["passed"] == interviewer["total"], (run, interviewer)
 
 
 async def test_a_device_clock_set_back_or_forward_moves_none_of_the_pages_own_intervals(

@@ -93,11 +93,19 @@ export interface DraftList {
 /** `GET /v1/sessions/{id}/results`: the newest plain Run, Submit and custom input (web/src/latestresults.ts
  * `latestByPane`). */
 export interface LatestResults {
-  run: (RunReport & { created_at: string }) | null;
-  submit: (RunReport & { created_at: string }) | null;
+  run: StoredReport | null;
+  submit: StoredReport | null;
   /** Absent from an API replica that predates it: its `run` is then the newest Run of either kind. */
-  custom?: (RunReport & { created_at: string }) | null;
+  custom?: StoredReport | null;
 }
+
+/** Who asked for a stored run: the candidate, the interviewer (`agent`: its `run_tests` or Submit), or the grading
+ * job's final Submit (`grader`: the code the candidate handed in). */
+export type RunBy = "candidate" | "agent" | "grader";
+
+/** A report as `GET .../results` returns it. `by` is null for a run stored before who ran it was recorded, and
+ * absent from an API replica that predates it: not known then. */
+export type StoredReport = RunReport & { created_at: string; by?: RunBy | null };
 
 export type IntegrityKind = "paste" | "focus_lost" | "page_hidden" | "fast_insertion" | "devtools";
 
@@ -381,8 +389,12 @@ export class ApiClient {
     );
   }
 
-  results(sessionId: string): Promise<LatestResults> {
-    return this.request<LatestResults>("GET", this.session(sessionId, "results"), undefined, true);
+  /** `own`: the candidate's own runs only (and those not known to be anyone else's), so a follow of the page's
+   * lost run finds it behind the interviewer's newer one. An API replica from before `by` ignores it and returns
+   * everyone's: the caller still checks each report's `by`. */
+  results(sessionId: string, own = false): Promise<LatestResults> {
+    const path = this.session(sessionId, "results") + (own ? "?by=candidate" : "");
+    return this.request<LatestResults>("GET", path, undefined, true);
   }
 
   /** Items the API cannot take come back in `refused` (their place, id and why); the rest are stored. */

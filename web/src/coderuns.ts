@@ -9,7 +9,7 @@ import { byId, h } from "./dom";
 import type { DraftSaver } from "./drafts";
 import type { CodeEditor } from "./editor";
 import type { LanguageSwitch } from "./languageswitch";
-import { readLater, shownOnReload } from "./latestresults";
+import { interviewers, readLater, shownOnReload } from "./latestresults";
 import { runNotice, tooLongToKeep } from "./messages";
 import { bindOutputTabs, selectOutput } from "./outputtabs";
 import {
@@ -131,7 +131,7 @@ export class CodeRuns {
     const custom = running.mode === "custom";
     if (custom) selectOutput("custom");
     const target = {
-      read: () => this.host.api.results(this.host.sessionId),
+      read: () => this.host.api.results(this.host.sessionId, true),
       pane: byId(custom ? "custom-output" : "results"),
       show: (report: RunReport) => {
         forgetRunning(this.host.sessionId, running); // found: a reload has nothing left to follow of it
@@ -157,9 +157,11 @@ export class CodeRuns {
     this.failed(pane, error);
   }
 
-  /** The latest reports after a reload, each in its pane (`shownOnReload`). Quietly: shown again, not news. */
+  /** The latest reports after a reload, each in its pane (`shownOnReload`), the interviewer's labelled as theirs.
+   * Quietly: shown again, not news. */
   private showLatest(results: LatestResults, customToo = true): void {
-    for (const report of shownOnReload(results, customToo)) this.show(report, "you", { quiet: true });
+    for (const report of shownOnReload(results, customToo))
+      this.show(report, interviewers(report) ? "interviewer" : "you", { quiet: true });
   }
 
   private async confirmSubmit(): Promise<void> {

@@ -1,13 +1,13 @@
 // The latest Run, custom input and submission reports read back after a reload, and what the page does when that read
 // is refused (429: reads of large reports are limited per session, by size) or not reached (the network, a 5xx).
-import { type LatestResults, retryAfterMs, type RunReport, waitWords } from "./api";
+import { type LatestResults, retryAfterMs, type StoredReport, waitWords } from "./api";
 
 /** Asked again after the server's Retry-After (within these bounds), this many times, unless a newer report is
  * shown meanwhile. */
 export const RESULTS_RETRIES = 3;
 const RESULTS_RETRY_MS = { least: 1000, most: 60_000, otherwise: 5000 };
 
-type Stored = RunReport & { created_at: string };
+type Stored = StoredReport;
 
 /** Each pane's latest report: the newest plain Run and Submit (the results pane) and the newest custom input (its own
  * pane). An API replica from before `custom` returns the newest Run of either kind as `run`: one marked custom is the
@@ -16,6 +16,20 @@ export function latestByPane(results: LatestResults): Required<LatestResults> {
   if (results.custom !== undefined) return { run: results.run, submit: results.submit, custom: results.custom };
   const custom = results.run?.custom ? results.run : null;
   return { run: custom ? null : results.run, submit: results.submit, custom };
+}
+
+/** Whether the interviewer ran it (its `run_tests` or Submit): shown labelled so, never as the candidate's own. A report
+ * whose `by` is not known (null; absent from an API replica from before it) is taken for the candidate's, as before. */
+export function interviewers(report: StoredReport): boolean {
+  return report.by === "agent";
+}
+
+/** The reports the candidate's own runs may have made: each known to be someone else's left out (null). */
+export function ownOnly(results: LatestResults): LatestResults {
+  const own = (r: StoredReport | null | undefined) => (r && r.by !== "agent" && r.by !== "grader" ? r : null);
+  const out: LatestResults = { run: own(results.run), submit: own(results.submit) };
+  if (results.custom !== undefined) out.custom = own(results.custom);
+  return out;
 }
 
 /** The newest of the reports, or undefined when there is none. */

@@ -4,7 +4,7 @@
 import { ApiError, type LatestResults, RUN_TIMEOUT_MS, type RunReport } from "./api";
 import { announce } from "./announce";
 import { h } from "./dom";
-import { latestByPane, newestReport } from "./latestresults";
+import { latestByPane, newestReport, ownOnly } from "./latestresults";
 import { monotonicNow } from "./monotonic";
 import { serverClock } from "./serverclock";
 
@@ -86,14 +86,16 @@ export function takeRunning(sessionId: string): Running | null {
 }
 
 /** The report `running` is waiting for in `latest`, or undefined while it is not stored: the newest of its kind (a
- * custom input is stored as a Run, marked `custom`, and one is never taken for the other), newer than any report
- * shown on the reload (`newestShown`) and stored after it left. */
+ * custom input is stored as a Run, marked `custom`, and one is never taken for the other), run by the candidate (the
+ * interviewer's run stored a moment after it is never taken for it; one whose `by` is not known, from an API from
+ * before it, is matched by time alone), newer than any report shown on the reload (`newestShown`) and stored after it
+ * left. */
 export function reportOf(
   running: Running,
   latest: LatestResults,
   newestShown: string | undefined,
 ): RunReport | undefined {
-  const panes = latestByPane(latest);
+  const panes = latestByPane(ownOnly(latest));
   const report = running.mode === "submit" ? panes.submit : running.mode === "custom" ? panes.custom : panes.run;
   if (!report || !!report.custom !== (running.mode === "custom")) return undefined;
   if (running.before !== undefined && report.submission_id === running.before) return undefined;
@@ -105,6 +107,7 @@ export function reportOf(
  * that moves when the pane is no longer the follow's (a report shown there, a run started), and whether the interview
  * is over. */
 export interface FollowTarget {
+  /** The candidate's own latest results (`ApiClient.results` with `own`). */
   read: () => Promise<LatestResults>;
   pane: HTMLElement;
   show: (report: RunReport) => void;
@@ -136,7 +139,8 @@ export function followRunning(
   }
   const left = running.sentAt + RUN_TIMEOUT_MS - serverClock.now();
   if (left <= 0) return false;
-  const newestShown = newestReport(latest)?.created_at;
+  // The candidate's own reports only: the interviewer's run stored after this one left must not make this one old.
+  const newestShown = newestReport(ownOnly(latest))?.created_at;
   const what = running.mode === "submit" ? "submission" : running.mode === "custom" ? "custom input" : "Run";
   const again =
     running.mode === "custom" ? "Run it again to see what it returns." : "Run your code again to see its results.";

@@ -2,7 +2,7 @@
 // The workspace opened again after a reload (or in a new tab): the saved drafts asked again while they cannot be
 // read, the latest results (each in its pane, asked again when refused), and a run that was out followed to its report.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type ApiClient, ApiError, type RunReport } from "./api";
+import { type ApiClient, ApiError, type LatestResults, type RunReport } from "./api";
 import { RESULTS_RETRIES } from "./latestresults";
 import { FOLLOW_RUN_MS, reportOf } from "./pendingrun";
 import {
@@ -392,5 +392,77 @@ describe("a run whose request failed without an answer", () => {
       throw new ApiError(429, "run_in_progress", "A run of this session is already in progress.", 2000);
     });
     expect(seen).not.toContain("still running");
+  });
+});
+
+// Whose run a stored report is (`GET .../results` `by`): after a reload the interviewer's run is labelled theirs, and a
+// follow of the candidate's own lost Run never takes the interviewer's run, stored a moment later, for it.
+const summaryLine = () => document.querySelector("#results .report-summary")?.textContent;
+
+describe("the latest results after a reload", () => {
+  it("labels the interviewer's run as theirs, and the candidate's and one not known as the candidate's Run", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    loadPage(true);
+    await resumeSession(
+      fakeApi({ results: async () => ({ run: storedRun({ by: "agent" }), submit: null }) }),
+      "s-by-1",
+    );
+    expect(summaryLine()).toBe("Interviewer's run: 3 of 3 tests passed");
+
+    for (const by of ["candidate", null, undefined]) {
+      closeWorkspaces(); // each page its own: the one before goes, its editor with it
+      loadPage(true);
+      await resumeSession(fakeApi({ results: async () => ({ run: storedRun({ by }), submit: null }) }), "s-by-2");
+      expect(summaryLine()).toBe("Run: 3 of 3 tests passed");
+    }
+    closeWorkspaces();
+  });
+});
+
+describe("a reload while the candidate's Run is out and the interviewer runs the tests", () => {
+  it("shows the candidate's own Run once stored, never the interviewer's newer one as theirs", async () => {
+    loadPage(true);
+    const before = storedRun({ verdict: "wrong_answer", passed: 0, by: "candidate", created_at: ago(60_000) });
+    let mine = before;
+    const reads: boolean[] = [];
+    const api = fakeApi({
+      // The interviewer's `run_tests` is the newest Run of all; the candidate's own are asked for with `own`.
+      results: async (_id: string, own = false): Promise<LatestResults> => {
+        reads.push(own);
+        const run = own ? mine : storedRun({ by: "agent", created_at: new Date().toISOString() });
+        return { run, submit: null, custom: null };
+      },
+      run: () => new Promise(() => undefined), // the page reloads before the answer comes
+    });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const first = await resumeSession(api, "s-by-follow");
+    void first.judge("run");
+    await vi.advanceTimersByTimeAsync(0);
+
+    loadPage(); // the reload
+    await resumeSession(api, "s-by-follow");
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("Your Run from before the page reloaded is still running");
+    expect(summaryLine()).toBe("Interviewer's run: 3 of 3 tests passed");
+    mine = storedRun({ verdict: "wrong_answer", passed: 1, by: "candidate" }); // the judge is done with it
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(reads.at(-1)).toBe(true);
+    expect(summaryLine()).toBe("Run: 1 of 3 tests passed");
+    expect(results?.textContent).not.toContain("still running");
+    closeWorkspaces(); // while the timers are fake: the editors' work it schedules never outlives the file
+  });
+
+  it("never takes a report the interviewer or the grading job ran; one whose runner is not known goes by time", () => {
+    const sentAt = Date.now() - 1000;
+    for (const by of ["agent", "grader"] as const) {
+      const theirs = storedRun({ by, created_at: ago(0) });
+      expect(reportOf({ mode: "run", sentAt }, { run: theirs, submit: null }, undefined)).toBeUndefined();
+      const submit = storedRun({ mode: "submit", by, created_at: ago(0) });
+      expect(reportOf({ mode: "submit", sentAt }, { run: null, submit }, undefined)).toBeUndefined();
+    }
+    for (const by of ["candidate", null, undefined]) {
+      const run = storedRun({ by, created_at: ago(0) });
+      expect(reportOf({ mode: "run", sentAt }, { run, submit: null }, undefined)).toBe(run);
+    }
   });
 });

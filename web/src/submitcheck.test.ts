@@ -42,6 +42,16 @@ describe("landedSubmit", () => {
     expect(await landedSubmit(api(stored), "s", new ApiError(0, "network_error", "x"), sentAt + 60_000)).toBeNull();
   });
 
+  it("asks for the candidate's own Submit and never takes the interviewer's for it", async () => {
+    const sentAt = Date.parse("2026-01-01T00:00:09Z");
+    const client = api({ ...stored, by: "agent" });
+    expect(await landedSubmit(client, "s", new ApiError(0, "network_error", "x"), sentAt)).toBeNull();
+    expect(client.results).toHaveBeenCalledWith("s", true);
+    const already = new ApiError(409, "already_submitted", "x");
+    expect(await landedSubmit(client, "s", already, sentAt)).toEqual({ ...stored, by: "agent" }); // the final answer
+    expect(client.results).toHaveBeenLastCalledWith("s", false);
+  });
+
   it("never for a refusal that stored nothing", async () => {
     const client = api(stored);
     expect(await landedSubmit(client, "s", new ApiError(429, "rate_limited", "x", 3000), 0)).toBeNull();

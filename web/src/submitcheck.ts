@@ -1,6 +1,6 @@
 // Around a Submit: the candidate's confirmation, whether one that failed as far as the page knows was stored all the
 // same, and a busy server's wait before the next.
-import type { ApiClient, RunReport } from "./api";
+import type { ApiClient, RunReport, StoredReport } from "./api";
 import { confirmAction } from "./dialog";
 
 /** "Submit your final answer?", saying what follows (`allowResubmission`: the candidate may submit again). */
@@ -20,7 +20,8 @@ export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean>
  * another tab). Asks the server, and returns the stored final answer when it holds one (the page shows it as final),
  * so the candidate is neither told to try again nor left editing code that no longer counts; null otherwise.
  * `before`: the id of the Submit the page showed before this one left, never taken for it (one submitted again a
- * moment after it was stored is within the allowance for the page's clock).
+ * moment after it was stored is within the allowance for the page's clock). Nor is the interviewer's Submit on the
+ * candidate's behalf (`by`), unless the final answer is already in: then whichever is in is the final answer.
  */
 export async function landedSubmit(
   api: Pick<ApiClient, "results">,
@@ -32,9 +33,9 @@ export async function landedSubmit(
   const status = (error as { status?: number }).status ?? 0;
   const already = (error as { code?: string }).code === "already_submitted";
   if (!already && status !== 0 && status < 500) return null; // refused: nothing was stored
-  let latest: (RunReport & { created_at: string }) | null;
+  let latest: StoredReport | null;
   try {
-    latest = (await api.results(sessionId)).submit;
+    latest = (await api.results(sessionId, !already)).submit;
   } catch {
     return null;
   }
@@ -42,6 +43,7 @@ export async function landedSubmit(
   // (a few seconds' allowance for the estimate of the server's clock).
   if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return null;
   if (!already && before !== undefined && latest.submission_id === before) return null;
+  if (!already && (latest.by === "agent" || latest.by === "grader")) return null; // an API that ignored `own`
   return latest;
 }
 

@@ -2,7 +2,7 @@
 // interview to open, the API it talks to and the reports that API stores, and workspaces opened so that each test
 // file closes its own.
 /// <reference types="vite/client" />
-import type { ApiClient, JoinResponse, RunReport } from "../api";
+import type { ApiClient, JoinResponse, RunBy, RunReport } from "../api";
 import { Workspace } from "../workspace";
 import page from "../../index.html?raw";
 
@@ -21,7 +21,7 @@ export const joined = {
 } as unknown as JoinResponse;
 
 /** A report as the latest results hand it back: with the time it was stored. */
-export type StoredReport = RunReport & { created_at: string };
+export type StoredReport = RunReport & { created_at: string; by?: RunBy | null };
 
 const opened: Workspace[] = [];
 
