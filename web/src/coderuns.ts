@@ -77,6 +77,9 @@ export class CodeRuns {
   private readonly news: Record<"results" | "custom", number> = { results: 0, custom: 0 };
   /** The id of the last stored report shown of each kind (a custom input's apart from a Run's). */
   private readonly lastShown: Partial<Record<RunningMode, string>> = {};
+  /** When the newest report of each kind shown was stored, known for those read back from the results
+   * (`Running.beforeAt`). */
+  private readonly lastShownAt: Partial<Record<RunningMode, string>> = {};
 
   constructor(private readonly host: RunsHost) {
     setParamNames(host.question.signature.params.map((p) => p.name));
@@ -196,7 +199,7 @@ export class CodeRuns {
     this.host.beforeRun();
     await this.host.saver.flush();
     const sentAt = serverClock.now();
-    const running: Running = { mode, sentAt, before: this.lastShown[mode] };
+    const running: Running = { mode, sentAt, before: this.lastShown[mode], beforeAt: this.lastShownAt[mode] };
     keepRunning(sessionId, running); // a reload follows it
     const sentOnline = navigator.onLine;
     let fate: "known" | "unknown" = "known";
@@ -206,7 +209,8 @@ export class CodeRuns {
       this.show(report);
       if (mode === "submit") this.host.markSubmitted();
     } catch (error) {
-      const landed = mode === "submit" ? await landedSubmit(api, sessionId, error, sentAt, running.before) : null;
+      const landed =
+        mode === "submit" ? await landedSubmit(api, sessionId, error, sentAt, running.before, running.beforeAt) : null;
       if (landed) this.show(landed);
       if (landed) this.host.markSubmitted();
       else this.lost(running, results, error, sentOnline);
@@ -222,7 +226,10 @@ export class CodeRuns {
     const container = byId(report.custom ? "custom-output" : "results");
     this.shown[report.custom ? "custom" : "results"] += 1; // its notes go with the pane's content
     if (!opts.quiet) this.news[report.custom ? "custom" : "results"] += 1;
-    if (report.submission_id) this.lastShown[report.custom ? "custom" : report.mode] = report.submission_id;
+    const kind = report.custom ? "custom" : report.mode;
+    if (report.submission_id) this.lastShown[kind] = report.submission_id;
+    const storedAt = (report as { created_at?: string }).created_at; // read back from the results, not a run's answer
+    if (storedAt !== undefined && storedAt > (this.lastShownAt[kind] ?? "")) this.lastShownAt[kind] = storedAt;
     renderReport(container, report, by);
     renderConsole(byId("console"), report);
     // Its compile errors mark the editor's lines only when the editor shows the language it ran (the candidate may

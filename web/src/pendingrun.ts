@@ -24,6 +24,11 @@ export interface Running {
   /** The id of the last stored report of its kind this page showed as it went: never taken for this run's (one
    * stored a moment before it, within the allowance for the page's clock, was). */
   before?: string;
+  /** When the newest report of its kind this page showed was stored (known for one read back from the results, as
+   * on a reload): no report stored by then is this run's. A reload shows the interviewer's run, not the candidate's
+   * Run stored a moment before it, which is then no one's `before`; a follow reads the candidate's runs alone, where
+   * that Run is the newest again. */
+  beforeAt?: string;
 }
 
 function tabStorage(): Storage | null {
@@ -82,7 +87,12 @@ export function takeRunning(sessionId: string): Running | null {
   if (!r || (r.mode !== "run" && r.mode !== "submit" && r.mode !== "custom") || typeof r.sentAt !== "number") {
     return null;
   }
-  return { mode: r.mode, sentAt: r.sentAt, ...(typeof r.before === "string" ? { before: r.before } : {}) };
+  return {
+    mode: r.mode,
+    sentAt: r.sentAt,
+    ...(typeof r.before === "string" ? { before: r.before } : {}),
+    ...(typeof r.beforeAt === "string" ? { beforeAt: r.beforeAt } : {}),
+  };
 }
 
 /** The report `running` is waiting for in `latest`, or undefined while it is not stored: the newest of its kind (a
@@ -99,6 +109,7 @@ export function reportOf(
   const report = running.mode === "submit" ? panes.submit : running.mode === "custom" ? panes.custom : panes.run;
   if (!report || !!report.custom !== (running.mode === "custom")) return undefined;
   if (running.before !== undefined && report.submission_id === running.before) return undefined;
+  if (running.beforeAt !== undefined && report.created_at <= running.beforeAt) return undefined;
   if (newestShown !== undefined && report.created_at <= newestShown) return undefined;
   return Date.parse(report.created_at) >= running.sentAt - LANDED_SLACK_MS ? report : undefined;
 }

@@ -466,3 +466,42 @@ describe("a reload while the candidate's Run is out and the interviewer runs the
     }
   });
 });
+
+describe("a Run whose answer is lost after a reload showed the interviewer's run", () => {
+  it("never takes the candidate's Run hidden behind the interviewer's for it, though stored a moment before", async () => {
+    loadPage(true);
+    // The candidate's Run, then the interviewer's `run_tests`, a moment apart; the page reloads and shows theirs.
+    const mine = storedRun({
+      verdict: "wrong_answer",
+      passed: 0,
+      by: "candidate",
+      submission_id: "sub-mine",
+      created_at: ago(2000),
+    });
+    const theirs = storedRun({ by: "agent", submission_id: "sub-theirs", created_at: ago(1000) });
+    let own = mine; // the candidate's newest Run, as `?by=candidate` reads it
+    const api = fakeApi({
+      results: async (_id: string, ownOnly = false): Promise<LatestResults> => ({
+        run: ownOnly ? own : theirs,
+        submit: null,
+        custom: null,
+      }),
+      run: async () => {
+        throw new ApiError(0, "network_error", "Could not reach the server.");
+      },
+    });
+    const workspace = await resumeSession(api, "s-hidden-behind");
+    expect(summaryLine()).toBe("Interviewer's run: 3 of 3 tests passed");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    await workspace.judge("run"); // its answer lost: followed
+    const results = document.getElementById("results");
+    expect(results?.textContent).toContain("The connection to the server dropped while your Run was out");
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(summaryLine()).toBeUndefined(); // the Run before the interviewer's is not this one's
+    expect(results?.textContent).toContain("It may still be running");
+    own = storedRun({ verdict: "wrong_answer", passed: 2, by: "candidate", submission_id: "sub-next" });
+    await vi.advanceTimersByTimeAsync(FOLLOW_RUN_MS);
+    expect(summaryLine()).toBe("Run: 2 of 3 tests passed");
+    closeWorkspaces(); // while the timers are fake: the editors' work it schedules never outlives the file
+  });
+});

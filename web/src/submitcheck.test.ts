@@ -52,6 +52,16 @@ describe("landedSubmit", () => {
     expect(client.results).toHaveBeenLastCalledWith("s", false);
   });
 
+  it("never takes a Submit stored by the time of the newest one the page showed before it left", async () => {
+    // The page showed the interviewer's Submit stored at 10s; the candidate's own read alone, their one before it
+    // (stored at 9.5s, within the allowance for the page's clock) is the newest again.
+    const sentAt = Date.parse("2026-01-01T00:00:11Z");
+    const mine = { ...stored, created_at: "2026-01-01T00:00:09.500Z", submission_id: "sub-mine", by: "candidate" };
+    const lost = new ApiError(0, "network_error", "x");
+    expect(await landedSubmit(api(mine), "s", lost, sentAt, "sub-theirs", "2026-01-01T00:00:10.000Z")).toBeNull();
+    expect(await landedSubmit(api(mine), "s", lost, sentAt, "sub-theirs", "2026-01-01T00:00:09.000Z")).toBe(mine);
+  });
+
   it("never for a refusal that stored nothing", async () => {
     const client = api(stored);
     expect(await landedSubmit(client, "s", new ApiError(429, "rate_limited", "x", 3000), 0)).toBeNull();

@@ -20,8 +20,9 @@ export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean>
  * another tab). Asks the server, and returns the stored final answer when it holds one (the page shows it as final),
  * so the candidate is neither told to try again nor left editing code that no longer counts; null otherwise.
  * `before`: the id of the Submit the page showed before this one left, never taken for it (one submitted again a
- * moment after it was stored is within the allowance for the page's clock). Nor is the interviewer's Submit on the
- * candidate's behalf (`by`), unless the final answer is already in: then whichever is in is the final answer.
+ * moment after it was stored is within the allowance for the page's clock), nor one stored by `beforeAt`
+ * (`Running.beforeAt`). Nor is the interviewer's Submit on the candidate's behalf (`by`), unless the final answer is
+ * already in: then whichever is in is the final answer.
  */
 export async function landedSubmit(
   api: Pick<ApiClient, "results">,
@@ -29,6 +30,7 @@ export async function landedSubmit(
   error: unknown,
   sentAt: number,
   before?: string,
+  beforeAt?: string,
 ): Promise<RunReport | null> {
   const status = (error as { status?: number }).status ?? 0;
   const already = (error as { code?: string }).code === "already_submitted";
@@ -43,6 +45,7 @@ export async function landedSubmit(
   // (a few seconds' allowance for the estimate of the server's clock).
   if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return null;
   if (!already && before !== undefined && latest.submission_id === before) return null;
+  if (!already && beforeAt !== undefined && latest.created_at <= beforeAt) return null;
   if (!already && (latest.by === "agent" || latest.by === "grader")) return null; // an API that ignored `own`
   return latest;
 }
