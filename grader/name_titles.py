@@ -7,10 +7,13 @@ stand there in a sentence's own grammar (`NOT_TITLES`: "Hi", "Thanks", "Dear", "
 accents folded). A list of titles misses the one a candidate or an interviewer happens to use ("Lady", "Lord",
 "Dame", "Master", "Countess", "Sheikh", "Mx", "Fräulein", "Signora"), each telling the model a gender, a rank, a
 faith or an origin beside a hidden name; a capitalised word right before a name is a title far more often than
-anything else, and a plain word read as one ("Brilliant [title] [candidate]") costs the model one word of a
-sentence; a word that carries a sentence's sense there (a verdict, "Correct Ada") is in `NOT_TITLES`. Only before
-the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's rules are
-applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output.
+anything else, and a plain word read as one ("[title] [candidate]" for "Happy Grace") costs the model one word of a
+sentence. A title is a noun; a word that stands there as another part of speech carries the sentence's sense and
+stays: the closed classes in `NOT_TITLES` (greetings, interjections, function words, sentence adverbs such as
+"Just", "Only", "Still", "Again", a verdict such as "Correct Ada") and the adverbs and participles known by their
+ending (`_NOT_A_NOUN`: "Honestly", "Exactamente", "Vraiment", "Natürlich", "Amazing"), which no title has. Only
+before the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's rules
+are applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output.
 """
 
 from __future__ import annotations
@@ -63,8 +66,28 @@ NOT_TITLES = frozenset(
     hola gracias buenos buenas adiós hasta y o con para por de es soy sí vale bueno bien claro pues entonces correcto
     incorrecto exacto perfecto genial bonjour merci salut bonsoir et ou avec pour oui non alors exactement parfait
     hallo danke tschüss und oder mit für ja nein genau gut richtig falsch ciao grazie buongiorno e
+    just only still again even too yet anyway anyways besides otherwise instead meanwhile next last first here there
+    plus once maybe perhaps never always sometimes not today tonight tomorrow yesterday soon later
+    what why how when where who which whoa oops yay yup nah hm mhm huh aha ooh gotcha agreed understood noted bingo
+    ta sweet neat brilliant fantastic superb wonderful terrific splendid solid spot
+    come try keep take hold hang remember see relax continue proceed start begin stop thank
+    me us him them he she everyone everybody someone anyone
+    can could would should shall will may might must do does did have has had let lets any each every some all both
+    another several most many few one two three if because until unless whether while since before after through
+    monday tuesday wednesday thursday friday saturday sunday
+    solo sólo también tampoco todavía aún ya ahora oye mira vamos venga anda dale muy más menos luego después antes
+    primero excelente estupendo ojo cierto verdad perdón disculpa qué cómo cuándo dónde
+    aussi encore juste seulement toujours déjà maintenant ensuite puis enfin donc bon allez voilà voici super
+    formidable génial pardon quoi
+    auch nur noch nochmal schon jetzt dann also prima toll klasse spitze bitte na schön sehr ganz ach servus moin
+    willkommen guten tag morgen abend nacht
+    allora anche ancora già adesso ora poi bene ottimo perfetto esatto dai ecco salve arrivederci prego scusa
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
+# Endings of the adverbs and participles of the interviewer's languages ("Honestly", "Amazing", "Exactamente",
+# "Vraiment", "Natürlich"), read on the folded word with a stem of three letters or more: no title ends so ("King",
+# "Holy" are too short to be read).
+_NOT_A_NOUN = re.compile(r"\w{3,}(?:ly|ing|mente|ment|lich)")
 # A word before a period is a title only as an abbreviation of one: a word that ends a sentence stands there too
 # ("we use Python. [candidate], ..."), and an abbreviation is the one form of a title a short list can hold.
 ABBREVIATED = frozenset(
@@ -95,9 +118,10 @@ def _titles_before(done: Redacted, at: int) -> list[tuple[int, int]]:
         if m is None or done.segment_at(m.start()) != done.segment_at(at) or done.inside(m.start()):
             break
         word = m.group(1)
-        if not word[0].isupper() or _folded(word) in NOT_TITLES:
+        folded = _folded(word)
+        if not word[0].isupper() or folded in NOT_TITLES or _NOT_A_NOUN.fullmatch(folded):
             break
-        if (m.group("sep") or "").endswith(".") and _folded(word) not in ABBREVIATED:
+        if (m.group("sep") or "").endswith(".") and folded not in ABBREVIATED:
             break
         found.append(m.span(1))
         at = m.start()

@@ -95,6 +95,58 @@ def test_a_word_of_the_sentence_with_an_accent_or_a_verdict_before_the_name_stay
         assert "[title]" not in out.text and word in out.text, out.text
 
 
+G = Redactor(redaction_terms("Grace Park", "gpark@example.com"))
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Just Grace.",  # a sentence adverb had read as a title: "[title] [candidate]."
+        "Only Grace.",
+        "Still Grace?",
+        "Again Grace, from the top.",
+        "Honestly Grace, that is fine.",  # an adverb by its ending, in each language
+        "Amazing Grace!",
+        "Exactamente Grace, es O(n).",
+        "Vraiment Grace, bravo.",
+        "Natürlich Grace, weiter.",
+        "Also Grace, weiter.",
+        "Brilliant Grace, next one.",
+        "Happy Friday Grace.",
+        "Guten Tag Grace!",
+        "Nice work Grace",
+        "Good catch Grace",
+        "Sure thing Grace",
+        "Take your time Grace",
+        "Over to you Grace",
+    ],
+)
+def test_an_adverb_interjection_or_greeting_before_the_name_is_no_title(said: str) -> None:
+    expected = said.replace("Grace", "[candidate]")
+    for out, shown in (
+        (G.speech(said), expected),
+        (G.output(said), expected),
+        (G.code(f"print({said!r})", "python"), f"print({expected!r})"),
+    ):
+        assert out.text == shown
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Lady Grace, welcome.",
+        "Master Park, your turn.",
+        "Dame Grace.",
+        "Sheikh Park, go on.",
+        "Countess Park.",
+    ],
+)
+def test_a_title_that_opens_a_sentence_is_still_a_title(said: str) -> None:
+    title = said.split()[0]
+    for out in (G.speech(said), G.output(said), G.code(f"print({said!r})", "python")):
+        assert title not in out.text and re.search(r"\[(?:title|person)\] \[candidate\]", out.text), out.text
+
+
 @pytest.mark.parametrize(
     ("title", "shown"),
     [
