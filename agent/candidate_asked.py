@@ -26,6 +26,9 @@ from agent.settings import AgentSettings
 
 KINDS = ("speak_slowly", "time_to_answer", "repeat_or_rephrase")
 MAX_NAME_CHARS = 40
+# agent/capture.py MAX_TOOL_TEXT: a call whose arguments are longer is recorded without them, and what the grader
+# (grader/asked_name.py) and a restarted job (agent.resume) read of it is nothing, so ``begin_problem`` refuses it.
+MAX_ARGUMENTS_CHARS = 8_000
 _WORD = "[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*"  # letters, an apostrophe or a hyphen inside: O'Neil, Jean-Luc
 _NAME = re.compile(f"{_WORD}(?: {_WORD}){{0,2}}")  # one to three such words
 

@@ -6,19 +6,34 @@ in the phase ``make_phase_agent`` builds.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
-from livekit.agents import Agent, RunContext, function_tool, llm
+from livekit.agents import Agent, RunContext, ToolError, function_tool, llm
 from livekit.agents.voice.turn import TurnHandlingOptions
 
 from agent import candidate_asked
 from agent.phase_agent import PhaseAgent
+from agent.prompts import render
 from agent.state import InterviewState, Phase
 from agent.tools import SHARED_TOOLS
+
+# The candidate's latest greeting turns whose words a name to call them by is checked against (agent.candidate_asked).
+MAX_HEARD = 200
 
 
 class GreetingAgent(PhaseAgent):
     phase = Phase.GREETING
+
+    def __init__(self, state: InterviewState, **kwargs: Any) -> None:
+        super().__init__(state, **kwargs)
+        # The candidate's turns with the words their transcript records: in realtime mode the conversation's copy of a
+        # spoken turn is the provider's audio, without text.
+        self._heard: deque[str] = deque(maxlen=MAX_HEARD)
+
+    async def on_user_turn_completed(self, turn_ctx: llm.ChatContext, new_message: llm.ChatMessage) -> None:
+        self._heard.append(new_message.text_content or "")
+        await super().on_user_turn_completed(turn_ctx, new_message)
 
     @function_tool
     async def begin_problem(
@@ -36,10 +51,15 @@ class GreetingAgent(PhaseAgent):
                 finish, wait through pauses: a stutter, thinking), "repeat_or_rephrase"; [] if nothing
             call_them: the name they asked to be called, in their words; "" if they asked for none
         """
+        if len(context.function_call.arguments) > candidate_asked.MAX_ARGUMENTS_CHARS:
+            raise ToolError(render("asked_too_long"))
         said = [
-            i.text_content or ""
-            for i in self.chat_ctx.items
-            if isinstance(i, llm.ChatMessage) and i.role == "user"
+            *(
+                i.text_content or ""
+                for i in self.chat_ctx.items
+                if isinstance(i, llm.ChatMessage) and i.role == "user"
+            ),
+            *self._heard,
         ]
         # Kept before the next agent is built: its end-of-turn delays follow it (agent.candidate_asked). A refused
         # call passes on nothing, as a restarted job reads it (agent.resume).

@@ -34,6 +34,7 @@ PROMPTS: dict[str, frozenset[str]] = {
     "asked_time_to_answer": frozenset(),
     "asked_repeat_or_rephrase": frozenset(),
     "asked_name": frozenset({"name"}),
+    "asked_too_long": frozenset(),
     "no_background": frozenset(),
     "notice_recorded": frozenset(),
     "notice_practice": frozenset(),

@@ -4,18 +4,27 @@ lines, never the greeting's words; a name only one the candidate said."""
 
 from __future__ import annotations
 
-from livekit.agents import AgentSession, llm
+import asyncio
 
-from agent.candidate_asked import Asked, asked
+from livekit.agents import AgentSession, TurnHandlingOptions, llm
+
+from agent.ai_notice import notice_line
+from agent.candidate_asked import MAX_ARGUMENTS_CHARS, Asked, asked
+from agent.capture import MAX_TOOL_TEXT, attach_capture
 from agent.context import SessionEvent
 from agent.interview import build_interview
-from agent.phases import ProblemAgent
+from agent.phases import GreetingAgent, ProblemAgent
+from agent.realtime import PreparedRealtimeModel
 from agent.resume import build_resume
 from agent.state import InterviewState, Phase
+from grader.asked_name import asked_name_terms
+from grader.schemas import BundleEvent
 from tests.agent.test_phases import make
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import FakeChannel, FakeSink, make_context, test_settings
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, say
+from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
+from tests.fakes.voice import FakeAudioInput, FakeSTT, FakeVAD, Timeline, TimelineClock, Utterance
 
 ASKED = "I stutter, so please give me time. And call me Sam. I was at Hooli before."
 TIME_LINE = "asked for time to answer"
@@ -114,3 +123,98 @@ def test_a_restarted_job_is_told_what_was_asked_from_the_recorded_call():
         assert isinstance(agent, ProblemAgent) and state.asked == expected
         note = agent.status_note()
         assert ("asked to be called Sam" in note and TIME_LINE in note) is (expected != Asked()), note
+
+
+def _recorded(sink: FakeSink) -> list[BundleEvent]:
+    return [
+        BundleEvent(seq=n, type=e["type"], t=e["t"], payload=e["payload"]) for n, e in enumerate(sink.events)
+    ]
+
+
+async def test_a_name_said_aloud_to_a_realtime_model_is_kept_as_the_grader_keeps_it():
+    """In realtime mode the conversation's copy of a spoken turn is the provider's audio, without text: the name the
+    candidate said aloud is checked against their turns as transcribed and recorded, the words the grader reads back
+    from the log (grader/asked_name.py). Read from the conversation alone, the interviewer dropped it while the grader
+    redacted it: the two disagreed on the same call."""
+    speed = 20.0
+    timeline = Timeline(
+        [Utterance(2.0, 3.5, "Call me Sam please, and I am ready.")], speed=speed,
+        gate=lambda i: len(model.requests) > 1 + i,  # after the greeting and the AI notice
+    )  # fmt: skip
+    sink = FakeSink()
+    agent, state = build_interview(make_context(minutes_left=40), api=None, recorder=sink,
+                                   clock=TimelineClock(timeline), channel=FakeChannel(), settings=test_settings(),
+                                   classifier=None)  # fmt: skip
+    assert isinstance(agent, GreetingAgent)
+    model = FakeRealtimeModel(
+        [
+            RealtimeReply("Hi Ada! What should I call you?"),
+            RealtimeReply(notice_line(state)),
+            RealtimeReply(
+                "Sure. On to the problem.", calls=[("begin_problem", {"asked": [], "call_them": "Sam"})]
+            ),
+            RealtimeReply("The problem is Two Sum."),
+        ]
+    )
+    mic = FakeAudioInput()
+    session = AgentSession[InterviewState](
+        vad=FakeVAD(timeline), stt=FakeSTT(timeline), llm=PreparedRealtimeModel(model), userdata=state,
+        turn_handling=TurnHandlingOptions(turn_detection="vad",
+                                          endpointing={"min_delay": 0.5 / speed, "max_delay": 3.0 / speed},
+                                          interruption={"mode": "vad", "min_duration": 0.5 / speed},
+                                          preemptive_generation={"enabled": False}),
+    )  # fmt: skip
+    session.input.audio = mic
+    capture = attach_capture(session, sink, state.elapsed_s)
+    try:
+        await session.start(agent)
+        for _ in range(1_200):  # a loaded box may lag the timeline: wait (up to a minute) for the handoff
+            if state.phase == Phase.PROBLEM and sink.of_type("tool_call"):
+                break
+            await asyncio.sleep(0.05)
+        heard = agent.chat_ctx
+    finally:
+        capture.detach()
+        mic.close()
+        await session.aclose()
+    assert state.phase == Phase.PROBLEM, state.phase
+    # The greeting's conversation holds the candidate's turn as the provider's audio item: no text.
+    users = [i for i in heard.items if isinstance(i, llm.ChatMessage) and i.role == "user"]
+    assert users and not any(i.text_content for i in users), users
+    events = _recorded(sink)
+    assert [e.payload["text"] for e in events if e.type == "transcript" and e.payload["role"] == "user"] == [
+        "Call me Sam please, and I am ready."
+    ]
+    assert asked_name_terms(events) == ["Sam"]
+    assert state.asked == Asked((), "Sam")
+
+
+async def test_a_call_whose_arguments_the_log_cannot_keep_is_refused_and_made_again():
+    """The log keeps no arguments of a call longer than agent/capture.py's MAX_TOOL_TEXT (only their cut text): passed
+    on live, its name was one the grader never read back, and so never redacted ("Sam, nice work" graded as said),
+    and a restarted job lost what was asked. Such a call is refused, and the model's next call passes it on."""
+    assert MAX_ARGUMENTS_CHARS == MAX_TOOL_TEXT
+    agent, state, _, sink, _ = make()
+    long = {"asked": ["time_to_answer", "x" * MAX_TOOL_TEXT], "call_them": "Sam"}
+    fake = FakeLLM(
+        [
+            say("Hi Ada! Anything I should know before we start?"),
+            FakeResponse("", [FakeToolCall("begin_problem", long)]),
+            FakeResponse(
+                "On to the problem.",
+                [FakeToolCall("begin_problem", {"asked": ["time_to_answer"], "call_them": "Sam"})],
+            ),
+            say("The problem is Two Sum."),
+        ]
+    )
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        capture = attach_capture(session, sink, state.elapsed_s)
+        await session.start(agent)
+        result = await session.run(user_input=ASKED)
+        result.expect.contains_agent_handoff(new_agent_type=ProblemAgent)
+        capture.detach()
+    calls = [e["payload"] for e in sink.of_type("tool_call")]
+    assert [(c["name"], c["is_error"]) for c in calls] == [("begin_problem", True), ("begin_problem", False)]
+    assert "call_them" not in calls[0]["arguments"]  # what the log kept of the long call: its cut text only
+    assert state.asked == Asked(("time_to_answer",), "Sam")
+    assert asked_name_terms(_recorded(sink)) == ["Sam"]
