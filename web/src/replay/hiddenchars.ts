@@ -2,7 +2,8 @@
 // code itself and in the deleted lines of the merge view, which draws them as widgets outside the editor's document
 // where CodeMirror's special-character highlighting never reaches.
 import type { Extension } from "@codemirror/state";
-import { type EditorView, ViewPlugin, highlightSpecialChars } from "@codemirror/view";
+import { highlightSpecialChars } from "@codemirror/view";
+import { onDeletedChunks, textNodes } from "./deletedchunks";
 
 // What the server-rendered report reveals (api/templating.py, REVEALED, and grader/invisible.py; keep the two the
 // same): controls, line separators, interlinear annotations, and every default-ignorable character (Unicode's
@@ -115,44 +116,10 @@ function revealText(node: Text): void {
   node.replaceWith(drawn);
 }
 
-/** Replace the hidden characters in every deleted chunk the merge view has drawn in `content` and not yet shown.
- *  The merge view builds a chunk's DOM once and keeps it (a widget), so each is marked up once. */
-function revealDeleted(content: HTMLElement, done: WeakSet<Element>): void {
-  for (const chunk of content.querySelectorAll(".cm-deletedChunk")) {
-    if (done.has(chunk)) continue;
-    done.add(chunk);
-    const texts: Text[] = [];
-    const walker = document.createTreeWalker(chunk, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node as Text);
-    texts.forEach(revealText);
-  }
-}
-
-// Deleted chunks are block widgets, put into the content whenever the view draws them (a new state, stepping the
-// replay, scrolling them into view): a MutationObserver on the content marks each one up before it is painted.
-// CodeMirror ignores changes inside a widget's DOM, so this does not read as an edit.
-const revealDeletions = ViewPlugin.fromClass(
-  class {
-    private readonly done = new WeakSet<Element>();
-    private readonly observer: MutationObserver;
-
-    constructor(view: EditorView) {
-      const content = view.contentDOM;
-      this.observer = new MutationObserver(() => {
-        revealDeleted(content, this.done);
-        this.observer.takeRecords(); // our own changes
-      });
-      this.observer.observe(content, { childList: true, subtree: true });
-      revealDeleted(content, this.done);
-    }
-
-    destroy(): void {
-      this.observer.disconnect();
-    }
-  },
-);
-
 /** Hidden characters as placeholders, in the code and in what the merge view shows was deleted from it. */
 export function revealHidden(): Extension {
-  return [highlightSpecialChars({ specialChars: HIDDEN, render: placeholder }), revealDeletions];
+  return [
+    highlightSpecialChars({ specialChars: HIDDEN, render: placeholder }),
+    onDeletedChunks((chunk) => textNodes(chunk).forEach(revealText)),
+  ];
 }

@@ -6,6 +6,7 @@
 import type { Extension } from "@codemirror/state";
 import { RangeSetBuilder } from "@codemirror/state";
 import { Decoration, type DecorationSet, Direction, EditorView, ViewPlugin, type ViewUpdate } from "@codemirror/view";
+import { onDeletedChunks, textNodes } from "./deletedchunks";
 
 // Letters of right-to-left scripts: the blocks whose characters (assigned or not) are of bidirectional class R or AL,
 // but U+061C (a hidden character, drawn as a placeholder) and U+FEFF. A run is such letters and the spaces between.
@@ -83,48 +84,19 @@ function isolateText(node: Text): void {
   node.replaceWith(drawn);
 }
 
-/** Isolate the runs of every deleted line the merge view has drawn in `content` and not yet shown (each once: a
- *  chunk's DOM is a widget the merge view keeps). A chunk past `MAX_ISOLATES` runs is shown in written order. */
-function isolateDeleted(content: HTMLElement, done: WeakSet<Element>): void {
-  for (const chunk of content.querySelectorAll(".cm-deletedChunk")) {
-    if (done.has(chunk)) continue;
-    done.add(chunk);
-    const count = (chunk.textContent ?? "").match(RTL_RUN)?.length ?? 0;
-    if (count === 0) continue;
-    if (count > MAX_ISOLATES) {
-      for (const line of chunk.querySelectorAll(".cm-deletedLine")) line.classList.add("cm-written-order");
-      continue;
-    }
-    const texts: Text[] = [];
-    const walker = document.createTreeWalker(chunk, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.push(node as Text);
-    texts.forEach(isolateText);
+/** Isolate the runs of a deleted chunk the merge view has drawn; one past `MAX_ISOLATES` runs is shown in written
+ *  order. */
+function isolateDeleted(chunk: Element): void {
+  const count = (chunk.textContent ?? "").match(RTL_RUN)?.length ?? 0;
+  if (count === 0) return;
+  if (count > MAX_ISOLATES) {
+    for (const line of chunk.querySelectorAll(".cm-deletedLine")) line.classList.add("cm-written-order");
+    return;
   }
+  textNodes(chunk).forEach(isolateText);
 }
-
-// As ./hiddenchars.ts marks up deleted chunks: a MutationObserver on the content, before they are painted.
-const isolateDeletions = ViewPlugin.fromClass(
-  class {
-    private readonly done = new WeakSet<Element>();
-    private readonly observer: MutationObserver;
-
-    constructor(view: EditorView) {
-      const content = view.contentDOM;
-      this.observer = new MutationObserver(() => {
-        isolateDeleted(content, this.done);
-        this.observer.takeRecords(); // our own changes
-      });
-      this.observer.observe(content, { childList: true, subtree: true });
-      isolateDeleted(content, this.done);
-    }
-
-    destroy(): void {
-      this.observer.disconnect();
-    }
-  },
-);
 
 /** Right-to-left runs drawn as isolates, in the code and in what the merge view shows was deleted from it. */
 export function isolateRightToLeft(): Extension {
-  return [isolateRuns, isolateDeletions];
+  return [isolateRuns, onDeletedChunks(isolateDeleted)];
 }
