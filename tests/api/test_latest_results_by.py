@@ -14,6 +14,7 @@ from tests.conftest import ApiServer
 pytestmark = pytest.mark.sandbox
 
 BACKFILL = "20270111090100"
+BACKFILL_SUFFIXED = "20270112090000"  # runs stored 2026-11-21..30: event keys carried a random suffix
 
 
 async def test_results_say_who_ran_each_report_and_find_the_candidates_own_behind_the_interviewers(
@@ -49,6 +50,30 @@ async def test_results_say_who_ran_each_report_and_find_the_candidates_own_behin
     assert (await api_server.client.get(results, headers=auth)).json()["run"]["by"] is None
     await db.execute("delete from supabase_migrations.schema_migrations where version = %s", (BACKFILL,))
     assert await migrate(db_url) == [BACKFILL]
+    cur = await db.execute(
+        "select id::text, run_by from submissions where session_id = %s order by created_at", (s["id"],)
+    )
+    assert [(r["id"], r["run_by"]) for r in await cur.fetchall()] == [
+        (mine.json()["submission_id"], "candidate"),
+        (theirs.json()["submission_id"], "agent"),
+    ]
+
+    # Runs stored before the key lost its suffix (`api:<kind>:<id>:<8 hex>`) are found by their payload's id.
+    await db.execute("update submissions set run_by = null where session_id = %s", (s["id"],))
+    await db.execute("alter table session_events disable trigger session_events_no_update")  # append-only
+    try:
+        await db.execute(
+            "update session_events set idempotency_key = idempotency_key || ':' || substr(md5(random()::text), 1, 8)"
+            " where session_id = %s and idempotency_key like 'api:%%'",
+            (s["id"],),
+        )
+    finally:
+        await db.execute("alter table session_events enable trigger session_events_no_update")
+    await db.execute(
+        "delete from supabase_migrations.schema_migrations where version in (%s, %s)",
+        (BACKFILL, BACKFILL_SUFFIXED),
+    )
+    assert await migrate(db_url) == [BACKFILL, BACKFILL_SUFFIXED]
     cur = await db.execute(
         "select id::text, run_by from submissions where session_id = %s order by created_at", (s["id"],)
     )
