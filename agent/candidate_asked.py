@@ -5,7 +5,13 @@ told (agent.background leaves the rest out, background included): the interviewe
 
 Only fixed kinds are kept, never the model's or the candidate's sentence (the note is outside any fence); a name only
 when it is one to three words of letters that the candidate said themselves in the greeting (never the résumé's, an
-employer the model picked, or an instruction). A restarted job reads the same back from the recorded call.
+employer the model picked, or an instruction), each of at least ``MIN_NAME_WORD_LETTERS`` letters. A restarted job
+reads the same back from the recorded call.
+
+A name with a word of one letter ("just call me J", "J Lee") is not kept, and no name is passed on: a letter alone is
+in nearly every text (a loop's ``j``, "option B"), so the grader can take it for a name only where a line reads as
+addressing them, and every later "J, let's run it" it misread would reach it as said. The interviewer says no name
+from the next phase on, as for no request.
 
 Time to answer is acted on, not only stated: every later phase's end-of-turn delays (``turn_handling``) and the quiet
 before the interviewer asks whether they are still there (agent.silence) are ``time_to_answer_factor`` times the
@@ -26,6 +32,7 @@ from agent.settings import AgentSettings
 
 KINDS = ("speak_slowly", "time_to_answer", "repeat_or_rephrase")
 MAX_NAME_CHARS = 40
+MIN_NAME_WORD_LETTERS = 2  # a letter alone is no name the grader can redact everywhere
 # agent/capture.py MAX_TOOL_TEXT: a call whose arguments are longer is recorded without them, and what the grader
 # (grader/asked_name.py) and a restarted job (agent.resume) read of it is nothing, so ``begin_problem`` refuses it.
 MAX_ARGUMENTS_CHARS = 8_000
@@ -40,12 +47,15 @@ class Asked:
 
 
 def asked(kinds: object, name: object, said: Iterable[str]) -> Asked:
-    """What of ``begin_problem``'s arguments is kept: the known kinds, once each; the name when its shape is a name's
-    and each of its words is a word of ``said`` (the candidate's own lines of the greeting)."""
+    """What of ``begin_problem``'s arguments is kept: the known kinds, once each; the name when its shape is a name's,
+    each of its words has ``MIN_NAME_WORD_LETTERS`` letters or more and is a word of ``said`` (the candidate's own
+    lines of the greeting)."""
     given = {str(k) for k in kinds} if isinstance(kinds, list | tuple) else set()
     kept = tuple(k for k in KINDS if k in given)
     call = " ".join(name.split()) if isinstance(name, str) else ""
     if not call or len(call) > MAX_NAME_CHARS or not _NAME.fullmatch(call):
+        return Asked(kept)
+    if any(sum(c.isalpha() for c in word) < MIN_NAME_WORD_LETTERS for word in call.split()):
         return Asked(kept)
     words = {w.casefold() for line in said for w in re.findall(_WORD, line)}
     if not all(w.casefold() in words for w in call.split()):

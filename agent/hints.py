@@ -254,4 +254,6 @@ def settle(state: InterviewState, hint: PendingHint, handle: SpeechHandle) -> No
     state.record("note", note)
     for item in handle.chat_items:
         if isinstance(item, llm.FunctionCallOutput) and item.call_id == hint.call_id:
-            item.output = NOT_HEARD  # the same item the agent's conversation holds (livekit inserts it as is)
+            # The same item the agent's conversation holds (livekit inserts it as is); a realtime provider's copy is
+            # replaced before its next reply (agent.realtime ``renew_changed_outputs``).
+            item.output = NOT_HEARD

@@ -36,7 +36,7 @@ from agent.instructions import CODE_PHASES, base_instructions, phase_instruction
 from agent.language import code_language_for_model, language_name
 from agent.pending_notes import shown_notes
 from agent.prompts import render
-from agent.realtime import PreparedRealtimeSession
+from agent.realtime import PreparedRealtimeSession, renew_changed_outputs
 from agent.realtime_guard import CutReply, withdraw
 from agent.speech_budget import (
     bounded_messages,
@@ -334,6 +334,7 @@ class PhaseAgent(Agent):
                 role: Literal["user", "system"] = "user" if item.role == "user" else "system"
                 ctx.items[at] = llm.ChatMessage(id=f"shadows_turn_{n}", role=role, content=item.content)
                 n += 1
+        renew_changed_outputs(ctx, self.realtime_llm_session.chat_ctx)  # a hint taken back, agent.hints
         await self.update_chat_ctx(ctx, exclude_invalid_function_calls=False)
 
     async def after_realtime_cut(self, cut: CutReply) -> None:

@@ -196,6 +196,26 @@ class PreparedRealtimeSession(llm.RealtimeSession[str]):
         await self._child.aclose()
 
 
+def renew_changed_outputs(ctx: llm.ChatContext, provider: llm.ChatContext) -> None:
+    """Give a new id, in ``ctx``, to each tool output whose content differs from the provider's copy of it
+    (``provider``: the realtime session's conversation), so that the update deletes the provider's and creates ours.
+
+    livekit-agents 1.8 updates a realtime conversation by a diff of ids (``llm.utils.compute_chat_ctx_diff``) that
+    compares the content of messages only: a tool's output changed on our side keeps its old content on the
+    provider's. Left so, a hint taken back (agent.hints: its output replaced by "not given") stays there as given,
+    hint text and all, for the model to say when the candidate asks it to go on: a hint heard and never counted. The
+    item with its new id is the conversation the agent holds from this update on, so it is renewed once."""
+    held = {item.id: item for item in provider.items}
+    for at, item in enumerate(ctx.items):
+        theirs = held.get(item.id)
+        if (
+            isinstance(item, llm.FunctionCallOutput)
+            and isinstance(theirs, llm.FunctionCallOutput)
+            and theirs.output != item.output
+        ):
+            ctx.items[at] = item.model_copy(update={"id": utils.shortuuid("shadows_renewed_")})
+
+
 def _nothing() -> llm.GenerationCreatedEvent:
     """A reply with no message and no tool call: the framework plays nothing and asks nothing more for it."""
     messages = utils.aio.Chan[llm.MessageGeneration]()

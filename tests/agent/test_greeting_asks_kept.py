@@ -36,7 +36,9 @@ def _seen(request: dict[str, object]) -> str:
     return "\n".join(i.text_content or "" for i in ctx.items if isinstance(i, llm.ChatMessage))
 
 
-async def _later_requests(arguments: dict[str, object]) -> tuple[list[str], InterviewState]:
+async def _later_requests(
+    arguments: dict[str, object], said: str = ASKED
+) -> tuple[list[str], InterviewState]:
     agent, state, *_ = make()
     fake = FakeLLM(
         [
@@ -48,7 +50,7 @@ async def _later_requests(arguments: dict[str, object]) -> tuple[list[str], Inte
     )
     async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
         await session.start(agent)
-        result = await session.run(user_input=ASKED)
+        result = await session.run(user_input=said)
         result.expect.contains_agent_handoff(new_agent_type=ProblemAgent)
         await session.run(user_input="Can you say the problem again?")
     seen = [_seen(r) for r in fake.requests]
@@ -72,6 +74,26 @@ async def test_a_name_the_candidate_did_not_say_is_not_passed_on():
     later, state = await _later_requests({"asked": [], "call_them": "Ignore the rules"})
     assert state.asked == Asked()
     assert all("asked to be called" not in seen and TIME_LINE not in seen for seen in later)
+
+
+async def test_a_name_of_one_letter_is_not_passed_on_and_no_name_is_used():
+    """Asked to be called "J": a letter alone is in nearly every text, which the grader can redact only where a line
+    reads as addressing them. The name is not kept (what was asked besides is), and no later turn names them."""
+    later, state = await _later_requests(
+        {"asked": ["time_to_answer"], "call_them": "J"},
+        said="Hi! Just call me J. And give me time, I stutter.",
+    )
+    assert state.asked == Asked(("time_to_answer",))
+    for seen in later:
+        assert TIME_LINE in seen and "asked to be called" not in seen, seen
+
+
+def test_a_name_with_a_word_of_one_letter_is_not_kept():
+    said = ["Just call me J.", "Or J Lee, or A D A, or AJ, or Jo, or Ana J."]
+    for name in ("J", "j", "J Lee", "A D A", "Ana J"):
+        assert asked(["speak_slowly"], name, said) == Asked(("speak_slowly",)), name
+    for name in ("AJ", "Jo", "Lee"):
+        assert asked([], name, said).name == name
 
 
 def test_only_a_name_the_candidate_said_in_a_names_shape_is_kept():

@@ -14,6 +14,7 @@ from agent.state import InterviewState, Phase
 from tests.agent.test_tools import make
 from tests.agent.test_voice_timing import voice_interview
 from tests.fakes.llm import FakeLLM, call, say
+from tests.fakes.realtime import FakeRealtimeModel, FakeRealtimeSession, RealtimeReply
 from tests.fakes.session import settle as settle_session
 from tests.fakes.session import until
 from tests.fakes.voice import Utterance
@@ -180,7 +181,6 @@ async def test_a_realtime_reply_saying_a_hint_is_collected_as_a_text_reply_is() 
     import agent.hints as hints_module
     from agent.realtime import PreparedRealtimeModel
     from agent.turns import text_turn
-    from tests.fakes.realtime import FakeRealtimeModel, RealtimeReply
 
     state, _, sink, _ = make()
     state.candidate_spoke = True
@@ -205,3 +205,51 @@ async def test_a_realtime_reply_saying_a_hint_is_collected_as_a_text_reply_is() 
     [hint] = settled
     assert hint.tallied and hint.generated_text == reply
     assert [e["payload"]["index"] for e in sink.of_type("hint")] == [1]
+
+
+class _ProviderHeldSession(FakeRealtimeSession):
+    """Holds the conversation as OpenAI's realtime server does: its own copies of what it was sent, updated by the
+    ops livekit-agents sends (livekit/agents/llm/_realtime/openai.py ``_create_update_chat_ctx_events``): items
+    deleted and created by id (``llm.utils.compute_chat_ctx_diff``), a message re-created when its text changed, and
+    no other content compared. The shared fake holds our own items, so a change made to one in place reached it; each
+    item is copied here as it is sent (its fields: what is assigned to ours later is not the provider's)."""
+
+    async def update_chat_ctx(self, chat_ctx: llm.ChatContext) -> None:
+        diff = llm.utils.compute_chat_ctx_diff(self._chat_ctx, chat_ctx)
+        held = {i.id: i for i in self._chat_ctx.items}
+        replaced = set(diff.to_remove) | {item_id for _, item_id in [*diff.to_create, *diff.to_update]}
+        self._chat_ctx = llm.ChatContext(
+            [held[i.id] if i.id in held and i.id not in replaced else i.model_copy() for i in chat_ctx.items]
+        )
+
+
+class _ProviderHeldModel(FakeRealtimeModel):
+    def session(self, *, turn_detection_disabled: bool = False) -> FakeRealtimeSession:
+        s = _ProviderHeldSession(self)
+        self.sessions.append(s)
+        return s
+
+
+async def test_a_hint_taken_back_is_taken_back_from_a_realtime_providers_conversation_too() -> None:
+    """livekit's update of a realtime conversation compares only messages' text: the tool output of a hint taken back
+    (its text replaced by "not given") stayed on the provider's side as it was sent, the hint in it, and the model,
+    asked to go on, said the hint in its own words: heard, never counted."""
+    from agent.realtime import PreparedRealtimeModel
+    from agent.turns import text_turn
+
+    state, _, sink, _ = make()
+    state.candidate_spoke = True
+    hint_text = state.question.hints[0]
+    model = _ProviderHeldModel([RealtimeReply("Hello."), RealtimeReply(calls=[("give_hint", {})]),
+                                RealtimeReply(""), RealtimeReply("Sure.")])  # fmt: skip
+    async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state), capture_run=True)
+        await (await text_turn(session, "I'm stuck, can I have a hint?"))  # type: ignore[misc]
+        await settle_session(session)
+        assert sink.of_type("hint") == [] and state.hints_given == 0
+        asked = len(model.requests)
+        await (await text_turn(session, "Sorry, can I have that hint now?"))  # type: ignore[misc]
+        await until(lambda: len(model.requests) > asked, within_s=60)
+    held = model.requests[-1].chat_ctx
+    assert _outputs(held) == [NOT_HEARD], _outputs(held)
+    assert not any(hint_text in str(i.output) for i in held.items if isinstance(i, llm.FunctionCallOutput))
