@@ -3,6 +3,7 @@ the `openai` SDK (any OpenAI-compatible server), its errors translated into `gra
 
 from __future__ import annotations
 
+import asyncio
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +23,15 @@ Message = ChatCompletionMessageParam
 # Past any context window: a count above it is a broken server's, and with up to 9 samples of two calls each the sum
 # stays within the database's integer columns.
 MAX_TOKENS_PER_CALL = 100_000_000
+# The longest the SDK waits before one of its own retries: a server's Retry-After is honoured up to two minutes.
+SDK_RETRY_WAIT_S = 120.0
+
+
+def call_deadline_s(settings: GraderSettings) -> float:
+    """How long one `complete` may take, the SDK's retries and their waits included. The SDK's timeout bounds each
+    wait for a piece of the response, not the response: a server or proxy that sends a byte at a time within it (a
+    keep-alive, a stalled upstream) would hold the grading, and the session's re-grades, for as long as it went on."""
+    return settings.timeout_s * (settings.sdk_retries + 1) + SDK_RETRY_WAIT_S * settings.sdk_retries
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,18 @@ def reply_of(response: Any, asked: str, seconds: float) -> ModelReply:
     )
 
 
+def _failed(e: BaseException, error: GraderError) -> GraderError:
+    """`error`, logged with what the model server did (never the request or the answer)."""
+    log.warning(
+        "grader.model_error",
+        error_type=type(e).__name__,
+        status=getattr(e, "status_code", None),
+        code=error.code,
+        retryable=error.retryable,
+    )
+    return error
+
+
 class GraderClient:
     """One per process and event loop (it keeps a connection pool); `aclose()` or `async with`."""
 
@@ -124,25 +146,30 @@ class GraderClient:
         }
         started = time.monotonic()
         try:
-            response = await self._client.chat.completions.create(
-                model=self.settings.model,
-                messages=messages,
-                response_format=response_format,
-                max_completion_tokens=self.settings.max_output_tokens,
-                temperature=self.settings.temperature
-                if self.settings.temperature is not None
-                else openai.omit,
-            )
+            async with asyncio.timeout(call_deadline_s(self.settings)):
+                raw = await self._client.chat.completions.with_raw_response.create(
+                    model=self.settings.model,
+                    messages=messages,
+                    response_format=response_format,
+                    max_completion_tokens=self.settings.max_output_tokens,
+                    temperature=self.settings.temperature
+                    if self.settings.temperature is not None
+                    else openai.omit,
+                )
+        except TimeoutError as e:
+            raise _failed(
+                e, GraderUnavailableError("The grading model did not finish its answer in time.")
+            ) from e
         except openai.OpenAIError as e:
-            error = translate(e)
-            log.warning(
-                "grader.model_error",
-                error_type=type(e).__name__,
-                status=getattr(e, "status_code", None),
-                code=error.code,
-                retryable=error.retryable,
-            )
-            raise error from e
+            raise _failed(e, translate(e)) from e
+        try:
+            response = raw.parse()
+        except (ValueError, RecursionError) as e:
+            # A body labelled JSON that is not (cut short by a proxy, empty, not UTF-8, nested past the parser's
+            # depth): the SDK raises the parser's own error, which is no GraderError (the job's internal_error).
+            raise _failed(
+                e, GraderUnavailableError("The grading model's server sent a malformed response.")
+            ) from e
         return reply_of(response, self.settings.model, time.monotonic() - started)
 
     async def aclose(self) -> None:

@@ -40,6 +40,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
+from grader.invisible import IGNORABLE
 from grader.matching_form import latin_look_alikes
 from grader.quote_expression import left_open
 from grader.quote_scope import cut_away as cut_in
@@ -51,6 +52,8 @@ from grader.staged import SHOWN_CLOSE, SHOWN_OPEN
 from grader.word_patterns import UNSPACED
 
 MIN_QUOTE_CHARS = 3
+MAX_MARKS = 16  # combining marks on one character looked past (`_marked_base`)
+_IGNORABLE = re.compile(f"[{IGNORABLE}]")
 MAX_MATCHES = 1_000  # places a quote matches that are looked at, for one view (`_find`)
 PROGRAM_OUTPUT = "\ue000"  # stands for the program's own output in a run's quotable result text
 # Stands for a run's label (`[14] 170s submission (every test) by ...:`) there: no result.
@@ -104,10 +107,18 @@ def _joined(a: str, b: str) -> bool:
 def _cuts(text: str, at: int) -> bool:
     """A boundary between `text[at - 1]` and `text[at]` is inside a word, or inside a number: a fraction, a decimal,
     a grouped or timed number (`0/5`, `1.5`, `1,000`, `10:30`) or a signed one (`-3`), so that "5 passed" is not a
-    quote of "0/5 passed" nor "3" of "-3"; or inside an expression written tight (`_in_expression`: `n^2`, `n-1`)."""
+    quote of "0/5 passed" nor "3" of "-3"; or inside an expression written tight (`_in_expression`: `n^2`, `n-1`); or
+    before a combining mark (written decomposed, "≠" is "=" and a stroke, "sí" is "si" and an accent: a quote that
+    stopped at the letter would store "=" or "si")."""
     if at <= 0 or at >= len(text):
         return False
     a, b = text[at - 1], text[at]
+    # A combining mark is part of the character before it: a quote never ends before one, and reads a word on
+    # through the marks on its letter ("cafe\u0301s").
+    if _mark(b):
+        return True
+    if _mark(a):
+        a = _marked_base(text, at - 1)
     if _joined(a, b):
         return True
     if a in NUMBER_JOINS and b.isdigit():
@@ -118,6 +129,20 @@ def _cuts(text: str, at: int) -> bool:
     elif a.isdigit() and b in NUMBER_JOINS and at + 1 < len(text) and text[at + 1].isdigit():
         return True
     return _in_expression(text, at)
+
+
+def _mark(c: str) -> bool:
+    """A combining mark that changes its letter (a variation selector only picks a glyph: "❤" is "❤️")."""
+    return c > "\x7f" and unicodedata.category(c)[0] == "M" and not _IGNORABLE.match(c)
+
+
+def _marked_base(text: str, i: int) -> str:
+    """The character the combining marks ending at `text[i]` sit on (a letter, so joined: past `MAX_MARKS` of them,
+    a stack no word carries, "a")."""
+    for k in range(i, max(-1, i - MAX_MARKS), -1):
+        if not _mark(text[k]):
+            return text[k]
+    return "a"
 
 
 def _in_expression(text: str, at: int) -> bool:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from grader.credit import credit_problems
 from grader.evidence import CitationIndex, Problem, verify_all
+from grader.invisible import Hiding
 from grader.schemas import (
     BANDS,
     DIMENSIONS,
@@ -37,6 +38,13 @@ MAX_LISTED = 10
 # A lone UTF-16 surrogate: JSON's `\ud800` without its other half reads into a Python string, but not into UTF-8.
 UNSTORABLE = re.compile("[\ud800-\udfff]")
 MAX_PROBLEMS_SHOWN = 20
+# In the answer's own words, characters that change how they read without being seen (as the report reveals them,
+# api/templating.py `REVEALED`, NUL apart: said on its own): controls, line separators, and the runs of invisible
+# ones that carry text or turn it around (bidirectional overrides, tag characters, zero-width spaces). The checks of
+# what the words claim (grader/claims.py and the others) read the characters in order; a reader of a webhook, an
+# export or an ATS note sees "all hidden tests passed" where the answer held "\u202edessap stset neddih lla".
+UNSEEN = Hiding("\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb")
+MAX_KEY_SHOWN = 40
 
 
 class _In(BaseModel):
@@ -219,12 +227,34 @@ def schema_text(rubric_ids: list[str]) -> str:
     return json.dumps(output_schema(rubric_ids), sort_keys=True)
 
 
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose every key is its own: of `{"score": 4, "score": 1}` a parser keeps either, and what the
+    checks read need not be what another reader of the same answer reads."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
 def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]:
-    """The validated answer, or what is wrong with it (for the repair round)."""
+    """The validated answer, or what is wrong with it (for the repair round). Read strictly by the schema's types:
+    converted, a score of `true` would be a 1, of `"4"` or `4.0` a 4, and a seq of `true` a citation of event 1."""
     if not content:
         return ["the answer was empty"]
     try:
-        raw = json.loads(content)
+        raw = json.loads(content, object_pairs_hook=_object)
+    except _DuplicateKeyError as e:
+        return [
+            f"the answer holds the key {e.key[:MAX_KEY_SHOWN]!r} twice in one object: write each key once"
+        ]
     except json.JSONDecodeError as e:
         return [f"the answer is not valid JSON ({e.msg} at character {e.pos})"]
     except RecursionError:  # the parser's own bound on depth (about 1,000): our schema nests 5 deep
@@ -232,7 +262,7 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
     except ValueError:  # more digits than Python converts (4,300)
         return ["the answer holds a number too long to read: a score is 1 to 4, a seq an event's number"]
     try:
-        output = ModelOutput.model_validate(raw)
+        output = ModelOutput.model_validate(raw, strict=True)
     except ValidationError as e:
         return [
             f"{'.'.join(str(p) for p in err['loc']) or 'the answer'}: {err['msg']}"
@@ -248,6 +278,13 @@ def parse(content: str | None, rubric_ids: list[str]) -> ModelOutput | list[str]
     # JSON may escape a NUL (`\u0000`) or a lone UTF-16 surrogate (`\ud800` with no low half after it), which
     # Postgres's jsonb cannot store (nor UTF-8 hold): the version would fail as a bug.
     quotes = [e.quote for cited in output.cited().values() for e in cited]
+    for where, text in output.texts():
+        hidden = UNSEEN.spans(text) if UNSEEN.char.search(text) else []
+        if hidden:
+            problems.append(
+                f"{where}: holds characters a reader does not see or that change how the text reads (U+"
+                f"{ord(text[hidden[0][0]]):04X}, {len(hidden)} place(s)): write plain text"
+            )
     for where, text in [*output.texts(), *(("a quote", q) for q in quotes)]:
         if "\x00" in text:
             problems.append(f"{where}: holds a NUL character (\\u0000), which cannot be stored: leave it out")
