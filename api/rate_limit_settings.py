@@ -1,20 +1,48 @@
-"""Rate limits of the API in `limits` notation ("300/hour;2000/day"), each refused at start-up when malformed."""
+"""Rate limits of the API in `limits` notation ("300/hour;2000/day"), each refused at start-up when malformed or
+when the counters could not keep it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from limits import parse_many
+from limits.util import SEPARATORS, SINGLE_EXPR
 from pydantic import AfterValidator, BaseModel
+
+# The counters keep one entry per request counted, and the Redis script hands a count or a window on to Redis as a
+# Lua number, written as "1e+17" from 10^17 on: Redis refuses that as an integer, and every request of the route
+# would be a 503. A limit meant as "no limit" is a large count well inside these (the benchmarks use 100000000/hour).
+MAX_COUNT = 1_000_000_000
+MAX_WINDOW_S = 366 * 86400
 
 
 def _limit_notation(v: str) -> str:
     """Refused at start-up, not at the first request it would count: `limits` notation such as "300/hour;2000/day"
-    (a malformed one raised at `RateLimits.hit`, a 500 on every request of its route)."""
+    (a malformed one raised at `RateLimits.hit`, a 500 on every request of its route). There is no "off": a count of
+    0 would refuse every request of its route for ever, each with a Retry-After that never comes true, and
+    `limits` reads a window of 0 units ("10/0 minutes") as one unit; both are refused, as are counts and windows past
+    what the counters keep (MAX_COUNT, MAX_WINDOW_S)."""
     try:
-        parse_many(v)
+        items = parse_many(v)
     except ValueError as e:
         raise ValueError(f"not a rate limit in `limits` notation: {v!r}") from e
+    for part in SEPARATORS.split(v):
+        match = SINGLE_EXPR.match(part)
+        if match and match.group(3) is not None and int(match.group(3)) == 0:
+            raise ValueError(
+                f"a rate limit over a window of 0 units ({part.strip()!r} in {v!r}): name 1 or more"
+            )
+    for item in items:
+        if item.amount == 0:
+            raise ValueError(
+                f"a rate limit of 0 requests ({v!r}) refuses every request of its route for ever; there is no "
+                "'off': give the largest count the route may take"
+            )
+        if item.amount > MAX_COUNT or item.get_expiry() > MAX_WINDOW_S:
+            raise ValueError(
+                f"a rate limit past what the counters keep ({v!r}): at most {MAX_COUNT} requests over at most "
+                f"{MAX_WINDOW_S // 86400} days"
+            )
     return v
 
 

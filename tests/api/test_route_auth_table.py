@@ -1,9 +1,10 @@
 """Every route the app answers, read from the app itself, against the wrong callers for its kind
 (tests/api/route_table.py): no credentials, garbage, another kind's credential (an invite on an organisation
 route, an organisation key on the agent's), another organisation's key, another session's invite, an expired
-invite, a revoked key, a forged LiveKit signature, an altered link. Each is refused (401, 403, 404 or 410),
-nothing of organisation 1 changes, and no answer carries the target session's data. A route missing from the
-table fails here before it can ship unchecked.
+invite, the invite of an interview that has ended or was cancelled, a revoked key, a forged LiveKit signature, an
+altered link. Each is refused (401, 403, 404 or 410; an ended or cancelled invite on a candidate route, 409 for its
+own session's state), nothing of organisation 1 changes, and no answer carries the target session's data. A route
+missing from the table fails here before it can ship unchecked.
 
 The agent's service token is one secret for the whole deployment, not one per session (docs/internal-api.md): "the
 agent's token used for another session" is not a distinct caller, so the internal routes are checked against every
@@ -31,6 +32,7 @@ from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
 REFUSED = {401, 403, 404, 410}
+ENDED = {"ended_invite": "session_finished", "cancelled_invite": "session_cancelled"}
 
 
 def basic(username: str) -> str:
@@ -52,6 +54,8 @@ class World:
     a: dict[str, Any]  # the target: organisation 1's, scheduled
     b: dict[str, Any]  # another session of organisation 1
     expired: dict[str, Any]  # organisation 1's, its invite expired
+    ended: dict[str, Any]  # organisation 1's, its interview completed
+    cancelled: dict[str, Any]  # organisation 1's, cancelled before it started
     other_key: str  # organisation 2's API key
     revoked_key: str  # organisation 1's, revoked
     endpoint_id: str
@@ -74,6 +78,15 @@ async def world(api_server: ApiServer, db: Conn) -> World:
     await db.execute(
         "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (expired["id"],)
     )
+    ended = await api_server.create_session()
+    await db.execute(
+        "update sessions set status = 'completed', started_at = now() - interval '40 minutes', ended_at = now()"
+        " where id = %s",
+        (ended["id"],),
+    )
+    cancelled = await api_server.create_session()
+    r = await api_server.client.post(f"/v1/sessions/{cancelled['id']}/cancel", headers=h)
+    assert r.status_code == 200, r.text
     _, other_key = await api_server.create_org("Other Org")
     revoked_key = "shk_" + "R" * 43
     await db.execute(
@@ -101,6 +114,8 @@ async def world(api_server: ApiServer, db: Conn) -> World:
         a,
         b,
         expired,
+        ended,
+        cancelled,
         other_key,
         revoked_key,
         endpoint["id"],
@@ -125,6 +140,8 @@ def wrong_callers(w: World, kind: str, has_session: bool) -> dict[str, dict[str,
         "own_invite": w.a["invite"],
         "other_invite": w.b["invite"],
         "expired_invite": w.expired["invite"],
+        "ended_invite": w.ended["invite"],
+        "cancelled_invite": w.cancelled["invite"],
         "internal": w.server.internal_token,
         "greenhouse_key": w.greenhouse_key,
         "share_token": w.share_token,
@@ -265,6 +282,11 @@ async def _refusals(world: World, key: str) -> list[str]:
             if name == "other_org" and spec.kind == "org" and "{" not in template:
                 # A collection or the caller's own organisation: answered, with organisation 2's things only.
                 check(name, r, set(range(200, 500)))
+            elif name in ENDED and r.status_code == 409:
+                # A candidate route refuses the invite for its own session's state before it reads the path's.
+                if r.json()["error"]["code"] != ENDED[name]:
+                    failures.append(f"{key} {name} 409 {r.text[:200]}")
+                check(name, r, {409})
             else:
                 check(name, r)
     return failures
