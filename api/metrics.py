@@ -47,7 +47,8 @@ JUDGE_RUN_SECONDS = Histogram(
 # Outgoing webhooks (deliveries run in `shadows worker`; its metrics port serves them): every attempt counts in
 # deliveries; failures add the reason: `status` (a non-2xx answer), `timeout`, `connection`, `exhausted`
 # (the delivery ended failed: retries used up, 410 Gone, or a secret no key opens; also counted once in its last
-# attempt's reason when there was one).
+# attempt's reason when there was one), and `endpoint_disabled` (ended failed without a request: its endpoint was
+# disabled by its organisation, or by a 410 Gone to another delivery; not an attempt, not `exhausted`).
 WEBHOOK_DELIVERIES = Counter("shadows_webhook_deliveries_total", "Webhook delivery attempts", ["outcome"])
 WEBHOOK_DELIVERY_FAILURES = Counter(
     "shadows_webhook_delivery_failures_total", "Webhook delivery attempts that failed", ["reason"]
@@ -122,7 +123,7 @@ AGENT_REDISPATCHES = Counter(
 
 for _outcome in ("delivered", "failed"):
     WEBHOOK_DELIVERIES.labels(outcome=_outcome)
-for _reason in ("status", "timeout", "connection", "exhausted"):
+for _reason in ("status", "timeout", "connection", "exhausted", "endpoint_disabled"):
     WEBHOOK_DELIVERY_FAILURES.labels(reason=_reason)  # zero series exist before the first failure
 for _provider in ("greenhouse", "ashby"):
     for _outcome in ("delivered", "failed"):

@@ -6,9 +6,10 @@ the schemas only they use (their bodies: the agent's events, its completion). As
 the internal service token as bearer, it is the complete document, every route included, so the agent's routes are
 held to a contract too (the schemathesis run of tests/api/test_fuzz.py loads it that way).
 
-Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes), and
-whether it may answer 429 past the limits on guessed credentials from its guard (`guess_limits.lookup_guard`, the
-ATS partners' Basic keys included), so a new route is documented correctly without repeating itself.
+Which credential an operation takes comes from its auth dependency (api/deps.py declares the bearer schemes,
+api/integrations/partner_schemes.py the ATS partners' HTTP Basic ones, in the document only), and whether it may
+answer 429 past the limits on guessed credentials from its guard (`guess_limits.lookup_guard`, the ATS partners'
+Basic keys included), so a new route is documented correctly without repeating itself.
 """
 
 from __future__ import annotations

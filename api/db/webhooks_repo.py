@@ -267,21 +267,31 @@ async def replace_data_field(conn: Conn, delivery_id: UUID, key: RefreshedField,
     )
 
 
-async def disable_endpoint(conn: Conn, endpoint_id: UUID, reason: str) -> None:
-    """Stop sending to an endpoint (the receiver answered 410 Gone): its pending deliveries fail, nothing new is
-    written for it until the organisation enables it again."""
+async def endpoint_url(conn: Conn, endpoint_id: UUID) -> str | None:
+    """The endpoint's URL now (None once deleted)."""
+    cur = await conn.execute("select url from webhook_endpoints where id = %s", (endpoint_id,))
+    row = await cur.fetchone()
+    return None if row is None else str(row["url"])
+
+
+async def disable_endpoint(conn: Conn, endpoint_id: UUID, reason: str, *, url: str) -> int:
+    """Stop sending to an endpoint (the receiver at `url` answered 410 Gone): its pending deliveries fail, nothing
+    new is written for it until the organisation enables it again. How many pending deliveries failed. Nothing
+    changes once the endpoint has another URL: the old receiver's 410 says nothing of the new one."""
     async with conn.transaction():
         await conn.execute(
             """
             update webhook_endpoints set enabled = false, disabled_reason = %s, disabled_at = now()
-            where id = %s and enabled
+            where id = %s and url = %s and enabled
             """,
-            (reason, endpoint_id),
+            (reason, endpoint_id, url),
         )
-        await conn.execute(
+        cur = await conn.execute(
             """
             update webhook_deliveries set status = 'failed', last_error = 'endpoint_disabled'
             where endpoint_id = %s and status = 'pending'
+              and exists (select 1 from webhook_endpoints e where e.id = %s and e.url = %s)
             """,
-            (endpoint_id,),
+            (endpoint_id, endpoint_id, url),
         )
+    return cur.rowcount

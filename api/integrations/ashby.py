@@ -29,6 +29,7 @@ from api.integrations import assessments
 from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
 from api.integrations.ats_numbers import one_number
 from api.integrations.keys import IntegrationCaller, admitted, authenticate
+from api.integrations.partner_schemes import ASHBY_SCHEME
 from api.openapi_errors import DB, RETRY_AFTER, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
 
@@ -44,6 +45,8 @@ async def _admit_ashby(request: Request) -> None:
 @guess_limits.lookup_guard
 async def require_ashby(
     request: Request,
+    # The document's security scheme; reads nothing (api.integrations.partner_schemes).
+    _scheme: Annotated[None, Depends(ASHBY_SCHEME)],
     # Solved before the connection: a refused guess takes none.
     _admitted: Annotated[None, Depends(_admit_ashby)],
     conn: DbConn,

@@ -20,7 +20,9 @@ Every value is `{identifier, label, description, type, value}` with `type` one o
   the address has no form a mail server without SMTPUTF8 takes, the mail server refused it, or the e-mail job gave
   up on it: api.integrations.invites): `assessment_status` saying the invite was not e-mailed, and metadata: why
   (string) and the candidate's join link (url) while the invite is outstanding, for the recruiter to send;
-  Greenhouse's test_status shows the same (`invite_withheld`, `join_url`).
+  Greenhouse's test_status shows the same (`invite_withheld`, `join_url`). Every later update of the assessment
+  carries both again, the link as a string saying it is no longer shown once the invite is not outstanding, so
+  Ashby shows the same whether an update's metadata replaces or merges into what it holds (not documented).
 Which of them a call sends is decided when it is sent (api.integrations.callbacks: a status call sent late says
 where the session stands).
 """
@@ -145,26 +147,50 @@ INVITE_WITHHELD_REASONS = {
 }
 
 
+JOIN_URL_LABEL = "Candidate's interview link"
+JOIN_URL_WITHDRAWN = (
+    "No longer shown: the invite is no longer outstanding (the interview started or ended, was cancelled, or the"
+    " invite expired)."
+)
+INVITE_FIELDS = ("invite_withheld", "join_url")
+
+
+def invite_fields(reason: str, join_url: str | None) -> list[dict[str, Any]]:
+    """The metadata of a withheld invite: why (string), and the candidate's join link (url) while the invite is
+    outstanding, else a string saying it is no longer shown. Both go in every update of such an assessment
+    (`with_invite_fields`): Ashby does not document whether an update's metadata replaces what it holds or merges
+    into it by identifier, and a link left out of a later update stayed on the candidate's profile under the second
+    reading, admitting whoever of the hiring team opened it during the interview."""
+    text = INVITE_WITHHELD_REASONS.get(reason, INVITE_WITHHELD_REASONS["rate_limited"])
+    link = (
+        field(
+            "join_url",
+            JOIN_URL_LABEL,
+            "url",
+            join_url,
+            "Send it to the candidate yourself; it works until the invite expires.",
+        )
+        if join_url is not None
+        else field("join_url", JOIN_URL_LABEL, "string", JOIN_URL_WITHDRAWN)
+    )
+    return [field("invite_withheld", "Invite e-mail", "string", text), link]
+
+
+def with_invite_fields(body: dict[str, Any], reason: str, join_url: str | None) -> dict[str, Any]:
+    """`body` with the withheld invite's fields in its metadata (in place of any it had): what Ashby shows is then
+    the same whether it merges an update's metadata into what it holds or replaces it."""
+    kept = [m for m in body["metadata"] if m["identifier"] not in INVITE_FIELDS]
+    return {**body, "metadata": kept + invite_fields(reason, join_url)}
+
+
 def invite_withheld(assessment_id: str, at: datetime, join_url: str | None, reason: str) -> dict[str, Any]:
     """`reason`: ats_assessments.invite_withheld (`rate_limited`, `unsendable_address`, `address_refused`,
     `email_failed`, `email_not_configured`)."""
-    text = INVITE_WITHHELD_REASONS.get(reason, INVITE_WITHHELD_REASONS["rate_limited"])
-    metadata = [field("invite_withheld", "Invite e-mail", "string", text)]
-    if join_url is not None:
-        metadata.append(
-            field(
-                "join_url",
-                "Candidate's interview link",
-                "url",
-                join_url,
-                "Send it to the candidate yourself; it works until the invite expires.",
-            )
-        )
     return {
         "assessment_id": assessment_id,
         "timestamp": _ms(at),
         "assessment_status": field("status", "Status", "string", INVITE_WITHHELD_STATUS),
-        "metadata": metadata,
+        "metadata": invite_fields(reason, join_url),
     }
 
 

@@ -98,6 +98,26 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
     session = await sessions_repo.get_session(conn, session_id)
     if session is None:
         raise CallbackUnsendableError("session_missing")
+    body = await _ashby_update(conn, settings, cb, key_id, session)
+    assessment = await integrations_repo.get_assessment(conn, session_id)
+    if assessment is not None and assessment["invite_withheld"] is not None:
+        # Every update of an assessment whose invite was withheld says so again, and takes back the join link once
+        # the invite is no longer outstanding: left out, Ashby kept the link it was given if it merges metadata.
+        body = ashby_updates.with_invite_fields(
+            body, assessment["invite_withheld"], _outstanding_link(settings, assessment)
+        )
+    return body
+
+
+def _outstanding_link(settings: ApiSettings, assessment: dict[str, Any]) -> str | None:
+    """The candidate's join link while the invite is outstanding (scheduled, unexpired), else None."""
+    return assessments.join_url(settings, assessment) if assessments.invite_outstanding(assessment) else None
+
+
+async def _ashby_update(
+    conn: Conn, settings: ApiSettings, cb: dict[str, Any], key_id: UUID, session: dict[str, Any]
+) -> dict[str, Any]:
+    session_id = cb["session_id"]
     kind = cb["kind"]
     if kind in ("invite_withheld", "started", "grading"):
         kind = await _standing_status(conn, cb, session)
@@ -114,11 +134,11 @@ async def _ashby_body(conn: Conn, settings: ApiSettings, cb: dict[str, Any], key
         if kind == "cancelled":
             where = "Ashby" if cancelled_by_ashby(assessment) else "Shadows"
             return ashby_updates.cancelled(session_id, session["ended_at"] or cb["created_at"], where=where)
-        link = (
-            assessments.join_url(settings, assessment) if assessments.invite_outstanding(assessment) else None
-        )
         return ashby_updates.invite_withheld(
-            session_id, cb["created_at"], link, assessment["invite_withheld"] or "rate_limited"
+            session_id,
+            cb["created_at"],
+            _outstanding_link(settings, assessment),
+            assessment["invite_withheld"] or "rate_limited",
         )
     if kind == "started":
         return ashby_updates.started(session_id, session["started_at"] or cb["created_at"])

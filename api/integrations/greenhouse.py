@@ -27,6 +27,7 @@ from api.deps import DbConn, Settings
 from api.errors import ConflictError, NotFoundError, UnprocessableError
 from api.integrations import assessments, ats_numbers
 from api.integrations.keys import IntegrationCaller, admitted, authenticate
+from api.integrations.partner_schemes import GREENHOUSE_SCHEME
 from api.integrations.profile_links import assessment_profile_url
 from api.openapi_errors import BODY, DB, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
@@ -55,6 +56,8 @@ async def _admit_greenhouse(request: Request) -> None:
 @guess_limits.lookup_guard
 async def require_greenhouse(
     request: Request,
+    # The document's security scheme; reads nothing (api.integrations.partner_schemes).
+    _scheme: Annotated[None, Depends(GREENHOUSE_SCHEME)],
     # Solved before the connection: a refused guess takes none.
     _admitted: Annotated[None, Depends(_admit_greenhouse)],
     conn: DbConn,

@@ -9,7 +9,8 @@ live link, and `current_scorecard` by the result that stands now; both stored); 
 endpoint and of its organisation (`api.webhooks.slots`; else try again after `busy_delay`, without counting an
 attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
 - 2xx: delivered.
-- 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too).
+- 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too, counted as `endpoint_disabled`);
+  from a URL the endpoint no longer has (changed while the request was in flight), tried again like any failure.
 - anything else (3xx included: redirects are not followed), a timeout, a refused address: tried again after the
   next delay of the schedule, or failed when the schedule is used up.
 At-least-once: a worker that dies after sending and before recording sends again, with the same `webhook-id`.
@@ -94,6 +95,14 @@ def count_attempt(*, delivered: bool, error: str | None, final: bool) -> None:
         WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()
 
 
+def count_dropped(n: int) -> None:
+    """Deliveries that ended failed without a request because their endpoint was disabled (by its organisation, or
+    by a 410 Gone to another of its deliveries): counted apart from the attempts' reasons and from `exhausted`, which
+    pages; an endpoint's owner turning it off is not our failure, but a receiver's 410 drops all it had pending."""
+    if n:
+        WEBHOOK_DELIVERY_FAILURES.labels(reason="endpoint_disabled").inc(n)
+
+
 async def _as_it_stands(conn: Conn, settings: ApiSettings, did: UUID, row: dict[str, Any]) -> dict[str, Any]:
     """The payload to send now, stored as sent. An event sent after others of its session (a retry, or a replay
     after a later event went) must not contradict them: a revoked report link (or one under a rotated key) is
@@ -140,7 +149,8 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
             return
         endpoint_id = row["endpoint_id"]
         if not row["enabled"]:
-            await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "endpoint_disabled")
+            if await attempts_repo.fail_pending(conn, "webhook_deliveries", did, "endpoint_disabled"):
+                count_dropped(1)
             log.info("webhook.endpoint_disabled", delivery_id=delivery_id, endpoint_id=str(endpoint_id))
             return
         payload = await _as_it_stands(conn, settings, did, row)
@@ -182,17 +192,26 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
         error = e.code
     finally:
         async with connection(pool) as conn:
+            # An answer from the URL the endpoint had when the request went, changed since (a PATCH while it was
+            # in flight: the organisation moved to a new receiver), is the old receiver's: neither its Retry-After
+            # nor its 410 Gone acts on the new one (a retired receiver answering 410 disabled its successor).
+            moved = reply is not None and await webhooks_repo.endpoint_url(conn, endpoint_id) not in (
+                None,
+                row["url"],
+            )
             # The pause first: a slot given back before it would let a waiting call in past it.
-            await hold_off(conn, settings, org_id, target, reply)
+            await hold_off(conn, settings, org_id, target, None if moved else reply)
             await give_back(conn, org_id, target, did)
 
     attempt = row["attempts"] + 1
     delivered = reply is not None and reply.ok
-    gone = reply is not None and reply.status_code == 410
+    gone = reply is not None and reply.status_code == 410 and not moved
     retry_in = (
         None
         if delivered or gone
-        else next_delay(settings, attempt - row["schedule_offset"], reply.retry_after_s if reply else None)
+        else next_delay(
+            settings, attempt - row["schedule_offset"], reply.retry_after_s if reply and not moved else None
+        )
     )
     async with connection(pool) as conn:
         await attempts_repo.record_attempt(
@@ -205,8 +224,10 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
             response=reply.excerpt() if reply else None,
             retry_in_s=retry_in,
         )
-        if gone:
-            await webhooks_repo.disable_endpoint(conn, endpoint_id, "gone")
+        dropped = (
+            await webhooks_repo.disable_endpoint(conn, endpoint_id, "gone", url=row["url"]) if gone else 0
+        )
+    count_dropped(dropped)
     count_attempt(delivered=delivered, error=error, final=retry_in is None)
     log.info(
         "webhook.attempt",

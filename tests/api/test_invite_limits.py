@@ -175,6 +175,13 @@ async def _ashby_starts(
     return ids
 
 
+def _shown_either_way(ashby: FakeAshby, assessment_id: str) -> dict[str, dict[str, Any]]:
+    """What Ashby shows of the assessment's metadata, the same whether it merges updates or replaces them."""
+    merged = ashby.shown(assessment_id, merged=True)
+    assert merged == ashby.shown(assessment_id, merged=False)
+    return merged
+
+
 async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_the_join_link(
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, smtp: SmtpSink
 ) -> None:
@@ -217,6 +224,13 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
 
         await wait_until(started, what="the Started update")
         assert ashby.accepted()[1]["assessment_status"]["value"] == "Started"
+        # Whether Ashby merges an update's metadata into what it holds or replaces it (it does not say), the
+        # recruiter reads the same, and the join link, which admits whoever holds it, is taken back once the
+        # interview started: left out of Started, it stayed on the profile under the merging reading.
+        shown = _shown_either_way(ashby, ids[2])
+        assert json.dumps(shown).count(join_url) == 0
+        assert shown["join_url"]["type"] == "string" and "No longer shown" in shown["join_url"]["value"]
+        assert "limit" in shown["invite_withheld"]["value"]
 
         # The withholding call sent again now (send-again, or a late retry) never puts the stale state back over
         # Started: it is built from where the session stands.
@@ -239,6 +253,9 @@ async def test_a_withheld_ashby_invite_is_shown_to_the_recruiter_in_ashby_with_t
 
         await wait_until(result, what="the result update")
         assert ashby.accepted()[3]["assessment_status"]["value"] == "Completed"
+        shown = _shown_either_way(ashby, ids[2])
+        assert {"recommendation", "needs_human_review", "invite_withheld", "join_url"} <= set(shown)
+        assert json.dumps(shown).count(join_url) == 0
         # Another withheld one that Ashby cancels: the withholding, sent late, says so instead.
         (late,) = await _ashby_starts(api_server, ashby, 1, first=9, new_key=False)
         assert (await ashby.cancel(late)).json()["success"] is True

@@ -111,7 +111,7 @@ async def test_scrapes_that_arrive_together_share_one_read_of_the_database(api_s
 
 async def test_webhook_failure_counters_exist_at_zero_before_any_delivery(api_server: ApiServer) -> None:
     text = (await api_server.client.get("/metrics")).text
-    for reason in ("status", "timeout", "connection", "exhausted"):
+    for reason in ("status", "timeout", "connection", "exhausted", "endpoint_disabled"):
         assert _sample(text, "shadows_webhook_delivery_failures_total", f'reason="{reason}"') is not None, (
             reason
         )

@@ -226,8 +226,25 @@ async def test_public_document_hides_internal_routes_and_declares_security(api_s
     paths = set(doc["paths"])
     assert not [p for p in paths if p.startswith("/v1/internal") or p == "/v1/livekit/webhook"]
     assert {"/v1/questions", "/v1/organization", "/v1/sessions/{session_id}/consent"} <= paths
-    assert set(doc["components"]["securitySchemes"]) == {"OrgKey", "Invite"}
+    schemes = doc["components"]["securitySchemes"]
+    assert set(schemes) == {"OrgKey", "Invite", "GreenhouseKey", "AshbyKey"}
     assert doc["paths"]["/v1/sessions"]["post"]["security"] == [{"OrgKey": []}]
+    # The ATS partners' routes declare HTTP Basic with their own key, every one of them.
+    for prefix, scheme in (
+        ("/integrations/greenhouse/", "GreenhouseKey"),
+        ("/integrations/ashby/", "AshbyKey"),
+    ):
+        assert {k: schemes[scheme][k] for k in ("type", "scheme")} == {"type": "http", "scheme": "basic"}
+        ops = [op for p, item in doc["paths"].items() if p.startswith(prefix) for op in item.values()]
+        assert len(ops) >= 3, prefix
+        assert all(op["security"] == [{scheme: []}] and "401" in op["responses"] for op in ops), prefix
+    # Declared only: a malformed Basic header is still our 401 with our code, with no challenge a browser answers.
+    for path in ("/integrations/greenhouse/list_tests", "/integrations/ashby/assessment.list"):
+        r = await api_server.client.request(
+            "GET" if "greenhouse" in path else "POST", path, headers={"Authorization": "Basic !!!"}
+        )
+        assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_credentials"), path
+        assert "www-authenticate" not in r.headers and "detail" not in r.json(), path
     assert doc["paths"]["/v1/sessions/{session_id}/drafts"]["get"]["security"] == [{"Invite": []}]
     assert doc["paths"]["/v1/livekit/token"]["post"]["security"] == [{"Invite": []}]
     responses = doc["paths"]["/v1/sessions/{session_id}/start"]["post"]["responses"]

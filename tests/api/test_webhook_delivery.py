@@ -219,6 +219,63 @@ async def test_a_410_disables_the_endpoint_and_replay_sends_again_once_re_enable
     assert (done["status"], done["attempts"], done["last_status_code"]) == ("delivered", 2, 204)
 
 
+async def test_the_answers_of_a_receiver_the_endpoint_moved_away_from_never_disable_or_pause_the_new_one(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # The organisation retires its receiver and gives the endpoint a new URL while two deliveries are in flight to
+    # the old one, which answers them as a retired receiver does: 410 Gone, and 429 with a day's Retry-After.
+    # Neither is the new receiver's answer: the endpoint stays enabled and unpaused, and both events reach the new
+    # receiver on the schedule. Before, the 410 disabled the endpoint (failing what it had pending) and the 429
+    # paused the new receiver.
+    release = asyncio.Event()
+
+    def retired(n: int, d: Delivery) -> Answer:
+        if n == 1:
+            return Answer(status=410, until_set=release, delay_s=25, gave_up_status=410)
+        return Answer(
+            status=429, until_set=release, delay_s=25, gave_up_status=429, headers={"Retry-After": "86400"}
+        )
+
+    async with webhook_receiver(respond=retired) as old, webhook_receiver() as new:
+        ep = await create_endpoint(api_server, old.url, ["session.scheduled"])
+        new.secrets = [ep["secret"]]
+        await api_server.create_session()
+        await api_server.create_session()
+        # The schedule's longest delay bounds a Retry-After: one taken from the old receiver would hold the new one
+        # past the wait below. A long request timeout: the old receiver holds both answers until the move.
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.3,0.3,120",
+            SHADOWS_API_WEBHOOK_TIMEOUT_S="30",
+        )
+
+        async def both_in_flight() -> bool:
+            return old.in_flight == 2
+
+        await wait_until(both_in_flight, what="both deliveries in flight to the old receiver")
+        r = await api_server.client.patch(
+            f"/v1/webhook-endpoints/{ep['id']}", json={"url": new.url}, headers=api_server.org_headers()
+        )
+        assert r.status_code == 200, r.text
+        release.set()
+
+        async def both_at_the_new_one() -> bool:
+            return len(new.succeeded()) == 2
+
+        await wait_until(both_at_the_new_one, within_s=30, what="both events at the new receiver")
+        await wait_until(lambda: _final(api_server, ep["id"]), what="both deliveries recorded")
+    assert sorted(old.answers) == [410, 429]
+    assert all(d.verified_with == [0] for d in new.deliveries)
+    endpoint = (
+        await api_server.client.get(f"/v1/webhook-endpoints/{ep['id']}", headers=api_server.org_headers())
+    ).json()
+    assert (endpoint["enabled"], endpoint["disabled_reason"]) == (True, None)
+    log = await log_of(api_server, ep["id"])
+    assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 2), ("delivered", 2)]
+
+
 async def _endpoint_disabled(server: ApiServer, endpoint_id: str) -> bool:
     r = await server.client.get(f"/v1/webhook-endpoints/{endpoint_id}", headers=server.org_headers())
     return r.json()["enabled"] is False

@@ -1,16 +1,23 @@
 """Webhook delivery metrics on a real `shadows worker`'s metrics port: every attempt counts, failures by reason, and
-`exhausted` once a delivery has no retry left (what the ShadowsWebhook* alerts are computed from)."""
+`exhausted` once a delivery has no retry left (what the ShadowsWebhook* alerts are computed from). Deliveries that
+end failed unsent because their endpoint was disabled count as `endpoint_disabled` (one attempt run in this process,
+against its own counters)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from uuid import UUID
 
 import httpx
+import psycopg
 from cryptography.fernet import Fernet
+from prometheus_client import REGISTRY
+from psycopg.rows import DictRow
 
+from api.webhooks.delivery import _attempt
 from tests.api.grading_support import wait_until
-from tests.api.integration_support import create_endpoint, delivery_worker
+from tests.api.integration_support import create_endpoint, delivery_rows, delivery_worker
 from tests.conftest import ApiServer, StartWorker, free_port
 from tests.fakes.webhook_receiver import Answer, Delivery, webhook_receiver
 
@@ -89,3 +96,68 @@ async def test_a_delivery_failed_without_a_request_counts_as_exhausted(
         assert [(d["status"], d["last_error"]) for d in r.json()["data"]] == [("failed", "secret_unreadable")]
         assert receiver.deliveries == []
     assert _value(text, "shadows_webhook_deliveries_total", 'outcome="failed"') == 0  # no attempt was made
+
+
+def _failures(reason: str) -> float:
+    value = REGISTRY.get_sample_value("shadows_webhook_delivery_failures_total", {"reason": reason})
+    assert value is not None, reason
+    return value
+
+
+def _counts() -> dict[str, float]:
+    return {r: _failures(r) for r in ("status", "timeout", "connection", "exhausted", "endpoint_disabled")}
+
+
+async def test_deliveries_failed_by_a_disabled_endpoint_are_counted_apart_from_attempts(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # An organisation disabled its endpoint with deliveries pending: each job then failed its delivery unsent
+    # (`endpoint_disabled`) and counted in no metric, so no signal showed the events an ATS never got.
+    async with webhook_receiver() as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        for _ in range(2):
+            await api_server.create_session()
+        r = await api_server.client.patch(
+            f"/v1/webhook-endpoints/{ep['id']}", json={"enabled": False}, headers=api_server.org_headers()
+        )
+        assert r.status_code == 200, r.text
+        before = _counts()
+        rows = await delivery_rows(db, ep["id"])
+        for _ in range(2):  # a job run twice (a worker that died after the first) counts its delivery once
+            for row in rows:
+                await _attempt(api_server.settings, api_server.app.state.pool, UUID(str(row["id"])), 1)
+        assert receiver.deliveries == []
+    after = _counts()
+    assert [(d["status"], d["last_error"]) for d in await delivery_rows(db, ep["id"])] == [
+        ("failed", "endpoint_disabled")
+    ] * 2
+    assert after == {**before, "endpoint_disabled": before["endpoint_disabled"] + 2}
+
+
+async def test_a_410_counts_its_own_delivery_exhausted_and_each_pending_one_it_failed_as_endpoint_disabled(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # A 410 Gone disables the endpoint and fails everything it had pending in one statement, with no job to count
+    # them: three sessions' deliveries went, one counted (`exhausted`) and two in no metric.
+    async with webhook_receiver(respond=lambda n, d: Answer(status=410)) as receiver:
+        ep = await create_endpoint(api_server, receiver.url, ["session.scheduled"])
+        for _ in range(3):
+            await api_server.create_session()
+        rows = await delivery_rows(db, ep["id"])
+        before = _counts()
+        await _attempt(api_server.settings, api_server.app.state.pool, UUID(str(rows[0]["id"])), 1)
+        assert len(receiver.deliveries) == 1
+    after = _counts()
+    assert [
+        (d["status"], d["last_status_code"], d["last_error"]) for d in await delivery_rows(db, ep["id"])
+    ] == [
+        ("failed", 410, "http_status"),
+        ("failed", None, "endpoint_disabled"),
+        ("failed", None, "endpoint_disabled"),
+    ]
+    assert after == {
+        **before,
+        "status": before["status"] + 1,
+        "exhausted": before["exhausted"] + 1,
+        "endpoint_disabled": before["endpoint_disabled"] + 2,
+    }

@@ -120,6 +120,18 @@ class FakeAshby:
     def accepted(self) -> list[dict[str, Any]]:
         return [u.body for u in self.updates if u.body is not None and u.answered == 200 and not u.errors]
 
+    def shown(self, assessment_id: str, *, merged: bool) -> dict[str, dict[str, Any]]:
+        """The metadata Ashby shows for an assessment after the updates it accepted, by identifier. Ashby does not
+        document whether an update's `metadata` replaces what it holds (`merged=False`) or merges into it by
+        identifier (`merged=True`); a partner's updates must read the same either way."""
+        shown: dict[str, dict[str, Any]] = {}
+        for body in self.accepted():
+            if body["assessment_id"] != assessment_id:
+                continue
+            latest = {m["identifier"]: m for m in body.get("metadata", [])}
+            shown = {**shown, **latest} if merged else latest
+        return shown
+
     def client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=self.partner_url, timeout=30, headers={"Authorization": basic(self.partner_key)}

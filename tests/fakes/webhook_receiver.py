@@ -57,6 +57,7 @@ class Answer:
     # which it answers `gave_up_status` instead of `status`.
     until_set: asyncio.Event | None = None
     gave_up_status: int = 503
+    headers: dict[str, str] | None = None  # on the answer (a Retry-After)
 
 
 Respond = Callable[[int, Delivery], Answer]
@@ -127,7 +128,7 @@ class WebhookReceiver:
                 except (ConnectionResetError, asyncio.CancelledError):
                     pass
                 return response
-            return web.Response(status=answer.status, body=answer.body)
+            return web.Response(status=answer.status, body=answer.body, headers=answer.headers)
         finally:
             self.in_flight -= 1
 
