@@ -20,7 +20,7 @@ RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 
 MAX_NAME_CHARS = 24
 # A name of one letter ("J", "J.") is not said: a letter alone is in nearly every text, and the grader redacts the
-# name on file's parts of two letters or more everywhere (api/db/bundle_repo.py ``redaction_terms``), a letter only
+# name on file's parts of two letters or more everywhere (grader/candidate_terms.py ``redaction_terms``), a letter only
 # where a line reads as addressing them; as agent.candidate_asked keeps no such name.
 MIN_NAME_LETTERS = 2
 MAX_NAME_JOINS = 2  # "Jean-Luc", "Anne-Marie-Louise", "J.R.", "O'Neil": a name's parts are few

@@ -68,7 +68,7 @@ _STUDIED_FROM = r"graduated|graduate|degree|phd|masters?|master's|bachelors?|bac
 _STUDIED_AT = r"studied|studying|study|student|graduated|enrolled"
 # "at Initech, we": "at", then the organisation, then the speaker's side.
 _WE_AFTER = re.compile(r",?[ ](?:we|I|our|my|they)\b")
-# The organisation after a cue, as a match's `org` (api/resume_affiliations.py reads a résumé with these).
+# The organisation after a cue, as a match's `org` (grader/resume_affiliations.py reads a résumé with these).
 CUED = [
     re.compile(rf"(?i:\b(?:{_EMPLOYED_AT})[ ]at[ ])(?P<org>{CAPS})"),
     re.compile(rf"(?i:\b(?:{_EMPLOYED_FOR})[ ]for[ ])(?P<org>{CAPS})"),

@@ -8,7 +8,9 @@ answers): one to three words of letters, at most `MAX_NAME_CHARS`, each a word t
 call. A name the agent did not keep (a résumé's, an instruction, a word the candidate never said) or a call that
 failed adds nothing: the model's own argument is never a term. So "I'd rather be called Sam", "Sam is fine" or "just
 Sam" in the greeting, then the interviewer's "Sam, let's look at the code" in a graded line, reaches the model as
-"[candidate]", as does "Sam" in the candidate's code or what it prints.
+"[candidate]", as does "Sam" in the candidate's code or what it prints. A name of one letter ("just call me J") is
+read from the call whether or not the agent keeps it (`asked_letter`) and redacted where it addresses them
+(grader/letter_names.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ def kept_name(name: object, said: Iterable[str]) -> str | None:
     return call if all(w.casefold() in words for w in call.split()) else None
 
 
+def asked_letter(name: object, said: Iterable[str]) -> str | None:
+    """A name of one letter ("J", "J.") that the candidate said as a word of its own before the call, whether or not
+    the agent keeps it (it may keep no name of one letter): the interviewer may still address them by it."""
+    letter = name.strip().rstrip(".") if isinstance(name, str) else ""
+    if len(letter) != 1 or letter.upper() == letter.lower():
+        return None  # one cased letter (a Latin, Greek or Cyrillic one), not a digit nor a character of Han
+    alone = re.compile(rf"(?<![^\W\d_]){re.escape(letter)}(?![^\W\d_])", re.I)
+    return letter if any(alone.search(line) for line in said) else None
+
+
 def asked_name_terms(events: Iterable[BundleEvent]) -> list[str]:
     """The redactor's terms for the names recorded ``begin_problem`` calls in `events` (in seq order) kept."""
     said: list[str] = []
@@ -48,6 +60,9 @@ def asked_name_terms(events: Iterable[BundleEvent]) -> list[str]:
             calls += 1
             if calls > MAX_CALLS:
                 break
-            if isinstance(args, dict) and (name := kept_name(args.get("call_them"), said)) is not None:
+            if not isinstance(args, dict):
+                continue
+            call = args.get("call_them")
+            if (name := kept_name(call, said) or asked_letter(call, said)) is not None:
                 found.setdefault(name, None)
     return [term for name in found for term in terms(name)]

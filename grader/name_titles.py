@@ -1,28 +1,51 @@
-"""A title right before the candidate's redacted name, recognised by where it stands rather than by a list of titles.
+"""A title beside the candidate's redacted name, recognised by where it stands and by the kind of word it is rather than
+by a list of titles alone.
 
-Any word written with a capital and standing right before `[candidate]` (spaces, an invisible character, a hyphen or
-nothing between, a rank's "of", or the period of an abbreviated title, `ABBREVIATED`: "Mrs. [candidate]"; up to
-`MAX_TITLES` in a row) is read as a title of the name and becomes `[title]`, unless it is one of the words that
-stand there in a sentence's own grammar (`NOT_TITLES`: "Hi", "Thanks", "Dear", "by", "is", "Adiós", read with
-accents folded). A list of titles misses the one a candidate or an interviewer happens to use ("Lady", "Lord",
-"Dame", "Master", "Countess", "Sheikh", "Mx", "Fräulein", "Signora"), each telling the model a gender, a rank, a
-faith or an origin beside a hidden name; a capitalised word right before a name is a title far more often than
-anything else, and a plain word read as one ("[title] [candidate]" for "Happy Grace") costs the model one word of a
-sentence. A title is a noun; a word that stands there as another part of speech carries the sentence's sense and
-stays: the closed classes in `NOT_TITLES` (greetings, interjections, function words, sentence adverbs such as
-"Just", "Only", "Still", "Again", a verdict such as "Correct Ada") and the adverbs and participles known by their
-ending (`_NOT_A_NOUN`: "Honestly", "Exactamente", "Vraiment", "Natürlich", "Amazing"), which no title has. Only
-before the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's rules
-are applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output.
+Before the name: a word standing right before `[candidate]` (spaces, an invisible character, a hyphen or nothing
+between, a rank's "of", or the period of an abbreviated title, `ABBREVIATED`: "Mrs. [candidate]"; up to
+`MAX_TITLES` in a row) is read as a title of the name and becomes `[title]` when
+- written with a capital mid-sentence, unless it is a word of another kind: one that stands there in a sentence's
+  own grammar (`NOT_TITLES`: "Hi", "Thanks", "Dear", "by", "is", "Adiós", "Friday", "March", read with accents
+  folded), an adverb or participle by its ending (`_NOT_A_NOUN`: "Honestly", "Exactamente", "Natürlich",
+  "Amazing"), or a proper noun of a thing: a technology's name (grader/tech_names.py: "In Python Grace used"), an
+  algorithm's eponym ("With Dijkstra Grace found"), a product's shape ("JavaScript", a capital inside the word);
+- opening a sentence (or a literal, a comment, a label's value), where a capital says nothing of the word: only a
+  title noun (`TITLE_WORDS`: "Master Park, your turn", but "Ready Grace?" and "Amazing Grace!" stay), and any
+  capitalised word before such a title (a chain: "Her Royal Highness");
+- in lower case: an abbreviated title ("dr. smith", "mrs lovelace") or a title noun with no everyday sense
+  (`LOWER_CASE_TITLES`: "thanks doctor lovelace"; not "master", a branch, nor "judge").
+A list of titles misses the one a candidate or an interviewer happens to use ("Lady", "Lord", "Dame", "Countess",
+"Sheikh", "Mx", "Fräulein", "Signora"), each telling the model a gender, a rank, a faith or an origin beside a hidden
+name: mid-sentence, a capitalised word right before a name is a title far more often than anything else, and a
+plain word read as one costs the model one word of a sentence.
+
+After the name: a title written after it (`POST_NOMINALS`: "[candidate], PhD", "[candidate] Jr.", "Esq.", "III"),
+as written or in capitals, a degree only where its clause ends after it ("Grace, MS Word is open" stays), up to
+`MAX_TITLES` in a row ("PhD, MBA").
+
+Only beside the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's
+rules are applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output. The word
+lists: grader/title_words.py.
 """
 
 from __future__ import annotations
 
 import re
 
-from grader.matching_form import match_form
+from grader.everyday_words import CODE_EPONYMS
 from grader.name_rules import NAME
 from grader.redacted import Redacted
+from grader.tech_names import tech_name
+from grader.title_words import (
+    ABBREVIATED,
+    CHAIN_OPENERS,
+    GENERATIONS,
+    LOWER_CASE_TITLES,
+    NOT_TITLES,
+    POST_NOMINALS,
+    TITLE_WORDS,
+    folded,
+)
 
 TITLE = "[title]"
 # Invisible format characters (zero-width space and joiners, word joiner, soft hyphen, bidi controls): the
@@ -44,69 +67,33 @@ MAX_TITLES = (
 )
 
 
-def _folded(word: str) -> str:
-    """`word` as the lists below hold it: in the matching form (accents and invisible characters left out, "ß" as
-    "ss"), in lower case: "Adiós" is "adios", "Tschüß" "tschuss"."""
-    return "".join(match_form(c) for c in word).lower()
-
-
-# Words that stand right before a name in a sentence's own grammar (greetings, thanks, answers, function words, verbs
-# of address, a verdict on an answer: "Correct Ada" says what the interviewer thought of it), folded
-# (`_folded`); English, Spanish, French, German and Italian words the interviewer or a program may write. Not
-# "Bienvenida", "Querida" nor "Listo": a gendered word is neutral as a title.
-NOT_TITLES = frozenset(
-    _folded(word)
-    for word in """
-    hi hello hey hiya howdy dear thanks thank cheers bye goodbye welcome congrats congratulations morning afternoon
-    evening night yes no yeah yep nope okay ok sure right great good nice cool perfect excellent awesome fine well so
-    and but or nor then now oh ah alright sorry please hmm um uh wow bravo go done i we you they it is am are was were
-    the a an this that
-    be been by for from to with of at in on about as than like meet call called named ask asked tell told
-    correct incorrect wrong exactly precisely indeed true false absolutely definitely also actually wait look listen
-    hola gracias buenos buenas adiós hasta y o con para por de es soy sí vale bueno bien claro pues entonces correcto
-    incorrecto exacto perfecto genial bonjour merci salut bonsoir et ou avec pour oui non alors exactement parfait
-    hallo danke tschüss und oder mit für ja nein genau gut richtig falsch ciao grazie buongiorno e
-    just only still again even too yet anyway anyways besides otherwise instead meanwhile next last first here there
-    plus once maybe perhaps never always sometimes not today tonight tomorrow yesterday soon later
-    what why how when where who which whoa oops yay yup nah hm mhm huh aha ooh gotcha agreed understood noted bingo
-    ta sweet neat brilliant fantastic superb wonderful terrific splendid solid spot
-    come try keep take hold hang remember see relax continue proceed start begin stop thank
-    me us him them he she everyone everybody someone anyone
-    can could would should shall will may might must do does did have has had let lets any each every some all both
-    another several most many few one two three if because until unless whether while since before after through
-    monday tuesday wednesday thursday friday saturday sunday
-    solo sólo también tampoco todavía aún ya ahora oye mira vamos venga anda dale muy más menos luego después antes
-    primero excelente estupendo ojo cierto verdad perdón disculpa qué cómo cuándo dónde
-    aussi encore juste seulement toujours déjà maintenant ensuite puis enfin donc bon allez voilà voici super
-    formidable génial pardon quoi
-    auch nur noch nochmal schon jetzt dann also prima toll klasse spitze bitte na schön sehr ganz ach servus moin
-    willkommen guten tag morgen abend nacht
-    allora anche ancora già adesso ora poi bene ottimo perfetto esatto dai ecco salve arrivederci prego scusa
-    """.split()  # noqa: SIM905  # a word list reads better as text
-)
 # Endings of the adverbs and participles of the interviewer's languages ("Honestly", "Amazing", "Exactamente",
 # "Vraiment", "Natürlich"), read on the folded word with a stem of three letters or more: no title ends so ("King",
 # "Holy" are too short to be read).
 _NOT_A_NOUN = re.compile(r"\w{3,}(?:ly|ing|mente|ment|lich)")
-# A word before a period is a title only as an abbreviation of one: a word that ends a sentence stands there too
-# ("we use Python. [candidate], ..."), and an abbreviation is the one form of a title a short list can hold.
-ABBREVIATED = frozenset(
-    _folded(word)
-    for word in """
-    mr mrs ms mx dr sr sra srta jr fr st sta lt sgt cpl col gen maj capt cmdr adm brig rev hon prof mme mlle dña
-    pres gov sen rep amb supt insp det
-    """.split()  # noqa: SIM905  # a word list reads better as text
+# A product's name by its shape: a capital inside the word ("JavaScript", "GitHub", "LeetCode").
+_INNER_CAPITAL = re.compile(r"[^\W\d_]*[a-z][^\W\d_]*[A-Z]")
+# Before a word that opens a sentence: the text's start, a sentence's end, a line's, a label's colon, an opening quote
+# or bracket, a comment's mark, an assignment.
+_OPENERS = frozenset(".!?:;\n\u2026\"'`\u201c\u2018\u00ab([{\u00bf\u00a1#/*>|=")
+# After the name: a separator, then a word with its inner dots ("Ph.D"), and an abbreviation's period.
+_POST = re.compile(
+    rf"(?:,[^\S\n]*|[^\S\n]+)(?P<word>[^\W\d_]+(?:\.[^\W\d_]+)*)\.?(?![\w{_MARKS}{_INVISIBLE}])"
 )
+_BY_UPPER = {title.upper(): title for title in POST_NOMINALS}
+_CLAUSE_END = re.compile(r"\.?[^\S\n]*(?:[,;:!?)\]\n]|\.|\Z)")
 
 
 def titles_before_name(done: Redacted) -> Redacted:
-    """`done` with the titles right before each `[candidate]` it placed replaced by `[title]`, mapped back as well."""
+    """`done` with the titles beside each `[candidate]` it placed (before it and after it) replaced by `[title]`,
+    mapped back as well."""
     if NAME not in done.text:
         return done
     extra: list[tuple[int, int]] = []
     for start, end, _, _ in done.segments:
         if done.text[start:end] == NAME:
             extra[len(extra) :] = reversed(_titles_before(done, start))
+            extra += _titles_after(done, end)
     return _replaced(done, sorted(set(extra))) if extra else done
 
 
@@ -117,15 +104,71 @@ def _titles_before(done: Redacted, at: int) -> list[tuple[int, int]]:
         m = _TITLE_WORD.search(done.text, max(0, at - _REACH), at)
         if m is None or done.segment_at(m.start()) != done.segment_at(at) or done.inside(m.start()):
             break
-        word = m.group(1)
-        folded = _folded(word)
-        if not word[0].isupper() or folded in NOT_TITLES or _NOT_A_NOUN.fullmatch(folded):
-            break
-        if (m.group("sep") or "").endswith(".") and folded not in ABBREVIATED:
+        abbreviated = (m.group("sep") or "").endswith(".")
+        if not _is_title(done.text, m.start(), m.group(1), abbreviated, chained=bool(found)):
             break
         found.append(m.span(1))
         at = m.start()
     return found
+
+
+def _is_title(text: str, start: int, word: str, abbreviated: bool, chained: bool) -> bool:
+    """Whether `word`, at `start` of `text` before the name (or before a title of it: `chained`), is a title."""
+    key = folded(word)
+    if abbreviated:  # a word before a period: an abbreviated title, or a sentence's last word
+        return key in ABBREVIATED
+    if not word[0].isupper():
+        return key in LOWER_CASE_TITLES or key in {"mr", "mrs", "ms", "mx", "dr", "prof"}
+    if key in TITLE_WORDS:
+        return True
+    if key in CHAIN_OPENERS:
+        return chained
+    if not chained and _opens(text, start):
+        return False  # "Ready Grace?": the capital is the sentence's
+    return not (
+        key in NOT_TITLES
+        or _NOT_A_NOUN.fullmatch(key)
+        or tech_name(key)
+        or key in CODE_EPONYMS
+        or _INNER_CAPITAL.match(word)
+    )
+
+
+def _opens(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text, a sentence, a line, a literal or a comment."""
+    i = start
+    while i > 0 and (text[i - 1].isspace() or re.match(f"[{_INVISIBLE}]", text[i - 1])):
+        i -= 1
+    return i == 0 or text[i - 1] in _OPENERS
+
+
+def _titles_after(done: Redacted, at: int) -> list[tuple[int, int]]:
+    """The spans of the titles written right after the name ending at `at`: "[candidate], PhD", "[candidate] Jr."."""
+    found: list[tuple[int, int]] = []
+    name = done.segment_at(at)
+    m = _POST.match(done.text, at)
+    while m is not None and len(found) < MAX_TITLES and done.segment_at(m.end("word")) == name:
+        title = _post_nominal(m.group("word"))
+        following = _POST.match(done.text, m.end())
+        if title is None or not (
+            title in GENERATIONS
+            or _CLAUSE_END.match(done.text, m.end("word"))
+            or (following is not None and _post_nominal(following.group("word")) is not None)
+        ):
+            break
+        found.append(m.span("word"))
+        m = following
+    return found
+
+
+def _post_nominal(word: str) -> str | None:
+    """The title of `POST_NOMINALS` that `word` writes ("Ph.D" and "PHD" for PhD; "phd", "esq", "jr" in lower case:
+    of two letters, only the generations), or None."""
+    key = word.replace(".", "")
+    title = _BY_UPPER.get(key.upper())
+    if title is None or key not in (title, title.upper(), title.lower()):
+        return None
+    return title if key != title.lower() or len(title) >= 3 or title in GENERATIONS else None
 
 
 def _replaced(done: Redacted, spans: list[tuple[int, int]]) -> Redacted:

@@ -7,6 +7,8 @@ What is replaced (never sent to the model):
   Kaggle, link-in-bio and scheduling sites, ..., with any subdomain, and sites on GitHub Pages, Substack and other
   blog hosts), and on any site a link whose path or query names a user (grader/links.py) (`[link]`);
 - the full name in any case (`[candidate]`), everywhere;
+- a name of one letter ("just call me J") only where it addresses them ("Thanks, J.", "J, what next?",
+  grader/letter_names.py);
 - names in any Unicode form: with or without their accents, decomposed (`Jose` + a combining accent), in
   compatibility letters (full-width, mathematical), with Cyrillic or Greek look-alike letters in a Latin word
   (grader/matching_form.py `LOOK_ALIKES`), with invisible characters inside (a soft hyphen, a zero-width
@@ -73,8 +75,9 @@ What is replaced (never sent to the model):
   or in an identifier that does
   (`i_am_a_woman`, `myWifeAndI`: grader/described_identifiers.py), and not a word of the question's statement
   (grader/gendered.py);
-- any word standing as a title right before the candidate's name ("Master [candidate]", "Rev. [candidate]"), in
-  every mode, recognised by its place rather than a list (`[title]`, grader/name_titles.py);
+- any word standing as a title right before the candidate's name ("Master [candidate]", "Rev. [candidate]", "dr.
+  [candidate]"), recognised by its place and its kind of word rather than a list, and a degree or generation after
+  it ("[candidate], PhD", "[candidate] Jr."), in every mode (`[title]`, grader/name_titles.py);
 - where the candidate worked or studied (`[company]`, `[school]`): the résumé's organisations, well-known employers
   and schools, a school's or a company's form, and any name after an affiliation cue (grader/affiliations.py).
 
@@ -123,6 +126,7 @@ from grader.introductions import (
     signed_name,
 )
 from grader.known_slots import KnownSlots
+from grader.letter_names import letter_name_rules, letter_names
 from grader.links import USER_LINK
 from grader.matching_form import normalise
 from grader.name_flow import ANYTHING, flow_spans, piece_test
@@ -200,6 +204,8 @@ class Redactor:
     def __init__(self, terms: Sequence[str], vocabulary: str = "", affiliations: Sequence[str] = ()) -> None:
         # Each text redacted once: a run's code is most often a snapshot's, and a run prints the same line again.
         self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
+        # A name of one letter ("J"), read only where it addresses the candidate (grader/letter_names.py).
+        terms, letters = letter_names(terms)
         n = name_rules(terms)
         always, emails, names, whole, distinctive = n.always, n.emails, n.names, n.whole, n.distinctive
         spells, sizes = n.spelling.spells, n.spelling.sizes
@@ -310,6 +316,9 @@ class Redactor:
         known_said, known_code = KnownSlots(p for n in names for p in _words(n)).rules(NAME)
         self._speech += known_said
         self._code += known_code
+        said_letter, letter_in_comments = letter_name_rules(letters)  # "Thanks, J." (grader/letter_names.py)
+        self._speech += said_letter
+        self._code += letter_in_comments
         # What a program printed, raised or returned as text, and a run's own inputs: free text the candidate
         # controls, so every contact rule applies everywhere in it (not only in comments); phone numbers only as
         # written or after a contact cue, since a run of digits there is a value (`1000000007`).

@@ -282,8 +282,9 @@ class BundleRun(_Model):
 class BundleInput(_Model):
     """One session as the grader sees it. No name, e-mail, résumé, job description or ATS metadata: grading is
     blind to them by construction. `redact` lists the candidate's own name parts and e-mail so that the grader can
-    scrub them where the candidate spoke or typed them, and `affiliations` the organisations their résumé names
-    (api/resume_affiliations.py) so that it scrubs where they worked or studied; neither is sent to the model."""
+    scrub them where the candidate spoke or typed them (grader/candidate_terms.py), and `affiliations` the
+    organisations their résumé names (grader/resume_affiliations.py, called by the API) so that it scrubs where they
+    worked or studied; neither is sent to the model."""
 
     session: BundleSession
     question: BundleQuestion

@@ -22,8 +22,11 @@ MAX_CHARS = 2000
 
 def terms(name: str) -> list[str]:
     """A name as the redactor's terms: whole, and each of its words of two letters or more; spelled out ("P R I Y A")
-    as one word."""
+    as one word. A name of one letter ("J", "J.") is a term of its own, which the redactor reads only where it
+    addresses someone (grader/letter_names.py)."""
     words = name.split()
+    if len(words) == 1 and len(letter := words[0].rstrip(".")) == 1 and letter.upper() != letter.lower():
+        return [letter]  # a cased letter: a character of Han ("张") alone is no name
     if len(words) > 2 and all(len(w) == 1 for w in words):
         words = ["".join(words)]
     words = [w for w in words if len(w) >= 2]

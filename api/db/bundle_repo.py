@@ -1,19 +1,19 @@
 """One finished session read for the grader (`grader.schemas.BundleInput`): the question with its rubric, reference
 solutions and the starter code the candidate was given (recorded as the interview started), the event log, the runs
 and the final code. Never the candidate's name, e-mail, résumé, job description or ATS metadata, except the name
-parts and e-mail, and the organisations the résumé names (api/resume_affiliations.py), handed over separately for
-redaction."""
+parts and e-mail, and the organisations the résumé names, handed over separately for redaction. What of them becomes a
+redaction term, and which organisations a résumé names, is the grader's rule (grader/candidate_terms.py,
+grader/resume_affiliations.py, under the grading version): this module passes the data only."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from typing import Any
 
 from api.db import events_repo, report_repo, sessions_repo
 from api.db.pool import Conn
-from api.resume_affiliations import affiliations
 from api.scheduling import allowed_minutes
+from grader.candidate_terms import redaction_terms as redaction_terms  # the tests' and benches' import too
+from grader.resume_affiliations import affiliations
 from grader.schemas import BundleEvent, BundleInput, BundleQuestion, BundleRun, BundleSession
 
 
@@ -54,31 +54,6 @@ async def _question(conn: Conn, question_id: Any) -> BundleQuestion | None:
         hidden_test_count=int(q["hidden"]),
         version=q["updated_at"].isoformat() if q["updated_at"] else "",
     )
-
-
-# An address as `candidates.email` holds one (validated: no space, one `@`, a dot in its domain). A name may hold an
-# `@` too ("Ada @ Lovelace", "Ada (@adal)"): it is no address, and its parts are scrubbed as a name's.
-ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def redaction_terms(name: str | None, email: str | None, other_names: Sequence[str] = ()) -> list[str]:
-    """The candidate's name parts (2+ letters), the other names they go by, and e-mail, longest first, for the
-    grader to scrub. An entry of `other_names` shaped as an address (`ADDRESS`) is one they gave before
-    (api.db.sessions_repo keeps the name and address a retake replaced), scrubbed as the e-mail is."""
-    terms: set[str] = set()
-    addresses = [email, *(n for n in other_names if ADDRESS.fullmatch(n.strip()))]
-    for n in (name, *(n for n in other_names if not ADDRESS.fullmatch(n.strip()))):
-        if not n:
-            continue
-        terms.update(part for part in re.split(r"[\s,]+", n.strip()) if len(part) >= 2)
-        if len(n.strip()) >= 2:
-            terms.add(n.strip())
-    for address in filter(None, addresses):
-        terms.add(address)
-        local = address.split("@", 1)[0]
-        if len(local) >= 3:
-            terms.add(local)
-    return sorted(terms, key=lambda t: (-len(t), t))
 
 
 async def _other_names(conn: Conn, candidate_id: Any) -> list[str]:

@@ -15,7 +15,7 @@ from grader.redact import Redactor
 from grader.schemas import BundleEvent, BundleRun, Evidence
 from tests.grader.bundles import START, interview, run_result, transcript
 
-RESUME = ["Initech", "Foo State University", "Oracle"]  # as api/resume_affiliations.py reads a résumé
+RESUME = ["Initech", "Foo State University", "Oracle"]  # as grader/resume_affiliations.py reads a résumé
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,14 @@ and word lists decide what the model sees. A re-grade after a change to a word l
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from pathlib import Path
 
 import pytest
 
 import grader
+from api.db import bundle_repo
 from grader.output import schema_text
 from grader.prompts import PromptError, prompt_version
 
@@ -39,6 +41,12 @@ def test_the_version_reads_the_grader_package_it_runs(tmp_path: Path) -> None:
         ("not_names.py", "sorry sure okay", "sorry sure okay ambrose"),  # a word list
         ("name_titles.py", "MAX_TITLES = (\n    3", "MAX_TITLES = (\n    2"),  # a redaction rule
         ("bundle.py", "REDACT_WINDOW_CHARS", "REDACT_WINDOW_CHARS_"),  # what the bundle holds
+        ("candidate_terms.py", "len(part) >= 2", "len(part) >= 3"),  # the name on file's terms
+        (
+            "resume_affiliations.py",
+            "MAX_AFFILIATIONS = 40",
+            "MAX_AFFILIATIONS = 39",
+        ),  # a résumé's organisations
     ],
 )
 def test_a_change_to_the_graders_rules_or_word_lists_changes_the_version(
@@ -50,6 +58,14 @@ def test_a_change_to_the_graders_rules_or_word_lists_changes_the_version(
     (copy / module).write_text(text.replace(old, new, 1))
     changed = prompt_version(SCHEMA, source=copy)
     assert changed != prompt_version(SCHEMA) and changed.startswith("grader-1+")
+
+
+def test_what_the_api_hands_the_grader_for_redaction_is_computed_by_the_versioned_grader() -> None:
+    """The name on file's redaction terms and a résumé's organisations shape what the model reads: the API reads the
+    data (api/db/bundle_repo.py) and the grader's own code, whose source the version hashes, turns it into terms."""
+    for computed in (bundle_repo.redaction_terms, bundle_repo.affiliations):
+        where = inspect.getsourcefile(computed)
+        assert where is not None and Path(where).resolve().parent == SOURCE, where
 
 
 def test_a_new_module_changes_the_version(tmp_path: Path) -> None:

@@ -196,3 +196,96 @@ def test_titles_before_a_text_full_of_names_are_read_in_linear_time(unit: str) -
     second = time.perf_counter() - started
     assert out.text.count("[candidate]") == 5_000
     assert second < max(40 * first, 3.0), (first, second)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "In Python Grace used a map.",  # a language mid-sentence had read "In [title] [candidate]"
+        "With Dijkstra Grace found the path.",  # an algorithm's eponym
+        "Using JavaScript Grace wrote a closure.",  # a product's shape: a capital inside the word
+        "On Kubernetes Grace deployed it.",
+        "In March Grace joined.",
+        "So in Rust Grace would borrow it.",
+    ],
+)
+def test_a_technology_an_eponym_or_a_month_before_the_name_mid_sentence_is_no_title(said: str) -> None:
+    expected = said.replace("Grace", "[candidate]")
+    assert G.speech(said).text == expected
+    assert G.output(said).text == expected
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Ready Grace?",
+        "Sounds Grace, go ahead.",
+        "Over Grace.",
+        "Careful Grace, the index.",
+        "Done? Ready Grace?",
+    ],
+)
+def test_an_open_class_word_opening_a_sentence_before_the_name_is_no_title(said: str) -> None:
+    expected = said.replace("Grace", "[candidate]")
+    for out, shown in (
+        (G.speech(said), expected),
+        (G.output(said), expected),
+        (G.code(f"print({said!r})", "python"), f"print({expected!r})"),
+    ):
+        assert out.text == shown
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("thanks, dr. lovelace", "thanks, [title]. [candidate]"),
+        ("ok dr lovelace, go on", "ok [title] [candidate], go on"),
+        ("mrs. lovelace, hi", "[title]. [candidate], hi"),
+        ("thanks professor lovelace", "thanks [title] [candidate]"),
+        ("right, sheikh lovelace", "right, [title] [candidate]"),
+        ("we merge to master lovelace", "we merge to master [candidate]"),  # a branch, not a title
+        ("the judge lovelace ran", "the judge [candidate] ran"),
+    ],
+)
+def test_a_lower_case_title_before_the_name_is_neutral(said: str, shown: str) -> None:
+    assert R.output(said).text == shown
+    assert R.code(f"# {said}", "python").text == f"# {shown}"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Ada Lovelace, PhD", "[candidate], [title]"),
+        ("Ada Lovelace, Ph.D., wrote it", "[candidate], [title]., wrote it"),
+        ("Ada Lovelace Jr. said so", "[candidate] [title]. said so"),
+        ("Ada Lovelace, Esq.", "[candidate], [title]."),
+        ("Ada Lovelace III", "[candidate] [title]"),
+        ("Ada Lovelace, PhD, MBA", "[candidate], [title], [title]"),
+        ("ADA LOVELACE, PHD", "[candidate], [title]"),
+        ("ada lovelace phd", "[candidate] [title]"),
+        ("Ada Lovelace MSc.", "[candidate] [title]."),
+    ],
+)
+def test_a_title_after_the_name_is_neutral(text: str, shown: str) -> None:
+    for out in (R.speech(text), R.output(text)):
+        assert out.text == shown
+        at = out.text.index("[title]")
+        assert text[slice(*out.original_span(at, at + len("[title]")))].replace(".", "").upper() in {
+            "PHD", "JR", "ESQ", "III", "MSC",
+        }  # fmt: skip
+    assert R.code(f"# by {text}", "python").text == f"# by {shown}"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Lovelace, MS Word is open.",  # a degree only where its clause ends
+        "Thanks Lovelace, OK?",
+        "Lovelace, DP works here.",
+        "Lovelace do you see it?",
+        "Lovelace, ma'am",
+        "Lovelace is in the Jr varsity",
+    ],
+)
+def test_an_acronym_or_a_word_after_the_name_is_no_title(said: str) -> None:
+    assert "[title]" not in R.output(said).text
