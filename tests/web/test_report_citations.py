@@ -1,6 +1,7 @@
 """Citations in the replay resolve to the exact event they cite, by its sequence number, never by its time: two runs
 recorded at the same moment (a Run clicked twice, the interviewer's run beside the candidate's) are two events, and a
-citation of the earlier one showed the later one's verdict and code. Stepping between runs visits each of them."""
+citation of the earlier one showed the later one's verdict and code. Stepping between runs visits each of them. A run
+whose code was not kept (past the session's run code budget) says so beside the code shown, which it never judged."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ AT = 300.0  # 5:00, after everything seed_interview records
 CODE_WRONG = CODE_V3.replace("target - x", "x - target")
 CODE_RIGHT = CODE_V3 + "# checked\n"
 SAID = "Let me run it twice to be sure."
+UNKEPT_AT = (
+    AT + 10
+)  # 5:10: a run stored past the session's run code budget, judged and recorded without its code
 
 
 async def _run(db: Db, seeded: Seeded, code: str, verdict: str, passed: int) -> dict[str, Any]:
@@ -75,14 +79,20 @@ async def test_a_citation_shows_the_run_it_cites_when_another_shares_its_moment(
     seeded = await seed_interview(api_server, db)
     wrong = await _run(db, seeded, CODE_WRONG, "wrong_answer", 1)
     right = await _run(db, seeded, CODE_RIGHT, "accepted", 3)
+    unkept = await _run(db, seeded, CODE_RIGHT + "# and more\n", "accepted", 3)
+    await db.execute(
+        "update submissions set code = '', code_omitted = true, code_bytes = 200 where id = %s",
+        (unkept["submission_id"],),
+    )
     reply = {"role": "assistant", "text": "Excellent, all the tests pass.", "start": AT, "end": AT}
-    said_seq, wrong_seq, right_seq, reply_seq = await add_events(
+    said_seq, wrong_seq, right_seq, reply_seq, unkept_seq = await add_events(
         db,
         seeded,
         candidate_line("same:said", SAID, AT),
         events_repo.EventIn("same:wrong", "test_run", wrong, AT),
         events_repo.EventIn("same:right", "test_run", right, AT),
         events_repo.EventIn("same:reply", "transcript", reply, AT),
+        events_repo.EventIn("later:unkept", "test_run", unkept, UNKEPT_AT),
     )
     await grade(db, seeded)
     # The grader cites the failing run, and the words said just before it, at the same moment.
@@ -99,9 +109,10 @@ async def test_a_citation_shows_the_run_it_cites_when_another_shares_its_moment(
             ".rp-prev",
             ".rp-prev",
             f'a[data-evidence][data-seq="{said_seq}"]',
+            ".rp-next",
         ],
     )
-    cited, next_run, back, before, words = seen["steps"]
+    cited, next_run, back, before, words, unkept_run = seen["steps"]
 
     # The cited run, its verdict and the code it judged, marked as the one cited; not the run after it.
     assert cited["time"] == pytest.approx(AT)
@@ -124,6 +135,14 @@ async def test_a_citation_shows_the_run_it_cites_when_another_shares_its_moment(
     assert words["marks"] and words["marks"][0]["seq"] == str(said_seq)
     assert words["run_seq"] == str(seeded.seqs["submit"]), words["run"]
     assert reply_seq > right_seq > wrong_seq > said_seq
+    # A run whose code was not kept: the code view shows the code judged before it, and the run's line says that this
+    # is not the code its verdict is for.
+    assert unkept_run["run_seq"] == str(unkept_seq) and unkept_run["time"] == pytest.approx(UNKEPT_AT)
+    assert unkept_run["code_doc"] == CODE_RIGHT
+    assert unkept_run["run"] == (
+        "Run at 5:10: Accepted, 3/3 tests passed; the code it judged was not kept (this session exceeded its "
+        "recording budget), so the code shown may not be what it judged"
+    ), unkept_run["run"]
 
 
 # The runs table and the final code stand in for the replay; each run citation goes to the run's own row.

@@ -5,8 +5,10 @@
 import "./replay.css";
 import type { Chart } from "chart.js";
 import { h } from "../dom";
+import { describeRun, describeStep } from "./captions";
 import { phaseChart, testsChart } from "./charts";
 import { CodeView } from "./codeview";
+import { loadingWords, PREPARING, readJson } from "./download";
 import { GapTrack, gapsOf } from "./gaps";
 import { countHidden, MAX_PLACEHOLDERS, substituteHidden } from "./hiddenchars";
 import {
@@ -19,7 +21,6 @@ import {
   type Moment,
   ReplayModel,
   type RunEvent,
-  type SnapshotEvent,
   type Timeline,
 } from "./model";
 import { Player, SPEEDS, type Speed } from "./player";
@@ -38,44 +39,6 @@ declare global {
   interface Window {
     shadowsReplay?: ReplayHandle;
   }
-}
-
-const VERDICTS: Record<string, string> = {
-  accepted: "Accepted",
-  wrong_answer: "Wrong answer",
-  time_limit: "Time limit",
-  memory_limit: "Memory limit",
-  output_limit: "Output limit",
-  runtime_error: "Runtime error",
-  compile_error: "Compile error",
-  internal_error: "Judge error (not the candidate's)",
-};
-
-function describeRun(run: RunEvent): string {
-  const what = run.kind === "submit" ? "Submission" : run.custom ? "Run of custom input (nothing checked)" : "Run";
-  // The grader submits the last code of a candidate who never submitted, after the interview: not theirs.
-  const who =
-    run.by === "agent" ? " by the interviewer" : run.by === "grader" ? " by the grader, after the interview" : "";
-  if (run.custom) {
-    // Its calls returning says nothing of correctness: what failed is said, and how many calls returned.
-    const failed = run.verdict ? `${VERDICTS[run.verdict] ?? run.verdict}, ` : "";
-    const calls = `${run.returned ?? "–"} of ${run.calls ?? "–"} calls returned`;
-    return `${what}${who} at ${clock(at(run))}: ${failed}${calls}`;
-  }
-  const verdict = VERDICTS[run.verdict ?? ""] ?? run.verdict ?? "no verdict";
-  const counts = run.passed !== null && run.total !== null ? `, ${run.passed}/${run.total} tests passed` : "";
-  const hidden = run.hidden && run.hidden.total ? ` (${run.hidden.passed}/${run.hidden.total} hidden)` : "";
-  return `${what}${who} at ${clock(at(run))}: ${verdict}${counts}${hidden}`;
-}
-
-/** The code view's heading for what it shows: a snapshot, or the code a run or submission judged. */
-function describeStep(event: SnapshotEvent | RunEvent, snapshots: readonly SnapshotEvent[]): string {
-  if (event.type === "editor_snapshot")
-    return `Code at ${clock(at(event))} (snapshot ${snapshots.indexOf(event) + 1} of ${snapshots.length})`;
-  const what = event.kind === "submit" ? "submission" : "run";
-  const who =
-    event.by === "agent" ? " by the interviewer" : event.by === "grader" ? " by the grader, after the interview" : "";
-  return `Code judged at ${clock(at(event))} by the ${what}${who} (in no snapshot)`;
 }
 
 /**
@@ -428,7 +391,14 @@ async function boot(): Promise<void> {
       headers: { accept: "application/json" },
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    timeline = (await response.json()) as Timeline;
+    const status = mount.querySelector<HTMLElement>(".replay-status");
+    const say = (words: string): void => {
+      if (status && status.textContent !== words) status.textContent = words;
+    };
+    timeline = (await readJson(response, (bytes) => say(loadingWords(bytes)))) as Timeline;
+    // Building the replay from a large timeline takes a moment of its own: said, and given a turn to be drawn.
+    say(PREPARING);
+    await new Promise((resolve) => setTimeout(resolve, 0));
   } catch (error) {
     mount.dataset.state = "failed";
     mount.replaceChildren(
