@@ -76,6 +76,8 @@ class _Prepared:
     request: RunRequest
     # The agent job that asked: its run is stored only while that job holds the session.
     agent_job: str | None = None
+    # The id the candidate's page gave the run (api/routers/runs.py `ClientRunId`), stored with it.
+    client_run_id: str | None = None
 
 
 def _tenant(session: dict[str, Any]) -> str:
@@ -175,6 +177,7 @@ async def _judge_and_store(
                     report=body,
                     event_t=event_t,
                     agent_job=prepared.agent_job,
+                    client_run_id=prepared.client_run_id,
                 ),
                 code_budget=services.settings.run_code_budget_bytes,
                 report_budget=services.settings.run_report_budget_bytes,
@@ -214,8 +217,10 @@ async def run_for_candidate(
     mode: Mode,
     custom: list[list[Any]] | None = None,
     caller: Request | None = None,
+    client_run_id: str | None = None,
 ) -> dict[str, Any]:
-    """`caller`: the request, whose address a failed lookup of `invite` is counted against (api/guess_limits.py)."""
+    """`caller`: the request, whose address a failed lookup of `invite` is counted against (api/guess_limits.py).
+    `client_run_id`: the id the page gave the run, stored with it (api/routers/runs.py `ClientRunId`)."""
     # In-process: a misshapen invite, or one from a spent address, takes no connection.
     key = admitted_invite(invite, caller)
     if key in services.in_flight:
@@ -238,6 +243,7 @@ async def run_for_candidate(
                 rate_limited=True,
                 custom=custom,
             )
+        prepared = replace(prepared, client_run_id=client_run_id)
         return for_candidate(await _judge_and_store(services, prepared))
     finally:
         services.in_flight.discard(key)

@@ -108,6 +108,8 @@ class FinishedRun:
     # The agent job that asked for the run (`X-Shadows-Agent-Job`; None from an agent from before claims): an
     # agent's run is stored only while that job holds the session, checked in the store's transaction.
     agent_job: str | None = None
+    # The id the candidate's page gave the run (api/routers/runs.py `ClientRunId`); None from anyone else.
+    client_run_id: str | None = None
 
 
 async def _keeps_code(conn: Conn, run: FinishedRun, size: int, budget: int | None) -> tuple[bool, bool]:
@@ -234,8 +236,8 @@ async def store_run(
             """
             insert into submissions (question_id, session_id, language, code, code_omitted, code_bytes,
                                      code_sha256, code_over_budget, result_json, result_bytes, report_over_budget,
-                                     kind, custom, run_by, verdict)
-            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
+                                     kind, custom, run_by, verdict, client_run_id)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id
             """,
             (
                 run.question_id,
@@ -253,6 +255,7 @@ async def store_run(
                 bool(body.get("custom")),
                 run.caller,
                 run.verdict,
+                run.client_run_id,
             ),
         )
         row = await cur.fetchone()
@@ -319,9 +322,12 @@ def _whose(own: bool) -> str:
     return " and (run_by is null or run_by = 'candidate')" if own else ""
 
 
-async def latest_results_bytes(conn: Conn, session_id: str, *, own: bool = False) -> int:
+async def latest_results_bytes(
+    conn: Conn, session_id: str, *, own: bool = False, client_run_id: str | None = None
+) -> int:
     """What `latest_results` would read: the newest report of each of its kinds, by its stored size, none of it read
-    (only a row without the `custom` column set, from a replica that predates it, has its report's flag read)."""
+    (only a row without the `custom` column set, from a replica that predates it, has its report's flag read); and,
+    with `client_run_id`, that run's report too."""
     cur = await conn.execute(
         f"""
         select coalesce(sum(n), 0) as n from (
@@ -333,20 +339,47 @@ async def latest_results_bytes(conn: Conn, session_id: str, *, own: bool = False
         (session_id,),
     )
     row = await cur.fetchone()
-    return int(row["n"]) if row else 0
+    n = int(row["n"]) if row else 0
+    if client_run_id is not None:
+        cur = await conn.execute(
+            f"select {_REPORT_BYTES} as n from submissions where {_CLIENT_RUN}",  # noqa: S608  # constant expressions
+            (session_id, client_run_id),
+        )
+        row = await cur.fetchone()
+        n += int(row["n"]) if row else 0
+    return n
+
+
+# The run a page gave `client_run_id` (the newest, should a page give one id twice): by the session's runs' index.
+_CLIENT_RUN = (
+    "session_id = %s and client_run_id = %s and result_json is not null order by created_at desc limit 1"
+)
+
+
+def _as_read(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **row["result_json"],
+        "submission_id": str(row["id"]),
+        "created_at": row["created_at"].isoformat(),
+        "by": row["run_by"],
+        "client_run_id": row["client_run_id"],
+    }
 
 
 async def latest_results(
-    conn: Conn, session_id: str, *, own: bool = False
+    conn: Conn, session_id: str, *, own: bool = False, client_run_id: str | None = None
 ) -> dict[str, dict[str, Any] | None]:
     """The newest stored report of each kind for the session, what the page shows after a reload: `run` (the newest
     Run that is not custom input), `submit`, and `custom` (the newest custom input). Before `custom`, `run` was the
     newest Run of either, so a Run made before the newest custom input was not returned at all. Each says who ran it
-    (`by`: `candidate`, `agent` or `grader`; null when not known). `own`: the candidate's runs only (`_whose`)."""
+    (`by`: `candidate`, `agent` or `grader`; null when not known) and the id its page gave it (`client_run_id`; null
+    when none). `own`: the candidate's runs only (`_whose`). With `client_run_id`, also `client_run`: the report of
+    the run the page gave that id, or None while none is stored (a page whose answer was lost finds its own run
+    there, behind any other tab's newer one)."""
     cur = await conn.execute(
         f"""
         select distinct on (kind, {_CUSTOM}) id, kind, {_CUSTOM} as is_custom, language, result_json, created_at,
-               run_by
+               run_by, client_run_id
         from submissions
         where session_id = %s and result_json is not null{_whose(own)}
         order by kind, {_CUSTOM}, created_at desc
@@ -356,16 +389,12 @@ async def latest_results(
     rows = {
         _LATEST[(r["kind"], bool(r["is_custom"]) and r["kind"] == "run")]: r for r in await cur.fetchall()
     }
-    return {
-        name: (
-            {
-                **rows[name]["result_json"],
-                "submission_id": str(rows[name]["id"]),
-                "created_at": rows[name]["created_at"].isoformat(),
-                "by": rows[name]["run_by"],
-            }
-            if name in rows
-            else None
+    out = {name: (_as_read(rows[name]) if name in rows else None) for name in ("run", "submit", "custom")}
+    if client_run_id is not None:
+        cur = await conn.execute(
+            f"select id, result_json, created_at, run_by, client_run_id from submissions where {_CLIENT_RUN}",  # noqa: S608  # constant expressions
+            (session_id, client_run_id),
         )
-        for name in ("run", "submit", "custom")
-    }
+        row = await cur.fetchone()
+        out["client_run"] = _as_read(row) if row else None
+    return out

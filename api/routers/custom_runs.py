@@ -16,7 +16,7 @@ from api.deps import BriefCandidateSession, InviteToken, Settings, own_session
 from api.errors import UnprocessableError
 from api.ids import SessionId
 from api.openapi_errors import BODY, DB, INVITE, error_responses
-from api.routers.runs import MAX_CODE_CHARS
+from api.routers.runs import MAX_CODE_CHARS, ClientRunId
 from api.run_flow import RunServices, run_for_candidate
 from api.schemas import Language, refuse_unstorable
 
@@ -54,6 +54,7 @@ async def create_custom_run(
     invite: InviteToken,
     settings: Settings,
     request: Request,
+    client_run_id: ClientRunId = None,
 ) -> dict[str, Any]:
     """Run the function on the candidate's own arguments. Each test's `actual` is what it returned and its verdict
     is `accepted` when it returned at all (there is no expected value); errors and limits are reported as usual."""
@@ -71,4 +72,5 @@ async def create_custom_run(
         mode="run",
         custom=body.inputs,
         caller=request,
+        client_run_id=client_run_id,
     )

@@ -17,7 +17,7 @@ from api.judging import for_candidate
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.ratelimits import RateLimits
 from api.report_limits import capped_units
-from api.routers.runs import MAX_CODE_CHARS
+from api.routers.runs import CLIENT_RUN_ID_PATTERN, MAX_CODE_CHARS
 from api.schemas import Language, refuse_unstorable
 from api.settings import ApiSettings
 
@@ -130,9 +130,10 @@ async def save_draft(
     responses={
         200: {
             "description": "The newest plain Run (`run`), submission (`submit`) and custom input (`custom`) reports, "
-            "each null when there is none, each with `submission_id`, `created_at` and `by` (who ran it: "
+            "each null when there is none, each with `submission_id`, `created_at`, `by` (who ran it: "
             "`candidate`, `agent` for the interviewer, `grader` for the grading job's final Submit; null when not "
-            "known)"
+            "known) and `client_run_id` (the id the page gave the run; null when none); with `?client_run_id=`, "
+            "also `client_run`, that run's report (null while it is not stored)"
         },
         **error_responses(*DB, *INVITE, 429),
     },
@@ -150,6 +151,15 @@ async def read_latest_results(
             "page following its own lost run finds it behind the interviewer's newer one."
         ),
     ] = None,
+    client_run_id: Annotated[
+        str | None,
+        Query(
+            pattern=CLIENT_RUN_ID_PATTERN,
+            description="The id the page gave a run (`X-Shadows-Client-Run-Id`): its report is returned as "
+            "`client_run` (null while it is not stored), so a page whose answer was lost finds its own run, never "
+            "another tab's.",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """The newest reports, each with its `submission_id`, `created_at` and `by` (who ran it: `candidate`, `agent` (the
     interviewer), `grader`; null for a run stored before that was recorded), or null for each: `run`, the newest Run
@@ -159,15 +169,20 @@ async def read_latest_results(
     Reads are limited per session as the drafts' are
     (SHADOWS_API_DRAFT_RATE_LIMIT's numbers, in a budget of their own), each counting one and one more per 256 KiB of
     the reports it returns: 429 `rate_limited` with Retry-After, before the reports are read. A report shows what the
-    program returned in each visible test (up to 256 KiB a value): three of them are up to 3.9 MB a read."""
+    program returned in each visible test (up to 256 KiB a value): three of them are up to 3.9 MB a read (four with
+    `client_run_id`: each report carries the id its page gave it, and `client_run` is the one given that id)."""
     session = own_session(candidate, session_id)
     await _count_read(
         request,
         settings,
         "result_reads",
         session["id"],
-        await runs_repo.latest_results_bytes(conn, session["id"], own=by is not None),
+        await runs_repo.latest_results_bytes(
+            conn, session["id"], own=by is not None, client_run_id=client_run_id
+        ),
         "Too many reads of the latest results; wait a moment.",
     )
-    latest = await runs_repo.latest_results(conn, session["id"], own=by is not None)
+    latest = await runs_repo.latest_results(
+        conn, session["id"], own=by is not None, client_run_id=client_run_id
+    )
     return {kind: for_candidate(report) if report else None for kind, report in latest.items()}

@@ -4,9 +4,9 @@ These routes take no request-scoped database connection: api.run_flow uses short
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Header, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.db.interviewers_repo import require_holder
@@ -24,6 +24,21 @@ router = APIRouter(tags=["runs"])
 MAX_CODE_CHARS = 200_000  # bytes are capped again by the judge's max_code_bytes
 CANDIDATE_ERRORS = error_responses(*BODY, *DB, 401, 404, 409, 410, 429)
 AGENT_ERRORS = error_responses(*BODY, *DB, 401, 404, 409, 429)
+CLIENT_RUN_ID_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"  # as submissions_client_run_id_check
+
+# The id the candidate's page gave the run as it sent it (web/src/pendingrun.ts), stored with it: a page whose answer
+# was lost reads exactly that run's report (`GET .../results?client_run_id=`), never another tab's. A header, not a
+# body field: the bodies forbid unknown fields, so a page sending it to a replica from before it (a rolling deploy)
+# would have had every Run refused; a header such a replica ignores, and the page then matches by time, as before.
+ClientRunId = Annotated[
+    str | None,
+    Header(
+        alias="X-Shadows-Client-Run-Id",
+        pattern=CLIENT_RUN_ID_PATTERN,
+        description="An id the page chose for this run (16 to 64 of A-Z a-z 0-9 _ -), stored with it so the page "
+        "can read this run's report again if its answer is lost (`GET .../results?client_run_id=`).",
+    ),
+]
 
 
 class RunBody(BaseModel):
@@ -49,7 +64,11 @@ def _services(request: Request) -> RunServices:
 
 @router.post("/v1/sessions/{session_id}/runs", responses=CANDIDATE_ERRORS)
 async def create_run(
-    invite: InviteToken, session_id: SessionId, body: RunBody, request: Request
+    invite: InviteToken,
+    session_id: SessionId,
+    body: RunBody,
+    request: Request,
+    client_run_id: ClientRunId = None,
 ) -> dict[str, Any]:
     """Run the visible tests on the candidate's code. Hidden tests never execute in a run. Open only while the
     session is in progress and its time is not up; one run per session at a time."""
@@ -61,12 +80,17 @@ async def create_run(
         code=body.code,
         mode="run",
         caller=request,
+        client_run_id=client_run_id,
     )
 
 
 @router.post("/v1/sessions/{session_id}/submissions", status_code=201, responses=CANDIDATE_ERRORS)
 async def create_submission(
-    invite: InviteToken, session_id: SessionId, body: RunBody, request: Request
+    invite: InviteToken,
+    session_id: SessionId,
+    body: RunBody,
+    request: Request,
+    client_run_id: ClientRunId = None,
 ) -> dict[str, Any]:
     """Submit against every test. Hidden tests report only their verdict; their inputs and outputs never leave."""
     return await run_for_candidate(
@@ -77,6 +101,7 @@ async def create_submission(
         code=body.code,
         mode="submit",
         caller=request,
+        client_run_id=client_run_id,
     )
 
 

@@ -293,8 +293,26 @@ async function interview(browser, plan) {
 
   // A Run whose answer a network drop loses while the page stays: the server runs and stores it, and the page,
   // told only that the connection failed, says so and shows the stored report once it reads it (within 5 s).
+  // Meanwhile another tab of the same candidate runs other code (it does not compile): stored after this one left,
+  // it is the newest Run, and only the id the page gave its own Run tells the two apart.
+  let sentId = null;
+  let otherTab = null;
   await page.route("**/runs", async (route) => {
+    sentId = route.request().headers()["x-shadows-client-run-id"] ?? null;
     await route.fetch(); // the request reaches the API, which judges and stores the Run
+    const other = await fetch(
+      plan.custom_run.url.replace(/custom-runs$/, "runs"),
+      {
+        method: "POST",
+        headers: {
+          Authorization: `Bearer ${plan.custom_run.invite}`,
+          "Content-Type": "application/json",
+          "X-Shadows-Client-Run-Id": "another-tab-run-000001",
+        },
+        body: JSON.stringify({ language: "python", code: plan.broken }),
+      },
+    );
+    otherTab = other.status;
     await route.abort("connectionreset");
   });
   await page.click("#run");
@@ -303,6 +321,7 @@ async function interview(browser, plan) {
   await page.unroute("**/runs");
   await page.waitForSelector("#results .report-summary", { timeout: 30_000 });
   out.run_lost.after = await text(page, "#results .report-summary");
+  Object.assign(out.run_lost, { sent_id: sentId, other_tab: otherTab });
   await page.waitForTimeout(5500); // the integrity batch goes out every 5 s
 
   // Submit asks first; Cancel changes nothing.

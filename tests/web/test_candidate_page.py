@@ -171,7 +171,15 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
     # A Run whose answer the network lost: followed to the report the API stored, not "try again".
     lost = seen["run_lost"]
     assert "connection to the server dropped while your Run was out" in lost["note"], lost
+    # Its own report, by the id the page gave it, though another tab's Run (that does not compile) is newer: told
+    # apart by time, that one was shown.
+    assert lost["other_tab"] == 200, lost
     assert lost["after"] == seen["run"]["summary"], lost
+    cur = await db.execute(
+        "select kind, verdict from submissions where session_id = %s and client_run_id = %s",
+        (created["id"], lost["sent_id"]),
+    )
+    assert [(r["kind"], r["verdict"]) for r in await cur.fetchall()] == [("run", "accepted")], lost
 
     # Submit asks first, then shows what happens next and locks the editor (no resubmission by default).
     assert seen["confirm"] == {"title": "Submit your final answer?", "focused": "confirm-cancel"}
@@ -220,8 +228,8 @@ async def test_candidate_meets_welcome_consent_device_check_then_interviews_subm
         "select kind from submissions where session_id = %s order by created_at", (created["id"],)
     )
     # The broken Run, the custom input, the custom input out at the reload, the Run, the Run whose answer was lost
-    # (stored once) and the Submit.
-    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "run", "run", "submit"]
+    # (stored once), the other tab's Run stored after it, and the Submit.
+    assert [r["kind"] for r in await cur.fetchall()] == ["run", "run", "run", "run", "run", "run", "submit"]
     no_violations(seen)
 
 

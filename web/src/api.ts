@@ -97,6 +97,9 @@ export interface LatestResults {
   submit: StoredReport | null;
   /** Absent from an API replica that predates it: its `run` is then the newest Run of either kind. */
   custom?: StoredReport | null;
+  /** Asked with a run's `client_run_id`: that run's report, null while it is not stored. Absent from an API replica
+   * that predates the ids (it ignores the question). */
+  client_run?: StoredReport | null;
 }
 
 /** Who asked for a stored run: the candidate, the interviewer (`agent`: its `run_tests` or Submit), or the grading
@@ -104,8 +107,15 @@ export interface LatestResults {
 export type RunBy = "candidate" | "agent" | "grader";
 
 /** A report as `GET .../results` returns it. `by` is null for a run stored before who ran it was recorded, and
- * absent from an API replica that predates it: not known then. */
-export type StoredReport = RunReport & { created_at: string; by?: RunBy | null };
+ * absent from an API replica that predates it: not known then. `client_run_id`: the id the page gave the run as it
+ * sent it (web/src/pendingrun.ts `newRunId`); null when none was given (the interviewer's runs, a run an API replica
+ * from before the ids stored), absent from such a replica's answer. */
+export type StoredReport = RunReport & { created_at: string; by?: RunBy | null; client_run_id?: string | null };
+
+/** The header carrying the id the page gives a Run, Submit or custom input (api/routers/runs.py `ClientRunId`). A
+ * header, not a body field: an API replica from before it ignores a header, where it refuses a field it does not
+ * know (a rolling deploy would have had every Run refused). */
+export const CLIENT_RUN_HEADER = "X-Shadows-Client-Run-Id";
 
 export type IntegrityKind = "paste" | "focus_lost" | "page_hidden" | "fast_insertion" | "devtools";
 
@@ -282,6 +292,7 @@ export class ApiClient {
     auth: boolean,
     timeoutMs = REQUEST_TIMEOUT_MS,
     keepalive = false,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     // A `keepalive` body is sent only when it fits in what is left of the page's 64 KiB allowance
@@ -289,7 +300,7 @@ export class ApiClient {
     const reserved = keepalive ? bodyBytes(payload ?? "") : 0;
     if (keepalive && !reserveKeepalive(reserved))
       throw new ApiError(0, "keepalive_budget", "Too large to send as the page goes.");
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (auth) headers.Authorization = `Bearer ${this.invite}`;
     const abort = new AbortController();
@@ -391,9 +402,14 @@ export class ApiClient {
 
   /** `own`: the candidate's own runs only (and those not known to be anyone else's), so a follow of the page's
    * lost run finds it behind the interviewer's newer one. An API replica from before `by` ignores it and returns
-   * everyone's: the caller still checks each report's `by`. */
-  results(sessionId: string, own = false): Promise<LatestResults> {
-    const path = this.session(sessionId, "results") + (own ? "?by=candidate" : "");
+   * everyone's: the caller still checks each report's `by`. `clientRunId`: the id the page gave a run, whose report
+   * then comes back as `client_run` (ignored by a replica from before the ids). */
+  results(sessionId: string, own = false, clientRunId?: string): Promise<LatestResults> {
+    const query = new URLSearchParams();
+    if (own) query.set("by", "candidate");
+    if (clientRunId !== undefined) query.set("client_run_id", clientRunId);
+    const search = query.toString();
+    const path = this.session(sessionId, "results") + (search ? `?${search}` : "");
     return this.request<LatestResults>("GET", path, undefined, true);
   }
 
@@ -403,27 +419,27 @@ export class ApiClient {
     return this.request("POST", this.session(sessionId, "integrity"), { events }, true, REQUEST_TIMEOUT_MS, keepalive);
   }
 
-  run(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.request<RunReport>("POST", this.session(sessionId, "runs"), { language, code }, true, RUN_TIMEOUT_MS);
+  /** `clientRunId`: the id the page gives this run (`CLIENT_RUN_HEADER`), to find its report if the answer is lost. */
+  run(sessionId: string, language: Language, code: string, clientRunId?: string): Promise<RunReport> {
+    return this.runRequest(this.session(sessionId, "runs"), { language, code }, clientRunId);
   }
 
-  submit(sessionId: string, language: Language, code: string): Promise<RunReport> {
-    return this.request<RunReport>(
-      "POST",
-      this.session(sessionId, "submissions"),
-      { language, code },
-      true,
-      RUN_TIMEOUT_MS,
-    );
+  submit(sessionId: string, language: Language, code: string, clientRunId?: string): Promise<RunReport> {
+    return this.runRequest(this.session(sessionId, "submissions"), { language, code }, clientRunId);
   }
 
-  customRun(sessionId: string, language: Language, code: string, inputs: unknown[][]): Promise<RunReport> {
-    return this.request<RunReport>(
-      "POST",
-      this.session(sessionId, "custom-runs"),
-      { language, code, inputs },
-      true,
-      RUN_TIMEOUT_MS,
-    );
+  customRun(
+    sessionId: string,
+    language: Language,
+    code: string,
+    inputs: unknown[][],
+    clientRunId?: string,
+  ): Promise<RunReport> {
+    return this.runRequest(this.session(sessionId, "custom-runs"), { language, code, inputs }, clientRunId);
+  }
+
+  private runRequest(path: string, body: unknown, clientRunId: string | undefined): Promise<RunReport> {
+    const headers: Record<string, string> = clientRunId === undefined ? {} : { [CLIENT_RUN_HEADER]: clientRunId };
+    return this.request<RunReport>("POST", path, body, true, RUN_TIMEOUT_MS, false, headers);
   }
 }

@@ -18,6 +18,7 @@ import {
   gatewayLost,
   keepRunning,
   type LostBy,
+  newRunId,
   type Running,
   type RunningMode,
   takeRunning,
@@ -134,7 +135,7 @@ export class CodeRuns {
     const custom = running.mode === "custom";
     if (custom) selectOutput("custom");
     const target = {
-      read: () => this.host.api.results(this.host.sessionId, true),
+      read: () => this.host.api.results(this.host.sessionId, true, running.id),
       pane: byId(custom ? "custom-output" : "results"),
       show: (report: RunReport) => {
         forgetRunning(this.host.sessionId, running); // found: a reload has nothing left to follow of it
@@ -148,9 +149,9 @@ export class CodeRuns {
   }
 
   /** A run refused or failed: why (`failed`). One sent while the browser was online whose request got no answer
-   * (not the page's own 3-minute bound: the run's time is spent then), or answered by a gateway's 502 or 504 in front
-   * of the API (`gatewayLost`), may still be stored, so it is followed as after a reload; one sent while the browser
-   * knew it was offline never left, and "try again" is the truth. */
+   * (not the page's own 3-minute bound: the run's time is spent then), or answered by a gateway's 502, 504 or 524 in
+   * front of the API (`gatewayLost`), may still be stored, so it is followed as after a reload; one sent while the
+   * browser knew it was offline never left, and "try again" is the truth. */
   private lost(running: Running, pane: HTMLElement, error: unknown, sentOnline: boolean): void {
     const dropped = sentOnline && error instanceof ApiError && error.code === "network_error";
     if (dropped || gatewayLost(error)) {
@@ -199,18 +200,21 @@ export class CodeRuns {
     this.host.beforeRun();
     await this.host.saver.flush();
     const sentAt = serverClock.now();
-    const running: Running = { mode, sentAt, before: this.lastShown[mode], beforeAt: this.lastShownAt[mode] };
+    const id = newRunId(); // stored with the run: a follow finds exactly this one, never another tab's
+    const running: Running = { mode, sentAt, id, before: this.lastShown[mode], beforeAt: this.lastShownAt[mode] };
     keepRunning(sessionId, running); // a reload follows it
     const sentOnline = navigator.onLine;
     let fate: "known" | "unknown" = "known";
     try {
       const report =
-        mode === "run" ? await api.run(sessionId, language, code) : await api.submit(sessionId, language, code);
+        mode === "run" ? await api.run(sessionId, language, code, id) : await api.submit(sessionId, language, code, id);
       this.show(report);
       if (mode === "submit") this.host.markSubmitted();
     } catch (error) {
       const landed =
-        mode === "submit" ? await landedSubmit(api, sessionId, error, sentAt, running.before, running.beforeAt) : null;
+        mode === "submit"
+          ? await landedSubmit(api, sessionId, error, sentAt, running.before, running.beforeAt, id)
+          : null;
       if (landed) this.show(landed);
       if (landed) this.host.markSubmitted();
       else this.lost(running, results, error, sentOnline);
@@ -290,12 +294,13 @@ export class CodeRuns {
     output.replaceChildren(h("p", { class: "report-pending" }, "Running your function…"));
     this.shown.custom += 1; // the pane is this run's now
     this.news.custom += 1;
-    const running: Running = { mode: "custom", sentAt: serverClock.now(), before: this.lastShown.custom };
+    const id = newRunId();
+    const running: Running = { mode: "custom", sentAt: serverClock.now(), id, before: this.lastShown.custom };
     keepRunning(sessionId, running); // a reload follows it
     const sentOnline = navigator.onLine;
     let fate: "known" | "unknown" = "known";
     try {
-      this.show(await api.customRun(sessionId, language, code, [args]));
+      this.show(await api.customRun(sessionId, language, code, [args], id));
     } catch (err) {
       this.lost(running, output, err, sentOnline);
       if (unanswered(err)) fate = "unknown";

@@ -6,14 +6,22 @@ import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/lang
 import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
 import { Compartment, EditorState, type Extension, Prec } from "@codemirror/state";
 import { oneDark } from "@codemirror/theme-one-dark";
-import { EditorView, keymap } from "@codemirror/view";
+import { EditorView, highlightSpecialChars, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
 import type { Language } from "./api";
 import { languageSupport } from "./codelang";
 import type { CodeMark } from "./compileerrors";
+import { HIDDEN, placeholder } from "./replay/hiddenchars";
 
 const INDENT: Record<Language, string> = { python: "    ", javascript: "  ", java: "    ", cpp: "    " };
+
+/** Every character that hides or reorders code drawn as a named placeholder, as the report's replay draws it
+ * (./replay/hiddenchars.ts): CodeMirror's own set (basicSetup's) leaves out the bidirectional embeddings and their
+ * pop (U+202A-U+202C), the first-strong isolate (U+2068), word joiners and invisible operators, Hangul fillers (an
+ * identifier that shows as a space) and tag characters, so the candidate's code read otherwise than it ran, and
+ * otherwise than the recruiter saw it. Ahead of basicSetup's: a character both match is drawn once, as this one. */
+const REVEALED: Extension = Prec.highest(highlightSpecialChars({ specialChars: HIDDEN, render: placeholder }));
 
 export interface EditorSnapshot {
   code: string;
@@ -87,6 +95,7 @@ export class CodeEditor {
         doc: code,
         extensions: [
           basicSetup,
+          REVEALED,
           Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
           Prec.high(tabKeys),
           lintGutter(),

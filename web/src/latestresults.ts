@@ -12,7 +12,7 @@ type Stored = StoredReport;
 /** Each pane's latest report: the newest plain Run and Submit (the results pane) and the newest custom input (its own
  * pane). An API replica from before `custom` returns the newest Run of either kind as `run`: one marked custom is the
  * custom input's then, and the Run before it is not known. */
-export function latestByPane(results: LatestResults): Required<LatestResults> {
+export function latestByPane(results: LatestResults): Required<Omit<LatestResults, "client_run">> {
   if (results.custom !== undefined) return { run: results.run, submit: results.submit, custom: results.custom };
   const custom = results.run?.custom ? results.run : null;
   return { run: custom ? null : results.run, submit: results.submit, custom };

@@ -1,7 +1,7 @@
 // A Run, Submit or custom input whose answer the page lost (a reload, or a network drop while it was out): kept in the
 // tab's sessionStorage while it is out, and followed until the judge's report is stored (losing the request does not
 // stop the run).
-import { ApiError, type LatestResults, RUN_TIMEOUT_MS, type RunReport } from "./api";
+import { ApiError, type LatestResults, RUN_TIMEOUT_MS, type RunReport, type StoredReport } from "./api";
 import { announce } from "./announce";
 import { h } from "./dom";
 import { latestByPane, newestReport, ownOnly } from "./latestresults";
@@ -17,10 +17,25 @@ const RUNNING = "shadows.running.";
 /** What was out: a Run or a Submit (its report shows in the results pane), or a custom input (in its own pane). */
 export type RunningMode = "run" | "submit" | "custom";
 
+/** The ids the page gives runs: 16 random bytes in base64url, 22 characters (the API takes 16 to 64 of these). */
+const RUN_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A new id for a run this page sends (`ApiClient.run`'s `clientRunId`): stored with the run, so the page that lost
+ * its answer reads exactly that run's report, never another tab's (`reportOf`). */
+export function newRunId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
 /** A Run, Submit or custom input this tab sent and has no answer to yet (`sentAt`: the server's time as it went). */
 export interface Running {
   mode: RunningMode;
   sentAt: number;
+  /** The id the page gave it (`newRunId`); absent from one kept by a page from before the ids. */
+  id?: string;
   /** The id of the last stored report of its kind this page showed as it went: never taken for this run's (one
    * stored a moment before it, within the allowance for the page's clock, was). */
   before?: string;
@@ -55,21 +70,27 @@ export function keepRunning(sessionId: string, running: Running | null): void {
 export function forgetRunning(sessionId: string, running: Running): void {
   try {
     const kept = JSON.parse(tabStorage()?.getItem(RUNNING + sessionId) ?? "null") as Partial<Running> | null;
-    if (kept?.mode === running.mode && kept.sentAt === running.sentAt) tabStorage()?.removeItem(RUNNING + sessionId);
+    if (kept?.mode === running.mode && kept.sentAt === running.sentAt && kept.id === running.id)
+      tabStorage()?.removeItem(RUNNING + sessionId);
   } catch {
     // storage disabled, or not JSON: nothing this tab kept
   }
 }
 
-/** A 502 or 504 answering a run: a gateway in front of the API (a proxy, a load balancer) gave up on it, and the run
- * may have started behind it. The API answers neither status itself (api/error_codes.py). */
+/** Statuses only a gateway in front of the API answers after the request may have reached it: 502 (bad gateway),
+ * 504 (gateway time-out) and Cloudflare's 524 (the origin took the request and did not answer within its 100 s). Not
+ * Cloudflare's 521 to 523, which say the origin was never reached: trying again is the truth there. */
+const GATEWAY_LOST = new Set([502, 504, 524]);
+
+/** A 502, 504 or 524 answering a run: a gateway in front of the API (a proxy, a load balancer, a CDN) gave up on it,
+ * and the run may have started behind it. The API answers none of them itself (api/error_codes.py). */
 export function gatewayLost(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 502 || error.status === 504);
+  return error instanceof ApiError && GATEWAY_LOST.has(error.status);
 }
 
-/** Whether a run's request failed without the API's answer (the network, a gateway's 502 or 504; or the page going: a
- * reload cancels the request, and the page may see it fail before it goes). Its run may still be stored, so the tab
- * keeps it (`keepRunning`) for the page opened next to follow, rather than forgetting it as the page went. */
+/** Whether a run's request failed without the API's answer (the network, a gateway's 502, 504 or 524; or the page
+ * going: a reload cancels the request, and the page may see it fail before it goes). Its run may still be stored, so
+ * the tab keeps it (`keepRunning`) for the page opened next to follow, rather than forgetting it as the page went. */
 export function unanswered(error: unknown): boolean {
   return !(error instanceof ApiError) || error.network || gatewayLost(error);
 }
@@ -90,24 +111,44 @@ export function takeRunning(sessionId: string): Running | null {
   return {
     mode: r.mode,
     sentAt: r.sentAt,
+    ...(typeof r.id === "string" && RUN_ID.test(r.id) ? { id: r.id } : {}),
     ...(typeof r.before === "string" ? { before: r.before } : {}),
     ...(typeof r.beforeAt === "string" ? { beforeAt: r.beforeAt } : {}),
   };
 }
 
-/** The report `running` is waiting for in `latest`, or undefined while it is not stored: the newest of its kind (a
- * custom input is stored as a Run, marked `custom`, and one is never taken for the other), run by the candidate (the
- * interviewer's run stored a moment after it is never taken for it; one whose `by` is not known, from an API from
- * before it, is matched by time alone), newer than any report shown on the reload (`newestShown`) and stored after it
- * left. */
+/** Whether `report` is the run this page gave `id`: known when the report carries the id its page gave it (true or
+ * false), undefined when it does not (a run given none, an API replica from before the ids) or `id` is undefined (a
+ * run kept by a page from before them): such a report is matched by time. */
+export function isRun(report: StoredReport, id: string | undefined): boolean | undefined {
+  if (id === undefined || typeof report.client_run_id !== "string") return undefined;
+  return report.client_run_id === id;
+}
+
+/** Whether `report` is of `mode`'s kind: a Submit's, a Run's, or a custom input's (a Run marked `custom`). */
+function ofKind(report: RunReport, mode: RunningMode): boolean {
+  return mode === "custom" ? !!report.custom : !report.custom && report.mode === mode;
+}
+
+/** The report `running` is waiting for in `latest`, or undefined while it is not stored. The run the page gave
+ * `running.id`, when the API found it (`client_run`) or a latest report carries that id; a report carrying another
+ * id is another run's (another tab's, stored after this one: before the ids it was taken for this one's). Otherwise,
+ * by time: the newest of its kind (a custom input is stored as a Run, marked `custom`, and one is never taken for
+ * the other), run by the candidate (the interviewer's run stored a moment after it is never taken for it; one whose
+ * `by` is not known, from an API from before it, is matched by time alone), newer than any report shown on the
+ * reload (`newestShown`) and stored after it left. */
 export function reportOf(
   running: Running,
   latest: LatestResults,
   newestShown: string | undefined,
 ): RunReport | undefined {
+  const exact = latest.client_run;
+  if (exact && isRun(exact, running.id) && ofKind(exact, running.mode)) return exact;
   const panes = latestByPane(ownOnly(latest));
   const report = running.mode === "submit" ? panes.submit : running.mode === "custom" ? panes.custom : panes.run;
   if (!report || !!report.custom !== (running.mode === "custom")) return undefined;
+  const known = isRun(report, running.id);
+  if (known !== undefined) return known ? report : undefined;
   if (running.before !== undefined && report.submission_id === running.before) return undefined;
   if (running.beforeAt !== undefined && report.created_at <= running.beforeAt) return undefined;
   if (newestShown !== undefined && report.created_at <= newestShown) return undefined;
@@ -127,7 +168,7 @@ export interface FollowTarget {
 }
 
 /** How the page lost the run's answer: it reloaded (the request went with the page), or the request failed without
- * the API's answer while the page stayed (a network drop, or a gateway's 502 or 504: `gatewayLost`). */
+ * the API's answer while the page stayed (a network drop, or a gateway's 502, 504 or 524: `gatewayLost`). */
 export type LostBy = "reload" | "network" | "gateway";
 
 /** A run whose answer this page lost, given the results read since (`latest`; none on a network drop): said in its

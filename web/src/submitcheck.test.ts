@@ -62,6 +62,31 @@ describe("landedSubmit", () => {
     expect(await landedSubmit(api(mine), "s", lost, sentAt, "sub-theirs", "2026-01-01T00:00:09.000Z")).toBe(mine);
   });
 
+  it("takes the Submit the page gave its id, never another tab's stored after it left", async () => {
+    const sentAt = Date.parse("2026-01-01T00:00:09Z");
+    const id = "this-tab-run-id-0000001";
+    const lost = new ApiError(0, "network_error", "x");
+    const theirs = { ...stored, client_run_id: "other-tab-run-id-000001", by: "candidate" };
+    const client = api(theirs);
+    expect(await landedSubmit(client, "s", lost, sentAt, undefined, undefined, id)).toBeNull();
+    expect(client.results).toHaveBeenCalledWith("s", true, id); // its own asked for by its id
+    // Its own, stored before another tab's newer one (and before it left, by the page's clock): found by its id.
+    const mine = { ...stored, mode: "submit", created_at: "2026-01-01T00:00:01Z", client_run_id: id };
+    const found = { results: vi.fn().mockResolvedValue({ submit: theirs, client_run: mine }) };
+    expect(await landedSubmit(found, "s", lost, sentAt, undefined, undefined, id)).toBe(mine);
+    // A gateway's 524 is answered in front of the API: the Submit may have been stored, and is looked for.
+    const timedOut = new ApiError(524, "http_524", "");
+    expect(await landedSubmit(found, "s", timedOut, sentAt, undefined, undefined, id)).toBe(mine);
+    // A final answer stored by a replica from before the ids (none on it) is matched by time, as before.
+    const unknown = {
+      results: vi.fn().mockResolvedValue({ submit: { ...stored, client_run_id: null }, client_run: null }),
+    };
+    expect(await landedSubmit(unknown, "s", lost, sentAt, undefined, undefined, id)).toEqual({
+      ...stored,
+      client_run_id: null,
+    });
+  });
+
   it("never for a refusal that stored nothing", async () => {
     const client = api(stored);
     expect(await landedSubmit(client, "s", new ApiError(429, "rate_limited", "x", 3000), 0)).toBeNull();

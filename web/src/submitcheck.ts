@@ -1,7 +1,8 @@
 // Around a Submit: the candidate's confirmation, whether one that failed as far as the page knows was stored all the
 // same, and a busy server's wait before the next.
-import type { ApiClient, RunReport, StoredReport } from "./api";
+import type { ApiClient, LatestResults, RunReport } from "./api";
 import { confirmAction } from "./dialog";
+import { isRun } from "./pendingrun";
 
 /** "Submit your final answer?", saying what follows (`allowResubmission`: the candidate may submit again). */
 export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean> {
@@ -19,8 +20,10 @@ export function confirmFinalAnswer(allowResubmission: boolean): Promise<boolean>
  * time-out) though the API stored it, or refused because the final answer is already in (that lost answer, or
  * another tab). Asks the server, and returns the stored final answer when it holds one (the page shows it as final),
  * so the candidate is neither told to try again nor left editing code that no longer counts; null otherwise.
- * `before`: the id of the Submit the page showed before this one left, never taken for it (one submitted again a
- * moment after it was stored is within the allowance for the page's clock), nor one stored by `beforeAt`
+ * Found by the id the page gave it (`id`, returned as `client_run`); a final answer carrying another id is another
+ * tab's, never taken for it. Without ids (an API replica from before them, which ignores the question), by time:
+ * stored after it left (`sentAt`), never the Submit the page showed before this one left (`before`: one submitted
+ * again a moment after it was stored is within the allowance for the page's clock), nor one stored by `beforeAt`
  * (`Running.beforeAt`). Nor is the interviewer's Submit on the candidate's behalf (`by`), unless the final answer is
  * already in: then whichever is in is the final answer.
  */
@@ -31,22 +34,30 @@ export async function landedSubmit(
   sentAt: number,
   before?: string,
   beforeAt?: string,
+  id?: string,
 ): Promise<RunReport | null> {
   const status = (error as { status?: number }).status ?? 0;
   const already = (error as { code?: string }).code === "already_submitted";
   if (!already && status !== 0 && status < 500) return null; // refused: nothing was stored
-  let latest: StoredReport | null;
+  let read: LatestResults;
   try {
-    latest = (await api.results(sessionId, !already)).submit;
+    read =
+      already || id === undefined ? await api.results(sessionId, !already) : await api.results(sessionId, true, id);
   } catch {
     return null;
   }
-  // Any final answer is the one when it is refused as already in; otherwise only one stored after this one left
-  // (a few seconds' allowance for the estimate of the server's clock).
-  if (!latest || (!already && Date.parse(latest.created_at) < sentAt - 5000)) return null;
-  if (!already && before !== undefined && latest.submission_id === before) return null;
-  if (!already && beforeAt !== undefined && latest.created_at <= beforeAt) return null;
-  if (!already && (latest.by === "agent" || latest.by === "grader")) return null; // an API that ignored `own`
+  if (already) return read.submit; // any final answer is the one when it is refused as already in
+  const exact = read.client_run;
+  if (exact && exact.mode === "submit" && isRun(exact, id)) return exact;
+  const latest = read.submit;
+  if (!latest) return null;
+  const known = isRun(latest, id);
+  if (known !== undefined) return known ? latest : null;
+  // Otherwise only one stored after this one left (a few seconds' allowance for the estimate of the server's clock).
+  if (Date.parse(latest.created_at) < sentAt - 5000) return null;
+  if (before !== undefined && latest.submission_id === before) return null;
+  if (beforeAt !== undefined && latest.created_at <= beforeAt) return null;
+  if (latest.by === "agent" || latest.by === "grader") return null; // an API that ignored `own`
   return latest;
 }
 

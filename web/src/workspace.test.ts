@@ -187,15 +187,19 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
     expect(kept?.mode).toBe("run"); // the Run still out: a reload now follows it
   });
 
-  it("follows a Run and a custom input answered by a gateway's 502 or 504: the run may have started behind it", async () => {
+  it("follows a Run and a custom input answered by a gateway's 502, 504 or 524: the run may have started behind it", async () => {
+    // 524: Cloudflare's "A timeout occurred", the origin took the request and did not answer within 100 s.
+    const statusLine = { 502: "Bad Gateway", 504: "Gateway Timeout", 524: "" };
     for (const [status, custom] of [
       [502, false],
       [504, true],
+      [524, false],
+      [524, true],
     ] as const) {
-      const id = `s-gateway-${status}`;
+      const id = `s-gateway-${status}-${custom}`;
       const stored: { run: unknown; submit: unknown } = { run: null, submit: null };
       const gateway = async () => {
-        throw new ApiError(status, `http_${status}`, status === 502 ? "Bad Gateway" : "Gateway Timeout");
+        throw new ApiError(status, `http_${status}`, statusLine[status]);
       };
       const workspace = await open(id, stored, { run: gateway, customRun: gateway });
       if (custom) document.getElementById("custom-run")?.click();
