@@ -134,7 +134,8 @@ class Compare(BaseModel):
 class RubricItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    # As the scorecard stores it (grader.schemas.RubricItemAssessment): an id it refuses failed every grading.
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     behaviour: str = Field(min_length=10, max_length=400)
     weight: int = Field(default=1, ge=1, le=5)
 

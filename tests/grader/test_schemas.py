@@ -11,9 +11,11 @@ from pydantic import ValidationError
 from grader.schemas import (
     BANDS,
     GradeOutcome,
+    RubricItemAssessment,
     Scorecard,
     band_for,
 )
+from judge.bank import RubricItem
 
 
 def _dim(score: int, **over: Any) -> dict[str, Any]:
@@ -99,3 +101,22 @@ def test_outcomes_are_ready_with_a_scorecard_or_failed_with_a_reason() -> None:
     ):
         with pytest.raises(ValidationError):
             GradeOutcome.model_validate(bad)
+
+
+@pytest.mark.parametrize(
+    "rubric_id", ["clarifies_requirements", "a", "x" * 64, "2_pointer", "_x", "x" * 65, "a-b", ""]
+)
+def test_the_bank_takes_exactly_the_rubric_ids_a_scorecard_can_store(rubric_id: str) -> None:
+    """A question whose rubric id the scorecard refuses would fail every grading as an internal error: the bank
+    refuses it at import instead, by the same rule."""
+
+    def takes(model: Any, **fields: Any) -> bool:
+        try:
+            model(id=rubric_id, **fields)
+        except ValidationError:
+            return False
+        return True
+
+    assert takes(RubricItem, behaviour="Says what the code does") == takes(
+        RubricItemAssessment, mark="not_observed", evidence=[]
+    )
