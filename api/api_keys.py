@@ -10,6 +10,9 @@
   with no way back in. The operator's `shadows orgs keys revoke` may (the recovery path for a leaked last key:
   issue a new one with `shadows orgs keys create`, hand it over, revoke the old).
 - Another organisation's key id is a 404 `api_key_not_found`, as an id that does not exist.
+- Each key records the key whose request issued it (`issued_by_key_id` and its prefix; null for the operator's
+  CLI), and a revocation may take every key its key issued with it, transitively (`with_issued`): a leaked key's
+  offspring are found and revoked with it.
 
 Each change runs in a transaction holding the organisation's row lock, so concurrent requests cannot pass the bound
 together nor revoke the last two keys together.
@@ -64,7 +67,7 @@ async def issue(
                 f"This organisation already has {MAX_ACTIVE_KEYS} active API keys; revoke one first.",
                 code="api_key_limit_reached",
             )
-        row = await api_keys_repo.insert_key(conn, org_id, key, name)
+        row = await api_keys_repo.insert_key(conn, org_id, key, name, issued_by=caller)
     return row, key
 
 
@@ -74,6 +77,24 @@ async def revoke(
     """Revoke `key_id` (with `org_id`: only that organisation's). Revoking a revoked key returns it unchanged. The
     organisation's last active key is refused unless `allow_last` (the operator's CLI). `caller`: the key that
     asked, which must still be unrevoked under the organisation's lock (`hold_caller`)."""
+    row, _ = await revoke_with_issued(
+        conn, key_id, org_id, allow_last=allow_last, caller=caller, with_issued=False
+    )
+    return row
+
+
+async def revoke_with_issued(
+    conn: Conn,
+    key_id: UUID,
+    org_id: UUID | None,
+    *,
+    with_issued: bool,
+    allow_last: bool = False,
+    caller: UUID | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`revoke`, and with `with_issued` every unrevoked key that `key_id` issued, transitively (even when `key_id`
+    itself was revoked before): the key's row and the rows of the others revoked now. The last-key refusal counts
+    them all: a revocation that would leave no active key is refused whole."""
     async with conn.transaction():
         found = await api_keys_repo.get_key(conn, key_id, org_id)
         if found is None or not await api_keys_repo.lock_org(conn, found["organization_id"]):
@@ -81,15 +102,19 @@ async def revoke(
         row = await api_keys_repo.get_key(conn, key_id, org_id, lock=True)  # read again under the org's lock
         if row is None:
             raise not_found()
-        if row["revoked_at"] is not None:
-            return row
-        if not allow_last and await api_keys_repo.count_active(conn, row["organization_id"]) <= 1:
+        issued = await api_keys_repo.issued_by(conn, key_id) if with_issued else []
+        if row["revoked_at"] is not None and not issued:
+            return row, []
+        going = len(issued) + (row["revoked_at"] is None)
+        if not allow_last and await api_keys_repo.count_active(conn, row["organization_id"]) <= going:
+            what = "it and the keys it issued" if issued else "it"
             raise ConflictError(
-                "This is the organisation's last active API key: revoking it would lock the organisation out of "
-                "the API. Create another key first (POST /v1/api-keys), switch to it, then revoke this one.",
+                f"This would revoke the organisation's last active API key: revoking {what} would lock the "
+                "organisation out of the API. Create another key first (POST /v1/api-keys, asked by a key that "
+                "stays), switch to it, then revoke this one.",
                 code="last_api_key",
             )
         # A change to make: only for a key still live (a refusal above changes nothing).
         if caller is not None:
             await hold_caller(conn, caller)
-        return await api_keys_repo.revoke(conn, key_id)
+        return await api_keys_repo.revoke(conn, key_id), await api_keys_repo.revoke_many(conn, issued)

@@ -134,6 +134,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         409,
         "Greenhouse: the send_test url belongs to a test order for another test or candidate.",
     ),
+    "idempotency_key_mismatch": (
+        422,
+        "The `Idempotency-Key` was used within 24 hours for a request with another body; nothing was scheduled.",
+    ),
+    "invalid_idempotency_key": (
+        422,
+        "The `Idempotency-Key` header is not one header of 1 to 255 printable ASCII characters without spaces.",
+    ),
     "gone": (410, "The resource has expired."),
     "invite_expired": (410, "The invite was not used in time."),
     "session_expired": (410, "The session expired."),

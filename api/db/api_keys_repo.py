@@ -9,7 +9,10 @@ from uuid import UUID
 from api.db.pool import Conn
 from api.security import digest
 
-KEY_FIELDS = "id, organization_id, name, prefix, created_at, last_used_at, revoked_at"
+KEY_FIELDS = (
+    "id, organization_id, name, prefix, created_at, last_used_at, revoked_at, "
+    "issued_by_key_id, issued_by_key_prefix"
+)
 
 
 async def lock_org(conn: Conn, org_id: UUID) -> bool:
@@ -29,11 +32,17 @@ async def count_active(conn: Conn, org_id: UUID) -> int:
     return int(row["n"])
 
 
-async def insert_key(conn: Conn, org_id: UUID, key: str, name: str | None) -> dict[str, Any]:
+async def insert_key(
+    conn: Conn, org_id: UUID, key: str, name: str | None, issued_by: UUID | None = None
+) -> dict[str, Any]:
+    """`issued_by`: the key whose request issued this one (None: the operator's CLI); its prefix is kept too."""
     cur = await conn.execute(
-        f"insert into api_keys (organization_id, key_hash, prefix, name) values (%s, %s, %s, %s) "  # noqa: S608  # constant column list
-        f"returning {KEY_FIELDS}",
-        (org_id, digest(key), key[:8], name),
+        f"""
+        insert into api_keys (organization_id, key_hash, prefix, name, issued_by_key_id, issued_by_key_prefix)
+        values (%s, %s, %s, %s, %s, (select prefix from api_keys where id = %s))
+        returning {KEY_FIELDS}
+        """,  # noqa: S608  # constant column list
+        (org_id, digest(key), key[:8], name, issued_by, issued_by),
     )
     row = await cur.fetchone()
     assert row is not None  # insert ... returning
@@ -72,6 +81,33 @@ async def revoke(conn: Conn, key_id: UUID) -> dict[str, Any]:
     row = await cur.fetchone()
     assert row is not None  # the caller read it under lock
     return row
+
+
+async def issued_by(conn: Conn, key_id: UUID) -> list[UUID]:
+    """The unrevoked keys `key_id` issued, and those they issued, on down (through revoked keys too: a key revoked
+    alone still leads to what it issued, for the 30 days its row is kept)."""
+    cur = await conn.execute(
+        """
+        with recursive issued(id) as (
+          select id from api_keys where issued_by_key_id = %s
+          union
+          select k.id from api_keys k join issued i on k.issued_by_key_id = i.id
+        )
+        select k.id from api_keys k join issued i using (id) where k.revoked_at is null order by k.id
+        """,
+        (key_id,),
+    )
+    return [r["id"] for r in await cur.fetchall()]
+
+
+async def revoke_many(conn: Conn, key_ids: list[UUID]) -> list[dict[str, Any]]:
+    """Revoke each of the keys (a revoked one keeps its first revocation time)."""
+    cur = await conn.execute(
+        f"update api_keys set revoked_at = coalesce(revoked_at, now()) where id = any(%s) "  # noqa: S608  # constant column list
+        f"returning {KEY_FIELDS}",
+        (key_ids,),
+    )
+    return sorted(await cur.fetchall(), key=lambda r: (r["created_at"], r["id"]))
 
 
 async def list_keys(

@@ -11,6 +11,8 @@ still matter:
   minted with the key is left (the list of a session's links names the key that minted each: a leaked key's links
   are found by it). A legal hold keeps the prefix of the key that placed or lifted it, and loses only its id;
 - `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received;
+- `session_idempotency_keys` (the stored first answers of POST /v1/sessions, `api.idempotency`): IDEMPOTENCY_KEEP
+  (24 hours) after the key was claimed, when a retry with the key no longer gets the first answer;
 - `webhook_deliveries` (the delivery log): a delivered or failed delivery, DELIVERY_KEEP (90 days) after its last
   attempt (or its creation, if it failed unattempted). A pending one is never pruned, however old: it is still owed
   to its receiver. A pruned delivery can no longer be replayed (404), and ordering is unaffected: only a pending
@@ -28,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 
+from api.db import idempotency_repo
 from api.db.pool import Pool, connection
 
 log = structlog.get_logger(__name__)
@@ -38,6 +41,7 @@ SHARE_LINK_KEEP_AFTER_EXPIRY = timedelta(days=1)
 REVOKED_KEY_KEEP = timedelta(days=30)
 RESPONSE_ERROR_KEEP = timedelta(days=30)
 DELIVERY_KEEP = timedelta(days=90)
+IDEMPOTENCY_KEEP = timedelta(hours=idempotency_repo.KEEP_HOURS)
 ERASED_NOTICE_SPENT = "kind = 'erased' and status <> 'pending'"  # as ats_callbacks_erased_spent_idx
 PRUNE_BATCH = 1000
 PRUNE_MAX_PER_TABLE = 50_000
@@ -55,6 +59,7 @@ RULES: tuple[tuple[str, str, timedelta, str], ...] = (
         "not exists (select from share_links l where l.api_key_id = api_keys.id)",
     ),
     ("ats_response_errors", "received_at", RESPONSE_ERROR_KEEP, "true"),
+    ("session_idempotency_keys", "created_at", IDEMPOTENCY_KEEP, "true"),
     # A delivery failed without an attempt (its endpoint answered 410 to another) has no last attempt.
     ("webhook_deliveries", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, "status <> 'pending'"),
     # Ashby's notice of an erased session: it outlives its session, so nothing else removes it.

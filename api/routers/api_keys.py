@@ -28,10 +28,24 @@ class ApiKeyOut(BaseModel):
         description="When a request last used it (kept to the minute); null if never."
     )
     revoked_at: datetime | None = Field(description="When it was revoked; null while it is active.")
+    issued_by_key_id: UUID | None = Field(
+        description="The key whose request issued this one; null for a key made by the operator's CLI (and once "
+        "that key's row is deleted, 30 days after its revocation)."
+    )
+    issued_by_prefix: str | None = Field(
+        description="That key's prefix (kept after its row is deleted); null for a key made by the operator's CLI."
+    )
 
 
 class ApiKeyCreated(ApiKeyOut):
     key: str = Field(description="The API key (Bearer shk_…). Shown only here: store it now.")
+
+
+class ApiKeyRevoked(ApiKeyOut):
+    also_revoked: list[ApiKeyOut] = Field(
+        default_factory=list,
+        description="With `with_issued=true`: the keys this one issued, directly or through others, revoked now.",
+    )
 
 
 class ApiKeyPage(BaseModel):
@@ -49,7 +63,10 @@ class ApiKeyCreate(BaseModel):
 
 
 def _out(row: dict[str, Any]) -> ApiKeyOut:
-    return ApiKeyOut(**{k: row[k] for k in ApiKeyOut.model_fields})
+    return ApiKeyOut(
+        **{k: row[k] for k in ApiKeyOut.model_fields if k != "issued_by_prefix"},
+        issued_by_prefix=row["issued_by_key_prefix"],
+    )
 
 
 @router.get("", response_model=ApiKeyPage, responses=error_responses(*DB, 400, 401))
@@ -89,15 +106,28 @@ async def create_api_key(
     return ApiKeyCreated(**_out(row).model_dump(), key=key)
 
 
-@router.delete("/{key_id}", response_model=ApiKeyOut, responses=error_responses(*DB, 401, 404, 409))
+@router.delete("/{key_id}", response_model=ApiKeyRevoked, responses=error_responses(*DB, 401, 404, 409))
 async def revoke_api_key(
-    key_id: Annotated[str, Path(max_length=64)], org: OrgCaller, conn: DbConn
-) -> ApiKeyOut:
+    key_id: Annotated[str, Path(max_length=64)],
+    org: OrgCaller,
+    conn: DbConn,
+    with_issued: Annotated[
+        bool,
+        Query(
+            description="Also revoke every key this key issued, and those they issued, on down (for a leaked key)."
+        ),
+    ] = False,
+) -> ApiKeyRevoked:
     """Revoke a key (idempotent): requests with it are refused (401) from the next one on, on every replica. The key
-    making this call may revoke itself. The organisation's last active key cannot be revoked here (409
-    `last_api_key`): create another first. Another organisation's key id is a 404 `api_key_not_found`."""
+    making this call may revoke itself. With `with_issued=true` the keys it issued (`issued_by_key_id`), directly
+    or through others, are revoked with it, in one transaction (even when the key itself was revoked before), and
+    listed in `also_revoked`. The organisation's last active key cannot be revoked here (409 `last_api_key`, nothing
+    revoked): create another first. Another organisation's key id is a 404 `api_key_not_found`."""
     try:
         parsed = UUID(key_id)
     except ValueError as e:  # an id that cannot exist is a 404 too
         raise api_keys.not_found() from e
-    return _out(await api_keys.revoke(conn, parsed, org.id, caller=org.key_id))
+    row, also = await api_keys.revoke_with_issued(
+        conn, parsed, org.id, with_issued=with_issued, caller=org.key_id
+    )
+    return ApiKeyRevoked(**_out(row).model_dump(), also_revoked=[_out(r) for r in also])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from api import org_limits, report_limits
+from api import idempotency, org_limits, report_limits
 from api.api_keys import hold_caller
-from api.db import artifacts_repo, events_repo, questions_repo, runs_repo, sessions_repo
+from api.db import artifacts_repo, events_repo, idempotency_repo, questions_repo, runs_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import BriefOrgCaller, DbConn, Org, OrgCaller, Settings
 from api.errors import (
@@ -33,6 +33,7 @@ from api.schemas import (
     SessionSummary,
     SessionUpdate,
 )
+from api.sealing import sealer
 from api.session_summary import summary
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -58,6 +59,8 @@ def _inline_schema(model: type[SessionCreate]) -> dict[str, Any]:
 
 
 CREATE_OPENAPI: dict[str, Any] = {
+    "parameters": [idempotency.OPENAPI_PARAMETER],
+    "responses": {"201": {"headers": idempotency.OPENAPI_REPLAYED_HEADER}},
     "requestBody": {
         "required": True,
         "content": {
@@ -73,7 +76,7 @@ CREATE_OPENAPI: dict[str, Any] = {
                 }
             },
         },
-    }
+    },
 }
 
 
@@ -126,17 +129,30 @@ async def _read_create_body(
     openapi_extra=CREATE_OPENAPI,
     responses=error_responses(*BODY, *DB, 401, 429),
 )
-async def create_session(request: Request, org: BriefOrgCaller, settings: Settings) -> SessionCreated:
-    """Schedule an interview for a candidate. The response's `invite` is shown once. At most
-    SHADOWS_API_SESSION_CREATE_RATE_LIMIT per organisation (with its ATS-created sessions): past it 429
-    `session_rate_limited` with Retry-After. A key revoked while the request was under way schedules nothing (401
-    `invalid_api_key`)."""
+async def create_session(
+    request: Request, response: Response, org: BriefOrgCaller, settings: Settings
+) -> SessionCreated:
+    """Schedule an interview for a candidate. The response's `invite` is shown once, or again to a retry with the
+    same `Idempotency-Key` (24 hours; the same key with another body: 422 `idempotency_key_mismatch`). At most
+    SHADOWS_API_SESSION_CREATE_RATE_LIMIT per organisation (with its ATS-created sessions; a retry counts): past it
+    429 `session_rate_limited` with Retry-After. A key revoked while the request was under way schedules nothing
+    (401 `invalid_api_key`)."""
     # Counted first: past the limit neither the body nor a résumé is read.
     await org_limits.count_session(request.app.state.ratelimits, settings, org.id)
+    idempotency_key = idempotency.read_key(request)
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
     body, resume_pdf = await _read_create_body(request, settings, org)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
     async with connection(request.app.state.pool) as conn, conn.transaction():
+        if idempotency_key is not None:
+            request_sha256 = idempotency.fingerprint(body, resume_pdf)
+            # Claimed first: a concurrent request with this key waits here for this transaction's end.
+            held = await idempotency_repo.claim(conn, org.id, idempotency_key, request_sha256)
+            if held is not None:
+                if bytes(held["request_sha256"]) != request_sha256:
+                    raise idempotency.mismatch()
+                response.headers[idempotency.REPLAYED_HEADER] = "true"
+                return SessionCreated.model_validate_json(sealer(settings).open(held["response"]))
         scheduled = await schedule_session(
             conn,
             settings,
@@ -160,10 +176,14 @@ async def create_session(request: Request, org: BriefOrgCaller, settings: Settin
         )
         if resume_pdf is not None:
             await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
+        created = scheduled.response()
+        if idempotency_key is not None:
+            sealed = sealer(settings).seal(created.model_dump_json())
+            await idempotency_repo.store(conn, org.id, idempotency_key, scheduled.session["id"], sealed)
         # Only while the key that asked is unrevoked: the key was checked before the body arrived and the résumé was
         # parsed (seconds), and a session hands out an invite and sets off a paid interview (api.api_keys).
         await hold_caller(conn, org.key_id)
-    return scheduled.response()
+    return created
 
 
 @router.get("/{session_id}", response_model=SessionDetail, responses=error_responses(*DB, 401, 404, 429))

@@ -359,14 +359,20 @@ async def replay_webhook_delivery(
     goes out after any earlier pending event of the same session. A pending one is a 409 (its own retries are under
     way), and so are one whose last request is still in flight (it failed when the endpoint was disabled
     mid-request) and any delivery of a disabled endpoint. A delivery is replayed at most 10 times (409
-    `too_many_replays`), however many requests arrive together."""
+    `too_many_replays`), however many requests arrive together. A key revoked while the request was under way
+    replays nothing (401 `invalid_api_key`)."""
     endpoint = await _endpoint(conn, org, endpoint_id)
     existing = await webhooks_repo.get_delivery(conn, endpoint["id"], _id(delivery_id, "delivery"))
     if existing is None:
         raise NotFoundError("Delivery not found.", code="delivery_not_found")
     if not endpoint["enabled"]:
         raise ConflictError("The endpoint is disabled; enable it first.", code="endpoint_disabled")
-    row = await webhooks_repo.replay_delivery(conn, existing["id"], MAX_REPLAYS_PER_DELIVERY)
+    async with conn.transaction():
+        row = await webhooks_repo.replay_delivery(conn, existing["id"], MAX_REPLAYS_PER_DELIVERY)
+        if row is not None:
+            # A replay is requests to the receiver: none for a key revoked since it was let in (the update above
+            # waited on the delivery's row while a revocation could commit).
+            await hold_caller(conn, org.key_id)
     if row is None:
         # Read again: the endpoint's deletion (its log with it) may have committed since the read above, and a
         # concurrent replay may have made it pending (409 `delivery_pending`, not `delivery_in_flight`) or taken

@@ -53,7 +53,16 @@ async def test_create_use_revoke_and_the_very_next_request_is_401(
     assert listed.status_code == 200
     rows = listed.json()["data"]
     assert [k["id"] for k in rows] == [made["id"], await _key_id(db, s.org_key)]  # newest first
-    assert set(rows[0]) == {"id", "name", "prefix", "created_at", "last_used_at", "revoked_at"}
+    assert set(rows[0]) == {
+        "id",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "issued_by_key_id",
+        "issued_by_prefix",
+    }
     assert rows[0]["last_used_at"] is not None  # the two requests just made with it
     assert new_key not in listed.text and s.org_key not in listed.text
 

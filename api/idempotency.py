@@ -1,0 +1,80 @@
+"""Idempotent session creation: the `Idempotency-Key` header of POST /v1/sessions, the request's fingerprint, and
+the stored first answer a retry gets back (`api.db.idempotency_repo`).
+
+- A key is the organisation's, for KEEP_HOURS (24 h): a repeat with the same key and the same request (the same
+  validated body, and the same résumé PDF) gets the first answer, 201 with the same body (its invite too) and
+  `Idempotent-Replayed: true`, and schedules nothing; the same key with another request is 422
+  `idempotency_key_mismatch`, and schedules nothing.
+- Only a request that scheduled a session keeps its key: one refused (422, 429, 401) leaves the key free to use.
+- Concurrent requests with one key schedule one session: the key is claimed in the transaction that schedules, under
+  a unique constraint, so the second waits for the first's commit and then answers as a repeat.
+- The stored answer carries the raw invite, which is otherwise kept only as a digest: it is sealed at rest
+  (`api.sealing`), and goes with the session when the session is erased.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from starlette.requests import Request
+
+from api.db.idempotency_repo import KEEP_HOURS
+from api.errors import UnprocessableError
+from api.schemas import SessionCreate
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_CHARS = 255
+# Printable ASCII without spaces (a UUID, a ULID, an ATS's own request id): what a header carries unchanged.
+_KEY = re.compile(r"[!-~]{1,%d}" % MAX_CHARS)  # noqa: UP031  # a regex quantifier, not text
+
+OPENAPI_PARAMETER: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": f"Makes a retry safe: a repeat of a request with the same key and the same body within "
+    f"{KEEP_HOURS} hours returns the first answer (201, the same body, `{REPLAYED_HEADER}: true`) and schedules "
+    "nothing; the same key with another body is 422 `idempotency_key_mismatch`. Per organisation. 1 to "
+    f"{MAX_CHARS} printable ASCII characters, no spaces (a UUID is a good key); otherwise 422 "
+    "`invalid_idempotency_key`.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": "^[!-~]+$"},
+}
+OPENAPI_REPLAYED_HEADER: dict[str, Any] = {
+    REPLAYED_HEADER: {
+        "description": f"`true` when this is the stored answer to an earlier request with the same `{HEADER}`.",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+
+
+def read_key(request: Request) -> str | None:
+    """The request's key, None without one. One header, within MAX_CHARS printable ASCII: otherwise 422."""
+    values = request.headers.getlist(HEADER)
+    if not values:
+        return None
+    if len(values) > 1 or not _KEY.fullmatch(values[0]):
+        raise UnprocessableError(
+            f"{HEADER}: one header of 1 to {MAX_CHARS} printable ASCII characters, no spaces.",
+            code="invalid_idempotency_key",
+        )
+    return values[0]
+
+
+def fingerprint(body: SessionCreate, resume_pdf: bytes | None) -> bytes:
+    """What makes two requests the same: the validated body, its objects' keys sorted (so formatting, key order and
+    the multipart boundary do not matter), and the résumé PDF's bytes."""
+    h = hashlib.sha256()
+    h.update(json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode())
+    h.update(b"\0" + (hashlib.sha256(resume_pdf).digest() if resume_pdf is not None else b""))
+    return h.digest()
+
+
+def mismatch() -> UnprocessableError:
+    return UnprocessableError(
+        f"This {HEADER} was used within {KEEP_HOURS} hours for a request with another body; use a new key for a "
+        "new session.",
+        code="idempotency_key_mismatch",
+    )

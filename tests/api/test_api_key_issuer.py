@@ -1,0 +1,77 @@
+"""Every API key records the key that issued it (null for the operator's CLI), `GET /v1/api-keys` shows its prefix,
+and `DELETE /v1/api-keys/{id}?with_issued=true` revokes what the key issued, on down. Before, nothing recorded which
+key issued which, and a leaked key's offspring (a key it minted to keep its access) survived its revocation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from api.jobs.pruning import prune
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+
+
+async def _issue(s: ApiServer, by: str, name: str) -> dict[str, Any]:
+    r = await s.client.post("/v1/api-keys", json={"name": name}, headers=s.org_headers(by))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def _listed(s: ApiServer) -> dict[str, dict[str, Any]]:
+    r = await s.client.get("/v1/api-keys", headers=s.org_headers())
+    assert r.status_code == 200, r.text
+    return {"main" if k["prefix"] == s.org_key[:8] else k["name"]: k for k in r.json()["data"]}
+
+
+async def test_keys_name_their_issuer_and_a_revocation_takes_what_its_key_issued(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = api_server
+    a = await _issue(s, s.org_key, "a")  # the leaked key
+    b = await _issue(s, a["key"], "b")  # what it minted to stay in
+    c = await _issue(s, b["key"], "c")
+    d = await _issue(s, s.org_key, "d")  # the organisation's own, untouched
+    e = await _issue(s, d["key"], "e")
+    keys = await _listed(s)
+    main = keys["main"]
+    assert (main["issued_by_key_id"], main["issued_by_prefix"]) == (None, None)  # the operator's CLI
+    assert (keys["a"]["issued_by_key_id"], keys["a"]["issued_by_prefix"]) == (main["id"], main["prefix"])
+    assert (keys["b"]["issued_by_key_id"], keys["b"]["issued_by_prefix"]) == (a["id"], a["prefix"])
+    assert keys["c"]["issued_by_key_id"] == b["id"] and keys["e"]["issued_by_key_id"] == d["id"]
+
+    # Revoked alone, as before: what it issued stays live.
+    alone = await s.client.delete(f"/v1/api-keys/{a['id']}", headers=s.org_headers())
+    assert alone.status_code == 200, alone.text
+    assert alone.json()["also_revoked"] == []
+    assert (await s.client.get("/v1/api-keys", headers=s.org_headers(c["key"]))).status_code == 200
+
+    # With what it issued, even though the key itself is revoked already: the chain under it goes, nothing else.
+    r = await s.client.delete(f"/v1/api-keys/{a['id']}?with_issued=true", headers=s.org_headers())
+    assert r.status_code == 200, r.text
+    assert [k["id"] for k in r.json()["also_revoked"]] == [b["id"], c["id"]]
+    assert all(k["revoked_at"] for k in r.json()["also_revoked"])
+    for gone in (b, c):
+        refused = await s.client.get("/v1/api-keys", headers=s.org_headers(gone["key"]))
+        assert (refused.status_code, refused.json()["error"]["code"]) == (401, "invalid_api_key")
+    keys = await _listed(s)
+    assert [n for n in "abcde" if keys[n]["revoked_at"] is None] == ["d", "e"]
+
+    # Never the organisation's last active keys: the main key with all it issued would leave none; nothing changes.
+    last = await s.client.delete(f"/v1/api-keys/{main['id']}?with_issued=true", headers=s.org_headers())
+    assert (last.status_code, last.json()["error"]["code"]) == (409, "last_api_key"), last.text
+    assert [n for n, k in (await _listed(s)).items() if k["revoked_at"] is None] == ["e", "d", "main"]
+
+    # The issuer's row is pruned 30 days after its revocation; its prefix stays on what it issued.
+    await db.execute(
+        "update api_keys set revoked_at = %s where id = %s", (datetime.now(UTC) - timedelta(days=31), a["id"])
+    )
+    await prune(s.app.state.pool)
+    keys = await _listed(s)
+    assert "a" not in keys
+    assert (keys["b"]["issued_by_key_id"], keys["b"]["issued_by_prefix"]) == (None, a["prefix"])
+    assert e["issued_by_key_id"] == d["id"]  # the answer that issues a key names its issuer too

@@ -1,0 +1,151 @@
+"""POST /v1/sessions with an `Idempotency-Key`: an integration that retries after a timeout gets the first answer
+back, not a second session and invite. Same key and body within 24 hours: the first 201 again, nothing scheduled;
+same key, other body: 422 `idempotency_key_mismatch`; concurrent requests with one key: one session (a unique
+constraint, not a check-then-insert); a refused request leaves its key free; keys are bounded, per organisation,
+sealed at rest and pruned by the retention job. Before, every retry scheduled another session."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.rows import DictRow
+
+from api.jobs.pruning import prune
+from tests.api.lock_support import until_blocked
+from tests.conftest import ApiServer
+
+Conn = psycopg.AsyncConnection[DictRow]
+ADA = {"name": "Ada Lovelace", "email": "ada@example.com"}
+KEY = "6f1c0d2e-4b8a-4c57-9a43-0b8f7e5d2a11"
+
+
+def _headers(server: ApiServer, key: str | None = KEY, org_key: str | None = None) -> dict[str, str]:
+    return {**server.org_headers(org_key), **({"Idempotency-Key": key} if key is not None else {})}
+
+
+async def _sessions(db: Conn, org_id: str) -> int:
+    cur = await db.execute("select count(*) as n from sessions where organization_id = %s", (org_id,))
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row["n"])
+
+
+async def test_a_retry_gets_the_first_answer_and_another_body_is_refused(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = api_server
+    body = {"candidate": ADA, "difficulty": "Medium", "metadata": {"ats_id": "a-1", "round": 2}}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert first.status_code == 201, first.text
+    assert "Idempotent-Replayed" not in first.headers
+    # The same request, written differently (key order, spacing): the same body once read.
+    same = json.dumps(
+        {"metadata": {"round": 2, "ats_id": "a-1"}, "difficulty": "Medium", "candidate": ADA}, indent=2
+    )
+    headers = {**_headers(s), "content-type": "application/json"}
+    again = await s.client.post("/v1/sessions", content=same.encode(), headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()  # the same session, the same invite
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert await _sessions(db, s.org_id) == 1
+
+    other = await s.client.post("/v1/sessions", json={**body, "difficulty": "Hard"}, headers=_headers(s))
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_key_mismatch"), other.text
+    assert await _sessions(db, s.org_id) == 1
+
+    # The raw invite is not readable at rest: the stored answer is sealed.
+    cur = await db.execute("select response, session_id from session_idempotency_keys where key = %s", (KEY,))
+    stored = await cur.fetchone()
+    assert stored is not None and stored["session_id"] == first.json()["id"]
+    assert first.json()["invite"] not in stored["response"]
+
+    # Per organisation: another organisation's same key is its own.
+    other_org, other_key = await s.create_org("Other")
+    theirs = await s.client.post("/v1/sessions", json=body, headers=_headers(s, org_key=other_key))
+    assert theirs.status_code == 201, theirs.text
+    assert theirs.json()["id"] != first.json()["id"]
+    assert await _sessions(db, other_org) == 1
+
+    # Bounded: too long, a space or a control character, or two headers; each refused before anything is stored.
+    for bad in ("k" * 256, "two words", "tab\there"):
+        r = await s.client.post("/v1/sessions", json=body, headers=_headers(s, bad))
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_idempotency_key"), (bad, r.text)
+    twice = [("Authorization", f"Bearer {s.org_key}"), ("Idempotency-Key", "a"), ("Idempotency-Key", "b")]
+    r = await s.client.post("/v1/sessions", json=body, headers=twice)
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_idempotency_key"), r.text
+    r = await s.client.post("/v1/sessions", json=body, headers=_headers(s, "k" * 255))
+    assert r.status_code == 201, r.text
+    assert await _sessions(db, s.org_id) == 2
+
+    # Documented in the API document.
+    doc = (await s.client.get("/openapi.json", headers=s.internal_headers())).json()
+    op = doc["paths"]["/v1/sessions"]["post"]
+    (param,) = [p for p in op["parameters"] if p["name"] == "Idempotency-Key"]
+    assert (param["in"], param["schema"]["maxLength"]) == ("header", 255)
+    assert "Idempotent-Replayed" in op["responses"]["201"]["headers"]
+
+
+async def test_concurrent_requests_with_one_key_schedule_one_session(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    """The first request holds its claim while it waits on the candidate's row (held here); the others arrive with
+    the same key meanwhile and must wait for it, then answer with its session."""
+    s = api_server
+    candidate = {**ADA, "external_id": "race-9001"}
+    await s.create_session(candidate=candidate)  # the candidate's row, which the test holds next
+    before = await _sessions(db, s.org_id)
+    body = {"candidate": candidate}
+    async with await psycopg.AsyncConnection.connect(db_url) as locker:
+        async with locker.transaction():
+            await locker.execute(
+                "select 1 from candidates where organization_id = %s and external_id = %s for update",
+                (s.org_id, candidate["external_id"]),
+            )
+            first = asyncio.create_task(s.client.post("/v1/sessions", json=body, headers=_headers(s)))
+            await until_blocked(db, first, "the first request")
+            rest = [
+                asyncio.create_task(s.client.post("/v1/sessions", json=body, headers=_headers(s)))
+                for _ in range(3)
+            ]
+            await until_blocked(db, rest[0], "the repeats", waiting=4)
+        answers: list[Any] = await asyncio.gather(first, *rest)
+    assert [r.status_code for r in answers] == [201] * 4, [r.text for r in answers]
+    assert len({r.json()["invite"] for r in answers}) == 1
+    assert sorted(r.headers.get("Idempotent-Replayed") for r in answers[1:]) == ["true"] * 3
+    assert await _sessions(db, s.org_id) == before + 1
+
+
+async def test_a_refused_request_leaves_its_key_free_and_old_keys_go(api_server: ApiServer, db: Conn) -> None:
+    s = api_server
+    refused = await s.client.post(
+        "/v1/sessions",
+        json={"candidate": ADA, "question_id": "00000000-0000-4000-8000-000000000000"},
+        headers=_headers(s),
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "question_not_found"), refused.text
+    first = await s.client.post("/v1/sessions", json={"candidate": ADA}, headers=_headers(s))
+    assert first.status_code == 201, first.text
+
+    # Past 24 hours a key claims afresh, whether or not the prune has run yet.
+    await db.execute("update session_idempotency_keys set created_at = now() - interval '25 hours'")
+    later = await s.client.post(
+        "/v1/sessions", json={"candidate": ADA, "difficulty": "Hard"}, headers=_headers(s)
+    )
+    assert later.status_code == 201, later.text
+    assert later.json()["id"] != first.json()["id"] and "Idempotent-Replayed" not in later.headers
+
+    # The retention job's prune removes keys older than 24 hours and keeps the rest.
+    fresh = await s.client.post("/v1/sessions", json={"candidate": ADA}, headers=_headers(s, "fresh-1"))
+    assert fresh.status_code == 201, fresh.text
+    await db.execute(
+        "update session_idempotency_keys set created_at = %s where key = %s",
+        (datetime.now(UTC) - timedelta(hours=25), KEY),
+    )
+    removed = await prune(s.app.state.pool)
+    assert removed["session_idempotency_keys"] == 1
+    cur = await db.execute("select key from session_idempotency_keys where organization_id = %s", (s.org_id,))
+    assert [r["key"] for r in await cur.fetchall()] == ["fresh-1"]
