@@ -8,6 +8,13 @@
   heartbeat of its worker (one with no worker: since it started). Past SHADOWS_WORKER_STALLED_AFTER_S plus a
   stalled check, no worker is requeueing it: every worker dead, or none beating steadily enough to judge
   (`queue.stalled_pass_deferred`). Grading lag shows this for grading only.
+- `shadows_queue_jobs_failed_last_hour{queue,task}`: jobs that ended failed, no retry left, in the last hour (an
+  invite e-mail never sent, a session's stored objects never erased, a room never closed, a retention run that
+  raised); only series with a failure are served.
+- `shadows_gradings_failed_last_hour{reason}`: scorecard versions stored `failed` in the last hour. A grading job
+  that exhausts its retries stores a failed version and succeeds as a job, and with the default retry delays
+  (about 13 minutes in all) a grading model that refuses fast fails every scorecard before the grading lag reaches
+  its alert: this is the signal of that.
 """
 
 from __future__ import annotations
@@ -35,6 +42,16 @@ QUEUE_RUNNING_SILENT = Gauge(
     "shadows_queue_running_silent_seconds",
     "The longest a running job of a queue has gone without a heartbeat of its worker (no worker: since it started)",
     ["queue"],
+)
+
+FAILED_WINDOW_S = 3600
+QUEUE_JOBS_FAILED = Gauge(
+    "shadows_queue_jobs_failed_last_hour",
+    "Jobs that ended failed, no retry left, in the last hour",
+    ["queue", "task"],
+)
+GRADINGS_FAILED = Gauge(
+    "shadows_gradings_failed_last_hour", "Scorecard versions stored failed in the last hour", ["reason"]
 )
 
 
@@ -90,12 +107,45 @@ async def grading_lag_seconds(conn: Conn) -> float:
     return await scorecards_repo.oldest_pending_age_s(conn)
 
 
+async def failed_jobs(conn: Conn, window_s: float = FAILED_WINDOW_S) -> dict[tuple[str, str], int]:
+    """(queue, task) -> jobs that ended failed within `window_s`: by their `failed` event, which procrastinate
+    writes only when no retry is left (a retry is `deferred_for_retry`). Finished jobs are kept
+    SHADOWS_WORKER_KEEP_FINISHED_JOBS_HOURS, so the window must be shorter (it is one hour)."""
+    cur = await conn.execute(
+        """
+        select j.queue_name as queue, j.task_name as task, count(*) as n
+        from procrastinate_events ev
+        join procrastinate_jobs j on j.id = ev.job_id
+        where ev.type = 'failed' and ev.at > now() - make_interval(secs => %s)
+        group by j.queue_name, j.task_name
+        """,
+        (window_s,),
+    )
+    return {(r["queue"], r["task"]): int(r["n"]) for r in await cur.fetchall()}
+
+
+async def failed_gradings(conn: Conn, window_s: float = FAILED_WINDOW_S) -> dict[str, int]:
+    """reason -> scorecard versions stored `failed` within `window_s` (a version without a reason: `unknown`)."""
+    cur = await conn.execute(
+        """
+        select coalesce(reason, 'unknown') as reason, count(*) as n
+        from scorecards
+        where status = 'failed' and completed_at > now() - make_interval(secs => %s)
+        group by 1
+        """,
+        (window_s,),
+    )
+    return {r["reason"]: int(r["n"]) for r in await cur.fetchall()}
+
+
 async def refresh_queue_metrics(pool: Pool) -> None:
     """Set the gauges from the database; when it is unreachable, leave them as they were and say so."""
     try:
         async with connection(pool) as conn:
             stats = await queue_stats(conn)
             lag = await grading_lag_seconds(conn)
+            jobs_failed = await failed_jobs(conn)
+            gradings_failed = await failed_gradings(conn)
     except (ServiceUnavailableError, psycopg.Error) as e:
         log.warning("metrics.queue_unavailable", error_type=type(e).__name__)
         return
@@ -103,6 +153,12 @@ async def refresh_queue_metrics(pool: Pool) -> None:
     QUEUE_JOBS.clear()
     QUEUE_OLDEST_WAITING.clear()
     QUEUE_RUNNING_SILENT.clear()
+    QUEUE_JOBS_FAILED.clear()
+    GRADINGS_FAILED.clear()
+    for (queue, task), n in jobs_failed.items():
+        QUEUE_JOBS_FAILED.labels(queue=queue, task=task).set(n)
+    for reason, n in gradings_failed.items():
+        GRADINGS_FAILED.labels(reason=reason).set(n)
     for s in stats:
         QUEUE_JOBS.labels(queue=s.queue, status="todo").set(s.todo)
         QUEUE_JOBS.labels(queue=s.queue, status="doing").set(s.doing)

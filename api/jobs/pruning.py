@@ -26,7 +26,7 @@ runs), and skip rows another transaction holds.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -67,9 +67,22 @@ RULES: tuple[tuple[str, str, timedelta, str], ...] = (
 )
 
 
+async def database_now(pool: Pool) -> datetime:
+    """The database's clock, which wrote every timestamp these jobs compare. The worker's own clock may be wrong
+    (a host that jumped ahead, a VM resumed from a snapshot): read from it, a clock days ahead erased records and
+    pruned rows that many days early, which nothing undoes."""
+    async with connection(pool) as conn:
+        cur = await conn.execute("select now() as now")
+        row = await cur.fetchone()
+    assert row is not None  # select now() returns one row
+    now: datetime = row["now"]
+    return now
+
+
 async def prune(pool: Pool, *, now: datetime | None = None) -> dict[str, int]:
-    """Delete the spent rows of each table in RULES; returns how many went, per table."""
-    now = now or datetime.now(UTC)
+    """Delete the spent rows of each table in RULES (as of `now`, the database's clock unless given); returns how
+    many went, per table."""
+    now = now or await database_now(pool)
     removed: dict[str, int] = {}
     for table, column, keep, also in RULES:
         total = 0

@@ -11,15 +11,17 @@ objects (dump, report PDF, résumé PDF) are deleted; every kind of data the not
 set and a `session_deletions` row (`reason = retention`, counts only) is written, and an `erase_session_artifacts`
 job is queued under the session's artifact lock: an artifact write under way (it read the session before the
 commit) may store after the erase, and that job runs after it. A storage failure rolls the transaction back and
-leaves the session for the next run. Each erasure is logged with the session id and counts, never content.
+leaves the session for the next run, and the run, once done with the others, ends failed. Each erasure is logged
+with the session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
-dedup, expired share links, revoked integration keys, old ATS response errors).
+dedup, expired share links, revoked integration keys, old ATS response errors). Both count periods on the database's
+clock, which wrote every timestamp they compare: a worker host's clock that jumped ahead erases nothing early.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import structlog
 from procrastinate import JobContext
@@ -27,7 +29,7 @@ from procrastinate import JobContext
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
 from api.jobs.artifacts import request_erasure
-from api.jobs.pruning import prune
+from api.jobs.pruning import database_now, prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.notices import PRACTICE_RETENTION_DAYS
@@ -40,11 +42,27 @@ BATCH = 200
 MAX_PER_RUN = 5000  # a backlog is worked through over several runs
 
 
+class RetentionIncompleteError(Exception):
+    """The run erased what it could, but storage refused some due sessions: their records are kept past the period
+    the candidate was promised until a later run gets through. The job fails with it, so that the queue's failed-job
+    gauge (`shadows_queue_jobs_failed_last_hour`) and its alert show it, not only each session's log line."""
+
+    def __init__(self, erased: int, left: int) -> None:
+        super().__init__(
+            f"retention erased {erased} session(s); storage refused {left}, left for the next run"
+        )
+        self.erased = erased
+        self.left = left
+
+
 async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | None = None) -> int:
-    """Erase every due session (up to MAX_PER_RUN); returns how many were erased."""
-    now = now or datetime.now(UTC)
+    """Erase every due session (up to MAX_PER_RUN) as of `now`, the database's clock unless given (never this
+    host's: `api.jobs.pruning.database_now`); returns how many were erased. Raises RetentionIncompleteError at the
+    end of a run in which storage refused any session (the others erased all the same)."""
+    now = now or await database_now(pool)
     erased = 0
     passed: set[str] = set()  # failed in storage, or held (or erased) since the list was read: not this run
+    refused = 0  # of those, failed in storage
     while erased + len(passed) < MAX_PER_RUN:
         async with connection(pool) as conn:
             due = [
@@ -57,12 +75,18 @@ async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | 
         if not due:
             break
         for session_id in due[:BATCH]:
-            removed = await _erase_one(pool, storage, session_id)
+            try:
+                removed = await _erase_one(pool, storage, session_id)
+            except StorageError:
+                refused += 1
+                removed = None
             if removed is None:
                 passed.add(session_id)
             else:
                 erased += 1
                 log.info("retention.applied", session_id=session_id, **removed)
+    if refused:
+        raise RetentionIncompleteError(erased, refused)
     return erased
 
 
@@ -73,7 +97,8 @@ class _Held(Exception):
 async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> dict[str, int] | None:
     """Erase one session under its row's lock, the lock a legal hold is placed under (`api.legal_holds`): checked
     for a hold first, its stored objects removed, then its rows, in one transaction. None when it was held or erased
-    since the list was read, or storage failed (the transaction is rolled back: nothing of it is erased)."""
+    since the list was read; StorageError when storage failed (the transaction is rolled back: nothing of it is
+    erased)."""
     from api.artifacts import erase_artifacts  # with the report's rendering: only when a session is due
 
     try:
@@ -92,7 +117,7 @@ async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> di
         return None
     except StorageError as e:
         log.warning("retention.storage_failed", session_id=session_id, retryable=e.retryable)
-        return None
+        raise
     return removed
 
 
@@ -105,6 +130,9 @@ async def apply_retention(context: JobContext, timestamp: int) -> None:
     storage = open_storage(res.settings)
     try:
         erased = await run_retention(res.pool, storage)
+    except RetentionIncompleteError as e:
+        log.warning("retention.run", erased=e.erased, left=e.left)
+        raise
     finally:
         await storage.aclose()
     log.info("retention.run", erased=erased)

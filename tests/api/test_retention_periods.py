@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from api.artifacts import erase_recorded_artifacts, folder, write_artifacts
 from api.db import events_repo
 from api.db.pool import connection
-from api.jobs.retention import run_retention
+from api.jobs.pruning import RULES, prune
+from api.jobs.retention import RetentionIncompleteError, run_retention
 from api.notices import PRACTICE_RETENTION_DAYS, render_notice
 from api.pdf import PdfRenderer
-from api.storage import LocalStorage
+from api.storage import LocalStorage, StorageError
 from api.web_assets import WebAssets
 from tests.api.conftest import consent_and_start
 from tests.conftest import ApiServer
@@ -125,6 +127,63 @@ async def test_each_session_is_erased_after_its_own_organisations_period_and_no_
     assert await run_retention(api_server.app.state.pool, storage, now=now) == 0
     cur = await db.execute("select session_id from session_deletions where reason = 'retention'")
     assert sorted(r["session_id"] for r in await cur.fetchall()) == sorted(due)
+
+
+class _ClockAhead(datetime):
+    """A worker host whose clock jumped 400 days ahead (an NTP step, a VM resumed from an old snapshot's future)."""
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) + timedelta(days=400)
+
+
+async def test_a_worker_clock_running_ahead_erases_and_prunes_nothing_early(
+    api_server: ApiServer, db: Conn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every timestamp compared was written by the database's clock, so the period is counted on it: a worker whose
+    own clock ran ahead erased every record inside that many days and pruned LiveKit's dedup, irreversibly."""
+    now = datetime.now(UTC)
+    sid = await _finished(api_server, db, None, 10, now)  # the organisation keeps records 180 days
+    await db.execute("insert into livekit_webhook_events (id, event) values ('EV_recent', 'room_finished')")
+    monkeypatch.setattr("api.jobs.retention.datetime", _ClockAhead)
+    monkeypatch.setattr("api.jobs.pruning.datetime", _ClockAhead)
+
+    pool = api_server.app.state.pool
+    assert await prune(pool) == {table: 0 for table, *_ in RULES}
+    assert await run_retention(pool, LocalStorage(tmp_path / "artifacts")) == 0
+    assert await _erased(db) == set()
+    assert await _transcripts(db, sid) == 1
+    cur = await db.execute("select count(*) as n from livekit_webhook_events where id = 'EV_recent'")
+    assert (await cur.fetchone())["n"] == 1  # type: ignore[index]  # count(*) returns a row
+
+
+class _RefusingStorage(LocalStorage):
+    """Supabase Storage refusing one session's objects (a permission or path error, an outage of one shard)."""
+
+    def __init__(self, root: Path, refused: str) -> None:
+        super().__init__(root)
+        self.refused = refused
+
+    async def delete(self, keys: list[str]) -> int:
+        if any(self.refused in k for k in keys):
+            raise StorageError("refused", retryable=False)
+        return await super().delete(keys)
+
+
+async def test_a_session_storage_refuses_fails_the_run_after_the_others_are_erased(
+    api_server: ApiServer, db: Conn, tmp_path: Path
+) -> None:
+    """Kept past its period, the record must reach an operator (the job fails, `shadows_queue_jobs_failed_last_hour`),
+    not only a log line per run; the sessions storage took are erased all the same, the refused one kept whole."""
+    now = datetime.now(UTC)
+    await db.execute("update organizations set retention_days = 10 where id = %s", (api_server.org_id,))
+    refused, taken = [await _finished(api_server, db, None, 11, now) for _ in range(2)]
+    storage = _RefusingStorage(tmp_path / "artifacts", refused)
+    with pytest.raises(RetentionIncompleteError) as failed:
+        await run_retention(api_server.app.state.pool, storage, now=now)
+    assert (failed.value.erased, failed.value.left) == (1, 1)
+    assert await _erased(db) == {taken}
+    assert await _transcripts(db, refused) == 1
 
 
 def test_the_notice_states_the_period_the_job_applies() -> None:

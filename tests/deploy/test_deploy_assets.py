@@ -157,6 +157,10 @@ def test_kubernetes_agent_judge_and_api_placement() -> None:
     assert api["Service"]["spec"]["selector"].items() <= labels.items()
     port_names = {p["name"] for p in api["Deployment"]["spec"]["template"]["spec"]["containers"][0]["ports"]}
     assert {p["targetPort"] for p in api["Service"]["spec"]["ports"]} <= port_names
+    # Requests the load balancer still routes to a stopping replica are served, not refused, and then drained.
+    pod = api["Deployment"]["spec"]["template"]["spec"]
+    delay = pod["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert 5 <= delay <= pod["terminationGracePeriodSeconds"] - 15
 
 
 def test_kubernetes_submit_hosts_never_share_a_node_with_run_hosts() -> None:
@@ -212,6 +216,9 @@ def test_alert_rules_parse_and_cover_what_an_operator_pages_on() -> None:
         "ShadowsWebhookFailureRate",
         "ShadowsWorkerLanesRestarting",
         "ShadowsJobsLeftRunning",
+        "ShadowsGradingsFailed",
+        "ShadowsJobsFailed",
+        "ShadowsQueueBacklog",
     } <= names
     for rule in rules:
         promql_parser.parse(rule["expr"])
