@@ -38,7 +38,7 @@ def _canonical(value: Any, depth: int, options: Compare, top: bool) -> Any:
     return items
 
 
-def _scalar_equal(expected: Any, actual: Any, scalar: str, tolerance: float) -> bool:
+def _scalar_equal(expected: Any, actual: Any, scalar: str, tolerance: float, relative: bool) -> bool:
     if scalar in ("int", "long"):
         if not _is_number(actual) or (isinstance(actual, float) and not actual.is_integer()):
             return False
@@ -55,18 +55,20 @@ def _scalar_equal(expected: Any, actual: Any, scalar: str, tolerance: float) -> 
         if math.isinf(a) or math.isinf(e):
             return a == e
         diff = abs(a - e)
-        return diff <= tolerance or diff <= tolerance * abs(e)
+        return diff <= tolerance or (relative and diff <= tolerance * abs(e))
     if scalar == "bool":
         return isinstance(actual, bool) and actual == expected
     return isinstance(actual, str) and actual == expected
 
 
-def _equal(expected: Any, actual: Any, scalar: str, depth: int, tolerance: float) -> bool:
+def _equal(expected: Any, actual: Any, scalar: str, depth: int, tolerance: float, relative: bool) -> bool:
     if depth == 0:
-        return _scalar_equal(expected, actual, scalar, tolerance)
+        return _scalar_equal(expected, actual, scalar, tolerance, relative)
     if not isinstance(actual, list) or len(actual) != len(expected):
         return False
-    return all(_equal(e, a, scalar, depth - 1, tolerance) for e, a in zip(expected, actual, strict=True))
+    return all(
+        _equal(e, a, scalar, depth - 1, tolerance, relative) for e, a in zip(expected, actual, strict=True)
+    )
 
 
 def _same_shape(expected: Any, actual: Any, depth: int) -> bool:
@@ -97,8 +99,8 @@ def values_equal(expected: Any, actual: Any, type_: str, options: Compare | None
     """True when `actual` matches `expected` of declared type `type_` under the question's compare options.
 
     Integers must be integral (a JavaScript `3` or Python `3.0` equals `3`), floats match within the absolute or
-    relative tolerance (NaN never matches), bools and strings match exactly, and arrays declared unordered are
-    compared as multisets.
+    relative tolerance (absolute only when the options say `float_relative: false`; NaN never matches), bools and
+    strings match exactly, and arrays declared unordered are compared as multisets.
     """
     options = options or Compare()
     scalar, depth = split_type(type_)
@@ -110,6 +112,7 @@ def values_equal(expected: Any, actual: Any, type_: str, options: Compare | None
         scalar,
         depth,
         options.float_tolerance,
+        options.float_relative,
     )
 
 

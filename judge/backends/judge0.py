@@ -180,7 +180,7 @@ class Submission:
 
     def events(self, stdout: bytes) -> Iterator[dict[str, Any]] | None:
         """The driver's events, decoded one at a time within the local judge's bounds (judge0_events)."""
-        return read_events(stdout, self.marker)
+        return read_events(stdout, self.marker, len(self.order))
 
 
 def _outcome(event: dict[str, Any]) -> TestOutcome:
@@ -298,14 +298,16 @@ class Judge0Backend:
         limits = request.limits
         done: set[int] = set()
         for event in events:
-            if "test" in event and isinstance(event["test"], int) and event["test"] in order:
+            if "test" in event:  # shaped as a test's event (judge0_events), whatever else it holds
+                # The driver reports each test it was sent once: a repeat, or a test not sent, is the box's code
+                # writing, and never judged.
                 index = event["test"]
-                outcome = _outcome(event)
-                results[index] = judge_outcome(
-                    tests[index], outcome, returns=request.signature.returns, compare=request.compare,
-                    time_limit_s=limits.time_limit_s, output_cap=limits.output_bytes,
-                )  # fmt: skip
-                done.add(index)
+                if isinstance(index, int) and index in order and index not in done:
+                    results[index] = judge_outcome(
+                        tests[index], _outcome(event), returns=request.signature.returns, compare=request.compare,
+                        time_limit_s=limits.time_limit_s, output_cap=limits.output_bytes,
+                    )  # fmt: skip
+                    done.add(index)
             elif "start" in event:
                 fatal = event.get("fatal") if isinstance(event.get("fatal"), dict) else None
                 if event["start"] == "fatal" and fatal and fatal.get("fatal") == "compile":

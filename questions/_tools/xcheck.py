@@ -52,7 +52,9 @@ def encode_tests(q: Question) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- compare
-def equal(a, b, tol: float, unordered: bool, unordered_nested: bool, top: bool = True) -> bool:
+def equal(
+    a, b, tol: float, unordered: bool, unordered_nested: bool, top: bool = True, rel: bool = True
+) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return False
@@ -62,13 +64,13 @@ def equal(a, b, tol: float, unordered: bool, unordered_nested: bool, top: bool =
                 a = [sorted(x, key=key) if isinstance(x, list) else x for x in a]
                 b = [sorted(x, key=key) if isinstance(x, list) else x for x in b]
             a, b = sorted(a, key=key), sorted(b, key=key)
-        return all(equal(x, y, tol, unordered, unordered_nested, False) for x, y in zip(a, b, strict=True))
+        return all(equal(x, y, tol, unordered, unordered_nested, False, rel) for x, y in zip(a, b, strict=True))
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
     if isinstance(a, float) or isinstance(b, float):
         if not isinstance(a, int | float) or not isinstance(b, int | float):
             return False
-        return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+        return math.isclose(a, b, rel_tol=tol if rel else 0.0, abs_tol=tol)
     return a == b
 
 
@@ -77,7 +79,8 @@ def same(expected, actual, type_: str, c) -> bool:
     try:
         from judge.compare import values_equal
     except ImportError:
-        return equal(actual, expected, c.float_tolerance, c.unordered, c.unordered_nested)
+        rel = getattr(c, "float_relative", True)
+        return equal(actual, expected, c.float_tolerance, c.unordered, c.unordered_nested, True, rel)
     return values_equal(expected, actual, type_, c)
 
 

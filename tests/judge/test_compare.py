@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import struct
 import time
+from pathlib import Path
 
 import pytest
 
 from judge import compare
-from judge.bank import Compare
+from judge.bank import Compare, load_bank, split_type
 from judge.compare import mismatch_hint, values_equal
+
+BANK = Path(__file__).resolve().parents[2] / "questions"
 
 
 @pytest.mark.parametrize(
@@ -46,6 +50,47 @@ def test_float_within_absolute_tolerance_matches():
 def test_float_within_relative_tolerance_matches_large_values():
     assert values_equal(1e12, 1e12 + 1e5, "float", Compare(float_tolerance=1e-6))
     assert not values_equal(1e12, 1e12 + 1e7, "float", Compare(float_tolerance=1e-6))
+
+
+def test_an_absolute_only_tolerance_refuses_answers_a_relative_one_lets_through():
+    absolute = Compare(float_tolerance=1e-6, float_relative=False)
+    for expected, off_by in [
+        (2147483646.5, 0.5),
+        (-2147483648.0, 64.0),
+        (1e12, 1e5),
+        (1e6, 1e-3),
+        (3.5, 2e-6),
+    ]:
+        assert values_equal(expected, expected + off_by, "float", Compare(float_tolerance=1e-6)) is (
+            off_by <= 1e-6 * abs(expected)
+        )
+        assert not values_equal(expected, expected + off_by, "float", absolute)
+        assert not values_equal([1.0, expected], [1.0, expected - off_by], "float[]", absolute)
+    assert values_equal(2147483646.5, 2147483646.5 + 2**-22, "float", absolute)  # a double's grain there
+    assert values_equal(0.0, -0.0, "float", absolute)
+    assert not values_equal(1.0, math.nan, "float", absolute)
+
+
+def test_no_bank_question_accepts_single_precision_for_a_float_answer():
+    """A `float` is a double (docs/questions.md): the answers a single-precision program gives (each expected value
+    rounded to the nearest 32-bit float) must fail some test of every bank question returning floats, or its
+    tolerance cannot tell a C++ or Java `float` from the `double` asked for. With running-median's tolerance also
+    relative (1e-6 of medians up to 2^31, 2,147), medians 25 off passed every test."""
+    questions = [q for q in load_bank(BANK) if split_type(q.meta.signature.returns)[0] == "float"]
+    assert questions  # running-median at least
+    for question in questions:
+        returns, options = question.meta.signature.returns, question.meta.compare
+        assert all(values_equal(t.expected, t.expected, returns, options) for t in question.tests)
+        assert any(
+            not values_equal(t.expected, _single_precision(t.expected), returns, options)
+            for t in question.tests
+        ), question.meta.title
+
+
+def _single_precision(value):
+    if isinstance(value, list):
+        return [_single_precision(v) for v in value]
+    return struct.unpack("f", struct.pack("f", value))[0]
 
 
 def test_float_nan_never_matches_and_infinities_match_exactly():

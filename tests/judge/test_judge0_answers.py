@@ -159,6 +159,42 @@ async def test_an_answer_that_trickles_in_is_bounded_by_the_deadline():
     await backend.aclose()
 
 
+def _flooded(request: httpx.Request, before: bytes, after: bytes) -> dict:
+    """The driver's honest report of a correct answer, with lines the box's code wrote before and after it."""
+    answer = _accepted(request)
+    marker, _ = _marker(request)
+    begin, end = f"{marker}-BEGIN\n".encode(), f"{marker}-END\n".encode()
+    report = base64.b64decode(answer["stdout"])
+    events = report[len(begin) : -len(end)]
+    answer["stdout"] = base64.b64encode(begin + before + events + after + end).decode()
+    return answer
+
+
+# Within the box's 4,096 KiB of stdout; each variant cost the API's process seconds of CPU (a Python step per line).
+BOX_BYTES = (4096 - 64) << 10
+FLOODS = {
+    "empty-lines": (b"\n" * BOX_BYTES, b""),  # 15 s
+    "empty-objects": (b"{}\n" * (BOX_BYTES // 3), b""),  # 2.6 s
+    "nested-arrays": (b"[[[[[[[[1]]]]]]]]\n" * (BOX_BYTES // 18), b""),
+    # Repeats of the test's event with a wrong answer after the driver's: the last was judged (3 s), a wrong_answer.
+    "repeated-event": (b"", b'{"test":0,"rec":{"n":"x","ok":true,"v":-1},"charged":0}\n' * (BOX_BYTES // 56)),
+}
+
+
+async def test_a_report_is_read_no_further_than_the_drivers_own_lines():
+    # A line that does not begin as an event is skipped in one scan in C, and no more event lines are looked at than
+    # the driver writes (one per test sent, one start or stop), each test judged on its first.
+    verdicts, started = {}, time.process_time()
+    for name, (before, after) in FLOODS.items():
+        backend = _backend(
+            lambda request, b=before, a=after: httpx.Response(201, json=_flooded(request, b, a))
+        )
+        report = await backend.run(_request("def sum_pair(a, b):\n    return a + b\n"))
+        verdicts[name] = [t.verdict for t in report.tests]
+    assert verdicts == {name: [Verdict.ACCEPTED] for name in FLOODS}
+    assert time.process_time() - started < 2.0  # 21 s before, 0.3 s after
+
+
 # A report of one accepted test (limit 2 s, Python: start-up 2 s), whose box Judge0 measured.
 HONEST_BOX = {"time": "3.900", "wall_time": "4.500"}
 # The box's code computed for 14 s of CPU and wrote its own report, the test charged 0.01 s.
