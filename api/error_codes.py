@@ -81,7 +81,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "session_time_up": (409, "The interview's time, with extra time and grace, is over."),
     "run_in_progress": (429, "A run of this session is already in flight; wait for its result."),
     "consent_required": (409, "The candidate has not agreed to the notice yet."),
-    "notice_changed": (409, "The notice the candidate saw is not the current text; show it again."),
+    "notice_changed": (
+        409,
+        "The notice the candidate saw, or agreed to before a start, is not the current text; show it again.",
+    ),
     "already_submitted": (
         409,
         "The final answer is in and the organisation does not allow resubmission: no more drafts or runs.",
@@ -130,10 +133,6 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         "nothing of the batch was stored.",
     ),
     "idempotency_key_reused": (409, "An event's idempotency key is already stored with a different event."),
-    "test_order_conflict": (
-        409,
-        "Greenhouse: the send_test url belongs to a test order for another test or candidate.",
-    ),
     "idempotency_key_mismatch": (
         422,
         "The `Idempotency-Key` was used within 24 hours for a request with another body; nothing was scheduled.",
@@ -141,6 +140,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_idempotency_key": (
         422,
         "The `Idempotency-Key` header is not one header of 1 to 255 printable ASCII characters without spaces.",
+    ),
+    "test_order_conflict": (
+        409,
+        "Greenhouse: the send_test url belongs to a test order for another test or candidate.",
     ),
     "gone": (410, "The resource has expired."),
     "invite_expired": (410, "The invite was not used in time."),

@@ -172,11 +172,20 @@ async def get_session_by_invite(conn: Conn, invite_hash: bytes) -> dict[str, Any
 @dataclass(frozen=True)
 class CandidateRow:
     """A session with what its candidate's page shows beside it, read in one round trip: its organisation (None
-    for practice) and whether the candidate has agreed to a notice (a consent event of this session)."""
+    for practice) and the notice version of its newest consent event (None: never agreed)."""
 
     session: dict[str, Any]
     org: dict[str, Any] | None
-    consented: bool
+    consented_version: str | None
+
+    @property
+    def consented(self) -> bool:
+        """Agreed to the notice in force: a consent to a version it replaced (v2 before v3 named the developer-tools
+        observation) is no consent to what the interview now records, so it neither opens the room nor starts."""
+        # Imported here: api.notices imports api.scheduling, which imports this module.
+        from api.notices import current_version
+
+        return self.consented_version == current_version()
 
 
 # The organisation's columns come back as `org_<field>` and are split off in Python; `o.id` is null when the session
@@ -186,7 +195,10 @@ _CANDIDATE_COLUMNS = ", ".join(
         SESSION_COLUMNS,
         "s.invite_hash",
         *(f"o.{f} as org_{f}" for f in ORG_FIELDS),
-        "exists (select 1 from session_events e where e.session_id = s.id and e.type = 'consent') as consented",
+        # The newest consent's version: the consent route takes only the version in force, so the newest is the
+        # highest this session agreed to.
+        "(select e.payload ->> 'notice_version' from session_events e where e.session_id = s.id"
+        " and e.type = 'consent' order by e.seq desc limit 1) as consented_version",
     )
 )
 _CANDIDATE_FROM = """
@@ -198,8 +210,8 @@ def _candidate_row(row: dict[str, Any] | None) -> CandidateRow | None:
     if row is None:
         return None
     org = {f: row.pop(f"org_{f}") for f in ORG_FIELDS}
-    consented = bool(row.pop("consented"))
-    return CandidateRow(session=row, org=org if org["id"] is not None else None, consented=consented)
+    version = row.pop("consented_version")
+    return CandidateRow(session=row, org=org if org["id"] is not None else None, consented_version=version)
 
 
 async def get_candidate_by_invite(conn: Conn, invite_hash: bytes) -> CandidateRow | None:

@@ -170,10 +170,16 @@ async def start_interview(
     questions: Questions,
 ) -> JoinResponse:
     """Start the interview: the clock runs from now, and the question becomes visible. Needs the candidate's
-    consent. Starting an interview that is already running returns it unchanged."""
+    consent to the notice in force: none is 409 `consent_required`; one to a version since replaced is 409
+    `notice_changed` (show the current notice, agree to it, then start). Starting an interview that is already
+    running returns it unchanged."""
     session = own_session(candidate, session_id)
     found = await _candidate_session(conn, session["id"])
     if session["status"] == "scheduled":
+        if found.consented_version is not None and not found.consented:
+            raise ConflictError(
+                "The notice has changed since you agreed to it; read it again.", code="notice_changed"
+            )
         if not found.consented:
             raise ConflictError("Agree to the notice before starting.", code="consent_required")
         if body.mode == "text" and not policies(session, found.org).allow_text_only:

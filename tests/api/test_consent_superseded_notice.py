@@ -11,7 +11,7 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 
-from api.db import sessions_repo
+from api.db import events_repo, sessions_repo
 from api.db.pool import connection
 from api.notices import current_version, render_notice, versions
 from tests.conftest import ApiServer
@@ -52,3 +52,60 @@ async def test_a_consent_to_a_superseded_notice_is_refused_and_opens_nothing(
     )
     assert current.status_code == 201, current.text
     assert current.json()["notice_version"] == join["notice"]["version"] == current_version()
+
+
+async def test_a_start_on_a_consent_to_a_replaced_notice_asks_for_the_current_one(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """A candidate who agreed to the previous version before the current one shipped (v2 before v3, which first
+    names the developer-tools observation) started on that consent: any stored consent counted."""
+    s = await api_server.create_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    previous = versions()[-2]
+    # The consent route as it stood while `previous` was the version in force: the same event, as it stored it.
+    async with connection(api_server.app.state.pool) as conn:
+        found = await sessions_repo.get_candidate_session(conn, s["id"])
+        assert found is not None
+        notice = render_notice(
+            found.session, found.org, sessions_repo.session_languages(found.session), previous
+        )
+        stored = await events_repo.append_events(
+            conn,
+            s["id"],
+            [
+                events_repo.EventIn(
+                    idempotency_key=f"page:consent:{notice.version}:{notice.sha256[:16]}",
+                    type="consent",
+                    payload={"notice_version": notice.version, "notice_sha256": notice.sha256},
+                )
+            ],
+        )
+        assert stored
+    join = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert (join["consented"], join["participant_token"], join["notice"]["version"]) == (
+        False,
+        "",
+        current_version(),
+    )
+    start = f"/v1/sessions/{s['id']}/start"
+    refused = await api_server.client.post(start, json={"mode": "voice"}, headers=auth)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "notice_changed"), refused.text
+    cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+
+    agreed = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/consent",
+        json=await _rendered(api_server, s["id"], current_version()),
+        headers=auth,
+    )
+    assert agreed.status_code == 201, agreed.text
+    started = await api_server.client.post(start, json={"mode": "voice"}, headers=auth)
+    assert started.status_code == 200, started.text
+    assert started.json()["session"]["status"] == "in_progress" and started.json()["participant_token"]
+    # The record keeps each version agreed to, in order: the one in force at the start is the newest.
+    cur = await db.execute(
+        "select payload ->> 'notice_version' as v from session_events where session_id = %s and type = 'consent'"
+        " order by seq",
+        (s["id"],),
+    )
+    assert [r["v"] for r in await cur.fetchall()] == [previous, current_version()]

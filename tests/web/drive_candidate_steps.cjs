@@ -1,6 +1,7 @@
 // Drives the candidate page in Debian's headless chromium for tests/web/test_candidate_page_steps.py: the steps a
 // candidate takes (agreeing to the notice, ending the interview) when the server refuses them for a while (a 5xx
-// proxy page, 429 / 503 with Retry-After), and a Run whose answer a gateway's 502 page replaced. New browser contexts per scenario; prints one JSON line as
+// proxy page, 429 / 503 with Retry-After), a start on a consent to a notice since replaced, and a Run whose answer
+// a gateway's 502 page replaced. New browser contexts per scenario; prints one JSON line as
 // tests/web/conftest.py's run_driver expects. Every request to a non-loopback host is refused and reported.
 "use strict";
 // The harness (new browser contexts per scenario, loopback only, axe in every recorded state) is page_harness.cjs's.
@@ -326,8 +327,53 @@ async function clockJumps(browser, plan) {
   return out;
 }
 
+/** The next notice version ships while the device check shows (the test swaps it in once the consent is stored):
+ * the start is refused for a consent to the version it replaced, the page shows the current text on the welcome and
+ * asks again, then comes back to the device check to start. */
+async function replacedNotice(browser, plan) {
+  const out = {};
+  const { context, page } = await watchedPage(browser);
+  await page.goto(plan.url);
+  await page.waitForSelector("#welcome:not([hidden])");
+  out.first_notice = await page.textContent("#welcome-notice");
+  await page.check("#consent-check");
+  await page.click("#consent-continue");
+  await page.waitForSelector("#device-check:not([hidden])");
+  // Until the server says the consent is to a replaced notice: the test ships the new version once it is stored.
+  await page.waitForFunction(
+    async (invite) => {
+      const r = await fetch("/v1/join", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ invite }),
+      });
+      return (await r.json()).consented === false;
+    },
+    plan.invite,
+    { polling: 100, timeout: 30_000 },
+  );
+  await page.click("#start-text");
+  await page.waitForSelector("#welcome:not([hidden])");
+  out.replaced = await page.evaluate(() => ({
+    said: document.getElementById("consent-error").textContent,
+    checked: document.getElementById("consent-check").checked,
+    notice: document.getElementById("welcome-notice").textContent,
+  }));
+  await record(page, "steps-notice-replaced");
+  await page.check("#consent-check");
+  await page.click("#consent-continue");
+  await page.waitForSelector("#device-check:not([hidden])");
+  out.agreed_again = await page.textContent("#start-problem");
+  await page.click("#start-text");
+  await opened(page);
+  out.started = true;
+  await context.close();
+  return out;
+}
+
 module.exports = drive(module, {
   refusedSteps,
+  replacedNotice,
   refusedAccommodation,
   refusedRun,
   gatewayRun,

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from api import notices
+from api.notices import versions
 from tests.conftest import ApiServer
 from tests.web.conftest import ARTIFACTS, run_driver
 from tests.web.page_sessions import started
@@ -50,6 +52,44 @@ async def test_a_busy_server_refusing_the_end_is_waited_out_and_said_in_sentence
     assert seen["after"]["finished"] is True and seen["ends"] == 2, seen
     got = await api_server.client.get(f"/v1/sessions/{s['id']}", headers=api_server.org_headers())
     assert got.json()["status"] == "completed", got.text
+
+
+async def test_a_notice_replaced_after_the_consent_is_shown_and_agreed_to_before_the_interview_starts(
+    api_server: ApiServer, db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A candidate who agreed to v2 before v3 shipped (v3 first names the developer-tools observation) started on
+    # that consent: any stored consent counted. The API serves in this process, so the deploy of the newer version
+    # is the version list growing back once the consent to the older one is stored.
+    older = versions()[:-1]
+    s = await api_server.create_session(text_only=True)
+    monkeypatch.setattr(notices, "_versions", lambda: tuple(older))
+
+    async def ship_once_agreed() -> None:
+        for _ in range(1200):  # at most 2 minutes: the page's consent, with a loaded host's slack
+            cur = await db.execute(
+                "select 1 from session_events where session_id = %s and type = 'consent'", (s["id"],)
+            )
+            if await cur.fetchone():
+                monkeypatch.undo()
+                return
+            await asyncio.sleep(0.05)
+
+    shipped = asyncio.create_task(ship_once_agreed())
+    seen = await drive(
+        "replacedNotice", url=f"{api_server.url}/join#invite={s['invite']}", invite=s["invite"]
+    )
+    await shipped
+    replaced = seen["replaced"]
+    assert replaced["said"].startswith("The notice changed after you agreed to it"), replaced
+    assert replaced["checked"] is False and replaced["notice"] != seen["first_notice"], replaced
+    assert seen["agreed_again"].startswith("Your agreement is saved."), seen
+    assert seen["started"] is True
+    cur = await db.execute(
+        "select payload ->> 'notice_version' as v from session_events where session_id = %s and type = 'consent'"
+        " order by seq",
+        (s["id"],),
+    )
+    assert [r["v"] for r in await cur.fetchall()] == [older[-1], versions()[-1]]
 
 
 async def test_a_refused_accommodation_request_is_said_in_sentences_and_waits_out_a_busy_server(

@@ -149,8 +149,8 @@ export class CodeRuns {
   }
 
   /** A run refused or failed: why (`failed`). One sent while the browser was online whose request got no answer
-   * (not the page's own 3-minute bound: the run's time is spent then), or answered by a gateway's 502, 504 or 524 in
-   * front of the API (`gatewayLost`), may still be stored, so it is followed as after a reload; one sent while the
+   * (not the page's own 3-minute bound: the run's time is spent then), or answered by a gateway in front of the API
+   * (`gatewayLost`: 502, 504, 520 or 524), may still be stored, so it is followed as after a reload; one sent while the
    * browser knew it was offline never left, and "try again" is the truth. */
   private lost(running: Running, pane: HTMLElement, error: unknown, sentOnline: boolean): void {
     const dropped = sentOnline && error instanceof ApiError && error.code === "network_error";

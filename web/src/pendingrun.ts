@@ -78,17 +78,20 @@ export function forgetRunning(sessionId: string, running: Running): void {
 }
 
 /** Statuses only a gateway in front of the API answers after the request may have reached it: 502 (bad gateway),
- * 504 (gateway time-out) and Cloudflare's 524 (the origin took the request and did not answer within its 100 s). Not
- * Cloudflare's 521 to 523, which say the origin was never reached: trying again is the truth there. */
-const GATEWAY_LOST = new Set([502, 504, 524]);
+ * 504 (gateway time-out), Cloudflare's 520 (the origin answered with something it could not read: an empty reply, a
+ * connection reset mid-answer, so the request may have been taken) and 524 (the origin took the request and did
+ * not answer within its 100 s). Not Cloudflare's 521 to 523, which say the origin was never reached: trying again
+ * is the truth there. */
+const GATEWAY_LOST = new Set([502, 504, 520, 524]);
 
-/** A 502, 504 or 524 answering a run: a gateway in front of the API (a proxy, a load balancer, a CDN) gave up on it,
- * and the run may have started behind it. The API answers none of them itself (api/error_codes.py). */
+/** A 502, 504, 520 or 524 answering a request (a run, the start): a gateway in front of the API (a proxy, a load
+ * balancer, a CDN) gave up on it, and it may have been carried out behind it. The API answers none of them itself
+ * (api/error_codes.py). */
 export function gatewayLost(error: unknown): boolean {
   return error instanceof ApiError && GATEWAY_LOST.has(error.status);
 }
 
-/** Whether a run's request failed without the API's answer (the network, a gateway's 502, 504 or 524; or the page
+/** Whether a run's request failed without the API's answer (the network, a gateway's `gatewayLost`; or the page
  * going: a reload cancels the request, and the page may see it fail before it goes). Its run may still be stored, so
  * the tab keeps it (`keepRunning`) for the page opened next to follow, rather than forgetting it as the page went. */
 export function unanswered(error: unknown): boolean {
@@ -168,7 +171,7 @@ export interface FollowTarget {
 }
 
 /** How the page lost the run's answer: it reloaded (the request went with the page), or the request failed without
- * the API's answer while the page stayed (a network drop, or a gateway's 502, 504 or 524: `gatewayLost`). */
+ * the API's answer while the page stayed (a network drop, or a gateway's 502, 504, 520 or 524: `gatewayLost`). */
 export type LostBy = "reload" | "network" | "gateway";
 
 /** A run whose answer this page lost, given the results read since (`latest`; none on a network drop): said in its

@@ -7,8 +7,10 @@ import { enterInterview } from "./interview";
 import { linkRefused, startNotice } from "./messages";
 import { leave } from "./noticescreen";
 import { page } from "./pagestate";
+import { gatewayLost } from "./pendingrun";
 import { currentScreen, showScreen } from "./screens";
 import { type HeldStep, holdStep, statusLine } from "./stepbutton";
+import { askConsent, NOTICE_REPLACED, renderWelcome } from "./welcome";
 
 export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   showScreen("device-check");
@@ -107,11 +109,53 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
         check.release(); // the microphone's light goes off with the screen that used it
         return leave(refused);
       }
+      if (error instanceof ApiError && (error.code === "notice_changed" || error.code === "consent_required")) {
+        return agreeAgain(held, error.code === "notice_changed" ? NOTICE_REPLACED : CONSENT_NEEDED);
+      }
       byId("start-problem").textContent = startNotice(error);
-      if (error instanceof ApiError && error.network) page.sessionWatch?.soon(); // it may have started all the same
+      // Unanswered (the network, or a gateway in front of the API gave up on it): it may have started all the same.
+      if (error instanceof ApiError && (error.network || gatewayLost(error))) page.sessionWatch?.soon();
       // Busy (429/503 with Retry-After): the buttons come back once the wait the server named is over.
       held.giveBack(retryAfterMs(error) ?? 0);
     }
+  };
+  // The consent the start needs is to the notice in force: one given to a version since replaced (or none the server
+  // has) is asked again on the welcome, with the current text, then this screen comes back as it was (the
+  // microphone chosen stays open) to start from. Before, "Agree to the notice first." showed here with no notice.
+  const agreeAgain = async (held: HeldStep, why: string): Promise<void> => {
+    let fresh: JoinResponse;
+    try {
+      fresh = await api.join();
+    } catch (error) {
+      const refused = linkRefused(error);
+      if (refused) {
+        held.done();
+        check.release();
+        return leave(refused);
+      }
+      byId("start-problem").textContent = startNotice(error);
+      return held.giveBack(retryAfterMs(error) ?? 0);
+    }
+    renderWelcome(fresh);
+    showScreen("welcome");
+    byId("welcome-notice").scrollIntoView?.({ block: "start" });
+    const agreed = await askConsent(
+      api,
+      fresh,
+      (notice) => {
+        check.release();
+        leave(notice);
+      },
+      why,
+    );
+    offer(agreed);
+    // As after the first agreement (web/src/main.ts): the notice may have been read long enough for the interview to
+    // be started elsewhere, so no time is shown until the server has said whether it runs.
+    page.clock.forgetUnstarted();
+    page.sessionWatch?.soon();
+    showScreen("device-check");
+    byId("start-problem").textContent = AGREED_AGAIN;
+    held.giveBack();
   };
   startVoice.addEventListener("click", () => void start("voice"));
   startText.addEventListener("click", () => void start("text"));
@@ -119,6 +163,10 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
 
 /** Said on the device check's status line while the start is out (up to the 20 s bound of a request). */
 const STARTING = "Starting the interview…";
+/** Said on the device check once the current notice is agreed to after the start found an older one agreed to. */
+export const AGREED_AGAIN = "Your agreement is saved. The interview has not started: start it when you are ready.";
+/** Said on the welcome when the start found no consent stored (the notice is asked for, as before a first start). */
+const CONSENT_NEEDED = "Agree to the notice before the interview starts: read it, then tick the box.";
 /** Said there first when a voice start opens the microphone (the check was skipped or failed). */
 const OPENING_MIC = "Opening the microphone…";
 

@@ -52,22 +52,33 @@ export function renderWelcome(joined: JoinResponse): void {
 export const NOTICE_CHANGED =
   "The notice changed while you were reading it (the new text is shown above). Read it, then tick the box again.";
 
+/** Said when the start found the consent given to a notice since replaced (409 `notice_changed`): the current text
+ * is shown, and the start waits for agreement to it. */
+export const NOTICE_REPLACED =
+  "The notice changed after you agreed to it (the new text is shown above). Read it, then tick the box again to " +
+  "continue; the interview has not started.";
+
 /** Said on Continue's status line while the consent is on its way (up to the 20 s bound of a request). */
 export const SAVING_CONSENT = "Saving your agreement…";
 
 /** Resolves, once the candidate has agreed and the consent is stored, with the view of the session whose notice
  * was agreed to: after a changed notice, the view that brought the new text, whose policies (start without voice)
  * are the ones it states and the device check offers. A refusal of the link itself (cancelled, expired, over) goes
- * to `gone` with the notice to show instead, and the promise never resolves. */
+ * to `gone` with the notice to show instead, and the promise never resolves. `said`: why it is asked (asked again
+ * at the start, the box unticked: a tick left from an agreement to an older text is no agreement to this one). */
 export function askConsent(
   api: ApiClient,
   joined: JoinResponse,
   gone: (notice: Notice) => void,
+  said = "",
 ): Promise<JoinResponse> {
   const form = byId<HTMLFormElement>("consent-form");
   const check = byId<HTMLInputElement>("consent-check");
   const error = byId("consent-error");
   const button = byId<HTMLButtonElement>("consent-continue");
+  check.checked = false;
+  error.textContent = said;
+  button.disabled = false; // an earlier agreement left it disabled with its screen (`HeldStep.done`)
   let shown = joined; // the view whose notice is on screen: the one agreed to
   // The API refuses agreement to a text that is no longer the session's (the organisation changed what it states,
   // or a new version shipped). Show the current text instead; agreeing to it takes a new tick. Repeating the refused
@@ -85,7 +96,9 @@ export function askConsent(
   let out = false;
   const status = statusLine("consent-status", button.closest(".actions") ?? button);
   return new Promise((resolve) => {
-    form.addEventListener("submit", (e) => {
+    // Removed once agreed: the form is asked again when the start finds a replaced notice, and an earlier ask still
+    // listening would post its own (older) notice beside the new one.
+    const onSubmit = (e: Event) => {
       e.preventDefault();
       if (out) return;
       if (!check.checked) {
@@ -99,6 +112,7 @@ export function askConsent(
       api.consent(shown.session.id, shown.notice).then(
         () => {
           held.done();
+          form.removeEventListener("submit", onSubmit);
           resolve(shown);
         },
         (err: Error) => {
@@ -118,7 +132,8 @@ export function askConsent(
             });
         },
       );
-    });
+    };
+    form.addEventListener("submit", onSubmit);
   });
 }
 

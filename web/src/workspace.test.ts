@@ -187,12 +187,14 @@ describe("a Run, Submit or custom input whose answer is lost on a network drop, 
     expect(kept?.mode).toBe("run"); // the Run still out: a reload now follows it
   });
 
-  it("follows a Run and a custom input answered by a gateway's 502, 504 or 524: the run may have started behind it", async () => {
-    // 524: Cloudflare's "A timeout occurred", the origin took the request and did not answer within 100 s.
-    const statusLine = { 502: "Bad Gateway", 504: "Gateway Timeout", 524: "" };
+  it("follows a Run and a custom input answered by a gateway's 502, 504, 520 or 524: the run may have started behind it", async () => {
+    // 524: Cloudflare's "A timeout occurred", the origin took the request and did not answer within 100 s. 520: its
+    // "Web server returned an unknown error", the origin's reply was empty or cut off, after it took the request.
+    const statusLine = { 502: "Bad Gateway", 504: "Gateway Timeout", 520: "", 524: "" };
     for (const [status, custom] of [
       [502, false],
       [504, true],
+      [520, false],
       [524, false],
       [524, true],
     ] as const) {
