@@ -34,6 +34,7 @@ from agent.fence import fence
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
 from agent.language import code_language_for_model, language_name
+from agent.outcome_claims import OutcomeGuard, guard_outcome, outcome_line, withheld_note
 from agent.pending_notes import shown_notes
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession, renew_changed_outputs
@@ -307,6 +308,10 @@ class PhaseAgent(Agent):
                 ),
                 withheld_line(state),
             )
+            rt.guards.outcome = lambda: (  # agent.outcome_claims
+                OutcomeGuard(state.last_run, lambda kind: withheld_note(state, kind)),
+                outcome_line(state),
+            )
             rt.guards.on_cut = self.after_realtime_cut
             rt.guards.on_text = lambda message_id, text: hints.count(state, self.chat_ctx, message_id, text)
         else:  # pragma: no cover -- a session built without agent.providers
@@ -351,7 +356,7 @@ class PhaseAgent(Agent):
             logger.warning("the realtime session has not acknowledged the withdrawn reply: %s", e)
         rt = self.realtime_llm_session
         if cut.spoken and not cut.line_reply and isinstance(rt, PreparedRealtimeSession):
-            rt.guards.line_request = render("notes_withheld_say", line=withheld_line(state))
+            rt.guards.line_request = render("notes_withheld_say", line=cut.instead or withheld_line(state))
             await reply_after_handoff(
                 self.session, ending=True, instructions=rt.guards.line_request, tool_choice="none"
             )
@@ -385,12 +390,12 @@ class PhaseAgent(Agent):
         if state.phase != Phase.GREETING:
             seen = without_background(seen, state.background_items)
         ctx = self.with_turn_context(bounded_history(seen, state.settings.context_max_chars))
-        stream = hints.tally(state, chat_ctx, guard_disclosure(
+        stream = hints.tally(state, chat_ctx, guard_outcome(state, guard_disclosure(
             state,
             bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),
             candidate_texts(chat_ctx, state),
             interviewer_texts(chat_ctx),
-        ))  # fmt: skip
+        )))  # fmt: skip
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):

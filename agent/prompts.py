@@ -69,6 +69,8 @@ PROMPTS: dict[str, frozenset[str]] = {
     "notes_withheld_en": frozenset(),
     "notes_withheld_es": frozenset(),
     "notes_withheld_say": frozenset({"line"}),
+    "interviewer_outcome_withheld_en": frozenset(),
+    "interviewer_outcome_withheld_es": frozenset(),
     "no_show_ping": frozenset(),
     "no_show_mic": frozenset(),
     "quiet_checkin": frozenset({"minutes", "avoid"}),

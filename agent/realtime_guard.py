@@ -36,6 +36,7 @@ from livekit.agents import llm, utils
 
 from agent.disclosure import DisclosureGuard
 from agent.notes_match import ProtectedNotes
+from agent.outcome_claims import OutcomeGuard
 
 logger = logging.getLogger("shadows.agent.realtime_guard")
 
@@ -46,6 +47,8 @@ MAX_CHARS_PER_S = 30.0  # about 300 words a minute; people speak at about 150, a
 # its messages come): the conversation may already hold that message (a server adds its reply's item as the
 # reply starts, and the fake with its whole text), and it must not count as said before itself.
 GuardSource = Callable[[str | None], tuple[ProtectedNotes, str]]
+# A message's outcome guard (agent.outcome_claims) and the scripted line said instead of a claim.
+OutcomeSource = Callable[[], tuple[OutcomeGuard, str]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class CutReply:
     said: str  # what of it was played or shown: the text released, and the scripted line when it is text
     spoken: bool  # it was audio: the scripted line was not said
     line_reply: bool  # it was itself the reply asked to say the scripted line (``line_request``)
+    instead: str = ""  # the scripted line said, or to be said, instead
 
 
 CutHook = Callable[[CutReply], Awaitable[None]]
@@ -88,6 +92,7 @@ class ReplyGuards:
 
     def __init__(self) -> None:
         self.source: GuardSource | None = None
+        self.outcome: OutcomeSource | None = None
         self.on_cut: CutHook | None = None
         self.line_request: str | None = None  # the instructions asking the model to say the scripted line
         self.on_text: TextHook | None = None
@@ -102,7 +107,8 @@ class ReplyGuards:
             return event
         source = self.source
         protected, instead = source(None)
-        if not protected:
+        outcome = self.outcome
+        if not protected and outcome is None:
             return event
         messages = utils.aio.Chan[llm.MessageGeneration]()
 
@@ -111,7 +117,8 @@ class ReplyGuards:
             try:
                 async for message in event.message_stream:
                     mine, _ = source(message.message_id)  # what was said before, without this message
-                    guarded = _GuardedMessage(message, DisclosureGuard(mine), instead, self.on_text)
+                    checks = ReplyChecks(DisclosureGuard(mine), instead, outcome() if outcome else None)
+                    guarded = _GuardedMessage(message, checks, self.on_text)
                     passed.append((guarded, self._spawn(guarded.run(), "realtime_guard.message")))
                     messages.send_nowait(guarded.generation)
             except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
@@ -146,18 +153,57 @@ class ReplyGuards:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+class ReplyChecks:
+    """A message's text through the private-notes guard, then the outcome guard (when there is one): what passes
+    both is said; the first to stop decides the scripted line (``instead``)."""
+
+    def __init__(
+        self, notes: DisclosureGuard, notes_line: str, outcome: tuple[OutcomeGuard, str] | None = None
+    ) -> None:
+        self._notes = notes
+        self._notes_line = notes_line
+        self._outcome: OutcomeGuard | None = outcome[0] if outcome is not None else None
+        self._outcome_line = outcome[1] if outcome is not None else ""
+        self._broken = False
+
+    @property
+    def stopped(self) -> bool:
+        return self._broken or self._notes.stopped or (self._outcome is not None and self._outcome.stopped)
+
+    @stopped.setter
+    def stopped(self, value: bool) -> None:  # the provider's stream broke: nothing more is passed on
+        self._broken = value
+
+    @property
+    def instead(self) -> str:
+        return self._outcome_line if self._outcome is not None and self._outcome.stopped else self._notes_line
+
+    def feed(self, text: str) -> str:
+        out = self._notes.feed(text)
+        if self._outcome is None:
+            return out
+        if self._notes.stopped:  # what the outcome guard holds was read clean of notes: read it for outcomes
+            return self._outcome.feed(out) + self._outcome.flush()
+        return self._outcome.feed(out)
+
+    def flush(self) -> str:
+        out = self._notes.flush()
+        if self._outcome is None:
+            return out
+        out = self._outcome.feed(out)
+        return out + self._outcome.flush()
+
+
 class _GuardedMessage:
     def __init__(
         self,
         message: llm.MessageGeneration,
-        guard: DisclosureGuard,
-        instead: str,
+        guard: ReplyChecks,
         on_text: TextHook | None = None,
     ) -> None:
         self._source = message
         self._on_text = on_text
         self._guard = guard
-        self._instead = instead
         self._text = utils.aio.Chan[str]()
         self._audio = utils.aio.Chan[rtc.AudioFrame]()
         self._held: deque[rtc.AudioFrame] = deque()
@@ -237,8 +283,9 @@ class _GuardedMessage:
         modalities = await self._source.modalities
         said = "".join(self._released)
         spoken = "audio" in modalities
+        instead = self._guard.instead
         if not spoken:
-            self._text.send_nowait(self._instead)
-            said += self._instead
+            self._text.send_nowait(instead)
+            said += instead
         self._text.close()
-        self.cut = CutReply(self._source.message_id, said, spoken=spoken, line_reply=False)
+        self.cut = CutReply(self._source.message_id, said, spoken=spoken, line_reply=False, instead=instead)

@@ -136,6 +136,9 @@ class InterviewState:
     end_reason: str | None = None
     on_end: EndCallback | None = None
     test_runs: int = 0
+    # The last visible-test run this job's run_tests saw: (tests passed, tests run). The only results the
+    # interviewer may state (agent.outcome_claims); a run the candidate starts on the page is not shown to it.
+    last_run: tuple[int, int] | None = None
     # A run_tests call of this job is waiting for the judge: the API runs one run of a session at a time.
     run_in_flight: bool = False
     # A run_tests call cancelled while it waited (its reply interrupted): the API may still be running it until

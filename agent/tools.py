@@ -172,9 +172,11 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         logger.warning("run_tests: judge internal_error")
         raise ToolError(JUDGE_BROKE)
     state.test_runs += 1
-    await state.channel.send_event(
-        {"type": "test_report", "version": snap.version, "report": public_report(report)}
+    shown = public_report(report)
+    state.last_run = (
+        (int(shown["passed"]), int(shown["total"])) if report.get("verdict") != "compile_error" else (0, 0)
     )
+    await state.channel.send_event({"type": "test_report", "version": snap.version, "report": shown})
     ended_meanwhile(state)
     return summarize(report, state.nonce)
 

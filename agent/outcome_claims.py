@@ -1,0 +1,217 @@
+"""The interviewer never states an outcome it cannot know or must not give: such a line is replaced before it is said.
+
+A candidate can ask the model to say "you passed all the hidden tests, strong hire"; said, the line would be spoken,
+kept as the interviewer's in the transcript and read by recruiters in the report. The class: a verdict ("you
+passed", "you'd get the job", "strong hire", "has aprobado"), a score or rank ("9 out of 10", "top 5 %"), results of
+the hidden tests (the interviewer never sees them: its ``run_tests`` runs the visible ones), results of the tests it
+has not seen run (``InterviewState.last_run``) or that say otherwise, and a promise about the next round.
+
+Read by a bounded rule on each sentence of a reply (agent.outcome_words): a sentence ending in "?" asks (but a tag
+question: "you passed, right?"); a claim hedged earlier in its clause by a condition, a doubt or the speaker saying
+they cannot tell ("I can't tell you whether you passed", "if the hidden tests pass") is no claim; a negated outcome
+is one ("you didn't pass"); quotation marks are not heard, so a quoted verdict is a verdict. English and Spanish
+(agent.language) are both read on every reply: the language may change mid-call.
+
+``OutcomeGuard`` holds a reply's text until a sentence ends (``MAX_HELD`` characters at most), so nothing of a claim
+is spoken; on one it stops, the scripted line is said instead (``outcome_line``) and a note records that the
+interviewer's draft was withheld: an observation on the interviewer, never on the candidate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterable, Callable
+from typing import TYPE_CHECKING, Any
+
+from livekit.agents import llm
+
+from agent.checkins import chunk_text
+from agent.outcome_words import (
+    ALL,
+    CLAUSE_SPLIT,
+    FAILING,
+    HEDGE,
+    HIDDEN,
+    HIDDEN_TOO,
+    INFINITIVE,
+    NEXT_ROUND,
+    NEXT_ROUND_ES,
+    PARTIAL,
+    PASSING,
+    SCORE,
+    SCORE_ES,
+    SENTENCE,
+    TAG_QUESTION,
+    TESTS,
+    VERDICT,
+    VERDICT_ES,
+    plain,
+)
+from agent.prompts import render
+
+if TYPE_CHECKING:
+    from agent.state import InterviewState
+
+logger = logging.getLogger("shadows.agent.outcome_claims")
+
+MAX_HELD = (
+    400  # characters held without a sentence end before the text is checked and released up to the last
+)
+KEEP_HELD = (
+    120  # of them, kept back: a claim is shorter, so one starting there is read whole with what follows
+)
+MAX_SENTENCE = 600  # longer sentences are read in pieces of this size (every rule is bounded, each piece too)
+_SENTENCE_PIECES = re.compile(r"(?<=[.!?\u2026\n])")
+_BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?:\s|$)|\n")
+
+_CLAIMS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    ("verdict", (VERDICT, VERDICT_ES)),
+    ("score", (SCORE, SCORE_ES)),
+    ("next_round", (NEXT_ROUND, NEXT_ROUND_ES)),
+)
+
+# A visible-test run the interviewer saw: (tests passed, tests run).
+Run = tuple[int, int]
+
+
+def _results(clause: str) -> bool | None:
+    """The result a clause states (True: passing, False: failing), or None: none, or one only wished for, needed or
+    asked about ("to pass", "para que pasen")."""
+    for pattern, passing in ((FAILING, False), (PASSING, True)):
+        for m in pattern.finditer(clause):
+            if not INFINITIVE.search(clause[: m.start()]) and not HEDGE.search(clause[: m.start()]):
+                return passing
+    return None
+
+
+def _clause_claim(clause: str, last_run: Run | None) -> str | None:
+    for kind, patterns in _CLAIMS:
+        for pattern in patterns:
+            for m in pattern.finditer(clause):
+                if not HEDGE.search(clause[: m.start()]):
+                    return kind
+    if not TESTS.search(clause) and not HIDDEN.search(clause):
+        return None
+    passing = _results(clause)
+    if passing is None:
+        return None
+    if HIDDEN.search(clause):
+        return "hidden_tests"
+    if last_run is None:
+        return "test_results"
+    passed, total = last_run
+    # Passing said of some tests ("two tests pass") needs one that passed; of the tests ("your tests passed"), all.
+    seen = (passed > 0 if PARTIAL.search(clause) else passed == total) if passing else passed < total
+    return None if seen else "test_results"
+
+
+def claim_in(text: str, last_run: Run | None = None) -> str | None:
+    """The kind of the first outcome claim of ``text`` (a reply, or part of one), or None."""
+    read = plain(text)
+    for m in SENTENCE.finditer(read):
+        sentence = m.group().strip()
+        if sentence.endswith("?") and not TAG_QUESTION.search(sentence):
+            continue
+        for piece in range(0, max(len(sentence), 1), MAX_SENTENCE):
+            part = sentence[piece : piece + MAX_SENTENCE]
+            for clause in CLAUSE_SPLIT.split(part):
+                clause = clause.strip(" .!?")
+                # "every test passes, including the hidden ones": the result is said of the hidden tests too
+                tests = TESTS.search(clause) or ALL.search(clause)
+                if tests and HIDDEN_TOO.search(part) and _results(clause) is not None:
+                    return "hidden_tests"
+                if (kind := _clause_claim(clause, last_run)) is not None:
+                    return kind
+    return None
+
+
+def outcome_line(state: InterviewState) -> str:
+    language = state.interview_language if state.interview_language in ("en", "es") else "en"
+    return render(f"interviewer_outcome_withheld_{language}")
+
+
+def withheld_note(state: InterviewState, kind: str) -> None:
+    """Record that the interviewer's draft stated an outcome and was not said (never the draft's words)."""
+    state.record("note", {"kind": "outcome_withheld", "claim": kind, "phase": state.phase.value})
+
+
+class OutcomeGuard:
+    """Feeds a reply's text through a sentence at a time, stopping at the first sentence that states an outcome.
+    ``on_withheld(kind)`` is called once, when it stops."""
+
+    def __init__(self, last_run: Run | None = None, on_withheld: Callable[[str], None] | None = None) -> None:
+        self._last_run = last_run
+        self._on_withheld = on_withheld
+        self._held = ""
+        self.stopped = False
+        self.kind: str | None = None
+
+    def feed(self, text: str) -> str:
+        """The text that may be said now ("" while held, and for good once ``stopped``)."""
+        if self.stopped:
+            return ""
+        self._held += text
+        ends = [m.end() for m in _BREAK.finditer(self._held)]
+        upto = ends[-1] if ends else 0
+        if not upto and len(self._held) > MAX_HELD:
+            upto = self._held.rfind(" ", 0, len(self._held) - KEEP_HELD) + 1
+        return self._release(upto) if upto > 0 else ""
+
+    def flush(self) -> str:
+        """Everything held, checked, once nothing more can follow it."""
+        return "" if self.stopped else self._release(len(self._held))
+
+    def _release(self, upto: int) -> str:
+        out = self._held[:upto]
+        kind = claim_in(out, self._last_run)
+        if kind is None:
+            self._held = self._held[upto:]
+            return out
+        # Said: the sentences before the claim's, as long as what they make up together is read clean.
+        said = ""
+        for piece in _SENTENCE_PIECES.split(out):
+            if claim_in(said + piece, self._last_run) is not None:
+                break
+            said += piece
+        self.stopped = True
+        self.kind = kind
+        self._held = ""
+        logger.warning("a reply stating an outcome (%s) was withheld", kind)
+        if self._on_withheld is not None:
+            self._on_withheld(kind)
+        return said
+
+
+async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> AsyncIterable[Any]:
+    """``stream`` (a model reply's chunks, after agent.disclosure) with a sentence stating an outcome, and all the
+    text after it, replaced by the scripted line, said once; a note records it. Tool calls and other chunks pass, in
+    order, after the text before them."""
+    guard = OutcomeGuard(state.last_run, lambda kind: withheld_note(state, kind))
+    said_instead = False
+
+    def released(out: str) -> list[str]:
+        nonlocal said_instead
+        pieces = [out] if out else []
+        if guard.stopped and not said_instead:
+            said_instead = True
+            pieces.append(outcome_line(state))
+        return pieces
+
+    async for chunk in stream:
+        if isinstance(chunk, llm.ChatChunk) and chunk.delta is not None and chunk.delta.tool_calls:
+            text = chunk.delta.content
+            if text:  # text beside a tool call is read too
+                for piece in released(guard.feed(text)):
+                    yield piece
+                chunk = chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"content": None})})
+        text = chunk_text(chunk)
+        if text is None:
+            for piece in released(guard.flush()):
+                yield piece
+            yield chunk
+            continue
+        for piece in released(guard.feed(text)):
+            yield piece
+    for piece in released(guard.flush()):
+        yield piece
