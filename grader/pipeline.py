@@ -33,6 +33,7 @@ from grader.claim_first import first_run_problems
 from grader.claim_hints import hint_problems
 from grader.claim_requests import request_problems
 from grader.claim_speed import speed_problems
+from grader.claim_time import time_problems
 from grader.claims import claim_problems
 from grader.code_timeline import clip, fence
 from grader.errors import GraderError, GraderNotConfiguredError
@@ -243,6 +244,7 @@ class Grader:
         claims += hint_problems(parsed.texts(), bundle.facts, source.session.record_full_s)
         claims += speed_problems(parsed.texts(), bundle.index)
         claims += first_run_problems(parsed.texts(), bundle.index)
+        claims += time_problems(parsed.texts(), bundle.facts)
         claims += activity_problems(parsed.texts(), activity_of(source))
         claims += complexity_problems(
             parsed.texts(), stated(bundle.facts.complexity_claimed, graded_candidate_lines(source))

@@ -1,0 +1,186 @@
+"""The words a scorecard states the interview's time in (for grader/claim_time.py), English and Spanish as
+`grader.claims.readable` leaves them (accents folded): durations with their units, and the phrases that say the time
+ran out, was short, was left over, or that the candidate was slow.
+
+Each phrase family says one thing the facts' `time_used_s`, `time_allowed_s` and `first_all_visible_pass_s` can
+contradict; grader/claim_time.py holds them to the tolerances docs/grading.md states. Left out on purpose, as no
+statement of the interview's time: a complexity ("O(n) time", "linear time", "time complexity"), the judge's time
+limit ("time limit exceeded", "hit the time limit", "timed out"), and a phase's own pace ("quickly found the bug")."""
+
+from __future__ import annotations
+
+import re
+
+from grader.claim_tallies import ANY_NUMBER
+
+# A number in digits (a decimal too: "1.5 hours") or in words, English or Spanish; "half an hour" and "an hour" are
+# read whole (`FIXED`).
+_N = rf"(?:\d+(?:\.\d+)?|{ANY_NUMBER})"
+# "m" alone is left out: it is too often a name ("n m", "O(n m)").
+_UNIT = r"(?:hours?|hrs?|h|horas?|minutes?|mins?|minutos?|seconds?|secs?|s|segundos?)"
+SECONDS_PER = {"h": 3600, "m": 60, "s": 1}
+FIXED = {"half an hour": 1800, "media hora": 1800, "an hour": 3600, "una hora": 3600}
+# "about 10 minutes", "under 15 min", "the 20-minute mark", "45 minutos", "half an hour".
+DURATION = re.compile(
+    rf"(?<![\w.:/^])(?P<n>{_N})[\s-]?(?P<unit>{_UNIT})(?![\w/^])|(?P<fixed>half[\s-]an[\s-]hour|media\s+hora"
+    rf"|(?<!half\s)\ban\s+hour|una\s+hora)\b",
+    re.IGNORECASE,
+)
+# What stands right before a duration and bounds it: "under 15 minutes" (at most), "over 40 minutes" (at least).
+AT_MOST = re.compile(
+    r"\b(?:under|less\s+than|fewer\s+than|within|at\s+most|no\s+more\s+than|inside|below|menos\s+de|en\s+menos\s+de"
+    r"|dentro\s+de)\s+(?:(?:just|only|about|around|roughly|approximately|the\s+first|the)\s+)?\Z",
+    re.IGNORECASE,
+)
+AT_LEAST = re.compile(
+    r"\b(?:over|more\s+than|at\s+least|upwards\s+of|past|beyond|mas\s+de|al\s+menos)\s+(?:(?:just|only|about|around"
+    r"|roughly|the)\s+)?\Z",
+    re.IGNORECASE,
+)
+# A duration that is not the interview's: the judge's or the code's time ("a 2-second time limit", "ran in 40 ms",
+# "timed out after 10 s", "per test"), a complexity, a hypothesis of the code's cost ("would take 3 hours on 10^9
+# inputs"), a rate ("every 5 minutes").
+NOT_THE_INTERVIEW = re.compile(
+    r"\b(?:time\s*limits?|timeouts?|timed\s+out|time_limit|tle|per\s+(?:test|case|call|run)|each\s+(?:test|case)"
+    r"|runtimes?|run\s*time|execution|executes?|ran\s+in|runs\s+in|to\s+run|inputs?|elements|operations|complexity"
+    r"|n\s*=|10\^|\d+e\d+|every|a\s+day|per\s+day|a\s+week|limite\s+de\s+tiempo|por\s+prueba|tiempo\s+de\s+ejecucion)\b",
+    re.IGNORECASE,
+)
+# The duration is the time allowed: "the 45-minute interview", "of the 45 minutes", "45 minutes allowed".
+_SESSION = r"(?:interview|session|screen|call|slot|time\s*box|phone\s+screen|entrevista|sesion)"
+ALLOWED_AFTER = re.compile(
+    rf"[\s-]+(?:(?:long\s+|technical\s+|coding\s+|phone\s+)?{_SESSION}\b|(?:(?:was|were|is|are)\s+)?(?:allowed|available|allotted|given)\b)",
+    re.IGNORECASE,
+)
+ALLOWED_BEFORE = re.compile(
+    r"\b(?:(?:out\s+)?of|de)\s+(?:the|their|his|her|los|las|a|an)\s+(?:(?:full|whole|entire|allotted|available)\s+)?"
+    r"\Z|\b(?:(?:out\s+)?of|de)\s+\Z|\b(?:we|you|they|tenemos|tienes)\s+(?:(?:have|had|get|got)\s+)?(?:about\s+|around"
+    r"\s+|unos\s+)?\Z",
+    re.IGNORECASE,
+)
+# The whole time allowed, by name: "the full 45 minutes", "the whole 45-minute interview", "los 45 minutos completos".
+WHOLE_BEFORE = re.compile(r"\b(?:the|their|los|las)\s+(?:full|whole|entire|complete)\s+\Z", re.IGNORECASE)
+WHOLE_AFTER = re.compile(r"\s+(?:completos|enteros)\b", re.IGNORECASE)
+# The duration is what is left: "with 10 minutes left", "30 minutes to spare", "quedaban 5 minutos".
+REMAINING_AFTER = re.compile(
+    r"(?:[\s-]+(?:\w+\s+)?(?:left|remaining|to\s+spare|to\s+go|before\s+the\s+end|of\s+(?:the\s+)?(?:time\s+)?"
+    r"(?:left|remaining)|restantes?|de\s+sobra|por\s+delante)\b)",
+    re.IGNORECASE,
+)
+REMAINING_BEFORE = re.compile(r"\b(?:quedaban|quedando|sobraban|faltaban)\s+(?:unos\s+)?\Z", re.IGNORECASE)
+# The duration is the whole time used: "the interview lasted 20 minutes", "used 3 of the 45 minutes", "total time: 3
+# min", "finished the interview in 12 minutes", "la entrevista duro 20 minutos". Not "spent 12 minutes in total on
+# the bug": that is a part of the time, held only to fit in it.
+TOTAL_BEFORE = re.compile(
+    rf"\b(?:{_SESSION}\s+(?:only\s+|just\s+)?(?:lasted|ran(?:\s+for)?|took|went\s+on\s+for|was\s+over\s+(?:in|after)"
+    rf"|ended\s+after|duro)|(?:finished|ended|wrapped\s+up|completed|closed|termino)\s+(?:the|their|la)\s+{_SESSION}"
+    rf"\s+(?:in|after|en|tras)|total\s+time(?:\s+used)?\s*[:=]?|time\s+used\s*[:=]?|tiempo\s+(?:total|usado)\s*[:=]?"
+    r")\s+(?:(?:only|just|about|around|roughly|approximately|nearly"
+    r"|almost|some|a\s+total\s+of|unos)\s+)*\Z",
+    re.IGNORECASE,
+)
+TOTAL_AFTER = re.compile(
+    r"\s+(?:of\s+(?:the|their)\s+(?:\d+|[a-z-]+)[\s-](?:minutes|min"
+    r"|hours?)|out\s+of\s+(?:the\s+)?(?:\d+|[a-z-]+)[\s-](?:minutes|min|hours?))\b",
+    re.IGNORECASE,
+)
+# A count of the time allowed used, the first number without a unit: "used 30 of the 45 minutes", "3 de 45 minutos".
+USED_OF = re.compile(
+    rf"(?<![\w.:/])(?P<n>{_N})\s+(?:of|out\s+of|de)\s+(?:the\s+|their\s+|its\s+|los\s+)?(?:{_N})[\s-]?(?P<unit>{_UNIT})"
+    r"(?![\w/^])",
+    re.IGNORECASE,
+)
+# A duration after a word of the candidate's finish: "solved it in 10 minutes", "had a working solution within 5
+# minutes", "passed every visible test after 3 minutes" (it is when the first run that passed them came).
+FINISHED_BEFORE = re.compile(
+    r"\b(?:solved|finished|completed|cracked|nailed|resolvio|termino|completo)(?:\s+(?:it|the\s+(?:problem|question"
+    r"|task|exercise)|el\s+(?:problema|ejercicio)))?\s+(?:in|within|after|by|en|tras)\s+(?:(?:just|only|about|around|roughly|under"
+    r"|less\s+than|approximately|unos)\s+)*\Z",
+    re.IGNORECASE,
+)
+
+# Clauses the families below are read in: a phrase's clause starts after the last of these before it.
+CLAUSE_START = re.compile(
+    r"[,:(\u2014\u2013]|\s-\s|\b(?:but|and|although|though|while|whereas|pero|aunque)\b", re.I
+)
+# What makes a phrase no statement of what happened: a hypothesis, an aim, advice, a report of what someone said or
+# felt, a question's or a plan's time ("time management is something to practise").
+NOT_A_CLAIM = re.compile(
+    r"\b(?:would|could|should|might|may|can|will|shall|must|if|unless|whether|try|trying|practi[cs]e|practi[cs]ing"
+    r"|aim|goal|next\s+time|in\s+(?:the\s+)?future|work\s+on|focus\s+on|keep|avoid|make\s+sure|worried|worry|feared"
+    r"|fear|felt|feel|feeling|said|says|saying|mentioned|noted|thought|afraid|concerned|asked|told|claimed|joked"
+    r"|expected|expect|risk|otherwise|podria|deberia|intenta|practica|dijo|comento|temia|sintio)\b",
+    re.IGNORECASE,
+)
+# Advice said as an imperative, after an opening phrase: "Under time pressure, practise ...".
+IMPERATIVE = re.compile(
+    r"(?:\A|[,:;]\s*)(?:practi[cs]e|try|aim|focus|make\s+sure|keep|budget|plan|leave|avoid|consider|remember"
+    r"|set\s+aside|practica|intenta|procura)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(
+    r"\b(?:not|never|no|without|neither|nor|before|instead|nunca|sin|antes|ningun[ao]?)\b|n't", re.IGNORECASE
+)
+# The code's or a test's own time, as subject before a phrase: "the submission ran out of time on the hidden test".
+CODE_SUBJECT = re.compile(
+    r"\b(?:tests?|submissions?|solutions?|code|judge|runs?|program|function|algorithm|loop|recursion|brute[\s-]force"
+    r"|implementation|hidden|visible|verdict|sandbox|prueba|solucion|codigo)\b",
+    re.IGNORECASE,
+)
+
+# The time ran out (or was all used): holds only where the time used reached the time allowed, within the slack.
+RAN_OUT = re.compile(
+    r"\b(?:ran|run|runs)\s+out\s+of\s+time\b|\bout\s+of\s+time\b|\b(?:the\s+)?(?:time|clock)\s+(?:had\s+)?"
+    r"(?:ran\s+out|run\s+out|expired|was\s+up|ran\s+down|was\s+called)\b|\btime'?s\s+up\b"
+    r"|\b(?:used|took|needed|spent|filled|used\s+up)\s+(?:up\s+)?(?:all\s+(?:of\s+)?)?(?:the|their|his|her)\s+"
+    r"(?:whole|full|entire|complete|allotted|available|allowed)\s+(?:[\w-]+\s+){0,2}?(?:time|interview|session|slot"
+    r"|minutes|hour)\b"
+    r"|\b(?:used|took|needed|spent|used\s+up)\s+(?:up\s+)?all\s+(?:of\s+)?(?:the|their|his|her)\s+"
+    r"(?:(?:allotted|available|allowed|interview)\s+)?(?:time|minutes)\b"
+    r"|\b(?:went|ran|running)\s+over\s+(?:the\s+)?(?:time|allotted\s+time)\b|\boverran\b"
+    r"|\b(?:did\s+not|didn't|could\s+not|couldn't|was\s+unable\s+to|were\s+unable\s+to|failed\s+to|never)\s+"
+    r"(?:quite\s+)?(?:finish|complete|get\s+through)\b(?:\s+[\w'-]+){0,5}?\s+in\s+time\b"
+    r"|\b(?:at\s+the\s+(?:very\s+)?last\s+minute|in\s+the\s+(?:final|last|closing)\s+(?:minute|seconds)"
+    r"|with\s+(?:only\s+)?seconds\s+to\s+spare|barely\s+(?:finished|in\s+time|made\s+it))\b"
+    r"|\bse\s+(?:quedo|quedaron)\s+sin\s+tiempo\b|\bsin\s+tiempo\b|\bse\s+(?:le|les)?\s*(?:acabo|agoto)\s+el\s+tiempo\b"
+    r"|\b(?:le|les)\s+falto\s+tiempo\b|\b(?:uso|usaron|agoto|agotaron)\s+todo\s+el\s+tiempo\b",
+    re.IGNORECASE,
+)
+# The time was short: holds unless the interview ended with more than half the time allowed left.
+SHORT = re.compile(
+    r"\bstruggled\s+with\s+(?:the\s+)?(?:time|clock)\b|\b(?:poor|weak|bad)\s+time\s+management\b"
+    r"|\btime\s+management\s+(?:was|is|remained)\s+(?:a|an|the)?\s*(?:\w+\s+)?(?:issue|problem|weakness|concern"
+    r"|struggle)\b|\b(?:pressed|pressured|squeezed)\s+for\s+time\b|\b(?:short|tight|low)\s+on\s+time\b"
+    r"|\b(?:running|ran|was\s+running|were\s+running)\s+(?:low|short)\s+on\s+time\b|\bunder\s+time\s+pressure\b"
+    r"|\b(?:was|were)\s+running\s+out\s+of\s+time\b|\b(?:nearly|almost)\s+ran\s+out\s+of\s+time\b"
+    r"|\bcame\s+close\s+to\s+running\s+out\s+of\s+time\b|\b(?:presionad[oa]s?|apurad[oa]s?)\s+por\s+el\s+tiempo\b"
+    r"|\bcort[oa]s?\s+de\s+tiempo\b",
+    re.IGNORECASE,
+)
+# The time was left over, or the candidate finished quickly: holds unless the time ran out with no run passing every
+# visible test before the slack.
+EARLY = re.compile(
+    r"\b(?:(?:plenty|lots|loads)\s+of|ample|enough|some)\s+time\s+(?:to\s+spare|left|remaining|left\s+over)\b"
+    r"|\bwith\s+time\s+(?:to\s+spare|left|remaining|left\s+over)\b|\btime\s+to\s+spare\b"
+    r"|\b(?:finished|done|completed|wrapped\s+up|solved\s+it|solved\s+the\s+problem)\s+(?:well\s+|very\s+|quite\s+)?"
+    r"(?:early|ahead\s+of\s+(?:time|schedule))\b|\bearly\s+finish\b"
+    r"|\bwell\s+within\s+the\s+(?:allotted|allowed|available|interview'?s?)\s+time\b"
+    r"|\b(?:solved|finished|completed|cracked)\s+(?:it|the\s+(?:problem|question|task|exercise))?\s*"
+    r"(?:very\s+|quite\s+|fairly\s+|relatively\s+|really\s+)?(?:quickly|fast|rapidly|in\s+no\s+time)\b"
+    r"|\b(?:quickly|rapidly)\s+(?:solved|finished|completed|cracked)\s+(?:it|the\s+(?:problem|question|task))\b"
+    r"|\ba\s+(?:quick|fast|rapid)\s+(?:solve|finish)\b"
+    r"|\bcon\s+tiempo\s+de\s+sobra\b|\b(?:le|les)\s+sobro\s+tiempo\b|\bantes\s+de\s+tiempo\b"
+    r"|\b(?:resolvio|termino|completo)\s+(?:el\s+(?:problema|ejercicio)\s+)?(?:muy\s+)?(?:rapidamente|rapido|pronto)\b",
+    re.IGNORECASE,
+)
+# The candidate was slow to a solution: holds unless a run passed every visible test within a third of the time.
+SLOW = re.compile(
+    r"\b(?:candidate|they|he|she|progress|pace|overall\s+pace)\s+(?:was|were)\s+(?:very\s+|quite\s+|rather\s+|too\s+"
+    r"|fairly\s+|somewhat\s+)?slow\b(?!\s+(?:at\s+first|initially|to\s+start|early|in\s+the\s+beginning|to\s+(?!finish"
+    r"|solve|complete|reach\s+a\s+(?:working\s+)?solution)\w+))"
+    r"|\bslow\s+to\s+(?:finish|solve|complete|reach\s+a\s+(?:working\s+)?solution)\b|\bworked\s+(?:very\s+)?slowly\b"
+    r"|\b(?:a|their|his|her)\s+(?:very\s+)?slow\s+(?:overall\s+)?(?:pace|solve)\b"
+    r"|\btook\s+(?:a\s+(?:very\s+)?long\s+time|too\s+long)\s+to\s+(?:solve|finish|complete|reach\s+a\s+(?:working\s+)?"
+    r"solution)\b|\bfue\s+(?:muy\s+)?lent[oa]\b|\btrabajo\s+(?:muy\s+)?(?:lentamente|despacio)\b",
+    re.IGNORECASE,
+)
