@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.evidence_words import evidence_word, vocabulary_words
 from grader.org_names import COMPANY, CUE_ONLY, EMPLOYERS, SCHOOL, SCHOOLS, ambiguous, kind, product_after
 from grader.redact_apply import Rule
 from grader.tech_names import TECH_NAMES
@@ -173,6 +174,7 @@ def affiliation_rules(own: Sequence[str] = (), vocabulary: str = "") -> Affiliat
 @functools.lru_cache(maxsize=64)  # most sessions of one question have no résumé: one set of rules serves them
 def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
     places = _places(own, vocabulary)
+    statement = vocabulary_words(vocabulary)
     listed = frozenset(own) | {f.lower() for n in own for f in (n, *_short_forms(n))}
     known = frozenset(n.lower() for n in EMPLOYERS | SCHOOLS | CUE_ONLY)
 
@@ -183,6 +185,10 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
         # A technology's name the résumé lists ("Oracle") is theirs wherever said; an everyday word ("Square")
         # only beside a cue.
         needs_cue = cue or (ambiguous(name) and (name not in listed or name.lower() in COMMON_WORDS))
+        # A résumé's name made of the words evidence is written in ("Recursion", "Brute Force") only beside a cue,
+        # as a name on file of such words is (grader/evidence_words.py): "Recursion is cleaner" is the candidate's
+        # approach, whatever a résumé lists (a technology it lists, "Oracle", is theirs: above).
+        needs_cue = needs_cue or all(evidence_word(w, statement) for w in _WORDS.findall(name))
         # In lower case, a word as often ("I'd google it", "a meta key"); a résumé's word ("at scale we'd shard" for
         # a résumé's Scale) only after a cue.
         needs_cue = needs_cue or name.islower()

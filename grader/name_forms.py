@@ -13,12 +13,14 @@ def words(name: str) -> list[str]:
     return [w for w in re.split(r"[\s'-]+", name) if w]
 
 
-def flexible(term: str) -> str:
+def flexible(term: str, spaced: bool = True) -> str:
     """A literal term whose inner whitespace may be any whitespace, or the parts joined as in a handle or an
     identifier (`ada_lovelace`, `ada.lovelace`, `AdaLovelace`, `O'Brien`); directly joined only when that makes six
-    letters or more, so that a short name's parts do not make an everyday word ("An Do": "ando")."""
+    letters or more, so that a short name's parts do not make an everyday word ("An Do": "ando"). Not `spaced`:
+    joined only (a name of everyday words, "will best", is prose when spaced)."""
     parts = words(term)
-    joined = r"(?:\s+|[._'-]?)" if len("".join(parts)) >= 6 else r"(?:\s+|[._'-])"
+    joint = "[._'-]?" if len("".join(parts)) >= 6 else "[._'-]"
+    joined = f"(?:\\s+|{joint})" if spaced else f"(?:{joint})"
     return joined.join(re.escape(part) for part in parts)
 
 

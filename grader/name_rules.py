@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from grader.contact_patterns import EMAIL, SPELLED
 from grader.east_asian import HANGUL_OR_KANA, LatinNamesInHangulOrKana
 from grader.encoded import ENCODED_TOKEN, EncodedNames, disguises, short_tokens
-from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.everyday_words import CODE_EPONYMS
+from grader.evidence_words import everyday, everyday_words, technical
 from grader.han_names import HanForms, han_forms
 from grader.handles import local_core, local_forms
 from grader.invisible import HIDDEN, TAG_RUN, hidden_runs
 from grader.leet import LeetNames
 from grader.links import HOME_PATH, PROFILE_LINK, home_user
 from grader.matching_form import normalise
+from grader.name_forms import as_names as _as_names
 from grader.name_forms import caseless as _caseless
 from grader.name_forms import flexible as _flexible
 from grader.name_forms import segment as _segment
@@ -59,23 +61,49 @@ class NameRules:
     ambiguous: set[
         str
     ]  # parts that are everyday words or of two letters: only written as a name, mid-sentence
+    # A name of two words or more that are all everyday words ("Wrong Answer", "Will Best"): as `ambiguous`, whole.
+    everyday_wholes: Words | None
+    everyday_names: list[str]  # those names, as written
+    everyday: frozenset[
+        str
+    ]  # the words that make a part ambiguous (grader/evidence_words.py), the statement's too
     readings: LatinReadings  # a name on file in another script, as Latin words
     han: HanForms
     spelling: Spelling
     distinctive_needles: frozenset[str]
 
 
-def name_rules(terms: Sequence[str]) -> NameRules:
+def name_rules(terms: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> NameRules:
+    """The rules for `terms`; `vocabulary`, the question statement's words in lower case, are everyday words here:
+    a name part that is one is replaced only where it is written as a name (grader/evidence_words.py)."""
     # A name on file in another script, as the Latin words it is written in (grader/transliterate.py).
-    readings = LatinReadings([w for t in terms if "@" not in t for w in _words(t)], COMMON_WORDS)
+    readings = LatinReadings(
+        [w for t in terms if "@" not in t for w in _words(t)], everyday_words(vocabulary)
+    )
     han = han_forms(terms)  # a name in Han characters, in pinyin (grader/han_names.py)
     # Matched against text in the same form (`normalise`).
     terms = [normalise(t).text for t in (*terms, *han.han)]
     emails = {t for t in terms if "@" in t}
     locals_ = {e.split("@", 1)[0] for e in emails}
     names = [t for t in terms if "@" not in t and t not in locals_]
-    whole = [n for n in names if len(_words(n)) > 1]
     parts = {p for n in names for p in _words(n) if len(p) >= 2}
+
+    def is_ambiguous(p: str) -> bool:
+        return (len(p) <= 2 and not _caseless(p)) or everyday(p, vocabulary)
+
+    # A name whose every word is an everyday one is no name in lower case ("that test gave a wrong answer", "this
+    # will best fit"): matched whole only as the parts are, written as a name.
+    wholes = [n for n in names if len(_words(n)) > 1]
+    whole = [n for n in wholes if not all(is_ambiguous(p) for p in _words(n))]
+    as_names = [n for n in wholes if n not in whole]
+    # Joined as a handle (`will_smith`, `an.do`) it is still a name, unless a word of it is the code's own
+    # (`wrong_answer`, `brute_force`, `hope_sorting`).
+    joined = [n for n in as_names if not any(technical(p, vocabulary) for p in _words(n))]
+    everyday_wholes = (
+        Words("(?:" + "|".join(sorted(map(_whole_as_name, as_names), key=len, reverse=True)) + ")")
+        if as_names
+        else None
+    )
     for local in locals_:
         if core := local_core(local):  # "zqdev" of zqdev1990@: a name part of its own
             parts.add(core)
@@ -84,7 +112,7 @@ def name_rules(terms: Sequence[str]) -> NameRules:
         elif len(local) >= 2:
             parts.add(local)
     parts |= han.alone | han.as_names
-    ambiguous = {p for p in parts if (len(p) <= 2 and not _caseless(p)) or p.lower() in COMMON_WORDS}
+    ambiguous = {p for p in parts if is_ambiguous(p)}
     ambiguous |= han.as_names
     distinctive = parts - ambiguous
     # Spelled out: a part of three letters or more, the whole name, two or more parts in a row.
@@ -118,6 +146,7 @@ def name_rules(terms: Sequence[str]) -> NameRules:
     alternatives = [
         *han.always,
         *(_flexible(w) for w in sorted(whole, key=len, reverse=True)),
+        *(_flexible(w, spaced=False) for w in sorted(joined, key=len, reverse=True)),
         *sorted(filter(None, map(local_forms, handles)), key=len, reverse=True),
         *(_flexible(d) for d in sorted(disguises([*whole, *distinctive]), key=len, reverse=True)),
     ]
@@ -139,6 +168,7 @@ def name_rules(terms: Sequence[str]) -> NameRules:
     # The name as a segment of an identifier or a username (`ada_lovelace_solution`, `adaLovelace42`), the
     # initial and the surname (`alovelace`), and a distinctive part with a number (`lovelace42`): any case.
     segments = [*han.wholes, *(_flexible(w) for w in sorted(whole, key=len, reverse=True))]
+    segments += [_flexible(w, spaced=False) for w in sorted(joined, key=len, reverse=True)]
     usernames = {w: u for w in whole if (u := _username(w, distinctive))}
     segments += sorted(set(usernames.values()), key=len, reverse=True)
     # The local part on file, or a handle among the names, with its pieces joined another way, as a segment too
@@ -152,7 +182,7 @@ def name_rules(terms: Sequence[str]) -> NameRules:
     if segments:
         # A match holds each word of a whole name, a username its surname, a part itself.
         needles = (
-            {max(_words(w), key=len).lower() for w in whole}
+            {max(_words(w), key=len).lower() for w in (*whole, *joined)}
             | han.needles
             | {_words(w)[-1].lower() for w in usernames}
             | {p.lower() for p in long}
@@ -171,8 +201,16 @@ def name_rules(terms: Sequence[str]) -> NameRules:
         whole=whole,
         distinctive=distinctive,
         ambiguous=ambiguous,
+        everyday_wholes=everyday_wholes,
+        everyday_names=as_names,
+        everyday=everyday_words(vocabulary),
         readings=readings,
         han=han,
         spelling=spelling,
         distinctive_needles=distinctive_needles,
     )
+
+
+def _whole_as_name(name: str) -> str:
+    """The regex of `name`'s words each written as a name (`Will Best`, `WILL BEST`), any space between them."""
+    return r"\s+".join("(?:" + "|".join(sorted(map(re.escape, _as_names([w])))) + ")" for w in _words(name))

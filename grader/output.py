@@ -45,6 +45,20 @@ MAX_PROBLEMS_SHOWN = 20
 # export or an ATS note sees "all hidden tests passed" where the answer held "\u202edessap stset neddih lla".
 UNSEEN = Hiding("\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb")
 MAX_KEY_SHOWN = 40
+# Of the model's answer, what the repair round repeats back to it: an answer at the default output limit (6,000
+# tokens, about 24,000 characters) fits whole, but a server or proxy may send any length: all of it would be sent
+# again, paid as input after the record's tokens, and could push the call past the model's context.
+MAX_ECHOED_CHARS = 60_000
+
+
+def echoed(content: str) -> str:
+    """The model's answer as the repair round repeats it: its first `MAX_ECHOED_CHARS` characters, then how many
+    more there were (the problems listed after it say what to fix)."""
+    if len(content) <= MAX_ECHOED_CHARS:
+        return content
+    return (
+        f"{content[:MAX_ECHOED_CHARS]}\n[... {len(content) - MAX_ECHOED_CHARS} more characters not repeated]"
+    )
 
 
 class _In(BaseModel):

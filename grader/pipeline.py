@@ -43,6 +43,7 @@ from grader.leaks import leak_problems
 from grader.output import (
     citation_problems,
     credit_without_the_candidate,
+    echoed,
     output_schema,
     parse,
     schema_text,
@@ -212,7 +213,7 @@ class Grader:
         )
         retry: list[Message] = [
             *messages,
-            {"role": "assistant", "content": reply.content or ""},
+            {"role": "assistant", "content": echoed(reply.content or "")},
             {"role": "user", "content": repair},
         ]
         reply = await self.client.complete(retry, schema)
@@ -243,8 +244,8 @@ class Grader:
         claims = claim_problems(parsed.texts(), bundle.facts, bundle.index)
         claims += hint_problems(parsed.texts(), bundle.facts, source.session.record_full_s)
         claims += speed_problems(parsed.texts(), bundle.index)
-        claims += first_run_problems(parsed.texts(), bundle.index)
         claims += time_problems(parsed.texts(), bundle.facts)
+        claims += first_run_problems(parsed.texts(), bundle.index)
         claims += activity_problems(parsed.texts(), activity_of(source))
         claims += complexity_problems(
             parsed.texts(), stated(bundle.facts.complexity_claimed, graded_candidate_lines(source))

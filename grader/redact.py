@@ -66,9 +66,10 @@ What is replaced (never sent to the model):
 - in code, distinctive name parts when written as names (`Ada`, `ADA`), also as a segment of an identifier
   (`LovelaceSolver`), and in comments in any case; as a lowercase segment (`solve_lovelace`) only with five letters
   or more and not an algorithm's eponym (`dijkstra`): a shorter one is too often the code's own word;
-- a part that is also an everyday word, or has one or two letters (`Will`, `Max`, `An`, `Do`), alone only when
-  written as a name and not at the start of a sentence (but for "Grace, ..." and "Will's solution"): "an array" and
-  "So I'd use" stay intact;
+- a part that is also an everyday word, a word evidence is written in, or has one or two letters (`Will`, `Max`,
+  `An`, `Do`, `Timeout`: grader/evidence_words.py), alone only when written as a name and not at the start of a
+  sentence (but for "Grace, ..." and "Will's solution"): "an array" and "So I'd use" stay intact; a name made only
+  of such words whole only as a name (`Will Best`), so "that test gave a wrong answer" stays for a "Wrong Answer";
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
   the writer or the writer's family ("I'm a woman", "my pronouns are she/her", "my wife": grader/redact_refine.py)
@@ -114,6 +115,7 @@ from grader.code_forms import (
 from grader.contact_patterns import CODE_PHONE, HANDLE, OUTPUT_HANDLE
 from grader.described_identifiers import described_identifier_rule
 from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
+from grader.evidence_words import vocabulary_words
 from grader.french_numbers import FRENCH_RUN, french_pairs
 from grader.handles import TAG, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
@@ -206,7 +208,7 @@ class Redactor:
         self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
         # A name of one letter ("J"), read only where it addresses the candidate (grader/letter_names.py).
         terms, letters = letter_names(terms)
-        n = name_rules(terms)
+        n = name_rules(terms, vocabulary_words(vocabulary))
         always, emails, names, whole, distinctive = n.always, n.emails, n.names, n.whole, n.distinctive
         spells, sizes = n.spelling.spells, n.spelling.sizes
         # Before "on <platform>", a token of the question's own words is the problem's name, not a handle.
@@ -225,7 +227,9 @@ class Redactor:
         said_spelled = [Rule(PHONETIC_RUN, NAME, refine=spelled_with_words)] if n.spelling.words else []
         said_spelled += [Rule(SAID_RUN, NAME, refine=said)] if n.spelling.words else []
         # "Love lace", "Lo ve lace", "Ada-Love-lace", a comment's two lines (grader/split_names.py).
-        split = [SplitNames(whole, distinctive, COMMON_WORDS, code) for code in (False, True)]
+        # A name of everyday words too ("Gra ce Park"), never split into its own words ("wrong answer").
+        pieces = [*whole, *n.everyday_names]
+        split = [SplitNames(pieces, distinctive, n.everyday, code) for code in (False, True)]
         split_rules = [Rule(s.pattern, NAME, refine=s.spans) for s in split if s.pattern is not None]
         introduced = Rule(INTRODUCTION, NAME, refine=introduced_name)  # "I'm Priya" (grader/introductions.py)
         # "github com zqdev", "my github zqdev", "my site zq-dev.io" (grader/profile_mentions.py).
@@ -360,6 +364,13 @@ class Redactor:
             self._speech.append(Rule(LATIN_WORD, NAME, refine=n.readings.spans))
             self._output.append(Rule(LATIN_WORD, NAME, refine=n.readings.spans))
             self._code.append(Rule(LATIN_WORD, NAME, in_comments=True, refine=n.readings.spans))
+        if (
+            n.everyday_wholes is not None
+        ):  # "Will Best" written as a name, as its parts are (grader/evidence_words.py)
+            whole_rule = Rule(n.everyday_wholes, NAME)  # anywhere, as the parts after a sentence's first word
+            self._speech.append(whole_rule)
+            self._output.append(whole_rule)
+            self._code.append(whole_rule)
         if n.ambiguous:
             rule = Rule(alternation(_as_names(n.ambiguous)), NAME, mid_sentence=True)
             self._speech.append(rule)

@@ -257,11 +257,16 @@ class LatinReadings:
             s for k in arabic for s in (consonants(k), consonants(k.removeprefix("al"))) if len(s) >= 3
         )
         self.korean, self.japanese = frozenset(korean), frozenset(japanese)
+        # A word the text uses as an everyday one is no reading of the name, however it sounds ("force" is no
+        # reading of الفارسي): evidence in such words stays.
+        self.everyday = everyday
 
     def __bool__(self) -> bool:
         return bool(self.keys or self.arabic or self.korean or self.japanese)
 
     def is_name(self, word: str) -> bool:
+        if word.lower() in self.everyday:
+            return False
         key = sound_key(word)
         if key in self.keys or (len(s := consonants(key)) >= 4 and s in self.skeletons):
             return True

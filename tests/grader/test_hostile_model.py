@@ -18,7 +18,7 @@ from grader.bundle import build_bundle
 from grader.errors import GraderUnavailableError
 from grader.evidence import CitationIndex, check
 from grader.facts import compute_facts
-from grader.output import parse
+from grader.output import MAX_ECHOED_CHARS, parse
 from grader.pipeline import Grader
 from grader.schemas import BundleEvent, Evidence
 from grader.settings import GraderSettings
@@ -254,3 +254,22 @@ def test_a_quote_with_the_marks_on_its_letters_verifies_as_written(
     decomposed: CitationIndex, seq: int, quote: str
 ) -> None:
     assert check(Evidence(seq=seq, quote=quote), decomposed) == Evidence(seq=seq, quote=quote)
+
+
+async def test_the_repair_round_repeats_a_bounded_head_of_an_answer_of_any_length(
+    model: FakeGraderModel, make_grader: MakeGrader
+) -> None:
+    huge = "{" + "x" * (MAX_ECHOED_CHARS * 5)  # not JSON, and five times what is repeated
+    model.responder = lambda body: FakeReply(text=huge) if len(model.requests) == 1 else honest(body)
+    ready = await make_grader().grade(interview())
+    assert ready.status == "ready" and len(model.requests) == 2
+    repeated = model.requests[1]["messages"][-2]
+    assert repeated["role"] == "assistant"
+    assert repeated["content"].startswith(huge[:MAX_ECHOED_CHARS])
+    assert len(repeated["content"]) < MAX_ECHOED_CHARS + 100
+    assert f"{len(huge) - MAX_ECHOED_CHARS} more characters not repeated" in repeated["content"]
+    short = json.dumps({"not": "a scorecard"})
+    model.requests.clear()
+    model.responder = lambda body: FakeReply(text=short) if len(model.requests) == 1 else honest(body)
+    assert (await make_grader().grade(interview())).status == "ready"
+    assert model.requests[1]["messages"][-2]["content"] == short  # an answer of ordinary length, whole

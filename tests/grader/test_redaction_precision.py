@@ -58,6 +58,12 @@ CANDIDATES = [
     ("欧阳娜娜", None),
     ("单小明", None),
     ("张 伟", None),
+    # Names made of the words evidence and code are written in (grader/evidence_words.py): a candidate may ask to be
+    # called so, or be on file so.
+    ("Wrong Answer", None),
+    ("Brute Force", None),
+    ("Hope Sorting", None),
+    ("Null Result", None),
 ]
 
 
@@ -124,6 +130,8 @@ TECHNICAL_SPEECH = [
     "a good win for the greedy approach; max heap, min heap, key value",
     "the tee and the sea, be it so; are you okay with el and em as bounds",
     "then we turn er left, and it's all sum er over the rows",
+    # Evidence in the words of names above: a verdict, an approach, a value, a sort.
+    "brute force gave a wrong answer, the null result came back, and sorting gives hope",
 ]
 TECHNICAL_OUTPUT = [
     "[5551234, 1, 2]",
