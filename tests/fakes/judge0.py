@@ -13,6 +13,10 @@ one with its default configuration.
   Statuses as Judge0 sets them: 3 Accepted, 5 Time Limit Exceeded, 6 Compilation
   Error, 7-12 runtime errors by signal or exit code, 13 Internal Error.
 - The image's runtimes (tests/fakes/judge0_image.py) enforce the versions it claims.
+- Judge0 compiles every submission; the fake compiles a program once (`_compile`) and copies what a successful
+  compile made into the boxes of later submissions of the same program: the backend sends a program again, with the
+  tests still to run, after a test ended its box, and a compile on this shared box costs seconds of CPU. A successful
+  compile's output is no part of Judge0's answer, so the answers are the same.
 
 It checks `X-Auth-Token`, records every submission it accepted, and can be told to answer with a given HTTP
 status or Judge0 status instead.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import hashlib
 import io
 import shutil
 import tempfile
@@ -55,6 +60,9 @@ STATUSES = {
 }
 _SIGNAL_STATUS = {11: 7, 25: 8, 8: 9, 6: 10}
 MULTI_FILE_PROGRAM = 89
+# What the backend's archive carries for one submission only (which tests, the driver's settings and marker): never
+# compiled, so not part of what identifies a program. A compile script that names one is never reused.
+PER_SUBMISSION_FILES = frozenset({"tests.json", "driver.json"})
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,9 @@ class FakeJudge0:
         self.submissions: list[dict[str, Any]] = []  # accepted ones, as sent
         self.rejected: list[tuple[int, Any]] = []  # (HTTP status, body) of refused requests
         self.polls = 0
+        self.compiles = 0  # compile steps really run (the rest reused an identical program's, `_compile`)
+        # A program's digest -> what its successful compile left in the box.
+        self._compiled: dict[str, Path] = {}
         self._results: dict[str, dict[str, Any]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
@@ -238,10 +249,9 @@ class FakeJudge0:
                     memory_kb=config.max_memory_limit, stack_kb=config.max_stack_limit,
                     processes=config.max_max_processes_and_or_threads, file_size_kb=config.max_max_file_size,
                 )  # fmt: skip
-                compiled = run_in_box(box, self.image, "compile", compile_limits, merge_stderr=True)
-                if compiled.timed_out or compiled.exit_code != 0:
-                    output = b"Compilation time limit exceeded." if compiled.timed_out else compiled.stdout
-                    return _answer(6, compile_output=output)
+                failed = self._compile(box, compile_limits)
+                if failed is not None:
+                    return _answer(6, compile_output=failed)
             run_limits = BoxLimits(
                 cpu_s=submission["cpu_time_limit"] + submission["cpu_extra_time"],
                 wall_s=submission["wall_time_limit"], memory_kb=submission["memory_limit"],
@@ -261,6 +271,38 @@ class FakeJudge0:
                            exit_code=ran.exit_code, exit_signal=ran.signal)  # fmt: skip
         finally:
             shutil.rmtree(box, ignore_errors=True)
+
+    def _compile(self, box: Path, limits: BoxLimits) -> bytes | None:
+        """Run the box's `compile`, or copy in what an identical program's successful compile made; None when it
+        compiled, else the compile output Judge0 answers with. Failures are never reused: a compile that timed out on
+        a loaded host may pass the next time, as on Judge0."""
+        script = (box / "compile").read_text(errors="replace")
+        digest = None
+        if not any(name in script for name in PER_SUBMISSION_FILES):
+            h = hashlib.sha256(repr(limits).encode())
+            for path in sorted(box.rglob("*")):
+                rel = path.relative_to(box).as_posix()
+                if path.is_file() and rel not in PER_SUBMISSION_FILES:
+                    h.update(f"\0{rel}\0{path.stat().st_mode:o}\0{path.stat().st_size}\0".encode())
+                    h.update(path.read_bytes())
+            digest = h.hexdigest()
+            done = self._compiled.get(digest)
+            if done is not None:
+                shutil.copytree(done, box, dirs_exist_ok=True)
+                return None
+        self.compiles += 1
+        compiled = run_in_box(box, self.image, "compile", limits, merge_stderr=True)
+        if compiled.timed_out or compiled.exit_code != 0:
+            return b"Compilation time limit exceeded." if compiled.timed_out else compiled.stdout
+        if digest is not None:
+            keep = self._dir / f"compiled-{digest[:16]}"
+            shutil.copytree(
+                box,
+                keep,
+                ignore=lambda d, names: [n for n in names if Path(d) == box and n in PER_SUBMISSION_FILES],
+            )
+            self._compiled[digest] = keep
+        return None
 
     def _extract(self, encoded: str, box: Path) -> str | None:
         try:

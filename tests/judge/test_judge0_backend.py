@@ -256,6 +256,39 @@ async def test_wait_refused_with_400_falls_back_to_polling_and_remembers_it():
     assert fake.polls >= 2
 
 
+async def test_the_fake_compiles_a_program_once_and_a_changed_one_again(tmp_path):
+    # Later submissions of one program reuse its compile; what changes between them (the tests, the driver's
+    # settings) is not the program, and any change to the program's own files compiles again.
+    from tests.fakes.judge0_image import BoxLimits
+
+    limits = BoxLimits(
+        cpu_s=10, wall_s=20, memory_kb=512_000, stack_kb=64_000, processes=60, file_size_kb=1024
+    )
+    script = "#!/bin/bash\nprintf '%s' \"$(cat source.txt)-$(ls | wc -l)\" > program.txt\n"
+
+    def box(name: str, source: str, tests: str) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        files = {
+            "compile": script,
+            "source.txt": source,
+            "tests.json": tests,
+            "driver.json": "{" + tests + "}",
+        }
+        for file, text in files.items():
+            (path / file).write_text(text)
+        (path / "compile").chmod(0o755)
+        return path
+
+    async with FakeJudge0() as fake:
+        boxes = [box("first", "one", "[1]"), box("again", "one", "[2]"), box("changed", "two", "[2]")]
+        outputs = [await asyncio.to_thread(fake._compile, b, limits) for b in boxes]
+        programs = [(b / "program.txt").read_text() for b in boxes]
+    assert outputs == [None, None, None]
+    assert programs == ["one-4", "one-4", "two-4"]  # the first compile's program, copied into the second box
+    assert fake.compiles == 2
+
+
 @pytest.mark.parametrize(
     ("language", "source", "marker"),
     [
@@ -317,6 +350,9 @@ async def test_failing_tests_get_the_same_verdicts_as_on_the_local_sandbox(sandb
         (t.id, t.verdict, t.message) for t in remote.tests
     ]
     assert {t.id: t.verdict for t in local.tests}["v1"] is Verdict.TIME_LIMIT
+    if language in ("java", "cpp"):
+        # Where a test ended the box and the backend sent the rest again, the next box ran the first one's build.
+        assert fake.compiles == 1, len(fake.submissions)
 
 
 async def test_returned_values_larger_than_the_boxs_output_are_judged_over_more_submissions():
