@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg import sql
 from psycopg.rows import DictRow
 
+from api.db.migrate import discover
 from api.settings import ApiSettings
 from bench._redis import running_redis
 from tests.api.conftest import serve, signed_webhook
@@ -259,3 +260,27 @@ def test_the_lock_timeout_is_bounded_at_start_up() -> None:
     for bad in ("0", "-1", "601", "nan"):
         with pytest.raises(ValueError, match="db_lock_timeout_s"):
             ApiSettings(_env_file=None, db_lock_timeout_s=bad)  # type: ignore[call-arg]
+
+
+async def test_readyz_is_503_not_ready_until_the_newest_migration_this_release_ships_is_applied(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    """A replica started before `shadows db migrate` would answer a write of a new column with a 500: it is kept out
+    of rotation until the schema is this release's, then ready for good."""
+    newest = discover()[-1].version
+    cur = await db.execute(
+        "delete from supabase_migrations.schema_migrations where version = %s returning version, name, statements",
+        (newest,),
+    )
+    removed = await cur.fetchone()
+    assert removed is not None
+    async with serve(api_server.settings) as client:
+        r = await client.get("/readyz")
+        assert r.status_code == 503
+        assert r.json()["error"]["code"] == "not_ready"
+        assert "shadows db migrate" in r.json()["error"]["message"]
+        await db.execute(
+            "insert into supabase_migrations.schema_migrations (version, name, statements) values (%s, %s, %s)",
+            (removed["version"], removed["name"], removed["statements"]),
+        )
+        assert (await client.get("/readyz")).status_code == 200
