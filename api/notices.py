@@ -7,18 +7,15 @@ shown later even after the text changes (a change is a new template file; old on
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.notice_versions import NOTICE_DIR, current_version, versions
 from api.scheduling import allowed_minutes
 
-NOTICE_DIR = Path(__file__).with_name("notices")
-VERSION_FILE = re.compile(r"^v(?P<n>\d+)\.html\.j2$")
 LANGUAGE_NAMES = {"python": "Python", "javascript": "JavaScript", "java": "Java", "cpp": "C++"}
 SPOKEN = {"en": "English", "es": "Spanish"}
 # How long an org-less practice session is kept: its notice states it, the retention job applies it.
@@ -49,23 +46,6 @@ def _environment() -> Environment:
     )
 
 
-def versions() -> list[str]:
-    """Every notice version on disk, oldest first (`v1`, `v2`, ...)."""
-    return list(_versions())
-
-
-@lru_cache(maxsize=1)
-def _versions() -> tuple[str, ...]:
-    # Read once per process: the notices ship with the code (a new version is a new file and a new deploy), and
-    # every join asks for the current one.
-    found = [(int(m["n"]), f"v{m['n']}") for p in NOTICE_DIR.iterdir() if (m := VERSION_FILE.match(p.name))]
-    return tuple(v for _, v in sorted(found))
-
-
-def current_version() -> str:
-    return _versions()[-1]
-
-
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
@@ -80,7 +60,7 @@ def render_notice(
 ) -> Notice:
     """The notice for this session, in `version` (default: the current one)."""
     version = version or current_version()
-    if version not in _versions():
+    if version not in versions():
         raise LookupError(version)
     values = {
         "org_name": org["name"] if org else "Shadows (practice)",

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from api.notices import NOTICE_DIR, current_version, versions
+from api.notice_versions import NOTICE_DIR, current_version, versions
 
 
 @dataclass(frozen=True)

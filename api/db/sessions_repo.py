@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
+from api.notice_versions import current_version
 
 FINISHED = ("completed", "abandoned", "cancelled")
 
@@ -182,9 +183,6 @@ class CandidateRow:
     def consented(self) -> bool:
         """Agreed to the notice in force: a consent to a version it replaced (v2 before v3 named the developer-tools
         observation) is no consent to what the interview now records, so it neither opens the room nor starts."""
-        # Imported here: api.notices imports api.scheduling, which imports this module.
-        from api.notices import current_version
-
         return self.consented_version == current_version()
 
 

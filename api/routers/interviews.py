@@ -26,7 +26,8 @@ from api.deps import (
 from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
 from api.ids import SessionId
 from api.jobs.grading import request_grading
-from api.notices import render_notice, retention_days, versions
+from api.notice_versions import versions
+from api.notices import render_notice, retention_days
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.ratelimits import RateLimits
 from api.routers.join import candidate_view

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 
 from api.db import events_repo, runs_repo
 from api.db.orgs_repo import create_org
-from api.notices import current_version
+from api.notice_versions import current_version
 from api.settings import ApiSettings
 from tests.api.conftest import consent_and_start, create_session_as, serve
 from tests.conftest import ApiServer

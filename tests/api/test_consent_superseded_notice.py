@@ -13,7 +13,8 @@ from psycopg.rows import DictRow
 
 from api.db import events_repo, sessions_repo
 from api.db.pool import connection
-from api.notices import current_version, render_notice, versions
+from api.notice_versions import current_version, versions
+from api.notices import render_notice
 from tests.conftest import ApiServer
 
 Conn = AsyncConnection[DictRow]

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from api.db import artifacts_repo, bundle_repo
 from api.jobs.retention import run_retention
-from api.notices import render_notice, versions
+from api.notice_versions import versions
+from api.notices import render_notice
 from api.record import KINDS, promised_kinds, recorded_items
 from api.storage import LocalStorage
 from tests.api.report_support import CODE_V3, Seeded, grade, seed_interview

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.notices import current_version
+from api.notice_versions import current_version
 from tests.conftest import ApiServer
 from tests.web.conftest import drive
 from tests.web.page_sessions import started

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from api import notices
-from api.notices import versions
+from api import notice_versions
+from api.notice_versions import versions
 from tests.conftest import ApiServer
 from tests.web.conftest import ARTIFACTS, run_driver
 from tests.web.page_sessions import started
@@ -62,7 +62,7 @@ async def test_a_notice_replaced_after_the_consent_is_shown_and_agreed_to_before
     # is the version list growing back once the consent to the older one is stored.
     older = versions()[:-1]
     s = await api_server.create_session(text_only=True)
-    monkeypatch.setattr(notices, "_versions", lambda: tuple(older))
+    monkeypatch.setattr(notice_versions, "_versions", lambda: tuple(older))
 
     async def ship_once_agreed() -> None:
         for _ in range(1200):  # at most 2 minutes: the page's consent, with a loaded host's slack
