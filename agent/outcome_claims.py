@@ -101,8 +101,13 @@ def _clause_claim(clause: str, last_run: Run | None) -> str | None:
     if last_run is None:
         return "test_results"
     passed, total = last_run
-    # Passing said of some tests ("two tests pass") needs one that passed; of the tests ("your tests passed"), all.
-    seen = (passed > 0 if PARTIAL.search(clause) else passed == total) if passing else passed < total
+    # Passing said of some tests ("two tests pass") needs one that passed; of the tests ("your tests passed"), all,
+    # and a run of none (a compile error, no visible test) passed nothing and failed them all.
+    seen = (
+        (passed > 0 if PARTIAL.search(clause) else 0 < passed == total)
+        if passing
+        else passed < total or not total
+    )
     return None if seen else "test_results"
 
 

@@ -51,8 +51,9 @@ HEDGE = re.compile(
 
 _NUMBER_EN = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a hundred)"
 _NUMBER_ES = r"(?:\d+(?:[.,]\d+)?|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien)"
-_COUNTED = r"(?:visible |hidden |of the |de los |de las )?(?:tests?|test cases|cases|examples|checks|runs|inputs" \
-           r"|times|people|candidates|pruebas|casos|ejemplos|entradas|veces|personas|candidat[oa]s)"  # fmt: skip
+# "N out of 10" is a mark where it ends its clause or what follows makes it one; followed by anything else it counts
+# things ("5 out of 10 coins", "7 out of 10 intervals merged").
+_MARK_ENDS = r"(?= ?(?:[.!]|$|(?:for|on|from|overall|today|points|stars|para|en|hoy|puntos)\b))"
 # A number given as a mark ends its clause or is followed by what makes it one ("I'd give you a nine").
 _AS_MARK = r"(?= ?(?:[.!]|$|out of|/|points|stars|sobre|puntos))"
 _EVENT_EN = r"(?:interview|screen|screening|round|assessment|evaluation|exam|call|process|loop|phone screen)"
@@ -61,14 +62,15 @@ _JOB_EN = r"(?:job|offer|position|role|gig)"
 _JOB_ES = r"(?:puesto|trabajo|empleo|oferta|plaza)"
 _OUTCOME_VERB_EN = r"(?:pass|fail|ace|nail|bomb|flunk|clear)"
 _OUTCOME_PAST_EN = r"(?:passed|failed|aced|nailed|bombed|flunked|cleared)"
+_WITH_EASE = r"(?: (?:easily|comfortably|with ease|with flying colou?rs|hands down))"
 _WILL_EN = r"(?:did|didn't|did not|will|won't|will not|would|wouldn't|would not|'ll|'d|are going to|'re going to" \
            r"|definitely|clearly|totally|easily|certainly|surely)"  # fmt: skip
 
 # A verdict on the candidate: "you passed (the interview)", "you failed", "you'd get the job", "you're hired",
 # "strong hire", "that's a pass", "has aprobado", "estás contratado", "te vamos a contratar".
 VERDICT = re.compile(
-    rf"\byou(?:'ve| have| just| really| totally| clearly| definitely)? (?:{_OUTCOME_PAST_EN}|{_WILL_EN} "
-    rf"(?:\w+ )?{_OUTCOME_VERB_EN})(?: (?:the|this|your|today's|our))?(?: {_EVENT_EN}\b|(?=[.!]|$))"
+    rf"\byou(?:'ve| have| just| really| totally| clearly| definitely)?(?: {_OUTCOME_PAST_EN}| ?{_WILL_EN} "
+    rf"(?:\w+ )?{_OUTCOME_VERB_EN})(?: (?:the|this|your|today's|our))?(?: {_EVENT_EN}\b|{_WITH_EASE}?(?=[.!]|$))"
     rf"|\byou(?:'re| are| were|'ll be| will be|'d be| would be)(?: \w+)? (?:hired|rejected|accepted|not hired"
     r"|getting hired|a (?:strong |clear |definite )?(?:hire|pass|fail))\b"
     rf"|\byou(?:'ve| have| just)? (?:got|landed|earned|won|secured) (?:the|this|an?) {_JOB_EN}\b"
@@ -76,6 +78,10 @@ VERDICT = re.compile(
     rf" (?:the|this|an?) {_JOB_EN}\b"
     r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to"
     r"| definitely| should)? (?:hire|reject|pass on|turn down) you\b"
+    r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to|'m going to)?"
+    rf" (?:\w+ )?(?:make|extend|send|give|offer) you (?:an|the|a) {_JOB_EN}\b"
+    r"|\bwelcome (?:aboard|to the team)\b"
+    r"|\b(?:that|this|it)(?:'s| is) a (?:strong |clear |definite |solid )?(?:yes|hire|pass) from me\b"
     r"|\b(?:strong|definite|clear|lean|solid|easy|obvious|certain|sure)(?: no)? hire\b|\bno[- ]hire\b"
     r"|\bstrong (?:yes|no hire)\b"
     r"|\b(?:that|this|it)(?:'s| is| was| will be|'ll be) (?:a )?(?:clear |definite |solid |strong |easy )?"
@@ -92,30 +98,38 @@ VERDICT_ES = re.compile(
     r"|rechazar|rechazamos|rechazaran|descartar|descartamos|descartaran)\b"
     rf"|\b(?:conseguiras|consigues|conseguiste|tendras|tienes|obtendras|te llevas|te llevaras|te daran|te dan"
     rf"|te damos|te daremos|vas a conseguir|vas a tener) (?:el|la|un|una) {_JOB_ES}\b"
+    r"|\b(?:recibiras|te haran|te haremos|te van a hacer|te vamos a hacer) (?:una|la) (?:oferta|propuesta)\b"
+    r"|\bbienvenid[oa] al equipo\b"
     r"|\b(?:contratacion|contratar) (?:fuerte|segura|clara|sin duda)\b|\b(?:fuerte|clara) contratacion\b"
     r"|\bno contratar\b"
 )
 
 # A score or a rank: "9 out of 10", "9/10", "top 5 %", "the best candidate I've seen", "un 9 sobre 10".
 SCORE = re.compile(
-    rf"\b{_NUMBER_EN} ?(?:out of|/) ?(?:10|ten|5|five|100|a hundred)\b(?! {_COUNTED}\b)"
+    rf"\b{_NUMBER_EN} ?(?:out of|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
     r"|\btop (?:\d+|one|two|three|five|ten|twenty) ?(?:%|percent|per cent|percentile)"
-    r"|\b\d+(?:st|nd|rd|th) percentile\b"
+    r"|\b(?:you(?:'re| are| were|'d be| would be)|puts you|places you) (?:\w+ )?in the \d+(?:st|nd|rd|th) percentile\b"
+    r"|\b\d+(?:st|nd|rd|th) percentile (?:of|among) (?:the |our |my )?(?:candidates|people|applicants|everyone)\b"
+    rf"|\byou(?:'ve| have)? (?:scored|got|earned) (?:an? |the )?(?:{_NUMBER_EN}(?= ?[.!]|$| out of|/| points| percent)"
+    r"|(?:perfect|full|top|maximum) (?:score|marks))"
     r"|\b(?:best|strongest|weakest|worst|top) (?:candidate|performance|score|solution|interview)s?"
     r" (?:i|we)(?:'ve| have) (?:\w+ )?(?:seen|had|interviewed)\b"
     r"|\b(?:i'd|i would|i'll|i will|i) (?:give|rate|score) (?:you|this|it|your \w+) (?:an? |at )?"
     rf"{_NUMBER_EN}{_AS_MARK}"
     r"|\byou(?:'re| are) (?:in )?(?:the|a|one of the|one of my) (?:best|strongest|top|weakest|worst) "
     r"(?:candidates?|performers?|people)\b"
-    r"|\b(?:your|the) (?:final |overall )?(?:score|rating|grade|mark|ranking) (?:is|was|will be|would be)\b"
+    r"|\b(?:your (?:final |overall )?|the (?:final|overall) )(?:score|rating|grade|mark|ranking) (?:is|was|will be"
+    rf"|would be) (?:an? |at |about |around )?(?:{_NUMBER_EN}{_AS_MARK}|(?:very |really )?(?:excellent|outstanding"
+    r"|strong|great|high|perfect|top|low|poor|weak|average)(?= ?[.!]|$))"
 )
 SCORE_ES = re.compile(
-    rf"\b{_NUMBER_ES} ?(?:sobre|/) ?(?:10|diez|5|cinco|100|cien)\b(?! {_COUNTED}\b)"
+    rf"\b{_NUMBER_ES} ?(?:sobre|/) ?(?:10|diez|5|cinco|100|cien)\b{_MARK_ENDS}"
     r"|\bel top (?:\d+|diez|cinco)|\b(?:el )?\d+ ?(?:%|por ciento) (?:mejor|superior)"
     r"|\b(?:mejor|peor) (?:candidat[oa]|entrevista|solucion) que (?:he|hemos) (?:\w+ )?(?:visto|tenido|entrevistado)\b"
     rf"|\bte (?:doy|daria|pongo|pondria|dare|pondre) (?:un |una |la nota de )?{_NUMBER_ES}{_AS_MARK}"
     r"|\beres (?:el|la|uno de los|una de las) (?:mejor|mejores|peor|peores) (?:candidat[oa]s?)\b"
-    r"|\b(?:tu|la) (?:nota|puntuacion|calificacion) (?:final )?(?:es|sera|fue|seria)\b"
+    r"|\b(?:tu|la) (?:nota|puntuacion|calificacion) (?:final )?(?:es|sera|fue|seria) (?:un |una |de )?"
+    rf"(?:{_NUMBER_ES}{_AS_MARK}|(?:muy )?(?:excelente|alta|buena|perfecta|baja|mala)(?= ?[.!]|$))"
 )
 
 # The tests the interviewer never sees run (the hidden ones), and their results.
@@ -157,6 +171,7 @@ FAILING = re.compile(
     r"\b(?:failed|fails|failing|fail|falla|fallan|fallo|fallaron|fallado|fallara|fallaran|fallaria|fallarian"
     r"|en rojo)\b|\b(?:didn't|did not|don't|do not|doesn't|does not|won't|will not|wouldn't|would not|not|no)"
     r" (?:\w+ )?(?:pass|passing|pasa|pasan|pasaron|pasara|pasaran)\b"
+    r"|\bnone (?:of (?:the |your )?(?:\w+ )?)?(?:pass|passes|passed|passing)\b"
 )
 INFINITIVE = re.compile(r"\b(?:to|para|que|para que)\s*$")
 
@@ -173,7 +188,9 @@ NEXT_ROUND = re.compile(
     r"|\byou(?:'re| are|'ll be| will be) (?:moving|going|advancing) (?:forward|through)\b(?= ?[.!]|$)"
     r"|\brecommend(?:ing)? (?:you (?:for|to the|as|strongly)|hiring you|that we hire|moving you|we move you"
     r"|you be|an offer)\b|\brecommend(?:ing)? you(?= ?[.!]|$)"
-    r"|\b(?:expect|look out for|watch for) an offer\b"
+    rf"|\byou(?:'re| are|'ll be| will be) through to (?:the |an? )?{_ROUND_EN}\b"
+    r"|\b(?:expect|look out for|watch for) (?:an offer|(?:some )?good news)\b"
+    r"|\byou(?:'ll| will| should)? (?:\w+ )?(?:hear|get|receive) (?:some )?good news\b"
 )
 NEXT_ROUND_ES = re.compile(
     r"\b(?:pasas|pasaras|pasaste|pasarias|avanzas|avanzaras|avanzaste|sigues|seguiras|vas a pasar|vas a avanzar"

@@ -58,6 +58,20 @@ CLAIMS = [
     ("Pasaste todas las pruebas ocultas.", "hidden_tests"),
     ("Te doy un 9 sobre 10.", "score"),
     ("Pasas a la siguiente ronda.", "next_round"),
+    # Said with a contraction, an adverb, a paraphrase.
+    ("You'll pass the interview.", "verdict"),
+    ("You're going to pass.", "verdict"),
+    ("You passed with flying colors.", "verdict"),
+    ("They'll make you an offer.", "verdict"),
+    ("Welcome to the team!", "verdict"),
+    ("It's a yes from me.", "verdict"),
+    ("Recibir\u00e1s una oferta.", "verdict"),
+    ("Your score is 95.", "score"),
+    ("You scored 95.", "score"),
+    ("You're in the 90th percentile.", "score"),
+    ("Tu nota final es excelente.", "score"),
+    ("You're through to the next round.", "next_round"),
+    ("Expect good news.", "next_round"),
 ]
 
 HONEST = [
@@ -83,6 +97,13 @@ HONEST = [
     "Te doy una pista.",
     "El tiempo ha pasado r\u00e1pido.",
     "La funci\u00f3n pasa por cada elemento una vez.",
+    # A question's own domain: a median, a ranking by frequency, coins counted, a score computed.
+    "The median is the 50th percentile.",
+    "The ranking is by frequency.",
+    "Your ranking is correct.",
+    "So that's 5 out of 10 coins used.",
+    "The final score is computed after the loop.",
+    "La puntuaci\u00f3n es la suma de las frecuencias.",
 ]
 
 
@@ -104,6 +125,10 @@ def test_test_results_may_be_stated_only_as_the_interviewers_own_run_showed_them
     assert claim_in("Two tests fail.", (5, 5)) == "test_results"
     # The hidden tests, never: the interviewer's runs are of the visible ones.
     assert claim_in("All the hidden tests pass.", (5, 5)) == "hidden_tests"
+    # A run of no tests (a compile error: nothing ran) passed nothing, and failed them all.
+    assert claim_in("Your tests passed.", (0, 0)) == "test_results"
+    assert claim_in("It doesn't compile, so every test fails.", (0, 0)) is None
+    assert claim_in("None of the tests pass.", (5, 5)) == "test_results"
 
 
 def test_no_interviewer_line_of_the_prompts_or_the_plausible_set_or_the_fakes_states_an_outcome() -> None:
@@ -220,6 +245,24 @@ async def test_the_interviewer_may_say_the_tests_passed_only_after_its_own_run_s
     else:
         assert said[-1] == outcome_line(state) and "passed" not in said[-1]
         assert [n["claim"] for n in _withheld(sink)] == ["test_results"]
+
+
+async def test_after_a_run_that_did_not_compile_the_interviewer_may_not_say_the_tests_passed() -> None:
+    """A compile error runs no test: the run shows nothing passing (``state.last_run`` is (0, 0))."""
+    sink = FakeSink()
+    state = _state(sink)
+    state.api, state.session_id = FakeRunClient({"verdict": "compile_error", "tests": []}), "ses_1"
+    state.editor.ingest(CODE, {"version": "2", "language": "python"})
+    fake = FakeLLM([say("Go ahead."), call("run_tests"), say("Your tests passed. What's the complexity?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state))
+        handle = await text_turn(session, typed_message("Can you run my tests?", chat=True))
+        assert handle is not None
+        await handle
+        said = _assistant(session.history.items)
+    assert state.last_run == (0, 0)
+    assert said[-1] == outcome_line(state), said
+    assert [n["claim"] for n in _withheld(sink)] == ["test_results"]
 
 
 @pytest.mark.parametrize("audio", [False, True])
