@@ -27,8 +27,9 @@ session closed late by our side reads as no overrun here either. Sentence by sen
 Not claims: a complexity ("O(n) time", "linear time"), the judge's time limit and its verdict ("time limit
 exceeded", "the hidden test timed out"), a hypothesis, an aim, advice, a report of what someone said or felt
 ("said they felt rushed"), a negated phrase ("did not run out of time": a denial is never refused), the code's time
-("the submission ran out of time on the hidden test"), and a phase's pace ("quickly found the bug"). In the advice
-only what is said of "you" is a claim. Without both times in the facts nothing is checked."""
+("the submission ran out of time on the hidden test"), "time" in a compound or a complexity ("short on time
+complexity detail", "the time-space trade-off"), and a phase's pace ("quickly found the bug", "slow in debugging").
+In the advice only what is said of "you" is a claim. Without both times in the facts nothing is checked."""
 
 from __future__ import annotations
 

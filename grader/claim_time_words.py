@@ -5,7 +5,8 @@ ran out, was short, was left over, or that the candidate was slow.
 Each phrase family says one thing the facts' `time_used_s`, `time_allowed_s` and `first_all_visible_pass_s` can
 contradict; grader/claim_time.py holds them to the tolerances docs/grading.md states. Left out on purpose, as no
 statement of the interview's time: a complexity ("O(n) time", "linear time", "time complexity"), the judge's time
-limit ("time limit exceeded", "hit the time limit", "timed out"), and a phase's own pace ("quickly found the bug")."""
+limit ("time limit exceeded", "hit the time limit", "timed out"), "time" in a compound ("time-efficient"), and a
+phase's own pace ("quickly found the bug", "slow in debugging")."""
 
 from __future__ import annotations
 
@@ -99,6 +100,10 @@ FINISHED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+# "time" as the interview's: not the first word of a compound ("out of time-efficiency concerns", "the time-space
+# trade-off") nor a complexity ("short on time complexity detail").
+_TIME = r"time\b(?!-|\s+complexit)"
+
 # Clauses the families below are read in: a phrase's clause starts after the last of these before it.
 CLAUSE_START = re.compile(
     r"[,:(\u2014\u2013]|\s-\s|\b(?:but|and|although|though|while|whereas|pero|aunque)\b", re.I
@@ -130,7 +135,7 @@ CODE_SUBJECT = re.compile(
 
 # The time ran out (or was all used): holds only where the time used reached the time allowed, within the slack.
 RAN_OUT = re.compile(
-    r"\b(?:ran|run|runs)\s+out\s+of\s+time\b|\bout\s+of\s+time\b|\b(?:the\s+)?(?:time|clock)\s+(?:had\s+)?"
+    rf"\b(?:ran|run|runs)\s+out\s+of\s+{_TIME}|\bout\s+of\s+{_TIME}|\b(?:the\s+)?(?:time|clock)\s+(?:had\s+)?"
     r"(?:ran\s+out|run\s+out|expired|was\s+up|ran\s+down|was\s+called)\b|\btime'?s\s+up\b"
     r"|\b(?:used|took|needed|spent|filled|used\s+up)\s+(?:up\s+)?(?:all\s+(?:of\s+)?)?(?:the|their|his|her)\s+"
     r"(?:whole|full|entire|complete|allotted|available|allowed)\s+(?:[\w-]+\s+){0,2}?(?:time|interview|session|slot"
@@ -148,10 +153,10 @@ RAN_OUT = re.compile(
 )
 # The time was short: holds unless the interview ended with more than half the time allowed left.
 SHORT = re.compile(
-    r"\bstruggled\s+with\s+(?:the\s+)?(?:time|clock)\b|\b(?:poor|weak|bad)\s+time\s+management\b"
+    rf"\bstruggled\s+with\s+(?:the\s+)?(?:{_TIME}|clock\b)|\b(?:poor|weak|bad)\s+time\s+management\b"
     r"|\btime\s+management\s+(?:was|is|remained)\s+(?:a|an|the)?\s*(?:\w+\s+)?(?:issue|problem|weakness|concern"
-    r"|struggle)\b|\b(?:pressed|pressured|squeezed)\s+for\s+time\b|\b(?:short|tight|low)\s+on\s+time\b"
-    r"|\b(?:running|ran|was\s+running|were\s+running)\s+(?:low|short)\s+on\s+time\b|\bunder\s+time\s+pressure\b"
+    rf"|struggle)\b|\b(?:pressed|pressured|squeezed)\s+for\s+time\b|\b(?:short|tight|low)\s+on\s+{_TIME}"
+    rf"|\b(?:running|ran|was\s+running|were\s+running)\s+(?:low|short)\s+on\s+{_TIME}|\bunder\s+time\s+pressure\b"
     r"|\b(?:was|were)\s+running\s+out\s+of\s+time\b|\b(?:nearly|almost)\s+ran\s+out\s+of\s+time\b"
     r"|\bcame\s+close\s+to\s+running\s+out\s+of\s+time\b|\b(?:presionad[oa]s?|apurad[oa]s?)\s+por\s+el\s+tiempo\b"
     r"|\bcort[oa]s?\s+de\s+tiempo\b",
@@ -174,10 +179,13 @@ EARLY = re.compile(
     re.IGNORECASE,
 )
 # The candidate was slow to a solution: holds unless a run passed every visible test within a third of the time.
+# Slow in, during, until, on or with a phase ("slow in debugging") is that phase's pace, no claim; slow in reaching,
+# solving or finishing is the solve's.
 SLOW = re.compile(
     r"\b(?:candidate|they|he|she|progress|pace|overall\s+pace)\s+(?:was|were)\s+(?:very\s+|quite\s+|rather\s+|too\s+"
     r"|fairly\s+|somewhat\s+)?slow\b(?!\s+(?:at\s+first|initially|to\s+start|early|in\s+the\s+beginning|to\s+(?!finish"
-    r"|solve|complete|reach\s+a\s+(?:working\s+)?solution)\w+))"
+    r"|solve|complete|reach\s+a\s+(?:working\s+)?solution)\w+|(?:in|during|until|on|with)\s+(?!(?:reaching|solving"
+    r"|finishing|completing|finding|getting\s+to|arriving\s+at)\b)))"
     r"|\bslow\s+to\s+(?:finish|solve|complete|reach\s+a\s+(?:working\s+)?solution)\b|\bworked\s+(?:very\s+)?slowly\b"
     r"|\b(?:a|their|his|her)\s+(?:very\s+)?slow\s+(?:overall\s+)?(?:pace|solve)\b"
     r"|\btook\s+(?:a\s+(?:very\s+)?long\s+time|too\s+long)\s+to\s+(?:solve|finish|complete|reach\s+a\s+(?:working\s+)?"

@@ -68,8 +68,9 @@ What is replaced (never sent to the model):
   or more and not an algorithm's eponym (`dijkstra`): a shorter one is too often the code's own word;
 - a part that is also an everyday word, a word evidence is written in, or has one or two letters (`Will`, `Max`,
   `An`, `Do`, `Timeout`: grader/evidence_words.py), alone only when written as a name and not at the start of a
-  sentence (but for "Grace, ..." and "Will's solution"): "an array" and "So I'd use" stay intact; a name made only
-  of such words whole only as a name (`Will Best`), so "that test gave a wrong answer" stays for a "Wrong Answer";
+  sentence (but for "Grace, ...", "Will's solution" and "Dr. Strong": a title's period opens none): "an array" and
+  "So I'd use" stay intact; a name made only of such words whole only as a name (`Will Best`), so "that test gave a
+  wrong answer" stays for a "Wrong Answer";
 - gendered words (pronouns, honorifics, family and gendered nouns) as neutral placeholders (`[they]`, `[title]`,
   `[parent]`), in speech and code comments, and in a string literal or a program's output only where they describe
   the writer or the writer's family ("I'm a woman", "my pronouns are she/her", "my wife": grader/redact_refine.py)

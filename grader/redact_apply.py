@@ -21,6 +21,7 @@ from grader.needles import gate as needles_gate
 from grader.phone_forms import LETTERED_RUN, MIXED
 from grader.redacted import Redacted
 from grader.spelling import PHONETIC_RUN, worth_scanning
+from grader.title_words import ABBREVIATED, folded
 from grader.word_patterns import HAS_UNSPACED, Words
 
 
@@ -69,6 +70,7 @@ POSSESSIVE = re.compile(r"'s(?![^\W_])")
 CONTRACTED = frozenset(
     ("he", "she", "it", "that", "what", "who", "how", "why", "when", "where", "there", "here", "this")
 )
+_TITLE_REACH = max(map(len, ABBREVIATED))  # the longest abbreviated title, in letters
 
 
 def _starts_sentence(text: str, start: int, end: int) -> bool:
@@ -83,7 +85,19 @@ def _starts_sentence(text: str, start: int, end: int) -> bool:
     vocative = text.startswith(",", after)
     owner = POSSESSIVE.match(text, end) is not None and text[start:end].lower() not in CONTRACTED
     # Looked at in place: a copy of the text before or after each match made a long text's scan quadratic.
-    return (before == 0 or text[before - 1] in ".!?:;\n\"'#/*") and not vocative and not owner
+    opens = before == 0 or (text[before - 1] in ".!?:;\n\"'#/*" and not _after_title(text, before - 1))
+    return opens and not vocative and not owner
+
+
+def _after_title(text: str, mark: int) -> bool:
+    """The period at `mark` ends an abbreviated title ("Dr. Strong", "Ms. Quick"), which opens no sentence: the
+    word after it is written as a name. Reads back at most a title's length."""
+    if text[mark] != ".":
+        return False
+    start = mark
+    while start > 0 and mark - start <= _TITLE_REACH and text[start - 1].isalpha():
+        start -= 1
+    return 0 < mark - start <= _TITLE_REACH and folded(text[start:mark]) in ABBREVIATED
 
 
 def _worth_trying(pattern: re.Pattern[str] | Words, text: str) -> bool:

@@ -112,3 +112,24 @@ def test_a_resume_organisation_of_evidence_words_is_replaced_only_beside_a_cue(
     assert redactor.speech(evidence).text == evidence
     out = redactor.speech(cued).text
     assert "[company]" in out and org not in out
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Sarah Strong", "Dr. Strong said the loop was fine."),
+        ("Tom Quick", "Thanks, Ms. Quick. Next question?"),
+        ("Anna Sample", "I asked Prof. Sample about the edge case."),
+        ("Sarah Smith", "Thanks Dr. Smith."),
+    ],
+)
+def test_an_everyday_surname_after_an_abbreviated_title_is_the_name(name: str, said: str) -> None:
+    # The title's period does not open a sentence: "Dr. Strong" is written as a name, as "Dr Strong" is.
+    out = Redactor(redaction_terms(name, None)).speech(said).text
+    assert "[candidate]" in out and name.split()[1].lower() not in out.lower(), out
+
+
+def test_a_sentence_after_a_word_that_is_no_title_still_opens_with_an_everyday_word() -> None:
+    redactor = Redactor(redaction_terms("Sarah Strong", None))
+    said = "We ran the tests. Strong results on the edge cases."
+    assert redactor.speech(said).text == said

@@ -58,6 +58,11 @@ CONTRADICTED = [
     (HOUR, "They ran out of time."),
     (HOUR, "Struggled with the clock."),
     (HOUR, "In the 45-minute interview the candidate did well."),
+    # The phase and compound forms kept as no claim (test_claims_time_precision.py) do not hide these.
+    (EARLY, "The candidate was slow in reaching a working solution."),
+    (EARLY, "The candidate was slow, until the end."),
+    (EARLY, "They were short on time, and time-efficiency suffered."),
+    (EARLY, "The candidate ran out of time; time-complexity analysis was skipped."),
 ]
 
 

@@ -2,7 +2,9 @@
 interviews' time must pass. The check fails closed (a refused sentence sends the scorecard to the repair round, and
 one the model cannot repair fails and asks a human), so its cost is measured here, in English and Spanish: honest
 statements of the time used and left, complexities ("O(n) time"), the judge's time limit, time to the first run,
-phases, advice and what the candidate said of the time."""
+phases, advice and what the candidate said of the time; "time" in a compound ("time-efficient") or a complexity
+("short on time complexity detail") and the pace of one phase ("slow in debugging") are no claim of the interview's
+time."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ FULL = Facts(time_used_s=2700.0, time_allowed_s=2700.0, first_all_visible_pass_s
 LATE_PASS = Facts(time_used_s=2580.0, time_allowed_s=2700.0, first_all_visible_pass_s=2400.0)
 # A 60-minute interview ended at 27 minutes, the code passing at 25.
 HOUR = Facts(time_used_s=1620.0, time_allowed_s=3600.0, first_all_visible_pass_s=1500.0)
+# Every visible test passing at 10 minutes, then a hidden-test failure debugged to the end of the 45.
+HIDDEN_DEBUG = Facts(time_used_s=2650.0, time_allowed_s=2700.0, first_all_visible_pass_s=600.0)
 
 TRUE = [
     (EARLY, "The candidate reached a working one-pass hash map in about two minutes."),
@@ -95,6 +99,13 @@ TRUE = [
     (HOUR, "Finished early: the code passed at 25 minutes and the call ended two minutes later."),
     (HOUR, "An hour was allowed; the candidate needed less than half of it."),
     (HOUR, "Terminó antes de tiempo, tras unos 27 minutos."),
+    (EARLY, "The explanation was short on time complexity details."),
+    (EARLY, "The candidate struggled with time complexity analysis at first."),
+    (EARLY, "They struggled with the time-space trade-off before settling on the hash map."),
+    (EARLY, "They chose the hash map out of time-efficiency concerns."),
+    (HIDDEN_DEBUG, "The candidate was slow in debugging the hidden-test failure."),
+    (HIDDEN_DEBUG, "Progress was slow until the hint about duplicates."),
+    (HIDDEN_DEBUG, "Their pace was slow during the debugging phase."),
 ]
 
 
