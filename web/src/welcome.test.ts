@@ -97,6 +97,27 @@ describe("consent when the link itself is refused", () => {
   });
 });
 
+describe("consent once agreed", () => {
+  it("keeps cancelling the form's submit, so a last Enter as the agreement lands never navigates the page away", async () => {
+    document.body.innerHTML = body;
+    let posted = 0;
+    const api = {
+      consent: async () => {
+        posted += 1;
+      },
+    } as unknown as ApiClient;
+    const agreed = askConsent(api, joined("Acme", "Engineer"), () => undefined);
+    (document.getElementById("consent-check") as HTMLInputElement).checked = true;
+    const form = document.getElementById("consent-form")!;
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await agreed;
+    const late = new Event("submit", { cancelable: true });
+    form.dispatchEvent(late);
+    expect(late.defaultPrevented).toBe(true); // not the browser's own submission (a navigation)
+    expect(posted).toBe(1);
+  });
+});
+
 describe("the accommodation request", () => {
   it("says the earlier requests were received when the cap is reached, not that this one failed", async () => {
     document.body.innerHTML = body;

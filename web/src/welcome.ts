@@ -96,8 +96,10 @@ export function askConsent(
   let out = false;
   const status = statusLine("consent-status", button.closest(".actions") ?? button);
   return new Promise((resolve) => {
-    // Removed once agreed: the form is asked again when the start finds a replaced notice, and an earlier ask still
-    // listening would post its own (older) notice beside the new one.
+    // Inert once agreed (`out` stays set), never removed: the form is asked again when the start finds a replaced
+    // notice, and an earlier ask still acting would post its own (older) notice beside the new one; but a submit
+    // with no listener to cancel it is the browser's own, a navigation that took the page (and the invite in its
+    // address's fragment) away from a candidate who pressed Enter once more as the agreement landed.
     const onSubmit = (e: Event) => {
       e.preventDefault();
       if (out) return;
@@ -111,8 +113,7 @@ export function askConsent(
       const held = holdStep([button], button, check, { line: status, text: SAVING_CONSENT });
       api.consent(shown.session.id, shown.notice).then(
         () => {
-          held.done();
-          form.removeEventListener("submit", onSubmit);
+          held.done(); // `out` stays set: this ask is over
           resolve(shown);
         },
         (err: Error) => {
