@@ -65,9 +65,14 @@ def read_key(request: Request) -> str | None:
 
 def fingerprint(body: SessionCreate, resume_pdf: bytes | None) -> bytes:
     """What makes two requests the same: the validated body, its objects' keys sorted (so formatting, key order and
-    the multipart boundary do not matter), and the résumé PDF's bytes."""
+    the multipart boundary do not matter), and the résumé PDF's bytes. With a PDF, `resume_text` is what the parser
+    read from it, left out: the bytes stand for it, and a retry answered by a replica whose parser reads them
+    otherwise (another release, another SHADOWS_API_MAX_TEXT_CHARS) is the same request."""
+    dumped = body.model_dump(mode="json")
+    if resume_pdf is not None:
+        dumped.pop("resume_text", None)
     h = hashlib.sha256()
-    h.update(json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode())
+    h.update(json.dumps(dumped, sort_keys=True, separators=(",", ":")).encode())
     h.update(b"\0" + (hashlib.sha256(resume_pdf).digest() if resume_pdf is not None else b""))
     return h.digest()
 

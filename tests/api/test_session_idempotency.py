@@ -12,9 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
+from cryptography.fernet import Fernet
 from psycopg.rows import DictRow
+from pydantic import SecretStr
 
+from api.idempotency import fingerprint
 from api.jobs.pruning import prune
+from api.reseal import reseal
+from api.schemas import SessionCreate
+from tests.api.conftest import minimal_pdf, serve
 from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
 
@@ -149,3 +155,58 @@ async def test_a_refused_request_leaves_its_key_free_and_old_keys_go(api_server:
     assert removed["session_idempotency_keys"] == 1
     cur = await db.execute("select key from session_idempotency_keys where organization_id = %s", (s.org_id,))
     assert [r["key"] for r in await cur.fetchall()] == ["fresh-1"]
+
+
+async def test_a_stored_answer_outlives_the_sealing_key_rotation(api_server: ApiServer, db: Conn) -> None:
+    """The runbook (docs/deployment.md): the new key in front, `shadows db reseal`, then the old key dropped. A retry
+    within the 24 hours then still gets its first answer: the stored answer was sealed again with the rest, not left
+    under the dropped key (a 500 on every retry until the key expired)."""
+    s = api_server
+    body = {"candidate": ADA}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert first.status_code == 201, first.text
+
+    new = Fernet.generate_key().decode()
+    counts = await reseal(db, [new, *s.settings.sealing_key_list], lambda _line: None)
+    assert counts["session_idempotency_keys.response"].resealed == 1
+
+    rotated = s.settings.model_copy(update={"sealing_keys": SecretStr(new)})  # the old key dropped
+    async with serve(rotated) as client:
+        again = await client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert await _sessions(db, s.org_id) == 1
+
+
+def test_a_resume_pdf_stands_for_the_text_read_from_it() -> None:
+    """A multipart request's `resume_text` is what this replica's parser read from the PDF: a retry answered by a
+    replica whose parser reads the same bytes otherwise (another release, another text bound) is the same request,
+    not a 422 `idempotency_key_mismatch`. Without a PDF the text is the caller's own, and counts."""
+    pdf = minimal_pdf("Ada Lovelace, Analytical Engines")
+    read_here = SessionCreate(candidate=ADA, resume_text="Ada Lovelace, Analytical Engines")
+    read_there = SessionCreate(candidate=ADA, resume_text="Ada Lovelace, Analytical")
+    assert fingerprint(read_here, pdf) == fingerprint(read_there, pdf)
+    assert fingerprint(read_here, pdf) != fingerprint(read_here, minimal_pdf("Grace Hopper"))
+    assert fingerprint(read_here, None) != fingerprint(read_there, None)
+    assert fingerprint(read_here, None) != fingerprint(read_here, pdf)
+
+
+async def test_a_repeat_waits_on_the_first_for_the_lock_timeout_at_most(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    """A repeat waits for the request holding its key, but no longer than SHADOWS_API_DB_LOCK_TIMEOUT_S: then a
+    retryable 503 `database_unavailable`, nothing scheduled, and the key still the first request's."""
+    s = api_server
+    quick = s.settings.model_copy(update={"db_lock_timeout_s": 0.5})
+    before = await _sessions(db, s.org_id)
+    async with await psycopg.AsyncConnection.connect(db_url) as first, first.transaction():
+        # The first request's claim, its transaction not yet ended (it schedules for longer than the repeat waits).
+        await first.execute(
+            "insert into session_idempotency_keys (organization_id, key, request_sha256) values (%s, %s, %s)",
+            (s.org_id, KEY, b"\0" * 32),
+        )
+        async with serve(quick) as client:
+            repeat = await client.post("/v1/sessions", json={"candidate": ADA}, headers=_headers(s))
+        raise psycopg.Rollback()
+    assert (repeat.status_code, repeat.json()["error"]["code"]) == (503, "database_unavailable"), repeat.text
+    assert await _sessions(db, s.org_id) == before
