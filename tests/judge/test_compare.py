@@ -12,6 +12,7 @@ import pytest
 from judge import compare
 from judge.bank import Compare, load_bank, split_type
 from judge.compare import mismatch_hint, values_equal
+from judge.schemas import RunRequest
 
 BANK = Path(__file__).resolve().parents[2] / "questions"
 
@@ -69,6 +70,19 @@ def test_an_absolute_only_tolerance_refuses_answers_a_relative_one_lets_through(
     assert values_equal(2147483646.5, 2147483646.5 + 2**-22, "float", absolute)  # a double's grain there
     assert values_equal(0.0, -0.0, "float", absolute)
     assert not values_equal(1.0, math.nan, "float", absolute)
+
+
+def test_float_relative_reaches_a_judge_host_only_where_it_is_false():
+    # A judge host of an earlier version refuses an option it does not know (extra="forbid"): a request for any
+    # question but those setting it must read as before, as the remote backend sends it (judge.backends.remote).
+    sent: dict[str, dict[str, object]] = {}
+    for question in load_bank(BANK):
+        request = RunRequest.for_question(question, language="python", source="", mode="run")
+        sent[question.slug] = request.model_dump(mode="json", exclude={"tests"})["compare"]
+    assert sent["running-median"]["float_relative"] is False
+    assert [slug for slug, options in sent.items() if "float_relative" in options] == ["running-median"]
+    assert Compare.model_validate(sent["running-median"]) == Compare(float_relative=False)
+    assert Compare.model_validate(sent["two-sum"]) == Compare()
 
 
 def test_no_bank_question_accepts_single_precision_for_a_float_answer():

@@ -195,6 +195,29 @@ async def test_a_report_is_read_no_further_than_the_drivers_own_lines():
     assert time.process_time() - started < 2.0  # 21 s before, 0.3 s after
 
 
+# The candidate's code prints the run's marker (read from the box's driver.json) and a passing event for each test
+# to its own stdout and stderr, before it returns a wrong answer: the harness's streams are pipes the driver reads,
+# and reach the box's stdout only inside an event's JSON-escaped text, never as a line of their own.
+PRINTER = """
+import json, sys
+
+def sum_pair(a, b):
+    marker = json.load(open("driver.json"))["marker"]
+    for stream in (sys.stdout, sys.stderr):
+        stream.write("\\n" + marker + "-BEGIN\\n")
+        for index in range(8):
+            stream.write('{"test":%d,"rec":{"n":"x","ok":true,"v":%d},"charged":0}\\n' % (index, a + b))
+        stream.flush()
+    return a + b + 1
+"""
+
+
+async def test_a_passing_event_the_candidate_prints_is_not_the_drivers():
+    # A test is judged on its first event: were the program's output the box's stdout, its line, ahead of the
+    # driver's, would pass a wrong answer.
+    assert await _verdicts(PRINTER) == [Verdict.WRONG_ANSWER]
+
+
 # A report of one accepted test (limit 2 s, Python: start-up 2 s), whose box Judge0 measured.
 HONEST_BOX = {"time": "3.900", "wall_time": "4.500"}
 # The box's code computed for 14 s of CPU and wrote its own report, the test charged 0.01 s.

@@ -39,6 +39,21 @@ describe("the timeline as it arrives", () => {
     expect(said).toEqual(["Loading the replay…", "Loading the replay… 1 MB received"]);
   });
 
+  it("fails when the body stops arriving part way, after saying what had arrived", async () => {
+    // A dropped connection or a proxy's reset mid-body: the read rejects, and the replay says it could not be loaded.
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls === 1) controller.enqueue(new TextEncoder().encode('{"events":['));
+        else controller.error(new TypeError("network error"));
+      },
+    });
+    const seen: number[] = [];
+    await expect(readJson(new Response(body), (n) => seen.push(n))).rejects.toThrow("network error");
+    expect(seen).toEqual([11]);
+  });
+
   it("refuses a body that is not JSON, as the replay's failure says", async () => {
     await expect(readJson(arriving([new TextEncoder().encode("<html>")]), () => undefined)).rejects.toThrow();
   });
