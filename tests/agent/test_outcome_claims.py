@@ -220,6 +220,20 @@ async def test_a_model_complying_with_an_injected_verdict_says_the_neutral_line_
     assert _withheld(sink) == [{"kind": "outcome_withheld", "claim": "hidden_tests", "phase": "coding"}]
 
 
+async def _said_after_run_tests(state: InterviewState, report: dict[str, Any]) -> list[str]:
+    """What the interviewer said in a real session where the candidate asks for a run, its ``run_tests`` answers with
+    ``report``, and the model then says "Your tests passed"."""
+    state.api, state.session_id = FakeRunClient(report), "ses_1"
+    state.editor.ingest(CODE, {"version": "2", "language": "python"})
+    fake = FakeLLM([say("Go ahead."), call("run_tests"), say("Your tests passed. What's the complexity?")])
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.CODING, state))
+        handle = await text_turn(session, typed_message("Can you run my tests?", chat=True))
+        assert handle is not None
+        await handle
+        return _assistant(session.history.items)
+
+
 @pytest.mark.parametrize("visible_pass", [True, False])
 async def test_the_interviewer_may_say_the_tests_passed_only_after_its_own_run_showed_it(
     visible_pass: bool,
@@ -230,15 +244,7 @@ async def test_the_interviewer_may_say_the_tests_passed_only_after_its_own_run_s
         report["tests"][1]["verdict"] = "accepted"
     sink = FakeSink()
     state = _state(sink)
-    state.api, state.session_id = FakeRunClient(report), "ses_1"
-    state.editor.ingest(CODE, {"version": "2", "language": "python"})
-    fake = FakeLLM([say("Go ahead."), call("run_tests"), say("Your tests passed. What's the complexity?")])
-    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
-        await session.start(make_phase_agent(Phase.CODING, state))
-        handle = await text_turn(session, typed_message("Can you run my tests?", chat=True))
-        assert handle is not None
-        await handle
-        said = _assistant(session.history.items)
+    said = await _said_after_run_tests(state, report)
     assert state.last_run == ((2, 2) if visible_pass else (1, 2))
     if visible_pass:
         assert said[-1].strip() == "Your tests passed. What's the complexity?" and _withheld(sink) == []
@@ -251,15 +257,7 @@ async def test_after_a_run_that_did_not_compile_the_interviewer_may_not_say_the_
     """A compile error runs no test: the run shows nothing passing (``state.last_run`` is (0, 0))."""
     sink = FakeSink()
     state = _state(sink)
-    state.api, state.session_id = FakeRunClient({"verdict": "compile_error", "tests": []}), "ses_1"
-    state.editor.ingest(CODE, {"version": "2", "language": "python"})
-    fake = FakeLLM([say("Go ahead."), call("run_tests"), say("Your tests passed. What's the complexity?")])
-    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
-        await session.start(make_phase_agent(Phase.CODING, state))
-        handle = await text_turn(session, typed_message("Can you run my tests?", chat=True))
-        assert handle is not None
-        await handle
-        said = _assistant(session.history.items)
+    said = await _said_after_run_tests(state, {"verdict": "compile_error", "tests": []})
     assert state.last_run == (0, 0)
     assert said[-1] == outcome_line(state), said
     assert [n["claim"] for n in _withheld(sink)] == ["test_results"]

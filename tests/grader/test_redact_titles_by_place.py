@@ -98,6 +98,17 @@ def test_a_word_of_the_sentence_with_an_accent_or_a_verdict_before_the_name_stay
 G = Redactor(redaction_terms("Grace Park", "gpark@example.com"))
 
 
+def _only_the_name_is_replaced(said: str) -> None:
+    """`said` reads with the name alone replaced, no title before it, as speech, as output and in a literal."""
+    expected = said.replace("Grace", "[candidate]")
+    for out, shown in (
+        (G.speech(said), expected),
+        (G.output(said), expected),
+        (G.code(f"print({said!r})", "python"), f"print({expected!r})"),
+    ):
+        assert out.text == shown
+
+
 @pytest.mark.parametrize(
     "said",
     [
@@ -122,13 +133,7 @@ G = Redactor(redaction_terms("Grace Park", "gpark@example.com"))
     ],
 )
 def test_an_adverb_interjection_or_greeting_before_the_name_is_no_title(said: str) -> None:
-    expected = said.replace("Grace", "[candidate]")
-    for out, shown in (
-        (G.speech(said), expected),
-        (G.output(said), expected),
-        (G.code(f"print({said!r})", "python"), f"print({expected!r})"),
-    ):
-        assert out.text == shown
+    _only_the_name_is_replaced(said)
 
 
 @pytest.mark.parametrize(
@@ -226,13 +231,7 @@ def test_a_technology_an_eponym_or_a_month_before_the_name_mid_sentence_is_no_ti
     ],
 )
 def test_an_open_class_word_opening_a_sentence_before_the_name_is_no_title(said: str) -> None:
-    expected = said.replace("Grace", "[candidate]")
-    for out, shown in (
-        (G.speech(said), expected),
-        (G.output(said), expected),
-        (G.code(f"print({said!r})", "python"), f"print({expected!r})"),
-    ):
-        assert out.text == shown
+    _only_the_name_is_replaced(said)
 
 
 @pytest.mark.parametrize(
