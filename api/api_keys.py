@@ -12,7 +12,8 @@
 - Another organisation's key id is a 404 `api_key_not_found`, as an id that does not exist.
 - Each key records the key whose request issued it (`issued_by_key_id` and its prefix; null for the operator's
   CLI), and a revocation may take every key its key issued with it, transitively (`with_issued`): a leaked key's
-  offspring are found and revoked with it.
+  offspring are found and revoked with it, through keys in the chain since pruned too (`issued_under_key_id`,
+  `api_keys_repo.move_issued_up`). The operator's `shadows orgs keys revoke --with-issued` does the same.
 
 Each change runs in a transaction holding the organisation's row lock, so concurrent requests cannot pass the bound
 together nor revoke the last two keys together.

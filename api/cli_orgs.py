@@ -54,9 +54,11 @@ def _key_line(row: dict[str, Any]) -> str:
         return value.isoformat(timespec="seconds") if value is not None else "-"
 
     state = f"revoked {at(row['revoked_at'])}" if row["revoked_at"] is not None else "active"
+    # The key whose request issued it (its prefix outlives its row), or the operator's CLI.
+    issuer = f"{row['issued_by_key_prefix']}…" if row["issued_by_key_prefix"] is not None else "cli"
     return (
         f"{row['id']}  {row['prefix']}…  {state:<34}  created {at(row['created_at'])}  "
-        f"last used {at(row['last_used_at'])}  {row['name'] or ''}".rstrip()
+        f"last used {at(row['last_used_at'])}  issued by {issuer:<9}  {row['name'] or ''}".rstrip()
     )
 
 
@@ -97,10 +99,21 @@ def orgs_keys_list(org: Annotated[str, typer.Option("--org", help="The organisat
 
 
 @keys_app.command("revoke")
-def orgs_keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`)")]) -> None:
+def orgs_keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (from `keys list`)")],
+    with_issued: Annotated[
+        bool,
+        typer.Option(
+            "--with-issued",
+            help="Also revoke every key this key issued, and those they issued, on down (for a leaked key)",
+        ),
+    ] = False,
+) -> None:
     """Revoke an API key at once, on every replica. Unlike DELETE /v1/api-keys/{id}, this may revoke an
     organisation's last active key: the operator's recovery path when it leaked (create a new one first, with
-    `keys create`, or the organisation has no way into the API until you do)."""
+    `keys create`, or the organisation has no way into the API until you do). With `--with-issued`, as the API's
+    `?with_issued=true`: the keys it issued, transitively, go with it in one transaction (even when it was revoked
+    before), each printed on a line of its own."""
     from uuid import UUID
 
     from api import api_keys
@@ -112,15 +125,19 @@ def orgs_keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (f
     except ValueError as e:
         raise fail(f"error: {key_id!r} is not a key id") from e
 
-    async def work(conn: Any) -> tuple[dict[str, Any], int]:
-        row = await api_keys.revoke(conn, parsed, None, allow_last=True)
-        return row, await api_keys_repo.count_active(conn, row["organization_id"])
+    async def work(conn: Any) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+        row, also = await api_keys.revoke_with_issued(
+            conn, parsed, None, with_issued=with_issued, allow_last=True
+        )
+        return row, also, await api_keys_repo.count_active(conn, row["organization_id"])
 
     try:
-        row, active = asyncio.run(with_conn(work))
+        row, also, active = asyncio.run(with_conn(work))
     except ApiError as e:
         raise fail(f"error: {e.message}") from e
     typer.echo(f"revoked {_key_line(row)}")
+    for issued in also:
+        typer.echo(f"revoked {_key_line(issued)}")
     if active == 0:
         typer.secho(
             "warning: the organisation has no active API key left; issue one with `shadows orgs keys create`",

@@ -137,6 +137,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         422,
         "The `Idempotency-Key` was used within 24 hours for a request with another body; nothing was scheduled.",
     ),
+    "idempotency_key_erased": (
+        409,
+        "The session the `Idempotency-Key` scheduled was erased; nothing was scheduled (a new key schedules afresh).",
+    ),
+    "idempotency_answer_unreadable": (
+        409,
+        "The answer stored for the `Idempotency-Key` can no longer be read (the message names its session); nothing "
+        "was scheduled.",
+    ),
     "invalid_idempotency_key": (
         422,
         "The `Idempotency-Key` header is not one header of 1 to 255 printable ASCII characters without spaces.",

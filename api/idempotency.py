@@ -10,6 +10,14 @@ the stored first answer a retry gets back (`api.db.idempotency_repo`).
   a unique constraint, so the second waits for the first's commit and then answers as a repeat.
 - The stored answer carries the raw invite, which is otherwise kept only as a digest: it is sealed at rest
   (`api.sealing`), and goes with the session when the session is erased.
+- An erased session keeps its key claimed, as a tombstone, for the rest of the key's 24 hours (migration
+  20270120090000): a retry with it is 409 `idempotency_key_erased` and schedules nothing, whatever its body. A retry
+  scheduling the erased candidate again, silently, would undo the erasure; the tombstone holds no answer, no session
+  id and no fingerprint (a digest of the candidate's name and address), so it tells nothing of whom it scheduled. A
+  new key schedules afresh: the caller's deliberate choice.
+- A stored answer that no configured sealing key opens (an old key dropped before `shadows db reseal`), or that is
+  not an answer (a damaged row), is 409 `idempotency_answer_unreadable`, naming the session the key scheduled;
+  nothing is scheduled and the key stays the session's. Never a 500, never the reason's text.
 """
 
 from __future__ import annotations
@@ -19,11 +27,16 @@ import json
 import re
 from typing import Any
 
+import structlog
+from pydantic import ValidationError
 from starlette.requests import Request
 
 from api.db.idempotency_repo import KEEP_HOURS
-from api.errors import UnprocessableError
-from api.schemas import SessionCreate
+from api.errors import ConflictError, UnprocessableError
+from api.schemas import SessionCreate, SessionCreated
+from api.sealing import SealedValueError, Sealer
+
+log = structlog.get_logger(__name__)
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -37,7 +50,9 @@ OPENAPI_PARAMETER: dict[str, Any] = {
     "required": False,
     "description": f"Makes a retry safe: a repeat of a request with the same key and the same body within "
     f"{KEEP_HOURS} hours returns the first answer (201, the same body, `{REPLAYED_HEADER}: true`) and schedules "
-    "nothing; the same key with another body is 422 `idempotency_key_mismatch`. Per organisation. 1 to "
+    "nothing; the same key with another body is 422 `idempotency_key_mismatch`; a key whose session was erased is "
+    "409 `idempotency_key_erased`, and one whose stored answer can no longer be read 409 "
+    "`idempotency_answer_unreadable` (neither schedules anything). Per organisation. 1 to "
     f"{MAX_CHARS} printable ASCII characters, no spaces (a UUID is a good key); otherwise 422 "
     "`invalid_idempotency_key`.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": "^[!-~]+$"},
@@ -83,3 +98,29 @@ def mismatch() -> UnprocessableError:
         "new session.",
         code="idempotency_key_mismatch",
     )
+
+
+def erased() -> ConflictError:
+    return ConflictError(
+        f"The session this {HEADER} scheduled was erased; nothing was scheduled. To schedule the candidate again, "
+        "send the request with a new key.",
+        code="idempotency_key_erased",
+    )
+
+
+def stored_answer(sealer: Sealer, held: dict[str, Any]) -> SessionCreated:
+    """The first answer kept for a repeat (`held`: a claimed row of a request with the same fingerprint, not erased),
+    or 409 `idempotency_answer_unreadable` when it cannot be read back."""
+    try:
+        if held["response"] is None:
+            raise SealedValueError("no stored answer")
+        return SessionCreated.model_validate_json(sealer.open(held["response"]))
+    except (SealedValueError, ValidationError) as e:
+        # The session id only: the answer's text (an invite) and the reason's are never logged.
+        log.warning("idempotency.answer_unreadable", session_id=held["session_id"], reason=type(e).__name__)
+        session = f" scheduled session {held['session_id']}, but its" if held["session_id"] else "'s"
+        raise ConflictError(
+            f"This {HEADER}{session} stored answer can no longer be read; nothing was scheduled. Read the session "
+            "with GET /v1/sessions/{id}; send a new key only to schedule another session.",
+            code="idempotency_answer_unreadable",
+        ) from e

@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     403: "The credentials do not allow this.",
     404: "Not found (an id that cannot exist is a 404 too).",
     409: "The session's state does not allow this now (not started, finished, cancelled, time up), or the request "
-    "conflicts with what is stored (an event's idempotency key reused for a different event).",
+    "conflicts with what is stored (an event's idempotency key reused for a different event; an `Idempotency-Key` "
+    "whose session was erased, or whose stored answer can no longer be read).",
     410: "The invite or the session has expired.",
     413: "The request body (or the code, or the résumé) is over its size cap.",
     415: "The body is labelled as something other than JSON (or multipart/form-data where documented).",

@@ -35,14 +35,17 @@ async def count_active(conn: Conn, org_id: UUID) -> int:
 async def insert_key(
     conn: Conn, org_id: UUID, key: str, name: str | None, issued_by: UUID | None = None
 ) -> dict[str, Any]:
-    """`issued_by`: the key whose request issued this one (None: the operator's CLI); its prefix is kept too."""
+    """`issued_by`: the key whose request issued this one (None: the operator's CLI); its prefix is kept too, and it
+    is the first key up the chain the walk of `issued_by` (below) goes through (`issued_under_key_id`)."""
     cur = await conn.execute(
         f"""
-        insert into api_keys (organization_id, key_hash, prefix, name, issued_by_key_id, issued_by_key_prefix)
-        values (%s, %s, %s, %s, %s, (select prefix from api_keys where id = %s))
+        insert into api_keys (
+          organization_id, key_hash, prefix, name, issued_by_key_id, issued_by_key_prefix, issued_under_key_id
+        )
+        values (%s, %s, %s, %s, %s, (select prefix from api_keys where id = %s), %s)
         returning {KEY_FIELDS}
         """,  # noqa: S608  # constant column list
-        (org_id, digest(key), key[:8], name, issued_by, issued_by),
+        (org_id, digest(key), key[:8], name, issued_by, issued_by, issued_by),
     )
     row = await cur.fetchone()
     assert row is not None  # insert ... returning
@@ -85,19 +88,44 @@ async def revoke(conn: Conn, key_id: UUID) -> dict[str, Any]:
 
 async def issued_by(conn: Conn, key_id: UUID) -> list[UUID]:
     """The unrevoked keys `key_id` issued, and those they issued, on down (through revoked keys too: a key revoked
-    alone still leads to what it issued, for the 30 days its row is kept)."""
+    alone still leads to what it issued). The walk goes by `issued_under_key_id`, not `issued_by_key_id`: when a key
+    in the middle is pruned (30 days after its revocation) what it issued moves up to its own issuer
+    (`move_issued_up`), so the chain holds; `issued_by_key_id` is set null then, and names the direct issuer only."""
     cur = await conn.execute(
         """
         with recursive issued(id) as (
-          select id from api_keys where issued_by_key_id = %s
+          select id from api_keys where issued_under_key_id = %s
           union
-          select k.id from api_keys k join issued i on k.issued_by_key_id = i.id
+          select k.id from api_keys k join issued i on k.issued_under_key_id = i.id
         )
         select k.id from api_keys k join issued i using (id) where k.revoked_at is null order by k.id
         """,
         (key_id,),
     )
     return [r["id"] for r in await cur.fetchall()]
+
+
+async def move_issued_up(conn: Conn, pruned: list[UUID]) -> None:
+    """Before the keys `pruned` are deleted (in the same transaction, their rows locked; revoked keys, which issue
+    nothing more): each key issued under one of them is moved up to the nearest key above it that stays, so the walk
+    of `issued_by` from a key further up still reaches it. Keys pruned together may be each other's issuers: the
+    walk up skips every one of them."""
+    await conn.execute(
+        """
+        with recursive up(id, above) as (
+          select id, issued_under_key_id from api_keys where id = any(%(pruned)s)
+          union all
+          select up.id, k.issued_under_key_id from up join api_keys k on k.id = up.above
+          where up.above = any(%(pruned)s)
+        ),
+        kept(id, above) as (
+          select id, above from up where above is null or not (above = any(%(pruned)s))
+        )
+        update api_keys k set issued_under_key_id = kept.above from kept
+        where k.issued_under_key_id = kept.id and not (k.id = any(%(pruned)s))
+        """,
+        {"pruned": pruned},
+    )
 
 
 async def revoke_many(conn: Conn, key_ids: list[UUID]) -> list[dict[str, Any]]:

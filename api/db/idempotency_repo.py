@@ -16,13 +16,16 @@ async def claim(conn: Conn, org_id: UUID, key: str, request_sha256: bytes) -> di
     """In the transaction that will schedule the session: None when this request claimed the key (go on, then
     `store`); otherwise the row that holds it. The unique (organization_id, key) constraint makes a request that
     claims a key another transaction has claimed and not yet ended wait for it: its commit leaves that row (read
-    here), its rollback leaves the key free (claimed here). A row older than KEEP_HOURS is claimed over."""
-    while True:  # twice at most: a row read gone was deleted (its session erased) after the insert conflicted
+    here), its rollback leaves the key free (claimed here). A row older than KEEP_HOURS is claimed over: its old
+    session and answer stay until `store` replaces them in this transaction (only a session's deletion sets
+    `session_id` null, which makes the row a tombstone: `erased_at`, migration 20270120090000)."""
+    # Twice at most: a row read gone was pruned (or its organisation deleted) after the insert conflicted.
+    while True:
         cur = await conn.execute(
             f"""
             insert into session_idempotency_keys (organization_id, key, request_sha256) values (%s, %s, %s)
             on conflict (organization_id, key) do update
-              set request_sha256 = excluded.request_sha256, created_at = now(), session_id = null, response = null
+              set request_sha256 = excluded.request_sha256, created_at = now(), erased_at = null
               where session_idempotency_keys.created_at < now() - interval '{KEEP_HOURS} hours'
             returning id
             """,  # noqa: S608  # an integer constant
@@ -31,7 +34,7 @@ async def claim(conn: Conn, org_id: UUID, key: str, request_sha256: bytes) -> di
         if await cur.fetchone() is not None:
             return None
         cur = await conn.execute(
-            "select request_sha256, session_id, response from session_idempotency_keys "
+            "select request_sha256, session_id, response, erased_at from session_idempotency_keys "
             "where organization_id = %s and key = %s",
             (org_id, key),
         )

@@ -9,7 +9,10 @@ still matter:
 - `integration_keys`: 30 days after their revocation (a revoked key is refused like an unknown one);
 - `api_keys` (an organisation's own): 30 days after their revocation, as integration keys, once no share link
   minted with the key is left (the list of a session's links names the key that minted each: a leaked key's links
-  are found by it). A legal hold keeps the prefix of the key that placed or lifted it, and loses only its id;
+  are found by it). A legal hold keeps the prefix of the key that placed or lifted it, and loses only its id. The
+  keys a pruned key issued keep its prefix, and move up to its issuer for the walk of a revocation `with_issued`
+  (`api_keys_repo.move_issued_up`, in the delete's transaction): revoking a leaked key still reaches what the keys
+  it issued issued after one of those is pruned (the chain is never cut, and no revoked row is kept for it);
 - `ats_response_errors` (what Greenhouse reports it could not use): 30 days after they were received;
 - `session_idempotency_keys` (the stored first answers of POST /v1/sessions, `api.idempotency`): IDEMPOTENCY_KEEP
   (24 hours) after the key was claimed, when a retry with the key no longer gets the first answer;
@@ -21,17 +24,20 @@ still matter:
   deliveries, DELIVERY_KEEP after its last attempt once delivered or failed. The session's other calls go with it.
 
 Deletes go in batches of PRUNE_BATCH rows, at most PRUNE_MAX_PER_TABLE a run per table (a backlog goes over several
-runs), and skip rows another transaction holds.
+runs), and skip rows another transaction holds. A table in BEFORE_DELETE has its batch's rows locked first and handed
+to its hook, in the delete's transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
-from api.db import idempotency_repo
-from api.db.pool import Pool, connection
+from api.db import api_keys_repo, idempotency_repo
+from api.db.pool import Conn, Pool, connection
 
 log = structlog.get_logger(__name__)
 
@@ -66,6 +72,27 @@ RULES: tuple[tuple[str, str, timedelta, str], ...] = (
     ("ats_callbacks", "coalesce(last_attempt_at, created_at)", DELIVERY_KEEP, ERASED_NOTICE_SPENT),
 )
 
+# What must happen, in the delete's transaction, before a batch of a table's rows goes (its ids, locked).
+BEFORE_DELETE: dict[str, Callable[[Conn, list[Any]], Awaitable[None]]] = {
+    "api_keys": api_keys_repo.move_issued_up,
+}
+
+
+async def _delete_batch(pool: Pool, table: str, column: str, also: str, before: datetime) -> int:
+    pick = f"select id from {table} where {column} < %s and {also} limit %s for update skip locked"  # noqa: S608  # table, column and condition come from RULES
+    async with connection(pool) as conn:
+        hook = BEFORE_DELETE.get(table)
+        if hook is None:
+            cur = await conn.execute(f"delete from {table} where id in ({pick})", (before, PRUNE_BATCH))  # noqa: S608  # as above
+            return cur.rowcount
+        async with conn.transaction():
+            cur = await conn.execute(pick, (before, PRUNE_BATCH))
+            ids = [r["id"] for r in await cur.fetchall()]
+            if ids:
+                await hook(conn, ids)
+                await conn.execute(f"delete from {table} where id = any(%s)", (ids,))  # noqa: S608  # as above
+            return len(ids)
+
 
 async def database_now(pool: Pool) -> datetime:
     """The database's clock, which wrote every timestamp these jobs compare. The worker's own clock may be wrong
@@ -87,17 +114,9 @@ async def prune(pool: Pool, *, now: datetime | None = None) -> dict[str, int]:
     for table, column, keep, also in RULES:
         total = 0
         while total < PRUNE_MAX_PER_TABLE:
-            async with connection(pool) as conn:
-                cur = await conn.execute(
-                    f"""
-                    delete from {table} where id in (
-                      select id from {table} where {column} < %s and {also} limit %s for update skip locked
-                    )
-                    """,  # noqa: S608  # table, column and condition come from RULES
-                    (now - keep, PRUNE_BATCH),
-                )
-            total += cur.rowcount
-            if cur.rowcount < PRUNE_BATCH:
+            went = await _delete_batch(pool, table, column, also, now - keep)
+            total += went
+            if went < PRUNE_BATCH:
                 break
         removed[table] = total
     log.info("pruning.run", **removed)

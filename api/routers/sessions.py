@@ -127,13 +127,15 @@ async def _read_create_body(
     status_code=201,
     response_model=SessionCreated,
     openapi_extra=CREATE_OPENAPI,
-    responses=error_responses(*BODY, *DB, 401, 429),
+    responses=error_responses(*BODY, *DB, 401, 409, 429),
 )
 async def create_session(
     request: Request, response: Response, org: BriefOrgCaller, settings: Settings
 ) -> SessionCreated:
     """Schedule an interview for a candidate. The response's `invite` is shown once, or again to a retry with the
-    same `Idempotency-Key` (24 hours; the same key with another body: 422 `idempotency_key_mismatch`). At most
+    same `Idempotency-Key` (24 hours; the same key with another body: 422 `idempotency_key_mismatch`; a key whose
+    session was erased: 409 `idempotency_key_erased`; a stored answer that can no longer be read: 409
+    `idempotency_answer_unreadable`, naming the session; neither schedules anything). At most
     SHADOWS_API_SESSION_CREATE_RATE_LIMIT per organisation (with its ATS-created sessions; a retry counts): past it
     429 `session_rate_limited` with Retry-After. A key revoked while the request was under way schedules nothing
     (401 `invalid_api_key`)."""
@@ -149,10 +151,13 @@ async def create_session(
             # Claimed first: a concurrent request with this key waits here for this transaction's end.
             held = await idempotency_repo.claim(conn, org.id, idempotency_key, request_sha256)
             if held is not None:
+                if held["erased_at"] is not None:
+                    raise idempotency.erased()
                 if bytes(held["request_sha256"]) != request_sha256:
                     raise idempotency.mismatch()
+                replayed = idempotency.stored_answer(sealer(settings), held)
                 response.headers[idempotency.REPLAYED_HEADER] = "true"
-                return SessionCreated.model_validate_json(sealer(settings).open(held["response"]))
+                return replayed
         scheduled = await schedule_session(
             conn,
             settings,

@@ -75,3 +75,47 @@ async def test_keys_name_their_issuer_and_a_revocation_takes_what_its_key_issued
     assert "a" not in keys
     assert (keys["b"]["issued_by_key_id"], keys["b"]["issued_by_prefix"]) == (None, a["prefix"])
     assert e["issued_by_key_id"] == d["id"]  # the answer that issues a key names its issuer too
+
+
+async def test_a_revocation_with_issued_reaches_past_issuers_pruned_in_the_middle(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """a (leaked) issued b, b issued c, c issued d. b and c were revoked alone, and pruned 30 days later (in one
+    batch, each the other's issuer): their rows gone, as before, but the chain holds. Before, the walk went by
+    `issued_by_key_id`, which the prune set null: revoking a with what it issued left d live."""
+    s = api_server
+    a = await _issue(s, s.org_key, "a")
+    b = await _issue(s, a["key"], "b")
+    c = await _issue(s, b["key"], "c")
+    d = await _issue(s, c["key"], "d")
+    for k in (b, c):
+        r = await s.client.delete(f"/v1/api-keys/{k['id']}", headers=s.org_headers())
+        assert r.status_code == 200 and r.json()["also_revoked"] == [], r.text
+    await db.execute(
+        "update api_keys set revoked_at = %s where id = any(%s)",
+        (datetime.now(UTC) - timedelta(days=31), [b["id"], c["id"]]),
+    )
+    removed = await prune(s.app.state.pool)
+    assert removed["api_keys"] == 2
+    keys = await _listed(s)
+    assert "b" not in keys and "c" not in keys  # nothing revoked is kept for the chain's sake
+    # Who issued d: its issuer's id gone with the row, its prefix kept.
+    assert (keys["d"]["issued_by_key_id"], keys["d"]["issued_by_prefix"]) == (None, c["prefix"])
+
+    r = await s.client.delete(f"/v1/api-keys/{a['id']}?with_issued=true", headers=s.org_headers())
+    assert r.status_code == 200, r.text
+    assert [k["id"] for k in r.json()["also_revoked"]] == [d["id"]]
+    refused = await s.client.get("/v1/api-keys", headers=s.org_headers(d["key"]))
+    assert (refused.status_code, refused.json()["error"]["code"]) == (401, "invalid_api_key")
+    assert (
+        await s.client.get("/v1/api-keys", headers=s.org_headers())
+    ).status_code == 200  # the main key stays
+
+    # a pruned in turn: d, revoked with it, now hangs from the organisation's main key, which issued a.
+    await db.execute(
+        "update api_keys set revoked_at = %s where id = %s", (datetime.now(UTC) - timedelta(days=31), a["id"])
+    )
+    await prune(s.app.state.pool)
+    cur = await db.execute("select issued_under_key_id from api_keys where id = %s", (d["id"],))
+    row = await cur.fetchone()
+    assert row is not None and str(row["issued_under_key_id"]) == a["issued_by_key_id"]

@@ -105,11 +105,43 @@ async def test_orgs_keys_create_list_and_revoke_even_the_last_key(api_server: Ap
         assert r.status_code == 401
 
 
+async def test_orgs_keys_list_names_each_issuer_and_revoke_with_issued_takes_the_keys_under_it(
+    api_server: ApiServer, db_url: str
+) -> None:
+    """The operator's recovery path for a leaked key takes what it issued with it, as the API's
+    `?with_issued=true` does; before, the CLI could revoke only the leaked key itself, and its list showed no issuer."""
+    s = api_server
+    made = []
+    for by in (s.org_key, None):  # a, issued by the main key; b, issued by a
+        r = await s.client.post(
+            "/v1/api-keys", json={"name": "x"}, headers=s.org_headers(by or made[-1]["key"])
+        )
+        assert r.status_code == 201, r.text
+        made.append(r.json())
+    a, b = made
+    listed = run_shadows(["orgs", "keys", "list", "--org", "acme-hiring"], db_url)
+    assert listed.returncode == 0, listed.stderr
+    lines = {line.split()[1].rstrip("…"): line for line in listed.stdout.strip().splitlines()}
+    assert f"issued by {a['prefix']}…" in lines[b["prefix"]]
+    assert f"issued by {s.org_key[:8]}…" in lines[a["prefix"]]
+    assert "issued by cli" in lines[s.org_key[:8]]
+
+    proc = run_shadows(["orgs", "keys", "revoke", a["id"], "--with-issued"], db_url)
+    assert proc.returncode == 0, proc.stderr
+    revoked = [line.split()[1] for line in proc.stdout.strip().splitlines()]
+    assert revoked == [a["id"], b["id"]]
+    for gone in (a, b):
+        r = await s.client.get("/v1/organization", headers=s.org_headers(gone["key"]))
+        assert r.status_code == 401, r.text
+    assert (await s.client.get("/v1/organization", headers=s.org_headers())).status_code == 200
+
+
 def test_orgs_keys_refuse_an_unknown_org_or_key_without_a_traceback(db_url: str) -> None:
     for args in (
         ["orgs", "keys", "create", "--org", "no-such-org"],
         ["orgs", "keys", "revoke", "not-a-uuid"],
         ["orgs", "keys", "revoke", "00000000-0000-4000-8000-000000000000"],
+        ["orgs", "keys", "revoke", "00000000-0000-4000-8000-000000000000", "--with-issued"],
     ):
         proc = run_shadows(args, db_url)
         assert proc.returncode == 1 and proc.stderr.startswith("error:"), (args, proc.stderr)

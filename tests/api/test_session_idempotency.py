@@ -20,6 +20,7 @@ from api.idempotency import fingerprint
 from api.jobs.pruning import prune
 from api.reseal import reseal
 from api.schemas import SessionCreate
+from api.sealing import sealer
 from tests.api.conftest import minimal_pdf, serve
 from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
@@ -176,6 +177,108 @@ async def test_a_stored_answer_outlives_the_sealing_key_rotation(api_server: Api
     assert again.status_code == 201, again.text
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
     assert await _sessions(db, s.org_id) == 1
+
+
+async def test_a_stored_answer_no_key_opens_is_a_409_naming_its_session_never_a_500(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The old sealing key dropped without `shadows db reseal`, or a damaged row: a retry had been a 500 (the
+    Fernet error unhandled). Now 409 `idempotency_answer_unreadable`, naming the session the key scheduled, nothing
+    scheduled and the key still that session's; the reason's text never reaches the body."""
+    s = api_server
+    body = {"candidate": ADA}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert first.status_code == 201, first.text
+    session_id = first.json()["id"]
+    cur = await db.execute("select id, response from session_idempotency_keys where key = %s", (KEY,))
+    row = await cur.fetchone()
+    assert row is not None
+    kept = row["response"]
+
+    def unreadable(r: Any) -> None:
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "idempotency_answer_unreadable"), r.text
+        assert session_id in r.json()["error"]["message"]
+        assert first.json()["invite"] not in r.text
+        for leaked in ("InvalidToken", "Fernet", "Traceback", "SHADOWS_API_SEALING_KEYS", "validation error"):
+            assert leaked not in r.text
+
+    dropped = s.settings.model_copy(update={"sealing_keys": SecretStr(Fernet.generate_key().decode())})
+    async with serve(dropped) as client:
+        unreadable(await client.post("/v1/sessions", json=body, headers=_headers(s)))
+    # Damaged: not a token at all; a token that opens to something other than an answer.
+    for damaged in (
+        "not-a-fernet-token",
+        sealer(s.settings).seal('{"id": "ses_x"}'),
+        sealer(s.settings).seal("["),
+    ):
+        await db.execute(
+            "update session_idempotency_keys set response = %s where id = %s", (damaged, row["id"])
+        )
+        unreadable(await s.client.post("/v1/sessions", json=body, headers=_headers(s)))
+    assert await _sessions(db, s.org_id) == 1
+    cur = await db.execute("select session_id from session_idempotency_keys where key = %s", (KEY,))
+    assert [r["session_id"] for r in await cur.fetchall()] == [
+        session_id
+    ]  # no half state: still the session's
+
+    # The key back, the first answer again.
+    await db.execute("update session_idempotency_keys set response = %s where id = %s", (kept, row["id"]))
+    again = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert again.status_code == 201 and again.json() == first.json(), again.text
+
+    doc = (await s.client.get("/openapi.json", headers=s.internal_headers())).json()
+    assert "409" in doc["paths"]["/v1/sessions"]["post"]["responses"]
+    assert "idempotency_answer_unreadable" in doc["info"]["description"]
+
+
+async def test_an_erased_sessions_key_stays_claimed_and_keeps_nothing_of_the_candidate(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """Erasing the session had deleted its key's row with it: a hiring team's retry with the same key and body then
+    scheduled the erased candidate again, a new session and invite. Now the key is a tombstone for the rest of its
+    24 hours: every retry with it is 409 `idempotency_key_erased` and schedules nothing; the tombstone keeps no
+    answer, session id nor fingerprint; a new key schedules afresh, and after 24 hours the old key does too."""
+    s = api_server
+    body = {"candidate": ADA, "difficulty": "Medium"}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert first.status_code == 201, first.text
+    erased = await s.client.delete(f"/v1/sessions/{first.json()['id']}", headers=s.org_headers())
+    assert erased.status_code == 204, erased.text
+    assert await _sessions(db, s.org_id) == 0
+
+    for retry in (body, {**body, "difficulty": "Hard"}):  # the same request, or another with the same key
+        r = await s.client.post("/v1/sessions", json=retry, headers=_headers(s))
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "idempotency_key_erased"), r.text
+        assert first.json()["id"] not in r.text and ADA["email"] not in r.text
+    assert await _sessions(db, s.org_id) == 0
+    cur = await db.execute(
+        "select session_id, response, request_sha256, erased_at from session_idempotency_keys where key = %s",
+        (KEY,),
+    )
+    tomb = await cur.fetchone()
+    assert tomb is not None and tomb["erased_at"] is not None
+    assert (tomb["session_id"], tomb["response"], tomb["request_sha256"]) == (None, None, None)
+
+    fresh = await s.client.post("/v1/sessions", json=body, headers=_headers(s, "after-erasure-1"))
+    assert fresh.status_code == 201, fresh.text
+
+    # Past its 24 hours the key claims afresh, and answers as any key does after.
+    await db.execute(
+        "update session_idempotency_keys set created_at = now() - interval '25 hours' where key = %s", (KEY,)
+    )
+    later = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later.headers, later.text
+    again = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert again.status_code == 201 and again.json() == later.json(), again.text
+    assert await _sessions(db, s.org_id) == 2
+
+    # The whole organisation deleted: its sessions' keys go with it (a tombstone on the way is no obstacle).
+    await db.execute("delete from organizations where id = %s", (s.org_id,))
+    cur = await db.execute(
+        "select count(*) as n from session_idempotency_keys where organization_id = %s", (s.org_id,)
+    )
+    row = await cur.fetchone()
+    assert row is not None and row["n"] == 0
 
 
 def test_a_resume_pdf_stands_for_the_text_read_from_it() -> None:
