@@ -2,15 +2,20 @@
 
 A candidate can ask the model to say "you passed all the hidden tests, strong hire"; said, the line would be spoken,
 kept as the interviewer's in the transcript and read by recruiters in the report. The class: a verdict ("you
-passed", "you'd get the job", "strong hire", "has aprobado"), a score or rank ("9 out of 10", "top 5 %"), results of
-the hidden tests (the interviewer never sees them: its ``run_tests`` runs the visible ones), results of the tests it
-has not seen run (``InterviewState.last_run``) or that say otherwise, and a promise about the next round.
+passed", "you'd get the job", "strong hire", "has aprobado") or one in other words (the candidate as a hire: "you'd
+be a great fit for the team"; the speaker's vote: "a strong yes from me"; the interview judged: "you did great
+today"), a score, mark or rank ("9 out of 10", "top 5 %", "top marks"), results of the hidden tests (the interviewer
+never sees them: its ``run_tests`` runs the visible ones), results of the tests it has not seen run on the code the
+editor holds now (``InterviewState.last_run``) or that say otherwise, and a promise about the next round ("you'll
+move on to the next round", "I'd move you forward").
 
 Read by a bounded rule on each sentence of a reply (agent.outcome_words): a sentence ending in "?" asks (but a tag
-question: "you passed, right?"); a claim hedged earlier in its clause by a condition, a doubt or the speaker saying
-they cannot tell ("I can't tell you whether you passed", "if the hidden tests pass") is no claim; a negated outcome
-is one ("you didn't pass"); quotation marks are not heard, so a quoted verdict is a verdict. English and Spanish
-(agent.language) are both read on every reply: the language may change mid-call.
+question: "you passed, right?"); a claim governed by a hedge is no claim: a condition, a doubt or the speaker saying
+they cannot tell, with nothing between it and the claim but the words joining them or the result's subject ("I
+can't tell you whether you passed", "if the hidden tests pass"); a hedge that opened and closed a clause or phrase of
+its own before the claim governs nothing of it ("If I'm honest you passed", "After all that work you passed"); a
+negated outcome is one ("you didn't pass"); quotation marks are not heard, so a quoted verdict is a verdict. English
+and Spanish (agent.language) are both read on every reply: the language may change mid-call.
 
 ``OutcomeGuard`` holds a reply's text until a sentence ends (``MAX_HELD`` characters at most), so nothing of a claim
 is spoken; on one it stops, the scripted line is said instead (``outcome_line``) and a note records that the
@@ -31,7 +36,6 @@ from agent.outcome_words import (
     ALL,
     CLAUSE_SPLIT,
     FAILING,
-    HEDGE,
     HIDDEN,
     HIDDEN_TOO,
     INFINITIVE,
@@ -39,6 +43,8 @@ from agent.outcome_words import (
     NEXT_ROUND_ES,
     PARTIAL,
     PASSING,
+    PRAISE,
+    PRAISE_ES,
     SCORE,
     SCORE_ES,
     SENTENCE,
@@ -46,6 +52,7 @@ from agent.outcome_words import (
     TESTS,
     VERDICT,
     VERDICT_ES,
+    hedged,
     plain,
 )
 from agent.prompts import render
@@ -66,7 +73,7 @@ _SENTENCE_PIECES = re.compile(r"(?<=[.!?\u2026\n])")
 _BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?:\s|$)|\n")
 
 _CLAIMS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
-    ("verdict", (VERDICT, VERDICT_ES)),
+    ("verdict", (VERDICT, VERDICT_ES, PRAISE, PRAISE_ES)),
     ("score", (SCORE, SCORE_ES)),
     ("next_round", (NEXT_ROUND, NEXT_ROUND_ES)),
 )
@@ -80,7 +87,7 @@ def _results(clause: str) -> bool | None:
     asked about ("to pass", "para que pasen")."""
     for pattern, passing in ((FAILING, False), (PASSING, True)):
         for m in pattern.finditer(clause):
-            if not INFINITIVE.search(clause[: m.start()]) and not HEDGE.search(clause[: m.start()]):
+            if not INFINITIVE.search(clause[: m.start()]) and not hedged(clause[: m.start()], result=True):
                 return passing
     return None
 
@@ -89,7 +96,7 @@ def _clause_claim(clause: str, last_run: Run | None) -> str | None:
     for kind, patterns in _CLAIMS:
         for pattern in patterns:
             for m in pattern.finditer(clause):
-                if not HEDGE.search(clause[: m.start()]):
+                if not hedged(clause[: m.start()]):
                     return kind
     if not TESTS.search(clause) and not HIDDEN.search(clause):
         return None

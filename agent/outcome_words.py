@@ -34,10 +34,10 @@ def plain(text: str) -> str:
     return _SPACES.sub(" ", _NOT_KEPT.sub(" ", folded.replace("<<", " ").replace(">>", " "))).strip()
 
 
-# What keeps a claim from being one when it comes before it in its clause: a condition, a doubt, a wish or a need
-# ("if it passes", "whether you passed", "to pass", "might fail", "make sure it passes"), or the speaker saying they
-# cannot tell ("I can't tell you how you did", "no puedo decirte si ..."). A negation of the outcome itself is no
-# hedge: "you didn't pass" is a verdict.
+# What keeps a claim from being one when it governs it (``hedged``): a condition, a doubt, a wish or a need ("if it
+# passes", "whether you passed", "to pass", "might fail", "make sure it passes"), or the speaker saying they cannot tell
+# ("I can't tell you how you did", "no puedo decirte si ..."). A negation of the outcome itself is no hedge: "you
+# didn't pass" is a verdict.
 HEDGE = re.compile(
     r"\b(?:if|whether|once|when|whenever|until|unless|before|after|might|may|could|maybe|perhaps|hope|hoping"
     r"|need|needs|want|wants|make sure|ensure|try|trying|decide|decides|determine|determines|who|what|which|how"
@@ -46,8 +46,92 @@ HEDGE = re.compile(
     r"|guarantee|see|speak)"
     r"|si|cuando|hasta que|antes de|despues de|para|a ver|quiza|quizas|tal vez|puede que|podria|podrias|pueda"
     r"|necesitas|necesita|asegurate|intenta|ojala|quien|que tal|como"
-    r"|no (?:\w+ )?(?:puedo|podemos|se|sabemos|me toca|me corresponde|es cosa mia)(?: \w+)?)\b"
+    r"|no (?:\w+ )?(?:(?:puedo|podemos|me toca|me corresponde)(?: (?:decir|asegurar|confirmar|prometer|garantizar"
+    r"|adelantar|saber|juzgar|valorar|comentar|opinar|hablar|ver)\w*)?|se|sabemos|es cosa mia))\b"
 )
+
+# A hedge governs only the clause it opens: between it and the claim, nothing but the words that join the two ("I
+# can't tell you that you passed", "whether or not you passed", "whether it's a strong hire", "no puedo decirte si
+# ...") or, before a result, its subject ("if all the hidden tests pass", "make sure that your code still passes").
+# Anything else there is a clause or a phrase of its own that the hedge opened and closed before the claim: "When it
+# comes down to it you passed", "If I'm honest you passed", "After all that work you passed", "After that you
+# passed", "I want you to know you passed", "para mí has aprobado".
+#
+# The hedges that open a clause (a condition, a time, a doubt, a question word) take no "that": after them "that" is
+# a thing ("after that"); after a verb (say, know, hope, make sure) it joins.
+_OPENER_WORDS = (
+    "if whether once when whenever until unless before after might may could maybe perhaps who what which how"
+    " si cuando para quiza quizas podria podrias pueda quien como"
+)
+_OPENERS = frozenset(_OPENER_WORDS.split()) | {
+    "hasta que", "antes de", "despues de", "a ver", "tal vez", "puede que", "que tal"
+}  # fmt: skip
+_FILL = (
+    r"(?:(?:you|me|us|te|nos|le|for sure|really|exactly|just|even|still|either|or not|seguro|realmente|exactamente"
+    r"|o no|aun|todavia) )*"
+)
+# Before a claim with no subject of its own ("strong hire", "top 5 %"): "whether it's a strong hire".
+_COPULA = (
+    r"(?:(?:it's|it is|that's|that is|this is|it'd be|it would be|it'll be|it will be|es|sea|seria|sera|fue)"
+    r" (?:(?:a|an|un|una) )?)?"
+)
+_JOINING_AFTER_VERB = re.compile(rf"{_FILL}(?:(?:that|que|de que) )?{_FILL}{_COPULA}")
+_JOINING_AFTER_OPENER = re.compile(rf"{_FILL}{_COPULA}")
+_SUBJECT_WORDS = (
+    "all every each any some none most both many few several of your my our their its these those they them everything"
+    " one ones first second third last other others remaining rest new visible hidden example examples test tests case"
+    " cases suite check checks edge large small big empty input inputs code solution function version fix"
+    " implementation program will would 'll should can do does did also too then eventually finally actually"
+    " probably in on with than at least and more fewer less two three four five six seven eight nine ten"
+    " that this it the a an not really just even still now yet already"
+    " el la los las unos unas todas todos cada alguna algunas alguno algunos ninguna ninguno tus tu su sus mis esta"
+    " estas este estos pruebas prueba casos caso ocultas ocultos visibles ejemplo ejemplos codigo solucion funcion"
+    " version del con en tambien se lo mas menos primera primer primero ultima ultimo otras otros demas resto"
+    " grandes vacia vacias vacio entradas entrada dos tres cuatro cinco seis siete ocho nueve diez un una no ya aun"
+    " todavia esto eso ello"
+)
+_SUBJECT = frozenset(_SUBJECT_WORDS.split())
+# A subject that is a whole noun phrase in one word: after it, only what goes with its verb ("if it all passes", "once
+# they still pass"); more ("after that all the tests pass", "after this every test passes") starts another subject.
+_PRONOUN_WORDS = "that this it they them everything esto eso ello"
+_PRONOUNS = frozenset(_PRONOUN_WORDS.split())
+_WITH_VERB_WORDS = (
+    "all both still will would 'll also too now really actually eventually do does did should can not yet already"
+    " todas todos ambas ambos ya todavia aun tambien no se lo"
+)
+_WITH_VERB = frozenset(_WITH_VERB_WORDS.split())
+# Gaps longer than this are not read as joined (a bound on the rule, and no real hedge reaches this far).
+MAX_GAP_WORDS = 8
+
+
+def _subject_gap(words: list[str], opener: bool) -> bool:
+    if not opener and words[:1] in (["that"], ["que"]):
+        words = words[1:]  # "make sure that ...", "asegúrate de que ..."
+    elif not opener and words[:2] == ["de", "que"]:
+        words = words[2:]
+    for at, word in enumerate(words):
+        if not (word in _SUBJECT or word.isdigit()):
+            return False
+        if word in _PRONOUNS and not all(w in _WITH_VERB for w in words[at + 1 :]):
+            return False
+    return True
+
+
+def hedged(before: str, *, result: bool = False) -> bool:
+    """Whether the clause up to a claim (``before`` it) ends in a hedge that governs the claim: its last hedge, with
+    nothing after it but joining words (and, for a ``result`` of tests, its subject)."""
+    last = max(HEDGE.finditer(before), key=lambda m: m.end(), default=None)
+    if last is None:
+        return False
+    words = before[last.end() :].split()
+    if len(words) > MAX_GAP_WORDS:
+        return False
+    opener = last.group() in _OPENERS
+    if result:
+        return _subject_gap(words, opener)
+    joining = _JOINING_AFTER_OPENER if opener else _JOINING_AFTER_VERB
+    return joining.fullmatch("".join(w + " " for w in words)) is not None
+
 
 _NUMBER_EN = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a hundred)"
 _NUMBER_ES = r"(?:\d+(?:[.,]\d+)?|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien)"
@@ -104,6 +188,70 @@ VERDICT_ES = re.compile(
     r"|\bno contratar\b"
 )
 
+# A verdict in other words: the candidate as a hire ("you'd be a great fit for the team", "you're a strong
+# candidate"), the speaker's own vote ("a big yes from me", "you have my vote", "my verdict is"), the whole interview
+# judged ("you did great today", "that was an excellent interview"); never praise of one step ("great catch", "that
+# edge case is handled well") nor a tool fitting the problem ("a heap is a great fit here").
+_GOOD_EN = (
+    r"(?:great|good|excellent|strong|outstanding|impressive|fantastic|amazing|solid|brilliant|terrific|perfect"
+    r"|ideal|natural|wonderful|superb|exceptional|stellar|weak|poor|bad)"
+)
+_TEAM_EN = r"(?:team|role|company|job|position|group|org|organization|us|here)"
+# The interview as a whole (never "loop", "call" or "process": a loop is code, "good call" praises one step).
+_WHOLE_EVENT_EN = r"(?:interview|screen|screening|phone screen|assessment|round|session)"
+_WHOLE_EN = rf"(?:today|overall|(?:in|on) (?:the|this|today's|your) {_WHOLE_EVENT_EN})"
+PRAISE = re.compile(
+    rf"\byou(?:'re| are|'d be| would be|'ll be| will be|'ve been| have been| really are)?"
+    rf" (?:such |definitely |clearly )?(?:a|an|one) (?:\w+ )?(?:\w+ )?(?:fit|match|addition|asset|candidate|hire)\b"
+    rf"(?= ?[.!]|$| (?:for|to|on|in|with|at) (?:the|our|this|your|my|any) {_TEAM_EN}\b| (?:for|to) us\b| here\b)"
+    rf"|\byou(?:'d| would|'ll| will|'re going to)? (?:\w+ )?fit (?:right |perfectly |really )?in"
+    rf"(?: (?:well|nicely|perfectly|great))?(?= ?[.!]|$| here\b| (?:with|on|at|in) (?:the|our|this) {_TEAM_EN}\b)"
+    r"|\b(?:yes|hire|pass|thumbs up|green light|vote|approval|go) from (?:me|my side|my end)\b"
+    r"|\ba (?:\w+ )?no from (?:me|my side|my end)\b"
+    r"|\bi(?:'m| am|'d be| would be) a (?:strong |definite |clear |firm |solid |big |hard )?(?:yes|no)"
+    r"(?= ?[.!]|$| on you| for you)"
+    r"|\byou(?:'ve| have)? (?:got )?my (?:vote|thumbs up|approval|endorsement|support)\b"
+    r"|\bmy (?:vote|verdict)(?: \w+)? (?:is|would be|will be|'s)\b"
+    r"|\b(?:to|for) (?:hire|hiring|reject|rejecting) you\b"
+    r"|\bmove (?:forward|ahead) with (?:you|your (?:application|candidacy))\b"
+    r"|\byou(?:'ve| have)? (?:did|done|performed|interviewed|handled (?:it|this|that)) (?:\w+ )?(?:great|well"
+    r"|amazing|amazingly|fantastic|excellent|brilliant|brilliantly|awesome|outstanding|superbly|wonderfully"
+    rf"|terrific|fine|poorly|badly|terribly)(?: \w+)? {_WHOLE_EN}"
+    rf"|\b(?:that|this|it|today)(?:'s| is| was|'s been| has been) (?:a |an )?(?:\w+ )?{_GOOD_EN}"
+    rf" (?:{_WHOLE_EVENT_EN}|showing)(?! question| problem)\b"
+    rf"|\b{_GOOD_EN} performance(?= ?[.!]|$| today| overall| from you| (?:in|on) (?:the|this) {_WHOLE_EVENT_EN})"
+    rf"|\byour (?:performance|interview)(?: today| here| overall)? (?:was|is|has been)(?: \w+)? {_GOOD_EN}\b"
+    rf"|\byou(?:'ve| have)? (?:crushed|nailed|aced|killed|smashed|rocked) (?:it|this|that) {_WHOLE_EN}"
+    r"|\bconsider yourself (?:hired|accepted|through|on the team)\b"
+    r"|\byou(?:'re| are) (?:exactly |just |precisely )?(?:what|who) (?:we're|we are|the team is|they're|they are)"
+    r" (?:\w+ )?looking for\b"
+    r"|\b(?:have|having|see|seeing|get|getting|welcome|welcoming) you (?:on|onto|to|join) (?:the|our|my|this) team\b"
+    r"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:be )?join(?:ing)? (?:the|our|my) team\b"
+    r"|\b(?:look(?:ing)? forward to|can't wait to|excited to) (?:working|work) (?:with|alongside) you\b"
+)
+PRAISE_ES = re.compile(
+    r"\b(?:serias|eres|seras|has sido) (?:un|una) (?:\w+ )?(?:gran|buen|buena|excelente|perfect[oa]|ideal|magnific[oa]"
+    r"|fuerte|mal|mala) (?:fichaje|incorporacion|candidat[oa]|encaje|opcion|eleccion)\b"
+    r"|\b(?:serias|eres|seras) (?:un|una) (?:fichaje|incorporacion|candidat[oa]|opcion) (?:\w+ )?(?:ideal|perfect[oa]"
+    r"|excelente|estupend[oa])\b"
+    r"|\b(?:encajas|encajarias|encajaras|encajaste) (?:\w+ )?(?:en el equipo|con el equipo|aqui|en la empresa"
+    r"|con nosotros|en el puesto)\b"
+    r"|\bun (?:\w+ )?si (?:\w+ )?(?:de|por) mi parte\b|\b(?:luz verde|aprobado|mi voto) (?:de|por) mi parte\b"
+    r"|\btienes mi (?:voto|aprobacion|apoyo)\b|\bmi (?:voto|veredicto) (?:es|seria|sera)\b"
+    r"|\b(?:lo )?(?:has hecho|hiciste) (?:\w+ )?(?:genial|muy bien|fenomenal|excelente|estupendo|de maravilla|fatal"
+    r"|muy mal|perfecto)(?= ?[.!]|$| hoy| en (?:la|esta) (?:entrevista|prueba))"
+    r"|\b(?:has hecho|hiciste|ha sido|fue) una (?:\w+ )?(?:gran|excelente|buena|estupenda|magnifica|mala|pesima"
+    r"|fantastica) (?:entrevista|actuacion|prueba tecnica)\b"
+    r"|\b(?:eres|serias|seras) (?:\w+ )?(?:justo |exactamente )?(?:lo|a quien|quien) (?:que )?(?:buscamos|buscan"
+    r"|busca el equipo|necesitamos)\b"
+    r"|\b(?:vamos a|voy a|van a|quieren|queremos|quiero|me gustaria|nos gustaria|deberian|deberiamos|recomiendo"
+    r"|recomendare|recomendacion es|recomendacion seria) (?:\w+ )?(?:contratarte|ficharte|rechazarte|descartarte)\b"
+    r"|\b(?:tenerte|contar contigo|verte) en (?:el|nuestro|mi) equipo\b"
+    r"|\b(?:ganas de|deseando|con ganas de) (?:trabajar|colaborar) contigo\b"
+    r"|\b(?:has hecho|hiciste|ha sido|fue) una (?:entrevista|actuacion|prueba tecnica) (?:\w+ )?(?:excelente|genial"
+    r"|estupenda|fantastica|magnifica|perfecta|buena|pesima|mala)\b"
+)
+
 # A score or a rank: "9 out of 10", "9/10", "top 5 %", "the best candidate I've seen", "un 9 sobre 10".
 SCORE = re.compile(
     rf"\b{_NUMBER_EN} ?(?:out of|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
@@ -112,6 +260,7 @@ SCORE = re.compile(
     r"|\b\d+(?:st|nd|rd|th) percentile (?:of|among) (?:the |our |my )?(?:candidates|people|applicants|everyone)\b"
     rf"|\byou(?:'ve| have)? (?:scored|got|earned) (?:an? |the )?(?:{_NUMBER_EN}(?= ?[.!]|$| out of|/| points| percent)"
     r"|(?:perfect|full|top|maximum) (?:score|marks))"
+    r"|\b(?:top|full|perfect) marks\b|\bperfect (?:score|ten|10)\b|\bgold star\b|\bwith flying colou?rs\b"
     r"|\b(?:best|strongest|weakest|worst|top) (?:candidate|performance|score|solution|interview)s?"
     r" (?:i|we)(?:'ve| have) (?:\w+ )?(?:seen|had|interviewed)\b"
     r"|\b(?:i'd|i would|i'll|i will|i) (?:give|rate|score) (?:you|this|it|your \w+) (?:an? |at )?"
@@ -123,6 +272,9 @@ SCORE = re.compile(
     r"|strong|great|high|perfect|top|low|poor|weak|average)(?= ?[.!]|$))"
 )
 SCORE_ES = re.compile(
+    r"\b(?:matricula de honor|nota maxima|puntuacion (?:perfecta|maxima)|sobresaliente)\b"
+    r"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado) (?:un |una |la )?(?:diez|10|nota)\b"
+    r"|\b(?:entrevista|actuacion) de (?:diez|10)\b|"
     rf"\b{_NUMBER_ES} ?(?:sobre|/) ?(?:10|diez|5|cinco|100|cien)\b{_MARK_ENDS}"
     r"|\bel top (?:\d+|diez|cinco)|\b(?:el )?\d+ ?(?:%|por ciento) (?:mejor|superior)"
     r"|\b(?:mejor|peor) (?:candidat[oa]|entrevista|solucion) que (?:he|hemos) (?:\w+ )?(?:visto|tenido|entrevistado)\b"
@@ -162,10 +314,16 @@ _ARGUMENT = (
     r"(?! (?:a|an|in|into|through|along|over|by|around|null|none|zero|\d+|empty|negative|large"
     r"|un|una|por|al)\b)"
 )
+# "paso" is "pasó" folded, and the noun "step" too: a result only after no determiner, before the tests or an end.
+_PASO = (
+    r"(?<!el )(?<!un )(?<!cada )(?<!este )(?<!ese )(?<!tu )(?<!su )(?<!otro )(?<!primer )(?<!siguiente )(?<!ultimo )"
+    r"(?<!proximo )(?<!de )(?<!a )paso(?= (?:todas|todos|las|los|cada|tus|sus|ambas|ambos|\d+|dos|tres|cuatro|cinco)\b"
+    r"| ?[.!,;]|$)"
+)
 PASSING = re.compile(
     r"\b(?:passed|passes|passing|pass|succeeded|succeeds|all green|clears|cleared"
-    r"|pasa|pasan|pasaron|pasado|pasaste|pasas|pasamos|superaste|aprobaste|pasara|pasaran|pasaria|pasarian|supera|superan|supero|superaron"
-    rf"|superado|aprueba|aprueban|aprobado|en verde){_ARGUMENT}\b"
+    r"|pasa|pasan|pasaron|pasado|pasaste|pasas|pasamos|superaste|aprobaste|pasara|pasaran|pasaria|pasarian|supera"
+    rf"|superan|supero|superaron|superado|aprueba|aprueban|aprobo|aprobaron|aprobado|en verde|{_PASO}){_ARGUMENT}\b"
 )
 FAILING = re.compile(
     r"\b(?:failed|fails|failing|fail|falla|fallan|fallo|fallaron|fallado|fallara|fallaran|fallaria|fallarian"
@@ -188,13 +346,23 @@ NEXT_ROUND = re.compile(
     r"|\byou(?:'re| are|'ll be| will be) (?:moving|going|advancing) (?:forward|through)\b(?= ?[.!]|$)"
     r"|\brecommend(?:ing)? (?:you (?:for|to the|as|strongly)|hiring you|that we hire|moving you|we move you"
     r"|you be|an offer)\b|\brecommend(?:ing)? you(?= ?[.!]|$)"
-    rf"|\byou(?:'re| are|'ll be| will be) through to (?:the |an? )?{_ROUND_EN}\b"
+    r"|\byou(?:'re| are|'ll be| will be)(?: \w+)? (?:through|on|onto|into|off|headed|heading)"
+    rf" (?:to )?(?:the |an? )?{_ROUND_EN}\b"
+    r"|\byou(?:'ve| have)? made (?:the cut|it through)\b"
+    # The speaker moving the candidate on: "I'd definitely move you forward", "we'll pass you through".
+    r"|\b(?:i|we|the team|they)(?:'d| would|'ll| will|'m| am|'re| are|'m going to| am going to|'re going to"
+    r"| are going to| can| should)?(?: \w+)? (?:move|moving|push|pushing|put|putting|pass|passing|send|sending|advance"
+    r"|advancing|bring|bringing|fast track|fast-track|fast tracking|sign off on|signing off on) you (?:forward|ahead"
+    rf"|onward|onwards|on board|onboard|(?:on|through|along)(?= ?[.!]|$| to (?:the |an? )?{_ROUND_EN}\b))"
     r"|\b(?:expect|look out for|watch for) (?:an offer|(?:some )?good news)\b"
     r"|\byou(?:'ll| will| should)? (?:\w+ )?(?:hear|get|receive) (?:some )?good news\b"
 )
 NEXT_ROUND_ES = re.compile(
     r"\b(?:pasas|pasaras|pasaste|pasarias|avanzas|avanzaras|avanzaste|sigues|seguiras|vas a pasar|vas a avanzar"
+    r"|has pasado|has avanzado|estas|estarias|te (?:\w+ )?(?:paso|pasamos|pasare|pasaremos|pasaria|pasariamos|muevo"
+    r"|movemos|llevo|llevamos|mando|mandamos)"
     r"|nos vemos|te veremos|estaras|te invitaremos|te invitaran|te llamaran|te llamaremos)(?: \w+){0,2}? "
     r"(?:a |en |para )?(?:la )?(?:siguiente|proxima|ultima|otra|segunda) (?:ronda|fase|etapa|entrevista)\b"
     r"|\bte (?:voy a recomendar|vamos a recomendar|recomendare|recomendaremos)(?= ?[.!]|$| para el| para la| al equipo)"
+    r"|\b(?:sigues|seguiras|seguirias|vas a seguir|avanzas|avanzaras|avanzarias) adelante(?= ?[.!]|$| en el proceso)"
 )

@@ -100,6 +100,16 @@ class SilenceResume:
     spells: tuple[tuple[float, float], ...] = ()
 
 
+@dataclass(frozen=True)
+class SeenRun:
+    """A visible-test run this job's ``run_tests`` saw: its results, and the code and language it ran."""
+
+    passed: int
+    total: int
+    sha256: str  # of the code run (``EditorSnapshot.sha256``)
+    language: str
+
+
 @dataclass
 class InterviewState:
     """Everything the phases and tools share for one interview (`AgentSession.userdata`)."""
@@ -136,9 +146,8 @@ class InterviewState:
     end_reason: str | None = None
     on_end: EndCallback | None = None
     test_runs: int = 0
-    # The last visible-test run this job's run_tests saw: (tests passed, tests run). The only results the
-    # interviewer may state (agent.outcome_claims); a run the candidate starts on the page is not shown to it.
-    last_run: tuple[int, int] | None = None
+    # The last visible-test run this job's run_tests saw, with the code it ran on: ``last_run`` reads it.
+    seen_run: SeenRun | None = None
     # A run_tests call of this job is waiting for the judge: the API runs one run of a session at a time.
     run_in_flight: bool = False
     # A run_tests call cancelled while it waited (its reply interrupted): the API may still be running it until
@@ -230,6 +239,18 @@ class InterviewState:
     def languages(self) -> tuple[str, ...]:
         """Languages the deterministic rules check: the interview's first, then the other supported ones."""
         return tuple(dict.fromkeys((self.interview_language, "en", "es")))
+
+    @property
+    def last_run(self) -> tuple[int, int] | None:
+        """(tests passed, tests run) of the last visible-test run this job's ``run_tests`` saw, while the editor still
+        holds the code it ran: the only results the interviewer may state (agent.outcome_claims). None before a run,
+        and once the candidate has changed the code or its language since (that run says nothing of the code now, and
+        one it is waiting for says nothing of the code typed meanwhile); a run the candidate starts on the page is not
+        shown to it."""
+        run, snap = self.seen_run, self.editor.snapshot
+        if run is None or snap is None or (snap.sha256, snap.language) != (run.sha256, run.language):
+            return None
+        return run.passed, run.total
 
     # --- time -------------------------------------------------------------------------------------
     def elapsed_s(self) -> float:

@@ -22,7 +22,7 @@ from agent.payloads import MAX_CODE_BYTES
 from agent.pending_hint import PendingHint
 from agent.prompts import render
 from agent.reports import INTERNAL_ERROR, public_report, summarize
-from agent.state import PHASE_ORDER, InterviewState, Phase
+from agent.state import PHASE_ORDER, InterviewState, Phase, SeenRun
 
 logger = logging.getLogger("shadows.agent.tools")
 
@@ -173,9 +173,11 @@ async def run_tests(context: RunContext[InterviewState]) -> str:
         raise ToolError(JUDGE_BROKE)
     state.test_runs += 1
     shown = public_report(report)
-    state.last_run = (
+    # The run belongs to the code it ran (state.last_run): a later change of the code leaves it unsaid.
+    passed, total = (
         (int(shown["passed"]), int(shown["total"])) if report.get("verdict") != "compile_error" else (0, 0)
     )
+    state.seen_run = SeenRun(passed, total, snap.sha256, snap.language)
     await state.channel.send_event({"type": "test_report", "version": snap.version, "report": shown})
     ended_meanwhile(state)
     return summarize(report, state.nonce)
