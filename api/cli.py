@@ -13,7 +13,7 @@ import typer
 from api import cli_serve
 from api.cli_database import database_failure, database_url, fail, import_questions, open_pool, with_conn
 from api.cli_orgs import orgs_app
-from api.db.migrate import MigrationError, migrate
+from api.db.migrate import LOCK_ATTEMPTS, LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S, MigrationError, migrate
 from api.settings import get_settings
 from judge.bank import BankError
 
@@ -43,11 +43,32 @@ app.add_typer(cli_serve.judge_app, name="judge")  # api/cli_serve.py
 
 
 @db_app.command("migrate")
-def db_migrate() -> None:
-    """Apply pending migrations from supabase/migrations (a no-op when up to date)."""
+def db_migrate(
+    lock_timeout: Annotated[
+        float, typer.Option(min=0.1, max=600, help="Seconds a migration waits for a table's lock per attempt")
+    ] = LOCK_TIMEOUT_S,
+    lock_attempts: Annotated[
+        int,
+        typer.Option(min=1, max=20, help="Attempts of a migration that waited that long, before giving up"),
+    ] = LOCK_ATTEMPTS,
+    statement_timeout: Annotated[
+        float,
+        typer.Option(min=0, max=86_400, help="Seconds one statement of a migration may run (0: no bound)"),
+    ] = STATEMENT_TIMEOUT_S,
+) -> None:
+    """Apply pending migrations from supabase/migrations (a no-op when up to date). A migration that cannot take
+    its locks in --lock-timeout (a transaction of a running replica holds them) is rolled back and tried again."""
     url = database_url(get_settings())
     try:
-        applied = asyncio.run(migrate(url, progress=lambda line: typer.echo(line, err=True)))
+        applied = asyncio.run(
+            migrate(
+                url,
+                progress=lambda line: typer.echo(line, err=True),
+                lock_timeout_s=lock_timeout,
+                lock_attempts=lock_attempts,
+                statement_timeout_s=statement_timeout,
+            )
+        )
     except MigrationError as e:
         raise fail(str(e)) from e
     typer.echo(f"applied {len(applied)} migration(s)" + (f": {', '.join(applied)}" if applied else ""))

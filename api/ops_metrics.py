@@ -1,20 +1,56 @@
 """Gauges an operator pages on that live in Postgres, set when `/metrics` is scraped: interviews in progress and
 the grading model's stored usage (tokens and cost by model), and one refresh of them and the queue's own gauges
-(api/jobs/metrics.py) shared by the scrapes that arrive together."""
+(api/jobs/metrics.py) shared by the scrapes that arrive together.
+
+Each query reads an index or a few rows, never a whole table (`tests/api/test_metrics_query_plans.py`): the usage
+is kept as totals by model (`grading_usage`, migration 20270121090100) plus the changes a trigger on `scorecards`
+appended since; a scrape first moves up to USAGE_MOVE_BATCH of those changes into the totals, in one statement."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import psycopg
 import structlog
 
-from api.db.pool import Pool, connection
+from api.db.pool import Conn, Pool, connection
 from api.errors import ServiceUnavailableError
 from api.jobs.metrics import refresh_queue_metrics
 from api.metrics import GRADING_LLM_COST, GRADING_LLM_TOKENS, INTERVIEWS_IN_PROGRESS
 
 log = structlog.get_logger(__name__)
+
+USAGE_MOVE_BATCH = 10_000
+
+IN_PROGRESS = "select count(*) as n from sessions where status = 'in_progress'"
+
+# Ordered by model: two replicas' scrapes moving changes of the same models lock their totals in the same order.
+MOVE_USAGE_CHANGES = """
+with moved as (
+  delete from grading_usage_changes
+  where id in (select id from grading_usage_changes order by id limit %(limit)s for update skip locked)
+  returning model, scorecards, input_tokens, output_tokens, cost_usd
+)
+insert into grading_usage as u (model, scorecards, input_tokens, output_tokens, cost_usd)
+select model, sum(scorecards), sum(input_tokens), sum(output_tokens), sum(cost_usd) from moved
+group by model order by model
+on conflict (model) do update set scorecards = u.scorecards + excluded.scorecards,
+  input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
+  cost_usd = u.cost_usd + excluded.cost_usd
+"""
+
+# One statement, one snapshot: a move committing meanwhile is seen whole or not at all. A model is served while a
+# stored scorecard names it, as the sum over `scorecards` did.
+USAGE = """
+select model, sum(input_tokens) as input, sum(output_tokens) as output, sum(cost_usd) as cost
+from (
+  select model, scorecards, input_tokens, output_tokens, cost_usd from grading_usage
+  union all
+  select model, scorecards, input_tokens, output_tokens, cost_usd from grading_usage_changes
+) usage
+group by model having sum(scorecards) > 0
+"""
 
 
 class DatabaseGauges:
@@ -37,24 +73,24 @@ class DatabaseGauges:
             self._refreshes += 1
 
 
+async def database_figures(conn: Conn) -> tuple[int, list[dict[str, Any]]]:
+    """Interviews in progress, and the stored usage by model (`model`, `input`, `output`, `cost`)."""
+    cur = await conn.execute(IN_PROGRESS)
+    row = await cur.fetchone()
+    await conn.execute(MOVE_USAGE_CHANGES, {"limit": USAGE_MOVE_BATCH})
+    cur = await conn.execute(USAGE)
+    return (int(row["n"]) if row else 0), await cur.fetchall()
+
+
 async def refresh_database_metrics(pool: Pool) -> None:
     """Set the gauges from the database; when it is unreachable, leave them as they were and say so."""
     try:
         async with connection(pool) as conn:
-            cur = await conn.execute("select count(*) as n from sessions where status = 'in_progress'")
-            row = await cur.fetchone()
-            cur = await conn.execute(
-                """
-                select model, coalesce(sum(input_tokens), 0) as input, coalesce(sum(output_tokens), 0) as output,
-                       coalesce(sum(cost_usd), 0) as cost
-                from scorecards where model is not null group by model
-                """
-            )
-            usage = await cur.fetchall()
+            in_progress, usage = await database_figures(conn)
     except (ServiceUnavailableError, psycopg.Error) as e:
         log.warning("metrics.database_unavailable", error_type=type(e).__name__)
         return
-    INTERVIEWS_IN_PROGRESS.set(int(row["n"]) if row else 0)
+    INTERVIEWS_IN_PROGRESS.set(in_progress)
     GRADING_LLM_TOKENS.clear()
     GRADING_LLM_COST.clear()
     for u in usage:

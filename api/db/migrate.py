@@ -3,10 +3,18 @@
 History lives in `supabase_migrations.schema_migrations`, the table `supabase db push` reads and writes, so a
 database migrated by either tool is seen as up to date by the other. An advisory lock serialises concurrent
 migrators (two API replicas starting at once).
+
+Each migration waits at most `lock_timeout_s` for a lock on a table: an `alter table` queued behind a transaction a
+live replica holds open would otherwise hold up every query on that table that came after it, for as long as that
+transaction lasts. A migration that times out is rolled back whole and tried again (`lock_attempts` in all, a pause
+between them), then the run stops with `MigrationLockError`. Each statement runs for at most `statement_timeout_s`
+(0: no bound), set here so that a role's own `statement_timeout` (the API's 30 s, docs/deployment.md) does not
+cut a backfill short.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 import structlog
+from psycopg.rows import TupleRow
 
 log = structlog.get_logger(__name__)
 
@@ -42,8 +51,18 @@ class Migration:
         return self.path.read_text(encoding="utf-8")
 
 
+LOCK_TIMEOUT_S = 5.0
+LOCK_ATTEMPTS = 4
+LOCK_RETRY_PAUSE_S = 5.0
+STATEMENT_TIMEOUT_S = 1800.0
+
+
 class MigrationError(Exception):
     """A migration file is misnamed or failed to apply (the failed one is rolled back)."""
+
+
+class MigrationLockError(MigrationError):
+    """A migration waited `lock_timeout_s` for a lock at each of its attempts (each rolled back)."""
 
 
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
@@ -66,12 +85,44 @@ def _kept(applied_now: list[str], done: set[str]) -> str:
     )
 
 
+async def _apply(
+    conn: psycopg.AsyncConnection[TupleRow],
+    mig: Migration,
+    lock_timeout_s: float,
+    statement_timeout_s: float,
+) -> None:
+    """One migration and its history row, in one transaction, under the run's timeouts (`set local`: they end
+    with it, and the advisory lock's wait between migrations is not bounded by them)."""
+    async with conn.transaction():
+        await conn.execute(
+            "select set_config('lock_timeout', %s, true), set_config('statement_timeout', %s, true)",
+            (f"{max(1, round(lock_timeout_s * 1000))}ms", f"{round(statement_timeout_s * 1000)}ms"),
+        )
+        await conn.execute(mig.sql.encode())  # file content from the repo, not user input
+        await conn.execute(
+            "insert into supabase_migrations.schema_migrations (version, name, statements) values (%s, %s, %s)",
+            (mig.version, mig.name, [mig.sql]),
+        )
+
+
 async def migrate(
-    database_url: str, directory: Path = MIGRATIONS_DIR, progress: Callable[[str], None] | None = None
+    database_url: str,
+    directory: Path = MIGRATIONS_DIR,
+    progress: Callable[[str], None] | None = None,
+    *,
+    lock_timeout_s: float = LOCK_TIMEOUT_S,
+    lock_attempts: int = LOCK_ATTEMPTS,
+    lock_retry_pause_s: float = LOCK_RETRY_PAUSE_S,
+    statement_timeout_s: float = STATEMENT_TIMEOUT_S,
 ) -> list[str]:
     """Apply pending migrations; returns the versions applied (empty when up to date). `progress` is told, one line
     each, when the run waits for another migrator's lock, when the database has migrations this release does not (a
-    newer release migrated it), and before each migration it applies."""
+    newer release migrated it), before each migration it applies and before it tries one again that waited
+    `lock_timeout_s` for a lock. `statement_timeout_s` 0: no bound."""
+    if not (
+        lock_timeout_s > 0 and lock_attempts >= 1 and lock_retry_pause_s >= 0 and statement_timeout_s >= 0
+    ):
+        raise ValueError("lock_timeout_s > 0, lock_attempts >= 1, pauses and statement_timeout_s >= 0")
     say = progress or (lambda _line: None)
     migrations = discover(directory)
     applied_now: list[str] = []
@@ -96,19 +147,40 @@ async def migrate(
             pending = [mig for mig in migrations if mig.version not in done]
             for n, mig in enumerate(pending, 1):
                 say(f"applying {n}/{len(pending)}: {mig.path.name}")
-                try:
-                    async with conn.transaction():
-                        await conn.execute(mig.sql.encode())  # file content from the repo, not user input
-                        await conn.execute(
-                            "insert into supabase_migrations.schema_migrations (version, name, statements) "
-                            "values (%s, %s, %s)",
-                            (mig.version, mig.name, [mig.sql]),
-                        )
-                except psycopg.Error as e:
-                    raise MigrationError(
-                        f"{mig.path.name} failed and was rolled back: {e}\n"
-                        f"{_kept(applied_now, done)}; fix the cause and run it again: it goes on from {mig.path.name}"
-                    ) from e
+                attempt = 1
+                while True:
+                    try:
+                        await _apply(conn, mig, lock_timeout_s, statement_timeout_s)
+                        break
+                    except psycopg.errors.LockNotAvailable as e:
+                        if attempt < lock_attempts:
+                            say(
+                                f"{mig.path.name} waited {lock_timeout_s:g} s for a lock another transaction holds "
+                                f"and was rolled back; trying again in {lock_retry_pause_s:g} s "
+                                f"(attempt {attempt + 1}/{lock_attempts})"
+                            )
+                            log.warning("db.migration_lock_wait", version=mig.version, attempt=attempt)
+                            await asyncio.sleep(lock_retry_pause_s)
+                            attempt += 1
+                            continue
+                        raise MigrationLockError(
+                            f"{mig.path.name} was rolled back: {lock_attempts} time(s) it waited {lock_timeout_s:g} s "
+                            "for a lock that another transaction held (a long transaction of a running API replica "
+                            "or worker, or a query: find it in pg_stat_activity), so as not to hold up every query "
+                            f"queued behind it\n{_kept(applied_now, done)}; run it again when that transaction has "
+                            f"ended (it goes on from {mig.path.name}), or give it longer: --lock-timeout SECONDS"
+                        ) from e
+                    except psycopg.errors.QueryCanceled as e:
+                        raise MigrationError(
+                            f"{mig.path.name} was rolled back: a statement ran past the statement timeout "
+                            f"({statement_timeout_s:g} s)\n{_kept(applied_now, done)}; run it again with a longer "
+                            f"one (--statement-timeout SECONDS, 0: none): it goes on from {mig.path.name}"
+                        ) from e
+                    except psycopg.Error as e:
+                        raise MigrationError(
+                            f"{mig.path.name} failed and was rolled back: {e}\n{_kept(applied_now, done)}; "
+                            f"fix the cause and run it again: it goes on from {mig.path.name}"
+                        ) from e
                 log.info("db.migrated", version=mig.version, name=mig.name)
                 applied_now.append(mig.version)
         finally:

@@ -5,6 +5,7 @@ Layout, one module per concept:
 - `enqueue.py`: `enqueue(conn, task, ...)` defers a job inside the caller's own transaction;
 - `retry.py`: `JobRetryPolicy`, the retry strategy of our tasks (retryable errors back off; a job released by a
   stopping worker runs again at once);
+- `db_clock.py`: the database's clock as the worker reads it, which times retries (procrastinate runs a job by it);
 - `resources.py`: what a running task may use (`resources(context)`: settings, the API's pool, the judge);
 - `worker.py`: the worker loop behind `shadows worker` (signals, grace, stalled-job recovery at start-up);
 - `lanes.py`: which queues share which slots (deliveries to customers' receivers apart from grading);

@@ -44,7 +44,14 @@ async def enqueue(
     if queueing_lock is not None:
         options["queueing_lock"] = queueing_lock
     if schedule_in_s is not None:
-        options["schedule_in"] = {"seconds": schedule_in_s}
+        # Due by the database's clock, which decides when it runs, not this host's (`schedule_in` would add the
+        # delay to the host's: a host clock an hour off ran the job an hour early or late).
+        cur = await conn.execute(
+            "select clock_timestamp() + make_interval(secs => %s) as at", (float(schedule_in_s),)
+        )
+        row = await cur.fetchone()
+        assert row is not None  # a select without from returns its row
+        options["schedule_at"] = row["at"]
     if priority is not None:
         options["priority"] = priority
     deferrer = task.configure(**options)

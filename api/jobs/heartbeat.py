@@ -35,6 +35,7 @@ from procrastinate.worker import Worker
 from psycopg.rows import DictRow, dict_row
 
 from api.jobs.continuity import Continuity
+from api.jobs.db_clock import DATABASE_CLOCK, DatabaseClock
 
 log = structlog.get_logger(__name__)
 
@@ -46,9 +47,10 @@ class BeatLine:
     """The process's connection for every lane's heartbeat, outside the pool; one beat at a time, each one round trip
     within `timeout_s` (the connection made too). A beat that fails closes it, and the next connects again."""
 
-    def __init__(self, url: str, timeout_s: float) -> None:
+    def __init__(self, url: str, timeout_s: float, clock: DatabaseClock = DATABASE_CLOCK) -> None:
         self._url = url  # carries the credentials: never logged
         self._timeout_s = timeout_s
+        self._clock = clock  # told the database's time of each beat
         self._conn: psycopg.AsyncConnection[DictRow] | None = None
         self._lock = asyncio.Lock()
 
@@ -71,8 +73,10 @@ class BeatLine:
                             prepare_threshold=None,
                             connect_timeout=max(2, math.ceil(self._timeout_s)),  # libpq's least is 2 s
                         )
+                    sent = self._clock.ticks()
                     cur = await conn.execute(BEAT, {"worker_id": worker_id})
                     row = await cur.fetchone()
+                    received = self._clock.ticks()
             # Failed, or cancelled mid-round-trip: the connection's state is unknown, the next beat connects anew.
             except BaseException as e:
                 self._conn = None
@@ -86,6 +90,7 @@ class BeatLine:
         if row is None:
             raise psycopg.DataError("the heartbeat returned no row")
         at: datetime = row["at"]
+        self._clock.observe(at, sent, received)
         return at
 
     async def close(self) -> None:

@@ -1,5 +1,6 @@
 """Our tasks' retry strategy: retryable errors back off with jitter a bounded number of times; a job released by a
-stopping worker (cancelled after the shutdown grace) goes back to the queue at once."""
+stopping worker (cancelled after the shutdown grace) goes back to the queue at once. Times are the database's
+clock (`api.jobs.db_clock`), which decides when the job is due, not the worker host's."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ import asyncio
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import psycopg
 from procrastinate import BaseRetryStrategy, RetryDecision
 from procrastinate.exceptions import JobAborted
 from procrastinate.jobs import Job
 
+from api.jobs.db_clock import DATABASE_CLOCK, DatabaseClock
 from api.jobs.settings import get_worker_settings
 
 
@@ -39,6 +41,7 @@ class JobRetryPolicy(BaseRetryStrategy):
 
     delays_s: Sequence[float] | Callable[[], Sequence[float]] = configured_delays
     jitter: float = field(default=0.2)
+    clock: DatabaseClock = field(default=DATABASE_CLOCK, compare=False)
 
     def delays(self) -> Sequence[float]:
         return self.delays_s() if callable(self.delays_s) else self.delays_s
@@ -53,8 +56,8 @@ class JobRetryPolicy(BaseRetryStrategy):
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if is_release(exception):
-            return RetryDecision(retry_at=datetime.now(UTC))
+            return RetryDecision(retry_at=self.clock.now())
         if not self.will_retry(exception, job.attempts):
             return None
         delay = self.delays()[job.attempts] * (1 + random.uniform(-self.jitter, self.jitter))  # noqa: S311  # jitter, not a secret
-        return RetryDecision(retry_at=datetime.now(UTC) + timedelta(seconds=max(0.0, delay)))
+        return RetryDecision(retry_at=self.clock.now() + timedelta(seconds=max(0.0, delay)))

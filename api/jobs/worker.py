@@ -32,8 +32,10 @@ from procrastinate.jobs import Job
 from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
-from api.db.pool import create_pool
+from api.db.pool import connection, create_pool
+from api.errors import ServiceUnavailableError
 from api.jobs.continuity import Continuity
+from api.jobs.db_clock import DATABASE_CLOCK
 from api.jobs.heartbeat import BeatLine, beating
 from api.jobs.lanes import Lane, plan_lanes
 from api.jobs.logs import route_queue_logs
@@ -119,6 +121,14 @@ async def run_worker(settings: ApiSettings, worker_settings: WorkerSettings) -> 
     except PoolTimeout as e:
         await pool.close()
         raise WorkerStartError("cannot reach the database at DATABASE_URL") from e
+    try:  # retries are timed by the database's clock from the first job on, not the host's (api.jobs.db_clock)
+        async with connection(pool) as conn:
+            await DATABASE_CLOCK.read(conn)
+    except (
+        ServiceUnavailableError,
+        psycopg.Error,
+    ) as e:  # the host's clock until the first heartbeat reads it
+        log.warning("worker.database_clock_unread", error_type=type(e).__name__)
     judge = LazyJudge(get_judge_settings())
     metrics = None
     if (

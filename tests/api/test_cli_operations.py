@@ -127,3 +127,30 @@ def test_a_database_migrated_by_a_newer_release_is_said_when_an_older_one_migrat
     assert (
         f"warning: the database has 1 migration(s) this release does not have (newest {newer})" in done.stderr
     )
+
+
+def test_a_migration_held_up_by_a_live_transaction_exits_1_with_what_to_do(db_url: str) -> None:
+    indexes = next(m for m in discover() if m.name == "metrics_gauge_indexes")
+    with psycopg.connect(db_url, autocommit=True) as conn:  # as before that migration was applied
+        conn.execute(
+            "drop index sessions_in_progress_idx, scorecards_failed_completed_idx,"
+            " shadows_procrastinate_events_failed_at_idx"
+        )
+        conn.execute(
+            "delete from supabase_migrations.schema_migrations where version = %s", (indexes.version,)
+        )
+    with psycopg.connect(db_url) as holder:  # a replica's write transaction on sessions, open
+        holder.execute("lock table public.sessions in row exclusive mode")
+
+        held = run_shadows(["db", "migrate", "--lock-timeout", "0.3", "--lock-attempts", "1"], db_url)
+
+        holder.rollback()
+    assert held.returncode == 1, held.stdout + held.stderr
+    assert "Traceback" not in held.stderr
+    assert f"{indexes.path.name} was rolled back: 1 time(s) it waited 0.3 s for a lock" in held.stderr
+    assert "pg_stat_activity" in held.stderr and "--lock-timeout SECONDS" in held.stderr
+
+    done = run_shadows(["db", "migrate"], db_url)
+
+    assert done.returncode == 0, done.stderr
+    assert f"applied 1 migration(s): {indexes.version}" in done.stdout

@@ -10,7 +10,7 @@ import pytest
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Jsonb
 
-from api.db.migrate import MigrationError, discover, migrate
+from api.db.migrate import MigrationError, MigrationLockError, discover, migrate
 from api.stored_json import stored_bytes
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -246,6 +246,111 @@ async def test_failing_migration_is_rolled_back_and_not_recorded(empty_db_url: s
         )
         row = await cur.fetchone()
         assert row is not None and row["good"] is not None and row["bad"] is None
+
+
+async def _history(url: str) -> list[str]:
+    async with await _connect(url) as conn:
+        cur = await conn.execute("select version from supabase_migrations.schema_migrations order by version")
+        return [r["version"] for r in await cur.fetchall()]
+
+
+# Until a lock request waits (the migrator's, once it asked for ACCESS EXCLUSIVE), polled in the server.
+AWAIT_A_WAITING_LOCK = """
+do $$ begin
+  for i in 1..2000 loop
+    exit when exists (select from pg_locks where not granted and mode = 'AccessExclusiveLock');
+    perform pg_sleep(0.01);
+  end loop;
+end $$
+"""
+
+
+class _Said:
+    """A migration run's progress lines, with an event set at the first line that contains `marker`."""
+
+    def __init__(self, marker: str) -> None:
+        self.lines: list[str] = []
+        self.marker = marker
+        self.seen = asyncio.Event()
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+        if self.marker in line:
+            self.seen.set()
+
+
+async def test_a_migration_blocked_by_a_live_transaction_stops_waiting_and_lets_queued_queries_through(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "20260101000000_held.sql").write_text("create table held (id int primary key);")
+    await migrate(empty_db_url, tmp_path)
+    (tmp_path / "20260102000000_alter_held.sql").write_text("alter table held add column note text;")
+    said = _Said("trying again")
+    # Without a lock_timeout the migrator, and the reader queued behind it, wait as long as the holder: for ever.
+    async with (
+        asyncio.timeout(30),
+        await _connect(empty_db_url) as holder,
+        await _connect(empty_db_url) as reader,
+        holder.transaction(),
+    ):
+        await holder.execute("select * from held")  # a replica's open transaction: ACCESS SHARE until it ends
+        migrator = asyncio.create_task(
+            migrate(
+                empty_db_url, tmp_path, said, lock_timeout_s=0.5, lock_attempts=2, lock_retry_pause_s=0.05
+            )
+        )
+        await reader.execute(AWAIT_A_WAITING_LOCK)
+        # Queued behind the migrator's ACCESS EXCLUSIVE request: answered once that request gives up.
+        cur = await reader.execute("select count(*) as n from held")
+        assert (await cur.fetchone()) == {"n": 0}
+        with pytest.raises(MigrationLockError) as raised:
+            await migrator
+
+    message = str(raised.value)
+    assert "20260102000000_alter_held.sql was rolled back: 2 time(s) it waited 0.5 s for a lock" in message
+    assert "pg_stat_activity" in message and "--lock-timeout" in message
+    assert "it goes on from 20260102000000_alter_held.sql" in message
+    assert any("(attempt 2/2)" in line for line in said.lines)
+    assert await _history(empty_db_url) == ["20260101000000"]
+    async with await _connect(empty_db_url) as conn:
+        cur = await conn.execute(
+            "select count(*) as n from information_schema.columns where table_name = 'held' and column_name = 'note'"
+        )
+        assert (await cur.fetchone()) == {"n": 0}
+
+
+async def test_a_migration_blocked_by_a_transaction_that_ends_applies_at_a_later_attempt(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "20260101000000_held.sql").write_text("create table held (id int primary key);")
+    await migrate(empty_db_url, tmp_path)
+    (tmp_path / "20260102000000_alter_held.sql").write_text("alter table held add column note text;")
+    said = _Said("trying again")
+    async with asyncio.timeout(30), await _connect(empty_db_url) as holder:
+        await holder.execute("begin")
+        await holder.execute("select * from held")
+        migrator = asyncio.create_task(
+            migrate(
+                empty_db_url, tmp_path, said, lock_timeout_s=0.2, lock_attempts=50, lock_retry_pause_s=0.05
+            )
+        )
+        await said.seen.wait()
+        await holder.execute("commit")
+        assert await migrator == ["20260102000000"]
+
+    assert await _history(empty_db_url) == ["20260101000000", "20260102000000"]
+
+
+async def test_a_migration_statement_past_the_statement_timeout_is_rolled_back_with_the_option_to_raise_it(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "20260101000000_slow.sql").write_text("create table slow (id int);\nselect pg_sleep(5);")
+
+    with pytest.raises(MigrationError, match=r"statement timeout \(0\.2 s\)") as raised:
+        await migrate(empty_db_url, tmp_path, statement_timeout_s=0.2)
+
+    assert "--statement-timeout" in str(raised.value)
+    assert await _history(empty_db_url) == []
 
 
 def test_misnamed_migration_file_is_refused(tmp_path: Path) -> None:

@@ -16,6 +16,12 @@ from api.db.migrate import MIGRATIONS_DIR
 Conn = psycopg.AsyncConnection[DictRow]
 PINNED = "3.10.0"
 MIGRATION = MIGRATIONS_DIR / "20261201000000_procrastinate_schema.sql"
+# Indexes of ours on procrastinate's tables (named `shadows_*`), beside its own; nothing of procrastinate reads them.
+OUR_INDEXES = {
+    # shadows_queue_jobs_failed_last_hour (migration 20270121090000)
+    "shadows_procrastinate_events_failed_at_idx": "CREATE INDEX shadows_procrastinate_events_failed_at_idx ON "
+    "public.procrastinate_events USING btree (at) WHERE (type = 'failed'::procrastinate_job_event_type)",
+}
 
 CATALOG_QUERIES = {
     "columns": """
@@ -76,7 +82,10 @@ async def test_migrated_catalog_equals_the_one_procrastinate_builds(db: Conn, em
         expected = await _catalog(conn)
 
     actual = await _catalog(db)
+    ours = {r["indexname"]: r["indexdef"] for r in actual["indexes"] if r["indexname"] in OUR_INDEXES}
+    actual["indexes"] = [r for r in actual["indexes"] if r["indexname"] not in OUR_INDEXES]
 
+    assert ours == OUR_INDEXES
     assert all(expected.values()), "the reference catalog is empty: the queries found nothing"
     for kind in CATALOG_QUERIES:
         assert actual[kind] == expected[kind], kind
