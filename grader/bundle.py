@@ -29,6 +29,7 @@ from grader.code_timeline import (
 )
 from grader.devtools_seen import devtools_line
 from grader.evidence import CitableEvent, CitationIndex, normalise
+from grader.evidence_words import question_vocabulary
 from grader.facts import run_events, snapshot_language
 from grader.graded_lines import UNGRADED_PHASES, ungraded_lines
 from grader.leaks import reference_lines
@@ -261,7 +262,8 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     own = candidate_lines(source)
     redactor = Redactor(
         [*source.redact, *self_introduced(own), *asked_name_terms(source.events)],
-        vocabulary=source.question.statement_md,
+        # The question's own words, its statement's and its rubric's (grader/evidence_words.py).
+        vocabulary=question_vocabulary(source.question),
         affiliations=source.affiliations,
     )
     index = CitationIndex(

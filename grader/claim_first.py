@@ -5,7 +5,8 @@ earlier time ("first", "initially") against a run that passed everything it ran.
 visible test", "it passed both visible tests on the first try" or "the code was right the first time" verified where
 the first run failed every visible test and a later one, after a hint, passed them: a finding that lifts problem
 solving and verification, which the run record contradicts. Here a clause that names the first run, attempt, try,
-time or go ("la primera ejecución", "al primer intento", "a la primera"), or the first submission, with a word of
+time or go ("la primera ejecución", "al primer intento", "a la primera"; "the opening run", "run #1", "the first of
+the two runs"), or the first submission, with a word of
 passing (grader/claim_words.py `PASS_WORD`) and no negation, failure, report or hypothesis in it, must hold for that
 run: the first run shown whose result counts tests (a custom run of the candidate's own inputs counts none; where the
 clause names the submission, "the submission was accepted on the first try", the first submission), every test it
@@ -34,7 +35,12 @@ FIRST = re.compile(
     r"\b(?:(?:very\s+)?first|initial|primer[oa]?)\s+(?P<what>runs?|attempts?|try|tries|time|go|submissions?"
     r"|executions?|pass|intento|ejecucion|entrega|vez)\b(?!\s+(?:that|which|to|where|passing|succeeding|with"
     r"|in\s+which|que|en\s+pasar)\b)"
-    r"|\ba\s+la\s+primera\b|\bde\s+primeras\b|\bfirst[\s-]+time\s+right\b|\bfirst[\s-]+try\b",
+    r"|\ba\s+la\s+primera\b|\bde\s+primeras\b|\bfirst[\s-]+time\s+right\b|\bfirst[\s-]+try\b"
+    # the first run in other words: "the opening run", "run #1", "run 1", "the first of the two runs"
+    r"|\bopening\s+(?P<opening>runs?|attempts?|try|submissions?)\b(?!\s+(?:that|which|to|where|passing|succeeding)\b)"
+    r"|\b(?P<numbered>run|attempt|try|submission|ejecucion|intento|entrega)\s*(?:#\s*|no\.\s*|number\s+|n\.?o\s*)?1\b"
+    r"(?![/.,]?\d|\s*(?:/|of\b|out\b|de\b))"
+    r"|\bfirst\s+of\s+(?:the|their|its|his|her|las|los)\s+(?:[\w-]+\s+)?(?P<of_the>runs|attempts|tries|submissions)\b",
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(
@@ -121,7 +127,10 @@ def first_run_problems(texts: Iterable[tuple[str, str]], index: CitationIndex) -
                 continue
             if _NOT_A_CLAIM.search(clause) or clause.rstrip().endswith("?"):
                 continue  # a question says nothing (grader/claims.py reads its answer)
-            what = (first.group("what") or "").lower()
+            what = next(
+                (first.group(g) for g in ("what", "opening", "numbered", "of_the") if first.group(g)), ""
+            )
+            what = what.lower()
             # "The submission was accepted on the first try": the first submission
             submission = what.startswith(("submission", "entrega")) or bool(SUBMITTED.search(clause))
             run = _first(index, submission)

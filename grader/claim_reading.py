@@ -65,6 +65,17 @@ from grader.schemas import Facts
 Reading = tuple[str, Callable[[int, int], bool]]
 
 
+# A number said as a time, not a count of tests: "every visible test passed at 130 s", "after 3 minutes".
+_TIME_AFTER = re.compile(
+    r"[\s-]*(?:s|secs?|seconds?|ms|mins?|minutes?|h|hrs?|hours?|segundos?|minutos?|horas?)\b", re.IGNORECASE
+)
+
+
+def _count(piece: str) -> re.Match[str] | None:
+    """The first number in `piece` that may count tests: not one said as a time."""
+    return next((m for m in BARE_NUMBER.finditer(piece) if not _TIME_AFTER.match(piece, m.end())), None)
+
+
 def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
     """What `piece` claims of its tests' (passed, total), given its polarity word's sign (+1 passing, -1 failing)
     and whether a negation comes before it; None: it cannot be read."""
@@ -91,7 +102,7 @@ def _read(piece: str, sign: int, negated: bool, plural: bool) -> Reading | None:
         if sign > 0:
             return "none passed", lambda p, t: p == 0
         return "none failed", lambda p, t: p == t > 0
-    if (m := BARE_NUMBER.search(piece)) and not negated:
+    if (m := _count(piece)) and not negated:
         n = number_value(m.group(1))
         if sign > 0:
             return f"{n} passed", lambda p, t: p == n

@@ -10,29 +10,39 @@ session closed late by our side reads as no overrun here either. Sentence by sen
 (`SLACK_S`, `SLACK_SHARE`, `QUANTITY_S`, `QUANTITY_SHARE`):
 
 - **the time ran out** ("ran out of time", "used the whole 45 minutes", "went over time", "did not finish in
-  time", "se quedó sin tiempo"): the time used reached the time allowed less the slack;
+  time", "se quedó sin tiempo", "just in time", "down to the wire", "in the final stretch of the allotted time"): the
+  time used reached the time allowed less the slack;
 - **the time was short** ("struggled with time", "pressed for time", "nearly ran out of time"): the time used is at
   least half the time allowed;
 - **time left over** ("finished with plenty of time to spare", "finished early", "solved it quickly", "con tiempo de
-  sobra"): the time did not run out (as above), or a run passed every visible test before the slack;
+  sobra", "had time left", "with minutes to spare"): the time did not run out (as above), or a run passed every
+  visible test before the slack;
+- **half the time** ("in half the time", "with most of the time unused"): a run passed every visible test by half
+  the time allowed, with the slack; **half the time reached** ("halfway through the allotted time", "by the halfway
+  point"): the time used reached half the time allowed less the slack;
 - **slow** ("the candidate was slow", "slow to finish", "took too long to solve"): no run passed every visible test
   within a third of the time allowed;
-- **a duration** stated with its unit: the time allowed ("the 45-minute interview", "of the 45 minutes") must be
-  it; the time used ("the interview lasted 20 minutes", "used 12 minutes in total") must be it within the quantity
-  tolerance; a finish ("solved it in 10 minutes") must not come before the first run that passed every visible test;
-  what was left ("with 10 minutes left") must be a moment the interview reached; any other duration of what
-  happened ("spent 20 minutes on the brute force", "at the 30-minute mark", "after 3 minutes") must fit in the time
-  used. "Under 15 minutes" bounds from above and "over 40 minutes" from below.
+- **a duration** stated with its unit, read whole (`_span`: "2,700 seconds", "1 hour 20 minutes", "an hour and a
+  half", a range "40-45 minutes", "45+ minutes"; "1000s of lines" is no duration): the time allowed ("the 45-minute
+  interview", "of the 45 minutes") must be it; the time used ("the interview lasted 20 minutes", "used 12 minutes in
+  total") must be it within the quantity tolerance; a finish ("solved it in 10 minutes", "took 10 minutes to solve
+  it", "had a working solution 10 minutes in") must not come before the first run that passed every visible test;
+  what was left ("with 10 minutes left") must be a moment the interview reached, and said of the finish ("finished
+  with 10 minutes to spare") one by which a run passed every visible test; any other duration of what happened
+  ("spent 20 minutes on the brute force", "at the 30-minute mark", "after 3 minutes", "five minutes into coding")
+  must fit in the time used. "Under 15 minutes" bounds from above and "over 40 minutes" from below.
 
 Not claims: a complexity ("O(n) time", "linear time"), the judge's time limit and its verdict ("time limit
 exceeded", "the hidden test timed out"), a hypothesis, an aim, advice, a report of what someone said or felt
 ("said they felt rushed"), a negated phrase ("did not run out of time": a denial is never refused), the code's time
 ("the submission ran out of time on the hidden test"), "time" in a compound or a complexity ("short on time
 complexity detail", "the time-space trade-off"), and a phase's pace ("quickly found the bug", "slow in debugging").
-In the advice only what is said of "you" is a claim. Without both times in the facts nothing is checked."""
+In the advice only what is said of "you" is a claim. Without both times in the facts nothing is checked. What the
+words here do not hold passes: unlike the test claims, the time check does not fail closed."""
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -47,10 +57,16 @@ from grader.claim_time_words import (
     CLAUSE_START,
     CODE_SUBJECT,
     DURATION,
+    DURATION_PART,
     EARLY,
+    FINISH_WITH_LEFT,
+    FINISHED_AT,
     FINISHED_BEFORE,
     FIXED,
+    HALF_LEFT,
+    HALFWAY,
     IMPERATIVE,
+    IN_AFTER,
     NEGATION,
     NOT_A_CLAIM,
     NOT_THE_INTERVIEW,
@@ -60,6 +76,8 @@ from grader.claim_time_words import (
     SECONDS_PER,
     SHORT,
     SLOW,
+    TO_FINISH_AFTER,
+    TOOK_BEFORE,
     TOTAL_AFTER,
     TOTAL_BEFORE,
     USED_OF,
@@ -84,12 +102,31 @@ LOOK_BACK_CHARS = 200
 _YOU = re.compile(r"\b(?:you|your|tu|usted)\b", re.IGNORECASE)
 
 
+def _number(raw: str) -> float:
+    return float(raw.replace(",", "")) if raw[0].isdigit() else float(number_value(raw))
+
+
 def _seconds(m: re.Match[str]) -> float:
-    if m.groupdict().get("fixed"):
-        return float(FIXED[re.sub(r"[\s-]+", " ", m.group("fixed").lower())])
-    raw = m.group("n")
-    n = float(raw) if raw[0].isdigit() else float(number_value(raw))
-    return n * SECONDS_PER[m.group("unit")[0].lower()]
+    """The duration of a `USED_OF` match: its count in its unit."""
+    return _number(m.group("n")) * SECONDS_PER[m.group("unit")[0].lower()]
+
+
+def _span(m: re.Match[str]) -> tuple[float, float, bool]:
+    """The seconds a `DURATION` match says, as a range (`lo`, `hi`: the same for one value) with its parts summed,
+    and whether it is said as a lower bound ("45+ minutes")."""
+    total, plus, first_unit = 0.0, False, 0
+    for part in DURATION_PART.finditer(m.group("parts")):
+        if part.group("fixed"):
+            total += FIXED[re.sub(r"[\s-]+", " ", part.group("fixed").lower())]
+            first_unit = first_unit or 3600
+            continue
+        unit = SECONDS_PER[part.group("unit")[0].lower()]
+        halves = 0.5 * (bool(part.group("half")) + bool(part.group("half2")))
+        total += (_number(part.group("n")) + halves) * unit
+        plus = plus or bool(part.group("plus"))
+        first_unit = first_unit or unit
+    low = _number(m.group("lo")) * first_unit if m.group("lo") else total
+    return min(low, total), max(low, total), plus
 
 
 def _minutes(seconds: float) -> str:
@@ -142,7 +179,12 @@ class _Limits:
         )
 
     def near(self, stated: float, actual: float) -> bool:
-        return abs(stated - actual) <= max(QUANTITY_S, QUANTITY_SHARE * actual)
+        return self.within(stated, stated, actual)
+
+    def within(self, lo: float, hi: float, actual: float) -> bool:
+        """`actual` is in the range said, within the quantity tolerance."""
+        tolerance = max(QUANTITY_S, QUANTITY_SHARE * actual)
+        return lo - tolerance <= actual <= hi + tolerance
 
 
 def _phrase_problems(read: _Sentence, advice: bool, limits: _Limits) -> list[str]:
@@ -155,6 +197,16 @@ def _phrase_problems(read: _Sentence, advice: bool, limits: _Limits) -> list[str
             EARLY,
             limits.ran_out and not finished_early,
             "says time was left over or the candidate finished early",
+        ),
+        (
+            HALF_LEFT,
+            limits.passed_at is None or limits.passed_at > limits.allowed / 2 + limits.slack,
+            "says the candidate finished with half the time or more left",
+        ),
+        (
+            HALFWAY,
+            limits.used < limits.allowed / 2 - limits.slack,
+            "says the interview reached half the time allowed",
         ),
         (
             SLOW,
@@ -173,44 +225,57 @@ def _phrase_problems(read: _Sentence, advice: bool, limits: _Limits) -> list[str
 
 
 def _duration_problem(read: _Sentence, m: re.Match[str], limits: _Limits) -> str | None:
-    """What is wrong with the duration at `m`, read for what its words make it; None: it holds or is no claim."""
+    """What is wrong with the duration at `m`, read for what its words make it; None: it holds or is no claim.
+
+    The duration is read as the range it allows: a range said ("40-45 minutes"), from nothing up for "under 15
+    minutes" and without end for "over 40 minutes" or "45+ minutes"."""
     text = read.text
     before, after = text[max(0, m.start() - 80) : m.start()], text[m.end() : m.end() + 80]
-    value, said = _seconds(m), m.group(0).strip()
-    at_most, at_least = bool(AT_MOST.search(before)), bool(AT_LEAST.search(before))
+    lo, hi, plus = _span(m)
+    said = m.group(0).strip()
+    if AT_MOST.search(before):
+        lo = 0.0
+    elif plus or AT_LEAST.search(before):
+        hi = math.inf
     if ALLOWED_AFTER.match(after) or (ALLOWED_BEFORE.search(before) and not REMAINING_AFTER.match(after)):
-        if not limits.near(value, limits.allowed) and not (at_least and value <= limits.allowed):
+        if not limits.within(lo, hi, limits.allowed):
             return f"states {said!r} as the time allowed"
         if WHOLE_BEFORE.search(before) or WHOLE_AFTER.match(after):
             return None if limits.ran_out else f"says the whole {said!r} was used"
         return None
     # "the whole 45 minutes" that is not the time allowed
     if WHOLE_BEFORE.search(before) or WHOLE_AFTER.match(after):
-        return f"states {said!r} as the time allowed" if not limits.near(value, limits.allowed) else None
+        return f"states {said!r} as the time allowed" if not limits.within(lo, hi, limits.allowed) else None
+    passed_at = limits.passed_at
     if REMAINING_AFTER.match(after) or REMAINING_BEFORE.search(before):
-        moment = limits.allowed - value  # the moment with `value` left: one the interview reached
-        if value > limits.allowed + QUANTITY_S or moment > limits.used + max(QUANTITY_S, limits.slack):
+        # the moment with `lo` to `hi` left: one the interview reached, and the finish's when it is a finish
+        if lo > limits.allowed + QUANTITY_S or limits.allowed - hi > limits.used + max(
+            QUANTITY_S, limits.slack
+        ):
             return f"says {said!r} were left at a moment the interview never reached"
+        if FINISH_WITH_LEFT.search(text[max(0, m.start() - 120) : m.start()]) and (
+            passed_at is None or passed_at > limits.allowed - lo + max(QUANTITY_S, limits.slack)
+        ):
+            return f"says the candidate finished with {said!r} left"
         return None
     if TOTAL_BEFORE.search(before) or TOTAL_AFTER.match(after):
-        if at_most:
-            bad = limits.used > value + max(QUANTITY_S, QUANTITY_SHARE * limits.used)
-        elif at_least:
-            bad = value > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used)
-        else:
-            bad = not limits.near(value, limits.used)
-        return f"states {said!r} as the time used" if bad else None
-    passed_at = limits.passed_at
-    if (  # "solved it in 10 minutes": no run passed every visible test that early
+        return None if limits.within(lo, hi, limits.used) else f"states {said!r} as the time used"
+    finished = (
         FINISHED_BEFORE.search(before)
-        and passed_at is not None
-        and not at_least
-        and passed_at > value + max(QUANTITY_S, QUANTITY_SHARE * passed_at)
+        or (  # "took 10 minutes to solve it", not a run's own time ("the first run took 3 minutes to complete")
+            TOOK_BEFORE.search(before)
+            and TO_FINISH_AFTER.match(after)
+            and not CODE_SUBJECT.search(read.clause_before(m.start()))
+        )
+        or (FINISHED_AT.search(before) and IN_AFTER.match(after))
+    )
+    if (  # "solved it in 10 minutes": no run passed every visible test that early
+        finished and passed_at is not None and passed_at > hi + max(QUANTITY_S, QUANTITY_SHARE * passed_at)
     ):
         return f"says the candidate finished in {said!r}"
-    if at_most:  # "within 15 minutes", "in under 15 minutes": an upper bound of something in the interview
-        return None
-    if value > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used):
+    # any other duration of what happened ("spent 15 minutes on the brute force", "five minutes into coding", "in
+    # under 15 minutes"): it fits in the time used
+    if lo > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used):
         return f"states {said!r} of an interview that lasted less"
     return None
 

@@ -14,17 +14,53 @@ import re
 
 from grader.claim_tallies import ANY_NUMBER
 
-# A number in digits (a decimal too: "1.5 hours") or in words, English or Spanish; "half an hour" and "an hour" are
-# read whole (`FIXED`).
-_N = rf"(?:\d+(?:\.\d+)?|{ANY_NUMBER})"
-# "m" alone is left out: it is too often a name ("n m", "O(n m)").
+# A number in digits (a decimal too: "1.5 hours"; thousands grouped with commas: "1,000 seconds") or in words,
+# English or Spanish.
+_N = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{ANY_NUMBER})"
+# "m" alone is left out: it is too often a name ("n m", "O(n m)"); it is read only after hours ("1h 30m").
 _UNIT = r"(?:hours?|hrs?|h|horas?|minutes?|mins?|minutos?|seconds?|secs?|s|segundos?)"
 SECONDS_PER = {"h": 3600, "m": 60, "s": 1}
-FIXED = {"half an hour": 1800, "media hora": 1800, "an hour": 3600, "una hora": 3600}
-# "about 10 minutes", "under 15 min", "the 20-minute mark", "45 minutos", "half an hour".
+# Said whole: "half an hour", "a quarter of an hour", "an hour and a half".
+FIXED = {
+    "half an hour": 1800,
+    "a half hour": 1800,
+    "half hour": 1800,
+    "media hora": 1800,
+    "an hour": 3600,
+    "una hora": 3600,
+    "a quarter of an hour": 900,
+    "quarter of an hour": 900,
+    "three quarters of an hour": 2700,
+    "un cuarto de hora": 900,
+    "tres cuartos de hora": 2700,
+    "an hour and a half": 5400,
+    "una hora y media": 5400,
+}
+_FIXED = (
+    r"(?:(?:an|una)\s+(?:hour|hora)\s+(?:and\s+a\s+half|y\s+media)\b|half[\s-]an[\s-]hour|a\s+half[\s-]hour"
+    r"|(?<!an\s)(?<!a\s)\bhalf[\s-]hour|media\s+hora|(?:a\s+|three[\s-])?quarters?\s+of\s+an\s+hour"
+    r"|(?:un|tres)\s+cuartos?\s+de\s+hora|(?<!half\s)(?<!of\s)\ban\s+hour|una\s+hora)\b"
+)
+# "and a half" after a number or its unit: "one and a half hours", "2 hours and a half".
+_HALF = r"(?:\s+and\s+a\s+half|\s+y\s+medi[ao])"
+# One part of a duration; "1000s of lines" is a plural of thousand, not seconds ("200s of the 2700s" stays seconds).
+_PART = (
+    rf"(?:(?<![\w.,:/^]){_N}\+?{_HALF}?[\s-]?{_UNIT}(?![\w/^])(?!(?<=\ds)\s+of\s+(?!the\b|their\b|its\b|los\b"
+    rf"|las\b|\d)){_HALF}?|{_FIXED})"
+)
+# A duration, its parts summed ("1 hour 20 minutes", "1h 30m", "3 minutes and 20 seconds"; minutes as "m" only after
+# another part) and a range read whole ("40-45 minutes", "between 40 and 45 minutes", "one or two minutes"): "about
+# 10 minutes", "under 15 min", "the 20-minute mark", "45 minutos", "half an hour", "45+ minutes".
 DURATION = re.compile(
-    rf"(?<![\w.:/^])(?P<n>{_N})[\s-]?(?P<unit>{_UNIT})(?![\w/^])|(?P<fixed>half[\s-]an[\s-]hour|media\s+hora"
-    rf"|(?<!half\s)\ban\s+hour|una\s+hora)\b",
+    rf"(?:(?P<between>\b(?:between|entre)\s+)?(?P<lo>(?<![\w.,:/^]){_N})(?:\s*[-\u2013]\s*(?=\d)|\s+(?:to|or|o"
+    rf"|(?(between)(?:and|y)|(?!)))\s+(?={_N})))?"
+    rf"(?P<parts>{_PART}(?:\s*,?\s*(?:and\s+|y\s+)?(?:{_PART}|(?<![\w.,:/^])\d+\s?m(?![\w/^])))*)",
+    re.IGNORECASE,
+)
+# Each part of a duration's `parts`, read for its value.
+DURATION_PART = re.compile(
+    rf"(?P<n>{_N})(?P<plus>\+)?(?P<half>{_HALF})?[\s-]?(?P<unit>{_UNIT}|m)(?P<half2>{_HALF})?(?![\w/^])"
+    rf"|(?P<fixed>{_FIXED})",
     re.IGNORECASE,
 )
 # What stands right before a duration and bounds it: "under 15 minutes" (at most), "over 40 minutes" (at least).
@@ -44,7 +80,9 @@ AT_LEAST = re.compile(
 NOT_THE_INTERVIEW = re.compile(
     r"\b(?:time\s*limits?|timeouts?|timed\s+out|time_limit|tle|per\s+(?:test|case|call|run)|each\s+(?:test|case)"
     r"|runtimes?|run\s*time|execution|executes?|ran\s+in|runs\s+in|to\s+run|inputs?|elements|operations|complexity"
-    r"|n\s*=|10\^|\d+e\d+|every|a\s+day|per\s+day|a\s+week|limite\s+de\s+tiempo|por\s+prueba|tiempo\s+de\s+ejecucion)\b",
+    r"|n\s*=|10\^|\d+e\d+|a\s+day|per\s+day|a\s+week|limite\s+de\s+tiempo|por\s+prueba|tiempo\s+de\s+ejecucion)\b"
+    # a rate: "every 5 minutes", "every few minutes" (not "every visible test")
+    r"|\bevery\s+(?:(?:few|couple\s+of|other|\d+|[a-z]+)\s+)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|s|h)\b",
     re.IGNORECASE,
 )
 # The duration is the time allowed: "the 45-minute interview", "of the 45 minutes", "45 minutes allowed".
@@ -92,11 +130,46 @@ USED_OF = re.compile(
     re.IGNORECASE,
 )
 # A duration after a word of the candidate's finish: "solved it in 10 minutes", "had a working solution within 5
-# minutes", "passed every visible test after 3 minutes" (it is when the first run that passed them came).
+# minutes", "passed every visible test after 3 minutes", "every visible test passed within 10 minutes", "finished the
+# problem in the first 10 minutes", "had a working solution 10 minutes in" (it is when the first run that passed
+# them came).
+_FINISH = (
+    r"(?:solved|finished|completed|cracked|nailed|resolvio|termino|completo)(?:\s+(?:it|the\s+(?:problem|question"
+    r"|task|exercise)|el\s+(?:problema|ejercicio)))?"
+    r"|(?:passed|cleared)\s+(?:(?:all|every|both|each)\s+(?:of\s+)?)?(?:the\s+)?(?:visible\s+|given\s+|provided\s+)?"
+    r"(?:tests?|examples?)|(?:all|every|both|the)\s+(?:(?:of\s+)?the\s+)?(?:visible\s+)?(?:tests?|examples?)"
+    r"\s+(?:passed|were\s+passing|passing)|(?:had|got|reached|produced|wrote|delivered|arrived\s+at|got\s+to)"
+    r"\s+(?:a|an|the|their|his|her)\s+(?:(?:fully\s+)?(?:working|passing|correct|complete|accepted)\s+)(?:solution"
+    r"|version|implementation|code|program|answer)|had\s+(?:all|every|both|the)\s+(?:(?:of\s+)?the\s+)?"
+    r"(?:visible\s+)?tests?\s+passing|got\s+(?:it|the\s+code|the\s+solution)\s+(?:working|passing)"
+)
+_FINISH_MODIFIERS = (
+    r"(?:(?:just|only|about|around|roughly|under|less\s+than|approximately|unos|the\s+first|a\s+mere)\s+)*"
+)
 FINISHED_BEFORE = re.compile(
-    r"\b(?:solved|finished|completed|cracked|nailed|resolvio|termino|completo)(?:\s+(?:it|the\s+(?:problem|question"
-    r"|task|exercise)|el\s+(?:problema|ejercicio)))?\s+(?:in|within|after|by|en|tras)\s+(?:(?:just|only|about|around|roughly|under"
-    r"|less\s+than|approximately|unos)\s+)*\Z",
+    rf"\b(?:{_FINISH})\s+(?:in|within|after|by|en|tras)\s+{_FINISH_MODIFIERS}\Z", re.IGNORECASE
+)
+# The same words before a moment: "had a working solution 10 minutes in".
+FINISHED_AT = re.compile(rf"\b(?:{_FINISH})\s+{_FINISH_MODIFIERS}\Z", re.IGNORECASE)
+IN_AFTER = re.compile(r"\s+in\b(?=\s*(?:[,.;:!?)]|\Z|and\b|but\b))", re.IGNORECASE)
+# "took 10 minutes to solve it", "it took them 10 minutes to reach a working solution", "the solve took 10 minutes".
+TOOK_BEFORE = re.compile(
+    r"\b(?:took|needed|required|tardo|necesito)\s+(?:(?:them|him|her|the\s+candidate|only|just|about|around|roughly"
+    r"|approximately|unos)\s+)*\Z",
+    re.IGNORECASE,
+)
+TO_FINISH_AFTER = re.compile(
+    r"\s+(?:to|para|en)\s+(?:solve|finish|complete|crack|pass\s+(?:all|every|both|the)|get\s+(?:a\s+(?:working"
+    r"|passing|correct)\s+solution|every|all|both|the\s+(?:visible\s+)?tests?\s+(?:to\s+)?pass|it\s+(?:working"
+    r"|passing))|reach\s+a\s+(?:working|passing|correct)\s+solution|resolver|terminar)\b",
+    re.IGNORECASE,
+)
+# A word of the candidate's finish before what was left: "finished with 10 minutes to spare", "solved it with 20
+# minutes left" (the finish came then, no later than the first run that passed every visible test).
+FINISH_WITH_LEFT = re.compile(
+    r"\b(?:solved|finished|completed|cracked|resolvio|termino|completo)\b(?:\s+(?!(?:the|their|la)\s+"
+    r"(?:interview|session|call|entrevista|sesion)\b)[\w'-]+){0,4}?\s*,?\s+(?:with|con)\s+"
+    r"(?:(?:only|just|about|around|roughly|over|more\s+than|under|less\s+than|nearly|almost|unos)\s+)*\Z",
     re.IGNORECASE,
 )
 
@@ -147,6 +220,20 @@ RAN_OUT = re.compile(
     r"(?:quite\s+)?(?:finish|complete|get\s+through)\b(?:\s+[\w'-]+){0,5}?\s+in\s+time\b"
     r"|\b(?:at\s+the\s+(?:very\s+)?last\s+minute|in\s+the\s+(?:final|last|closing)\s+(?:minute|seconds)"
     r"|with\s+(?:only\s+)?seconds\s+to\s+spare|barely\s+(?:finished|in\s+time|made\s+it))\b"
+    # idioms of the deadline: "just in time" (not "just-in-time"), "down to the wire", "used every minute"
+    r"|\bjust\s+in\s+time\b(?!-)|\bin\s+the\s+nick\s+of\s+time\b|\b(?:down\s+to|up\s+to|right\s+up\s+to)\s+the\s+wire\b"
+    r"|\bat\s+the\s+(?:final\s+|last\s+)?buzzer\b|\bonly\s+just\s+(?:finished|made\s+it|got\s+(?:it\s+)?in)\b"
+    r"|\b(?:used|took|needed|spent|filled)\s+every\s+(?:last\s+|single\s+)?(?:minute|second)\b(?!\s+of\s+(?:the|their)"
+    r"\s+(?:interview|session|call|screen)\b)"
+    r"|\bright\s+up\s+(?:to|until)\s+the\s+(?:deadline|time\s+limit|last\s+(?:minute|second)|final\s+(?:minute"
+    r"|second)|end\s+of\s+the\s+(?:allotted|available|allowed)\s+time)\b"
+    r"|\bwith\s+(?:no|zero)\s+time\s+(?:to\s+spare|left|remaining)\b"
+    r"|\bwith\s+(?:only\s+|just\s+)?(?:seconds|moments)\s+(?:left|remaining|to\s+go)\b"
+    r"|\bjust\s+(?:as|before)\s+(?:the\s+)?(?:time|clock)\s+(?:ran\s+out|expired|was\s+called|was\s+up)\b"
+    # the end of the time allowed, named: "in the final stretch of the allotted time", "the last minutes of the 45"
+    r"|\b(?:in|during|over|into)\s+the\s+(?:final|last|closing|dying)\s+(?:stretch|minutes|moments|few\s+minutes"
+    r"|part)\s+of\s+(?:the|their)\s+(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed|available|allotted)"
+    r"|\d+(?:[\s-]+(?:minutes?|min))?(?:\s+(?:allowed|available|allotted))?)\b"
     r"|\bse\s+(?:quedo|quedaron)\s+sin\s+tiempo\b|\bsin\s+tiempo\b|\bse\s+(?:le|les)?\s*(?:acabo|agoto)\s+el\s+tiempo\b"
     r"|\b(?:le|les)\s+falto\s+tiempo\b|\b(?:uso|usaron|agoto|agotaron)\s+todo\s+el\s+tiempo\b",
     re.IGNORECASE,
@@ -174,8 +261,37 @@ EARLY = re.compile(
     r"(?:very\s+|quite\s+|fairly\s+|relatively\s+|really\s+)?(?:quickly|fast|rapidly|in\s+no\s+time)\b"
     r"|\b(?:quickly|rapidly)\s+(?:solved|finished|completed|cracked)\s+(?:it|the\s+(?:problem|question|task))\b"
     r"|\ba\s+(?:quick|fast|rapid)\s+(?:solve|finish)\b"
+    # "had time left after the first pass", "with minutes to spare", "with room to spare", "comfortably within the
+    # time", "well ahead of the deadline"
+    r"|\b(?:had|having|still\s+had)\s+(?:(?:some|plenty\s+of|lots\s+of|a\s+lot\s+of|enough|extra|spare|more)\s+)?"
+    r"time\s+(?:left|remaining|left\s+over|to\s+spare)\b"
+    r"|\bwith\s+(?:(?:a\s+few|several|some|many|plenty\s+of)\s+)?minutes\s+(?:to\s+spare|left|remaining|in\s+hand)\b"
+    r"|\b(?:with|had)\s+(?:(?:plenty\s+of|some|ample)\s+)?room\s+to\s+spare\b"
+    r"|\b(?:comfortably|easily|well)\s+(?:within|inside|under)\s+(?:the\s+)?(?:(?:allotted|allowed|available)\s+)?"
+    r"(?:time|time\s+limit\s+of\s+the\s+interview|deadline)\b(?!\s+limit)"
+    r"|\b(?:well\s+|comfortably\s+)?ahead\s+of\s+(?:the\s+)?(?:deadline|schedule|time)\b"
     r"|\bcon\s+tiempo\s+de\s+sobra\b|\b(?:le|les)\s+sobro\s+tiempo\b|\bantes\s+de\s+tiempo\b"
     r"|\b(?:resolvio|termino|completo)\s+(?:el\s+(?:problema|ejercicio)\s+)?(?:muy\s+)?(?:rapidamente|rapido|pronto)\b",
+    re.IGNORECASE,
+)
+# The candidate finished in half the time or less: holds only where a run passed every visible test by half the
+# time allowed (with the slack): "in half the time", "with most of the time left", "with more than half the time
+# to spare".
+HALF_LEFT = re.compile(
+    r"\b(?:in|within)\s+(?:(?:less\s+than|under|about|roughly)\s+)?half\s+(?:of\s+)?(?:the|their)\s+(?:(?:allotted"
+    r"|available|allowed)\s+)?time\b(?!\s+(?:limit|complexity))"
+    r"|\bwith\s+(?:most|more\s+than\s+half|over\s+half|the\s+better\s+part)\s+of\s+(?:the|their)\s+(?:(?:allotted"
+    r"|available|allowed)\s+)?time\s+(?:left|remaining|unused|to\s+spare)\b"
+    r"|\bcon\s+(?:mas\s+de\s+la\s+mitad|la\s+mayor\s+parte)\s+del\s+tiempo\b",
+    re.IGNORECASE,
+)
+# Half the time allowed, reached: "halfway through the allotted time", "past the halfway point", "by the halfway
+# mark" (of the time allowed; "halfway through the interview" is of the interview as it ran, always reached).
+HALFWAY = re.compile(
+    r"\bhalfway\s+(?:through|into)\s+(?:the|their)\s+(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed"
+    r"|available|allotted)|\d+(?:[\s-]+(?:minutes?|min))|[a-z]+(?:-[a-z]+)?[\s-]+minutes?)\b"
+    r"|\b(?:at|by|past|after|around|near|beyond)\s+the\s+(?:halfway|half-way|midway)\s+(?:point|mark|stage)\b"
+    r"|\b(?:a\s+)?mitad\s+del\s+tiempo\b",
     re.IGNORECASE,
 )
 # The candidate was slow to a solution: holds unless a run passed every visible test within a third of the time.

@@ -162,10 +162,11 @@ QUANTITY = re.compile(
 OTHER_COUNTED = re.compile(
     r"\s+(?:(?:the|of|of\s+the|its|their|his|her|las|los|sus|de|de\s+las|de\s+los)\s+)?"
     r"(?:(?:more|extra|different|separate|small|short|manual|full|quick|local|new|other|mas|otr[oa]s)\s+)?"
-    r"(?:times?|runs?|attempts?|tries|try|submissions?|minutes?|seconds?|hours?|days?|lines?|bugs?|edge|corner|base"
+    r"(?:times?|runs?|attempts?|tries|try|submissions?|minutes?|seconds?|hours?|s|secs?|ms|mins?|hrs?|h|days?|lines?|bugs?"
+    r"|edge|corner|base"
     r"|approach(?:es)?|functions?|ideas?|ways?|loops?|passes|pass|hints?|questions?|steps?|variables?|methods?"
     r"|solutions?|dimensions?|points?|things?|cases?|inputs?|examples?|numbers?|elements?|items?|values?|arrays?"
-    r"|veces|intentos?|minutos?|lineas?|errores|ejecucion(?:es)?|casos?|entradas?|ejemplos?|numeros?|pasos?)\b"
+    r"|veces|intentos?|minutos?|segundos?|horas?|lineas?|errores|ejecucion(?:es)?|casos?|entradas?|ejemplos?|numeros?|pasos?)\b"
     # something else that none of was done: "nothing was submitted", "none was sent"
     r"|\s+(?:was|were|got|had\s+been|has\s+been)\s+(?:submitted|sent|handed\s+in|written|tried|done|changed)\b"
     # what the tests gave, not the tests: "no hidden-test result to report", "no test results yet", "sin resultado"

@@ -49,7 +49,8 @@ def disguises(names: Iterable[str]) -> set[str]:
 
 
 def short_tokens(parts: Iterable[str]) -> re.Pattern[str] | None:
-    """The base64 tokens shorter than eight characters (`ENCODED_TOKEN`'s least) that encode a part exactly."""
+    """The base64 tokens shorter than eight characters (`ENCODED_TOKEN`'s least) before their padding that encode a
+    part exactly, padded or not (`cHJpeWE=` for "priya")."""
     tokens: set[str] = set()
     for part in parts:
         if not 3 <= len(part) <= 7 or not part.isalpha():
@@ -57,7 +58,7 @@ def short_tokens(parts: Iterable[str]) -> re.Pattern[str] | None:
         for form in {part, part.lower(), part.upper(), part[:1].upper() + part[1:].lower()}:
             encoded = base64.b64encode(form.encode("utf-8")).decode("ascii")
             for token in (encoded, encoded.rstrip("=")):
-                if len(token) < 8:
+                if len(token.rstrip("=")) < 8:
                     tokens |= {token, token.replace("+", "-").replace("/", "_")}
     if not tokens:
         return None

@@ -37,7 +37,8 @@ What is replaced (never sent to the model):
   them ("my student id is A0123", `[id]`), a postal address ("221B Baker Street", `[address]`, grader/postal.py),
   and a name they introduce themselves by ("my name is Priya", "call me Sasha", "I'm Priya", "Hi, Priya here",
   `[candidate]`, grader/introductions.py), and the name on file in any case where an introduction, a sign-off or a
-  byline puts a name ("this is grace again", "cheers, will", "# grace", grader/known_slots.py); a profile without
+  byline puts a name ("this is grace again", "cheers, will", "# grace", grader/known_slots.py) and where any cue
+  reads a name ("i go by will strong", "# author: grace", grader/known_cased.py); a profile without
   its slashes or a personal site ("github com zqdev", "my github zqdev", "my site zq-dev.io",
   grader/profile_mentions.py); a French number said in pairs
   (grader/french_numbers.py); in code, the written forms of these inside comments, and an address so written
@@ -116,7 +117,7 @@ from grader.code_forms import (
 from grader.contact_patterns import CODE_PHONE, HANDLE, OUTPUT_HANDLE
 from grader.described_identifiers import described_identifier_rule
 from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
-from grader.evidence_words import vocabulary_words
+from grader.evidence_words import evidence_word, vocabulary_words
 from grader.french_numbers import FRENCH_RUN, french_pairs
 from grader.handles import TAG, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
@@ -128,6 +129,7 @@ from grader.introductions import (
     introduced_name,
     signed_name,
 )
+from grader.known_cased import KnownCased
 from grader.known_slots import KnownSlots
 from grader.letter_names import letter_name_rules, letter_names
 from grader.links import USER_LINK
@@ -318,9 +320,35 @@ class Redactor:
         said_sign_off = Rule(SAID_SIGN_OFF, NAME, refine=said_signed)  # "cheers, Priya" said or printed
         self._speech += [letter, said_sign_off]
         # The name on file in any case where an introduction, a sign-off or a byline puts one (grader/known_slots.py).
-        known_said, known_code = KnownSlots(p for n in names for p in _words(n)).rules(NAME)
+        # But a part that is a word evidence is written in ("I'm stuck." for a candidate called Stuck): the cues judge
+        # that one as written (grader/known_cased.py), with their lists of what is no name.
+        evidence = functools.partial(evidence_word, vocabulary=vocabulary_words(vocabulary))
+        slotted = [p for n in names for p in _words(n) if not evidence(p)]
+        known_said, known_code = KnownSlots(slotted).rules(NAME)
         self._speech += known_said
         self._code += known_code
+        # The rules that read a name after a cue, for the name on file written in lower case (grader/known_cased.py).
+        cues: dict[Mode, list[Rule]] = {
+            "speech": [
+                introduced,
+                Rule(NAME_CUE, NAME, refine=spoken_name),
+                Rule(AUTHOR_CUE, NAME, refine=said_author_spans),
+                Rule(AUTHOR_LABEL, NAME, refine=said_author_spans),
+                letter,
+                said_sign_off,
+            ],
+            "code": [
+                dataclasses.replace(introduced, in_comments=True),
+                Rule(NAME_CUE, NAME, in_comments=True, refine=spoken_name),
+                Rule(SIGN_OFF, NAME, in_comments=True, refine=signed_name),
+                Rule(STRING_LITERAL, NAME, refine=introduced_in_literal),
+                signature,
+                dataclasses.replace(signed, in_comments=True),
+                Rule(STRING_LITERAL, NAME, refine=labelled_in_literal),
+                Rule(BYLINE, NAME, in_comments=True, refine=byline_name),
+                dataclasses.replace(letter, in_comments=True),
+            ],
+        }
         said_letter, letter_in_comments = letter_name_rules(letters)  # "Thanks, J." (grader/letter_names.py)
         self._speech += said_letter
         self._code += letter_in_comments
@@ -350,6 +378,17 @@ class Redactor:
             said_sign_off,
             *known_said,
         ]
+        cues["output"] = cues["decoded"] = [
+            Rule(NAME_CUE, NAME, refine=spoken_name),
+            dataclasses.replace(introduced, refine=introduced_in_output),
+            signature,
+            signed,
+            letter,
+            said_sign_off,
+        ]
+        self._cues = cues
+        self._known_cased = KnownCased([*n.everyday_names, *n.ambiguous], NAME, evidence)
+        self._cased: dict[tuple[Mode, str | None], list[Rule]] = {}
         if distinctive:
             # With the plural of a family name ("the Lovelaces", "the Nguyens").
             forms = distinctive | {p + end for p in distinctive if not _caseless(p) for end in ("s", "es")}
@@ -482,8 +521,17 @@ class Redactor:
         done = self._done.get(key)
         if done is None:
             # A title right before the name, whatever the title (grader/name_titles.py).
+            rules = [*rules, *self._cased_rules(mode, language)]
             done = self._done[key] = titles_before_name(apply_rules(text, rules, language))
         return done
+
+    def _cased_rules(self, mode: Mode, language: str | None) -> list[Rule]:
+        """The name on file in lower case where `mode`'s cues read a name (grader/known_cased.py), per language."""
+        key = (mode, language)
+        if key not in self._cased:
+            rule = self._known_cased.rule(self._cues[mode], language)
+            self._cased[key] = [rule] if rule is not None else []
+        return self._cased[key]
 
     def __call__(self, text: str, mode: Mode, language: str | None = None) -> Redacted:
         if mode == "output":

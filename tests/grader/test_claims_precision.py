@@ -1,9 +1,12 @@
-"""Precision of the result checks (grader/claims.py, grader/claim_success.py, grader/claim_words.py): TRUE sentences a
-strong grading model writes about four interviews must pass. A check that refuses a true sentence sends the scorecard
-to a repair round, and one it cannot repair fails and asks a human: the checks fail closed, so their cost is measured
-here, on the approach, complexity, communication, testing habits, partial progress and debugging, in English and
-Spanish, for a candidate whose final submission passed everything, one who passed the visible tests but failed the
-hidden one, one who never submitted, and one whose code was correct but too slow (the hidden test hit the time limit).
+"""Precision of the checks of the scorecard's words against the record (grader/claims.py, grader/claim_success.py,
+grader/claim_words.py, and the hint, speed, time, first-run, activity and complexity checks the pipeline runs beside
+them): TRUE sentences a strong grading model writes about four interviews must pass. A check that refuses a true
+sentence sends the scorecard to a repair round, and one it cannot repair fails and asks a human: the checks fail
+closed, so their cost is measured here, on the approach, complexity, communication, testing habits, partial progress
+and debugging, in English and Spanish, for a candidate whose final submission passed everything, one who passed the
+visible tests but failed the hidden one, one who never submitted, and one whose code was correct but too slow (the
+hidden test hit the time limit). Each interview used 200 s of the 2,700 allowed: a sentence is true only of that
+record, so "ran out of time" said of it is false (`FALSE_OF_THE_RECORD`, which every check together must refuse).
 """
 
 from __future__ import annotations
@@ -11,8 +14,15 @@ from __future__ import annotations
 import pytest
 
 from grader.bundle import Bundle, build_bundle
+from grader.claim_activity import activity_of, activity_problems
+from grader.claim_complexity import complexity_problems, stated
+from grader.claim_first import first_run_problems
+from grader.claim_hints import hint_problems
+from grader.claim_speed import speed_problems
+from grader.claim_time import time_problems
 from grader.claims import claim_problems
 from grader.facts import compute_facts
+from grader.graded_lines import graded_candidate_lines
 from grader.schemas import BundleInput
 from tests.grader.bundles import interview, run_result
 
@@ -31,14 +41,31 @@ def _bundle(source: BundleInput) -> Bundle:
     return build_bundle(source, compute_facts(source))
 
 
-PASSED = _bundle(interview(submitted=True))
-HIDDEN_FAILED = _bundle(_submitted("wrong_answer"))
-UNSUBMITTED = _bundle(interview(submitted=False))
-TOO_SLOW = _bundle(_submitted("time_limit"))
+SOURCES = {
+    "pass": interview(submitted=True),
+    "hidden_failed": _submitted("wrong_answer"),
+    "unsubmitted": interview(submitted=False),
+    "too_slow": _submitted("time_limit"),
+}
+BUNDLES = {case: _bundle(source) for case, source in SOURCES.items()}
+PASSED, HIDDEN_FAILED = BUNDLES["pass"], BUNDLES["hidden_failed"]
+UNSUBMITTED, TOO_SLOW = BUNDLES["unsubmitted"], BUNDLES["too_slow"]
 
 
-def _problems(text: str, bundle: Bundle) -> list[str]:
-    return claim_problems([("dimensions.coding.justification", text)], bundle.facts, bundle.index)
+def every_problem(texts: list[tuple[str, str]], case: str) -> list[str]:
+    """What the pipeline's checks of the scorecard's words against the record (grader/pipeline.py) find in `texts`
+    for the interview `case`."""
+    source, bundle = SOURCES[case], BUNDLES[case]
+    facts = bundle.facts
+    return [
+        *claim_problems(texts, facts, bundle.index),
+        *hint_problems(texts, facts, source.session.record_full_s),
+        *speed_problems(texts, bundle.index),
+        *time_problems(texts, facts),
+        *first_run_problems(texts, bundle.index),
+        *activity_problems(texts, activity_of(source)),
+        *complexity_problems(texts, stated(facts.complexity_claimed, graded_candidate_lines(source))),
+    ]
 
 
 def test_the_interviews_are_as_the_sentences_assume() -> None:
@@ -221,15 +248,15 @@ TRUE_OF_A_HIDDEN_FAILURE = [
 # The visible tests passed in the last run; nothing was submitted, so the hidden test never ran.
 TRUE_OF_NO_SUBMISSION = [
     "The final code looks correct, but without a submission this is unverified.",
-    "The candidate thought the code was correct but ran out of time before submitting.",
+    "The candidate thought the code was correct but ended the interview without submitting.",
     "The candidate's plan for the solution was sound.",
     "- Outcome: no submission; the last run passed 2/2 visible tests.",
     "The candidate never submitted a solution.",
     "The last run passed both visible tests, but the code was never submitted, so the hidden test never ran.",
     "The hidden tests never ran.",
     "Their last run passed the visible tests.",
-    "Time ran out before they submitted.",
-    "The candidate ran out of time before submitting.",
+    "The interview ended before they submitted.",
+    "The candidate stopped with most of the time unused and never submitted.",
     "The code looked correct on the visible tests.",
     "Once the hash map version was in place, the visible tests passed.",
     "It is unclear whether the final code is correct, because it was never submitted.",
@@ -257,7 +284,7 @@ TRUE_OF_NO_SUBMISSION = [
     "La candidata nunca envió su solución.",
     "La última ejecución pasó las pruebas visibles.",
     "No se sabe si el código es correcto, porque no se envió.",
-    "Se le acabó el tiempo antes de enviar.",
+    "Terminó la entrevista sin enviar su solución.",
     "Dijo que su solución era correcta, pero no la envió.",
     "Las pruebas ocultas nunca se ejecutaron.",
     "Explicó su razonamiento en voz alta durante toda la sesión.",
@@ -267,7 +294,7 @@ TRUE_OF_NO_SUBMISSION = [
     "The candidate said that, in the end, it worked.",
     "Does the final code work? Without a submission, nobody knows.",
     "The code, the candidate claimed, was finished.",
-    "The candidate aimed for a bulletproof solution but ran out of time.",
+    "The candidate aimed for a bulletproof solution but never submitted it.",
     "Did the last run pass the visible tests? Yes, both of them.",
     "The code looks rock solid, but without a submission this is unverified.",
     "Did it pass the hidden test? No: nothing was submitted.",
@@ -327,23 +354,37 @@ TRUE_OF_TOO_SLOW = [
     "Verdict: correct but too slow.",
     "The visible tests? Perfect.",
 ]
+# False of the interview with no submission, which used 200 s of 2,700: its time did not run out. They had sat in
+# TRUE_OF_NO_SUBMISSION, where only claim_problems read them, so the test held that a false claim passes.
+FALSE_OF_THE_RECORD = [
+    ("The candidate thought the code was correct but ran out of time before submitting.", "unsubmitted"),
+    ("Time ran out before they submitted.", "unsubmitted"),
+    ("The candidate ran out of time before submitting.", "unsubmitted"),
+    ("Se le acabó el tiempo antes de enviar.", "unsubmitted"),
+    ("The candidate aimed for a bulletproof solution but ran out of time.", "unsubmitted"),
+]
 CASES = [
     *((text, "pass") for text in TRUE_OF_A_PASS),
     *((text, "hidden_failed") for text in TRUE_OF_A_HIDDEN_FAILURE),
     *((text, "unsubmitted") for text in TRUE_OF_NO_SUBMISSION),
     *((text, "too_slow") for text in TRUE_OF_TOO_SLOW),
 ]
-BUNDLES = {"pass": PASSED, "hidden_failed": HIDDEN_FAILED, "unsubmitted": UNSUBMITTED, "too_slow": TOO_SLOW}
 
 
 @pytest.mark.parametrize(("text", "case"), CASES)
 def test_a_true_sentence_is_no_problem(text: str, case: str) -> None:
-    assert _problems(text, BUNDLES[case]) == [], text
+    assert every_problem([("dimensions.coding.justification", text)], case) == [], text
+
+
+@pytest.mark.parametrize(("text", "case"), FALSE_OF_THE_RECORD)
+def test_a_sentence_false_of_the_record_is_a_problem(text: str, case: str) -> None:
+    assert every_problem([("dimensions.coding.justification", text)], case), text
 
 
 def test_the_corpus_is_large_varied_and_in_both_languages() -> None:
     texts = [text for text, _ in CASES]
     assert len(set(texts)) == len(texts) >= 150
+    assert not set(texts) & {text for text, _ in FALSE_OF_THE_RECORD}
     spanish = [
         t for t in texts if any(c in t for c in "áéíóúñ¿¡") or t.split()[0] in ("La", "El", "Su", "No")
     ]
@@ -353,6 +394,6 @@ def test_the_corpus_is_large_varied_and_in_both_languages() -> None:
 
 def test_the_whole_corpus_as_one_scorecard_is_no_problem() -> None:
     """The sentences of a case together, as a justification reads: none takes up or changes another."""
-    for case, bundle in BUNDLES.items():
+    for case in BUNDLES:
         texts = [text for text, c in CASES if c == case]
-        assert claim_problems([("summary", " ".join(texts))], bundle.facts, bundle.index) == [], case
+        assert every_problem([("summary", " ".join(texts))], case) == [], case

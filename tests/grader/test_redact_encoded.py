@@ -80,3 +80,14 @@ def test_an_algorithms_eponym_as_a_lowercase_identifier_stays_for_a_candidate_of
         r.code("# Robert Floyd\nclass Floyd: pass\n", "python").text
         == "# [candidate]\nclass [candidate]: pass\n"
     )
+
+
+@pytest.mark.parametrize("part", ["Priya", "priya", "RAMAN", "Raman", "Ravi"])
+def test_a_short_part_in_padded_base64_is_redacted(part: str) -> None:
+    # Four to five letters make a token of seven characters or fewer and its "=" padding: `cHJpeWE=` for "priya" was
+    # neither a long token nor a short one (whose end could not be "=").
+    redactor = Redactor(redaction_terms("Priya Raman Ravi", None))
+    token = base64.b64encode(part.encode()).decode()
+    assert token.endswith("=")
+    for shown in (redactor.output(token).text, redactor.code(f'x = "{token}"  # {token}\n', "python").text):
+        assert token not in shown and "[candidate]" in shown, shown
