@@ -128,6 +128,7 @@ class Submission:
         return {
             "language_id": MULTI_FILE_LANGUAGE_ID,
             "additional_files": _b64(self.archive()),
+            "stdin": _b64(self.given()),
             "cpu_time_limit": s.judge0_max_cpu_s,
             "cpu_extra_time": 0,
             "wall_time_limit": s.judge0_max_wall_s,
@@ -142,7 +143,11 @@ class Submission:
             "redirect_stderr_to_stdout": False,
         }
 
-    def archive(self) -> bytes:
+    def given(self) -> str:
+        """The driver's settings and the tests' inputs: the run's stdin, which Judge0 keeps outside the box and gives
+        to the run step alone (the compile step reads /dev/null). In the box's files the compiler (an `#include` or
+        `.incbin`) and every harness process could read every test's input, hidden ones too; on stdin only the
+        driver reads them, and it is not dumpable (judge0_driver)."""
         limits = self.request.limits
         policy = POLICIES[self.request.language]
         tests = self.request.selected_tests()
@@ -163,9 +168,11 @@ class Submission:
             if policy.address_space_mb is not None
             else None,
         }
+        return json.dumps({"conf": conf, "tests": [t.args for t in tests]})
+
+    def archive(self) -> bytes:
+        """The box's files: the harness, the candidate's source, the driver and the scripts; no test's input."""
         files = dict(self.program.files)
-        files["tests.json"] = json.dumps([t.args for t in tests])
-        files["driver.json"] = json.dumps(conf)
         files["driver.py"] = DRIVER
         if self.program.compile_argv is not None:
             files["compile"] = "#!/bin/bash\n" + shlex.join(self.program.compile_argv) + "\n"
@@ -256,6 +263,10 @@ class Judge0Backend:
         ]
         results: dict[int, TestResult] = {}
         submissions = 0
+        # Submissions made until the first hidden input was sent, as the local judge counts processes
+        # (judge.runner._run_tests): a program can end its box after any hidden test, even one it answered, and the
+        # count of submissions so chosen would be one more number out of their inputs.
+        before_hidden: int | None = None
         while order and submissions < _MAX_SUBMISSIONS:
             submission = Submission(request, program, self.settings, order)
             result = await self._submit(submission.body())
@@ -280,9 +291,12 @@ class Judge0Backend:
             if compile_output is not None:
                 failed = [unreported(t, Verdict.COMPILE_ERROR, None) for t in tests]
                 return self._report(request, failed, started, submissions, compile_output)
+            if before_hidden is None and any(tests[i].hidden for i in before if i in results):
+                before_hidden = submissions
         if order:
             raise JudgeInternalError("Judge0 made no progress on the remaining tests")
-        return self._report(request, [results[i] for i in range(len(tests))], started, submissions)
+        shown = submissions if before_hidden is None else before_hidden
+        return self._report(request, [results[i] for i in range(len(tests))], started, shown)
 
     def _apply(
         self,
@@ -310,7 +324,11 @@ class Judge0Backend:
                     done.add(index)
             elif "start" in event:
                 fatal = event.get("fatal") if isinstance(event.get("fatal"), dict) else None
-                if event["start"] == "fatal" and fatal and fatal.get("fatal") == "compile":
+                # "Does not compile" counts only from the run's first harness, before any test's input was sent
+                # (as locally, judge.runner._compile_failed): a later harness is the candidate's code, which may
+                # have kept a hidden input in the box's /tmp, and its text would be the Submit's compile output.
+                first = not results and event.get("at") == 0
+                if first and event["start"] == "fatal" and fatal and fatal.get("fatal") == "compile":
                     msg = record_text(fatal, "msg", "the code could not be compiled", COMPILE_OUTPUT_CHARS)
                     return [], compile_output_text(msg)[:COMPILE_OUTPUT_CHARS]
                 decided = start_verdict(

@@ -1,13 +1,15 @@
 """The supervisor that runs inside a Judge0 box (Judge0 runs one submission as one program; there is no outside).
 
 It speaks judge.protocol to the harness exactly as the local supervisor does: one test's input frame at a time,
-each test timed and limited from the driver's side (CPU of the harness's process, wall less waiting for a CPU),
-a fresh harness process after a test that hung, crashed or flooded its output, and it stops early (so that the
-backend resubmits the remaining tests) before the box's own CPU or wall budget could end it mid-test. It prints
-one JSON line per event, as it happens, between markers unique to the run.
+each test timed and limited from the driver's side (CPU of every process of the box but the driver's, wall less
+waiting for a CPU), a fresh harness process after a test that hung, crashed or flooded its output, and it stops
+early (so that the backend resubmits the remaining tests) before the box's own CPU or wall budget could end it
+mid-test. It prints one JSON line per event, as it happens, between markers unique to the run.
 
 DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
-Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: see docs/judge.md.
+Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: it makes itself not
+dumpable before anything else, and takes its settings and the tests' inputs on stdin, not from the box's files
+(docs/judge.md, "Judge0 backend").
 """
 
 from __future__ import annotations
@@ -18,10 +20,25 @@ from judge.backends.judge0_driver_record import RECORD_RULES
 # The driver's source in parts, joined in this order: its imports and settings, the record rules, its events, the
 # measurement, then the harness it supervises and the run.
 _HEAD = r"""
-import json, os, re, resource, select, signal, subprocess, sys, time
+import ctypes, json, os, re, resource, select, signal, subprocess, sys, time
 
-CONF = json.load(open("driver.json"))
-TESTS = json.load(open("tests.json"))
+# Before anything else: the driver runs as the box's uid, and so does the candidate's code. A dumpable process of
+# one's own uid is open to /proc/PID/mem (read and write), environ, fd/* and ptrace; a process that is not dumpable
+# is open to none of them without CAP_SYS_PTRACE, which nothing in the box has (the local supervisor is out of reach
+# by its uid). The harness it starts is dumpable again once it execs: that is the candidate's own process. A driver
+# that cannot do this does not run (no report: the backend's internal_error, never a run the box could rewrite).
+PR_SET_DUMPABLE = 4
+if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+    sys.exit("driver: prctl(PR_SET_DUMPABLE) failed, errno %d" % ctypes.get_errno())
+# Its settings and the tests' inputs come on stdin, never as files of the box: the compile step (the candidate's
+# compiler, #include and .incbin) and the harness could read a file of the box; Judge0 gives the submission's stdin
+# to the run alone, from a file outside the box, and the harness gets /dev/null. Once read it is let go.
+GIVEN = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+CONF, TESTS = GIVEN["conf"], GIVEN["tests"]
+del GIVEN
+_null = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_null, 0)
+os.close(_null)
 EXCERPT, TAIL, RECORD_CAP = 2000, 600, 16 << 20
 # Lines on the results channel in one phase that are not what it waits for, and their bytes, before the harness is
 # ended (as the local supervisor's judge.supervisor.STRAY_LINES and STRAY_BYTES): each is decoded here, on the box's
@@ -130,22 +147,25 @@ class Harness:
         w = {"out": b"", "err": b"", "tail": b"", "printed": 0, "res": 0, "rec": None, "over": None, "end": False,
              "strays": 0, "stray_bytes": 0}
         self.claim = claim
-        start, cpu0, waits = time.monotonic(), proc_cpu(self.p.pid), Waits(self.p.pid)
+        start, cpu0, waits = time.monotonic(), run_cpu(), Waits(self.p.pid)
         if self.take(w, done):
             return self.close_phase(w, start, cpu0, waits)
         deadline, hard = start + limit_s, start + 2 * limit_s
         pending = payload
+        cpu_at = start  # the run's CPU time is read every SAMPLE_S (every process of the box), and at the deadline
         while True:
             now = time.monotonic()
             wait = waits.sample(0.0 if now >= deadline else SAMPLE_S)  # at the deadline, always afresh
             if now >= deadline:
-                if max(proc_cpu(self.p.pid) - cpu0, now - start - wait) >= limit_s or now >= hard:
+                if max(run_cpu() - cpu0, now - start - wait) >= limit_s or now >= hard:
                     w["over"] = "time"
                     break
                 deadline = min(hard, start + limit_s + wait + 0.001)
-            if proc_cpu(self.p.pid) - cpu0 > limit_s:
-                w["over"] = "time"
-                break
+            if now - cpu_at >= SAMPLE_S:
+                cpu_at = now
+                if run_cpu() - cpu0 > limit_s:
+                    w["over"] = "time"
+                    break
             writers = [self.inp] if pending else []
             ready_r, ready_w, _ = select.select(list(self.fds), writers, [], max(0.0, min(deadline - now, 0.05)))
             if ready_w:
@@ -249,7 +269,7 @@ class Harness:
 
     def close_phase(self, w, start, cpu0, waits):
         wall = time.monotonic() - start
-        w["charged"] = max(proc_cpu(self.p.pid) - cpu0, wall - waits.sample(), 0.0)
+        w["charged"] = max(run_cpu() - cpu0, wall - waits.sample(), 0.0)
         if w["over"] is not None or w["end"]:
             w["exit"], w["sig"] = self.finish()
             w["end"] = True

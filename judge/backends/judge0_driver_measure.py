@@ -1,5 +1,6 @@
-"""How the Judge0 in-box driver (judge.backends.judge0_driver) measures the harness from inside the box: its CPU time
-from /proc, and its threads' waiting for a CPU, credited as far as work outside the run explains it (as the local
+"""How the Judge0 in-box driver (judge.backends.judge0_driver) measures the run from inside the box: the CPU time of
+every process of the box but its own, from /proc (as the local run's cgroup counts it), and the harness's threads'
+waiting for a CPU, credited as far as work outside the run explains it (as the local
 judge.wait_tracker.WaitTracker). Python 3.8 source; it uses the driver's imports (`os`, `time`).
 """
 
@@ -17,6 +18,24 @@ def proc_cpu(pid):
         return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK
     except (OSError, ValueError, IndexError):
         return 0.0
+
+
+DRIVER_PID = os.getpid()
+
+
+def run_cpu():
+    # The run's CPU time so far, s: every process of the box but the driver (the box's own /proc shows the box's
+    # processes alone), as the local run's cgroup counts it. The harness's own time alone left out its children
+    # until it reaped them: two children computing side by side, never reaped, were charged nothing, and a test
+    # was charged its wall time, half its CPU time on two cores. A process's stat holds its threads' time (ended
+    # ones too) and what it reaped of its children's; a child not yet reaped, running or a zombie, is read as
+    # itself. Read from the highest pid down, so that a child reaped between two reads (children mostly have the
+    # higher pid) is counted twice rather than never.
+    try:
+        pids = sorted((int(p) for p in os.listdir("/proc") if p.isdigit()), reverse=True)
+    except OSError:
+        return 0.0
+    return sum(proc_cpu(pid) for pid in pids if pid != DRIVER_PID)
 
 
 def sched(pid):

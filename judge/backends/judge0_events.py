@@ -1,7 +1,9 @@
 """What comes back from Judge0, read on our side with the local judge's bounds (judge.protocol).
 
-The box's stdout is the in-box driver's report, but the candidate's code shares the box and the driver's uid: it
-can write that report itself (docs/judge.md, "Judge0 backend"). So nothing in it is trusted for its size or shape:
+The box's stdout is the in-box driver's report, and the candidate's code shares the box and the driver's uid. The
+driver keeps it out of its fds and memory (it is not dumpable, and the report's marker is not in the box), but a
+Judge0 deployment whose box is given more than isolate's (a capability, say) would let the code write that report
+itself (docs/judge.md, "Judge0 backend"). So nothing in it is trusted for its size or shape:
 
 - an HTTP answer is read up to `answer_cap` bytes (what Judge0's own file bounds allow, base64), and no longer than
   the submission's deadline, however slowly it arrives;

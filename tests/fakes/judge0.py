@@ -60,8 +60,9 @@ STATUSES = {
 }
 _SIGNAL_STATUS = {11: 7, 25: 8, 8: 9, 6: 10}
 MULTI_FILE_PROGRAM = 89
-# What the backend's archive carries for one submission only (which tests, the driver's settings and marker): never
-# compiled, so not part of what identifies a program. A compile script that names one is never reused.
+# Files that belong to one submission only (the backend sent the tests and the driver's settings as files until
+# 2026-12-07; now they are its stdin): never compiled, so not part of what identifies a program. A compile script
+# that names one is never reused.
 PER_SUBMISSION_FILES = frozenset({"tests.json", "driver.json"})
 
 
@@ -258,7 +259,9 @@ class FakeJudge0:
                 stack_kb=submission["stack_limit"], processes=submission["max_processes_and_or_threads"],
                 file_size_kb=submission["max_file_size"],
             )  # fmt: skip
-            ran = run_in_box(box, self.image, "run", run_limits)
+            # Judge0 writes the submission's stdin to a file outside the box, the run's stdin alone (the compile's
+            # is /dev/null).
+            ran = run_in_box(box, self.image, "run", run_limits, stdin=_unb64(submission.get("stdin")))
             if ran.timed_out:
                 status = 5
             elif ran.signal is not None:
@@ -319,6 +322,10 @@ class FakeJudge0:
         except (binascii.Error, ValueError, zipfile.BadZipFile):
             return "additional files are not a zip archive"
         return None
+
+
+def _unb64(value: Any) -> bytes:
+    return base64.b64decode(value) if isinstance(value, str) and value else b""
 
 
 def _answer(

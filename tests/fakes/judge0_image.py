@@ -176,9 +176,16 @@ class BoxResult:
 
 
 def run_in_box(
-    box: Path, image: Path, script: str, limits: BoxLimits, *, merge_stderr: bool = False
+    box: Path,
+    image: Path,
+    script: str,
+    limits: BoxLimits,
+    *,
+    merge_stderr: bool = False,
+    stdin: bytes = b"",
 ) -> BoxResult:
-    """`bash <script>` in the box (at /box), with the image's /usr/local and Judge0's limits."""
+    """`bash <script>` in the box (at /box), with the image's /usr/local and Judge0's limits; `stdin` read from a
+    file outside the box, as Judge0's run step reads the submission's."""
     cmd = [
         "bwrap", "--dev-bind", "/", "/", "--proc", "/proc", "--bind", str(image), "/usr/local",
         "--bind", str(box), "/box", "--chdir", "/box", "--die-with-parent", "--unshare-pid",
@@ -201,10 +208,12 @@ def run_in_box(
     # submission's max_file_size, bounds them too.
     with tempfile.TemporaryDirectory(prefix="box-output-") as out_dir:
         out_path, err_path = Path(out_dir) / "stdout", Path(out_dir) / "stderr"
-        with out_path.open("wb") as out, err_path.open("wb") as err:
+        in_path = Path(out_dir) / "stdin"
+        in_path.write_bytes(stdin)
+        with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as given:
             proc = subprocess.Popen(
                 cmd,
-                stdin=subprocess.DEVNULL,
+                stdin=given,
                 stdout=out,
                 stderr=subprocess.STDOUT if merge_stderr else err,
                 preexec_fn=preexec,

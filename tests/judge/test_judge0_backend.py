@@ -6,6 +6,7 @@ import asyncio
 import base64
 import contextlib
 import io
+import json
 import os
 import resource
 import subprocess
@@ -74,8 +75,15 @@ async def test_reference_is_accepted_with_one_multi_file_submission(language):
     body = fake.submissions[0]
     assert body["language_id"] == 89 and body["enable_network"] is False
     files = _archive(body)
-    assert {"run", "driver.py", "tests.json"} <= set(files)
+    assert {"run", "driver.py"} <= set(files)
     assert not any(HIDDEN_EXPECTED in text for text in files.values())  # expected values never leave us
+    # The tests' inputs (and the driver's settings) are the run's stdin, never a file of the box: its compile and
+    # every harness process could read a file (the compiler by `#include`), hidden inputs among them.
+    given = json.loads(base64.b64decode(body["stdin"]))
+    assert given["tests"] == [t.args for t in QUESTION.tests]
+    assert not {"tests.json", "driver.json"} & set(files)
+    hidden_input = json.dumps(next(t for t in QUESTION.tests if t.hidden).args)
+    assert not any(hidden_input in text for text in files.values())
 
 
 async def test_failing_tests_get_their_verdicts_and_the_rest_still_run_in_one_submission():
@@ -113,6 +121,65 @@ async def test_compile_error_comes_back_with_the_compiler_output():
         report = await judge.run(_request(source, "cpp"))
     assert report.verdict is Verdict.COMPILE_ERROR
     assert "solution.cpp" in report.compile_output
+
+
+# A hidden test's input kept in the box (its harness processes share /box and /tmp) before the process ends, and a
+# "does not compile" report written by the next harness's load, carrying it: a Submit shows compile output whole.
+KEEPER = """
+import fcntl, os
+
+if os.path.exists("kept-input"):
+    line = ('{"fatal":"compile","msg":"kept %s"}\\n' % open("kept-input").read()).encode()
+    for fd in map(int, os.listdir("/proc/self/fd")):  # the harness's copy of its results channel
+        if fd >= 10 and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY:
+            os.write(fd, line)
+    os._exit(1)
+
+
+def sum_pair(a, b):
+    if a >= 7770:
+        with open("kept-input", "w") as f:
+            f.write("%x %x" % (a, b))  # encoded: compile output quoting a hidden input verbatim is withheld
+        os._exit(1)
+    return a + b
+"""
+
+
+# The first hidden test answered, then the box ended (the driver killed: the same uid) during the next one.
+ENDS_THE_BOX = """
+import os, signal, threading, time
+
+
+def sum_pair(a, b):
+    if a == 7770:
+        threading.Timer(0.3, os.kill, (os.getppid(), signal.SIGKILL)).start()
+    elif a > 7770:
+        time.sleep(0.6)
+    return a + b
+"""
+
+
+async def test_submissions_after_the_first_hidden_input_are_not_counted_as_processes():
+    # Before: `processes` 2, the box the program ended after a hidden test it chose counted (locally, processes
+    # started after the first hidden input are not).
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(ENDS_THE_BOX, limits=RunLimits(time_limit_s=2.0)))
+    assert len(fake.submissions) == 2, report.tests  # the box did end, and the rest was sent again
+    assert report.processes == 1
+    assert {t.id: t.verdict for t in report.tests if t.hidden} == {
+        "h0": Verdict.ACCEPTED, "h1": Verdict.RUNTIME_ERROR, "h2": Verdict.ACCEPTED,
+    }  # fmt: skip
+
+
+async def test_a_later_harness_saying_the_code_does_not_compile_is_its_load_failure():
+    # Before: every test `compile_error`, the compile output "kept 1e5a 186a0", a hidden test's input (7770, 100000).
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+        report = await judge.run(_request(KEEPER))
+    assert report.verdict is Verdict.RUNTIME_ERROR, (report.compile_output, report.tests)
+    assert report.compile_output == ""
+    assert "1e5a" not in report.model_dump_json()
+    assert {t.verdict for t in report.tests if not t.hidden} == {Verdict.ACCEPTED}
+    assert {t.verdict for t in report.tests if t.hidden} == {Verdict.RUNTIME_ERROR}
 
 
 async def test_hidden_tests_are_redacted_and_forged_stdout_is_ignored():
@@ -489,6 +556,61 @@ async def test_a_test_that_ends_its_process_is_not_charged_for_waiting_for_a_cpu
     expected = {"returns": Verdict.ACCEPTED, "exits": Verdict.RUNTIME_ERROR}
     assert {t.id: t.verdict for t in local.tests} == expected, local.tests
     assert {t.id: t.verdict for t in remote.tests} == expected, remote.tests
+
+
+# Two children burn 0.6 s of CPU each, side by side, and hand their part back through a pipe; the harness never
+# reaps them (zombies, or still running once the answer is given). 1.2 s of CPU in about 0.6 s of wall time.
+UNREAPED = """
+import os, time
+
+
+def work(a, n):
+    r, w = os.pipe()
+    for _ in range(n):
+        if os.fork() == 0:
+            while time.process_time() < 0.6:
+                pass
+            os.write(w, b"x")
+            os._exit(0)
+    os.close(w)
+    while os.read(r, 1):
+        pass
+    return a
+"""
+
+
+async def test_cpu_of_children_never_reaped_counts_against_the_time_limit_on_judge0():
+    # Before: accepted there (the driver read the harness's own CPU time, and its children's only once reaped;
+    # the wall time, 0.6 s, was under the limit), `time_limit` on the local sandbox, whose run group counts them.
+    from tests.judge.test_honest_limits import SIGNATURE
+
+    request = RunRequest(
+        language="python", source=UNREAPED, signature=SIGNATURE,
+        tests=[Case(id="two", args=[0, 2], expected=0)], mode="run", limits=RunLimits(time_limit_s=1.0),
+    )  # fmt: skip
+    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
+        report = await judge.run(request)
+    assert [t.verdict for t in report.tests] == [Verdict.TIME_LIMIT], report.tests
+
+
+def test_the_judge0_drivers_cpu_time_is_every_process_of_the_box_but_its_own(tmp_path):
+    # The same measure without the wall time (which a loaded host stretches past the limit either way): in a box of
+    # its own (a pid namespace, its own /proc), the driver's run_cpu() holds two children's 0.3 s each, never
+    # reaped, and the harness's own time does not (before: the driver's measure, 0.01 s).
+    from judge.backends.judge0_driver_measure import MEASURE
+
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import os, time\n" + MEASURE + UNREAPED.replace("0.6", "0.3")
+        + "\nwork(0, 2)\nprint(proc_cpu(os.getpid()), run_cpu())\n"
+    )  # fmt: skip
+    ran = subprocess.run(
+        ["bwrap", "--dev-bind", "/", "/", "--proc", "/proc", "--unshare-pid", "--die-with-parent", "--",
+         sys.executable, str(probe)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    own, run = map(float, ran.stdout.split())
+    assert own < 0.2 and run >= 0.55, (own, run)
 
 
 @pytest.mark.parametrize("language", ["cpp", "python"])
