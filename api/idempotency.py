@@ -13,8 +13,10 @@ the stored first answer a retry gets back (`api.db.idempotency_repo`).
 - An erased session keeps its key claimed, as a tombstone, for the rest of the key's 24 hours (migration
   20270120090000): a retry with it is 409 `idempotency_key_erased` and schedules nothing, whatever its body. A retry
   scheduling the erased candidate again, silently, would undo the erasure; the tombstone holds no answer, no session
-  id and no fingerprint (a digest of the candidate's name and address), so it tells nothing of whom it scheduled. A
-  new key schedules afresh: the caller's deliberate choice.
+  id and no fingerprint (a digest of the candidate's name and address), so it tells nothing of whom it scheduled,
+  but for the key itself, kept as sent (the documentation asks for an opaque one). A new key schedules afresh: the
+  caller's deliberate choice. A claim over an expired key, by this release or the one before (a rolling deploy), is
+  never taken for an erasure (migration 20270123090000).
 - A stored answer that no configured sealing key opens (an old key dropped before `shadows db reseal`), or that is
   not an answer (a damaged row), is 409 `idempotency_answer_unreadable`, naming the session the key scheduled;
   nothing is scheduled and the key stays the session's. Never a 500, never the reason's text.
@@ -53,8 +55,8 @@ OPENAPI_PARAMETER: dict[str, Any] = {
     "nothing; the same key with another body is 422 `idempotency_key_mismatch`; a key whose session was erased is "
     "409 `idempotency_key_erased`, and one whose stored answer can no longer be read 409 "
     "`idempotency_answer_unreadable` (neither schedules anything). Per organisation. 1 to "
-    f"{MAX_CHARS} printable ASCII characters, no spaces (a UUID is a good key); otherwise 422 "
-    "`invalid_idempotency_key`.",
+    f"{MAX_CHARS} printable ASCII characters, no spaces (a UUID is a good key; never the candidate's name, address "
+    "or id, which the key, kept as sent, would outlive an erasure with); otherwise 422 `invalid_idempotency_key`.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": "^[!-~]+$"},
 }
 OPENAPI_REPLAYED_HEADER: dict[str, Any] = {

@@ -14,6 +14,10 @@ KEY_FIELDS = (
     "issued_by_key_id, issued_by_key_prefix"
 )
 
+# A statement that changes several keys locks them first, in id order (`order by id for no key update`): then two
+# such transactions (a revocation `with_issued`, a prune moving keys up: `revoke_many`, `move_issued_up`) wait one
+# for the other, never each on the other (a deadlock: PostgreSQL ends one, a revocation's request or a retention run).
+
 
 async def lock_org(conn: Conn, org_id: UUID) -> bool:
     """Serialise changes to one organisation's keys (inside a transaction): the bound on active keys and the
@@ -109,7 +113,12 @@ async def move_issued_up(conn: Conn, pruned: list[UUID]) -> None:
     """Before the keys `pruned` are deleted (in the same transaction, their rows locked; revoked keys, which issue
     nothing more): each key issued under one of them is moved up to the nearest key above it that stays, so the walk
     of `issued_by` from a key further up still reaches it. Keys pruned together may be each other's issuers: the
-    walk up skips every one of them."""
+    walk up skips every one of them. The keys moved are locked first, in id order (above)."""
+    await conn.execute(
+        "select 1 from api_keys where issued_under_key_id = any(%(pruned)s) and not (id = any(%(pruned)s)) "
+        "order by id for no key update",
+        {"pruned": pruned},
+    )
     await conn.execute(
         """
         with recursive up(id, above) as (
@@ -129,7 +138,9 @@ async def move_issued_up(conn: Conn, pruned: list[UUID]) -> None:
 
 
 async def revoke_many(conn: Conn, key_ids: list[UUID]) -> list[dict[str, Any]]:
-    """Revoke each of the keys (a revoked one keeps its first revocation time)."""
+    """Revoke each of the keys (a revoked one keeps its first revocation time), locked first in id order
+    (above)."""
+    await conn.execute("select 1 from api_keys where id = any(%s) order by id for no key update", (key_ids,))
     cur = await conn.execute(
         f"update api_keys set revoked_at = coalesce(revoked_at, now()) where id = any(%s) "  # noqa: S608  # constant column list
         f"returning {KEY_FIELDS}",

@@ -17,8 +17,9 @@ async def claim(conn: Conn, org_id: UUID, key: str, request_sha256: bytes) -> di
     `store`); otherwise the row that holds it. The unique (organization_id, key) constraint makes a request that
     claims a key another transaction has claimed and not yet ended wait for it: its commit leaves that row (read
     here), its rollback leaves the key free (claimed here). A row older than KEEP_HOURS is claimed over: its old
-    session and answer stay until `store` replaces them in this transaction (only a session's deletion sets
-    `session_id` null, which makes the row a tombstone: `erased_at`, migration 20270120090000)."""
+    session and answer stay until `store` replaces them in this transaction (a session's deletion sets `session_id`
+    null, which makes the row a tombstone: `erased_at`, migration 20270120090000; the release before this one still
+    sets it null in its claim over, which the new `created_at` and fingerprint tell apart: 20270123090000)."""
     # Twice at most: a row read gone was pruned (or its organisation deleted) after the insert conflicted.
     while True:
         cur = await conn.execute(

@@ -4,13 +4,17 @@ key issued which, and a leaked key's offspring (a key it minted to keep its acce
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow
 
+from api.db import api_keys_repo
 from api.jobs.pruning import prune
+from api.security import digest
+from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -119,3 +123,68 @@ async def test_a_revocation_with_issued_reaches_past_issuers_pruned_in_the_middl
     cur = await db.execute("select issued_under_key_id from api_keys where id = %s", (d["id"],))
     row = await cur.fetchone()
     assert row is not None and str(row["issued_under_key_id"]) == a["issued_by_key_id"]
+
+
+async def test_a_prune_moving_keys_up_never_deadlocks_with_a_revocation_taking_them(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    """b, revoked alone 31 days ago, issued c and then e; a revocation of a `with_issued` (which locks the keys it
+    revokes in id order) holds e, the lower id, and goes on to c while the prune moves b's keys up. The prune had
+    locked c first (its update's own order) and waited on e: each waited on the other, and PostgreSQL killed one,
+    the revocation's request or the retention run. Both now lock in id order: the prune waits, the revocation ends."""
+    s = api_server
+    a = await api_keys_repo.insert_key(db, s.org_id, "shk_aaaaaaaaaaaaaaaaaaaa", "a")
+    b = await api_keys_repo.insert_key(db, s.org_id, "shk_bbbbbbbbbbbbbbbbbbbb", "b", issued_by=a["id"])
+    for n in range(50):  # c, issued first, with an id above e's
+        c = await api_keys_repo.insert_key(db, s.org_id, f"shk_c{n:019d}", "c", issued_by=b["id"])
+        e = await api_keys_repo.insert_key(db, s.org_id, f"shk_e{n:019d}", "e", issued_by=b["id"])
+        if e["id"] < c["id"]:
+            break
+        await db.execute("delete from api_keys where id = any(%s)", ([c["id"], e["id"]],))
+    assert e["id"] < c["id"]
+    await db.execute(
+        "update api_keys set revoked_at = %s where id = %s", (datetime.now(UTC) - timedelta(days=31), b["id"])
+    )
+    async with await psycopg.AsyncConnection.connect(db_url) as revocation:
+        async with revocation.transaction():
+            await revocation.execute("select 1 from api_keys where id = %s for no key update", (e["id"],))
+            pruning = asyncio.create_task(prune(s.app.state.pool))
+            await until_blocked(db, pruning, "the prune")
+            await revocation.execute(
+                "update api_keys set revoked_at = now() where id = any(%s)", ([e["id"], c["id"]],)
+            )
+        removed = await pruning
+    assert removed["api_keys"] == 1
+    cur = await db.execute(
+        "select id, issued_under_key_id, revoked_at from api_keys where id = any(%s)", ([c["id"], e["id"]],)
+    )
+    rows = await cur.fetchall()
+    assert {r["issued_under_key_id"] for r in rows} == {a["id"]}
+    assert all(r["revoked_at"] is not None for r in rows)
+
+
+# What a replica still running the code before migration 20270120090100 sends to issue a key (api/db/api_keys_repo.py
+# as it was): it names the issuer, and knows nothing of `issued_under_key_id`.
+OLD_INSERT_KEY = """
+        insert into api_keys (organization_id, key_hash, prefix, name, issued_by_key_id, issued_by_key_prefix)
+        values (%s, %s, %s, %s, %s, (select prefix from api_keys where id = %s))
+        returning id
+        """
+
+
+async def test_a_key_issued_by_a_replica_on_the_old_code_is_reached_by_a_revocation_with_issued(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """During a rolling deploy a leaked key may issue a key through a replica still on the code before
+    `issued_under_key_id`: the row named its issuer but had no `issued_under_key_id`, and the walk, which goes by
+    that column alone, passed it by; revoking the leaked key `with_issued` left that key live."""
+    s = api_server
+    a = await _issue(s, s.org_key, "a")
+    cur = await db.execute(
+        OLD_INSERT_KEY, (s.org_id, digest("shk_oldreplica0000000000"), "shk_oldr", "old", a["id"], a["id"])
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    r = await s.client.delete(f"/v1/api-keys/{a['id']}?with_issued=true", headers=s.org_headers())
+    assert r.status_code == 200, r.text
+    assert [k["id"] for k in r.json()["also_revoked"]] == [str(row["id"])]

@@ -281,6 +281,94 @@ async def test_an_erased_sessions_key_stays_claimed_and_keeps_nothing_of_the_can
     assert row is not None and row["n"] == 0
 
 
+# What a replica still running the code before migration 20270120090000 sends (api/db/idempotency_repo.py as it was):
+# its claim over an expired key sets `session_id` and `response` null, and its store fills them in.
+OLD_CLAIM = """
+            insert into session_idempotency_keys (organization_id, key, request_sha256) values (%s, %s, %s)
+            on conflict (organization_id, key) do update
+              set request_sha256 = excluded.request_sha256, created_at = now(), session_id = null, response = null
+              where session_idempotency_keys.created_at < now() - interval '24 hours'
+            returning id
+            """
+OLD_STORE = "update session_idempotency_keys set session_id = %s, response = %s where organization_id = %s and key = %s"
+
+
+async def test_a_replica_on_the_old_code_claims_an_expired_key_over_during_a_rolling_deploy(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """While a release rolls out, replicas on the code before the tombstones claim over expired keys with the SQL
+    above. That claim set `session_id` null, which the tombstone trigger took for the session's erasure: the key
+    became a tombstone in the claim's transaction, its store then broke the tombstone's check, and a legitimate
+    request was a 500 on every old replica until the deploy ended; over an expired tombstone the claim itself broke
+    the check. A claim over, whoever's code sends it, is a live key again; only a session's deletion erases."""
+    s = api_server
+    body = {"candidate": ADA}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    erased_first = await s.client.post("/v1/sessions", json=body, headers=_headers(s, "erased-1"))
+    assert first.status_code == erased_first.status_code == 201, (first.text, erased_first.text)
+    gone = await s.client.delete(f"/v1/sessions/{erased_first.json()['id']}", headers=s.org_headers())
+    assert gone.status_code == 204, gone.text
+    await db.execute("update session_idempotency_keys set created_at = now() - interval '25 hours'")
+    replacement = await s.client.post(
+        "/v1/sessions", json={"candidate": {**ADA, "name": "Ada L."}}, headers=s.org_headers()
+    )
+    assert replacement.status_code == 201, replacement.text
+    new_session = replacement.json()["id"]
+
+    for key in (KEY, "erased-1"):  # an expired live key, an expired tombstone
+        sha = bytes(range(32))
+        async with db.transaction():
+            cur = await db.execute(OLD_CLAIM, (s.org_id, key, sha))
+            assert await cur.fetchone() is not None, key  # claimed over
+            await db.execute(OLD_STORE, (new_session, "sealed-answer", s.org_id, key))
+        cur = await db.execute(
+            "select session_id, response, request_sha256, erased_at from session_idempotency_keys "
+            "where organization_id = %s and key = %s",
+            (s.org_id, key),
+        )
+        row = await cur.fetchone()
+        assert row is not None
+        assert (row["session_id"], row["response"], bytes(row["request_sha256"]), row["erased_at"]) == (
+            new_session,
+            "sealed-answer",
+            sha,
+            None,
+        ), key
+
+    # The session's deletion still erases, and the new code's claim over an expired tombstone still claims.
+    await db.execute("delete from sessions where id = %s", (new_session,))
+    cur = await db.execute(
+        "select count(*) as n from session_idempotency_keys where organization_id = %s and erased_at is not null "
+        "and session_id is null and response is null and request_sha256 is null",
+        (s.org_id,),
+    )
+    row = await cur.fetchone()
+    assert row is not None and row["n"] == 2
+    await db.execute("update session_idempotency_keys set created_at = now() - interval '25 hours'")
+    again = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers, again.text
+
+
+async def test_a_retry_racing_the_erasure_of_its_session_waits_and_is_refused(
+    api_server: ApiServer, db: Conn, db_url: str
+) -> None:
+    """The session's deletion turns the key's row into a tombstone in its transaction; a retry arriving meanwhile
+    waits on that row (the unique constraint), and once the erasure commits is 409 `idempotency_key_erased`: never
+    the first answer of a session no longer there, nor a second session."""
+    s = api_server
+    body = {"candidate": ADA}
+    first = await s.client.post("/v1/sessions", json=body, headers=_headers(s))
+    assert first.status_code == 201, first.text
+    async with await psycopg.AsyncConnection.connect(db_url) as erasure:
+        async with erasure.transaction():
+            await erasure.execute("delete from sessions where id = %s", (first.json()["id"],))
+            retry = asyncio.create_task(s.client.post("/v1/sessions", json=body, headers=_headers(s)))
+            await until_blocked(db, retry, "the retry")
+        r = await retry
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "idempotency_key_erased"), r.text
+    assert await _sessions(db, s.org_id) == 0
+
+
 def test_a_resume_pdf_stands_for_the_text_read_from_it() -> None:
     """A multipart request's `resume_text` is what this replica's parser read from the PDF: a retry answered by a
     replica whose parser reads the same bytes otherwise (another release, another text bound) is the same request,
