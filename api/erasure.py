@@ -12,7 +12,9 @@ erasure, or finds the session gone (404).
 Whoever holds a copy hears of it, in the same transaction (`outbox_emit_erasure`, migration
 20270106090000_session_erased_notices.sql): each subscribed webhook endpoint a `session.erased` event (the
 session id and when it was erased, nothing else), and Ashby, when it ordered the assessment, a last
-`assessment.update` (kind `erased`: cancelled, the record deleted). Both go after anything of the session already in
+`assessment.update` (kind `erased`: cancelled, the record deleted); Greenhouse, when it ordered it, a last `PATCH`
+(kind `erased`, `outbox_emit_greenhouse_erasure`, 20270122090000_greenhouse_erasure_notice.sql), after which its
+test_status read answers `erased`. Both go after anything of the session already in
 flight, on the session's own job locks; its deliveries and calls still queued go with it and are never sent. An
 endpoint not subscribed to `session.erased` is told too when it was sent (or is being sent) any of the session's.
 """
@@ -66,16 +68,21 @@ async def delete_session(
             raise SessionInProgressError("The interview is in progress; cancel it before deleting it.")
         await legal_holds.refuse_if_held(conn, session_id)  # under the row's lock, as a hold is placed
         cur = await conn.execute(
-            "select exists (select from ats_assessments where session_id = %s and provider = 'ashby') as ashby",
-            (session_id,),
+            "select provider, callback_url from ats_assessments where session_id = %s", (session_id,)
         )
-        ashby = await cur.fetchone()
+        ats = await cur.fetchone()
         # Before the delete, which keeps them: the endpoints sent some of the session's deliveries are read from
         # those (each is told, subscribed or not). The notices carry only the session id, never the candidate's data.
         await conn.execute(
             "select outbox_emit_erasure(%s, %s, %s)",
-            (session_id, organization_id, bool(ashby and ashby["ashby"])),
+            (session_id, organization_id, ats is not None and ats["provider"] == "ashby"),
         )
+        if ats is not None and ats["provider"] == "greenhouse" and ats["callback_url"]:
+            # After the call above, which cancels the session's jobs still waiting: this one goes after them.
+            await conn.execute(
+                "select outbox_emit_greenhouse_erasure(%s, %s, %s)",
+                (session_id, organization_id, ats["callback_url"]),
+            )
         deleted = await artifacts_repo.delete_session(conn, session_id)
         assert deleted is not None  # locked above
         removed: dict[str, Any] = deleted["removed"]

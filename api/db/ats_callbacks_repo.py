@@ -143,3 +143,35 @@ async def handed_over_version(conn: Conn, session_id: str, kind: str) -> int | N
     row = await cur.fetchone()
     version: int | None = row["version"] if row else None
     return version
+
+
+# The answers a new key can change: the key refused (401, 403), or its rate limit spent (429: Greenhouse and Ashby
+# limit per key). A 5xx or a timeout is the ATS's own state; such a call keeps its schedule.
+KEY_ANSWERS = (401, 403, 429)
+
+
+async def resume_for_new_key(conn: Conn, organization_id: UUID, provider: str) -> int:
+    """A new key was issued for the organisation's `provider` (in its transaction; the caller ends the
+    integration's pause with it). Every call of that integration still pending is due again as the new key would
+    have it: at once when it waits on what the replaced key was told (its last answer a 401, 403 or 429) or was not
+    tried yet, otherwise at its own next attempt (a job the pause put off past that is brought back to it). Jobs
+    keep their ids, and so their places among their sessions' calls. Before, such a call kept the wait its old key
+    earned (up to the schedule's longest delay, 24 h by default) after the customer fixed the key, and could not be
+    sent again meanwhile (`ats_callback_pending`). How many jobs were brought forward."""
+    cur = await conn.execute(
+        """
+        with due as (
+          update ats_callbacks cb
+          set next_attempt_at = case when cb.attempts = 0 or cb.last_status_code = any(%(codes)s)
+                                     then least(cb.next_attempt_at, now()) else cb.next_attempt_at end
+          where cb.organization_id = %(o)s and cb.provider = %(p)s and cb.status = 'pending'
+          returning cb.id, greatest(cb.next_attempt_at, now()) as at
+        )
+        update procrastinate_jobs j set scheduled_at = due.at
+        from due
+        where j.task_name = 'deliver_ats_callback' and j.status = 'todo'
+          and j.args->>'callback_id' = due.id::text and j.scheduled_at > due.at
+        """,
+        {"o": organization_id, "p": provider, "codes": list(KEY_ANSWERS)},
+    )
+    return cur.rowcount

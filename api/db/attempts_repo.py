@@ -27,10 +27,11 @@ async def record_attempt(
     error: str | None,
     retry_in_s: float | None,
     response: str | None = None,
-) -> None:
+) -> bool:
     """One attempt's outcome: delivered, failed for good (`retry_in_s` None), or pending until the next one.
     `response` is what the receiver answered, as the table keeps it (a webhook's: the start of its body; an ATS's:
-    the excerpt of its error fields, `api.integrations.ats_answers`), replacing the previous attempt's."""
+    the excerpt of its error fields, `api.integrations.ats_answers`), replacing the previous attempt's. Whether the
+    row was pending and took it (else something ended it meanwhile, or it is gone, and nothing changed)."""
     query = sql.SQL(
         """
         update {table} set
@@ -52,7 +53,8 @@ async def record_attempt(
         "retry": None if delivered else retry_in_s,
         "id": row_id,
     }
-    await conn.execute(query, params)
+    cur = await conn.execute(query, params)
+    return cur.rowcount == 1
 
 
 async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> bool:

@@ -112,6 +112,20 @@ async def insert_assessment(
     )
 
 
+async def erased_assessment(conn: Conn, session_id: str, *, organization_id: UUID, provider: str) -> bool:
+    """Whether `session_id` was the organisation's assessment for `provider`, erased on request: its erasure's
+    notice (`ats_callbacks` kind `erased`) is still kept (pruned 90 days after its last attempt)."""
+    cur = await conn.execute(
+        """
+        select exists (select from ats_callbacks
+                       where session_id = %s and organization_id = %s and provider = %s and kind = 'erased') as erased
+        """,
+        (session_id, organization_id, provider),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["erased"])
+
+
 async def get_assessment(
     conn: Conn, session_id: str, *, organization_id: UUID | None = None, provider: str | None = None
 ) -> dict[str, Any] | None:

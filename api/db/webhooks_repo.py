@@ -115,6 +115,35 @@ async def update_endpoint(
     return await cur.fetchone()
 
 
+# The answers whose wait is the receiver's own ask (`Retry-After`: api.webhooks.slots.PAUSE_STATUSES).
+WAIT_ANSWERS = (429, 503)
+
+
+async def resume_for_new_url(conn: Conn, endpoint_id: UUID) -> int:
+    """The endpoint was given another URL (in that transaction; the caller ends its pause with it): a new receiver,
+    which asked for no wait. Its pending deliveries put off by the old receiver's pause, or waiting out a
+    `Retry-After` the old receiver answered them (429, 503), are due again as the schedule has them: the first at
+    once, the others at their own next attempt. Jobs keep their ids (and places). Before, they kept the old receiver's
+    wait, up to the schedule's longest delay (24 h by default), though the pause was said to end. How many jobs."""
+    cur = await conn.execute(
+        """
+        with due as (
+          update webhook_deliveries d
+          set next_attempt_at = case when d.last_status_code = any(%(codes)s) then least(d.next_attempt_at, now())
+                                     else d.next_attempt_at end
+          where d.endpoint_id = %(ep)s and d.status = 'pending'
+          returning d.id, greatest(d.next_attempt_at, now()) as at
+        )
+        update procrastinate_jobs j set scheduled_at = due.at
+        from due
+        where j.task_name = 'deliver_webhook' and j.status = 'todo'
+          and j.args->>'delivery_id' = due.id::text and j.scheduled_at > due.at
+        """,
+        {"ep": endpoint_id, "codes": list(WAIT_ANSWERS)},
+    )
+    return cur.rowcount
+
+
 async def delete_endpoint(conn: Conn, organization_id: UUID, endpoint_id: UUID) -> bool:
     cur = await conn.execute(
         "delete from webhook_endpoints where id = %s and organization_id = %s returning id",
@@ -267,11 +296,19 @@ async def replace_data_field(conn: Conn, delivery_id: UUID, key: RefreshedField,
     )
 
 
-async def endpoint_url(conn: Conn, endpoint_id: UUID) -> str | None:
-    """The endpoint's URL now (None once deleted)."""
-    cur = await conn.execute("select url from webhook_endpoints where id = %s", (endpoint_id,))
-    row = await cur.fetchone()
-    return None if row is None else str(row["url"])
+async def endpoint_state(conn: Conn, endpoint_id: UUID, *, lock: bool = False) -> dict[str, Any] | None:
+    """The endpoint's `url` and `enabled` now (None once deleted). With `lock`, in a transaction: its row is held
+    until the commit (`for no key update`: new deliveries still reference it meanwhile), so a change of it
+    (disabling it, another URL, its deletion) waits for what the caller records, or is seen by it. Exclusive, not
+    shared: two deliveries answered 410 at once each disable the endpoint, and two shared holders both upgrading
+    would deadlock."""
+    query = (
+        "select url, enabled from webhook_endpoints where id = %s for no key update"
+        if lock
+        else "select url, enabled from webhook_endpoints where id = %s"
+    )
+    cur = await conn.execute(query, (endpoint_id,))
+    return await cur.fetchone()
 
 
 async def disable_endpoint(conn: Conn, endpoint_id: UUID, reason: str, *, url: str) -> int:

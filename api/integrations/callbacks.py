@@ -2,8 +2,9 @@
 
 - Greenhouse `completed`: `PATCH` to the `url` Greenhouse gave in send_test, no body, HTTP Basic with the
   organisation's Greenhouse key (the one Greenhouse authenticates to us with). Greenhouse then reads test_status.
-- Greenhouse `cancelled` / `expired`: the same `PATCH`, so that Greenhouse reads test_status (`cancelled`,
-  `expired`) when a session ends without a result.
+- Greenhouse `cancelled` / `expired` / `erased`: the same `PATCH`, so that Greenhouse reads test_status
+  (`cancelled`, `expired`, `erased`) when a session ends without a result, or its record was deleted on request
+  (to the callback URL the erasure's notice kept: `api.webhooks.erasure_notices`).
 - Ashby `invite_withheld` / `started` / `grading` / `result` / `cancelled` / `expired` / `erased` (the session's
   record was deleted on request: built from the session id alone, `api.webhooks.erasure_notices`):
   `POST {SHADOWS_API_ASHBY_BASE_URL}/assessment.update`, HTTP Basic with the organisation's own Ashby API key.
@@ -87,6 +88,7 @@ class Call:
     expects_ashby_answer: bool
     max_answer_bytes: int = ashby_answers.MAX_BYTES  # read at most this much of the answer
     secrets: tuple[str, ...] = ()  # never kept from an answer that echoes them (`ats_answers.excerpt`)
+    key_id: UUID | None = None  # the integration key live when it was built (its credential is sent)
 
 
 def _basic(username: str) -> str:
@@ -220,7 +222,7 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
             raise CallbackUnsendableError("address_not_allowed")
         secret = seal.open(key["key_sealed"])
         headers = {"Authorization": _basic(secret)}
-        return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES, _secrets(secret))
+        return Call(url, "PATCH", headers, None, False, UNREAD_ANSWER_MAX_BYTES, _secrets(secret), key["id"])
     # The erasure's last update: built from the session id alone, the session and its assessment being gone.
     if cb["kind"] == "erased":
         body = ashby_updates.erased(cb["session_id"], cb["created_at"])
@@ -239,6 +241,7 @@ async def build_call(conn: Conn, settings: ApiSettings, cb: dict[str, Any]) -> C
         True,
         ashby_answers.MAX_BYTES,
         _secrets(secret),
+        key["id"],
     )
 
 
@@ -365,16 +368,41 @@ async def _attempt(
     except egress.EgressError as e:
         error = e.code
     finally:
-        async with connection(pool) as conn:
+        async with connection(pool) as conn, conn.transaction():
+            # An answer to a key replaced while the request was in flight is the old key's: its Retry-After (the
+            # ATS limits per key) pauses nothing, as the rotation ended the pause it would renew. Judged under the
+            # key's row (`hold_live_key`): a rotation under way waits for this pause, and then ends it.
+            live = (
+                reply is None
+                or call.key_id is None
+                or await integration_keys_repo.hold_live_key(conn, call.key_id)
+            )
             # The pause first: a slot given back before it would let a waiting call in past it.
-            await hold_off(conn, settings, org_id, target, reply)
+            await hold_off(conn, settings, org_id, target, reply if live else None)
             await give_back(conn, org_id, target, cid)
-    retry_in = (
-        None
-        if delivered or refused
-        else next_delay(settings, cb["attempts"] + 1, reply.retry_after_s if reply else None)
+    # An answer about the key (refused, or its rate limit spent) given to a key replaced since it was built says
+    # nothing of the new key: the call goes again at once, with the new one (or ends `no_live_key` when none is
+    # live), not after the schedule's next wait, which may be hours. Before, a call in flight at the rotation kept
+    # that wait, and could not be sent again meanwhile (`ats_callback_pending`).
+    about_key = (
+        not delivered
+        and not refused
+        and reply is not None
+        and reply.status_code in ats_callbacks_repo.KEY_ANSWERS
     )
-    async with connection(pool) as conn:
+    async with connection(pool) as conn, conn.transaction():
+        if (
+            about_key
+            and call.key_id is not None
+            and not await integration_keys_repo.hold_live_key(conn, call.key_id)
+        ):
+            retry_in: float | None = 0.0
+        else:
+            retry_in = (
+                None
+                if delivered or refused
+                else next_delay(settings, cb["attempts"] + 1, reply.retry_after_s if reply else None)
+            )
         await attempts_repo.record_attempt(
             conn,
             "ats_callbacks",

@@ -6,7 +6,8 @@ on Greenhouse's callback `url` (the same order again; another order on that `url
 ready or has failed, the job queue sends Greenhouse's `PATCH` to that `url` (`api.integrations.callbacks`);
 Greenhouse then reads `test_status`, which is already `complete`. A failed re-grade over a ready scorecard sends
 nothing: `test_status` keeps the ready score (`result_version`). A session cancelled, or whose invite expired
-unused, is PATCHed too, so that Greenhouse reads `cancelled` or `expired`.
+unused, is PATCHed too, so that Greenhouse reads `cancelled` or `expired`; and one erased on request, so that it
+reads `erased` (no score, no link) in place of a result whose report no longer opens.
 """
 
 from __future__ import annotations
@@ -361,7 +362,9 @@ async def test_status(
     settings: Settings,
     partner_interview_id: Annotated[str, Query(min_length=1)],
 ) -> TestStatus:
-    """Where the candidate's interview stands: sent, started, grading, complete, cancelled or expired. Complete
+    """Where the candidate's interview stands: sent, started, grading, complete, cancelled, expired, or erased (its
+    record deleted on request: no score, no link; until the erasure's PATCH is pruned, 90 days after its last
+    attempt, then a 404). Complete
     once a scorecard is ready (with `partner_score`, 0-100) or has failed (no score, flagged for human review);
     `partner_profile_url` is then the report's signed link. An id that names no interview of the organisation is a
     404 whatever its length (bounded as a parameter, one longer than 200 characters was a 422: Greenhouse's
@@ -372,8 +375,32 @@ async def test_status(
         conn, partner_interview_id, organization_id=caller.organization_id, provider="greenhouse"
     )
     if assessment is None:
+        if await integrations_repo.erased_assessment(
+            conn, partner_interview_id, organization_id=caller.organization_id, provider="greenhouse"
+        ):
+            return erased_status()
         raise NotFoundError("No interview with that partner_interview_id.", code="interview_not_found")
     return await _status(conn, settings, assessment, caller)
+
+
+def erased_status() -> TestStatus:
+    """An interview erased on request: nothing of it is kept, so no score, no link and every metadata key null but
+    `interview_status` (the keys of every other state: Greenhouse shows what it last read, and a key it read before
+    must not linger with the erased result). Greenhouse reads it after the erasure's PATCH."""
+    metadata: dict[str, Primitive] = {
+        "interview_status": "erased",
+        "join_url": None,
+        "invite_expires_at": None,
+        "invite_withheld": None,
+        "started_at": None,
+        "ended_at": None,
+        "asked_for_human_interview": None,
+        "asked_for_accommodation": None,
+        **flat_metadata(None),
+    }
+    return TestStatus(
+        partner_status="erased", partner_profile_url=None, partner_score=None, metadata=metadata
+    )
 
 
 @router.post("/response_error", responses=error_responses(*BODY, *DB, 401))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from api import guess_limits
-from api.db import integration_keys_repo
+from api.db import ats_callbacks_repo, integration_keys_repo, outbound_leases_repo
 from api.db.pool import Conn
 from api.errors import UnauthorizedError
 from api.sealing import sealer
@@ -51,7 +51,10 @@ async def issue(
     *,
     provider_api_key: str | None = None,
 ) -> IssuedKey:
-    """A new key for `provider` (shown once by the caller), revoking the organisation's previous one."""
+    """A new key for `provider` (shown once by the caller), revoking the organisation's previous one. The calls
+    back to that ATS waiting on the replaced key resume with the new one: the integration's pause (a 429's
+    Retry-After, which the ATS counts per key) ends, and the calls whose last answer was about the key (401, 403,
+    429) are due at once (`ats_callbacks_repo.resume_for_new_key`)."""
     key = new_key(provider)
     seal = sealer(settings)
     row = await integration_keys_repo.issue_key(
@@ -63,6 +66,8 @@ async def issue(
         prefix=key[:9],
         provider_api_key_sealed=seal.seal(provider_api_key) if provider_api_key is not None else None,
     )
+    await outbound_leases_repo.unpause(conn, organization_id, outbound_leases_repo.ats_target(provider))
+    await ats_callbacks_repo.resume_for_new_key(conn, organization_id, provider)
     return IssuedKey(key=key, id=row["id"], prefix=row["prefix"], created_at=row["created_at"])
 
 

@@ -256,9 +256,10 @@ async def update_webhook_endpoint(
             clear_description="description" in body.model_fields_set and body.description is None,
             enabled=body.enabled,
         )
-        # A new URL is a new receiver: the old one's Retry-After pause is not its own.
+        # A new URL is a new receiver: the old one's Retry-After pause is not its own, nor the waits it put off.
         if row is not None and url is not None:
             await outbound_leases_repo.unpause(conn, org.id, outbound_leases_repo.webhook_target(endpoint))
+            await webhooks_repo.resume_for_new_url(conn, endpoint)
         await hold_caller(conn, org.key_id)  # nothing changes for a key revoked since it was let in
     if row is None:
         raise NotFoundError("Endpoint not found.", code="endpoint_not_found")

@@ -9,10 +9,12 @@ live link, and `current_scorecard` by the result that stands now; both stored); 
 endpoint and of its organisation (`api.webhooks.slots`; else try again after `busy_delay`, without counting an
 attempt); send it signed through the SSRF guard, with no database connection held; record the outcome.
 - 2xx: delivered.
-- 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too, counted as `endpoint_disabled`);
-  from a URL the endpoint no longer has (changed while the request was in flight), tried again like any failure.
+- 410 Gone: failed, and the endpoint is disabled (its pending deliveries fail too, counted as `endpoint_disabled`).
 - anything else (3xx included: redirects are not followed), a timeout, a refused address: tried again after the
   next delay of the schedule, or failed when the schedule is used up.
+- whatever the answer, when the endpoint was retired while the request was in flight: disabled or deleted, failed
+  (`endpoint_disabled`, never `delivered`); given another URL, tried again on the schedule, to the new URL
+  (`endpoint_moved`: the old receiver's 2xx, 410 or Retry-After says nothing of the new one).
 At-least-once: a worker that dies after sending and before recording sends again, with the same `webhook-id`.
 """
 
@@ -84,12 +86,24 @@ def request_headers(settings: ApiSettings, row: dict[str, Any], body: str, at: d
     }
 
 
-def count_attempt(*, delivered: bool, error: str | None, final: bool) -> None:
-    """Prometheus (api/metrics.py): every attempt, and each failure by reason; `exhausted` once no retry is left."""
+ANSWERED = frozenset({"http_status", "endpoint_moved"})  # an answer came, and it did not deliver
+
+
+def count_attempt(*, delivered: bool, error: str | None, final: bool, recorded: bool = True) -> None:
+    """Prometheus (api/metrics.py): every attempt (a request that went), and each failure by reason; `exhausted` once
+    no retry is left. An attempt whose endpoint was disabled or deleted while it was in flight counts as failed,
+    with its delivery under `endpoint_disabled` (not `exhausted`: retiring an endpoint is its owner's choice), once:
+    not when a 410 Gone to another delivery had ended it already (that one counted it), nor when it went with its
+    endpoint (`recorded` false: the attempt's record changed no row)."""
     WEBHOOK_DELIVERIES.labels(outcome="delivered" if delivered else "failed").inc()
     if delivered:
         return
-    reason = "status" if error is None else "timeout" if error == "timeout" else "connection"
+    if error == "endpoint_disabled":
+        count_dropped(1 if recorded else 0)
+        return
+    reason = (
+        "status" if error is None or error in ANSWERED else "timeout" if error == "timeout" else "connection"
+    )
     WEBHOOK_DELIVERY_FAILURES.labels(reason=reason).inc()
     if final:
         WEBHOOK_DELIVERY_FAILURES.labels(reason="exhausted").inc()
@@ -128,6 +142,11 @@ async def _as_it_stands(conn: Conn, settings: ApiSettings, did: UUID, row: dict[
                     conn, did, "current_scorecard", fresh["current_scorecard"]
                 )
     return {**payload, "data": {**data, **fresh}} if fresh else payload
+
+
+def _retired(state: dict[str, Any] | None, row: dict[str, Any]) -> bool:
+    """Whether the endpoint, as it is now (`state`), no longer has the receiver the delivery's request went to."""
+    return state is None or not state["enabled"] or state["url"] != row["url"]
 
 
 @queue.task(name="deliver_webhook", queue=WEBHOOK_QUEUE, pass_context=True, retry=DeliveryRetryPolicy())
@@ -192,29 +211,44 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
         error = e.code
     finally:
         async with connection(pool) as conn:
-            # An answer from the URL the endpoint had when the request went, changed since (a PATCH while it was
-            # in flight: the organisation moved to a new receiver), is the old receiver's: neither its Retry-After
-            # nor its 410 Gone acts on the new one (a retired receiver answering 410 disabled its successor).
-            moved = reply is not None and await webhooks_repo.endpoint_url(conn, endpoint_id) not in (
-                None,
-                row["url"],
+            # An answer from a receiver the endpoint no longer has (another URL since the request went: the
+            # organisation moved to a new receiver; or the endpoint disabled or deleted meanwhile) is not the
+            # endpoint's: its Retry-After pauses nothing (a retired receiver's 429 held its successor).
+            retired = reply is not None and _retired(
+                await webhooks_repo.endpoint_state(conn, endpoint_id), row
             )
             # The pause first: a slot given back before it would let a waiting call in past it.
-            await hold_off(conn, settings, org_id, target, None if moved else reply)
+            await hold_off(conn, settings, org_id, target, None if retired else reply)
             await give_back(conn, org_id, target, did)
 
     attempt = row["attempts"] + 1
-    delivered = reply is not None and reply.ok
-    gone = reply is not None and reply.status_code == 410 and not moved
-    retry_in = (
-        None
-        if delivered or gone
-        else next_delay(
-            settings, attempt - row["schedule_offset"], reply.retry_after_s if reply and not moved else None
-        )
-    )
-    async with connection(pool) as conn:
-        await attempts_repo.record_attempt(
+    async with connection(pool) as conn, conn.transaction():
+        # Judged and recorded under the endpoint's row lock: disabling it, moving it or deleting it waits for
+        # this record, or this record sees it. A request that was in flight when the endpoint was disabled or deleted
+        # is not `delivered`, whatever it was answered: it ends failed (`endpoint_disabled`, its answer kept;
+        # replayable once the endpoint is enabled again). One that went to the URL the endpoint had before a PATCH
+        # gave it another is the old receiver's: its 2xx, its 410 Gone and its Retry-After say nothing of the new
+        # one, and the delivery is tried again on the schedule, to the new URL (`endpoint_moved`).
+        state = await webhooks_repo.endpoint_state(conn, endpoint_id, lock=True)
+        disabled = state is None or not state["enabled"]
+        moved = not disabled and state is not None and state["url"] != row["url"]
+        delivered = reply is not None and reply.ok and not disabled and not moved
+        gone = reply is not None and reply.status_code == 410 and not disabled and not moved
+        if disabled:
+            error, retry_in = "endpoint_disabled", None
+        else:
+            if moved:
+                error = error or "endpoint_moved"
+            retry_in = (
+                None
+                if delivered or gone
+                else next_delay(
+                    settings,
+                    attempt - row["schedule_offset"],
+                    reply.retry_after_s if reply and not moved else None,
+                )
+            )
+        recorded = await attempts_repo.record_attempt(
             conn,
             "webhook_deliveries",
             did,
@@ -228,7 +262,7 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
             await webhooks_repo.disable_endpoint(conn, endpoint_id, "gone", url=row["url"]) if gone else 0
         )
     count_dropped(dropped)
-    count_attempt(delivered=delivered, error=error, final=retry_in is None)
+    count_attempt(delivered=delivered, error=error, final=retry_in is None, recorded=recorded)
     log.info(
         "webhook.attempt",
         delivery_id=delivery_id,
@@ -241,6 +275,8 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
         if delivered
         else "endpoint_gone"
         if gone
+        else "endpoint_disabled"
+        if disabled
         else "failed"
         if retry_in is None
         else "retry",

@@ -4,10 +4,12 @@ sent (never the replaced one), once, and neither credential reaches the worker's
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from tests.api.grading_support import wait_until
@@ -127,3 +129,85 @@ async def test_a_greenhouse_integration_deleted_and_created_again_sends_its_queu
         text = worker.log_path.read_text(errors="replace")
     for form in (old_key, new_key, greenhouse_basic(old_key), greenhouse_basic(new_key)):
         assert form not in text
+
+
+@pytest.mark.parametrize(("refusal", "rotated"), [(401, "waiting"), (429, "waiting"), (429, "in_flight")])
+async def test_ashby_updates_refused_for_the_old_key_resume_at_once_when_the_key_is_rotated(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path, refusal: int, rotated: str
+) -> None:
+    # Ashby refuses the customer's Ashby key (401: revoked on Ashby's side), or has spent its rate limit (429 with a
+    # day's Retry-After, which pauses the whole integration), and the customer hands over a new Ashby key: while the
+    # refused calls wait for their retry, or while their requests are still in flight with the old key. Before,
+    # every call kept the wait its old key earned (an hour here, up to 24 h by default), the pause stood (or was
+    # written again by an answer to the old key after the rotation), and "send again" was refused as still
+    # pending: nothing reached Ashby until then. Now the calls go at once with the new key, each once.
+    async with fake_ashby() as ashby:
+        r = await api_server.client.post(
+            "/v1/integrations/ashby/keys",
+            json={"ashby_api_key": OLD_ASHBY_KEY},
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 201, r.text
+        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
+        ashby.customer_api_key = NEW_ASHBY_KEY
+        if refusal == 429:
+            ashby.limited_key = OLD_ASHBY_KEY
+        release = asyncio.Event()
+        if rotated == "in_flight":
+            ashby.hang_until, ashby.hang_s = release, 25
+        sessions = []
+        for n, who in enumerate((ADA, {**ADA, "ashby_id": "cand-rot-2", "email": "bob@example.com"})):
+            started = await ashby.start("difficulty:easy", who)
+            assert started.status_code == 200 and started.json()["success"] is True, (n, started.text)
+            sessions.append(started.json()["results"]["assessment_id"])
+        # The schedule's every wait (and so the longest Retry-After honoured) is an hour: past this test.
+        delivery_worker(
+            start_worker,
+            api_server,
+            tmp_path,
+            SHADOWS_API_ASHBY_BASE_URL=ashby.url,
+            SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="3600,3600,3600",
+            SHADOWS_API_WEBHOOK_TIMEOUT_S="30",
+        )
+
+        async def both_in_flight() -> bool:
+            return ashby.in_flight == 2
+
+        async def both_waiting() -> bool:
+            cur = await db.execute(
+                """
+                select count(*) as n from ats_callbacks cb join procrastinate_jobs j
+                  on j.task_name = 'deliver_ats_callback' and j.args->>'callback_id' = cb.id::text
+                where cb.session_id = any(%s) and j.status = 'todo' and j.scheduled_at > now() + interval '10 minutes'
+                """,
+                (sessions,),
+            )
+            row = await cur.fetchone()
+            return row is not None and row["n"] == 2 and any(u.answered == refusal for u in ashby.updates)
+
+        if rotated == "in_flight":
+            await wait_until(both_in_flight, what="both updates in flight with the old key")
+        else:
+            await wait_until(both_waiting, what=f"both updates waiting an hour after the old key's {refusal}")
+        if refusal == 429 and rotated == "waiting":
+            cur = await db.execute("select count(*) as n from outbound_pauses where target = 'ats:ashby'")
+            assert (await cur.fetchone() or {"n": 0})["n"] == 1  # the whole integration waits
+        r = await api_server.client.post(
+            "/v1/integrations/ashby/keys",
+            json={"ashby_api_key": NEW_ASHBY_KEY},
+            headers=api_server.org_headers(),
+        )
+        assert r.status_code == 201, r.text
+        release.set()  # the old key's requests answered now, after the rotation
+
+        async def both_delivered() -> bool:
+            calls = [c for s in sessions for c in await _calls(db, s)]
+            return len(calls) == 2 and all(c["status"] == "delivered" for c in calls)
+
+        await wait_until(both_delivered, within_s=45, what="both updates delivered with the new key")
+        cur = await db.execute("select count(*) as n from outbound_pauses where target = 'ats:ashby'")
+        assert (await cur.fetchone() or {"n": 1})["n"] == 0  # no pause of the old key's outlives it
+    accepted = [u for u in ashby.updates if u.answered == 200]
+    assert sorted(u.body["assessment_id"] for u in accepted if u.body) == sorted(sessions)  # each once
+    assert all(u.authorized for u in accepted)
+    assert {u.answered for u in ashby.updates} == {refusal, 200}

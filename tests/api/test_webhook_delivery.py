@@ -276,6 +276,50 @@ async def test_the_answers_of_a_receiver_the_endpoint_moved_away_from_never_disa
     assert [(d["status"], d["attempts"]) for d in log] == [("delivered", 2), ("delivered", 2)]
 
 
+async def test_a_new_url_ends_the_wait_the_old_receiver_asked_for_and_the_deliveries_it_put_off_go_at_once(
+    api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
+) -> None:
+    # The old receiver answers 429 with a day's Retry-After: the endpoint is paused and its deliveries wait (an
+    # hour here, the schedule's longest delay; 24 h by default). The organisation moves the endpoint to a new
+    # receiver. Before, the pause row went but every delivery kept the old receiver's wait, its job asleep until
+    # then: nothing reached the new receiver for that long. Now they go to it at once.
+    def busy(n: int, d: Delivery) -> Answer:
+        return Answer(status=429, headers={"Retry-After": "86400"})
+
+    async with webhook_receiver(respond=busy) as old, webhook_receiver() as new:
+        ep = await create_endpoint(api_server, old.url, ["session.scheduled"])
+        new.secrets = [ep["secret"]]
+        for _ in range(3):
+            await api_server.create_session()
+        delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="3600,3600")
+
+        async def all_waiting() -> bool:
+            cur = await db.execute(
+                """
+                select count(*) as n from webhook_deliveries d join procrastinate_jobs j
+                  on j.task_name = 'deliver_webhook' and j.args->>'delivery_id' = d.id::text
+                where d.endpoint_id = %s and j.status = 'todo' and j.scheduled_at > now() + interval '10 minutes'
+                """,
+                (ep["id"],),
+            )
+            row = await cur.fetchone()
+            return row is not None and row["n"] == 3
+
+        await wait_until(all_waiting, what="the three deliveries waiting out the old receiver's Retry-After")
+        assert 1 <= len(old.answers) <= 2  # two requests in flight at most; the third put off by the pause
+        r = await api_server.client.patch(
+            f"/v1/webhook-endpoints/{ep['id']}", json={"url": new.url}, headers=api_server.org_headers()
+        )
+        assert r.status_code == 200, r.text
+
+        async def all_at_the_new_one() -> bool:
+            return len(new.succeeded()) == 3
+
+        await wait_until(all_at_the_new_one, within_s=30, what="the three events at the new receiver")
+    assert all(d.verified_with == [0] for d in new.deliveries)
+    assert [d["status"] for d in await log_of(api_server, ep["id"])] == ["delivered"] * 3
+
+
 async def _endpoint_disabled(server: ApiServer, endpoint_id: str) -> bool:
     r = await server.client.get(f"/v1/webhook-endpoints/{endpoint_id}", headers=server.org_headers())
     return r.json()["enabled"] is False

@@ -5,6 +5,7 @@ against its own counters)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from uuid import UUID
@@ -16,6 +17,7 @@ from prometheus_client import REGISTRY
 from psycopg.rows import DictRow
 
 from api.webhooks.delivery import _attempt
+from api.webhooks.schedule import RetryLater
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import create_endpoint, delivery_rows, delivery_worker
 from tests.conftest import ApiServer, StartWorker, free_port
@@ -161,3 +163,89 @@ async def test_a_410_counts_its_own_delivery_exhausted_and_each_pending_one_it_f
         "exhausted": before["exhausted"] + 1,
         "endpoint_disabled": before["endpoint_disabled"] + 2,
     }
+
+
+async def _retire_mid_request(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow], retire: str, answer: int
+) -> tuple[dict[str, float], dict[str, float], list[Delivery], list[tuple[object, ...]]]:
+    """One delivery whose request is in flight (held by the receiver) when its endpoint is retired (`disable`,
+    `delete`, or `move` to another receiver); the receiver then answers `answer`. The failure counters before and
+    after, what each receiver got, and the delivery's log row(s) after the attempt."""
+    release = asyncio.Event()
+    attempts = lambda: REGISTRY.get_sample_value(  # noqa: E731  # a one-line read beside the counters
+        "shadows_webhook_deliveries_total", {"outcome": "delivered"}
+    )
+
+    def held(n: int, d: Delivery) -> Answer:
+        return Answer(status=answer, until_set=release, delay_s=20, gave_up_status=answer)
+
+    async with webhook_receiver(respond=held) as old, webhook_receiver() as new:
+        ep = await create_endpoint(api_server, old.url, ["session.scheduled"])
+        await api_server.create_session()
+        (row,) = await delivery_rows(db, ep["id"])
+        before = {**_counts(), "delivered": attempts() or 0.0}
+        job = asyncio.create_task(
+            _attempt(api_server.settings, api_server.app.state.pool, UUID(str(row["id"])), 1)
+        )
+        new.secrets = [ep["secret"]]
+
+        async def in_flight() -> bool:
+            return old.in_flight == 1
+
+        await wait_until(in_flight, what="the delivery's request in flight")
+        path, headers = f"/v1/webhook-endpoints/{ep['id']}", api_server.org_headers()
+        if retire == "disable":
+            r = await api_server.client.patch(path, json={"enabled": False}, headers=headers)
+        elif retire == "delete":
+            r = await api_server.client.delete(path, headers=headers)
+        else:
+            r = await api_server.client.patch(path, json={"url": new.url}, headers=headers)
+        assert r.status_code in (200, 204), r.text
+        release.set()
+        pool, did = api_server.app.state.pool, UUID(str(row["id"]))
+        try:
+            await job
+        except RetryLater:  # the job's retry on the schedule: run it now, as the worker would
+            assert retire == "move"
+            await _attempt(api_server.settings, pool, did, 2)
+        rows = [
+            (d["status"], d["attempts"], d["last_status_code"], d["last_error"])
+            for d in await delivery_rows(db, ep["id"])
+        ]
+        after = {**_counts(), "delivered": attempts() or 0.0}
+        return before, after, [*old.deliveries, *new.deliveries], rows
+
+
+async def test_a_2xx_from_an_endpoint_disabled_mid_request_is_not_delivered_and_counts_once_as_disabled(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # The organisation disabled its endpoint while a delivery's request was in flight; the retired receiver still
+    # answered 200. The delivery was recorded `delivered` and counted delivered, as if the endpoint had taken an
+    # event after its owner turned it off. It ends failed (`endpoint_disabled`, the answer kept, replayable once
+    # enabled), counted as one attempt that failed and one delivery dropped as disabled: never `exhausted`.
+    before, after, sent, rows = await _retire_mid_request(api_server, db, "disable", 200)
+    assert len(sent) == 1  # the request was already under way: it is not stopped
+    assert rows == [("failed", 1, 200, "endpoint_disabled")]
+    assert after == {**before, "endpoint_disabled": before["endpoint_disabled"] + 1}
+
+
+async def test_an_endpoint_deleted_mid_request_counts_no_delivery(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # Deleted with its log while the request was in flight: the 204 of the receiver it had was counted delivered.
+    before, after, sent, rows = await _retire_mid_request(api_server, db, "delete", 204)
+    assert len(sent) == 1 and rows == []
+    assert after == before  # not delivered, and no failure the alerts read: its owner deleted it
+
+
+async def test_a_2xx_from_the_receiver_an_endpoint_moved_away_from_is_tried_again_at_the_new_one(
+    api_server: ApiServer, db: psycopg.AsyncConnection[DictRow]
+) -> None:
+    # The organisation gave the endpoint a new URL while a delivery was in flight to the old one, which answered
+    # 200: the delivery was `delivered` and the new receiver never got the event. The old receiver's answer is not
+    # the endpoint's: the delivery stays pending (`endpoint_moved`), and its next attempt takes it to the new URL.
+    before, after, sent, rows = await _retire_mid_request(api_server, db, "move", 200)
+    assert [d.n for d in sent] == [1, 1]  # one request to each receiver
+    assert sent[1].verified_with == [0] and sent[0].message_id == sent[1].message_id
+    assert rows == [("delivered", 2, 200, None)]
+    assert after == {**before, "status": before["status"] + 1, "delivered": before["delivered"] + 1}

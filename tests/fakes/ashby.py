@@ -109,6 +109,10 @@ class FakeAshby:
     # Answer the next N updates 200 with `bomb_bytes` of JSON gzipped to a few KiB (a decompression bomb).
     bomb_updates: int = 0
     bomb_bytes: int = 64 * 1024 * 1024
+    # Answer every update presented with this Ashby API key 429 with `Retry-After: limited_retry_after`: Ashby
+    # limits per key, and this one's budget is spent.
+    limited_key: str = ""
+    limited_retry_after: str = "86400"
     # Hold every update until this is set (an Ashby that hangs), or `hang_s` at most, then answer 503.
     hang_until: asyncio.Event | None = None
     hang_s: float = 60.0
@@ -203,6 +207,13 @@ class FakeAshby:
 
     async def _update(self, request: web.Request) -> web.Response:
         raw = await request.read()
+        if self.limited_key and request.headers.get("Authorization") == basic(self.limited_key):
+            self.updates.append(Update(False, None, [], 429))
+            return web.json_response(
+                {"success": False, "errorInfo": {"code": "rate_limited", "message": "Too many requests"}},
+                status=429,
+                headers={"Retry-After": self.limited_retry_after},
+            )
         if request.headers.get("Authorization") != basic(self.customer_api_key):
             self.updates.append(Update(False, None, [], 401))
             return web.json_response(
