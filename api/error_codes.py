@@ -180,6 +180,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "question_not_found": (422, "No question with that id."),
     "no_matching_question": (422, "No question matches the difficulty/topic filter."),
     "unknown_notice": (422, "No notice with that version."),
+    "notice_updating": (
+        503,
+        "The consent names a notice version newer than this server's release (a rolling deploy); retry "
+        "(`Retry-After`).",
+    ),
     "invalid_input": (422, "A custom input does not match the function's signature or is too large."),
     "rate_limited": (429, "Too many requests; wait and retry."),
     "redispatch_limit": (429, "The interviewer was already called again for this session."),

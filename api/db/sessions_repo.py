@@ -11,7 +11,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
-from api.notice_versions import current_version
+from api.notice_versions import in_force_or_newer
 
 FINISHED = ("completed", "abandoned", "cancelled")
 
@@ -182,8 +182,9 @@ class CandidateRow:
     @property
     def consented(self) -> bool:
         """Agreed to the notice in force: a consent to a version it replaced (v2 before v3 named the developer-tools
-        observation) is no consent to what the interview now records, so it neither opens the room nor starts."""
-        return self.consented_version == current_version()
+        observation) is no consent to what the interview now records, so it neither opens the room nor starts. One
+        to a newer version (a newer release's replica took it, during a rolling deploy) is."""
+        return in_force_or_newer(self.consented_version)
 
 
 # The organisation's columns come back as `org_<field>` and are split off in Python; `o.id` is null when the session
@@ -193,10 +194,12 @@ _CANDIDATE_COLUMNS = ", ".join(
         SESSION_COLUMNS,
         "s.invite_hash",
         *(f"o.{f} as org_{f}" for f in ORG_FIELDS),
-        # The newest consent's version: the consent route takes only the version in force, so the newest is the
-        # highest this session agreed to.
+        # The highest version this session agreed to. Not the newest consent: during a rolling deploy a page can
+        # agree to the newer release's version on one replica, then to the older one's on another, and the older
+        # text agreed last takes nothing back from the newer one (`v10` sorts after `v9`: longer first).
         "(select e.payload ->> 'notice_version' from session_events e where e.session_id = s.id"
-        " and e.type = 'consent' order by e.seq desc limit 1) as consented_version",
+        " and e.type = 'consent' order by length(e.payload ->> 'notice_version') desc,"
+        " e.payload ->> 'notice_version' desc limit 1) as consented_version",
     )
 )
 _CANDIDATE_FROM = """

@@ -23,10 +23,17 @@ from api.deps import (
     own_session,
     require_usable,
 )
-from api.errors import ConflictError, ForbiddenError, NotFoundError, RateLimitedError, UnprocessableError
+from api.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    ServiceUnavailableError,
+    UnprocessableError,
+)
 from api.ids import SessionId
 from api.jobs.grading import request_grading
-from api.notice_versions import versions
+from api.notice_versions import newer_than_known, versions
 from api.notices import render_notice, retention_days
 from api.openapi_errors import BODY, DB, INVITE, error_responses
 from api.ratelimits import RateLimits
@@ -37,6 +44,8 @@ from api.timestamps import utc_z
 router = APIRouter(prefix="/v1/sessions/{session_id}", tags=["candidates"])
 
 MAX_ACCOMMODATION_REQUESTS = 5
+# How long a page waits before sending a consent again that a replica of an older release could not check.
+NOTICE_UPDATING_RETRY_S = 5
 
 
 class ConsentBody(BaseModel):
@@ -96,8 +105,19 @@ async def create_consent(
 ) -> dict[str, Any]:
     """Record that the candidate agreed to the notice: its version, the exact text shown and its hash, and when. The
     organisation is notified (`session.consent_given`). Agreeing again to the same text stores nothing new. Only
-    the current notice can be agreed to: a version it replaced is 409 `notice_changed`, as a changed text is."""
+    the current notice can be agreed to: a version it replaced is 409 `notice_changed`, as a changed text is. A
+    version newer than this server's release (a rolling deploy) is 503 `notice_updating`: retry after
+    `Retry-After`."""
     session = own_session(candidate, session_id)
+    if newer_than_known(body.notice_version):
+        # A page a newer release's replica served, answered by one of the release it replaces (a rolling deploy):
+        # this process cannot render that text to check it. Retried shortly, it lands on a newer replica; an
+        # `unknown_notice` said the page's own notice did not exist and left the candidate nothing to do.
+        raise ServiceUnavailableError(
+            "The interview service is being updated; try again in a few seconds.",
+            code="notice_updating",
+            retry_after=NOTICE_UPDATING_RETRY_S,
+        )
     if body.notice_version not in versions():
         raise UnprocessableError("Unknown notice version.", code="unknown_notice")
     org = await session_org(conn, session)

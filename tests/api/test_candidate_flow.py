@@ -121,12 +121,22 @@ async def test_consent_is_stored_once_with_version_hash_and_time(api_server: Api
         url, json={"notice_version": "v1", "notice_sha256": "0" * 64, "agreed": True}, headers=_auth(s)
     )
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (409, "notice_changed")
-    unknown = await api_server.client.post(
+    for version in ("v0", "v03", "x1"):  # never a notice version: not one of a newer release either
+        unknown = await api_server.client.post(
+            url,
+            json={"notice_version": version, "notice_sha256": notice["sha256"], "agreed": True},
+            headers=_auth(s),
+        )
+        assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "unknown_notice"), version
+    # Newer than this release ships: a page a newer replica served, during a rolling deploy. Not checkable here,
+    # so a retry after a wait (it lands on a newer replica), never "unknown".
+    newer = await api_server.client.post(
         url,
         json={"notice_version": "v999", "notice_sha256": notice["sha256"], "agreed": True},
         headers=_auth(s),
     )
-    assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "unknown_notice")
+    assert (newer.status_code, newer.json()["error"]["code"]) == (503, "notice_updating"), newer.text
+    assert newer.headers["retry-after"] == "5"
     refused = await api_server.client.post(
         url,
         json={"notice_version": "v1", "notice_sha256": notice["sha256"], "agreed": False},

@@ -110,3 +110,76 @@ async def test_a_start_on_a_consent_to_a_replaced_notice_asks_for_the_current_on
         (s["id"],),
     )
     assert [r["v"] for r in await cur.fetchall()] == [previous, current_version()]
+
+
+async def _store_consent(server: ApiServer, session_id: str, version: str) -> None:
+    """A consent event as the route of the release whose version in force is `version` stored it."""
+    async with connection(server.app.state.pool) as conn:
+        stored = await events_repo.append_events(
+            conn,
+            session_id,
+            [
+                events_repo.EventIn(
+                    idempotency_key=f"page:consent:{version}:test",
+                    type="consent",
+                    payload={"notice_version": version, "notice_sha256": "0" * 64},
+                )
+            ],
+        )
+        assert stored
+
+
+async def test_a_consent_a_newer_release_took_counts_and_an_older_one_after_it_takes_nothing_back(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """A rolling deploy: the page agreed on a replica of the next release (its newer version), and the join and the
+    start reach a replica of this one. Compared for equality with this release's version, that consent was none: the
+    join asked for the notice again (no room token), the start was `notice_changed`, and the page went back and
+    forth between the two releases' notices for as long as the deploy ran."""
+    s = await api_server.create_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    newer = f"v{int(current_version()[1:]) + 1}"
+    await _store_consent(api_server, s["id"], newer)
+    # Then this release's replica took a consent to its own version (a page it served meanwhile): still agreed.
+    await _store_consent(api_server, s["id"], current_version())
+    join = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert join["consented"] is True and join["participant_token"], join
+    started = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/start", json={"mode": "voice"}, headers=auth
+    )
+    assert started.status_code == 200, started.text
+    cur = await db.execute("select status from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "in_progress"}
+
+
+async def test_a_replaced_consent_stored_after_the_current_one_does_not_count_as_the_newest(
+    api_server: ApiServer,
+) -> None:
+    """The other order: agreed to this release's version, then a page of the release it replaces agreed to the old
+    one on an old replica. The highest version agreed to holds, not the last stored."""
+    s = await api_server.create_session()
+    await api_server.consent(s)
+    await _store_consent(api_server, s["id"], versions()[-2])
+    join = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert join["consented"] is True and join["participant_token"], join
+
+
+async def test_a_text_changed_without_a_new_version_is_refused_and_stores_nothing(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The version alone does not bind a consent: the text is rendered from values that change (the organisation's
+    name, its policies, the session's extra time), so the same version can say something else. The hash of the text
+    the page showed is checked against the text in force."""
+    s = await api_server.create_session()
+    shown = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+    await db.execute("update organizations set name = 'Other Hiring' where id = %s", (api_server.org_id,))
+    now = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+    assert now["version"] == shown["version"] and now["sha256"] != shown["sha256"]
+    refused = await api_server.client.post(
+        f"/v1/sessions/{s['id']}/consent",
+        json={"notice_version": shown["version"], "notice_sha256": shown["sha256"], "agreed": True},
+        headers={"Authorization": f"Bearer {s['invite']}"},
+    )
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "notice_changed"), refused.text
+    cur = await db.execute("select count(*) as n from session_events where session_id = %s", (s["id"],))
+    assert await cur.fetchone() == {"n": 0}

@@ -53,6 +53,16 @@ export interface Question {
   hidden_test_count: number;
 }
 
+/** The SHA-256 (hex) of the notice's HTML as the page renders it (UTF-8, as the API hashes it). Web Crypto exists
+ * only in a secure context (https, or a loopback address), where the page is served; elsewhere the API's own hash of
+ * the same response stands in. */
+export async function shownDigest(notice: NoticeView): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return notice.sha256;
+  const digest = await subtle.digest("SHA-256", new TextEncoder().encode(notice.html));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export interface JoinResponse {
   server_url: string;
   participant_token: string;
@@ -342,13 +352,15 @@ export class ApiClient {
     return this.request<JoinResponse>("POST", "/v1/join", { invite: this.invite }, false);
   }
 
-  consent(sessionId: string, notice: NoticeView): Promise<{ notice_version: string; seq: number }> {
+  /** Agrees to `notice` as shown: the hash sent is the page's own of the HTML it rendered, so the server checks the
+   * text on screen against the text in force, not a field the page only passed back. */
+  async consent(sessionId: string, notice: NoticeView): Promise<{ notice_version: string; seq: number }> {
     return this.request(
       "POST",
       this.session(sessionId, "consent"),
       {
         notice_version: notice.version,
-        notice_sha256: notice.sha256,
+        notice_sha256: await shownDigest(notice),
         agreed: true,
       },
       true,

@@ -113,6 +113,8 @@ function sentence(text: string): string {
 export function stepFailure(what: string, error: unknown): string {
   let reason: string;
   if (!(error instanceof ApiError) || error.network) reason = "We could not reach the interview server.";
+  // A replica of the release a deploy replaces, asked to take a newer release's notice: nothing is wrong.
+  else if (error.code === "notice_updating") reason = "The interview service is being updated.";
   else if (error.status === 429 || error.status >= 500) reason = `${joinNotice(error).title}.`;
   else reason = sentence(error.message);
   const wait = error instanceof ApiError ? error.retryAfterMs : null;

@@ -10,7 +10,14 @@ import { page } from "./pagestate";
 import { gatewayLost } from "./pendingrun";
 import { currentScreen, showScreen } from "./screens";
 import { type HeldStep, holdStep, statusLine } from "./stepbutton";
-import { askConsent, NOTICE_REPLACED, renderWelcome } from "./welcome";
+import {
+  askConsent,
+  changedNotice,
+  FETCHING_NOTICE,
+  NOTICE_REPLACED,
+  renderWelcome,
+  UPDATING_HOLD_MS,
+} from "./welcome";
 
 export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   showScreen("device-check");
@@ -21,6 +28,7 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
     leave(notice);
   };
   let entered = false;
+  let agreedTo = joined; // the view whose notice the candidate agreed to (or that the server said was agreed to)
   const enter = (started: JoinResponse, voice: boolean, fresh: boolean) => {
     if (entered) return; // a start answered after the watch found the interview running, or the other way round
     entered = true;
@@ -110,7 +118,8 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
         return leave(refused);
       }
       if (error instanceof ApiError && (error.code === "notice_changed" || error.code === "consent_required")) {
-        return agreeAgain(held, error.code === "notice_changed" ? NOTICE_REPLACED : CONSENT_NEEDED);
+        const replaced = error.code === "notice_changed";
+        return agreeAgain(held, replaced ? NOTICE_REPLACED : CONSENT_NEEDED, replaced);
       }
       byId("start-problem").textContent = startNotice(error);
       // Unanswered (the network, or a gateway in front of the API gave up on it): it may have started all the same.
@@ -122,10 +131,14 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   // The consent the start needs is to the notice in force: one given to a version since replaced (or none the server
   // has) is asked again on the welcome, with the current text, then this screen comes back as it was (the
   // microphone chosen stays open) to start from. Before, "Agree to the notice first." showed here with no notice.
-  const agreeAgain = async (held: HeldStep, why: string): Promise<void> => {
-    let fresh: JoinResponse;
+  const agreeAgain = async (held: HeldStep, why: string, replaced: boolean): Promise<void> => {
+    let fresh: JoinResponse | null;
     try {
-      fresh = await api.join();
+      // A replaced notice: the text agreed to is not the one to show again. During a rolling deploy the join can be
+      // answered by the release whose notice was agreed to, and the page had gone back to the welcome with that same
+      // text ("The notice changed…"), its agreement landing where the start is refused, for as long as it ran.
+      if (replaced) held.say(FETCHING_NOTICE);
+      fresh = replaced ? await changedNotice(api, agreedTo.notice, new Set([agreedTo.notice.html])) : await api.join();
     } catch (error) {
       const refused = linkRefused(error);
       if (refused) {
@@ -135,6 +148,10 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       }
       byId("start-problem").textContent = startNotice(error);
       return held.giveBack(retryAfterMs(error) ?? 0);
+    }
+    if (fresh === null) {
+      byId("start-problem").textContent = START_UPDATING;
+      return held.giveBack(UPDATING_HOLD_MS);
     }
     renderWelcome(fresh);
     showScreen("welcome");
@@ -148,6 +165,7 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
       },
       why,
     );
+    agreedTo = agreed;
     offer(agreed);
     // As after the first agreement (web/src/main.ts): the notice may have been read long enough for the interview to
     // be started elsewhere, so no time is shown until the server has said whether it runs.
@@ -161,6 +179,11 @@ export function deviceFlow(api: ApiClient, joined: JoinResponse): void {
   startText.addEventListener("click", () => void start("text"));
 }
 
+/** Said on the device check when the start found the notice agreed to replaced, but the servers still hand out
+ * that same text (a rolling deploy: replicas of two releases answer in turn). */
+export const START_UPDATING =
+  "The interview service is being updated, so the interview has not started yet (its clock has not started " +
+  "either). Press Start again in a few seconds.";
 /** Said on the device check's status line while the start is out (up to the 20 s bound of a request). */
 const STARTING = "Starting the interview…";
 /** Said on the device check once the current notice is agreed to after the start found an older one agreed to. */

@@ -1,11 +1,11 @@
 // The welcome: who is hiring, the role, the notice (an AI interviewer, what is recorded and kept, how the result
 // is used, duration and language), consent, and the accommodation / human interview request available throughout.
 import DOMPurify from "dompurify";
-import { type ApiClient, ApiError, type JoinResponse, retryAfterMs } from "./api";
+import { type ApiClient, ApiError, type JoinResponse, type NoticeView, retryAfterMs } from "./api";
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice, stepFailure } from "./messages";
-import { holdStep, statusLine } from "./stepbutton";
+import { type HeldStep, holdStep, statusLine } from "./stepbutton";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
  * carries) stays inside it and cannot reverse the page's own words around it, such as the AI disclosure. */
@@ -15,12 +15,14 @@ export function theirs(text: string): HTMLElement {
 
 /** The organisation's name, and its logo once the candidate has agreed to the notice: the logo is any https URL the
  * organisation chose, and fetching it tells that host who opened the link and when (their address, their browser),
- * which nothing may learn before the candidate agreed to what is recorded. */
+ * which nothing may learn before the candidate agreed to what is recorded. A running interview was agreed to (the
+ * start needs it), though `consented` is false for it once a newer notice replaced the one agreed to: the logo
+ * went missing on a reload mid-interview. */
 export function renderBrand(joined: JoinResponse): void {
   const org = joined.organization;
   byId("org-name").replaceChildren(org.name ? theirs(org.name) : "Shadows practice");
   const logo = byId<HTMLImageElement>("org-logo");
-  if (org.logo_url && joined.consented) {
+  if (org.logo_url && (joined.consented || joined.session.status === "in_progress")) {
     logo.src = org.logo_url;
     logo.alt = `${org.name ?? "Organisation"} logo`;
     logo.hidden = false;
@@ -61,6 +63,50 @@ export const NOTICE_REPLACED =
 /** Said on Continue's status line while the consent is on its way (up to the 20 s bound of a request). */
 export const SAVING_CONSENT = "Saving your agreement…";
 
+/** Said when a server refused the notice on screen as changed while the servers still hand out no other text: a
+ * rolling deploy, replicas of two releases answering in turn. The text on screen is kept (never an older version's),
+ * and so is the tick. */
+export const NOTICE_UPDATING =
+  "The interview service is being updated, so your agreement was not saved yet. The notice above is unchanged; " +
+  "press Continue again in a few seconds.";
+
+/** Said on Continue's status line while the changed notice is fetched (and waited for, during a deploy). */
+export const FETCHING_NOTICE = "Fetching the current notice…";
+
+/** How long the page waits between asks for a changed notice that the servers do not hand out yet, and so how many
+ * asks one refusal costs at most (one more than waits). */
+export const NOTICE_WAITS_MS = [1_000, 2_000];
+/** How long Continue (or Start) stays disabled after such asks came back with nothing new: a deploy takes a while,
+ * and pressing again at once would only ask the same replicas. */
+export const UPDATING_HOLD_MS = 5_000;
+
+function versionNumber(version: string): number | null {
+  const m = /^v([1-9]\d{0,5})$/.exec(version);
+  return m ? Number(m[1]) : null;
+}
+
+/** The session's view with a notice other than those in `refused` (texts a server refused as no longer in force) and
+ * no older a version than `shown`'s, or null when the servers kept handing out no such text: a rolling deploy, one
+ * release refusing the other's notice. Bounded: `NOTICE_WAITS_MS.length + 1` joins at most, then the caller says
+ * so. Before, the page showed whatever the next join brought, asked for a new tick, and a candidate between two
+ * releases went back and forth between their notices (each time "the notice changed") for as long as the deploy ran;
+ * one answered by the older release was shown the older version's text again. */
+export async function changedNotice(
+  api: ApiClient,
+  shown: NoticeView,
+  refused: ReadonlySet<string>,
+  waits: readonly number[] = NOTICE_WAITS_MS,
+): Promise<JoinResponse | null> {
+  const floor = versionNumber(shown.version) ?? 0;
+  for (let i = 0; ; i += 1) {
+    const fresh = await api.join(); // a refusal of the link itself, or the network, goes to the caller
+    const older = (versionNumber(fresh.notice.version) ?? 0) < floor;
+    if (!older && !refused.has(fresh.notice.html)) return fresh;
+    if (i >= waits.length) return null;
+    await new Promise((resolve) => window.setTimeout(resolve, waits[i]));
+  }
+}
+
 /** Resolves, once the candidate has agreed and the consent is stored, with the view of the session whose notice
  * was agreed to: after a changed notice, the view that brought the new text, whose policies (start without voice)
  * are the ones it states and the device check offers. A refusal of the link itself (cancelled, expired, over) goes
@@ -80,16 +126,25 @@ export function askConsent(
   error.textContent = said;
   button.disabled = false; // an earlier agreement left it disabled with its screen (`HeldStep.done`)
   let shown = joined; // the view whose notice is on screen: the one agreed to
+  const refused = new Set<string>(); // texts a server refused in this ask: never shown again as "the new text"
   // The API refuses agreement to a text that is no longer the session's (the organisation changed what it states,
   // or a new version shipped). Show the current text instead; agreeing to it takes a new tick. Repeating the refused
-  // request would fail for ever.
-  const showCurrent = async (): Promise<void> => {
-    const fresh = await api.join();
+  // request would fail for ever. Resolves to the hold before Continue comes back: none, or, while the servers hand
+  // out no other text (a rolling deploy), UPDATING_HOLD_MS, the text and the tick kept.
+  const showCurrent = async (held: HeldStep): Promise<number> => {
+    refused.add(shown.notice.html);
+    held.say(FETCHING_NOTICE);
+    const fresh = await changedNotice(api, shown.notice, refused);
+    if (fresh === null) {
+      error.textContent = NOTICE_UPDATING;
+      return UPDATING_HOLD_MS;
+    }
     renderWelcome(fresh);
     shown = fresh;
     check.checked = false;
     error.textContent = NOTICE_CHANGED;
     byId("welcome-notice").scrollIntoView?.({ block: "start" });
+    return 0;
   };
   // One consent at a time: Continue is disabled while it is out, and a second submission (a script, or a browser
   // that submits the form another way) is ignored too.
@@ -118,18 +173,21 @@ export function askConsent(
         },
         (err: Error) => {
           const changed = err instanceof ApiError && err.code === "notice_changed";
-          (changed ? showCurrent() : Promise.reject(err))
+          let hold = retryAfterMs(err) ?? 0;
+          (changed ? showCurrent(held) : Promise.reject(err))
+            .then((ms) => (hold = Math.max(hold, ms)))
             .catch((e: Error) => {
-              const refused = linkRefused(e); // the link itself: trying again cannot work
-              if (refused) gone(refused);
+              const gave = linkRefused(e); // the link itself: trying again cannot work
+              if (gave) gone(gave);
               else {
                 // Busy (429/503 with Retry-After): how long, and Continue comes back once that wait is over.
                 error.textContent = stepFailure("Your agreement was not saved", e);
+                hold = Math.max(hold, retryAfterMs(e) ?? 0);
               }
             })
             .finally(() => {
               out = false;
-              held.giveBack(retryAfterMs(err) ?? 0);
+              held.giveBack(hold);
             });
         },
       );
