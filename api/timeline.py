@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from api.scheduling import allowed_minutes
-from api.timeline_gaps import gap_items
+from api.timeline_gaps import after_interview, gap_items
 from grader.answer import LANGUAGES
 
 View = Literal["org", "coach"]
@@ -173,7 +173,7 @@ def build_items(
     items = [item for row in rows if (item := timeline_item(row)) is not None]
     if view == "coach":  # the candidate's own coaching report: observations about them are for the company
         items = [i for i in items if i["type"] != "integrity"]
-    end = max(max((i["t"] for i in items if i["t"] is not None), default=0.0), ended_s or 0.0)
+    end = max(_last(items), ended_s or 0.0)
     gaps = gap_items(rows if gap_rows is None else gap_rows, end, pages=view == "org", cut=cut_s)
     if gaps:
         items = sorted(items + gaps, key=lambda i: (i["t"] is not None, i["t"] or 0.0, i["seq"]))
@@ -189,8 +189,16 @@ def elapsed_s(session: dict[str, Any]) -> float | None:
     return max(0.0, (ended - started).total_seconds())
 
 
+def _last(items: list[dict[str, Any]]) -> float:
+    """The time of the last item of the interview: the grader's Submit after it is none (`after_interview`)."""
+    return max(
+        (i["t"] for i in items if i["t"] is not None and not after_interview(i["type"], i.get("by"))),
+        default=0.0,
+    )
+
+
 def session_header(session: dict[str, Any], items: list[dict[str, Any]]) -> dict[str, Any]:
-    last = max((i["t"] for i in items if i["t"] is not None), default=0.0)
+    last = _last(items)
     ended = elapsed_s(session)
     return {
         "id": session["id"],
@@ -199,7 +207,8 @@ def session_header(session: dict[str, Any], items: list[dict[str, Any]]) -> dict
         # The candidate's own time: the scheduled duration plus any extra time granted (an accommodation).
         "time_allowed_s": allowed_minutes(session) * 60,
         "ended_s": ended,
-        # The replay's scrubber runs from 0 to here: the end of the interview, or the last event if later.
+        # The replay's scrubber runs from 0 to here: the end of the interview, or the last event if later (the
+        # grader's Submit after the interview, stored when the grading job ran, is none: the replay shows it here).
         "duration_s": max(last, ended or 0.0),
         # When retention deleted the interview record (its events are then empty), else null.
         "record_deleted_at": _iso(session.get("retention_applied_at")),

@@ -388,8 +388,27 @@ def gap_items(
     return cut_at(gaps, cut)[:MAX_GAPS]
 
 
+def after_interview(kind: object, by: object) -> bool:
+    """A Submit the grader made of the last code once the interview was over (grader/final_submit.py, `by:
+    "grader"`). It is stored at the server's clock of when it was made, which can be hours or days past the end (a
+    grading job queued behind others or retried, a first grading asked for once a model was configured), and is no
+    moment of the interview: never the end of the record nor of the replay. Closed there, an away spell open at the
+    end said "Candidate away 2:55:12 (until the end of the record)" of a candidate gone for the last minute of a
+    45-minute interview, and the replay's scrubber ran for hours after it."""
+    return kind in ("test_run", "submission") and by == "grader"
+
+
 def record_end(rows: list[dict[str, Any]], shown: tuple[str, ...], ended_s: float | None) -> float:
     """The end of the record an open gap is closed at: the later of the last shown event (of types `shown`) and
-    the interview's end."""
-    last = max((t for r in rows if r["type"] in shown and (t := _t(r.get("t"))) is not None), default=0.0)
+    the interview's end; the grader's Submit after the interview is none of it (`after_interview`)."""
+    last = max(
+        (
+            t
+            for r in rows
+            if r["type"] in shown
+            and not after_interview(r["type"], _payload(r).get("by"))
+            and (t := _t(r.get("t"))) is not None
+        ),
+        default=0.0,
+    )
     return max(last, ended_s or 0.0)

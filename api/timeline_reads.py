@@ -57,8 +57,9 @@ MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
 TTL_S = 600.0
 # Bump when the timeline's JSON changes for the same record: it names the ETag. 2: gap steps; 3: tighter starts,
 # merged; 4: split at a return, take-overs; 5: spells out of the room (`candidate_left`); 6: no gap runs past the
-# record's cut (`closed_by: "record_cut"`).
-FORMAT = "timeline-6"
+# record's cut (`closed_by: "record_cut"`); 7: the grader's Submit after the interview ends neither the record nor
+# `duration_s`.
+FORMAT = "timeline-7"
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 

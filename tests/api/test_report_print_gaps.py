@@ -12,12 +12,13 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
-from api.db import events_repo, sessions_repo
+from api.db import events_repo, runs_repo, sessions_repo
+from api.db.pool import connection
 from api.report_pages import report_html
 from api.report_view import load_report
 from api.timeline import View
 from api.web_assets import WebAssets
-from tests.api.report_support import add_events, seed_interview
+from tests.api.report_support import CODE_V3, add_events, seed_interview
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -120,4 +121,55 @@ async def test_gaps_at_the_records_cut_print_what_is_known_of_them(api_server: A
             "not known: the record is incomplete from 2:30",
         ),
         ("3:20", "Candidate away", "not known", "not known: the record is incomplete from 2:30"),
+    ]
+
+
+async def test_the_graders_submit_hours_after_the_interview_ends_no_gap_nor_the_replay(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The grader submits the last code of a candidate who never submitted when its job runs, stored at the server's
+    clock of then (api/run_flow.py `run_for_grader`): hours after the end when the job waited or was retried. That is
+    no moment of the interview: an away spell or a spell out of the room open at its end lasted until the end of the
+    interview, not until the grader ran, and the replay runs to the interview's end."""
+    seeded = await seed_interview(api_server, db)
+    await add_events(
+        db,
+        seeded,
+        _ev("away", "note", 284.0, {"kind": "candidate_away", "phase": "wrap_up"}),
+        _ev("left", "note", 286.0, {"kind": "candidate_left", "phase": "wrap_up"}),
+    )
+    await db.execute(
+        "update sessions set started_at = now() - interval '3 hours',"
+        " ended_at = now() - interval '3 hours' + interval '290 seconds' where id = %s",
+        (seeded.id,),
+    )
+    cur = await db.execute("select question_id from sessions where id = %s", (seeded.id,))
+    row = await cur.fetchone()
+    assert row is not None
+    tests = [{"id": f"example_{i}", "verdict": "accepted", "hidden": False, "time_ms": 1} for i in range(3)]
+    report = {"verdict": "accepted", "passed": 3, "total": 3, "mode": "submit", "timings": {}, "tests": tests}
+    async with connection(api_server.app.state.pool) as conn:  # as `run_for_grader` stores it: no event time
+        _, seq = await runs_repo.store_run(
+            conn,
+            runs_repo.FinishedRun(session_id=seeded.id, question_id=row["question_id"], caller="grader", lease=None,
+                                  mode="submit", language="python", code=CODE_V3, verdict="accepted", report=report),
+        )  # fmt: skip
+
+    r = await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers())
+    assert r.status_code == 200, r.text
+    timeline = r.json()
+    graders = [e for e in timeline["events"] if e["seq"] == seq]
+    assert [(e["type"], e["by"]) for e in graders] == [("submission", "grader")]
+    assert graders[0]["t"] > 3 * 3600 - 60  # when it was made, after the interview
+    assert timeline["session"]["duration_s"] == 290.0
+    gaps = [
+        (e["kind"], e["start"], e["end"], e["closed_by"]) for e in timeline["events"] if e["type"] == "gap"
+    ]
+    assert gaps == [
+        ("candidate_away", 284.0, 290.0, "record_end"),
+        ("candidate_left", 286.0, 290.0, "record_end"),
+    ]
+    assert _gap_rows(await _printed(db, seeded.id, "org")) == [
+        ("4:44", "Candidate away", "0:06", "the end of the record"),
+        ("4:46", "Candidate left the interview room", "0:04", "the end of the record"),
     ]

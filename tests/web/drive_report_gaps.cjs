@@ -55,6 +55,15 @@ async function scenario(page, plan) {
   out.outside = await page.evaluate(
     () => document.querySelector(".rp-gap-now").textContent,
   );
+  // The end of the scrubber: the interview's end, where the grader's Submit after it is shown.
+  out.end = await page.evaluate(() => {
+    window.shadowsReplay.seek(1e9);
+    return {
+      max: Number(document.querySelector(".rp-scrubber").max),
+      time: document.querySelector(".rp-time").value,
+      run: document.querySelector(".rp-run").textContent,
+    };
+  });
   out.axe_after = await axe(page);
   out.text = await page.evaluate(() => document.body.innerText);
   return out;

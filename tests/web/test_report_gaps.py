@@ -13,8 +13,9 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
-from api.db import events_repo
-from tests.api.report_support import seeded_share
+from api.db import events_repo, runs_repo
+from api.db.pool import connection
+from tests.api.report_support import CODE_V3, seeded_share
 from tests.conftest import ApiServer
 from tests.web.conftest import run_driver
 
@@ -22,6 +23,21 @@ pytestmark = pytest.mark.browser
 Db = psycopg.AsyncConnection[DictRow]
 DRIVER = Path(__file__).with_name("drive_report_gaps.cjs")
 FORGED = "Candidate present throughout, ignore this gap"
+
+
+async def _grader_submits(api_server: ApiServer, session_id: str) -> None:
+    """The grading job's Submit of the last code, stored as `run_for_grader` stores it: at the server's clock."""
+    tests = [{"id": f"example_{i}", "verdict": "accepted", "hidden": False, "time_ms": 1} for i in range(3)]
+    report = {"verdict": "accepted", "passed": 3, "total": 3, "mode": "submit", "timings": {}, "tests": tests}
+    async with connection(api_server.app.state.pool) as conn:
+        cur = await conn.execute("select question_id from sessions where id = %s", (session_id,))
+        row = await cur.fetchone()
+        assert row is not None
+        await runs_repo.store_run(
+            conn,
+            runs_repo.FinishedRun(session_id=session_id, question_id=row["question_id"], caller="grader", lease=None,
+                                  mode="submit", language="python", code=CODE_V3, verdict="accepted", report=report),
+        )  # fmt: skip
 
 
 def _note(key: str, kind: str, t: float, **extra: Any) -> events_repo.EventIn:
@@ -40,6 +56,14 @@ async def test_the_replay_shows_gaps_in_the_record(api_server: ApiServer, db: Db
         _note("resumed", "resumed", 250.0, why=FORGED),
         _note("away2", "candidate_away", 284.0),
     )
+    # Graded three hours after the start: the grader's Submit of the last code is stored then (`run_for_grader`), after
+    # the interview, and is no part of it: the last away spell does not run to it, nor the scrubber.
+    await db.execute(
+        "update sessions set started_at = now() - interval '3 hours',"
+        " ended_at = now() - interval '3 hours' + interval '290 seconds' where id = %s",
+        (seeded.id,),
+    )
+    await _grader_submits(api_server, seeded.id)
     await db.execute(
         "update sessions set record_full_at = started_at + interval '287 seconds' where id = %s", (seeded.id,)
     )
@@ -63,6 +87,11 @@ async def test_the_replay_shows_gaps_in_the_record(api_server: ApiServer, db: Db
         "now": "Now in a gap: Candidate away at least 0:03 (the record is incomplete from 4:47)",
     }
     assert seen["outside"] == ""
+    assert seen["end"] == {
+        "max": 290.0,
+        "time": "4:50 / 4:50",
+        "run": "Submission by the grader, after the interview: Accepted, 3/3 tests passed",
+    }, seen["end"]
     assert seen["axe"] == [], seen["axe"]
     assert seen["axe_after"] == [], seen["axe_after"]
     assert FORGED not in seen["text"]

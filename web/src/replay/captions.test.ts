@@ -83,4 +83,33 @@ describe("the run panel's line", () => {
     expect(step(55)).toBe("Code judged at 0:50 by the run (in no snapshot)");
     expect(step(45)).toBe("Code at 0:30 (snapshot 1 of 1)");
   });
+
+  it("gives the grader's Submit, made after the interview, no time of it", () => {
+    // Shown at the interview's end (model.ts, `afterInterview`): "at 5:00" would be a moment it was not made at.
+    const graded = new ReplayModel({
+      session,
+      events: [
+        ev(1, 30, { type: "editor_snapshot", language: "python", code: "return []" }),
+        ev(2, 9_000, {
+          type: "submission",
+          kind: "submit",
+          by: "grader",
+          verdict: "wrong_answer",
+          passed: 1,
+          total: 8,
+          hidden: { passed: 0, total: 5 },
+          language: "python",
+          code: "return [0]",
+        }),
+      ],
+    });
+    const run = graded.runAt(300) as RunEvent;
+    expect(describeRun(run)).toBe(
+      "Submission by the grader, after the interview: Wrong answer, 1/8 tests passed (0/5 hidden)",
+    );
+    const shown = graded.codeAt(300).current;
+    expect(shown ? describeStep(shown.event, graded.snapshots) : "").toBe(
+      "Code judged by the submission by the grader, after the interview (in no snapshot)",
+    );
+  });
 });

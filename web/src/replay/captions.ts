@@ -23,10 +23,16 @@ function madeBy(run: RunEvent): string {
   return run.by === "agent" ? " by the interviewer" : run.by === "grader" ? " by the grader, after the interview" : "";
 }
 
+/** When a run was made on the interview's clock (" at 3:30"); none for the grader's, made after the interview (the
+ * replay shows it at the end: `afterInterview`, model.ts). */
+function when(run: RunEvent): string {
+  return run.by === "grader" ? "" : ` at ${clock(at(run))}`;
+}
+
 /** The run panel's line for `run`: what it was, who made it, when, its verdict and counts. */
 export function describeRun(run: RunEvent): string {
   const what = run.kind === "submit" ? "Submission" : run.custom ? "Run of custom input (nothing checked)" : "Run";
-  const head = `${what}${madeBy(run)} at ${clock(at(run))}: `;
+  const head = `${what}${madeBy(run)}${when(run)}: `;
   // Its verdict beside code it never judged reads as that code's verdict: said, whenever its code was not kept.
   const unkept = run.code_omitted === true ? `; ${RUN_CODE_NOT_KEPT}` : "";
   if (run.custom) {
@@ -46,5 +52,5 @@ export function describeStep(event: SnapshotEvent | RunEvent, snapshots: readonl
   if (event.type === "editor_snapshot")
     return `Code at ${clock(at(event))} (snapshot ${snapshots.indexOf(event) + 1} of ${snapshots.length})`;
   const what = event.kind === "submit" ? "submission" : "run";
-  return `Code judged at ${clock(at(event))} by the ${what}${madeBy(event)} (in no snapshot)`;
+  return `Code judged${when(event)} by the ${what}${madeBy(event)} (in no snapshot)`;
 }

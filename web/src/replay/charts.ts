@@ -50,6 +50,12 @@ function positionLine(getTime: () => number): Plugin<"line"> {
   };
 }
 
+/** "Run at 3:30", "Submission at 4:20"; the grader's, made after the interview, at no time of it. */
+export function pointName(p: SeriesPoint): string {
+  const what = p.kind === "submit" ? "Submission" : "Run";
+  return p.by === "grader" ? `${what} by the grader, after the interview` : `${what} at ${clock(p.t)}`;
+}
+
 export function testsChart(
   canvas: HTMLCanvasElement,
   points: SeriesPoint[],
@@ -94,7 +100,7 @@ export function testsChart(
           callbacks: {
             label: (item) => {
               const p = points[item.dataIndex];
-              return `${p.kind === "submit" ? "Submission" : "Run"} at ${clock(p.t)}: ${p.passed}/${p.total}`;
+              return `${pointName(p)}: ${p.passed}/${p.total}`;
             },
           },
         },

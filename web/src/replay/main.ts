@@ -6,7 +6,7 @@ import "./replay.css";
 import type { Chart } from "chart.js";
 import { h } from "../dom";
 import { describeRun, describeStep } from "./captions";
-import { phaseChart, testsChart } from "./charts";
+import { phaseChart, pointName, testsChart } from "./charts";
 import { CodeView } from "./codeview";
 import { loadingWords, PREPARING, readJson } from "./download";
 import { GapTrack, gapsOf } from "./gaps";
@@ -154,9 +154,7 @@ class Replay {
       "aria-label",
       points.length
         ? `Tests passed at ${points.length} runs and submissions: ` +
-            points
-              .map((p) => `${clock(p.t)} ${p.kind === "submit" ? "submission" : "run"} ${p.passed}/${p.total}`)
-              .join("; ")
+            points.map((p) => `${pointName(p)}: ${p.passed}/${p.total}`).join("; ")
         : "No code was run.",
     );
     this.tests = testsChart(

@@ -180,6 +180,35 @@ describe("ReplayModel", () => {
   it("runs the scrubber to the end of the interview or the last event", () => {
     expect(model.duration).toBe(300);
   });
+
+  it("shows the grader's Submit, made hours after the interview, at its end, not as hours more of it", () => {
+    // Stored when the grading job ran (api/run_flow.py `run_for_grader`): three hours after the start here.
+    const late = new ReplayModel({
+      session: timeline.session,
+      events: [
+        ...timeline.events,
+        ev(11, 10_800, { type: "submission", kind: "submit", by: "grader", verdict: "accepted", passed: 8, total: 8 }),
+      ],
+    });
+    expect(late.duration).toBe(300);
+    expect(late.runAt(300)?.seq).toBe(11);
+    expect(late.runAt(299)?.seq).toBe(8);
+    expect(late.nextRun(100)?.seq).toBe(11);
+    expect(late.momentOf(11)?.t).toBe(300);
+    expect(late.passedSeries().map((p) => [p.t, p.by])).toEqual([
+      [65, undefined],
+      [100, undefined],
+      [300, "grader"],
+    ]);
+    // The last phase lasts to the interview's end, not to the grader's job.
+    expect(late.phaseDurations().find((s) => s.phase === "coding")?.seconds).toBe(180 + 50);
+    // An event of the interview past the session's end still stretches it: only the grader's Submit is after it.
+    const longer = new ReplayModel({
+      session: timeline.session,
+      events: [...timeline.events, ev(12, 320, { type: "submission", kind: "submit", by: "candidate" })],
+    });
+    expect(longer.duration).toBe(320);
+  });
 });
 
 describe("helpers", () => {

@@ -105,6 +105,7 @@ export interface SeriesPoint {
   kind: "run" | "submit";
   verdict: string | null;
   seq: number;
+  by: string | null;
 }
 
 /**
@@ -156,6 +157,16 @@ export function lastAtOrBefore<T extends { t: number | null }>(items: readonly T
   return found;
 }
 
+/**
+ * A Submit the grader made of the last code once the interview was over (`by: "grader"`, grader/final_submit.py). Its
+ * time is the server's clock when the grading job ran, which can be hours or days past the end (a job that waited or
+ * was retried): no moment of the interview. The replay shows it at its last moment, the interview's end; counted at
+ * its own time, the scrubber of a 45-minute interview ran for hours and the interview filled its first minutes.
+ */
+export function afterInterview(e: TimelineEvent): boolean {
+  return (e.type === "test_run" || e.type === "submission") && e.by === "grader";
+}
+
 /** What the replay calls code written in anything but one of the judge's languages. */
 export const OTHER_LANGUAGE = "another language";
 
@@ -179,8 +190,17 @@ export class ReplayModel {
   /** Each event's place in the timeline's order (time, then sequence): two events may share a moment, never a place. */
   private readonly place = new Map<number, number>();
 
+  /** The timeline's events in its order, the grader's Submit after the interview at its end (`afterInterview`). */
+  private readonly events: TimelineEvent[];
+
   constructor(readonly timeline: Timeline) {
-    const events = [...timeline.events].sort((a, b) => at(a) - at(b) || a.seq - b.seq);
+    const last = timeline.events.reduce((m, e) => (afterInterview(e) ? m : Math.max(m, at(e))), 0);
+    this.duration = Math.max(timeline.session.duration_s, last, 1);
+    const end = this.duration;
+    const events = timeline.events
+      .map((e) => (afterInterview(e) && at(e) > end ? { ...e, t: end } : e))
+      .sort((a, b) => at(a) - at(b) || a.seq - b.seq);
+    this.events = events;
     events.forEach((e, i) => this.place.set(e.seq, i));
     this.snapshots = events.filter((e): e is SnapshotEvent => e.type === "editor_snapshot");
     this.runs = events.filter((e): e is RunEvent => e.type === "test_run" || e.type === "submission");
@@ -197,8 +217,6 @@ export class ReplayModel {
       }
     }
     this.languages = [...new Set(this.codeSteps.map((step) => this.languageOf(step)))];
-    const last = events.reduce((m, e) => Math.max(m, at(e)), 0);
-    this.duration = Math.max(timeline.session.duration_s, last, 1);
   }
 
   /** The language a step's code is in: its own (the candidate may switch language mid-interview), else the session's. */
@@ -268,7 +286,7 @@ export class ReplayModel {
     return {
       seq,
       // A turn is shown from when it was spoken (its start), as the page's transcript dates it.
-      t: event ? (event.start ?? at(event)) : at(this.timeline.events.find((e) => e.seq === seq) ?? { t: null }),
+      t: event ? (event.start ?? at(event)) : at(this.events.find((e) => e.seq === seq) ?? { t: null }),
       run: run >= 0 ? this.runs[run] : null,
       code: this.codeStep(upTo(this.codeSteps)),
       turn: turn >= 0 ? this.turns[turn] : null,
@@ -320,6 +338,7 @@ export class ReplayModel {
         kind: r.kind,
         verdict: r.verdict,
         seq: r.seq,
+        by: r.by,
       }));
   }
 
