@@ -4,7 +4,8 @@ the grading model's stored usage (tokens and cost by model), and one refresh of 
 
 Each query reads an index or a few rows, never a whole table (`tests/api/test_metrics_query_plans.py`): the usage
 is kept as totals by model (`grading_usage`, migration 20270121090100) plus the changes a trigger on `scorecards`
-appended since; a scrape first moves up to USAGE_MOVE_BATCH of those changes into the totals, in one statement."""
+appended since; a scrape first moves up to USAGE_MOVE_BATCH of those changes into the totals, in one statement (a
+scrape that cannot write, on a read-only database, skips that and still serves the same figures)."""
 
 from __future__ import annotations
 
@@ -77,7 +78,14 @@ async def database_figures(conn: Conn) -> tuple[int, list[dict[str, Any]]]:
     """Interviews in progress, and the stored usage by model (`model`, `input`, `output`, `cost`)."""
     cur = await conn.execute(IN_PROGRESS)
     row = await cur.fetchone()
-    await conn.execute(MOVE_USAGE_CHANGES, {"limit": USAGE_MOVE_BATCH})
+    try:
+        await conn.execute(MOVE_USAGE_CHANGES, {"limit": USAGE_MOVE_BATCH})
+    except psycopg.Error as e:
+        # Housekeeping only: USAGE reads the changes not moved too. A connection that cannot write (a standby, the
+        # database read-only once its disk is nearly full) or a move held past the lock timeout still serves.
+        if conn.broken:
+            raise
+        log.warning("metrics.usage_changes_not_moved", error_type=type(e).__name__)
     cur = await conn.execute(USAGE)
     return (int(row["n"]) if row else 0), await cur.fetchall()
 

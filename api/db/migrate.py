@@ -6,10 +6,10 @@ migrators (two API replicas starting at once).
 
 Each migration waits at most `lock_timeout_s` for a lock on a table: an `alter table` queued behind a transaction a
 live replica holds open would otherwise hold up every query on that table that came after it, for as long as that
-transaction lasts. A migration that times out is rolled back whole and tried again (`lock_attempts` in all, a pause
-between them), then the run stops with `MigrationLockError`. Each statement runs for at most `statement_timeout_s`
-(0: no bound), set here so that a role's own `statement_timeout` (the API's 30 s, docs/deployment.md) does not
-cut a backfill short.
+transaction lasts. A migration that times out, or that PostgreSQL chose to fail to end a deadlock with another
+transaction, is rolled back whole and tried again (`lock_attempts` in all, a pause between them), then the run stops
+with `MigrationLockError`. Each statement runs for at most `statement_timeout_s` (0: no bound), set here so that a
+role's own `statement_timeout` (the API's 30 s, docs/deployment.md) does not cut a backfill short.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class MigrationError(Exception):
 
 
 class MigrationLockError(MigrationError):
-    """A migration waited `lock_timeout_s` for a lock at each of its attempts (each rolled back)."""
+    """A migration waited `lock_timeout_s` for a lock, or deadlocked, at each of its attempts (each rolled back)."""
 
 
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
@@ -152,25 +152,42 @@ async def migrate(
                     try:
                         await _apply(conn, mig, lock_timeout_s, statement_timeout_s)
                         break
-                    except psycopg.errors.LockNotAvailable as e:
+                    except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected) as e:
+                        # Either way another transaction held a lock it needed, and all it did is rolled back.
+                        deadlock = isinstance(e, psycopg.errors.DeadlockDetected)
                         if attempt < lock_attempts:
+                            why = (
+                                "deadlocked with another transaction"
+                                if deadlock
+                                else f"waited {lock_timeout_s:g} s for a lock another transaction holds"
+                            )
                             say(
-                                f"{mig.path.name} waited {lock_timeout_s:g} s for a lock another transaction holds "
-                                f"and was rolled back; trying again in {lock_retry_pause_s:g} s "
+                                f"{mig.path.name} {why} and was rolled back; trying again in {lock_retry_pause_s:g} s "
                                 f"(attempt {attempt + 1}/{lock_attempts})"
                             )
-                            log.warning("db.migration_lock_wait", version=mig.version, attempt=attempt)
+                            log.warning(
+                                "db.migration_lock_wait",
+                                version=mig.version,
+                                attempt=attempt,
+                                deadlock=deadlock,
+                            )
                             await asyncio.sleep(lock_retry_pause_s)
                             attempt += 1
                             continue
+                        last = " (the last attempt deadlocked with it)" if deadlock else ""
                         raise MigrationLockError(
                             f"{mig.path.name} was rolled back: {lock_attempts} time(s) it waited {lock_timeout_s:g} s "
-                            "for a lock that another transaction held (a long transaction of a running API replica "
-                            "or worker, or a query: find it in pg_stat_activity), so as not to hold up every query "
-                            f"queued behind it\n{_kept(applied_now, done)}; run it again when that transaction has "
-                            f"ended (it goes on from {mig.path.name}), or give it longer: --lock-timeout SECONDS"
+                            f"for a lock that another transaction held{last} (a long transaction of a running API "
+                            "replica or worker, or a query: find it in pg_stat_activity), so as not to hold up every "
+                            f"query queued behind it\n{_kept(applied_now, done)}; run it again when that transaction "
+                            f"has ended (it goes on from {mig.path.name}), or give it longer: --lock-timeout SECONDS"
                         ) from e
                     except psycopg.errors.QueryCanceled as e:
+                        if "statement timeout" not in (e.diag.message_primary or ""):  # cancelled by someone
+                            raise MigrationError(
+                                f"{mig.path.name} failed and was rolled back: {e}\n{_kept(applied_now, done)}; "
+                                f"run it again: it goes on from {mig.path.name}"
+                            ) from e
                         raise MigrationError(
                             f"{mig.path.name} was rolled back: a statement ran past the statement timeout "
                             f"({statement_timeout_s:g} s)\n{_kept(applied_now, done)}; run it again with a longer "

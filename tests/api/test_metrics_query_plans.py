@@ -183,3 +183,38 @@ async def test_scrapes_of_two_replicas_at_once_move_each_usage_change_once(db: C
         await db.execute(SUMS.replace("scorecards where model is not null", "grading_usage"))
     ).fetchall()
     assert totals == expected
+
+
+async def test_a_scrape_that_cannot_write_still_serves_the_usage_and_the_interviews_in_progress(
+    db: Conn,
+) -> None:
+    ids = await _sessions(db, 3)
+    await db.execute(
+        "insert into scorecards (session_id, version, status, trigger, completed_at, reason, model, input_tokens,"
+        " output_tokens, cost_usd) select id, 1, 'failed', 'session_end', now(), 'grader_error', 'grader-a', 10, 1,"
+        " 0.5 from unnest(%s::text[]) id",
+        (ids,),
+    )
+    await db.execute(
+        "update sessions set status = 'in_progress', started_at = now() where id = %s", (ids[0],)
+    )
+    expected = await (await db.execute(SUMS)).fetchall()
+    # A hot standby, or Supabase's read-only mode once the disk is nearly full: moving the changes is refused.
+    await db.execute("set default_transaction_read_only = on")
+    try:
+        in_progress, usage = await database_figures(db)
+    finally:
+        await db.execute("set default_transaction_read_only = off")
+    assert (in_progress, sorted(usage, key=lambda u: u["model"])) == (1, expected)
+    left = await (await db.execute("select count(*) as n from grading_usage_changes")).fetchone()
+    assert left == {"n": 3}  # moved by a later scrape that can write
+    assert await _served(db) == expected
+
+
+async def test_a_scrape_with_no_usage_change_to_move_writes_nothing(db: Conn) -> None:
+    # Every replica's every scrape runs the move: with nothing to move it takes no transaction id, so it writes no WAL.
+    async with db.transaction():
+        await database_figures(db)
+        row = await (await db.execute("select pg_current_xact_id_if_assigned() as xid")).fetchone()
+        raise psycopg.Rollback
+    assert row == {"xid": None}

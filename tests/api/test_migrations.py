@@ -341,6 +341,61 @@ async def test_a_migration_blocked_by_a_transaction_that_ends_applies_at_a_later
     assert await _history(empty_db_url) == ["20260101000000", "20260102000000"]
 
 
+async def _waiting_pid(watcher: Conn, query_start: str, pid: int | None = None) -> int:
+    """The backend (`pid`, or the one running a query that starts with `query_start`) once it waits for a lock."""
+    for _ in range(2000):
+        cur = await watcher.execute(
+            "select a.pid from pg_stat_activity a join pg_locks l on l.pid = a.pid and not l.granted"
+            " where starts_with(a.query, %s) and (%s::int is null or a.pid = %s::int)",
+            (query_start, pid, pid),
+        )
+        if (row := await cur.fetchone()) is not None:
+            waiting: int = row["pid"]
+            return waiting
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no backend running {query_start!r} waited for a lock")
+
+
+async def test_a_migration_that_a_live_transaction_deadlocks_with_is_rolled_back_and_applies_at_a_later_attempt(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "20260101000000_pair.sql").write_text("create table a (id int); create table b (id int);")
+    await migrate(empty_db_url, tmp_path)
+    # Locks b, passes a gate the test opens, then waits for a.
+    (tmp_path / "20260102000000_alter_pair.sql").write_text(
+        "lock table b in share mode;\nselect pg_advisory_xact_lock(4242);\nalter table a add column note text;"
+    )
+    said = _Said("trying again")
+    async with (
+        asyncio.timeout(30),
+        await _connect(empty_db_url) as holder,
+        await _connect(empty_db_url) as gate,
+        await _connect(empty_db_url) as watcher,
+    ):
+        await gate.execute("select pg_advisory_lock(4242)")
+        await holder.execute("begin")
+        # The migrator, not this transaction, is the one to find the cycle and be failed.
+        await holder.execute("set local deadlock_timeout = '60s'")
+        await holder.execute("select * from a")  # a replica's transaction, holding a...
+        migrator = asyncio.create_task(
+            migrate(empty_db_url, tmp_path, said, lock_timeout_s=20, lock_attempts=2, lock_retry_pause_s=0.05)
+        )
+        await _waiting_pid(watcher, "lock table b in share mode")  # the migrator holds b, at the gate
+        # ...then asks for b.
+        asks_for_b = asyncio.create_task(holder.execute("lock table b in exclusive mode"))
+        await _waiting_pid(watcher, "lock table b in exclusive mode", holder.info.backend_pid)
+        await gate.execute("select pg_advisory_unlock(4242)")
+        # The migrator now waits for a: PostgreSQL fails it to end the cycle, its attempt is rolled back whole.
+        await asks_for_b
+        await holder.execute("commit")
+        assert await migrator == ["20260102000000"]
+
+    assert any(
+        "deadlocked with another transaction" in line and "(attempt 2/2)" in line for line in said.lines
+    )
+    assert await _history(empty_db_url) == ["20260101000000", "20260102000000"]
+
+
 async def test_a_migration_statement_past_the_statement_timeout_is_rolled_back_with_the_option_to_raise_it(
     empty_db_url: str, tmp_path: Path
 ) -> None:
@@ -350,6 +405,32 @@ async def test_a_migration_statement_past_the_statement_timeout_is_rolled_back_w
         await migrate(empty_db_url, tmp_path, statement_timeout_s=0.2)
 
     assert "--statement-timeout" in str(raised.value)
+    assert await _history(empty_db_url) == []
+
+
+async def test_a_migration_an_operator_cancels_is_not_said_to_have_run_past_the_statement_timeout(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "20260101000000_slow.sql").write_text("create table slow (id int);\nselect pg_sleep(20);")
+    async with asyncio.timeout(30), await _connect(empty_db_url) as operator:
+        migrator = asyncio.create_task(migrate(empty_db_url, tmp_path))
+        for _ in range(2000):  # until it runs, then cancelled from pg_stat_activity
+            cur = await operator.execute(
+                "select pg_cancel_backend(pid) as sent from pg_stat_activity"
+                " where starts_with(query, 'create table slow')"
+            )
+            if await cur.fetchone():
+                break
+            await asyncio.sleep(0.01)
+        with pytest.raises(MigrationError) as raised:
+            await migrator
+
+    message = str(raised.value)
+    assert (
+        "20260101000000_slow.sql failed and was rolled back: canceling statement due to user request"
+        in message
+    )
+    assert "statement timeout" not in message
     assert await _history(empty_db_url) == []
 
 
