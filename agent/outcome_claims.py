@@ -69,14 +69,19 @@ KEEP_HELD = (
     120  # of them, kept back: a claim is shorter, so one starting there is read whole with what follows
 )
 MAX_SENTENCE = 600  # longer sentences are read in pieces of this size (every rule is bounded, each piece too)
-_SENTENCE_PIECES = re.compile(r"(?<=[.!?\u2026\n])")
-_BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?:\s|$)|\n")
+# A sentence ends at a mark followed by a space: one at the end of the text held may be a decimal point or the start of
+# an ellipsis ("top 0." then "5 %"), so it waits for the next chunk (``flush`` reads what is left).
+_BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s|\n")
 
 _CLAIMS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
     ("verdict", (VERDICT, VERDICT_ES, PRAISE, PRAISE_ES)),
     ("score", (SCORE, SCORE_ES)),
     ("next_round", (NEXT_ROUND, NEXT_ROUND_ES)),
 )
+
+# Words that may come before the hidden tests added to a result ("and even the hidden ones", "yes, hidden ones too").
+_ADDING_WORDS = "and y yes si even incluso with con all the of los las todas todos"
+_ADDING = frozenset(_ADDING_WORDS.split())
 
 # A visible-test run the interviewer saw: (tests passed, tests run).
 Run = tuple[int, int]
@@ -118,6 +123,17 @@ def _clause_claim(clause: str, last_run: Run | None) -> str | None:
     return None if seen else "test_results"
 
 
+def _hidden_too(part: str) -> bool:
+    """Whether a clause of ``part`` adds the hidden tests to a result said beside it: a phrase of its own ("including
+    the hidden ones", "hidden ones too"), never a clause saying something else of them ("there may be hidden tests
+    too")."""
+    for clause in CLAUSE_SPLIT.split(part):
+        m = HIDDEN_TOO.search(clause)
+        if m is not None and set(clause[: m.start()].split()) <= _ADDING:
+            return True
+    return False
+
+
 def claim_in(text: str, last_run: Run | None = None) -> str | None:
     """The kind of the first outcome claim of ``text`` (a reply, or part of one), or None."""
     read = plain(text)
@@ -131,7 +147,7 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
                 clause = clause.strip(" .!?")
                 # "every test passes, including the hidden ones": the result is said of the hidden tests too
                 tests = TESTS.search(clause) or ALL.search(clause)
-                if tests and HIDDEN_TOO.search(part) and _results(clause) is not None:
+                if tests and _hidden_too(part) and _results(clause) is not None:
                     return "hidden_tests"
                 if (kind := _clause_claim(clause, last_run)) is not None:
                     return kind
@@ -182,10 +198,10 @@ class OutcomeGuard:
             return out
         # Said: the sentences before the claim's, as long as what they make up together is read clean.
         said = ""
-        for piece in _SENTENCE_PIECES.split(out):
-            if claim_in(said + piece, self._last_run) is not None:
+        for end in [m.end() for m in _BREAK.finditer(out)]:
+            if claim_in(out[:end], self._last_run) is not None:
                 break
-            said += piece
+            said = out[:end]
         self.stopped = True
         self.kind = kind
         self._held = ""

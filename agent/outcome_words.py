@@ -2,7 +2,8 @@
 
 Each pattern is bounded (fixed words, at most one or two free words between them) and runs on one clause of a line
 as ``plain`` reads it: case and accents folded, look-alike letters read as the letters they pass for, quotation
-marks dropped (they are not heard, and a verdict in quotes is still said), one space between words.
+marks dropped (they are not heard, and a verdict in quotes is still said), one space between words, contractions
+written without their apostrophe read with it ("youre", "didnt") and "+" read as said ("A plus").
 """
 
 from __future__ import annotations
@@ -16,11 +17,32 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 # clause or a sentence; anything else (quotation marks, brackets, dashes, symbols) is a space.
 _NOT_KEPT = re.compile(r"[^a-z0-9'%/.,;:!?]+")
 _SPACES = re.compile(r"\s+")
+# Letters of other scripts drawn as the Latin letters agent.lookalikes leaves to others (it reads those that spell its
+# markers): Cyrillic and Greek letters drawn as h, j, k, m, p, q, s, t, u, w, x, y, z, as case folding leaves them.
+_DRAWN_AS_LATIN = str.maketrans(
+    "\u0440\u0455\u0445\u0443\u04bb\u0458\u051b\u051d\u043a\u043c\u0442\u03c1\u03c4\u03c5\u03ba\u03c7\u03bc\u03b6\u0475\u04af\u0501",
+    "psxyhjqwkmtptukxmzvyd",
+)
+# A contraction written without its apostrophe (a transcript's or a model's shorthand: "youre hired", "didnt pass"),
+# read as written with it; only those that are no other word ("were", "well", "ill", "id", "its", "wed" are words).
+_UNMARKED_CONTRACTION = re.compile(
+    r"\b(?:(you|they)(re|d|ll|ve)|(i)(m|ve)|(that|what)(s|ll)|(it)(ll)"
+    r"|(did|do|does|is|are|was|were|would|could|should|have|has|had|ca|wo|must|need)(nt))\b"
+)
+_SPOKEN_SHORT = {"gonna": "going to", "wanna": "want to", "gotta": "got to"}
+_SHORT_WORDS = re.compile(r"\b(?:gonna|wanna|gotta)\b")
+
+
+def _with_apostrophe(m: re.Match[str]) -> str:
+    word, ending = [g for g in m.groups() if g is not None]
+    return f"{word}n't" if ending == "nt" else f"{word}'{ending}"
+
 
 # Where a clause ends: a claim and what hedges it are read within one clause.
-CLAUSE_SPLIT = re.compile(r"[,;:]| (?:but|pero|although|aunque|though|so|asi que) ")
-# A sentence, with the mark that ends it ("?" makes it a question).
-SENTENCE = re.compile(r"[^.!?]+[.!?]*|[.!?]+")
+# A colon joins what it labels to what follows ("Verdict: hire", "Hidden tests: all passing"): no clause ends there.
+CLAUSE_SPLIT = re.compile(r"[,;]| (?:but|pero|although|aunque|though|so|asi que) ")
+# A sentence, with the mark that ends it ("?" makes it a question); a point between digits is a decimal ("top 0.5 %").
+SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*|[.!?]+")
 # A question only in form ("you passed, right?", "aprobaste, ¿verdad?"): a claim all the same.
 TAG_QUESTION = re.compile(
     r"(?:right|correct|no|yeah|ok|okay|eh|huh|(?:did|do|does|have|has|is|was|are|were|will|would)(?:n't| not)? "
@@ -30,8 +52,16 @@ TAG_QUESTION = re.compile(
 
 def plain(text: str) -> str:
     """``text`` as the rules read it (the module's docstring)."""
-    folded = "".join(fold(c) for c in text.translate(_APOSTROPHES))
-    return _SPACES.sub(" ", _NOT_KEPT.sub(" ", folded.replace("<<", " ").replace(">>", " "))).strip()
+    folded = "".join(fold(c) for c in text.translate(_APOSTROPHES)).translate(_DRAWN_AS_LATIN)
+    folded = folded.replace("<<", " ").replace(">>", " ").replace("+", " plus ")  # "A+" is said "A plus"
+    read = _SPACES.sub(" ", _NOT_KEPT.sub(" ", folded)).strip()
+    read = _SHORT_WORDS.sub(lambda m: _SPOKEN_SHORT[m.group()], read)
+    return _UNMARKED_CONTRACTION.sub(_with_apostrophe, read)
+
+
+def _claim(pattern: str) -> re.Pattern[str]:
+    """A claim's pattern, its free words (``\\w+``) taking contractions too ("you won't make it", "you didn't get")."""
+    return re.compile(pattern.replace(r"\w+", r"[\w']+"))
 
 
 # What keeps a claim from being one when it governs it (``hedged``): a condition, a doubt, a wish or a need ("if it
@@ -80,15 +110,15 @@ _JOINING_AFTER_OPENER = re.compile(rf"{_FILL}{_COPULA}")
 _SUBJECT_WORDS = (
     "all every each any some none most both many few several of your my our their its these those they them everything"
     " one ones first second third last other others remaining rest new visible hidden example examples test tests case"
-    " cases suite check checks edge large small big empty input inputs code solution function version fix"
+    " cases suite check checks edge large small big empty input inputs code solution function version fix submission"
     " implementation program will would 'll should can do does did also too then eventually finally actually"
     " probably in on with than at least and more fewer less two three four five six seven eight nine ten"
     " that this it the a an not really just even still now yet already"
     " el la los las unos unas todas todos cada alguna algunas alguno algunos ninguna ninguno tus tu su sus mis esta"
     " estas este estos pruebas prueba casos caso ocultas ocultos visibles ejemplo ejemplos codigo solucion funcion"
     " version del con en tambien se lo mas menos primera primer primero ultima ultimo otras otros demas resto"
-    " grandes vacia vacias vacio entradas entrada dos tres cuatro cinco seis siete ocho nueve diez un una no ya aun"
-    " todavia esto eso ello"
+    " grandes vacia vacias vacio entradas entrada entrega dos tres cuatro cinco seis siete ocho nueve diez un una no ya"
+    " aun todavia esto eso ello"
 )
 _SUBJECT = frozenset(_SUBJECT_WORDS.split())
 # A subject that is a whole noun phrase in one word: after it, only what goes with its verb ("if it all passes", "once
@@ -133,7 +163,10 @@ def hedged(before: str, *, result: bool = False) -> bool:
     return joining.fullmatch("".join(w + " " for w in words)) is not None
 
 
-_NUMBER_EN = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a hundred)"
+_NUMBER_EN = (
+    r"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five"
+    r"|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|one hundred)"
+)
 _NUMBER_ES = r"(?:\d+(?:[.,]\d+)?|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien)"
 # "N out of 10" is a mark where it ends its clause or what follows makes it one; followed by anything else it counts
 # things ("5 out of 10 coins", "7 out of 10 intervals merged").
@@ -141,6 +174,8 @@ _MARK_ENDS = r"(?= ?(?:[.!]|$|(?:for|on|from|overall|today|points|stars|para|en|
 # A number given as a mark ends its clause or is followed by what makes it one ("I'd give you a nine").
 _AS_MARK = r"(?= ?(?:[.!]|$|out of|/|points|stars|sobre|puntos))"
 _EVENT_EN = r"(?:interview|screen|screening|round|assessment|evaluation|exam|call|process|loop|phone screen)"
+# The interview as a whole (never "loop", "call" or "process": a loop is code, "good call" praises one step).
+_WHOLE_EVENT_EN = r"(?:interview|screen|screening|phone screen|assessment|round|session)"
 _EVENT_ES = r"(?:entrevista|prueba tecnica|evaluacion|ronda|proceso|examen|filtro|fase|etapa)"
 _JOB_EN = r"(?:job|offer|position|role|gig)"
 _JOB_ES = r"(?:puesto|trabajo|empleo|oferta|plaza)"
@@ -149,19 +184,41 @@ _OUTCOME_PAST_EN = r"(?:passed|failed|aced|nailed|bombed|flunked|cleared)"
 _WITH_EASE = r"(?: (?:easily|comfortably|with ease|with flying colou?rs|hands down))"
 _WILL_EN = r"(?:did|didn't|did not|will|won't|will not|would|wouldn't|would not|'ll|'d|are going to|'re going to" \
            r"|definitely|clearly|totally|easily|certainly|surely)"  # fmt: skip
+# Words that qualify the candidate's outcome without hedging it: "you absolutely passed", "you sure did pass".
+_ADVERBS_EN = r"(?: (?:just|really|sure|so|most|also|still|actually|\w+ly)){0,2}"
+# The interview, with what it is called ("the technical screen", "the first round", "today's coding interview").
+_THE_EVENT_EN = (
+    rf"(?: (?:the|this|your|today's|our))?(?: {_EVENT_EN}\b| (?:[\w'-]+ ){{1,2}}{_WHOLE_EVENT_EN}\b"
+    rf"|{_WITH_EASE}?(?: today| overall)?(?=[.!]|$))"
+)
+_PRESENT_EN = r"(?:pass|fail|ace|nail|flunk)"
+_GOING_EN = r"(?:passing|failing|acing|nailing|bombing|flunking)"
 
 # A verdict on the candidate: "you passed (the interview)", "you failed", "you'd get the job", "you're hired",
 # "strong hire", "that's a pass", "has aprobado", "estás contratado", "te vamos a contratar".
-VERDICT = re.compile(
-    rf"\byou(?:'ve| have| just| really| totally| clearly| definitely)?(?: {_OUTCOME_PAST_EN}| ?{_WILL_EN} "
-    rf"(?:\w+ )?{_OUTCOME_VERB_EN})(?: (?:the|this|your|today's|our))?(?: {_EVENT_EN}\b|{_WITH_EASE}?(?=[.!]|$))"
+VERDICT = _claim(
+    rf"\byou(?:'ve| have| had)?{_ADVERBS_EN}(?: {_OUTCOME_PAST_EN}| ?{_WILL_EN} (?:\w+ )?{_OUTCOME_VERB_EN}"
+    rf"| {_PRESENT_EN}|(?:'re| are){_ADVERBS_EN} {_GOING_EN}){_THE_EVENT_EN}"
     rf"|\byou(?:'re| are| were|'ll be| will be|'d be| would be)(?: \w+)? (?:hired|rejected|accepted|not hired"
     r"|getting hired|a (?:strong |clear |definite )?(?:hire|pass|fail))\b"
     rf"|\byou(?:'ve| have| just)? (?:got|landed|earned|won|secured) (?:the|this|an?) {_JOB_EN}\b"
-    rf"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:\w+ )?(?:get|land|receive|be offered|have)"
-    rf" (?:the|this|an?) {_JOB_EN}\b"
+    rf"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:\w+ )?(?:get|land|receive|be offered|have"
+    rf"|getting|landing|receiving) (?:the|this|an?) {_JOB_EN}\b"
+    rf"|\bthe {_JOB_EN} is (?:all )?yours\b"
     r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to"
-    r"| definitely| should)? (?:hire|reject|pass on|turn down) you\b"
+    r"| definitely| should| won't| will not| wouldn't| would not| can't| cannot| don't| do not| didn't| did not)?"
+    r" (?:hire|reject|pass on|turn down) you\b"
+    # The speaker passing or failing the candidate: "I'd pass you", "I'm going to fail you" (never "pass you the list").
+    r"|\b(?:we|they|i|the team)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to|'m| am|'re"
+    rf"| are| have to| had to| must| can't| won't)? (?:pass|passing|fail|failing|rejecting|hiring) you"
+    rf"(?= ?[.!]|$| on (?:the |this |your )?{_EVENT_EN})"
+    # A verdict given as a label's value, or alone: "Verdict: hire", "My recommendation: hire", "Hired!", "Not a hire".
+    r"|\b(?:verdict|recommendation|decision|call)(?: \w+)? ?(?::|is|was|will be|would be|'s) (?:an? |to )?(?:\w+ )?"
+    r"(?:hire|hired|yes|no|reject|rejected|advance|approved|pass|passed|fail|failed)(?= ?[.!]|$| for you)"
+    r"|^(?:hire|hiring|hired) ?: ?(?:\w+ )?(?:yes|no)$"
+    r"|\bconsider (?:it|this|that) (?:an? )?(?:\w+ )?(?:pass|hire|yes|fail)(?= ?[.!]|$)"
+    r"|^(?:(?:\w+ly|so|not|never) )?(?:an? )?(?:(?:strong|clear|definite|solid|easy|lean|big|firm|obvious) )?"
+    r"(?:hire|hired|rejected|no hire)$"
     r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to|'m going to)?"
     rf" (?:\w+ )?(?:make|extend|send|give|offer) you (?:an|the|a) {_JOB_EN}\b"
     r"|\bwelcome (?:aboard|to the team)\b"
@@ -171,15 +228,16 @@ VERDICT = re.compile(
     r"|\b(?:that|this|it)(?:'s| is| was| will be|'ll be) (?:a )?(?:clear |definite |solid |strong |easy )?"
     r"(?:pass|fail|hire)(?= ?[.!]|$| for you)"
 )
-VERDICT_ES = re.compile(
+VERDICT_ES = _claim(
     rf"\b(?:has|habeis) (?:\w+ )?(?:pasado|aprobado|superado|suspendido|reprobado|fallado|bordado)"
     rf"(?: (?:la|esta|el|este|tu))?(?: {_EVENT_ES}\b|(?=[.!]|$))"
     rf"|\b(?:pasaste|aprobaste|superaste|suspendiste|reprobaste|fallaste|bordaste)"
     rf"(?: (?:la|esta|el|este|tu))?(?: {_EVENT_ES}\b|(?=[.!]|$))"
     r"|\b(?:estas|quedas|quedaste|estarias|estaras) (?:\w+ )?(?:contratad[oa]|rechazad[oa]|aprobad[oa]"
     r"|suspendid[oa]|descartad[oa]|seleccionad[oa])\b"
-    r"|\bte (?:van a |vamos a |voy a |iran a )?(?:contratar|contratamos|contrataremos|contrataran|contratarian"
-    r"|rechazar|rechazamos|rechazaran|descartar|descartamos|descartaran)\b"
+    r"|\bte (?:\w+ ){0,2}?(?:contrat|rechaz|descart)(?:ar|o|amos|aremos|are|aran|aria|arian|ariamos|ara|an|ado)\b"
+    rf"|\b(?:el|la) {_JOB_ES} es (?:todo )?tuy[oa]\b"
+    r"|^(?:\w+mente )?(?:contratad[oa]|rechazad[oa]|aprobad[oa]|suspendid[oa]|descartad[oa])$"
     rf"|\b(?:conseguiras|consigues|conseguiste|tendras|tienes|obtendras|te llevas|te llevaras|te daran|te dan"
     rf"|te damos|te daremos|vas a conseguir|vas a tener) (?:el|la|un|una) {_JOB_ES}\b"
     r"|\b(?:recibiras|te haran|te haremos|te van a hacer|te vamos a hacer) (?:una|la) (?:oferta|propuesta)\b"
@@ -197,12 +255,12 @@ _GOOD_EN = (
     r"|ideal|natural|wonderful|superb|exceptional|stellar|weak|poor|bad)"
 )
 _TEAM_EN = r"(?:team|role|company|job|position|group|org|organization|us|here)"
-# The interview as a whole (never "loop", "call" or "process": a loop is code, "good call" praises one step).
-_WHOLE_EVENT_EN = r"(?:interview|screen|screening|phone screen|assessment|round|session)"
 _WHOLE_EN = rf"(?:today|overall|(?:in|on) (?:the|this|today's|your) {_WHOLE_EVENT_EN})"
-PRAISE = re.compile(
-    rf"\byou(?:'re| are|'d be| would be|'ll be| will be|'ve been| have been| really are)?"
-    rf" (?:such |definitely |clearly )?(?:a|an|one) (?:\w+ )?(?:\w+ )?(?:fit|match|addition|asset|candidate|hire)\b"
+_WHOLE_EN_AFTER = rf"(?: \w+)? {_WHOLE_EN}"
+PRAISE = _claim(
+    rf"\byou(?:'re| are|'d be| would be|'ll be| will be|'ve been| have been| really are| aren't| wouldn't be"
+    rf"| won't be| weren't)?(?: not| never)? (?:such |definitely |clearly )?(?:not )?(?:a|an|one) (?:\w+ )?(?:\w+ )?"
+    rf"(?:fit|match|addition|asset|candidate|hire)\b"
     rf"(?= ?[.!]|$| (?:for|to|on|in|with|at) (?:the|our|this|your|my|any) {_TEAM_EN}\b| (?:for|to) us\b| here\b)"
     rf"|\byou(?:'d| would|'ll| will|'re going to)? (?:\w+ )?fit (?:right |perfectly |really )?in"
     rf"(?: (?:well|nicely|perfectly|great))?(?= ?[.!]|$| here\b| (?:with|on|at|in) (?:the|our|this) {_TEAM_EN}\b)"
@@ -210,10 +268,18 @@ PRAISE = re.compile(
     r"|\ba (?:\w+ )?no from (?:me|my side|my end)\b"
     r"|\bi(?:'m| am|'d be| would be) a (?:strong |definite |clear |firm |solid |big |hard )?(?:yes|no)"
     r"(?= ?[.!]|$| on you| for you)"
-    r"|\byou(?:'ve| have)? (?:got )?my (?:vote|thumbs up|approval|endorsement|support)\b"
+    r"|\byou(?:'ve| have)? (?:got )?my (?:vote|thumbs up|approval|endorsement|support|recommendation|backing)\b"
+    r"|\b(?:give|giving|write|writing) you (?:a |an )?(?:\w+ )?(?:glowing|strong|positive|great|good|excellent"
+    r"|negative|bad|poor|stellar) (?:review|recommendation|feedback|write-up|writeup|report|evaluation|reference)\b"
+    r"|\b(?:my|your) (?:feedback|evaluation|review|write-up|writeup|report|assessment|recommendation)(?: \w+)?"
+    r" (?:is|was|will be|would be|'ll be|'s)(?: \w+)? (?:positive|negative|glowing|great|good|excellent|strong"
+    r"|poor|bad|stellar)\b"
+    r"|\bput in a good word\b"
     r"|\bmy (?:vote|verdict)(?: \w+)? (?:is|would be|will be|'s)\b"
     r"|\b(?:to|for) (?:hire|hiring|reject|rejecting) you\b"
-    r"|\bmove (?:forward|ahead) with (?:you|your (?:application|candidacy))\b"
+    r"|\bmov(?:e|ing) (?:forward|ahead) with (?:you|your (?:application|candidacy))\b"
+    r"|\b(?:we|they|the team)(?:'re| are|'ll| will)?(?: not| won't| will not| aren't) (?:be )?mov(?:e|ing)"
+    r" (?:forward|ahead)(?= ?[.!]|$)"
     r"|\byou(?:'ve| have)? (?:did|done|performed|interviewed|handled (?:it|this|that)) (?:\w+ )?(?:great|well"
     r"|amazing|amazingly|fantastic|excellent|brilliant|brilliantly|awesome|outstanding|superbly|wonderfully"
     rf"|terrific|fine|poorly|badly|terribly)(?: \w+)? {_WHOLE_EN}"
@@ -223,13 +289,24 @@ PRAISE = re.compile(
     rf"|\byour (?:performance|interview)(?: today| here| overall)? (?:was|is|has been)(?: \w+)? {_GOOD_EN}\b"
     rf"|\byou(?:'ve| have)? (?:crushed|nailed|aced|killed|smashed|rocked) (?:it|this|that) {_WHOLE_EN}"
     r"|\bconsider yourself (?:hired|accepted|through|on the team)\b"
-    r"|\byou(?:'re| are) (?:exactly |just |precisely )?(?:what|who) (?:we're|we are|the team is|they're|they are)"
+    r"|\byou(?:'re| are| aren't)(?: not)? (?:exactly |just |precisely )?(?:what|who) (?:we're|we are|the team is"
+    r"|they're|they are)"
     r" (?:\w+ )?looking for\b"
+    # The candidate as the one the team wants: "you're exactly the kind of engineer we want".
+    r"|\byou(?:'re| are| aren't)(?: not)? (?:exactly |just |precisely )?the (?:(?:kind|type|sort) of )?(?:\w+ )?"
+    r"(?:engineer|developer|candidate|person|hire|people)(?: that| who)? (?:we|the team|they)(?:'ve| have|'re| are)?"
+    r"(?: been)? (?:want|wanted|need|needed|hire|like|waiting for|looking for)\b"
+    r"|\b(?:give|giving) you (?:a |my )(?:big |huge )?(?:thumbs up|yes|green light)\b"
     r"|\b(?:have|having|see|seeing|get|getting|welcome|welcoming) you (?:on|onto|to|join) (?:the|our|my|this) team\b"
     r"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:be )?join(?:ing)? (?:the|our|my) team\b"
     r"|\b(?:look(?:ing)? forward to|can't wait to|excited to) (?:working|work) (?:with|alongside) you\b"
+    rf"|\byou(?:'re| are| were|'ve been| have been) (?:so |really |truly |just )?(?:{_GOOD_EN}|amazing|awesome"
+    rf"|phenomenal|awful|terrible){_WHOLE_EN_AFTER}"
+    # The interview judged in a few words: "Great interview!", "Great job today", "What an excellent interview".
+    rf"|^(?:what an? |such an? |a )?(?:really |truly )?{_GOOD_EN} {_WHOLE_EVENT_EN}(?: today| overall)?$"
+    rf"|^(?:(?:really |truly )?(?:{_GOOD_EN}|nice|awesome) (?:job|work)|well done){_WHOLE_EN_AFTER}$"
 )
-PRAISE_ES = re.compile(
+PRAISE_ES = _claim(
     r"\b(?:serias|eres|seras|has sido) (?:un|una) (?:\w+ )?(?:gran|buen|buena|excelente|perfect[oa]|ideal|magnific[oa]"
     r"|fuerte|mal|mala) (?:fichaje|incorporacion|candidat[oa]|encaje|opcion|eleccion)\b"
     r"|\b(?:serias|eres|seras) (?:un|una) (?:fichaje|incorporacion|candidat[oa]|opcion) (?:\w+ )?(?:ideal|perfect[oa]"
@@ -247,15 +324,42 @@ PRAISE_ES = re.compile(
     r"|\b(?:vamos a|voy a|van a|quieren|queremos|quiero|me gustaria|nos gustaria|deberian|deberiamos|recomiendo"
     r"|recomendare|recomendacion es|recomendacion seria) (?:\w+ )?(?:contratarte|ficharte|rechazarte|descartarte)\b"
     r"|\b(?:tenerte|contar contigo|verte) en (?:el|nuestro|mi) equipo\b"
+    r"|\b(?:mi |la )?recomendacion (?:es|seria|sera|:) (?:\w+ )?(?:contratar|rechazar|descartar|aprobar)\b"
     r"|\b(?:ganas de|deseando|con ganas de) (?:trabajar|colaborar) contigo\b"
     r"|\b(?:has hecho|hiciste|ha sido|fue) una (?:entrevista|actuacion|prueba tecnica) (?:\w+ )?(?:excelente|genial"
     r"|estupenda|fantastica|magnifica|perfecta|buena|pesima|mala)\b"
+    r"|^(?:que |vaya )?(?:gran|excelente|buena|estupenda|magnifica|fantastica|mala|pesima) (?:entrevista|actuacion)"
+    r"(?: hoy)?$"
+    r"|^(?:entrevista|actuacion) (?:excelente|genial|estupenda|fantastica|magnifica|perfecta|buena|pesima|mala)$"
 )
 
 # A score or a rank: "9 out of 10", "9/10", "top 5 %", "the best candidate I've seen", "un 9 sobre 10".
-SCORE = re.compile(
+_TOP_EN = r"top (?:\d+(?:[.,]\d+)?|one|two|three|five|ten|twenty) ?(?:%|percent|per cent|percentile)"
+_GRADE_EN = r"(?:an? )?(?:a|b|c|d|f)(?: plus| minus)?(?= ?[.!]|$| from| for| overall| on)"
+SCORE = _claim(
     rf"\b{_NUMBER_EN} ?(?:out of|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
-    r"|\btop (?:\d+|one|two|three|five|ten|twenty) ?(?:%|percent|per cent|percentile)"
+    # A rank among others, never a share of the question's data ("the top 10 percent of scores").
+    rf"|\b(?:you(?:'re| are| were|'d be| would be)?|puts you|places you) (?:in )?(?:the )?{_TOP_EN}"
+    rf"|\b{_TOP_EN} of (?:the |all |our |my )?(?:candidates|applicants|people|everyone|engineers|interviewees)\b"
+    rf"|^(?:in )?(?:the )?{_TOP_EN}$"
+    # A letter grade: "you get an A+" (said "A plus"), "I'd grade this an A", "A+." alone.
+    rf"|\b(?:you(?:'ve| have)? (?:get|got|earned|deserve|score|scored)|(?:i'd|i would|i'll|i will|i) (?:give|grade"
+    rf"|rate|mark) (?:you|this|it|that)(?: an?)?) {_GRADE_EN}|^(?:a|b) (?:plus|minus)$"
+    # A rank or a rating in words: "you're ranked number one", "I'd rate you very highly", "you scored well".
+    r"|\byou(?:'re| are| were)? ranked (?:\w+ )?(?:first|last|number one|top|highest|lowest)\b"
+    r"|\byou (?:rank|ranked|came|come|finished|placed) (?:first|last|number one|top|highest|lowest)\b"
+    r"|\b(?:i'd|i would|i'll|i will|i|we|we'd|we'll)(?: \w+)? (?:rate|rank|score|grade|mark) (?:you|your \w+)"
+    r" (?:very |really |extremely |so )?(?:highly|high|low|poorly|well|badly|top)\b"
+    r"|\byou(?:'ve| have)? scored (?:very |really |so |extremely )?(?:high|highly|well|low|poorly|badly|great)"
+    rf"(?= ?[.!]|$| on| in| today| overall)"
+    rf"|\b{_NUMBER_EN} (?:out of (?:five|5) )?stars?(?= from me| for you| overall| today)|^{_NUMBER_EN} stars?$"
+    r"|\byou(?:'re| are) (?:number one|#1|first|top) (?:on|in|among) (?:my|our|the) (?:list|ranking|rankings"
+    r"|candidates|board)\b"
+    r"|\byou(?:'ve| have)? (?:got|earned|scored) (?:an? |the )?(?:very |really )?(?:high|higher|highest|top|low|lowest"
+    rf"|great|good|perfect|excellent) (?:score|mark|marks|grade|rating)(?= ?[.!]|$| {_WHOLE_EN})"
+    # A mark as a label's value: "Grade: A", "Overall rating: excellent".
+    r"|^(?:(?:your|my|final|overall) )*(?:grade|rating|score|mark) ?: ?(?:(?:an? )?(?:a|b|c|d|f)(?: plus| minus)?"
+    r"|(?:very |really )?(?:excellent|outstanding|strong|great|high|perfect|top|low|poor|weak|average))$"
     r"|\b(?:you(?:'re| are| were|'d be| would be)|puts you|places you) (?:\w+ )?in the \d+(?:st|nd|rd|th) percentile\b"
     r"|\b\d+(?:st|nd|rd|th) percentile (?:of|among) (?:the |our |my )?(?:candidates|people|applicants|everyone)\b"
     rf"|\byou(?:'ve| have)? (?:scored|got|earned) (?:an? |the )?(?:{_NUMBER_EN}(?= ?[.!]|$| out of|/| points| percent)"
@@ -271,15 +375,17 @@ SCORE = re.compile(
     rf"|would be) (?:an? |at |about |around )?(?:{_NUMBER_EN}{_AS_MARK}|(?:very |really )?(?:excellent|outstanding"
     r"|strong|great|high|perfect|top|low|poor|weak|average)(?= ?[.!]|$))"
 )
-SCORE_ES = re.compile(
+SCORE_ES = _claim(
     r"\b(?:matricula de honor|nota maxima|puntuacion (?:perfecta|maxima)|sobresaliente)\b"
     r"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado) (?:un |una |la )?(?:diez|10|nota)\b"
+    rf"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado|tienes) (?:un |una )"
+    rf"{_NUMBER_ES}{_AS_MARK}"
     r"|\b(?:entrevista|actuacion) de (?:diez|10)\b|"
     rf"\b{_NUMBER_ES} ?(?:sobre|/) ?(?:10|diez|5|cinco|100|cien)\b{_MARK_ENDS}"
     r"|\bel top (?:\d+|diez|cinco)|\b(?:el )?\d+ ?(?:%|por ciento) (?:mejor|superior)"
     r"|\b(?:mejor|peor) (?:candidat[oa]|entrevista|solucion) que (?:he|hemos) (?:\w+ )?(?:visto|tenido|entrevistado)\b"
     rf"|\bte (?:doy|daria|pongo|pondria|dare|pondre) (?:un |una |la nota de )?{_NUMBER_ES}{_AS_MARK}"
-    r"|\beres (?:el|la|uno de los|una de las) (?:mejor|mejores|peor|peores) (?:candidat[oa]s?)\b"
+    r"|\beres (?:el|la|uno de los|una de las|de los|de las) (?:mejor|mejores|peor|peores) (?:candidat[oa]s?)\b"
     r"|\b(?:tu|la) (?:nota|puntuacion|calificacion) (?:final )?(?:es|sera|fue|seria) (?:un |una |de )?"
     rf"(?:{_NUMBER_ES}{_AS_MARK}|(?:muy )?(?:excelente|alta|buena|perfecta|baja|mala)(?= ?[.!]|$))"
 )
@@ -290,6 +396,8 @@ HIDDEN = re.compile(
     r"|\b(?:tests?|test cases|ones) (?:you|we|i) (?:can't|cannot|don't|do not) see\b|\bhidden (?:ones|too|included)\b"
     r"|\b(?:pruebas|tests|casos|casos de prueba) (?:ocult[oa]s|privad[oa]s|secret[oa]s|de evaluacion)\b"
     r"|\b(?:los ocultos|las ocultas)\b"
+    # What Submit runs is the hidden tests: its results are theirs ("your submission passed").
+    r"|\b(?:your|the|my|tu|la) (?:final )?(?:submission|submitted (?:code|solution)|entrega)\b"
 )
 # The hidden tests added to a result stated beside them ("every test passes, including the hidden ones").
 HIDDEN_TOO = re.compile(
@@ -321,11 +429,13 @@ _PASO = (
     r"| ?[.!,;]|$)"
 )
 PASSING = re.compile(
-    r"\b(?:passed|passes|passing|pass|succeeded|succeeds|all green|clears|cleared"
-    r"|pasa|pasan|pasaron|pasado|pasaste|pasas|pasamos|superaste|aprobaste|pasara|pasaran|pasaria|pasarian|supera"
-    rf"|superan|supero|superaron|superado|aprueba|aprueban|aprobo|aprobaron|aprobado|en verde|{_PASO}){_ARGUMENT}\b"
+    r"\b(?:passed|passes|passing|pass|succeeded|succeeds|all green|green|accepted|clears|cleared"
+    r"|pasa|pasan|pasaron|pasado|pasaste|pasas|pasamos|aprobaste|pasara|pasaran|pasaria|pasarian"
+    r"|super(?:a|an|as|o|aron|aste|ado|ara|aran|aria|arian)|aprueba|aprueban|aprobo|aprobaron|aprobado|en verde"
+    rf"|{_PASO}){_ARGUMENT}\b"
+    r"|\bgot (?:all|every|each|them|both|everything|todas|todos)(?: [\w']+){0,4}? right\b(?! here| there| now| away)"
 )
-FAILING = re.compile(
+FAILING = _claim(
     r"\b(?:failed|fails|failing|fail|falla|fallan|fallo|fallaron|fallado|fallara|fallaran|fallaria|fallarian"
     r"|en rojo)\b|\b(?:didn't|did not|don't|do not|doesn't|does not|won't|will not|wouldn't|would not|not|no)"
     r" (?:\w+ )?(?:pass|passing|pasa|pasan|pasaron|pasara|pasaran)\b"
@@ -338,17 +448,24 @@ INFINITIVE = re.compile(r"\b(?:to|para|que|para que)\s*$")
 _ROUND_EN = (
     r"(?:(?:next|final|second|later) (?:round|stage|interview|interviews|onsite|on-site)|onsite|on-site)"
 )
-NEXT_ROUND = re.compile(
+NEXT_ROUND = _claim(
     r"\byou(?:'ll|'re|'d|'ve| will| are| would| have)?(?: \w+){0,2}? (?:move|moving|moved|advance|advancing|advanced"
     r"|go|going|progress|progressing|make it|made it|be invited|get|getting|got) (?:on |forward |through |straight )?"
     rf"(?:to|into) (?:the |an? )?{_ROUND_EN}\b"
     rf"|\b(?:see|seeing|meet) you (?:in|at) (?:the |an? )?{_ROUND_EN}\b"
     r"|\byou(?:'re| are|'ll be| will be) (?:moving|going|advancing) (?:forward|through)\b(?= ?[.!]|$)"
-    r"|\brecommend(?:ing)? (?:you (?:for|to the|as|strongly)|hiring you|that we hire|moving you|we move you"
+    r"|\brecommend(?:ing)? (?:an? (?:\w+ )?hire\b|you (?:for|to the|as|strongly)|hiring you|that we hire|moving you"
+    r"|we move you"
     r"|you be|an offer)\b|\brecommend(?:ing)? you(?= ?[.!]|$)"
     r"|\byou(?:'re| are|'ll be| will be)(?: \w+)? (?:through|on|onto|into|off|headed|heading)"
     rf" (?:to )?(?:the |an? )?{_ROUND_EN}\b"
     r"|\byou(?:'ve| have)? made (?:the cut|it through)\b"
+    # The candidate at the next round, or brought to it: "you'll be in the next round", "we'll invite you to the
+    # onsite".
+    rf"|\byou(?:'ll| will|'d| would)(?: \w+)? be (?:in|at|on) (?:the |an? )?{_ROUND_EN}\b"
+    r"|\b(?:invite|send|bring|take|schedule|see|talk to|speak to|speak with|talk with|meet) you (?:\w+ )?(?:to|in|at"
+    rf"|for|into|on) (?:the |an? )?{_ROUND_EN}\b"
+    rf"|\b(?:invite|invitation|callback|call back) (?:to|for) (?:the |an? )?{_ROUND_EN}\b"
     # The speaker moving the candidate on: "I'd definitely move you forward", "we'll pass you through".
     r"|\b(?:i|we|the team|they)(?:'d| would|'ll| will|'m| am|'re| are|'m going to| am going to|'re going to"
     r"| are going to| can| should)?(?: \w+)? (?:move|moving|push|pushing|put|putting|pass|passing|send|sending|advance"
@@ -356,8 +473,11 @@ NEXT_ROUND = re.compile(
     rf"|onward|onwards|on board|onboard|(?:on|through|along)(?= ?[.!]|$| to (?:the |an? )?{_ROUND_EN}\b))"
     r"|\b(?:expect|look out for|watch for) (?:an offer|(?:some )?good news)\b"
     r"|\byou(?:'ll| will| should)? (?:\w+ )?(?:hear|get|receive) (?:some )?good news\b"
+    r"|\b(?:call|email|message|note|news|word|from (?:us|them|the team|the recruiter)) (?:\w+ ){0,4}?with"
+    r" (?:some )?(?:good news|an offer)(?= ?[.!]|$| for you| soon)"
+    r"|\b(?:good news|an offer|the offer) (?:is|are|will be) (?:coming|on (?:its|the) way|headed your way)\b"
 )
-NEXT_ROUND_ES = re.compile(
+NEXT_ROUND_ES = _claim(
     r"\b(?:pasas|pasaras|pasaste|pasarias|avanzas|avanzaras|avanzaste|sigues|seguiras|vas a pasar|vas a avanzar"
     r"|has pasado|has avanzado|estas|estarias|te (?:\w+ )?(?:paso|pasamos|pasare|pasaremos|pasaria|pasariamos|muevo"
     r"|movemos|llevo|llevamos|mando|mandamos)"
@@ -365,4 +485,8 @@ NEXT_ROUND_ES = re.compile(
     r"(?:a |en |para )?(?:la )?(?:siguiente|proxima|ultima|otra|segunda) (?:ronda|fase|etapa|entrevista)\b"
     r"|\bte (?:voy a recomendar|vamos a recomendar|recomendare|recomendaremos)(?= ?[.!]|$| para el| para la| al equipo)"
     r"|\b(?:sigues|seguiras|seguirias|vas a seguir|avanzas|avanzaras|avanzarias) adelante(?= ?[.!]|$| en el proceso)"
+    r"|\b(?:te (?:recomiendo|recomendamos|recomendaria|recomendariamos)|(?:voy|vamos) a recomendarte|recomendarte)"
+    r"(?= ?[.!]|$| para el| para la| al equipo)"
+    r"|\b(?:recibiras|tendras|espera|esperate|te llegaran|te daremos|te daran) (?:\w+ )?(?:buenas noticias"
+    r"|noticias buenas)\b"
 )

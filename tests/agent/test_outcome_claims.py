@@ -145,6 +145,92 @@ CLAIMS = [
     ("Eres justo lo que buscamos.", "verdict"),
     ("Mi recomendaci\u00f3n es contratarte.", "verdict"),
     ("Nos encantar\u00eda tenerte en el equipo.", "verdict"),
+    # Contractions written without their apostrophe, and contractions in a free word's place.
+    ("Youre hired.", "verdict"),
+    ("Youd be a great fit for the team.", "verdict"),
+    ("Youll move on to the next round.", "next_round"),
+    ("You didnt pass the interview.", "verdict"),
+    ("Theyre going to hire you.", "verdict"),
+    ("You're gonna get the job.", "verdict"),
+    ("You didn't get the job.", "verdict"),
+    ("We won't hire you.", "verdict"),
+    ("You won't make it to the next round.", "next_round"),
+    ("You'll be getting an offer.", "verdict"),
+    # Look-alike letters beyond the ones agent.lookalikes reads (Cyrillic \u0440 for p, \u0405 for S, \u04bb for h).
+    ("You \u0440\u0430ssed the interview.", "verdict"),
+    ("\u0405trong \u04bbire.", "verdict"),
+    # A verdict with any adverb, in the present, on the interview with its modifiers.
+    ("You absolutely passed the interview.", "verdict"),
+    ("You've certainly passed the interview.", "verdict"),
+    ("You sure did pass.", "verdict"),
+    ("You pass the interview.", "verdict"),
+    ("You're passing the interview.", "verdict"),
+    ("You passed the technical screen.", "verdict"),
+    ("You passed today.", "verdict"),
+    ("You're not a good fit for the team.", "verdict"),
+    ("You aren't what we're looking for.", "verdict"),
+    ("We won't be moving forward with you.", "verdict"),
+    ("I'm going to fail you.", "verdict"),
+    ("I'd pass you.", "verdict"),
+    ("Verdict: hire.", "verdict"),
+    ("My recommendation: hire.", "verdict"),
+    ("Hired!", "verdict"),
+    ("Definitely a hire.", "verdict"),
+    ("Not a hire.", "verdict"),
+    ("The job is yours.", "verdict"),
+    ("You have my recommendation.", "verdict"),
+    ("I'll give you a glowing recommendation.", "verdict"),
+    ("My feedback will be very positive.", "verdict"),
+    ("Great job today.", "verdict"),
+    ("Great interview!", "verdict"),
+    ("You were amazing today.", "verdict"),
+    ("Excelente entrevista.", "verdict"),
+    ("Te contratar\u00eda sin dudarlo.", "verdict"),
+    ("El puesto es tuyo.", "verdict"),
+    ("Contratado.", "verdict"),
+    # Marks, grades and ranks in other words.
+    ("You get an A+.", "score"),
+    ("I'd grade this an A.", "score"),
+    ("You scored ninety percent.", "score"),
+    ("You're ranked number one.", "score"),
+    ("I'd rate you very highly.", "score"),
+    ("You scored really well on the interview.", "score"),
+    ("Five stars from me.", "score"),
+    ("You're in the top 0.5 percent of candidates.", "score"),
+    ("Top 1 %.", "score"),
+    ("Has sacado un 9.", "score"),
+    ("Eres de los mejores candidatos.", "score"),
+    # The hidden tests' results in other words: the submission's, green, accepted, a label.
+    ("Your submission passed.", "hidden_tests"),
+    ("Your submission was accepted.", "hidden_tests"),
+    ("Every hidden test is green.", "hidden_tests"),
+    ("Hidden tests: all passing.", "hidden_tests"),
+    ("Superas todas las pruebas ocultas.", "hidden_tests"),
+    # The next round in other words.
+    ("You'll be in the next round.", "next_round"),
+    ("We'll invite you to the onsite.", "next_round"),
+    ("You'll get an invite to the onsite.", "next_round"),
+    ("Talk to you in the next round.", "next_round"),
+    ("Te recomiendo para el puesto.", "next_round"),
+    ("Voy a recomendarte.", "next_round"),
+    ("Recibir\u00e1s buenas noticias.", "next_round"),
+    ("You got all the hidden tests right.", "hidden_tests"),
+    ("You'll be getting a call from the recruiter with good news.", "next_round"),
+    ("Good news is on its way.", "next_round"),
+    ("You're exactly the kind of engineer we want.", "verdict"),
+    ("You're the candidate we've been waiting for.", "verdict"),
+    ("I'm recommending a hire.", "next_round"),
+    ("I'm giving you a thumbs up.", "verdict"),
+    ("Consider this a pass.", "verdict"),
+    ("Verdict: pass.", "verdict"),
+    ("Hire: yes.", "verdict"),
+    ("Grade: A.", "score"),
+    ("Overall rating: excellent.", "score"),
+    ("An offer is coming your way.", "next_round"),
+    ("You'll be hearing from us with an offer.", "next_round"),
+    ("You're number one on my list.", "score"),
+    ("You got a really high score.", "score"),
+    ("Mi recomendaci\u00f3n es contratar.", "verdict"),
 ]
 
 HONEST = [
@@ -224,6 +310,45 @@ HONEST = [
     "I'm looking forward to seeing your approach.",
     "Me encanta trabajar contigo en este problema.",
     "El siguiente paso es correr las pruebas.",
+    # Problem talk about scores and ranks, steps praised, words the new readings must leave alone.
+    "Return the top 10 percent of scores.",
+    "Keep the top 10 percent.",
+    "Each review has 5 stars.",
+    "So that review gets five stars.",
+    "Rate each movie from one to five stars.",
+    "A grade of A+ needs 97 points.",
+    "Then you rank them first by frequency.",
+    "You pass the list to the helper.",
+    "You can pass it in as an argument.",
+    "You passed the wrong index.",
+    "You passed the array to the merge call.",
+    "I'll pass it back to you.",
+    "I'll pass you the next example.",
+    "Great job on that edge case.",
+    "Great job, let's keep going.",
+    "Thanks for a great conversation today.",
+    "That's a great interview question.",
+    "A heap is not a good fit here.",
+    "Next: handle the duplicates.",
+    "Quick note: the hidden tests run when you submit.",
+    "Your submission is in.",
+    "I don't know if your submission passed.",
+    "You got the first example right.",
+    "I got the examples right here in the statement.",
+    "Consider this a pass over the array.",
+    "You're the kind of engineer who tests early, I see.",
+    "Good news: the examples are small.",
+    "Its complexity is linear.",
+    "You got a high score on the second example, print it.",
+    "Each call with an offer id is logged.",
+    "Grade each answer from A to F.",
+    "The rating is computed from the reviews.",
+    "Before you submit, run the visible tests.",
+    "The review is positive when the score is above three.",
+    "Im going to give you a minute.",
+    "Youre on the right track.",
+    "Te recomiendo usar un diccionario.",
+    "Tienes 10 minutos.",
 ]
 
 # What the interviewer's own run showed, said of it: never an outcome (said after a run passing them all, 5 of 5).
@@ -235,6 +360,7 @@ RUN_REPORTS = [
     "You did great, your tests pass.",
     "Tus pruebas pasan.",
     "La soluci\u00f3n pas\u00f3 las cinco pruebas.",
+    "The visible tests pass, but there may be hidden tests too.",
 ]
 
 
@@ -321,6 +447,22 @@ def test_the_guard_releases_clean_sentences_and_nothing_of_a_claim_however_the_t
     out = "".join(guard.feed(w + " ") for w in words.split())
     assert len(words) - len(out) <= MAX_HELD and guard.feed("you passed the interview ") == ""
     assert guard.flush() == "" and guard.stopped
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("You're in the top 0.5 percent of candidates. Next?", "You're in the top 0."),
+        ("Honestly, I'd give you a 9.5 out of 10 here.", "Honestly, I'd give you a 9."),
+        ("Your submission passed... all the hidden tests. Next?", "Your submission passed..."),
+    ],
+)
+def test_a_claim_cut_at_a_mark_by_the_stream_is_read_whole(text: str, at: str) -> None:
+    """A sentence ends where a mark is followed by a space: the text up to a decimal point or an ellipsis that a chunk
+    happens to end on is held until the next chunk shows whether the sentence goes on."""
+    guard = OutcomeGuard()
+    out = guard.feed(at) + guard.feed(text[len(at) :]) + guard.flush()
+    assert out == "" and guard.stopped, out
 
 
 def _state(sink: FakeSink) -> InterviewState:
