@@ -57,7 +57,7 @@ FORM_NEEDLES = frozenset(
 _I = r"(?:I|we|they|you)(?:'ve|[ ]have|'d|[ ]had)?[ ](?:was|were|been|am|are|'m|'re)|I'm|we're"
 _EMPLOYED_AT = (
     rf"{_I}|worked|working|work|works|interned|interning|intern|internship|job|jobs|role|position|stint|time|days"
-    r"|years|engineer|developer|researcher|back|joined"
+    r"|years|engineer|developer|researcher|back|joined|currently|presently"
 )
 _EMPLOYED_FOR = r"worked|working|work|works|interned|interning"
 _MY_LAST = (
@@ -104,7 +104,10 @@ _AFTER_NOUNS = (
 _CUE_BEFORE = re.compile(
     r"(?i:\b(?:(?:was|were|been|am|are|'m|'re|worked|work|working|works|interned|interning|intern|internship|job"
     r"|jobs|role|position|stint|time|days|years|back|engineer|developer|researcher|studied|studying|study|student"
-    r"|phd|degree|interviewed|interviewing)[ ]at|joined|joining|join|left|quit|former|formerly|ex-?"
+    r"|phd|degree|interviewed|interviewing|currently|presently|now)[ ]at|joined|joining|join|left|quit|former"
+    r"|formerly|ex-?"
+    # where they studied, said without "studied": "i went to stanford", "i attended mit"
+    r"|went[ ]to|attended|attending|attend"
     r"|work(?:ed|ing|s)?[ ]for|(?:graduated|degree|phd|masters?|bachelor'?s)[ ]from)[ ]?)$"
 )
 _CUE_AFTER = re.compile(rf"(?:'s)?[ ](?:{_AFTER_NOUNS})\b|,?[ ](?:we|our)\b")

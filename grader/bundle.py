@@ -34,6 +34,7 @@ from grader.facts import run_events, snapshot_language
 from grader.graded_lines import UNGRADED_PHASES, ungraded_lines
 from grader.leaks import reference_lines
 from grader.line_pairs import across_lines, with_spans
+from grader.name_answers import answer_spans
 from grader.redact import Redacted, Redactor
 from grader.run_lines import MAX_VALUE_CHARS as MAX_VALUE_CHARS  # also where tests read them
 from grader.run_lines import REDACT_WINDOW_CHARS as REDACT_WINDOW_CHARS
@@ -336,6 +337,10 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     # A name or a number said across two lines of one speaker (grader/line_pairs.py).
     roles = {e.seq: str(e.payload.get("role")) for e in source.events if e.seq in prefixes}
     pieces = across_lines([(seq, roles[seq], words[seq]) for seq in kept], redactor.speech)
+    # The name on file in lower case answering the interviewer's question for it (grader/name_answers.py).
+    answers = answer_spans([(seq, roles[seq], words[seq]) for seq in kept], redactor.answered_name)
+    for seq, spans in answers.items():
+        pieces.setdefault(seq, []).extend(spans)
     for seq in kept:
         speak = (
             functools.partial(with_spans, spans=pieces[seq], redact=redactor.speech)

@@ -34,7 +34,9 @@ session closed late by our side reads as no overrun here either. Sentence by sen
 
 Not claims: a complexity ("O(n) time", "linear time"), the judge's time limit and its verdict ("time limit
 exceeded", "the hidden test timed out"), a hypothesis, an aim, advice, a report of what someone said or felt
-("said they felt rushed"), a negated phrase ("did not run out of time": a denial is never refused), the code's time
+("said they felt rushed"), a plan, estimate, proposal or description ("planned to finish in 20 minutes", "proposed
+caching results for 5 minutes"), the words of a quote of two words or more (`_unquoted`: code, a test's name), a
+negated phrase ("did not run out of time": a denial is never refused), the code's time
 ("the submission ran out of time on the hidden test"), "time" in a compound or a complexity ("short on time
 complexity detail", "the time-space trade-off"), and a phase's pace ("quickly found the bug", "slow in debugging").
 In the advice only what is said of "you" is a claim. Without both times in the facts nothing is checked. What the
@@ -47,6 +49,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
+from grader.claim_fairness import QUOTED
 from grader.claim_sentences import sentences
 from grader.claim_tallies import number_value
 from grader.claim_time_words import (
@@ -67,6 +70,7 @@ from grader.claim_time_words import (
     HALFWAY,
     IMPERATIVE,
     IN_AFTER,
+    MOST_BEFORE,
     NEGATION,
     NOT_A_CLAIM,
     NOT_THE_INTERVIEW,
@@ -117,8 +121,9 @@ def _span(m: re.Match[str]) -> tuple[float, float, bool]:
     total, plus, first_unit = 0.0, False, 0
     for part in DURATION_PART.finditer(m.group("parts")):
         if part.group("fixed"):
-            total += FIXED[re.sub(r"[\s-]+", " ", part.group("fixed").lower())]
-            first_unit = first_unit or 3600
+            fixed = re.sub(r"[\s-]+", " ", part.group("fixed").lower())
+            total += FIXED[fixed]
+            first_unit = first_unit or (60 if "minut" in fixed else 3600)
             continue
         unit = SECONDS_PER[part.group("unit")[0].lower()]
         halves = 0.5 * (bool(part.group("half")) + bool(part.group("half2")))
@@ -127,6 +132,20 @@ def _span(m: re.Match[str]) -> tuple[float, float, bool]:
         first_unit = first_unit or unit
     low = _number(m.group("lo")) * first_unit if m.group("lo") else total
     return min(low, total), max(low, total), plus
+
+
+def _unquoted(text: str) -> str:
+    """`text` with each quote of two words or more (quotation marks, guillemets or backticks: code, a test's name, what
+    someone said) left as its marks around "[...]": a duration inside one is the quoted words', not the scorecard's
+    claim of the interview's time ("wrote `assert elapsed < 600  # 10 minutes`", 'said: "I'll need 20 minutes"')."""
+
+    def blank(m: re.Match[str]) -> str:
+        said = next(g for g in m.groups() if g is not None)
+        if len(said.split()) < 2:
+            return m.group(0)
+        return m.group(0)[0] + "[...]" + m.group(0)[-1]
+
+    return QUOTED.sub(blank, text)
 
 
 def _minutes(seconds: float) -> str:
@@ -242,6 +261,8 @@ def _duration_problem(read: _Sentence, m: re.Match[str], limits: _Limits) -> str
             return f"states {said!r} as the time allowed"
         if WHOLE_BEFORE.search(before) or WHOLE_AFTER.match(after):
             return None if limits.ran_out else f"says the whole {said!r} was used"
+        if MOST_BEFORE.search(before) and limits.used < SHORT_SHARE * limits.allowed:
+            return f"says most of {said!r} was used"
         return None
     # "the whole 45 minutes" that is not the time allowed
     if WHOLE_BEFORE.search(before) or WHOLE_AFTER.match(after):
@@ -289,7 +310,7 @@ def time_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
     problems: list[str] = []
     for where, text in texts:
         advice = where == "candidate_advice"
-        for sentence in sentences(readable(text)):
+        for sentence in sentences(readable(_unquoted(text))):
             said, read = sentence.strip()[:300], _Sentence(sentence)
             found = _phrase_problems(read, advice, limits)
             if not NOT_THE_INTERVIEW.search(sentence):

@@ -35,11 +35,17 @@ FIXED = {
     "tres cuartos de hora": 2700,
     "an hour and a half": 5400,
     "una hora y media": 5400,
+    "a minute": 60,
+    "half a minute": 30,
+    "un minuto": 60,
+    "medio minuto": 30,
 }
 _FIXED = (
     r"(?:(?:an|una)\s+(?:hour|hora)\s+(?:and\s+a\s+half|y\s+media)\b|half[\s-]an[\s-]hour|a\s+half[\s-]hour"
     r"|(?<!an\s)(?<!a\s)\bhalf[\s-]hour|media\s+hora|(?:a\s+|three[\s-])?quarters?\s+of\s+an\s+hour"
-    r"|(?:un|tres)\s+cuartos?\s+de\s+hora|(?<!half\s)(?<!of\s)\ban\s+hour|una\s+hora)\b"
+    r"|(?:un|tres)\s+cuartos?\s+de\s+hora|(?<!half\s)(?<!of\s)\ban\s+hour|una\s+hora"
+    # "within a minute", "in under a minute": a minute is as much a duration as "1 minute"
+    r"|half\s+a\s+minute|(?<!half\s)\ba\s+minute|medio\s+minuto|un\s+minuto)\b"
 )
 # "and a half" after a number or its unit: "one and a half hours", "2 hours and a half".
 _HALF = r"(?:\s+and\s+a\s+half|\s+y\s+medi[ao])"
@@ -97,12 +103,18 @@ ALLOWED_BEFORE = re.compile(
     r"\s+|unos\s+)?\Z",
     re.IGNORECASE,
 )
+# Most of a duration used: "used most of the 45 minutes" (with the time allowed, at least half of it was used).
+_MOST = (
+    r"(?:used|using|took|taking|needed|spent|spending|filled|consumed)\s+(?:up\s+)?(?:most|nearly\s+all|almost\s+all"
+    r"|(?:the\s+)?better\s+part|the\s+bulk|the\s+majority)\s+of\s+(?:the|their)\s+"
+)
+MOST_BEFORE = re.compile(rf"\b{_MOST}\Z", re.IGNORECASE)
 # The whole time allowed, by name: "the full 45 minutes", "the whole 45-minute interview", "los 45 minutos completos".
 WHOLE_BEFORE = re.compile(r"\b(?:the|their|los|las)\s+(?:full|whole|entire|complete)\s+\Z", re.IGNORECASE)
 WHOLE_AFTER = re.compile(r"\s+(?:completos|enteros)\b", re.IGNORECASE)
 # The duration is what is left: "with 10 minutes left", "30 minutes to spare", "quedaban 5 minutos".
 REMAINING_AFTER = re.compile(
-    r"(?:[\s-]+(?:\w+\s+)?(?:left|remaining|to\s+spare|to\s+go|before\s+the\s+end|of\s+(?:the\s+)?(?:time\s+)?"
+    r"(?:[\s-]+(?:\w+\s+)?(?:left|remaining|unused|to\s+spare|to\s+go|before\s+the\s+end|of\s+(?:the\s+)?(?:time\s+)?"
     r"(?:left|remaining)|restantes?|de\s+sobra|por\s+delante)\b)",
     re.IGNORECASE,
 )
@@ -187,7 +199,11 @@ NOT_A_CLAIM = re.compile(
     r"\b(?:would|could|should|might|may|can|will|shall|must|if|unless|whether|try|trying|practi[cs]e|practi[cs]ing"
     r"|aim|goal|next\s+time|in\s+(?:the\s+)?future|work\s+on|focus\s+on|keep|avoid|make\s+sure|worried|worry|feared"
     r"|fear|felt|feel|feeling|said|says|saying|mentioned|noted|thought|afraid|concerned|asked|told|claimed|joked"
-    r"|expected|expect|risk|otherwise|podria|deberia|intenta|practica|dijo|comento|temia|sintio)\b",
+    r"|expected|expect|risk|otherwise|podria|deberia|intenta|practica|dijo|comento|temia|sintio"
+    # a plan, an estimate, a proposal or a description: its time is the plan's or the design's ("planned to finish
+    # in 20 minutes", "proposed caching results for 5 minutes", "described a 24-hour rolling window")
+    r"|planned|planning|intended|intending|estimated|estimating|predicted|proposed|proposing|suggested|suggesting"
+    r"|described|describing|discussed|discussing|hoped|wanted|quoted|planeo|propuso|sugirio|describio|estimo)\b",
     re.IGNORECASE,
 )
 # Advice said as an imperative, after an opening phrase: "Under time pressure, practise ...".
@@ -246,7 +262,10 @@ SHORT = re.compile(
     rf"|\b(?:running|ran|was\s+running|were\s+running)\s+(?:low|short)\s+on\s+{_TIME}|\bunder\s+time\s+pressure\b"
     r"|\b(?:was|were)\s+running\s+out\s+of\s+time\b|\b(?:nearly|almost)\s+ran\s+out\s+of\s+time\b"
     r"|\bcame\s+close\s+to\s+running\s+out\s+of\s+time\b|\b(?:presionad[oa]s?|apurad[oa]s?)\s+por\s+el\s+tiempo\b"
-    r"|\bcort[oa]s?\s+de\s+tiempo\b",
+    r"|\bcort[oa]s?\s+de\s+tiempo\b"
+    # most of the time allowed used: "used nearly all of the allotted time", "took the better part of the time
+    # allowed" (not "most of the time": of the interview as it ran; "most of the 45 minutes" is `MOST_BEFORE`'s)
+    rf"|\b{_MOST}(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed|available|allotted))\b",
     re.IGNORECASE,
 )
 # The time was left over, or the candidate finished quickly: holds unless the time ran out with no run passing every

@@ -1,8 +1,9 @@
 """The candidate's name or contact details written so that a program builds them, or a reader decodes them
 (grader/redact.py): escapes (`"\\u0041\\u0064\\u0061"`, `"\\x4c\\x6fvel\\x61ce"`, octal `"\\114"`, `\\N{...}`, HTML's
 `&#76;` and `&#x4c;`), string and character literals strung together (`"Lo" + "velace"`, `"Love" "lace"`,
-`{'A','d','a'}`, `''.join(['L', 'o', ...])`; a list of longer strings is data, not joined), and character codes
-(`String.fromCharCode(76, 111, ...)`, `chr(76) + chr(111)`, `[76, 111, ...]`).
+`{'A','d','a'}`, `''.join(['L', 'o', ...])`; a list of longer strings is data, not joined), a Python f-string whose
+fields are literals glued to its text (`f"by Love{'lace'}"`, `f"{'Lo'}{'ve'}{'lace'}"`: `FSTRING`), and character
+codes (`String.fromCharCode(76, 111, ...)`, `chr(76) + chr(111)`, `[76, 111, ...]`).
 
 Each form is decoded, and the decoded text redacted as a program's output (`reveals`, the redactor's rules without
 these): the form is replaced only when that finds something, so escapes, literals and numbers that do not spell
@@ -39,6 +40,20 @@ _LITERAL = r"\"[^\"\\\n]{1,40}\"|(?<!\")\"\"(?!\")|'[^'\\\n]{1,40}'|(?<!')''(?!'
 LITERAL = re.compile(_LITERAL)
 LITERAL_RUN = re.compile(rf"(?:{_LITERAL})(?:[ \t]*[+,]?\s*(?:{_LITERAL})){{1,{MAX_PIECES - 1}}}")
 LITERAL_NEEDLES = frozenset({"'", '"'})
+# A Python f-string (`f"..."`, `rf'...'`) on one line: its text, its `{{`/`}}`, escapes and fields. A field that is
+# only a string literal (`{'lace'}`, `{"Love"!s}`: `LITERAL_FIELD`) is glued to the text around it when the program
+# runs, so the f-string is read with those fields as their text; other fields (`{x}`, `{'-' * 10}`) stay as written.
+# Each part starts with a different character (or `{{` against `{` and a field's first character): linear.
+_FSTRING_BODY = r"(?:[^{q}\\\n{{}}]|\\.|\{{\{{|\}}\}}|\{{[^{{}}{q}\n]{{1,80}}\}}){{0,400}}"
+FSTRING = re.compile(
+    r"(?<![\w\"'])(?:[fF][rR]?|[rR][fF])(?:\""
+    + _FSTRING_BODY.format(q='"')
+    + r"\"|'"
+    + _FSTRING_BODY.format(q="'")
+    + r"')"
+)
+LITERAL_FIELD = re.compile(r"""\{\s*(?:'([^'\\\n{}]{0,40})'|"([^"\\\n{}]{0,40})")\s*(?:![rsa]\s*)?\}""")
+FSTRING_NEEDLES = frozenset({"f'", 'f"'})
 # Character codes, three or more, as code writes a list or a sum of them: `76, 111, 118`, `chr(76)+chr(111)`,
 # `(char) 76 + (char) 111`, `0x4c, 0x6f`.
 _CODE = r"(?:0[xX][0-9a-fA-F]{2}|[0-9]{2,3})(?![\w.])"
@@ -126,6 +141,30 @@ def literal_replacement(run: str, reveals: Reveals) -> str:
     """`Rule.replace` for a run of literals: one literal of their joined text, redacted."""
     quote = run[:1]
     return f"{quote}{reveals(_joined(run)) or _joined(run)}{quote}"
+
+
+def _fstring_parts(run: str) -> tuple[str, str] | None:
+    """An `FSTRING`'s prefix with its quote, and its text with its literal fields glued in; None: it has none."""
+    quote = next(i for i, c in enumerate(run) if c in "\"'")
+    body = run[quote + 1 : -1]
+    glued = LITERAL_FIELD.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), body)
+    return (run[: quote + 1], glued) if glued != body else None
+
+
+def fstring_spans(text: str, start: int, end: int, reveals: Reveals) -> list[tuple[int, int]]:
+    """`Rule.refine` for an `FSTRING`: its span when its text, with its literal fields glued in, reveals the name or
+    a contact detail."""
+    parts = _fstring_parts(text[start:end])
+    return [(start, end)] if parts is not None and reveals(parts[1]) is not None else []
+
+
+def fstring_replacement(run: str, reveals: Reveals) -> str:
+    """`Rule.replace` for an f-string: the same f-string, its glued text redacted (its other fields kept)."""
+    parts = _fstring_parts(run)
+    if parts is None:
+        return run
+    opening, glued = parts
+    return f"{opening}{reveals(glued) or glued}{opening[-1]}"
 
 
 def _decoded_codes(run: str) -> str | None:

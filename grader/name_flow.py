@@ -6,7 +6,8 @@ together nor the one for literals glued by code (grader/split_names.py) sees it.
 string literal (`a = "Love"`, `const a = 'Love'`, `String a = "Love";`, `a: str = "Love"`) is read as that text
 where a join of such variables uses it (its last value before the join), and the joined text is redacted as a
 program's output would be: when that finds the name or a contact detail that the pieces do not each reveal alone,
-and the pieces are not all everyday words, every piece's literal is replaced. A variable assigned in a branch, a
+and the pieces are not all everyday words (or, all such words, are joined with the code's own words, as a cue:
+`f"my name is {first} {last}"`), every piece's literal is replaced. A variable assigned in a branch, a
 loop or a function call, or a join through another variable, is not followed.
 
 Also (2026-12-05) a join with the code's own text between the variables, as an address is built from its parts:
@@ -164,7 +165,10 @@ def _with_text(
         else:
             own = [text[a:b] for a, b in spans]
             words = [w.lower() for p in own for w in LETTERS.findall(p)]
-            if not words or all(w in common for w in words):
+            # Pieces all of everyday words are followed only where the code's own words stand with them, as a cue
+            # does ("my name is " + first + " " + last): joined alone ("grace" + "park") they are a word, no name.
+            cue = any(LETTERS.search(piece) for is_name, piece in pieces if not is_name)
+            if not words or (all(w in common for w in words) and not cue):
                 continue
             joined = reveals("".join(values))
             if joined is not None and joined != "".join(reveals(v) or v for v in values):

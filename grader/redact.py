@@ -104,12 +104,16 @@ from grader.code_forms import (
     CODE_RUN,
     ESCAPE_NEEDLES,
     ESCAPED_RUN,
+    FSTRING,
+    FSTRING_NEEDLES,
     LITERAL_NEEDLES,
     LITERAL_RUN,
     code_replacement,
     code_spans,
     escaped_replacement,
     escaped_spans,
+    fstring_replacement,
+    fstring_spans,
     literal_replacement,
     literal_spans,
     revealing,
@@ -134,6 +138,7 @@ from grader.known_slots import KnownSlots
 from grader.letter_names import letter_name_rules, letter_names
 from grader.links import USER_LINK
 from grader.matching_form import normalise
+from grader.name_answers import ANSWER_OPENING
 from grader.name_flow import ANYTHING, flow_spans, piece_test
 from grader.name_flow import NEEDLES as FLOW_NEEDLES
 from grader.name_forms import as_names as _as_names
@@ -494,15 +499,19 @@ class Redactor:
         escaped = decoded(ESCAPED_RUN, escaped_spans, escaped_replacement, ESCAPE_NEEDLES)
         literals = decoded(LITERAL_RUN, literal_spans, literal_replacement, LITERAL_NEEDLES)
         codes = decoded(CODE_RUN, code_spans, code_replacement)
+        fstrings = decoded(
+            FSTRING, fstring_spans, fstring_replacement, FSTRING_NEEDLES
+        )  # `f"by Love{'lace'}"`
         glued_refine = functools.partial(glued_spans, common=COMMON_WORDS)
         glued = decoded(GLUED_RUN, glued_refine, glued_replacement, GLUED_NEEDLES)  # `sb.append("Lo")...`
         self._speech += [escaped, literals]  # code pasted into the chat
         self._output += [escaped, literals, codes]  # a program that prints the name's codes ("65 100 97")
         # `a = "Love"`, `b = "lace"`, `print(a + b)`: one step of data flow (grader/name_flow.py).
-        could_be = piece_test([*whole, *distinctive])
+        # A name of everyday words too: its pieces are followed where the code's own words join them (a cue).
+        could_be = piece_test([*whole, *distinctive, *n.everyday_names])
         flow_refine = functools.partial(flow_spans, reveals=reveals, common=COMMON_WORDS, could_be=could_be)
         flow = Rule(ANYTHING, NAME, refine=flow_refine, needles=FLOW_NEEDLES)
-        self._code += [escaped, literals, codes, glued, flow]
+        self._code += [escaped, literals, codes, fstrings, glued, flow]
 
     def speech(self, text: str) -> Redacted:
         return self._once("speech", text, None, self._speech)
@@ -524,6 +533,16 @@ class Redactor:
             rules = [*rules, *self._cased_rules(mode, language)]
             done = self._done[key] = titles_before_name(apply_rules(text, rules, language))
         return done
+
+    def answered_name(self, text: str) -> list[tuple[int, int]]:
+        """The name on file in `text`, a line answering a question for the candidate's name (grader/name_answers.py):
+        read as said after "my name is" once the answer's opening words ("yeah,", "um it's") are passed, where the
+        cue rules read it as a name (grader/known_cased.py)."""
+        opening = ANSWER_OPENING.match(text)
+        start = opening.end() if opening else 0
+        cue = "my name is "
+        found = self._known_cased.spans(cue + text[start:], self._cues["speech"], None)
+        return [(a - len(cue) + start, b - len(cue) + start) for a, b in found if a >= len(cue)]
 
     def _cased_rules(self, mode: Mode, language: str | None) -> list[Rule]:
         """The name on file in lower case where `mode`'s cues read a name (grader/known_cased.py), per language."""

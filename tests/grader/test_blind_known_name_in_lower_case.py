@@ -9,9 +9,11 @@ import pytest
 
 from api.db.bundle_repo import redaction_terms
 from grader.asked_name import asked_name_terms
+from grader.bundle import build_bundle
+from grader.facts import compute_facts
 from grader.redact import Redactor
 from grader.schemas import BundleEvent
-from tests.grader.bundles import transcript
+from tests.grader.bundles import interview, transcript
 
 # (mode, text with {n} for the name in lower case): each a cue that reads a name written as one.
 CUED = [
@@ -90,3 +92,49 @@ def test_a_name_part_that_is_an_evidence_word_stays_where_the_cue_reads_no_name(
     redactor = Redactor(terms)
     assert redactor.speech(evidence).text == evidence
     assert redactor.code(f"# {evidence}\nx = 1\n", "python").text == f"# {evidence}\nx = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "shown"),
+    [
+        ("What's your name?", "will strong", "[candidate]"),
+        ("Before we start, how should I call you?", "yeah, will is fine", "yeah, [candidate] is fine"),
+        ("Could you tell me your name?", "um it's will strong", "um it's [candidate]"),
+        ("Sorry, what was your name again?", "hope young.", "[candidate]."),
+    ],
+)
+def test_the_known_name_in_lower_case_answering_a_name_question_is_hidden(
+    question: str, answer: str, shown: str
+) -> None:
+    # The interviewer's question is the cue the candidate's next line answers (grader/name_answers.py).
+    name = "Hope Young" if "hope" in answer else "Will Strong"
+    base = interview()
+    events = [transcript(900, 170.0, "assistant", question), transcript(901, 172.0, "user", answer)]
+    source = base.model_copy(update={"events": [*base.events, *events], "redact": [name]})
+    text = build_bundle(source, compute_facts(source)).interview
+    line = next(line for line in text.splitlines() if line.startswith("[901]"))
+    assert line.endswith(f"C: {shown}"), line
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "What's your name?",
+            "will strong",
+        ),  # a line that is no question's answer: another turn came between
+        ("How would you test it?", "i will strongly test the empty list"),
+        ("What should I call the function?", "will_retry, i think"),
+        ("What's your name?", "i'm stuck on the name part, sorry"),
+    ],
+)
+def test_the_same_words_answering_no_name_question_stay(question: str, answer: str) -> None:
+    base = interview()
+    events = [transcript(900, 170.0, "assistant", question)]
+    if question == "What's your name?" and answer == "will strong":
+        events.append(transcript(901, 171.0, "assistant", "Actually, let's skip that."))
+    events.append(transcript(902, 172.0, "user", answer))
+    source = base.model_copy(update={"events": [*base.events, *events], "redact": ["Will Strong"]})
+    text = build_bundle(source, compute_facts(source)).interview
+    line = next(line for line in text.splitlines() if line.startswith("[902]"))
+    assert line.endswith(f"C: {answer}"), line

@@ -34,12 +34,18 @@ RESUME = ["Initech", "Foo State University", "Oracle"]  # as grader/resume_affil
         ("I learned it at the University of Waterloo.", "I learned it at the [school]."),
         ("At Boston College we used Java.", "At [school] we used Java."),
         ("I interned at Hooli on search.", "I interned at [company] on search."),
+        ("I'm currently at Hooli on search.", "I'm currently at [company] on search."),
         ("I graduated from Acme Tech in 2019.", "I graduated from [school] in 2019."),
         ("my previous company, Vandelay Industries, used tries", "my previous company, [company], used tries"),
         ("we bought it from Globex Corp, a vendor", "we bought it from [company], a vendor"),
         ("Since you were at Hooli, how would you cache it?", "Since you were at [company], how would you cache it?"),
         # Typed in lower case, beside a cue; in another language, by its form.
         ("at google we did it with a heap", "at [company] we did it with a heap"),
+        # In lower case after a cue of where they studied or work now, without "studied" or "worked".
+        ("i went to stanford, so we did a lot of dp", "i went to [school], so we did a lot of dp"),
+        ("yeah i attended mit for undergrad", "yeah i attended [school] for undergrad"),
+        ("i'm currently at google working on search", "i'm currently at [company] working on search"),
+        ("currently at jane street on the infra team", "currently at [company] on the infra team"),
         ("estudié en la Universidad de Chile", "estudié en la [school]"),
         # Matched in a form without accents ("Universite"), a school's accented form is one too.
         ("Université Laval taught me graphs.", "[school] taught me graphs."),
@@ -74,6 +80,9 @@ def test_an_employer_or_a_school_said_is_replaced(said: str, expected: str) -> N
         "So you were at O(n^2) before the hash map?",
         "I was at F(3) when it recursed.",
         "I'm at N squared now, so the map is next.",
+        # The same cues before what is no organisation.
+        "The pointer went to index two, and we're now at the end.",
+        "I'd go to google and search it, but currently at this step the queue is empty.",
     ],
 )
 def test_a_technology_a_fruit_or_an_algorithm_that_shares_a_name_stays(said: str) -> None:

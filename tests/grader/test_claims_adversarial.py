@@ -131,6 +131,14 @@ TIME_FALSE = [
     (EARLY, "In the last minutes of the 45 they fixed the bug."),
     (EARLY, "Halfway through the allotted time they switched to a hash map."),
     (EARLY, "By the halfway point every visible test passed."),
+    # "a minute" is a duration: every visible test first passed at 130 s
+    (EARLY, "Solved it within a minute."),
+    (EARLY, "They had every visible test passing in under a minute."),
+    # most of the time allowed, used by an interview that ended at 200 s of 2,700
+    (EARLY, "They used most of the 45 minutes."),
+    (EARLY, "They used nearly all of the allotted time."),
+    (EARLY, "The candidate took the better part of the time allowed."),
+    (EARLY, "The interview ended after 3 minutes, leaving 10 minutes unused."),
 ]
 TIME_TRUE = [
     (HOUR, "The interview lasted 27 minutes and 10 seconds."),
@@ -166,6 +174,21 @@ TIME_TRUE = [
     (LATE_PASS, "The first run took 3 minutes to complete."),
     (RAN_OUT, "It came down to the wire."),
     (HOUR, "They finished the interview with 30 minutes left."),
+    # a duration inside a quote is the quoted words', not a claim of the interview's time
+    (EARLY, "They wrote `assert elapsed < 10 * 60  # 10 minutes`."),
+    (EARLY, "The candidate quoted the log line `finished in 45 minutes` from a previous job."),
+    (EARLY, 'The candidate said: "I\'ll need about 20 minutes for this".'),
+    (EARLY, "They named the test \u201ctest solves it in 10 minutes\u201d."),
+    # a plan, an estimate or a design's own time is no duration of the interview
+    (EARLY, "They planned to finish in 20 minutes but needed only 3."),
+    (EARLY, "The candidate estimated it would take 20 minutes, then solved it in about 2."),
+    (EARLY, "They proposed caching results for 5 minutes."),
+    (EARLY, "The candidate described a 24-hour rolling window as an extension."),
+    (EARLY, "They discussed how a 2-hour batch job could be parallelised."),
+    (EARLY, "The whole session took about 3 min, leaving roughly 42 min unused."),
+    (EARLY, "The first run came about a minute in."),
+    (EARLY, "They spent most of the time coding."),
+    (FULL, "They used most of the 45 minutes, solving it in 18."),
 ]
 
 

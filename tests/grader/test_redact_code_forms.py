@@ -52,6 +52,11 @@ def _escaped(word: str, form: str) -> str:
         ("python", "n = bytes([65, 100, 97]).decode()\n"),
         ("java", 'String n = "" + (char) 65 + (char) 100 + (char) 97;\n'),
         ("python", f"n = base64.b64decode('{base64.b64encode(b'Lovelace').decode()}')\n"),  # 12 characters
+        # an f-string whose fields are literals glues them to its text
+        ("python", "print(f\"by Love{'lace'}\")\n"),
+        ("python", "print(f\"by {'Lo'}{'ve'}{'lace'}\")\n"),
+        ("python", "n = F'{\"Love\"}lace'\n"),
+        ("python", "print(rf\"by {'Love'!s}lace {x}\")\n"),
     ],
 )
 def test_the_name_built_by_code_is_redacted(language: str, code: str) -> None:
@@ -104,6 +109,36 @@ def test_escapes_literals_and_codes_that_do_not_spell_the_name_stay(name: str, c
     r = Redactor(redaction_terms(name, None))
     assert r.code(code, "python").text == code
     assert r.output(code).text == code
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "expected"),
+    [
+        (
+            "Ada Lovelace",
+            "print(f\"{greeting}, Love{'lace'} ({n})\")\n",
+            'print(f"{greeting}, [candidate] ({n})")\n',
+        ),
+        ("Will Strong", "print(f\"hi i'm Will{' Strong'}\")\n", 'print(f"hi i\'m [candidate]")\n'),
+        ("Will Strong", "print(f\"hi i'm will{' strong'}\")\n", 'print(f"hi i\'m [candidate]")\n'),
+    ],
+)
+def test_an_fstring_that_glues_the_name_from_literal_fields_keeps_its_other_fields(
+    name: str, code: str, expected: str
+) -> None:
+    assert Redactor(redaction_terms(name, None)).code(code, "python").text == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "print(f\"{'-' * 10} {x!r:>{width}} {'ok'}\")\n",
+        "s = f\"{{literal}} {'will'} {'strong'.upper()}\"\n",
+        "msg = f\"this {'will'} be {'strong'} enough\"\n",
+    ],
+)
+def test_an_fstring_with_literal_fields_that_spell_no_name_stays(code: str) -> None:
+    assert Redactor(redaction_terms("Will Strong", None)).code(code, "python").text == code
 
 
 def test_hostile_runs_of_escapes_literals_and_codes_are_decoded_without_recursion() -> None:

@@ -61,3 +61,29 @@ def test_variables_joined_into_no_name_stay(code: str) -> None:
 def test_pieces_that_are_all_everyday_words_stay() -> None:
     code = 'g = "grace"\np = "park"\nprint(g + p)\n'
     assert GRACE.code(code, "python").text == code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'first = "will"\nlast = "strong"\nprint(f"my name is {first} {last}")\n',
+        'first = "will"\nlast = "strong"\nprint("my name is " + first + " " + last)\n',
+        'first = "will"\nlast = "strong"\nprint("# author: {} {}".format(first, last))\n',
+    ],
+)
+def test_everyday_pieces_joined_after_the_codes_own_cue_are_redacted(code: str) -> None:
+    # The code's own words put the cue ("my name is"), the variables the name: joined, it is an introduction.
+    out = Redactor(redaction_terms("Will Strong", None)).code(code, "python").text
+    assert '"will"' not in out and '"strong"' not in out and out.count("[candidate]") == 2, out
+
+
+def test_everyday_pieces_joined_with_no_cue_or_only_spaces_stay() -> None:
+    will = Redactor(redaction_terms("Will Strong", None))
+    for code in (
+        'a = "will"\nb = "strong"\nprint(f"{a} {b}")\n',
+        'a = "will"\nb = "strong"\nprint(f"this {a} be {b} enough")\n',
+        'a = "will"\nb = "strong"\nprint(a + " " + b)\n',
+    ):
+        assert will.code(code, "python").text == code
+    code = 'g = "grace"\np = "park"\nprint(f"{g}-{p}")\n'
+    assert GRACE.code(code, "python").text == code
