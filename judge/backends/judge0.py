@@ -168,7 +168,12 @@ class Submission:
             if policy.address_space_mb is not None
             else None,
         }
-        return json.dumps({"conf": conf, "tests": [t.args for t in tests]})
+        # Only the inputs of the tests this submission runs (null for the others, so that a test keeps its index): a
+        # program can end its box after every test, and each resubmission carried every input again.
+        wanted = set(self.order)
+        return json.dumps(
+            {"conf": conf, "tests": [t.args if i in wanted else None for i, t in enumerate(tests)]}
+        )
 
     def archive(self) -> bytes:
         """The box's files: the harness, the candidate's source, the driver and the scripts; no test's input."""
@@ -176,7 +181,10 @@ class Submission:
         files["driver.py"] = DRIVER
         if self.program.compile_argv is not None:
             files["compile"] = "#!/bin/bash\n" + shlex.join(self.program.compile_argv) + "\n"
-        files["run"] = f"#!/bin/bash\nexec {shlex.quote(DRIVER_PYTHON)} driver.py\n"
+        # -I: the box's directory (the candidate's code writes there) is never on the driver's sys.path; Python 3.8
+        # imports some modules only once the harness runs (`_bootlocale` at the first text-mode open()), and one of
+        # the box's would run inside the driver. -S: no site (nothing of it is needed).
+        files["run"] = f"#!/bin/bash\nexec {shlex.quote(DRIVER_PYTHON)} -I -S driver.py\n"
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, text in files.items():

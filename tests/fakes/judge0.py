@@ -9,7 +9,9 @@ one with its default configuration.
   `GET /submissions/{token}`.
 - Execution (app/jobs/isolate_job.rb): the additional files are unzipped into a box (at most MAX_EXTRACT_SIZE),
   `compile` runs with the maxima and its output (stdout and stderr together) is `compile_output`; `run` runs with
-  the submission's limits (stdout and stderr are files in the box, bounded by max_file_size as isolate's are).
+  the submission's limits (stdout and stderr are files in the box, bounded by max_file_size as isolate's are),
+  its stdin a file outside the box (the compile's is empty). `time` is the run's CPU time, every process of the box,
+  from its cgroup as with isolate's `--cg-timing` (the wall time where this host gives the fake no cgroup).
   Statuses as Judge0 sets them: 3 Accepted, 5 Time Limit Exceeded, 6 Compilation
   Error, 7-12 runtime errors by signal or exit code, 13 Internal Error.
 - The image's runtimes (tests/fakes/judge0_image.py) enforce the versions it claims.
@@ -270,7 +272,10 @@ class FakeJudge0:
                 status = 11
             else:
                 status = 3
-            return _answer(status, stdout=ran.stdout, stderr=ran.stderr, seconds=ran.seconds,
+            # `time` is the box's CPU time (isolate's --cg-timing), every process's; the wall time only where this
+            # host gives the fake no cgroup to measure it.
+            seconds = ran.cpu_s if ran.cpu_s is not None else ran.seconds
+            return _answer(status, stdout=ran.stdout, stderr=ran.stderr, seconds=seconds,
                            exit_code=ran.exit_code, exit_signal=ran.signal)  # fmt: skip
         finally:
             shutil.rmtree(box, ignore_errors=True)

@@ -172,7 +172,8 @@ class BoxResult:
     stdout: bytes
     stderr: bytes
     timed_out: bool
-    seconds: float
+    seconds: float  # wall time
+    cpu_s: float | None = None  # CPU time of every process of the box (its cgroup's); None without a cgroup
 
 
 def run_in_box(
@@ -219,6 +220,7 @@ def run_in_box(
                 preexec_fn=preexec,
             )
         timed_out = False
+        cpu_s = None
         try:
             while True:
                 try:
@@ -232,6 +234,7 @@ def run_in_box(
         finally:
             _kill(proc, cgroup)
             if cgroup is not None:
+                cpu_s = cgroup.cpu_seconds()
                 cgroup.remove()
         stdout, stderr = out_path.read_bytes(), err_path.read_bytes()
     code = proc.returncode
@@ -242,6 +245,7 @@ def run_in_box(
         stderr=stderr or b"",
         timed_out=timed_out,
         seconds=time.monotonic() - t0,
+        cpu_s=cpu_s,
     )
 
 

@@ -313,6 +313,41 @@ async def test_a_configuration_judge0_cannot_honour_is_refused_when_the_backend_
         await Judge0Backend(fits).start()
 
 
+def _box_cpu_measured() -> bool:
+    from judge.cgroups import detect_parents
+
+    parents = detect_parents() if os.geteuid() == 0 else None
+    return parents is not None and parents.available
+
+
+@pytest.mark.skipif(
+    not _box_cpu_measured(), reason="the fake measures a box's CPU time only in a cgroup (root)"
+)
+async def test_the_fakes_time_is_the_boxs_cpu_time_as_judge0s():
+    # Judge0 (isolate --cg-timing) answers `time` with the box's CPU time, every process of it, from its cgroup;
+    # the fake answered with the box's wall time: 1.0 s for a box that only slept, and half the CPU time of two
+    # processes computing side by side, which is what the backend's CPU ceiling (judge0_events.cpu_ceiling_s) is
+    # checked against.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("run", "#!/bin/bash\nsleep 1\n")
+    body = {
+        "language_id": 89,
+        "additional_files": base64.b64encode(buf.getvalue()).decode(),
+        "wall_time_limit": 5,
+    }
+    async with (
+        FakeJudge0(auth_token=TOKEN) as fake,
+        httpx.AsyncClient(base_url=fake.url, headers={"X-Auth-Token": TOKEN}) as client,
+    ):
+        response = await client.post(
+            "/submissions", params={"base64_encoded": "true", "wait": "true"}, json=body, timeout=30
+        )
+    answer = response.json()
+    assert answer["status"]["id"] == 3, answer
+    assert float(answer["time"]) < 0.5, answer
+
+
 async def test_wait_refused_with_400_falls_back_to_polling_and_remembers_it():
     no_wait = replace(HOST, enable_wait_result=False)
     async with FakeJudge0(auth_token=TOKEN, config=no_wait) as fake, _judge(fake.url) as judge:
@@ -460,6 +495,15 @@ def sum_pair(a, b):
     assert verdicts.pop("v2") is Verdict.RUNTIME_ERROR, report.tests
     assert set(verdicts.values()) == {Verdict.ACCEPTED}, report.tests
     assert len(fake.submissions) == 2
+    # The second carries the inputs of the tests still to run and no others: every input went to every
+    # submission, base64 and uncompressed (unlike the zip that held them until 2026-12-07), so a program that ends
+    # its box after each test had the whole input set sent, and stored by Judge0, once per test.
+    tests = _request(source, mode="run").selected_tests()
+    first, second = (json.loads(base64.b64decode(body["stdin"])) for body in fake.submissions)
+    assert first["tests"] == [t.args for t in tests]
+    still = second["conf"]["order"]
+    assert still and [t.id for t in tests].index("v2") not in still
+    assert second["tests"] == [t.args if i in still else None for i, t in enumerate(tests)]
 
 
 async def test_a_process_left_in_the_box_that_kills_the_next_harness_is_the_candidates_failure():

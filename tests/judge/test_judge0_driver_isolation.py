@@ -3,8 +3,9 @@
 The driver holds every test's input and writes the report the backend reads. Dumpable, as it was until 2026-12-07,
 it was open to its harness's code through /proc (its memory, read and write, its environment, its stdin and its
 stdout) and ptrace, and the tests' inputs were files of the box besides. The driver is run here as isolate runs
-it: `bash run` in a box directory, as one unprivileged uid, its stdin and stdout files outside the box owned by that
-uid (the worst case: only the kernel's check on the driver itself stands between the harness and them).
+it: `bash run` in a box directory (the image's Python replaced by this host's), as one unprivileged uid, its stdin
+and stdout files outside the box owned by that uid (the worst case: only the kernel's check on the driver itself
+stands between the harness and them).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.backends.judge0 import BOX_DIR, JUDGE0_TOOLCHAIN, Submission
+from judge.backends.judge0 import BOX_DIR, DRIVER_PYTHON, JUDGE0_TOOLCHAIN, Submission
 from judge.bank import load_question
 from judge.runner import build_program
 from judge.schemas import RunRequest
@@ -91,7 +92,9 @@ def _box() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _run_driver(root: Path) -> tuple[dict, bytes]:
+def _run_driver(root: Path, planted: dict[str, str] | None = None) -> bytes:
+    """The driver's report (its stdout), run on the sum-pair reference with ATTACK as its harness, and `planted`
+    files in the box besides."""
     request = RunRequest.for_question(
         QUESTION, language="python", source=QUESTION.references["python"], mode="submit"
     )
@@ -103,6 +106,11 @@ def _run_driver(root: Path) -> tuple[dict, bytes]:
     with zipfile.ZipFile(io.BytesIO(submission.archive())) as zf:
         zf.extractall(box)
     (box / "attack.py").write_text(ATTACK)
+    for name, text in (planted or {}).items():
+        (box / name).write_text(text)
+    run = (box / "run").read_text()
+    assert DRIVER_PYTHON in run
+    (box / "run").write_text(run.replace(DRIVER_PYTHON, PYTHON))
     outside = {name: root / name for name in ("stdin", "stdout", "stderr")}
     outside["stdin"].write_text(json.dumps(given))
     for path in outside.values():
@@ -117,14 +125,18 @@ def _run_driver(root: Path) -> tuple[dict, bytes]:
         outside["stderr"].open("wb") as stderr,
     ):
         subprocess.run(
-            ["setpriv", f"--reuid={BOX_UID}", f"--regid={BOX_UID}", "--clear-groups", "--", PYTHON, "driver.py"],
+            ["setpriv", f"--reuid={BOX_UID}", f"--regid={BOX_UID}", "--clear-groups", "--", "/bin/bash", "run"],
             cwd=box, stdin=stdin, stdout=stdout, stderr=stderr, timeout=60, check=False,
-            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"},
         )  # fmt: skip
     report = outside["stdout"].read_bytes()
+    return report + outside["stderr"].read_bytes()
+
+
+def _attack_found(report: bytes) -> dict:
     starts = [json.loads(line) for line in report.splitlines() if line.startswith(b'{"start":')]
-    assert len(starts) == 1, (report, outside["stderr"].read_bytes())
-    return json.loads(starts[0]["tail"]), report
+    assert len(starts) == 1, report
+    return json.loads(starts[0]["tail"])
 
 
 def _submission(request: RunRequest, order: list[int]) -> Submission:
@@ -141,7 +153,8 @@ def test_the_candidates_code_cannot_reach_the_judge0_driver_through_proc_or_ptra
     # Before: mem, environ, stdin, stdout and ptrace all "allowed" (the driver dumpable), and tests.json and
     # driver.json, every test's input and the report's marker, files in the box.
     with _box() as root:
-        found, report = _run_driver(root)
+        report = _run_driver(root)
+    found = _attack_found(report)
     assert found == {
         "mem": "refused",
         "environ": "refused",
@@ -167,3 +180,20 @@ def test_the_box_reads_the_tests_inputs_from_nowhere_but_the_drivers_stdin():
         files.values()
     )  # the report's marker is not the box's either
     assert "stdin" in body and "compile" in files  # the compile step (`-i /dev/null` on Judge0) never sees it
+
+
+# Modules the driver imports, as files of the box: Python puts a script's own directory first on sys.path unless it is
+# isolated (-I), and the box's directory is the candidate's to write. The image's Python 3.8 imports some modules
+# only once the harness runs (`_bootlocale` at the driver's first text-mode open(), which reads /proc under a test),
+# so a harness that writes one there would run its code inside the driver, with every test's input and the
+# report's marker in reach. Planted before the driver starts here, as the earliest such import would find them.
+PLANTED = "import os\nos.write(1, b'PLANTED ' + __name__.encode() + b'\\n')\n"
+
+
+def test_the_judge0_driver_imports_nothing_from_the_box():
+    # Before: the driver ran as `python3 driver.py`, /box first on its sys.path: "PLANTED ctypes" in its report.
+    names = ("_bootlocale", "ctypes", "json", "subprocess", "select", "resource")
+    with _box() as root:
+        report = _run_driver(root, {f"{name}.py": PLANTED for name in names})
+    assert b"PLANTED" not in report
+    assert _attack_found(report)["files"] == []  # the driver ran, and its harness too
