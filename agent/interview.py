@@ -30,7 +30,16 @@ from agent.phase_agent import PhaseAgent
 from agent.phases import make_phase_agent
 from agent.settings import AgentSettings, get_settings
 from agent.silence import SilenceMonitor
-from agent.state import EndCallback, EventSink, InterviewState, NullSink, Phase, RunClient, SilenceResume
+from agent.state import (
+    EndCallback,
+    EventSink,
+    InterviewState,
+    NullSink,
+    Phase,
+    RunClient,
+    SeenRun,
+    SilenceResume,
+)
 from agent.timekeeper import TimeKeeper
 from agent.turn_classifier import TurnClassifier
 from agent.turn_decision import TurnDecision
@@ -146,6 +155,10 @@ def build_interview(
         state.hints_given = max(0, min(int(resume.hints_given), len(context.question.hints)))
         state.paste_noted = bool(getattr(resume, "paste_noted", False))
         state.complexity_claims.update(getattr(resume, "complexity_claims", {}))
+        # The last run an earlier job saw of the code the editor starts with: its results are still the
+        # interviewer's to state (``InterviewState.last_run``, which drops it once the code changes).
+        seen_run = getattr(resume, "seen_run", None)
+        state.seen_run = seen_run if isinstance(seen_run, SeenRun) else None
         # A warning the log holds was given: a job resumed within a minute of its mark must not give it again (the
         # API refuses the same key with another `t`, and the candidate would hear it twice).
         state.warned_minutes.update(getattr(resume, "warned_minutes", ()))

@@ -56,6 +56,7 @@ from agent.outcome_words import (
     plain,
 )
 from agent.prompts import render
+from agent.state import Phase
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
@@ -154,9 +155,20 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
     return None
 
 
+# The scripted line goes on from where the interview stands: back to the work until the coding and its discussion are
+# over; in the wrap-up, on to the candidate's questions; once the interview has ended (its goodbye), a goodbye that
+# asks nothing (prompts/goodbye.md: nothing is answered after the end).
+_LINES: dict[Phase, str] = {
+    Phase.WRAP_UP: "interviewer_outcome_withheld_wrap_up",
+    Phase.END: "interviewer_outcome_withheld_end",
+}
+
+
 def outcome_line(state: InterviewState) -> str:
+    """The line said instead of a withheld sentence, in the interview's language and fitting its phase."""
     language = state.interview_language if state.interview_language in ("en", "es") else "en"
-    return render(f"interviewer_outcome_withheld_{language}")
+    phase = Phase.END if state.ended else state.phase
+    return render(f"{_LINES.get(phase, 'interviewer_outcome_withheld')}_{language}")
 
 
 def withheld_note(state: InterviewState, kind: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from agent.fence import cut
 from agent.hints import NOT_HEARD
 from agent.language import SUPPORTED
 from agent.speech_budget import bounded_spoken
+from agent.state import SeenRun
 
 MAX_ITEMS = 400  # the tail of a very long conversation is enough context to continue it
 # The restored conversation is held in the job's memory and sent with every model request: the stored log may hold
@@ -107,6 +109,9 @@ class ResumePoint:
     # ``time_up_again`` note followed by the interviewer's words, uninterrupted): the restarted job owes it to them
     # (agent.timekeeper), as the live one did.
     time_up_owed: bool = False
+    # The last visible-test run an earlier job's ``run_tests`` saw, when it ran the code the editor holds now (the
+    # log's last snapshot): its results stay the interviewer's to state (``InterviewState.last_run``).
+    seen_run: SeenRun | None = None
 
 
 def _number(value: object) -> float | None:
@@ -166,6 +171,10 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     resaying = False
     spells: list[tuple[float, float]] = []  # spells out of the room since the candidate was last active
     left_t: float | None = None  # the current spell's start
+    # The agent's latest run (a ``test_run``) and how its run_tests answer begins, until that answer is recorded: a
+    # run whose answer never reached the model (the job died, or the reply was cut off, while the judge ran it) was
+    # never seen, as the live job never saw it.
+    ran: tuple[SeenRun, str] | None = None
     for event in ordered:
         p = event.payload
         t = _number(event.t)
@@ -205,11 +214,15 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                     asked = None
         elif event.type == "tool_call" and p.get("call_id") and p.get("name"):
             call_id = str(p["call_id"])
+            output = str(p.get("output", ""))
+            # The answer the model was given is that run's: the interviewer saw it (read before the call's id is
+            # checked: a later job's call may carry an id an earlier job's had, and is a call all the same).
+            if p["name"] == "run_tests" and ran is not None and p.get("is_error") is not True:
+                point.seen_run, ran = (ran[0], None) if output.startswith(ran[1]) else (point.seen_run, ran)
             if call_id in seen:
                 continue
             seen.add(call_id)
             args = p.get("arguments", {})
-            output = str(p.get("output", ""))
             items.append(
                 llm.FunctionCall(
                     call_id=call_id, name=str(p["name"]),
@@ -253,6 +266,8 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                 point.editor_code, point.editor_language = None, None
             elif isinstance(p.get("code"), str):
                 point.editor_code, point.editor_language = p["code"], p.get("language")
+        elif event.type == "test_run" and p.get("by") == "agent":
+            ran = _agent_run(p)
         elif event.type == "time_warning" and isinstance(p.get("minutes_left"), int):
             warned.add(p["minutes_left"])
         elif kind == "turn_decision" and isinstance(p.get("item_id"), str):
@@ -352,7 +367,42 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     point.languages_heard = tuple(heard)
     point.checkins_said = tuple(checkins[-MAX_CHECKINS:])
     point.away_spells = tuple(spells)
+    point.seen_run = _on_code_now(point)
     return point
+
+
+def _agent_run(p: dict[str, object]) -> tuple[SeenRun, str] | None:
+    """The visible-test results of a ``test_run`` the API stored for the agent's ``run_tests`` (a compile error ran
+    none: (0, 0), as the tool counts it), with the code's hash and language, and how the tool's answer to the model
+    begins for it (agent.reports ``summarize``); None for one the tool reports nothing of (the judge's internal
+    error) or a payload that does not read as one."""
+    tests, sha, language = p.get("tests"), p.get("code_sha256"), p.get("language")
+    if p.get("mode") != "run" or p.get("custom") is not None or p.get("verdict") == "internal_error":
+        return None
+    if not isinstance(tests, list) or not isinstance(sha, str) or not isinstance(language, str):
+        return None
+    if p.get("verdict") == "compile_error":
+        return SeenRun(0, 0, sha, language), "The code did not compile."
+    # Counted as agent.reports ``public_report`` counts them: the visible tests only.
+    shown = [t for t in tests if isinstance(t, dict) and not t.get("hidden")]
+    passed, total = sum(1 for t in shown if t.get("verdict") == "accepted"), len(shown)
+    if not total:
+        summary = "No visible tests ran."
+    elif passed == total:
+        summary = f"All {total} visible tests passed."
+    else:
+        summary = f"{passed} of {total} visible tests passed."
+    return SeenRun(passed, total, sha, language), summary
+
+
+def _on_code_now(point: ResumePoint) -> SeenRun | None:
+    """``point.seen_run`` when it ran the code the restarted job's editor starts with (the log's last snapshot, hashed
+    as agent.editor hashes it), else None: a run of other code, or of code the log did not keep, says nothing of the
+    code there now."""
+    run, code = point.seen_run, point.editor_code
+    if run is None or code is None or point.editor_language != run.language:
+        return None
+    return run if hashlib.sha256(code.encode("utf-8", "replace")).hexdigest() == run.sha256 else None
 
 
 def _ladder_step(point: ResumePoint, kind: str, stage: int, t: float | None) -> None:

@@ -102,7 +102,8 @@ class SilenceResume:
 
 @dataclass(frozen=True)
 class SeenRun:
-    """A visible-test run this job's ``run_tests`` saw: its results, and the code and language it ran."""
+    """A visible-test run the interviewer's ``run_tests`` saw (this job's, or an earlier job's restored by agent.resume
+    when it ran the code the log's last snapshot holds): its results, and the code and language it ran."""
 
     passed: int
     total: int
@@ -146,7 +147,8 @@ class InterviewState:
     end_reason: str | None = None
     on_end: EndCallback | None = None
     test_runs: int = 0
-    # The last visible-test run this job's run_tests saw, with the code it ran on: ``last_run`` reads it.
+    # The last visible-test run this job's run_tests saw, with the code it ran on (a restarted job: the one an earlier
+    # job saw, agent.resume ``seen_run``): ``last_run`` reads it.
     seen_run: SeenRun | None = None
     # A run_tests call of this job is waiting for the judge: the API runs one run of a session at a time.
     run_in_flight: bool = False

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
+from agent.context import SessionEvent
+from agent.resume import build_resume
 from agent.simulate import Script, simulate
+from agent.state import SeenRun
 from tests.agent.test_e2e_simulate import _settings, _two_sum_id
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.two_sum_interview import CORRECT, GREETING, interviewer_model
@@ -78,5 +81,12 @@ async def test_resumed_session_continues_without_a_second_greeting(
     ]
     runs = [e for e in events if e["type"] == "test_run"]
     assert len(runs) == 1 and runs[0]["payload"]["verdict"] == "accepted"
+    # A job restarted now keeps that run as the interviewer's to speak of: the API's event, the tool's answer after
+    # it and the editor's last snapshot (the code the run ran) agree (agent.resume ``seen_run``).
+    point = build_resume([SessionEvent.model_validate(dict(e)) for e in events])
+    assert point is not None and point.editor_code == CORRECT
+    run = runs[0]["payload"]
+    assert point.seen_run == SeenRun(run["passed"], run["total"], run["code_sha256"], run["language"])
+    assert point.seen_run.total > 0 and point.seen_run.passed == point.seen_run.total
     status = await (await db.execute("select status from sessions where id = %s", (sid,))).fetchone()
     assert status["status"] == "in_progress"
