@@ -5,7 +5,8 @@ the grading model's stored usage (tokens and cost by model), and one refresh of 
 Each query reads an index or a few rows, never a whole table (`tests/api/test_metrics_query_plans.py`): the usage
 is kept as totals by model (`grading_usage`, migration 20270121090100) plus the changes a trigger on `scorecards`
 appended since; a scrape first moves up to USAGE_MOVE_BATCH of those changes into the totals, in one statement (a
-scrape that cannot write, on a read-only database, skips that and still serves the same figures)."""
+scrape that cannot write, on a read-only database, skips that and still serves the same figures). The hourly
+pruning job moves them too (`api.jobs.pruning.fold_usage_changes`), so they do not pile up where nothing scrapes."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ USAGE_MOVE_BATCH = 10_000
 
 IN_PROGRESS = "select count(*) as n from sessions where status = 'in_progress'"
 
-# Ordered by model: two replicas' scrapes moving changes of the same models lock their totals in the same order.
+# Ordered by model: two movers (replicas' scrapes, the pruning job) moving changes of the same models lock their
+# totals in the same order. Each row it returns carries how many changes it moved (none returned: none moved).
 MOVE_USAGE_CHANGES = """
 with moved as (
   delete from grading_usage_changes
@@ -39,6 +41,7 @@ group by model order by model
 on conflict (model) do update set scorecards = u.scorecards + excluded.scorecards,
   input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
   cost_usd = u.cost_usd + excluded.cost_usd
+returning (select count(*) from moved) as moved
 """
 
 # One statement, one snapshot: a move committing meanwhile is seen whole or not at all. A model is served while a
@@ -74,12 +77,20 @@ class DatabaseGauges:
             self._refreshes += 1
 
 
+async def move_usage_changes(conn: Conn, limit: int) -> int:
+    """Move up to `limit` of the oldest usage changes no other transaction holds into the totals, in one statement;
+    returns how many moved. Run by each scrape and by the hourly pruning job (`api.jobs.pruning`)."""
+    cur = await conn.execute(MOVE_USAGE_CHANGES, {"limit": limit})
+    row = await cur.fetchone()
+    return int(row["moved"]) if row else 0
+
+
 async def database_figures(conn: Conn) -> tuple[int, list[dict[str, Any]]]:
     """Interviews in progress, and the stored usage by model (`model`, `input`, `output`, `cost`)."""
     cur = await conn.execute(IN_PROGRESS)
     row = await cur.fetchone()
     try:
-        await conn.execute(MOVE_USAGE_CHANGES, {"limit": USAGE_MOVE_BATCH})
+        await move_usage_changes(conn, USAGE_MOVE_BATCH)
     except psycopg.Error as e:
         # Housekeeping only: USAGE reads the changes not moved too. A connection that cannot write (a standby, the
         # database read-only once its disk is nearly full) or a move held past the lock timeout still serves.

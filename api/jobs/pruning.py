@@ -26,6 +26,10 @@ still matter:
 Deletes go in batches of PRUNE_BATCH rows, at most PRUNE_MAX_PER_TABLE a run per table (a backlog goes over several
 runs), and skip rows another transaction holds. A table in BEFORE_DELETE has its batch's rows locked first and handed
 to its hook, in the delete's transaction.
+
+The same job folds `grading_usage_changes` (a row per change of a scorecard's usage) into the `grading_usage` totals
+(`fold_usage_changes`), by the statement each `/metrics` scrape runs (`api.ops_metrics.MOVE_USAGE_CHANGES`), in the
+same batches and bound: the changes table stays small where nothing scrapes `/metrics`.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import structlog
 
 from api.db import api_keys_repo, idempotency_repo
 from api.db.pool import Conn, Pool, connection
+from api.ops_metrics import move_usage_changes
 
 log = structlog.get_logger(__name__)
 
@@ -121,3 +126,17 @@ async def prune(pool: Pool, *, now: datetime | None = None) -> dict[str, int]:
         removed[table] = total
     log.info("pruning.run", **removed)
     return removed
+
+
+async def fold_usage_changes(pool: Pool) -> int:
+    """Move the grading usage's changes into its totals, PRUNE_BATCH a statement, up to PRUNE_MAX_PER_TABLE; returns
+    how many moved. Changes a scrape is moving meanwhile are skipped, not waited for (that scrape moves them)."""
+    total = 0
+    while total < PRUNE_MAX_PER_TABLE:
+        async with connection(pool) as conn:
+            moved = await move_usage_changes(conn, PRUNE_BATCH)
+        total += moved
+        if moved < PRUNE_BATCH:
+            break
+    log.info("pruning.usage_changes_folded", moved=total)
+    return total

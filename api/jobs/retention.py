@@ -15,7 +15,8 @@ leaves the session for the next run, and the run, once done with the others, end
 with the session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
-dedup, expired share links, revoked integration keys, old ATS response errors). Both count periods on the database's
+dedup, expired share links, revoked integration keys, old ATS response errors) and folds the grading usage's
+changes into its totals (`grading_usage`, which `/metrics` serves). Both count periods on the database's
 clock, which wrote every timestamp they compare: a worker host's clock that jumped ahead erases nothing early.
 """
 
@@ -29,7 +30,7 @@ from procrastinate import JobContext
 from api.db import artifacts_repo
 from api.db.pool import Pool, connection
 from api.jobs.artifacts import request_erasure
-from api.jobs.pruning import database_now, prune
+from api.jobs.pruning import database_now, fold_usage_changes, prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.notices import PRACTICE_RETENTION_DAYS
@@ -123,10 +124,12 @@ async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> di
 
 @queue.task(name="apply_retention", queue="maintenance", pass_context=True, queueing_lock="apply_retention")
 async def apply_retention(context: JobContext, timestamp: int) -> None:
-    """Prune the rows that serve nothing any more (`api.jobs.pruning`), then erase the recorded interview and raw
-    artifacts of sessions past their organisation's retention period."""
+    """Prune the rows that serve nothing any more and fold the grading usage's changes into its totals
+    (`api.jobs.pruning`), then erase the recorded interview and raw artifacts of sessions past their organisation's
+    retention period."""
     res = resources(context)
     await prune(res.pool)
+    await fold_usage_changes(res.pool)
     storage = open_storage(res.settings)
     try:
         erased = await run_retention(res.pool, storage)

@@ -1,7 +1,10 @@
 """Tables that grew for ever are pruned by the hourly retention job, retention period or not: LiveKit's webhook
 dedup, expired share links, revoked integration keys and organisation API keys, old ATS response errors and the
 finished part of the webhook delivery log (a pending delivery stays, however old). A LiveKit webhook older than a
-day is refused as stale, so an id pruned from the dedup can never be replayed. Found in round 25."""
+day is refused as stale, so an id pruned from the dedup can never be replayed. Found in round 25.
+
+The same job folds the grading usage's changes (a row per change of a scorecard's usage) into its totals, which
+only `/metrics` scrapes did before: where nothing scraped, the changes table grew by a row per change for ever."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ import pytest
 from psycopg.rows import DictRow
 from psycopg.types.json import Jsonb
 
-from api.jobs.pruning import prune
+from api.db.pool import create_pool
+from api.jobs import pruning
+from api.jobs.pruning import fold_usage_changes, prune
 from tests.api.conftest import signed_webhook
 from tests.api.grading_support import defer_retention_now, wait_until
 from tests.api.integration_support import create_endpoint
@@ -131,24 +136,97 @@ async def _seed(api_server: ApiServer, db: Conn) -> dict[str, tuple[list[str], l
     return out
 
 
+# The grading usage as the sums over every stored scorecard (what `/metrics` served before the totals), and as the
+# totals alone: equal once every change is folded in.
+USAGE_SUMS = """
+select model, count(*) as scorecards, coalesce(sum(input_tokens), 0) as input,
+       coalesce(sum(output_tokens), 0) as output, coalesce(sum(cost_usd), 0) as cost
+from scorecards where model is not null group by model order by model
+"""
+USAGE_TOTALS = """
+select model, scorecards, input_tokens as input, output_tokens as output, cost_usd as cost
+from grading_usage where scorecards <> 0 order by model
+"""
+
+
+async def _usage_changes(db: Conn) -> int:
+    cur = await db.execute("select count(*) as n from grading_usage_changes")
+    return int((await cur.fetchone())["n"])  # type: ignore[index]  # count(*) returns a row
+
+
+async def _seed_usage(api_server: ApiServer, db: Conn, sessions: int) -> None:
+    """Stored scorecards of two models, then a version re-graded by another model and one deleted: each write
+    appends changes (the trigger of migration 20270121090100), none folded yet."""
+    ids = [(await api_server.create_session())["id"] for _ in range(sessions)]
+    await db.execute(
+        "insert into scorecards (session_id, version, status, trigger, completed_at, reason, model, input_tokens,"
+        " output_tokens, cost_usd) select id, 1, 'failed', 'session_end', now(), 'grader_error',"
+        " 'grader-' || (i %% 2), 100 * i, i, i / 1000.0 from unnest(%s::text[]) with ordinality as t(id, i)",
+        (ids,),
+    )
+    await db.execute(
+        "update scorecards set model = 'grader-c', input_tokens = 7000, cost_usd = null where session_id = %s",
+        (ids[0],),
+    )
+    await db.execute("delete from scorecards where session_id = %s", (ids[1],))
+
+
 @pytest.mark.timeout(240)
-async def test_the_retention_job_prunes_spent_rows(
+async def test_the_retention_job_prunes_spent_rows_and_folds_the_grading_usage_changes(
     api_server: ApiServer, db: Conn, db_url: str, start_worker: StartWorker
 ) -> None:
     seeded = await _seed(api_server, db)
+    await _seed_usage(api_server, db, 4)
+    assert await _usage_changes(db) == 4 + 2 + 1  # nothing scrapes `/metrics` here
+    sums = await (await db.execute(USAGE_SUMS)).fetchall()
+    assert [u["model"] for u in sums] == ["grader-0", "grader-1", "grader-c"]
     start_worker()
     await defer_retention_now(db_url)
 
-    async def pruned() -> bool:  # every table's spent row: the job prunes one table after another
+    async def pruned() -> bool:  # every table's spent row: the job prunes one table after another, then folds
         for table, (spent, _) in seeded.items():
             if await _ids(db, f"select id from {table} where id::text = any(%s)", spent):
                 return False
-        return True
+        return await _usage_changes(db) == 0
 
     await wait_until(pruned, within_s=120, what="pruning ran")
     for table, (spent, live) in seeded.items():
         present = await _ids(db, f"select id from {table} where id::text = any(%s)", spent + live)
         assert present == set(live), table
+    assert await (await db.execute(USAGE_TOTALS)).fetchall() == sums
+
+
+async def test_folding_the_grading_usage_changes_is_bounded_per_run_and_keeps_the_sums(
+    api_server: ApiServer, db: Conn, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backlog goes over several runs, PRUNE_BATCH a statement; totals plus the changes left (what `/metrics`
+    serves) equal the sums over the scorecards after each run."""
+    await _seed_usage(api_server, db, 6)
+    changes = await _usage_changes(db)
+    assert changes == 6 + 2 + 1
+    sums = await (await db.execute(USAGE_SUMS)).fetchall()
+    monkeypatch.setattr(pruning, "PRUNE_BATCH", 2)
+    monkeypatch.setattr(pruning, "PRUNE_MAX_PER_TABLE", 6)
+    served = USAGE_TOTALS.replace(
+        "from grading_usage where scorecards <> 0",
+        "from (select model, sum(scorecards) as scorecards, sum(input_tokens) as input_tokens,"
+        " sum(output_tokens) as output_tokens, sum(cost_usd) as cost_usd from (select model, scorecards,"
+        " input_tokens, output_tokens, cost_usd from grading_usage union all select model, scorecards,"
+        " input_tokens, output_tokens, cost_usd from grading_usage_changes) u group by model) t"
+        " where scorecards <> 0",
+    )
+    pool = create_pool(db_url, min_size=1, max_size=1)
+    await pool.open(wait=True, timeout=30)
+    try:
+        assert await fold_usage_changes(pool) == 6
+        assert await _usage_changes(db) == changes - 6
+        assert await (await db.execute(served)).fetchall() == sums
+        assert await fold_usage_changes(pool) == changes - 6
+        assert await fold_usage_changes(pool) == 0
+    finally:
+        await pool.close()
+    assert await _usage_changes(db) == 0
+    assert await (await db.execute(USAGE_TOTALS)).fetchall() == sums
 
 
 async def test_a_revoked_api_key_goes_once_no_share_link_names_it_and_its_legal_holds_keep_its_prefix(
