@@ -155,20 +155,38 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
     return None
 
 
-# The scripted line goes on from where the interview stands: back to the work until the coding and its discussion are
-# over; in the wrap-up, on to the candidate's questions; once the interview has ended (its goodbye), a goodbye that
-# asks nothing (prompts/goodbye.md: nothing is answered after the end).
-_LINES: dict[Phase, str] = {
-    Phase.WRAP_UP: "interviewer_outcome_withheld_wrap_up",
-    Phase.END: "interviewer_outcome_withheld_end",
+# The scripted line says why no outcome is given, true of the session: a hiring team reviews a scheduled interview, a
+# recorded practice session has the candidate's own practice report (no hiring team: prompts/session_practice.md), and
+# an unrecorded practice run neither (prompts/next_steps_*.md say the same at the wrap-up). Then it goes on from where
+# the interview stands: back to the greeting's chat, the problem's clarifications or the approach before any code is
+# written; back to the work from the coding to the complexity talk; in the wrap-up, on to the candidate's questions;
+# once the interview has ended (its goodbye), a goodbye that asks nothing (prompts/goodbye.md: nothing is answered
+# after the end).
+_THEN: dict[Phase, str] = {
+    Phase.GREETING: "greeting",
+    Phase.PROBLEM: "problem",
+    Phase.APPROACH: "approach",
+    Phase.CODING: "work",
+    Phase.TESTING: "work",
+    Phase.COMPLEXITY: "work",
+    Phase.WRAP_UP: "wrap_up",
+    Phase.END: "end",
 }
 
 
+def _kind(state: InterviewState) -> str:
+    if not state.recording:
+        return "unrecorded"
+    return "practice" if state.practice else "hiring"
+
+
 def outcome_line(state: InterviewState) -> str:
-    """The line said instead of a withheld sentence, in the interview's language and fitting its phase."""
+    """The line said instead of a withheld sentence, in the interview's language, true of the session's kind and
+    fitting its phase."""
     language = state.interview_language if state.interview_language in ("en", "es") else "en"
     phase = Phase.END if state.ended else state.phase
-    return render(f"{_LINES.get(phase, 'interviewer_outcome_withheld')}_{language}")
+    why = render(f"interviewer_outcome_withheld_why_{_kind(state)}_{language}")
+    return f"{why} {render(f'interviewer_outcome_withheld_then_{_THEN[phase]}_{language}')}"
 
 
 def withheld_note(state: InterviewState, kind: str) -> None:

@@ -623,6 +623,7 @@ async def test_a_realtime_reply_stating_an_outcome_is_withheld_and_the_neutral_l
     exactly; a spoken reply stops, and the model is asked to say the neutral line."""
     sink = FakeSink()
     state = _state(sink)
+    state.phase = Phase.APPROACH  # the phase the session starts in: the line fits it
     line = outcome_line(state)
     model = FakeRealtimeModel([RealtimeReply(COMPLIES, audio=audio), RealtimeReply(line, audio=audio)])
     async with AgentSession[InterviewState](llm=PreparedRealtimeModel(model), userdata=state) as session:
@@ -644,43 +645,83 @@ async def test_a_realtime_reply_stating_an_outcome_is_withheld_and_the_neutral_l
 
 
 def test_the_neutral_lines_state_no_outcome() -> None:
-    for language in ("en", "es"):
-        for kind in ("", "_wrap_up", "_end"):
-            text = (Path(ROOT) / "prompts" / f"interviewer_outcome_withheld{kind}_{language}.md").read_text(
-                encoding="utf-8"
-            )
-            assert claim_in(text) is None
+    """Every part of the scripted line, for every session kind, phase and language, states no outcome."""
+    files = sorted((Path(ROOT) / "prompts").glob("interviewer_outcome_withheld_*.md"))
+    assert len(files) == (len(SESSION_KINDS) + len(set(GOES_ON["en"].values()))) * len(GOES_ON), files
+    for path in files:
+        assert claim_in(path.read_text(encoding="utf-8")) is None, path.name
 
 
-# What the line ends on, by phase: back to the work; in the wrap-up, on to the candidate's questions; after the end,
-# a goodbye that asks nothing (nothing is answered then).
-GOES_ON = {
-    "en": ("Let's keep going: where are you now?", "Is there anything you'd like to ask me about the process?",
-           "Thank you for your time today, goodbye."),
-    "es": ("Sigamos: ¿en qué punto estás?", "¿Quieres preguntarme algo sobre el proceso?",
-           "Gracias por tu tiempo hoy, hasta luego."),
+# What the line ends on, by phase: before any code, back to the greeting's chat, the problem's clarifications or the
+# approach; back to the work from the coding to the complexity talk; in the wrap-up, on to the candidate's questions;
+# after the end, a goodbye that asks nothing (nothing is answered then).
+_WORK = {"en": "Let's keep going: where are you now?", "es": "Sigamos: ¿en qué punto estás?"}
+GOES_ON: dict[str, dict[Phase, str]] = {
+    "en": {
+        Phase.GREETING: "Shall we carry on?",
+        Phase.PROBLEM: "Is there anything about the problem you'd like me to clarify?",
+        Phase.APPROACH: "How are you thinking of approaching it?",
+        Phase.CODING: _WORK["en"], Phase.TESTING: _WORK["en"], Phase.COMPLEXITY: _WORK["en"],
+        Phase.WRAP_UP: "Is there anything you'd like to ask me before we finish?",
+        Phase.END: "Thank you for your time today, goodbye.",
+    },
+    "es": {
+        Phase.GREETING: "¿Seguimos?",
+        Phase.PROBLEM: "¿Quieres que te aclare algo del problema?",
+        Phase.APPROACH: "¿Cómo piensas plantearlo?",
+        Phase.CODING: _WORK["es"], Phase.TESTING: _WORK["es"], Phase.COMPLEXITY: _WORK["es"],
+        Phase.WRAP_UP: "¿Quieres preguntarme algo antes de terminar?",
+        Phase.END: "Gracias por tu tiempo hoy, hasta luego.",
+    },
 }  # fmt: skip
+BEFORE_CODE = (Phase.GREETING, Phase.PROBLEM, Phase.APPROACH)
+
+# Who looks at the interview after the call, as the line says it, by session kind: a company's hiring team; in a
+# recorded practice session the candidate's own practice report (no hiring team exists); in an unrecorded practice run,
+# nobody (no report either).
+SESSION_KINDS = ("hiring", "practice", "unrecorded")
+SAYS = {
+    ("hiring", "en"): "the hiring team reviews everything after the call",
+    ("hiring", "es"): "el equipo de contratación lo revisa todo después de la llamada",
+    ("practice", "en"): "you'll get your practice report after the call",
+    ("practice", "es"): "recibirás tu informe de práctica después de la llamada",
+    ("unrecorded", "en"): "this practice run isn't recorded or graded",
+    ("unrecorded", "es"): "esta práctica no se graba ni se evalúa",
+}
+NEVER_SAYS = {
+    "hiring": ("practice", "práctica"),
+    "practice": ("team", "equipo", "contratación", "hiring"),
+    "unrecorded": ("team", "equipo", "report", "informe", "hiring", "contratación"),
+}
 
 
 def _goes_on(phase: Phase, language: str) -> str:
-    working, wrap_up, end = GOES_ON[language]
-    return {Phase.WRAP_UP: wrap_up, Phase.END: end}.get(phase, working)
+    return GOES_ON[language][phase]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("kind", SESSION_KINDS)
 @pytest.mark.parametrize("phase", list(Phase))
-def test_the_withheld_line_goes_on_as_the_phase_does(phase: Phase, language: str) -> None:
-    """ "Where are you now?" fits while there is work to talk about; after it, the line moves to the candidate's
-    questions (wrap-up) or says goodbye (once the interview has ended), never asking anything then."""
+def test_the_withheld_line_is_true_of_the_session_and_goes_on_as_the_phase_does(
+    phase: Phase, kind: str, language: str
+) -> None:
+    """The line says who looks at the interview after the call as it is for this session (a hiring team only for a
+    company's interview), and goes on as the phase does: nothing about where the candidate is in their code before
+    any is written, the candidate's questions at the wrap-up, a goodbye that asks nothing once the interview ended."""
     state = _state(FakeSink())
     state.phase, state.interview_language = phase, language
+    state.practice, state.recording = kind != "hiring", kind != "unrecorded"
     line = outcome_line(state)
-    assert line.endswith(_goes_on(phase, language)), line
+    assert line.endswith(f"{SAYS[kind, language]}. {_goes_on(phase, language)}"), line
+    assert not any(word in line.lower() for word in NEVER_SAYS[kind]), line
     assert claim_in(line) is None
+    if phase in BEFORE_CODE:
+        assert "where are you now" not in line and "en qué punto" not in line
     if phase == Phase.END:
         assert "?" not in line and "¿" not in line
     state.ended = True  # ended (End button, time up) before the phase moved on: the goodbye's line
-    assert outcome_line(state).endswith(_goes_on(Phase.END, language))
+    ended = outcome_line(state)
+    assert ended.endswith(f"{SAYS[kind, language]}. {_goes_on(Phase.END, language)}"), ended
 
 
 VERDICT_SAID = {
