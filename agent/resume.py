@@ -34,6 +34,7 @@ MAX_SPELLS = 100
 MAX_CHECKIN_CHARS = 600
 MAX_TOPICS, MAX_TOPIC_CHARS = 16, 64  # stream topics whose refusal notes are counted (a few are ours)
 MAX_HINTS, MAX_HINT_WORDS, MAX_WORD_CHARS = 50, 200, 40  # hints taken back whose heard words are read back
+MAX_CALL_ID_CHARS = 40  # the longest tool call id OpenAI's chat completions accept
 
 
 @dataclass
@@ -151,7 +152,13 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
     items: list[llm.ChatItem] = []
     point = ResumePoint(chat_ctx=llm.ChatContext(), phase="greeting", hints_given=0, last_t=None,
                         transcript_items=0)  # fmt: skip
-    seen: set[str] = set()
+    seen: set[str] = set()  # transcript item ids restored
+    # A call id is the job's that recorded it, not the interview's: providers that number their calls per process
+    # give a restarted job's calls ids an earlier job's had. Each restarted job notes ``resumed`` before it records
+    # anything else, so ``job`` (the ``resumed`` notes read so far) names the job of each event: a call is restored
+    # once per (job, call id), under an id of its own (``_restored_id``), and hint notes pair with their job's call.
+    job = 0
+    calls: set[tuple[int, str]] = set()
     background: set[str] = set()  # the greeting's lines (``ResumePoint.background_items``)
     decided: dict[str, tuple[str, bool, str, str | None]] = {}
     warned: set[int] = set()
@@ -213,15 +220,16 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
                         _ladder_step(point, *asked[:3])
                     asked = None
         elif event.type == "tool_call" and p.get("call_id") and p.get("name"):
-            call_id = str(p["call_id"])
+            recorded = str(p["call_id"])
             output = str(p.get("output", ""))
             # The answer the model was given is that run's: the interviewer saw it (read before the call's id is
             # checked: a later job's call may carry an id an earlier job's had, and is a call all the same).
             if p["name"] == "run_tests" and ran is not None and p.get("is_error") is not True:
                 point.seen_run, ran = (ran[0], None) if output.startswith(ran[1]) else (point.seen_run, ran)
-            if call_id in seen:
-                continue
-            seen.add(call_id)
+            if (job, recorded) in calls:
+                continue  # the same call recorded twice by one job
+            calls.add((job, recorded))
+            call_id = _restored_id(job, recorded)
             args = p.get("arguments", {})
             items.append(
                 llm.FunctionCall(
@@ -287,15 +295,15 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif kind == "end_requested" and point.end_reason is None:
             point.end_reason = "candidate_request"
         elif kind == "hint_started":
-            _hint_started(started, p, t)
+            _hint_started(started, p, t, job)
         elif kind == "hint_told" and (told := _hint_index(p)) is not None:
             untold.discard(told)
         elif kind == "hint_unheard":
-            started.pop(str(p.get("call_id")), None)  # that attempt's outcome: taken back
             point.last_hint_turn = None
             _hint_unheard(point, p)
             if isinstance(p.get("call_id"), str):
-                untaken.add(p["call_id"])
+                started.pop(_restored_id(job, p["call_id"]), None)  # that attempt's outcome: taken back
+                untaken.add(_restored_id(job, p["call_id"]))
         elif kind == "paste_noted":
             point.paste_noted = True
         elif kind == "complexity_claimed":
@@ -332,6 +340,7 @@ def build_resume(events: Sequence[SessionEvent], *, max_items: int = MAX_ITEMS) 
         elif kind == "time_up_again":
             resaying = True
         elif kind == "resumed":
+            job += 1  # a restarted job: the events from here on are its own
             asked = None  # a restarted job's own line comes next, not the step
             resaying = False
         elif kind == "candidate_left":
@@ -431,13 +440,25 @@ def _hint_index(p: dict[str, object]) -> int | None:
     return int(index) if index is not None and 1 <= index <= MAX_HINTS and index == int(index) else None
 
 
+def _restored_id(job: int, call_id: str) -> str:
+    """The id job ``job``'s call ``call_id`` (as recorded) has in the restored conversation: distinct from every other
+    job's call, and from the calls of the restarted job itself, however its provider numbers them. Within
+    ``MAX_CALL_ID_CHARS`` (a long one is hashed), in the characters providers accept in one."""
+    scoped = f"j{job}_{call_id}"
+    if len(scoped) <= MAX_CALL_ID_CHARS and all(c.isascii() and (c.isalnum() or c in "_-") for c in call_id):
+        return scoped
+    return f"j{job}_{hashlib.sha256(call_id.encode('utf-8', 'replace')).hexdigest()[:24]}"
+
+
 def _hint_started(
-    started: dict[str, tuple[int, str, float | None, bool]], p: dict[str, object], t: float | None
+    started: dict[str, tuple[int, str, float | None, bool]], p: dict[str, object], t: float | None, job: int
 ) -> None:
-    """A hint attempt began (agent.hints ``pending``): open until its outcome is recorded; a bounded few."""
-    index, call_id = _number(p.get("index")), p.get("call_id")
-    if index is None or not 1 <= index <= MAX_HINTS or index != int(index) or not isinstance(call_id, str):
+    """A hint attempt began (agent.hints ``pending``): open until its outcome is recorded, keyed by the id its call
+    has in the restored conversation (job ``job``'s); a bounded few."""
+    index, recorded = _number(p.get("index")), p.get("call_id")
+    if index is None or not 1 <= index <= MAX_HINTS or index != int(index) or not isinstance(recorded, str):
         return
+    call_id = _restored_id(job, recorded)
     if call_id in started or len(started) < MAX_HINTS:
         started[call_id] = (int(index), str(p.get("phase"))[:MAX_WORD_CHARS], t, False)
 

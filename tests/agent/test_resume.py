@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from livekit.agents import llm
 
 from agent.context import SessionEvent
+from agent.hints import NOT_HEARD
 from agent.resume import build_resume
 
 
@@ -73,8 +75,9 @@ def test_conversation_phase_and_hints_are_rebuilt_in_seq_order() -> None:
     ]
     call, output = items[2], items[3]
     assert isinstance(call, llm.FunctionCall) and isinstance(output, llm.FunctionCallOutput)
-    assert (call.call_id, call.name, call.arguments) == ("call_1", "run_tests", "{}")
-    assert (output.call_id, output.output) == ("call_1", "1/2 pass")
+    # The first job's call 1 (agent.resume ``_restored_id``): no call a restarted job's provider numbers takes its id.
+    assert (call.call_id, call.name, call.arguments) == ("j0_call_1", "run_tests", "{}")
+    assert (output.call_id, output.output) == ("j0_call_1", "1/2 pass")
 
 
 def test_duplicate_items_are_restored_once_and_long_history_is_trimmed_cleanly() -> None:
@@ -130,3 +133,53 @@ def test_the_language_question_and_the_candidates_choice_are_carried():
     point = build_resume(_events(_say("assistant", "Hi, I'm an AI interviewer.", "item_a")))
     assert point is not None
     assert (point.language_asked, point.languages_heard, point.switched_language) == (False, (), None)
+
+
+def _hint_call(call_id: str, output: str) -> tuple[str, dict[str, Any]]:
+    return ("tool_call", {"name": "give_hint", "call_id": call_id, "arguments": {}, "output": output})
+
+
+def test_a_call_id_an_earlier_job_used_is_another_call_and_a_call_recorded_twice_by_one_job_is_one() -> None:
+    """Providers that number calls per process give each job's calls the same ids: the later job's call and output were
+    dropped as duplicates, and a hint note of one job paired with the other job's call."""
+    events = _events(
+        _say("assistant", "Hi, I'm an AI interviewer.", "item_a"),
+        _say("user", "A hint?", "item_b"),
+        ("note", {"kind": "hint_started", "index": 1, "total": 3, "phase": "coding", "call_id": "call_0"}),
+        _hint_call("call_0", "Hint 1 of 3: first"),
+        _hint_call("call_0", "Hint 1 of 3: first"),  # recorded twice by the same job (another key): one call
+        ("note", {"kind": "hint_unheard", "index": 1, "phase": "coding", "call_id": "call_0"}),
+        ("note", {"kind": "resumed", "phase": "coding"}),
+        _say("user", "Another hint?", "item_c"),
+        ("note", {"kind": "hint_started", "index": 1, "total": 3, "phase": "coding", "call_id": "call_0"}),
+        _hint_call("call_0", "Hint 1 of 3: first"),
+        ("hint", {"index": 1, "total": 3, "text": "first"}),
+        ("note", {"kind": "resumed", "phase": "coding"}),
+        _say("user", "And one more?", "item_d"),
+        ("note", {"kind": "hint_started", "index": 2, "total": 3, "phase": "coding", "call_id": "call_0"}),
+        _hint_call("call_0", "Hint 2 of 3: second"),  # the job died mid-reply: no outcome recorded
+    )
+    point = build_resume(events)
+    assert point is not None
+    pairs = [
+        (i.call_id, i.output) for i in point.chat_ctx.items if isinstance(i, llm.FunctionCallOutput)
+    ]  # fmt: skip
+    calls = [i.call_id for i in point.chat_ctx.items if isinstance(i, llm.FunctionCall)]
+    # Each job's call comes back once, under an id of its own; only the first job's hint was taken back.
+    assert pairs == [("j0_call_0", NOT_HEARD), ("j1_call_0", "Hint 1 of 3: first"),
+                     ("j2_call_0", "Hint 2 of 3: second")]  # fmt: skip
+    assert calls == [c for c, _ in pairs]
+    assert point.hints_given == 1
+    # The third job's attempt has no outcome: presumed heard; the first job's, taken back, is not unsettled.
+    assert [(i, phase) for i, phase, _ in point.unsettled_hints] == [(2, "coding")]
+
+
+def test_a_restored_call_id_stays_within_what_providers_accept() -> None:
+    long_id, odd_id = "call_" + "x" * 40, "call 1/ü"
+    point = build_resume(
+        _events(_say("user", "go", "item_x"), _hint_call(long_id, "ok"), _hint_call(odd_id, "ok"))
+    )
+    assert point is not None
+    ids = [i.call_id for i in point.chat_ctx.items if isinstance(i, llm.FunctionCall)]
+    assert len(set(ids)) == 2
+    assert all(len(i) <= 40 and re.fullmatch(r"[A-Za-z0-9_-]+", i) for i in ids)
