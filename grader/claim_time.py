@@ -26,7 +26,11 @@ session closed late by our side reads as no overrun here either. Sentence by sen
   half", a range "40-45 minutes", "45+ minutes"; "1000s of lines" is no duration): the time allowed ("the 45-minute
   interview", "of the 45 minutes") must be it; the time used ("the interview lasted 20 minutes", "used 12 minutes in
   total") must be it within the quantity tolerance; a finish ("solved it in 10 minutes", "took 10 minutes to solve
-  it", "had a working solution 10 minutes in") must not come before the first run that passed every visible test;
+  it", "had a working solution 10 minutes in", and a pass said after its moment: "ten minutes in, every visible test
+  passed", "at the 10-minute mark every visible test passed", "by minute 10 all tests passed") must not come before
+  the first run that passed every visible test, and where no run ever passed them the candidate never finished,
+  whenever it is said (the interview's own end, "the interview finished after 30 minutes", "the session ended at 45
+  minutes", is the time used);
   what was left ("with 10 minutes left") must be a moment the interview reached, and said of the finish ("finished
   with 10 minutes to spare") one by which a run passed every visible test; any other duration of what happened
   ("spent 20 minutes on the brute force", "at the 30-minute mark", "after 3 minutes", "five minutes into coding")
@@ -55,6 +59,8 @@ from grader.claim_tallies import number_value
 from grader.claim_time_words import (
     ALLOWED_AFTER,
     ALLOWED_BEFORE,
+    ANCHOR_AFTER,
+    ANCHOR_BEFORE,
     AT_LEAST,
     AT_MOST,
     CLAUSE_START,
@@ -70,6 +76,7 @@ from grader.claim_time_words import (
     HALFWAY,
     IMPERATIVE,
     IN_AFTER,
+    MINUTE_MARK,
     MOST_BEFORE,
     NEGATION,
     NOT_A_CLAIM,
@@ -290,13 +297,37 @@ def _duration_problem(read: _Sentence, m: re.Match[str], limits: _Limits) -> str
         )
         or (FINISHED_AT.search(before) and IN_AFTER.match(after))
     )
-    if (  # "solved it in 10 minutes": no run passed every visible test that early
-        finished and passed_at is not None and passed_at > hi + max(QUANTITY_S, QUANTITY_SHARE * passed_at)
-    ):
-        return f"says the candidate finished in {said!r}"
+    anchored = ANCHOR_AFTER.match(after)
+    # "solved it in 10 minutes", "ten minutes in, every visible test passed": a finish by then
+    if (finished or (anchored and (anchored.group("in") or ANCHOR_BEFORE.search(before)))) and (
+        problem := _finish_problem(said, hi, limits)
+    ) is not None:
+        return problem
     # any other duration of what happened ("spent 15 minutes on the brute force", "five minutes into coding", "in
     # under 15 minutes"): it fits in the time used
     if lo > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used):
+        return f"states {said!r} of an interview that lasted less"
+    return None
+
+
+def _finish_problem(said: str, by: float, limits: _Limits) -> str | None:
+    """A finish said to come by `by` seconds: the first run that passed every visible test came by then, with the
+    quantity tolerance. Where no run ever passed them, the candidate never finished, whenever it is said."""
+    passed_at = limits.passed_at
+    if passed_at is None:
+        return f"says the candidate finished ({said!r}) where no run passed every visible test"
+    if passed_at > by + max(QUANTITY_S, QUANTITY_SHARE * passed_at):
+        return f"says the candidate finished in {said!r}"
+    return None
+
+
+def _minute_problem(read: _Sentence, m: re.Match[str], limits: _Limits) -> str | None:
+    """What is wrong with the moment "minute N" at `m` ("by minute 10 all tests passed"): a finish said after it must
+    have come by then, and the moment must be one the interview reached."""
+    at, said = _number(m.group("n")) * 60, m.group(0).strip()
+    if ANCHOR_AFTER.match(read.text, m.end()) and (problem := _finish_problem(said, at, limits)) is not None:
+        return problem
+    if at > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used):
         return f"states {said!r} of an interview that lasted less"
     return None
 
@@ -324,6 +355,12 @@ def time_problems(texts: Iterable[tuple[str, str]], facts: Facts) -> list[str]:
                     if not read.claimed(m, advice, code_subject=False):
                         continue
                     if (problem := _duration_problem(read, m, limits)) is not None:
+                        found.append(problem)
+                        break
+                for m in MINUTE_MARK.finditer(sentence):
+                    if read.claimed(m, advice, code_subject=False) and (
+                        problem := _minute_problem(read, m, limits)
+                    ):
                         found.append(problem)
                         break
             problems += [

@@ -124,7 +124,10 @@ REMAINING_BEFORE = re.compile(r"\b(?:quedaban|quedando|sobraban|faltaban)\s+(?:u
 # the bug": that is a part of the time, held only to fit in it.
 TOTAL_BEFORE = re.compile(
     rf"\b(?:{_SESSION}\s+(?:only\s+|just\s+)?(?:lasted|ran(?:\s+for)?|took|went\s+on\s+for|was\s+over\s+(?:in|after)"
-    rf"|ended\s+after|duro)|(?:finished|ended|wrapped\s+up|completed|closed|termino)\s+(?:the|their|la)\s+{_SESSION}"
+    # the interview's own end, not the candidate's finish: "the interview finished after 30 minutes", "the session
+    # ended at 45 minutes"
+    rf"|(?:finished|ended|wrapped\s+up|closed|concluded|termino|acabo)\s+(?:in|after|at|within|en|tras|a\s+los)"
+    rf"|duro)|(?:finished|ended|wrapped\s+up|completed|closed|termino)\s+(?:the|their|la)\s+{_SESSION}"
     rf"\s+(?:in|after|en|tras)|total\s+time(?:\s+used)?\s*[:=]?|time\s+used\s*[:=]?|tiempo\s+(?:total|usado)\s*[:=]?"
     r")\s+(?:(?:only|just|about|around|roughly|approximately|nearly"
     r"|almost|some|a\s+total\s+of|unos)\s+)*\Z",
@@ -145,9 +148,14 @@ USED_OF = re.compile(
 # minutes", "passed every visible test after 3 minutes", "every visible test passed within 10 minutes", "finished the
 # problem in the first 10 minutes", "had a working solution 10 minutes in" (it is when the first run that passed
 # them came).
+# Not after the interview as subject: "the interview finished after 30 minutes" is its end (`TOTAL_BEFORE`).
+_NOT_SESSION = "".join(
+    rf"(?<!{w}\s)" for w in ("interview", "session", "screen", "call", "slot", "entrevista", "sesion")
+)
 _FINISH = (
-    r"(?:solved|finished|completed|cracked|nailed|resolvio|termino|completo)(?:\s+(?:it|the\s+(?:problem|question"
-    r"|task|exercise)|el\s+(?:problema|ejercicio)))?"
+    rf"{_NOT_SESSION}(?:solved|finished|completed|cracked|nailed|wrapped\s+up|resolvio|termino|completo)"
+    r"(?:\s+(?:it|the\s+(?:problem|question|task|exercise|solution|implementation|code)|el\s+(?:problema"
+    r"|ejercicio)))?"
     r"|(?:passed|cleared)\s+(?:(?:all|every|both|each)\s+(?:of\s+)?)?(?:the\s+)?(?:visible\s+|given\s+|provided\s+)?"
     r"(?:tests?|examples?)|(?:all|every|both|the)\s+(?:(?:of\s+)?the\s+)?(?:visible\s+)?(?:tests?|examples?)"
     r"\s+(?:passed|were\s+passing|passing)|(?:had|got|reached|produced|wrote|delivered|arrived\s+at|got\s+to)"
@@ -164,6 +172,27 @@ FINISHED_BEFORE = re.compile(
 # The same words before a moment: "had a working solution 10 minutes in".
 FINISHED_AT = re.compile(rf"\b(?:{_FINISH})\s+{_FINISH_MODIFIERS}\Z", re.IGNORECASE)
 IN_AFTER = re.compile(r"\s+in\b(?=\s*(?:[,.;:!?)]|\Z|and\b|but\b))", re.IGNORECASE)
+# A moment a pass is anchored to, the pass said after it: "Ten minutes in, every visible test passed", "at the
+# 10-minute mark every visible test passed", "within the first 10 minutes the candidate had every visible test
+# passing", "after 10 minutes, the code passed every visible test" (the first run that passed them came by then). Not
+# a moment counted from another ("ten minutes later", "in the last 5 minutes", "within 10 minutes of the hint").
+ANCHOR_BEFORE = re.compile(
+    r"\b(?:at|by|after|within|in|inside|under|around|tras|en|al\s+cabo\s+de|a\s+los)\s+"
+    r"(?:(?:the|just|only|about|around|roughly|approximately|under|less\s+than|a\s+mere|the\s+first|unos)\s+)*\Z",
+    re.IGNORECASE,
+)
+ANCHOR_AFTER = re.compile(
+    rf"(?P<in>\s+in\b|[\s-]+(?:mark|point)\b)?\s*,?\s+(?:(?:they|the\s+candidate|he|she|the\s+code|their\s+code"
+    rf"|the\s+solution|it)\s+)?(?:(?:had|has)\s+)?(?:{_FINISH})(?=\s*(?:[,.;:!?)]|\Z|(?:and|but|with|on|in|at|by|after|within|when"
+    r"|once|using)\b))",
+    re.IGNORECASE,
+)
+# A moment said as the minute it was: "by minute 10", "at minute 25", "al minuto 10".
+MINUTE_MARK = re.compile(
+    rf"\b(?:by|at|around|after|past|until|till|from|in|on|near|al|del|para\s+el|hacia\s+el)\s+(?:the\s+|el\s+)?"
+    rf"(?:minute|minuto)\s+(?P<n>\d{{1,4}}|{ANY_NUMBER})\b",
+    re.IGNORECASE,
+)
 # "took 10 minutes to solve it", "it took them 10 minutes to reach a working solution", "the solve took 10 minutes".
 TOOK_BEFORE = re.compile(
     r"\b(?:took|needed|required|tardo|necesito)\s+(?:(?:them|him|her|the\s+candidate|only|just|about|around|roughly"
@@ -179,7 +208,7 @@ TO_FINISH_AFTER = re.compile(
 # A word of the candidate's finish before what was left: "finished with 10 minutes to spare", "solved it with 20
 # minutes left" (the finish came then, no later than the first run that passed every visible test).
 FINISH_WITH_LEFT = re.compile(
-    r"\b(?:solved|finished|completed|cracked|resolvio|termino|completo)\b(?:\s+(?!(?:the|their|la)\s+"
+    rf"\b{_NOT_SESSION}(?:solved|finished|completed|cracked|wrapped\s+up|resolvio|termino|completo)\b(?:\s+(?!(?:the|their|la)\s+"
     r"(?:interview|session|call|entrevista|sesion)\b)[\w'-]+){0,4}?\s*,?\s+(?:with|con)\s+"
     r"(?:(?:only|just|about|around|roughly|over|more\s+than|under|less\s+than|nearly|almost|unos)\s+)*\Z",
     re.IGNORECASE,

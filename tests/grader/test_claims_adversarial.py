@@ -18,6 +18,9 @@ from grader.schemas import Facts
 from tests.grader.test_claims_precision import every_problem
 from tests.grader.test_claims_time_precision import EARLY, FULL, HOUR, LATE_PASS, RAN_OUT
 
+# Ended by our side at 30 of 45 minutes, no run ever passing every visible test.
+NO_PASS = Facts(time_used_s=1800.0, time_allowed_s=2700.0, first_all_visible_pass_s=None)
+
 FALSE_OF_A_PASS = [
     # counts in words
     "The candidate needed two hints.",
@@ -139,6 +142,30 @@ TIME_FALSE = [
     (EARLY, "They used nearly all of the allotted time."),
     (EARLY, "The candidate took the better part of the time allowed."),
     (EARLY, "The interview ended after 3 minutes, leaving 10 minutes unused."),
+    # a finish where no run ever passed every visible test: the candidate's finish never happened
+    (NO_PASS, "They finished in 30 minutes."),
+    (NO_PASS, "The candidate completed the problem in 25 minutes."),
+    (NO_PASS, "Completed the solution in 25 minutes."),
+    (NO_PASS, "Had a working solution 20 minutes in."),
+    (RAN_OUT, "They finished in 30 minutes."),
+    (RAN_OUT, "They wrapped up the solution with 5 minutes left."),
+    (LATE_PASS, "They wrapped up the solution with 10 minutes left."),
+    # a pass anchored to a moment before the first run that passed every visible test (40 minutes in), or never
+    (LATE_PASS, "Ten minutes in, every visible test passed."),
+    (LATE_PASS, "At the 10-minute mark every visible test passed."),
+    (LATE_PASS, "By minute 10 all tests passed."),
+    (LATE_PASS, "At minute 10, the candidate had every visible test passing."),
+    (LATE_PASS, "Within the first 10 minutes the candidate had every visible test passing."),
+    (LATE_PASS, "After 10 minutes, the code passed every visible test."),
+    (HOUR, "Ten minutes in, they solved it."),
+    (LATE_PASS, "Ten minutes in, the candidate had solved it."),
+    (LATE_PASS, "Al minuto 10 resolvio el problema."),
+    # the interview's end held to the time used (30 minutes)
+    (NO_PASS, "La entrevista termino a los 20 minutos."),
+    (NO_PASS, "By minute 20 all tests passed."),
+    (NO_PASS, "Twenty minutes in, every visible test passed."),
+    # a moment said as "minute N" past the interview's end
+    (EARLY, "By minute 40 they had switched to a hash map."),
 ]
 TIME_TRUE = [
     (HOUR, "The interview lasted 27 minutes and 10 seconds."),
@@ -189,6 +216,28 @@ TIME_TRUE = [
     (EARLY, "The first run came about a minute in."),
     (EARLY, "They spent most of the time coding."),
     (FULL, "They used most of the 45 minutes, solving it in 18."),
+    # the interview's own end, held to the time used, not to a finish
+    (NO_PASS, "The interview finished after 30 minutes."),
+    (NO_PASS, "The session ended at 30 minutes."),
+    (NO_PASS, "The interview wrapped up in 30 minutes."),
+    (NO_PASS, "The interview finished with 15 minutes left."),
+    (NO_PASS, "The interview wrapped up with 15 minutes left."),
+    (RAN_OUT, "The session ended at 45 minutes."),
+    (RAN_OUT, "The interview finished after 46 minutes without a passing run."),
+    (NO_PASS, "They spent 20 minutes on the brute force."),
+    (NO_PASS, "Twenty minutes in, the first run failed."),
+    # a pass anchored at or after the first run that passed every visible test (25 minutes in), or relative
+    (HOUR, "Twenty-five minutes in, every visible test passed."),
+    (HOUR, "At the 26-minute mark every visible test passed."),
+    (HOUR, "By minute 26 all tests passed."),
+    (HOUR, "Ten minutes in, they finished the brute force."),
+    (LATE_PASS, "Ten minutes later, every visible test passed."),
+    (LATE_PASS, "In the last 5 minutes, every visible test passed."),
+    (LATE_PASS, "By minute 41 they had every visible test passing."),
+    (LATE_PASS, "They finished in 40 minutes."),
+    (LATE_PASS, "Al minuto 41 resolvio el problema."),
+    (LATE_PASS, "Ten minutes in, they had solved the warm-up."),
+    (NO_PASS, "La entrevista termino a los 30 minutos."),
 ]
 
 
