@@ -1,6 +1,6 @@
-"""What a candidate may do, and when: consent before the start, code only while the interview runs, one final
-answer (and no runs after it) unless the organisation allows resubmission. The candidate page's routes and the
-run flow share these checks."""
+"""What a candidate may do, and when: consent to the exact text in force before the start, code only while the
+interview runs, one final answer (and no runs after it) unless the organisation allows resubmission. The candidate
+page's routes and the run flow share these checks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from api.db import orgs_repo, sessions_repo
 from api.db.pool import Conn
 from api.errors import ConflictError
+from api.notices import Notice, render_notice
 from api.session_window import require_running
 from api.settings import ApiSettings
 
@@ -35,6 +36,18 @@ def policies(session: dict[str, Any], org: dict[str, Any] | None) -> Policies:
         allow_text_only=bool(org["allow_text_only"]) or bool(session.get("text_only")),
         allow_resubmission=bool(org["allow_resubmission"]),
     )
+
+
+def session_notice(found: sessions_repo.CandidateRow) -> Notice:
+    """The notice the session's candidate is shown now: the version in force, rendered from the session's and its
+    organisation's values as they are now."""
+    return render_notice(found.session, found.org, sessions_repo.session_languages(found.session))
+
+
+def consented(found: sessions_repo.CandidateRow, notice: Notice | None = None) -> bool:
+    """The candidate agreed to the notice they are shown now (`notice`, or `session_notice`), word for word: the
+    version alone does not bind it (`sessions_repo.CandidateRow.agreed_to`)."""
+    return found.agreed_to((notice or session_notice(found)).sha256)
 
 
 def may_join_room(session: dict[str, Any], consented: bool) -> bool:

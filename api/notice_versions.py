@@ -1,12 +1,13 @@
 """Which versions of the candidate notice exist (api/notices/v<N>.html.j2) and which one is in force: the newest.
 
-Apart from the rendering (api.notices) so that what reads a consent (api.db.sessions_repo: is it to the version in
-force?) needs nothing of the notice's text or of what it states.
+Apart from the rendering (api.notices) so that what reads a consent (api.db.sessions_repo) needs nothing of the
+notice's text or of what it states. A consent binds to the exact text (its hash), not to the version alone.
 
 Versions only ever grow, and during a rolling deploy replicas of two releases answer the same page: a consent another
-replica took to a version newer than any this one ships is to a text that says more, never less, so it counts as
-agreed here (`in_force_or_newer`); one this replica is asked to take it cannot check, and says so as a busy server
-would (`newer_than_known`), rather than as an unknown version.
+replica took to a version newer than any this one ships is to a text that says more, never less, and that this one
+cannot render, so it counts as agreed here (`newer_than_known`); one this replica is asked to take it cannot check,
+and says so as a busy server would, rather than as an unknown version. A published version's template is never
+edited (tests/api/test_notice_published.py): a changed text is a new version.
 """
 
 from __future__ import annotations
@@ -41,13 +42,6 @@ def number(version: str | None) -> int | None:
     """The version's number (`v3` -> 3), None for anything not spelt as a version (`v03`, `3`, `v`)."""
     m = VERSION.fullmatch(version or "")
     return int(m["n"]) if m else None
-
-
-def in_force_or_newer(version: str | None) -> bool:
-    """A consent to `version` is a consent to the notice in force here: that version, or a newer one that a replica
-    of a newer release took (its text includes what this one says; no version drops anything)."""
-    n = number(version)
-    return n is not None and n >= _current_number()
 
 
 def newer_than_known(version: str | None) -> bool:

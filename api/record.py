@@ -55,10 +55,26 @@ def recorded_items(version: str) -> tuple[RecordedItem, ...]:
     return items
 
 
+class UnshippedNoticeError(LookupError):
+    """A consent names a notice version this release does not ship: a newer release's, agreed to on one of its
+    replicas (a release since rolled back, or a worker not yet updated). What that notice promises to erase is in
+    its own table, which is not here."""
+
+    def __init__(self, agreed: list[str]) -> None:
+        super().__init__(f"consent to notice version(s) this release does not ship: {agreed}")
+        self.agreed = agreed
+
+
 def promised_kinds(agreed: list[str]) -> tuple[str, ...]:
-    """Every kind the notices a candidate agreed to list (the current notice when they agreed to none: a session
-    that never started was shown nothing, and the current notice is what it would have shown)."""
-    shown = [v for v in agreed if v in versions()] or [current_version()]
+    """Every kind the notices a candidate agreed to list, each read from the version agreed to (the current notice
+    when they agreed to none: a session that never started was shown nothing, and the current notice is what it
+    would have shown). UnshippedNoticeError for a version this release does not ship: a newer notice says more,
+    never less, so the current one's kinds (what this used to fall back to) could erase less than it promised, and
+    the session marked erased would keep the rest for ever."""
+    unshipped = sorted({v for v in agreed if v not in versions()})
+    if unshipped:
+        raise UnshippedNoticeError(unshipped)
+    shown = agreed or [current_version()]
     return tuple(sorted({k for v in shown for i in recorded_items(v) for k in i.kinds}))
 
 

@@ -150,10 +150,28 @@ async def lock_for_retention(conn: Conn, session_id: str) -> bool:
     return not (row and row["held"])
 
 
-async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> dict[str, int] | None:
-    """Erase everything the notice the candidate agreed to lists as recorded (`api.record`: transcript, code, runs
-    and submissions, page observations) and the résumé, keep the scorecard and the other derived facts, and log the
-    counts (one transaction, the caller's). None when another worker did it first."""
+async def promised(conn: Conn, session_id: str) -> tuple[str, ...]:
+    """The kinds of data the notices this session's candidate agreed to list as recorded, from each version's own
+    table (`api.record.promised_kinds`; UnshippedNoticeError for a version this release does not ship)."""
+    cur = await conn.execute(
+        """
+        select distinct payload->>'notice_version' as v from session_events
+        where session_id = %s and type = 'consent' and payload ? 'notice_version'
+        """,
+        (session_id,),
+    )
+    return promised_kinds(sorted(str(r["v"]) for r in await cur.fetchall()))
+
+
+async def apply_retention(
+    conn: Conn, session_id: str, objects_deleted: int, kinds: tuple[str, ...] | None = None
+) -> dict[str, int] | None:
+    """Erase everything the notice the candidate agreed to lists as recorded (`kinds`, read by `promised` when not
+    given: transcript, code, runs and submissions, page observations) and the résumé, keep the scorecard and the
+    other derived facts, and log the counts (one transaction, the caller's). None when another worker did it
+    first."""
+    if kinds is None:
+        kinds = await promised(conn, session_id)
     cur = await conn.execute(
         """
         update sessions set retention_applied_at = now(), resume_text = null
@@ -164,14 +182,6 @@ async def apply_retention(conn: Conn, session_id: str, objects_deleted: int) -> 
     row = await cur.fetchone()
     if row is None:
         return None
-    cur = await conn.execute(
-        """
-        select distinct payload->>'notice_version' as v from session_events
-        where session_id = %s and type = 'consent' and payload ? 'notice_version'
-        """,
-        (session_id,),
-    )
-    kinds = promised_kinds([str(r["v"]) for r in await cur.fetchall()])
     removed: dict[str, int] = {"storage_objects": objects_deleted}
     cur = await conn.execute(
         "delete from session_events where session_id = %s and type = any(%s)",

@@ -11,7 +11,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
-from api.notice_versions import in_force_or_newer
+from api.notice_versions import newer_than_known
 
 FINISHED = ("completed", "abandoned", "cancelled")
 
@@ -173,18 +173,22 @@ async def get_session_by_invite(conn: Conn, invite_hash: bytes) -> dict[str, Any
 @dataclass(frozen=True)
 class CandidateRow:
     """A session with what its candidate's page shows beside it, read in one round trip: its organisation (None
-    for practice) and the notice version of its newest consent event (None: never agreed)."""
+    for practice), the highest notice version it agreed to (None: never agreed) and the hashes of every text it
+    agreed to."""
 
     session: dict[str, Any]
     org: dict[str, Any] | None
     consented_version: str | None
+    consented_sha256s: frozenset[str] = frozenset()
 
-    @property
-    def consented(self) -> bool:
-        """Agreed to the notice in force: a consent to a version it replaced (v2 before v3 named the developer-tools
-        observation) is no consent to what the interview now records, so it neither opens the room nor starts. One
-        to a newer version (a newer release's replica took it, during a rolling deploy) is."""
-        return in_force_or_newer(self.consented_version)
+    def agreed_to(self, notice_sha256: str) -> bool:
+        """Agreed to the notice in force (`notice_sha256`: the hash of its text as rendered for this session now),
+        word for word. A consent to a version it replaced (v2 before v3 named the developer-tools observation), or
+        to the same version's text before it changed (the organisation's name or retention period, the session's
+        extra time: the text is rendered from them) is no consent to what the candidate is now told, so it neither
+        opens the room nor starts. One to a newer version (a newer release's replica took it, during a rolling
+        deploy) is: its text cannot be rendered here, and versions only grow."""
+        return notice_sha256 in self.consented_sha256s or newer_than_known(self.consented_version)
 
 
 # The organisation's columns come back as `org_<field>` and are split off in Python; `o.id` is null when the session
@@ -194,12 +198,11 @@ _CANDIDATE_COLUMNS = ", ".join(
         SESSION_COLUMNS,
         "s.invite_hash",
         *(f"o.{f} as org_{f}" for f in ORG_FIELDS),
-        # The highest version this session agreed to. Not the newest consent: during a rolling deploy a page can
-        # agree to the newer release's version on one replica, then to the older one's on another, and the older
-        # text agreed last takes nothing back from the newer one (`v10` sorts after `v9`: longer first).
-        "(select e.payload ->> 'notice_version' from session_events e where e.session_id = s.id"
-        " and e.type = 'consent' order by length(e.payload ->> 'notice_version') desc,"
-        " e.payload ->> 'notice_version' desc limit 1) as consented_version",
+        # Every distinct text this session agreed to, as [version, sha256] pairs (a handful: a consent is stored
+        # once per text, and only to the text in force when it is taken).
+        "(select coalesce(jsonb_agg(distinct jsonb_build_array(e.payload ->> 'notice_version',"
+        " e.payload ->> 'notice_sha256')), '[]') from session_events e where e.session_id = s.id"
+        " and e.type = 'consent') as consents",
     )
 )
 _CANDIDATE_FROM = """
@@ -211,8 +214,17 @@ def _candidate_row(row: dict[str, Any] | None) -> CandidateRow | None:
     if row is None:
         return None
     org = {f: row.pop(f"org_{f}") for f in ORG_FIELDS}
-    version = row.pop("consented_version")
-    return CandidateRow(session=row, org=org if org["id"] is not None else None, consented_version=version)
+    consents = [(str(v), str(h)) for v, h in row.pop("consents") if v is not None and h is not None]
+    # The highest version agreed to, not the newest consent: during a rolling deploy a page can agree to the newer
+    # release's version on one replica, then to the older one's on another, and the older text agreed last takes
+    # nothing back from the newer one (`v10` after `v9`: longer first).
+    version = max((v for v, _ in consents), key=lambda v: (len(v), v), default=None)
+    return CandidateRow(
+        session=row,
+        org=org if org["id"] is not None else None,
+        consented_version=version,
+        consented_sha256s=frozenset(h for _, h in consents),
+    )
 
 
 async def get_candidate_by_invite(conn: Conn, invite_hash: bytes) -> CandidateRow | None:

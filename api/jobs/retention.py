@@ -11,8 +11,10 @@ objects (dump, report PDF, résumé PDF) are deleted; every kind of data the not
 set and a `session_deletions` row (`reason = retention`, counts only) is written, and an `erase_session_artifacts`
 job is queued under the session's artifact lock: an artifact write under way (it read the session before the
 commit) may store after the erase, and that job runs after it. A storage failure rolls the transaction back and
-leaves the session for the next run, and the run, once done with the others, ends failed. Each erasure is logged
-with the session id and counts, never content.
+leaves the session for the next run, and the run, once done with the others, ends failed. So does a session whose
+candidate agreed to a notice version this release does not ship (a newer release's, then rolled back): what it
+promised is read from that version's own table, so the session is left, untouched, for a release that has it
+(`retention.deferred`). Each erasure is logged with the session id and counts, never content.
 
 Each run first prunes the rows of other tables that serve nothing any more (`api.jobs.pruning`: LiveKit's webhook
 dedup, expired share links, revoked integration keys, old ATS response errors) and folds the grading usage's
@@ -34,6 +36,7 @@ from api.jobs.pruning import database_now, fold_usage_changes, prune
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.notices import PRACTICE_RETENTION_DAYS
+from api.record import UnshippedNoticeError
 from api.storage import StorageBackend, StorageError, open_storage
 
 log = structlog.get_logger(__name__)
@@ -44,26 +47,33 @@ MAX_PER_RUN = 5000  # a backlog is worked through over several runs
 
 
 class RetentionIncompleteError(Exception):
-    """The run erased what it could, but storage refused some due sessions: their records are kept past the period
-    the candidate was promised until a later run gets through. The job fails with it, so that the queue's failed-job
-    gauge (`shadows_queue_jobs_failed_last_hour`) and its alert show it, not only each session's log line."""
+    """The run erased what it could, but some due sessions were left: storage refused them (`left`), or their
+    candidate agreed to a notice version this release does not ship (`deferred`: what it promises to erase is not
+    known here). Their records are kept past the period the candidate was promised until a later run (of a release
+    that ships that notice) gets through. The job fails with it, so that the queue's failed-job gauge
+    (`shadows_queue_jobs_failed_last_hour`) and its alert show it, not only each session's log line."""
 
-    def __init__(self, erased: int, left: int) -> None:
+    def __init__(self, erased: int, left: int, deferred: int = 0) -> None:
         super().__init__(
-            f"retention erased {erased} session(s); storage refused {left}, left for the next run"
+            f"retention erased {erased} session(s); storage refused {left} and {deferred} agreed to a notice this "
+            "release does not ship, left for the next run"
         )
         self.erased = erased
         self.left = left
+        self.deferred = deferred
 
 
 async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | None = None) -> int:
     """Erase every due session (up to MAX_PER_RUN) as of `now`, the database's clock unless given (never this
     host's: `api.jobs.pruning.database_now`); returns how many were erased. Raises RetentionIncompleteError at the
-    end of a run in which storage refused any session (the others erased all the same)."""
+    end of a run in which storage refused any session, or any was deferred (its candidate agreed to a notice this
+    release does not ship), the others erased all the same."""
     now = now or await database_now(pool)
     erased = 0
-    passed: set[str] = set()  # failed in storage, or held (or erased) since the list was read: not this run
+    # Failed in storage, deferred, or held (or erased) since the list was read: not this run.
+    passed: set[str] = set()
     refused = 0  # of those, failed in storage
+    deferred = 0  # of those, agreed to a notice this release does not ship
     while erased + len(passed) < MAX_PER_RUN:
         async with connection(pool) as conn:
             due = [
@@ -81,13 +91,16 @@ async def run_retention(pool: Pool, storage: StorageBackend, *, now: datetime | 
             except StorageError:
                 refused += 1
                 removed = None
+            except UnshippedNoticeError:
+                deferred += 1
+                removed = None
             if removed is None:
                 passed.add(session_id)
             else:
                 erased += 1
                 log.info("retention.applied", session_id=session_id, **removed)
-    if refused:
-        raise RetentionIncompleteError(erased, refused)
+    if refused or deferred:
+        raise RetentionIncompleteError(erased, refused, deferred)
     return erased
 
 
@@ -99,16 +112,19 @@ async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> di
     """Erase one session under its row's lock, the lock a legal hold is placed under (`api.legal_holds`): checked
     for a hold first, its stored objects removed, then its rows, in one transaction. None when it was held or erased
     since the list was read; StorageError when storage failed (the transaction is rolled back: nothing of it is
-    erased)."""
+    erased); UnshippedNoticeError, before anything is erased, when its candidate agreed to a notice version this
+    release does not ship (what that notice promises is read from its own table, which only a release shipping it
+    has: erasing what the current one lists, and marking the session erased, would keep the rest for ever)."""
     from api.artifacts import erase_artifacts  # with the report's rendering: only when a session is due
 
     try:
         async with connection(pool) as conn, conn.transaction():
             if not await artifacts_repo.lock_for_retention(conn, session_id):
                 raise _Held
+            kinds = await artifacts_repo.promised(conn, session_id)  # before anything goes
             # Storage is erased while the lock is held: a hold asked for now waits, then finds the record gone.
             objects = await erase_artifacts(storage, session_id)
-            removed = await artifacts_repo.apply_retention(conn, session_id, objects)
+            removed = await artifacts_repo.apply_retention(conn, session_id, objects, kinds)
             assert removed is not None  # locked, unerased and unheld above
             # An artifact write that read the session before this commit may store after the erase above; the
             # session's artifact jobs run one at a time, so an erase queued behind it takes that too.
@@ -118,6 +134,9 @@ async def _erase_one(pool: Pool, storage: StorageBackend, session_id: str) -> di
         return None
     except StorageError as e:
         log.warning("retention.storage_failed", session_id=session_id, retryable=e.retryable)
+        raise
+    except UnshippedNoticeError as e:
+        log.warning("retention.deferred", session_id=session_id, notice_versions=e.agreed)
         raise
     return removed
 

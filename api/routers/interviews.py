@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.agent_dispatch import LiveKitUnavailableError, interviewer_in_room, redispatch_agent
-from api.candidate_rules import policies, require_in_progress, session_org
+from api.candidate_rules import consented, policies, require_in_progress, session_org
 from api.db import endings_repo, events_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import (
@@ -191,18 +191,21 @@ async def start_interview(
     questions: Questions,
 ) -> JoinResponse:
     """Start the interview: the clock runs from now, and the question becomes visible. Needs the candidate's
-    consent to the notice in force: none is 409 `consent_required`; one to a version since replaced is 409
+    consent to the notice in force, word for word: none is 409 `consent_required`; one to a version since replaced,
+    or to a text since changed (the organisation's name or retention period, the session's extra time), is 409
     `notice_changed` (show the current notice, agree to it, then start). Starting an interview that is already
     running returns it unchanged."""
     session = own_session(candidate, session_id)
     found = await _candidate_session(conn, session["id"])
     if session["status"] == "scheduled":
-        if found.consented_version is not None and not found.consented:
+        if not consented(found):
+            if found.consented_version is None:
+                raise ConflictError("Agree to the notice before starting.", code="consent_required")
+            # Agreed, but not to this text: a version since replaced, or this version's text before a value it is
+            # rendered from changed (the organisation's name or retention period, the session's extra time).
             raise ConflictError(
                 "The notice has changed since you agreed to it; read it again.", code="notice_changed"
             )
-        if not found.consented:
-            raise ConflictError("Agree to the notice before starting.", code="consent_required")
         if body.mode == "text" and not policies(session, found.org).allow_text_only:
             raise ForbiddenError(
                 "This interview needs voice; ask for an accommodation if you cannot use it.",

@@ -7,12 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.candidate_rules import may_join_room, policies
+from api.candidate_rules import consented, may_join_room, policies, session_notice
 from api.db import sessions_repo
 from api.db.pool import Conn, connection
 from api.deps import DbConn, Settings, admitted_invite, bearer, candidate_for_invite
 from api.errors import ConflictError, ForbiddenError
-from api.notices import render_notice
 from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
 from api.scheduling import ends_at
@@ -106,10 +105,12 @@ async def candidate_view(
         full = await questions.public_question(conn, row["question_id"], row["question_updated_at"])
         question = {k: full[k] for k in QUESTION_FIELDS}
         question["starter_code"] = {k: v for k, v in full["starter_code"].items() if k in languages}
+    notice = session_notice(found)
+    agreed = consented(found, notice)
     return JoinResponse(
         server_url=settings.livekit_url,
         participant_token=mint_candidate_token(row, settings, ttl=token_ttl(row, settings))
-        if may_join_room(row, found.consented)
+        if may_join_room(row, agreed)
         else "",
         room_name=row["room_name"],
         participant_name=row["candidate_name"],
@@ -123,8 +124,8 @@ async def candidate_view(
             "allow_resubmission": rules.allow_resubmission,
             "retention_days": org["retention_days"] if org else None,
         },
-        notice=render_notice(row, org, languages).view(),
-        consented=found.consented,
+        notice=notice.view(),
+        consented=agreed,
         agent_join_timeout_s=settings.agent_join_timeout_s,
         question=question,
         hints=hints,
@@ -169,7 +170,7 @@ async def create_livekit_token(
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")
     if row["status"] not in ("scheduled", "in_progress"):
         raise ConflictError("This interview has already finished.", code="session_finished")
-    if not may_join_room(row, found.consented):
+    if not may_join_room(row, consented(found)):
         raise ConflictError(
             "The candidate has not agreed to the interview notice yet; open the invite page first.",
             code="consent_required",

@@ -197,6 +197,10 @@ async def test_text_only_start_needs_the_org_policy_or_the_accommodation(api_ser
     )
     assert patched.status_code == 200 and patched.json()["text_only"] is True
     assert (await _join(api_server, s))["organization"]["allow_text_only"] is True
+    # The notice now says the interview can be done without voice: a text not agreed to yet.
+    r = await _start(api_server, s, "text")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "notice_changed"), r.text
+    await _consent(api_server, s)
     assert (await _start(api_server, s, "text")).status_code == 200
 
     other = await api_server.create_session()
@@ -205,6 +209,7 @@ async def test_text_only_start_needs_the_org_policy_or_the_accommodation(api_ser
         "/v1/organization", json={"allow_text_only": True}, headers=api_server.org_headers()
     )
     assert r.status_code == 200
+    await _consent(api_server, other)
     assert (await _start(api_server, other, "text")).json()["session"]["start_mode"] == "text"
 
 

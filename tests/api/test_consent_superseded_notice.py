@@ -183,3 +183,52 @@ async def test_a_text_changed_without_a_new_version_is_refused_and_stores_nothin
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "notice_changed"), refused.text
     cur = await db.execute("select count(*) as n from session_events where session_id = %s", (s["id"],))
     assert await cur.fetchone() == {"n": 0}
+
+
+async def test_a_start_on_a_consent_to_a_text_changed_since_asks_for_the_current_one(
+    api_server: ApiServer, db: Conn
+) -> None:
+    """The start and the room token checked the version alone: a candidate who agreed, then whose notice changed
+    without a new version (the organisation's name, the session's extra time: the text is rendered from them),
+    started on a consent to a text they are no longer shown. The consent binds to the exact text, and each of these
+    changes asks for a new tick."""
+    s = await api_server.create_session()
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    start = f"/v1/sessions/{s['id']}/start"
+    await api_server.consent(s)
+    agreed = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+    assert agreed["consented"] is True and agreed["participant_token"], agreed
+    changes = (
+        lambda: db.execute(
+            "update organizations set name = 'Renamed Hiring' where id = %s", (api_server.org_id,)
+        ),
+        lambda: api_server.client.patch(
+            f"/v1/sessions/{s['id']}", json={"extra_time_minutes": 15}, headers=api_server.org_headers()
+        ),
+    )
+    for change in changes:
+        before = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+        await change()
+        join = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
+        assert join["notice"]["version"] == before["version"] and join["notice"]["sha256"] != before["sha256"]
+        assert (join["consented"], join["participant_token"]) == (False, ""), join
+        token = await api_server.client.post(
+            "/v1/livekit/token", json={}, headers={"Authorization": f"Bearer {s['invite']}"}
+        )
+        assert (token.status_code, token.json()["error"]["code"]) == (409, "consent_required"), token.text
+        refused = await api_server.client.post(start, json={"mode": "voice"}, headers=auth)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "notice_changed"), refused.text
+        cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
+        assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+        await api_server.consent(s)  # the current text, as the page shows it
+    started = await api_server.client.post(start, json={"mode": "voice"}, headers=auth)
+    assert started.status_code == 200, started.text
+    assert started.json()["session"]["status"] == "in_progress" and started.json()["consented"] is True
+    # One consent per text, each kept with its hash; the last is the one the start found.
+    cur = await db.execute(
+        "select payload ->> 'notice_sha256' as h from session_events where session_id = %s and type = 'consent'"
+        " order by seq",
+        (s["id"],),
+    )
+    hashes = [r["h"] for r in await cur.fetchall()]
+    assert len(set(hashes)) == 3 and hashes[-1] == started.json()["notice"]["sha256"], hashes

@@ -18,6 +18,7 @@ from api.db import events_repo
 from api.db.pool import connection
 from api.jobs.pruning import RULES, prune
 from api.jobs.retention import RetentionIncompleteError, run_retention
+from api.notice_versions import current_version
 from api.notices import PRACTICE_RETENTION_DAYS, render_notice
 from api.pdf import PdfRenderer
 from api.storage import LocalStorage, StorageError
@@ -174,16 +175,42 @@ async def test_a_session_storage_refuses_fails_the_run_after_the_others_are_eras
     api_server: ApiServer, db: Conn, tmp_path: Path
 ) -> None:
     """Kept past its period, the record must reach an operator (the job fails, `shadows_queue_jobs_failed_last_hour`),
-    not only a log line per run; the sessions storage took are erased all the same, the refused one kept whole."""
+    not only a log line per run; the sessions storage took are erased all the same, the refused one kept whole.
+
+    So is a session whose candidate agreed to a notice version this release does not ship (a newer release took the
+    consent, then was rolled back): the job erased the kinds the current notice lists (its fallback for a version it
+    did not know) and marked the session erased, though the newer notice may promise more. It is left untouched,
+    its stored objects too, for a release that ships that notice."""
     now = datetime.now(UTC)
     await db.execute("update organizations set retention_days = 10 where id = %s", (api_server.org_id,))
-    refused, taken = [await _finished(api_server, db, None, 11, now) for _ in range(2)]
+    refused, taken, newer = [await _finished(api_server, db, None, 11, now) for _ in range(3)]
+    ahead = f"v{int(current_version()[1:]) + 1}"
+    async with connection(api_server.app.state.pool) as conn:
+        for version in (
+            current_version(),
+            ahead,
+        ):  # agreed here, then (a reload) on a newer release's replica
+            stored = await events_repo.append_events(
+                conn,
+                newer,
+                [
+                    events_repo.EventIn(
+                        f"page:consent:{version}",
+                        "consent",
+                        {"notice_version": version, "notice_sha256": "0" * 64, "retention_days": 10},
+                    )
+                ],
+            )
+            assert stored
     storage = _RefusingStorage(tmp_path / "artifacts", refused)
+    await storage.put(f"{folder(newer)}/session.json", b"{}", "application/json")
     with pytest.raises(RetentionIncompleteError) as failed:
         await run_retention(api_server.app.state.pool, storage, now=now)
-    assert (failed.value.erased, failed.value.left) == (1, 1)
+    assert (failed.value.erased, failed.value.left, failed.value.deferred) == (1, 1, 1)
     assert await _erased(db) == {taken}
     assert await _transcripts(db, refused) == 1
+    assert await _transcripts(db, newer) == 1
+    assert await storage.get(f"{folder(newer)}/session.json") == b"{}"
 
 
 def test_the_notice_states_the_period_the_job_applies() -> None:

@@ -11,14 +11,15 @@ from html import unescape
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 from pypdf import PdfReader
 
 from api.db import artifacts_repo, bundle_repo
 from api.jobs.retention import run_retention
-from api.notice_versions import versions
+from api.notice_versions import current_version, versions
 from api.notices import render_notice
-from api.record import KINDS, promised_kinds, recorded_items
+from api.record import KINDS, UnshippedNoticeError, promised_kinds, recorded_items
 from api.storage import LocalStorage
 from tests.api.report_support import CODE_V3, Seeded, grade, seed_interview
 from tests.conftest import ApiServer
@@ -187,3 +188,18 @@ async def test_retention_erases_the_code_runs_and_observations_too_and_keeps_the
     # The session not due still shows its replay.
     page = await api_server.client.get(f"/v1/sessions/{kept.id}/report", headers=h)
     assert page.status_code == 200 and "The interview record was deleted" not in page.text
+
+
+def test_the_kinds_erased_are_those_of_the_versions_agreed_to_and_an_unshipped_one_is_never_guessed() -> None:
+    """A consent to a version this release does not ship (a newer release's) was dropped, and a session that agreed
+    to nothing else was erased by the current notice's table, which may list less than the newer one promised."""
+    newest = int(current_version()[1:])
+    for version in versions():
+        assert promised_kinds([version]) == tuple(
+            sorted({k for i in recorded_items(version) for k in i.kinds})
+        )
+    assert promised_kinds([]) == promised_kinds([current_version()])  # never agreed: what it would have shown
+    for agreed in ([f"v{newest + 1}"], [current_version(), f"v{newest + 1}"], ["v0"]):
+        with pytest.raises(UnshippedNoticeError) as unshipped:
+            promised_kinds(agreed)
+        assert unshipped.value.agreed == [v for v in agreed if v not in versions()], agreed

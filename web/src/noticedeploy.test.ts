@@ -7,7 +7,8 @@
 // number of joins, the text on screen never goes back to an older version or to a text a server refused, and a clear
 // line says the service is being updated; Continue (or Start) comes back after a short hold.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ApiClient, ApiError, type JoinResponse, type NoticeView } from "./api";
+import { type ApiClient, ApiError, type NoticeView } from "./api";
+import { view } from "./testing/joinviews";
 import html from "../index.html?raw";
 
 const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(html)?.[1] ?? "";
@@ -17,26 +18,6 @@ const { deviceFlow, START_UPDATING } = await import("./startscreen");
 const { askConsent, NOTICE_CHANGED, NOTICE_UPDATING, NOTICE_WAITS_MS, renderBrand, UPDATING_HOLD_MS } =
   await import("./welcome");
 const { stepFailure } = await import("./messages");
-
-function view(version: string, text: string, extra: Partial<JoinResponse> = {}): JoinResponse {
-  return {
-    session: {
-      id: "s1",
-      status: "scheduled",
-      role: null,
-      duration_minutes: 45,
-      extra_time_minutes: 0,
-      languages: ["python"],
-      text_only: false,
-      start_mode: null,
-    },
-    organization: { name: "Acme", logo_url: null, allow_text_only: true },
-    notice: { version, sha256: `sha-${version}-${text.length}`, html: `<p>${text}</p>` },
-    consented: true,
-    question: null,
-    ...extra,
-  } as unknown as JoinResponse;
-}
 
 const NEW = view("v3", "Version 3 of the new release.");
 const OLD = view("v2", "Version 2 of the release being replaced.");

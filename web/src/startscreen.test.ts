@@ -3,9 +3,10 @@
 // The start's refusals: one a gateway answered may have started the interview behind it, so the server is asked at
 // once; one finding the consent given to a notice since replaced shows the current notice and asks again.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type ApiClient, ApiError, type JoinResponse } from "./api";
+import { type ApiClient, ApiError } from "./api";
 import { currentScreen } from "./screens";
 import type { SessionWatch } from "./sessionwatch";
+import { view } from "./testing/joinviews";
 import { askConsent, NOTICE_REPLACED } from "./welcome";
 import html from "../index.html?raw";
 
@@ -14,25 +15,6 @@ const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(html)?.[1] ?? "";
 document.body.innerHTML = body;
 const { page } = await import("./pagestate");
 const { AGREED_AGAIN, deviceFlow } = await import("./startscreen");
-
-function view(version: string, text: string): JoinResponse {
-  return {
-    session: {
-      id: "s1",
-      status: "scheduled",
-      role: null,
-      duration_minutes: 45,
-      extra_time_minutes: 0,
-      languages: ["python"],
-      text_only: false,
-      start_mode: null,
-    },
-    organization: { name: "Acme", logo_url: null, allow_text_only: true },
-    notice: { version, sha256: `sha-${version}`, html: `<p>${text}</p>` },
-    consented: true,
-    question: null,
-  } as unknown as JoinResponse;
-}
 
 const tick = async () => {
   for (let i = 0; i < 5; i += 1) await new Promise((resolve) => setTimeout(resolve, 0));
@@ -74,45 +56,55 @@ describe("the start", () => {
   });
 
   it("refused for a consent to a replaced notice, shows the current one, asks again, then comes back to start", async () => {
-    document.body.innerHTML = body;
-    const consents: string[] = [];
-    const starts: string[] = [];
-    const api = {
-      consent: async (_id: string, notice: { version: string }) => {
-        consents.push(notice.version);
-        return { notice_version: notice.version, seq: consents.length };
-      },
-      join: async () => view("v3", "Version 3 names the developer tools."),
-      start: async (_id: string, mode: string) => {
-        starts.push(mode);
-        throw new ApiError(409, "notice_changed", "The notice has changed since you agreed to it; read it again.");
-      },
-    } as unknown as ApiClient;
-    // The page's first consent, as web/src/main.ts asks it: to version 2, in force when the page opened.
-    const first = askConsent(api, view("v2", "Version 2."), () => undefined);
-    submitConsent();
-    await first;
-    expect(consents).toEqual(["v2"]);
+    for (const [agreedTo, current] of [
+      // A new version shipped after the candidate agreed.
+      [view("v2", "Version 2."), view("v3", "Version 3 names the developer tools.")],
+      // The same version's text changed after the candidate agreed (the organisation's name: the text is rendered
+      // from it), which the API refuses as it refuses a replaced version. The page looks for a text other than the
+      // one agreed to, not for a newer version: it finds this one.
+      [view("v3", "Acme keeps this record."), view("v3", "Renamed Hiring keeps this record.")],
+    ] as const) {
+      document.body.innerHTML = body;
+      const consents: string[] = [];
+      const starts: string[] = [];
+      const api = {
+        consent: async (_id: string, notice: { version: string; sha256: string }) => {
+          consents.push(notice.sha256);
+          return { notice_version: notice.version, seq: consents.length };
+        },
+        join: async () => current,
+        start: async (_id: string, mode: string) => {
+          starts.push(mode);
+          throw new ApiError(409, "notice_changed", "The notice has changed since you agreed to it; read it again.");
+        },
+      } as unknown as ApiClient;
+      // The page's first consent, as web/src/main.ts asks it: to the text in force when the page opened.
+      const first = askConsent(api, agreedTo, () => undefined);
+      submitConsent();
+      await first;
+      expect(consents).toEqual([agreedTo.notice.sha256]);
 
-    deviceFlow(api, view("v2", "Version 2."));
-    click("start-text");
-    await tick();
-    expect(starts).toEqual(["text"]);
-    expect(currentScreen()).toBe("welcome");
-    expect(document.getElementById("welcome-notice")?.textContent).toBe("Version 3 names the developer tools.");
-    expect((document.getElementById("consent-check") as HTMLInputElement).checked).toBe(false); // no tick carried over
-    expect(document.getElementById("consent-error")?.textContent).toBe(NOTICE_REPLACED);
-    expect((document.getElementById("consent-continue") as HTMLButtonElement).disabled).toBe(false);
+      deviceFlow(api, agreedTo);
+      click("start-text");
+      await tick();
+      expect(starts).toEqual(["text"]);
+      expect(currentScreen()).toBe("welcome");
+      expect(document.getElementById("welcome-notice")?.textContent).toBe(current.notice.html.slice(3, -4));
+      expect((document.getElementById("consent-check") as HTMLInputElement).checked).toBe(false); // no tick carried
+      expect(document.getElementById("consent-error")?.textContent).toBe(NOTICE_REPLACED);
+      expect((document.getElementById("consent-continue") as HTMLButtonElement).disabled).toBe(false);
 
-    submitConsent();
-    await tick();
-    expect(consents).toEqual(["v2", "v3"]); // the current text only: the first ask no longer listens
-    expect(currentScreen()).toBe("device-check");
-    expect(document.getElementById("start-problem")?.textContent).toBe(AGREED_AGAIN);
-    const startText = document.getElementById("start-text") as HTMLButtonElement;
-    expect([startText.disabled, startText.hidden]).toEqual([false, false]);
-    click("start-text"); // the candidate starts again from the screen they were on
-    await tick();
-    expect(starts).toEqual(["text", "text"]);
+      submitConsent();
+      await tick();
+      // The current text only: the first ask no longer listens.
+      expect(consents).toEqual([agreedTo.notice.sha256, current.notice.sha256]);
+      expect(currentScreen()).toBe("device-check");
+      expect(document.getElementById("start-problem")?.textContent).toBe(AGREED_AGAIN);
+      const startText = document.getElementById("start-text") as HTMLButtonElement;
+      expect([startText.disabled, startText.hidden]).toEqual([false, false]);
+      click("start-text"); // the candidate starts again from the screen they were on
+      await tick();
+      expect(starts).toEqual(["text", "text"]);
+    }
   });
 });
