@@ -17,11 +17,15 @@ session id and when it was erased, nothing else), and Ashby, when it ordered the
 test_status read answers `erased`. Both go after anything of the session already in
 flight, on the session's own job locks; its deliveries and calls still queued go with it and are never sent. An
 endpoint not subscribed to `session.erased` is told too when it was sent (or is being sent) any of the session's.
+
+The `Idempotency-Key` that scheduled the session stays claimed, a tombstone for the rest of its 24 hours
+(`api.idempotency`): if the release before migration 20270130090000 stored it as sent, it takes its HMAC first, in
+the same transaction, so that the tombstone keeps no key an integrator may have built from the candidate's data.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import structlog
@@ -29,11 +33,14 @@ import structlog
 from api import legal_holds
 from api.api_keys import hold_caller
 from api.artifacts import erase_artifacts
-from api.db import artifacts_repo
+from api.db import artifacts_repo, idempotency_repo
 from api.db.pool import Conn
 from api.errors import ConflictError, NotFoundError
 from api.jobs.artifacts import request_erasure
 from api.storage import StorageBackend, StorageError
+
+if TYPE_CHECKING:
+    from api.idempotency import KeyNamer
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +50,13 @@ class SessionInProgressError(ConflictError):
 
 
 async def delete_session(
-    conn: Conn, storage: StorageBackend, session_id: str, organization_id: UUID, *, caller: UUID | None = None
+    conn: Conn,
+    storage: StorageBackend,
+    session_id: str,
+    organization_id: UUID,
+    *,
+    key_namer: KeyNamer,
+    caller: UUID | None = None,
 ) -> dict[str, Any]:
     async with conn.transaction():
         # The interviewer's claim row before the session row, as the agent's posts lock them (its holder check, then
@@ -83,6 +96,8 @@ async def delete_session(
                 "select outbox_emit_greenhouse_erasure(%s, %s, %s)",
                 (session_id, organization_id, ats["callback_url"]),
             )
+        # The key's row locked: a retry renaming it meanwhile goes first (then nothing is left to rename) or waits.
+        await idempotency_repo.rename_session_key_as_sent(conn, session_id, key_namer.name)
         deleted = await artifacts_repo.delete_session(conn, session_id)
         assert deleted is not None  # locked above
         removed: dict[str, Any] = deleted["removed"]

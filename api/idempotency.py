@@ -1,10 +1,15 @@
-"""Idempotent session creation: the `Idempotency-Key` header of POST /v1/sessions, the request's fingerprint, and
-the stored first answer a retry gets back (`api.db.idempotency_repo`).
+"""Idempotent session creation: the `Idempotency-Key` header of POST /v1/sessions, the name it is stored under, the
+request's fingerprint, and the stored first answer a retry gets back (`api.db.idempotency_repo`).
 
 - A key is the organisation's, for KEEP_HOURS (24 h): a repeat with the same key and the same request (the same
   validated body, and the same résumé PDF) gets the first answer, 201 with the same body (its invite too) and
   `Idempotent-Replayed: true`, and schedules nothing; the same key with another request is 422
-  `idempotency_key_mismatch`, and schedules nothing.
+  `idempotency_key_mismatch`, and schedules nothing. Keys compare as sent: byte for byte, case included.
+- A key is never stored as sent (migration 20270130090000): its row is named by HMAC-SHA256 under a key per
+  organisation derived from SHADOWS_API_SHARE_SIGNING_KEY (`KeyNamer`; rotating that key makes the keys of the last
+  24 hours unknown). A row the release before stored under the key as sent (for the rest of its 24 hours) is found
+  too, and renamed to the HMAC when a request with its key finds it and before its session is erased. A key an
+  integrator built from a candidate's address never outlives their erasure.
 - Only a request that scheduled a session keeps its key: one refused (422, 429, 401) leaves the key free to use.
 - Concurrent requests with one key schedule one session: the key is claimed in the transaction that schedules, under
   a unique constraint, so the second waits for the first's commit and then answers as a repeat.
@@ -13,10 +18,9 @@ the stored first answer a retry gets back (`api.db.idempotency_repo`).
 - An erased session keeps its key claimed, as a tombstone, for the rest of the key's 24 hours (migration
   20270120090000): a retry with it is 409 `idempotency_key_erased` and schedules nothing, whatever its body. A retry
   scheduling the erased candidate again, silently, would undo the erasure; the tombstone holds no answer, no session
-  id and no fingerprint (a digest of the candidate's name and address), so it tells nothing of whom it scheduled,
-  but for the key itself, kept as sent (the documentation asks for an opaque one). A new key schedules afresh: the
-  caller's deliberate choice. A claim over an expired key, by this release or the one before (a rolling deploy), is
-  never taken for an erasure (migration 20270123090000).
+  id, no fingerprint (a digest of the candidate's name and address) and no key as sent, only its HMAC: it tells
+  nothing of whom it scheduled. A new key schedules afresh: the caller's deliberate choice. A claim over an expired
+  key is never taken for an erasure (migration 20270123090000).
 - A stored answer that no configured sealing key opens (an old key dropped before `shadows db reseal`), or that is
   not an answer (a damaged row), is 409 `idempotency_answer_unreadable`, naming the session the key scheduled;
   nothing is scheduled and the key stays the session's. Never a 500, never the reason's text.
@@ -25,11 +29,17 @@ the stored first answer a retry gets back (`api.db.idempotency_repo`).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 import structlog
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import ValidationError
 from starlette.requests import Request
 
@@ -37,6 +47,7 @@ from api.db.idempotency_repo import KEEP_HOURS
 from api.errors import ConflictError, UnprocessableError
 from api.schemas import SessionCreate, SessionCreated
 from api.sealing import SealedValueError, Sealer
+from api.settings import ApiSettings
 
 log = structlog.get_logger(__name__)
 
@@ -55,8 +66,9 @@ OPENAPI_PARAMETER: dict[str, Any] = {
     "nothing; the same key with another body is 422 `idempotency_key_mismatch`; a key whose session was erased is "
     "409 `idempotency_key_erased`, and one whose stored answer can no longer be read 409 "
     "`idempotency_answer_unreadable` (neither schedules anything). Per organisation. 1 to "
-    f"{MAX_CHARS} printable ASCII characters, no spaces (a UUID is a good key; never the candidate's name, address "
-    "or id, which the key, kept as sent, would outlive an erasure with); otherwise 422 `invalid_idempotency_key`.",
+    f"{MAX_CHARS} printable ASCII characters, no spaces, compared as sent (case included); otherwise 422 "
+    "`invalid_idempotency_key`. Stored only as a keyed HMAC, never as sent; still, make it opaque (a UUID is a good "
+    "key), never the candidate's name, address or id.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CHARS, "pattern": "^[!-~]+$"},
 }
 OPENAPI_REPLAYED_HEADER: dict[str, Any] = {
@@ -78,6 +90,50 @@ def read_key(request: Request) -> str | None:
             code="invalid_idempotency_key",
         )
     return values[0]
+
+
+# The subkey's label: an HMAC under it names an idempotency key and is nothing else the signing key signs.
+_SUBKEY_INFO = b"shadows.idempotency-key.v1"
+
+
+@dataclass(frozen=True)
+class KeyNames:
+    """What one organisation's key is looked up as: `stored`, its HMAC (the name of its row), and `as_sent`, the key
+    itself, the name of the rows the release before migration 20270130090000 stored, for the rest of their 24 hours
+    (a request with the key renames them). Never logged."""
+
+    stored: bytes = field(repr=False)
+    as_sent: str = field(repr=False)
+
+
+class KeyNamer:
+    """Names keys by HMAC-SHA256 under a key per organisation, HMAC(subkey, organisation id), the subkey derived
+    (HKDF-SHA256) from SHADOWS_API_SHARE_SIGNING_KEY. Neither leaves it. Not the sealing keys: dropping one of those
+    after `shadows db reseal` must not make a key used before it unknown (a retry would schedule a second session)."""
+
+    def __init__(self, secret: str) -> None:
+        self._subkey = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_SUBKEY_INFO).derive(
+            secret.encode("utf-8")
+        )
+
+    def __repr__(self) -> str:
+        return "KeyNamer(...)"
+
+    def name(self, org_id: UUID, key: str) -> bytes:
+        org_key = hmac.new(self._subkey, b"org\0" + org_id.bytes, hashlib.sha256).digest()
+        return hmac.new(org_key, key.encode("utf-8"), hashlib.sha256).digest()
+
+    def names(self, org_id: UUID, key: str) -> KeyNames:
+        return KeyNames(stored=self.name(org_id, key), as_sent=key)
+
+
+@lru_cache(maxsize=4)
+def _namer(secret: str) -> KeyNamer:
+    return KeyNamer(secret)
+
+
+def namer(settings: ApiSettings) -> KeyNamer:
+    return _namer(settings.share_signing_key.get_secret_value())
 
 
 def fingerprint(body: SessionCreate, resume_pdf: bytes | None) -> bytes:

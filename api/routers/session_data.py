@@ -22,7 +22,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from api import read_budgets, report_limits, view_tokens
+from api import idempotency, read_budgets, report_limits, view_tokens
 from api.db import artifacts_repo, sessions_repo
 from api.db.pool import connection
 from api.deps import DbConn, OrgCaller, Settings
@@ -162,10 +162,14 @@ async def _pieces(data: bytes) -> AsyncIterator[bytes]:
     response_class=Response,
     responses=error_responses(*DB, 401, 404, 409),
 )
-async def erase_session(session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn) -> Response:
+async def erase_session(
+    session_id: SessionId, request: Request, org: OrgCaller, conn: DbConn, settings: Settings
+) -> Response:
     """Erase the session and everything recorded about it: events, transcript, runs, scorecards, share links and
     stored artifacts, and the candidate unless another session refers to them. Irreversible; logged without
     personal data. 409 `session_in_progress` while the interview runs (cancel it first); 409
     `session_on_legal_hold` while it is on legal hold (lift it first: `DELETE /v1/sessions/{id}/legal-hold`)."""
-    await delete_session(conn, _storage(request), session_id, org.id, caller=org.key_id)
+    await delete_session(
+        conn, _storage(request), session_id, org.id, caller=org.key_id, key_namer=idempotency.namer(settings)
+    )
     return Response(status_code=204)

@@ -142,52 +142,59 @@ async def create_session(
     # Counted first: past the limit neither the body nor a résumé is read.
     await org_limits.count_session(request.app.state.ratelimits, settings, org.id)
     idempotency_key = idempotency.read_key(request)
+    key_names: idempotency.KeyNames | None = None
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
     body, resume_pdf = await _read_create_body(request, settings, org)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
-    async with connection(request.app.state.pool) as conn, conn.transaction():
+    async with connection(request.app.state.pool) as conn:
         if idempotency_key is not None:
-            request_sha256 = idempotency.fingerprint(body, resume_pdf)
-            # Claimed first: a concurrent request with this key waits here for this transaction's end.
-            held = await idempotency_repo.claim(conn, org.id, idempotency_key, request_sha256)
-            if held is not None:
-                if held["erased_at"] is not None:
-                    raise idempotency.erased()
-                if bytes(held["request_sha256"]) != request_sha256:
-                    raise idempotency.mismatch()
-                replayed = idempotency.stored_answer(sealer(settings), held)
-                response.headers[idempotency.REPLAYED_HEADER] = "true"
-                return replayed
-        scheduled = await schedule_session(
-            conn,
-            settings,
-            organization_id=org.id,
-            candidate_name=body.candidate.name,
-            candidate_email=str(body.candidate.email),
-            candidate_external_id=body.candidate.external_id,
-            question_id=body.question_id,
-            difficulty=body.difficulty,
-            topic=body.topic,
-            language=body.language,
-            duration_minutes=body.duration_minutes,
-            job_description=body.job_description,
-            resume_text=body.resume_text,
-            metadata=body.metadata,
-            role=body.role,
-            languages=list(body.languages) if body.languages else None,
-            extra_time_minutes=body.extra_time_minutes,
-            text_only=body.text_only,
-            interview_language=body.interview_language,
-        )
-        if resume_pdf is not None:
-            await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
-        created = scheduled.response()
-        if idempotency_key is not None:
-            sealed = sealer(settings).seal(created.model_dump_json())
-            await idempotency_repo.store(conn, org.id, idempotency_key, scheduled.session["id"], sealed)
-        # Only while the key that asked is unrevoked: the key was checked before the body arrived and the résumé was
-        # parsed (seconds), and a session hands out an invite and sets off a paid interview (api.api_keys).
-        await hold_caller(conn, org.key_id)
+            key_names = idempotency.namer(settings).names(org.id, idempotency_key)
+            # A key the release before stored as sent takes its HMAC: committed on its own, before the transaction
+            # (which a 409 or 422 below rolls back).
+            await idempotency_repo.rename_as_sent(conn, org.id, key_names)
+        async with conn.transaction():
+            if key_names is not None:
+                request_sha256 = idempotency.fingerprint(body, resume_pdf)
+                # Claimed first: a concurrent request with this key waits here for this transaction's end.
+                held = await idempotency_repo.claim(conn, org.id, key_names, request_sha256)
+                if held is not None:
+                    if held["erased_at"] is not None:
+                        raise idempotency.erased()
+                    if bytes(held["request_sha256"]) != request_sha256:
+                        raise idempotency.mismatch()
+                    replayed = idempotency.stored_answer(sealer(settings), held)
+                    response.headers[idempotency.REPLAYED_HEADER] = "true"
+                    return replayed
+            scheduled = await schedule_session(
+                conn,
+                settings,
+                organization_id=org.id,
+                candidate_name=body.candidate.name,
+                candidate_email=str(body.candidate.email),
+                candidate_external_id=body.candidate.external_id,
+                question_id=body.question_id,
+                difficulty=body.difficulty,
+                topic=body.topic,
+                language=body.language,
+                duration_minutes=body.duration_minutes,
+                job_description=body.job_description,
+                resume_text=body.resume_text,
+                metadata=body.metadata,
+                role=body.role,
+                languages=list(body.languages) if body.languages else None,
+                extra_time_minutes=body.extra_time_minutes,
+                text_only=body.text_only,
+                interview_language=body.interview_language,
+            )
+            if resume_pdf is not None:
+                await artifacts_repo.stage_resume(conn, scheduled.session["id"], resume_pdf)
+            created = scheduled.response()
+            if key_names is not None:
+                sealed = sealer(settings).seal(created.model_dump_json())
+                await idempotency_repo.store(conn, org.id, key_names, scheduled.session["id"], sealed)
+            # Only while the key that asked is unrevoked: the key was checked before the body arrived and the résumé
+            # was parsed (seconds), and a session hands out an invite and sets off a paid interview (api.api_keys).
+            await hold_caller(conn, org.key_id)
     return created
 
 
