@@ -12,6 +12,7 @@ from uuid import UUID
 
 from psycopg import sql
 
+from api.db import outbound_leases_repo
 from api.db.pool import Conn
 
 Outbox = Literal["webhook_deliveries", "ats_callbacks"]
@@ -65,5 +66,47 @@ async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> b
             "update {table} set status = 'failed', last_error = %s where id = %s and status = 'pending'"
         ).format(table=sql.Identifier(table)),
         (error, row_id),
+    )
+    return cur.rowcount == 1
+
+
+async def bring_job_forward(conn: Conn, table: Outbox, row_id: UUID, job_id: int) -> bool:
+    """After procrastinate wrote the retry of the row's job (status `todo`, `scheduled_at` from the attempt's wait, or
+    from its receiver's pause): the job is due no later than the row's `next_attempt_at` once its receiver is not
+    paused. Something may have brought that forward, and lifted the pause, while the job was still running (a new
+    ATS key, a webhook endpoint's new URL: `resume_for_new_key`, `resume_for_new_url`, which move only jobs already
+    `todo`). The row is read under its lock first (in the caller's transaction), so such a change under way is
+    waited for, and the pause is read after it, in a statement of its own that sees it. A pause that stands keeps
+    the job's wait (and its spread). Whether the job was moved."""
+    if table == "ats_callbacks":
+        cur = await conn.execute(
+            "select organization_id, provider, next_attempt_at from ats_callbacks"
+            " where id = %s and status = 'pending' for share",
+            (row_id,),
+        )
+        row = await cur.fetchone()
+        target = None if row is None else outbound_leases_repo.ats_target(row["provider"])
+    else:
+        cur = await conn.execute(
+            """
+            select e.organization_id, d.endpoint_id, d.next_attempt_at from webhook_deliveries d
+            join webhook_endpoints e on e.id = d.endpoint_id
+            where d.id = %s and d.status = 'pending' for share of d
+            """,
+            (row_id,),
+        )
+        row = await cur.fetchone()
+        target = None if row is None else outbound_leases_repo.webhook_target(row["endpoint_id"])
+    if row is None or row["next_attempt_at"] is None:
+        return False
+    cur = await conn.execute(
+        """
+        update procrastinate_jobs j set scheduled_at = greatest(%(at)s, now())
+        where j.id = %(job)s and j.status = 'todo'
+          and j.scheduled_at > greatest(%(at)s, now()) + interval '1 second'
+          and not exists (select from outbound_pauses p
+                          where p.organization_id = %(org)s and p.target = %(target)s and p.until > now())
+        """,
+        {"at": row["next_attempt_at"], "job": job_id, "org": row["organization_id"], "target": target},
     )
     return cur.rowcount == 1

@@ -13,6 +13,10 @@
   whose body is cut off before its `success` is delivered, logged with what was seen, and a complete 2xx body that
   is not Ashby's answer is retried (`api.integrations.ashby_answers`).
 
+The key is read when the call is built and checked again under its row's lock just before the request (the call
+built again after a rotation); an answer to a key rotated while the request was in flight is the old key's and
+never settles the call: it goes again at once with the new key (`key_replaced` for a 2xx).
+
 An attempt that does not deliver keeps what the ATS said (`last_response`: the excerpt of its error fields,
 `api.integrations.ats_answers`), shown in the call log beside `last_error`.
 
@@ -89,6 +93,32 @@ class Call:
     max_answer_bytes: int = ashby_answers.MAX_BYTES  # read at most this much of the answer
     secrets: tuple[str, ...] = ()  # never kept from an answer that echoes them (`ats_answers.excerpt`)
     key_id: UUID | None = None  # the integration key live when it was built (its credential is sent)
+
+
+async def _unsendable(conn: Conn, cid: UUID, cb: dict[str, Any], e: Exception) -> None:
+    """End a call that cannot be made (no live key, a host that is not Greenhouse's, a sealed value unreadable)."""
+    code = e.code if isinstance(e, CallbackUnsendableError) else "secret_unreadable"
+    await attempts_repo.fail_pending(conn, "ats_callbacks", cid, code)
+    count_call(cb["provider"], attempted=False, delivered=False, error=code, final=True)
+    log.warning("ats_callback.unsendable", callback_id=str(cid), provider=cb["provider"], error=code)
+
+
+KEY_CHECKS = 3  # rotations seen between building a call and sending it before it goes as last built
+
+
+async def _with_live_key(conn: Conn, settings: ApiSettings, cb: dict[str, Any], call: Call) -> Call:
+    """The call as it is sent: its key checked under the key's row (`hold_live_key`) as the last thing before the
+    request, and the call built again when a rotation committed since it was built (or ended `no_live_key` by a
+    revocation). A rotation under way is waited for, then seen. Before, the key was read once, without a lock,
+    before the request slot was taken: a rotation that committed in between (or was under way at the read) was
+    followed by a request with the replaced key. A rotation that commits after this check finds the request in
+    flight, and its answer is judged as the old key's (`_attempt`)."""
+    for _ in range(KEY_CHECKS):
+        async with conn.transaction():
+            if call.key_id is None or await integration_keys_repo.hold_live_key(conn, call.key_id):
+                return call
+        call = await build_call(conn, settings, cb)  # a statement of its own: it sees the rotation's new key
+    return call
 
 
 def _basic(username: str) -> str:
@@ -276,6 +306,7 @@ FAILURE_REASONS = {
     "timeout": "timeout",
     "invalid_response": "invalid_response",
     "rejected": "rejected",
+    "key_replaced": "key_replaced",  # answered to a key rotated while in flight: sent again with the new one
 }
 
 
@@ -323,12 +354,7 @@ async def _attempt(
         try:
             call = await build_call(conn, settings, cb)
         except (CallbackUnsendableError, SealedValueError) as e:
-            code = e.code if isinstance(e, CallbackUnsendableError) else "secret_unreadable"
-            await attempts_repo.fail_pending(conn, "ats_callbacks", cid, code)
-            count_call(cb["provider"], attempted=False, delivered=False, error=code, final=True)
-            log.warning(
-                "ats_callback.unsendable", callback_id=callback_id, provider=cb["provider"], error=code
-            )
+            await _unsendable(conn, cid, cb, e)
             return
         org_id, target = cb["organization_id"], outbound_leases_repo.ats_target(cb["provider"])
         await take_slot(
@@ -341,6 +367,12 @@ async def _attempt(
             holder_id=cid,
             job_attempts=job_attempts,
         )
+        try:
+            call = await _with_live_key(conn, settings, cb, call)
+        except (CallbackUnsendableError, SealedValueError) as e:
+            await give_back(conn, org_id, target, cid)
+            await _unsendable(conn, cid, cb, e)
+            return
     reply: egress.Reply | None = None
     error: str | None = None
     refused = False
@@ -380,23 +412,39 @@ async def _attempt(
             # The pause first: a slot given back before it would let a waiting call in past it.
             await hold_off(conn, settings, org_id, target, reply if live else None)
             await give_back(conn, org_id, target, cid)
-    # An answer about the key (refused, or its rate limit spent) given to a key replaced since it was built says
-    # nothing of the new key: the call goes again at once, with the new one (or ends `no_live_key` when none is
-    # live), not after the schedule's next wait, which may be hours. Before, a call in flight at the rotation kept
-    # that wait, and could not be sent again meanwhile (`ats_callback_pending`).
-    about_key = (
-        not delivered
-        and not refused
-        and reply is not None
-        and reply.status_code in ats_callbacks_repo.KEY_ANSWERS
-    )
     async with connection(pool) as conn, conn.transaction():
-        if (
-            about_key
+        # Judged under the key's row (`hold_live_key`): a rotation under way is waited for and seen; one that comes
+        # after waits for this record. An answer given to a key rotated or revoked while the request was in flight
+        # is the old key's, and says nothing of the new one:
+        # - with a new key live (a rotation), whatever it was answered but a refusal, the call is not settled by
+        #   it: it goes again at once with the new key (`key_replaced` for a 2xx). A 2xx was the old key's too: the
+        #   ATS holds what it sent, a report link bound to the replaced key (dead with it), or for Greenhouse a
+        #   test_status read with a key it may no longer hold; and the rotation's hand-over
+        #   (`hand_over_profile_links`), which only sees delivered calls, may have run while it was in flight.
+        #   Before, it was `delivered`, and the ATS kept a dead report link until the hourly sweep;
+        # - with none (a revocation), an answer about the key (401, 403, 429) goes again at once, to end
+        #   `no_live_key` without a request, not after the schedule's next wait (hours), pending meanwhile and
+        #   refused by "send again" (`ats_callback_pending`); any other answer stands.
+        replaced_in_flight = (
+            reply is not None
             and call.key_id is not None
             and not await integration_keys_repo.hold_live_key(conn, call.key_id)
-        ):
+        )
+        rotated = replaced_in_flight and (
+            await integration_keys_repo.live_key(conn, cb["organization_id"], cb["provider"]) is not None
+        )
+        about_key = (
+            not delivered
+            and not refused
+            and reply is not None
+            and reply.status_code in ats_callbacks_repo.KEY_ANSWERS
+        )
+        if rotated and not refused:
+            if delivered:
+                delivered, error = False, "key_replaced"
             retry_in: float | None = 0.0
+        elif replaced_in_flight and about_key:
+            retry_in = 0.0
         else:
             retry_in = (
                 None
@@ -429,7 +477,7 @@ async def _attempt(
     # A row erased meanwhile (its session deleted while the request was in flight) waits for no retry: its job
     # ends, and the session's lock is free for the erasure's notice.
     if retry_in is not None and await erasure_notices.still_there(pool, "ats_callbacks", cid):
-        raise RetryLater(retry_in, error or "http_status")
+        raise RetryLater(retry_in, error or "http_status", row=("ats_callbacks", cid))
 
 
 PROFILE_REFRESH_CRON = "41 * * * *"  # hourly

@@ -32,6 +32,7 @@ from procrastinate.jobs import Job
 from procrastinate.worker import Worker
 from psycopg_pool import PoolTimeout
 
+from api.db import attempts_repo
 from api.db.pool import connection, create_pool
 from api.errors import ServiceUnavailableError
 from api.jobs.continuity import Continuity
@@ -48,6 +49,7 @@ from api.logs import configure_logging
 from api.metrics import WORKER_LANE_RESTARTS
 from api.run_admission import RunAdmission
 from api.settings import ApiSettings
+from api.webhooks.schedule import RowRetryDecision
 from grader.prompts import PromptError
 from grader.prompts import validate_all as validate_grader_prompts
 from grader.settings import get_grader_settings
@@ -259,6 +261,9 @@ class LaneWorker(Worker):
     async def _persist_job_status(self, job: Job, *args: Any, **kwargs: Any) -> None:
         try:
             await super()._persist_job_status(job, *args, **kwargs)
+            decision = kwargs.get("retry_decision")
+            if isinstance(decision, RowRetryDecision) and job.id is not None:
+                await self._bring_forward(job.id, decision)
         except ConnectorException as e:
             if not isinstance(e.__cause__, psycopg.OperationalError):
                 raise  # the database answered (the job no longer `doing`: requeued meanwhile), nothing was cut off
@@ -273,6 +278,20 @@ class LaneWorker(Worker):
             self.stopped_by = self.stopped_by or error_type
             # Its jobs get the grace, then the lane starts again (`_run_lane`).
             self.stop()  # type: ignore[no-untyped-call]  # procrastinate leaves stop() unannotated
+
+    async def _bring_forward(self, job_id: int, decision: RowRetryDecision) -> None:
+        """The retry just written is due no later than its outbox row now says (`RowRetryDecision`)."""
+        found = (self.additional_context or {}).get(CONTEXT_KEY)
+        if not isinstance(found, WorkerResources):
+            return  # a worker without our resources (a test running procrastinate alone): nothing to read
+        try:
+            async with connection(found.pool) as conn, conn.transaction():
+                moved = await attempts_repo.bring_job_forward(conn, decision.table, decision.row_id, job_id)
+        except ServiceUnavailableError as e:  # the database away: the job keeps the wait its attempt earned
+            log.warning("worker.retry_not_brought_forward", job_id=job_id, error_type=type(e).__name__)
+            return
+        if moved:
+            log.info("worker.retry_brought_forward", job_id=job_id, table=decision.table)
 
 
 def _cancelling() -> bool:

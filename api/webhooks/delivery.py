@@ -284,4 +284,4 @@ async def _attempt(settings: ApiSettings, pool: Pool, did: UUID, job_attempts: i
     # A row erased meanwhile (its session deleted while the request was in flight) waits for no retry: its job
     # ends, and the session's lock is free for the erasure's notice.
     if retry_in is not None and await erasure_notices.still_there(pool, "webhook_deliveries", did):
-        raise RetryLater(retry_in, error or "http_status")
+        raise RetryLater(retry_in, error or "http_status", row=("webhook_deliveries", did))

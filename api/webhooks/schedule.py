@@ -23,6 +23,7 @@ from procrastinate import BaseRetryStrategy, RetryDecision
 from procrastinate.jobs import Job
 
 from api.db import attempts_repo
+from api.db.attempts_repo import Outbox
 from api.db.pool import Pool, connection
 from api.jobs.retry import is_release, is_retryable
 from api.outbound_settings import WEBHOOK_JITTER
@@ -39,12 +40,30 @@ log = structlog.get_logger(__name__)
 
 
 class RetryLater(Exception):  # a control-flow signal to the queue, not an error
-    """Run this job again after `delay_s` (the receiver failed, or the endpoint's request slots are all taken)."""
+    """Run this job again after `delay_s` (the receiver failed, or the endpoint's request slots are all taken).
+    `row`: the outbox row this wait is about (its attempt recorded with it as its `next_attempt_at`, or its
+    receiver's pause), which the worker reads again once the retry is written (`RowRetryDecision`). A wait for a
+    free slot carries none: the row's time says nothing of it."""
 
-    def __init__(self, delay_s: float, reason: str) -> None:
+    def __init__(self, delay_s: float, reason: str, *, row: tuple[Outbox, UUID] | None = None) -> None:
         super().__init__(reason)
         self.delay_s = max(0.0, delay_s)
         self.reason = reason
+        self.row = row
+
+
+class RowRetryDecision(RetryDecision):
+    """A retry whose wait is an outbox row's `next_attempt_at` or its receiver's pause. Something may bring the one
+    forward and lift the other while the job is still running (a new ATS key, a webhook endpoint's new URL), after
+    the job read them and before procrastinate wrote the retry; what does so moves only jobs already waiting
+    (`todo`), so the worker moves this one once the retry is written (`attempts_repo.bring_job_forward`,
+    `api.jobs.worker.LaneWorker`). Before, the job kept the wait the old key or receiver earned (up to a day) while
+    its row said it was due at once."""
+
+    def __init__(self, *, retry_at: datetime, table: Outbox, row_id: UUID) -> None:
+        super().__init__(retry_at=retry_at)
+        self.table: Outbox = table
+        self.row_id = row_id
 
 
 def next_delay(
@@ -86,7 +105,11 @@ class DeliveryRetryPolicy(BaseRetryStrategy):
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         now = datetime.now(UTC)
         if isinstance(exception, RetryLater):
-            return RetryDecision(retry_at=now + timedelta(seconds=exception.delay_s))
+            retry_at = now + timedelta(seconds=exception.delay_s)
+            if exception.row is not None:
+                table, row_id = exception.row
+                return RowRetryDecision(retry_at=retry_at, table=table, row_id=row_id)
+            return RetryDecision(retry_at=retry_at)
         if is_release(exception):
             return RetryDecision(retry_at=now)
         if is_retryable(exception):

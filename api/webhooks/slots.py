@@ -13,6 +13,7 @@ from typing import Literal
 from uuid import UUID
 
 from api.db import outbound_leases_repo
+from api.db.attempts_repo import Outbox
 from api.db.pool import Conn
 from api.egress import Reply
 from api.metrics import OUTBOUND_DEFERRED
@@ -41,7 +42,7 @@ async def take_slot(
     """Take a slot of `target` and of its organisation for `holder_id`, or raise `RetryLater` (no attempt is
     counted: the job runs again after `busy_delay`, keeping its place among its session's calls). A paused target
     (`hold_off`) puts the job off until the pause ends, likewise."""
-    await _unless_paused(conn, kind, organization_id, target)
+    await _unless_paused(conn, kind, organization_id, target, holder_id)
     taken = await outbound_leases_repo.acquire(
         conn,
         organization_id,
@@ -55,7 +56,7 @@ async def take_slot(
         # Again with the slot held: a pause is written before the answered call's slot is given back, so a call
         # that got that slot sees it here, though it found none above.
         try:
-            await _unless_paused(conn, kind, organization_id, target)
+            await _unless_paused(conn, kind, organization_id, target, holder_id)
         except RetryLater:
             await outbound_leases_repo.release(conn, organization_id, target, holder_id)
             raise
@@ -65,11 +66,20 @@ async def take_slot(
     raise RetryLater(busy_delay(settings, job_attempts), f"{cap}_busy")
 
 
-async def _unless_paused(conn: Conn, kind: Kind, organization_id: UUID, target: str) -> None:
+OUTBOXES: dict[Kind, Outbox] = {"webhook": "webhook_deliveries", "ats": "ats_callbacks"}
+
+
+async def _unless_paused(conn: Conn, kind: Kind, organization_id: UUID, target: str, holder_id: UUID) -> None:
     paused = await outbound_leases_repo.paused_for(conn, organization_id, target)
     if paused is not None:
         OUTBOUND_DEFERRED.labels(kind=kind, cap="paused").inc()
-        raise RetryLater(paused * random.uniform(1.0, 1.0 + PAUSE_SPREAD), "target_paused")  # noqa: S311  # jitter, not a secret
+        # With its row: a pause lifted while this job was still running (a new ATS key, a new URL) brings the job
+        # back to its row's own time once procrastinate has written its retry (`RowRetryDecision`).
+        raise RetryLater(
+            paused * random.uniform(1.0, 1.0 + PAUSE_SPREAD),  # noqa: S311  # jitter, not a secret
+            "target_paused",
+            row=(OUTBOXES[kind], holder_id),
+        )
 
 
 async def give_back(conn: Conn, organization_id: UUID, target: str, holder_id: UUID) -> None:

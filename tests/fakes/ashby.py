@@ -116,6 +116,8 @@ class FakeAshby:
     # Hold every update until this is set (an Ashby that hangs), or `hang_s` at most, then answer 503.
     hang_until: asyncio.Event | None = None
     hang_s: float = 60.0
+    # Set as each update arrives, before it is held or answered: a test orders what happens while it is in flight.
+    arrived: asyncio.Event | None = None
     in_flight: int = 0
     max_in_flight: int = 0
     updates: list[Update] = field(default_factory=list)
@@ -172,6 +174,8 @@ class FakeAshby:
     async def handle_update(self, request: web.Request) -> web.Response:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        if self.arrived is not None:
+            self.arrived.set()
         try:
             if self.hang_until is not None:
                 with contextlib.suppress(TimeoutError):
