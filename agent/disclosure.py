@@ -40,6 +40,7 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
+from agent.going_on import goes_on, line_language
 from agent.notes_build import build
 from agent.notes_match import DISTINCT_SHARE, RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
@@ -226,8 +227,9 @@ class DisclosureGuard:
 
 
 def withheld_line(state: InterviewState) -> str:
-    language = state.interview_language if state.interview_language in ("en", "es") else "en"
-    return render(f"notes_withheld_{language}")
+    """The line said instead of a cut reply, in the interview's language: the notes are kept, then the sentence that
+    goes on from where the interview stands, as the withheld-outcome line's does (agent.going_on)."""
+    return f"{render(f'notes_withheld_{line_language(state)}')} {goes_on(state)}"
 
 
 async def guard_disclosure(

@@ -12,7 +12,7 @@ from agent.background import job_excerpt, resume_summary
 from agent.invisible import shown
 from agent.language import SUPPORTED
 from agent.prompts import render
-from agent.state import InterviewState, Phase
+from agent.state import InterviewState, Phase, SessionKind
 
 CODE_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
 RUBRIC_PHASES = (Phase.APPROACH, Phase.CODING, Phase.TESTING, Phase.COMPLEXITY)
@@ -75,7 +75,10 @@ def base_instructions(state: InterviewState) -> str:
         "base",
         duration_minutes=state.duration_minutes,
         candidate_name=first_name(state),
-        session_kind=render("session_practice" if state.practice else "session_hiring"),
+        # A practice run nothing is recorded of has no hiring team either.
+        session_kind=render(
+            "session_hiring" if state.session_kind == SessionKind.HIRING else "session_practice"
+        ),
         language_rule=render(
             "language_rule", language_name=SUPPORTED.get(state.interview_language, "English")
         ),
@@ -87,10 +90,15 @@ def base_instructions(state: InterviewState) -> str:
     )
 
 
+_NOTICES = {
+    SessionKind.HIRING: "notice_recorded",
+    SessionKind.PRACTICE: "notice_practice",
+    SessionKind.UNRECORDED: "notice_unrecorded",
+}
+
+
 def _notice(state: InterviewState) -> str:
-    if not state.recording:
-        return render("notice_unrecorded")
-    return render("notice_practice" if state.practice else "notice_recorded")
+    return render(_NOTICES[state.session_kind])
 
 
 def greeting_instructions(state: InterviewState) -> str:
@@ -120,12 +128,7 @@ def phase_instructions(state: InterviewState, phase: Phase) -> str:
     if phase == Phase.GREETING:
         text = greeting_instructions(state)
     elif phase in (Phase.WRAP_UP, Phase.END):
-        steps = (
-            "next_steps_unrecorded"
-            if not state.recording
-            else ("next_steps_practice" if state.practice else "next_steps_hiring")
-        )
-        text = render("wrap_up", next_steps=render(steps))
+        text = render("wrap_up", next_steps=render(f"next_steps_{state.session_kind}"))
     else:
         text = render(phase.value)
     if phase in RUBRIC_PHASES and (rubric := rubric_text(state)):

@@ -106,6 +106,57 @@ CONFUSABLE = {
     "oe": "\u0153\u0276\uab62",
     "oo": "\ua699\ua74f",
 }
+# Every other Latin letter's look-alikes, letters only (a symbol is a gap between a marker's letters: agent.fence):
+# generated from the same confusables.txt by `scripts/fence_confusables.py --letters`, the letters confused with one
+# of h, j, k, m, p-z (or with one of a-o that ``CONFUSABLE`` does not hold) that NFKD, case folding, the names and
+# ``CONFUSABLE`` do not read, less those confused with a turned or reversed letter ("м" with a turned "w"). What
+# agent.outcome_words reads every word with ("\u0440\u0430ss" is "pass", "\u04bbire" is "hire").
+LATIN_LOOKALIKES = {
+    "h": (
+        "\u0370\u0397\u041d\u043d\u04bb\u0570\u13a8\u13b0\u13bb\u13c2\u157c\u1d78\u2c8e\u2c8f\ua4e7\ua6b1\uab80\uab8b"
+        "\U000102cf\U0001ccdd\U0001d6ae\U0001d6e8\U0001d722\U0001d75c\U0001d796"
+    ),
+    "j": "\u037f\u03f3\u0408\u0458\u0575\u13ab\u148d\ua4d9\uab7b\U0001ccdf",
+    "k": "\u039a\u041a\u13e6\u16d5\u2c94\ua4d7\U00010518\U0001cce0\U0001d6b1\U0001d6eb\U0001d725\U0001d75f\U0001d799",
+    "m": (
+        "\u039c\u03fa\u041c\u13b7\u15f0\u16d6\u2c98\ua4df\U000102b0\U00010311\U0001cce2\U0001d6b3\U0001d6ed\U0001d727"
+        "\U0001d761\U0001d79b"
+    ),
+    "p": (
+        "\u00fe\u01bf\u03a1\u03c1\u03f1\u03f8\u0420\u0440\u13e2\u146d\u1d29\u2ca2\u2ca3\u2cce\u2ccf\ua4d1\uabb2"
+        "\U00010295\U0001cce5\U0001d6b8\U0001d6d2\U0001d6e0\U0001d6f2\U0001d70c\U0001d71a\U0001d72c\U0001d746\U0001d754"
+        "\U0001d766\U0001d780\U0001d78e\U0001d7a0\U0001d7ba\U0001d7c8"
+    ),
+    "q": "\u051b\u0563\u0566\u2d55\U0001cce6",
+    "r": "\u0433\u13a1\u13d2\u1587\u1d26\u2c85\ua4e3\uab47\uab71\uab81\uaba2\U000104b4\U00016f35\U0001cce7",
+    "s": (
+        "\u01bd\u0405\u0455\u054f\u0d1f\u13d5\u13da\ua4e2\uabaa\U00010296\U00010420\U00010448\U000118c1\U00016f3a"
+        "\U0001cce8"
+    ),
+    "t": (
+        "\u03a4\u03c4\u0422\u0442\u10a0\u13a2\u2ca6\u2ca7\ua4d4\uab72\U00010297\U000102b1\U00010315\U000118bc\U00016f0a"
+        "\U0001cce9\U0001d6bb\U0001d6d5\U0001d6f5\U0001d70f\U0001d72f\U0001d749\U0001d769\U0001d783\U0001d7a3\U0001d7bd"
+    ),
+    "u": (
+        "\u03c5\u054d\u057d\u1200\u144c\ua4f4\ua79f\U000104ce\U000104f6\U000118b8\U000118d8\U00016f42\U0001ccea"
+        "\U0001d6d6\U0001d710\U0001d74a\U0001d784\U0001d7be"
+    ),
+    "v": (
+        "\u03bd\u0474\u0475\u05d8\u13d9\u142f\u2d38\ua4e6\ua6df\uaba9\U0001051d\U00011706\U000118a0\U000118c0\U00016f08"
+        "\U0001cceb\U0001d6ce\U0001d708\U0001d742\U0001d77c\U0001d7b6"
+    ),
+    "w": "\u0448\u0461\u051c\u051d\u0561\u13b3\u13d4\u2cbd\ua4ea\uab83\U0001170a\U0001170e\U0001170f\U0001ccec",
+    "x": (
+        "\u03a7\u0425\u0445\u1541\u157d\u16b7\u2cac\u2d5d\ua4eb\ua7b3\U00010290\U000102b4\U00010317\U00010527\U0001cced"
+        "\U0001d6be\U0001d6f8\U0001d732\U0001d76c\U0001d7a6"
+    ),
+    "y": (
+        "\u0263\u03a5\u03b3\u03d2\u0423\u0443\u04ae\u04af\u10e7\u13a9\u13bd\u213d\u2ca8\u2ca9\ua4ec\U000102b2\U000118a4"
+        "\U000118dc\U00016f43\U0001ccee\U0001d6bc\U0001d6c4\U0001d6f6\U0001d6fe\U0001d730\U0001d738\U0001d76a\U0001d772"
+        "\U0001d7a4\U0001d7ac"
+    ),
+    "z": "\u0396\u13c3\ua4dc\uab93\U000118a9\U000118c4\U0001ccef\U0001d6ad\U0001d6e7\U0001d721\U0001d75b\U0001d795",
+}
 # Not in confusables.txt but drawn as the letter in common fonts; and the emoji drawn as the word ("🔚", END WITH
 # LEFTWARDS ARROW ABOVE).
 _DRAWN_AS = {"\u03b7": "n", "\u0454": "e", "\u0510": "e", "\u0511": "e", "\U0001f51a": "end"}
@@ -175,7 +226,7 @@ def _reads_as() -> dict[str, str]:
         read = str(digit) if digit is not None else by_name(c) or _lt_by_name(c)
         if read is not None:
             table[c] = read
-    for read, chars in CONFUSABLE.items():
+    for read, chars in (*CONFUSABLE.items(), *LATIN_LOOKALIKES.items()):
         for c in chars:
             table.setdefault(c, read)
     for c, read in _DRAWN_AS.items():

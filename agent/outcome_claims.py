@@ -9,10 +9,13 @@ never sees them: its ``run_tests`` runs the visible ones), results of the tests 
 editor holds now (``InterviewState.last_run``) or that say otherwise, and a promise about the next round ("you'll
 move on to the next round", "I'd move you forward").
 
-Read by a bounded rule on each sentence of a reply (agent.outcome_words): a sentence ending in "?" asks (but a tag
-question: "you passed, right?"); a claim governed by a hedge is no claim: a condition, a doubt or the speaker saying
-they cannot tell, with nothing between it and the claim but the words joining them or the result's subject ("I
-can't tell you whether you passed", "if the hidden tests pass"); a hedge that opened and closed a clause or phrase of
+Read by a bounded rule on each sentence of a reply (agent.outcome_words, agent.outcome_frames): a sentence ending in
+"?" asks (but a tag question: "you passed, right?"), though what it takes as given it says ("did you know you
+passed?", "ready for the onsite?"); a negated outcome under "I can't say" is said ("I can't say you didn't pass"); the
+problem's own values are no claim ("if a candidate scores 9 out of 10", "returns 'hire' or 'no hire'"); a claim
+governed by a hedge is no claim: a condition, a doubt or the speaker saying they cannot tell, with nothing between it
+and the claim but the words joining them or the result's subject ("I can't tell you whether you passed", "if the
+hidden tests pass"); a hedge that opened and closed a clause or phrase of
 its own before the claim governs nothing of it ("If I'm honest you passed", "After all that work you passed"); a
 negated outcome is one ("you didn't pass"); quotation marks are not heard, so a quoted verdict is a verdict. English
 and Spanish (agent.language) are both read on every reply: the language may change mid-call.
@@ -32,6 +35,18 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.checkins import chunk_text
+from agent.going_on import goes_on, line_language
+from agent.outcome_frames import (
+    DONE,
+    IDIOM,
+    MARK,
+    PRESUPPOSED,
+    PRESUPPOSED_ES,
+    PRESUPPOSED_NEXT,
+    code_value,
+    held_by_other,
+    presupposed,
+)
 from agent.outcome_words import (
     ALL,
     CLAUSE_SPLIT,
@@ -56,7 +71,6 @@ from agent.outcome_words import (
     plain,
 )
 from agent.prompts import render
-from agent.state import Phase
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
@@ -75,9 +89,14 @@ MAX_SENTENCE = 600  # longer sentences are read in pieces of this size (every ru
 _BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s|\n")
 
 _CLAIMS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
-    ("verdict", (VERDICT, VERDICT_ES, PRAISE, PRAISE_ES)),
-    ("score", (SCORE, SCORE_ES)),
-    ("next_round", (NEXT_ROUND, NEXT_ROUND_ES)),
+    ("verdict", (VERDICT, VERDICT_ES, PRAISE, PRAISE_ES, IDIOM, PRESUPPOSED, PRESUPPOSED_ES)),
+    ("score", (SCORE, SCORE_ES, MARK)),
+    ("next_round", (NEXT_ROUND, NEXT_ROUND_ES, PRESUPPOSED_NEXT)),
+)
+# What a question says all the same: an outcome inside a frame that needs it true ("how does it feel to be hired?").
+_ASKED: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    ("verdict", (PRESUPPOSED, PRESUPPOSED_ES)),
+    ("next_round", (PRESUPPOSED_NEXT,)),
 )
 
 # Words that may come before the hidden tests added to a result ("and even the hidden ones", "yes, hidden ones too").
@@ -98,11 +117,36 @@ def _results(clause: str) -> bool | None:
     return None
 
 
+def _said(kind: str, clause: str, m: re.Match[str]) -> bool:
+    """Whether the claim ``m`` of ``clause`` is said: not hedged, and not the problem's own value (a score someone
+    else in it holds, a value its code gives)."""
+    before = clause[: m.start()]
+    if hedged(before, claim=m.group()) or code_value(before, m.group()):
+        return False
+    return kind != "score" or not held_by_other(before)
+
+
+def _asked_claim(clause: str) -> str | None:
+    """The outcome a clause of a question takes as given: a claim after a factive frame ("did you know you
+    passed?"), or one inside a frame that needs it true ("ready for the onsite?")."""
+    for kind, patterns in _ASKED:
+        for pattern in patterns:
+            for m in pattern.finditer(clause):
+                if _said(kind, clause, m):
+                    return kind
+    for at in presupposed(clause):
+        for kind, patterns in (*_CLAIMS, ("verdict", (DONE,))):
+            for pattern in patterns:
+                if (found := pattern.match(clause, at)) is not None and _said(kind, clause, found):
+                    return kind
+    return None
+
+
 def _clause_claim(clause: str, last_run: Run | None) -> str | None:
     for kind, patterns in _CLAIMS:
         for pattern in patterns:
             for m in pattern.finditer(clause):
-                if not hedged(clause[: m.start()]):
+                if _said(kind, clause, m):
                     return kind
     if not TESTS.search(clause) and not HIDDEN.search(clause):
         return None
@@ -140,12 +184,16 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
     read = plain(text)
     for m in SENTENCE.finditer(read):
         sentence = m.group().strip()
-        if sentence.endswith("?") and not TAG_QUESTION.search(sentence):
-            continue
+        # A question asks, but what it takes as given it says ("did you know you passed?").
+        asked = sentence.endswith("?") and not TAG_QUESTION.search(sentence)
         for piece in range(0, max(len(sentence), 1), MAX_SENTENCE):
             part = sentence[piece : piece + MAX_SENTENCE]
             for clause in CLAUSE_SPLIT.split(part):
                 clause = clause.strip(" .!?")
+                if asked:
+                    if (kind := _asked_claim(clause)) is not None:
+                        return kind
+                    continue
                 # "every test passes, including the hidden ones": the result is said of the hidden tests too
                 tests = TESTS.search(clause) or ALL.search(clause)
                 if tests and _hidden_too(part) and _results(clause) is not None:
@@ -155,38 +203,15 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
     return None
 
 
-# The scripted line says why no outcome is given, true of the session: a hiring team reviews a scheduled interview, a
-# recorded practice session has the candidate's own practice report (no hiring team: prompts/session_practice.md), and
-# an unrecorded practice run neither (prompts/next_steps_*.md say the same at the wrap-up). Then it goes on from where
-# the interview stands: back to the greeting's chat, the problem's clarifications or the approach before any code is
-# written; back to the work from the coding to the complexity talk; in the wrap-up, on to the candidate's questions;
-# once the interview has ended (its goodbye), a goodbye that asks nothing (prompts/goodbye.md: nothing is answered
-# after the end).
-_THEN: dict[Phase, str] = {
-    Phase.GREETING: "greeting",
-    Phase.PROBLEM: "problem",
-    Phase.APPROACH: "approach",
-    Phase.CODING: "work",
-    Phase.TESTING: "work",
-    Phase.COMPLEXITY: "work",
-    Phase.WRAP_UP: "wrap_up",
-    Phase.END: "end",
-}
-
-
-def _kind(state: InterviewState) -> str:
-    if not state.recording:
-        return "unrecorded"
-    return "practice" if state.practice else "hiring"
-
-
+# The scripted line says why no outcome is given, true of the session's kind (``InterviewState.session_kind``): a hiring
+# team reviews a scheduled interview, a recorded practice session has the candidate's own practice report (no hiring
+# team: prompts/session_practice.md), and an unrecorded practice run neither (prompts/next_steps_*.md say the same at
+# the wrap-up). Then it goes on from where the interview stands (agent.going_on).
 def outcome_line(state: InterviewState) -> str:
     """The line said instead of a withheld sentence, in the interview's language, true of the session's kind and
     fitting its phase."""
-    language = state.interview_language if state.interview_language in ("en", "es") else "en"
-    phase = Phase.END if state.ended else state.phase
-    why = render(f"interviewer_outcome_withheld_why_{_kind(state)}_{language}")
-    return f"{why} {render(f'interviewer_outcome_withheld_then_{_THEN[phase]}_{language}')}"
+    why = render(f"interviewer_outcome_withheld_why_{state.session_kind}_{line_language(state)}")
+    return f"{why} {goes_on(state)}"
 
 
 def withheld_note(state: InterviewState, kind: str) -> None:

@@ -8,6 +8,7 @@ written without their apostrophe read with it ("youre", "didnt") and "+" read as
 
 from __future__ import annotations
 
+import functools
 import re
 
 from agent.lookalikes import fold
@@ -17,12 +18,6 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 # clause or a sentence; anything else (quotation marks, brackets, dashes, symbols) is a space.
 _NOT_KEPT = re.compile(r"[^a-z0-9'%/.,;:!?]+")
 _SPACES = re.compile(r"\s+")
-# Letters of other scripts drawn as the Latin letters agent.lookalikes leaves to others (it reads those that spell its
-# markers): Cyrillic and Greek letters drawn as h, j, k, m, p, q, s, t, u, w, x, y, z, as case folding leaves them.
-_DRAWN_AS_LATIN = str.maketrans(
-    "\u0440\u0455\u0445\u0443\u04bb\u0458\u051b\u051d\u043a\u043c\u0442\u03c1\u03c4\u03c5\u03ba\u03c7\u03bc\u03b6\u0475\u04af\u0501",
-    "psxyhjqwkmtptukxmzvyd",
-)
 # A contraction written without its apostrophe (a transcript's or a model's shorthand: "youre hired", "didnt pass"),
 # read as written with it; only those that are no other word ("were", "well", "ill", "id", "its", "wed" are words).
 _UNMARKED_CONTRACTION = re.compile(
@@ -50,9 +45,18 @@ TAG_QUESTION = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _letter(c: str) -> str:
+    """``c`` as agent.lookalikes reads it, but a capital read as "l" whose small letter is an "i" is an "I" (Unicode
+    confuses "I" with "l", and so the capitals drawn as "I": Greek iota, Cyrillic "I"): "INTERVIEW" written with a
+    Greek iota is "interview"."""
+    read = fold(c)
+    return "i" if read == "l" and c.casefold() != c and fold(c.casefold()) == "i" else read
+
+
 def plain(text: str) -> str:
     """``text`` as the rules read it (the module's docstring)."""
-    folded = "".join(fold(c) for c in text.translate(_APOSTROPHES)).translate(_DRAWN_AS_LATIN)
+    folded = "".join(_letter(c) for c in text.translate(_APOSTROPHES))
     folded = folded.replace("<<", " ").replace(">>", " ").replace("+", " plus ")  # "A+" is said "A plus"
     read = _SPACES.sub(" ", _NOT_KEPT.sub(" ", folded)).strip()
     read = _SHORT_WORDS.sub(lambda m: _SPOKEN_SHORT[m.group()], read)
@@ -69,13 +73,13 @@ def _claim(pattern: str) -> re.Pattern[str]:
 # ("I can't tell you how you did", "no puedo decirte si ..."). A negation of the outcome itself is no hedge: "you
 # didn't pass" is a verdict.
 HEDGE = re.compile(
-    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|might|may|could|maybe|perhaps|hope|hoping"
+    r"\b(?:(?<!as )if|whether|once|when|whenever|until|unless|before|after|might|may|could|maybe|perhaps|hope|hoping"
     r"|need|needs|want|wants|make sure|ensure|try|trying|decide|decides|determine|determines|who|what|which|how"
     r"|(?:can't|cannot|can not|won't|don't|do not|not able to|unable to|not allowed to|not in a position to|not mine to"
     r"|not for me to|not up to me to|no way to) (?:\w+ )?(?:tell|say|share|know|judge|comment|confirm|promise"
     r"|guarantee|see|speak)"
     r"|si|cuando|hasta que|antes de|despues de|para|a ver|quiza|quizas|tal vez|puede que|podria|podrias|pueda"
-    r"|necesitas|necesita|asegurate|intenta|ojala|quien|que tal|como"
+    r"|necesitas|necesita|asegurate|intenta|ojala|espero|esperemos|quien|que tal|como"
     r"|no (?:\w+ )?(?:(?:puedo|podemos|me toca|me corresponde)(?: (?:decir|asegurar|confirmar|prometer|garantizar"
     r"|adelantar|saber|juzgar|valorar|comentar|opinar|hablar|ver)\w*)?|se|sabemos|es cosa mia))\b"
 )
@@ -105,8 +109,10 @@ _COPULA = (
     r"(?:(?:it's|it is|that's|that is|this is|it'd be|it would be|it'll be|it will be|es|sea|seria|sera|fue)"
     r" (?:(?:a|an|un|una) )?)?"
 )
-_JOINING_AFTER_VERB = re.compile(rf"{_FILL}(?:(?:that|que|de que) )?{_FILL}{_COPULA}")
-_JOINING_AFTER_OPENER = re.compile(rf"{_FILL}{_COPULA}")
+# The claim's own subject's determiner: "whether the verdict is reject".
+_DETERMINER = r"(?:(?:the|its|their|each|el|la|los|las|su|sus) )?"
+_JOINING_AFTER_VERB = re.compile(rf"{_FILL}(?:(?:that|que|de que) )?{_FILL}{_COPULA}{_DETERMINER}")
+_JOINING_AFTER_OPENER = re.compile(rf"{_FILL}{_COPULA}{_DETERMINER}")
 _SUBJECT_WORDS = (
     "all every each any some none most both many few several of your my our their its these those they them everything"
     " one ones first second third last other others remaining rest new visible hidden example examples test tests case"
@@ -147,11 +153,25 @@ def _subject_gap(words: list[str], opener: bool) -> bool:
     return True
 
 
-def hedged(before: str, *, result: bool = False) -> bool:
+# The speaker saying they cannot tell, and a negated outcome after it: a negated negative says the outcome ("I can't
+# say you didn't pass", "I can't say you failed", "no puedo decir que no hayas aprobado").
+_CANT_TELL = re.compile(
+    r"\b(?:tell|say|share|know|judge|comment|confirm|see|speak|decir|saber|juzgar|ver)\w*$"
+)
+_NEGATIVE = re.compile(
+    r"\b(?:not|never|no|nunca|\w+n't|fail\w*|flunk\w*|bomb\w*|reject\w*|turn down|pass on|suspend\w*|reprob\w*"
+    r"|rechaz\w*|descart\w*|weak|poor|bad)\b"
+)
+
+
+def hedged(before: str, *, result: bool = False, claim: str = "") -> bool:
     """Whether the clause up to a claim (``before`` it) ends in a hedge that governs the claim: its last hedge, with
-    nothing after it but joining words (and, for a ``result`` of tests, its subject)."""
+    nothing after it but joining words (and, for a ``result`` of tests, its subject). The speaker saying they cannot
+    tell governs no negated ``claim``: "I can't say you didn't pass" says it."""
     last = max(HEDGE.finditer(before), key=lambda m: m.end(), default=None)
     if last is None:
+        return False
+    if claim and _CANT_TELL.search(last.group()) and _NEGATIVE.search(f"{before[last.end() :]} {claim}"):
         return False
     words = before[last.end() :].split()
     if len(words) > MAX_GAP_WORDS:
@@ -166,11 +186,15 @@ def hedged(before: str, *, result: bool = False) -> bool:
 _NUMBER_EN = (
     r"(?:\d+(?:[.,]\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ -](?:one|two|three|four|five"
     r"|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|a hundred|one hundred)"
+    r"(?: and a half| point (?:five|\d))?"  # "eight and a half out of ten"
 )
-_NUMBER_ES = r"(?:\d+(?:[.,]\d+)?|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien)"
+_NUMBER_ES = r"(?:\d+(?:[.,]\d+)?|uno|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|cien)(?: y medio| coma \w+)?"
 # "N out of 10" is a mark where it ends its clause or what follows makes it one; followed by anything else it counts
 # things ("5 out of 10 coins", "7 out of 10 intervals merged").
-_MARK_ENDS = r"(?= ?(?:[.!]|$|(?:for|on|from|overall|today|points|stars|para|en|hoy|puntos)\b))"
+_MARK_ENDS = (
+    r"(?= ?(?:[.!]|$|(?:for|on|from|overall|today|points|stars|in my book|performance|interview|effort|showing|para|en"
+    r"|hoy|puntos)\b))"
+)
 # A number given as a mark ends its clause or is followed by what makes it one ("I'd give you a nine").
 _AS_MARK = r"(?= ?(?:[.!]|$|out of|/|points|stars|sobre|puntos))"
 _EVENT_EN = r"(?:interview|screen|screening|round|assessment|evaluation|exam|call|process|loop|phone screen)"
@@ -229,7 +253,8 @@ VERDICT = _claim(
     r"(?:pass|fail|hire)(?= ?[.!]|$| for you)"
 )
 VERDICT_ES = _claim(
-    rf"\b(?:has|habeis) (?:\w+ )?(?:pasado|aprobado|superado|suspendido|reprobado|fallado|bordado)"
+    rf"\b(?:has|habeis|hayas|hubieras|habias) (?:\w+ )?(?:pasado|aprobado|superado|suspendido|reprobado|fallado"
+    rf"|bordado)"
     rf"(?: (?:la|esta|el|este|tu))?(?: {_EVENT_ES}\b|(?=[.!]|$))"
     rf"|\b(?:pasaste|aprobaste|superaste|suspendiste|reprobaste|fallaste|bordaste)"
     rf"(?: (?:la|esta|el|este|tu))?(?: {_EVENT_ES}\b|(?=[.!]|$))"
@@ -337,7 +362,7 @@ PRAISE_ES = _claim(
 _TOP_EN = r"top (?:\d+(?:[.,]\d+)?|one|two|three|five|ten|twenty) ?(?:%|percent|per cent|percentile)"
 _GRADE_EN = r"(?:an? )?(?:a|b|c|d|f)(?: plus| minus)?(?= ?[.!]|$| from| for| overall| on)"
 SCORE = _claim(
-    rf"\b{_NUMBER_EN} ?(?:out of|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
+    rf"\b{_NUMBER_EN} ?(?:out of|outta|of|on|over|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
     # A rank among others, never a share of the question's data ("the top 10 percent of scores").
     rf"|\b(?:you(?:'re| are| were|'d be| would be)?|puts you|places you) (?:in )?(?:the )?{_TOP_EN}"
     rf"|\b{_TOP_EN} of (?:the |all |our |my )?(?:candidates|applicants|people|everyone|engineers|interviewees)\b"
@@ -381,7 +406,7 @@ SCORE_ES = _claim(
     rf"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado|tienes) (?:un |una )"
     rf"{_NUMBER_ES}{_AS_MARK}"
     r"|\b(?:entrevista|actuacion) de (?:diez|10)\b|"
-    rf"\b{_NUMBER_ES} ?(?:sobre|/) ?(?:10|diez|5|cinco|100|cien)\b{_MARK_ENDS}"
+    rf"\b{_NUMBER_ES} ?(?:sobre|/|de) ?(?:10|diez|5|cinco|100|cien)\b{_MARK_ENDS}"
     r"|\bel top (?:\d+|diez|cinco)|\b(?:el )?\d+ ?(?:%|por ciento) (?:mejor|superior)"
     r"|\b(?:mejor|peor) (?:candidat[oa]|entrevista|solucion) que (?:he|hemos) (?:\w+ )?(?:visto|tenido|entrevistado)\b"
     rf"|\bte (?:doy|daria|pongo|pondria|dare|pondre) (?:un |una |la nota de )?{_NUMBER_ES}{_AS_MARK}"
@@ -460,6 +485,8 @@ NEXT_ROUND = _claim(
     r"|\byou(?:'re| are|'ll be| will be)(?: \w+)? (?:through|on|onto|into|off|headed|heading)"
     rf" (?:to )?(?:the |an? )?{_ROUND_EN}\b"
     r"|\byou(?:'ve| have)? made (?:the cut|it through)\b"
+    r"|\byou(?:'ll| will|'d| would)?(?: not| never|n't| didn't| did not| won't| will not| wouldn't| would not)"
+    r" make (?:the cut|it through)\b|\byou(?:'re| are)(?: so| officially)? through(?= ?[.!]|$)"
     # The candidate at the next round, or brought to it: "you'll be in the next round", "we'll invite you to the
     # onsite".
     rf"|\byou(?:'ll| will|'d| would)(?: \w+)? be (?:in|at|on) (?:the |an? )?{_ROUND_EN}\b"

@@ -45,6 +45,19 @@ class Phase(StrEnum):
 
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+
+class SessionKind(StrEnum):
+    """Who the interview is for, which decides what the interviewer may say of what follows it (the notice, the
+    wrap-up's next steps, the line said in place of a withheld outcome): a company's hiring team reviews it
+    (``HIRING``); the candidate's own practice report, with no hiring team (``PRACTICE``); nobody, a practice run
+    nothing is kept of (``UNRECORDED``)."""
+
+    HIRING = "hiring"
+    PRACTICE = "practice"
+    UNRECORDED = "unrecorded"
+
+
 # Spells out of the room noted per job (`candidate_left` and its `candidate_returned`): a connection that drops and
 # comes back every few seconds for an hour noted thousands of pairs that say nothing more than the first ones.
 MAX_ABSENCES_NOTED = 50
@@ -236,6 +249,14 @@ class InterviewState:
         """Whether a time line is still to be said or played out (``time_line_pending``, ``time_line_speech``)."""
         speech = self.time_line_speech
         return self.time_line_pending or (speech is not None and not speech.done())
+
+    @property
+    def session_kind(self) -> SessionKind:
+        """The session's kind, decided here only: unrecorded before anything else (nothing is kept, so no report and
+        no hiring team, whatever the session says), then practice or hiring."""
+        if not self.recording:
+            return SessionKind.UNRECORDED
+        return SessionKind.PRACTICE if self.practice else SessionKind.HIRING
 
     @property
     def languages(self) -> tuple[str, ...]:

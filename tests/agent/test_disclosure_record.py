@@ -62,6 +62,8 @@ async def _kept(
             "the next request": _assistant(fake.requests[-1]["chat_ctx"].items),
             "transcript": [p["text"] for p in transcript if p["role"] == "assistant"],
         }
+    # The line goes on as the phase the reply was cut in does (a phase change beside it takes effect after it).
+    state.phase = phase
     return kept, withheld_line(state), "hash map from value"
 
 

@@ -56,7 +56,7 @@ async def test_a_candidate_who_chooses_the_other_language_when_asked_is_transcri
         await (await text_turn(session, "Español, por favor."))  # type: ignore[misc]
         await (await text_turn(session, "Usaría un diccionario de valores vistos"))  # type: ignore[misc]
     assert recognizer.languages == ["es"] and state.interview_language == "es"
-    assert withheld_line(state) == render("notes_withheld_es")
+    assert withheld_line(state) == f"{render('notes_withheld_es')} {render('withheld_then_approach_es')}"
     assert any("Speak Spanish throughout" in (i.text_content or "") for i in model.requests[-1]["chat_ctx"].items
                if i.type == "message" and i.role == "system")  # fmt: skip
     switched = [e["payload"] for e in sink.of_type("note") if e["payload"]["kind"] == "language_switched"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import importlib.util
 import json
+import string
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from livekit.agents import AgentSession, llm
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT
 from agent.interview import build_interview
+from agent.lookalikes import CONFUSABLE, LATIN_LOOKALIKES, by_name
 from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, outcome_line
+from agent.outcome_words import plain
 from agent.phases import make_phase_agent
 from agent.realtime import PreparedRealtimeModel
 from agent.reports import public_report
@@ -365,14 +369,329 @@ RUN_REPORTS = [
 ]
 
 
-@pytest.mark.parametrize(("line", "kind"), CLAIMS)
+# The classes the last review found missed, each with wordings of its own (tests/agent/test_outcome_claims.py reads
+# them all as CLAIMS): a question that takes an outcome as given, a negated negative, an idiom of success or failure,
+# a score as a ratio or a bare mark.
+PRESUPPOSED = [
+    ("Did you know you passed?", "verdict"),
+    ("Did anyone tell you that you passed the interview?", "verdict"),
+    ("Has anyone told you you're hired?", "verdict"),
+    ("Aren't you glad you passed?", "verdict"),
+    ("Did I mention you're through to the next round?", "next_round"),
+    ("Do you realize you aced the interview?", "verdict"),
+    ("Can you believe you got the job?", "verdict"),
+    ("Are you happy that you passed the screen?", "verdict"),
+    ("Did you hear you're moving on to the onsite?", "next_round"),
+    ("How does it feel to have passed the interview?", "verdict"),
+    ("How does it feel to be hired?", "verdict"),
+    ("Isn't it great that you got the job?", "verdict"),
+    ("What will you do now that you've passed?", "verdict"),
+    ("How will you celebrate getting the job?", "verdict"),
+    ("Ready for the onsite?", "next_round"),
+    ("Congrats on passing!", "verdict"),
+    ("Congratulations on getting the job.", "verdict"),
+    ("Congratulations on the offer!", "verdict"),
+    ("\u00bfSab\u00edas que has aprobado?", "verdict"),
+    ("\u00bfTe han dicho que est\u00e1s contratado?", "verdict"),
+    ("\u00bfNo te alegra haber aprobado la entrevista?", "verdict"),
+    ("\u00bfQu\u00e9 se siente al aprobar la entrevista?", "verdict"),
+    ("\u00bfYa sabes que el puesto es tuyo?", "verdict"),
+    ("\u00bfNo es genial que hayas aprobado?", "verdict"),
+    ("\u00bfTe cont\u00e9 que pasas a la siguiente ronda?", "next_round"),
+    ("Ahora que has aprobado, \u00bfqu\u00e9 har\u00e1s?", "verdict"),
+    ("Enhorabuena por aprobar la entrevista.", "verdict"),
+    ("\u00bfListo para la siguiente ronda?", "next_round"),
+]
+NEGATED_NEGATIVES = [
+    ("I can't say you didn't pass.", "verdict"),
+    ("I can't say you failed.", "verdict"),
+    ("I wouldn't say you failed the interview.", "verdict"),
+    ("I can't tell you that you didn't get the job.", "verdict"),
+    ("I can't deny you passed.", "verdict"),
+    ("There's no denying you nailed the interview.", "verdict"),
+    ("It's not like you failed.", "verdict"),
+    ("It's not that you didn't pass.", "verdict"),
+    ("Nobody could say you failed the interview.", "verdict"),
+    ("I won't pretend you didn't pass.", "verdict"),
+    ("I can't say you won't get the job.", "verdict"),
+    ("I can't say we won't hire you.", "verdict"),
+    ("I can't say you're not a great fit for the team.", "verdict"),
+    ("I can't say you won't move on to the next round.", "next_round"),
+    ("I don't know that you didn't pass.", "verdict"),
+    ("No puedo decir que no hayas aprobado.", "verdict"),
+    ("No dir\u00eda que has suspendido.", "verdict"),
+    ("No te puedo decir que no est\u00e1s contratado.", "verdict"),
+    ("No puedo negar que has aprobado.", "verdict"),
+    ("No es que hayas suspendido.", "verdict"),
+    ("No voy a decir que suspendiste.", "verdict"),
+]
+IDIOMS = [
+    ("You nailed it.", "verdict"),
+    ("You nailed it!", "verdict"),
+    ("You're in.", "verdict"),
+    ("You're in!", "verdict"),
+    ("You smashed it.", "verdict"),
+    ("Honestly, you crushed it.", "verdict"),
+    ("You killed it!", "verdict"),
+    ("You knocked it out of the park.", "verdict"),
+    ("You hit it out of the park today.", "verdict"),
+    ("You hit a home run.", "verdict"),
+    ("You've got this in the bag.", "verdict"),
+    ("The job is in the bag.", "verdict"),
+    ("You're a shoo-in.", "verdict"),
+    ("You're through!", "next_round"),
+    ("You blew it.", "verdict"),
+    ("You bombed it.", "verdict"),
+    ("You're home free.", "verdict"),
+    ("It's a done deal.", "verdict"),
+    ("You sealed the deal.", "verdict"),
+    ("You're on the team.", "verdict"),
+    ("You're out.", "verdict"),
+    ("You're a slam dunk.", "verdict"),
+    ("You didn't make the cut.", "next_round"),
+    ("Lo clavaste.", "verdict"),
+    ("Lo has clavado.", "verdict"),
+    ("Lo petaste.", "verdict"),
+    ("La rompiste.", "verdict"),
+    ("Te luciste.", "verdict"),
+    ("Est\u00e1s dentro.", "verdict"),
+    ("Ya est\u00e1s dentro.", "verdict"),
+    ("Lo tienes en el bolsillo.", "verdict"),
+    ("Est\u00e1s fuera.", "verdict"),
+    ("Aprobaste con nota.", "verdict"),
+]
+RATIOS = [
+    ("9 of 10.", "score"),
+    ("I'd say 9 of 10.", "score"),
+    ("Nine out of ten.", "score"),
+    ("A solid 8.", "score"),
+    ("A solid eight from me.", "score"),
+    ("That's a strong 9.", "score"),
+    ("You're a 9.", "score"),
+    ("You're a solid 9 out of 10.", "score"),
+    ("8 on 10.", "score"),
+    ("Eight over ten.", "score"),
+    ("I'd put you at an 8.", "score"),
+    ("I'd put you at 9 of 10.", "score"),
+    ("Easily a 10/10.", "score"),
+    ("A 10 out of 10 performance.", "score"),
+    ("That's a 9 in my book.", "score"),
+    ("7.5/10.", "score"),
+    ("Four out of five stars.", "score"),
+    ("I'd score you a 9.", "score"),
+    ("You get a 9 from me.", "score"),
+    ("You'd get an 8 from me.", "score"),
+    ("Ten out of ten, no notes.", "score"),
+    ("90 out of 100.", "score"),
+    ("Un 9 de 10.", "score"),
+    ("Nueve de diez.", "score"),
+    ("Un s\u00f3lido 8.", "score"),
+    ("Eres un 9.", "score"),
+    ("Dir\u00eda que un 9 sobre 10.", "score"),
+    ("Un diez.", "score"),
+    ("Nota: 9.", "score"),
+    ("Score: 9/10.", "score"),
+]
+# The same words in a question's own domain, a test run the interviewer saw, or a frame that takes nothing as given:
+# talk, never an outcome.
+DOMAIN = [
+    "If a candidate scores 9 out of 10, they pass.",
+    "A student who scores 9 of 10 gets an A.",
+    "The function returns 'hire' or 'no hire'.",
+    "Return 'pass' if the score is at least 8, else 'fail'.",
+    "The label is 'strong hire' for scores above 9.",
+    "Map 9 to 'hire' and 3 to 'no hire'.",
+    "If the verdict is 'reject', skip the candidate.",
+    "So the grade is an A when the score is 9 of 10.",
+    "That's 9 of 10 elements processed.",
+    "Each movie gets a solid 8 on average.",
+    "When a player scores nine out of ten, the game ends.",
+    "The candidate with 9 out of 10 is ranked first.",
+    "Si un candidato saca un 9 de 10, aprueba.",
+    "La funci\u00f3n devuelve 'contratar' o 'no contratar'.",
+    "Do you think you passed?",
+    "Do you know whether you passed?",
+    "Did you pass the list to the helper?",
+    "Are you ready for the next part?",
+    "Are you sure it passes the first example?",
+    "How does it feel to pass a comparator?",
+    "\u00bfCrees que has aprobado?",
+    "\u00bfSabes si pasa el primer ejemplo?",
+    "I can't say whether you passed.",
+    "I can't tell you if you failed.",
+    "I can't say you passed or failed.",
+    "No puedo decirte si has aprobado o no.",
+    "You nailed the edge case.",
+    "You nailed it on the complexity.",
+    "You're in good shape.",
+    "You're in the loop body now.",
+    "You're out of time for this part.",
+    "You made it to the last example.",
+    "You've got this.",
+    "Glad you made it.",
+    "You made it work.",
+    "You killed the bug.",
+    "If the item fits, it's in the bag.",
+    "Put the items in the bag.",
+    "Clavaste el caso base.",
+    "Est\u00e1s dentro del bucle.",
+    "Congrats on getting the edge case.",
+    "Congratulations on spotting that bug.",
+    "A solid 8 bits per byte.",
+    "I'd say 9 of them.",
+    "Out of ten elements, nine are sorted.",
+]
+# What the interviewer's own run showed, in a domain of tests (said after a run that passed 3 of 5).
+DOMAIN_RUN = ["3 of 5 tests pass.", "Three out of five tests pass.", "3 de 5 pruebas pasan."]
+PRESUPPOSED += [
+    ("Isn't it obvious you passed?", "verdict"),
+    ("Shall we talk about your start date?", "verdict"),
+    ("Did nobody tell you that you're hired?", "verdict"),
+    ("You know you passed, don't you?", "verdict"),
+    ("\u00bfHablamos de tu fecha de incorporaci\u00f3n?", "verdict"),
+    ("When do you want to start, now that you're hired?", "verdict"),
+    ("Who should I tell that you passed?", "verdict"),
+    ("Excited to join the team?", "verdict"),
+    ("Have they told you about the offer yet?", "verdict"),
+    ("Will you tell your family you got the job?", "verdict"),
+    ("Have you told anyone you're hired?", "verdict"),
+    ("What's it like knowing you passed?", "verdict"),
+    ("\u00bfYa sabes lo de la oferta?", "verdict"),
+]
+NEGATED_NEGATIVES += [
+    ("I couldn't tell you that you failed.", "verdict"),
+    ("I'm not in a position to say you didn't pass.", "verdict"),
+    ("I can't say you were rejected.", "verdict"),
+    ("It's not as if you failed.", "verdict"),
+]
+IDIOMS += [
+    ("You cleared the bar.", "verdict"),
+    ("You're well above the bar.", "verdict"),
+    ("You were on fire today.", "verdict"),
+    ("Lo has hecho de diez.", "verdict"),
+    ("You're a lock for the role.", "verdict"),
+    ("You owned that interview.", "verdict"),
+    ("Would hire again.", "verdict"),
+    ("Has arrasado.", "verdict"),
+    ("That was a home run.", "verdict"),
+    ("Your interview was a grand slam.", "verdict"),
+]
+RATIOS += [
+    ("I'm thinking a solid 7.", "score"),
+    ("I'd say you're around an 8.", "score"),
+    ("Solid B plus.", "score"),
+    ("Un notable alto.", "score"),
+    ("Te has ganado un notable.", "score"),
+    ("The score for you is 9 out of 10.", "score"),
+    ("Eight and a half out of ten.", "score"),
+    ("9 outta 10.", "score"),
+    ("10/10, would hire.", "score"),
+    ("Ocho y medio sobre diez.", "score"),
+]
+DOMAIN += [
+    "If the score is 9 out of 10, print 'hire'.",
+    "Output 'strong hire' when the average is above 9 of 10.",
+    "Consider a rating of 4 out of 5.",
+    "Nine out of ten times a hash map is the right call.",
+    "Scores above 9 out of 10 are hires.",
+    "It's notable that the loop runs once.",
+    "The bar chart has five bars.",
+    "Is it obvious why the loop ends?",
+    "Did you know the array is sorted?",
+    "Did you notice the test fails on empty input?",
+    "Are you glad you used a heap?",
+    "The score for this case is 9 out of 10.",
+    "If you add 3 and 5 you'd get an 8.",
+    "La nota de este caso es 9 de 10.",
+    "Did you notice you passed the wrong index?",
+    "Congrats on passing the first example.",
+    "Did you know you can pass a key function to sorted?",
+    "Now that you've passed the first example, let's look at the second.",
+    "I can't say you didn't try.",
+    "You blew past the limit.",
+    "Te luciste con la recursi\u00f3n.",
+    "Enhorabuena por el caso base.",
+    "Nine out of ten candidates get this wrong, so take your time.",
+    "Nueve de cada diez entradas son peque\u00f1as.",
+    "Can you tell me whether it passes?",
+    "Did the output tell you it passed the first example?",
+    "Have they told you about the format of the call?",
+    "Did you hear about the offer id field in the input?",
+    "That was a home run of a loop, now the edge cases.",
+    "\u00bfSabes que la oferta es un entero?",
+    "\u00bfSabes que el trabajo se divide en dos?",
+    "Now that you're in, can you see the editor?",
+    "Now that you're through the hard part, ready for the edge cases?",
+    "Since you're done, any questions?",
+]
+
+
+@pytest.mark.parametrize(("line", "kind"), CLAIMS + PRESUPPOSED + NEGATED_NEGATIVES + IDIOMS + RATIOS)
 def test_a_line_stating_an_outcome_is_read_as_one(line: str, kind: str) -> None:
     assert claim_in(line) == kind
 
 
-@pytest.mark.parametrize("line", HONEST)
+@pytest.mark.parametrize("line", HONEST + DOMAIN)
 def test_honest_interview_talk_states_no_outcome(line: str) -> None:
     assert claim_in(line) is None
+
+
+@pytest.mark.parametrize("line", DOMAIN_RUN)
+def test_a_count_of_the_tests_its_own_run_passed_is_no_mark(line: str) -> None:
+    assert claim_in(line, (3, 5)) is None
+    assert claim_in(line) == "test_results"  # no run seen: not the interviewer's to say, but no score either
+
+
+def _look_alikes() -> dict[str, set[str]]:
+    """The characters agent.lookalikes' generated tables read as each Latin letter."""
+    by_letter: dict[str, set[str]] = {}
+    for table in (CONFUSABLE, LATIN_LOOKALIKES):
+        for read, chars in table.items():
+            if len(read) == 1 and read.isalpha():
+                by_letter.setdefault(read, set()).update(chars)
+    return by_letter
+
+
+def test_every_latin_letter_written_with_any_of_its_look_alikes_still_states_the_claim() -> None:
+    """Unicode's confusables of every Latin letter are read as it: a claim with one letter written as any of its
+    look-alikes is read as the claim (a capital confused with "l" whose small letter is an "i" reads as "I", and a
+    letter named after another Latin letter reads as that one)."""
+    by_letter = _look_alikes()
+    assert set(by_letter) == set(string.ascii_lowercase)
+    for letter, chars in sorted(by_letter.items()):
+        line, kind = next((ln, k) for ln, k in CLAIMS if letter in ln.lower() and ln.isascii())
+        for c in sorted(chars):
+            if plain(c) != letter:
+                # "I" and "l" are confused with each other; a letter's own name comes first (U+1E9D is a long "s")
+                assert plain(c) in ("i" if letter == "l" else "", by_name(c)), (letter, f"U+{ord(c):04X}")
+                continue
+            drawn = line.replace(letter, c).replace(letter.upper(), c)
+            assert claim_in(drawn) == kind, (letter, f"U+{ord(c):04X}", drawn)
+
+
+def test_the_confusables_script_keeps_other_scripts_letters_for_every_latin_letter(tmp_path: Path) -> None:
+    """scripts/fence_confusables.py --letters: letters confused with one Latin letter, less symbols, what the names
+    or ``CONFUSABLE`` read already, and the letters confused with a turned or reversed one."""
+    spec = importlib.util.spec_from_file_location(
+        "fence_confusables", ROOT / "scripts" / "fence_confusables.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    entries = [
+        (0x0440, "0070"),  # CYRILLIC SMALL LETTER ER: a "p"
+        (0x04BB, "0068"),  # CYRILLIC SMALL LETTER SHHA: an "h"
+        (0x03C4, "1D1B"),  # GREEK SMALL LETTER TAU, confused with LATIN LETTER SMALL CAPITAL T: a "t"
+        (0x043C, "028D"),  # CYRILLIC SMALL LETTER EM, confused with a TURNED W: no "w"
+        (0x00D7, "0078"),  # MULTIPLICATION SIGN: a symbol, no letter
+        (0x0430, "0061"),  # CYRILLIC SMALL LETTER A: read by CONFUSABLE already
+        (0x0261, "0067"),  # LATIN SMALL LETTER SCRIPT G: read by its name already
+    ]
+    path = tmp_path / "confusables.txt"
+    lines = "".join(f"{s:04X} ;\t{t} ;\tMA\t# comment\n" for s, t in entries)
+    path.write_text("# confusables.txt\n" + lines, encoding="utf-8")
+    known = {c: read for read, chars in CONFUSABLE.items() for c in chars}
+    assert script.letters_table(str(path), known) == {"p": ["\u0440"], "h": ["\u04bb"], "t": ["\u03c4"]}
 
 
 @pytest.mark.parametrize("line", RUN_REPORTS)
@@ -646,7 +965,8 @@ async def test_a_realtime_reply_stating_an_outcome_is_withheld_and_the_neutral_l
 
 def test_the_neutral_lines_state_no_outcome() -> None:
     """Every part of the scripted line, for every session kind, phase and language, states no outcome."""
-    files = sorted((Path(ROOT) / "prompts").glob("interviewer_outcome_withheld_*.md"))
+    prompts = Path(ROOT) / "prompts"
+    files = sorted([*prompts.glob("interviewer_outcome_withheld_*.md"), *prompts.glob("withheld_then_*.md")])
     assert len(files) == (len(SESSION_KINDS) + len(set(GOES_ON["en"].values()))) * len(GOES_ON), files
     for path in files:
         assert claim_in(path.read_text(encoding="utf-8")) is None, path.name

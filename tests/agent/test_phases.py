@@ -419,7 +419,7 @@ async def test_the_candidates_display_name_reaches_the_instructions_only_as_a_na
         if addressed is None:
             assert name.split()[0] not in system and "the candidate" in system and "Smith" not in system
         else:
-            assert f"greet {addressed}," in system and f"screen with {addressed}." in system
+            assert f"greet {addressed}," in system and f"coding interview with {addressed}." in system
 
 
 async def test_the_complexity_the_candidate_claims_is_recorded_as_big_o_only():

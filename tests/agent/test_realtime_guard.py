@@ -209,6 +209,7 @@ async def _cut_realtime_reply(lead: str, *, audio: bool, obeys: bool = True) -> 
     _, state = build_interview(make_context(minutes_left=30), api=None, recorder=sink, clock=clock,
                                channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
     rubric = str(state.question.rubric[2]["behaviour"])
+    state.phase = Phase.APPROACH  # the phase the session starts in: the line goes on as it does
     line = withheld_line(state)
     second = line if obeys else f"{rubric} There."
     model = FakeRealtimeModel([RealtimeReply(f"{lead}{rubric} Anything else?", audio=audio),

@@ -91,7 +91,9 @@ async def test_a_restarted_job_goes_on_in_the_language_the_candidate_switched_to
     agent, state, sink = _resumed(events)
     assert state.interview_language == "es"  # what the worker builds the speech-to-text with
     assert "Speak Spanish throughout" in agent.instructions
-    assert withheld_line(state) == render("notes_withheld_es")
+    # Where the first job was: the notes line goes on as the approach does.
+    assert state.phase == Phase.APPROACH
+    assert withheld_line(state) == f"{render('notes_withheld_es')} {render('withheld_then_approach_es')}"
     assert "set_language" not in [getattr(t, "id", None) for t in agent.tools]  # switched once, for good
     model = FakeLLM([say("Seguimos."), say("Claro.")])
     async with AgentSession[InterviewState](llm=model, userdata=state) as session:

@@ -1,0 +1,43 @@
+"""How a scripted line said in place of a withheld reply goes on: from where the interview stands, in its language.
+
+A reply the interviewer may not say (one stating an outcome, agent.outcome_claims; one reading out its private notes,
+agent.disclosure) is replaced by a line that says why, then goes on as the phase does: back to the greeting's chat,
+the problem's clarifications or the approach before any code is written; back to the work from the coding to the
+complexity talk; in the wrap-up, on to the candidate's questions; once the interview has ended (its goodbye), a
+goodbye that asks nothing (prompts/goodbye.md: nothing is answered after the end). One set of lines
+(``prompts/withheld_then_<step>_<lang>.md``) for both, so neither asks "where are you now?" before there is any work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from agent.prompts import render
+from agent.state import Phase
+
+if TYPE_CHECKING:
+    from agent.state import InterviewState
+
+LINE_LANGUAGES = ("en", "es")
+
+_THEN: dict[Phase, str] = {
+    Phase.GREETING: "greeting",
+    Phase.PROBLEM: "problem",
+    Phase.APPROACH: "approach",
+    Phase.CODING: "work",
+    Phase.TESTING: "work",
+    Phase.COMPLEXITY: "work",
+    Phase.WRAP_UP: "wrap_up",
+    Phase.END: "end",
+}
+
+
+def line_language(state: InterviewState) -> str:
+    """The language the scripted lines are said in: the interview's, English for any other."""
+    return state.interview_language if state.interview_language in LINE_LANGUAGES else "en"
+
+
+def goes_on(state: InterviewState) -> str:
+    """The sentence that goes on from where the interview stands (an ended interview: its goodbye)."""
+    phase = Phase.END if state.ended else state.phase
+    return render(f"withheld_then_{_THEN[phase]}_{line_language(state)}")
