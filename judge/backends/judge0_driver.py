@@ -8,17 +8,21 @@ mid-test. It prints one JSON line per event, as it happens, between markers uniq
 
 DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
 Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: it makes itself not
-dumpable before anything else, and takes its settings and the tests' inputs on stdin, not from the box's files
-(docs/judge.md, "Judge0 backend").
+dumpable before anything else, takes its settings and the tests' inputs on stdin, not from the box's files, and
+before it starts any process puts a seccomp filter on itself that every process of the run inherits: none can have
+its children reaped by the kernel out of /proc's sight, nor set the driver's limits (judge0_driver_filter;
+docs/judge.md, "Judge0 backend").
 """
 
 from __future__ import annotations
 
+from judge.backends.judge0_driver_filter import INSTALL
 from judge.backends.judge0_driver_measure import MEASURE
 from judge.backends.judge0_driver_record import RECORD_RULES
 
-# The driver's source in parts, joined in this order: its imports and settings, the record rules, its events, the
-# measurement, then the harness it supervises and the run.
+# The driver's source in parts, joined in this order: its imports and settings, the seccomp filter it puts on itself
+# (and so on every process of the run), the record rules, its events, the measurement, then the harness it
+# supervises and the run.
 _HEAD = r"""
 import ctypes, json, os, re, resource, select, signal, subprocess, sys, time
 
@@ -354,6 +358,12 @@ def main():
             h.finish()
 
 
+# Before any process starts: no process of the run may have its children reaped by the kernel (their CPU time would
+# leave the box's /proc uncounted) or set another's limits, the driver's (judge0_driver_filter). A driver that cannot
+# install the filter starts nothing and reports nothing (the backend's internal_error, never a verdict).
+_refused = install_child_filter()
+if _refused:
+    sys.exit("driver: the seccomp filter could not be installed, errno %d" % _refused)
 sys.stdout.write(CONF["marker"] + "-BEGIN\n")
 sys.stdout.flush()
 try:
@@ -363,4 +373,4 @@ finally:
     sys.stdout.flush()
 """
 
-DRIVER = _HEAD + RECORD_RULES + _EVENTS + MEASURE + _HARNESS
+DRIVER = _HEAD + INSTALL + RECORD_RULES + _EVENTS + MEASURE + _HARNESS

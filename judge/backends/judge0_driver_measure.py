@@ -12,11 +12,16 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def proc_cpu(pid):
+    # 0 for a process that has gone (its time is in its reaper's now) or that the driver may not read (not the
+    # run's: every process of the run has the driver's uid and /proc/PID/stat is readable to all but under hidepid);
+    # any other failure to read is raised, never read as 0: a driver left without descriptors (a limit lowered from
+    # outside) charged every test its wall time alone, however many CPUs its processes kept busy. Raised, it ends the
+    # driver: the test in flight is the box's status (docs/judge.md).
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK
-    except (OSError, ValueError, IndexError):
+    except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
         return 0.0
 
 
@@ -31,10 +36,7 @@ def run_cpu():
     # ones too) and what it reaped of its children's; a child not yet reaped, running or a zombie, is read as
     # itself. Read from the highest pid down, so that a child reaped between two reads (children mostly have the
     # higher pid) is counted twice rather than never.
-    try:
-        pids = sorted((int(p) for p in os.listdir("/proc") if p.isdigit()), reverse=True)
-    except OSError:
-        return 0.0
+    pids = sorted((int(p) for p in os.listdir("/proc") if p.isdigit()), reverse=True)
     return sum(proc_cpu(pid) for pid in pids if pid != DRIVER_PID)
 
 

@@ -41,7 +41,7 @@ PYTHON = shutil.which("python3", path="/usr/bin:/bin") or "/usr/bin/python3"
 # The candidate's code, before the harness's hello: everything the driver (its parent) could give away or let it
 # rewrite, each tried once; what it found goes to stderr, which the driver reports as the start's tail.
 ATTACK = r"""
-import ctypes, json, os, sys
+import ctypes, json, os, resource, sys
 
 driver = os.getppid()
 found = {}
@@ -69,6 +69,8 @@ tries = {
     "stdin": lambda: opened("/proc/%d/fd/0", os.O_RDONLY),
     "stdout": forged,
     "ptrace": seized,
+    # The driver's descriptors to none: it could no longer open /proc, where it reads every test's CPU time.
+    "limits": lambda: resource.prlimit(driver, resource.RLIMIT_NOFILE, (0, 0)),
 }
 for name, attempt in tries.items():
     try:
@@ -151,7 +153,8 @@ def _submission(request: RunRequest, order: list[int]) -> Submission:
 
 def test_the_candidates_code_cannot_reach_the_judge0_driver_through_proc_or_ptrace():
     # Before: mem, environ, stdin, stdout and ptrace all "allowed" (the driver dumpable), and tests.json and
-    # driver.json, every test's input and the report's marker, files in the box.
+    # driver.json, every test's input and the report's marker, files in the box. Setting the driver's limits, which
+    # its dumpability does not stop, was allowed until its seccomp filter (judge0_driver_filter).
     with _box() as root:
         report = _run_driver(root)
     found = _attack_found(report)
@@ -161,6 +164,7 @@ def test_the_candidates_code_cannot_reach_the_judge0_driver_through_proc_or_ptra
         "stdin": "refused",
         "stdout": "refused",
         "ptrace": "refused",
+        "limits": "refused",
         "files": [],
     }
     assert b"FORGED" not in report

@@ -1,0 +1,140 @@
+"""The seccomp filter the Judge0 in-box driver (judge.backends.judge0_driver) puts on itself and so on every process
+of the run, and the driver's code that installs it.
+
+Why: on Judge0 the driver measures a test's CPU time from the box's `/proc` (judge0_driver_measure), where a process
+that has ended is still counted: as a zombie until its parent reaps it, then in its parent's `cutime` (or the box's
+init's, for an orphan). One way out of that: a parent that ignores `SIGCHLD` (or sets `SA_NOCLDWAIT` on it) has its
+children reaped by the kernel, which adds their CPU time to nobody's, so they left `/proc` with all of it. Two such
+children computing 0.6 s each beside a harness that waited for them were charged 0.6 s of wall time, `accepted` under
+a 1 s limit that the local sandbox, whose cgroup counts every process, judged `time_limit`; and a child that lived
+less than the driver's 50 ms sampling was never seen at all. Nothing in the box's `/proc` keeps that time.
+
+So no process of the run can make the kernel reap its children: `rt_sigaction(SIGCHLD, act, ...)` with an
+`act` (a change, not a query) returns 0 without changing anything. Its argument is a pointer no filter can read, so
+a handler for SIGCHLD is not installed either; the call must still succeed, because runtimes reset every disposition
+at start-up and abort when one fails (Node's `PlatformInit`, `CHECK_EQ(0, sigaction(...))`). Children then stay
+zombies until their parent waits for them or ends, and their time stays in the box's `/proc`. Node's child processes,
+which libuv notices by a SIGCHLD handler, are never seen to end (a program spawning one waits for ever: its
+`time_limit`); no solution to an interview question starts processes.
+
+Nor can any process set another's resource limits (`prlimit64` with a pid other than 0 and a new limit: EPERM;
+reading them, and `setrlimit` of one's own, pass). The driver shares the box's uid, which is all `prlimit` asks of
+its caller, dumpable or not: a harness that set the driver's descriptor limit to 0 left it unable to open /proc,
+which it read as no CPU time, and every later test was charged its wall time alone, however many CPUs it kept busy.
+
+Every other ABI is refused whole (ENOSYS): a 64-bit process can make i386 system calls with `int 0x80`
+(`sigaction`, `signal` and `rt_sigaction` by other numbers), and x86-64's x32 numbering is another. Built for x86-64
+and arm64 (Judge0's image is x86-64); installed after `PR_SET_NO_NEW_PRIVS`, which any process may set. A driver that
+cannot install it starts no harness: no report, the backend's `internal_error`.
+"""
+
+from __future__ import annotations
+
+import errno
+import signal
+import struct
+
+_AUDIT_ARCH_X86_64 = 0xC000003E
+_AUDIT_ARCH_AARCH64 = 0xC00000B7
+_X32_SYSCALL_BIT = 0x40000000
+# (rt_sigaction, prlimit64) by ABI.
+_CALLS = {_AUDIT_ARCH_X86_64: (13, 302), _AUDIT_ARCH_AARCH64: (134, 261)}
+SIGCHLD = int(signal.SIGCHLD)  # 17 on both
+_RET_ALLOW = 0x7FFF0000
+_RET_ERRNO = 0x00050000
+_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
+_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
+_JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
+_RET_K = 0x06  # BPF_RET | BPF_K
+_OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
+
+
+def _arg(n: int, high: bool = False) -> int:
+    return 16 + 8 * n + (4 if high else 0)  # argument n's low (or upper) word, little-endian
+
+
+def build_child_filter() -> bytes:
+    """The filter (a `struct sock_filter` array) the driver installs, for x86-64 and arm64."""
+    # (code, jump if true, jump if false, k): a jump is a label (str) or 0, the next instruction; a label stands alone
+    # (its name in place of the code).
+    prog: list[tuple[int | str, int | str, int | str, int]] = [
+        (_LD_W_ABS, 0, 0, _OFFSET_ARCH),
+        (_JEQ_K, 0, "arm64", _AUDIT_ARCH_X86_64),
+        (_LD_W_ABS, 0, 0, _OFFSET_NR),
+        (_JGE_K, "refuse", 0, _X32_SYSCALL_BIT),  # x32 numbering
+        (_JEQ_K, "sigaction", 0, _CALLS[_AUDIT_ARCH_X86_64][0]),
+        (_JEQ_K, "prlimit", "allow", _CALLS[_AUDIT_ARCH_X86_64][1]),
+        ("arm64", 0, 0, 0),
+        (_JEQ_K, 0, "refuse", _AUDIT_ARCH_AARCH64),  # any other ABI (i386 by int 0x80) is refused
+        (_LD_W_ABS, 0, 0, _OFFSET_NR),
+        (_JEQ_K, "sigaction", 0, _CALLS[_AUDIT_ARCH_AARCH64][0]),
+        (_JEQ_K, "prlimit", "allow", _CALLS[_AUDIT_ARCH_AARCH64][1]),
+        # rt_sigaction(signal, act, old, size): SIGCHLD with an `act` (a pointer: NULL asks, and is allowed).
+        ("sigaction", 0, 0, 0),
+        (_LD_W_ABS, 0, 0, _arg(0)),
+        (_JEQ_K, 0, "allow", SIGCHLD),
+        (_LD_W_ABS, 0, 0, _arg(1)),
+        (_JEQ_K, 0, "keep", 0),
+        (_LD_W_ABS, 0, 0, _arg(1, high=True)),
+        (_JEQ_K, "allow", "keep", 0),
+        # prlimit64(pid, resource, new, old): another process's (pid not 0) with a `new` limit is refused.
+        ("prlimit", 0, 0, 0),
+        (_LD_W_ABS, 0, 0, _arg(0)),
+        (_JEQ_K, "allow", 0, 0),
+        (_LD_W_ABS, 0, 0, _arg(2)),
+        (_JEQ_K, 0, "deny", 0),
+        (_LD_W_ABS, 0, 0, _arg(2, high=True)),
+        (_JEQ_K, "allow", "deny", 0),
+        ("keep", 0, 0, 0),
+        (_RET_K, 0, 0, _RET_ERRNO | 0),  # 0 ("done"), nothing changed
+        ("allow", 0, 0, 0),
+        (_RET_K, 0, 0, _RET_ALLOW),
+        ("deny", 0, 0, 0),
+        (_RET_K, 0, 0, _RET_ERRNO | errno.EPERM),
+        ("refuse", 0, 0, 0),
+        (_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS),
+    ]
+    labels: dict[str, int] = {}
+    code: list[tuple[int, int | str, int | str, int]] = []
+    for op, jt, jf, k in prog:
+        if isinstance(op, str):
+            labels[op] = len(code)
+        else:
+            code.append((op, jt, jf, k))
+
+    def jump(target: int | str, at: int) -> int:  # BPF jumps count the instructions skipped after this one
+        skipped = 0 if target == 0 else labels[str(target)] - (at + 1)
+        assert 0 <= skipped <= 255
+        return skipped
+
+    return b"".join(
+        struct.pack("=HBBI", op, jump(jt, i), jump(jf, i), k) for i, (op, jt, jf, k) in enumerate(code)
+    )
+
+
+# The driver's part (Python 3.8 source; it uses the driver's `ctypes`, `signal` and `sys`): run once, before the driver
+# starts any process, on the driver itself, so that every process of the run inherits the filter (through fork and
+# exec; no process can remove it). The driver never changes SIGCHLD's action itself; it first puts it back to the
+# default, whatever the box was started with (ignored, its own harnesses would be reaped by the kernel).
+INSTALL = r"""
+PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+CHILD_FILTER = bytes.fromhex("<FILTER>")
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def install_child_filter(code=CHILD_FILTER):
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    buf = ctypes.create_string_buffer(code, len(code))
+    prog = SockFprog(len(code) // 8, ctypes.addressof(buf))
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return ctypes.get_errno()
+    if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0) != 0:
+        return ctypes.get_errno()
+    return 0
+
+""".replace("<FILTER>", build_child_filter().hex())
