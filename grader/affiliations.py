@@ -5,7 +5,9 @@ quote verification as a name is.
 What is replaced:
 - the organisations of the candidate's own résumé (`BundleInput.affiliations`, read by the API; the grader never sees
   the résumé): said, or in a comment, anywhere as written (in lower case beside a cue: "at scale" stays for a résumé's
-  Scale); a school's short form too ("Foo State" for "Foo State University");
+  Scale); a school's short form too ("Foo State" for "Foo State University"); beside a cue only, a company's short
+  form ("Acme" for "Acme Robotics"), a name of several words in lower case ("at acme robotics we") and the initials
+  of one of two capitalised words or more ("went to UW" for the University of Waterloo);
 - a well-known employer or school (`EMPLOYERS`, `SCHOOLS`): said or in a comment, unless the next word makes it a
   product or a technique ("Google Sheets", "MIT license", "Berkeley sockets": `TECH_AFTER`); one that is also a
   technology, a fruit or a key ("Oracle", "Apple", "Meta", "Amazon": `CUE_ONLY`) only beside an affiliation ("at
@@ -66,7 +68,10 @@ _MY_LAST = (
 )
 # Where someone studied: a school, whatever its name's form.
 _STUDIED_FROM = r"graduated|graduate|degree|phd|masters?|master's|bachelors?|bachelor's|diploma"
-_STUDIED_AT = r"studied|studying|study|student|graduated|enrolled"
+_STUDIED_AT = (
+    r"studied|studying|study|student|graduated|enrolled|masters?|master's|bachelors?|bachelor's|undergrad|mba"
+    r"|postdoc"
+)
 # "at Initech, we": "at", then the organisation, then the speaker's side.
 _WE_AFTER = re.compile(r",?[ ](?:we|I|our|my|they)\b")
 # The organisation after a cue, as a match's `org` (grader/resume_affiliations.py reads a résumé with these).
@@ -104,7 +109,8 @@ _AFTER_NOUNS = (
 _CUE_BEFORE = re.compile(
     r"(?i:\b(?:(?:was|were|been|am|are|'m|'re|worked|work|working|works|interned|interning|intern|internship|job"
     r"|jobs|role|position|stint|time|days|years|back|engineer|developer|researcher|studied|studying|study|student"
-    r"|phd|degree|interviewed|interviewing|currently|presently|now)[ ]at|joined|joining|join|left|quit|former"
+    r"|phd|degree|masters?|master's|bachelors?|bachelor's|undergrad|mba|postdoc|interviewed|interviewing|currently"
+    r"|presently|now)[ ]at|joined|joining|join|left|quit|former"
     r"|formerly|ex-?"
     # where they studied, said without "studied": "i went to stanford", "i attended mit"
     r"|went[ ]to|attended|attending|attend"
@@ -146,23 +152,53 @@ def _short_forms(name: str) -> set[str]:
     return {short} if short != name and len(short) >= 4 and worth(short) else set()
 
 
-def _places(own: Sequence[str], vocabulary: str) -> dict[str, str]:
+# A company's last word that says only what kind of company it is: "Acme Robotics" is called "Acme" at work.
+_COMPANY_KIND = re.compile(
+    r"[ ](?:Robotics|Technologies|Technology|Tech|Labs?|Systems|Solutions|Software|Group|Holdings|Industries"
+    r"|Consulting|Partners|Analytics|Networks|Dynamics|Ventures|Studios?|Games|Digital|Media|Interactive|Enterprises"
+    r"|Company|Co|Corporation|Incorporated|Limited|Inc|Corp|LLC|Ltd|GmbH|PLC)\.?$"
+)
+
+
+def _company_short_forms(name: str) -> set[str]:
+    """A company on the résumé by the words before its kind ("Acme" for "Acme Robotics", "Vandelay" for "Vandelay
+    Industries"), when distinctive: read only beside a cue, since the short form is as often a word of its own."""
+    short = _COMPANY_KIND.sub("", name).strip(" ,")
+    return {short} if short != name and len(short) >= 4 and worth(short) and not ambiguous(short) else set()
+
+
+def _initials(name: str) -> set[str]:
+    """A résumé's name of two capitalised words or more by its initials ("UW" for "University of Waterloo", "CMU" for
+    "Carnegie Mellon University"): read only beside a cue, in capitals as written."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    initials = "".join(w[0] for w in words)
+    return {initials} if len(words) >= 2 and len(initials) <= 5 and worth(initials) else set()
+
+
+def _places(own: Sequence[str], vocabulary: str) -> tuple[dict[str, str], frozenset[str]]:
     """Each name to replace, as written, with its placeholder: the well-known ones and the résumé's (their short
-    forms too; a distinctive word also in lower and upper case), but none the question's statement holds. Lower-case
-    forms are replaced only beside a cue."""
+    forms too; a distinctive word also in lower and upper case, a name of several words also in lower case), but
+    none the question's statement holds; and the names replaced only beside a cue besides those in lower case (a
+    company's short form)."""
     places = {n: kind(n) for n in EMPLOYERS | SCHOOLS | CUE_ONLY}
     # Typed in lower case ("at google we"): beside a cue only (`named`).
     places |= {n.lower(): p for n, p in places.items() if len(n) >= 3}
+    cue_only: set[str] = set()
     for name in (n.strip() for n in own):
         if len(name) < 2:
             continue
-        forms = {name, *_short_forms(name)}
-        for form in forms:
+        shorts = _company_short_forms(name) if kind(name) == COMPANY else set()
+        cue_only |= {f for short in shorts for f in (short, short.lower(), short.upper())} | _initials(name)
+        for form in {name, *_short_forms(name), *shorts, *_initials(name)}:
             places[form] = SCHOOL if kind(name) == SCHOOL else COMPANY
-            if len(form) >= 5 and " " not in form and not ambiguous(form):
+            if form.isupper() and form in cue_only:
+                continue  # initials: as written
+            if (len(form) >= 5 or form in shorts) and " " not in form and not ambiguous(form):
                 places.setdefault(form.lower(), places[form])
                 places.setdefault(form.upper(), places[form])
-    return {n: p for n, p in places.items() if not _in(n, vocabulary)}
+            elif " " in form:  # "at acme robotics we": in lower case beside a cue (`named`)
+                places.setdefault(form.lower(), places[form])
+    return {n: p for n, p in places.items() if not _in(n, vocabulary)}, frozenset(cue_only)
 
 
 def _in(name: str, vocabulary: str) -> bool:
@@ -176,7 +212,7 @@ def affiliation_rules(own: Sequence[str] = (), vocabulary: str = "") -> Affiliat
 
 @functools.lru_cache(maxsize=64)  # most sessions of one question have no résumé: one set of rules serves them
 def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
-    places = _places(own, vocabulary)
+    places, cue_only = _places(own, vocabulary)
     statement = vocabulary_words(vocabulary)
     listed = frozenset(own) | {f.lower() for n in own for f in (n, *_short_forms(n))}
     known = frozenset(n.lower() for n in EMPLOYERS | SCHOOLS | CUE_ONLY)
@@ -187,7 +223,11 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
             return []
         # A technology's name the résumé lists ("Oracle") is theirs wherever said; an everyday word ("Square")
         # only beside a cue.
-        needs_cue = cue or (ambiguous(name) and (name not in listed or name.lower() in COMMON_WORDS))
+        needs_cue = (
+            cue
+            or name in cue_only
+            or (ambiguous(name) and (name not in listed or name.lower() in COMMON_WORDS))
+        )
         # A résumé's name made of the words evidence is written in ("Recursion", "Brute Force") only beside a cue,
         # as a name on file of such words is (grader/evidence_words.py): "Recursion is cleaner" is the candidate's
         # approach, whatever a résumé lists (a technology it lists, "Oracle", is theirs: above).
@@ -195,7 +235,9 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
         # In lower case, a word as often ("I'd google it", "a meta key"); a résumé's word ("at scale we'd shard" for
         # a résumé's Scale) only after a cue.
         needs_cue = needs_cue or name.islower()
-        after = not (name.islower() and name not in known)
+        # A cue after a name in lower case ("at scale we'd shard") only for a known one or a résumé's of several words
+        # ("at acme robotics we"), which is no phrase of talk.
+        after = not (name.islower() and name not in known and " " not in name)
         return [(start, end)] if not needs_cue or cued(text, start, end, after) else []
 
     def org_after(studied: bool, text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -27,8 +27,10 @@ session closed late by our side reads as no overrun here either. Sentence by sen
   interview", "of the 45 minutes") must be it; the time used ("the interview lasted 20 minutes", "used 12 minutes in
   total") must be it within the quantity tolerance; a finish ("solved it in 10 minutes", "took 10 minutes to solve
   it", "had a working solution 10 minutes in", and a pass said after its moment: "ten minutes in, every visible test
-  passed", "at the 10-minute mark every visible test passed", "by minute 10 all tests passed") must not come before
-  the first run that passed every visible test, and where no run ever passed them the candidate never finished,
+  passed", "at the 10-minute mark every visible test passed", "by minute 10 all tests passed", or before it: "passed
+  all visible tests at minute 10"; in Spanish "al minuto 10 todas las pruebas pasaron", "paso todas las pruebas
+  visibles en 10 minutos") must not come before the first run that passed every visible test, and where no run ever
+  passed them the candidate never finished,
   whenever it is said (the interview's own end, "the interview finished after 30 minutes", "the session ended at 45
   minutes", is the time used);
   what was left ("with 10 minutes left") must be a moment the interview reached, and said of the finish ("finished
@@ -110,6 +112,7 @@ QUANTITY_S, QUANTITY_SHARE = 60.0, 0.10
 SHORT_SHARE, SLOW_SHARE = 0.5, 1 / 3
 # How far back a phrase's clause is read for what makes it no claim (bounded work per phrase).
 LOOK_BACK_CHARS = 200
+_FROM_MINUTE = re.compile(r"(?:after|past|from|until|till)\b", re.IGNORECASE)
 _YOU = re.compile(r"\b(?:you|your|tu|usted)\b", re.IGNORECASE)
 
 
@@ -325,7 +328,12 @@ def _minute_problem(read: _Sentence, m: re.Match[str], limits: _Limits) -> str |
     """What is wrong with the moment "minute N" at `m` ("by minute 10 all tests passed"): a finish said after it must
     have come by then, and the moment must be one the interview reached."""
     at, said = _number(m.group("n")) * 60, m.group(0).strip()
-    if ANCHOR_AFTER.match(read.text, m.end()) and (problem := _finish_problem(said, at, limits)) is not None:
+    # the pass said before its moment too: "passed all visible tests by minute 10", "paso todas las pruebas al minuto
+    # 10" (not "after minute 10" or "from minute 10 on", which bound it from below only)
+    said_before = FINISHED_AT.search(read.text, 0, m.start()) and not _FROM_MINUTE.match(said)
+    if (ANCHOR_AFTER.match(read.text, m.end()) or said_before) and (
+        problem := _finish_problem(said, at, limits)
+    ) is not None:
         return problem
     if at > limits.used + max(QUANTITY_S, QUANTITY_SHARE * limits.used):
         return f"states {said!r} of an interview that lasted less"

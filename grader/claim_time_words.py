@@ -152,22 +152,47 @@ USED_OF = re.compile(
 _NOT_SESSION = "".join(
     rf"(?<!{w}\s)" for w in ("interview", "session", "screen", "call", "slot", "entrevista", "sesion")
 )
+# A pass of the tests in Spanish, either word order ("paso todas las pruebas visibles", "todas las pruebas pasaron",
+# "las pruebas visibles pasaban todas", "supero los dos ejemplos"), a working solution ("tenia una solucion
+# funcional") and the solve's participle ("habia resuelto el problema"): a Spanish interview is graded in Spanish, and
+# its scorecard says the pass in these words.
+_PRUEBAS = (
+    r"(?:(?:todas|todos|ambas|ambos|las\s+dos|los\s+dos)\s+)?(?:las|los)\s+(?:(?:dos|tres|cuatro|cinco)\s+)?"
+    r"(?:pruebas|tests|casos(?:\s+de\s+prueba)?|ejemplos)(?:\s+(?:visibles|dados|dadas|de\s+ejemplo))?"
+)
+_PASAR = (
+    r"(?:paso|pasaron|pasaba|pasaban|pasaran|pasara|supero|superaron|superaba|superaban|aprobo|aprobaron"
+    r"|(?:ha|habia|han|habian)\s+(?:pasado|superado|aprobado)|estaban\s+pasando|se\s+superaron)"
+)
+_PASO = (
+    rf"{_PASAR}\s+{_PRUEBAS}(?:\s+(?:todas|todos))?"
+    rf"|(?:todas|todos|ambas|ambos)\s+{_PRUEBAS}\s+(?:ya\s+)?{_PASAR}"
+    rf"|{_PRUEBAS}\s+(?:ya\s+)?{_PASAR}(?:\s+(?:todas|todos|ambas|ambos))?"
+    r"|(?:tenia|tuvo|consiguio|logro|obtuvo|escribio|llego\s+a)\s+una\s+solucion\s+(?:funcional|correcta|completa"
+    r"|que\s+funcionaba|que\s+pasaba)"
+    r"|(?:ha|habia|hubo)\s+(?:resuelto|terminado|completado)(?:\s+el\s+(?:problema|ejercicio))?"
+)
 _FINISH = (
     rf"{_NOT_SESSION}(?:solved|finished|completed|cracked|nailed|wrapped\s+up|resolvio|termino|completo)"
     r"(?:\s+(?:it|the\s+(?:problem|question|task|exercise|solution|implementation|code)|el\s+(?:problema"
     r"|ejercicio)))?"
     r"|(?:passed|cleared)\s+(?:(?:all|every|both|each)\s+(?:of\s+)?)?(?:the\s+)?(?:visible\s+|given\s+|provided\s+)?"
     r"(?:tests?|examples?)|(?:all|every|both|the)\s+(?:(?:of\s+)?the\s+)?(?:visible\s+)?(?:tests?|examples?)"
-    r"\s+(?:passed|were\s+passing|passing)|(?:had|got|reached|produced|wrote|delivered|arrived\s+at|got\s+to)"
+    r"\s+(?:passed|were\s+passing|was\s+passing|passing)|(?:the\s+)?(?:visible\s+)?tests\s+all\s+(?:passed|passing)"
+    r"|got\s+(?:(?:all|every|both)\s+(?:of\s+)?)?(?:the\s+)?(?:visible\s+)?tests?\s+(?:green|passing|to\s+pass)"
+    r"|(?:had|got|reached|produced|wrote|delivered|arrived\s+at|got\s+to)"
     r"\s+(?:a|an|the|their|his|her)\s+(?:(?:fully\s+)?(?:working|passing|correct|complete|accepted)\s+)(?:solution"
     r"|version|implementation|code|program|answer)|had\s+(?:all|every|both|the)\s+(?:(?:of\s+)?the\s+)?"
     r"(?:visible\s+)?tests?\s+passing|got\s+(?:it|the\s+code|the\s+solution)\s+(?:working|passing)"
+    rf"|{_PASO}"
 )
 _FINISH_MODIFIERS = (
-    r"(?:(?:just|only|about|around|roughly|under|less\s+than|approximately|unos|the\s+first|a\s+mere)\s+)*"
+    r"(?:(?:just|only|about|around|roughly|under|less\s+than|approximately|unos|the\s+first|the|a\s+mere"
+    r"|apenas|solo|los\s+primeros)\s+)*"
 )
 FINISHED_BEFORE = re.compile(
-    rf"\b(?:{_FINISH})\s+(?:in|within|after|by|en|tras)\s+{_FINISH_MODIFIERS}\Z", re.IGNORECASE
+    rf"\b(?:{_FINISH})\s+(?:in|within|after|by|at|en|tras|a\s+los|al\s+cabo\s+de)\s+{_FINISH_MODIFIERS}\Z",
+    re.IGNORECASE,
 )
 # The same words before a moment: "had a working solution 10 minutes in".
 FINISHED_AT = re.compile(rf"\b(?:{_FINISH})\s+{_FINISH_MODIFIERS}\Z", re.IGNORECASE)
@@ -183,8 +208,9 @@ ANCHOR_BEFORE = re.compile(
 )
 ANCHOR_AFTER = re.compile(
     rf"(?P<in>\s+in\b|[\s-]+(?:mark|point)\b)?\s*,?\s+(?:(?:they|the\s+candidate|he|she|the\s+code|their\s+code"
-    rf"|the\s+solution|it)\s+)?(?:(?:had|has)\s+)?(?:{_FINISH})(?=\s*(?:[,.;:!?)]|\Z|(?:and|but|with|on|in|at|by|after|within|when"
-    r"|once|using)\b))",
+    rf"|the\s+solution|it|el\s+candidato|la\s+candidata|el\s+codigo|su\s+codigo|la\s+solucion)\s+)?"
+    rf"(?:(?:had|has|already|ya)\s+)*(?:{_FINISH})(?=\s*(?:[,.;:!?)]|\Z|(?:and|but|with|on|in|at|by|after|within|when"
+    r"|once|using|y|pero|con|en|al|tras|cuando|usando)\b))",
     re.IGNORECASE,
 )
 # A moment said as the minute it was: "by minute 10", "at minute 25", "al minuto 10".
@@ -202,13 +228,15 @@ TOOK_BEFORE = re.compile(
 TO_FINISH_AFTER = re.compile(
     r"\s+(?:to|para|en)\s+(?:solve|finish|complete|crack|pass\s+(?:all|every|both|the)|get\s+(?:a\s+(?:working"
     r"|passing|correct)\s+solution|every|all|both|the\s+(?:visible\s+)?tests?\s+(?:to\s+)?pass|it\s+(?:working"
-    r"|passing))|reach\s+a\s+(?:working|passing|correct)\s+solution|resolver|terminar)\b",
+    r"|passing))|reach\s+a\s+(?:working|passing|correct)\s+solution|resolver|terminar|pasar\s+(?:todas|todos|ambas"
+    r"|las|los)|superar\s+(?:todas|todos|ambas|las|los)|lograr\s+que\s+pasaran|conseguir\s+que\s+pasaran)\b",
     re.IGNORECASE,
 )
 # A word of the candidate's finish before what was left: "finished with 10 minutes to spare", "solved it with 20
 # minutes left" (the finish came then, no later than the first run that passed every visible test).
 FINISH_WITH_LEFT = re.compile(
-    rf"\b{_NOT_SESSION}(?:solved|finished|completed|cracked|wrapped\s+up|resolvio|termino|completo)\b(?:\s+(?!(?:the|their|la)\s+"
+    rf"\b{_NOT_SESSION}(?:solved|finished|completed|cracked|wrapped\s+up|passed|resolvio|termino|completo|paso|pasaron"
+    rf"|supero|superaron)\b(?:\s+(?!(?:the|their|la)\s+"
     r"(?:interview|session|call|entrevista|sesion)\b)[\w'-]+){0,4}?\s*,?\s+(?:with|con)\s+"
     r"(?:(?:only|just|about|around|roughly|over|more\s+than|under|less\s+than|nearly|almost|unos)\s+)*\Z",
     re.IGNORECASE,
@@ -280,7 +308,12 @@ RAN_OUT = re.compile(
     r"|part)\s+of\s+(?:the|their)\s+(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed|available|allotted)"
     r"|\d+(?:[\s-]+(?:minutes?|min))?(?:\s+(?:allowed|available|allotted))?)\b"
     r"|\bse\s+(?:quedo|quedaron)\s+sin\s+tiempo\b|\bsin\s+tiempo\b|\bse\s+(?:le|les)?\s*(?:acabo|agoto)\s+el\s+tiempo\b"
-    r"|\b(?:le|les)\s+falto\s+tiempo\b|\b(?:uso|usaron|agoto|agotaron)\s+todo\s+el\s+tiempo\b",
+    r"|\b(?:le|les)\s+falto\s+tiempo\b|\b(?:uso|usaron|agoto|agotaron)\s+todo\s+el\s+tiempo\b"
+    # "agoto el tiempo", "uso los 45 minutos completos", "justo a tiempo", "en el ultimo minuto", "a ultima hora"
+    r"|\b(?:agoto|agotaron|consumio|consumieron)\s+(?:todo\s+)?el\s+tiempo\b"
+    r"|\b(?:uso|usaron|utilizo|utilizaron|ocupo|ocuparon|consumio|consumieron|necesito|necesitaron)\s+(?:los|las)\s+"
+    r"(?:\d+|[a-z]+(?:\s+y\s+[a-z]+)?)\s+minutos\s+(?:completos|enteros)\b"
+    r"|\bjusto\s+a\s+tiempo\b|\b(?:en|al)\s+(?:el\s+)?ultimo\s+minuto\b|\ba\s+ultima\s+hora\b",
     re.IGNORECASE,
 )
 # The time was short: holds unless the interview ended with more than half the time allowed left.
@@ -291,7 +324,7 @@ SHORT = re.compile(
     rf"|\b(?:running|ran|was\s+running|were\s+running)\s+(?:low|short)\s+on\s+{_TIME}|\bunder\s+time\s+pressure\b"
     r"|\b(?:was|were)\s+running\s+out\s+of\s+time\b|\b(?:nearly|almost)\s+ran\s+out\s+of\s+time\b"
     r"|\bcame\s+close\s+to\s+running\s+out\s+of\s+time\b|\b(?:presionad[oa]s?|apurad[oa]s?)\s+por\s+el\s+tiempo\b"
-    r"|\bcort[oa]s?\s+de\s+tiempo\b"
+    r"|\bcort[oa]s?\s+de\s+tiempo\b|\bcontra\s+(?:el\s+)?reloj\b"
     # most of the time allowed used: "used nearly all of the allotted time", "took the better part of the time
     # allowed" (not "most of the time": of the interview as it ran; "most of the 45 minutes" is `MOST_BEFORE`'s)
     rf"|\b{_MOST}(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed|available|allotted))\b",
@@ -319,7 +352,8 @@ EARLY = re.compile(
     r"(?:time|time\s+limit\s+of\s+the\s+interview|deadline)\b(?!\s+limit)"
     r"|\b(?:well\s+|comfortably\s+)?ahead\s+of\s+(?:the\s+)?(?:deadline|schedule|time)\b"
     r"|\bcon\s+tiempo\s+de\s+sobra\b|\b(?:le|les)\s+sobro\s+tiempo\b|\bantes\s+de\s+tiempo\b"
-    r"|\b(?:resolvio|termino|completo)\s+(?:el\s+(?:problema|ejercicio)\s+)?(?:muy\s+)?(?:rapidamente|rapido|pronto)\b",
+    r"|\b(?:resolvio|termino|completo)\s+(?:el\s+(?:problema|ejercicio)\s+)?(?:muy\s+)?(?:rapidamente|rapido|pronto"
+    r"|temprano)\b",
     re.IGNORECASE,
 )
 # The candidate finished in half the time or less: holds only where a run passed every visible test by half the
@@ -330,7 +364,8 @@ HALF_LEFT = re.compile(
     r"|available|allowed)\s+)?time\b(?!\s+(?:limit|complexity))"
     r"|\bwith\s+(?:most|more\s+than\s+half|over\s+half|the\s+better\s+part)\s+of\s+(?:the|their)\s+(?:(?:allotted"
     r"|available|allowed)\s+)?time\s+(?:left|remaining|unused|to\s+spare)\b"
-    r"|\bcon\s+(?:mas\s+de\s+la\s+mitad|la\s+mayor\s+parte)\s+del\s+tiempo\b",
+    r"|\bcon\s+(?:mas\s+de\s+la\s+mitad|la\s+mayor\s+parte)\s+del\s+tiempo\b"
+    r"|\ben\s+(?:menos\s+de\s+)?la\s+mitad\s+del\s+tiempo\b(?!\s+(?:limite|de\s+ejecucion))",
     re.IGNORECASE,
 )
 # Half the time allowed, reached: "halfway through the allotted time", "past the halfway point", "by the halfway
@@ -339,7 +374,7 @@ HALFWAY = re.compile(
     r"\bhalfway\s+(?:through|into)\s+(?:the|their)\s+(?:(?:allotted|available|allowed)\s+time|time\s+(?:allowed"
     r"|available|allotted)|\d+(?:[\s-]+(?:minutes?|min))|[a-z]+(?:-[a-z]+)?[\s-]+minutes?)\b"
     r"|\b(?:at|by|past|after|around|near|beyond)\s+the\s+(?:halfway|half-way|midway)\s+(?:point|mark|stage)\b"
-    r"|\b(?:a\s+)?mitad\s+del\s+tiempo\b",
+    r"|(?<!\ben\s)(?<!\ben\sla\s)(?<!\bde\sla\s)\b(?:a\s+(?:la\s+)?)?mitad\s+del\s+tiempo\b",
     re.IGNORECASE,
 )
 # The candidate was slow to a solution: holds unless a run passed every visible test within a third of the time.

@@ -33,11 +33,11 @@ NEUTRAL: dict[str, tuple[str, ...]] = {
     "[titles]": ("sirs", "madams", "senores", "senoras"),
     "[person]": (
         "man", "woman", "guy", "gal", "lady", "gentleman", "boy", "girl", "male", "female", "lad", "lass",
-        "hombre", "mujer", "chica", "chico", "caballero", "dama",
+        "transwoman", "transman", "hombre", "mujer", "chica", "chico", "caballero", "dama",
     ),
     "[people]": (
         "men", "women", "guys", "gals", "ladies", "gentlemen", "boys", "girls", "males", "females", "lads",
-        "lasses", "hombres", "mujeres", "chicas", "chicos", "caballeros", "damas",
+        "lasses", "transwomen", "transmen", "hombres", "mujeres", "chicas", "chicos", "caballeros", "damas",
     ),
     "[parent]": ("mother", "father", "mom", "mum", "mommy", "mummy", "dad", "daddy", "mama", "papa", "mami", "papi",
                  "madre", "padre"),
@@ -74,7 +74,10 @@ NEUTRAL: dict[str, tuple[str, ...]] = {
     "[society]": ("sorority", "fraternity"),
     "[societies]": ("sororities", "fraternities"),
     "[parental]": ("maternity", "paternity", "motherhood", "fatherhood", "maternidad", "paternidad"),
-    "[personal]": ("pregnant", "pregnancy", "embarazada", "embarazo"),
+    # A gender identity said of oneself ("I'm transgender"): as personal as a pregnancy, and no evidence. Not
+    # "nonbinary" or "non-binary": "a non-binary tree" is the code's.
+    "[personal]": ("pregnant", "pregnancy", "embarazada", "embarazo", "transgender", "cisgender", "genderqueer",
+                   "genderfluid", "agender", "transgenero"),
 }  # fmt: skip
 # French and German, as a candidate may say or type them in their own language (2026-12-06, graderI6): the nouns and
 # the pronoun "elle"; not "il", "er", "sie" (also "it", a filler, "they"), "Mann" (`Mann-Whitney`), nor the forms that

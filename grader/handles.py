@@ -13,15 +13,25 @@ What decides, before "on <platform>": one token (letters and digits, joined by `
   and the question's own words (a problem's name: `two_sum on leetcode`);
 - and ends its clause with the platform (punctuation, the end, "and", "or", "too" after it).
 A `#` and four digits after a word is a Discord tag unless the word numbers something (`issue#1234`, `PR#5678`).
+"search for", "look up" or "google" before the token give it too ("search for zqdev on github"), whatever its shape
+unless it is a word talk about code searches for (a state, an algorithm's eponym, a technology: "search for
+dijkstra on youtube").
+
+A platform named first, then the handle after a copula (`PLATFORM_COPULA`, 2026-12-07): "on github I'm zqdev",
+"find me on github, I'm adal1815", "my github handle, it's zqdev", "on discord it's zq_dev". The one token after
+"I'm" or "it's" is the handle unless it is a word of the sentence's own as above, a state (`grader.intro_words.
+listed`: "on github I'm pretty active") or an adverb in -ly.
 """
 
 from __future__ import annotations
 
 import re
 
-from grader.everyday_words import COMMON_WORDS
-from grader.spoken import BOUNDARY, joined_handle_before
+from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
+from grader.intro_words import listed
+from grader.spoken import BOUNDARY, PLATFORMS, joined_handle_before
 from grader.spoken_numbers import DIGIT_WORDS
+from grader.tech_names import tech_name
 
 # A username and its discriminator, set apart as a word ("zqdev#1234"); not inside a link, an address or a colour.
 TAG = re.compile(r"(?<![\w#@/.&%-])[^\W\d][\w.]{0,31}#\d{4}(?![\w#])")
@@ -56,6 +66,8 @@ GIVES_HANDLE = frozenset(
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 OPENS = frozenset({"and", "or", "also", "plus"})
+# Two words that give the token after them ("search for zqdev on github", "look up zq on leetcode").
+SEARCHES = re.compile(r"\b(?:search(?:\s+for)?|look\s+(?:for|up)|google|lookup)\s*\Z", re.IGNORECASE)
 CLAUSE_END = re.compile(r"\s*(?:$|[.,;:!?)\]]|(?:and|or|too|but|so|if)\b)", re.IGNORECASE)
 PIECE = re.compile(r"[^\W\d_]+")
 SHAPED = re.compile(r"[._-]|\d|[a-z][A-Z]")
@@ -112,7 +124,40 @@ def handle_before(
     gives = previous_word in INTRODUCES_HANDLE or previous_word in GIVES_HANDLE
     if opens or previous_word in INTRODUCES or (shaped and gives) or _me_at(before, previous):
         return [(m.start(), start)]
+    if SEARCHES.search(before) and (shaped or not _known_word(token)):
+        return [(m.start(), start)]
     return []
+
+
+def _known_word(token: str) -> bool:
+    """A word of talk about code that is searched for by name: a state, an algorithm's eponym, a technology."""
+    return listed(token) or token.lower() in CODE_EPONYMS or tech_name(token)
+
+
+# A platform named, then "I'm" or "it's" before the handle: "on github I'm zqdev", "find me on github, I'm
+# adal1815", "my github handle, it's zqdev", "on discord it's zq_dev".
+_ACCOUNT_WORD = r"(?:handle|user\s*name|user\s*id|screen\s*name|account|profile|id|tag|nick(?:\s*name)?)"
+PLATFORM_COPULA = re.compile(
+    rf"(?<![\w-])(?:(?:on|in)\s+(?:{PLATFORMS})|(?:my|our)\s+(?:{PLATFORMS})(?:\s+{_ACCOUNT_WORD})?)\s*[,:\u2013\u2014-]?"
+    r"\s*(?:i'm|i\s+am|im|it's|its|it\s+is)\s+(?:(?:just|simply|also)\s+)?(?=@?[^\W_])",
+    re.IGNORECASE,
+)
+_TOKEN_AFTER = re.compile(r"@?[^\W_](?:[\w.-]*[^\W_])?(?![\w@])")
+
+
+def copula_handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The handle right after `PLATFORM_COPULA` (`text[start:end]`): one token that is no word of the sentence's own,
+    no state and no adverb ("on github I'm pretty active", "on leetcode it's mostly mediums" stay)."""
+    m = _TOKEN_AFTER.match(text, end)
+    if m is None or (CLAUSE_END.match(text, m.end()) is None and not ON_PLATFORM_NEXT.match(text, m.end())):
+        return []
+    token = m.group().lstrip("@")
+    if token.lower().endswith("ly") or _known_word(token) or _words_of_its_own(token, frozenset()):
+        return []
+    return [m.span()]
+
+
+ON_PLATFORM_NEXT = re.compile(r"\s+(?:on|there|online|everywhere)\b", re.IGNORECASE)
 
 
 def tag_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -11,7 +11,11 @@ replaced. A form all of whose words are ones evidence is written in (grader/evid
 for a candidate who asked to be called Stuck.
 
 The same words where no cue reads a name stay ("a strong solution", "kafka topics", "I hope young people read it",
-"this approach will best handle duplicates"). Cost: a text holding such a word runs the cue rules once more.
+"this approach will best handle duplicates"). So does one such word alone, in lower case, after "I'm" where its
+context reads it as what the candidate is rather than who (grader/self_described.py): a name was already given in
+the same text ("my name is hope, i'm young"), or another word that says what they are is joined to it ("i'm young and
+eager"). Said alone ("hi i'm young") it is still read as the name on file: the name is the evidence. Cost: a text
+holding such a word runs the cue rules once more.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from grader.redact_apply import Rule, apply_rules
+from grader.self_described import described
 
 ANYTHING = re.compile(r"[\s\S]+")  # the rule's pattern: the whole text, which `KnownCased.spans` reads
 
@@ -76,11 +81,20 @@ class KnownCased:
         if not changed:
             return []
         shown = apply_rules("".join(chars), cues, language)
+        names = [
+            (start, end)
+            for o_start, o_end, start, end in shown.segments
+            if shown.text[o_start:o_end] == self.replacement
+        ]
         out: list[tuple[int, int]] = []
-        for out_start, out_end, start, end in shown.segments:
-            if shown.text[out_start:out_end] != self.replacement:
-                continue
-            out += [(a, b) for a, b in changed if start <= a and b <= end]
+        for start, end in names:
+            out += [
+                (a, b)
+                for a, b in changed
+                if start <= a
+                and b <= end
+                and not (start == a and b == end and described(text, a, b, lambda: names))
+            ]
         return out
 
     def _written(self, found: str) -> str | None:

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from grader.everyday_words import CODE_TYPE_NAMES
 from grader.intro_words import listed
 from grader.redact_apply import Rule
+from grader.self_described import described
 
 _TITLE = r"(?:(?:dr|mr|mrs|ms|mx|prof)\.?[ \t]+)?"
 _GREETING = r"(?:hi|hello|hey|hiya|good[ \t]+(?:morning|afternoon|evening)|hola|bonjour|hallo)"
@@ -123,8 +124,19 @@ class KnownSlots:
         return [said], [dataclasses.replace(said, in_comments=True), line]
 
     def said_spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """`Rule.refine` for `said`: the name the slot holds."""
-        return _named(self.said, text, start)
+        """`Rule.refine` for `said`: the name the slot holds; not one word after "I'm" that its context reads as what
+        the candidate is ("my name is hope, i'm young", "i'm young and eager": grader/self_described.py)."""
+        named = _named(self.said, text, start)
+        if named and described(text, *named[0], lambda: self._earlier(text, start)):
+            return []
+        return named
+
+    def _earlier(self, text: str, before: int) -> list[tuple[int, int]]:
+        """The names the slots hold in `text` before `before`."""
+        assert self.said is not None
+        return [
+            span for m in self.said.finditer(text, 0, before) for span in _named(self.said, text, m.start())
+        ]
 
     def line_spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """`Rule.refine` for `comment_line`: the name the line holds."""

@@ -2,22 +2,26 @@
 
 Speech-to-text cuts a turn into lines where the speaker pauses, and a candidate types a chat message in pieces, so
 "my name is Ada Love" can end one line and "lace" open the next, "call me at four one five" one and "five five
-five, zero one zero zero" the next, "my name is" one and "Sasha Blue" the next. Each line is redacted alone
-(grader/redact.py), where neither half is the name or the number. So the end of each line and the start of the
-next one of the same speaker are redacted together, as if said in one line: a replacement there that crosses from
-one line into the other, or that one line alone does not make (its cue was in the other), is made in both lines.
-Only the edges are read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
+five, zero one zero zero" the next, "my name is" one and "Sasha Blue" the next. The other speaker may cut in
+between: the candidate says "my name is", the interviewer "sorry, go ahead", the candidate "Sasha Blue". Each line is
+redacted alone (grader/redact.py), where neither half is the name or the number. So the end of each line and the
+start of the next one of the same speaker are redacted together, as if said in one line, with up to
+`MAX_LINES_BETWEEN` lines of other speakers between them: a replacement there that crosses from one line into the
+other, or that one line alone does not make (its cue was in the other), is made in both lines. Only the edges are
+read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from grader.redacted import Redacted
 
 EDGE_CHARS = 80  # of each line's edge read with the other's: a name in pieces or a phone number said in words
+# Lines of other speakers between two of one speaker that are still read together: an interruption ("sorry, go
+# ahead") and speech-to-text's cut of it into two lines.
+MAX_LINES_BETWEEN = 2
 MAX_PAIRED_LINE_CHARS = 2_000  # a longer line is redacted by windows (grader/transcript_lines.py): not paired
 
 PLACEHOLDER = re.compile(r"\[[\w/ ]+\]")  # `[candidate]`, `[phone]`, `[them/their]`
@@ -47,10 +51,11 @@ def across_lines(
     lines: Sequence[tuple[int, str, str]], redact: Callable[[str], Redacted]
 ) -> dict[int, list[Span]]:
     """For `(seq, speaker, text)` in order, the replacements each line needs besides its own redaction: those the
-    edges of two consecutive lines of one speaker make together."""
+    edges of two lines of one speaker make together, each line read with the next of its speaker when no more than
+    `MAX_LINES_BETWEEN` lines of others lie between."""
     extra: dict[int, list[Span]] = {}
-    for (seq_a, who_a, a), (seq_b, who_b, b) in itertools.pairwise(lines):
-        if who_a != who_b or not a.strip() or not b.strip():
+    for (seq_a, _, a), (seq_b, _, b) in _same_speaker_pairs(lines):
+        if not a.strip() or not b.strip():
             continue
         if len(a) > MAX_PAIRED_LINE_CHARS or len(b) > MAX_PAIRED_LINE_CHARS:
             continue
@@ -72,6 +77,17 @@ def across_lines(
             elif o_end <= len(left) and not _covered(redact(a), start + o_start, start + o_end):
                 extra.setdefault(seq_a, []).append((start + o_start, start + o_end, placeholder))
     return extra
+
+
+def _same_speaker_pairs(
+    lines: Sequence[tuple[int, str, str]],
+) -> Iterator[tuple[tuple[int, str, str], tuple[int, str, str]]]:
+    """Each line with the next line of its speaker, where at most `MAX_LINES_BETWEEN` lines of others lie between."""
+    for i, first in enumerate(lines):
+        for second in lines[i + 1 : i + 2 + MAX_LINES_BETWEEN]:
+            if second[1] == first[1]:
+                yield first, second
+                break
 
 
 def with_spans(text: str, spans: list[Span], redact: Callable[[str], Redacted]) -> Redacted:

@@ -123,7 +123,7 @@ from grader.described_identifiers import described_identifier_rule
 from grader.everyday_words import CODE_TYPE_NAMES, COMMON_WORDS, not_as_a_type
 from grader.evidence_words import evidence_word, vocabulary_words
 from grader.french_numbers import FRENCH_RUN, french_pairs
-from grader.handles import TAG, handle_before, tag_spans, words_of
+from grader.handles import PLATFORM_COPULA, TAG, copula_handle, handle_before, tag_spans, words_of
 from grader.identifier_words import TRIGGER_NEEDLES, TRIGGER_SEGMENT, IdentifierWords
 from grader.introductions import (
     INTRODUCTION,
@@ -256,6 +256,7 @@ class Redactor:
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             *profiles,
             Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            Rule(PLATFORM_COPULA, "[handle]", refine=copula_handle),  # "on github I'm zqdev"
             Rule(ID_CUE, "[id]", refine=spoken_ids),
             Rule(POSTAL, "[address]", refine=postal_spans),
             Rule(NAME_CUE, NAME, refine=spoken_name),
@@ -275,6 +276,7 @@ class Redactor:
             Rule(PROFILE_PATH, "[link]", in_comments=True, refine=spoken_path),
             *(dataclasses.replace(r, in_comments=True) for r in profiles),
             Rule(HANDLE_CUE, "[handle]", in_comments=True, refine=spoken_handles),
+            Rule(PLATFORM_COPULA, "[handle]", in_comments=True, refine=copula_handle),
             Rule(ID_CUE, "[id]", in_comments=True, refine=spoken_ids),
             Rule(POSTAL, "[address]", in_comments=True, refine=postal_spans),
             dataclasses.replace(introduced, in_comments=True),
@@ -370,6 +372,7 @@ class Redactor:
             Rule(PROFILE_PATH, "[link]", refine=spoken_path),
             *profiles,
             Rule(HANDLE_CUE, "[handle]", refine=spoken_handles),
+            Rule(PLATFORM_COPULA, "[handle]", refine=copula_handle),
             Rule(ID_CUE, "[id]", refine=spoken_ids),
             Rule(POSTAL, "[address]", refine=postal_spans),
             Rule(NAME_CUE, NAME, refine=spoken_name),

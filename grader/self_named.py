@@ -44,7 +44,10 @@ def self_introduced(texts: Iterable[str]) -> list[str]:
             break
         text = normalise(said[:MAX_CHARS]).text
         spans = [s for m in INTRODUCTION.finditer(text) for s in introduced_name(text, m.start(), m.end())]
-        spans += [s for m in NAME_CUE.finditer(text) for s in spoken_name(text, m.start(), m.end())]
+        # not a name in lower case after "call me" ("call me pri"): replaced where said, never everywhere
+        spans += [
+            s for m in NAME_CUE.finditer(text) for s in spoken_name(text, m.start(), m.end(), lower=False)
+        ]
         for start, end in spans:
             if len(found) < MAX_NAMES and (name := " ".join(text[start:end].split()).strip(".,")):
                 found.setdefault(name, None)

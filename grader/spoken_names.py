@@ -5,8 +5,13 @@
 Split out of grader/spoken.py, which holds the contact details said in words and the words (`BOUNDARY`, `JOINERS`)
 that end a spoken name here too. What decides:
 - a name follows "my name is" (up to two words, to a boundary word or punctuation), or "call me", "I go by", "people
-  call me", "I'd rather be called", "I prefer to be called" when written as a name (capitalised, as speech-to-text
-  writes names): "call me back" stays.
+  call me", "everyone calls me", "I'd rather be called", "I prefer to be called" when written as a name
+  (capitalised, as speech-to-text writes names): "call me back" stays;
+- in lower case after a cue that asks to be called something ("call me pri", "everyone calls me sasha", "i'm called
+  wei chen"; not "I go by", which as often gives a method: "i go by intuition"), up to two words that end their
+  clause, none a word said there that is no name (`grader.intro_words.weak_name`: "call me back", "call me crazy",
+  "call me tomorrow"), a boundary word, an everyday word, a technology or a word of a call ("call me anytime", "call
+  me later" stay). Only where said: such a name is not added to the names redacted everywhere (grader/self_named.py).
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import re
 
 from grader import name_particles
 from grader.cjk_names import CJK_NAME_CUE, cjk_name, latin_after_cue
+from grader.everyday_words import COMMON_WORDS
+from grader.intro_words import weak_name
 from grader.spoken import BOUNDARY, JOINERS
+from grader.tech_names import tech_name
 
 # "My name is" in English and Spanish, and as a candidate may say it in French, German or Portuguese ("mi nombre
 # es", "mon nom est", "mein Name ist", "meu nome é"; accents folded); "me llamo", "je m'appelle", "ich heiße", "me
@@ -35,7 +43,7 @@ _STRONG_NAME_CUE = (
 )
 NAME_CUE = re.compile(
     rf"(?<![\w-])(?i:(?P<strong>{_STRONG_NAME_CUE})"
-    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
+    r"|(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|calls\s+me|i\s+go\s+by|llamame|puedes\s+llamarme"
     r"|(?:i'm|i\s+am)\s+called|(?:know|knows|knew)\s+me\s+as|the\s+name's"
     # A name asked for as "call me" asks: "I'd rather be called Sam", "I prefer to be called Sam". "I prefer Sam", "Sam
     # is fine" and "just Sam" are not cues ("I prefer Ruby", "Python is fine"): the interviewer's kept `call_them`
@@ -58,8 +66,10 @@ _LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
 LATIN_NAME_WORD = re.compile(rf"[ \t\u3000]*({_LATIN_LETTER}+(?:['-]{_LATIN_LETTER}+)*)")
 
 
-def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The name a cue introduces (`text[start:end]` the cue): see the module's rules."""
+def spoken_name(text: str, start: int, end: int, lower: bool = True) -> list[tuple[int, int]]:
+    """The name a cue introduces (`text[start:end]` the cue): see the module's rules. `lower`: a name in lower case
+    after a cue that asks to be called it too (not for grader/self_named.py, which redacts what it finds everywhere:
+    a word mistaken for a name there would go from every line)."""
     word = NAME_WORD
     if (cjk := cjk_name(text, start, end)) is not None:
         if cjk or not latin_after_cue(text, start, end):
@@ -67,7 +77,9 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
         word = LATIN_NAME_WORD  # "我叫Zhang Wei": read as "my name is" reads it, in Latin letters
     elif not CUE_STRONG.match(text, start):
         m = CAPITALISED.match(text, end)
-        if m is None or m.group().split()[0].lower() in BOUNDARY:
+        if m is None:
+            return _called_in_lower_case(text, start, end) if lower else []
+        if m.group().split()[0].lower() in BOUNDARY:
             return []
         # "call me Sanne de Vries": a particle and the words after it (grader/name_particles.py).
         return [(end, name_particles.extend(text, m.end(), False, BOUNDARY, 3 - len(m.group().split())))]
@@ -90,3 +102,46 @@ def spoken_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 CUE_STRONG = re.compile(rf"(?i:{_STRONG_NAME_CUE})")
+# The cues that ask to be called something, read in lower case too ("call me pri").
+_CALLED = re.compile(
+    r"(?i:(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|calls\s+me|(?:i'm|i\s+am)\s+called"
+    r"|(?:know|knows|knew)\s+me\s+as|the\s+name's|(?:i'd|i\s+would)\s+(?:rather|prefer\s+to|like\s+to)\s+be\s+called"
+    r"|i\s+prefer\s+(?:to\s+be|being)\s+called)\s+\Z"
+)
+_LOWER_WORDS = re.compile(r"([a-z]{2,}(?:['-][a-z]+)?)(?:[ \t]+([a-z]{2,}(?:['-][a-z]+)?))?")
+# What ends the name's clause after it: punctuation, the end, "and", "please", "for short", "by the way".
+_CLAUSE_ENDS = re.compile(
+    r"[ \t]*(?:$|[\n,.!?;:)\u2013\u2014\"]|[ \t]-[ \t]"
+    r"|(?:and|please|for[ \t]+short|by[ \t]+the[ \t]+way|btw)(?![\w'-]))"
+)
+# What "call me" says of a call, not a name: "call me anytime", "call me later".
+_CALL_TALK = frozenset(
+    """
+    anytime later now asap tonight sometime again whenever soon first instead directly maybe back
+    """.split()  # noqa: SIM905  # a word list reads better as text
+)
+
+
+def _called_in_lower_case(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The name in lower case after a cue that asks to be called it ("call me pri", "everyone calls me wei chen"):
+    one or two words ending their clause, none a word said there that is no name."""
+    if _CALLED.search(text, start, end) is None:
+        return []
+    m = _LOWER_WORDS.match(text, end)
+    if m is None:
+        return []
+    for stop, words in ((m.end(), [w for w in m.groups() if w]), (m.end(1), [m.group(1)])):
+        if _CLAUSE_ENDS.match(text, stop) and all(_may_be_called(w) for w in words):
+            return [(end, stop)]
+    return []
+
+
+def _may_be_called(word: str) -> bool:
+    return (
+        weak_name([word])
+        and word not in BOUNDARY
+        and word not in JOINERS
+        and word not in COMMON_WORDS
+        and word not in _CALL_TALK
+        and not tech_name(word)
+    )

@@ -107,6 +107,39 @@ def test_the_resumes_organisations_are_replaced_wherever_said_and_its_technology
     assert Redactor([]).speech("We ran Oracle there.").text == "We ran Oracle there."
 
 
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # A company by the words before its kind, beside a cue, in any case; its words elsewhere stay.
+        ("back when I was at acme", "back when I was at [company]"),
+        ("my Acme days taught me this", "my [company] days taught me this"),
+        ("I was at Vandelay for two years", "I was at [company] for two years"),
+        ("Acme is a classic cartoon company", "Acme is a classic cartoon company"),
+        ("the acme of elegance", "the acme of elegance"),
+        # A name of several words in lower case, beside a cue after it too.
+        ("at acme robotics we used kafka", "at [company] we used kafka"),
+        ("at two sigma we used kdb", "at [company] we used kdb"),
+        ("two sigma bounds", "two sigma bounds"),
+        # A school by its initials, beside a cue, as written; a degree before "at" is a cue.
+        ("I went to UW", "I went to [school]"),
+        ("I did my masters at CMU", "I did my masters at [school]"),
+        ("UW is a nice word", "UW is a nice word"),
+        ("the masters at chess", "the masters at chess"),
+    ],
+)
+def test_the_resumes_organisations_by_a_short_form_or_in_lower_case_beside_a_cue(
+    said: str, expected: str
+) -> None:
+    resume = [
+        "Acme Robotics",
+        "Vandelay Industries",
+        "Two Sigma",
+        "University of Waterloo",
+        "Carnegie Mellon University",
+    ]
+    assert Redactor([], affiliations=resume).speech(said).text == expected
+
+
 def test_in_code_only_comments_change_never_identifiers_or_string_literals() -> None:
     code = (
         "# the trick from my Google interview\n"

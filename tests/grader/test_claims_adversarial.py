@@ -166,6 +166,36 @@ TIME_FALSE = [
     (NO_PASS, "Twenty minutes in, every visible test passed."),
     # a moment said as "minute N" past the interview's end
     (EARLY, "By minute 40 they had switched to a hash map."),
+    # the pass in Spanish words of the tests, either word order, before the first run that passed them (40 minutes
+    # in), or where none did
+    (LATE_PASS, "Al minuto 10 todas las pruebas pasaron."),
+    (LATE_PASS, "Al minuto 10 pasaron todas las pruebas visibles."),
+    (LATE_PASS, "A los diez minutos, el código pasaba todas las pruebas visibles."),
+    (LATE_PASS, "Para el minuto 10 ya pasaban todas las pruebas."),
+    (LATE_PASS, "Pasó todas las pruebas visibles en 10 minutos."),
+    (LATE_PASS, "Pasaron todas las pruebas visibles a los 10 minutos."),
+    (LATE_PASS, "Las pruebas visibles pasaron todas en 10 minutos."),
+    (LATE_PASS, "Tardó 10 minutos en pasar todas las pruebas."),
+    (LATE_PASS, "Tenía una solución funcional a los 10 minutos."),
+    (LATE_PASS, "Al minuto 10 ya había resuelto el problema."),
+    (NO_PASS, "Al minuto 20 todas las pruebas pasaron."),
+    # the pass said before its moment, and in other words
+    (LATE_PASS, "Passed all visible tests at minute 10."),
+    (LATE_PASS, "Every visible test was passing by minute 10."),
+    (LATE_PASS, "All visible tests passed at the 10-minute mark."),
+    (LATE_PASS, "The tests all passed within 10 minutes."),
+    (LATE_PASS, "Got all the tests green in 10 minutes."),
+    (LATE_PASS, "Pasó las pruebas visibles con 30 minutos de sobra."),
+    (LATE_PASS, "They passed the visible tests with 30 minutes to spare."),
+    # the time in other Spanish words: half the time, all of it, the last minute, against the clock, early
+    (LATE_PASS, "Resolvió el problema en la mitad del tiempo."),
+    (LATE_PASS, "Lo resolvió en menos de la mitad del tiempo."),
+    (EARLY, "Usó los 45 minutos completos."),
+    (EARLY, "Agotó el tiempo."),
+    (EARLY, "Llegó justo a tiempo."),
+    (EARLY, "Terminó en el último minuto."),
+    (EARLY, "Trabajó contra reloj."),
+    (RAN_OUT, "Terminó temprano."),
 ]
 TIME_TRUE = [
     (HOUR, "The interview lasted 27 minutes and 10 seconds."),
@@ -238,6 +268,22 @@ TIME_TRUE = [
     (LATE_PASS, "Al minuto 41 resolvio el problema."),
     (LATE_PASS, "Ten minutes in, they had solved the warm-up."),
     (NO_PASS, "La entrevista termino a los 30 minutos."),
+    # the pass in Spanish at or after its moment, relative, or of something else
+    (LATE_PASS, "Al minuto 41 todas las pruebas pasaron."),
+    (LATE_PASS, "Pasó todas las pruebas visibles en 40 minutos."),
+    (EARLY, "Todas las pruebas pasaron a los 2 minutos."),
+    (LATE_PASS, "Diez minutos después pasaron todas las pruebas."),
+    (LATE_PASS, "Al minuto 10 escribió la primera prueba."),
+    (LATE_PASS, "Al minuto 10 todas las pruebas fallaban."),
+    (LATE_PASS, "Al minuto 10 no pasaban todas las pruebas."),
+    (LATE_PASS, "Passed all visible tests after minute 10."),
+    (LATE_PASS, "They passed every visible test by minute 41."),
+    (FULL, "Usó los 45 minutos completos."),
+    (FULL, "Resolvió el problema en menos de la mitad del tiempo."),
+    (FULL, "Terminó temprano y dedicó el resto a preguntas."),
+    (FULL, "A mitad del tiempo ya pasaban todas las pruebas."),
+    (RAN_OUT, "Agotó el tiempo sin pasar las pruebas visibles."),
+    (LATE_PASS, "Pasó las pruebas visibles con unos 5 minutos de sobra."),
 ]
 
 

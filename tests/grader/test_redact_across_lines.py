@@ -60,3 +60,58 @@ def test_lines_of_two_speakers_or_with_nothing_of_the_name_are_left_as_they_are(
     assert "[31] 185-189s C: lace? No: seen, from value to index." in bundle.interview
     assert "[32] 190-194s C: I love" in bundle.interview
     assert "[33] 195-199s C: this problem, a classic." in bundle.interview
+
+
+@pytest.mark.parametrize(
+    ("lines", "hidden"),
+    [
+        # The interviewer cuts in between the cue and the name, in one line or two.
+        (
+            [("user", "Hi, my name is"), ("assistant", "Sorry, go ahead."), ("user", "Zanele Mbeki, hello.")],
+            r"Zanele|Mbeki",
+        ),
+        (
+            [
+                ("user", "so yeah my name is"),
+                ("assistant", "Sorry, you cut out there."),
+                ("assistant", "Could you say that again?"),
+                ("user", "olusegun adeyemi"),
+            ],
+            r"olusegun|adeyemi",
+        ),
+        (
+            [
+                ("user", "call me at four one five"),
+                ("assistant", "okay"),
+                ("user", "five five five zero one zero zero"),
+            ],
+            r"five|zero",
+        ),
+    ],
+)
+def test_a_name_or_number_cut_by_the_other_speaker_is_redacted(
+    lines: list[tuple[str, str]], hidden: str
+) -> None:
+    events = [transcript(30 + i, 180.0 + 5 * i, who, text) for i, (who, text) in enumerate(lines)]
+    source = interview(extra_events=events)
+    bundle = build_bundle(source, compute_facts(source))
+    rows = [
+        line
+        for line in bundle.interview.split("\n")
+        if line.startswith(tuple(f"[{30 + i}]" for i in range(4)))
+    ]
+    assert len(rows) == len(lines)
+    assert not any(re.search(hidden, row) for row in rows), rows
+    assert "[candidate]" in rows[-1] or "[phone]" in rows[-1], rows
+
+
+def test_an_interviewers_answer_between_two_candidate_lines_reads_no_name_into_them() -> None:
+    source = interview(
+        extra_events=[
+            transcript(30, 180.0, "user", "I think the answer is"),
+            transcript(31, 185.0, "assistant", "Take your time."),
+            transcript(32, 190.0, "user", "Dijkstra, with a heap."),
+        ]
+    )
+    bundle = build_bundle(source, compute_facts(source))
+    assert "[32] 190-194s C: Dijkstra, with a heap." in bundle.interview

@@ -21,6 +21,11 @@ R = Redactor(redaction_terms("Ada Lovelace", None))
         ("my fraternity brothers taught me", "my [society] [siblings] taught me"),
         ("as a businesswoman and an actress", "as a [businessperson] and an [actor]"),
         ("I'm a widow", "I'm a [widowed]"),
+        # A gender identity said of oneself; "a non-binary tree" is the code's.
+        ("I'm a transwoman", "I'm a [person]"),
+        ("I'm transgender, for context", "I'm [personal], for context"),
+        ("as a genderqueer engineer", "as a [personal] engineer"),
+        ("a non-binary tree has more children", "a non-binary tree has more children"),
     ],
 )
 def test_gendered_roles_and_groups_are_neutral(said: str, expected: str) -> None:

@@ -28,6 +28,12 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("add me, zqdev#1234, on discord", "add me, [handle], on discord"),
         ("my discord tag is zq dev", "my discord tag is [handle]"),
         ("my nickname on twitch is zqdev", "my nickname on twitch is [handle]"),
+        # the platform first, then the handle after "I'm" or "it's"; or searched for
+        ("find me on github, I'm adal1815", "find me on github, I'm [handle]"),
+        ("on github I'm zq_dev", "on github I'm [handle]"),
+        ("my github handle, it's zqdev", "my github handle, it's [handle]"),
+        ("on discord it's zqdev too", "on discord it's [handle] too"),
+        ("search for zqdev on github", "search for [handle] on github"),
     ],
 )
 def test_a_handle_named_only_by_its_platform_or_its_tag_is_redacted(said: str, expected: str) -> None:
@@ -47,6 +53,13 @@ def test_a_handle_named_only_by_its_platform_or_its_tag_is_redacted(said: str, e
         "Everything is on GitHub, the code on gitlab.",
         "that was issue#1234 in the tracker, see PR#5678",
         "color = '#1234' and step #1234",
+        "on github I'm pretty active",
+        "on github I'm mostly inactive.",
+        "on leetcode it's mostly mediums",
+        "on leetcode I'm at 1800 rating",
+        "my github, it's private",
+        "search for dijkstra on youtube",
+        "look up redis on youtube",
     ],
 )
 def test_words_before_a_platform_and_hash_numbers_that_are_not_handles_stay(said: str) -> None:

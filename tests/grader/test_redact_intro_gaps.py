@@ -11,6 +11,7 @@ import pytest
 
 from api.db.bundle_repo import redaction_terms
 from grader.redact import Redactor
+from grader.self_named import self_introduced
 
 R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
 
@@ -50,6 +51,11 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ),
         ("this is zanele speaking", "this is [candidate] speaking"),
         ("hey my name is olusegun adeyemi", "hey my name is [candidate]"),
+        # Lower case after a cue that asks to be called something.
+        ("call me pri", "call me [candidate]"),
+        ("you can call me pri, everyone does", "you can call me [candidate], everyone does"),
+        ("everyone calls me sasha", "everyone calls me [candidate]"),
+        ("call me wei chen please", "call me [candidate] please"),
         # A bare "Name:" label opening a line.
         ("Name: Zanele Mbeki", "Name: [candidate]"),
         ("Name - Wei Chen", "Name - [candidate]"),
@@ -110,6 +116,15 @@ KEPT_SPEECH = [
     "hey it's thread safe",
     "hey it's brute force",
     "hi this is it",
+    # After "call me" in lower case: a call, a state, a time; "I go by" gives a method as often as a name.
+    "call me back later",
+    "call me crazy but it works",
+    "call me if it breaks",
+    "call me anytime",
+    "call me later",
+    "call me tomorrow",
+    "call me lazy",
+    "i go by intuition",
     # After "this is" or "it's", lower case is read only before "speaking", a pleasantry or "from" an organisation:
     # what follows is as often a verdict or a noun.
     "hey, this is important.",
@@ -214,3 +229,10 @@ def test_long_texts_in_these_shapes_are_read_whole() -> None:
     ]
     for text in near:
         assert R.speech(text).text == text
+
+
+def test_a_name_called_in_lower_case_is_not_redacted_everywhere() -> None:
+    # Replaced where said, but not added to the names redacted everywhere (grader/self_named.py): a word mistaken
+    # for a name there would go from every line.
+    assert self_introduced(["call me pri"]) == []
+    assert self_introduced(["call me Pri"]) == ["Pri"]

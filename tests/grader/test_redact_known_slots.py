@@ -84,3 +84,33 @@ def test_the_same_words_elsewhere_stay(said: str) -> None:
 )
 def test_a_word_of_code_alone_in_a_comment_stays(code: str) -> None:
     assert WILL.code(code, "python").text == code
+
+
+YOUNG = Redactor(redaction_terms("Hope Young", "hy@example.com"))
+RICH = Redactor(redaction_terms("Will Rich", "wr@example.com"))
+
+
+@pytest.mark.parametrize(
+    ("redactor", "said", "shown"),
+    [
+        # A name already given in the same text: a second "I'm" says what the candidate is.
+        (YOUNG, "my name is hope, i'm young", "my name is [candidate], i'm young"),
+        (YOUNG, "hi, i'm hope. i'm young and eager", "hi, i'm [candidate]. i'm young and eager"),
+        (RICH, "i'm will, i'm rich", "i'm [candidate], i'm rich"),
+        (RICH, "my name is will and i'm rich", "my name is [candidate] and i'm rich"),
+        # Another word that says what they are joined to it.
+        (YOUNG, "i'm young and new to this", "i'm young and new to this"),
+        (YOUNG, "i'm young, and honestly pretty nervous", "i'm young, and honestly pretty nervous"),
+        (RICH, "i'm rich and happy", "i'm rich and happy"),
+        # The name still: said alone, whole, with a capital, or repeated.
+        (YOUNG, "hi i'm young", "hi i'm [candidate]"),
+        (YOUNG, "hi i'm hope young", "hi i'm [candidate]"),
+        (YOUNG, "I'm Young.", "I'm [candidate]."),
+        (YOUNG, "i'm young and i code in python", "i'm [candidate] and i code in python"),
+        (RICH, "i'm will. i'm will, yeah", "i'm [candidate]. i'm [candidate], yeah"),
+    ],
+)
+def test_a_name_part_after_im_that_its_context_reads_as_a_description_stays(
+    redactor: Redactor, said: str, shown: str
+) -> None:
+    assert redactor.speech(said).text == shown
