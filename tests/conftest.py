@@ -54,29 +54,31 @@ LIVEKIT_SECRET = "test-livekit-secret-" + "x" * 40
 DB_FIXTURES = {"pg_admin_url", "template_db", "db_url", "db", "api_settings", "api_server"}
 
 
-# The files that take longest, longest first: every file of 30 s or more in a full run's JUnit report (CI56b,
-# 2026-12-06: 45 files, 55 % of the suite's test time), each summed over its tests. `make test` hands whole files to
-# its workers in collection order (--dist loadfile --no-loadscope-reorder), so these start first and the suite ends
-# on short files. xdist's own order (most tests first) started the schemathesis file, a few tests of minutes each,
-# near the end, and a shorter list left files of 90-150 s (the auth matrix, the report wraps, the judge's honest
-# limits) to start late: one worker ran each on after the others had finished. Only the order changes.
+# The files that take longest, longest first: every file of 30 s or more in full runs' JUnit reports (the mean of the
+# runs at fd370e8a and dbac547b, 2026-12-07: 42 files, 50 % of the suite's test time), each summed over its tests.
+# `make test` hands whole files to its workers in collection order (--dist loadfile --no-loadscope-reorder), so these
+# start first and the suite ends on short files. xdist's own order (most tests first) started the schemathesis file,
+# a few tests of minutes each, near the end, and a shorter list left files of 90-150 s (the auth matrix, the report
+# wraps, the judge's honest limits) to start late: one worker ran each on after the others had finished. A list gone
+# stale does the same: it had left seven files of 30-40 s (six of them browser files) among the unlisted rest, and
+# listed ten of under 30 s ahead of them. Only the order changes.
 LONGEST_FIRST = (
-    "tests/api/test_worker.py", "tests/api/test_fuzz.py", "tests/grader/test_redaction_precision.py",
-    "tests/judge/test_judge0_backend.py", "tests/judge/test_hostile.py", "tests/judge/test_hostile_integrity.py",
-    "tests/api/test_webhook_delivery.py", "tests/api/test_ashby.py", "tests/api/test_auth_matrix.py",
-    "tests/judge/test_honest_limits.py", "tests/api/test_grading_e2e.py", "tests/agent/test_leaving_complements.py",
-    "tests/web/test_candidate_page_busy_server.py", "tests/web/test_candidate_page.py",
-    "tests/api/test_report_field_wraps.py", "tests/api/test_report_wrapped_lines.py", "tests/web/test_call.py",
-    "tests/web/test_candidate_page_ended_elsewhere.py", "tests/judge/test_bank_validation.py",
-    "tests/api/test_ats_burst_worker_killed.py", "tests/api/test_protocol_hygiene.py", "tests/api/test_grade_cli.py",
-    "tests/agent/test_simulate.py", "tests/judge/test_decode_not_charged.py", "tests/judge/test_stress.py",
-    "tests/agent/test_voice_timing.py", "tests/api/test_artifacts.py", "tests/judge/test_verdicts.py",
-    "tests/api/test_resume_bombs.py", "tests/web/test_candidate_page_leaving.py", "tests/judge/test_harness_caches.py",
-    "tests/judge/test_value_round_trip.py", "tests/api/test_greenhouse.py", "tests/api/test_dev.py",
-    "tests/api/test_run_window.py", "tests/web/test_candidate_page_steps.py", "tests/api/test_ats_callbacks_edge.py",
-    "tests/api/test_scorecards.py", "tests/judge/test_record_memory.py", "tests/agent/test_disclosure_readings.py",
-    "tests/agent/test_time_marks.py", "tests/agent/test_realtime_guard.py", "tests/grader/test_quote_scope.py",
-    "tests/judge/test_hostile_sandbox.py", "tests/grader/test_redact_cjk_i_am.py",
+    "tests/judge/test_judge0_backend.py", "tests/api/test_fuzz.py", "tests/judge/test_hostile.py",
+    "tests/api/test_worker.py", "tests/web/test_candidate_page.py", "tests/judge/test_hostile_integrity.py",
+    "tests/api/test_webhook_delivery.py", "tests/judge/test_honest_limits.py", "tests/api/test_auth_matrix.py",
+    "tests/api/test_grading_e2e.py", "tests/api/test_report_wrapped_lines.py",
+    "tests/web/test_candidate_page_busy_server.py", "tests/web/test_call.py", "tests/api/test_ashby.py",
+    "tests/agent/test_voice_timing.py", "tests/web/test_candidate_page_ended_elsewhere.py",
+    "tests/api/test_report_field_wraps.py", "tests/api/test_ats_burst_worker_killed.py",
+    "tests/judge/test_harness_caches.py", "tests/web/test_candidate_page_steps.py", "tests/judge/test_verdicts.py",
+    "tests/api/test_protocol_hygiene.py", "tests/api/test_resume_bombs.py", "tests/judge/test_bank_validation.py",
+    "tests/agent/test_simulate.py", "tests/web/test_candidate_page_leaving.py", "tests/judge/test_stress.py",
+    "tests/api/test_greenhouse.py", "tests/web/test_embed_and_docs.py", "tests/api/test_dev.py",
+    "tests/web/test_candidate_page_fresh_round.py", "tests/web/test_candidate_page_deploy.py",
+    "tests/web/test_report_keyboard.py", "tests/agent/test_time_marks.py", "tests/web/test_report_page.py",
+    "tests/agent/test_realtime_guard.py", "tests/judge/test_decode_not_charged.py", "tests/api/test_run_window.py",
+    "tests/judge/test_remote_backend.py", "tests/judge/test_hostile_sandbox.py",
+    "tests/agent/test_leaving_complements.py", "tests/web/test_candidate_page_second_tab.py",
 )  # fmt: skip
 
 

@@ -49,7 +49,7 @@ SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 # a CPU-second, in tests that never read the PDF (30 prints in one burst test). Workers started here go without it,
 # and the job skips the PDF as on a host with no Chromium (`api.artifacts.write_artifacts`); a test that reads the
 # printed artifact passes WITH_PDF to `start_worker` (tests/api/test_artifacts.py), and so does
-# tests/api/test_worker.py (see its `start_worker`).
+# tests/api/test_worker.py's database outage test (see why there).
 NO_PDF = {"SHADOWS_API_CHROMIUM_BIN": "/nonexistent/chromium"}
 WITH_PDF = {"SHADOWS_API_CHROMIUM_BIN": str(ApiSettings.model_fields["chromium_bin"].default)}
 

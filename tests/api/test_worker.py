@@ -38,13 +38,6 @@ from tests.fakes.job_tasks import record_other_probe, record_probe
 Conn = psycopg.AsyncConnection[DictRow]
 
 
-@pytest.fixture
-def start_worker(start_worker: StartWorker) -> StartWorker:
-    """Workers with Chromium, as before tests/api/conftest.py's NO_PDF: without it the lane that lost the database
-    did not stop within a minute in 3 runs of 3 on a loaded host (3 of 3 passed with it), for a reason not found."""
-    return functools.partial(start_worker, **WITH_PDF)
-
-
 def _attempts(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.glob("attempt-*"))
 
@@ -290,6 +283,10 @@ async def test_a_database_outage_longer_than_stalled_after_requeues_a_dead_worke
     worker judging sooner (by silence alone) is seen to."""
     stalled_after_s = 6.0
     env = {"SHADOWS_WORKER_STALLED_AFTER_S": str(stalled_after_s)}
+    # Workers with Chromium, as before tests/api/conftest.py's NO_PDF: without it the lane that lost the database did
+    # not stop within a minute in 3 runs of 3 on a loaded host (3 of 3 passed with it), for a reason not found. The
+    # module's other tests print no PDF (11 Chromium prints a run, a CPU-second or more each, read by none of them).
+    start_worker = functools.partial(start_worker, **WITH_PDF)
     stopping = start_worker(**_grader_env(tmp_path, SHADOWS_WORKER_SHUTDOWN_GRACE_S="60", **env))
     sid = await _graded_session(api_server)
     await _wait_attempts(tmp_path, 1)
