@@ -1,6 +1,6 @@
 // The code editor (CodeMirror 6): language modes, a Tab key that never traps, font size and theme, compile errors
-// in the gutter, and the paste/insertion signals the integrity observer reads. The change counter is the
-// snapshot version the agent sees.
+// in the gutter, pasted and dropped text kept to what the API can store, and the paste/insertion signals the integrity
+// observer reads. The change counter is the snapshot version the agent sees.
 import { indentLess, indentMore } from "@codemirror/commands";
 import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
@@ -9,7 +9,7 @@ import { oneDark } from "@codemirror/theme-one-dark";
 import { EditorView, highlightSpecialChars, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
-import type { Language } from "./api";
+import { type Language, MAX_CODE_CHARS } from "./api";
 import { languageSupport } from "./codelang";
 import type { CodeMark } from "./compileerrors";
 import { HIDDEN, placeholder } from "./replay/hiddenchars";
@@ -22,6 +22,22 @@ const INDENT: Record<Language, string> = { python: "    ", javascript: "  ", jav
  * identifier that shows as a space) and tag characters, so the candidate's code read otherwise than it ran, and
  * otherwise than the recruiter saw it. Ahead of basicSetup's: a character both match is drawn once, as this one. */
 const REVEALED: Extension = Prec.highest(highlightSpecialChars({ specialChars: HIDDEN, render: placeholder }));
+
+/** NUL and unpaired UTF-16 surrogates: characters no draft, Run or Submit can carry (the API refuses a body holding
+ * one, api/json_guard.py, and PostgreSQL keeps neither), and that no keyboard types. */
+const UNSTORABLE = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` with each character the API cannot keep replaced by U+FFFD, which shows where it was. Pasted or dropped
+ * text holding one (a terminal's output, a binary file) had made every later save and Run of the code refused until
+ * the candidate found a character that draws as nothing (a lone surrogate) or as a dot. */
+export function storable(text: string): string {
+  return text.replace(UNSTORABLE, "\ufffd");
+}
+
+/** The most bytes of files dropped on the editor that it reads: a file of more bytes holds more characters than an
+ * interview keeps (a character is at most 4 bytes in UTF-8 or UTF-16), so reading it (CodeMirror reads a dropped
+ * file whole, a video of gigabytes too) could only freeze or crash the tab. */
+export const MAX_DROP_BYTES = 4 * MAX_CODE_CHARS;
 
 export interface EditorSnapshot {
   code: string;
@@ -74,6 +90,8 @@ export class CodeEditor {
   private typedSinceFocus = false;
   private readonly listeners: ((snapshot: EditorSnapshot) => void)[] = [];
   signals: InputSignals | null = null;
+  /** Says why something the candidate did to the editor was not done (a file too large to drop). */
+  onNotice: (text: string) => void = () => undefined;
 
   /** `onRun` is bound to Mod-Enter inside the editor, ahead of CodeMirror's own "insert blank line". */
   constructor(parent: HTMLElement, code: string, language: Language, onRun: () => void = () => undefined) {
@@ -94,6 +112,7 @@ export class CodeEditor {
       state: EditorState.create({
         doc: code,
         extensions: [
+          EditorView.clipboardInputFilter.of(storable), // a paste, and text or a file dropped
           basicSetup,
           REVEALED,
           Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
@@ -112,6 +131,17 @@ export class CodeEditor {
           EditorView.domEventHandlers({
             focus: () => {
               this.typedSinceFocus = false;
+            },
+            drop: (event, view) => {
+              const files = [...(event.dataTransfer?.files ?? [])];
+              const bytes = files.reduce((sum, file) => sum + file.size, 0);
+              if (view.state.readOnly || bytes <= MAX_DROP_BYTES) return false; // CodeMirror's own drop
+              event.preventDefault();
+              this.onNotice(
+                `The file was not added: it is larger than an interview keeps (at most ` +
+                  `${MAX_CODE_CHARS.toLocaleString("en")} characters).`,
+              );
+              return true;
             },
             paste: (event) => {
               const text = event.clipboardData?.getData("text/plain") ?? "";

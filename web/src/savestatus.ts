@@ -58,6 +58,13 @@ export class SaveStatus {
     this.set(LOADING_AGAIN, "retrying");
   }
 
+  /** Something the candidate did to the editor that was not done (a file too large to drop): shown until the next
+   * change, and read out. */
+  note(text: string): void {
+    this.set(text, "refused");
+    announce(text);
+  }
+
   /** The saved drafts are in (or refused for good): nothing more to say of loading them. */
   loaded(): void {
     const state = byId("save-status").dataset.state;

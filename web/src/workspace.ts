@@ -63,6 +63,7 @@ export class Workspace {
       },
     );
     this.saver.known(language, this.editor.code);
+    this.editor.onNotice = (text) => this.saveStatus.note(text);
     this.languageSwitch = new LanguageSwitch(this.editor, this.saver, this.drafts, (l) => this.starter(l), onLanguage);
     this.following = new SavedCodeFollow(
       async () => (await api.drafts(this.sessionId)).drafts[this.editor.currentLanguage]?.code ?? null,
