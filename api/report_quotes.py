@@ -26,17 +26,20 @@ is the first place (0), as before.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
+from grader.evidence import SHOWN_MARKS, normalise
 from grader.evidence import _cuts as cuts_a_word
-from grader.evidence import normalise
 from grader.quote_scope import cut_away
 from grader.schemas import MAX_QUOTE_CHARS, QuoteWhere
 
-# What JavaScript's `\s` matches (the replay's `findQuote` collapses its runs), which is not Python's `str.isspace`.
-JS_SPACE = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+# What JavaScript's `\s` matches (the replay's `findQuote` collapses its runs), which is not Python's `str.isspace`;
+# but U+FEFF, which `findQuote` reads past first, as the grader does (`_unread`).
+JS_SPACE = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 # The most places of one quote looked at (as the grader looks at `grader.evidence.MAX_MATCHES` at most).
 MAX_PLACES = 1_000
 WINDOW = 64  # characters either side of a place read for its boundaries, first
@@ -52,28 +55,47 @@ class ReplayPlace(NamedTuple):
     where: tuple[int, int] | None
 
 
+def _unread(ch: str) -> bool:
+    """What the grader reads past in a quote and its text (`grader.evidence.normalise`), and so does the replay's
+    `findQuote` (`UNREAD`): an invisible format character (zero-width space and joiners, bidi controls, tag
+    characters, U+FEFF) or a mark that sets a staged piece apart."""
+    if ch.isprintable():  # every Cf character is not (checked first: a cited snapshot can be 200 KB)
+        return ch in SHOWN_MARKS
+    return ch > "\x7f" and unicodedata.category(ch) == "Cf"
+
+
+def _read(text: str) -> str:
+    return text if text.isascii() else "".join(ch for ch in text if not _unread(ch))
+
+
 @lru_cache(maxsize=16)
 def _js_normal(text: str) -> tuple[str, tuple[int, ...]]:
     """`text` as the replay's `findQuote` reads it: each character lower-cased on its own (JavaScript lower-cases a
     UTF-16 unit, so a character past U+FFFF stays as it is), each run of whitespace one space (none at the start),
-    and for each character of that, the position in `text` it came from. Read a word at a time (a word of ASCII
-    at once): a cited snapshot can be 200 KB."""
+    what the grader reads past left out (`_unread`), and for each character of that, the position in `text` it came
+    from. Read a word at a time (a word of ASCII at once): a cited snapshot can be 200 KB."""
     out: list[str] = []
     origin: list[int] = []
     for word in JS_WORDS.finditer(text):
         start, end = word.span()
-        if out and origin[-1] < start - 1:
+        read: list[tuple[str, Iterable[int]]]
+        if word.group().isascii():
+            read = [(word.group().lower(), range(start, end))]
+        else:
+            read = [
+                (lower, [i] * len(lower))
+                for i in range(start, end)
+                if not _unread(ch := text[i])
+                for lower in [ch if ord(ch) > 0xFFFF else ch.lower()]
+            ]
+        if not read:
+            continue  # a word of characters read past: no space for it
+        if out:
             out.append(" ")
             origin.append(origin[-1] + 1)
-        if word.group().isascii():
-            out.append(word.group().lower())
-            origin.extend(range(start, end))
-            continue
-        for i in range(start, end):
-            ch = text[i]
-            lower = ch if ord(ch) > 0xFFFF else ch.lower()
+        for lower, at in read:
             out.append(lower)
-            origin.extend([i] * len(lower))
+            origin.extend(at)
     return "".join(out), tuple(origin)
 
 
@@ -132,10 +154,10 @@ def _folded(text: str) -> str:
 def _twice(text: str, quote: str) -> bool:
     """Whether the quote's first word occurs at least twice in `text` (places may overlap): a quote found once, as
     most are, is not looked for one character at a time (a cited snapshot can be 200 KB of code)."""
-    word = next((w for w in JS_SPACE.split(quote) if w), "")
+    word = next((w for w in JS_SPACE.split(_read(quote)) if w), "")
     if not word:
         return False
-    seen = re.finditer(f"(?={re.escape(_folded(word))})", _folded(text))
+    seen = re.finditer(f"(?={re.escape(_folded(word))})", _folded(_read(text)))
     return next(seen, None) is not None and next(seen, None) is not None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.report_quotes import quote_place, replay_places
+from api.report_quotes import quote_place, replay_place, replay_places
 from grader.evidence import CitableEvent, CitationIndex, check
 from grader.redact import Redacted
 from grader.schemas import Evidence
@@ -47,9 +47,9 @@ def test_a_quote_stands_for_the_first_place_where_the_graders_rule_holds(
 
 
 def test_places_are_counted_as_the_replay_counts_them() -> None:
-    # JavaScript's `\s` (a byte-order mark is one, U+001C is not), line breaks as one space, a capital lower-cased one
+    # JavaScript's `\s` (a line separator is one, U+001C is not), line breaks as one space, a capital lower-cased one
     # character at a time (a final sigma as U+03C3), a character past U+FFFF as it is.
-    text = "ΟΔΟΣ\ufeffa\r\nb ΟΔΟΣ a b \U00010400x \U00010428x"
+    text = "ΟΔΟΣ\u2028a\r\nb ΟΔΟΣ a b \U00010400x \U00010428x"
     assert len(replay_places(text, "οδοσ a b")) == 2
     assert len(replay_places(text, "\U00010400x")) == 1
     assert replay_places("a\x1cb a b", "a b") == [(4, 7)]
@@ -65,3 +65,22 @@ def test_the_place_is_one_the_grader_verifies() -> None:
     assert isinstance(verified, Evidence) and verified.quote == "Correct"
     start, end = replay_places(text, verified.quote)[quote_place(text, verified.quote, speech=True)]
     assert text[start:end] == "Correct" and text[:start] == "That is incorrect. "
+
+
+def test_places_are_read_past_invisible_characters_as_the_grader_reads_them() -> None:
+    """The grader verifies "hash map" of a line that holds a zero-width space, a byte-order mark or a tag character
+    inside or between its words (it reads past them: the model never sees them); the replay reads past them too, so
+    that it marks the words verified (web/src/replay/model.test.ts holds the same places)."""
+    text = "ha\u200bsh \ufeffmap, hash\U000e0041 map. A hash map."
+    places = [(0, 10), (12, 21), (25, 33)]  # code points (the replay's UTF-16 offsets count the tag as two)
+    assert replay_places(text, "hash map") == places
+    assert replay_places(text, "\u200bHASH\u2066 map") == places
+    assert replay_places("\u200b\u200d", "hash") == []
+    line = CitableEvent(1, "transcript", (Redacted(text, text),), speaker="candidate")
+    verified = check(
+        Evidence(seq=1, quote="hash map"), CitationIndex(types={1: "transcript"}, citable={1: line})
+    )
+    assert isinstance(verified, Evidence) and verified.where is not None
+    place = replay_place(text, verified.quote, speech=True, where=verified.where)
+    assert place.where is not None
+    assert replay_places(text, verified.quote)[place.occurrence] == (verified.where.start, verified.where.end)

@@ -299,6 +299,26 @@ describe("helpers", () => {
     for (const value of [undefined, "", "12", "12 x", "-1 4", "1 2 3", "1e3 2000"]) expect(placeOf(value)).toBeNull();
   });
 
+  it("reads past invisible characters in the text and the quote, as the grader does", () => {
+    // The grader verifies "hash map" here three times (grader/evidence.py `normalise` reads past a zero-width space,
+    // a byte-order mark and a tag character: the model never sees them), at the places
+    // tests/api/test_report_quote_places.py finds, in UTF-16 offsets (the tag is two units here). Read with them, the
+    // replay marked none of the first two, even at the place the grader verified.
+    const text = "ha\u200bsh \ufeffmap, hash\u{E0041} map. A hash map.";
+    expect(findQuote(text, "hash map")).toEqual([0, 10]);
+    expect(findQuote(text, "hash map", 1)).toEqual([12, 22]);
+    expect(findQuote(text, "\u200bHASH\u2066 map", 2)).toEqual([26, 34]);
+    expect(findQuote(text, "hash map", 0, [12, 22])).toEqual([12, 22]);
+    // A quote that holds them itself is found whole, from its first letter to its last.
+    const said = "I wrote it \u202eIA on desu I\u202c myself.";
+    const cited = "wrote it \u202eIA on desu I\u202c myself";
+    expect(findQuote(said, cited)).toEqual([2, 2 + cited.length]);
+    expect(findQuote("\u200b\u200d", "hash")).toBeNull();
+    expect(findQuote("a\u200b", "\u200b")).toBeNull();
+    const code = "def f(xs):\n    return so\u200brted(xs)\n";
+    expect(quoteLines(code, "return sorted(xs)")).toEqual({ from: 2, to: 2 });
+  });
+
   it("reads a capital sigma in the quote as the text's, one character at a time", () => {
     // Lower-cased as one string, "ΣΩΣΤΟΣ" ends in a final sigma (U+03C2), which a letter lower-cased on its own never
     // is: the quote was found nowhere.

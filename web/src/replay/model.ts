@@ -411,14 +411,31 @@ function isPlace(where: readonly [number, number], length: number): boolean {
   return Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= length;
 }
 
+/**
+ * What the grader reads past when it verifies a quote (grader/evidence.py `normalise`): invisible format characters
+ * (zero-width space and joiners, word joiner, soft hyphen, bidi controls, tag characters, U+FEFF) and the marks that
+ * set a staged piece apart (⟪ ⟫). A candidate can put them in what they type or write, where the model does not see
+ * them and quotes without them: the grader verified such a quote, and the replay, reading them, marked nothing.
+ */
+const UNREAD = /^[\p{Cf}\u27ea\u27eb]$/u;
+
 /** `text` lower-cased one character at a time (a capital sigma is U+03C3 wherever it is, as in the text searched)
- * and each run of whitespace one space (none at the start), with, for each character of that, where it came from. */
+ * and each run of whitespace one space (none at the start), without what the grader reads past (`UNREAD`), with,
+ * for each character of that, where it came from. */
 function folded(text: string): { normal: string; origin: number[] } {
   let normal = "";
   const origin: number[] = [];
   let inSpace = false;
   for (let i = 0; i < text.length; i += 1) {
     const ch = text[i];
+    if (ch > "\x7f") {
+      const code = text.codePointAt(i) ?? 0;
+      const width = code > 0xffff ? 2 : 1; // a tag character is two UTF-16 units
+      if (UNREAD.test(text.slice(i, i + width))) {
+        i += width - 1;
+        continue;
+      }
+    }
     if (/\s/.test(ch)) {
       if (!inSpace && normal.length > 0) {
         normal += " ";
