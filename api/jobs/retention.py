@@ -153,7 +153,7 @@ async def apply_retention(context: JobContext, timestamp: int) -> None:
     try:
         erased = await run_retention(res.pool, storage)
     except RetentionIncompleteError as e:
-        log.warning("retention.run", erased=e.erased, left=e.left)
+        log.warning("retention.run", erased=e.erased, left=e.left, deferred=e.deferred)
         raise
     finally:
         await storage.aclose()

@@ -4,8 +4,9 @@
 // notice (409 `notice_changed`, or 503 `notice_updating` for a version newer than it ships). The page had shown
 // whatever the next join brought, asked for a new tick, and sent the candidate back and forth between the two
 // releases' notices (the older version's text too) for as long as the deploy ran. Now each refusal costs a bounded
-// number of joins, the text on screen never goes back to an older version or to a text a server refused, and a clear
-// line says the service is being updated; Continue (or Start) comes back after a short hold.
+// number of joins, the text on screen never goes back to an older version or to the text a server just refused (one
+// refused before that only when every join hands it out: in force again), and a clear line says the service is being
+// updated; Continue (or Start) comes back after a short hold.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type NoticeView } from "./api";
 import { view } from "./testing/joinviews";
@@ -128,6 +129,45 @@ describe("the consent during a rolling deploy", () => {
     expect(el("consent-error").textContent).toBe(NOTICE_UPDATING);
     expect(joins).toBe(1 + NOTICE_WAITS_MS.length + 1);
     expect(consents).toEqual(["<p>Text A.</p>", "<p>Text B.</p>"]);
+  });
+
+  it("shows a text refused earlier again once every join hands it out: the organisation changed a value back", async () => {
+    // One server, no deploy: the organisation changes what the notice states (text-only allowed) while it is read,
+    // then changes it back. The text refused first is the one in force again; excluded for the rest of the ask, the
+    // page said "being updated" at every Continue, and the candidate could never agree until they reloaded.
+    const A = view("v3", "Text A.");
+    const B = view("v3", "Text B.");
+    let current = B;
+    let joins = 0;
+    const consents: string[] = [];
+    const api = {
+      consent: async (_id: string, notice: NoticeView) => {
+        consents.push(notice.html);
+        if (notice.html !== current.notice.html) {
+          throw new ApiError(409, "notice_changed", "The notice has changed; read it again.");
+        }
+        return { notice_version: notice.version, seq: 1 };
+      },
+      join: async () => {
+        joins += 1;
+        return current;
+      },
+    } as unknown as ApiClient;
+    const agreed = askConsent(api, A, () => undefined);
+    submitConsent(); // A, refused: B is in force
+    await vi.advanceTimersByTimeAsync(0);
+    expect(el("welcome-notice").textContent).toBe("Text B.");
+    current = A; // changed back while B was read
+    submitConsent(); // B, refused: A is in force again
+    await vi.advanceTimersByTimeAsync(ALL_WAITS);
+    expect(joins).toBe(1 + NOTICE_WAITS_MS.length + 1); // still bounded, and A only once every join said so
+    expect(el("welcome-notice").textContent).toBe("Text A.");
+    expect(el("consent-error").textContent).toBe(NOTICE_CHANGED);
+    expect(ticked()).toBe(false); // agreeing to it takes a new tick
+    await vi.advanceTimersByTimeAsync(UPDATING_HOLD_MS);
+    submitConsent();
+    await expect(agreed).resolves.toBe(A);
+    expect(consents).toEqual(["<p>Text A.</p>", "<p>Text B.</p>", "<p>Text A.</p>"]);
   });
 
   it("says a newer release's notice refused by an older replica (503 notice_updating) as an update, and waits", () => {

@@ -90,7 +90,12 @@ function versionNumber(version: string): number | null {
  * release refusing the other's notice. Bounded: `NOTICE_WAITS_MS.length + 1` joins at most, then the caller says
  * so. Before, the page showed whatever the next join brought, asked for a new tick, and a candidate between two
  * releases went back and forth between their notices (each time "the notice changed") for as long as the deploy ran;
- * one answered by the older release was shown the older version's text again. */
+ * one answered by the older release was shown the older version's text again.
+ *
+ * `shown` is the text just refused, never handed back. A text refused earlier in the ask is handed back when every
+ * one of these joins answered it: it is in force again (the organisation changed a value it states, then changed it
+ * back while the candidate read the text between), and held back for good it left the candidate "being updated" at
+ * every Continue until they reloaded. Two releases alternating between their texts answer both, and are not. */
 export async function changedNotice(
   api: ApiClient,
   shown: NoticeView,
@@ -98,11 +103,14 @@ export async function changedNotice(
   waits: readonly number[] = NOTICE_WAITS_MS,
 ): Promise<JoinResponse | null> {
   const floor = versionNumber(shown.version) ?? 0;
+  let again = null as JoinResponse | null; // a text refused earlier in the ask, answered by every join so far
   for (let i = 0; ; i += 1) {
     const fresh = await api.join(); // a refusal of the link itself, or the network, goes to the caller
     const older = (versionNumber(fresh.notice.version) ?? 0) < floor;
     if (!older && !refused.has(fresh.notice.html)) return fresh;
-    if (i >= waits.length) return null;
+    const earlier = !older && fresh.notice.html !== shown.html;
+    again = earlier && (i === 0 || again?.notice.html === fresh.notice.html) ? fresh : null;
+    if (i >= waits.length) return again;
     await new Promise((resolve) => window.setTimeout(resolve, waits[i]));
   }
 }
