@@ -12,10 +12,12 @@ token or the customer's key. Pure functions: no database, a few milliseconds.
 from __future__ import annotations
 
 import base64
+import json
+import re
 
 import pytest
 
-from api.integrations.ats_answers import excerpt, loggable_start
+from api.integrations.ats_answers import ADDRESS, LINK, excerpt, loggable_start
 
 KEY = "ashby-customer-key-echoed"
 BASIC = "Basic " + base64.b64encode(f"{KEY}:".encode()).decode()
@@ -71,3 +73,40 @@ def test_a_key_holding_what_the_decoding_undoes_is_not_kept_either(as_sent: bool
     ):
         for shown in (loggable_start(body, secrets), excerpt(body + b"}", secrets) or ""):
             assert "secret-part" not in shown and "by" not in shown.replace("<redacted>", ""), shown
+
+
+# An answer is the receiver's to write, up to 16 KiB of it. The link and address patterns were tried at every
+# word boundary (`\b[a-z][a-z0-9+.-]*://`) or every character (`[^\s@...]+@`) and re-read the rest of the run from
+# each: "a.a.a.…" or "aaaa…" with no "://" or "@" to end it cost seconds of the worker's event loop per answer
+# (quadratic; 16 KiB of "a." was about 4 s). Each now starts only where its run begins and reads the run once.
+RUNS = ["a." * 4000, "a" * 8000, "a-" * 4000, "x.y+z" * 1600]
+
+
+@pytest.mark.parametrize("run", RUNS, ids=["dotted", "letters", "dashed", "scheme-chars"])
+def test_a_long_run_with_no_link_or_address_in_it_is_kept_and_what_follows_still_cleaned(run: str) -> None:
+    # The excerpt shows 500 characters, but every part is cleaned whole before it is cut.
+    answer = json.dumps(
+        {"message": f"see 1.-https://x.example/{run} and ada@example.com, {run} ://{run}@{run}"}
+    )
+    shown = excerpt(answer.encode()) or ""
+    # The run's start before the link's first letter is kept, as before; the link and the address are not.
+    assert shown.startswith("see 1.-<link> and <address>, " + run[:100]), shown[:200]
+    assert "example" not in shown and len(shown) == 500
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "inside", "whole"),
+    [
+        (LINK, "a.http://x.example/inv_1", 2, "<link>"),
+        (LINK, "-http://x.example", 1, "-<link>"),
+        (ADDRESS, "ada@example.com", 1, "<address>"),
+    ],
+    ids=["link-after-scheme-chars", "link-after-a-dash", "address"],
+)
+def test_the_answer_patterns_never_start_inside_a_run(
+    pattern: re.Pattern[str], text: str, inside: int, whole: str
+) -> None:
+    # The mechanism that keeps them linear: a position inside a run never starts a match (the run's start does,
+    # and reads it once), and what they replace is what the unanchored patterns replaced.
+    assert pattern.match(text, inside) is None
+    assert pattern.sub(r"\g<pre><link>" if pattern is LINK else "<address>", text) == whole

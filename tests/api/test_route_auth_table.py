@@ -2,9 +2,9 @@
 (tests/api/route_table.py): no credentials, garbage, another kind's credential (an invite on an organisation
 route, an organisation key on the agent's), another organisation's key, another session's invite, an expired
 invite, the invite of an interview that has ended or was cancelled, a revoked key, a forged LiveKit signature, an
-altered link. Each is refused (401, 403, 404 or 410; an ended or cancelled invite on a candidate route, 409 for its
-own session's state), nothing of organisation 1 changes, and no answer carries the target session's data. A route
-missing from the table fails here before it can ship unchecked.
+altered or revoked link. Each is refused (401, 403, 404 or 410; an ended or cancelled invite on a candidate route,
+409 for its own session's state), nothing of organisation 1 changes, and no answer carries the target session's
+data. A route missing from the table fails here before it can ship unchecked.
 
 The agent's service token is one secret for the whole deployment, not one per session (docs/internal-api.md): "the
 agent's token used for another session" is not a distinct caller, so the internal routes are checked against every
@@ -66,6 +66,7 @@ class World:
     ashby_key: str
     revoked_greenhouse_key: str
     key_id: str  # organisation 1's active API key
+    revoked_share_token: str  # a share link to session `a`, revoked
 
 
 @pytest.fixture
@@ -97,6 +98,9 @@ async def world(api_server: ApiServer, db: Conn) -> World:
     delivery = await cur.fetchone()
     assert delivery is not None
     share = (await api_server.client.post(f"/v1/sessions/{a['id']}/share", json={}, headers=h)).json()
+    revoked_share = (await api_server.client.post(f"/v1/sessions/{a['id']}/share", json={}, headers=h)).json()
+    r = await api_server.client.delete(f"/v1/sessions/{a['id']}/share/{revoked_share['id']}", headers=h)
+    assert r.status_code == 204, r.text
     client = api_server.client
     revoked_gh = (await client.post("/v1/integrations/greenhouse/keys", headers=h)).json()["key"]
     gh = (await client.post("/v1/integrations/greenhouse/keys", headers=h)).json()["key"]
@@ -126,6 +130,7 @@ async def world(api_server: ApiServer, db: Conn) -> World:
         ashby,
         revoked_gh,
         str(key_row["id"]),
+        revoked_share["report_url"].rsplit("/", 1)[1],
     )
 
 
@@ -262,6 +267,7 @@ async def _refusals(world: World, key: str) -> list[str]:
         for token in (
             "shr_" + "A" * 75,
             tampered(world.share_token, "shr_"),
+            world.revoked_share_token,
             world.server.org_key,
             "..%2F..%2Fx",
         ):
