@@ -7,7 +7,8 @@ What is replaced:
   the résumé): said, or in a comment, anywhere as written (in lower case beside a cue: "at scale" stays for a résumé's
   Scale); a school's short form too ("Foo State" for "Foo State University"); beside a cue only, a company's short
   form ("Acme" for "Acme Robotics"), a name of several words in lower case ("at acme robotics we") and the initials
-  of one of two capitalised words or more ("went to UW" for the University of Waterloo);
+  of one of two capitalised words or more ("went to UW" for the University of Waterloo; not initials that are a word
+  of code talk, "BST", nor a company's two letters, "JS" for Jane Street: "then I went to JS");
 - a well-known employer or school (`EMPLOYERS`, `SCHOOLS`): said or in a comment, unless the next word makes it a
   product or a technique ("Google Sheets", "MIT license", "Berkeley sockets": `TECH_AFTER`); one that is also a
   technology, a fruit or a key ("Oracle", "Apple", "Meta", "Amazon": `CUE_ONLY`) only beside an affiliation ("at
@@ -30,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
 from grader.evidence_words import evidence_word, vocabulary_words
+from grader.intro_words import listed
 from grader.org_names import COMPANY, CUE_ONLY, EMPLOYERS, SCHOOL, SCHOOLS, ambiguous, kind, product_after
 from grader.redact_apply import Rule
 from grader.tech_names import TECH_NAMES
@@ -169,10 +171,20 @@ def _company_short_forms(name: str) -> set[str]:
 
 def _initials(name: str) -> set[str]:
     """A résumé's name of two capitalised words or more by its initials ("UW" for "University of Waterloo", "CMU" for
-    "Carnegie Mellon University"): read only beside a cue, in capitals as written."""
+    "Carnegie Mellon University"): read only beside a cue, in capitals as written. Not initials that are a word of
+    code talk ("BST" for "Binary Search Technologies": "I went to BST first"), nor a company's two letters, which as
+    often name a technology ("JS" for Jane Street, "DB" for Deutsche Bank: "then I went to JS", "went to DB")."""
     words = [w for w in name.split() if w[:1].isupper()]
     initials = "".join(w[0] for w in words)
-    return {initials} if len(words) >= 2 and len(initials) <= 5 and worth(initials) else set()
+    if len(words) < 2 or len(initials) > 5 or not worth(initials) or _code_word(initials):
+        return set()
+    return {initials} if len(initials) > 2 or kind(name) == SCHOOL else set()
+
+
+def _code_word(word: str) -> bool:
+    """A word of code talk in any case: a technology or an abbreviation the name rules list ("BFS", "DP", "API");
+    not one merely shaped as a product's name, as initials are ("TCS")."""
+    return word.lower() in TECH_NAMES or listed(word)
 
 
 def _places(own: Sequence[str], vocabulary: str) -> tuple[dict[str, str], frozenset[str]]:

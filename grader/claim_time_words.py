@@ -365,7 +365,10 @@ HALF_LEFT = re.compile(
     r"|\bwith\s+(?:most|more\s+than\s+half|over\s+half|the\s+better\s+part)\s+of\s+(?:the|their)\s+(?:(?:allotted"
     r"|available|allowed)\s+)?time\s+(?:left|remaining|unused|to\s+spare)\b"
     r"|\bcon\s+(?:mas\s+de\s+la\s+mitad|la\s+mayor\s+parte)\s+del\s+tiempo\b"
-    r"|\ben\s+(?:menos\s+de\s+)?la\s+mitad\s+del\s+tiempo\b(?!\s+(?:limite|de\s+ejecucion))",
+    # not half of what was left ("en la mitad del tiempo restante explico la complejidad"), as the English reads only
+    # the time allowed
+    r"|\ben\s+(?:menos\s+de\s+)?la\s+mitad\s+del\s+tiempo\b(?!\s+(?:limite|de\s+ejecucion|restante|sobrante"
+    r"|que\s+(?:le\s+|les\s+)?(?:quedaba|quedaban|restaba|sobraba)))",
     re.IGNORECASE,
 )
 # Half the time allowed, reached: "halfway through the allotted time", "past the halfway point", "by the halfway

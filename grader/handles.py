@@ -13,14 +13,17 @@ What decides, before "on <platform>": one token (letters and digits, joined by `
   and the question's own words (a problem's name: `two_sum on leetcode`);
 - and ends its clause with the platform (punctuation, the end, "and", "or", "too" after it).
 A `#` and four digits after a word is a Discord tag unless the word numbers something (`issue#1234`, `PR#5678`).
-"search for", "look up" or "google" before the token give it too ("search for zqdev on github"), whatever its shape
-unless it is a word talk about code searches for (a state, an algorithm's eponym, a technology: "search for
-dijkstra on youtube").
+"search for", "look up" or "google" before the token give it too when it is shaped as a handle ("search for zq_dev on
+github"), as the verbs of `GIVES_HANDLE` do: a word said so is as often what talk about code searches for ("look up
+memoization on youtube", "search for dijkstra on youtube", "look up bisect on stackoverflow").
 
-A platform named first, then the handle after a copula (`PLATFORM_COPULA`, 2026-12-07): "on github I'm zqdev",
+A platform named first, then the handle after a copula (`PLATFORM_COPULA`, 2026-12-07): "on github I'm zq_dev",
 "find me on github, I'm adal1815", "my github handle, it's zqdev", "on discord it's zq_dev". The one token after
 "I'm" or "it's" is the handle unless it is a word of the sentence's own as above, a state (`grader.intro_words.
-listed`: "on github I'm pretty active") or an adverb in -ly.
+listed`: "on github I'm pretty active"), an adverb in -ly or a version ("v2"); and, when only "on <platform>" comes
+before it, unless it is written as a word (`_shaped`): "on leetcode it's medium", "on github it's archived", "in
+threads it's atomic" say what it is there. A word is the handle after the account named ("my github, it's zqdev", "my
+github handle, it's zqdev") or the speaker offered as a contact ("add me on discord, it's zqdev").
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import re
 
 from grader.everyday_words import CODE_EPONYMS, COMMON_WORDS
-from grader.intro_words import listed
+from grader.intro_words import listed, weak_name
 from grader.spoken import BOUNDARY, PLATFORMS, joined_handle_before
 from grader.spoken_numbers import DIGIT_WORDS
 from grader.tech_names import tech_name
@@ -124,7 +127,7 @@ def handle_before(
     gives = previous_word in INTRODUCES_HANDLE or previous_word in GIVES_HANDLE
     if opens or previous_word in INTRODUCES or (shaped and gives) or _me_at(before, previous):
         return [(m.start(), start)]
-    if SEARCHES.search(before) and (shaped or not _known_word(token)):
+    if SEARCHES.search(before) and shaped and not _known_word(token):
         return [(m.start(), start)]
     return []
 
@@ -138,7 +141,8 @@ def _known_word(token: str) -> bool:
 # adal1815", "my github handle, it's zqdev", "on discord it's zq_dev".
 _ACCOUNT_WORD = r"(?:handle|user\s*name|user\s*id|screen\s*name|account|profile|id|tag|nick(?:\s*name)?)"
 PLATFORM_COPULA = re.compile(
-    rf"(?<![\w-])(?:(?:on|in)\s+(?:{PLATFORMS})|(?:my|our)\s+(?:{PLATFORMS})(?:\s+{_ACCOUNT_WORD})?)\s*[,:\u2013\u2014-]?"
+    rf"(?<![\w-])(?:(?:on|in)\s+(?:{PLATFORMS})(?P<account>\s+{_ACCOUNT_WORD})?|(?P<mine>(?:my|our)\s+(?:{PLATFORMS}))"
+    rf"(?:\s+{_ACCOUNT_WORD})?)\s*[,:\u2013\u2014-]?"
     r"\s*(?:i'm|i\s+am|im|it's|its|it\s+is)\s+(?:(?:just|simply|also)\s+)?(?=@?[^\W_])",
     re.IGNORECASE,
 )
@@ -147,14 +151,36 @@ _TOKEN_AFTER = re.compile(r"@?[^\W_](?:[\w.-]*[^\W_])?(?![\w@])")
 
 def copula_handle(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The handle right after `PLATFORM_COPULA` (`text[start:end]`): one token that is no word of the sentence's own,
-    no state and no adverb ("on github I'm pretty active", "on leetcode it's mostly mediums" stay)."""
+    no state, no adverb and no version ("on github I'm pretty active", "on leetcode it's mostly mediums" stay); after
+    "on <platform>" alone, one shaped as a handle ("on leetcode it's medium" stays)."""
     m = _TOKEN_AFTER.match(text, end)
     if m is None or (CLAUSE_END.match(text, m.end()) is None and not ON_PLATFORM_NEXT.match(text, m.end())):
         return []
     token = m.group().lstrip("@")
-    if token.lower().endswith("ly") or _known_word(token) or _words_of_its_own(token, frozenset()):
+    if (
+        token.lower().endswith("ly")
+        or VERSION.fullmatch(token)
+        or _known_word(token)
+        or _words_of_its_own(token, frozenset())
+    ):
         return []
+    if not _shaped(
+        token
+    ):  # a word: the handle only where the account was named or offered, and not a predicate
+        cue = PLATFORM_COPULA.match(text, start)
+        named = cue is not None and (cue.group("account") or cue.group("mine"))
+        if not (named or OFFERED.search(text, max(0, start - 40), start)) or not weak_name([token]):
+            return []
     return [m.span()]
+
+
+VERSION = re.compile(r"v?\d+(?:\.\d+)*[a-z]?", re.IGNORECASE)
+# The speaker offered as a contact before "on <platform>": "find me on github, I'm adal", "add me on discord, it's zq".
+OFFERED = re.compile(
+    r"\b(?:find|add|follow|reach|contact|message|ping|dm|friend|hit\s+up|look\s+up|search\s+for)\s+(?:me|us)"
+    r"(?:\s+up)?\s*\Z",
+    re.IGNORECASE,
+)
 
 
 ON_PLATFORM_NEXT = re.compile(r"\s+(?:on|there|online|everywhere)\b", re.IGNORECASE)

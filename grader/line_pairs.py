@@ -3,12 +3,15 @@
 Speech-to-text cuts a turn into lines where the speaker pauses, and a candidate types a chat message in pieces, so
 "my name is Ada Love" can end one line and "lace" open the next, "call me at four one five" one and "five five
 five, zero one zero zero" the next, "my name is" one and "Sasha Blue" the next. The other speaker may cut in
-between: the candidate says "my name is", the interviewer "sorry, go ahead", the candidate "Sasha Blue". Each line is
+between: the candidate says "my name is", the interviewer "sorry, go ahead", the candidate "Sasha Blue". Only a cut
+that leaves the turn with the speaker is read through (`interruption`): a short backchannel or a request to say it
+again; after a question or a prompt of its own ("great, and what approach would you take?") the next line answers
+it and is no continuation ("binary search on the answer" stays). Each line is
 redacted alone (grader/redact.py), where neither half is the name or the number. So the end of each line and the
 start of the next one of the same speaker are redacted together, as if said in one line, with up to
-`MAX_LINES_BETWEEN` lines of other speakers between them: a replacement there that crosses from one line into the
-other, or that one line alone does not make (its cue was in the other), is made in both lines. Only the edges are
-read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
+`MAX_LINES_BETWEEN` interruptions of other speakers between them: a replacement there that crosses from one line
+into the other, or that one line alone does not make (its cue was in the other), is made in both lines. Only the
+edges are read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
 """
 
 from __future__ import annotations
@@ -22,6 +25,24 @@ EDGE_CHARS = 80  # of each line's edge read with the other's: a name in pieces o
 # Lines of other speakers between two of one speaker that are still read together: an interruption ("sorry, go
 # ahead") and speech-to-text's cut of it into two lines.
 MAX_LINES_BETWEEN = 2
+# An interruption is short: a backchannel, "sorry, you cut out there", "could you say that again?".
+MAX_INTERRUPTION_WORDS = 10
+# Words that ask something or move the talk on ("what approach would you take?", "let's look at the loop"): the
+# next line answers them.
+_ASKS = re.compile(
+    r"\b(?:what|which|how|why|where|when|who|whose|can|could|would|will|do|does|did|are|is|have|has|should|shall"
+    r"|tell|walk|explain|describe|let's|lets|let\s+us|try|think|consider|now|next|moving|move"
+    # and as a Spanish interview's interviewer asks: "¿y qué enfoque usarías?", "vamos al problema"
+    r"|qu[eé]|c[oó]mo|cu[aá]l|d[oó]nde|cu[aá]ndo|qui[eé]n|puedes|podr[ií]as|vamos|dime|explica|explicame|ahora)\b",
+    re.IGNORECASE,
+)
+# Words that hand the turn back unchanged: a request to say it again, or to go on.
+_HANDS_BACK = re.compile(
+    r"\b(?:again|repeat|say\s+that|catch\s+that|didn't\s+catch|did\s+not\s+catch|cut\s+out|cutting\s+out"
+    r"|broke\s+up|breaking\s+up|missed|pardon|come\s+again|what\s+was\s+that|spell|go\s+(?:ahead|on)"
+    r"|continue|your\s+name|repite|repetir|repetirlo|otra\s+vez|de\s+nuevo|adelante|sigue|contin[uú]a|tu\s+nombre)\b",
+    re.IGNORECASE,
+)
 MAX_PAIRED_LINE_CHARS = 2_000  # a longer line is redacted by windows (grader/transcript_lines.py): not paired
 
 PLACEHOLDER = re.compile(r"\[[\w/ ]+\]")  # `[candidate]`, `[phone]`, `[them/their]`
@@ -82,12 +103,24 @@ def across_lines(
 def _same_speaker_pairs(
     lines: Sequence[tuple[int, str, str]],
 ) -> Iterator[tuple[tuple[int, str, str], tuple[int, str, str]]]:
-    """Each line with the next line of its speaker, where at most `MAX_LINES_BETWEEN` lines of others lie between."""
+    """Each line with the next line of its speaker, where at most `MAX_LINES_BETWEEN` lines of others lie between,
+    each an `interruption`."""
     for i, first in enumerate(lines):
         for second in lines[i + 1 : i + 2 + MAX_LINES_BETWEEN]:
             if second[1] == first[1]:
                 yield first, second
                 break
+            if not interruption(second[2]):
+                break
+
+
+def interruption(text: str) -> bool:
+    """A line of the other speaker that leaves the turn where it was: short, and asking nothing but that it go on or
+    be said again ("okay", "sorry, go ahead", "could you say that again?"); not a question or a prompt of its own
+    ("great, and what approach would you take?", "let's focus on the problem"), which the next line answers."""
+    return len(text.split()) <= MAX_INTERRUPTION_WORDS and (
+        _ASKS.search(text) is None or _HANDS_BACK.search(text) is not None
+    )
 
 
 def with_spans(text: str, spans: list[Span], redact: Callable[[str], Redacted]) -> Redacted:

@@ -125,6 +125,11 @@ def test_the_resumes_organisations_are_replaced_wherever_said_and_its_technology
         ("I did my masters at CMU", "I did my masters at [school]"),
         ("UW is a nice word", "UW is a nice word"),
         ("the masters at chess", "the masters at chess"),
+        # Not initials that are a word of code talk, nor a company's two letters (Jane Street, Deutsche Bank).
+        ("then I went to JS for the frontend", "then I went to JS for the frontend"),
+        ("then I went to DB for the counts", "then I went to DB for the counts"),
+        ("I went to DFS first", "I went to DFS first"),
+        ("I was at Jane Street", "I was at [company]"),
     ],
 )
 def test_the_resumes_organisations_by_a_short_form_or_in_lower_case_beside_a_cue(
@@ -136,6 +141,9 @@ def test_the_resumes_organisations_by_a_short_form_or_in_lower_case_beside_a_cue
         "Two Sigma",
         "University of Waterloo",
         "Carnegie Mellon University",
+        "Jane Street",
+        "Deutsche Bank",
+        "Depth First Systems",
     ]
     assert Redactor([], affiliations=resume).speech(said).text == expected
 

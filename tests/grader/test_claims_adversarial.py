@@ -284,6 +284,9 @@ TIME_TRUE = [
     (FULL, "A mitad del tiempo ya pasaban todas las pruebas."),
     (RAN_OUT, "Agotó el tiempo sin pasar las pruebas visibles."),
     (LATE_PASS, "Pasó las pruebas visibles con unos 5 minutos de sobra."),
+    # half of what was left, not of the time allowed
+    (LATE_PASS, "En la mitad del tiempo restante explicó la complejidad."),
+    (LATE_PASS, "En la mitad del tiempo que le quedaba repasó los casos límite."),
 ]
 
 

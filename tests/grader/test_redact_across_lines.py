@@ -105,13 +105,29 @@ def test_a_name_or_number_cut_by_the_other_speaker_is_redacted(
     assert "[candidate]" in rows[-1] or "[phone]" in rows[-1], rows
 
 
-def test_an_interviewers_answer_between_two_candidate_lines_reads_no_name_into_them() -> None:
+@pytest.mark.parametrize(
+    ("first", "between", "after"),
+    [
+        ("I think the answer is", "Take your time.", "Dijkstra, with a heap."),
+        # A question or a prompt of the interviewer's own is answered by the next line, which continues no cue.
+        (
+            "so, my name is",
+            "Great, and what approach would you take?",
+            "Binary search on the answer, then verify.",
+        ),
+        ("my number is", "Let's focus on the problem.", "two three, the indices are two and three"),
+        ("bueno, me llamo", "¿Y qué enfoque usarías?", "Búsqueda binaria sobre la respuesta."),
+    ],
+)
+def test_an_interviewers_answer_between_two_candidate_lines_reads_no_name_into_them(
+    first: str, between: str, after: str
+) -> None:
     source = interview(
         extra_events=[
-            transcript(30, 180.0, "user", "I think the answer is"),
-            transcript(31, 185.0, "assistant", "Take your time."),
-            transcript(32, 190.0, "user", "Dijkstra, with a heap."),
+            transcript(30, 180.0, "user", first),
+            transcript(31, 185.0, "assistant", between),
+            transcript(32, 190.0, "user", after),
         ]
     )
     bundle = build_bundle(source, compute_facts(source))
-    assert "[32] 190-194s C: Dijkstra, with a heap." in bundle.interview
+    assert f"C: {after}" in bundle.interview, bundle.interview.split("\n")[-4:]

@@ -32,8 +32,11 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("find me on github, I'm adal1815", "find me on github, I'm [handle]"),
         ("on github I'm zq_dev", "on github I'm [handle]"),
         ("my github handle, it's zqdev", "my github handle, it's [handle]"),
-        ("on discord it's zqdev too", "on discord it's [handle] too"),
-        ("search for zqdev on github", "search for [handle] on github"),
+        ("on discord it's zq_dev too", "on discord it's [handle] too"),
+        # a word after "on <platform> it's" is the handle once the account is named or offered
+        ("add me on discord, it's zqdev", "add me on discord, it's [handle]"),
+        ("my github, it's zqdev", "my github, it's [handle]"),
+        ("search for zq_dev on github", "search for [handle] on github"),
     ],
 )
 def test_a_handle_named_only_by_its_platform_or_its_tag_is_redacted(said: str, expected: str) -> None:
@@ -60,6 +63,14 @@ def test_a_handle_named_only_by_its_platform_or_its_tag_is_redacted(said: str, e
         "my github, it's private",
         "search for dijkstra on youtube",
         "look up redis on youtube",
+        # what talk about code searches for, and what a thing is on a platform
+        "look up memoization on youtube",
+        "look up bisect on stackoverflow",
+        "on leetcode it's medium",
+        "on github it's archived",
+        "on github it's v2",
+        "in threads it's atomic",
+        "my github, it's outdated",
     ],
 )
 def test_words_before_a_platform_and_hash_numbers_that_are_not_handles_stay(said: str) -> None:
