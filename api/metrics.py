@@ -56,7 +56,8 @@ WEBHOOK_DELIVERY_FAILURES = Counter(
 # Calls back to an ATS (Greenhouse's completion PATCH, Ashby's assessment.update; sent by `shadows worker` too):
 # every attempt by provider and outcome; failures by provider and reason: `status` (a non-2xx answer), `timeout`,
 # `connection`, `invalid_response` (a 2xx we cannot read; retried), `rejected` (Ashby's `success: false`; final),
-# and `exhausted` once a call ends failed, whatever ended it (retries used up, a refusal, or a call that could not
+# `key_replaced` (an answer given to a key rotated while the request was in flight: sent again at once with the new
+# key), and `exhausted` once a call ends failed, whatever ended it (retries used up, a refusal, or a call that could not
 # be made at all: no live key, an unreadable sealed secret, a host that is not the ATS's).
 ATS_CALLBACKS = Counter(
     "shadows_ats_callbacks_total", "Calls back to an ATS (attempts)", ["provider", "outcome"]
@@ -128,7 +129,15 @@ for _reason in ("status", "timeout", "connection", "exhausted", "endpoint_disabl
 for _provider in ("greenhouse", "ashby"):
     for _outcome in ("delivered", "failed"):
         ATS_CALLBACKS.labels(provider=_provider, outcome=_outcome)
-    for _reason in ("status", "timeout", "connection", "invalid_response", "rejected", "exhausted"):
+    for _reason in (
+        "status",
+        "timeout",
+        "connection",
+        "invalid_response",
+        "rejected",
+        "key_replaced",
+        "exhausted",
+    ):
         ATS_CALLBACK_FAILURES.labels(provider=_provider, reason=_reason)
 for _kind in ("webhook", "ats"):
     for _cap in ("target", "organization", "paused"):

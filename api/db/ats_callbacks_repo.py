@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from api.db import attempts_repo
 from api.db.pool import Conn
 from api.errors import NotFoundError
 
@@ -157,21 +158,18 @@ async def resume_for_new_key(conn: Conn, organization_id: UUID, provider: str) -
     tried yet, otherwise at its own next attempt (a job the pause put off past that is brought back to it). Jobs
     keep their ids, and so their places among their sessions' calls. Before, such a call kept the wait its old key
     earned (up to the schedule's longest delay, 24 h by default) after the customer fixed the key, and could not be
-    sent again meanwhile (`ats_callback_pending`). How many jobs were brought forward."""
+    sent again meanwhile (`ats_callback_pending`). How many jobs were brought forward.
+
+    The jobs are moved in a statement of their own, once every row is held (`move_due_jobs`), so a retry written
+    while the rows were being taken is seen, or its worker sees these rows (`attempts_repo.bring_job_forward`)."""
     cur = await conn.execute(
         """
-        with due as (
-          update ats_callbacks cb
-          set next_attempt_at = case when cb.attempts = 0 or cb.last_status_code = any(%(codes)s)
-                                     then least(cb.next_attempt_at, now()) else cb.next_attempt_at end
-          where cb.organization_id = %(o)s and cb.provider = %(p)s and cb.status = 'pending'
-          returning cb.id, greatest(cb.next_attempt_at, now()) as at
-        )
-        update procrastinate_jobs j set scheduled_at = due.at
-        from due
-        where j.task_name = 'deliver_ats_callback' and j.status = 'todo'
-          and j.args->>'callback_id' = due.id::text and j.scheduled_at > due.at
+        update ats_callbacks cb
+        set next_attempt_at = case when cb.attempts = 0 or cb.last_status_code = any(%(codes)s)
+                                   then least(cb.next_attempt_at, now()) else cb.next_attempt_at end
+        where cb.organization_id = %(o)s and cb.provider = %(p)s and cb.status = 'pending'
+        returning cb.id, greatest(cb.next_attempt_at, now()) as at
         """,
         {"o": organization_id, "p": provider, "codes": list(KEY_ANSWERS)},
     )
-    return cur.rowcount
+    return await attempts_repo.move_due_jobs(conn, "ats_callbacks", await cur.fetchall())

@@ -7,6 +7,8 @@ an attempt that lost a race with `fail_pending` (an endpoint disabled meanwhile)
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -16,6 +18,11 @@ from api.db import outbound_leases_repo
 from api.db.pool import Conn
 
 Outbox = Literal["webhook_deliveries", "ats_callbacks"]
+# Each outbox's job: its task and the argument naming its row.
+JOBS: dict[Outbox, tuple[str, str]] = {
+    "webhook_deliveries": ("deliver_webhook", "delivery_id"),
+    "ats_callbacks": ("deliver_ats_callback", "callback_id"),
+}
 
 
 async def record_attempt(
@@ -70,14 +77,38 @@ async def fail_pending(conn: Conn, table: Outbox, row_id: UUID, error: str) -> b
     return cur.rowcount == 1
 
 
+async def move_due_jobs(conn: Conn, table: Outbox, due: Sequence[Mapping[str, UUID | datetime]]) -> int:
+    """Bring the waiting (`todo`) jobs of these rows forward to their `at` (never later): the second statement of
+    a resume (a new ATS key, a webhook endpoint's new URL), after the one that took and changed the rows (`due`:
+    its `id`, `at`). Its own statement, so its own snapshot: one change of the rows and the move of the jobs in one
+    statement read the jobs as they stood when it started, and a retry procrastinate wrote while that statement
+    waited on a row (one another worker's `bring_job_forward` held) was not moved, while that worker, reading the
+    row before the change, moved nothing either; the job kept the old key's or receiver's wait (a day). Now either
+    the worker held the row first, and its retry was written before this statement starts, or the resume held it
+    first, and the worker reads it after the resume commits. How many jobs were moved."""
+    if not due:
+        return 0
+    task, arg = JOBS[table]
+    cur = await conn.execute(
+        """
+        update procrastinate_jobs j set scheduled_at = due.at
+        from unnest(%(ids)s::text[], %(ats)s::timestamptz[]) as due(id, at)
+        where j.task_name = %(task)s and j.status = 'todo' and j.args->>%(arg)s = due.id and j.scheduled_at > due.at
+        """,
+        {"ids": [str(r["id"]) for r in due], "ats": [r["at"] for r in due], "task": task, "arg": arg},
+    )
+    return cur.rowcount
+
+
 async def bring_job_forward(conn: Conn, table: Outbox, row_id: UUID, job_id: int) -> bool:
     """After procrastinate wrote the retry of the row's job (status `todo`, `scheduled_at` from the attempt's wait, or
     from its receiver's pause): the job is due no later than the row's `next_attempt_at` once its receiver is not
     paused. Something may have brought that forward, and lifted the pause, while the job was still running (a new
     ATS key, a webhook endpoint's new URL: `resume_for_new_key`, `resume_for_new_url`, which move only jobs already
     `todo`). The row is read under its lock first (in the caller's transaction), so such a change under way is
-    waited for, and the pause is read after it, in a statement of its own that sees it. A pause that stands keeps
-    the job's wait (and its spread). Whether the job was moved."""
+    waited for, and the pause is read after it, in a statement of its own that sees it; a change that takes the row
+    after this read moves the job itself, in a statement that starts after it holds the row (`move_due_jobs`). A
+    pause that stands keeps the job's wait (and its spread). Whether the job was moved."""
     if table == "ats_callbacks":
         cur = await conn.execute(
             "select organization_id, provider, next_attempt_at from ats_callbacks"

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
+from api.db import attempts_repo
 from api.db.pool import Conn
 
 # Until when a retired secret still signs beside the current one (null: none does).
@@ -124,24 +125,19 @@ async def resume_for_new_url(conn: Conn, endpoint_id: UUID) -> int:
     which asked for no wait. Its pending deliveries put off by the old receiver's pause, or waiting out a
     `Retry-After` the old receiver answered them (429, 503), are due again as the schedule has them: the first at
     once, the others at their own next attempt. Jobs keep their ids (and places). Before, they kept the old receiver's
-    wait, up to the schedule's longest delay (24 h by default), though the pause was said to end. How many jobs."""
+    wait, up to the schedule's longest delay (24 h by default), though the pause was said to end. How many jobs.
+    The jobs are moved in a statement of their own, once every row is held (`attempts_repo.move_due_jobs`)."""
     cur = await conn.execute(
         """
-        with due as (
-          update webhook_deliveries d
-          set next_attempt_at = case when d.last_status_code = any(%(codes)s) then least(d.next_attempt_at, now())
-                                     else d.next_attempt_at end
-          where d.endpoint_id = %(ep)s and d.status = 'pending'
-          returning d.id, greatest(d.next_attempt_at, now()) as at
-        )
-        update procrastinate_jobs j set scheduled_at = due.at
-        from due
-        where j.task_name = 'deliver_webhook' and j.status = 'todo'
-          and j.args->>'delivery_id' = due.id::text and j.scheduled_at > due.at
+        update webhook_deliveries d
+        set next_attempt_at = case when d.last_status_code = any(%(codes)s) then least(d.next_attempt_at, now())
+                                   else d.next_attempt_at end
+        where d.endpoint_id = %(ep)s and d.status = 'pending'
+        returning d.id, greatest(d.next_attempt_at, now()) as at
         """,
         {"ep": endpoint_id, "codes": list(WAIT_ANSWERS)},
     )
-    return cur.rowcount
+    return await attempts_repo.move_due_jobs(conn, "webhook_deliveries", await cur.fetchall())
 
 
 async def delete_endpoint(conn: Conn, organization_id: UUID, endpoint_id: UUID) -> bool:

@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
@@ -23,11 +24,12 @@ import psycopg
 import pytest
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.jobs import Job
+from prometheus_client import REGISTRY
 from psycopg.rows import DictRow
 
-from api.db import outbound_leases_repo
+from api.db import attempts_repo, outbound_leases_repo
 from api.db.pool import connection
-from api.integrations import callbacks
+from api.integrations import callbacks, keys
 from api.integrations.profile_links import hand_over_after_rotation
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.worker import LaneWorker
@@ -283,3 +285,91 @@ async def test_a_webhook_endpoint_moved_just_before_procrastinate_writes_the_ret
         (job_id,),
     )
     assert await cur.fetchone() == {"status": "todo", "due": True}
+
+
+async def test_a_rotation_whose_resume_waits_on_another_row_still_brings_forward_a_retry_written_meanwhile(
+    setup: Setup, api_server: ApiServer, db: Conn
+) -> None:
+    # The rotation's resume reads the jobs in the snapshot its statement started with. Held up on one row of the
+    # integration (another job's bring-forward holds it) after that start, it moved, in that one statement, only
+    # jobs `todo` then: a retry procrastinate wrote meanwhile was not moved by it, and the worker's bring-forward,
+    # run before the rotation reached its row, read the old day's wait and moved nothing either. The job kept the
+    # old key's day while its row said it was due at once. Three connections, each step ordered explicitly.
+    other = await setup.ashby.start(
+        "difficulty:easy", {**ADA, "ashby_id": "cand-race-2", "email": "b@example.com"}
+    )
+    assert other.status_code == 200 and other.json()["success"] is True, other.text
+    cur = await db.execute("select id from ats_callbacks where kind = 'invite_withheld'")
+    ids = [r["id"] for r in await cur.fetchall()]
+    assert len(ids) == 2
+    # Both answered 429 with a day's Retry-After by the old key, as its attempt records it.
+    await db.execute(
+        "update ats_callbacks set attempts = 1, last_status_code = 429, next_attempt_at = now() + interval '1 day'"
+        " where id = any(%s)",
+        (ids,),
+    )
+    # The rotation's scan meets them in their physical order (sequential scan, below): it waits on the first.
+    cur = await db.execute(
+        "select cb.id, j.id as job from ats_callbacks cb join procrastinate_jobs j"
+        " on j.task_name = 'deliver_ats_callback' and j.args->>'callback_id' = cb.id::text"
+        " where cb.id = any(%s) order by cb.ctid",
+        (ids,),
+    )
+    (held, held_job), (cid, job) = ((r["id"], r["job"]) for r in await cur.fetchall())
+    # Its attempt runs (the job taken, `doing`), the other's waits.
+    await db.execute("update procrastinate_jobs set status = 'doing' where id = %s", (job,))
+    pool, org = api_server.app.state.pool, UUID(api_server.org_id)
+
+    async with connection(pool) as rotating, connection(pool) as worker:
+
+        async def rotate() -> None:
+            async with rotating.transaction():
+                await rotating.execute("set local enable_indexscan = off")  # the scan's order is the heap's
+                await rotating.execute("set local enable_bitmapscan = off")
+                await keys.issue(rotating, setup.settings, org, "ashby", provider_api_key=NEW_ASHBY_KEY)
+
+        async with db.transaction():
+            # Another job's bring-forward, under way: it holds that call's row.
+            assert not await attempts_repo.bring_job_forward(db, "ats_callbacks", held, held_job)
+            rotation = asyncio.create_task(rotate())
+            async with asyncio.timeout(WITHIN_S):
+                while True:  # until the rotation's resume waits on that row (its statement started)
+                    cur = await db.execute(
+                        "select %s = any(pg_blocking_pids(%s)) as waits",
+                        (db.info.backend_pid, rotating.info.backend_pid),
+                    )
+                    if (row := await cur.fetchone()) is not None and row["waits"]:
+                        break
+            # procrastinate writes the attempt's retry (as `retry_job` does), then the worker reads the row.
+            await worker.execute(
+                "update procrastinate_jobs set status = 'todo', scheduled_at = now() + interval '1 day'"
+                " where id = %s",
+                (job,),
+            )
+            async with worker.transaction():
+                assert not await attempts_repo.bring_job_forward(worker, "ats_callbacks", cid, job)
+        async with asyncio.timeout(WITHIN_S):
+            await rotation
+    cur = await db.execute(
+        "select status, scheduled_at <= now() + interval '1 second' as due from procrastinate_jobs where id = %s",
+        (job,),
+    )
+    assert await cur.fetchone() == {"status": "todo", "due": True}
+
+
+def test_every_ats_failure_reason_is_a_series_from_the_start_and_documented() -> None:
+    # `key_replaced` was counted but neither made at start (no zero series: a rate over it read as no data) nor
+    # named where the metric's reasons are listed.
+    reasons = {*callbacks.FAILURE_REASONS.values(), "connection", "exhausted"}
+    made = {
+        (s.labels["provider"], s.labels["reason"])
+        for metric in REGISTRY.collect()
+        if metric.name == "shadows_ats_callback_failures"
+        for s in metric.samples
+        if s.name.endswith("_total")
+    }
+    assert {(p, r) for p in ("greenhouse", "ashby") for r in reasons} <= made
+    documented = (Path(__file__).parents[2] / "docs" / "integrations.md").read_text(encoding="utf-8")
+    start = documented.index("shadows_ats_callback_failures_total{provider,reason}")
+    listed = documented[start : documented.index("once a call ends failed", start)]
+    assert {r for r in reasons if f"`{r}`" not in listed} == set()
