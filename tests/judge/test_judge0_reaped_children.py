@@ -257,3 +257,81 @@ def test_the_drivers_measure_never_reads_a_proc_it_cannot_open_as_no_cpu_time():
     )
     ran = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
     assert ran.stdout.split() == ["raised", "EMFILE"], (ran.stdout, ran.stderr)
+
+
+# Two workers of 0.2 s each in a pid namespace of their own (made with unshare, else the same processes without one),
+# killed with its init once they have written their answers: the kernel reaps a dead namespace's processes itself,
+# adding their CPU time to no process's. Then the other ways to a namespace or to SIGCHLD's action, as raw calls:
+# clone with CLONE_NEWPID, clone3 (flags behind a pointer), setns, and rt_sigaction(SIGCHLD, SIG_IGN) with a high word
+# in the signal's argument (the kernel reads an int), read back by a query.
+NAMESPACE_PROBE = r"""
+import ctypes, os, signal, time
+
+libc = ctypes.CDLL(None, use_errno=True)
+L = ctypes.c_long
+
+
+def call(nr, *args):
+    got = libc.syscall(L(nr), *[L(a) for a in args])
+    return -ctypes.get_errno() if got == -1 else got
+
+
+assert install_child_filter() == 0
+before = run_cpu()
+r, w = os.pipe()
+attacker = os.fork()
+if attacker == 0:
+    unshared = libc.unshare(0x20000000)  # CLONE_NEWPID: the next child would be the namespace's init
+    init = os.fork()
+    if init == 0:
+        for _ in range(2):
+            if os.fork() == 0:
+                while time.process_time() < 0.2:
+                    pass
+                os.write(w, b"x")
+                time.sleep(60)
+        time.sleep(60)
+    os.close(w)
+    got = 0
+    while got < 2:
+        got += len(os.read(r, 1))
+    os.kill(init, signal.SIGKILL)
+    os.waitpid(init, 0)
+    os._exit(0 if unshared == 0 else ctypes.get_errno())
+os.close(w)
+unshare = os.WEXITSTATUS(os.waitpid(attacker, 0)[1])
+time.sleep(0.1)  # the orphans, if any, were killed and reaped
+charged = run_cpu() - before
+clone = call(56, 0x20000000 | signal.SIGCHLD, 0, 0, 0, 0)
+if clone == 0:
+    os._exit(0)
+ign = ctypes.create_string_buffer(32)
+ctypes.c_ulong.from_buffer(ign).value = 1  # SIG_IGN
+high = call(13, (1 << 32) | signal.SIGCHLD, ctypes.addressof(ign), 0, 8)
+now = ctypes.create_string_buffer(32)
+call(13, signal.SIGCHLD, 0, ctypes.addressof(now), 8)
+print(charged, unshare, clone, call(435, 0, 0), call(308, -1, 0), high, ctypes.c_ulong.from_buffer(now).value)
+"""
+
+
+def test_the_drivers_filter_refuses_pid_namespaces_whose_end_the_kernel_reaps_uncharged(tmp_path: Path):
+    # Before: unshare(CLONE_NEWPID) succeeded (root in the box, or any uid in a user namespace of its own) and the
+    # workers' 0.4 s read as 0 s once their namespace ended. Now each way to one is refused, the workers outlive their
+    # parent in the box's namespace and are charged, and SIGCHLD stays at its default however its number is passed.
+    from judge.backends.judge0_driver_filter import INSTALL
+    from judge.backends.judge0_driver_measure import MEASURE
+
+    probe = tmp_path / "probe.py"
+    probe.write_text("import ctypes, os, signal, sys, time\n" + MEASURE + INSTALL + NAMESPACE_PROBE)
+    ran = subprocess.run(
+        ["bwrap", "--dev-bind", "/", "/", "--proc", "/proc", "--unshare-pid", "--die-with-parent", "--",
+         sys.executable, str(probe)],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    charged, *calls = ran.stdout.split()
+    # unshare's errno (EPERM), clone's (-EPERM), clone3's (-ENOSYS), setns's (-EPERM), the faked rt_sigaction (0) and
+    # SIGCHLD's action read back (SIG_DFL).
+    assert float(charged) >= 0.35 and [int(c) for c in calls] == [1, -1, -38, -1, 0, 0], (
+        ran.stdout,
+        ran.stderr,
+    )
