@@ -27,9 +27,10 @@ interviewer's draft was withheld: an observation on the interviewer, never on th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from livekit.agents import llm
@@ -39,6 +40,7 @@ from agent.going_on import goes_on, line_language
 from agent.outcome_frames import (
     DONE,
     IDIOM,
+    JOINED,
     MARK,
     PRESUPPOSED,
     PRESUPPOSED_ES,
@@ -71,6 +73,7 @@ from agent.outcome_words import (
     plain,
 )
 from agent.prompts import render
+from agent.state import Phase
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
@@ -85,8 +88,10 @@ KEEP_HELD = (
 )
 MAX_SENTENCE = 600  # longer sentences are read in pieces of this size (every rule is bounded, each piece too)
 # A sentence ends at a mark followed by a space: one at the end of the text held may be a decimal point or the start of
-# an ellipsis ("top 0." then "5 %"), so it waits for the next chunk (``flush`` reads what is left).
-_BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s|\n")
+# an ellipsis ("top 0." then "5 %"), so it waits for the next chunk (``flush`` reads what is left). A line break alone
+# ends no sentence as the rules read one (``SENTENCE``): released at it, "You" then "passed." on the next line was
+# read as two clean pieces.
+_BREAK = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s")
 
 _CLAIMS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
     ("verdict", (VERDICT, VERDICT_ES, PRAISE, PRAISE_ES, IDIOM, PRESUPPOSED, PRESUPPOSED_ES)),
@@ -102,6 +107,12 @@ _ASKED: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
 # Words that may come before the hidden tests added to a result ("and even the hidden ones", "yes, hidden ones too").
 _ADDING_WORDS = "and y yes si even incluso with con all the of los las todas todos"
 _ADDING = frozenset(_ADDING_WORDS.split())
+
+# A result is the tests' only in their own part of a clause: "a build passes when all its tests pass" says a build
+# passes on a condition, and the tests' result is the condition's (a hedge, read as one where it starts its part).
+_SUBORDINATE = re.compile(
+    r" (?=(?:when|whenever|if|unless|until|once|as long as|cuando|si|siempre que|hasta que|en cuanto)\b)"
+)
 
 # A visible-test run the interviewer saw: (tests passed, tests run).
 Run = tuple[int, int]
@@ -142,12 +153,22 @@ def _asked_claim(clause: str) -> str | None:
     return None
 
 
-def _clause_claim(clause: str, last_run: Run | None) -> str | None:
+def _clause_claim(clause: str, last_run: Run | None, joining: bool) -> str | None:
     for kind, patterns in _CLAIMS:
         for pattern in patterns:
             for m in pattern.finditer(clause):
+                if joining and pattern is IDIOM and JOINED.fullmatch(m.group()):
+                    continue  # "Great, you're in." in the greeting: the candidate joined
                 if _said(kind, clause, m):
                     return kind
+    for part in _SUBORDINATE.split(clause):
+        if (result := _result_claim(part, last_run)) is not None:
+            return result
+    return None
+
+
+def _result_claim(clause: str, last_run: Run | None) -> str | None:
+    """The claim of a result the tests' own part of a clause states (``_SUBORDINATE``)."""
     if not TESTS.search(clause) and not HIDDEN.search(clause):
         return None
     passing = _results(clause)
@@ -179,8 +200,9 @@ def _hidden_too(part: str) -> bool:
     return False
 
 
-def claim_in(text: str, last_run: Run | None = None) -> str | None:
-    """The kind of the first outcome claim of ``text`` (a reply, or part of one), or None."""
+def claim_in(text: str, last_run: Run | None = None, *, joining: bool = False) -> str | None:
+    """The kind of the first outcome claim of ``text`` (a reply, or part of one), or None. ``joining``: said while the
+    candidate has just joined (the greeting), where "you're in" / "ya estás dentro" is where they are."""
     read = plain(text)
     for m in SENTENCE.finditer(read):
         sentence = m.group().strip()
@@ -198,7 +220,7 @@ def claim_in(text: str, last_run: Run | None = None) -> str | None:
                 tests = TESTS.search(clause) or ALL.search(clause)
                 if tests and _hidden_too(part) and _results(clause) is not None:
                     return "hidden_tests"
-                if (kind := _clause_claim(clause, last_run)) is not None:
+                if (kind := _clause_claim(clause, last_run, joining)) is not None:
                     return kind
     return None
 
@@ -223,8 +245,15 @@ class OutcomeGuard:
     """Feeds a reply's text through a sentence at a time, stopping at the first sentence that states an outcome.
     ``on_withheld(kind)`` is called once, when it stops."""
 
-    def __init__(self, last_run: Run | None = None, on_withheld: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        last_run: Run | None = None,
+        on_withheld: Callable[[str], None] | None = None,
+        *,
+        joining: bool = False,
+    ) -> None:
         self._last_run = last_run
+        self._joining = joining
         self._on_withheld = on_withheld
         self._held = ""
         self.stopped = False
@@ -238,7 +267,7 @@ class OutcomeGuard:
         ends = [m.end() for m in _BREAK.finditer(self._held)]
         upto = ends[-1] if ends else 0
         if not upto and len(self._held) > MAX_HELD:
-            upto = self._held.rfind(" ", 0, len(self._held) - KEEP_HELD) + 1
+            upto = _cut(self._held)
         return self._release(upto) if upto > 0 else ""
 
     def flush(self) -> str:
@@ -247,16 +276,11 @@ class OutcomeGuard:
 
     def _release(self, upto: int) -> str:
         out = self._held[:upto]
-        kind = claim_in(out, self._last_run)
+        kind = claim_in(out, self._last_run, joining=self._joining)
         if kind is None:
             self._held = self._held[upto:]
             return out
-        # Said: the sentences before the claim's, as long as what they make up together is read clean.
-        said = ""
-        for end in [m.end() for m in _BREAK.finditer(out)]:
-            if claim_in(out[:end], self._last_run) is not None:
-                break
-            said = out[:end]
+        said = _said_before(out, lambda text: claim_in(text, self._last_run, joining=self._joining))
         self.stopped = True
         self.kind = kind
         self._held = ""
@@ -266,11 +290,46 @@ class OutcomeGuard:
         return said
 
 
+def _cut(held: str) -> int:
+    """Where text held past ``MAX_HELD`` characters without a sentence end is read and released up to: after its last
+    separator (what the rules read as a space: a space, a dash, a quotation mark) before the last ``KEEP_HELD``,
+    looked for among the ``MAX_HELD`` before them only, so what is held stays bounded (a text with no space was held
+    whole and scanned again at every chunk: quadratic). A run that long with none is one word as read: no claim
+    crosses a cut inside it."""
+    end = len(held) - KEEP_HELD
+    for at in range(end - 1, max(end - MAX_HELD, 0) - 1, -1):
+        if not plain(held[at]):
+            return at + 1
+    return end
+
+
+def _said_before(out: str, read: Callable[[str], str | None]) -> str:
+    """The longest start of ``out`` that ends at a sentence's end (``_BREAK``) and is read clean: the sentences before
+    the claim's. Each sentence is read on its own (``claim_in``), so each is read once, never every start whole (a
+    10 KB reply of short sentences sent at once, then a claim, took a minute)."""
+    said = 0
+    for m in _BREAK.finditer(out):
+        if read(out[said : m.end()]) is not None:
+            break
+        said = m.end()
+    return out[:said]
+
+
+def outcome_guard(state: InterviewState) -> OutcomeGuard:
+    """The guard for a reply of this interview: its last visible run's results may be said, and in the greeting
+    (before any work, so no outcome to give) "you're in" is the candidate having joined."""
+    return OutcomeGuard(
+        state.last_run,
+        lambda kind: withheld_note(state, kind),
+        joining=state.phase is Phase.GREETING and not state.ended,
+    )
+
+
 async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks, after agent.disclosure) with a sentence stating an outcome, and all the
     text after it, replaced by the scripted line, said once; a note records it. Tool calls and other chunks pass, in
     order, after the text before them."""
-    guard = OutcomeGuard(state.last_run, lambda kind: withheld_note(state, kind))
+    guard = outcome_guard(state)
     said_instead = False
 
     def released(out: str) -> list[str]:
@@ -281,11 +340,20 @@ async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> As
             pieces.append(outcome_line(state))
         return pieces
 
+    async def fed(text: str) -> AsyncIterator[str]:
+        # A long chunk (a reply sent whole) is read a slice at a time, the event loop (the call's audio) free between
+        # slices: 10 KB read at once held it 40-120 ms (python -m bench outcome_guard).
+        for at in range(0, len(text), MAX_HELD):
+            if at:
+                await asyncio.sleep(0)
+            for piece in released(guard.feed(text[at : at + MAX_HELD])):
+                yield piece
+
     async for chunk in stream:
         if isinstance(chunk, llm.ChatChunk) and chunk.delta is not None and chunk.delta.tool_calls:
             text = chunk.delta.content
             if text:  # text beside a tool call is read too
-                for piece in released(guard.feed(text)):
+                async for piece in fed(text):
                     yield piece
                 chunk = chunk.model_copy(update={"delta": chunk.delta.model_copy(update={"content": None})})
         text = chunk_text(chunk)
@@ -294,7 +362,7 @@ async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> As
                 yield piece
             yield chunk
             continue
-        for piece in released(guard.feed(text)):
+        async for piece in fed(text):
             yield piece
     for piece in released(guard.flush()):
         yield piece

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 
 from agent.outcome_words import (
+    _DEFINED,
     _EVENT_EN,
     _EVENT_ES,
     _JOB_EN,
@@ -149,18 +150,27 @@ IDIOM = _claim(
     r"|\b(?:lo|la) (?:has |habeis )?(?:clavad[oa]|clavaste|petad[oa]|petaste|rot[oa]|rompiste|bordaste|bordad[oa]"
     rf"|bordas|clavas|petas|rompes){_ENDS}"
     rf"|\bte (?:has lucido|luciste|has salido|saliste){_ENDS}|\b(?:has arrasado|arrasaste){_ENDS}"
-    rf"|\b(?:ya )?(?:estas|quedas) (?:dentro|fuera){_ENDS}"
+    # "ahora que estás dentro" (the call, the editor) is where the candidate is
+    rf"|(?<!ahora que )(?<!ya que )(?<!ahora que ya )\b(?:ya )?(?:estas|quedas) (?:dentro|fuera){_ENDS}"
     r"|\blo tienes (?:en el bolsillo|hecho|ganado)\b"
     r"|\b(?:aprobaste|pasaste|superaste|has aprobado|has pasado|has superado)(?: (?:la|esta|el|este) \w+)?"
     r" (?:con nota|con creces|con matricula|con sobresaliente|de sobra|sin despeinarte)\b"
 )
+
+# The candidate joined: said in the greeting, "Great, you're in." / "Ya estás dentro." is where they are, not a verdict
+# (agent.outcome_claims reads it so only while the greeting lasts; "you're officially in" is a verdict anywhere).
+JOINED = re.compile(r"you(?:'re| are)(?: already| now)? in|(?:ya )?estas dentro")
 
 # A mark alone: a number with the words of a mark (an adjective, "from me", "in my book"), the candidate as a number,
 # the speaker placing them at one, a label's value.
 _SOLID_EN = (
     r"(?:solid|strong|easy|clear|high|low|firm|respectable|decent|generous|fair|weak|comfortable|definite)"
 )
-_RATIO_EN = rf"{_NUMBER_EN}(?: ?(?:out of|of|on|over|/) ?(?:10|ten|5|five|100|a hundred))?"
+# "one" alone is a pronoun ("a solid one", "that's a strong one": an approach, a question), a mark only as a ratio.
+_RATIO_EN = (
+    rf"(?!one\b(?! ?(?:out of|of|on|over|/)))"
+    rf"{_NUMBER_EN}(?: ?(?:out of|of|on|over|/) ?(?:10|ten|5|five|100|a hundred))?"
+)
 _MINE_EN = r"(?: from me| for me| in my book| overall| today| on my scorecard)"
 _SOLID_ES = r"(?:solido|solida|buen|claro|alto|merecido|firme|rotundo)"
 _RATIO_ES = rf"{_NUMBER_ES}(?: ?(?:sobre|/|de) ?(?:10|diez|5|cinco|100|cien))?"
@@ -172,7 +182,8 @@ MARK = _claim(
     rf"{_ENDS}"
     rf"|^(?:an? )?(?:solid|strong|high|low|clear) (?:a|b|c|d|f)(?: plus| minus)?{_MINE_EN}?$"
     r"|\b(?:un|una|tienes|te llevas|sacas|sacaste|has sacado|te mereces|te pongo|te pondria|te daria|te doy) (?:un )?"
-    rf"(?:notable|sobresaliente|suspenso|aprobado raspado|aprobado justo)\b|^(?:notable|suspenso)(?: alto| bajo)?$"
+    rf"(?:notable|sobresaliente|suspenso|aprobado raspado|aprobado justo)\b{_DEFINED}"
+    r"|^(?:notable|suspenso)(?: alto| bajo)?$"
     rf"|\byou(?:'re| are|'d be| would be| were) (?:easily |definitely |clearly |around |about |roughly |at least )?"
     rf"an? (?:{_SOLID_EN} )?{_RATIO_EN}"
     rf"{_MINE_EN}?{_ENDS}"
@@ -197,6 +208,10 @@ _HOLDING = re.compile(
     r"(?:^|\b)(?P<holder>[\w']+(?: [\w']+){0,3}) (?:who |that |which |que |whose \w+ )?(?:scores?|scored|scoring"
     r"|gets?|got|has|had|receives?|received|earns?|earned|averages?|averaged|with|rated|is rated|was rated|saca"
     r"|sacan|saco|tiene|tienen|obtiene|obtienen|con)(?: an?| un| una| of| de)? $"
+)
+_HOLDING_ES = re.compile(
+    r"(?:^|\b)(?:saca|sacan|saco|obtiene|obtienen|obtuvo|recibe|reciben|recibio|consigue|consiguen|consiguio"
+    r"|le (?:dan|da|ponen|pone|toca)) (?:un |una |la |el )?$"
 )
 _CANDIDATE_WORDS = (
     "you your you're yours i i'd me my we we'd our it this that these those tu tus te eres tienes sacas mi nos"
@@ -230,7 +245,11 @@ def held_by_other(before: str) -> bool:
     if _COMPARED.search(before):
         return not set(before.split()) & _CANDIDATES
     m = _HOLDING.search(before)
-    return m is not None and not set(m.group("holder").split()) & _CANDIDATES
+    if m is not None and not set(m.group("holder").split()) & _CANDIDATES:
+        return True
+    # Spanish drops a subject its verb names: a third person's ("si un alumno saca un 9, obtiene un sobresaliente")
+    # is never the candidate, who is spoken to as "tú" (prompts: es).
+    return _HOLDING_ES.search(before) is not None and not set(before.split()) & _CANDIDATES
 
 
 # A value the problem's code gives: the claim's words after a verb of code, with nothing between but other values.

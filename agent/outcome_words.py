@@ -197,11 +197,26 @@ _MARK_ENDS = (
 )
 # A number given as a mark ends its clause or is followed by what makes it one ("I'd give you a nine").
 _AS_MARK = r"(?= ?(?:[.!]|$|out of|/|points|stars|sobre|puntos))"
+# A mark's name as the problem's term, defined or given a value ("a perfect score is 100", "top marks go to the
+# highest average", "la nota máxima es 10", "un sobresaliente es un 9 o más"): the scale, never a mark given.
+_DEFINED = (
+    r"(?! (?:is|are|was|were|means|mean|equals|requires|needs|counts as|goes to|go to|would be|es|son|era|significa"
+    r"|equivale|requiere|vale|se da|se obtiene|se consigue|corresponde)\b)"
+)
 _EVENT_EN = r"(?:interview|screen|screening|round|assessment|evaluation|exam|call|process|loop|phone screen)"
 # The interview as a whole (never "loop", "call" or "process": a loop is code, "good call" praises one step).
 _WHOLE_EVENT_EN = r"(?:interview|screen|screening|phone screen|assessment|round|session)"
 _EVENT_ES = r"(?:entrevista|prueba tecnica|evaluacion|ronda|proceso|examen|filtro|fase|etapa)"
 _JOB_EN = r"(?:job|offer|position|role|gig)"
+# One job or offer of the problem's many, picked by what it holds ("you get the job with the highest profit", "the
+# offer from the queue", "the job that finishes first"): data, never the candidate's ("the job with us" is theirs).
+_ONE_OF_MANY = (
+    r"(?! (?:with (?:the |a |an |its |their )?(?:highest|lowest|largest|smallest|most|least|earliest|latest|maximum"
+    r"|minimum|max|min|best|worst|biggest|shortest|longest|greatest|next|same|given)"
+    r"|(?:that|which|whose|where) (?!(?:you|your|we|i|they)\b|you'|i')|at index"
+    r"|at position|at the (?:front|top|head|end)|of each|from (?:the|each|a) (?:queue|list|heap|array|stack|input)"
+    r"|in the (?:queue|list|heap|array|stack|input))\b)"
+)
 _JOB_ES = r"(?:puesto|trabajo|empleo|oferta|plaza)"
 _OUTCOME_VERB_EN = r"(?:pass|fail|ace|nail|bomb|flunk|clear)"
 _OUTCOME_PAST_EN = r"(?:passed|failed|aced|nailed|bombed|flunked|cleared)"
@@ -225,9 +240,9 @@ VERDICT = _claim(
     rf"| {_PRESENT_EN}|(?:'re| are){_ADVERBS_EN} {_GOING_EN}){_THE_EVENT_EN}"
     rf"|\byou(?:'re| are| were|'ll be| will be|'d be| would be)(?: \w+)? (?:hired|rejected|accepted|not hired"
     r"|getting hired|a (?:strong |clear |definite )?(?:hire|pass|fail))\b"
-    rf"|\byou(?:'ve| have| just)? (?:got|landed|earned|won|secured) (?:the|this|an?) {_JOB_EN}\b"
+    rf"|\byou(?:'ve| have| just)? (?:got|landed|earned|won|secured) (?:the|this|an?) {_JOB_EN}\b{_ONE_OF_MANY}"
     rf"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:\w+ )?(?:get|land|receive|be offered|have"
-    rf"|getting|landing|receiving) (?:the|this|an?) {_JOB_EN}\b"
+    rf"|getting|landing|receiving) (?:the|this|an?) {_JOB_EN}\b{_ONE_OF_MANY}"
     rf"|\bthe {_JOB_EN} is (?:all )?yours\b"
     r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to"
     r"| definitely| should| won't| will not| wouldn't| would not| can't| cannot| don't| do not| didn't| did not)?"
@@ -389,7 +404,7 @@ SCORE = _claim(
     r"|\b\d+(?:st|nd|rd|th) percentile (?:of|among) (?:the |our |my )?(?:candidates|people|applicants|everyone)\b"
     rf"|\byou(?:'ve| have)? (?:scored|got|earned) (?:an? |the )?(?:{_NUMBER_EN}(?= ?[.!]|$| out of|/| points| percent)"
     r"|(?:perfect|full|top|maximum) (?:score|marks))"
-    r"|\b(?:top|full|perfect) marks\b|\bperfect (?:score|ten|10)\b|\bgold star\b|\bwith flying colou?rs\b"
+    rf"|\b(?:(?:top|full|perfect) marks|perfect (?:score|ten|10)|gold star)\b{_DEFINED}|\bwith flying colou?rs\b"
     r"|\b(?:best|strongest|weakest|worst|top) (?:candidate|performance|score|solution|interview)s?"
     r" (?:i|we)(?:'ve| have) (?:\w+ )?(?:seen|had|interviewed)\b"
     r"|\b(?:i'd|i would|i'll|i will|i) (?:give|rate|score) (?:you|this|it|your \w+) (?:an? |at )?"
@@ -401,7 +416,7 @@ SCORE = _claim(
     r"|strong|great|high|perfect|top|low|poor|weak|average)(?= ?[.!]|$))"
 )
 SCORE_ES = _claim(
-    r"\b(?:matricula de honor|nota maxima|puntuacion (?:perfecta|maxima)|sobresaliente)\b"
+    rf"\b(?:matricula de honor|nota maxima|puntuacion (?:perfecta|maxima)|sobresaliente)\b{_DEFINED}"
     r"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado) (?:un |una |la )?(?:diez|10|nota)\b"
     rf"|\b(?:sacaste|has sacado|sacas|te llevas|te mereces|mereces|te has ganado|tienes) (?:un |una )"
     rf"{_NUMBER_ES}{_AS_MARK}"

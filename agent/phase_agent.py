@@ -34,7 +34,7 @@ from agent.fence import fence
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
 from agent.language import code_language_for_model, language_name
-from agent.outcome_claims import OutcomeGuard, guard_outcome, outcome_line, withheld_note
+from agent.outcome_claims import guard_outcome, outcome_guard, outcome_line
 from agent.pending_notes import shown_notes
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession, renew_changed_outputs
@@ -225,12 +225,11 @@ class PhaseAgent(Agent):
 
     def status_note(self) -> str:
         state = self._interview
-        left = state.remaining_minutes()
         editor = render("editor_connected" if state.editor.connected else "editor_missing")
         note = render(
             "turn_context",
             phase=state.phase.value.replace("_", " "),
-            remaining_minutes="unknown" if left is None else left,
+            time_left=state.time_left() or "unknown",
             hints_given=state.hints_given,
             hints_total=len(state.question.hints),
             editor_status=editor,
@@ -309,7 +308,7 @@ class PhaseAgent(Agent):
                 withheld_line(state),
             )
             rt.guards.outcome = lambda: (  # agent.outcome_claims
-                OutcomeGuard(state.last_run, lambda kind: withheld_note(state, kind)),
+                outcome_guard(state),
                 outcome_line(state),
             )
             rt.guards.on_cut = self.after_realtime_cut

@@ -285,9 +285,15 @@ class InterviewState:
             return None
         return self.remaining_at_t0 - (self.clock.now() - self.t0)
 
-    def remaining_minutes(self) -> int | None:
+    def time_left(self) -> str | None:
+        """The time left as the interviewer may say it: "about 12 minutes", "about a minute", "less than a minute"
+        (whole minutes from 90 s; never "about 0 minutes"); None when the interview keeps no time."""
         left = self.remaining_s()
-        return None if left is None else max(0, round(left / 60))
+        if left is None:
+            return None
+        if left < 45:
+            return "less than a minute"
+        return "about a minute" if left < 90 else f"about {round(left / 60)} minutes"
 
     # --- events -----------------------------------------------------------------------------------
     def record(self, type: str, payload: dict[str, Any], *, key: str | None = None) -> str:

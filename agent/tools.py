@@ -409,7 +409,7 @@ async def end_interview(
         if not confirming:
             state.end_confirm_turn = state.user_turns
             state.record("note", {"kind": "end_confirm", "phase": state.phase.value})
-            return render("end_confirm", minutes=state.remaining_minutes() or 0)
+            return render("end_confirm", time_left=state.time_left() or "some time")
         reason = "candidate_request"
     else:
         # The reason recorded is what happened, never the model's word for it (which the candidate can dictate).

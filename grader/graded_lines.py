@@ -11,10 +11,12 @@ from grader.schemas import BundleEvent, BundleInput, BundleSession
 
 # Phases whose conversation is not graded, and not shown: the greeting holds the background questions the
 # interviewer draws from the résumé and the job description (employers, schools, personal history), the wrap-up
-# the candidate's questions about the process (visas, leave, relocation), and after the end only goodbyes.
+# the candidate's own questions (in a hiring interview, about the process: visas, leave, relocation), and after the
+# end only goodbyes. Each label is true of every kind of session: a practice session has no hiring process, and the
+# wrap-up's questions there are about the practice, its report or anything else.
 UNGRADED_PHASES = {
     "greeting": "greeting and background questions",
-    "wrap_up": "wrap-up: the candidate's questions about the process",
+    "wrap_up": "wrap-up: the candidate's own questions",
     "end": "goodbye",
 }
 # A line is after the end when it started after it on the interviewer's clock (the events' `t`, seconds from the

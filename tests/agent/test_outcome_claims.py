@@ -20,7 +20,7 @@ from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT
 from agent.interview import build_interview
 from agent.lookalikes import CONFUSABLE, LATIN_LOOKALIKES, by_name
-from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, outcome_line
+from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, guard_outcome, outcome_guard, outcome_line
 from agent.outcome_words import plain
 from agent.phases import make_phase_agent
 from agent.realtime import PreparedRealtimeModel
@@ -491,6 +491,14 @@ RATIOS = [
     ("Un diez.", "score"),
     ("Nota: 9.", "score"),
     ("Score: 9/10.", "score"),
+    # the scale's words given to the candidate (never defined: DOMAIN), "one" as a ratio
+    ("You got a perfect score.", "score"),
+    ("Top marks!", "score"),
+    ("Te llevas un sobresaliente.", "score"),
+    ("Obtienes la nota m\u00e1xima.", "score"),
+    ("You're a solid one out of ten.", "score"),
+    ("All tests passed when I ran them.", "test_results"),
+    ("The hidden tests passed when you submitted.", "hidden_tests"),
 ]
 # The same words in a question's own domain, a test run the interviewer saw, or a frame that takes nothing as given:
 # talk, never an outcome.
@@ -540,6 +548,17 @@ DOMAIN = [
     "A solid 8 bits per byte.",
     "I'd say 9 of them.",
     "Out of ten elements, nine are sorted.",
+    # the scale defined, a third person's mark, "one" as a pronoun, a result of the problem's own tests
+    "A perfect score is 100.",
+    "Top marks go to the student with the highest average.",
+    "La nota m\u00e1xima es 100.",
+    "Un sobresaliente es un 9 o m\u00e1s.",
+    "Si un estudiante saca un 9 sobre 10, obtiene un sobresaliente.",
+    "I'd rate that approach as a solid one.",
+    "It's a solid one.",
+    "A build is green when every test in it passes.",
+    "The pipeline is green only if all tests pass.",
+    "Un build pasa cuando todas sus pruebas pasan.",
 ]
 # What the interviewer's own run showed, in a domain of tests (said after a run that passed 3 of 5).
 DOMAIN_RUN = ["3 of 5 tests pass.", "Three out of five tests pass.", "3 de 5 pruebas pasan."]
@@ -640,6 +659,60 @@ def test_honest_interview_talk_states_no_outcome(line: str) -> None:
 def test_a_count_of_the_tests_its_own_run_passed_is_no_mark(line: str) -> None:
     assert claim_in(line, (3, 5)) is None
     assert claim_in(line) == "test_results"  # no run seen: not the interviewer's to say, but no score either
+
+
+CORPUS = Path(__file__).parent / "outcome_corpus.yaml"
+
+
+def _corpus() -> list[tuple[str, str, tuple[int, int] | None]]:
+    """(phase, line, the run before it) of every line of the per-phase corpus."""
+    out = []
+    for phase, group in yaml.safe_load(CORPUS.read_text(encoding="utf-8")).items():
+        run = tuple(group["run"]) if "run" in group else None
+        out += [(phase, line, run) for language in ("en", "es") for line in group.get(language, [])]
+    return out
+
+
+def test_no_line_of_the_per_phase_corpus_is_withheld() -> None:
+    """A withheld reply is replaced by a scripted line: a false positive costs the candidate the interviewer's real
+    answer. Greetings ("Great, you're in"), praise of a step ("you crushed that bug"), the problem's scores, grades
+    and thresholds, and the interviewer's own run's results."""
+    lines = _corpus()
+    assert len(lines) >= 300
+    fired = [(phase, line) for phase, line, run in lines if claim_in(line, run, joining=phase == "greeting")]
+    assert fired == []
+
+
+# Said while joining, "you're in" is where the candidate is; anywhere else, or said with more, it is a verdict.
+JOIN_LINES = [
+    ("Great, you're in.", None, "verdict"),
+    ("Looks like you're in!", None, "verdict"),
+    ("Genial, ya estás dentro.", None, "verdict"),
+    ("You're officially in.", "verdict", "verdict"),
+    ("You're in for the job.", "verdict", "verdict"),
+    ("Great, you're in. Strong hire.", "verdict", "verdict"),
+    ("Estás fuera.", "verdict", "verdict"),
+]
+
+
+@pytest.mark.parametrize(("line", "greeting", "later"), JOIN_LINES)
+def test_youre_in_is_a_join_only_in_the_greeting(line: str, greeting: str | None, later: str) -> None:
+    assert claim_in(line, joining=True) == greeting
+    assert claim_in(line) == later
+
+
+@pytest.mark.parametrize(
+    ("phase", "joining"), [(Phase.GREETING, True), (Phase.PROBLEM, False), (Phase.WRAP_UP, False)]
+)
+def test_the_guard_reads_youre_in_as_a_join_only_while_the_greeting_lasts(
+    phase: Phase, joining: bool
+) -> None:
+    state = _state(FakeSink())
+    state.phase = phase
+    guard = outcome_guard(state)
+    said = guard.feed("Great, you're in. ") + guard.flush()
+    assert (said == "Great, you're in. ") is joining
+    assert guard.stopped is not joining
 
 
 def _look_alikes() -> dict[str, set[str]]:
@@ -767,6 +840,47 @@ def test_the_guard_releases_clean_sentences_and_nothing_of_a_claim_however_the_t
     out = "".join(guard.feed(w + " ") for w in words.split())
     assert len(words) - len(out) <= MAX_HELD and guard.feed("you passed the interview ") == ""
     assert guard.flush() == "" and guard.stopped
+
+
+@pytest.mark.parametrize("size", [4, 10_000])
+def test_a_long_reply_says_every_clean_sentence_before_a_claim_however_it_comes(size: int) -> None:
+    """The sentences before the claim's are said, each read once (reading every start whole took a minute for a
+    10 KB reply sent at once); a line break ends no sentence, so "You" then "passed" on the next line is one claim
+    however the text comes (released at the break, it was two clean pieces)."""
+    before = "Okay. Sure!\nGood point\u2026 " * 150
+    text = before + "Right? You\npassed. Bye. "
+    guard = OutcomeGuard()
+    out = "".join(guard.feed(text[i : i + size]) for i in range(0, len(text), size)) + guard.flush()
+    assert guard.kind == "verdict" and out == before + "Right? "
+
+
+async def test_a_reply_sent_whole_is_read_in_slices_and_said_as_if_streamed() -> None:
+    """A reply in one long chunk is read MAX_HELD characters at a time (the event loop free between): the clean
+    sentences before the claim are said, the scripted line after them, once."""
+    state = _state(FakeSink())
+    clean = "Okay, let's look at the loop. " * 40
+
+    async def whole() -> Any:
+        yield clean + "You passed all the hidden tests. Next?"
+
+    out = [piece async for piece in guard_outcome(state, whole())]
+    assert "".join(out) == clean + outcome_line(state) and len(out) > 2
+
+
+def test_text_held_without_a_space_stays_bounded_and_is_read_at_its_separators() -> None:
+    """Held text past MAX_HELD is cut after a separator as the rules read one (a dash too), or anywhere in a run with
+    none: it was held whole, and scanned again at every chunk, when it had no space."""
+    dashed = "\u2014".join(["x" * 1000, "you", "passed", "the", "hidden", "tests", "y" * 1000])
+    for text in ("7" * 3000 + " ", dashed):
+        guard = OutcomeGuard()
+        held = 0
+        for i in range(0, len(text), 4):
+            held += len(text[i : i + 4]) - len(guard.feed(text[i : i + 4]))
+            assert held <= MAX_HELD + 4
+            if guard.stopped:
+                break
+        guard.flush()
+        assert guard.kind == (None if text[0] == "7" else "hidden_tests")
 
 
 @pytest.mark.parametrize(

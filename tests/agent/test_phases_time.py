@@ -165,3 +165,30 @@ async def test_an_interview_ended_during_a_handoff_stays_ended(monkeypatch: pyte
         assert [e["payload"]["to"] for e in sink.of_type("phase_change")] == ["complexity", "end"]
         assert state.phase == Phase.END and channel.attributes.get("interview.phase") == "end"
         assert len(fake.requests) == asked  # no opening of a wrap-up after the end
+
+
+@pytest.mark.parametrize(
+    ("seconds_left", "said"),
+    [
+        (20, "less than a minute"),  # was "about 0 minutes"
+        (40, "less than a minute"),
+        (50, "about a minute"),
+        (85, "about a minute"),
+        (100, "about 2 minutes"),
+        (12 * 60, "about 12 minutes"),
+    ],
+)
+def test_the_time_left_is_said_in_words_that_fit_it_never_about_0_minutes(
+    seconds_left: int, said: str
+) -> None:
+    """ "Shall we stop here?" and the status the model sees each turn say the time left: rounded to whole minutes,
+    under 30 s it read "about 0 minutes" (and "about 1 minutes")."""
+    state, *_ = make(minutes_left=seconds_left / 60)
+    assert state.time_left() == said
+    asked = render("end_confirm", time_left=state.time_left() or "some time")
+    assert f"you still have {said}, shall we stop here?" in asked
+    assert (
+        make_phase_agent(Phase.GREETING, state)
+        .status_note()
+        .startswith(f"[interview status] Phase: greeting. Time left: {said}.")
+    )

@@ -46,7 +46,7 @@ async def test_realtime_model_is_silent_while_thinking_aloud_and_sees_code_and_t
     items = texts(request.chat_ctx)
     data = [t for role, t in items if role == "user" and "<<<BEGIN CODE" in t]
     assert data and "2|     seen = {}" in data[-1]  # the current code, fenced, as user content
-    assert any(role == "system" and "minutes left" in t and "Phase: coding" in t for role, t in items)
+    assert any(role == "system" and "Time left: about " in t and "Phase: coding" in t for role, t in items)
     assert not any(role == "system" and "seen = {}" in t for role, t in items)
     said = [i.text_content for i in session.history.items if i.type == "message" and i.role == "assistant"]
     assert said[-1] == "Yes, a dict is fine."

@@ -183,8 +183,9 @@ def _phased(*phases: tuple[str, list[tuple[str, str]]]) -> list[BundleEvent]:
 
 def test_the_greeting_background_and_wrap_up_conversation_is_not_shown_nor_citable() -> None:
     """The greeting's background questions come from the résumé (employers, schools, personal history) and the
-    wrap-up holds the candidate's questions about the process (visas, leave): neither is graded, and neither reaches
-    the model; the phase line says how many lines were left out."""
+    wrap-up holds the candidate's questions (in a hiring interview, about the process: visas, leave): neither is graded,
+    and neither reaches the model; the phase line says how many lines were left out, in words true of a practice
+    session too (which has no hiring process)."""
     events = _phased(
         ("greeting", [("assistant", "I see you were at Google after Stanford. What did you build there?"),
                       ("user", "Payments at Google; before that my PhD at Stanford.")]),
@@ -199,9 +200,7 @@ def test_the_greeting_background_and_wrap_up_conversation_is_not_shown_nor_citab
     assert "phase: greeting (greeting and background questions: 2 line(s), not graded, not shown)" in (
         bundle.interview
     )
-    assert (
-        "phase: wrap_up (wrap-up: the candidate's questions about the process: 1 line(s)" in bundle.interview
-    )
+    assert "phase: wrap_up (wrap-up: the candidate's own questions: 1 line(s)" in bundle.interview
     assert "[5] 40-44s C: I'd keep a hash map from value to index." in bundle.interview
     assert "not shown" in str(check(Evidence(seq=3, quote="Payments at Google"), bundle.index))
     quote = "I'd keep a hash map"  # (from the start of the sentence: grader/quote_scope.py)
