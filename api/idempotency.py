@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -43,7 +42,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from api.db.idempotency_repo import KEEP_HOURS
+from api.db.idempotency_repo import KEEP_HOURS, KeyNames
 from api.errors import ConflictError, UnprocessableError
 from api.schemas import SessionCreate, SessionCreated
 from api.sealing import SealedValueError, Sealer
@@ -94,16 +93,6 @@ def read_key(request: Request) -> str | None:
 
 # The subkey's label: an HMAC under it names an idempotency key and is nothing else the signing key signs.
 _SUBKEY_INFO = b"shadows.idempotency-key.v1"
-
-
-@dataclass(frozen=True)
-class KeyNames:
-    """What one organisation's key is looked up as: `stored`, its HMAC (the name of its row), and `as_sent`, the key
-    itself, the name of the rows the release before migration 20270130090000 stored, for the rest of their 24 hours
-    (a request with the key renames them). Never logged."""
-
-    stored: bytes = field(repr=False)
-    as_sent: str = field(repr=False)
 
 
 class KeyNamer:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from api.db.pool import Conn
 
-if TYPE_CHECKING:
-    from api.idempotency import KeyNames
-
 # How long a key is honoured: past it, the key claims afresh (its old row is replaced, or pruned by the hourly
 # retention job before then: api/jobs/pruning.py).
 KEEP_HOURS = 24
+
+
+@dataclass(frozen=True)
+class KeyNames:
+    """What one organisation's key is looked up as: `stored`, its HMAC (the name of its row), and `as_sent`, the key
+    itself, the name of the rows the release before migration 20270130090000 stored, for the rest of their 24 hours
+    (a request with the key renames them). Never logged."""
+
+    stored: bytes = field(repr=False)
+    as_sent: str = field(repr=False)
 
 
 async def claim(conn: Conn, org_id: UUID, names: KeyNames, request_sha256: bytes) -> dict[str, Any] | None:

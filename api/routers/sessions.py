@@ -142,7 +142,7 @@ async def create_session(
     # Counted first: past the limit neither the body nor a résumé is read.
     await org_limits.count_session(request.app.state.ratelimits, settings, org.id)
     idempotency_key = idempotency.read_key(request)
-    key_names: idempotency.KeyNames | None = None
+    key_names: idempotency_repo.KeyNames | None = None
     # No database connection is held while the body arrives and the résumé is parsed (both can take seconds).
     body, resume_pdf = await _read_create_body(request, settings, org)
     # The résumé PDF is kept with the session, in its transaction, until the artifacts job stores it (api/artifacts.py).
