@@ -98,17 +98,22 @@ import errno
 import platform
 import struct
 
-_AUDIT_ARCH_X86_64 = 0xC000003E
-_X32_SYSCALL_BIT = 0x40000000
-_RET_ALLOW = 0x7FFF0000
-_RET_ERRNO = 0x00050000
-_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
-_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
-_JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
-_JSET_K = 0x45  # BPF_JMP | BPF_JSET | BPF_K: jumps when A & k is not 0
-_AND_K = 0x54  # BPF_ALU | BPF_AND | BPF_K
-_RET_K = 0x06  # BPF_RET | BPF_K
-_OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
+from judge.bpf import (
+    AND_K,
+    AUDIT_ARCH_X86_64,
+    JEQ_K,
+    JGE_K,
+    JSET_K,
+    LD_W_ABS,
+    OFFSET_ARCH,
+    OFFSET_NR,
+    RET_ALLOW,
+    RET_ERRNO,
+    RET_K,
+    X32_SYSCALL_BIT,
+    arg_offset,
+)
+
 _FCNTL_X86_64 = 72
 _SETSOCKOPT_X86_64 = 54
 _PRCTL_X86_64 = 157
@@ -116,10 +121,6 @@ _SETRLIMIT_X86_64 = 160
 _SECCOMP_X86_64 = 317
 _PRLIMIT64_X86_64 = 302
 _RLIMIT_CORE = 4
-
-
-def _arg_offset(n: int) -> int:
-    return 16 + 8 * n  # argument n's low word (little-endian): the kernel reads these as int / unsigned int
 
 
 # x86-64 syscall numbers.
@@ -324,7 +325,7 @@ def build_filter() -> bytes | None:
     if platform.machine() not in ("x86_64", "AMD64"):
         return None
     denied = sorted(DENIED_X86_64.values())
-    deny = _RET_ERRNO | errno.EPERM
+    deny = RET_ERRNO | errno.EPERM
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, then per guarded check: the call?, load the guard's
     # argument, its value?, load the argument, [refused values] or any of the refused bits?, and on any other way
     # load the call's number again and go on (the same call may have an argument check after); per argument check:
@@ -366,74 +367,74 @@ def build_filter() -> bytes | None:
         return skipped
 
     prog = [
-        _insn(_LD_W_ABS, 0, 0, _OFFSET_ARCH),
+        _insn(LD_W_ABS, 0, 0, OFFSET_ARCH),
         # Any other ABI (i386 via int 0x80 from a 64-bit process) could reach the calls by other numbers.
-        _insn(_JEQ_K, 1, 0, _AUDIT_ARCH_X86_64),
-        _insn(_RET_K, 0, 0, deny),
-        _insn(_LD_W_ABS, 0, 0, _OFFSET_NR),
-        _insn(_JGE_K, to(deny_at, 4), 0, _X32_SYSCALL_BIT),  # x32 numbering: deny
+        _insn(JEQ_K, 1, 0, AUDIT_ARCH_X86_64),
+        _insn(RET_K, 0, 0, deny),
+        _insn(LD_W_ABS, 0, 0, OFFSET_NR),
+        _insn(JGE_K, to(deny_at, 4), 0, X32_SYSCALL_BIT),  # x32 numbering: deny
     ]
     for nr in denied:
-        prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, nr))
+        prog.append(_insn(JEQ_K, to(deny_at, len(prog)), 0, nr))
     for nr, (guard_arg, guard_value), arg, refused in guarded:
         reload = len(prog) + guarded_check(refused) - 1
-        prog.append(_insn(_JEQ_K, 0, to(reload + 1, len(prog)), nr))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(guard_arg)))
-        prog.append(_insn(_JEQ_K, 0, to(reload, len(prog)), guard_value))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
+        prog.append(_insn(JEQ_K, 0, to(reload + 1, len(prog)), nr))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(guard_arg)))
+        prog.append(_insn(JEQ_K, 0, to(reload, len(prog)), guard_value))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(arg)))
         if isinstance(refused, int):
-            prog.append(_insn(_JSET_K, to(deny_at, len(prog)), 0, refused))
+            prog.append(_insn(JSET_K, to(deny_at, len(prog)), 0, refused))
         else:
             for value in refused:
-                prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
+                prog.append(_insn(JEQ_K, to(deny_at, len(prog)), 0, value))
         assert len(prog) == reload
-        prog.append(_insn(_LD_W_ABS, 0, 0, _OFFSET_NR))
+        prog.append(_insn(LD_W_ABS, 0, 0, OFFSET_NR))
     for nr, arg, values in checks:
         next_check = len(prog) + 3 + len(values)
-        prog.append(_insn(_JEQ_K, 0, to(next_check, len(prog)), nr))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
+        prog.append(_insn(JEQ_K, 0, to(next_check, len(prog)), nr))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(arg)))
         for value in values:
-            prog.append(_insn(_JEQ_K, to(deny_at, len(prog)), 0, value))
-        prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+            prog.append(_insn(JEQ_K, to(deny_at, len(prog)), 0, value))
+        prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
     for nr, arg, bits in REFUSED_FLAGS.values():
-        prog.append(_insn(_JEQ_K, 0, 3, nr))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(arg)))
-        prog.append(_insn(_JSET_K, to(deny_at, len(prog)), 0, bits))
-        prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+        prog.append(_insn(JEQ_K, 0, 3, nr))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(arg)))
+        prog.append(_insn(JSET_K, to(deny_at, len(prog)), 0, bits))
+        prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
     # socket(family, type, protocol) and socketpair(family, type, protocol, fds): only what ALLOWED_SOCKETS lists.
     # Layout: the two calls, load the family, per family [its test, load the type, mask its flags, per type [its
     # test, load the protocol, [protocols]]], allow (every matched protocol jumps there); any miss denies.
     allow_socket = len(prog) + socket_check - 1
-    prog.append(_insn(_JEQ_K, 1, 0, _SOCKET_CALLS[0]))
-    prog.append(_insn(_JEQ_K, 0, to(allow_socket + 1, len(prog)), _SOCKET_CALLS[1]))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(0)))
+    prog.append(_insn(JEQ_K, 1, 0, _SOCKET_CALLS[0]))
+    prog.append(_insn(JEQ_K, 0, to(allow_socket + 1, len(prog)), _SOCKET_CALLS[1]))
+    prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(0)))
     for j, (family, types) in enumerate(sockets):
         next_family = deny_at if j == len(sockets) - 1 else len(prog) + family_check(types)
-        prog.append(_insn(_JEQ_K, 0, to(next_family, len(prog)), family))
-        prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
-        prog.append(_insn(_AND_K, 0, 0, ~_SOCK_FLAGS & 0xFFFFFFFF))
+        prog.append(_insn(JEQ_K, 0, to(next_family, len(prog)), family))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(1)))
+        prog.append(_insn(AND_K, 0, 0, ~_SOCK_FLAGS & 0xFFFFFFFF))
         for k, (kind, protocols) in enumerate(types):
             next_type = deny_at if k == len(types) - 1 else len(prog) + 2 + len(protocols)
-            prog.append(_insn(_JEQ_K, 0, to(next_type, len(prog)), kind))
-            prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
+            prog.append(_insn(JEQ_K, 0, to(next_type, len(prog)), kind))
+            prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(2)))
             for i, protocol in enumerate(protocols):
                 miss = to(deny_at, len(prog)) if i == len(protocols) - 1 else 0
-                prog.append(_insn(_JEQ_K, to(allow_socket, len(prog)), miss, protocol))
+                prog.append(_insn(JEQ_K, to(allow_socket, len(prog)), miss, protocol))
     assert len(prog) == allow_socket
-    prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+    prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
     # prlimit64(pid, resource, new, old): refused for a fixed resource when `new` is not NULL (a read passes).
     allow_at = len(prog) + prlimit_check
-    prog.append(_insn(_JEQ_K, 0, to(allow_at, len(prog)), _PRLIMIT64_X86_64))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(1)))
+    prog.append(_insn(JEQ_K, 0, to(allow_at, len(prog)), _PRLIMIT64_X86_64))
+    prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(1)))
     for i, value in enumerate(fixed):
         last = i == len(fixed) - 1
-        prog.append(_insn(_JEQ_K, len(fixed) - 1 - i, to(allow_at, len(prog)) if last else 0, value))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2)))
-    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
-    prog.append(_insn(_LD_W_ABS, 0, 0, _arg_offset(2) + 4))  # the pointer's upper half
-    prog.append(_insn(_JEQ_K, 0, to(deny_at, len(prog)), 0))
+        prog.append(_insn(JEQ_K, len(fixed) - 1 - i, to(allow_at, len(prog)) if last else 0, value))
+    prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(2)))
+    prog.append(_insn(JEQ_K, 0, to(deny_at, len(prog)), 0))
+    prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(2) + 4))  # the pointer's upper half
+    prog.append(_insn(JEQ_K, 0, to(deny_at, len(prog)), 0))
     assert len(prog) == allow_at
-    prog.append(_insn(_RET_K, 0, 0, _RET_ALLOW))
+    prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
     assert len(prog) == deny_at
-    prog.append(_insn(_RET_K, 0, 0, deny))
+    prog.append(_insn(RET_K, 0, 0, deny))
     return b"".join(prog)

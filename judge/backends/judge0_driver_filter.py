@@ -40,42 +40,43 @@ import errno
 import signal
 import struct
 
-_AUDIT_ARCH_X86_64 = 0xC000003E
-_AUDIT_ARCH_AARCH64 = 0xC00000B7
-_X32_SYSCALL_BIT = 0x40000000
+from judge.bpf import (
+    AUDIT_ARCH_AARCH64,
+    AUDIT_ARCH_X86_64,
+    JEQ_K,
+    JGE_K,
+    JSET_K,
+    LD_W_ABS,
+    OFFSET_ARCH,
+    OFFSET_NR,
+    RET_ALLOW,
+    RET_ERRNO,
+    RET_K,
+    X32_SYSCALL_BIT,
+    arg_offset,
+)
+
 # (rt_sigaction, prlimit64, clone, unshare, clone3, setns) by ABI.
 _CALLS = {
-    _AUDIT_ARCH_X86_64: (13, 302, 56, 272, 435, 308),
-    _AUDIT_ARCH_AARCH64: (134, 261, 220, 97, 435, 268),
+    AUDIT_ARCH_X86_64: (13, 302, 56, 272, 435, 308),
+    AUDIT_ARCH_AARCH64: (134, 261, 220, 97, 435, 268),
 }
 SIGCHLD = int(signal.SIGCHLD)  # 17 on both
 # In the low word of clone's and unshare's flags (their first argument on both ABIs).
 CLONE_NEWPID = 0x20000000
-_RET_ALLOW = 0x7FFF0000
-_RET_ERRNO = 0x00050000
-_LD_W_ABS = 0x20  # BPF_LD | BPF_W | BPF_ABS
-_JEQ_K = 0x15  # BPF_JMP | BPF_JEQ | BPF_K
-_JGE_K = 0x35  # BPF_JMP | BPF_JGE | BPF_K
-_JSET_K = 0x45  # BPF_JMP | BPF_JSET | BPF_K
-_RET_K = 0x06  # BPF_RET | BPF_K
-_OFFSET_NR, _OFFSET_ARCH = 0, 4  # struct seccomp_data
-
-
-def _arg(n: int, high: bool = False) -> int:
-    return 16 + 8 * n + (4 if high else 0)  # argument n's low (or upper) word, little-endian
 
 
 def _dispatch(arch: int) -> list[tuple[int | str, int | str, int | str, int]]:
     # With the call's number loaded: to the checks of the calls the filter looks into, else allowed.
     sigaction, prlimit, clone, unshare, clone3, setns = _CALLS[arch]
     return [
-        (_JEQ_K, "sigaction", 0, sigaction),
-        (_JEQ_K, "prlimit", 0, prlimit),
-        (_JEQ_K, "namespace", 0, clone),
-        (_JEQ_K, "namespace", 0, unshare),
+        (JEQ_K, "sigaction", 0, sigaction),
+        (JEQ_K, "prlimit", 0, prlimit),
+        (JEQ_K, "namespace", 0, clone),
+        (JEQ_K, "namespace", 0, unshare),
         # clone3's flags are behind a pointer: ENOSYS, on which glibc falls back to clone.
-        (_JEQ_K, "refuse", 0, clone3),
-        (_JEQ_K, "deny", "allow", setns),
+        (JEQ_K, "refuse", 0, clone3),
+        (JEQ_K, "deny", "allow", setns),
     ]
 
 
@@ -84,44 +85,44 @@ def build_child_filter() -> bytes:
     # (code, jump if true, jump if false, k): a jump is a label (str) or 0, the next instruction; a label stands alone
     # (its name in place of the code).
     prog: list[tuple[int | str, int | str, int | str, int]] = [
-        (_LD_W_ABS, 0, 0, _OFFSET_ARCH),
-        (_JEQ_K, 0, "arm64", _AUDIT_ARCH_X86_64),
-        (_LD_W_ABS, 0, 0, _OFFSET_NR),
-        (_JGE_K, "refuse", 0, _X32_SYSCALL_BIT),  # x32 numbering
-        *_dispatch(_AUDIT_ARCH_X86_64),
+        (LD_W_ABS, 0, 0, OFFSET_ARCH),
+        (JEQ_K, 0, "arm64", AUDIT_ARCH_X86_64),
+        (LD_W_ABS, 0, 0, OFFSET_NR),
+        (JGE_K, "refuse", 0, X32_SYSCALL_BIT),  # x32 numbering
+        *_dispatch(AUDIT_ARCH_X86_64),
         ("arm64", 0, 0, 0),
-        (_JEQ_K, 0, "refuse", _AUDIT_ARCH_AARCH64),  # any other ABI (i386 by int 0x80) is refused
-        (_LD_W_ABS, 0, 0, _OFFSET_NR),
-        *_dispatch(_AUDIT_ARCH_AARCH64),
+        (JEQ_K, 0, "refuse", AUDIT_ARCH_AARCH64),  # any other ABI (i386 by int 0x80) is refused
+        (LD_W_ABS, 0, 0, OFFSET_NR),
+        *_dispatch(AUDIT_ARCH_AARCH64),
         # rt_sigaction(signal, act, old, size): SIGCHLD with an `act` (a pointer: NULL asks, and is allowed).
         ("sigaction", 0, 0, 0),
-        (_LD_W_ABS, 0, 0, _arg(0)),
-        (_JEQ_K, 0, "allow", SIGCHLD),
-        (_LD_W_ABS, 0, 0, _arg(1)),
-        (_JEQ_K, 0, "keep", 0),
-        (_LD_W_ABS, 0, 0, _arg(1, high=True)),
-        (_JEQ_K, "allow", "keep", 0),
+        (LD_W_ABS, 0, 0, arg_offset(0)),
+        (JEQ_K, 0, "allow", SIGCHLD),
+        (LD_W_ABS, 0, 0, arg_offset(1)),
+        (JEQ_K, 0, "keep", 0),
+        (LD_W_ABS, 0, 0, arg_offset(1, high=True)),
+        (JEQ_K, "allow", "keep", 0),
         # prlimit64(pid, resource, new, old): another process's (pid not 0) with a `new` limit is refused.
         ("prlimit", 0, 0, 0),
-        (_LD_W_ABS, 0, 0, _arg(0)),
-        (_JEQ_K, "allow", 0, 0),
-        (_LD_W_ABS, 0, 0, _arg(2)),
-        (_JEQ_K, 0, "deny", 0),
-        (_LD_W_ABS, 0, 0, _arg(2, high=True)),
-        (_JEQ_K, "allow", "deny", 0),
+        (LD_W_ABS, 0, 0, arg_offset(0)),
+        (JEQ_K, "allow", 0, 0),
+        (LD_W_ABS, 0, 0, arg_offset(2)),
+        (JEQ_K, 0, "deny", 0),
+        (LD_W_ABS, 0, 0, arg_offset(2, high=True)),
+        (JEQ_K, "allow", "deny", 0),
         # clone(flags, ...) and unshare(flags): a new pid namespace is refused (flags are an unsigned long; the bit is
         # in the low word).
         ("namespace", 0, 0, 0),
-        (_LD_W_ABS, 0, 0, _arg(0)),
-        (_JSET_K, "deny", "allow", CLONE_NEWPID),
+        (LD_W_ABS, 0, 0, arg_offset(0)),
+        (JSET_K, "deny", "allow", CLONE_NEWPID),
         ("keep", 0, 0, 0),
-        (_RET_K, 0, 0, _RET_ERRNO | 0),  # 0 ("done"), nothing changed
+        (RET_K, 0, 0, RET_ERRNO | 0),  # 0 ("done"), nothing changed
         ("allow", 0, 0, 0),
-        (_RET_K, 0, 0, _RET_ALLOW),
+        (RET_K, 0, 0, RET_ALLOW),
         ("deny", 0, 0, 0),
-        (_RET_K, 0, 0, _RET_ERRNO | errno.EPERM),
+        (RET_K, 0, 0, RET_ERRNO | errno.EPERM),
         ("refuse", 0, 0, 0),
-        (_RET_K, 0, 0, _RET_ERRNO | errno.ENOSYS),
+        (RET_K, 0, 0, RET_ERRNO | errno.ENOSYS),
     ]
     labels: dict[str, int] = {}
     code: list[tuple[int, int | str, int | str, int]] = []
