@@ -50,6 +50,15 @@ def consented(found: sessions_repo.CandidateRow, notice: Notice | None = None) -
     return found.agreed_to((notice or session_notice(found)).sha256)
 
 
+def may_start(found: sessions_repo.CandidateRow) -> bool:
+    """The session may move from scheduled to in_progress, by whichever path starts it (POST /start, or the
+    candidate joining the room: LiveKit's `participant_joined`): only on a consent to the notice in force, word for
+    word (`consented`). A room token outlives the text it was minted under (the organisation renamed, its retention
+    period or the session's extra time changed), and a client other than our page can join with it. A session
+    already under way (or finished) starts nothing."""
+    return found.session["status"] != "scheduled" or consented(found)
+
+
 def may_join_room(session: dict[str, Any], consented: bool) -> bool:
     """No room token before the candidate has agreed to the notice: joining the room starts the interview. A session
     already under way has been agreed to. Never one for a session that has finished (cancelled, completed,

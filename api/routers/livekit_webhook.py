@@ -16,6 +16,7 @@ from livekit import api as lk
 from psycopg.errors import UniqueViolation
 
 from api import json_guard
+from api.candidate_rules import may_start
 from api.db import endings_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
@@ -58,11 +59,12 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 
 @router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
-    """Candidate joined -> in_progress; room finished without a normal end -> abandoned (completed, `end_reason`
-    `ended_agent_lost`, when the interviewer had recorded the interview's end and only its completion was lost,
-    answered `completed`); the interviewer left a running interview while the candidate stayed -> dispatched
-    again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT times per session), unless it had recorded the interview's
-    end (it left to complete it: `interview_ended`).
+    """Candidate joined -> in_progress, only on their consent to the notice in force (as POST /start: otherwise
+    `consent_required`, the session left scheduled and its room closed); room finished without a normal end ->
+    abandoned (completed, `end_reason` `ended_agent_lost`, when the interviewer had recorded the interview's end
+    and only its completion was lost, answered `completed`); the interviewer left a running interview while the
+    candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT times per session), unless it
+    had recorded the interview's end (it left to complete it: `interview_ended`).
     Replays of a webhook id are no-ops; a webhook created more than a day ago is answered `stale` and not applied
     (the ids of applied webhooks are kept 7 days)."""
     auth = request.headers.get("authorization", "")
@@ -172,6 +174,16 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
     # Only this session's own candidate starts it; another session's candidate (or the agent) joining does not.
     candidate = candidate_identity(session["id"])
     if event.event == "participant_joined" and event.participant.identity == candidate:
+        found = await sessions_repo.get_candidate_session(conn, session["id"])
+        if found is None or not may_start(found):
+            # A room token outlives the notice text it was minted under: joined with one after that text changed,
+            # the session stays scheduled (POST /start's rule: `api.candidate_rules.may_start`), and the room, with
+            # the interviewer its token dispatched, is closed as for a finished session's (api.rooms). The page asks
+            # for the current consent before it starts, and joins after that.
+            await conn.execute(
+                "select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name)
+            )
+            return "consent_required"
         status = await sessions_repo.mark_started(conn, session["id"])
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":

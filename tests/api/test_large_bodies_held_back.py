@@ -120,6 +120,7 @@ async def test_a_webhook_signed_with_an_expired_jwt_is_refused_and_changes_nothi
     # LiveKit signs each delivery for minutes: a captured delivery replayed after that is refused however well its
     # body matches the digest, before its id is looked up (ids are remembered for days, not for ever).
     s = await api_server.create_session()
+    await api_server.consent(s)  # joining starts only on the consent in force
     body, _ = signed_webhook(
         "participant_joined",
         room=f"shadows-{s['id']}",

@@ -37,6 +37,7 @@ async def _status(db: Conn, sid: str) -> dict:
 
 async def test_candidate_joined_moves_session_to_in_progress(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
+    await api_server.consent(s)  # joining starts it only on the consent in force
     body, auth = signed_webhook(
         "participant_joined", room=f"shadows-{s['id']}", identity=f"candidate-{s['id']}", event_id="EV_join"
     )
@@ -127,6 +128,7 @@ async def test_participant_joined_after_completion_does_not_reopen_the_session(
 
 async def test_replayed_event_id_is_a_duplicate_no_op(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
+    await api_server.consent(s)  # joining starts it only on the consent in force
     body, auth = signed_webhook(
         "participant_joined", room=f"shadows-{s['id']}", identity=f"candidate-{s['id']}", event_id="EV_replay"
     )
@@ -202,6 +204,7 @@ async def test_webhook_jwt_without_body_hash_is_401(api_server: ApiServer) -> No
 
 async def test_webhook_accepts_a_bearer_prefixed_signature(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
+    await api_server.consent(s)  # joining starts it only on the consent in force
     body, auth = signed_webhook(
         "participant_joined", room=f"shadows-{s['id']}", identity=f"candidate-{s['id']}", event_id="EV_b"
     )

@@ -288,6 +288,7 @@ async def test_a_livekit_webhook_older_than_a_day_is_refused_as_stale(
 ) -> None:
     """The dedup keeps ids 7 days: a genuine webhook replayed after that is refused by its signed age."""
     s = await api_server.create_session()
+    await api_server.consent(s)  # joining starts only on the consent in force
     room, identity = f"shadows-{s['id']}", f"candidate-{s['id']}"
     week_ago = int(time.time()) - 8 * 24 * 3600
     body, auth = signed_webhook(

@@ -167,7 +167,13 @@ async def test_a_whole_interview_alternating_between_two_replicas(
 
     r = await api().post("/v1/join", json={"invite": invite})
     assert r.status_code == 200, r.text
-    room = r.json()["room_name"]
+    room, notice = r.json()["room_name"], r.json()["notice"]
+    r = await api().post(  # joining starts the interview only on the consent to the notice in force
+        f"/v1/sessions/{sid}/consent",
+        json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+        headers=candidate,
+    )
+    assert r.status_code == 201, r.text
 
     # LiveKit's webhook that the candidate joined, then the same delivery again on the other replica.
     body, auth = signed_webhook(

@@ -129,3 +129,54 @@ def test_no_room_token_for_a_finished_session_even_one_that_finished_after_its_i
     assert not may_join_room({"status": status}, True)
     assert may_join_room({"status": "in_progress"}, False) and may_join_room({"status": "scheduled"}, True)
     assert not may_join_room({"status": "scheduled"}, False)
+
+
+async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_its_room_is_closed(
+    lk_world: World, db: Conn
+) -> None:
+    """A room token minted under a consent stays valid for its TTL; the notice's text then changed (here the
+    organisation's name), and a client other than our page joined LiveKit with it: the participant_joined webhook
+    started the session without a consent to the text in force. It now applies POST /start's rule: the session
+    stays scheduled and the room (with the interviewer its token dispatched) is closed; once the candidate agrees
+    to the current text, joining starts it."""
+    w = lk_world
+    r = await w.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+        headers={"Authorization": f"Bearer {w.key}"},
+    )
+    s = dict(r.json())
+
+    async def agree() -> dict[str, Any]:
+        notice = (await w.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+        consent = await w.client.post(
+            f"/v1/sessions/{s['id']}/consent",
+            json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+            headers={"Authorization": f"Bearer {s['invite']}"},
+        )
+        assert consent.status_code == 201, consent.text
+        return dict((await w.client.post("/v1/join", json={"invite": s["invite"]})).json())
+
+    join = await agree()
+    room, identity = join["room_name"], candidate_identity(s["id"])
+    assert join["participant_token"]  # the token the other client keeps
+    await db.execute(
+        "update organizations set name = 'Renamed Hiring' where id = "
+        "(select organization_id from sessions where id = %s)",
+        (s["id"],),
+    )
+    w.livekit.participants[room] = [identity]  # LiveKit created the room for that token's holder
+    hook = signed_webhook("participant_joined", room=room, identity=identity, event_id=f"EV_stale_{s['id']}")
+    assert (await w.post(hook)).json()["status"] == "consent_required"
+    cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+    [job] = await _close_jobs(db, s["id"])
+    assert job["args"] == {"session_id": s["id"], "room": room} and job["scheduled_at"] is None
+    await _run_job(w.settings, job["args"])
+    assert w.livekit.deleted_rooms == [room]
+
+    await agree()  # the current text
+    hook = signed_webhook("participant_joined", room=room, identity=identity, event_id=f"EV_agreed_{s['id']}")
+    assert (await w.post(hook)).json()["status"] == "started"
+    cur = await db.execute("select status from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "in_progress"}

@@ -291,6 +291,7 @@ async def test_session_started_is_emitted_whatever_starts_the_session(
     ep = await create_endpoint(api_server, URL, ["session.started"])
     by_agent = await api_server.create_session()
     by_livekit = await api_server.create_session()
+    await api_server.consent(by_livekit)  # joining starts only on the consent in force
     by_sql = await api_server.create_session()
     r = await api_server.client.post(
         f"/v1/internal/sessions/{by_agent['id']}/start", headers=api_server.internal_headers()
