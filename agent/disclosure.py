@@ -40,7 +40,7 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.code_view import MAX_VIEW_CHARS
-from agent.going_on import goes_on, line_language
+from agent.going_on import goes_on, line_language, moves_on
 from agent.notes_build import build
 from agent.notes_match import DISTINCT_SHARE, RUN_WORDS, ProtectedNotes
 from agent.notes_match import weights as weights_of
@@ -236,18 +236,21 @@ async def guard_disclosure(
     state: InterviewState, stream: AsyncIterable[Any], candidate: Iterable[str] = (), said: Iterable[str] = ()
 ) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks) with any quote of the private notes cut, and the scripted line said once
-    instead. Tool calls and other chunks pass, in order."""
+    instead. Tool calls and other chunks pass, in order. The line's first part is said at once; its going on
+    (agent.going_on) once the reply has ended, and not at all when the reply moves the interview to another phase."""
     guard = DisclosureGuard(protected_runs(state, candidate, said))
     said_instead = False
+    moving = False
 
     def instead() -> list[str]:
         nonlocal said_instead
         if guard.stopped and not said_instead:
             said_instead = True
-            return [withheld_line(state)]
+            return [render(f"notes_withheld_{line_language(state)}")]
         return []
 
     async for chunk in stream:
+        moving = moving or moves_on(chunk)
         delta = chunk.delta if isinstance(chunk, llm.ChatChunk) else None
         if delta is not None and delta.tool_calls and delta.content:  # text beside a tool call is guarded too
             out = guard.feed(delta.content)
@@ -272,3 +275,5 @@ async def guard_disclosure(
         yield out
     for piece in instead():
         yield piece
+    if said_instead and not moving:
+        yield f" {goes_on(state)}"

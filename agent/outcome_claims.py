@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.checkins import chunk_text
-from agent.going_on import goes_on, line_language
+from agent.going_on import goes_on, line_language, moves_on
 from agent.outcome_frames import (
     DONE,
     IDIOM,
@@ -232,8 +232,12 @@ def claim_in(text: str, last_run: Run | None = None, *, joining: bool = False) -
 def outcome_line(state: InterviewState) -> str:
     """The line said instead of a withheld sentence, in the interview's language, true of the session's kind and
     fitting its phase."""
-    why = render(f"interviewer_outcome_withheld_why_{state.session_kind}_{line_language(state)}")
-    return f"{why} {goes_on(state)}"
+    return f"{withheld_why(state)} {goes_on(state)}"
+
+
+def withheld_why(state: InterviewState) -> str:
+    """The first part of ``outcome_line``: why no outcome is given, without going on."""
+    return render(f"interviewer_outcome_withheld_why_{state.session_kind}_{line_language(state)}")
 
 
 def withheld_note(state: InterviewState, kind: str) -> None:
@@ -328,16 +332,18 @@ def outcome_guard(state: InterviewState) -> OutcomeGuard:
 async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks, after agent.disclosure) with a sentence stating an outcome, and all the
     text after it, replaced by the scripted line, said once; a note records it. Tool calls and other chunks pass, in
-    order, after the text before them."""
+    order, after the text before them. The line's why is said at once; its going on (agent.going_on) once the reply
+    has ended, and not at all when the reply moves the interview to another phase (``moves_on``)."""
     guard = outcome_guard(state)
     said_instead = False
+    moving = False
 
     def released(out: str) -> list[str]:
         nonlocal said_instead
         pieces = [out] if out else []
         if guard.stopped and not said_instead:
             said_instead = True
-            pieces.append(outcome_line(state))
+            pieces.append(withheld_why(state))
         return pieces
 
     async def fed(text: str) -> AsyncIterator[str]:
@@ -350,6 +356,7 @@ async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> As
                 yield piece
 
     async for chunk in stream:
+        moving = moving or moves_on(chunk)
         if isinstance(chunk, llm.ChatChunk) and chunk.delta is not None and chunk.delta.tool_calls:
             text = chunk.delta.content
             if text:  # text beside a tool call is read too
@@ -366,3 +373,5 @@ async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> As
             yield piece
     for piece in released(guard.flush()):
         yield piece
+    if said_instead and not moving:
+        yield f" {goes_on(state)}"

@@ -35,7 +35,26 @@ def _with_apostrophe(m: re.Match[str]) -> str:
 
 # Where a clause ends: a claim and what hedges it are read within one clause.
 # A colon joins what it labels to what follows ("Verdict: hire", "Hidden tests: all passing"): no clause ends there.
-CLAUSE_SPLIT = re.compile(r"[,;]| (?:but|pero|although|aunque|though|so|asi que) ")
+# "so" joins two clauses ("you're in the loop, so let's go", "it compiles so we can run it") but is an intensifier, and
+# ends none, after a form of "be" or "you" ("you're so in", "that was so good", "you so nailed it") or before a single
+# word that ends the clause ("you scored so high"): split there, "you're so in" was read as "you're" and "in".
+_BEFORE_INTENSIFIER = (
+    r"\bare",
+    "'re",
+    r"\bis",
+    "'s",
+    r"\bwas",
+    r"\bwere",
+    r"\bam",
+    "'m",
+    r"\bbe",
+    r"\bbeen",
+    r"\byou",
+)
+_SO_INTENSIFIES = "".join(rf"(?<!{w})" for w in _BEFORE_INTENSIFIER)
+CLAUSE_SPLIT = re.compile(
+    rf"[,;]| (?:but|pero|although|aunque|though|asi que) |{_SO_INTENSIFIES} so (?![\w']+(?:[ .!?]*$|[,;]))"
+)
 # A sentence, with the mark that ends it ("?" makes it a question); a point between digits is a decimal ("top 0.5 %").
 SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*|[.!?]+")
 # A question only in form ("you passed, right?", "aprobaste, ¿verdad?"): a claim all the same.

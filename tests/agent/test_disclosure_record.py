@@ -12,6 +12,7 @@ from livekit.agents import AgentSession, llm
 
 from agent.capture import attach_capture
 from agent.disclosure import withheld_line
+from agent.going_on import PHASE_TOOLS, goes_on
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
 from tests.agent.test_phases import make
@@ -36,7 +37,8 @@ async def _kept(
     rubric = str(
         state.question.rubric[2]["behaviour"]
     )  # "Uses a hash map from value to index and looks up ..."
-    fake = FakeLLM([say("Hello."), cut(rubric), say("Okay then."), say("Go on.")])
+    reply = cut(rubric)
+    fake = FakeLLM([say("Hello."), reply, say("Okay then."), say("Go on.")])
     kwargs: dict[str, Any] = {}
     speaker = None
     if spoken:
@@ -62,9 +64,13 @@ async def _kept(
             "the next request": _assistant(fake.requests[-1]["chat_ctx"].items),
             "transcript": [p["text"] for p in transcript if p["role"] == "assistant"],
         }
-    # The line goes on as the phase the reply was cut in does (a phase change beside it takes effect after it).
+    # The line goes on as the phase the reply was cut in does; beside a phase change it says only why (the next phase
+    # opens itself: agent.going_on).
     state.phase = phase
-    return kept, withheld_line(state), "hash map from value"
+    line = withheld_line(state)
+    if any(c.name in PHASE_TOOLS for c in reply.tool_calls):
+        line = line.removesuffix(f" {goes_on(state)}")
+    return kept, line, "hash map from value"
 
 
 CASES: dict[str, tuple[Phase, Callable[[str], FakeResponse], dict[str, bool]]] = {

@@ -18,14 +18,17 @@ from livekit.agents import AgentSession, llm
 
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT
+from agent.disclosure import guard_disclosure, withheld_line
+from agent.going_on import PHASE_TOOLS, goes_on
 from agent.interview import build_interview
 from agent.lookalikes import CONFUSABLE, LATIN_LOOKALIKES, by_name
 from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, guard_outcome, outcome_guard, outcome_line
 from agent.outcome_words import plain
-from agent.phases import make_phase_agent
+from agent.phases import INTERVIEWER_TOOLS, make_phase_agent
 from agent.realtime import PreparedRealtimeModel
 from agent.reports import public_report
 from agent.state import InterviewState, Phase
+from agent.tools import SHARED_TOOLS
 from agent.turns import text_turn, typed_message
 from tests.agent.interviewer_corpus import plausible_lines, prompt_lines, scripted_lines
 from tests.agent.test_tools import CODE, REPORT
@@ -692,11 +695,18 @@ JOIN_LINES = [
     ("You're in for the job.", "verdict", "verdict"),
     ("Great, you're in. Strong hire.", "verdict", "verdict"),
     ("Estás fuera.", "verdict", "verdict"),
+    # "so" before the word ending the clause intensifies it, never joins a clause ("you're" / "in" read apart)
+    ("You're so in.", "verdict", "verdict"),
+    ("you are so in", "verdict", "verdict"),
+    ("Great, you're SO in!", "verdict", "verdict"),
+    ("You so nailed it.", "verdict", "verdict"),
+    ("You're in the loop, so let's go.", None, None),
+    ("You're in the loop so let's go.", None, None),
 ]
 
 
 @pytest.mark.parametrize(("line", "greeting", "later"), JOIN_LINES)
-def test_youre_in_is_a_join_only_in_the_greeting(line: str, greeting: str | None, later: str) -> None:
+def test_youre_in_is_a_join_only_in_the_greeting(line: str, greeting: str | None, later: str | None) -> None:
     assert claim_in(line, joining=True) == greeting
     assert claim_in(line) == later
 
@@ -1192,3 +1202,49 @@ async def test_a_verdict_in_the_wrap_up_or_the_goodbye_is_replaced_by_a_line_tha
     assert said[-1].strip().endswith(_goes_on(phase, language)), said
     assert said[-1].strip() == outcome_line(state)
     assert [(n["claim"], n["phase"]) for n in _withheld(sink)] == [("verdict", phase.value)]
+
+
+@pytest.mark.parametrize(
+    ("tool", "goes_on_said"),
+    [
+        (None, True),
+        ("run_tests", True),
+        ("start_coding", False),
+        ("wrap_up", False),
+        ("end_interview", False),
+    ],
+)
+@pytest.mark.parametrize("guarded", ["outcome", "notes"])
+async def test_a_withheld_line_goes_on_only_when_the_reply_stays_in_its_phase(
+    guarded: str, tool: str | None, goes_on_said: bool
+) -> None:
+    """The scripted line said instead of a withheld reply says why at once; it goes on as the phase does only when the
+    reply's tool calls leave the interview in that phase: beside a phase change (start_coding, wrap_up, the end)
+    "How are you thinking of approaching it?" was said as the phase being left did."""
+    state = _state(FakeSink())
+    state.phase = Phase.APPROACH
+    draft = "You're so in. " if guarded == "outcome" else f"{state.question.rubric[2]['behaviour']} "
+    chunks: list[Any] = ["Good plan. ", draft[:9], draft[9:]]
+    if tool is not None:
+        call_ = llm.FunctionToolCall(name=tool, arguments="{}", call_id="c1")
+        chunks.append(llm.ChatChunk(id="x", delta=llm.ChoiceDelta(role="assistant", tool_calls=[call_])))
+
+    async def stream() -> Any:
+        for c in chunks:
+            yield c
+
+    guard = guard_outcome if guarded == "outcome" else guard_disclosure
+    out = [c async for c in guard(state, stream())]
+    line = outcome_line(state) if guarded == "outcome" else withheld_line(state)
+    why = line.removesuffix(f" {goes_on(state)}")
+    assert why != line
+    assert "".join(c for c in out if isinstance(c, str)) == "Good plan. " + (line if goes_on_said else why)
+    assert [c.delta.tool_calls[0].name for c in out if isinstance(c, llm.ChatChunk)] == (
+        [tool] if tool else []
+    )
+
+
+def test_the_phase_tools_are_every_tool_that_moves_the_interview_on() -> None:
+    """A phase tool added to agent.phases is one a withheld line does not go on beside (agent.going_on)."""
+    assert PHASE_TOOLS - {"end_interview"} == INTERVIEWER_TOOLS - set(SHARED_TOOLS) - {"set_language"}
+    assert "end_interview" in SHARED_TOOLS
