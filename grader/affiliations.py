@@ -119,6 +119,11 @@ _CUE_BEFORE = re.compile(
     r"|work(?:ed|ing|s)?[ ]for|(?:graduated|degree|phd|masters?|bachelor'?s)[ ]from)[ ]?)$"
 )
 _CUE_AFTER = re.compile(rf"(?:'s)?[ ](?:{_AFTER_NOUNS})\b|,?[ ](?:we|our)\b")
+# A campus joined to a school's name by a hyphen or a dash, written as a name: "-Madison" of "UW-Madison" (only a
+# school's name is so extended, so a span not in the names is a school's); in lower case after a name so written
+# ("cmu-qatar"), since "a Stanford-educated engineer" keeps its word.
+_CAMPUS = re.compile(r"(?:[-\u2013][A-Z][A-Za-z]*[a-z][A-Za-z]*)+(?![\w-])")
+_CAMPUS_LOWER = re.compile(r"(?:[-\u2013][a-z]{2,})+(?![\w-])")
 _WORDS = re.compile(r"[A-Za-z][A-Za-z0-9&.'\-]*")
 
 
@@ -250,7 +255,15 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
         # A cue after a name in lower case ("at scale we'd shard") only for a known one or a résumé's of several words
         # ("at acme robotics we"), which is no phrase of talk.
         after = not (name.islower() and name not in known and " " not in name)
-        return [(start, end)] if not needs_cue or cued(text, start, end, after) else []
+        if needs_cue and not cued(text, start, end, after):
+            return []
+        # A school's campus joined by a hyphen goes with it ("UW-Madison"): it names the school as much.
+        campus = (
+            (_CAMPUS_LOWER if name.islower() else _CAMPUS).match(text, end)
+            if places.get(name) == SCHOOL
+            else None
+        )
+        return [(start, campus.end() if campus else end)]
 
     def org_after(studied: bool, text: str, start: int, end: int) -> list[tuple[int, int]]:
         m = ORG_AFTER.match(text, start)
@@ -283,7 +296,9 @@ def _rules(own: tuple[str, ...], vocabulary: str) -> AffiliationRules:
         return places.get(text) or kind(text)
 
     names = alternation(places)
-    anywhere = Rule(names, COMPANY, refine=functools.partial(named, cue=False), replace=lambda t: places[t])
+    anywhere = Rule(
+        names, COMPANY, refine=functools.partial(named, cue=False), replace=lambda t: places.get(t, SCHOOL)
+    )
     beside_cue = replace(anywhere, refine=functools.partial(named, cue=True))
 
     def studied_kind(text: str) -> str:

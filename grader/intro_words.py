@@ -16,7 +16,8 @@ from __future__ import annotations
 import itertools
 
 # States, feelings and what a person says they are doing or are, after "I'm" or "this is" (lower case, as
-# speech-to-text writes them), and the adverbs and fillers said there.
+# speech-to-text writes them), and the adverbs and fillers said there; and what one is called for one's character
+# ("call me sloppy", "everyone calls me picky": grader/spoken_names.py).
 STATES = frozenset(
     """
     late early ok okay alright ready set here there back home in on off out up down over through online offline live
@@ -63,6 +64,9 @@ STATES = frozenset(
     hooked sold convinced impressed surprised shocked amazed stumped baffled puzzled lagging freezing
     unemployed employed hired retired far apart separate distinct isolated detached named renamed claimed
     framed blamed streamed fixed moved added saved based tried typed timed noted
+    sloppy picky fussy nitpicky pedantic stubborn cautious skeptical sceptical cynical biased paranoid obsessive
+    old-fashioned old-school oldschool traditional conservative cheap stingy bossy nosy moody grumpy cranky geeky
+    nerdy cheesy corny fancy particular impulsive reckless sentimental dramatic petty
     """.split()  # noqa: SIM905  # a word list reads better as text
 )
 
@@ -149,7 +153,7 @@ def participle(word: str) -> bool:
 
 
 # Endings of adjectives that no name in these slots has ("hey i'm hopeless", "this is Serializable from ...").
-ADJECTIVE_ENDINGS = ("ous", "ful", "able", "ible", "less", "ive", "ical")
+ADJECTIVE_ENDINGS = ("ous", "ful", "able", "ible", "less", "ive", "ical", "oid")
 
 
 def weak_name(words: list[str], *, label: bool = False) -> bool:

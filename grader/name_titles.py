@@ -31,6 +31,7 @@ lists: grader/title_words.py.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from grader.everyday_words import CODE_EPONYMS
 from grader.name_rules import NAME
@@ -84,17 +85,62 @@ _BY_UPPER = {title.upper(): title for title in POST_NOMINALS}
 _CLAUSE_END = re.compile(r"\.?[^\S\n]*(?:[,;:!?)\]\n]|\.|\Z)")
 
 
+# A lone initial right before the name ("P. [candidate]", "P [candidate]", "p.[candidate]"): the letter, after a space,
+# an opening bracket or quote or nothing (not the "m" of "I\u2019m", nor a letter of "e.g."), then a period or a space.
+_INITIAL = re.compile(r"(?:^|(?<=[\s(\"\u201c\u2018\u00ab]))([^\W\d_])(?:(\.)[^\S\n]*|[^\S\n]+)\Z")
+
+
+def _initial_alone(letter: str) -> bool:
+    """Whether `letter`, with no period after it, is an initial: a capital ("I'm P Raman"), not one that is a word
+    alone ("A", "I") nor one with an accent ("É", "À": words in Romance languages); a letter in lower case without a
+    period is as often a word ("è", "y", "o", "u", "a")."""
+    return letter.isupper() and letter not in "AI" and not unicodedata.decomposition(letter)
+
+
 def titles_before_name(done: Redacted) -> Redacted:
     """`done` with the titles beside each `[candidate]` it placed (before it and after it) replaced by `[title]`,
-    mapped back as well."""
+    mapped back as well; a lone initial before it ("P. Raman", "p raman") is made part of the name first."""
     if NAME not in done.text:
         return done
+    done = _initials_joined(done)
     extra: list[tuple[int, int]] = []
     for start, end, _, _ in done.segments:
         if done.text[start:end] == NAME:
             extra[len(extra) :] = reversed(_titles_before(done, start))
             extra += _titles_after(done, end)
     return _replaced(done, sorted(set(extra))) if extra else done
+
+
+def _initials_joined(done: Redacted) -> Redacted:
+    """`done` with each lone initial right before a `[candidate]` taken into that replacement: the name's initial
+    says as much of who it is as the name ("this is p. raman", "I'm P Raman")."""
+    joins: dict[int, int] = {}  # segment index -> the initial's start
+    for i, (start, end, o_start, _) in enumerate(done.segments):
+        if done.text[start:end] != NAME:
+            continue
+        m = _INITIAL.search(done.text, max(0, start - 8), start)
+        if m is None or done.segment_at(m.start()) != i - 1 or done.inside(m.start()):
+            continue  # none, or across another replacement
+        if m.group(2) is None and not _initial_alone(m.group(1)):
+            continue  # "a [candidate]", "I [candidate]", "il mio nome è [candidate]": a word of its own
+        if m.group(2) and m.group(1).islower() and done.original[o_start : o_start + 1].isupper():
+            continue  # "plan b. Raman said": a sentence's end, the name opening the next
+        joins[i] = m.start()
+    if not joins:
+        return done
+    out: list[str] = []
+    segments: list[tuple[int, int, int, int]] = []
+    pos = length = 0  # in done.text; of the new text so far
+    for i, (start, end, o_start, o_end) in enumerate(done.segments):
+        at = joins.get(i, start)
+        out += [done.text[pos:at], done.text[start:end]]
+        length += at - pos
+        o_at = done.original_span(at, start)[0] if at < start else o_start
+        segments.append((length, length + end - start, o_at, o_end))
+        length += end - start
+        pos = end
+    out.append(done.text[pos:])
+    return Redacted("".join(out), done.original, tuple(segments))
 
 
 def _titles_before(done: Redacted, at: int) -> list[tuple[int, int]]:

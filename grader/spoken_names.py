@@ -10,8 +10,11 @@ that end a spoken name here too. What decides:
 - in lower case after a cue that asks to be called something ("call me pri", "everyone calls me sasha", "i'm called
   wei chen"; not "I go by", which as often gives a method: "i go by intuition"), up to two words that end their
   clause, none a word said there that is no name (`grader.intro_words.weak_name`: "call me back", "call me crazy",
-  "call me tomorrow"), a boundary word, an everyday word, a technology or a word of a call ("call me anytime", "call
-  me later" stay). Only where said: such a name is not added to the names redacted everywhere (grader/self_named.py).
+  "call me tomorrow", an adjective by its ending or as a state, "call me paranoid", "call me sloppy"), a boundary
+  word, an everyday word, a technology, a word of a call ("call me anytime", "call me later" stay) or an indefinite
+  pronoun by its form ("call me whatever", "anything"), and none conceded after ("call me thorough, but ...": the
+  idiom says what the speaker is). Only where said: such a name is not added to the names redacted everywhere
+  (grader/self_named.py).
 """
 
 from __future__ import annotations
@@ -122,15 +125,26 @@ _CALL_TALK = frozenset(
 )
 
 
+# "call me paranoid, but ...": a concession after the word, the idiom that calls the speaker what they are.
+_CONCEDED = re.compile(r"[ \t]*,?[ \t]*(?:but|though|yet)(?![\w'-])")
+# An indefinite pronoun by its form ("whatever", "anything", "whoever", "someone"): what one may be called, no name.
+_INDEFINITE = re.compile(
+    r"(?:what|which|who|how)(?:so)?ever|(?:any|some|every|no)(?:thing|one|body|where)|whatnot"
+)
+
+
 def _called_in_lower_case(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The name in lower case after a cue that asks to be called it ("call me pri", "everyone calls me wei chen"):
-    one or two words ending their clause, none a word said there that is no name."""
+    one or two words ending their clause, none a word said there that is no name, and no "but" conceding after
+    them ("call me paranoid, but ...")."""
     if _CALLED.search(text, start, end) is None:
         return []
     m = _LOWER_WORDS.match(text, end)
     if m is None:
         return []
     for stop, words in ((m.end(), [w for w in m.groups() if w]), (m.end(1), [m.group(1)])):
+        if _CONCEDED.match(text, stop):
+            return []
         if _CLAUSE_ENDS.match(text, stop) and all(_may_be_called(w) for w in words):
             return [(end, stop)]
     return []
@@ -138,7 +152,8 @@ def _called_in_lower_case(text: str, start: int, end: int) -> list[tuple[int, in
 
 def _may_be_called(word: str) -> bool:
     return (
-        weak_name([word])
+        _INDEFINITE.fullmatch(word) is None
+        and weak_name([word])
         and word not in BOUNDARY
         and word not in JOINERS
         and word not in COMMON_WORDS

@@ -122,6 +122,10 @@ def test_the_resumes_organisations_are_replaced_wherever_said_and_its_technology
         ("two sigma bounds", "two sigma bounds"),
         # A school by its initials, beside a cue, as written; a degree before "at" is a cue.
         ("I went to UW", "I went to [school]"),
+        # A campus joined by a hyphen is the school's name too.
+        ("I went to UW-Madison", "I went to [school]"),
+        ("I went to Carnegie Mellon-Qatar", "I went to [school]"),
+        ("I studied at cmu-qatar", "I studied at [school]"),
         ("I did my masters at CMU", "I did my masters at [school]"),
         ("UW is a nice word", "UW is a nice word"),
         ("the masters at chess", "the masters at chess"),

@@ -124,6 +124,13 @@ KEPT_SPEECH = [
     "call me later",
     "call me tomorrow",
     "call me lazy",
+    # A concession after the word ("call me X, but"), an adjective, an indefinite pronoun: what they are called.
+    "call me paranoid, but I'd check the bounds",
+    "call me thorough, but it works",
+    "call me sloppy",
+    "everyone calls me picky",
+    "you can call me whatever",
+    "you can call me whoever, i don't mind",
     "i go by intuition",
     # After "this is" or "it's", lower case is read only before "speaking", a pleasantry or "from" an organisation:
     # what follows is as often a verdict or a noun.

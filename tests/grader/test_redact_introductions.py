@@ -32,6 +32,11 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("Okay. Priya speaking.", "Okay. [candidate] speaking."),
         ("Hey Priya here", "Hey [candidate] here"),
         ("I'm Dr. Priya Raman.", "I'm [title]. [candidate]."),
+        # A lone initial joined to the surname goes with it.
+        ("I'm A. Lovelace.", "I'm [candidate]."),
+        ("this is a. lovelace", "this is [candidate]"),
+        ("Dr. A. Lovelace here", "[title]. [candidate] here"),
+        ("hi, L Lovelace here", "hi, [candidate] here"),
         ("Priya's my name", "[candidate]'s my name"),
         ("Okay, Priya Raman is my full name.", "Okay, [candidate] is my full name."),
         ("Candidate: Priya Raman", "Candidate: [candidate]"),

@@ -45,6 +45,8 @@ def test_a_title_maps_back_to_its_own_words_for_a_verified_quote() -> None:
         "Hi Lovelace, thanks. Hello Ada. Dear Ada, welcome.",
         "Lord of the rings uses the Master branch, says Dr Smith.",
         "I asked Lady Smith and Master Yoda.",
+        # A letter that is a word, or ends a sentence, before the name is no initial of it.
+        "Ask a Lovelace fan about plan b. Lovelace agreed.",
     ],
 )
 def test_a_words_grammar_before_the_name_and_titles_before_other_names_stay(said: str) -> None:
