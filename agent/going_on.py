@@ -17,26 +17,12 @@ from typing import TYPE_CHECKING, Any
 from livekit.agents import llm
 
 from agent.prompts import render
-from agent.state import Phase
+from agent.state import PHASE_TOOLS, Phase
 
 if TYPE_CHECKING:
     from agent.state import InterviewState
 
 LINE_LANGUAGES = ("en", "es")
-
-# The tools that move the interview to another phase (agent.phases) or to its end (agent.tools).
-PHASE_TOOLS = frozenset(
-    {
-        "begin_problem",
-        "discuss_approach",
-        "start_coding",
-        "start_testing",
-        "resume_coding",
-        "discuss_complexity",
-        "wrap_up",
-        "end_interview",
-    }
-)
 
 _THEN: dict[Phase, str] = {
     Phase.GREETING: "greeting",

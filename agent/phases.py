@@ -15,7 +15,7 @@ from livekit.agents.voice.turn import TurnHandlingOptions
 from agent import candidate_asked
 from agent.phase_agent import PhaseAgent
 from agent.prompts import render
-from agent.state import InterviewState, Phase
+from agent.state import PHASE_TOOLS, InterviewState, Phase
 from agent.tools import SHARED_TOOLS
 
 # The candidate's latest greeting turns whose words a name to call them by is checked against (agent.candidate_asked).
@@ -159,19 +159,8 @@ class WrapUpAgent(PhaseAgent):
 
 
 # Every tool an interviewer has (docs/protocol.md, "Tools"): the names the event log's `tool_call` events may carry.
-INTERVIEWER_TOOLS = frozenset(
-    {
-        *SHARED_TOOLS,
-        "set_language",
-        "begin_problem",
-        "discuss_approach",
-        "start_coding",
-        "start_testing",
-        "resume_coding",
-        "discuss_complexity",
-        "wrap_up",
-    }
-)
+# The phase tools (agent.state.PHASE_TOOLS) are the handoffs defined above, and end_interview.
+INTERVIEWER_TOOLS = frozenset({*SHARED_TOOLS, "set_language", *PHASE_TOOLS})
 
 PHASE_AGENTS: dict[Phase, type[PhaseAgent]] = {
     Phase.GREETING: GreetingAgent,

@@ -46,6 +46,22 @@ class Phase(StrEnum):
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
+# The tools that move the interview to another phase (the handoffs of agent.phases) or to its end (agent.tools'
+# end_interview): the one table agent.phases builds the interviewer's tools from and agent.going_on reads a reply's
+# calls by. It lives here, below both, because agent.going_on sits under the phase agents that import it.
+PHASE_TOOLS = frozenset(
+    {
+        "begin_problem",
+        "discuss_approach",
+        "start_coding",
+        "start_testing",
+        "resume_coding",
+        "discuss_complexity",
+        "wrap_up",
+        "end_interview",
+    }
+)
+
 
 class SessionKind(StrEnum):
     """Who the interview is for, which decides what the interviewer may say of what follows it (the notice, the

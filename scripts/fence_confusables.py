@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Iterator
 
 from agent.lookalikes import by_name, unmarked
 
@@ -47,8 +48,9 @@ def _read(prototype: str) -> str:
     return "".join(out).casefold()
 
 
-def table(path: str) -> dict[str, list[str]]:
-    targets: dict[str, set[str]] = {}
+def _confusables(path: str) -> Iterator[tuple[str, str, str]]:
+    """The entries of confusables.txt whose source is a single character, not ASCII, in the file's order: the
+    character, its prototype, and the prototype as agent/lookalikes.py reads it (``_read``)."""
     with open(path, encoding="utf-8-sig") as f:
         for raw in f:
             line = raw.split("#")[0].strip()
@@ -56,11 +58,19 @@ def table(path: str) -> dict[str, list[str]]:
                 continue
             source, target, _ = (part.strip() for part in line.split(";"))
             src = "".join(chr(int(x, 16)) for x in source.split())
-            read = _read("".join(chr(int(x, 16)) for x in target.split()))
-            if len(src) != 1 or src.isascii() or not read or not set(read) <= LETTERS | DIGITS:
+            if len(src) != 1 or src.isascii():
                 continue
-            if read in LETTERS or unicodedata.category(src)[0] in "LN" or unicodedata.category(src) == "Cn":
-                targets.setdefault(read, set()).add(src)
+            prototype = "".join(chr(int(x, 16)) for x in target.split())
+            yield src, prototype, _read(prototype)
+
+
+def table(path: str) -> dict[str, list[str]]:
+    targets: dict[str, set[str]] = {}
+    for src, _, read in _confusables(path):
+        if not read or not set(read) <= LETTERS | DIGITS:
+            continue
+        if read in LETTERS or unicodedata.category(src)[0] in "LN" or unicodedata.category(src) == "Cn":
+            targets.setdefault(read, set()).add(src)
     confused = {
         s: t
         for t, sources in targets.items()
@@ -87,33 +97,21 @@ def letters_table(path: str, known: dict[str, str]) -> dict[str, list[str]]:
     """The letters confused with one Latin letter that nothing else reads as it (``known``: `CONFUSABLE`, by
     character), by the letter."""
     out: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8-sig") as f:
-        for raw in f:
-            line = raw.split("#")[0].strip()
-            if not line:
-                continue
-            source, target, _ = (part.strip() for part in line.split(";"))
-            src = "".join(chr(int(x, 16)) for x in source.split())
-            prototype = "".join(chr(int(x, 16)) for x in target.split())
-            read = _read(prototype)
-            if len(src) != 1 or src.isascii() or len(read) != 1 or not "a" <= read <= "z":
-                continue
-            if any(_TURNED.search(unicodedata.name(c, "")) for c in prototype):
-                continue  # "м" is confused with a turned "w": a reader reads no "w" in a word
-            if unicodedata.category(src)[0] != "L" and unicodedata.category(src) != "Cn":
-                continue  # a symbol: a gap between a marker's letters (agent.fence), no letter of a word
-            if (
-                unmarked(src).isascii()
-                or unicodedata.digit(src, None) is not None
-                or by_name(src) is not None
-            ):
-                continue  # NFKD, the digit value or the name reads it already
-            if known.get(src) == read or known.get(src.casefold()) == read:
-                continue
-            n = unmarked(src)
-            if len(n) == 1 and n != src and (by_name(n) == read or known.get(n) == read):
-                continue  # read through its unaccented form
-            out.setdefault(read, []).append(src)
+    for src, prototype, read in _confusables(path):
+        if len(read) != 1 or not "a" <= read <= "z":
+            continue
+        if any(_TURNED.search(unicodedata.name(c, "")) for c in prototype):
+            continue  # "м" is confused with a turned "w": a reader reads no "w" in a word
+        if unicodedata.category(src)[0] != "L" and unicodedata.category(src) != "Cn":
+            continue  # a symbol: a gap between a marker's letters (agent.fence), no letter of a word
+        if unmarked(src).isascii() or unicodedata.digit(src, None) is not None or by_name(src) is not None:
+            continue  # NFKD, the digit value or the name reads it already
+        if known.get(src) == read or known.get(src.casefold()) == read:
+            continue
+        n = unmarked(src)
+        if len(n) == 1 and n != src and (by_name(n) == read or known.get(n) == read):
+            continue  # read through its unaccented form
+        out.setdefault(read, []).append(src)
     return out
 
 

@@ -12,9 +12,9 @@ from livekit.agents import AgentSession, llm
 
 from agent.capture import attach_capture
 from agent.disclosure import withheld_line
-from agent.going_on import PHASE_TOOLS, goes_on
+from agent.going_on import goes_on
 from agent.phases import make_phase_agent
-from agent.state import InterviewState, Phase
+from agent.state import PHASE_TOOLS, InterviewState, Phase
 from tests.agent.test_phases import make
 from tests.fakes.llm import FakeLLM, FakeResponse, FakeToolCall, say
 from tests.fakes.voice import FakeAudioOutput, FakeTTS, Timeline

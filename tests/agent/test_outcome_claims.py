@@ -19,15 +19,15 @@ from livekit.agents import AgentSession, llm
 from agent.capture import attach_capture
 from agent.channel import TOPIC_EDITOR_SNAPSHOT
 from agent.disclosure import guard_disclosure, withheld_line
-from agent.going_on import PHASE_TOOLS, goes_on
+from agent.going_on import goes_on
 from agent.interview import build_interview
 from agent.lookalikes import CONFUSABLE, LATIN_LOOKALIKES, by_name
 from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, guard_outcome, outcome_guard, outcome_line
 from agent.outcome_words import plain
-from agent.phases import INTERVIEWER_TOOLS, make_phase_agent
+from agent.phases import PHASE_AGENTS, make_phase_agent
 from agent.realtime import PreparedRealtimeModel
 from agent.reports import public_report
-from agent.state import InterviewState, Phase
+from agent.state import PHASE_TOOLS, InterviewState, Phase
 from agent.tools import SHARED_TOOLS
 from agent.turns import text_turn, typed_message
 from tests.agent.interviewer_corpus import plausible_lines, prompt_lines, scripted_lines
@@ -1245,6 +1245,11 @@ async def test_a_withheld_line_goes_on_only_when_the_reply_stays_in_its_phase(
 
 
 def test_the_phase_tools_are_every_tool_that_moves_the_interview_on() -> None:
-    """A phase tool added to agent.phases is one a withheld line does not go on beside (agent.going_on)."""
-    assert PHASE_TOOLS - {"end_interview"} == INTERVIEWER_TOOLS - set(SHARED_TOOLS) - {"set_language"}
+    """The phase tools (agent.state) are the handoffs the phase agents offer, and end_interview: a handoff added to a
+    phase is one a withheld line does not go on beside (agent.going_on), and a tool that keeps the phase is none."""
+    state = _state(FakeSink())
+    state.language_watch.asked = True  # set_language offered too: it keeps the phase
+    offered = {getattr(t, "id", None) for phase in PHASE_AGENTS for t in make_phase_agent(phase, state).tools}
+    handoffs = offered - set(SHARED_TOOLS) - {"set_language"}
+    assert handoffs and handoffs | {"end_interview"} == PHASE_TOOLS
     assert "end_interview" in SHARED_TOOLS

@@ -35,6 +35,7 @@ from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.worker import LaneWorker
 from api.webhooks import delivery as delivery_module
 from api.webhooks.schedule import RetryLater
+from tests.api.ashby_support import connect_ashby, issue_ashby_key, start_assessment
 from tests.api.integration_support import (
     create_endpoint,
     delivery_rows,
@@ -64,12 +65,7 @@ class Setup:
         return self.server.settings.model_copy(update={"ashby_base_url": self.ashby.url})
 
     async def rotate(self) -> None:
-        r = await self.server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": NEW_ASHBY_KEY},
-            headers=self.server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
+        await issue_ashby_key(self.server, NEW_ASHBY_KEY)
 
     async def call_id(self, db: Conn, kind: str) -> UUID:
         cur = await db.execute(
@@ -86,17 +82,8 @@ class Setup:
 @pytest.fixture
 async def setup(api_server: ApiServer) -> AsyncIterator[Setup]:
     async with fake_ashby() as ashby:
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": OLD_ASHBY_KEY},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
-        ashby.customer_api_key = OLD_ASHBY_KEY
-        started = await ashby.start("difficulty:easy", ADA)
-        assert started.status_code == 200 and started.json()["success"] is True, started.text
-        yield Setup(api_server, ashby, started.json()["results"]["assessment_id"])
+        await connect_ashby(api_server, ashby, OLD_ASHBY_KEY, takes=OLD_ASHBY_KEY)
+        yield Setup(api_server, ashby, await start_assessment(ashby, ADA))
 
 
 async def _row(db: Conn, cid: UUID) -> dict[str, Any]:
@@ -295,10 +282,7 @@ async def test_a_rotation_whose_resume_waits_on_another_row_still_brings_forward
     # jobs `todo` then: a retry procrastinate wrote meanwhile was not moved by it, and the worker's bring-forward,
     # run before the rotation reached its row, read the old day's wait and moved nothing either. The job kept the
     # old key's day while its row said it was due at once. Three connections, each step ordered explicitly.
-    other = await setup.ashby.start(
-        "difficulty:easy", {**ADA, "ashby_id": "cand-race-2", "email": "b@example.com"}
-    )
-    assert other.status_code == 200 and other.json()["success"] is True, other.text
+    await start_assessment(setup.ashby, {**ADA, "ashby_id": "cand-race-2", "email": "b@example.com"})
     cur = await db.execute("select id from ats_callbacks where kind = 'invite_withheld'")
     ids = [r["id"] for r in await cur.fetchall()]
     assert len(ids) == 2

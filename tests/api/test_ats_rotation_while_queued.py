@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from tests.api.ashby_support import connect_ashby, issue_ashby_key, start_assessment
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import delivery_worker, end_interview, simulate_interview, store_version
 from tests.conftest import ApiServer, StartWorker
@@ -48,31 +49,16 @@ async def test_ashby_updates_queued_before_a_rotation_go_with_the_new_ashby_key_
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     async with fake_ashby() as ashby:
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": OLD_ASHBY_KEY},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
-        old_partner_key = r.json()["key"]
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", old_partner_key
-        ashby.customer_api_key = NEW_ASHBY_KEY  # what Ashby takes once the customer rotated its key
-        started = await ashby.start("difficulty:easy", ADA)
-        assert started.status_code == 200 and started.json()["success"] is True, started.text
-        session_id = started.json()["results"]["assessment_id"]
+        # Ashby takes the new key: the customer rotated it there.
+        old_partner_key = await connect_ashby(api_server, ashby, OLD_ASHBY_KEY, takes=NEW_ASHBY_KEY)
+        session_id = await start_assessment(ashby, ADA)
         await simulate_interview(api_server, session_id)
         await end_interview(api_server, session_id)
         await store_version(db, api_server, session_id, 1, ready=True)
         queued = await _calls(db, session_id)
         assert queued and all(c["status"] == "pending" and c["attempts"] == 0 for c in queued)
 
-        rotated = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": NEW_ASHBY_KEY},
-            headers=api_server.org_headers(),
-        )
-        assert rotated.status_code == 201, rotated.text
-        new_partner_key = rotated.json()["key"]
+        new_partner_key = await issue_ashby_key(api_server, NEW_ASHBY_KEY)
 
         worker = delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_ASHBY_BASE_URL=ashby.url)
 
@@ -142,24 +128,16 @@ async def test_ashby_updates_refused_for_the_old_key_resume_at_once_when_the_key
     # written again by an answer to the old key after the rotation), and "send again" was refused as still
     # pending: nothing reached Ashby until then. Now the calls go at once with the new key, each once.
     async with fake_ashby() as ashby:
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": OLD_ASHBY_KEY},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
-        ashby.customer_api_key = NEW_ASHBY_KEY
+        await connect_ashby(api_server, ashby, OLD_ASHBY_KEY, takes=NEW_ASHBY_KEY)
         if refusal == 429:
             ashby.limited_key = OLD_ASHBY_KEY
         release = asyncio.Event()
         if rotated == "in_flight":
             ashby.hang_until, ashby.hang_s = release, 25
-        sessions = []
-        for n, who in enumerate((ADA, {**ADA, "ashby_id": "cand-rot-2", "email": "bob@example.com"})):
-            started = await ashby.start("difficulty:easy", who)
-            assert started.status_code == 200 and started.json()["success"] is True, (n, started.text)
-            sessions.append(started.json()["results"]["assessment_id"])
+        sessions = [
+            await start_assessment(ashby, who)
+            for who in (ADA, {**ADA, "ashby_id": "cand-rot-2", "email": "bob@example.com"})
+        ]
         # The schedule's every wait (and so the longest Retry-After honoured) is an hour: past this test.
         delivery_worker(
             start_worker,
@@ -192,12 +170,7 @@ async def test_ashby_updates_refused_for_the_old_key_resume_at_once_when_the_key
         if refusal == 429 and rotated == "waiting":
             cur = await db.execute("select count(*) as n from outbound_pauses where target = 'ats:ashby'")
             assert (await cur.fetchone() or {"n": 0})["n"] == 1  # the whole integration waits
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": NEW_ASHBY_KEY},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
+        await issue_ashby_key(api_server, NEW_ASHBY_KEY)
         release.set()  # the old key's requests answered now, after the rotation
 
         async def both_delivered() -> bool:
