@@ -151,7 +151,7 @@ class Harness:
         w = {"out": b"", "err": b"", "tail": b"", "printed": 0, "res": 0, "rec": None, "over": None, "end": False,
              "strays": 0, "stray_bytes": 0}
         self.claim = claim
-        start, cpu0, waits = time.monotonic(), run_cpu(), Waits(self.p.pid)
+        start, cpu0, waits = time.monotonic(), run_cpu(), Waits()
         if self.take(w, done):
             return self.close_phase(w, start, cpu0, waits)
         deadline, hard = start + limit_s, start + 2 * limit_s

@@ -1,6 +1,6 @@
 """How the Judge0 in-box driver (judge.backends.judge0_driver) measures the run from inside the box: the CPU time of
-every process of the box but its own, from /proc (as the local run's cgroup counts it), and the harness's threads'
-waiting for a CPU, credited as far as work outside the run explains it (as the local
+every process of the box but its own, from /proc (as the local run's cgroup counts it), and the waiting for a CPU of
+every thread of those processes, credited as far as work outside the run explains it (as the local
 judge.wait_tracker.WaitTracker). Python 3.8 source; it uses the driver's imports (`os`, `time`).
 """
 
@@ -11,33 +11,42 @@ SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local superviso
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def proc_cpu(pid):
-    # 0 for a process that has gone (its time is in its reaper's now) or that the driver may not read (not the
-    # run's: every process of the run has the driver's uid and /proc/PID/stat is readable to all but under hidepid);
-    # any other failure to read is raised, never read as 0: a driver left without descriptors (a limit lowered from
-    # outside) charged every test its wall time alone, however many CPUs its processes kept busy. Raised, it ends the
-    # driver: the test in flight is the box's status (docs/judge.md).
+def proc_ticks(pid):
+    # (its threads' CPU time, what it reaped of its children's), clock ticks. (0, 0) for a process that has gone (its
+    # time is in its reaper's now) or that the driver may not read (not the run's: every process of the run has the
+    # driver's uid and /proc/PID/stat is readable to all but under hidepid); any other failure to read is raised,
+    # never read as 0: a driver left without descriptors (a limit lowered from outside) charged every test its wall
+    # time alone, however many CPUs its processes kept busy. Raised, it ends the driver: the test in flight is the
+    # box's status (docs/judge.md).
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK
+        return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
     except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
-        return 0.0
+        return 0, 0
+
+
+def proc_cpu(pid):
+    return sum(proc_ticks(pid)) / TICK
 
 
 DRIVER_PID = os.getpid()
 
 
+def box_pids():
+    # Every process of the box (the box's own /proc shows the box's processes alone), from the highest pid down:
+    # children mostly have the higher pid, so one reaped while the list is read is read before its reaper.
+    return sorted((int(p) for p in os.listdir("/proc") if p.isdigit()), reverse=True)
+
+
 def run_cpu():
-    # The run's CPU time so far, s: every process of the box but the driver (the box's own /proc shows the box's
-    # processes alone), as the local run's cgroup counts it. The harness's own time alone left out its children
-    # until it reaped them: two children computing side by side, never reaped, were charged nothing, and a test
-    # was charged its wall time, half its CPU time on two cores. A process's stat holds its threads' time (ended
-    # ones too) and what it reaped of its children's; a child not yet reaped, running or a zombie, is read as
-    # itself. Read from the highest pid down, so that a child reaped between two reads (children mostly have the
-    # higher pid) is counted twice rather than never.
-    pids = sorted((int(p) for p in os.listdir("/proc") if p.isdigit()), reverse=True)
-    return sum(proc_cpu(pid) for pid in pids if pid != DRIVER_PID)
+    # The run's CPU time so far, s: every process of the box but the driver, as the local run's cgroup counts it.
+    # The harness's own time alone left out its children until it reaped them: two children computing side by side,
+    # never reaped, were charged nothing, and a test was charged its wall time, half its CPU time on two cores. A
+    # process's stat holds its threads' time (ended ones too) and what it reaped of its children's; a child not yet
+    # reaped, running or a zombie, is read as itself. Read from the highest pid down, so that a child reaped between
+    # two reads is counted twice rather than never.
+    return sum(proc_cpu(pid) for pid in box_pids() if pid != DRIVER_PID)
 
 
 def sched(pid):
@@ -84,18 +93,33 @@ def cpu_busy():
     return found or None
 
 
-def box_cpu():
-    # CPU time of every thread in the box, ns, by (pid, tid): the box's own /proc shows only the box's processes,
-    # the run's and the driver's.
-    found = {}
+def box_sched():
+    # (CPU time, waiting for a CPU) of every thread in the box, ns, by (pid, tid), the run's and the driver's; and
+    # each process's proc_ticks, by pid. Read from the highest pid down, as run_cpu: a child is read before its parent
+    # can reap it between two reads. A zombie is read as itself until it is reaped; a process gone since the last
+    # sample has nothing left to read of its waiting (run_delay goes to no reaper), so what it earned up to that
+    # sample is what it keeps.
+    found, procs = {}, {}
     try:
-        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        pids = box_pids()
     except OSError:
-        return found
+        return found, procs
     for pid in pids:
-        for tid, (run, _delay) in sched(pid).items():
-            found[(pid, tid)] = run
-    return found
+        procs[pid] = proc_ticks(pid)
+        for tid, stat in sched(pid).items():
+            found[(pid, tid)] = stat
+    return found, procs
+
+
+def unseen_cpu(procs0, procs1):
+    # CPU time, ns, of the box's processes that ended between two readings that no thread's schedstat showed: what
+    # their reapers reaped since less what the processes gone since had shown at the first reading (what was reaped
+    # of a process that began and ended between the two, all of it). Unseen, that time read as other work and
+    # explained the waiting of the threads it kept from their CPU. A process reaped outside the box is not found
+    # here: less CPU, never more.
+    reaped = sum(max(0, got[1] - procs0.get(pid, (0, 0))[1]) for pid, got in procs1.items())
+    shown = sum(got[0] + got[1] for pid, got in procs0.items() if pid not in procs1)
+    return max(0, reaped - shown) * NS_TICK
 
 
 def other_work(busy0, busy1, cpus, own):
@@ -115,45 +139,56 @@ def affinity(tid):
 
 
 class Waits:
-    # The waiting for a CPU of the harness's threads since the phase began, as far as work outside the run explains it
-    # (as the local supervisor's judge.wait_tracker.WaitTracker): between two samples a thread's waiting is credited
-    # at most what the CPUs it may run on spent on other work (their busy time less the box's CPU time), and all of it
-    # at most the other work of every CPU over the phase. run_delay does not say what kept a thread off the CPU: its own
-    # siblings (helpers pinned to one CPU) earned the limit again in wall time. A thread that ends mid-test still
-    # counts, and so does a process read as a zombie, before it is reaped.
+    # The waiting for a CPU of every thread of every process of the run (the box's processes but the driver) since the
+    # phase began, as far as work outside the run explains it (as the local supervisor's
+    # judge.wait_tracker.WaitTracker, over every thread of the run's cgroup): between two samples a thread's waiting is
+    # credited at most what the CPUs it may run on spent on other work (their busy time less the box's CPU time), and
+    # all of it at most the other work of every CPU over the phase. run_delay does not say what kept a thread off the
+    # CPU: its own siblings (helpers pinned to one CPU) earned the limit again in wall time. The harness's threads
+    # alone left out its children: a child computing on a loaded host while the harness slept in waitpid earned no
+    # credit, and the test was charged its wall time. A thread that ends mid-test keeps what it earned up to the last
+    # sample, and a process read as a zombie still counts, before it is reaped. The box's CPU time in an interval holds
+    # what processes that ended in it ran unseen (unseen_cpu).
 
-    def __init__(self, pid):
-        self.pid, self.at = pid, time.monotonic()
-        self.threads, self.busy, self.box = sched(pid), cpu_busy(), box_cpu()
+    def __init__(self):
+        self.at = time.monotonic()
+        sched_now, self.procs = box_sched()
+        self.threads, self.busy = self.run_threads(sched_now), cpu_busy()
+        self.box = {key: stat[0] for key, stat in sched_now.items()}
         self.first_busy, self.own = self.busy, 0
         self.credit, self.carry, self.best = {}, {}, 0
+
+    @staticmethod
+    def run_threads(sched_now):
+        return {key: stat for key, stat in sched_now.items() if key[0] != DRIVER_PID}
 
     def sample(self, every=0.0):
         now = time.monotonic()
         if now - self.at < every:
             return self.best / 1e9
         self.at = now
-        threads, busy, box = sched(self.pid), cpu_busy(), box_cpu()
-        own = sum(max(0, run - self.box.get(key, 0)) for key, run in box.items())
-        for tid, (run, delay) in threads.items():
-            run0, delay0 = self.threads.get(tid, (0, 0))  # a thread born since: all of its own
+        (sched_now, procs), busy = box_sched(), cpu_busy()
+        threads, box = self.run_threads(sched_now), {key: stat[0] for key, stat in sched_now.items()}
+        own = sum(max(0, run - self.box.get(key, 0)) for key, run in box.items()) + unseen_cpu(self.procs, procs)
+        for key, (run, delay) in threads.items():
+            run0, delay0 = self.threads.get(key, (0, 0))  # a thread born since: all of its own
             if run > run0 and delay > delay0:  # only threads that ran: an idle thread waits for nothing
-                cpus = affinity(tid)
-                self.explain(tid, delay - delay0, other_work(self.busy, busy, cpus, own), cpus, busy)
+                cpus = affinity(key[1])
+                self.explain(key, delay - delay0, other_work(self.busy, busy, cpus, own), cpus, busy)
         self.own += own
-        self.threads, self.busy, self.box = threads, busy, box
+        self.threads, self.busy, self.box, self.procs = threads, busy, box, procs
         total = other_work(self.first_busy, busy, None, self.own)
         self.best = max(0, min(total, max(self.credit.values(), default=0)))
         return self.best / 1e9
 
-    def explain(self, tid, waited, other, cpus, busy):
+    def explain(self, key, waited, other, cpus, busy):
         # /proc/stat counts in clock ticks, waiting in ns: a tick of other work may show in the interval before or
         # after the waiting it caused. What is left over on either side (at most two ticks a CPU) carries over.
-        spare, owed = self.carry.get(tid, (0, 0))
+        spare, owed = self.carry.get(key, (0, 0))
         have, need = other + spare, waited + owed
         explained = min(have, need)
         cap = 2 * NS_TICK * (len(cpus) if cpus else len(busy or {0: 0}))
-        self.credit[tid] = self.credit.get(tid, 0) + explained
-        self.carry[tid] = (min(cap, have - explained), min(cap, need - explained))
+        self.credit[key] = self.credit.get(key, 0) + explained
+        self.carry[key] = (min(cap, have - explained), min(cap, need - explained))
 
 """

@@ -18,41 +18,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from judge.backends.judge0 import Judge0Backend, Submission
 from judge.bank import TestCase as Case
 from judge.bank import iter_question_dirs, load_question
 from judge.errors import JudgeBusyError, JudgeConfigurationError, JudgeInternalError
 from judge.schemas import RunLimits, RunRequest, Verdict
-from judge.service import Judge
 from judge.settings import JudgeSettings
 from tests.fakes.judge0 import FakeJudge0, Judge0Config, validate
+from tests.judge.judge0_runs import HOST, TOKEN, _judge, _settings, assert_judge0_verdicts
 
 QUESTION = load_question(Path(__file__).parent / "questions" / "sum-pair")
 HIDDEN_EXPECTED = str(next(t for t in QUESTION.tests if t.hidden).expected)
-TOKEN = "judge0-test-token"
-# The server's judge0.conf. Judge0 compiles under its maxima (MAX_CPU_TIME_LIMIT, MAX_WALL_TIME_LIMIT) on a host of
-# its own; the fake compiles on this box, beside the rest of the suite, where a C++ compile that takes 1.3 s alone
-# crossed the 20 s wall bound on a loaded CI box ("Compilation time limit exceeded" for a correct program). So the
-# fake's server allows a longer wall time; the CPU bound stays Judge0's 15 s, and what the backend sends (its own
-# maxima, `_settings`) is unchanged, so every limit a submission runs under is still Judge0's.
-HOST = Judge0Config(max_wall_time_limit=120.0)
-
-
-def _settings(url: str, token: str | None = TOKEN) -> JudgeSettings:
-    return JudgeSettings(
-        backend="judge0",
-        judge0_url=url,
-        judge0_auth_token=SecretStr(token) if token else None,
-        max_memory_mb=256,  # what fits Judge0's default 500 MiB per box, with the JVM's own footprint
-        max_wall_s=4,  # a test at its limit, twice over for waiting, plus start-up, within Judge0's 15 s
-    )
-
-
-def _judge(url: str, token: str | None = TOKEN) -> Judge:
-    settings = _settings(url, token)
-    return Judge(settings, backend=Judge0Backend(settings, poll_interval_s=0.05))
 
 
 def _request(source: str, language: str = "python", mode: str = "submit", **kw) -> RunRequest:
@@ -663,21 +640,11 @@ async def test_cpu_of_every_thread_and_child_process_counts_against_the_time_lim
     # local sandbox (tests/judge/test_honest_limits.py). The driver reads it from the box's /proc. The C++ helpers
     # were a runtime error there: threads took their stacks' size from the box's stack limit (Judge0's 64 MB), and
     # four did not fit the address space; the harness now has the local sandbox's stack limit (8 MiB).
-    from tests.judge.test_honest_limits import HELPERS, SIGNATURE
+    from tests.judge.test_honest_limits import HELPERS
 
-    request = RunRequest(
-        language=language,  # type: ignore[arg-type]
-        source=HELPERS[language],
-        signature=SIGNATURE,
-        tests=[Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)],
-        mode="run",
-        limits=RunLimits(time_limit_s=1.0, compile_s=30),
-    )
-    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
-        report = await judge.run(request)
-    assert {t.id: t.verdict for t in report.tests} == {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}, (
-        report.compile_output,
-        report.tests,
+    cases = [Case(id="one", args=[0, 1], expected=0), Case(id="four", args=[1, 4], expected=1)]
+    await assert_judge0_verdicts(
+        language, HELPERS[language], cases, {"one": Verdict.ACCEPTED, "four": Verdict.TIME_LIMIT}
     )
 
 
@@ -686,24 +653,11 @@ async def test_waiting_behind_the_programs_own_helpers_is_charged_to_it_on_judge
     # Eight helpers pinned to one CPU, then a 0.5 s sleep: 1.3 s of its own against a 1 s limit, as on the local
     # sandbox (tests/judge/test_honest_limits.py). The driver credited each helper's waiting behind the others as
     # waiting for a CPU, and the test passed; only waiting that other work on its CPUs explains counts now.
-    from tests.judge.test_honest_limits import CROWD, SIGNATURE
+    from tests.judge.test_honest_limits import CROWD
 
-    request = RunRequest(
-        language=language,  # type: ignore[arg-type]
-        source=CROWD[language],
-        signature=SIGNATURE,
-        tests=[Case(id="crowd", args=[1, 500], expected=1), Case(id="alone", args=[0, 500], expected=0)],
-        mode="run",
-        limits=RunLimits(time_limit_s=1.0, compile_s=30),
-    )
-    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
-        report = await judge.run(request)
-    assert {t.id: t.verdict for t in report.tests} == {
-        "crowd": Verdict.TIME_LIMIT,
-        "alone": Verdict.ACCEPTED,
-    }, (
-        report.compile_output,
-        report.tests,
+    cases = [Case(id="crowd", args=[1, 500], expected=1), Case(id="alone", args=[0, 500], expected=0)]
+    await assert_judge0_verdicts(
+        language, CROWD[language], cases, {"crowd": Verdict.TIME_LIMIT, "alone": Verdict.ACCEPTED}
     )
 
 

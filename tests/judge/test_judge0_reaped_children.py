@@ -19,10 +19,8 @@ from pathlib import Path
 import pytest
 
 from judge.bank import TestCase as Case
-from judge.schemas import RunLimits, RunRequest, Verdict
-from tests.fakes.judge0 import FakeJudge0
-from tests.judge.test_honest_limits import SIGNATURE
-from tests.judge.test_judge0_backend import HOST, TOKEN, _judge
+from judge.schemas import Verdict
+from tests.judge.judge0_runs import assert_judge0_verdicts
 
 # Ignores SIGCHLD, starts two children that compute `SECONDS` of CPU each side by side, and waits for both through a
 # pipe (never by wait(), which the kernel's reaping would leave nothing to).
@@ -133,22 +131,9 @@ async def test_cpu_of_children_the_kernel_reaps_counts_against_the_time_limit_on
     # 1.2 s of CPU in about 0.6 s of wall time on an idle host, against a 1 s limit: time_limit, as on the local
     # sandbox (before: accepted there, the children's CPU gone from the box's /proc with them). On a loaded host the
     # wall time alone passes the limit; the driver's own measure is checked without it below.
-    request = RunRequest(
-        language=language,  # type: ignore[arg-type]
-        source=SOURCES[language],
-        signature=SIGNATURE,
-        tests=[Case(id="alone", args=[0, 0], expected=0), Case(id="reaped", args=[1, 0], expected=1)],
-        mode="run",
-        limits=RunLimits(time_limit_s=1.0, compile_s=30),
-    )
-    async with FakeJudge0(auth_token=TOKEN, config=HOST) as fake, _judge(fake.url) as judge:
-        report = await judge.run(request)
-    assert {t.id: t.verdict for t in report.tests} == {
-        "alone": Verdict.ACCEPTED,
-        "reaped": Verdict.TIME_LIMIT,
-    }, (
-        report.compile_output,
-        report.tests,
+    cases = [Case(id="alone", args=[0, 0], expected=0), Case(id="reaped", args=[1, 0], expected=1)]
+    await assert_judge0_verdicts(
+        language, SOURCES[language], cases, {"alone": Verdict.ACCEPTED, "reaped": Verdict.TIME_LIMIT}
     )
 
 
