@@ -229,7 +229,12 @@ class DisclosureGuard:
 def withheld_line(state: InterviewState) -> str:
     """The line said instead of a cut reply, in the interview's language: the notes are kept, then the sentence that
     goes on from where the interview stands, as the withheld-outcome line's does (agent.going_on)."""
-    return f"{render(f'notes_withheld_{line_language(state)}')} {goes_on(state)}"
+    return f"{notes_why(state)} {goes_on(state)}"
+
+
+def notes_why(state: InterviewState) -> str:
+    """The first part of ``withheld_line``: the notes are kept, without going on."""
+    return render(f"notes_withheld_{line_language(state)}")
 
 
 async def guard_disclosure(
@@ -246,7 +251,7 @@ async def guard_disclosure(
         nonlocal said_instead
         if guard.stopped and not said_instead:
             said_instead = True
-            return [render(f"notes_withheld_{line_language(state)}")]
+            return [notes_why(state)]
         return []
 
     async for chunk in stream:

@@ -257,15 +257,18 @@ _GOING_EN = r"(?:passing|failing|acing|nailing|bombing|flunking)"
 VERDICT = _claim(
     rf"\byou(?:'ve| have| had)?{_ADVERBS_EN}(?: {_OUTCOME_PAST_EN}| ?{_WILL_EN} (?:\w+ )?{_OUTCOME_VERB_EN}"
     rf"| {_PRESENT_EN}|(?:'re| are){_ADVERBS_EN} {_GOING_EN}){_THE_EVENT_EN}"
-    rf"|\byou(?:'re| are| were|'ll be| will be|'d be| would be)(?: \w+)? (?:hired|rejected|accepted|not hired"
-    r"|getting hired|a (?:strong |clear |definite )?(?:hire|pass|fail))\b"
+    rf"|\byou(?:'re| are| were|'ll be| will be|'d be| would be|'ve been| have been)(?: \w+)? (?:hired|rejected|accepted"
+    r"|not hired|getting hired|a (?:strong |clear |definite )?(?:hire|pass|fail))\b"
+    # The candidate as the speaker's vote: "you'd be a no", "you're a strong yes" (never "is it a yes?": a question).
+    r"|\byou(?:'re| are|'d be| would be|'ll be| will be) a (?:strong |clear |definite |firm |hard |solid )?(?:yes|no)"
+    r"(?= ?[.!]|$| from me| for me)"
     rf"|\byou(?:'ve| have| just)? (?:got|landed|earned|won|secured) (?:the|this|an?) {_JOB_EN}\b{_ONE_OF_MANY}"
     rf"|\byou(?:'ll| will|'d| would|'re going to| are going to)? (?:\w+ )?(?:get|land|receive|be offered|have"
     rf"|getting|landing|receiving) (?:the|this|an?) {_JOB_EN}\b{_ONE_OF_MANY}"
     rf"|\bthe {_JOB_EN} is (?:all )?yours\b"
-    r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to"
-    r"| definitely| should| won't| will not| wouldn't| would not| can't| cannot| don't| do not| didn't| did not)?"
-    r" (?:hire|reject|pass on|turn down) you\b"
+    r"|\b(?:we|they|i|the (?:hiring )?(?:team|committee|manager|panel)|the company|the recruiter)(?:'ll| will|'d"
+    r"| would|'re going to| are going to| am going to|'m going to| is going to| definitely| should| won't| will not"
+    r"| wouldn't| would not| can't| cannot| don't| do not| didn't| did not)? (?:hire|reject|pass on|turn down) you\b"
     # The speaker passing or failing the candidate: "I'd pass you", "I'm going to fail you" (never "pass you the list").
     r"|\b(?:we|they|i|the team)(?:'ll| will|'d| would|'re going to| are going to| am going to|'m going to|'m| am|'re"
     rf"| are| have to| had to| must| can't| won't)? (?:pass|passing|fail|failing|rejecting|hiring) you"
@@ -274,11 +277,19 @@ VERDICT = _claim(
     r"|\b(?:verdict|recommendation|decision|call)(?: \w+)? ?(?::|is|was|will be|would be|'s) (?:an? |to )?(?:\w+ )?"
     r"(?:hire|hired|yes|no|reject|rejected|advance|approved|pass|passed|fail|failed)(?= ?[.!]|$| for you)"
     r"|^(?:hire|hiring|hired) ?: ?(?:\w+ )?(?:yes|no)$"
+    # The candidate's result as a label or its value: "Your result: pass", "Outcome: fail", "the final outcome is a
+    # pass" (never a bare "Result: pass" or "Status: passed", a test's line of a run's report).
+    r"|(?:\byour (?:final |overall |interview )?(?:result|outcome|status)|\b(?:the )?(?:final|overall|interview)"
+    r" (?:result|outcome|status)|^outcome)"
+    r" ?(?::|is|was|will be|would be|'s) (?:an? )?(?:\w+ )?(?:pass|passed|fail|failed|hire|hired|no hire|reject"
+    r"|rejected|approved)(?= ?[.!]|$| for you)"
     r"|\bconsider (?:it|this|that) (?:an? )?(?:\w+ )?(?:pass|hire|yes|fail)(?= ?[.!]|$)"
     r"|^(?:(?:\w+ly|so|not|never) )?(?:an? )?(?:(?:strong|clear|definite|solid|easy|lean|big|firm|obvious) )?"
     r"(?:hire|hired|rejected|no hire)$"
     r"|\b(?:we|they|i|the team|the company)(?:'ll| will|'d| would|'re going to| are going to|'m going to)?"
     rf" (?:\w+ )?(?:make|extend|send|give|offer) you (?:an|the|a) {_JOB_EN}\b"
+    r"|\b(?:we|they|the team|the company)(?:'ll| will|'d| would|'re| are|'re going to| are going to)?(?: be)?"
+    r" (?:\w+ )?(?:extend|extending) (?:you )?(?:an|the|our) (?:job )?offer\b"
     r"|\bwelcome (?:aboard|to the team)\b"
     r"|\b(?:that|this|it)(?:'s| is) a (?:strong |clear |definite |solid )?(?:yes|hire|pass) from me\b"
     r"|\b(?:strong|definite|clear|lean|solid|easy|obvious|certain|sure)(?: no)? hire\b|\bno[- ]hire\b"
@@ -299,7 +310,12 @@ VERDICT_ES = _claim(
     r"|^(?:\w+mente )?(?:contratad[oa]|rechazad[oa]|aprobad[oa]|suspendid[oa]|descartad[oa])$"
     rf"|\b(?:conseguiras|consigues|conseguiste|tendras|tienes|obtendras|te llevas|te llevaras|te daran|te dan"
     rf"|te damos|te daremos|vas a conseguir|vas a tener) (?:el|la|un|una) {_JOB_ES}\b"
-    r"|\b(?:recibiras|te haran|te haremos|te van a hacer|te vamos a hacer) (?:una|la) (?:oferta|propuesta)\b"
+    r"|\b(?:recibiras|vas a recibir|te haran|te haremos|te van a hacer|te vamos a hacer) (?:una|la) (?:oferta"
+    r"|propuesta)\b"
+    # The candidate's result as a label or its value: "Tu resultado: aprobado", "Resultado final: no apto".
+    r"|(?:\btu (?:resultado|evaluacion)(?: final)?|\b(?:el )?resultado final|^resultado) ?(?::|es|fue|sera|seria)"
+    r" (?:un |una )?(?:aprobado|suspenso|suspendido|apto|no apto|contratad[oa]|rechazad[oa]|descartad[oa])"
+    r"(?= ?[.!]|$)"
     r"|\bbienvenid[oa] al equipo\b"
     r"|\b(?:contratacion|contratar) (?:fuerte|segura|clara|sin duda)\b|\b(?:fuerte|clara) contratacion\b"
     r"|\bno contratar\b"
@@ -395,6 +411,7 @@ PRAISE_ES = _claim(
 # A score or a rank: "9 out of 10", "9/10", "top 5 %", "the best candidate I've seen", "un 9 sobre 10".
 _TOP_EN = r"top (?:\d+(?:[.,]\d+)?|one|two|three|five|ten|twenty) ?(?:%|percent|per cent|percentile)"
 _GRADE_EN = r"(?:an? )?(?:a|b|c|d|f)(?: plus| minus)?(?= ?[.!]|$| from| for| overall| on)"
+_GRADE_QUALITY = r"(?:solid|strong|clear|easy|definite|straight|firm|high|low)"
 SCORE = _claim(
     rf"\b{_NUMBER_EN} ?(?:out of|outta|of|on|over|/) ?(?:10|ten|5|five|100|a hundred)\b{_MARK_ENDS}"
     # A rank among others, never a share of the question's data ("the top 10 percent of scores").
@@ -403,7 +420,10 @@ SCORE = _claim(
     rf"|^(?:in )?(?:the )?{_TOP_EN}$"
     # A letter grade: "you get an A+" (said "A plus"), "I'd grade this an A", "A+." alone.
     rf"|\b(?:you(?:'ve| have)? (?:get|got|earned|deserve|score|scored)|(?:i'd|i would|i'll|i will|i) (?:give|grade"
-    rf"|rate|mark) (?:you|this|it|that)(?: an?)?) {_GRADE_EN}|^(?:a|b) (?:plus|minus)$"
+    rf"|rate|mark) (?:you|this|it|that)(?: an?)?)(?: {_GRADE_QUALITY})? {_GRADE_EN}|^(?:a|b) (?:plus|minus)$"
+    # "That's a solid B+", "you're an A minus": a letter alone after "that's" is the problem's ("that's a b").
+    rf"|\b(?:that|this|it|you)(?:'s|'re| is| are| was| were|'d be| would be) (?:an? )?(?:{_GRADE_QUALITY} "
+    rf"{_GRADE_EN}|(?:a|b|c|d|f) (?:plus|minus)(?= ?[.!]|$| from| for| overall| on))"
     # A rank or a rating in words: "you're ranked number one", "I'd rate you very highly", "you scored well".
     r"|\byou(?:'re| are| were)? ranked (?:\w+ )?(?:first|last|number one|top|highest|lowest)\b"
     r"|\byou (?:rank|ranked|came|come|finished|placed) (?:first|last|number one|top|highest|lowest)\b"
@@ -512,7 +532,15 @@ NEXT_ROUND = _claim(
     r"|go|going|progress|progressing|make it|made it|be invited|get|getting|got) (?:on |forward |through |straight )?"
     rf"(?:to|into) (?:the |an? )?{_ROUND_EN}\b"
     rf"|\b(?:see|seeing|meet) you (?:in|at) (?:the |an? )?{_ROUND_EN}\b"
-    r"|\byou(?:'re| are|'ll be| will be) (?:moving|going|advancing) (?:forward|through)\b(?= ?[.!]|$)"
+    r"|\byou(?:'re| are|'ll be| will be|'d be| would be) (?:moving|going|advancing) (?:forward|through)\b"
+    r"(?= ?[.!]|$| in the process)"
+    # Negated, on too: "unfortunately you won't be moving forward", "you won't be moving on".
+    r"|\byou(?:'re not| are not| aren't|'ll not be| won't be| will not be| wouldn't be| would not be|'ll never be"
+    r"| will never be) (?:moving|going|advancing|progressing) (?:forward|ahead|through|on|further)\b"
+    r"(?= ?[.!]|$| in the process| with (?:the|this|your) (?:process|application))"
+    # A later round as the candidate's: "you've got a final round next week", "you have the onsite on Monday".
+    rf"|\b(?:you(?:'ve| have)? got|you(?:'ll| will) (?:get|have|be getting|be having)) (?:an? |the |your )?"
+    r"(?:(?:next|final|second|later) (?:round|interview|onsite|on-site)|onsite|on-site)\b(?! question| problem| part)"
     r"|\brecommend(?:ing)? (?:an? (?:\w+ )?hire\b|you (?:for|to the|as|strongly)|hiring you|that we hire|moving you"
     r"|we move you"
     r"|you be|an offer)\b|\brecommend(?:ing)? you(?= ?[.!]|$)"
@@ -534,7 +562,7 @@ NEXT_ROUND = _claim(
     rf"|onward|onwards|on board|onboard|(?:on|through|along)(?= ?[.!]|$| to (?:the |an? )?{_ROUND_EN}\b))"
     r"|\b(?:expect|look out for|watch for) (?:an offer|(?:some )?good news)\b"
     r"|\byou(?:'ll| will| should)? (?:\w+ )?(?:hear|get|receive) (?:some )?good news\b"
-    r"|\b(?:call|email|message|note|news|word|from (?:us|them|the team|the recruiter)) (?:\w+ ){0,4}?with"
+    r"|\b(?:call|email|message|note|news|word|back|from (?:us|them|the team|the recruiter)) (?:\w+ ){0,4}?with"
     r" (?:some )?(?:good news|an offer)(?= ?[.!]|$| for you| soon)"
     r"|\b(?:good news|an offer|the offer) (?:is|are|will be) (?:coming|on (?:its|the) way|headed your way)\b"
 )
@@ -546,6 +574,8 @@ NEXT_ROUND_ES = _claim(
     r"(?:a |en |para )?(?:la )?(?:siguiente|proxima|ultima|otra|segunda) (?:ronda|fase|etapa|entrevista)\b"
     r"|\bte (?:voy a recomendar|vamos a recomendar|recomendare|recomendaremos)(?= ?[.!]|$| para el| para la| al equipo)"
     r"|\b(?:sigues|seguiras|seguirias|vas a seguir|avanzas|avanzaras|avanzarias) adelante(?= ?[.!]|$| en el proceso)"
+    r"|\b(?:sigues|seguiras|seguirias|vas a seguir|continuas|continuaras|continuarias|vas a continuar) en el proceso"
+    r"(?= ?[.!]|$)"
     r"|\b(?:te (?:recomiendo|recomendamos|recomendaria|recomendariamos)|(?:voy|vamos) a recomendarte|recomendarte)"
     r"(?= ?[.!]|$| para el| para la| al equipo)"
     r"|\b(?:recibiras|tendras|espera|esperate|te llegaran|te daremos|te daran) (?:\w+ )?(?:buenas noticias"

@@ -27,14 +27,16 @@ from agent.disclosure import (
     candidate_texts,
     guard_disclosure,
     interviewer_texts,
+    notes_why,
     protected_runs,
     withheld_line,
 )
 from agent.fence import fence
+from agent.going_on import goes_on
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
 from agent.language import code_language_for_model, language_name
-from agent.outcome_claims import guard_outcome, outcome_guard, outcome_line
+from agent.outcome_claims import guard_outcome, outcome_guard, withheld_why
 from agent.pending_notes import shown_notes
 from agent.prompts import render
 from agent.realtime import PreparedRealtimeSession, renew_changed_outputs
@@ -305,12 +307,14 @@ class PhaseAgent(Agent):
                     candidate_texts(self.chat_ctx, state),
                     interviewer_texts(self.chat_ctx, leave_out=guarded),
                 ),
-                withheld_line(state),
+                notes_why(state),
             )
             rt.guards.outcome = lambda: (  # agent.outcome_claims
                 outcome_guard(state),
-                outcome_line(state),
+                withheld_why(state),
             )
+            # The line's going on, at the reply's end and only when it moves no phase, as llm_node's (agent.going_on).
+            rt.guards.going_on = lambda: goes_on(state)
             rt.guards.on_cut = self.after_realtime_cut
             rt.guards.on_text = lambda message_id, text: hints.count(state, self.chat_ctx, message_id, text)
         else:  # pragma: no cover -- a session built without agent.providers

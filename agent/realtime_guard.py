@@ -13,6 +13,11 @@ the model speaks, its audio. Each message is passed on through the same ``Disclo
   plays. When the guard stops, the audio held back is dropped, and nothing more of that message is played or
   shown. The rest of the reply is read and dropped: its tool calls still run, as they do after a cut in
   ``llm_node``.
+- **The scripted line** is said as ``llm_node`` says it: its why (the source's line) at once, its going on
+  (``going_on``, agent.going_on) once the reply has ended, and only when none of its tool calls moves the interview
+  to another phase (``PHASE_TOOLS``: the next phase opens itself). A reply's tool calls are read as they come, on
+  our own reader (the framework reads its copy), so a cut message waits for them only until the provider ends the
+  reply, whoever else reads them.
 - **After a cut** (``CutReply``, once the provider has finished the reply): the provider's copy of the
   conversation, and the framework's own (it keeps a placeholder for every item the provider adds, holding the
   provider's full text, and replaces it only when something of the message was played), hold the uncut reply,
@@ -37,17 +42,19 @@ from livekit.agents import llm, utils
 from agent.disclosure import DisclosureGuard
 from agent.notes_match import ProtectedNotes
 from agent.outcome_claims import OutcomeGuard
+from agent.state import PHASE_TOOLS
 
 logger = logging.getLogger("shadows.agent.realtime_guard")
 
 MAX_CHARS_PER_S = 30.0  # about 300 words a minute; people speak at about 150, and the realtime voices alike
 
 # What a reply's message is guarded with: the protected runs (agent.disclosure.protected_runs) and the scripted
-# line said instead (withheld_line). The argument is the id of the message to be guarded (None: the reply before
-# its messages come): the conversation may already hold that message (a server adds its reply's item as the
-# reply starts, and the fake with its whole text), and it must not count as said before itself.
+# line said instead (its why: agent.disclosure.notes_why; its going on is ``ReplyGuards.going_on``). The argument is
+# the id of the message to be guarded (None: the reply before its messages come): the conversation may already hold
+# that message (a server adds its reply's item as the reply starts, and the fake with its whole text), and it must
+# not count as said before itself.
 GuardSource = Callable[[str | None], tuple[ProtectedNotes, str]]
-# A message's outcome guard (agent.outcome_claims) and the scripted line said instead of a claim.
+# A message's outcome guard (agent.outcome_claims) and the scripted line said instead of a claim (its why).
 OutcomeSource = Callable[[], tuple[OutcomeGuard, str]]
 
 
@@ -59,7 +66,7 @@ class CutReply:
     said: str  # what of it was played or shown: the text released, and the scripted line when it is text
     spoken: bool  # it was audio: the scripted line was not said
     line_reply: bool  # it was itself the reply asked to say the scripted line (``line_request``)
-    instead: str = ""  # the scripted line said, or to be said, instead
+    instead: str = ""  # the scripted line said, or to be said, instead (its going on too, when it goes on)
 
 
 CutHook = Callable[[CutReply], Awaitable[None]]
@@ -96,6 +103,9 @@ class ReplyGuards:
         self.on_cut: CutHook | None = None
         self.line_request: str | None = None  # the instructions asking the model to say the scripted line
         self.on_text: TextHook | None = None
+        # The sentence that goes on from where the interview stands (agent.going_on), said after the line at the
+        # reply's end unless the reply moves the interview on; None: the line is said as the sources give it.
+        self.going_on: Callable[[], str] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def guarded(
@@ -111,6 +121,28 @@ class ReplyGuards:
         if not protected and outcome is None:
             return event
         messages = utils.aio.Chan[llm.MessageGeneration]()
+        calls = utils.aio.Chan[llm.FunctionCall]()
+        moving = asyncio.get_running_loop().create_future()  # whether a tool call moves the interview on
+        going_on = self.going_on
+
+        async def pass_calls() -> None:
+            moves = False
+            try:
+                async for call in event.function_stream:
+                    moves = moves or call.name in PHASE_TOOLS
+                    calls.send_nowait(call)
+            except Exception as e:  # the provider's stream broke: the reply's calls end here
+                logger.warning("a realtime reply's tool calls ended with %s", type(e).__name__)
+            finally:
+                calls.close()
+                if not moving.done():
+                    moving.set_result(moves)
+
+        async def then() -> str:
+            """The going on said after the line: none when the reply moves the interview on (once it has ended)."""
+            if going_on is None or await asyncio.shield(moving):
+                return ""
+            return going_on()
 
         async def pass_messages() -> None:
             passed: list[tuple[_GuardedMessage, asyncio.Task[None]]] = []
@@ -118,7 +150,7 @@ class ReplyGuards:
                 async for message in event.message_stream:
                     mine, _ = source(message.message_id)  # what was said before, without this message
                     checks = ReplyChecks(DisclosureGuard(mine), instead, outcome() if outcome else None)
-                    guarded = _GuardedMessage(message, checks, self.on_text)
+                    guarded = _GuardedMessage(message, checks, self.on_text, then)
                     passed.append((guarded, self._spawn(guarded.run(), "realtime_guard.message")))
                     messages.send_nowait(guarded.generation)
             except Exception as e:  # the provider's stream broke: the reply ends here, as it would unguarded
@@ -137,8 +169,11 @@ class ReplyGuards:
                     ):  # the cut stands; what the model keeps of it is corrected before its next reply
                         logger.exception("withdrawing a cut realtime reply failed")
 
+        reading = self._spawn(pass_calls(), "realtime_guard.calls")
+        # Cancelled before it ran (the session closing), it never settled ``moving``: no message waits on it.
+        reading.add_done_callback(lambda _: None if moving.done() else moving.set_result(False))
         self._spawn(pass_messages(), "realtime_guard.messages")
-        return replace(event, message_stream=messages)
+        return replace(event, message_stream=messages, function_stream=calls)
 
     def _spawn(self, coro: Any, name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=name)
@@ -200,9 +235,11 @@ class _GuardedMessage:
         message: llm.MessageGeneration,
         guard: ReplyChecks,
         on_text: TextHook | None = None,
+        then: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
         self._source = message
         self._on_text = on_text
+        self._then = then
         self._guard = guard
         self._text = utils.aio.Chan[str]()
         self._audio = utils.aio.Chan[rtc.AudioFrame]()
@@ -277,15 +314,24 @@ class _GuardedMessage:
 
     async def _stop(self) -> None:
         """Nothing more of this message is played; a message without audio says the scripted line instead (one
-        with audio cannot: ``CutReply.spoken``)."""
+        with audio cannot: ``CutReply.spoken``): its why at once, its going on once the reply has ended and
+        unless it moves the interview on (``then``)."""
         self._held.clear()
         self._audio.close()
         modalities = await self._source.modalities
         said = "".join(self._released)
         spoken = "audio" in modalities
         instead = self._guard.instead
-        if not spoken:
+        if spoken:
+            self._text.close()
+        else:
             self._text.send_nowait(instead)
             said += instead
+        then = await self._then() if self._then is not None else ""
+        if then:
+            instead = f"{instead} {then}"
+            if not spoken:
+                self._text.send_nowait(f" {then}")
+                said += f" {then}"
         self._text.close()
         self.cut = CutReply(self._source.message_id, said, spoken=spoken, line_reply=False, instead=instead)

@@ -239,6 +239,24 @@ CLAIMS = [
     ("You're number one on my list.", "score"),
     ("You got a really high score.", "score"),
     ("Mi recomendaci\u00f3n es contratar.", "verdict"),
+    # A rejection in the hiring team's words, negated progress, the result as a label, a qualified letter grade.
+    ("Unfortunately you won't be moving forward.", "next_round"),
+    ("You won't be moving on.", "next_round"),
+    ("You've got a final round next week.", "next_round"),
+    ("You will hear back with an offer soon.", "next_round"),
+    ("We'll be extending an offer.", "verdict"),
+    ("You've been rejected.", "verdict"),
+    ("The committee will hire you.", "verdict"),
+    ("You'd be a no.", "verdict"),
+    ("Your result: pass.", "verdict"),
+    ("Outcome: fail.", "verdict"),
+    ("The final outcome is a pass.", "verdict"),
+    ("I'd rate this a solid B+.", "score"),
+    ("You're an A minus.", "score"),
+    ("Lamentablemente no vas a seguir en el proceso.", "next_round"),
+    ("Vas a recibir una oferta.", "verdict"),
+    ("Tu resultado: aprobado.", "verdict"),
+    ("Resultado final: no apto.", "verdict"),
 ]
 
 HONEST = [
@@ -645,6 +663,21 @@ DOMAIN += [
     "Now that you're in, can you see the editor?",
     "Now that you're through the hard part, ready for the edge cases?",
     "Since you're done, any questions?",
+    # Beside the rejection, result-label and grade claims above: a run's report line, code talk, a letter of the data.
+    "Result: pass.",
+    "Status: passed.",
+    "That's a b.",
+    "Your result is wrong.",
+    "You won't be moving on until the tests pass.",
+    "Okay, you're moving on.",
+    "Great, you're moving ahead.",
+    "You have the final stage of the pipeline wrong.",
+    "You've got the second interview question right.",
+    "We'll extend the array by one.",
+    "It returns a B plus the offset.",
+    "You'd be a no-op there.",
+    "Is it a yes?",
+    "Sigues en el proceso de escribirlo.",
 ]
 
 

@@ -292,3 +292,91 @@ async def test_a_scripted_line_reply_that_reads_the_notes_again_is_cut_and_not_a
     for name in ("said", "agent_ctx", "provider", "transcript"):
         assert _holds_no_quote(got[name]), (name, got[name])
     assert len(got["requests"]) == 2 and got["line"] in (got["requests"][1].instructions or "")
+
+
+def _generation(text: str, *, audio: bool, calls: list[str]) -> tuple[llm.GenerationCreatedEvent, Any, Any]:
+    """A provider's reply of one message saying ``text`` (in audio too, when ``audio``) and calling ``calls``; its
+    tool calls are still to come (the provider sends them, and ends the reply, when the test says: the channels)."""
+    from livekit.agents import utils
+    from livekit.rtc import AudioFrame
+
+    words, frames = text.split(" "), speech(text)
+    said, sound = utils.aio.Chan[str](), utils.aio.Chan[AudioFrame]()
+    modalities: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+    modalities.set_result(["audio", "text"] if audio else ["text"])
+    for i, word in enumerate(words):
+        said.send_nowait(word if i == len(words) - 1 else word + " ")
+        if audio:
+            sound.send_nowait(frames[i])
+    said.close()
+    sound.close()
+    messages, functions = utils.aio.Chan[llm.MessageGeneration](), utils.aio.Chan[llm.FunctionCall]()
+    messages.send_nowait(llm.MessageGeneration(message_id="m1", text_stream=said, audio_stream=sound,
+                                               modalities=modalities))  # type: ignore[arg-type]  # fmt: skip
+    messages.close()
+    for name in calls:
+        functions.send_nowait(llm.FunctionCall(call_id=f"c_{name}", name=name, arguments="{}"))
+    event = llm.GenerationCreatedEvent(
+        message_stream=messages, function_stream=functions, user_initiated=True
+    )
+    return event, functions, sound
+
+
+@pytest.mark.parametrize("audio", [False, True], ids=["text", "audio"])
+@pytest.mark.parametrize(
+    ("claim", "calls"),
+    [
+        ("notes", []),
+        ("notes", ["give_hint"]),
+        ("notes", ["start_coding"]),
+        ("outcome", []),
+        ("outcome", ["end_interview"]),
+    ],
+)
+async def test_a_cut_realtime_reply_goes_on_at_its_end_only_when_it_moves_no_phase(
+    claim: str, calls: list[str], audio: bool
+) -> None:
+    """As ``llm_node``'s (agent.going_on): the line's why at once, its going on once the reply has ended, and none
+    beside a tool call that moves the interview on (the next phase opens itself). Realtime had the whole line, going
+    on included, up front: "let's get back to your approach" said beside ``start_coding``."""
+    from agent.disclosure import notes_why
+    from agent.going_on import goes_on
+    from agent.outcome_claims import outcome_guard, withheld_why
+    from agent.realtime_guard import CutReply, ReplyGuards
+    from agent.state import PHASE_TOOLS
+
+    _, state = build_interview(make_context(minutes_left=30), api=None, recorder=FakeSink(), clock=ManualClock(),
+                               channel=FakeChannel(), settings=test_settings(), classifier=None)  # fmt: skip
+    state.phase = Phase.APPROACH
+    rubric = str(state.question.rubric[2]["behaviour"])
+    said = f"Sure. {rubric} Anything else?" if claim == "notes" else "Sure. You passed every hidden test."
+    why = notes_why(state) if claim == "notes" else withheld_why(state)
+    guards = ReplyGuards()
+    guards.source = lambda _: (protected_runs(state), notes_why(state))
+    guards.outcome = lambda: (outcome_guard(state), withheld_why(state))
+    guards.going_on = lambda: goes_on(state)
+    cuts: list[CutReply] = []
+
+    async def on_cut(cut: CutReply) -> None:
+        cuts.append(cut)
+
+    guards.on_cut = on_cut
+    event, functions, _ = _generation(said, audio=audio, calls=calls)
+    guarded = guards.guarded(event)
+    message = await guarded.message_stream.__anext__()
+    text = message.text_stream.__aiter__()
+    shown = ""
+    while not shown.endswith(why) and not (audio and shown.startswith("Sure.")):
+        shown += await asyncio.wait_for(text.__anext__(), 5)
+    assert "hash map from value" not in shown and "passed" not in shown, shown
+    functions.close()  # the provider ends the reply
+    shown += "".join([t async for t in text])
+    assert [c.name async for c in guarded.function_stream] == calls  # the framework still gets every call
+    for _ in range(500):
+        if cuts:
+            break
+        await asyncio.sleep(0.01)
+    await guards.aclose()
+    line = why if any(name in PHASE_TOOLS for name in calls) else f"{why} {goes_on(state)}"
+    assert len(cuts) == 1 and cuts[0].instead == line, cuts
+    assert shown == ("Sure. " if audio else f"Sure. {line}"), shown
