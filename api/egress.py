@@ -228,18 +228,27 @@ def parse_url(raw: str, *, guard: bool) -> httpx.URL:
 
 MAX_HOST_CHARS = 253  # a DNS name in text form, without the root's final dot (RFC 1035)
 MAX_LABEL_CHARS = 63
+# What a label of a host name is made of, in its ASCII (IDNA) form: letters, digits and "-" (RFC 1123), and "_",
+# which DNS carries and some hosts' names hold. httpx takes any other printable character in a host ("a%20b",
+# "a\b", "a!b", "a%3Cb"): no host name, and not the name a lookup asks for (a resolver reads "\." as a dot
+# inside a label), so a Greenhouse callback on "x.com\.greenhouse.io" passed as a Greenhouse host and its PATCH,
+# which could never go, was retried for days, then dead-lettered.
+HOST_LABEL = re.compile(r"[a-z0-9_-]+", re.IGNORECASE)
 
 
 def dns_host(url: httpx.URL) -> httpx.URL:
     """`url` with its host as one name: a final dot dropped ("hooks.example.com." is the absolute form of
     "hooks.example.com": kept, it went on in the Host header and TLS's server name, which certificates do not carry,
     and made one host two keys); a name DNS cannot hold (an empty label, as in "a..example.com" or ".example.com", a
-    label past 63 characters, the name past 253) refused. An IP address is as it was."""
+    label past 63 characters or of other characters than `HOST_LABEL`'s, the name past 253) refused. An IP address
+    is as it was."""
     host = ascii_host(url)
     if ":" in host or _is_ip(host):  # an IPv6 or IPv4 literal
         return url
     name = host.removesuffix(".")
-    if len(name) > MAX_HOST_CHARS or not all(0 < len(label) <= MAX_LABEL_CHARS for label in name.split(".")):
+    if len(name) > MAX_HOST_CHARS or not all(
+        len(label) <= MAX_LABEL_CHARS and HOST_LABEL.fullmatch(label) for label in name.split(".")
+    ):
         raise UrlRefusedError("invalid_url", "The URL's host is not a valid host name.")
     return url if name == host else url.copy_with(host=name)
 

@@ -15,6 +15,7 @@ import psycopg
 from aiohttp import web
 from psycopg.rows import DictRow
 
+from tests.api.ashby_support import connect_ashby, start_assessment
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import delivery_worker, end_interview, simulate_interview, store_version
 from tests.conftest import ApiServer, StartWorker
@@ -54,20 +55,11 @@ async def test_a_burst_survives_a_killed_worker_in_order_capped_and_sent_at_most
     runner, port = await serve(app, access_log=None, shutdown_timeout=1)
     ashby.url = f"http://127.0.0.1:{port}"
     try:
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": "ashby-burst"},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
-        ashby.customer_api_key = "ashby-burst"
+        await connect_ashby(api_server, ashby, "ashby-burst", takes="ashby-burst")
         ids = []
         for n in range(SESSIONS):
             candidate = {"ashby_id": f"burst-{n}", "first_name": "Ada", "email": f"ada{n}@example.com"}
-            started = await ashby.start("difficulty:easy", candidate)
-            assert started.status_code == 200 and started.json()["success"] is True, started.text
-            ids.append(started.json()["results"]["assessment_id"])
+            ids.append(await start_assessment(ashby, candidate))
             await simulate_interview(api_server, ids[-1])
             await end_interview(api_server, ids[-1])
             # Graded before any worker runs, so that the kill lands on the calls, not on a grading job (whose

@@ -10,6 +10,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
+from tests.api.ashby_support import connect_ashby, start_assessment
 from tests.api.grading_support import wait_until
 from tests.api.integration_support import delivery_worker, end_interview, simulate_interview, store_version
 from tests.conftest import ApiServer, StartWorker
@@ -31,22 +32,13 @@ async def test_ashby_starting_the_same_assessment_after_the_first_ended_is_a_new
     api_server: ApiServer, db: Conn, start_worker: StartWorker, tmp_path: Path
 ) -> None:
     async with fake_ashby() as ashby:
-        r = await api_server.client.post(
-            "/v1/integrations/ashby/keys",
-            json={"ashby_api_key": "ashby-retake"},
-            headers=api_server.org_headers(),
-        )
-        assert r.status_code == 201, r.text
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
-        ashby.customer_api_key = "ashby-retake"
+        await connect_ashby(api_server, ashby, "ashby-retake", takes="ashby-retake")
 
-        first = (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"]
+        first = await start_assessment(ashby, ADA)
         # While the first is waiting, the same start is Ashby's retry: the same interview.
-        assert (await ashby.start("difficulty:easy", ADA)).json()["results"]["assessment_id"] == first
+        assert await start_assessment(ashby, ADA) == first
         await _take(api_server, db, first, ready=True)
-        second = await ashby.start("difficulty:easy", ADA)  # the very same start, once the first ended
-        assert second.status_code == 200 and second.json()["success"] is True, second.text
-        retake = second.json()["results"]["assessment_id"]
+        retake = await start_assessment(ashby, ADA)  # the very same start, once the first ended
         assert retake != first
         await _take(api_server, db, retake, ready=False)  # the retake's grading failed
 

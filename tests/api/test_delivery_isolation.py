@@ -21,6 +21,7 @@ from api.jobs.lanes import DELIVERY_QUEUES, plan_lanes
 from api.jobs.settings import WorkerSettings
 from api.settings import ApiSettings
 from api.webhooks.delivery import deliver_webhook
+from tests.api.ashby_support import connect_ashby, start_assessment
 from tests.api.grading_support import complete, interview, start_worker_cli, version_status, wait_until
 from tests.api.integration_support import create_endpoint, delivery_worker, simulate_interview
 from tests.conftest import ApiServer, StartWorker, free_port
@@ -95,22 +96,17 @@ async def test_hanging_receivers_hold_neither_grading_nor_other_organisations_an
     def hang(n: int, d: Delivery) -> Answer:
         return Answer(until_set=recovered, delay_s=HANG_S)
 
-    r = await api_server.client.post(
-        "/v1/integrations/ashby/keys", json={"ashby_api_key": ASHBY_API_KEY}, headers=api_server.org_headers()
-    )
-    assert r.status_code == 201, r.text
     async with (
         webhook_receiver(respond=hang) as hostile,
         webhook_receiver() as calm_receiver,
         fake_ashby() as ashby,
     ):
-        ashby.partner_url, ashby.partner_key = f"{api_server.url}/integrations/ashby", r.json()["key"]
-        ashby.customer_api_key, ashby.hang_until, ashby.hang_s = ASHBY_API_KEY, recovered, HANG_S
+        await connect_ashby(api_server, ashby, ASHBY_API_KEY, takes=ASHBY_API_KEY)
+        ashby.hang_until, ashby.hang_s = recovered, HANG_S
         hostile_eps = [await create_endpoint(api_server, hostile.url) for _ in range(4)]
         for _ in range(2):
             await api_server.create_session()  # session.scheduled, to each of the four endpoints
-        started = await ashby.start("difficulty:easy", ADA)
-        await simulate_interview(api_server, started.json()["results"]["assessment_id"])  # a Started update
+        await simulate_interview(api_server, await start_assessment(ashby, ADA))  # a Started update
         graded = await interview(api_server)
         _, calm_key = await api_server.create_org("calm")
         calm_ep = await create_endpoint(api_server, calm_receiver.url, ["session.scheduled"], key=calm_key)

@@ -1,8 +1,9 @@
 """Greenhouse's callback `url` is the key a send_test is matched on: its host and path written another way that
 names the same resource (a host name's final dot, upper case, the default port spelled out, the Unicode form of an
 IDNA name, an empty path for "/") is the same url, so the same order sent again is the same interview; a host name
-that DNS cannot hold is refused at once. Before, "app.greenhouse.io." was another url than "app.greenhouse.io"
-(another interview, another invite), and "app..greenhouse.io" was scheduled with a PATCH that could never go."""
+that DNS cannot hold (or of characters no host name has) is refused at once. Before, "app.greenhouse.io." was
+another url than "app.greenhouse.io" (another interview, another invite), and "app..greenhouse.io" or
+"x.com\\.greenhouse.io" was scheduled with a PATCH that could never go."""
 
 from __future__ import annotations
 
@@ -76,6 +77,12 @@ async def test_names_that_differ_stay_other_urls(greenhouse: FakeGreenhouse, db:
         pytest.param(f"https://app.greenhouse.io..{PATH}", id="two-final-dots"),
         pytest.param(f"https://{'a' * 64}.greenhouse.io{PATH}", id="a-label-past-63-characters"),
         pytest.param(f"https://{'a.' * 126}greenhouse.io{PATH}", id="a-name-past-253-characters"),
+        # httpx takes these as hosts, and each ends in ".greenhouse.io"; none is a host name, and a resolver reads
+        # "\\." as a dot inside a label ("com.greenhouse", under .io): a PATCH that could never go.
+        pytest.param(f"https://x.com\\.greenhouse.io{PATH}", id="an-escaped-dot"),
+        pytest.param(f"https://x.com%2F.greenhouse.io{PATH}", id="a-percent-escape"),
+        pytest.param(f"https://x y.greenhouse.io{PATH}", id="a-space"),
+        pytest.param(f"https://app!.greenhouse.io{PATH}", id="a-character-no-host-name-holds"),
     ],
 )
 async def test_a_host_name_dns_cannot_hold_is_refused_and_nothing_is_scheduled(
