@@ -54,10 +54,34 @@ READ_BPS = 128 << 20
 READ_IOPS = 2000
 # A blkio group is removed only once the reads it has let the program queue could have gone to the disk at its rate
 # (RunCgroup.note_reads): removing a group dispatches its queued reads at once, at the disk's full speed. At most
-# this long a removal.
-DRAIN_MAX_S = 30.0
+# this long the removals of one run's groups together (ReadDrain), which judge.limits.job_budget_s counts.
+DRAIN_MAX_S = 20.0
 _THROTTLE_SLICE_S = 0.1  # blk-throttle measures a group's rate over slices of this length
 _counter = itertools.count()
+
+
+@dataclass
+class ReadDrain:
+    """How long the judge may still wait, in all, for the disk to serve reads that one run's processes queued past
+    their rate (RunCgroup.remove), shared by every process of the run, its compiles included.
+
+    Each removal waited up to 30 s on its own (2026-12-07): a program that queued its memory group's worth of
+    single-page reads (60,000 `readahead()` calls in 0.4 s) and ended its process made the judge wait that long once
+    a test, outside the job's budget, so that the pool ended the job as overrunning: `internal_error`, "not the
+    candidate's", for the candidate's own doing. Now a run waits at most DRAIN_MAX_S in all, which the budget
+    counts; a process whose queue needs more than is left (the rest goes to the disk at once as its group goes) ends
+    the run: `overrun`, and the runner starts no other process (judge.runner)."""
+
+    left_s: float = DRAIN_MAX_S
+    overrun: bool = False
+
+    def take(self, wait_s: float) -> float:
+        """How long to wait of `wait_s`, taken from what is left."""
+        allowed = max(0.0, min(wait_s, self.left_s))
+        self.left_s -= allowed
+        if wait_s > allowed + _THROTTLE_SLICE_S:
+            self.overrun = True
+        return allowed
 
 
 def _own_v1_path(controller: str) -> str | None:
@@ -208,9 +232,16 @@ class RunCgroup:
     """One run's groups: made before the run, joined by the child before exec, removed after."""
 
     def __init__(
-        self, parents: CgroupParents, *, memory_bytes: int, pids_max: int, disks: Sequence[str] = ()
+        self,
+        parents: CgroupParents,
+        *,
+        memory_bytes: int,
+        pids_max: int,
+        disks: Sequence[str] = (),
+        drain: ReadDrain | None = None,
     ) -> None:
         name = f"shadows-judge-{os.getpid()}-{next(_counter)}"
+        self._drain = drain if drain is not None else ReadDrain()  # the run's, or this group's own
         self.dirs: list[Path] = []
         self._fds: dict[Path, int] = {}  # control files read again and again, by `_pread`
         self.memory_dir: Path | None = None
@@ -370,16 +401,16 @@ class RunCgroup:
     def _wait_for_queued_reads(self) -> None:
         """Before the blkio group goes: wait until the disk could have served every read it let the program queue, at
         its rate (`note_reads`). An honest run's reads were served as they came (no wait); a program that queued
-        its group's worth of reads and ended waits here, its slot held, as its reads would have."""
+        its group's worth of reads and ended waits here, its slot held, as its reads would have, within what is left
+        of its run's ReadDrain."""
         self.note_reads()
         wait = self._drained_at + _THROTTLE_SLICE_S - time.monotonic()
         # Within a slice of the throttle's own time, nothing is left to hold back.
         if wait > _THROTTLE_SLICE_S:
-            if wait > DRAIN_MAX_S:
-                log.warning(
-                    "a run's queued disk reads need %.1f s at its rate; waited %.0f s", wait, DRAIN_MAX_S
-                )
-            time.sleep(min(wait, DRAIN_MAX_S))
+            allowed = self._drain.take(wait)
+            if self._drain.overrun:
+                log.warning("a run's queued disk reads need %.1f s at its rate; waited %.1f s", wait, allowed)
+            time.sleep(allowed)
 
     def memory_failures(self) -> int:
         """How many times an allocation hit the limit (page reclaim or OOM followed)."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from judge.cgroups import DRAIN_MAX_S
 from judge.schemas import RunRequest
 
 if TYPE_CHECKING:
@@ -124,12 +125,13 @@ JAVA_YOUNG_MB = 32
 
 def job_budget_s(request: RunRequest) -> float:
     """The most one request can take: compile, then per test its limit and as much again of waiting for a CPU,
-    and a start-up allowance plus the load limit for each process (at most one per test)."""
+    a start-up allowance plus the load limit for each process (at most one per test), and the run's wait for the disk
+    to serve reads its processes queued past their rate (judge.cgroups.ReadDrain: once for the whole run)."""
     tests = len(request.selected_tests())
     per_test = request.limits.time_limit_s
     startup = POLICIES[request.language].startup_wall_s
     compile_s = 2 * request.limits.compile_s if request.language in ("java", "cpp") else 0.0
-    return compile_s + tests * 2 * per_test + (tests + 1) * (startup + 2 * per_test)
+    return compile_s + tests * 2 * per_test + (tests + 1) * (startup + 2 * per_test) + DRAIN_MAX_S
 
 
 JOB_GRACE_S = 30.0  # a pool worker's bookkeeping beyond its job's own bound (judge.backends.local, .remote)

@@ -19,6 +19,7 @@ from typing import Any
 
 from judge import harness_cpp, harness_java, harness_javascript, harness_python
 from judge.bwrap import PROGRAM_DIR
+from judge.cgroups import ReadDrain
 from judge.disclosure import WITHHELD, bucket_timings, for_submit, quotes_hidden_input, redact
 from judge.elf import static_memory_bytes
 from judge.errors import JudgeError
@@ -49,6 +50,9 @@ log = logging.getLogger(__name__)
 
 # What the run's memory group keeps however large the build directory's files (carried_mb).
 MIN_RUN_GROUP_MB = 8
+# The tests left when a process queued more disk reads than the run may wait for (judge.cgroups.ReadDrain): the
+# program's doing, as a test's time is, never the judge's failure.
+READS_OVERRUN = "not run: the code queued more disk reads than its run may wait for (the run's read rate)"
 
 
 def build_program(
@@ -121,16 +125,18 @@ class StartFailure(JudgeError):
 def _run(request: RunRequest, sandbox: Sandbox, settings: JudgeSettings) -> RunReport:
     program = build_program(request, settings)
     timings = Timings()
+    # What the judge may wait, in all, for the disk reads this run's processes queue (job_budget_s counts it).
+    drain = ReadDrain()
     with sandbox.scratch_dir() as build:
         _write_files(build, program)  # the harness and the source: nothing else exists before the compile
         if program.compile_argv is not None:
             t0 = time.monotonic()
-            program, compiled = _compile(request, program, sandbox, build)
+            program, compiled = _compile(request, program, sandbox, build, drain)
             timings.compile_ms = round((time.monotonic() - t0) * 1000, 1)
             if compiled.exit_code != 0:
                 return _compile_failure(request, compiled, timings)
         t0 = time.monotonic()
-        results, processes, compile_output = _run_tests(request, program, sandbox, build)
+        results, processes, compile_output = _run_tests(request, program, sandbox, build, drain)
         timings.run_ms = round((time.monotonic() - t0) * 1000, 1)
     return make_report(request, results, timings, processes, compile_output=compile_output)
 
@@ -149,12 +155,12 @@ def _require_executable(path: str) -> None:
 
 
 def _compile(
-    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path, drain: ReadDrain
 ) -> tuple[HarnessProgram, SandboxResult]:
     assert program.compile_argv is not None
     _require_executable(program.compile_argv[0])
     cpu_s = request.limits.compile_s
-    compiled = _compile_once(request, program, sandbox, build, cpu_s)
+    compiled = _compile_once(request, program, sandbox, build, cpu_s, drain)
     # The fallback (heavier includes) is for a source the lean prelude lacks names for, and gets what the first
     # compile left of the limit: `compile_s` bounds the compile as a whole. A compile the judge stopped, by any of
     # its limits (time, memory, output: SandboxResult.stopped), is not tried again: its errors were cut short and
@@ -168,12 +174,17 @@ def _compile(
     if diagnosed and program.fallback is not None and not compiled.stopped and left > 0:
         program = program.fallback
         _write_files(build, program)
-        compiled = _compile_once(request, program, sandbox, build, left)
+        compiled = _compile_once(request, program, sandbox, build, left, drain)
     return program, compiled
 
 
 def _compile_once(
-    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path, cpu_s: float
+    request: RunRequest,
+    program: HarnessProgram,
+    sandbox: Sandbox,
+    build: Path,
+    cpu_s: float,
+    drain: ReadDrain,
 ) -> SandboxResult:
     assert program.compile_argv is not None
     compiled = sandbox.run(
@@ -182,6 +193,7 @@ def _compile_once(
         limits=_compile_limits(request, cpu_s),
         ro_binds=program.ro_binds,
         sealed=True,  # the source names what the compiler reads: never one of its own output channels
+        drain=drain,
     )
     # An OOM kill in the compile's group may have taken bwrap itself (judge.verdict.start_verdict): out of memory.
     if compiled.started is False and not compiled.memory_exceeded:
@@ -270,7 +282,7 @@ def _process_limits(request: RunRequest, remaining: int, carried: int = 0) -> Li
 
 
 def _run_tests(
-    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path
+    request: RunRequest, program: HarnessProgram, sandbox: Sandbox, build: Path, drain: ReadDrain
 ) -> tuple[list[TestResult], int, str]:
     """Every selected test's result (in the request's order), how many processes ran before the first hidden test's
     input was sent, and compile output (for languages whose harness compiles the source itself).
@@ -287,6 +299,12 @@ def _run_tests(
     before_hidden: int | None = None  # processes started before the first hidden input was sent
     while pos < len(order):
         remaining = [tests[i] for i in order[pos:]]
+        if drain.overrun:
+            # A process queued more disk reads than the run may wait for (judge.cgroups.ReadDrain): each later one
+            # could do it again, at the disk's full speed or on the judge's time beyond the job's budget.
+            for i in order[pos:]:
+                results[i] = unreported(tests[i], Verdict.TIME_LIMIT, READS_OVERRUN)
+            break
         if program.binary is not None and not (build / program.binary).is_file():
             for i in order[pos:]:
                 results[i] = unreported(tests[i], Verdict.RUNTIME_ERROR, "the compiled program is missing")
@@ -299,6 +317,7 @@ def _run_tests(
             program_dir=build,
             ro_binds=program.ro_binds,
             env=program.run_env,
+            drain=drain,
         )
         processes += 1
         supervisor = Supervisor(proc, output_cap=request.limits.output_bytes)

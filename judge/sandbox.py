@@ -36,7 +36,7 @@ from judge.bwrap import (
     launch_argv,
     launch_tools,
 )
-from judge.cgroups import CgroupParents, RunCgroup, detect_parents, read_devices, sweep_stale
+from judge.cgroups import CgroupParents, ReadDrain, RunCgroup, detect_parents, read_devices, sweep_stale
 from judge.collector import Collector
 from judge.devices import DeviceNodes, device_nodes, reclaim_dev_null
 from judge.errors import JudgeInternalError, SandboxUnavailableError
@@ -216,12 +216,16 @@ class Sandbox:
         env: Mapping[str, str] | None = None,
         program_dir: Path | None = None,
         sealed: bool = False,
+        drain: ReadDrain | None = None,
     ) -> SandboxResult:
         """Run argv (sandbox paths: `scratch` is /work, read-write; `program_dir` is /judge, read-only) to
         completion, deadline or output cap, and report what happened. `sealed`: its stdout, stderr and results
-        channel are sockets, which no path reopens (for a compiler, whose input the candidate names: see _spawn)."""
+        channel are sockets, which no path reopens (for a compiler, whose input the candidate names: see _spawn).
+        `drain`: the run's allowance for waiting on its queued disk reads (judge.cgroups.ReadDrain)."""
         mounts = self._mounts(scratch, program_dir, ro_binds)
-        proc = self._spawn(argv, mounts, limits.clamp(self.maximum), env, frames=False, sealed=sealed)
+        proc = self._spawn(
+            argv, mounts, limits.clamp(self.maximum), env, frames=False, sealed=sealed, drain=drain
+        )
         return self._collect(proc, stdin)
 
     def start(
@@ -232,11 +236,14 @@ class Sandbox:
         program_dir: Path | None,
         ro_binds: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        drain: ReadDrain | None = None,
     ) -> SandboxProcess:
         """Start argv with a fresh private /work and `program_dir` read-only at /judge; the caller drives it and
-        must call `finish()` on what comes back. Wall and CPU limits are the caller's (per test)."""
+        must call `finish()` on what comes back. Wall and CPU limits are the caller's (per test). `drain`: as `run`."""
         mounts = self._mounts(None, program_dir, ro_binds)
-        return self._spawn(argv, mounts, limits.clamp(self.maximum, keep_time=True), env, frames=True)
+        return self._spawn(
+            argv, mounts, limits.clamp(self.maximum, keep_time=True), env, frames=True, drain=drain
+        )
 
     def _mounts(self, scratch: Path | None, program_dir: Path | None, ro_binds: Sequence[str]) -> Mounts:
         if not self._checked:
@@ -281,6 +288,7 @@ class Sandbox:
         *,
         frames: bool,
         sealed: bool = False,
+        drain: ReadDrain | None = None,
     ) -> SandboxProcess:
         """Start argv. `frames`: the input pipe is fd 4 and stdin is /dev/null (supervised runs); otherwise the
         input pipe is stdin. `sealed`: what it writes goes through sockets instead of pipes."""
@@ -288,7 +296,9 @@ class Sandbox:
         sandboxed = not self._unsafe
         devices = self._devices.make() if sandboxed else None
         try:
-            return self._start(argv, mounts, limits, env, frames=frames, sealed=sealed, devices=devices)
+            return self._start(
+                argv, mounts, limits, env, frames=frames, sealed=sealed, devices=devices, drain=drain
+            )
         except BaseException:
             # Whatever step failed before the process owned them (a pipe, a socket, the seccomp memfd, Popen): its
             # device nodes go now, as finish() removes them once it has ended.
@@ -305,6 +315,7 @@ class Sandbox:
         frames: bool,
         sealed: bool,
         devices: Path | None,
+        drain: ReadDrain | None,
     ) -> SandboxProcess:
         sandboxed = not self._unsafe
         if devices is not None:
@@ -332,6 +343,7 @@ class Sandbox:
                     disks=read_devices(
                         ("/usr", *DEFAULT_RO_BINDS, *mounts.ro_binds, mounts.program, mounts.work)
                     ),
+                    drain=drain,
                 )
             except OSError as exc:
                 log.warning("per-run cgroup unavailable (%s); relying on rlimits", exc.strerror)

@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from judge.cgroups import READ_BPS, RunCgroup, read_devices
+from judge.bank import Param, Signature
+from judge.bank import TestCase as Case
+from judge.cgroups import DRAIN_MAX_S, READ_BPS, ReadDrain, RunCgroup, read_devices
+from judge.runner import READS_OVERRUN, run_request
 from judge.sandbox import Sandbox
 from judge.sandbox_limits import Limits
-
-pytestmark = pytest.mark.sandbox
+from judge.schemas import RunRequest, Verdict
+from judge.settings import JudgeSettings
 
 SIZE = 160 << 20
 READAHEAD = (
@@ -78,6 +81,7 @@ def _run(sandbox: Sandbox, source: str, path: Path) -> tuple[float, bytes]:
     return took, result.stdout
 
 
+@pytest.mark.sandbox
 def test_reads_a_program_queued_go_to_the_disk_at_its_rate_after_it_ends(
     sandbox: Sandbox, cold_file: tuple[Path, str]
 ) -> None:
@@ -94,6 +98,7 @@ def test_reads_a_program_queued_go_to_the_disk_at_its_rate_after_it_ends(
     assert took >= SIZE / (READ_BPS * 1.25), (took, read_mib)
 
 
+@pytest.mark.sandbox
 def test_an_honest_reader_does_not_wait_for_its_reads_at_the_end(
     sandbox: Sandbox, cold_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -113,3 +118,61 @@ def test_an_honest_reader_does_not_wait_for_its_reads_at_the_end(
     # Its reads were served as they came; only its last read-ahead window (8 MiB here, 0.06 s at READ_BPS) and the
     # reads since the last sample are left (0.125 s measured on a quiet host), never the 0.5 s it read for.
     assert left and max(left) < 0.45, left
+
+
+@pytest.mark.parametrize(
+    ("waits", "slept", "overrun"),
+    [
+        (
+            [0.5, 0.5, 0.5],
+            [0.5, 0.5, 0.5],
+            False,
+        ),  # an honest run's last read-ahead windows: waited for in full
+        ([12.0, 12.0, 12.0], [12.0, DRAIN_MAX_S - 12.0, 0.0], True),  # the run's allowance, once, in all
+        ([DRAIN_MAX_S + 5.0], [DRAIN_MAX_S], True),
+    ],
+)
+def test_a_runs_waits_for_its_queued_reads_share_one_allowance(
+    waits: list[float], slept: list[float], overrun: bool
+) -> None:
+    drain = ReadDrain()
+    assert [drain.take(w) for w in waits] == pytest.approx(slept)
+    assert drain.overrun is overrun
+
+
+SIGNATURE = Signature(function="f", params=[Param(name="n", type="int")], returns="int")
+ENDS_EVERY_TEST = "import os\n\ndef f(n):\n    os._exit(1)\n"
+
+
+@pytest.mark.sandbox
+def test_a_run_whose_processes_queue_reads_past_its_allowance_starts_no_more_of_them(
+    sandbox: Sandbox, judge_settings: JudgeSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that queued its memory group's worth of single-page reads (60,000 `readahead()` calls, 0.4 s) and
+    ended its process made the judge wait up to 30 s at each group's removal, once a test, outside the job's budget:
+    the pool then ended the job as overrunning, `internal_error` ("not the candidate's") for the candidate's doing.
+    Here every process is taken to have queued 12 s of reads: the judge waits DRAIN_MAX_S in all, and the tests left
+    when the allowance ran out are the program's `time_limit`, never started."""
+    if not sandbox._cgroups.available or sandbox._cgroups.blkio is None:
+        pytest.skip("no blkio group here: nothing is queued or waited for")
+    slept: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        if seconds >= 1.0:  # the drain's wait (the sandbox's own pauses are milliseconds)
+            slept.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    def queued_twelve_seconds(group: RunCgroup, now: float | None = None) -> None:
+        group._drained_at = time.monotonic() + 12.0
+
+    monkeypatch.setattr("judge.cgroups.time.sleep", sleep)
+    monkeypatch.setattr(RunCgroup, "note_reads", queued_twelve_seconds)
+    tests = [Case(id=f"t{i}", args=[i], expected=i) for i in range(5)]
+    request = RunRequest(language="python", source=ENDS_EVERY_TEST, signature=SIGNATURE, tests=tests)
+    report = run_request(request, sandbox, judge_settings)
+    assert sum(slept) <= DRAIN_MAX_S + 0.01 and len(slept) == 2, slept
+    assert [t.verdict for t in report.tests] == [Verdict.RUNTIME_ERROR] * 2 + [Verdict.TIME_LIMIT] * 3
+    assert all(t.message == READS_OVERRUN for t in report.tests[2:])
+    assert report.processes == 2
