@@ -133,7 +133,7 @@ async def _lease_and_load(
             mode=mode,
         )
         # The lease lasts as long as the judge may take with this run: a Submit's budget (a bank question's, 236 to
-        # 410 s) outlasted `lease_ttl_s` (180 s), and a Submit slow on purpose could then be joined by a Run of its
+        # 622 s) outlasted `lease_ttl_s` (180 s), and a Submit slow on purpose could then be joined by a Run of its
         # own session before its final answer was stored, reading what its process left in the host's caches.
         await runs_repo.extend_lease(conn, session["id"], lease, services.lease_ttl_for(request))
     except BaseException:
