@@ -69,6 +69,12 @@ class AccommodationBody(BaseModel):
 
     kind: Literal["accommodation", "human_interview"]
     message: str | None = Field(default=None, max_length=2000)
+    request_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{16,64}$",
+        description="Chosen by the page for this request and sent again with its retries: a repeat stores nothing "
+        "new and answers the request stored (`duplicate`)",
+    )
 
     _storable = field_validator("message")(refuse_unstorable)
 
@@ -160,14 +166,18 @@ async def create_accommodation_request(
     session_id: SessionId, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
     """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
-    notified (`session.accommodation_requested`). At most five per session."""
+    notified (`session.accommodation_requested`). At most five per session. A retry with the same `request_id`
+    (its answer was lost) stores nothing new, is not counted again, and answers the request stored."""
     session = own_session(candidate, session_id)
+    # Without a request id, each post is a request of its own: a retry of one whose answer was lost stored it twice
+    # (two notifications to the organisation, two of the five).
+    key = f"page:accommodation:{body.request_id}" if body.request_id else _key("accommodation")
     stored = await events_repo.append_events(
         conn,
         session["id"],
         [
             events_repo.EventIn(
-                idempotency_key=_key("accommodation"),
+                idempotency_key=key,
                 type="accommodation_request",
                 payload={"kind": body.kind, "message": body.message, "status": session["status"]},
             )
@@ -178,7 +188,7 @@ async def create_accommodation_request(
         raise NotFoundError("Session not found.", code="session_not_found")
     if not stored:
         raise RateLimitedError("Your requests were received; the hiring team will contact you.")
-    return {"kind": body.kind, "seq": stored[0].seq}
+    return {"kind": body.kind, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 
 @router.post("/start", response_model=JoinResponse, responses=error_responses(*BODY, *DB, *INVITE, 403))

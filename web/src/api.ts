@@ -367,12 +367,15 @@ export class ApiClient {
     );
   }
 
+  /** `requestId`: the same for a retry of the same request, so one whose answer was lost is not stored twice. */
   requestAccommodation(
     sessionId: string,
     kind: "accommodation" | "human_interview",
     message: string | null,
+    requestId: string,
   ): Promise<unknown> {
-    return this.request("POST", this.session(sessionId, "accommodation-requests"), { kind, message }, true);
+    const body = { kind, message, request_id: requestId };
+    return this.request("POST", this.session(sessionId, "accommodation-requests"), body, true);
   }
 
   start(sessionId: string, mode: "voice" | "text"): Promise<JoinResponse> {

@@ -46,6 +46,10 @@ export class DeviceCheck {
   private audio: AudioContext | null = null;
   private frame = 0;
   private loudFrames = 0;
+  /** Moved on by every `open` and `release`: an open whose microphone arrives after either is not the current one. */
+  private generation = 0;
+  /** The newest open, while it is the current one: what an open it superseded answers for it. */
+  private latest: Promise<boolean> | null = null;
   heard = false;
 
   constructor(private readonly onHeard: () => void = () => undefined) {}
@@ -74,9 +78,27 @@ export class DeviceCheck {
     });
   }
 
-  /** Ask for the microphone (a click is the user gesture), list the devices and start the meter. */
-  async open(deviceId?: string): Promise<boolean> {
+  /** Ask for the microphone (a click is the user gesture), list the devices and start the meter. One microphone at
+   * a time: opens can overlap (Allow pressed twice, or pressed and then Start, while the browser's permission prompt
+   * shows; a device chosen meanwhile), and only the newest keeps what it opened; an older one closes its stream and
+   * answers as the newest does. One whose microphone arrives after `release` (the screen left: another tab started
+   * the interview, the link stopped working) closes it and answers false. Before, each kept its stream: the one
+   * the page no longer held stayed open (the browser's microphone light on through the interview and after it), and
+   * its meter ran on. */
+  open(deviceId?: string): Promise<boolean> {
     this.release();
+    const generation = this.generation;
+    const attempt = this.attempt(generation, deviceId);
+    this.latest = attempt;
+    return attempt;
+  }
+
+  /** What an open superseded (by a newer open, or by `release`) answers: the newest open's outcome, or false. */
+  private superseded(): Promise<boolean> {
+    return this.latest ?? Promise.resolve(false);
+  }
+
+  private async attempt(generation: number, deviceId?: string): Promise<boolean> {
     const framed = inFrame();
     const policy = microphoneAllowed();
     if (framed && policy === false) {
@@ -87,19 +109,27 @@ export class DeviceCheck {
       this.showProblem("unsupported");
       return false;
     }
+    let stream: MediaStream;
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
+      stream = await navigator.mediaDevices.getUserMedia({
         audio: deviceId ? { deviceId: { exact: deviceId } } : true,
       });
     } catch (error) {
+      if (generation !== this.generation) return this.superseded(); // the newest open says what is wrong
       this.showProblem(problemFor(error, framed, policy));
       return false;
     }
+    if (generation !== this.generation) {
+      for (const track of stream.getTracks()) track.stop();
+      return this.superseded();
+    }
+    this.stream = stream;
     byId("mic-fix").hidden = true;
     byId("mic-request").textContent = "Microphone allowed";
-    const stream = this.stream;
     for (const track of stream.getAudioTracks()) track.addEventListener("ended", () => this.stopped(stream));
     await this.listDevices(stream.getAudioTracks()[0]?.getSettings().deviceId);
+    // Released or opened again while the list was read: that `release` closed this stream; no meter for it.
+    if (generation !== this.generation) return this.superseded();
     this.meter(stream);
     return true;
   }
@@ -211,6 +241,8 @@ export class DeviceCheck {
 
   /** Stop the meter and free the microphone (the call opens its own track). */
   release(): void {
+    this.generation += 1;
+    this.latest = null;
     if (this.frame) window.cancelAnimationFrame(this.frame);
     this.frame = 0;
     for (const track of this.stream?.getTracks() ?? []) track.stop();

@@ -140,6 +140,44 @@ describe("the accommodation request", () => {
     await vi.waitFor(() => expect(status.textContent).toContain("received"));
     expect(status.textContent).not.toMatch(/not sent/);
   });
+
+  it("sends a retry as the same request (its id), and a changed or a later request as another", async () => {
+    document.body.innerHTML = body;
+    const ids: string[] = [];
+    let lose = true; // the first answer is lost on the way back (the API may have stored it)
+    const api = {
+      requestAccommodation: async (_s: string, _k: string, _m: string | null, id: string) => {
+        ids.push(id);
+        if (lose) throw new ApiError(0, "network", "Failed to fetch");
+      },
+    } as unknown as ApiClient;
+    (HTMLDialogElement.prototype as unknown as { showModal: () => void }).showModal ??= function (this: HTMLElement) {
+      this.setAttribute("open", "");
+    };
+    bindAccommodation(api, "s1");
+    (document.querySelector(".accommodation-link") as HTMLButtonElement).click();
+    const send = document.getElementById("accommodation-send") as HTMLButtonElement;
+    const message = document.getElementById("accommodation-message") as HTMLTextAreaElement;
+    const sent = async (n: number) => {
+      send.click();
+      await vi.waitFor(() => expect(ids).toHaveLength(n));
+      await vi.waitFor(() => expect(send.disabled).toBe(!lose)); // answered: Send back after a failure only
+    };
+    message.value = "Captions, please.";
+    await sent(1);
+    await sent(2); // Try again: the same request
+    message.value = "Captions and extra time, please.";
+    await sent(3); // changed after the failure: another request
+    lose = false;
+    await sent(4); // its retry, answered this time
+    (document.querySelector(".accommodation-link") as HTMLButtonElement).click(); // opened again: a new request
+    await sent(5);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[1]);
+    expect(ids[3]).toBe(ids[2]);
+    expect(ids[4]).not.toBe(ids[3]);
+    expect(ids.every((id) => /^[A-Za-z0-9_-]{16,64}$/.test(id))).toBe(true);
+  });
 });
 
 describe("the organisation's logo", () => {

@@ -5,6 +5,7 @@ import { type ApiClient, ApiError, type JoinResponse, type NoticeView, retryAfte
 import { byId, h } from "./dom";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice, stepFailure } from "./messages";
+import { newRunId } from "./pendingrun";
 import { type HeldStep, holdStep, statusLine } from "./stepbutton";
 
 /** Text the organisation wrote, isolated in `<bdi>`: its direction (right-to-left, or an override or embedding it
@@ -222,6 +223,9 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       if (dialog.open) status.textContent = "You can send your request again now.";
     }, ms);
   };
+  // The request a failed Send left (its answer may have been lost after the API stored it): sent again with its id
+  // while it is unchanged, so the retry is the same request, not a second one for the hiring team (and of the five).
+  let unanswered: { id: string; kind: string; message: string | null } | null = null;
   for (const link of document.querySelectorAll<HTMLButtonElement>(".accommodation-link")) {
     link.addEventListener("click", () => {
       status.textContent = "";
@@ -236,8 +240,10 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
     const message = byId<HTMLTextAreaElement>("accommodation-message").value.trim() || null;
     send.disabled = true;
     status.textContent = "Sending…";
-    api.requestAccommodation(sessionId, kind, message).then(
+    if (unanswered?.kind !== kind || unanswered.message !== message) unanswered = { id: newRunId(), kind, message };
+    api.requestAccommodation(sessionId, kind, message, unanswered.id).then(
       () => {
+        unanswered = null; // a request made after this one is another
         status.textContent =
           "Your request was sent to the hiring team; they will contact you. You can close this window.";
         // Send stays disabled (no second request): focus goes to Close rather than to nowhere in the dialog.
