@@ -302,6 +302,11 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 def api_settings(db_url: str, data_dir: Path, redis_url: str) -> ApiSettings:
+    return api_settings_for(db_url, data_dir, redis_url)
+
+
+def api_settings_for(db_url: str, data_dir: Path, redis_url: str) -> ApiSettings:
+    """The settings of a test's API (the `api_settings` fixture's; for a fixture of wider scope, its own)."""
     return ApiSettings(
         _env_file=None,  # type: ignore[call-arg]  # pydantic-settings init kwarg: ignore a developer's .env
         environment="test",
@@ -389,6 +394,13 @@ class ApiServer:
 
 @pytest.fixture
 async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
+    async with serving_api(api_settings) as server:
+        yield server
+
+
+@contextlib.asynccontextmanager
+async def serving_api(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
+    """The `api_server` fixture's server (for a fixture of wider scope, its own): started, one organisation made."""
     port = free_port()
     api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
     app = create_app(api_settings)
