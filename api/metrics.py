@@ -57,8 +57,9 @@ WEBHOOK_DELIVERY_FAILURES = Counter(
 # every attempt by provider and outcome; failures by provider and reason: `status` (a non-2xx answer), `timeout`,
 # `connection`, `invalid_response` (a 2xx we cannot read; retried), `rejected` (Ashby's `success: false`; final),
 # `key_replaced` (an answer given to a key rotated while the request was in flight: sent again at once with the new
-# key), and `exhausted` once a call ends failed, whatever ended it (retries used up, a refusal, or a call that could not
-# be made at all: no live key, an unreadable sealed secret, a host that is not the ATS's).
+# key; no failure of the ATS, so left out of alerts.yml `ShadowsAtsCallbackFailureRate`), and `exhausted` once a
+# call ends failed, whatever ended it (retries used up, a refusal, or a call that could not be made at all: no live
+# key, an unreadable sealed secret, a host that is not the ATS's).
 ATS_CALLBACKS = Counter(
     "shadows_ats_callbacks_total", "Calls back to an ATS (attempts)", ["provider", "outcome"]
 )

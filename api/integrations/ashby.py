@@ -28,7 +28,7 @@ from api.errors import RateLimitedError
 from api.integrations import assessments
 from api.integrations.ashby_errors import GENERIC_MESSAGE, PREFIX
 from api.integrations.ats_numbers import one_number
-from api.integrations.keys import IntegrationCaller, admitted, authenticate
+from api.integrations.keys import IntegrationCaller, admitted, authenticate, hold_caller
 from api.integrations.partner_schemes import ASHBY_SCHEME
 from api.openapi_errors import DB, RETRY_AFTER, error_responses
 from api.schemas import name_line, optional_name_line, refuse_unstorable
@@ -293,7 +293,11 @@ async def cancel_assessment(request: Request, caller: Caller, conn: DbConn) -> d
     if isinstance(body, JSONResponse):
         return body
     assert isinstance(body, CancelAssessment)
-    status = await integrations_repo.cancel_by_ats(conn, caller.organization_id, body.assessment_id)
+    async with conn.transaction():
+        status = await integrations_repo.cancel_by_ats(conn, caller.organization_id, body.assessment_id)
+        # Last, as for a start: a cancel whose key was rotated or revoked while it waited on the assessment's lock
+        # cancels nothing and is answered 401, as its next request would be (Ashby sends it again with the new key).
+        await hold_caller(conn, caller.key_id)
     if status is None:
         return {
             "success": False,

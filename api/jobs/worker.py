@@ -280,15 +280,28 @@ class LaneWorker(Worker):
             self.stop()  # type: ignore[no-untyped-call]  # procrastinate leaves stop() unannotated
 
     async def _bring_forward(self, job_id: int, decision: RowRetryDecision) -> None:
-        """The retry just written is due no later than its outbox row now says (`RowRetryDecision`)."""
+        """The retry just written is due no later than its outbox row now says (`RowRetryDecision`).
+
+        The retry is written before this runs, so a failure here loses nothing but the bring-forward: the job keeps
+        the wait its attempt earned. Every database failure is that: the database away, a connection closed under
+        the statement, a timeout (the pool's wait, a statement or lock timeout: `DatabaseUnavailableError` from
+        `connection`), or a refusal that `connection` leaves as it is (a server answering read-only after a
+        failover, a program limit: `psycopg.Error`). Raised, one ended the job's task with an error nobody awaits
+        (asyncio's "exception was never retrieved"), past the lane's handling of a lost job end. Anything else is
+        a bug in this code, and a cancellation is the lane's shutdown: both propagate."""
         found = (self.additional_context or {}).get(CONTEXT_KEY)
         if not isinstance(found, WorkerResources):
             return  # a worker without our resources (a test running procrastinate alone): nothing to read
         try:
             async with connection(found.pool) as conn, conn.transaction():
                 moved = await attempts_repo.bring_job_forward(conn, decision.table, decision.row_id, job_id)
-        except ServiceUnavailableError as e:  # the database away: the job keeps the wait its attempt earned
-            log.warning("worker.retry_not_brought_forward", job_id=job_id, error_type=type(e).__name__)
+        except (ServiceUnavailableError, psycopg.Error) as e:
+            log.warning(
+                "worker.retry_not_brought_forward",
+                job_id=job_id,
+                error_type=type(e.__cause__ or e).__name__,
+                sqlstate=getattr(e.__cause__ or e, "sqlstate", None),
+            )
             return
         if moved:
             log.info("worker.retry_brought_forward", job_id=job_id, table=decision.table)
