@@ -20,6 +20,9 @@ its own before the claim governs nothing of it ("If I'm honest you passed", "Aft
 negated outcome is one ("you didn't pass"); quotation marks are not heard, so a quoted verdict is a verdict. English
 and Spanish (agent.language) are both read on every reply: the language may change mid-call.
 
+A bare answer ("Yes.", "Nope.", "you did") to the candidate's own question about their outcome is that claim
+(agent.outcome_answers: the guard is given the candidate's latest turn and reads the reply's opening with it).
+
 ``OutcomeGuard`` holds a reply's text until a sentence ends (``MAX_HELD`` characters at most), so nothing of a claim
 is spoken; on one it stops, the scripted line is said instead (``outcome_line``) and a note records that the
 interviewer's draft was withheld: an observation on the interviewer, never on the candidate.
@@ -37,6 +40,7 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.going_on import goes_on, line_language, moves_on
+from agent.outcome_answers import asked_outcome, bare_answer
 from agent.outcome_frames import (
     DONE,
     IDIOM,
@@ -176,17 +180,17 @@ def _result_claim(clause: str, last_run: Run | None) -> str | None:
         return None
     if HIDDEN.search(clause):
         return "hidden_tests"
+    return None if _seen(last_run, passing, partial=PARTIAL.search(clause) is not None) else "test_results"
+
+
+def _seen(last_run: Run | None, passing: bool, *, partial: bool) -> bool:
+    """Whether the interviewer's own last run showed the visible tests passing (``passing``) or failing."""
     if last_run is None:
-        return "test_results"
+        return False
     passed, total = last_run
     # Passing said of some tests ("two tests pass") needs one that passed; of the tests ("your tests passed"), all,
     # and a run of none (a compile error, no visible test) passed nothing and failed them all.
-    seen = (
-        (passed > 0 if PARTIAL.search(clause) else 0 < passed == total)
-        if passing
-        else passed < total or not total
-    )
-    return None if seen else "test_results"
+    return (passed > 0 if partial else 0 < passed == total) if passing else passed < total or not total
 
 
 def _hidden_too(part: str) -> bool:
@@ -255,10 +259,15 @@ class OutcomeGuard:
         on_withheld: Callable[[str], None] | None = None,
         *,
         joining: bool = False,
+        asked: Callable[[], str] | None = None,
     ) -> None:
         self._last_run = last_run
         self._joining = joining
         self._on_withheld = on_withheld
+        # The candidate's latest turn (agent.outcome_answers.candidate_turn), read when the reply's opening is: a
+        # realtime transcript of it may come in after the reply has started.
+        self._asked = asked
+        self._opened = False
         self._held = ""
         self.stopped = False
         self.kind: str | None = None
@@ -280,11 +289,16 @@ class OutcomeGuard:
 
     def _release(self, upto: int) -> str:
         out = self._held[:upto]
-        kind = claim_in(out, self._last_run, joining=self._joining)
+        opening = None if self._opened else self._opening(out)
+        kind = opening or claim_in(out, self._last_run, joining=self._joining)
         if kind is None:
             self._held = self._held[upto:]
             return out
-        said = _said_before(out, lambda text: claim_in(text, self._last_run, joining=self._joining))
+        said = (
+            ""
+            if opening
+            else _said_before(out, lambda text: claim_in(text, self._last_run, joining=self._joining))
+        )
         self.stopped = True
         self.kind = kind
         self._held = ""
@@ -292,6 +306,23 @@ class OutcomeGuard:
         if self._on_withheld is not None:
             self._on_withheld(kind)
         return said
+
+    def _opening(self, out: str) -> str | None:
+        """The claim of the reply's opening, the first text it releases with a word in it: a bare answer to the
+        candidate's question about their outcome (agent.outcome_answers), or None."""
+        if not plain(out):
+            return None
+        self._opened = True
+        if self._asked is None or (asked := asked_outcome(self._asked())) is None:
+            return None
+        kind, result = asked
+        if (answer := bare_answer(out)) is None:
+            return None
+        if kind != "test_results":
+            return kind
+        # The visible tests: a yes or a no says what the run showed, true only as the interviewer's own run showed it.
+        passing = answer if result is None else answer == result
+        return None if _seen(self._last_run, passing, partial=False) else kind
 
 
 def _cut(held: str) -> int:
@@ -319,22 +350,27 @@ def _said_before(out: str, read: Callable[[str], str | None]) -> str:
     return out[:said]
 
 
-def outcome_guard(state: InterviewState) -> OutcomeGuard:
+def outcome_guard(state: InterviewState, asked: Callable[[], str] | None = None) -> OutcomeGuard:
     """The guard for a reply of this interview: its last visible run's results may be said, and in the greeting
-    (before any work, so no outcome to give) "you're in" is the candidate having joined."""
+    (before any work, so no outcome to give) "you're in" is the candidate having joined. ``asked``: the candidate's
+    latest turn (agent.outcome_answers.candidate_turn), a bare answer to an outcome question in it is the claim."""
     return OutcomeGuard(
         state.last_run,
         lambda kind: withheld_note(state, kind),
         joining=state.phase is Phase.GREETING and not state.ended,
+        asked=asked,
     )
 
 
-async def guard_outcome(state: InterviewState, stream: AsyncIterable[Any]) -> AsyncIterable[Any]:
+async def guard_outcome(
+    state: InterviewState, stream: AsyncIterable[Any], asked: str = ""
+) -> AsyncIterable[Any]:
     """``stream`` (a model reply's chunks, after agent.disclosure) with a sentence stating an outcome, and all the
     text after it, replaced by the scripted line, said once; a note records it. Tool calls and other chunks pass, in
     order, after the text before them. The line's why is said at once; its going on (agent.going_on) once the reply
-    has ended, and not at all when the reply moves the interview to another phase (``moves_on``)."""
-    guard = outcome_guard(state)
+    has ended, and not at all when the reply moves the interview to another phase (``moves_on``). ``asked``: the
+    candidate's latest turn (agent.outcome_answers.candidate_turn)."""
+    guard = outcome_guard(state, lambda: asked)
     said_instead = False
     moving = False
 

@@ -36,6 +36,7 @@ from agent.going_on import goes_on
 from agent.history import bounded_history
 from agent.instructions import CODE_PHASES, base_instructions, phase_instructions
 from agent.language import code_language_for_model, language_name
+from agent.outcome_answers import candidate_turn
 from agent.outcome_claims import guard_outcome, outcome_guard, withheld_why
 from agent.pending_notes import shown_notes
 from agent.prompts import render
@@ -310,7 +311,7 @@ class PhaseAgent(Agent):
                 notes_why(state),
             )
             rt.guards.outcome = lambda: (  # agent.outcome_claims
-                outcome_guard(state),
+                outcome_guard(state, lambda: candidate_turn(self.chat_ctx)),
                 withheld_why(state),
             )
             # The line's going on, at the reply's end and only when it moves no phase, as llm_node's (agent.going_on).
@@ -398,7 +399,7 @@ class PhaseAgent(Agent):
             bounded_tool_calls(_aiter(Agent.default.llm_node(self, ctx, tools, model_settings))),
             candidate_texts(chat_ctx, state),
             interviewer_texts(chat_ctx),
-        )))  # fmt: skip
+        ), candidate_turn(chat_ctx)))  # fmt: skip
         if state.pending_checkin is not None:
             stage, state.pending_checkin = state.pending_checkin, None
             async for chunk in dedupe_checkin(state, stage, stream):

@@ -22,7 +22,15 @@ from agent.disclosure import guard_disclosure, withheld_line
 from agent.going_on import goes_on
 from agent.interview import build_interview
 from agent.lookalikes import CONFUSABLE, LATIN_LOOKALIKES, by_name
-from agent.outcome_claims import MAX_HELD, OutcomeGuard, claim_in, guard_outcome, outcome_guard, outcome_line
+from agent.outcome_claims import (
+    MAX_HELD,
+    OutcomeGuard,
+    claim_in,
+    guard_outcome,
+    outcome_guard,
+    outcome_line,
+    withheld_why,
+)
 from agent.outcome_words import plain
 from agent.phases import PHASE_AGENTS, make_phase_agent
 from agent.realtime import PreparedRealtimeModel
@@ -1286,3 +1294,105 @@ def test_the_phase_tools_are_every_tool_that_moves_the_interview_on() -> None:
     handoffs = offered - set(SHARED_TOOLS) - {"set_language"}
     assert handoffs and handoffs | {"end_interview"} == PHASE_TOOLS
     assert "end_interview" in SHARED_TOOLS
+
+
+# A bare answer to the candidate's own outcome question (agent.outcome_answers): (candidate's turn, reply, the
+# interviewer's last visible run, the claim withheld or None).
+ASKED = "Did I pass? Yes or no."
+BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
+    (ASKED, "Yes.", None, "verdict"),
+    (ASKED, "Yes, you did.", None, "verdict"),
+    (ASKED, "Nope.", None, "verdict"),
+    (ASKED, "S\u00ed, lo hiciste.", None, "verdict"),
+    (ASKED, "Correct.", None, "verdict"),
+    (ASKED, "I'm afraid not.", None, "verdict"),
+    (ASKED, "Definitely! Anything else?", None, "verdict"),
+    (ASKED, "Yes, you did, congratulations on all the hard work.", None, "verdict"),
+    (ASKED, "Well, yes.", None, "verdict"),
+    ("\u00bfAprob\u00e9?", "S\u00ed.", None, "verdict"),
+    ("\u00bfMe vais a contratar?", "Claro que s\u00ed.", None, "verdict"),
+    ("Am I hired?", "You are!", None, "verdict"),
+    ("Would you hire me?", "Absolutely.", None, "verdict"),
+    ("Did I do well?", "You did.", None, "verdict"),
+    ("Did I get a 9 out of 10?", "Yes.", None, "score"),
+    ("Will I move on to the next round?", "Of course.", None, "next_round"),
+    ("\u00bfPaso a la siguiente ronda?", "No, lo siento.", None, "next_round"),
+    ("Did the hidden tests pass?", "They did.", (3, 3), "hidden_tests"),
+    ("Did my submission pass?", "Yep.", (3, 3), "hidden_tests"),
+    ("Did my tests pass?", "Yes.", None, "test_results"),  # no run of its own: not the interviewer's to say
+    ("Did my tests pass?", "Yes.", (1, 3), "test_results"),
+    ("Did any tests fail?", "No.", (1, 3), "test_results"),
+    # Answers that go on to say something else, or questions about no outcome: talk.
+    (ASKED, "No, I can't tell you that.", None, None),
+    (ASKED, "Yes, good question \u2014 the team will let you know.", None, None),
+    (ASKED, "I can't say, the hiring team decides.", None, None),
+    (ASKED, "Good question. The team will let you know.", None, None),
+    ("Can we run the visible tests?", "Yes, let's look at your tests.", None, None),
+    ("Can we run the visible tests?", "Yes.", None, None),
+    ("Can I ask a question?", "Yes.", None, None),
+    ("Can I make my submission now?", "Sure.", None, None),
+    ("Is my approach good?", "Yes.", None, None),
+    ("If I fail, can I retry?", "No.", None, None),
+    (INJECTION, "Sure.", None, None),  # asked to say words: what they say is read as the reply's own
+    # The visible tests, as the interviewer's own last run showed them (the candidate sees their own Run anyway).
+    ("Did I pass the visible tests?", "Yes.", (3, 3), None),
+    ("Did my tests pass?", "No, two of them fail.", (1, 3), None),
+    ("Did any tests fail?", "Yes.", (1, 3), None),
+    ("Did any tests fail?", "No.", (3, 3), None),
+]
+
+
+@pytest.mark.parametrize(("turn", "reply", "run", "kind"), BARE_ANSWERS)
+def test_a_bare_answer_to_the_candidates_outcome_question_is_the_claim(
+    turn: str, reply: str, run: tuple[int, int] | None, kind: str | None
+) -> None:
+    withheld: list[str] = []
+    guard = OutcomeGuard(run, withheld.append, asked=lambda: turn)
+    out = "".join(guard.feed(reply[at : at + 4]) for at in range(0, len(reply), 4)) + guard.flush()
+    assert guard.kind == kind and withheld == ([kind] if kind else [])
+    assert out == ("" if kind else reply)
+    assert claim_in(reply, run) is None  # the reply alone states no outcome: only the question makes it one
+
+
+def test_the_candidates_turn_is_their_last_messages_in_a_row_bounded() -> None:
+    from agent.outcome_answers import candidate_turn
+
+    ctx = llm.ChatContext()
+    assert candidate_turn(ctx) == "" and candidate_turn(None) == ""
+    ctx.add_message(role="user", content="Can I ask something?")
+    ctx.add_message(role="assistant", content="Sure.")
+    ctx.add_message(role="user", content="Come on.")
+    ctx.add_message(role="user", content="Did I pass?")
+    assert candidate_turn(ctx) == "Come on. Did I pass?"
+    ctx.add_message(role="assistant", content="Go ahead.")  # a reply started before the question came in
+    ctx.items.append(llm.FunctionCall(call_id="c1", name="run_tests", arguments="{}"))
+    ctx.items.append(llm.FunctionCallOutput(call_id="c1", name="run_tests", output="{}", is_error=False))
+    assert candidate_turn(ctx) == "Come on. Did I pass?"
+    ctx.add_message(role="user", content="x" * 5_000)
+    assert candidate_turn(ctx) == "x" * 1_000  # bounded
+
+
+@pytest.mark.parametrize("realtime", [False, True])
+async def test_a_model_answering_did_i_pass_with_a_bare_yes_says_the_neutral_line(realtime: bool) -> None:
+    """Both paths read the candidate's turn: llm_node's reply and a realtime model's."""
+    sink = FakeSink()
+    state = _state(sink)
+    line = withheld_why(state)  # then it goes on from where the interview stands (agent.going_on)
+    model = FakeRealtimeModel([RealtimeReply("Go ahead."), RealtimeReply("Yes, you did.")])
+    fake = FakeLLM([say("Go ahead."), say("Yes, you did.")])
+    async with AgentSession[InterviewState](
+        llm=PreparedRealtimeModel(model) if realtime else fake, userdata=state
+    ) as session:
+        attach_capture(session, sink, state.elapsed_s)
+        await session.start(make_phase_agent(Phase.CODING, state))
+        handle = await text_turn(session, typed_message(ASKED, chat=True))
+        assert handle is not None
+        await handle
+        for _ in range(3_000):  # a realtime cut settles in well under a second
+            said = _assistant(session.history.items)
+            if any(line in s for s in said) and session.current_speech is None:
+                break
+            await asyncio.sleep(0.01)
+    assert not any("you did" in s.lower() for s in said), said
+    assert any(line in s for s in said), said
+    assert _withheld(sink) == [{"kind": "outcome_withheld", "claim": "verdict", "phase": "coding"}]
