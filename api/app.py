@@ -37,6 +37,7 @@ from api.pdf import PdfRenderer
 from api.pdf_text import ResumeParser
 from api.question_cache import QuestionCache
 from api.ratelimits import RateLimits
+from api.readiness import Readiness
 from api.routers import (
     analytics,
     api_keys,
@@ -166,6 +167,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.questions = QuestionCache()
     app.state.ratelimits = ratelimits
     app.state.database_gauges = DatabaseGauges()
+    app.state.readiness = Readiness()  # /readyz: one check at a time, shared (api/readiness.py)
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
     app.state.web_assets = WebAssets(settings.web_dir)

@@ -3,6 +3,7 @@ allowed origins), their assets, and the security headers both carry."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,18 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from api.db import orgs_repo
-from api.db.pool import connection
+from api.db.pool import DatabaseUnavailableError, connection
 from api.embed_origins import origin_problem
 from api.settings import ApiSettings
 
 log = structlog.get_logger(__name__)
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # and at most 48 characters (the column check)
+# `/embed/{slug}` looks its organisation up for anyone: at most this many of its lookups (per process) hold or wait
+# for a pooled connection at once, and the rest wait here, never in the pool's own queue. Each took one before, so a
+# burst of them from anyone held the pool and its queue of waiters, and every other caller got 503
+# `database_unavailable`.
+EMBED_LOOKUPS = 2
 PERMISSIONS_POLICY = (
     "microphone=(self), autoplay=(self), camera=(), geolocation=(), payment=(), usb=(), "
     "display-capture=(), clipboard-read=(), interest-cohort=()"
@@ -103,12 +109,24 @@ def mount_web(app: FastAPI, settings: ApiSettings) -> None:
     async def join_page() -> FileResponse:
         return FileResponse(index, media_type="text/html", headers=page_headers(settings, []))
 
+    lookups = asyncio.Semaphore(EMBED_LOOKUPS)
+
     @app.api_route("/embed/{org_slug}", methods=["GET", "HEAD"], include_in_schema=False)
     async def embed_page(org_slug: str, request: Request) -> Response:
         org = None
         if len(org_slug) <= 48 and SLUG.fullmatch(org_slug):
-            async with connection(request.app.state.pool) as conn:
-                org = await orgs_repo.get_org_by_slug(conn, org_slug)
+            try:
+                # As long as the pool would have let it wait for a connection.
+                async with asyncio.timeout(settings.db_pool_timeout_s):
+                    await lookups.acquire()
+            except TimeoutError:
+                # As the pool answers a wait past the same timeout.
+                raise DatabaseUnavailableError("The database is unavailable; try again shortly.") from None
+            try:
+                async with connection(request.app.state.pool) as conn:
+                    org = await orgs_repo.get_org_by_slug(conn, org_slug)
+            finally:
+                lookups.release()
         if org is None:
             return HTMLResponse(NOT_FOUND_PAGE, status_code=404, headers=page_headers(settings, []))
         # Only origins the API accepts today: one stored before a rule was added (a wildcard over a public

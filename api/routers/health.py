@@ -3,20 +3,15 @@ set) and Prometheus metrics."""
 
 from __future__ import annotations
 
-import functools
 import secrets
 
-import psycopg
 from fastapi import APIRouter, Request, Response
-from limits.errors import StorageError
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from api.db.migrate import MigrationError, discover
-from api.db.pool import Conn, connection
 from api.errors import ServiceUnavailableError, UnauthorizedError
 from api.openapi_errors import error_responses
 from api.ops_metrics import DatabaseGauges
-from api.ratelimits import RateLimits
+from api.readiness import Readiness
 from api.settings import ApiSettings
 
 router = APIRouter(tags=["health"])
@@ -37,54 +32,13 @@ async def read_readiness(request: Request) -> dict[str, str]:
 
     Not ready either while the newest migration this release ships is not applied: a replica started before
     `shadows db migrate` ran would answer every request that writes a new column with a 500 (a run's
-    `client_run_id`). Checked until it holds once (a schema does not go back)."""
-    try:
-        async with connection(request.app.state.pool) as conn:
-            await conn.execute("select 1")
-            if not getattr(request.app.state, "schema_current", False):
-                request.app.state.schema_current = await _schema_current(conn)
-    except ServiceUnavailableError as e:
-        raise ServiceUnavailableError("The database is not reachable.", code="not_ready") from e
-    if not request.app.state.schema_current:
-        raise ServiceUnavailableError(
-            "The database's schema is older than this release: run `shadows db migrate`.", code="not_ready"
-        )
-    if not await _store_answers(request.app.state.ratelimits):
-        raise ServiceUnavailableError("The rate-limit store (Redis) is not reachable.", code="not_ready")
+    `client_run_id`). Checked until it holds once (a schema does not go back). Requests that arrive together share
+    one check, on one pooled connection (api/readiness.py)."""
+    readiness: Readiness = request.app.state.readiness
+    problem = await readiness.problem(request.app.state.pool, request.app.state.ratelimits)
+    if problem is not None:
+        raise ServiceUnavailableError(problem, code="not_ready")
     return {"status": "ready"}
-
-
-@functools.cache
-def _newest_shipped() -> str | None:
-    """The newest migration this release ships (supabase/migrations), or None where none is shipped with it."""
-    try:
-        shipped = discover()
-    except (OSError, MigrationError):
-        return None
-    return shipped[-1].version if shipped else None
-
-
-async def _schema_current(conn: Conn) -> bool:
-    """The newest migration this release ships is applied (a database a newer release migrated further is too)."""
-    newest = _newest_shipped()
-    if newest is None:
-        return True
-    try:
-        cur = await conn.execute(
-            "select exists (select from supabase_migrations.schema_migrations where version = %s) as applied",
-            (newest,),
-        )
-    except psycopg.errors.UndefinedTable:  # never migrated
-        return False
-    row = await cur.fetchone()
-    return bool(row and row["applied"])
-
-
-async def _store_answers(ratelimits: RateLimits) -> bool:
-    try:
-        return await ratelimits.storage.check()  # Redis: a PING, bounded by its socket timeouts; memory: True
-    except StorageError:
-        return False
 
 
 def _check_metrics_token(request: Request, settings: ApiSettings) -> None:

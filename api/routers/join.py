@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from api.candidate_rules import consented, may_join_room, policies, session_notice
 from api.db import sessions_repo
 from api.db.pool import Conn, connection
-from api.deps import DbConn, Settings, admitted_invite, bearer, candidate_for_invite
+from api.deps import Settings, admitted_invite, bearer, candidate_for_invite
 from api.errors import ConflictError, ForbiddenError
 from api.openapi_errors import BODY, DB, error_responses
 from api.question_cache import QuestionCache
@@ -159,12 +159,14 @@ async def join_session(body: JoinRequest, request: Request) -> JoinResponse:
     openapi_extra={"security": [{"Invite": []}]},
     responses=error_responses(*BODY, *DB, 401, 403, 409, 410, 429),  # its invite is looked up in the handler
 )
-async def create_livekit_token(
-    body: TokenRequest, request: Request, conn: DbConn, settings: Settings
-) -> TokenResponse:
+async def create_livekit_token(body: TokenRequest, request: Request, settings: Settings) -> TokenResponse:
     """LiveKit's standard token endpoint (for LiveKit's own frontends and the Agents Playground), authorised by a
     candidate invite as the bearer token. Room, identity and agent dispatch always come from the invite."""
-    found = await candidate_for_invite(conn, bearer(request), settings, request=request)
+    invite = bearer(request)
+    # In-process, as the join: a misshapen invite, or one from a spent address, takes no pooled connection.
+    admitted_invite(invite, request)
+    async with connection(request.app.state.pool) as conn:
+        found = await candidate_for_invite(conn, invite, settings, request=request)
     row = found.session
     if body.room_name and body.room_name != row["room_name"]:
         raise ForbiddenError("This invite does not open that room.", code="room_mismatch")

@@ -24,7 +24,8 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
-from api.deps import DbConn, Settings
+from api.db.pool import connection
+from api.deps import Settings
 from api.errors import NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
 from api.ratelimits import Count, RateLimits, client_bucket, client_site
@@ -41,7 +42,7 @@ router = APIRouter(prefix="/v1", tags=["practice"])
     responses=error_responses(*BODY, *DB, 404, 429),
 )
 async def create_practice_session(
-    body: PracticeCreate, request: Request, conn: DbConn, settings: Settings
+    body: PracticeCreate, request: Request, settings: Settings
 ) -> SessionCreated:
     """Start a practice interview for yourself. Off (404) unless SHADOWS_API_PRACTICE_ENABLED is set. Start the
     interview within SHADOWS_API_PRACTICE_INVITE_TTL_MINUTES (60): until it has started, its invite is 410
@@ -80,22 +81,25 @@ async def create_practice_session(
     # Counted in all three or in none: a request the offering's limit refused (or the site's) spends nothing of
     # its address's own allowance.
     await ratelimits.hit_all(counts)
-    scheduled = await schedule_session(
-        conn,
-        settings,
-        organization_id=None,
-        candidate_name=body.name,
-        candidate_email=None,
-        candidate_external_id=None,
-        question_id=None,
-        difficulty=body.difficulty,
-        topic=None,
-        language=body.language,
-        duration_minutes=body.duration_minutes,
-        job_description=None,
-        resume_text=None,
-        metadata={},
-        practice=True,
-        invite_ttl=timedelta(minutes=settings.practice_invite_ttl_minutes),
-    )
+    # A pooled connection only now: taken before the switch and the limits (a `DbConn`), an anonymous burst of
+    # refused requests held the whole pool and its queue, and every other caller got 503 `database_unavailable`.
+    async with connection(request.app.state.pool) as conn:
+        scheduled = await schedule_session(
+            conn,
+            settings,
+            organization_id=None,
+            candidate_name=body.name,
+            candidate_email=None,
+            candidate_external_id=None,
+            question_id=None,
+            difficulty=body.difficulty,
+            topic=None,
+            language=body.language,
+            duration_minutes=body.duration_minutes,
+            job_description=None,
+            resume_text=None,
+            metadata={},
+            practice=True,
+            invite_ttl=timedelta(minutes=settings.practice_invite_ttl_minutes),
+        )
     return scheduled.response()

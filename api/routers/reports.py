@@ -28,7 +28,7 @@ from api.pdf import PdfRenderer
 from api.ratelimits import Count, RateLimits
 from api.report_pages import JSON_HEADERS, error_response, report_html, report_response
 from api.report_view import load_report
-from api.routers.scorecards import CandidateReader, count_read, counted_reader
+from api.routers.scorecards import CandidateReader, admit_reader, count_read, counted_reader, scorecard_reader
 from api.run_admission import PRACTICE_TENANT
 from api.settings import ApiSettings
 from api.timeline import Timeline, View
@@ -101,7 +101,7 @@ async def timeline_response(request: Request, conn: Conn, settings: ApiSettings,
     responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_report(
-    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
+    session_id: SessionId, request: Request, reader: Reader, conn: DbConn, settings: Settings
 ) -> Response:
     """The report page (HTML): recommendation and dimensions with bands, rubric, strengths and concerns, facts,
     integrity observations, the replay and the whole transcript; every citation links to its moment. A practice
@@ -136,7 +136,7 @@ async def read_report(
     responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_timeline(
-    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: Reader
+    session_id: SessionId, request: Request, reader: Reader, conn: DbConn, settings: Settings
 ) -> Response:
     """The interview on one timeline for the replay: `{"session": {...}, "events": [...]}` in time order. Every
     event has `seq`, `t` (seconds from the start) and `type`; snapshots carry the full code, runs and submissions
@@ -219,9 +219,11 @@ async def read_report_pdf(session_id: SessionId, request: Request, settings: Set
     practice candidate's per session (SHADOWS_API_PRACTICE_PDF_RATE_LIMIT, 429 `rate_limited`) and for all practice
     sessions together (429 `practice_busy`), with Retry-After."""
     # Read on a connection of its own, returned before the render: a render waits for one of a few Chromium slots
-    # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool.
+    # and runs for seconds, and a connection held meanwhile by each waiting request would drain the pool. Taken
+    # once the reader is admitted (`admit_reader`): a refusal takes none.
+    await admit_reader(request, settings)
     async with connection(request.app.state.pool) as conn:
-        reader = await counted_reader(request, conn, settings)
+        reader = await scorecard_reader(request, conn, settings)
         opened = await _readable(conn, session_id, reader)
         if isinstance(reader, CandidateReader):
             await _count_practice_pdf(request.app.state.ratelimits, settings, session_id)
@@ -262,7 +264,7 @@ class CoachingLink(BaseModel):
     responses=error_responses(*DB, 401, 403, 404),
 )
 async def create_coaching_link(
-    session_id: SessionId, conn: DbConn, settings: Settings, reader: Reader
+    session_id: SessionId, reader: Reader, conn: DbConn, settings: Settings
 ) -> CoachingLink:
     """A practice candidate's link to their coaching report (invite as bearer), for a browser to open: it lasts
     SHADOWS_API_REPORT_VIEW_MINUTES. Organisations share reports with `POST /v1/sessions/{id}/share` instead."""
@@ -305,15 +307,20 @@ async def _open_checked(
     return Opened(session, "org", link_id=shared.link_id)
 
 
-async def _open_token(
-    request: Request, conn: Conn, settings: ApiSettings, token: str, *, page: bool
-) -> Opened:
-    """What a token opens, counted (api/report_limits.py). Its signature and expiry are checked first, with no
-    database read: one that fails counts in the budget of reads that open nothing (every caller together; past
-    it 429 `report_links_busy` at once), then per client address. One that passes counts per client address, then
-    per link (`report_limits.token_bucket`), before the database is read. A token the database then refuses
-    (revoked, its session gone) counts in the budget too; one minted for a key counts as a read by its organisation
-    once the key is checked."""
+@dataclass(frozen=True)
+class Verified:
+    """A token whose signature and expiry hold, counted per client address and per link."""
+
+    token: str
+    checked: view_tokens.ViewGrant | UUID
+    link: str
+
+
+async def _verify_token(request: Request, settings: ApiSettings, token: str, *, page: bool) -> Verified:
+    """A token's signature and expiry, checked with no database read and before any pooled connection is taken (an
+    anonymous burst of altered links held the whole pool and its queue otherwise): one that fails counts in the
+    budget of reads that open nothing (every caller together; past it 429 `report_links_busy` at once), then per
+    client address. One that passes counts per client address, then per link (`report_limits.token_bucket`)."""
     try:
         checked = _check_token(settings, token, page=page)
     except ApiError as e:
@@ -324,6 +331,14 @@ async def _open_token(
     await report_limits.count_client(request, settings)
     link = report_limits.token_bucket(checked)
     await report_limits.count_link(request, settings, link)
+    return Verified(token, checked, link)
+
+
+async def _open_token(request: Request, conn: Conn, settings: ApiSettings, verified: Verified) -> Opened:
+    """What a verified token opens (api/report_limits.py). A token the database refuses (revoked, its session gone)
+    counts in the budget of reads that open nothing too; one minted for a key counts as a read by its organisation
+    once the key is checked."""
+    token, checked, link = verified.token, verified.checked, verified.link
     try:
         opened = await _open_checked(conn, settings, token, checked)
     except ApiError as e:
@@ -377,30 +392,43 @@ SHARED_PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get(f"{share_links.REPORTS_PATH}{{token}}", response_class=HTMLResponse, responses=SHARED_PAGE_ERRORS)
-async def read_shared_report(
-    token: LinkToken, request: Request, conn: DbConn, settings: Settings
-) -> Response:
+async def read_shared_report(token: LinkToken, request: Request, settings: Settings) -> Response:
     """The report page through a share link (no other credentials). Expired, revoked or altered links answer with
     a page that says so (410 or 404). Reads are limited per client address and per link (a view token minted for
     a key: per organisation), a large page by its size too (api/page_reads.py): 429 `rate_limited` with
     Retry-After. A link that opens nothing counts in a budget for every caller together: past it 429
     `report_links_busy`, without the page (api/report_limits.py)."""
     try:
-        opened = await _open_token(request, conn, settings, token, page=True)
+        verified = await _verify_token(request, settings, token, page=True)
     except ApiError as e:
-        if e.code not in ERROR_PAGES:
-            raise
-        title, message = ERROR_PAGES[e.code]
-        return error_response(e.status, title, message)
+        return _error_page(e)
+    # A pooled connection only for a token whose signature holds; returned before the response is sent.
+    async with connection(request.app.state.pool) as conn:
+        try:
+            opened = await _open_token(request, conn, settings, verified)
+        except ApiError as e:
+            return _error_page(e)
 
-    async def render() -> HTMLResponse:
-        page = await load_report(
-            conn, opened.session, view=opened.view, timeline_url=_timeline_url(token), assets=_assets(request)
-        )
-        return report_response(page)
+        async def render() -> HTMLResponse:
+            page = await load_report(
+                conn,
+                opened.session,
+                view=opened.view,
+                timeline_url=_timeline_url(token),
+                assets=_assets(request),
+            )
+            return report_response(page)
 
-    assert opened.counted is not None
-    return await page_reads.counted_page(request, settings, opened.counted, _page_key(opened), render)
+        assert opened.counted is not None
+        return await page_reads.counted_page(request, settings, opened.counted, _page_key(opened), render)
+
+
+def _error_page(e: ApiError) -> HTMLResponse:
+    """The page that says a link is altered, expired or revoked; any other error is raised as it is."""
+    if e.code not in ERROR_PAGES:
+        raise e
+    title, message = ERROR_PAGES[e.code]
+    return error_response(e.status, title, message)
 
 
 @router.get(
@@ -408,11 +436,11 @@ async def read_shared_report(
     response_model=Timeline,
     responses=error_responses(*DB, 404, 410, 429),
 )
-async def read_shared_timeline(
-    token: LinkToken, request: Request, conn: DbConn, settings: Settings
-) -> Response:
+async def read_shared_timeline(token: LinkToken, request: Request, settings: Settings) -> Response:
     """The timeline a shared report page loads; the same JSON as `GET /v1/sessions/{id}/timeline`. Limited as the
     shared page is (429 `rate_limited`; `report_links_busy`), each MiB of it counting as one more read; `ETag`,
     and 304 for `If-None-Match`."""
-    opened = await _open_token(request, conn, settings, token, page=False)
-    return await timeline_response(request, conn, settings, opened)
+    verified = await _verify_token(request, settings, token, page=False)
+    async with connection(request.app.state.pool) as conn:  # only for a token whose signature holds
+        opened = await _open_token(request, conn, settings, verified)
+        return await timeline_response(request, conn, settings, opened)

@@ -11,7 +11,18 @@ from pydantic import BaseModel, ConfigDict
 
 from api import guess_limits, report_limits
 from api.db import scorecards_repo, sessions_repo
-from api.deps import DbConn, Org, OrgCaller, Settings, bearer, own_session, require_org, session_for_invite
+from api.deps import (
+    DbConn,
+    Org,
+    OrgCaller,
+    Settings,
+    admitted_api_key,
+    admitted_invite,
+    bearer,
+    own_session,
+    require_org,
+    session_for_invite,
+)
 from api.errors import ForbiddenError, NotFoundError
 from api.ids import SessionId
 from api.jobs.grading import request_regrade
@@ -54,11 +65,28 @@ async def scorecard_reader(request: Request, conn: DbConn, settings: Settings) -
 
 
 @guess_limits.lookup_guard
-async def counted_reader(request: Request, conn: DbConn, settings: Settings) -> Reader:
-    """`scorecard_reader` for a read of a report, its timeline or its scorecard: an invite's reader is counted per
-    client address before the invite is looked up (anyone may try invites; api/report_limits.py)."""
-    if bearer(request).startswith(INVITE_PREFIX):
+async def admit_reader(request: Request, settings: Settings) -> None:
+    """What `counted_reader` checks before it takes a pooled connection: an invite's reader is counted per client
+    address (anyone may try invites; api/report_limits.py), and a credential not shaped as one we issue, or from an
+    address the guess limits have spent, is refused. A refusal takes no connection: taken first, an anonymous burst
+    of such reads held the whole pool and its queue, and every other caller got 503 `database_unavailable`."""
+    token = bearer(request)
+    if token.startswith(INVITE_PREFIX):
         await report_limits.count_client(request, settings)
+        admitted_invite(token, request)
+    else:
+        admitted_api_key(request)
+
+
+@guess_limits.lookup_guard
+async def counted_reader(
+    request: Request,
+    _admitted: Annotated[None, Depends(admit_reader)],  # solved before the connection: a refusal takes none
+    conn: DbConn,
+    settings: Settings,
+) -> Reader:
+    """`scorecard_reader` for a read of a report, its timeline or its scorecard, once `admit_reader` let it in. A
+    route puts it before its own `conn`, which is the same connection (FastAPI solves parameters in order)."""
     return await scorecard_reader(request, conn, settings)
 
 
@@ -95,7 +123,7 @@ ScorecardReader = Annotated[Reader, Depends(counted_reader)]
     responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def read_scorecard(
-    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: ScorecardReader
+    session_id: SessionId, request: Request, reader: ScorecardReader, conn: DbConn, settings: Settings
 ) -> ScorecardOut | CandidateScorecardOut:
     """The scorecard to read: the latest `ready` version, or the newest version (`pending` or `failed`, with its
     `reason`) while none is ready; `latest_attempt` is the newest version, so a re-grade that is pending or failed
@@ -117,7 +145,7 @@ async def read_scorecard(
     responses=error_responses(*DB, 401, 403, 404, 429),
 )
 async def list_scorecards(
-    session_id: SessionId, request: Request, conn: DbConn, settings: Settings, reader: ScorecardReader
+    session_id: SessionId, request: Request, reader: ScorecardReader, conn: DbConn, settings: Settings
 ) -> ScorecardPage | CandidateScorecardPage:
     """Every version, newest first (at most the latest 100); an empty list before any grading. Limited as
     `GET /v1/sessions/{id}/scorecard` is (429 `rate_limited`)."""
