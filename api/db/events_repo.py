@@ -307,6 +307,15 @@ async def _room(conn: Conn, session_id: str, cap: Cap | None) -> int:
     return max(0, cap.limit - (int(row["n"]) if row else 0))
 
 
+async def stored_event(conn: Conn, session_id: str, idempotency_key: str) -> dict[str, Any] | None:
+    """The type and payload of the event stored under `idempotency_key` in the session's log; None when none is."""
+    cur = await conn.execute(
+        "select type, payload from session_events where session_id = %s and idempotency_key = %s",
+        (session_id, idempotency_key),
+    )
+    return await cur.fetchone()
+
+
 async def list_events(conn: Conn, session_id: str, *, types: list[str] | None = None) -> list[dict[str, Any]]:
     cur = await conn.execute(
         """

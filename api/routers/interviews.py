@@ -161,13 +161,14 @@ async def create_consent(
     return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 
-@router.post("/accommodation-requests", status_code=201, responses=error_responses(*BODY, *DB, *INVITE, 429))
+@router.post("/accommodation-requests", status_code=201, responses=error_responses(*BODY, *DB, *INVITE, 409, 429))
 async def create_accommodation_request(
     session_id: SessionId, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
     """Ask for an accommodation or an interview with a person. Stored in the event log; the organisation is
     notified (`session.accommodation_requested`). At most five per session. A retry with the same `request_id`
-    (its answer was lost) stores nothing new, is not counted again, and answers the request stored."""
+    (its answer was lost) stores nothing new, is not counted again, and answers the request stored; the same
+    `request_id` with another kind or message is 409 `idempotency_key_reused`."""
     session = own_session(candidate, session_id)
     # Without a request id, each post is a request of its own: a retry of one whose answer was lost stored it twice
     # (two notifications to the organisation, two of the five).
@@ -188,7 +189,28 @@ async def create_accommodation_request(
         raise NotFoundError("Session not found.", code="session_not_found")
     if not stored:
         raise RateLimitedError("Your requests were received; the hiring team will contact you.")
+    if stored[0].duplicate:
+        await _same_request(conn, session["id"], key, body)
     return {"kind": body.kind, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
+
+
+async def _same_request(conn: Conn, session_id: str, key: str, body: AccommodationBody) -> None:
+    """A repeated `request_id` answers as stored only when it repeats the request stored under it (its kind and
+    message; not the session's status, which may have moved on between a lost answer and its retry). Another
+    request under a used id is refused, 409 `idempotency_key_reused`: answered as a duplicate, it was dropped while
+    its sender was told it was stored (a person asked for, and the organisation never told)."""
+    event = await events_repo.stored_event(conn, session_id, key)
+    if event is None:  # erased since (the session's data deleted): nothing to hold the repeat to
+        return
+    payload = event["payload"]
+    if (
+        event["type"] != "accommodation_request"
+        or payload.get("kind") != body.kind
+        or payload.get("message") != body.message
+    ):
+        raise events_repo.IdempotencyKeyReusedError(
+            "This request id was already used for another request: send this one with a new request id."
+        )
 
 
 @router.post("/start", response_model=JoinResponse, responses=error_responses(*BODY, *DB, *INVITE, 403))

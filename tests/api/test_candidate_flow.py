@@ -473,6 +473,13 @@ async def test_accommodation_requests_are_stored_and_bounded(api_server: ApiServ
     assert (sent.status_code, again.status_code) == (201, 201), again.text
     assert (sent.json()["duplicate"], again.json()["duplicate"]) == (False, True)
     assert again.json()["seq"] == sent.json()["seq"]
+    # Another request under that id is no retry: refused, not answered as the stored one (it would be dropped while
+    # its sender was told it was received).
+    for other in ({"kind": "human_interview"}, {"message": "A person, please."}, {"message": None}):
+        reused = await api_server.client.post(url, json={**first, **other}, headers=_auth(s))
+        assert (reused.status_code, reused.json()["error"]["code"]) == (409, "idempotency_key_reused"), (
+            reused.text
+        )
     bad_id = await api_server.client.post(
         url, json={"kind": "accommodation", "request_id": "x'; --"}, headers=_auth(s)
     )
