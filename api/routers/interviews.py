@@ -161,7 +161,9 @@ async def create_consent(
     return {"notice_version": notice.version, "seq": stored[0].seq, "duplicate": stored[0].duplicate}
 
 
-@router.post("/accommodation-requests", status_code=201, responses=error_responses(*BODY, *DB, *INVITE, 409, 429))
+@router.post(
+    "/accommodation-requests", status_code=201, responses=error_responses(*BODY, *DB, *INVITE, 409, 429)
+)
 async def create_accommodation_request(
     session_id: SessionId, body: AccommodationBody, candidate: CandidateSession, conn: DbConn
 ) -> dict[str, Any]:
