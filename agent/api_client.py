@@ -27,7 +27,7 @@ REPLAY_HEADER = "X-Shadows-Agent-Replay"
 INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: leave without a word
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 # How long a Submit is waited for: the longest the API may take to answer one, with room to store it (at the
-# defaults 662 s: the wait for a judge slot, 30 s, and the judge's bound for the bank's longest Submit,
+# defaults 682 s: the wait for a judge slot, 30 s, and the judge's bound for the bank's longest Submit,
 # number-of-islands in Java; the session's run lease lasts as long, api/run_flow.py). The API holds a Submit's end to
 # a grid of its duration up to that bound (api/submit_padding.py): waited for only as long as a Run, a Submit judged
 # in 56-60 s was answered at 64 s, and stored, after the agent had given up on it (tests/api/test_submit_timing.py).

@@ -11,23 +11,25 @@ SAMPLE_S = 0.05  # how often a test's waiting is sampled, as the local superviso
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def proc_ticks(pid):
-    # (its threads' CPU time, what it reaped of its children's), clock ticks. (0, 0) for a process that has gone (its
-    # time is in its reaper's now) or that the driver may not read (not the run's: every process of the run has the
-    # driver's uid and /proc/PID/stat is readable to all but under hidepid); any other failure to read is raised,
-    # never read as 0: a driver left without descriptors (a limit lowered from outside) charged every test its wall
-    # time alone, however many CPUs its processes kept busy. Raised, it ends the driver: the test in flight is the
-    # box's status (docs/judge.md).
+def proc_stat(pid):
+    # (its threads' CPU time, what it reaped of its children's, clock ticks; when it started, which tells a process
+    # from a later one given the same pid). (0, 0, None) for a process that has gone (its time is in its reaper's
+    # now) or that the driver may not read (not the run's: every process of the run has the driver's uid and
+    # /proc/PID/stat is readable to all but under hidepid); any other failure to read is raised, never read as 0: a
+    # driver left without descriptors (a limit lowered from outside) charged every test its wall time alone, however
+    # many CPUs its processes kept busy. Raised, it ends the driver: the test in flight is the box's status
+    # (docs/judge.md).
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]), int(fields[19])
     except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
-        return 0, 0
+        return 0, 0, None
 
 
 def proc_cpu(pid):
-    return sum(proc_ticks(pid)) / TICK
+    own, reaped, _start = proc_stat(pid)
+    return (own + reaped) / TICK
 
 
 DRIVER_PID = os.getpid()
@@ -93,22 +95,51 @@ def cpu_busy():
     return found or None
 
 
+def proc_clock(pid):
+    # The CPU time of every thread the process has had, ended ones too, ns: its process CPU clock
+    # (clock_getcpuclockid's id, CPUCLOCK_SCHED), which any process may read, a zombie's too. A thread's schedstat
+    # ends with the thread, and what threads that ended between two samples ran (a thread a sample, or a zombie's
+    # threads' last interval) read as other work and explained the waiting of the threads they kept from their CPU.
+    # None once it is reaped (its time is in its reaper's then) or where the kernel refuses.
+    try:
+        return time.clock_gettime_ns((~pid << 3) | 2)
+    except (OSError, OverflowError):
+        return None
+
+
 def box_sched():
-    # (CPU time, waiting for a CPU) of every thread in the box, ns, by (pid, tid), the run's and the driver's; and
-    # each process's proc_ticks, by pid. Read from the highest pid down, as run_cpu: a child is read before its parent
-    # can reap it between two reads. A zombie is read as itself until it is reaped; a process gone since the last
-    # sample has nothing left to read of its waiting (run_delay goes to no reaper), so what it earned up to that
-    # sample is what it keeps.
+    # (CPU time, waiting for a CPU) of every thread in the box, ns, by (pid, start, tid), the run's and the driver's;
+    # and each process's ticks (proc_stat) and proc_clock, by (pid, start): a pid given again to a later process (the
+    # box's pids wrapped) is another process, never the earlier one's numbers and credit. Read from the highest pid
+    # down, as run_cpu: a child is read before its parent can reap it between two reads. A zombie is read as itself
+    # until it is reaped; a process gone since the last sample has nothing left to read of its waiting (run_delay goes
+    # to no reaper), so what it earned up to that sample is what it keeps.
     found, procs = {}, {}
     try:
         pids = box_pids()
     except OSError:
         return found, procs
     for pid in pids:
-        procs[pid] = proc_ticks(pid)
+        own, reaped, start = proc_stat(pid)
         for tid, stat in sched(pid).items():
-            found[(pid, tid)] = stat
+            found[(pid, start, tid)] = stat
+        procs[(pid, start)] = (own, reaped, proc_clock(pid))  # the clock after the threads: at least their sum
     return found, procs
+
+
+def box_own(box0, box1, procs0, procs1):
+    # CPU time, ns, of the box's processes between two readings: each one's CPU clock, or where it was not read at
+    # both, its live threads' schedstat (a process born since: all of it); and what processes that ended between the
+    # two ran unseen (unseen_cpu).
+    live = {}
+    for key, run in box1.items():
+        live[key[:2]] = live.get(key[:2], 0) + max(0, run - box0.get(key, 0))
+    own = unseen_cpu(procs0, procs1)
+    for proc, got in procs1.items():
+        clock0 = procs0[proc][2] if proc in procs0 else 0
+        ran = got[2] - clock0 if got[2] is not None and clock0 is not None else 0
+        own += max(live.pop(proc, 0), ran)
+    return own + sum(live.values())
 
 
 def unseen_cpu(procs0, procs1):
@@ -117,8 +148,8 @@ def unseen_cpu(procs0, procs1):
     # of a process that began and ended between the two, all of it). Unseen, that time read as other work and
     # explained the waiting of the threads it kept from their CPU. A process reaped outside the box is not found
     # here: less CPU, never more.
-    reaped = sum(max(0, got[1] - procs0.get(pid, (0, 0))[1]) for pid, got in procs1.items())
-    shown = sum(got[0] + got[1] for pid, got in procs0.items() if pid not in procs1)
+    reaped = sum(max(0, got[1] - procs0[key][1]) if key in procs0 else got[1] for key, got in procs1.items())
+    shown = sum(got[0] + got[1] for key, got in procs0.items() if key not in procs1)
     return max(0, reaped - shown) * NS_TICK
 
 
@@ -148,7 +179,8 @@ class Waits:
     # alone left out its children: a child computing on a loaded host while the harness slept in waitpid earned no
     # credit, and the test was charged its wall time. A thread that ends mid-test keeps what it earned up to the last
     # sample, and a process read as a zombie still counts, before it is reaped. The box's CPU time in an interval holds
-    # what processes that ended in it ran unseen (unseen_cpu).
+    # what threads that ended in it ran (each process's CPU clock) and what processes that ended in it ran unseen
+    # (box_own, unseen_cpu).
 
     def __init__(self):
         self.at = time.monotonic()
@@ -156,7 +188,7 @@ class Waits:
         self.threads, self.busy = self.run_threads(sched_now), cpu_busy()
         self.box = {key: stat[0] for key, stat in sched_now.items()}
         self.first_busy, self.own = self.busy, 0
-        self.credit, self.carry, self.best = {}, {}, 0
+        self.credit, self.carry, self.best, self.kept = {}, {}, 0, 0
 
     @staticmethod
     def run_threads(sched_now):
@@ -169,16 +201,22 @@ class Waits:
         self.at = now
         (sched_now, procs), busy = box_sched(), cpu_busy()
         threads, box = self.run_threads(sched_now), {key: stat[0] for key, stat in sched_now.items()}
-        own = sum(max(0, run - self.box.get(key, 0)) for key, run in box.items()) + unseen_cpu(self.procs, procs)
+        own = box_own(self.box, box, self.procs, procs)
         for key, (run, delay) in threads.items():
             run0, delay0 = self.threads.get(key, (0, 0))  # a thread born since: all of its own
+            if run < run0 or delay < delay0:
+                # A tid given again within its process (the box's pids wrapped): another thread, which adds nothing
+                # to the earlier one's credit (a thread's own waiting is what is credited, never several threads').
+                self.kept = max(self.kept, self.credit.pop(key, 0))
+                self.carry.pop(key, None)
+                run0, delay0 = 0, 0
             if run > run0 and delay > delay0:  # only threads that ran: an idle thread waits for nothing
-                cpus = affinity(key[1])
+                cpus = affinity(key[2])
                 self.explain(key, delay - delay0, other_work(self.busy, busy, cpus, own), cpus, busy)
         self.own += own
         self.threads, self.busy, self.box, self.procs = threads, busy, box, procs
         total = other_work(self.first_busy, busy, None, self.own)
-        self.best = max(0, min(total, max(self.credit.values(), default=0)))
+        self.best = max(0, min(total, max(self.kept, max(self.credit.values(), default=0))))
         return self.best / 1e9
 
     def explain(self, key, waited, other, cpus, busy):
