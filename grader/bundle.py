@@ -33,7 +33,7 @@ from grader.evidence_words import question_vocabulary
 from grader.facts import run_events, snapshot_language
 from grader.graded_lines import UNGRADED_PHASES, ungraded_lines
 from grader.leaks import reference_lines
-from grader.line_pairs import across_lines, with_spans
+from grader.line_pairs import across_lines, edges, with_spans
 from grader.name_answers import answer_spans
 from grader.redact import Redacted, Redactor
 from grader.run_lines import MAX_VALUE_CHARS as MAX_VALUE_CHARS  # also where tests read them
@@ -42,7 +42,7 @@ from grader.run_lines import flat as _flat
 from grader.run_lines import run_text as _run_text
 from grader.run_lines import secs as _secs
 from grader.schemas import BundleEvent, BundleInput, BundleRun, Facts
-from grader.self_named import self_introduced
+from grader.self_named import called_in_lower_case, self_introduced
 from grader.time_used import closed_late_line
 from grader.transcript_lines import MAX_LINE_CHARS as MAX_LINE_CHARS  # also where tests read them
 from grader.transcript_lines import MAX_TRANSCRIPT_CHARS as MAX_TRANSCRIPT_CHARS
@@ -259,13 +259,20 @@ def candidate_lines(source: BundleInput) -> list[str]:
 
 def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
     # The names the candidate introduces themself by (grader/self_named.py) and the one the interviewer kept to call
-    # them by (grader/asked_name.py) are theirs as the name on file is.
+    # them by (grader/asked_name.py) are theirs as the name on file is; one asked for in lower case, where written
+    # as a name.
     own = candidate_lines(source)
+    said_lines = [
+        (e.seq, str(e.payload.get("role")), str(e.payload.get("text") or ""))
+        for e in source.events
+        if e.type == "transcript"
+    ]
     redactor = Redactor(
-        [*source.redact, *self_introduced(own), *asked_name_terms(source.events)],
+        [*source.redact, *self_introduced(own, edges(said_lines, "user")), *asked_name_terms(source.events)],
         # The question's own words, its statement's and its rubric's (grader/evidence_words.py).
         vocabulary=question_vocabulary(source.question),
         affiliations=source.affiliations,
+        written_names=called_in_lower_case(own),
     )
     index = CitationIndex(
         types={e.seq: e.type for e in source.events},

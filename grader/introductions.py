@@ -34,7 +34,7 @@ import re
 from grader.intro_words import weak_name
 from grader.name_particles import PARTICLE_RUN, particle
 from grader.not_names import NOT_NAMES as NOT_NAMES
-from grader.spoken import BOUNDARY
+from grader.spoken import BOUNDARY, HESITATION_GAP
 from grader.spoken_names import NAME_CUE, spoken_name
 from grader.tech_names import tech_name
 
@@ -46,10 +46,11 @@ _NAME = r"(?:[A-Z]'?[A-Z][a-z]+|[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]{4,})(?:-[A-Z][
 _NAMES = rf"{_NAME}(?:[ \t]+{PARTICLE_RUN}{_NAME}){{0,3}}(?:[ \t]+[A-Z](?![\w'-]))?"
 # A name spelled out, a capital first ("P R I Y A", "P-R-I-Y-A", "J o h n").
 _SPELLED = r"[A-Z](?:[ .-][A-Za-z]){2,}(?![\w'-])"
-# Where the clause ends after the name.
+# Where the clause ends after the name; "but" too, as speech-to-text writes "I'm Priyanka but you can call me Pri"
+# without its comma.
 _ENDS = (
     r"(?=[ \t]*(?:$|[\n,.!?;:()\]\"*\u2013\u2014]|-[ \t]|'(?!\w))"  # a quote that closes: `print('I am Priya')`
-    r"|[ \t]+(?:and|from|here|speaking|by\s+the\s+way|btw|y|et|und|e)(?![\w'-]))"
+    r"|[ \t]+(?:and|but|from|here|speaking|by\s+the\s+way|btw|y|et|und|e)(?![\w'-]))"
 )
 _AFTER_NAME = r"[ \t]+(?:here|speaking|signing[ \t]+off)"
 # A greeting, perhaps with whom it greets ("hello everyone, Priya here", "hi all, this is Priya").
@@ -94,18 +95,18 @@ _APOLOGY = r"(?:sorry(?:[ \t]+(?:about|for)[ \t]+(?:that|this))?|(?:my[ \t]+)?ap
 # After "this is <Name>" and an organisation, the words of the organisation ("from Acme Corp, nice to meet you").
 _FROM_WORDS = r"(?:[ \t]*,?[ \t]+(?i:from)(?:[ \t]+[\w&'.-]+){1,4}?)?"
 # One to three words in lower case, none of them a word that ends the clause ("hi i'm priya and ...").
-_LOWER_WORD = r"(?!(?:and|from|here|speaking|by|btw|y|et|und|e)(?![\w'-]))[a-z][a-z'-]*[a-z]"
+_LOWER_WORD = r"(?!(?:and|but|from|here|speaking|by|btw|y|et|und|e)(?![\w'-]))[a-z][a-z'-]*[a-z]"
 _LOWER = rf"{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD}){{0,2}}"
 INTRODUCTION = re.compile(
     # "I'm Priya", "soy Priya", "je suis Priya", "ich bin Priya", "eu sou a Priya", "I'm P R I Y A"; "sono Giulia",
     # "ik ben Sanne", "jestem Ola", "saya Budi", "tôi là An", "mimi ni Amani", "ben Ayşe" (lower case only: "Ben" is
     # a name) as a candidate may say it in their own language (2026-12-06, graderI6).
     rf"{_CUE}(?i:i'm|i\s+am|soy|je\s+suis|ich\s+bin|(?:eu\s+)?sou(?:\s+[ao])?|(?:io\s+)?sono|ik\s+ben|jestem|saya"
-    rf"|aku|toi\s+la|mimi\s+ni|(?-i:ben))[ \t]+{_TITLE}(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
+    rf"|aku|toi\s+la|mimi\s+ni|(?-i:ben)){HESITATION_GAP}{_TITLE}(?:(?P<a>{_NAMES})|(?P<e>{_SPELLED})){_ENDS}"
     # Hindi and Urdu in Latin letters, the verb after the name: "main Priya hoon", "mai Priya Sharma hu".
     rf"|{_CUE}(?i:main|mai|mein)[ \t]+{_TITLE}(?P<s>{_NAMES})(?=[ \t]+(?i:hoon|hun|hu|hoo)(?![\w'-]))"
     # "Hi, this is Priya", "hello, it's Priya", "this is Priya speaking".
-    rf"|{_CUE}(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is))[ \t]+{_TITLE}(?P<b>{_NAMES})"
+    rf"|{_CUE}(?i:{_GREETING}[,!.]?\s+(?:this\s+is|it's|it\s+is)){HESITATION_GAP}{_TITLE}(?P<b>{_NAMES})"
     rf"(?i:{_AFTER_NAME})?{_ENDS}"
     rf"|{_CUE}(?i:this\s+is|it's|it\s+is)[ \t]+{_TITLE}(?P<c>{_NAMES})(?i:,?{_AFTER_NAME}){_ENDS}"
     # "Priya speaking." where a clause opens; "Hi, Priya here." after a greeting only ("Return here." is an order).

@@ -12,6 +12,11 @@ start of the next one of the same speaker are redacted together, as if said in o
 `MAX_LINES_BETWEEN` interruptions of other speakers between them: a replacement there that crosses from one line
 into the other, or that one line alone does not make (its cue was in the other), is made in both lines. Only the
 edges are read again (`EDGE_CHARS` of each, cut at a space), and only of lines shown whole.
+
+Speech-to-text writes a line's first word with a capital, whatever it is, so a name that one line holds whole to its
+end goes on into the next only by words that are no everyday word (`goes_on`): "call me Pri" / "Okay so I think" is
+not "Pri Okay", "my name is Priya" / "Raman, and I work at Acme" is one name. The names found so are read for the
+ones the candidate introduces themself by as well (`edges`, grader/self_named.py), as a line's own are.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from grader.intro_words import weak_name
+from grader.name_particles import particle
+from grader.not_names import NOT_NAMES
 from grader.redacted import Redacted
 
 EDGE_CHARS = 80  # of each line's edge read with the other's: a name in pieces or a phone number said in words
@@ -90,6 +98,11 @@ def across_lines(
             placeholder = joined.text[out_start:out_end]
             if not PLACEHOLDER.fullmatch(placeholder):
                 continue  # a row's mark unmarked (grader/row_marks.py): each line's own rule sees to it
+            if o_start < len(left) and o_end > gap and _covered(redact(a), start + o_start, len(a.rstrip())):
+                # Whole in the first line to its end: on into the next only by words that are no everyday word.
+                o_end = gap + goes_on(right[: o_end - gap])
+                if o_end == gap:
+                    continue
             if o_start < len(left) and o_end > gap:  # from one line into the other
                 extra.setdefault(seq_a, []).append((start + o_start, len(a), placeholder))
                 extra.setdefault(seq_b, []).append((0, o_end - gap, placeholder))
@@ -98,6 +111,37 @@ def across_lines(
             elif o_end <= len(left) and not _covered(redact(a), start + o_start, start + o_end):
                 extra.setdefault(seq_a, []).append((start + o_start, start + o_end, placeholder))
     return extra
+
+
+def edges(lines: Sequence[tuple[int, str, str]], speaker: str) -> Iterator[tuple[str, str]]:
+    """The end of each line of `speaker` and the start of their next (`EDGE_CHARS` of each), where `across_lines`
+    reads the two together."""
+    for (_, who, a), (_, _, b) in _same_speaker_pairs(lines):
+        short = len(a) <= MAX_PAIRED_LINE_CHARS and len(b) <= MAX_PAIRED_LINE_CHARS
+        if who == speaker and a.strip() and b.strip() and short:
+            yield a[_tail_start(a) :], b[: _head_end(b)]
+
+
+_WORD = re.compile(r"[^\W\d_](?:[\w]|['\u2019-](?=[^\W\d_]))*")
+_CONTRACTION = re.compile(r"['\u2019](?:s|m|re|ll|ve|d|t)\Z")
+
+
+def goes_on(opening: str) -> int:
+    """How much of `opening`, the words that continue a name from the line before, is still the name: its words up
+    to the first everyday word (`NOT_NAMES`, grader/intro_words.py `weak_name`; "Okay", "You", "Let's", "Sorry"),
+    written with a capital at a line's start whatever it is."""
+    end = last = 0
+    for m in _WORD.finditer(opening):
+        word = _CONTRACTION.sub("", m.group())
+        if opening[last : m.start()].strip():
+            break
+        last = m.end()
+        if word.islower() and particle(word):
+            continue  # "de Vries": a particle goes with the name word after it
+        if word.lower() in NOT_NAMES or not weak_name([word]):
+            break
+        end = m.end()
+    return end
 
 
 def _same_speaker_pairs(

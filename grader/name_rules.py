@@ -64,6 +64,9 @@ class NameRules:
     # A name of two words or more that are all everyday words ("Wrong Answer", "Will Best"): as `ambiguous`, whole.
     everyday_wholes: Words | None
     everyday_names: list[str]  # those names, as written
+    # Of `ambiguous`, the parts of a name asked for in lower case (`written`): no everyday word, so also opening a
+    # sentence, where speech-to-text writes a line's first word with a capital.
+    written: frozenset[str]
     everyday: frozenset[
         str
     ]  # the words that make a part ambiguous (grader/evidence_words.py), the statement's too
@@ -73,9 +76,13 @@ class NameRules:
     distinctive_needles: frozenset[str]
 
 
-def name_rules(terms: Sequence[str], vocabulary: frozenset[str] = frozenset()) -> NameRules:
+def name_rules(
+    terms: Sequence[str], vocabulary: frozenset[str] = frozenset(), written: Sequence[str] = ()
+) -> NameRules:
     """The rules for `terms`; `vocabulary`, the question statement's words in lower case, are everyday words here:
-    a name part that is one is replaced only where it is written as a name (grader/evidence_words.py)."""
+    a name part that is one is replaced only where it is written as a name (grader/evidence_words.py). `written`:
+    names replaced only where written as one, as such a part is (a name the candidate asked to be called in lower
+    case, grader/self_named.py `called_in_lower_case`), unless `terms` hold the same word."""
     # A name on file in another script, as the Latin words it is written in (grader/transliterate.py).
     readings = LatinReadings(
         [w for t in terms if "@" not in t for w in _words(t)], everyday_words(vocabulary)
@@ -83,13 +90,16 @@ def name_rules(terms: Sequence[str], vocabulary: frozenset[str] = frozenset()) -
     han = han_forms(terms)  # a name in Han characters, in pinyin (grader/han_names.py)
     # Matched against text in the same form (`normalise`).
     terms = [normalise(t).text for t in (*terms, *han.han)]
+    given = {p.lower() for t in terms for p in _words(t)}
+    only_written = {p.lower() for t in written for p in _words(normalise(t).text)} - given
+    terms += [normalise(t).text for t in written]
     emails = {t for t in terms if "@" in t}
     locals_ = {e.split("@", 1)[0] for e in emails}
     names = [t for t in terms if "@" not in t and t not in locals_]
     parts = {p for n in names for p in _words(n) if len(p) >= 2}
 
     def is_ambiguous(p: str) -> bool:
-        return (len(p) <= 2 and not _caseless(p)) or everyday(p, vocabulary)
+        return (len(p) <= 2 and not _caseless(p)) or everyday(p, vocabulary) or p.lower() in only_written
 
     # A name whose every word is an everyday one is no name in lower case ("that test gave a wrong answer", "this
     # will best fit"): matched whole only as the parts are, written as a name.
@@ -203,6 +213,7 @@ def name_rules(terms: Sequence[str], vocabulary: frozenset[str] = frozenset()) -
         ambiguous=ambiguous,
         everyday_wholes=everyday_wholes,
         everyday_names=as_names,
+        written=frozenset(p for p in ambiguous if p.lower() in only_written),
         everyday=everyday_words(vocabulary),
         readings=readings,
         han=han,

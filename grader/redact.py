@@ -211,12 +211,19 @@ class Redactor:
     question's statement (`vocabulary`: its gendered words are the problem's, and stay) and the organisations of the
     candidate's résumé (`BundleInput.affiliations`: where they worked or studied, grader/affiliations.py)."""
 
-    def __init__(self, terms: Sequence[str], vocabulary: str = "", affiliations: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        terms: Sequence[str],
+        vocabulary: str = "",
+        affiliations: Sequence[str] = (),
+        written_names: Sequence[str] = (),
+    ) -> None:
         # Each text redacted once: a run's code is most often a snapshot's, and a run prints the same line again.
         self._done: dict[tuple[Mode, str | None, str], Redacted] = {}
         # A name of one letter ("J"), read only where it addresses the candidate (grader/letter_names.py).
         terms, letters = letter_names(terms)
-        n = name_rules(terms, vocabulary_words(vocabulary))
+        # `written_names`: replaced only where written as a name (grader/self_named.py `called_in_lower_case`).
+        n = name_rules(terms, vocabulary_words(vocabulary), written_names)
         always, emails, names, whole, distinctive = n.always, n.emails, n.names, n.whole, n.distinctive
         spells, sizes = n.spelling.spells, n.spelling.sizes
         # Before "on <platform>", a token of the question's own words is the problem's name, not a handle.
@@ -428,6 +435,11 @@ class Redactor:
                 self._code.append(dataclasses.replace(rule, pattern=alternation(in_code)))
             if types := _as_names(n.ambiguous) & CODE_TYPE_NAMES:
                 self._code.append(Rule(alternation(types), NAME, True, True, refine=not_as_a_type))
+        if n.written:  # "Priya thinks ..." opening a line: the name asked for in lower case ("call me priya")
+            rule = Rule(alternation(_as_names(n.written)), NAME)
+            self._speech.append(rule)
+            self._output.append(rule)
+            self._code.append(dataclasses.replace(rule, in_comments=True))
         # "zéro six, douze, trente-quatre, ..." (grader/french_numbers.py)
         french = Rule(FRENCH_RUN, "[phone]", refine=french_pairs)
         self._speech += [

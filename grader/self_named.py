@@ -1,13 +1,15 @@
 """The names the candidate introduces themself by in their own words ("I'm Priya", "my name is Priya Raman", "Priya
 here, I work at Acme"), found once per interview (grader/bundle.py) and redacted as their name everywhere, as the
 name on file is: in what their program prints too, where a record's "Name: Priya" is otherwise read as any
-record's field (grader/introductions.py `introduced_in_output`), and in code."""
+record's field (grader/introductions.py `introduced_in_output`), and in code. A name asked for in lower case
+("call me pri") only where it is written as a name (`called_in_lower_case`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from grader.introductions import INTRODUCTION, introduced_name
+from grader.line_pairs import goes_on
 from grader.matching_form import normalise
 from grader.name_particles import particle
 from grader.spoken_names import NAME_CUE, spoken_name
@@ -35,20 +37,67 @@ def terms(name: str) -> list[str]:
     return [whole, *(w for w in words if w != whole and not (w.islower() and particle(w)))] if words else []
 
 
-def self_introduced(texts: Iterable[str]) -> list[str]:
+def _introduced(text: str) -> list[tuple[int, int, int]]:
+    """(cue's start, name's start, name's end) of each name `text` introduces its speaker by."""
+    spans = [
+        (m.start(), *s)
+        for m in INTRODUCTION.finditer(text)
+        for s in introduced_name(text, m.start(), m.end())
+    ]
+    # not a name in lower case after "call me" ("call me pri"): `called_in_lower_case`
+    spans += [
+        (m.start(), *s)
+        for m in NAME_CUE.finditer(text)
+        for s in spoken_name(text, m.start(), m.end(), lower=False)
+    ]
+    return spans
+
+
+def self_introduced(texts: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
     """The names (as terms for grader/redact.py `Redactor`) that `texts`, the candidate's own lines, introduce them
-    by: what an introduction or a name cue there would replace with `[candidate]`."""
+    by: what an introduction or a name cue there would replace with `[candidate]`. `pairs`: the edges of two of
+    their lines read together (grader/line_pairs.py `edges`): "you can call me" / "Priya.", "my name is Priya" /
+    "Raman, and ..."; of the second line, only words that are no everyday word (`goes_on`: its first word has a
+    capital whatever it is)."""
+    found: dict[str, None] = {}
+
+    def add(name: str) -> None:
+        if len(found) < MAX_NAMES and (name := " ".join(name.split()).strip(".,")):
+            found.setdefault(name, None)
+
+    for i, said in enumerate(texts):
+        if i >= MAX_TEXTS or len(found) >= MAX_NAMES:
+            break
+        text = normalise(said[:MAX_CHARS]).text
+        for _, start, end in _introduced(text):
+            add(text[start:end])
+    for i, (left, right) in enumerate(pairs):
+        if i >= MAX_TEXTS or len(found) >= MAX_NAMES:
+            break
+        head = normalise(left).text
+        text = f"{head} {normalise(right).text}"
+        gap = len(head) + 1
+        for cue, start, end in _introduced(text):
+            if cue < gap < end:  # the cue in the first line, the name (or its end) in the second
+                add(text[start : max(start, gap) + goes_on(text[max(start, gap) : end])])
+    return [term for name in found for term in terms(name)]
+
+
+def called_in_lower_case(texts: Iterable[str]) -> list[str]:
+    """The names `texts`, the candidate's own lines, ask in lower case to be called by ("call me pri", "everyone
+    calls me wei chen"; grader/spoken_names.py), as terms the redactor replaces only where written as a name
+    (grader/redact.py `Redactor(written_names=...)`): speech-to-text writes a cue's words as said, the interviewer's
+    "Great, Priya." and a line's opening "Priya" with a capital, and those had reached the model. Never in lower
+    case elsewhere: a word mistaken for a name there would go from every line, and the candidate would choose it."""
     found: dict[str, None] = {}
     for i, said in enumerate(texts):
         if i >= MAX_TEXTS or len(found) >= MAX_NAMES:
             break
         text = normalise(said[:MAX_CHARS]).text
-        spans = [s for m in INTRODUCTION.finditer(text) for s in introduced_name(text, m.start(), m.end())]
-        # not a name in lower case after "call me" ("call me pri"): replaced where said, never everywhere
-        spans += [
-            s for m in NAME_CUE.finditer(text) for s in spoken_name(text, m.start(), m.end(), lower=False)
-        ]
-        for start, end in spans:
-            if len(found) < MAX_NAMES and (name := " ".join(text[start:end].split()).strip(".,")):
-                found.setdefault(name, None)
+        for m in NAME_CUE.finditer(text):
+            if spoken_name(text, m.start(), m.end(), lower=False):
+                continue  # written as a name: `self_introduced`
+            for start, end in spoken_name(text, m.start(), m.end()):
+                if len(found) < MAX_NAMES and (name := " ".join(text[start:end].split())):
+                    found.setdefault(name, None)
     return [term for name in found for term in terms(name)]

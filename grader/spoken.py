@@ -97,6 +97,9 @@ JOIN = (
 )
 # Words of two letters or more in a spoken local part; spelled letters and joined parts are free.
 MAX_LOCAL_WORDS = 3
+# A hesitation between a name's cue and the name, commas as speech-to-text writes them: "call me, uh, Priya", "I'm
+# um Priya Raman" (grader/spoken_names.py, grader/introductions.py); then the space before the name.
+HESITATION_GAP = r"(?:,?[ \t]+(?i:u+h+|u+m+|e+r+m*|h+m+),?)?[ \t]+"
 # Words that end a spoken local part or handle when reading leftwards or rightwards: they are not in an address.
 # (\u0939 is Hindi "है", "is", as matched: its vowel sign folded away; it ends "मेरा नाम प्रिया है".)
 BOUNDARY = frozenset(

@@ -13,8 +13,9 @@ that end a spoken name here too. What decides:
   "call me tomorrow", an adjective by its ending or as a state, "call me paranoid", "call me sloppy"), a boundary
   word, an everyday word, a technology, a word of a call ("call me anytime", "call me later" stay) or an indefinite
   pronoun by its form ("call me whatever", "anything"), and none conceded after ("call me thorough, but ...": the
-  idiom says what the speaker is). Only where said: such a name is not added to the names redacted everywhere
-  (grader/self_named.py).
+  idiom says what the speaker is). Such a name is not added to the names redacted everywhere in any case, only
+  where written as a name (grader/self_named.py `called_in_lower_case`);
+- a hesitation may stand between the cue and the name ("call me, uh, Priya": `grader.spoken.HESITATION_GAP`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from grader import name_particles
 from grader.cjk_names import CJK_NAME_CUE, cjk_name, latin_after_cue
 from grader.everyday_words import COMMON_WORDS
 from grader.intro_words import weak_name
-from grader.spoken import BOUNDARY, JOINERS
+from grader.spoken import BOUNDARY, HESITATION_GAP, JOINERS
 from grader.tech_names import tech_name
 
 # "My name is" in English and Spanish, and as a candidate may say it in French, German or Portuguese ("mi nombre
@@ -54,7 +55,8 @@ NAME_CUE = re.compile(
     r"|(?:i'd|i\s+would)\s+(?:rather|prefer\s+to|like\s+to)\s+be\s+called|i\s+prefer\s+(?:to\s+be|being)\s+called"
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
     r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
-    r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)\s+"
+    r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)"
+    rf"(?:{HESITATION_GAP}|\s+)"  # "call me, uh, Priya"
     rf"|{CJK_NAME_CUE}"  # "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" (grader/cjk_names.py)
 )
 # A name's letters; in the scripts of India a vowel sign that is a spacing mark (U+093E in "राहुल"), not a word
@@ -109,7 +111,7 @@ CUE_STRONG = re.compile(rf"(?i:{_STRONG_NAME_CUE})")
 _CALLED = re.compile(
     r"(?i:(?:you\s+can\s+|people\s+|everyone\s+|just\s+)?call\s+me|calls\s+me|(?:i'm|i\s+am)\s+called"
     r"|(?:know|knows|knew)\s+me\s+as|the\s+name's|(?:i'd|i\s+would)\s+(?:rather|prefer\s+to|like\s+to)\s+be\s+called"
-    r"|i\s+prefer\s+(?:to\s+be|being)\s+called)\s+\Z"
+    rf"|i\s+prefer\s+(?:to\s+be|being)\s+called)(?:{HESITATION_GAP}|\s+)\Z"
 )
 _LOWER_WORDS = re.compile(r"([a-z]{2,}(?:['-][a-z]+)?)(?:[ \t]+([a-z]{2,}(?:['-][a-z]+)?))?")
 # What ends the name's clause after it: punctuation, the end, "and", "please", "for short", "by the way".

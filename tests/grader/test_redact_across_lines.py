@@ -26,6 +26,9 @@ PAIRS = [
     ),
     # The cue in one line, the name in the next: only the name is replaced.
     ("Before we start, my name is", "Sasha Blue, by the way.", r"Sasha|Blue", ("my name is", "[candidate]")),
+    # A name whole to a line's end goes on into the next by a word that is no everyday word.
+    ("my name is Priya", "Raman, and I work at a bank.", r"Priya|Raman", NAME),
+    ("my name is Sanne", "de Vries, and I work at a bank.", r"Sanne|Vries", NAME),
 ]
 
 
@@ -131,3 +134,81 @@ def test_an_interviewers_answer_between_two_candidate_lines_reads_no_name_into_t
     )
     bundle = build_bundle(source, compute_facts(source))
     assert f"C: {after}" in bundle.interview, bundle.interview.split("\n")[-4:]
+
+
+@pytest.mark.parametrize(
+    ("lines", "hidden", "shown"),
+    [
+        # Whole at a line's end, a name does not take the next line's first word, which speech-to-text writes with a
+        # capital whatever it is: "call me Pri" / "Okay so ..." had shown "[candidate] so ...".
+        (
+            [("user", "you can call me Pri"), ("user", "Okay so I think a hash map.")],
+            r"\bPri\b",
+            ["C: you can call me [candidate]", "C: Okay so I think a hash map."],
+        ),
+        (
+            [("user", "Hi I'm Priyanka but you can call me Pri"), ("user", "You can call me, uh, Priya.")],
+            r"\bPri",
+            ["C: Hi I'm [candidate] but you can call me [candidate]", "C: You can call me, uh, [candidate]."],
+        ),
+        # A name said across two lines is the candidate's everywhere, as one said in one line: the interviewer's
+        # "Great, Priya." had reached the model.
+        (
+            [
+                ("user", "So yeah, you can call me"),
+                ("user", "Priya. Nice to meet you."),
+                ("assistant", "Great, Priya. Let's begin."),
+            ],
+            r"Priya",
+            [
+                "C: So yeah, you can call me",
+                "C: [candidate]. Nice to meet you.",
+                "I: Great, [candidate]. Let's",
+            ],
+        ),
+        (
+            [
+                ("user", "my name is Priya"),
+                ("user", "Raman, and I work at a bank"),
+                ("assistant", "Thanks, Raman. Okay, so."),
+            ],
+            r"Priya|Raman",
+            ["C: my name is [candidate]", "C: [candidate], and I work", "I: Thanks, [candidate]. Okay, so."],
+        ),
+        (
+            [
+                ("user", "you can call me"),
+                ("assistant", "Sorry?"),
+                ("user", "Priya Raman."),
+                ("assistant", "Thanks Priya Raman, Priya it is."),
+            ],
+            r"Priya|Raman",
+            [
+                "C: you can call me",
+                "I: Sorry?",
+                "C: [candidate].",
+                "I: Thanks [candidate], [candidate] it is.",
+            ],
+        ),
+        # Whole in its line, a name adds no everyday word of the next to the names redacted everywhere.
+        (
+            [("user", "call me Pri"), ("user", "Okay."), ("assistant", "Okay, Pri. Okay?")],
+            r"\bPri\b",
+            ["C: call me [candidate]", "C: Okay.", "I: Okay, [candidate]. Okay?"],
+        ),
+    ],
+)
+def test_a_name_at_a_line_edge_takes_no_everyday_word_and_is_redacted_everywhere(
+    lines: list[tuple[str, str]], hidden: str, shown: list[str]
+) -> None:
+    events = [transcript(30 + i, 180.0 + 5 * i, who, text) for i, (who, text) in enumerate(lines)]
+    source = interview(extra_events=events)
+    bundle = build_bundle(source, compute_facts(source))
+    rows = [
+        line
+        for line in bundle.interview.split("\n")
+        if line.startswith(tuple(f"[{30 + i}]" for i in range(4)))
+    ]
+    assert len(rows) == len(lines)
+    assert not any(re.search(hidden, row) for row in rows), rows
+    assert all(what in row for what, row in zip(shown, rows, strict=True)), rows

@@ -11,7 +11,7 @@ import pytest
 
 from api.db.bundle_repo import redaction_terms
 from grader.redact import Redactor
-from grader.self_named import self_introduced
+from grader.self_named import called_in_lower_case, self_introduced
 
 R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
 
@@ -56,6 +56,14 @@ R = Redactor(redaction_terms("Ada Lovelace", "ada.lovelace@example.com"))
         ("you can call me pri, everyone does", "you can call me [candidate], everyone does"),
         ("everyone calls me sasha", "everyone calls me [candidate]"),
         ("call me wei chen please", "call me [candidate] please"),
+        # A hesitation between the cue and the name, with speech-to-text's commas; "but" after the name.
+        ("You can call me, uh, Priya.", "You can call me, uh, [candidate]."),
+        ("I'm uh Priya Raman, nice to meet you", "I'm uh [candidate], nice to meet you"),
+        ("My name is, um, Priya Raman.", "My name is, um, [candidate]."),
+        ("Hi, this is, uh, Priya.", "Hi, this is, uh, [candidate]."),
+        ("call me, uh, pri", "call me, uh, [candidate]"),
+        ("Hi I'm Priyanka but you can call me Pri", "Hi I'm [candidate] but you can call me [candidate]"),
+        ("hi i'm priyanka but call me pri", "hi i'm [candidate] but call me [candidate]"),
         # A bare "Name:" label opening a line.
         ("Name: Zanele Mbeki", "Name: [candidate]"),
         ("Name - Wei Chen", "Name - [candidate]"),
@@ -238,8 +246,27 @@ def test_long_texts_in_these_shapes_are_read_whole() -> None:
         assert R.speech(text).text == text
 
 
-def test_a_name_called_in_lower_case_is_not_redacted_everywhere() -> None:
-    # Replaced where said, but not added to the names redacted everywhere (grader/self_named.py): a word mistaken
-    # for a name there would go from every line.
+def test_a_name_called_in_lower_case_is_redacted_elsewhere_only_where_written_as_a_name() -> None:
+    # Not added to the names redacted everywhere in any case (grader/self_named.py): a word mistaken for a name there
+    # would go from every line. Where written as a name, it goes: the interviewer's "Great, Priya." and a line's
+    # first word, which speech-to-text writes with a capital, had reached the model.
     assert self_introduced(["call me pri"]) == []
     assert self_introduced(["call me Pri"]) == ["Pri"]
+    said = ["you can call me priya", "call me back later", "call me paranoid, but it works", "call me Sam"]
+    assert called_in_lower_case(said) == ["priya"]
+    named = Redactor(
+        redaction_terms("Ada Lovelace", "ada@example.com"), written_names=called_in_lower_case(said)
+    )
+    for text, expected in [
+        ("Great, Priya. Let's begin.", "Great, [candidate]. Let's begin."),
+        ("Priya thinks a hash map works.", "[candidate] thinks a hash map works."),
+        ("PRIYA, your turn", "[candidate], your turn"),
+        ("the priya approach", "the priya approach"),  # lower case elsewhere: never
+        ("Call me back later, Sam.", "Call me back later, Sam."),
+    ]:
+        assert named.speech(text).text == expected
+        assert named.output(text).text == expected
+    assert named.code("# Priya's try\npriya = 1\n", "python").text == "# [candidate]'s try\npriya = 1\n"
+    # Asked for in lower case and written as a name elsewhere ("I'm Pri"): a name in any case, as before.
+    both = Redactor(["Pri"], written_names=["pri"])
+    assert both.speech("the pri approach").text == "the [candidate] approach"
