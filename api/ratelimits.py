@@ -110,6 +110,7 @@ class RateLimits:
         self._limiter = MovingWindowRateLimiter(storage)
         self._parsed: dict[str, Sequence[RateLimitItem]] = {}
         self._acquire_all_script: AsyncScript | None = None
+        self._give_back_script: AsyncScript | None = None
 
     @classmethod
     def from_settings(cls, settings: ApiSettings) -> RateLimits:
@@ -153,6 +154,37 @@ class RateLimits:
                 raise await self._refusal(item, count, cost)
         except StorageError as e:
             raise _unavailable("+".join(count.scope for count in counts), e) from e
+
+    async def give_back_all(self, counts: Sequence[Count], *, cost: int = 1) -> None:
+        """Take back `cost` requests `hit_all` counted in every one of `counts`, for a request that was then not
+        served at all through no fault of its caller (the database gave it no connection: a 503 that says retry).
+        Counted, the retries of an outage spent the caller's allowance and the offering's: refused for an hour once
+        the database was back. The newest `cost` entries of each bucket go, one step of the store as `hit_all`'s (an
+        entry newer than this request's may go in its place: the bucket holds as many, one ageing out a moment
+        sooner). Best effort: a store that fails now leaves them counted, logged."""
+        checks = [(count, item) for count in counts for item in self._items(count.spec)]
+        try:
+            if isinstance(self.storage, RedisStorage):
+                bridge = self.storage.bridge
+                assert isinstance(bridge, RedispyBridge)  # storage_for's implementation="redispy"
+                keys = [bridge.prefixed_key(item.key_for(c.scope, c.key)) for c, item in checks]
+                try:
+                    if self._give_back_script is None:
+                        client = cast(Redis, bridge.get_connection())
+                        self._give_back_script = client.register_script(GIVE_BACK_LUA)
+                    await self._give_back_script(keys=keys, args=[cost])
+                except self.storage.base_exceptions as e:
+                    raise StorageError(e) from e
+            elif isinstance(self.storage, MemoryStorage):
+                await _give_back_memory(
+                    self.storage, [item.key_for(c.scope, c.key) for c, item in checks], cost
+                )
+        except StorageError as e:
+            log.warning(
+                "ratelimit.give_back_failed",
+                scope="+".join(count.scope for count in counts),
+                error_type=type(e.storage_error).__name__,
+            )
 
     async def _acquire_all_redis(
         self, storage: RedisStorage, checks: Sequence[tuple[Count, RateLimitItem]], cost: int
@@ -268,6 +300,27 @@ async def _acquire_all_memory(
             events[:0] = [Entry(item.get_expiry())] * cost
             del events[item.amount :]
     return None
+
+
+# `RateLimits.give_back_all` in Redis: the newest ARGV[1] entries of each of KEYS (lists `hit_all` pushes on, newest
+# first), all of them in one step.
+GIVE_BACK_LUA = """
+local cost = tonumber(ARGV[1])
+for i = 1, #KEYS do
+    redis.call('ltrim', KEYS[i], cost, -1)
+end
+return 0
+"""
+
+
+async def _give_back_memory(storage: MemoryStorage, keys: Sequence[str], cost: int) -> None:
+    """`GIVE_BACK_LUA` on `limits`' in-memory moving window, under the buckets' locks as `_acquire_all_memory`."""
+    async with contextlib.AsyncExitStack() as held:
+        for key in sorted(set(keys)):
+            await held.enter_async_context(storage.locks[key])
+        for key in keys:
+            if events := storage.events.get(key):
+                del events[:cost]
 
 
 async def _schedule_sweep(storage: MemoryStorage) -> None:

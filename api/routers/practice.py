@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
-from api.db.pool import connection
+from api.db.pool import DatabaseUnavailableError, connection
 from api.deps import Settings
 from api.errors import NotFoundError
 from api.openapi_errors import BODY, DB, error_responses
@@ -83,23 +83,32 @@ async def create_practice_session(
     await ratelimits.hit_all(counts)
     # A pooled connection only now: taken before the switch and the limits (a `DbConn`), an anonymous burst of
     # refused requests held the whole pool and its queue, and every other caller got 503 `database_unavailable`.
-    async with connection(request.app.state.pool) as conn:
-        scheduled = await schedule_session(
-            conn,
-            settings,
-            organization_id=None,
-            candidate_name=body.name,
-            candidate_email=None,
-            candidate_external_id=None,
-            question_id=None,
-            difficulty=body.difficulty,
-            topic=None,
-            language=body.language,
-            duration_minutes=body.duration_minutes,
-            job_description=None,
-            resume_text=None,
-            metadata={},
-            practice=True,
-            invite_ttl=timedelta(minutes=settings.practice_invite_ttl_minutes),
-        )
+    # One the pool cannot give (a 503 that says retry) takes back what this request counted: otherwise the retries
+    # of an outage spent the address's allowance and the offering's, refused for an hour once the database was back.
+    connected = False
+    try:
+        async with connection(request.app.state.pool) as conn:
+            connected = True
+            scheduled = await schedule_session(
+                conn,
+                settings,
+                organization_id=None,
+                candidate_name=body.name,
+                candidate_email=None,
+                candidate_external_id=None,
+                question_id=None,
+                difficulty=body.difficulty,
+                topic=None,
+                language=body.language,
+                duration_minutes=body.duration_minutes,
+                job_description=None,
+                resume_text=None,
+                metadata={},
+                practice=True,
+                invite_ttl=timedelta(minutes=settings.practice_invite_ttl_minutes),
+            )
+    except DatabaseUnavailableError:
+        if not connected:
+            await ratelimits.give_back_all(counts)
+        raise
     return scheduled.response()

@@ -377,6 +377,26 @@ async def test_a_request_one_part_of_a_limit_refuses_counts_in_none_of_its_parts
     assert held == [2, 1]
 
 
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_a_count_given_back_leaves_room_in_each_of_its_buckets_and_others_counts_in_place(
+    store: str, api_settings: ApiSettings
+) -> None:
+    # A practice request counted, then given no database connection (a 503), gives its count back: its retries
+    # through an outage spent its address's hour and the offering's otherwise.
+    ratelimits = _limits_on(store, api_settings)
+
+    def counts(address: str) -> list[Count]:
+        return [Count("own", "1/hour", address, "Too many."), Count("all", "5/hour", "all", "Busy.")]
+
+    await ratelimits.hit_all(counts("198.51.100.7"))
+    await ratelimits.hit_all(counts("198.51.100.8"))
+    assert await _refusal(ratelimits.hit_all(counts("198.51.100.7"))) is not None
+    await ratelimits.give_back_all(counts("198.51.100.7"))
+    held = [await _counted(ratelimits, c) for c in counts("198.51.100.7") + counts("198.51.100.8")[:1]]
+    assert held == [0, 1, 1]  # its own bucket empty, the shared one still holding the other address's
+    assert await _refusal(ratelimits.hit_all(counts("198.51.100.7"))) is None
+
+
 async def _lpush_calls(client: Redis) -> int:
     """How many LPUSH commands the Redis server has run, a script's own included."""
     stats = await client.info("commandstats")
