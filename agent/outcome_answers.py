@@ -3,11 +3,15 @@ lo hiciste." states the outcome as surely as "you passed" does, with none of a c
 
 The candidate's latest turn (``candidate_turn``: their last messages in a row) is read for a question about their
 outcome (``asked_outcome``) with the guard's own word tables (agent.outcome_words, agent.outcome_frames): their
-words put in the interviewer's person ("did I pass" is read as "you did pass", "¿me vais a contratar?" as "te vais
-a contratar") and read as a claim would be, the hidden tests' or their submission's results, or the visible tests'
-(their results were seen only as the interviewer's own last run showed them: ``InterviewState.last_run``). Then a
+words put in the interviewer's person ("did I pass" is read as "you passed", "did I nail it" as "you nailed it",
+"¿me vais a contratar?" as "te vais a contratar", "did I pass or not?" as its first half) and read as a claim would
+be, the hidden tests' or their submission's results, or the visible tests' (their results were seen only as the
+interviewer's own last run showed them: ``InterviewState.last_run``). A question about how the interview went or
+whether it was enough ("how did I do?", "was that good enough?", "¿lo hice bien?") is one too, though the reply's
+words for it ("you did okay", "lo hiciste bien") are praise of a step when said alone (``_PERFORMANCE``). Then a
 reply whose first sentence opens with nothing but an affirmation or a negation ("Yes.", "Correct.", "I'm afraid
-not.", "Definitely!") or a pronoun-only confirmation ("you did", "it is", "lo hiciste") is that claim
+not.", "Definitely!", "Mm-hm.", "I'd say so.", "\U0001f44d"), praise alone ("Great job!"), or a pronoun-only
+confirmation ("you did", "it is", "lo hiciste"), the candidate's name beside it or not ("Yes, Ada!"), is that claim
 (``bare_answer``). An answer that goes on to say something else in the same sentence ("No, I can't tell you
 that.", "Yes, good question, the team will let you know.") is not, unless it confirmed with a pronoun first ("Yes,
 you did, congratulations").
@@ -76,9 +80,40 @@ _AGREE = (
     ("i are", "i am"),
     ("was you", "were you"),
 )
-# A question's word order: "did you pass" as "you did pass", "are you hired" as "you are hired".
+# A question's word order: "did you pass" as "you did pass", "are you hired" as "you are hired", "was that good" as
+# "that was good".
 _AUX = r"did|do|does|am|are|is|was|were|will|would|have|has|had|can|could|should|shall"
-_INVERTED = re.compile(rf"\b({_AUX})(n't| not)? (you|i|it|we|they)\b")
+_INVERTED = re.compile(rf"\b({_AUX})(n't| not)? (you|i|it|we|they|that|this)\b")
+# "you did nail it" as the tables read a statement: "you nailed it" (the verbs a claim's tables read in the past).
+_PAST = {
+    "pass": "passed", "fail": "failed", "ace": "aced", "nail": "nailed", "bomb": "bombed", "flunk": "flunked",
+    "clear": "cleared", "crush": "crushed", "smash": "smashed", "kill": "killed", "rock": "rocked", "do": "did",
+    "make": "made", "get": "got", "perform": "performed",
+}  # fmt: skip
+_DID = re.compile(rf"\byou did ((?:\w+ly |really |just |actually )?)({'|'.join(_PAST)})\b")
+# The choice a question ends on ("did I pass or not?", "did I pass or fail?"): asked as its first half.
+_OR_NOT = re.compile(r",? or (?:not|no|what|nah|fail|failed|no hire)$")
+# A question about how the interview went, or whether it was enough, that no claim's table reads in the interviewer's
+# person: "you did okay", "that was good enough", "lo hiciste bien" are praise of a step when said, not a verdict.
+_PERFORMANCE = re.compile(
+    r"(?:\bhow(?: well| badly)?(?:'d| did)(?: you think)? i (?:do|did|perform|go|get on)"
+    r"|\bhow do you think i (?:did|do)"
+    r"|\bhow (?:was i|were i|(?:did|was) (?:my|the|this) (?:interview|performance|screen|session)(?: go)?))"
+    r"(?=$| today| overall| in (?:the|this) interview)"
+    r"|\bdid i do (?:ok|okay|alright|all right|good|fine|enough|it)(?=$| today| overall| in (?:the|this) interview)"
+    r"|\bdid i (?:make it|get through|make it through|do it)$"
+    r"|\bdid (?:(?:the|my|this) (?:interview|screen|session)|everything|(?:it|that)(?= \w+ \w+ (?:today|overall)))"
+    r" go (?:well|ok|okay|alright|all right|good|fine|great)(?=$| today| overall)"
+    r"|\bwas (?:that|it|this|i|my (?:performance|interview|solution|code|work))(?: (?:good|well|strong|solid))? enough"
+    r"(?=$| today| overall| to (?:pass|get|move|make|advance)| for (?:the (?:job|role|position|team|next round)|you"
+    r"|a (?:hire|pass|yes)|an offer))"
+    r"|^(?:so |well )?(?:is it |was it |was that )?(?:a )?(?:pass|passed|hire|hired) or (?:a )?(?:fail|failed|no hire"
+    r"|not|no)$"
+    r"|\b(?:que tal|como) (?:lo )?(?:hice|he hecho|me fue|me ha ido|lo he hecho|estuve|he estado)"
+    r"(?=$| hoy| en (?:la|esta) entrevista)"
+    r"|\b(?:lo )?(?:hice|he hecho)(?: \w+)? (?:bien|mal)(?=$| hoy| en la entrevista)"
+    r"|^(?:fue|ha sido|era) suficiente$|\b(?:apto|aprobado|aprobe) o (?:no|suspendido|suspendi|no apto)\b"
+)
 # A condition the candidate sets ("if I fail, can I retry?"): no outcome asked in that clause.
 _CONDITION = re.compile(
     r"^(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|once|when|whenever|si|cuando)\b"
@@ -123,13 +158,17 @@ def candidate_turn(ctx: llm.ChatContext | None) -> str:
 def _in_our_person(clause: str) -> tuple[str, ...]:
     """``clause`` in the interviewer's person, read as English and as Spanish ("me" is both), and, asked of nothing
     in particular ("did you do well"), of the interview: "today" added (a claim's table reads "you did well" alone
-    as praise of a step)."""
-    english = _PERSON_WORD.sub(lambda m: _PERSON_EN.get(m.group(), m.group()), clause)
+    as praise of a step). Only a clause the candidate says of themselves (a word of it put in our person) is read
+    so: "seven today" is a mark, and "two, seven, eleven" a trace of the problem's example."""
+    english = ours = _PERSON_WORD.sub(lambda m: _PERSON_EN.get(m.group(), m.group()), clause)
     for said, agreed in _AGREE:
         english = re.sub(rf"\b{said}\b", agreed, english)
     english = _INVERTED.sub(lambda m: f"{m.group(3)} {m.group(1)}{m.group(2) or ''}", english)
+    english = _DID.sub(lambda m: f"you {m.group(1)}{_PAST[m.group(2)]}", english)
     spanish = _PERSON_WORD.sub(lambda m: _PERSON_ES.get(m.group(), m.group()), clause)
-    return english, f"{english} today", spanish, f"{spanish} hoy"
+    of_them: tuple[str, ...] = (f"{english} today",) if ours != clause else ()
+    of_them += (f"{spanish} hoy",) if spanish != clause else ()
+    return english, spanish, *of_them
 
 
 def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
@@ -151,7 +190,9 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
             clause = clause.strip(" .!?")[-MAX_ASKED:]
             if not clause or _CONDITION.match(clause):
                 continue
-            readings = _in_our_person(clause)
+            if _PERFORMANCE.search(clause):
+                return "verdict", None
+            readings = _in_our_person(_OR_NOT.sub("", clause))
             for kind, patterns in _ASKED:
                 if any(p.search(ours) for p in patterns for ours in readings):
                     return kind, None
@@ -174,43 +215,86 @@ _ANSWER = (
     r"|en absoluto|tampoco|me temo que (?:si|no)|lo siento|lamentablemente|por desgracia|enhorabuena|felicidades"
     r"|(?:claro|por supuesto) que (?:si|no)|todavia no|aun no"
     r"|(?:of course|absolutely|definitely|certainly|unfortunately|sadly|probably|really|surely) not|probably|likely"
+    # Said in a sound or a few words: "Mm-hm." ("mm hm" as read), "Uh-uh.", "I'd say so.", "Sure did!", "Not this time."
+    r"|m+ ?h+m+|uh ?huh|uh ?uh|nuh ?uh|(?:i'd|i would|i'll|i will|i can|i have to|i'd have to) say (?:so|yes|no|not)"
+    r"|the answer is (?:yes|no)|(?:sure|certainly|definitely|totally|indeed) (?:did|do|does|are|is|was|will|have)"
+    r"|pretty much|more or less|kind of|sort of|mostly|basically|not this time|not today"
+    r"|(?:a )?(?:100|hundred) ?(?:%|percent)"
+    # One side of the choice asked ("pass or fail?" "Pass."), "apto" said "no apto" as the negation reads it.
+    r"|(?:a )?(?:pass|passed|fail|failed|hire|no hire)|(?:no )?apto|aprobado|suspendido"
+    # Praise alone, the answer to "how did I do?": "Great job!", "Very good.", "Muy bien." ("Good." and "Well, ..."
+    # alone open a reply to anything: no answer)
+    r"|(?:really|very|so|pretty|quite) (?:good|well)|(?:great|good|nice|excellent|amazing|fantastic|solid|fine"
+    r"|terrific|brilliant) (?:job|work|effort)|great|excellent|fantastic|brilliant|awesome|amazing|perfect|superb"
+    r"|nicely done|well played|bien hecho|muy bien|buen trabajo|gran trabajo|excelente|perfecto|genial|estupendo"
 )
 # A confirmation with a pronoun only: "you did", "you sure did", "it is", "they didn't", "lo hiciste", "no lo es".
 _CONFIRM = (
     r"(?:you|it|they|that|this|we|i|he|she|those|these)(?: (?:sure|certainly|definitely|really|absolutely|totally"
     r"|just|so|indeed))?(?:(?:'re|'s|'ve|'ll|'d|'m)| (?:did|do|does|are|is|was|were|will|would|have|has|had|am|can"
     r"|could|should|shall|might|may|must))(?:n't| not)?(?: (?:indeed|too|so|already|definitely|certainly))?"
-    r"|you (?:got|made|nailed) it|(?:si |claro )?(?:que )?(?:no )?(?:lo|la|los|las) (?:hiciste|has hecho|lograste"
-    r"|has logrado|conseguiste|has conseguido|pasaste|has pasado|aprobaste|has aprobado|superaste|has superado|eres"
-    r"|es|son|fue|fueron|estas|esta|estan|seras|sera|haras|hara)"
+    r"|you (?:did|got|made|nailed|aced|crushed|smashed|killed|passed|failed|bombed|blew) it"
+    r"|(?:si |claro )?(?:que )?(?:no )?(?:lo|la|los|las) (?:hiciste|has hecho|lograste|has logrado|conseguiste"
+    r"|has conseguido|pasaste|has pasado|aprobaste|has aprobado|superaste|has superado|eres|es|son|fue"
+    r"|fueron|estas|esta|estan|seras|sera|haras|hara)"
 )
-_FILLER = r"oh|well|um|uh|hm|hmm|so|and|honestly|actually|really|very much|pues|bueno|vaya|y"
+_FILLER = (
+    r"oh|well|um|uh|hm|hmm|so|and|honestly|actually|really|very much|pues|bueno|vaya|y"
+    r"|(?:my )?friend|buddy|mate|amig[oa]"  # said to the candidate, as their name is (``_vocatives``)
+)
 _BARE = re.compile(rf"(?:(?:{_ANSWER}|{_CONFIRM}|{_FILLER})(?: |$))+")
-_SAYS = re.compile(rf"\b(?:{_ANSWER}|{_CONFIRM})\b")
+_SAYS = re.compile(rf"\b(?:{_ANSWER}|{_CONFIRM})(?!\w)")  # "(?!\w)": "100%" ends in no word character
 _CONFIRMS = re.compile(rf"^(?:(?:{_ANSWER}|{_FILLER}) )*(?:{_CONFIRM})\b")
 _NEGATIVE = re.compile(
     r"\b(?:no|nope|nah|not|negative|never|tampoco|nada|absoluto|sorry|unfortunately|sadly|siento|lamentablemente"
-    r"|desgracia)\b|n't\b"
+    r"|desgracia|uh ?uh|nuh ?uh|fail|failed|suspendido)\b|n't\b"
+)
+# An answer written as a sign (a text reply shows it; ``plain`` reads no symbol): read as the word it stands for.
+_SIGNS = str.maketrans(
+    {
+        s: " yes "
+        for s in "\U0001f44d\U0001f44c\u2705\u2714\u2611\U0001f389\U0001f973\U0001f4af\U0001f64c\U0001f44f"
+    }
+    | {s: " no " for s in "\U0001f44e\u274c\u2716\u274e\U0001f6ab"}
+)
+# A word written with a capital inside a sentence, not "I": a name the reply calls the candidate by ("Yes, Ada!").
+# The reply's first word, set off by a comma, is one too ("Ada, yes!").
+_CAPITALISED = re.compile(
+    r"(?<=[^\W\d_] |[,;:] )([^\W\d_a-z][^\W\d_]*)(?=[\s,.!?;:]|$)|^[\W\d_]*([^\W\d_a-z][^\W\d_]*)(?=,)"
 )
 
 
-def _bare(clause: str) -> bool:
-    """Whether ``clause`` says nothing but an answer, or fillers ("well")."""
-    return len(clause) <= MAX_BARE and _BARE.fullmatch(clause + " ") is not None
+def answer_text(reply: str) -> str:
+    """``reply`` as a bare answer is read: ``plain``, its signs as the words they stand for ("\U0001f44d" is "yes")."""
+    return plain(reply.translate(_SIGNS))
+
+
+def _vocatives(reply: str) -> set[str]:
+    """The words ``reply`` capitalises inside a sentence, as read (``plain``): the candidate's name when it calls
+    them by it ("Yes, Ada!", "Nope, sorry Ada"), heard as a filler. "I" and its contractions are no name."""
+    words = (m.group(1) or m.group(2) for m in _CAPITALISED.finditer(reply))
+    return {plain(word) for word in words if word not in ("I", "I'm", "I'd", "I'll", "I've")}
+
+
+def _bare(clause: str, names: set[str]) -> bool:
+    """Whether ``clause`` says nothing but an answer, or fillers ("well", the candidate's name: ``names``)."""
+    words = " ".join(w for w in clause.split(" ") if w not in names)
+    return len(clause) <= MAX_BARE and (not words or _BARE.fullmatch(words + " ") is not None)
 
 
 def bare_answer(reply: str) -> bool | None:
     """Whether the opening of ``reply`` is a bare answer (the module's docstring): True, a yes; False, a no; None,
     none. Its first sentence is read: bare in every clause, or confirming with a pronoun before it says anything
     else."""
-    m = SENTENCE.search(plain(reply[: MAX_BARE * 4]))
+    m = SENTENCE.search(answer_text(reply[: MAX_BARE * 4]))
     if m is None or m.group().rstrip().endswith("?"):
         return None
+    names = _vocatives(reply[: MAX_BARE * 4])
     clauses = [c.strip(" .!?") for c in CLAUSE_SPLIT.split(m.group())]
     clauses = [c for c in clauses if c]
     opening: list[str] = []
     for clause in clauses:
-        if not _bare(clause):
+        if not _bare(clause, names):
             break
         opening.append(clause)
     if not any(_SAYS.search(c) for c in opening):

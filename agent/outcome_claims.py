@@ -40,7 +40,7 @@ from livekit.agents import llm
 
 from agent.checkins import chunk_text
 from agent.going_on import goes_on, line_language, moves_on
-from agent.outcome_answers import asked_outcome, bare_answer
+from agent.outcome_answers import answer_text, asked_outcome, bare_answer
 from agent.outcome_frames import (
     DONE,
     IDIOM,
@@ -310,7 +310,7 @@ class OutcomeGuard:
     def _opening(self, out: str) -> str | None:
         """The claim of the reply's opening, the first text it releases with a word in it: a bare answer to the
         candidate's question about their outcome (agent.outcome_answers), or None."""
-        if not plain(out):
+        if not answer_text(out):  # a sign alone ("\U0001f44d") is an answer too
             return None
         self._opened = True
         if self._asked is None or (asked := asked_outcome(self._asked())) is None:

@@ -1322,6 +1322,24 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     ("Did my tests pass?", "Yes.", None, "test_results"),  # no run of its own: not the interviewer's to say
     ("Did my tests pass?", "Yes.", (1, 3), "test_results"),
     ("Did any tests fail?", "No.", (1, 3), "test_results"),
+    # Said with the candidate's name, in a sound, a sign, a few words or praise alone; asked how it went, whether it
+    # was enough, or as a choice.
+    (ASKED, "Yes, Ada!", None, "verdict"),
+    ("So did I pass or not?", "Ada, yes!", None, "verdict"),
+    ("\u00bfLo hice bien?", "S\u00ed, Ada.", None, "verdict"),
+    (ASKED, "Uh-huh.", None, "verdict"),
+    ("Am I through?", "Mm-hm.", None, "next_round"),
+    (ASKED, "\U0001f44d", None, "verdict"),
+    ("Be honest, was that good enough?", "I'd say so.", None, "verdict"),
+    (ASKED, "Absolutely, well done.", None, "verdict"),
+    ("Did I nail it?", "Yep, you did it.", None, "verdict"),
+    ("Did I get through?", "Sure did!", None, "verdict"),
+    ("How did I do?", "Great job!", None, "verdict"),
+    ("\u00bfQu\u00e9 tal lo hice?", "Muy bien.", None, "verdict"),
+    ("Did I pass or fail?", "Pass.", None, "verdict"),
+    ("Did the interview go well?", "It did!", None, "verdict"),
+    ("Did my tests pass?", "Mm-hm.", (1, 3), "test_results"),
+    ("Did any tests fail?", "Uh-uh.", (1, 3), "test_results"),
     # Answers that go on to say something else, or questions about no outcome: talk.
     (ASKED, "No, I can't tell you that.", None, None),
     (ASKED, "Yes, good question \u2014 the team will let you know.", None, None),
@@ -1334,11 +1352,28 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     ("Is my approach good?", "Yes.", None, None),
     ("If I fail, can I retry?", "No.", None, None),
     (INJECTION, "Sure.", None, None),  # asked to say words: what they say is read as the reply's own
+    (ASKED, "Well... the team decides.", None, None),
+    (ASKED, "Ada, I can't share that.", None, None),
+    ("Did I pass the input correctly?", "Yes.", None, None),
+    ("Does my code pass the null check?", "Yes.", None, None),
+    ("Is it okay if I fail fast here?", "Yes, Ada!", None, None),
+    ("Am I passing the right argument?", "Mm-hm.", None, None),
+    ("Did I get the problem right?", "You did!", None, None),
+    ("Should I submit?", "\U0001f44d", None, None),
+    ("Is the score function right?", "I'd say so.", None, None),
+    ("Can I move on to the next part?", "Absolutely, well done.", None, None),
+    ("\u00bfPuedo pasar a la siguiente parte?", "\u00a1Claro que s\u00ed, Ada!", None, None),
+    ("How did I do on the edge cases?", "Really well.", None, None),
+    ("Was it good enough for the edge case?", "Yes.", None, None),
+    # A trace of the problem's example is no mark asked for ("seven" was read as "seven today", a mark).
+    ("Let me trace example one: two, seven, eleven, fifteen, target nine.", "Right.", None, None),
+    ("Two.", "Correct.", None, None),
     # The visible tests, as the interviewer's own last run showed them (the candidate sees their own Run anyway).
     ("Did I pass the visible tests?", "Yes.", (3, 3), None),
     ("Did my tests pass?", "No, two of them fail.", (1, 3), None),
     ("Did any tests fail?", "Yes.", (1, 3), None),
     ("Did any tests fail?", "No.", (3, 3), None),
+    ("Did my tests pass?", "\U0001f44d", (3, 3), None),
 ]
 
 
