@@ -4,12 +4,16 @@ is tests/web/test_report_quote_places.py."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from api.report_quotes import quote_place, replay_place, replay_places
+from api.report_lines import said_lines
+from api.report_quotes import ReplayPlace, quote_place, replay_place, replay_places
+from api.templating import MAX_MARKERS_PER_TEXT
 from grader.evidence import CitableEvent, CitationIndex, check
 from grader.redact import Redacted
-from grader.schemas import Evidence
+from grader.schemas import Evidence, QuoteWhere
 
 
 @pytest.mark.parametrize(
@@ -84,3 +88,32 @@ def test_places_are_read_past_invisible_characters_as_the_grader_reads_them() ->
     place = replay_place(text, verified.quote, speech=True, where=verified.where)
     assert place.where is not None
     assert replay_places(text, verified.quote)[place.occurrence] == (verified.where.start, verified.where.end)
+
+
+def test_places_after_more_hidden_characters_than_the_page_marks_are_the_replays() -> None:
+    """A candidate typed thousands of hidden characters before the words cited (and one inside them): past the page's
+    first MAX_MARKERS_PER_TEXT markers they print as plain `U+XXXX`, which the replay, reading the words from the page,
+    could not read back, so it marked the wrong place or none. The replay reads the line as stored
+    (web/src/replay/transcript.ts), where these are its places (web/src/replay/model.test.ts holds the same), and
+    the page stays bounded: markers up to the cap, then six plain characters a hidden character."""
+    text = "\u202e" * 2500 + " I said it. ha\u200bsh map, then a hash map."
+    assert replay_places(text, "hash map") == [(2512, 2521), (2530, 2538)]
+    line = CitableEvent(1, "transcript", (Redacted(text, text),), speaker="candidate")
+    verified = check(
+        Evidence(seq=1, quote="hash map"), CitationIndex(types={1: "transcript"}, citable={1: line})
+    )
+    assert isinstance(verified, Evidence) and verified.where is not None
+    assert replay_place(text, verified.quote, speech=True, where=verified.where) == ReplayPlace(
+        0, (2512, 2521)
+    )
+    tags = "\U000e0041" * 2100 + " a hash map"
+    assert replay_places(tags, "hash map") == [(2103, 2111)]
+    where = QuoteWhere(start=2103, end=2111)
+    assert replay_place(tags, "hash map", speech=True, where=where) == ReplayPlace(0, (4203, 4211))
+
+    hostile = "\u202e" * 5_000 + " I said it. ha\u200bsh map."
+    shown = str(said_lines(hostile))
+    assert shown.count('class="hidden-char"') == MAX_MARKERS_PER_TEXT
+    plain = re.sub(r'<span class="hidden-char"[^>]*>U\+202E</span>', "", shown)
+    assert plain.count("U+202E") == 5_000 - MAX_MARKERS_PER_TEXT
+    assert len(shown) < 100 * MAX_MARKERS_PER_TEXT + 6 * len(hostile)

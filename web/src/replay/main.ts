@@ -329,7 +329,12 @@ class Replay {
     } else if (!moment && link.dataset.t !== undefined) {
       this.player.seek(Number(link.dataset.t));
     }
-    if (type === "transcript") this.transcript.highlight(seq, quote, occurrence, where);
+    if (type === "transcript") {
+      // The turn's words as stored (where the grader's `where` is), unless the timeline's budget left them out.
+      const turn = this.model.turns.find((e) => e.seq === seq);
+      const said = turn && turn.text_omitted !== true ? turn.text : null;
+      this.transcript.highlight(seq, quote, occurrence, where, said);
+    }
     this.runPanel.classList.toggle("is-cited", this.runPanel.dataset.seq === String(seq));
     document.getElementById("replay-section")?.scrollIntoView({ block: "start" });
     // The keyboard goes where the page went, to what the citation shows: the turn it quotes, the code, the run.

@@ -319,6 +319,20 @@ describe("helpers", () => {
     expect(quoteLines(code, "return sorted(xs)")).toEqual({ from: 2, to: 2 });
   });
 
+  it("finds a quote after more hidden characters than the page draws as markers, where the server does", () => {
+    // A candidate typed thousands of hidden characters before the words cited (and one inside them): past the page's
+    // first 2,000 markers they print as plain `U+XXXX`, and the replay, reading the words from the page, could not
+    // find the place verified. It reads the line as stored (web/src/replay/transcript.ts): the places here are the
+    // ones tests/api/test_report_quote_places.py finds, in UTF-16 offsets (a tag character is two units).
+    const text = "\u202e".repeat(2500) + " I said it. ha\u200bsh map, then a hash map.";
+    expect(findQuote(text, "hash map")).toEqual([2512, 2521]);
+    expect(findQuote(text, "hash map", 1)).toEqual([2530, 2538]);
+    expect(findQuote(text, "hash map", 0, [2512, 2521])).toEqual([2512, 2521]);
+    const tags = "\u{E0041}".repeat(2100) + " a hash map";
+    expect(findQuote(tags, "hash map", 0, [4203, 4211])).toEqual([4203, 4211]);
+    expect(findQuote(tags, "hash map")).toEqual([4203, 4211]);
+  });
+
   it("reads a capital sigma in the quote as the text's, one character at a time", () => {
     // Lower-cased as one string, "ΣΩΣΤΟΣ" ends in a final sigma (U+03C2), which a letter lower-cased on its own never
     // is: the quote was found nowhere.

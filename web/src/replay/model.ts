@@ -13,6 +13,8 @@ export interface TranscriptEvent extends Base {
   type: "transcript";
   role: Role;
   text: string;
+  /** Set when the API left this turn's words out of the timeline (its text budget, api/report_budget.py); `text` is "". */
+  text_omitted?: true;
   start: number | null;
   end: number | null;
 }
