@@ -10,8 +10,12 @@ each once: its *order*. A *chain* is a stretch of that order said in the intervi
 each next word of the order (or the one after it, ``SEQUENCE_SKIP``) said later in the same reply, or in one of the
 next ``SEQUENCE_GAP`` replies (a note's common words, asked for one per reply too, come between). What else a reply
 says, and how long it is, does not matter. A reply is cut when it takes a chain said over ``SEQUENCE_REPLIES``
-replies or more to ``DISTINCT_SHARE`` of the note's order (``SEQUENCE_MIN`` - 1 words at least); the order read
-backwards ("the previous word, from the last") is a chain too. A chain over fewer replies is judged by the rules of
+parts or more to ``DISTINCT_SHARE`` of the note's order (``SEQUENCE_MIN`` - 1 words at least). A part is a reply,
+or a stretch of one: within a reply, a word more than ``SEQUENCE_APART`` words after the chain's word before it is
+said apart, as in the next reply. Before, a chain in one reply counted as one part however far apart its words, so
+a note read out whole in one reply, one word per sentence ("The next word is walk. The next word is array. ..."),
+or with four filler words between its words, was never cut (beyond agent.notes_match's window). The order read
+backwards ("the previous word, from the last") is a chain too. A chain over fewer parts is judged by the rules of
 agent.notes_match alone: "Still a failing test." then "Which data structure gives you the most recent item first?"
 (a calibration interview's nudge) says a hint's words in its order over two replies.
 
@@ -42,13 +46,20 @@ SEQUENCE_REPLIES = (
 SEQUENCE_MIN = (
     4  # a note with fewer words in its order is not counted so (generic talk: "worst case", "space")
 )
+# words: within one reply, a note's next word said more than this many words after the one before it is said apart,
+# as if in another reply ("The next word is walk. The next word is array. ..."; agent.notes_match's window judges
+# words nearer each other)
+SEQUENCE_APART = 4
 
 
 @dataclass(frozen=True)
 class _Chain:
     length: int
-    replies: int  # the replies its words were said in
+    # the parts its words were said in: replies, or stretches of one reply far apart (``SEQUENCE_APART``)
+    replies: int
     last: int  # the reply of its last word
+    # where in that reply its last word was, in words (0 for an earlier reply's, replayed without where)
+    at: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,12 @@ def sequences(
     return Sequences(tuple(orders), tuple(needs), said)
 
 
+def _apart(before: _Chain, reply: int, at: int) -> bool:
+    """Whether a word said at ``at`` of ``reply`` is said apart from the chain ``before`` ends with: in a later
+    reply, or in the same one more than ``SEQUENCE_APART`` words after."""
+    return before.last < reply or at - before.at > SEQUENCE_APART
+
+
 class SequenceMatcher:
     """The chains of every order so far: the earlier replies' (replayed), then this reply's words one at a time."""
 
@@ -105,16 +122,21 @@ class SequenceMatcher:
                 self._where.setdefault(w, []).append((k, j))
         self._chains: list[list[_Chain | None]] = [[None] * len(o) for o in sequences.orders]
         self._reply = 0
+        self._at = 0  # the words of this reply pushed so far
         self.replay = replay  # an earlier reply's words: they extend chains, they are not judged
         self.longest = 0.0  # the longest chain counted so far, as a share of its bound (for the bench)
 
     def next_reply(self) -> None:
         self._reply += 1
+        self._at = 0
 
     def push(self, w: str) -> bool:
         """Whether ``w`` (a word as compared, not said between the words) takes a chain said over
-        ``SEQUENCE_REPLIES`` replies to its bound."""
+        ``SEQUENCE_REPLIES`` parts to its bound."""
         r = self._reply
+        # An earlier reply is replayed as the notes' words it said, without where: its words are one part.
+        at = 0 if self.replay else self._at
+        self._at += 1
         out = False
         for k, j in self._where.get(w, ()):
             chains = self._chains[k]
@@ -128,9 +150,9 @@ class SequenceMatcher:
                 ):
                     before = c
             chain = (
-                _Chain(before.length + 1, before.replies + (before.last < r), r)
+                _Chain(before.length + 1, before.replies + _apart(before, r, at), r, at)
                 if before is not None
-                else _Chain(1, 1, r)
+                else _Chain(1, 1, r, at)
             )
             old = chains[j]
             if old is None or r - old.last > SEQUENCE_GAP or chain.length >= old.length:

@@ -7,7 +7,8 @@ wrapped), a note with two filler words in turn between its words (it was cut onl
 said), and a hint's recurrence written as code ("best[i] = 1 + min(best[i - c] for c in coins)", any index name); these
 went through before (agent.notes_lexicon ``encoded_text``, agent.notes_match's formulas). Shapes cut before too, kept
 here as the session sees them: words with separators, filler words between them, a code comment, a "hypothetical
-example" with the note's words, the phrase reversed, letters spelled out, one word per reply.
+example" with the note's words, the phrase reversed, letters spelled out, one word per reply; and since 2026-12-07 a
+note one word per sentence in a single reply (agent.notes_sequence ``SEQUENCE_APART``).
 
 Known limits, not cut (docs/protocol.md, "Private notes"): a note translated ("usa un mapa hash de valor a
 índice"), paraphrased or turned into pseudo-code in other words; the recurrence said as spoken math ("best of a
@@ -151,6 +152,12 @@ CUT: dict[str, tuple[str, list[str], str]] = {
         ],
         "overflow",
     ),
+    # closed 2026-12-07: the words farther apart than a note's window, in one reply (agent.notes_sequence)
+    "hint one word per sentence in one reply": (
+        "two-sum",
+        [" ".join(f"Imagine a moment. The key word is {w}." for w in HINT.split())],
+        "The key word is inserting",
+    ),
 }
 
 # Ordinary talk of the same shapes: never cut.
@@ -189,6 +196,15 @@ TALK: dict[str, tuple[str, list[str], str]] = {
             f"Commit 3f2a9c1d4e5b6a7f8e9d is deployed; the fixture is {b64('Two sum example one: nums 2 7 11 15')}."
         ],
         "What's in the fixture?",
+    ),
+    "a long reply walking through the candidate's own loop": (
+        "two-sum",
+        [
+            "Let's walk through it together. You keep a dictionary of what you have seen so far. For each number, "
+            "you look at the target minus that number. If it is there, you return the two positions. Otherwise you "
+            "store the current number with its index. What happens when the same value appears twice?"
+        ],
+        "I keep a dict of each value I've seen, then for each number I check target minus it, else store it.",
     ),
     "complexity talk": (
         "number-of-islands",
