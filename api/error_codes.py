@@ -100,7 +100,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "too_many_scorecard_versions": (409, "The session has the most scorecard versions it may have."),
     "record_deleted": (
         409,
-        "The interview record was deleted under the retention period; it cannot be graded.",
+        "The interview record was deleted under the retention period; it cannot be graded or added to.",
     ),
     "legal_hold_exists": (409, "The session is already on legal hold."),
     "record_erased": (

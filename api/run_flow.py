@@ -24,7 +24,7 @@ from fastapi import Request
 
 from api.candidate_rules import require_editable, session_org
 from api.custom_input import custom_cases, custom_report
-from api.db import questions_repo, runs_repo, sessions_repo
+from api.db import events_repo, questions_repo, runs_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import admitted_invite, own_session, session_for_invite
 from api.errors import ConflictError, NotFoundError, RateLimitedError, UnprocessableError
@@ -295,6 +295,9 @@ async def run_for_grader(
         session = await sessions_repo.get_session(conn, session_id)
         if session is None:
             raise NotFoundError("Session not found.", code="session_not_found")
+        # Before the judge's seconds; `store_run` refuses it too when retention commits while the code is judged.
+        if session["retention_applied_at"] is not None:
+            raise events_repo.RecordErasedError("The record was deleted under the retention period.")
         check_code_size(code, judge.settings)
         question = await questions_repo.load_question_for_judge(conn, session["question_id"])
     request = RunRequest(

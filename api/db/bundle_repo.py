@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg.pq import TransactionStatus
+
 from api.db import events_repo, report_repo, sessions_repo
 from api.db.pool import Conn
 from api.scheduling import allowed_minutes
@@ -66,7 +68,19 @@ async def _other_names(conn: Conn, candidate_id: Any) -> list[str]:
 
 async def load_bundle_input(conn: Conn, session_id: str) -> BundleInput | None:
     """None when the session or its question no longer exists, or retention deleted its record (a version graded
-    from what is left would grade an empty interview)."""
+    from what is left would grade an empty interview).
+
+    Read in one snapshot (REPEATABLE READ, read only) unless the caller has a transaction open: read statement by
+    statement, a retention or erasure committed after the session's row was read left its events and runs out, and
+    the job graded an empty interview (a `ready` scorecard, sent to the ATS as the result)."""
+    if conn.info.transaction_status != TransactionStatus.IDLE:
+        return await _load(conn, session_id)
+    async with conn.transaction():
+        await conn.execute("set transaction isolation level repeatable read, read only")
+        return await _load(conn, session_id)
+
+
+async def _load(conn: Conn, session_id: str) -> BundleInput | None:
     session = await sessions_repo.get_session(conn, session_id)
     if session is None or session["question_id"] is None or session["retention_applied_at"] is not None:
         return None

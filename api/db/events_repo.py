@@ -26,6 +26,14 @@ class RecordClosedError(ConflictError):
     code = "session_finished"
 
 
+class RecordErasedError(ConflictError):
+    """New events for a session whose record retention erased (`sessions.retention_applied_at`): what was written
+    after the erasure would be kept for ever, past the period the candidate was promised (the grading job's final
+    Submit, judged while retention ran, stored the candidate's code again)."""
+
+    code = "record_deleted"
+
+
 class RecordFullError(ConflictError):
     """New events that would take a session's log past its byte budget or its event cap."""
 
@@ -113,7 +121,8 @@ async def append_events(
 ) -> list[Stored] | None:
     """Append a batch in order, in one transaction. A key already stored returns its original seq and stores
     nothing. Concurrent appends to one session serialise on the session row, so seq stays dense and a duplicate
-    posted concurrently is detected rather than inserted twice. Returns None for an unknown session.
+    posted concurrently is detected rather than inserted twice. Returns None for an unknown session;
+    RecordErasedError (409 `record_deleted`) for new events of one whose record retention erased.
 
     With `cap`, new events of its type past its limit are left out (not in the result): counted under the same
     lock, so concurrent appends cannot together pass it (a count taken before the append let 40 parallel posts
@@ -139,7 +148,8 @@ async def append_events(
             select extract(epoch from (now() - coalesce(started_at, now())))::float8 as elapsed,
                    snapshot_code_bytes, event_bytes,
                    status in ('scheduled', 'in_progress')
-                     or %s::int is null or ended_at > now() - make_interval(secs => %s::int) as open
+                     or %s::int is null or ended_at > now() - make_interval(secs => %s::int) as open,
+                   retention_applied_at is not null as erased
             from sessions where id = %s for no key update
             """,
             (closed_after_s, closed_after_s, session_id),
@@ -162,10 +172,14 @@ async def append_events(
             (session_id, keys),
         )
         existing = {r["idempotency_key"]: int(r["seq"]) for r in await cur.fetchall()}
-        if not row["open"] and any(e.idempotency_key not in existing for e in events):
+        new_events = any(e.idempotency_key not in existing for e in events)
+        if not row["open"] and new_events:
             raise RecordClosedError(
                 f"This session ended more than {closed_after_s} s ago: its record is closed to new events."
             )
+        # Under the row's lock, which retention takes too (`for update`): one committed before is seen here.
+        if row["erased"] and new_events:
+            raise RecordErasedError("The interview record was deleted under the retention period.")
         room = await _room(conn, session_id, cap)
         for e in events:
             if e.idempotency_key in existing:

@@ -200,9 +200,10 @@ async def _final_submit(
     """When the candidate never submitted, submit their last code over every test through the API's own run flow
     (a `submission` row and event with `by: "grader"`; no connection held while the judge runs), and read the
     session again. A judge that cannot run it (unavailable, the code refused) leaves the bundle as it was; a busy one
-    is retried with the job. None when the session was erased since the bundle was read: nothing is graded (its
-    record, read before, would otherwise go to the model after the erasure). `lease`: the job's hold on the session's
-    runs (`_hold_the_runs`), made to last as long as this run may take."""
+    is retried with the job. None when the session was erased since the bundle was read, or retention deleted its
+    record: nothing is graded (its record, read before, would otherwise go to the model after the erasure), and the
+    submission is not stored (the candidate's code would be kept past the period they were promised). `lease`: the
+    job's hold on the session's runs (`_hold_the_runs`), made to last as long as this run may take."""
     submission = final_submission(bundle)
     if submission is None:
         return bundle
@@ -222,8 +223,8 @@ async def _final_submit(
             queue_wait_s=res.settings.run_queue_wait_s,
         )
     except ApiError as e:
-        if e.code == "session_not_found":
-            log.info("grading.session_erased", session_id=session_id)
+        if e.code in ("session_not_found", "record_deleted"):
+            log.info("grading.session_erased", session_id=session_id, code=e.code)
             return None
         if e.retryable and RETRY.will_retry(e, attempts):  # a busy judge: try the whole job again later
             raise
@@ -237,7 +238,9 @@ async def _final_submit(
     log.info("grading.final_submit", session_id=session_id, language=submission.language)
     async with connection(res.pool) as conn:
         reloaded = await bundle_repo.load_bundle_input(conn, session_id)
-    return reloaded or bundle
+    if reloaded is None:  # erased, or its record deleted under retention, since the run was stored
+        log.info("grading.session_erased", session_id=session_id)
+    return reloaded
 
 
 async def _hold_the_runs(res: WorkerResources, session_id: str) -> UUID:
@@ -300,7 +303,10 @@ async def grade_session(context: JobContext, session_id: str, version: int) -> N
         submitted = await _final_submit(res, bundle, attempts, lease)
     finally:  # the record is read: runs of the session (the interviewer's, trailing the end) may go on
         await _drop_quietly(res, session_id, lease)
-    if submitted is None:  # erased meanwhile: the version went with the session
+    if submitted is None:
+        # Erased meanwhile (the version went with the session: nothing is stored), or its record deleted under
+        # retention: the version must not stay pending, as when the bundle could not be read.
+        await _store(res, session_id, version, GradeOutcome.failed("session_unavailable"), None)
         return
     bundle = submitted
     started = time.monotonic()
