@@ -31,7 +31,8 @@ answers that route 404 (an older version) is sent whole runs from then on.
 A Run's hidden tests never leave this process (a Run does not execute them: `judge.disclosure.executed_part`).
 A host's report is checked against the request before it is used (`remote_answers.check_report`): the same
 language, mode and tests, a visible test's own arguments and expected value, nothing of a hidden test but its
-verdict and time, and no text or shown value longer than the local judge's.
+verdict and time, no text or shown value longer than the local judge's, and no figure (verdict, counts, processes,
+times) its tests do not give.
 """
 
 from __future__ import annotations

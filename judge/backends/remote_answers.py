@@ -5,23 +5,35 @@ httpx's timeouts bound each read, not an answer: a host that trickles a byte a s
 holds the request and grows the API process's memory for as long as it likes unless the whole answer is bounded.
 A report that parses is then checked against the request (`check_report`) and held to what the local judge puts in
 one: without that, a host could have the API store its whole 64 MiB answer as one test's output, or as a visible
-test's arguments or expected value (those must be the ones the request sent).
+test's arguments or expected value (those must be the ones the request sent). Its figures too (`figures_agree`): a
+time that is NaN, infinite or negative (JSON's parser takes `NaN`; PostgreSQL's jsonb refuses it, and the run was a
+500 that stored nothing), or a count or overall verdict its own tests do not give (`"passed": 10**400` was stored
+in the run's event, and dividing it by `total` for the facts' best tally, api.report_facts, raised OverflowError).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import math
 from typing import Any
 
 import httpx
 from pydantic import TypeAdapter
 
 from judge.bank import TestCase
+from judge.disclosure import TIME_BUCKETS_MS
 from judge.errors import JudgeInternalError
+from judge.limits import JOB_GRACE_S, job_budget_s
 from judge.observation import EXCERPT_BYTES
-from judge.schemas import RunReport, RunRequest, TestResult
-from judge.verdict import COMPILE_OUTPUT_CHARS, MESSAGE_CHARS, SHOWN_VALUE_BYTES, json_size_over
+from judge.schemas import RunReport, RunRequest, TestResult, Verdict
+from judge.verdict import (
+    COMPILE_OUTPUT_CHARS,
+    MESSAGE_CHARS,
+    SHOWN_VALUE_BYTES,
+    json_size_over,
+    overall_verdict,
+)
 
 MAX_ANSWER_BYTES = 64 << 20  # a run's answer: the largest report a host may send
 # A /readyz answer is a hundred bytes of JSON; the backend reads only its status and headers.
@@ -83,15 +95,36 @@ def within_local_bounds(report: RunReport) -> bool:
     return True
 
 
+def figures_agree(report: RunReport, request: RunRequest) -> bool:
+    """Whether the report's figures are ones the local judge makes for `request` (judge.runner.make_report and
+    internal_error_report): its verdict the one its tests give (a compile error when every test is one), `passed` and
+    `total` its tests' counts, at most one process per test, and every time finite, not negative and no longer than
+    the run could take (its job budget and grace, or the largest time bucket a Submit reports)."""
+    tests = report.tests
+    if report.verdict is not overall_verdict(tests) and not (
+        report.verdict is Verdict.COMPILE_ERROR and all(t.verdict is Verdict.COMPILE_ERROR for t in tests)
+    ):
+        return False
+    if report.passed != sum(t.verdict is Verdict.ACCEPTED for t in tests) or report.total != len(tests):
+        return False
+    if not 0 <= report.processes <= max(1, len(tests)):
+        return False
+    longest_ms = max((job_budget_s(request) + JOB_GRACE_S) * 1000, TIME_BUCKETS_MS[-1])
+    times = [t.time_ms for t in tests if t.time_ms is not None]
+    times += [report.timings.compile_ms, report.timings.run_ms, report.timings.total_ms]
+    return all(math.isfinite(ms) and 0 <= ms <= longest_ms for ms in times)
+
+
 # Pydantic's JSON for any value, as a request's tests go on the wire (a tuple is written as a list).
 _ANY = TypeAdapter(Any)
 
 
 def check_report(report: RunReport, request: RunRequest) -> None:
     """Raise JudgeInternalError unless the report answers this request, discloses nothing of a hidden test but
-    its verdict and time (the API redacts too; this is for a host that is broken or not ours) and holds no more
-    text or value than the local judge puts in one (the API stores what it holds): a visible test's arguments and
-    expected value are the request's own, or absent (a test the host could not run)."""
+    its verdict and time (the API redacts too; this is for a host that is broken or not ours), holds no more
+    text or value than the local judge puts in one (the API stores what it holds) and no figure its tests do not
+    give (`figures_agree`): a visible test's arguments and expected value are the request's own, or absent (a test
+    the host could not run)."""
     if not within_local_bounds(report):
         raise JudgeInternalError("the judge host sent a report larger than a judge makes")
     tests = request.selected_tests()
@@ -99,6 +132,8 @@ def check_report(report: RunReport, request: RunRequest) -> None:
         raise JudgeInternalError("the judge host answered another request")
     if [(t.id, t.hidden) for t in report.tests] != [(t.id, t.hidden) for t in tests]:
         raise JudgeInternalError("the judge host answered another request")
+    if not figures_agree(report, request):
+        raise JudgeInternalError("the judge host sent figures a judge does not make")
     for result in report.tests:
         if result.hidden and any(
             value is not None

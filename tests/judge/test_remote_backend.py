@@ -277,9 +277,17 @@ def _expected_as_float(answer: dict) -> dict:
     return answer
 
 
+def _nan_time(answer: dict) -> dict:
+    # JSON's parser takes NaN; PostgreSQL's jsonb refuses it: the run was a 500 that stored nothing (more figures a
+    # judge never makes: test_remote_answers.py).
+    answer["report"]["tests"][0]["time_ms"] = float("nan")
+    return answer
+
+
 @pytest.mark.parametrize(
     "tamper",
     [
+        _nan_time,
         _hide_nothing,
         _other_run,
         _unhide,
