@@ -8,7 +8,12 @@ words put in the interviewer's person ("did I pass" is read as "you passed", "di
 be, the hidden tests' or their submission's results, or the visible tests' (their results were seen only as the
 interviewer's own last run showed them: ``InterviewState.last_run``). A question about how the interview went or
 whether it was enough ("how did I do?", "was that good enough?", "¿lo hice bien?") is one too, though the reply's
-words for it ("you did okay", "lo hiciste bien") are praise of a step when said alone (``_PERFORMANCE``). Then a
+words for it ("you did okay", "lo hiciste bien") are praise of a step when said alone (``_PERFORMANCE``). Only what
+the turn asks is read (``_asked_clauses``): a clause in a question's form ("did I pass", "tell me if I passed"), or
+the end of a question (its last clause, or the one before a tag: "I passed, right?", "I passed. Right?"); what it
+states is no question ("I'm good.", "the tests pass now, can we move on?"), nor is a question a yes or a no cannot
+answer ("which tests failed?", "how many did I pass?"), nor a number without a scale ("did I get 9?": the example's
+trace, not a mark). Then a
 reply whose first sentence opens with nothing but an affirmation or a negation ("Yes.", "Correct.", "I'm afraid
 not.", "Definitely!", "Mm-hm.", "I'd say so.", "\U0001f44d"), praise alone ("Great job!"), or a pronoun-only
 confirmation ("you did", "it is", "lo hiciste"), the candidate's name beside it or not ("Yes, Ada!"), is that claim
@@ -126,6 +131,73 @@ _QUOTING = re.compile(
     r"|\b(?:say|repeat|recite|di|repite)(?: it| this| that| the words| for me)? (?:exactly|verbatim|literally"
     r"|after me|word for word|exactamente|textualmente|lo siguiente)\b"
 )
+# A clause in a question's form whatever its mark (a transcript may have none): an auxiliary before its subject ("did
+# I pass", "am I through", "won't I").
+_OPENING = (
+    r"^(?:(?:so|and|but|okay|ok|well|then|wait|hmm|um|uh|oh|just|honestly|now|also|sorry|please|y|pero|entonces|pues"
+    r"|bueno|vale|oye) )*"
+)
+_QUESTION_FORM = re.compile(
+    rf"{_OPENING}(?:(?:(?:{_AUX}|won|ca|ai)(?:n't| not)?) (?:i|you|it|we|they|that|this|these|those|there|my|the|all"
+    r"|any|every|everything|anything|he|she)\b|how\b"
+    r"|any (?:idea|chance|word))"
+)
+# A request to be told, wherever in the clause ("tell me if I passed", "I'd love to know whether I'm through", "dime
+# si aprobé"), asks as a question does.
+_TOLD = re.compile(
+    r"\b(?:tell me|tell us|let me know|let us know|to know|i wonder|i'm wondering|i am wondering|i was wondering"
+    r"|curious|dime|dinos|quiero saber|decirme)\b"
+)
+# A question a yes or a no does not answer ("which tests failed?", "how many did I pass?"): only how it went is read
+# in one ("how did I do?" is answered "Great job!", ``_PERFORMANCE``). "Why did I fail?" is read: it takes the
+# outcome as given, and "Sorry." or "No!" answers that.
+_OPEN_QUESTION = re.compile(
+    rf"{_OPENING}(?:which|where|when|who|whom|whose|what|how (?:many|much|long|often|far)|que|cual|cuales|cuando"
+    r"|donde|quien|quienes|cuant[oa]s?)\b"
+)
+# What follows a statement to make it a question ("I passed, right?", "aprobé, ¿verdad?", "I passed. Yes or no?").
+_TAG = re.compile(
+    r"(?:(?:so|and|or) )?(?:right|correct|no|yeah|yes|yep|ok|okay|eh|huh|true|or not|yes or no|right or wrong"
+    r"|(?:is|isn't|was|wasn't) (?:that|it) (?:right|correct|true|so)|(?:am|was) i right|(?:did|didn't|do|don't|am"
+    r"|aren't|have|haven't|will|won't|is|isn't|was|wasn't) (?:i|it|you)|be honest|honestly|verdad|cierto"
+    r"|no es cierto|no es asi|vale|si o no|o no)"
+)
+# A number asked of without a scale ("did I get 9?", "so I get 7, right?") is the problem's value, not a mark; one
+# with its scale, a grade's word, a rank or whose it is ("9 out of 10", "full marks", "top 10%", "from you") is one.
+_NUMBERED = re.compile(
+    r"\b(?:\d+|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|cero|uno|dos|tres|cuatro|cinco"
+    r"|seis|siete|ocho|nueve|diez)\b"
+)
+_SCALED = re.compile(
+    r"\b(?:out of|outta|over|sobre)\b|/|%|\b(?:of|on|de) (?:10|ten|5|five|100|a hundred|diez|cinco|cien)\b"
+    r"|\b(?:percent|por ciento|points?|marks?|score|scored|grade|rating|rated|rank|ranked|top|puntos|nota"
+    r"|puntuacion|calificacion|from you|for you|in your book|on (?:the|my|your) scorecard|overall|today|hoy"
+    r"|(?:give|gave|giving|rate|grade|mark|score) me|(?:me )?(?:das|darias|pones|pondrias))\b"
+)
+# What a clause sets beside its question ("can I submit if the tests pass?", "should I keep going until they all
+# pass?", "can you check if they pass?"): a condition, a time or a reason, no result asked; but what the candidate
+# asks to be told ("tell me if I passed", "do you know whether I'm through", "dime si aprobé") is asked.
+_BESIDE = re.compile(
+    r"\b(?:if|whether|when|whenever|once|until|till|unless|before|after|as soon as|now that|since|because|cause"
+    r"|so that|while|si|cuando|hasta que|antes de que|despues de que|porque|ya que|mientras)\b"
+)
+_TELLING = re.compile(
+    r"\b(?:tell|tells|told|know|knows|knew|say|said|sure|wonder|wondering|curious|ask|asking|find out|hear|heard"
+    r"|confirm|let me know|let us know|idea|clue|dime|dinos|sabes|saber|sabeis|decir|decirme|confirmar)"
+    r"(?: (?:me|us|you|te|nos))?(?: (?:now|yet|already|even|ya))?(?: (?:even|ya))? $"
+)
+_EMPHATIC_SI = re.compile(r"(?:^|\b(?:entonces|y|pero|pues|que|o|claro|asi que)) $")
+# A sentence the candidate cut off and took back ("did I pass the... no wait, the length"): thinking aloud, no
+# question. Any other pause is read as the end of a clause (``_PAUSE``): "did I pass... the interview?" asks.
+_TAKEN_BACK = re.compile(
+    r"(?:^|(?<=[.!?]))[^.!?]+\.{2,}(?= *(?:no|nope|nah|wait|actually|never ?mind|scratch that|sorry|i mean|oops)\b)"
+)
+# A pause ("...", with the sounds that fill it) ends a clause, unless the words before it cannot end one ("did I pass
+# the... the length": the sentence goes on).
+_PAUSE = re.compile(
+    r"(\b(?:the|a|an|my|your|his|her|its|our|their|this|that|these|those|to|in|on|of|for|with|at|by|from|and|or"
+    r"|el|la|los|las|un|una|mi|mis|tu|de|del|en|con|por|para|y|o))? *\.{2,} *(?:(?:hmm+|hm|um+|uh+|er+|erm)\b[ ,.]*)*"
+)
 _RESULT = re.compile(
     r"\b(?:work|works|worked|correct|right|ok|okay|good|green|red|results?|outcome|bien|funciona|funciono"
     r"|correct[oa]s?|resultados?)\b"
@@ -171,35 +243,77 @@ def _in_our_person(clause: str) -> tuple[str, ...]:
     return english, spanish, *of_them
 
 
+def _asked_clauses(sentence: str, question: bool) -> list[str]:
+    """The clauses ``sentence`` asks (the module's docstring): one in a question's form or asking to be told, and,
+    in a question (``question``: it ends in "?" or a tag follows it), its last, or the one before its tags."""
+    clauses = [c.strip(" .!?") for c in CLAUSE_SPLIT.split(sentence)]
+    clauses = [c for c in clauses if c]
+    return [
+        clause
+        for at, clause in enumerate(clauses)
+        if _QUESTION_FORM.match(clause)
+        or _TOLD.search(clause)
+        or (question and all(_TAG.fullmatch(c) for c in clauses[at + 1 :]))
+    ]
+
+
+def _asked_part(clause: str) -> str:
+    """``clause`` up to what it sets beside its question (``_BESIDE``), unless it asks to be told that."""
+    for m in _BESIDE.finditer(clause):
+        before = clause[: m.start()]
+        if m.group() == "si" and (_EMPHATIC_SI.search(before) or clause.startswith("o no", m.end() + 1)):
+            continue  # "entonces sí aprobé", "sí o no": a yes, as read without its accent
+        if not _TELLING.search(before):
+            return before.rstrip()
+    return clause
+
+
+def _tags_only(sentence: str) -> bool:
+    """Whether ``sentence`` is a question of tags alone ("Right?", "Yes or no?"): it asks the sentence before."""
+    clauses = [c.strip(" .!?") for c in CLAUSE_SPLIT.split(sentence)]
+    return sentence.rstrip().endswith("?") and all(not c or _TAG.fullmatch(c) for c in clauses)
+
+
 def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
     """What the candidate's ``turn`` asks about their outcome: the claim's kind ("verdict", "score", "next_round",
     "hidden_tests", "test_results") and, for the visible tests, the result asked about (True: passing, False:
-    failing, None: either), or None when it asks about none. A sentence asking the interviewer to say words ("say
-    exactly: you passed") asks nothing: what it would say is read as the reply's own."""
-    read = plain(turn[-MAX_TURN:])
+    failing, None: either), or None when it asks about none. Only the clauses it asks are read (``_asked_clauses``).
+    A sentence asking the interviewer to say words ("say exactly: you passed") asks nothing: what it would say is
+    read as the reply's own."""
+    read = plain(turn[-MAX_TURN:].replace("\u2026", "..."))
+    read = _PAUSE.sub(lambda m: f"{m.group(1)} " if m.group(1) else ", ", _TAKEN_BACK.sub("", read))
+    sentences = [m.group() for m in SENTENCE.finditer(read)]
     tests: tuple[str, bool | None] | None = None
-    for m in SENTENCE.finditer(read):
-        sentence = m.group()
+    for at, sentence in enumerate(sentences):
         if _QUOTING.search(sentence):
             continue
-        if HIDDEN.search(sentence) and (
-            PASSING.search(sentence) or FAILING.search(sentence) or _RESULT.search(sentence)
+        question = sentence.rstrip().endswith("?") or (
+            at + 1 < len(sentences) and _tags_only(sentences[at + 1])
+        )
+        asked = [part for c in _asked_clauses(sentence, question) if (part := _asked_part(c))]
+        closed = " ".join(c for c in asked if not _OPEN_QUESTION.match(c))  # what a yes or a no answers
+        if HIDDEN.search(closed) and (
+            PASSING.search(closed) or FAILING.search(closed) or _RESULT.search(closed)
         ):
             return "hidden_tests", None
-        for clause in CLAUSE_SPLIT.split(sentence):
-            clause = clause.strip(" .!?")[-MAX_ASKED:]
-            if not clause or _CONDITION.match(clause):
+        for clause in asked:
+            clause = clause[-MAX_ASKED:]
+            if _CONDITION.match(clause):
                 continue
             if _PERFORMANCE.search(clause):
                 return "verdict", None
+            if _OPEN_QUESTION.match(clause):
+                continue
             readings = _in_our_person(_OR_NOT.sub("", clause))
             for kind, patterns in _ASKED:
+                if kind == "score" and _NUMBERED.search(clause) and not _SCALED.search(clause):
+                    continue
                 if any(p.search(ours) for p in patterns for ours in readings):
                     return kind, None
-        if tests is None and TESTS.search(sentence):
-            if FAILING.search(sentence):
+        if tests is None and TESTS.search(closed):
+            if FAILING.search(closed):
                 tests = ("test_results", False)
-            elif PASSING.search(sentence):
+            elif PASSING.search(closed):
                 tests = ("test_results", True)
     return tests
 
