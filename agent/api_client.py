@@ -25,6 +25,9 @@ JOB_HEADER = "X-Shadows-Agent-Job"
 # With another job's id: the events are that dead job's spool, replayed; they renew no lease (it is not alive).
 REPLAY_HEADER = "X-Shadows-Agent-Replay"
 INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: leave without a word
+# The candidate has not agreed to the notice in force: the session does not start, and the job leaves without a word
+# (a stale room token used outside our page dispatched it; LiveKit's webhook closes the room).
+CONSENT_REQUIRED = "consent_required"
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 # How long a Submit is waited for: the longest the API may take to answer one, with room to store it (at the
 # defaults 682 s: the wait for a judge slot, 30 s, and the judge's bound for the bank's longest Submit,

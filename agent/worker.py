@@ -14,7 +14,7 @@ from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent import lookalikes
-from agent.api_client import INTERVIEWER_PRESENT, ApiClient
+from agent.api_client import CONSENT_REQUIRED, INTERVIEWER_PRESENT, ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import RoomChannel
@@ -221,6 +221,12 @@ async def entrypoint(ctx: JobContext) -> None:
             logger.info("another interviewer holds the session; this job leaves")
             job.replaced = True
             ctx.shutdown(reason=INTERVIEWER_PRESENT)
+            return
+        if e.code == CONSENT_REQUIRED:
+            # Dispatched by a room token used without a consent to the notice in force (not our page, which asks
+            # for it first): nothing started, and this job leaves unjoined, having said and recorded nothing.
+            logger.info("the candidate has not agreed to the notice in force; this job leaves")
+            ctx.shutdown(reason=CONSENT_REQUIRED)
             return
         await _unavailable(ctx, e, console=console)
         return

@@ -31,12 +31,14 @@ TOKEN = "bench-internal-token-" + "x" * 32
 async def _interview(base: str, org_key: str, n: int, seconds: float, spool: Path) -> tuple[list[float], int]:
     from agent.api_client import ApiClient
     from agent.recorder import EventRecorder
+    from tests.agent_start import consent
 
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         r = await http.post("/v1/sessions", headers={"Authorization": f"Bearer {org_key}"},
                             json={"candidate": {"name": f"Bench {n}", "email": f"b{n}@example.com"}})  # fmt: skip
         r.raise_for_status()
         sid = r.json()["id"]
+        await consent(http, r.json())  # the interviewer's start needs the candidate's consent
     rng = random.Random(n)
     async with ApiClient(base, TOKEN) as api:
         await api.start_session(sid)

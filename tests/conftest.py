@@ -41,6 +41,7 @@ from api.server_options import uvicorn_options
 from api.settings import ApiSettings
 from bench._redis import running_redis
 from judge.bank import load_bank
+from tests import agent_start as starts
 from tests import checkout_guard, file_cost
 from tests.route_builds import share_route_builds
 from tests.served import InProcessServer
@@ -381,15 +382,26 @@ class ApiServer:
         assert r.status_code == 201, r.text
         return dict(r.json())
 
+    async def consented_session(self, key: str | None = None, **body: Any) -> dict[str, Any]:
+        """A session its candidate has agreed to (the notice in force): one the interviewer's start may start."""
+        created = await self.create_session(key, **body)
+        await self.consent(created)
+        return created
+
     async def consent(self, created: dict[str, Any]) -> None:
         """The candidate agrees to the notice their page shows (what opens the room to them)."""
-        notice = (await self.client.post("/v1/join", json={"invite": created["invite"]})).json()["notice"]
-        r = await self.client.post(
-            f"/v1/sessions/{created['id']}/consent",
-            json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
-            headers={"Authorization": f"Bearer {created['invite']}"},
-        )
-        assert r.status_code == 201, r.text
+        await starts.consent(self.client, created)
+
+    async def agent_start(
+        self, created: dict[str, Any] | str, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        """The candidate agrees to the notice in force, then the interviewer starts the session (`tests.agent_start`):
+        through the candidate's routes for a `POST /v1/sessions` answer, recorded directly for a bare session id."""
+        headers = headers or self.internal_headers()
+        if isinstance(created, dict):
+            return await starts.agent_start(self.client, created, headers)
+        await starts.record_consent(self.app.state.pool, created)
+        return await self.client.post(f"/v1/internal/sessions/{created}/start", headers=headers)
 
 
 @pytest.fixture

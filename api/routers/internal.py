@@ -8,6 +8,7 @@ import structlog
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from api.candidate_rules import may_start
 from api.db import endings_repo, events_repo, interviewers_repo, sessions_repo
 from api.db.interviewers_repo import InterviewerPresentError, require_holder
 from api.db.late_completion import EndingAlreadyReportedError
@@ -190,7 +191,18 @@ async def start_session(
     """Start the session (idempotent) and make the calling job its one interviewer: 409 `interviewer_present`
     while another job holds it (its lease is live), and that job must leave without speaking or recording. A
     repeat by the holder is idempotent. Without `X-Shadows-Agent-Job` (an agent from before claims) the session
-    starts only while no job holds it, and nothing is claimed."""
+    starts only while no job holds it, and nothing is claimed. A session not yet started starts only on its
+    candidate's consent to the notice in force, word for word (`api.candidate_rules.may_start`, the rule of the
+    candidate's start and of LiveKit's `participant_joined`): otherwise 409 `consent_required`, nothing started and
+    nothing claimed, and the job leaves without a word. A room token outlives the text it was minted under, and a
+    client other than our page joining with it dispatches the agent. One already under way stays startable."""
+    found = await sessions_repo.get_candidate_session(conn, session_id)
+    if found is None:
+        raise NotFoundError("Session not found.", code="session_not_found")
+    if not may_start(found):
+        raise ConflictError(
+            "The candidate has not agreed to the interview notice in force.", code="consent_required"
+        )
     status = await sessions_repo.mark_started(conn, session_id)
     if status is None:
         raise NotFoundError("Session not found.", code="session_not_found")

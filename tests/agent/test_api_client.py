@@ -35,7 +35,7 @@ def _free_port() -> int:
 
 
 async def test_start_session_returns_context_without_hidden_tests(client: ApiClient, api_server: Any) -> None:
-    sid = (await api_server.create_session(resume_text="Built a compiler."))["id"]
+    sid = (await api_server.consented_session(resume_text="Built a compiler."))["id"]
     before = await client.get_context(sid)
     assert before.session.status == "scheduled" and before.session.started_at is None
     ctx = await client.start_session(sid)
@@ -57,7 +57,7 @@ async def test_unknown_session_raises_session_not_found(client: ApiClient) -> No
 
 
 async def test_finished_session_start_raises_session_finished(client: ApiClient, api_server: Any) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     await client.start_session(sid)
     done = await client.complete(sid, "print(1)", "python", "completed")
     assert done == {"id": sid, "status": "completed"}
@@ -67,7 +67,7 @@ async def test_finished_session_start_raises_session_finished(client: ApiClient,
 
 
 async def test_append_events_reports_duplicates_for_repeated_keys(client: ApiClient, api_server: Any) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     await client.start_session(sid)
     ev = [
         EventIn(idempotency_key="k1", type="note", payload={"n": 1}),
@@ -78,14 +78,15 @@ async def test_append_events_reports_duplicates_for_repeated_keys(client: ApiCli
     assert [s.duplicate for s in first] == [False, False]
     assert [(s.seq, s.duplicate) for s in again] == [(s.seq, True) for s in first]
     ctx = await client.get_context(sid)
-    assert [e.idempotency_key for e in ctx.events] == ["k1", "k2"]
-    assert ctx.events[0].payload == {"n": 1}
+    assert [e.type for e in ctx.events[:1]] == ["consent"]  # the candidate's, before the start
+    assert [e.idempotency_key for e in ctx.events[1:]] == ["k1", "k2"]
+    assert ctx.events[1].payload == {"n": 1}
 
 
 async def test_5xx_is_retryable_and_append_is_not_retried_by_the_client(
     client: ApiClient, api_server: Any, proxy: FlakyProxy
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     proxy.fail_statuses = [503]
     with pytest.raises(ApiUnavailableError) as exc:
         await client.append_events(sid, [EventIn(idempotency_key="k", type="note")])
@@ -96,7 +97,7 @@ async def test_5xx_is_retryable_and_append_is_not_retried_by_the_client(
 async def test_idempotent_call_is_retried_after_5xx(
     client: ApiClient, api_server: Any, proxy: FlakyProxy
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     proxy.fail_statuses = [502, 500]
     ctx = await client.get_context(sid)
     assert ctx.session_id == sid
@@ -112,7 +113,7 @@ async def test_wrong_token_is_a_non_retryable_401(proxy: FlakyProxy) -> None:
 
 
 async def test_invalid_event_is_a_non_retryable_422(client: ApiClient, api_server: Any) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     big = EventIn(idempotency_key="big", type="editor_snapshot", payload={"code": "x" * 300_000})
     with pytest.raises(ApiError) as exc:
         await client.append_events(sid, [big])
@@ -124,7 +125,7 @@ async def test_run_tests_returns_the_judge_report_for_visible_tests(
     client: ApiClient, api_server: Any, db: Any
 ) -> None:
     row = await (await db.execute("select id from questions where slug = 'two-sum'")).fetchone()
-    sid = (await api_server.create_session(question_id=str(row["id"])))["id"]
+    sid = (await api_server.consented_session(question_id=str(row["id"])))["id"]
     ctx = await client.start_session(sid)
     report = await client.run_tests(sid, "python", "def two_sum(nums, target):\n    return [0, 1]\n")
     assert report["verdict"] == "wrong_answer"  # right for the first example only
@@ -146,7 +147,7 @@ async def test_connection_refused_is_retryable_unreachable() -> None:
 
 
 async def test_connection_dropped_after_request_is_retryable(api_server: Any, proxy: FlakyProxy) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     proxy.drop_after_forward = 1
     async with ApiClient(proxy.url, api_server.internal_token) as c:
         await c.start_session(sid)  # idempotent: the retry gets the answer the dropped response carried
@@ -177,7 +178,7 @@ async def test_slow_server_times_out_as_retryable() -> None:
 async def test_unexpected_response_shape_is_an_api_error(
     client: ApiClient, api_server: Any, proxy: FlakyProxy
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     proxy.garble_after_forward = 1
     with pytest.raises(ApiError) as exc:
         await client.get_context(sid)

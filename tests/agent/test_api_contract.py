@@ -58,7 +58,7 @@ def test_the_agent_stores_numbers_within_the_apis_bounds() -> None:
 
 
 async def _session(api_server: Any, db: Any) -> tuple[ApiClient, str]:
-    sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
+    sid = (await api_server.consented_session(question_id=await _two_sum_id(db)))["id"]
     client = ApiClient(api_server.url, api_server.internal_token)
     await client.start_session(sid)
     return client, sid

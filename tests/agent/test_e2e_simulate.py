@@ -42,7 +42,7 @@ async def test_simulated_interview_is_persisted_end_to_end(api_server: Any, db: 
     script_file = tmp_path / "interview.yaml"
     script_file.write_text(candidate_script())
     script: Script = load_script(script_file)
-    created = await api_server.create_session(question_id=await _two_sum_id(db))
+    created = await api_server.consented_session(question_id=await _two_sum_id(db))
     sid = created["id"]
     lines: list[str] = []
 

@@ -126,7 +126,7 @@ async def test_simulate_killed_with_sigkill_loses_nothing_recorded_and_resumes_i
     api_server: Any, db: Any, stack: Any, tmp_path: Path
 ) -> None:
     proxy, _, env = stack
-    sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
+    sid = (await api_server.consented_session(question_id=await _two_sum_id(db)))["id"]
     first = tmp_path / "first.yaml"
     first.write_text(
         '- {at: 0.5, say: "Hi, I\'m ready to start."}\n'
@@ -165,7 +165,7 @@ async def test_worker_killed_with_sigkill_loses_nothing_recorded_and_resumes_in_
     api_server: Any, db: Any, stack: Any
 ) -> None:
     proxy, _, env = stack
-    sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
+    sid = (await api_server.consented_session(question_id=await _two_sum_id(db)))["id"]
     run = await spawn("-m", "tests.agent.worker_harness", sid, env=env)
     await run.wait_for(lambda lines: "READY" in lines)
     for n, text in enumerate(

@@ -54,7 +54,7 @@ def spanish_model(body: dict[str, Any]) -> Reply:
 async def test_a_spanish_interview_runs_end_to_end_in_text_mode(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    created = await api_server.create_session(question_id=await _two_sum_id(db), interview_language="es")
+    created = await api_server.consented_session(question_id=await _two_sum_id(db), interview_language="es")
     sid = created["id"]
     script = Script.model_validate({"steps": [
         {"at": 5, "say": "Hola, estoy lista para empezar."},
@@ -97,7 +97,7 @@ async def test_interview_language_is_validated_at_session_creation(api_server: A
         headers=api_server.org_headers(),
     )
     assert r.status_code == 422 and "interview_language" in r.text
-    created = await api_server.create_session()
+    created = await api_server.consented_session()
     headers = api_server.internal_headers()
     ctx = (
         await api_server.client.get(f"/v1/internal/sessions/{created['id']}/context", headers=headers)

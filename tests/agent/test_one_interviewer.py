@@ -59,9 +59,7 @@ async def test_a_second_job_for_a_running_session_leaves_without_a_word_or_a_rec
     created = await api_server.create_session(difficulty="Easy", language="python")
     sid = created["id"]
     first = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_first"}  # the job interviewing
-    assert (
-        await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=first)
-    ).status_code == 200
+    assert (await api_server.agent_start(created, first)).status_code == 200
     line = {"events": [_line("1", "Hello, I am here.").model_dump(mode="json")]}
     r = await api_server.client.post(f"/v1/internal/sessions/{sid}/events", json=line, headers=first)
     assert r.status_code == 200
@@ -102,7 +100,7 @@ async def test_a_second_job_for_a_running_session_leaves_without_a_word_or_a_rec
 async def test_a_job_replaced_while_running_stops_at_its_heartbeat_and_never_completes(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    created = await api_server.create_session(difficulty="Easy", language="python")
+    created = await api_server.consented_session(difficulty="Easy", language="python")
     sid = created["id"]
     old = ApiClient(api_server.url, api_server.internal_token, job_id="AJ_old")
     context = await old.start_session(sid)
@@ -137,8 +135,8 @@ async def test_a_job_replaced_while_running_stops_at_its_heartbeat_and_never_com
 async def test_a_dead_jobs_spool_is_replayed_as_that_job_and_refused_once_another_holds_the_session(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    kept = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
-    taken = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    kept = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
+    taken = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
     async with ApiClient(api_server.url, api_server.internal_token, job_id="AJ_dead") as dead:
         await dead.start_session(kept)
         await dead.start_session(taken)
@@ -172,9 +170,7 @@ async def test_a_job_refused_while_the_holder_lives_takes_over_once_a_dead_holde
     created = await api_server.create_session(difficulty="Easy", language="python")
     sid = created["id"]
     first = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_first"}
-    assert (
-        await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=first)
-    ).status_code == 200
+    assert (await api_server.agent_start(created, first)).status_code == 200
     settings = test_settings().model_copy(update={"claim_wait_s": 1.0, "claim_retry_s": 0.2})
     second = ApiClient(api_server.url, api_server.internal_token, job_id="AJ_second")
     try:

@@ -17,7 +17,7 @@ import pytest
 from livekit.agents.testing import fake_job_context
 
 import agent.worker as worker
-from agent.api_client import INTERVIEWER_PRESENT
+from agent.api_client import CONSENT_REQUIRED, INTERVIEWER_PRESENT
 from agent.context import SessionContext
 from agent.errors import ApiError, SessionNotFoundError
 from agent.settings import get_settings
@@ -62,10 +62,11 @@ async def test_a_first_answer_that_is_not_a_refusal_is_still_what_the_job_report
 async def test_a_job_waiting_while_the_holder_completes_the_interview_leaves_without_a_word(
     api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    created = await api_server.create_session(difficulty="Easy", language="python")
+    sid = created["id"]
     holder = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_holder"}
     base = f"/v1/internal/sessions/{sid}"
-    assert (await api_server.client.post(f"{base}/start", headers=holder)).status_code == 200
+    assert (await api_server.agent_start(created, holder)).status_code == 200
     told: list[str] = []
 
     async def tell(ctx: Any, code: str, *, console: bool) -> None:
@@ -116,3 +117,37 @@ async def test_a_job_waiting_while_the_holder_completes_the_interview_leaves_wit
     assert told == [] and reasons == [INTERVIEWER_PRESENT]  # not "session_unavailable" to the candidate
     cur = await db.execute("select status, final_code from sessions where id = %s", (sid,))
     assert await cur.fetchone() == {"status": "completed", "final_code": "print('done')"}
+
+
+@pytest.mark.db
+async def test_a_job_dispatched_without_a_consent_leaves_unjoined_and_starts_nothing(
+    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A room token used by a client other than our page, the candidate never having agreed: LiveKit dispatches
+    # the agent all the same. It neither joins to tell anyone (there is no page to tell) nor starts the session.
+    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    told: list[str] = []
+
+    async def tell(ctx: Any, code: str, *, console: bool) -> None:
+        told.append(code)
+
+    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
+    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
+    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
+    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    reasons: list[str] = []
+    try:
+        with fake_job_context(job_id="AJ_stale", job_metadata=json.dumps({"session_id": sid})) as ctx:
+            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
+            await asyncio.wait_for(worker.entrypoint(ctx), 30)
+            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
+                await callback("test")
+    finally:
+        get_settings.cache_clear()
+
+    assert told == [] and reasons == [CONSENT_REQUIRED]
+    cur = await db.execute("select status, started_at from sessions where id = %s", (sid,))
+    assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+    cur = await db.execute("select count(*) as n from session_interviewers where session_id = %s", (sid,))
+    assert (await cur.fetchone())["n"] == 0  # no interviewer claimed it

@@ -34,7 +34,7 @@ async def _seconds_left(db: Any, sid: str) -> float:
 async def test_a_dead_jobs_replayed_spool_is_stored_but_does_not_renew_its_lease(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    sid = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
     async with ApiClient(api_server.url, api_server.internal_token, job_id="AJ_dead") as dead:
         await dead.start_session(sid)
     # It died before joining the room, a while ago: its lease has two seconds left.

@@ -48,7 +48,7 @@ async def _settled(db: Any, sid: str) -> None:
 async def test_a_holder_stalled_before_joining_loses_the_session_to_a_waiting_job_and_never_speaks(
     api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    sid = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
     monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
     monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
     monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))

@@ -30,7 +30,7 @@ async def client(proxy: FlakyProxy, api_server: Any) -> AsyncIterator[ApiClient]
 
 @pytest.fixture
 async def sid(api_server: Any, client: ApiClient) -> str:
-    session_id = str((await api_server.create_session())["id"])
+    session_id = str((await api_server.consented_session())["id"])
     await client.start_session(session_id)
     return session_id
 
@@ -41,7 +41,10 @@ def _recorder(client: ApiClient, sid: str, spool: Path, **kw: float) -> EventRec
 
 
 async def _stored(db: Any, sid: str) -> list[dict[str, Any]]:
-    cur = await db.execute("select * from session_events where session_id = %s order by seq", (sid,))
+    """What the recorders stored: not the candidate's consent, recorded before the start (`sid`)."""
+    cur = await db.execute(
+        "select * from session_events where session_id = %s and type <> 'consent' order by seq", (sid,)
+    )
     return list(await cur.fetchall())
 
 
@@ -117,7 +120,7 @@ async def test_lost_response_is_retried_and_stored_exactly_once(
     stored = await _stored(db, sid)
     assert proxy.dropped == 2 and proxy.forwarded >= 4
     assert [e["idempotency_key"] for e in stored] == keys  # each exactly once, in order
-    assert [e["seq"] for e in stored] == list(range(1, 7))
+    assert [e["seq"] for e in stored] == list(range(2, 8))  # dense after the candidate's consent, seq 1
     assert rec.stats.failed_attempts == 2
     assert rec.stats.duplicates == 5  # the third attempt was answered "already stored"
 
@@ -208,7 +211,7 @@ async def test_second_live_recorder_for_a_session_gets_its_own_spool(
 async def test_replay_spools_delivers_orphans_and_skips_live_ones(
     client: ApiClient, api_server: Any, db: Any, proxy: FlakyProxy, tmp_path: Path
 ) -> None:
-    crashed, live = [(await api_server.create_session())["id"] for _ in range(2)]
+    crashed, live = [(await api_server.consented_session())["id"] for _ in range(2)]
     proxy.down = True
     orphan = _recorder(client, crashed, tmp_path / f"{crashed}.jsonl")
     orphan_keys = [orphan.record("transcript", {"i": i}) for i in range(3)]
@@ -303,7 +306,7 @@ async def test_spool_replay_whose_response_is_lost_still_stores_each_event_once(
     assert await rec.aclose(10)
     stored = await _stored(db, sid)
     assert [e["idempotency_key"] for e in stored] == keys
-    assert [e["seq"] for e in stored] == list(range(1, 26))
+    assert [e["seq"] for e in stored] == list(range(2, 27))  # dense after the candidate's consent, seq 1
     assert proxy.dropped == 1 and rec.stats.duplicates == 20
     assert not spool.exists()
 

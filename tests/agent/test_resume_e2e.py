@@ -39,7 +39,7 @@ AFTER = Script.model_validate(
 async def test_resumed_session_continues_without_a_second_greeting(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session(question_id=await _two_sum_id(db)))["id"]
+    sid = (await api_server.consented_session(question_id=await _two_sum_id(db)))["id"]
     settings = _settings(api_server, "", tmp_path)
 
     async with FakeOpenAIServer(responder=interviewer_model) as llm_server:

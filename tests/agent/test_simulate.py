@@ -89,7 +89,7 @@ async def test_cli_refuses_a_bad_script_with_exit_code_2(tmp_path: Path) -> None
 async def test_cli_runs_a_scripted_interview_and_prints_the_transcript(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     script = tmp_path / "s.yaml"
     script.write_text(
         '- {at: 5, say: "Hello there."}\n- {at: 10, say: "No questions. Bye!"}\n- {at: 15, say: "Yes, let\'s stop."}\n'
@@ -137,7 +137,7 @@ async def test_simulating_a_finished_or_unknown_session_fails_politely(
     settings = _settings(api_server, "http://127.0.0.1:9/v1", tmp_path)  # never reached
     with pytest.raises(SessionNotFoundError):
         await simulate("ses_unknown", script, settings=settings, out=None)
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     headers = api_server.internal_headers()
     r = await api_server.client.post(f"/v1/internal/sessions/{sid}/complete", json={}, headers=headers)
     assert r.status_code == 200
@@ -149,7 +149,7 @@ async def test_simulating_a_finished_or_unknown_session_fails_politely(
 async def test_cli_reports_a_failing_llm_and_leaves_the_session_in_progress(
     api_server: Any, db: Any, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     script = tmp_path / "s.yaml"
     script.write_text('- {at: 5, say: "Hello there."}\n')
     async with FakeOpenAIServer() as llm_server:
@@ -190,7 +190,7 @@ async def test_a_simulated_candidate_who_never_speaks_ends_as_no_show_on_the_sim
     from agent.simulate import Script, simulate
     from tests.agent.test_e2e_simulate import _settings
 
-    sid = (await api_server.create_session())["id"]
+    sid = (await api_server.consented_session())["id"]
     script = Script.model_validate({"steps": [{"at": 1500, "say": "Hello? Sorry, I was muted."}]})
     async with FakeOpenAIServer(responder=interviewer_model) as llm_server:
         result = await simulate(

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.db
 async def test_a_failed_start_tells_the_candidate_and_leaves_the_session_to_start_again(
     api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
+    sid = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
     told: list[str] = []
 
     async def tell(ctx: Any, code: str, *, console: bool) -> None:

@@ -176,7 +176,7 @@ async def test_console_practice_falls_back_to_the_local_bank_when_the_api_is_dow
 @pytest.mark.db
 async def test_load_context_starts_real_sessions_and_refuses_unknown_ones(api_server):
     settings = test_settings()
-    created = await api_server.create_session(difficulty="Easy", language="python")
+    created = await api_server.consented_session(difficulty="Easy", language="python")
     async with ApiClient(api_server.url, api_server.internal_token) as api:
         context, recording = await load_context(api, created["id"], settings, console=False)
         assert recording and context.session.status == "in_progress" and context.session.started_at
@@ -208,14 +208,14 @@ async def run_entrypoint(monkeypatch: pytest.MonkeyPatch, api_server: Any, metad
 async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_sessions(monkeypatch, api_server):
     reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": "ses_unknown"}))
     assert reasons == ["session_not_found"]
-    created = await api_server.create_session(difficulty="Easy", language="python")
+    created = await api_server.consented_session(difficulty="Easy", language="python")
     async with ApiClient(api_server.url, api_server.internal_token) as api:
         await api.start_session(created["id"])
         await api.complete(created["id"], None, "python", "completed")
     reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": created["id"]}))
     assert reasons == ["session_finished"]
     # Dispatched into the room of a cancelled session (a token's RoomConfiguration, a late dispatch): no interview.
-    cancelled = await api_server.create_session(difficulty="Easy", language="python")
+    cancelled = await api_server.consented_session(difficulty="Easy", language="python")
     r = await api_server.client.post(
         f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers()
     )
@@ -307,7 +307,7 @@ async def test_a_candidate_who_leaves_an_interview_ended_on_the_page_ends_the_jo
 async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_final_code(
     api_server, db, tmp_path
 ):
-    created = await api_server.create_session(difficulty="Easy", language="python")
+    created = await api_server.consented_session(difficulty="Easy", language="python")
     sid = created["id"]
     api = ApiClient(api_server.url, api_server.internal_token)
     context = await api.start_session(sid)
@@ -341,8 +341,8 @@ async def test_job_shutdown_flushes_events_then_completes_the_session_with_the_f
     assert row["language"] == "python"
     assert row["end_reason"] == "agent_shutdown"  # the job ended before the interview did
     types = [e["type"] for e in events]
-    assert types[:2] == ["editor_snapshot", "phase_change"]
-    assert events[0]["payload"]["version"] == 7
+    assert types[:3] == ["consent", "editor_snapshot", "phase_change"]  # the candidate's, then the job's
+    assert events[1]["payload"]["version"] == 7
 
 
 @pytest.mark.db
@@ -351,7 +351,7 @@ async def test_nothing_is_recorded_after_the_job_completed_the_session_not_even_
 ):
     """The room's streams outlive the shutdown: a snapshot or a note coming in after the session was completed
     went to the spool, and the next job on the host replayed it into the completed (graded) session."""
-    created = await api_server.create_session(difficulty="Easy", language="python")
+    created = await api_server.consented_session(difficulty="Easy", language="python")
     sid = created["id"]
     api = ApiClient(api_server.url, api_server.internal_token)
     context = await api.start_session(sid)

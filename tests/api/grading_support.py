@@ -47,7 +47,7 @@ async def interview(server: ApiServer, *, key: str | None = None, practice: bool
         session = await server.create_session(key=key)
     sid = session["id"]
     headers = server.internal_headers()
-    r = await server.client.post(f"/v1/internal/sessions/{sid}/start", headers=headers)
+    r = await server.agent_start(session, headers)
     assert r.status_code == 200, r.text
     events = [
         {

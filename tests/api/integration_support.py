@@ -156,7 +156,7 @@ def stable(value: Any, key: str = "") -> Any:
 async def simulate_interview(server: ApiServer, session_id: str) -> None:
     """The agent starts the session and records a short conversation and an editor snapshot (not ended)."""
     headers = server.internal_headers()
-    r = await server.client.post(f"/v1/internal/sessions/{session_id}/start", headers=headers)
+    r = await server.agent_start(session_id, headers)
     assert r.status_code == 200, r.text
     events = [
         {

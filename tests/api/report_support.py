@@ -164,14 +164,17 @@ async def seed_interview(
             )
             assert r.status_code == 201, r.text
             session = dict(r.json())
-    r = await server.client.post(
-        f"/v1/internal/sessions/{session['id']}/start", headers=server.internal_headers()
-    )
+    r = await server.agent_start(session)
     assert r.status_code == 200, r.text
     cur = await db.execute("select * from sessions where id = %s", (session["id"],))
     row = await cur.fetchone()
     assert row is not None
     seeded = Seeded(session)
+    # The candidate's consent, taken before the start (`agent_start`): the first event of the record.
+    cur = await db.execute(
+        "select seq from session_events where session_id = %s and type = 'consent'", (session["id"],)
+    )
+    seeded.seqs["consent"] = (await cur.fetchone())["seq"]  # type: ignore[index]  # agent_start consented
     run = await _submission(db, row, "run", CODE_V3, 3, 0)
     submit = await _submission(db, row, "submit", CODE_V3, 3, 5)
 

@@ -23,9 +23,7 @@ async def _ended(server: ApiServer, db: Conn, *, seconds_ago: int) -> dict[str, 
     """A session the agent started and completed `seconds_ago` seconds ago (its time window still open)."""
     created = await server.create_session()
     h = server.internal_headers()
-    assert (
-        await server.client.post(f"/v1/internal/sessions/{created['id']}/start", headers=h)
-    ).status_code == 200
+    assert (await server.agent_start(created, h)).status_code == 200
     r = await server.client.post(
         f"/v1/internal/sessions/{created['id']}/complete",
         json={"final_code": CODE, "language": "python"},

@@ -38,7 +38,7 @@ async def _session(server: ApiServer, db: Conn) -> tuple[str, Any]:
         question_id=str(qid), language="python", languages=["python", "java"]
     )
     sid = str(session["id"])
-    r = await server.client.post(f"/v1/internal/sessions/{sid}/start", headers=server.internal_headers())
+    r = await server.agent_start(session)
     assert r.status_code == 200, r.text
     return sid, qid
 

@@ -272,9 +272,7 @@ async def test_delete_refuses_running_interviews_and_other_organisations(
     api_server: ApiServer, db: Conn
 ) -> None:
     running = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{running['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(running)
     assert r.status_code == 200
     r = await api_server.client.delete(f"/v1/sessions/{running['id']}", headers=api_server.org_headers())
     assert (r.status_code, r.json()["error"]["code"]) == (409, "session_in_progress")

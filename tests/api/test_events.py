@@ -89,16 +89,16 @@ async def test_event_time_defaults_to_seconds_since_start_and_keeps_given_t(
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     await db.execute(
         "update sessions set started_at = now() - interval '90 seconds' where id = %s", (s["id"],)
     )
 
     await _post(api_server, s["id"], [_event("no-t"), {**_event("with-t"), "t": 12.25}])
 
-    rows = await _stored(db, s["id"])
+    rows = [
+        r for r in await _stored(db, s["id"]) if r["type"] != "consent"
+    ]  # the candidate's, before the start
     assert 89 <= rows[0]["t"] <= 300
     assert rows[1]["t"] == 12.25
 
@@ -174,9 +174,7 @@ async def test_the_agents_token_cannot_write_the_apis_own_events(api_server: Api
     # append a `submission` claiming every hidden test passed: the report and timeline showed a run the judge
     # never made, and an event naming a real run's id (`custom`, `by`) rewrote how the grader counted it.
     s = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200, r.text
     forged = {
         "submission_id": "00000000-0000-4000-8000-000000000000",
@@ -198,7 +196,9 @@ async def test_the_agents_token_cannot_write_the_apis_own_events(api_server: Api
         )
         assert r.status_code == 422, (type_, r.text)
         assert r.json()["error"]["message"].startswith("events.1.type"), type_
-    assert await _stored(db, s["id"]) == []
+    assert [e["type"] for e in await _stored(db, s["id"])] == [
+        "consent"
+    ]  # the candidate's own, before the start
     timeline = await api_server.client.get(
         f"/v1/sessions/{s['id']}/timeline", headers=api_server.org_headers()
     )
@@ -249,7 +249,7 @@ async def test_complete_with_nul_in_final_code_is_422_and_leaves_session_running
 ) -> None:
     s = await api_server.create_session()
     internal = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
+    await api_server.agent_start(s, internal)
     r = await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/complete", json={"final_code": "x = '\u0000'"}, headers=internal
     )

@@ -21,6 +21,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from tests.agent_start import agent_start
 from tests.api.conftest import serve
 from tests.conftest import ApiServer
 
@@ -59,7 +60,7 @@ async def test_one_invite_flooding_runs_leaves_other_orgs_and_the_agent_unaffect
         assert practice.status_code == 201, practice.text
         flooding = [org_invite, practice.json()]
         for s in flooding:
-            r = await client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
+            r = await agent_start(client, s, internal)
             assert r.status_code == 200
         _, other_key = await api_server.create_org("Other Org")
         other = {"Authorization": f"Bearer {other_key}"}
@@ -94,7 +95,19 @@ async def test_one_invite_flooding_runs_leaves_other_orgs_and_the_agent_unaffect
             )
             seen["create"] = created.status_code
             s = created.json()
-            seen["join"] = (await _timed(client.post("/v1/join", json={"invite": s["invite"]}))).status_code
+            joined = await _timed(client.post("/v1/join", json={"invite": s["invite"]}))
+            seen["join"] = joined.status_code
+            notice = joined.json()["notice"]
+            agreed = {"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True}
+            seen["consent"] = (
+                await _timed(
+                    client.post(
+                        f"/v1/sessions/{s['id']}/consent",
+                        json=agreed,
+                        headers={"Authorization": f"Bearer {s['invite']}"},
+                    )
+                )
+            ).status_code
             seen["start"] = (
                 await _timed(client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal))
             ).status_code
@@ -145,6 +158,7 @@ async def test_one_invite_flooding_runs_leaves_other_orgs_and_the_agent_unaffect
     assert seen == {
         "create": 201,
         "join": 200,
+        "consent": 201,
         "start": 200,
         "events": 200,
         "run": 200,

@@ -159,9 +159,7 @@ async def test_fuzzed_requests_never_get_a_5xx_or_an_undocumented_status(
 ) -> None:
     settings = api_server.settings.model_copy(update={"practice_rate_limit": "1000/minute"})
     session = await api_server.create_session()
-    start = await api_server.client.post(
-        f"/v1/internal/sessions/{session['id']}/start", headers=api_server.internal_headers()
-    )
+    start = await api_server.agent_start(session)
     assert start.status_code == 200
     header = {
         "org": f"Authorization: Bearer {api_server.org_key}",

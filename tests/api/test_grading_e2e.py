@@ -124,7 +124,7 @@ async def test_a_simulated_interview_ends_and_a_ready_verified_scorecard_appears
 ) -> None:
     async with FakeGraderModel() as model, FakeOpenAIServer(responder=interviewer_model) as llm:
         start_worker(**grader_env(model))
-        session = await api_server.create_session(question_id=await _two_sum(db))
+        session = await api_server.consented_session(question_id=await _two_sum(db))
         sid = session["id"]
         script_file = tmp_path / "interview.yaml"
         script_file.write_text(
@@ -184,7 +184,7 @@ async def _interview_with(api_server: ApiServer, lines: list[tuple[str, str]], c
     )
     sid = session["id"]
     headers = api_server.internal_headers()
-    r = await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=headers)
+    r = await api_server.agent_start(session, headers)
     assert r.status_code == 200, r.text
     events = [
         {"idempotency_key": f"t{i}", "type": "transcript", "t": 5.0 * i,

@@ -79,7 +79,7 @@ async def test_start_moves_scheduled_to_in_progress_and_is_idempotent(api_server
     s = await api_server.create_session(duration_minutes=30)
     headers = api_server.internal_headers()
 
-    first = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+    first = await api_server.agent_start(s, headers)
     second = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
 
     assert first.status_code == second.status_code == 200
@@ -89,6 +89,50 @@ async def test_start_moves_scheduled_to_in_progress_and_is_idempotent(api_server
     started = datetime.fromisoformat(one["started_at"])
     assert datetime.fromisoformat(one["ends_at"]) - started == timedelta(minutes=30)
     assert first.json()["question"]["id"] == s["question_id"]
+
+
+async def _rename_org(db: Conn, api_server: ApiServer) -> None:
+    """The notice's text changes (it names the organisation) without a new version."""
+    await db.execute("update organizations set name = 'Renamed Hiring' where id = %s", (api_server.org_id,))
+
+
+@pytest.mark.parametrize("consent", ["none", "before_the_text_changed"])
+async def test_start_without_a_consent_to_the_notice_in_force_is_409_and_starts_nothing(
+    api_server: ApiServer, db: Conn, consent: str
+) -> None:
+    """The rule of the candidate's start and of LiveKit's participant_joined (`may_start`): a stale room token used
+    outside our page dispatches the agent, and its start must not start the interview either."""
+    s = await api_server.create_session()
+    if consent == "before_the_text_changed":
+        await api_server.consent(s)
+        await _rename_org(db, api_server)
+    job = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_stale"}
+
+    r = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=job)
+
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "consent_required"
+    cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+    cur = await db.execute("select count(*) as n from session_interviewers where session_id = %s", (s["id"],))
+    assert await cur.fetchone() == {"n": 0}  # no interviewer claimed it
+    # Agreed to the text in force, it starts.
+    assert (await api_server.agent_start(s, job)).json()["session"]["status"] == "in_progress"
+
+
+async def test_a_running_session_stays_startable_by_its_holder_after_the_notice_changed(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    job = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_holder"}
+    first = await api_server.agent_start(s, job)
+    assert first.status_code == 200, first.text
+    await _rename_org(db, api_server)
+
+    again = await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=job)
+
+    assert again.status_code == 200, again.text
+    assert again.json()["session"]["started_at"] == first.json()["session"]["started_at"]
 
 
 @pytest.mark.parametrize("ending", ["complete", "cancel"])
@@ -115,7 +159,7 @@ async def test_complete_stores_final_code_and_is_idempotent(api_server: ApiServe
     # The final language is one the interview allows (a language it does not use: test_final_code_from_drafts.py).
     s = await api_server.create_session(language="python", languages=["python", "javascript"])
     headers = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+    await api_server.agent_start(s, headers)
 
     r = await api_server.client.post(
         f"/v1/internal/sessions/{s['id']}/complete",
@@ -219,7 +263,7 @@ async def test_a_session_stopped_past_the_grace_takes_no_new_event_and_within_it
     s = await api_server.create_session()
     url = f"/v1/internal/sessions/{s['id']}/events"
     headers = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=headers)
+    await api_server.agent_start(s, headers)
     first = {"idempotency_key": "k1", "type": "transcript", "payload": {"role": "user", "text": "hi"}}
     assert (await api_server.client.post(url, json={"events": [first]}, headers=headers)).status_code == 200
     if ending == "complete":

@@ -73,9 +73,7 @@ async def test_join_returns_connection_details_and_the_question_only_once_starte
     assert body["question"] is None, "nothing of the problem before the interview starts"
     assert s["question_id"] not in r.text
 
-    started = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    started = await api_server.agent_start(s)
     assert started.status_code == 200
     body = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert body["question"]["id"] == s["question_id"]
@@ -117,9 +115,7 @@ async def test_join_token_after_start_lasts_only_for_what_is_left_of_the_session
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session(duration_minutes=45)
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     await db.execute(
         "update sessions set started_at = now() - interval '40 minutes' where id = %s", (s["id"],)
     )
@@ -199,9 +195,7 @@ async def test_join_after_invite_expiry_still_works_once_the_session_has_started
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     await db.execute(
         "update sessions set invite_expires_at = now() - interval '1 minute' where id = %s", (s["id"],)
     )
@@ -272,9 +266,7 @@ async def test_join_sees_a_reimported_statement_at_once(api_server: ApiServer, d
     cur = await db.execute("select id from questions where slug = 'two-sum'")
     qid = str((await cur.fetchone())["id"])
     s = await api_server.create_session(question_id=qid)
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200
     first = (await api_server.client.post("/v1/join", json={"invite": s["invite"]})).json()
     assert "Two Sum" in first["question"]["title"]

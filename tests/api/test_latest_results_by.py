@@ -21,9 +21,7 @@ async def test_results_say_who_ran_each_report_and_find_the_candidates_own_behin
     api_server: ApiServer, db: psycopg.AsyncConnection[DictRow], db_url: str
 ) -> None:
     s = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200, r.text
     auth = {"Authorization": f"Bearer {s['invite']}"}
     results = f"/v1/sessions/{s['id']}/results"

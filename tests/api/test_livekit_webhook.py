@@ -78,9 +78,7 @@ async def test_room_finished_while_in_progress_marks_session_abandoned(
     api_server: ApiServer, db: Conn
 ) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_fin")
 
     status, reply = await _post(api_server, body, auth)
@@ -97,7 +95,7 @@ async def test_room_finished_after_completion_leaves_session_completed(
 ) -> None:
     s = await api_server.create_session()
     internal = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
+    await api_server.agent_start(s, internal)
     await api_server.client.post(f"/v1/internal/sessions/{s['id']}/complete", json={}, headers=internal)
     before = await _status(db, s["id"])
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_fin2")
@@ -149,7 +147,7 @@ async def test_replayed_room_finished_does_not_abandon_a_session_restarted_meanw
 ) -> None:
     s = await api_server.create_session()
     internal = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
+    await api_server.agent_start(s, internal)
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_once")
     assert (await _post(api_server, body, auth))[1] == {"status": "abandoned"}
     await db.execute("update sessions set status = 'in_progress', ended_at = null where id = %s", (s["id"],))
@@ -232,9 +230,7 @@ async def test_webhook_body_hash_is_checked_against_raw_bytes(api_server: ApiSer
 
 async def test_concurrent_deliveries_of_one_event_apply_it_once(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_storm")
 
     replies = await asyncio.gather(*(_post(api_server, body, auth) for _ in range(10)))

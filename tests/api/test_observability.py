@@ -82,9 +82,7 @@ async def test_interviews_in_progress_and_grading_usage_come_from_the_database(
     assert before == 0
     sessions = [await api_server.create_session() for _ in range(3)]
     for s in sessions[:2]:
-        r = await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-        )
+        r = await api_server.agent_start(s)
         assert r.status_code == 200, r.text
     await db.execute(
         "insert into scorecards (session_id, version, status, completed_at, reason, model, input_tokens, "
@@ -121,9 +119,7 @@ async def test_webhook_failure_counters_exist_at_zero_before_any_delivery(api_se
 @pytest.mark.sandbox
 async def test_judge_runs_are_timed_and_leave_nothing_in_flight(api_server: ApiServer) -> None:
     s = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200
     labels = 'language="python",mode="run"'
     before = _sample(

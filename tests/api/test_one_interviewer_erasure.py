@@ -27,11 +27,10 @@ JOB = "AJ_old"
 
 async def _finished_session(api_server: ApiServer) -> str:
     """A session its job started and completed (the job's claim row stays, released)."""
-    sid = str((await api_server.create_session())["id"])
+    created = await api_server.create_session()
+    sid = str(created["id"])
     headers = _job(api_server)
-    assert (
-        await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=headers)
-    ).status_code == 200
+    assert (await api_server.agent_start(created, headers)).status_code == 200
     done = await api_server.client.post(
         f"/v1/internal/sessions/{sid}/complete",
         json={"final_code": "print(1)", "language": "python", "reason": "completed"},

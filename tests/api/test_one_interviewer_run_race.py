@@ -40,11 +40,12 @@ async def _run_events(db: Any, sid: str) -> int:
 async def test_a_job_replaced_while_the_judge_ran_has_nothing_stored(
     api_server: ApiServer, db: Any, monkeypatch: pytest.MonkeyPatch, mode: str
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    created = await api_server.create_session()
+    sid = created["id"]
     base = f"/v1/internal/sessions/{sid}"
     old = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_old"}
     new = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_new"}
-    assert (await api_server.client.post(f"{base}/start", headers=old)).status_code == 200
+    assert (await api_server.agent_start(created, old)).status_code == 200
 
     judged = run_flow.judge_code
     takeovers: list[int] = []

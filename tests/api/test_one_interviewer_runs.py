@@ -24,12 +24,13 @@ async def _runs(db: Any, sid: str) -> int:
 async def test_a_job_that_does_not_hold_the_session_runs_nothing_for_it(
     api_server: ApiServer, db: Any
 ) -> None:
-    sid = (await api_server.create_session())["id"]
+    created = await api_server.create_session()
+    sid = created["id"]
     holder = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_holder"}
     other = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_other"}
     unnamed = api_server.internal_headers()  # an agent from before claims
     base = f"/v1/internal/sessions/{sid}"
-    assert (await api_server.client.post(f"{base}/start", headers=holder)).status_code == 200
+    assert (await api_server.agent_start(created, holder)).status_code == 200
     run = {"language": "python", "code": CODE, "mode": "run"}
     for headers in (other, unnamed):
         for mode in ("run", "submit"):

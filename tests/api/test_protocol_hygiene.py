@@ -204,9 +204,7 @@ async def test_surrogates_no_escape_shows_are_422_too_and_leave_runs_open(
     # the database as a 500, and the run's lease stayed held: the session's runs were refused for minutes.
     cur = await db.execute("select id from questions where slug = 'valid-palindrome'")
     s = await api_server.create_session(question_id=str((await cur.fetchone())["id"]))  # type: ignore[index]
-    started = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    started = await api_server.agent_start(s)
     assert started.status_code == 200, started.text
     code = "def is_palindrome(s):\n    return s == s[::-1]\n"
     custom = json.dumps({"language": "python", "code": code, "inputs": [["ok"], ["x@"]]})

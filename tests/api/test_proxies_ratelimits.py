@@ -182,9 +182,7 @@ async def test_a_redis_that_never_answers_is_a_503_after_the_configured_timeout(
 async def test_two_api_instances_sharing_redis_share_the_per_session_run_rate(api_server: ApiServer) -> None:
     settings = api_server.settings.model_copy(update={"run_rate_limit": "2/minute"})
     s = await api_server.create_session()
-    start = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    start = await api_server.agent_start(s)
     assert start.status_code == 200
     body = {"language": "python", "code": "def two_sum(nums, target):\n    return [0, 1]\n"}
     headers = {"Authorization": f"Bearer {s['invite']}"}

@@ -29,7 +29,7 @@ async def _ended_with_snapshot(api_server: ApiServer, payload: dict[str, Any]) -
     session = await api_server.create_session()
     internal = api_server.internal_headers()
     base = f"/v1/internal/sessions/{session['id']}"
-    assert (await api_server.client.post(f"{base}/start", headers=internal)).status_code == 200
+    assert (await api_server.agent_start(session, internal)).status_code == 200
     events = [
         {"idempotency_key": "t1", "type": "transcript", "t": 5.0,
          "payload": {"role": "user", "text": "I'm done.", "start": 5.0, "end": 6.0}},

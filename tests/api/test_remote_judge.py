@@ -74,7 +74,7 @@ async def _api(api_settings: ApiSettings, judge_settings: JudgeSettings) -> Asyn
 
 async def _started_session(api: ApiServer, question_id: str) -> dict:
     created = await api.create_session(question_id=question_id)
-    r = await api.client.post(f"/v1/internal/sessions/{created['id']}/start", headers=api.internal_headers())
+    r = await api.agent_start(created)
     assert r.status_code == 200, r.text
     return created
 

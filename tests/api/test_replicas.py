@@ -22,6 +22,7 @@ from psycopg.rows import DictRow
 
 from api.db.orgs_repo import create_org
 from api.tokens import candidate_identity
+from tests.agent_start import agent_start
 from tests.api.conftest import signed_webhook
 from tests.api.grading_support import wait_until
 from tests.conftest import CLIENT_TLS, LIVEKIT_KEY, LIVEKIT_SECRET, ROOT, StartWorker, free_port
@@ -280,9 +281,7 @@ async def test_the_per_session_run_rate_holds_across_both_replicas(
         )
     ).json()
     internal = {"Authorization": f"Bearer {replicas.internal_token}"}
-    assert (
-        await clients[1].post(f"/v1/internal/sessions/{s['id']}/start", headers=internal)
-    ).status_code == 200
+    assert (await agent_start(clients[1], s, internal)).status_code == 200
     body = {"language": "python", "code": "def f():\n    return 1\n"}
     headers = {"Authorization": f"Bearer {s['invite']}"}
     statuses = [

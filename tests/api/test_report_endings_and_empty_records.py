@@ -155,9 +155,7 @@ async def test_an_empty_record_says_why_it_is_empty_and_never_that_it_was_erased
     though retention's erasure has a notice of its own: a record that was never erased read as if it had been."""
     scheduled = await api_server.create_session()
     started = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{started['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(started)
     assert r.status_code == 200, r.text
     cancelled = await api_server.create_session()
     r = await api_server.client.post(
@@ -165,9 +163,7 @@ async def test_an_empty_record_says_why_it_is_empty_and_never_that_it_was_erased
     )
     assert r.status_code == 200, r.text
     ended = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{ended['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(ended)
     assert r.status_code == 200, r.text
     r = await api_server.client.post(
         f"/v1/internal/sessions/{ended['id']}/complete",

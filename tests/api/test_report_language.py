@@ -42,7 +42,7 @@ async def _switched(server: ApiServer, db: Conn, *, submit_first: bool) -> str:
     )
     sid = str(session["id"])
     base = f"/v1/internal/sessions/{sid}"
-    assert (await server.client.post(f"{base}/start", headers=server.internal_headers())).status_code == 200
+    assert (await server.agent_start(session)).status_code == 200
     events: list[events_repo.EventIn] = [
         events_repo.EventIn("snap:py", "editor_snapshot", {"language": "python", "code": PYTHON}, 60.0)
     ]

@@ -26,9 +26,7 @@ async def test_a_tab_finds_its_own_run_by_its_id_behind_another_tabs_newer_one(
     s = await api_server.create_session(
         question_id=two_sum["id"]
     )  # custom input's arguments follow its signature
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200, r.text
     auth = {"Authorization": f"Bearer {s['invite']}"}
     runs = f"/v1/sessions/{s['id']}/runs"

@@ -212,9 +212,7 @@ async def test_a_candidate_run_past_the_budget_is_judged_and_answered_in_full(
     cur = await db.execute("select id from questions where slug = 'two-sum'")
     qid = str((await cur.fetchone())["id"])
     s = await api_server.create_session(question_id=qid)
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200, r.text
     await db.execute("update sessions set run_code_bytes = %s where id = %s", (BUDGET, s["id"]))
     code = (ROOT / "questions/two-sum/reference.py").read_text()

@@ -31,7 +31,7 @@ def _auth(s: dict[str, Any]) -> dict[str, str]:
 
 
 async def _start(server: ApiServer, s: dict[str, Any]) -> None:
-    r = await server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=server.internal_headers())
+    r = await server.agent_start(s)
     assert r.status_code == 200, r.text
 
 

@@ -22,9 +22,7 @@ async def _question_id(db, slug: str) -> str:
 async def _started(api_server: ApiServer, **body) -> dict:
     """A session the agent has started: runs are open only while a session is in progress."""
     created = await api_server.create_session(**body)
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{created['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(created)
     assert r.status_code == 200, r.text
     return created
 
@@ -45,8 +43,8 @@ async def test_candidate_run_executes_only_visible_tests_and_is_logged(api_serve
     assert all(t["args"] is not None for t in body["tests"])
     cur = await db.execute("select type, payload from session_events where session_id = %s", (created["id"],))
     events = await cur.fetchall()
-    assert [e["type"] for e in events] == ["test_run"]
-    assert events[0]["payload"]["verdict"] == "accepted"
+    assert [e["type"] for e in events] == ["consent", "test_run"]  # the candidate agreed before the start
+    assert events[1]["payload"]["verdict"] == "accepted"
     cur = await db.execute("select kind, verdict from submissions where session_id = %s", (created["id"],))
     assert await cur.fetchall() == [{"kind": "run", "verdict": "accepted"}]
 

@@ -63,7 +63,7 @@ async def _two_sum(server: ApiServer, db: Conn) -> dict[str, Any]:
 
 
 async def _start(server: ApiServer, s: dict[str, Any]) -> None:
-    r = await server.client.post(f"/v1/internal/sessions/{s['id']}/start", headers=server.internal_headers())
+    r = await server.agent_start(s)
     assert r.status_code == 200, r.text
 
 

@@ -122,8 +122,9 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
 ) -> None:
     s = await interview(api_server)
     await complete(api_server, s["id"])
-    # seq 2: the candidate's transcript line (start 6.0, end 9.25); seq 3: the editor snapshot at t=30.
-    await _store_ready(db, s["id"], 1, _card(2, 3))
+    # seq 1 is the candidate's consent; seq 3: their transcript line (start 6.0, end 9.25); seq 4: the editor
+    # snapshot at t=30.
+    await _store_ready(db, s["id"], 1, _card(3, 4))
 
     r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
 
@@ -140,7 +141,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
     assert (ps["score"], ps["band"]) == (4, "strong_hire")
     assert ps["evidence"] == [
         {
-            "seq": 2,
+            "seq": 3,
             "quote": "hash map from value to index",
             "where": None,
             "type": "transcript",
@@ -154,7 +155,7 @@ async def test_ready_scorecard_has_the_contract_shape_with_enriched_evidence(
     ]
     assert body["dimensions"]["coding"]["evidence"] == [
         {
-            "seq": 3,
+            "seq": 4,
             "quote": "seen = {}",
             "where": None,
             "type": "editor_snapshot",
@@ -191,7 +192,7 @@ async def test_an_outcome_is_stored_once_and_the_schema_refuses_half_written_ver
     await _fail(db, s["id"], 1)
     # A second job finishing late (a stalled worker that was not dead) cannot overwrite the stored outcome.
     assert not await scorecards_repo.store_outcome(
-        db, s["id"], 1, status="ready", reason=None, scorecard=_card(2, 3).model_dump(mode="json"),
+        db, s["id"], 1, status="ready", reason=None, scorecard=_card(3, 4).model_dump(mode="json"),
         recommendation="hire", overall_score=3, facts=None, needs_human_review=False, model=None,
         prompt_version=None, rubric_version=None, input_tokens=None, output_tokens=None, cost_usd=None,
         samples=None, duration_ms=None,
@@ -249,7 +250,7 @@ async def test_a_pending_or_failed_regrade_leaves_the_ready_scorecard_as_the_def
     h = api_server.org_headers()
     s = await interview(api_server)
     await complete(api_server, s["id"])
-    await _store_ready(db, s["id"], 1, _card(2, 3))
+    await _store_ready(db, s["id"], 1, _card(3, 4))
     url = f"/v1/sessions/{s['id']}/scorecard"
     body = (await api_server.client.get(url, headers=h)).json()
     assert (body["version"], body["status"]) == (1, "ready")
@@ -332,7 +333,7 @@ async def graded(api_server: ApiServer, db: Conn) -> Graded:
     practice = await interview(api_server, practice=True)
     for s in (org_session, other_session, practice):
         await complete(api_server, s["id"])
-        await _store_ready(db, s["id"], 1, _card(2, 3))
+        await _store_ready(db, s["id"], 1, _card(3, 4))
     _, other_key = await api_server.create_org("Other Org")
     return Graded(api_server, org_session, other_session, practice, other_key)
 
@@ -420,10 +421,10 @@ async def test_a_transcript_citation_says_who_said_it(api_server: ApiServer, db:
     )
     assert r.status_code == 200, r.text
     await complete(api_server, s["id"])
-    card = _card(2, 3)
-    asked = Evidence(seq=1, quote="Tell me your plan.")
+    card = _card(3, 4)
+    asked = Evidence(seq=2, quote="Tell me your plan.")
     card.dimensions.communication.evidence.insert(0, asked)
-    card.dimensions.communication.evidence.append(Evidence(seq=5, quote="hash map from value to index"))
+    card.dimensions.communication.evidence.append(Evidence(seq=6, quote="hash map from value to index"))
     await _store_ready(db, s["id"], 1, card)
 
     r = await api_server.client.get(f"/v1/sessions/{s['id']}/scorecard", headers=api_server.org_headers())
@@ -431,8 +432,8 @@ async def test_a_transcript_citation_says_who_said_it(api_server: ApiServer, db:
     assert r.status_code == 200
     said = r.json()["dimensions"]["communication"]["evidence"]
     assert [(e["seq"], e["type"], e["speaker"], e["typed"]) for e in said] == [
-        (1, "transcript", "interviewer", False),
-        (2, "transcript", "candidate", False),
-        (3, "editor_snapshot", None, None),
-        (5, "transcript", "candidate", True),
+        (2, "transcript", "interviewer", False),
+        (3, "transcript", "candidate", False),
+        (4, "editor_snapshot", None, None),
+        (6, "transcript", "candidate", True),
     ]

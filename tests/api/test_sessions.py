@@ -219,7 +219,7 @@ async def test_read_session_returns_question_events_runs_and_final_code(
     created = await api_server.create_session()
     sid = created["id"]
     internal = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{sid}/start", headers=internal)
+    await api_server.agent_start(created, internal)
     events = {
         "events": [
             {
@@ -257,12 +257,14 @@ async def test_read_session_returns_question_events_runs_and_final_code(
     assert d["room_name"] == f"shadows-{sid}"
     assert d["question"]["id"] == created["question_id"]
     assert d["question"]["visible_tests"]
-    assert [(e["seq"], e["type"], e["idempotency_key"]) for e in d["events"]] == [
-        (1, "transcript", "k1"),
-        (2, "phase_change", "k2"),
+    assert [(e["seq"], e["type"]) for e in d["events"]] == [
+        (1, "consent"),
+        (2, "transcript"),
+        (3, "phase_change"),
     ]
-    assert d["events"][0]["payload"] == {"role": "agent", "text": "Hi"}
-    assert d["events"][0]["t"] == 1.5
+    assert [e["idempotency_key"] for e in d["events"][1:]] == ["k1", "k2"]
+    assert d["events"][1]["payload"] == {"role": "agent", "text": "Hi"}
+    assert d["events"][1]["t"] == 1.5
     assert len(d["runs"]) == 1
     assert d["runs"][0]["verdict"] == "wrong_answer"
     assert d["runs"][0]["kind"] == "run"
@@ -316,9 +318,7 @@ async def test_cancel_scheduled_session_is_idempotent_and_finished_session_is_40
 
 async def test_cancel_running_session_blocks_the_candidate_from_joining(api_server: ApiServer) -> None:
     s = await api_server.create_session()
-    await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(s)
     r = await api_server.client.post(f"/v1/sessions/{s['id']}/cancel", headers=api_server.org_headers())
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
 

@@ -76,9 +76,7 @@ async def test_submit_duration_does_not_show_how_long_its_program_slept(
     row = await (await db.execute("select id from questions where slug = 'two-sum'")).fetchone()
     assert row is not None
     s = await api_server.create_session(question_id=str(row["id"]))
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(s)
     assert r.status_code == 200, r.text
     auth = {"Authorization": f"Bearer {s['invite']}"}
 

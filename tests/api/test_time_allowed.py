@@ -24,9 +24,7 @@ EXTRA = 15
 
 async def _finished_with_extra_time(api_server: ApiServer, db: Conn) -> tuple[dict[str, Any], int]:
     session = await api_server.create_session(extra_time_minutes=EXTRA)
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{session['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(session)
     assert r.status_code == 200, r.text
     cur = await db.execute("select duration_minutes from sessions where id = %s", (session["id"],))
     row = await cur.fetchone()

@@ -55,20 +55,11 @@ async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_
         ep = await create_endpoint(api_server, receiver.url)
         receiver.secrets = [ep["secret"]]
         delivery_worker(start_worker, api_server, tmp_path)
-        s = await interview(api_server)  # scheduled, then started by the agent
+        s = await interview(api_server)  # scheduled, agreed to by the candidate, then started by the agent
         await events_repo.append_events(
             db,
             s["id"],
             [
-                events_repo.EventIn(
-                    "page:consent:v1",
-                    "consent",
-                    {
-                        "notice_version": "v1",
-                        "notice_sha256": "9f" * 32,
-                        "agreed_at": "2026-12-07T10:00:00.000000Z",
-                    },
-                ),
                 events_repo.EventIn(
                     "page:accommodation:1",
                     "accommodation_request",
@@ -82,8 +73,8 @@ async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_
 
     expected = [
         "session.scheduled",
-        "session.started",
         "session.consent_given",
+        "session.started",
         "session.accommodation_requested",
         "session.completed",
         "scorecard.ready",
@@ -119,7 +110,7 @@ async def test_a_sessions_events_arrive_signed_in_order_with_ids_metadata_and_a_
     ]
     document_example("session.completed", receiver.deliveries[4].payload)
     document_example("scorecard.ready", receiver.deliveries[5].payload)
-    document_example("session.consent_given", receiver.deliveries[2].payload)
+    document_example("session.consent_given", receiver.deliveries[1].payload)
     document_example("session.accommodation_requested", receiver.deliveries[3].payload)
     document_example(
         "webhook.headers",
@@ -144,9 +135,7 @@ async def test_a_receiver_failing_twice_gets_one_success_after_the_retries_and_n
         ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
         receiver.secrets = [ep["secret"]]
         s = await api_server.create_session(metadata={"application_id": "A-1"})
-        r = await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-        )
+        r = await api_server.agent_start(s)
         assert r.status_code == 200
         delivery_worker(start_worker, api_server, tmp_path, SHADOWS_API_WEBHOOK_RETRY_DELAYS_S="0.5,0.5,0.5")
         await wait_until(lambda: _has(receiver, "session.started"), what="session.started delivered")
@@ -185,9 +174,7 @@ async def test_a_410_disables_the_endpoint_and_replay_sends_again_once_re_enable
             await api_server.client.get(f"/v1/webhook-endpoints/{ep['id']}", headers=api_server.org_headers())
         ).json()
         assert (endpoint["enabled"], endpoint["disabled_reason"]) == (False, "gone")
-        await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-        )
+        await api_server.agent_start(s)
         assert [r["event_type"] for r in await delivery_rows(db, ep["id"])] == [
             "session.scheduled"
         ]  # nothing new
@@ -618,9 +605,7 @@ async def test_a_delivery_that_crashes_its_job_ends_failed_and_the_sessions_late
         await wait_until(lambda: _final(api_server, ep["id"]), what="the crashed delivery settled")
         (crashed,) = await log_of(api_server, ep["id"])
         assert (crashed["status"], crashed["last_error"]) == ("failed", "internal_error")
-        await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-        )
+        await api_server.agent_start(s)
         await wait_until(lambda: _count(receiver, 1), what="the session's next event delivered")
     assert _types(receiver.deliveries) == ["session.started"]
 

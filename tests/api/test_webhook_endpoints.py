@@ -293,9 +293,7 @@ async def test_session_started_is_emitted_whatever_starts_the_session(
     by_livekit = await api_server.create_session()
     await api_server.consent(by_livekit)  # joining starts only on the consent in force
     by_sql = await api_server.create_session()
-    r = await api_server.client.post(
-        f"/v1/internal/sessions/{by_agent['id']}/start", headers=api_server.internal_headers()
-    )
+    r = await api_server.agent_start(by_agent)
     assert r.status_code == 200
     body, auth = webhook(
         "participant_joined",
@@ -313,9 +311,7 @@ async def test_session_started_is_emitted_whatever_starts_the_session(
         "update sessions set status = 'in_progress', started_at = now() where id = %s", (by_sql["id"],)
     )
     # Starting again changes nothing and emits nothing.
-    await api_server.client.post(
-        f"/v1/internal/sessions/{by_agent['id']}/start", headers=api_server.internal_headers()
-    )
+    await api_server.agent_start(by_agent)
     started = [r["session_id"] for r in await delivery_rows(db, ep["id"])]
     assert sorted(started) == sorted([by_agent["id"], by_livekit["id"], by_sql["id"]])
 
@@ -328,20 +324,11 @@ async def test_end_events_and_the_candidates_rights_events(
     left = await api_server.create_session()
     cancelled = await api_server.create_session()
     h = api_server.internal_headers()
-    await api_server.client.post(f"/v1/internal/sessions/{done['id']}/start", headers=h)
+    await api_server.agent_start(done, h)
     await events_repo.append_events(
         db,
         done["id"],
         [
-            events_repo.EventIn(
-                "consent-1",
-                "consent",
-                {
-                    "notice_version": "v1",
-                    "notice_sha256": "ab" * 32,
-                    "agreed_at": "2026-12-07T10:00:00.000000Z",
-                },
-            ),
             events_repo.EventIn(
                 "acc-1", "accommodation_request", {"kind": "human_interview", "message": "Please."}
             ),
@@ -362,17 +349,17 @@ async def test_end_events_and_the_candidates_rights_events(
         by_session.setdefault(r["session_id"], []).append(r["payload"])
     assert [p["type"] for p in by_session[done["id"]]] == [
         "session.scheduled",
+        "session.consent_given",  # the candidate's, before the interviewer's start
         "session.started",
-        "session.consent_given",
         "session.accommodation_requested",
         "session.completed",
     ]
-    consent = by_session[done["id"]][2]["data"]["consent"]
-    assert consent == {
-        "notice_version": "v1",
-        "notice_sha256": "ab" * 32,
-        "agreed_at": "2026-12-07T10:00:00.000000Z",
-    }
+    consent = by_session[done["id"]][1]["data"]["consent"]
+    cur = await db.execute(
+        "select payload from session_events where session_id = %s and type = 'consent'", (done["id"],)
+    )
+    [agreed] = [row["payload"] for row in await cur.fetchall()]
+    assert consent == {k: agreed[k] for k in ("notice_version", "notice_sha256", "agreed_at")}
     request = by_session[done["id"]][3]["data"]["accommodation_request"]
     assert (request["kind"], request["message"]) == ("human_interview", "Please.")
     assert by_session[done["id"]][4]["data"]["end_reason"] == "completed"

@@ -40,9 +40,7 @@ async def test_attempts_failures_and_exhausted_deliveries_are_counted_on_the_wor
         ep = await create_endpoint(api_server, receiver.url, ["session.scheduled", "session.started"])
         receiver.secrets = [ep["secret"]]
         s = await api_server.create_session()
-        r = await api_server.client.post(
-            f"/v1/internal/sessions/{s['id']}/start", headers=api_server.internal_headers()
-        )
+        r = await api_server.agent_start(s)
         assert r.status_code == 200
         port = free_port()
         delivery_worker(

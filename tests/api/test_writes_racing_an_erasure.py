@@ -101,7 +101,7 @@ async def test_an_agent_run_that_an_erasure_overtook_is_404_and_stores_nothing(
     session = await api_server.create_session()
     internal = api_server.internal_headers()
     base = f"/v1/internal/sessions/{session['id']}"
-    assert (await api_server.client.post(f"{base}/start", headers=internal)).status_code == 200
+    assert (await api_server.agent_start(session, internal)).status_code == 200
     ended = await api_server.client.post(
         f"{base}/complete", json={"final_code": "x", "language": "python"}, headers=internal
     )
@@ -127,7 +127,7 @@ async def test_a_grading_whose_session_is_erased_before_its_final_submission_sto
     session = await api_server.create_session()
     internal = api_server.internal_headers()
     base = f"/v1/internal/sessions/{session['id']}"
-    assert (await api_server.client.post(f"{base}/start", headers=internal)).status_code == 200
+    assert (await api_server.agent_start(session, internal)).status_code == 200
     ended = await api_server.client.post(
         f"{base}/complete", json={"final_code": RUN["code"], "language": "python"}, headers=internal
     )
