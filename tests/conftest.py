@@ -258,6 +258,15 @@ class _Databases:
             dropped.result()
         self._drops = []
 
+    @contextlib.contextmanager
+    def lent(self, admin_url: str) -> Iterator[str]:
+        """A fresh database's URL for the length of the block (`take`, then `give_back`)."""
+        name = self.take()
+        try:
+            yield _with_db(admin_url, name)
+        finally:
+            self.give_back(name)
+
     def close(self) -> None:
         if self._next is not None:
             with contextlib.suppress(Exception):
@@ -280,11 +289,8 @@ def _databases(pg_admin_url: str, template_db: str) -> Iterator[_Databases]:
 @pytest.fixture
 def db_url(pg_admin_url: str, _databases: _Databases) -> Iterator[str]:
     """A fresh database per test, copied from the template (isolation per test), made ahead (`_Databases`)."""
-    name = _databases.take()
-    try:
-        yield _with_db(pg_admin_url, name)
-    finally:
-        _databases.give_back(name)
+    with _databases.lent(pg_admin_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,141 +3,25 @@ candidate, an expired invite, an organisation key or invite on the agent's inter
 
 from __future__ import annotations
 
-import dataclasses
-import graphlib
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jwt
 import psycopg
 import pytest
 import pytest_asyncio
-import redis.asyncio as redis
-from psycopg import sql
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import DictRow
 
-from api.db.orgs_repo import create_org
-from api.db.pool import connection
-from tests.conftest import ApiServer, _Databases, _with_db, api_settings_for, serving_api
+from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
 
-# One database and one served app for the whole file (per xdist worker), each test starting from the state a fresh
-# pair would give it (`api_server`): a database and an app a test, about 0.4-0.8 s of setup, were most of its time.
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@dataclass
-class Shared:
-    """The file's server, and what each test's start puts back (`reset`): the database's rows as the template had
-    them, the app's state as it started and its rate-limit counters (its keys in Redis)."""
-
-    server: ApiServer
-    conn: Conn  # this file's own, beside the app's pool
-    # Deletes every row of the tables the template left empty, each table's before those of the tables it references.
-    emptying: sql.Composable
-    sequences: list[tuple[str, int]]  # the sequences those tables own, and where each starts
-    started_state: frozenset[str]
-    store: redis.Redis
-
-    async def reset(self) -> None:
-        # Every row a test or the server writes is in a table the template left empty; the question bank's tables are
-        # never written here. DELETEs of a few rows (a few ms), not a TRUNCATE: that gives each of the ~45 tables and
-        # its indexes new files, 0.3-0.6 s a test here.
-        await self.conn.execute(self.emptying)
-        await self.conn.execute(
-            "select setval(s::regclass, v, false) from unnest(%s::text[], %s::bigint[]) as t(s, v)",
-            ([name for name, _ in self.sequences], [start for _, start in self.sequences]),
-        )
-        state = self.server.app.state
-        # `api.app_state` objects made on first use (the credential guess guard, caches) go: the next use makes anew.
-        for name in set(state) - self.started_state:
-            delattr(state, name)
-        keys = [key async for key in self.store.scan_iter(match=f"{self.server.settings.redis_prefix}:*")]
-        if keys:
-            await self.store.delete(*keys)
-
-
-async def _emptying(conn: Conn) -> tuple[sql.Composable, list[tuple[str, int]]]:
-    """What empties the tables the template left empty: their DELETEs, each table's before those of the tables it
-    references, and the sequences they own with their starts. Fails on a cycle of references (no order deletes it)."""
-    cur = await conn.execute(
-        "select c.oid, n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-        " where c.relkind in ('r', 'p') and not c.relispartition"
-        " and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'"
-    )
-    empty: dict[int, sql.Identifier] = {}
-    for row in await cur.fetchall():
-        table = sql.Identifier(row["nspname"], row["relname"])
-        found = await conn.execute(sql.SQL("select exists (select from {}) as found").format(table))
-        if not (await found.fetchone())["found"]:  # type: ignore[index]  # exists() returns a row
-            empty[row["oid"]] = table
-    cur = await conn.execute(
-        "select conrelid, confrelid from pg_constraint where contype = 'f' and conrelid = any(%s)",
-        (list(empty),),
-    )
-    referenced_by: dict[int, set[int]] = {oid: set() for oid in empty}
-    for row in await cur.fetchall():
-        if row["confrelid"] in empty and row["confrelid"] != row["conrelid"]:
-            referenced_by[row["confrelid"]].add(row["conrelid"])
-    # graphlib orders a node after its predecessors: a referenced table after every table that references it.
-    order = list(graphlib.TopologicalSorter(referenced_by).static_order())
-    emptying = sql.SQL("; ").join(sql.SQL("delete from {}").format(empty[oid]) for oid in order)
-    cur = await conn.execute(
-        "select s.oid::regclass::text as name, q.seqstart from pg_class s"
-        " join pg_sequence q on q.seqrelid = s.oid"
-        " join pg_depend d on d.classid = 'pg_class'::regclass and d.objid = s.oid"
-        " and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i')"
-        " where s.relkind = 'S' and d.refobjid = any(%s)",
-        (list(empty),),
-    )
-    return emptying, [(row["name"], row["seqstart"]) for row in await cur.fetchall()]
-
-
-@pytest.fixture(scope="module")
-def module_db_url(pg_admin_url: str, _databases: _Databases) -> Iterator[str]:
-    """This file's database, copied from the template once."""
-    name = _databases.take()
-    try:
-        yield _with_db(pg_admin_url, name)
-    finally:
-        _databases.give_back(name)
-
-
-@pytest.fixture
-def db_url(module_db_url: str) -> str:
-    return module_db_url
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def shared(
-    module_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Shared]:
-    data_dir: Path = tmp_path_factory.mktemp("auth_matrix") / "data"
-    async with (
-        await psycopg.AsyncConnection.connect(module_db_url, autocommit=True, row_factory=dict_row) as conn,
-        redis.Redis.from_url(redis_url) as store,
-    ):
-        emptying, sequences = await _emptying(conn)  # before the server makes its first organisation
-        async with serving_api(api_settings_for(module_db_url, data_dir, redis_url)) as server:
-            yield Shared(server, conn, emptying, sequences, frozenset(server.app.state), store)
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def api_server(shared: Shared) -> ApiServer:
-    """The file's server as a fresh one starts: no rows but the template's, then one organisation made."""
-    await shared.reset()
-    async with connection(shared.server.app.state.pool) as conn:
-        org_id, key = await create_org(conn, "Acme Hiring")
-    return dataclasses.replace(shared.server, org_id=str(org_id), org_key=key)
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def db(db_url: str) -> AsyncIterator[Conn]:
-    async with await psycopg.AsyncConnection.connect(db_url, autocommit=True, row_factory=dict_row) as conn:
-        yield conn
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 
 @dataclass

@@ -19,9 +19,16 @@ from api.schemas import SessionCreate
 from api.settings import ApiSettings
 from tests.api.conftest import serve
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
 ROOT = Path(__file__).resolve().parents[2]
+
+# One served app for the file's `api_server` tests, each starting from the state a fresh one would give it
+# (`tests.shared_api`), on the file's event loop (`shares_the_app`). The tests with their own connection (`db`) or
+# server (`api_settings`) keep the per-test fixtures.
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+shares_the_app = pytest.mark.asyncio(loop_scope="module")
 
 
 def test_slugify_keeps_ascii_letters_and_digits() -> None:
@@ -72,6 +79,7 @@ async def test_migration_derives_slugs_for_existing_organisations(pg_admin_url: 
             c.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
+@shares_the_app
 async def test_organization_read_and_update(api_server: ApiServer) -> None:
     r = await api_server.client.get("/v1/organization", headers=api_server.org_headers())
     assert r.status_code == 200
@@ -103,6 +111,7 @@ async def test_organization_read_and_update(api_server: ApiServer) -> None:
     assert cleared.json()["embed_origins"] == org["embed_origins"], "fields left out stay"
 
 
+@shares_the_app
 @pytest.mark.parametrize(
     "body",
     [
@@ -128,6 +137,7 @@ async def test_organization_update_refuses_unsafe_values(api_server: ApiServer, 
     assert r.status_code == 422, r.text
 
 
+@shares_the_app
 @pytest.mark.parametrize(
     "origin",
     [
@@ -153,6 +163,7 @@ async def test_wildcard_embed_origin_over_a_public_suffix_is_refused(
     assert org["embed_origins"] == []
 
 
+@shares_the_app
 async def test_wildcard_embed_origin_over_a_registrable_domain_is_kept(api_server: ApiServer) -> None:
     origins = [
         "https://*.example.co.uk",
@@ -167,6 +178,7 @@ async def test_wildcard_embed_origin_over_a_registrable_domain_is_kept(api_serve
     assert r.json()["embed_origins"] == origins
 
 
+@shares_the_app
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [
@@ -188,6 +200,7 @@ async def test_organization_name_is_one_visible_line(api_server: ApiServer, sent
     assert join.json()["organization"]["name"] == stored
 
 
+@shares_the_app
 @pytest.mark.parametrize("blank", ["\u200b", "\u3164\u3164", " \u202e ", "\u2800"])
 async def test_organization_name_that_shows_nothing_is_refused(api_server: ApiServer, blank: str) -> None:
     r = await api_server.client.patch(
@@ -198,6 +211,7 @@ async def test_organization_name_that_shows_nothing_is_refused(api_server: ApiSe
     assert org["name"] == "Acme Hiring"
 
 
+@shares_the_app
 async def test_slug_taken_by_another_org_is_409(api_server: ApiServer) -> None:
     _, other_key = await api_server.create_org("Globex")
     r = await api_server.client.patch(
@@ -210,6 +224,7 @@ async def test_slug_taken_by_another_org_is_409(api_server: ApiServer) -> None:
     assert ok.json()["slug"] == "globex-2027"
 
 
+@shares_the_app
 async def test_docs_use_bundled_assets_only(api_server: ApiServer) -> None:
     for path in ("/docs", "/redoc"):
         html = (await api_server.client.get(path)).text
@@ -221,6 +236,7 @@ async def test_docs_use_bundled_assets_only(api_server: ApiServer) -> None:
         assert "fonts.googleapis" not in html and "cdn." not in html
 
 
+@shares_the_app
 async def test_public_document_hides_internal_routes_and_declares_security(api_server: ApiServer) -> None:
     doc = (await api_server.client.get("/openapi.json")).json()
     paths = set(doc["paths"])
@@ -257,6 +273,7 @@ async def test_public_document_hides_internal_routes_and_declares_security(api_s
     assert "| `session_time_up` | 409 |" in doc["info"]["description"]
 
 
+@shares_the_app
 async def test_documented_examples_are_accepted(api_server: ApiServer) -> None:
     doc = (await api_server.client.get("/openapi.json")).json()
     example = doc["paths"]["/v1/sessions"]["post"]["requestBody"]["content"]["application/json"]["example"]
@@ -280,6 +297,7 @@ def test_every_error_code_raised_is_documented() -> None:
     assert sorted(raised - set(ERROR_CODES)) == []
 
 
+@shares_the_app
 async def test_question_catalogue_lists_the_bank_without_contents(api_server: ApiServer) -> None:
     r = await api_server.client.get("/v1/questions", headers=api_server.org_headers())
     assert r.status_code == 200
@@ -317,6 +335,7 @@ async def test_embed_page_ignores_a_stored_wildcard_over_a_public_suffix(
     assert "github.io" not in r.headers["content-security-policy"]
 
 
+@shares_the_app
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [
@@ -341,6 +360,7 @@ async def test_a_role_is_one_visible_line_on_creation_and_on_update(
     assert join.json()["session"]["role"] == f"Senior {stored}"
 
 
+@shares_the_app
 @pytest.mark.parametrize("blank", ["\u200b", " \u202e ", "\n"])
 async def test_a_role_that_shows_nothing_is_refused(api_server: ApiServer, blank: str) -> None:
     r = await api_server.client.post(
