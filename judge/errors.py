@@ -3,6 +3,7 @@
 JudgeError                      base; carries a stable `code` and a `retryable` flag
 ├── SandboxUnavailableError     bubblewrap / user namespaces missing; untrusted code refused (not retryable)
 ├── JudgeBusyError              all slots busy and the queue is full (retryable, code "judge_busy")
+├── JudgeStartExpiredError      a job still queued when its caller's start-by passed: never started
 ├── JudgeInternalError          the judge broke (worker crash, protocol error); never the candidate's fault
 ├── JudgeConfigurationError     the configured limits cannot be honoured by the backend (refused at start)
 ├── UnsupportedLanguageError    the request names a language the judge does not run (not retryable)
@@ -39,6 +40,13 @@ class JudgeBusyError(JudgeError):
 
     code = "judge_busy"
     retryable = True
+
+
+class JudgeStartExpiredError(JudgeError):
+    """The job was still waiting for a slot when its start-by passed (its caller stopped waiting): never started."""
+
+    code = "judge_start_expired"
+    retryable = False
 
 
 class JudgeInternalError(JudgeError):

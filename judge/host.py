@@ -13,6 +13,7 @@ from typing import Literal
 from judge.backends.local import LocalBackend
 from judge.errors import JudgeError, SandboxUnavailableError
 from judge.host_metrics import HostMetrics
+from judge.pool import start_by_context
 from judge.remote_protocol import Load, ReportEnvelope, RunEnvelope
 from judge.run_ledger import Answer, RunLedger
 from judge.service import Judge
@@ -93,19 +94,24 @@ class JudgeHost:
                                   "seconds": round(time.monotonic() - began, 3)}},
             )  # fmt: skip
 
-    async def run(self, envelope: RunEnvelope, body: bytes) -> tuple[Answer, bool]:
+    async def run(
+        self, envelope: RunEnvelope, body: bytes, *, start_by: float | None = None
+    ) -> tuple[Answer, bool]:
         """The encoded answer to this run, and whether this request started it (False: it shared the run in
         flight or a remembered answer). `envelope` is `body` validated by `RunEnvelope.model_validate_json`.
-        Raises JudgeBusyError, the judge's refusals (unsupported language, code too large) and
-        RunIdConflictError."""
+        `start_by` (`time.monotonic()`): the run is refused if it has not reached a slot by then (the request that
+        starts the run sets it; one sharing it waits for it). Raises JudgeBusyError, JudgeStartExpiredError, the
+        judge's refusals (unsupported language, code too large) and RunIdConflictError."""
         entry, started = self.ledger.claim(
-            envelope.run_id, fingerprint(body), lambda: self._execute(envelope)
+            envelope.run_id, fingerprint(body), lambda: self._execute(envelope, start_by)
         )
         if entry.answer is not None:
             return entry.answer, False
         return await asyncio.shield(entry.task), started
 
-    async def _execute(self, envelope: RunEnvelope) -> Answer:
+    async def _execute(self, envelope: RunEnvelope, start_by: float | None) -> Answer:
+        # This task's own context (the ledger created it), read by the pool when it queues the job.
+        start_by_context.set(start_by)
         request = envelope.request
         tests = request.selected_tests()
         fields = {

@@ -19,9 +19,11 @@ RUN_SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30)
 # completed: a run's report sent; replayed: answered from memory or from the run in flight under the same id;
 # busy / unavailable: refused before starting; rejected: not a valid request; conflict: an id reused for another
 # request; unauthorized: no or wrong token; tests_unknown: named tests this service does not hold (the caller puts
-# them and asks again); failed: the service itself failed.
+# them and asks again); start_expired: still queued when its caller's start-by passed (never started); failed: the
+# service itself failed.
 OUTCOMES = (
-    "completed", "replayed", "busy", "unavailable", "rejected", "conflict", "unauthorized", "tests_unknown", "failed"
+    "completed", "replayed", "busy", "unavailable", "rejected", "conflict", "unauthorized", "tests_unknown",
+    "start_expired", "failed",
 )  # fmt: skip
 
 

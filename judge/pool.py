@@ -5,6 +5,11 @@ orphan around it. Its sandbox leases a uid of its own (judge.uids), so no two wo
 The pool talks to it with JSON lines (requests on its stdin, replies on a dedicated fd). Cancelling the awaiting
 caller kills the worker (and with it, via --die-with-parent, its sandbox) and a fresh worker takes the slot.
 A worker that crashes or overruns `job_timeout_s` is replaced the same way.
+
+A job may carry a start-by (`submit(start_by=...)`, or `start_by_context` for the calls made in one context): the
+`time.monotonic()` instant past which it must not start, because its caller will have stopped waiting for it. A job
+still queued then is refused (JudgeStartExpiredError) and never reaches a worker; one already in a slot keeps its own
+timeout.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import contextvars
 import ctypes
 import importlib
 import json
@@ -28,7 +34,13 @@ from typing import Any
 import pydantic_core
 
 from judge import errors
-from judge.errors import JudgeBusyError, JudgeError, JudgeInternalError, SandboxUnavailableError
+from judge.errors import (
+    JudgeBusyError,
+    JudgeError,
+    JudgeInternalError,
+    JudgeStartExpiredError,
+    SandboxUnavailableError,
+)
 from judge.processes import bwrap_children, reap_bwrap_zombies
 from judge.settings import JudgeSettings, get_settings
 
@@ -39,6 +51,12 @@ _LINE_LIMIT = 256 << 20  # replies carry whole run reports; bounded by the sandb
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _SPAWN_BACKOFF_S = (0.05, 0.2, 1.0, 2.0)
+
+# The start-by (`time.monotonic()`) of the jobs submitted in this context without one of their own: a judge host sets
+# it for each request's run (judge.host), whose backend call reaches the pool through `Judge.run`.
+start_by_context: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "judge_start_by", default=None
+)
 
 
 def job_path(fn: JobFn) -> str:
@@ -51,7 +69,11 @@ class _Job:
     line: bytes  # the encoded request
     future: asyncio.Future[dict[str, Any]]
     timeout_s: float
+    start_by: float | None = None  # time.monotonic() past which it must not start
     worker: _Worker | None = None
+
+    def expired(self) -> bool:
+        return self.start_by is not None and time.monotonic() > self.start_by
 
 
 @dataclass(eq=False)
@@ -174,7 +196,12 @@ class JudgePool:
         self._workers.clear()
 
     async def submit(
-        self, fn_name: str, payload: dict[str, Any] | bytes, *, timeout_s: float | None = None
+        self,
+        fn_name: str,
+        payload: dict[str, Any] | bytes,
+        *,
+        timeout_s: float | None = None,
+        start_by: float | None = None,
     ) -> dict[str, Any]:
         """Run a registered job in a worker and return its result dict. A job running longer than `timeout_s`
         (at least `job_timeout_s`) is a judge bug: its worker is replaced and the job fails.
@@ -182,8 +209,12 @@ class JudgePool:
         `payload` is the job's argument, or that argument already written as one JSON object (bytes, trusted: a
         caller that serialises a model with pydantic does so 5-7x faster than `json.dumps` here, docs/judge.md).
 
-        Raises JudgeBusyError (retryable) when the queue is full, the job's own JudgeError when it raised one,
-        and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills the worker.
+        `start_by` (`time.monotonic()`; default: `start_by_context`): a job not in a slot by then is refused with
+        JudgeStartExpiredError, at that moment, and never runs; a job that started keeps its timeout.
+
+        Raises JudgeBusyError (retryable) when the queue is full, JudgeStartExpiredError, the job's own JudgeError
+        when it raised one, and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills
+        the worker.
         """
         if not self._started or self._closing:
             raise JudgeInternalError("judge pool is not running")
@@ -201,8 +232,19 @@ class JudgePool:
         except (TypeError, ValueError) as exc:
             raise JudgeInternalError("judge job payload is not JSON") from exc
         timeout = max(self.settings.job_timeout_s, timeout_s or 0.0)
-        job = _Job(line=line, future=asyncio.get_running_loop().create_future(), timeout_s=timeout)
+        if start_by is None:
+            start_by = start_by_context.get()
+        loop = asyncio.get_running_loop()
+        job = _Job(line=line, future=loop.create_future(), timeout_s=timeout, start_by=start_by)
+        if job.expired():
+            raise JudgeStartExpiredError("the job's start-by passed before it was queued")
         self._pending.append(job)
+        # Refused at its start-by if still queued, so that it gives its queue place back then, not when a slot frees.
+        expiry = (
+            None
+            if start_by is None
+            else loop.call_later(max(0.0, start_by - time.monotonic()), self._expire, job)
+        )
         async with self._cond:
             self._cond.notify()
         try:
@@ -215,6 +257,14 @@ class JudgePool:
             if not job.future.done():
                 job.future.cancel()
             raise
+        finally:
+            if expiry is not None:
+                expiry.cancel()
+
+    def _expire(self, job: _Job) -> None:
+        if job in self._pending:  # not taken by a slot: it never starts
+            self._pending.remove(job)
+            self._set_error(job, JudgeStartExpiredError("the job was still queued at its start-by"))
 
     async def _next_job(self) -> _Job:
         async with self._cond:
@@ -244,6 +294,9 @@ class JudgePool:
                 self.respawns += 1
             job = await self._next_job()
             if job.future.done():
+                continue
+            if job.expired():  # its timer has not run yet: the check is here, where a job starts
+                self._set_error(job, JudgeStartExpiredError("the job was still queued at its start-by"))
                 continue
             await self._run_job(worker, job)
 

@@ -18,11 +18,21 @@ and then only that digest with each run. The host checks the digest against the 
 tests, parsed, in a bounded cache (judge.tests_cache), least recently used first out; one it dropped or never had is
 `tests_unknown`, refused before anything starts. A host that does not know the by-digest route (an older version)
 answers 404 and is sent whole runs.
+
+Each POST of a run carries `X-Judge-Start-Within: SECONDS` (decimal, at most START_WITHIN_MAX_S): how long the
+caller will wait for the run to start. The host adds it to its own monotonic clock when the request arrives (so the
+two clocks need not agree) and refuses a run still waiting for a slot then: 503 `start_expired`, nothing started,
+and the run id forgotten. A run that started keeps its own budget. It is a header, not a field of the body, so that a
+retried POST (less time left) repeats the body exactly and shares the run in flight; and so that both directions
+work across versions: a host that predates it ignores it (and starts a run however late), and a request without it
+(a caller that predates it) has no start-by. A malformed value is 422 `invalid_request`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -41,6 +51,8 @@ DIGEST_PATTERN = r"^[0-9a-f]{64}$"
 QUEUE_DEPTH_HEADER = "X-Judge-Queue-Depth"  # runs waiting for a slot
 RUNNING_HEADER = "X-Judge-Running"  # runs in a slot
 SLOTS_HEADER = "X-Judge-Slots"  # runs it can hold in its slots at once
+START_WITHIN_HEADER = "X-Judge-Start-Within"  # seconds the caller waits for the run to start (request header)
+START_WITHIN_MAX_S = 86400.0
 
 # Error codes of the service (the HTTP status in brackets).
 UNAUTHORIZED = "unauthorized"  # [401] no or wrong token
@@ -52,6 +64,9 @@ UNSUPPORTED_LANGUAGE = "unsupported_language"  # [422]
 CODE_TOO_LARGE = "code_too_large"  # [413] the source is over the service's max_code_bytes
 BODY_TOO_LARGE = "body_too_large"  # [413] the request body is over serve_max_body_bytes
 UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # [415] not application/json
+START_EXPIRED = (
+    "start_expired"  # [503] the run was still queued at its start-by (nothing started; no Retry-After)
+)
 TESTS_UNKNOWN = "tests_unknown"  # [409] the host holds no tests under that digest (nothing started)
 # [422] the tests' bytes do not hash to the digest they were put under
 TESTS_DIGEST_MISMATCH = "tests_digest_mismatch"
@@ -85,6 +100,27 @@ class RunByDigestEnvelope(BaseModel):
         return RunEnvelope.model_validate(
             {"run_id": self.run_id, "request": {**self.request, "tests": tests}}
         )
+
+
+_START_WITHIN = re.compile(r"[0-9]{1,6}(\.[0-9]{1,6})?")
+
+
+def start_within_header(seconds: float) -> str:
+    """The header's value for a caller that waits `seconds` (clamped to [0, START_WITHIN_MAX_S]) for a start."""
+    return f"{min(START_WITHIN_MAX_S, max(0.0, seconds)):.3f}"
+
+
+def parse_start_within(value: str | None) -> float | None:
+    """The seconds a request's START_WITHIN_HEADER gives, or None without one. Raises ValueError for anything but a
+    plain decimal number of seconds within [0, START_WITHIN_MAX_S]."""
+    if value is None:
+        return None
+    if _START_WITHIN.fullmatch(value.strip()) is None:
+        raise ValueError("not a decimal number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds > START_WITHIN_MAX_S:
+        raise ValueError("out of range")
+    return seconds
 
 
 _TESTS = TypeAdapter(Annotated[list[TestCase], Field(min_length=1)])

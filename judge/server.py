@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,7 +28,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from judge import remote_protocol as wire
-from judge.errors import CodeTooLargeError, InvalidTextError, JudgeBusyError, UnsupportedLanguageError
+from judge.errors import (
+    CodeTooLargeError,
+    InvalidTextError,
+    JudgeBusyError,
+    JudgeStartExpiredError,
+    UnsupportedLanguageError,
+)
 from judge.host import JudgeHost
 from judge.run_ledger import Answer, RunIdConflictError
 from judge.settings import JudgeSettings
@@ -186,12 +193,22 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
         return Response(answer.body, 200, headers=headers, media_type="application/json")
 
     async def _run(request: Request, parse: Callable[[bytes], wire.RunEnvelope]) -> Answer:
+        # The start-by counts from the request's arrival, on this host's own clock.
+        received = time.monotonic()
         count = judge_host.metrics.count
         try:
             _authorized_json(request)
         except _Refusal as refused:
             count("unauthorized" if refused.status == 401 else "rejected")
             raise
+        try:
+            within = wire.parse_start_within(request.headers.get(wire.START_WITHIN_HEADER))
+        except ValueError:
+            count("rejected")
+            refusal = _Refusal(422, wire.INVALID_REQUEST, "The run is not a valid request.")
+            refusal.extra["fields"] = [{"loc": f"header.{wire.START_WITHIN_HEADER}", "type": "invalid"}]
+            raise refusal from None
+        start_by = None if within is None else received + within
         try:
             body = await _read_body(request, settings)
             envelope = parse(body)
@@ -212,7 +229,15 @@ def create_app(settings: JudgeSettings, *, host: JudgeHost | None = None) -> Sta
                 {"Retry-After": str(RETRY_AFTER_S)},
             )
         try:
-            answer, started = await judge_host.run(envelope, body)
+            answer, started = await judge_host.run(envelope, body, start_by=start_by)
+        except JudgeStartExpiredError:
+            count("start_expired")
+            log.warning("judge.run.start_expired", extra={"fields": {"run_id": envelope.run_id}})
+            raise _Refusal(
+                503,
+                wire.START_EXPIRED,
+                "The run was still waiting for a slot when its caller stopped waiting.",
+            ) from None
         except JudgeBusyError:
             count("busy")
             queued = judge_host.load().queued

@@ -14,6 +14,7 @@ from judge.errors import (
     InvalidTextError,
     JudgeBusyError,
     JudgeError,
+    JudgeStartExpiredError,
     UnsupportedLanguageError,
 )
 from judge.runner import internal_error_report
@@ -115,9 +116,10 @@ class Judge:
     """Runs candidate code against a question's tests.
 
     `run()` returns a RunReport whose verdict is data (including `internal_error` when the judge itself failed).
-    It raises only for requests to refuse (UnsupportedLanguageError, CodeTooLargeError, InvalidTextError) and for
-    JudgeBusyError (retryable: every slot busy and the queue full). Starting the local backend raises
-    SandboxUnavailableError when the sandbox cannot isolate untrusted code.
+    It raises only for requests to refuse (UnsupportedLanguageError, CodeTooLargeError, InvalidTextError), for
+    JudgeBusyError (retryable: every slot busy and the queue full) and for JudgeStartExpiredError (the pool's
+    start-by passed before the run started: judge.pool; a judge host answers it as a refusal, judge.server).
+    Starting the local backend raises SandboxUnavailableError when the sandbox cannot isolate untrusted code.
     """
 
     def __init__(self, settings: JudgeSettings | None = None, *, backend: Backend | None = None) -> None:
@@ -149,8 +151,11 @@ class Judge:
         try:
             return await self.backend.run(request)
         except JudgeError as exc:
-            if isinstance(exc, JudgeBusyError | UnsupportedLanguageError | CodeTooLargeError):
-                raise  # retryable, or a request to refuse (a judge service may refuse what this process let by)
+            if isinstance(
+                exc, JudgeBusyError | UnsupportedLanguageError | CodeTooLargeError | JudgeStartExpiredError
+            ):
+                raise  # retryable, a request to refuse (a judge service may refuse what this process let by), or not
+                # started: a judge service answers that as a refusal of its own, not as a report
             log.error("judge backend %s failed: %s", self.backend.name, exc.code)
             return internal_error_report(
                 request, "the judge failed to run this code; please try again", backend=self.backend.name

@@ -21,6 +21,12 @@ Retry rules, by what may have happened to the run:
 - anything else fails the run: an `internal_error` report (Judge.run), never a verdict against the candidate.
 When every host answered busy: JudgeBusyError (retryable). When no host could be reached: `internal_error`.
 
+Every POST of a run says how long this process will wait for it to start (judge.remote_protocol's
+START_WITHIN_HEADER): the time left to the run's deadline less its job budget, so that a run a host starts keeps its
+whole budget before this process stops waiting (and its caller, api.run_flow, releases the session's run lease). A
+host still holding it in its queue then refuses it (503 `start_expired`, never started): `internal_error`, as when no
+answer came in time. A host that predates the header ignores it.
+
 A run whose tests' JSON is at least DIGEST_MIN_BYTES (a Submit of a bank question: up to 1.5 MiB) names them by
 digest (judge.remote_protocol): a host that does not hold them says so before starting anything (`tests_unknown`),
 is sent them (PUT, at most TESTS_PUTS times per run) and asked again, under the same run id and body. The tests are
@@ -295,7 +301,9 @@ class RemoteBackend:
         run_id = secrets.token_hex(16)
         bodies = _Bodies(run_id, executed_part(request), self.memo)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + job_budget_s(request) + JOB_GRACE_S + self.settings.remote_queue_wait_s
+        budget = job_budget_s(request)
+        deadline = loop.time() + budget + JOB_GRACE_S + self.settings.remote_queue_wait_s
+        start_by = deadline - budget  # a run started later could outlast the deadline within its budget
         tried: set[Host] = set()  # not to be asked again for this run
         slow: set[Host] = set()  # timed out on connect: asked again after a pause, when no other host is left
         busy = refused_us = False
@@ -320,7 +328,7 @@ class RemoteBackend:
             if pinned is None:
                 host.sent += 1
             try:
-                answer = await self._send(host, bodies, deadline)
+                answer = await self._send(host, bodies, deadline, start_by)
             except _NotSent as exc:
                 host.down = True
                 if pinned is host and not exc.gone:  # unreachable, maybe still running it: ask it again
@@ -347,6 +355,10 @@ class RemoteBackend:
                 pinned = None
                 tried.add(host)
                 continue
+            if answer.status == 503 and code == wire.START_EXPIRED:
+                # Nothing started, and nothing may start now: whatever starts now could outlast our deadline.
+                log.error("judge host %s did not start run %s in time", host.url, run_id)
+                raise JudgeInternalError("no judge host started the run in time", code="judge_timeout")
             if answer.status == 409 and code == wire.TESTS_UNKNOWN:
                 # It would not keep them (put twice, still unknown): nothing started there.
                 log.warning("judge host %s does not keep the tests of run %s", host.url, run_id)
@@ -374,17 +386,19 @@ class RemoteBackend:
         await asyncio.sleep(_REPLAY_BACKOFF_S[replays])
         return replays + 1
 
-    async def _send(self, host: Host, bodies: _Bodies, deadline: float) -> _Answer:
+    async def _send(self, host: Host, bodies: _Bodies, deadline: float, start_by: float) -> _Answer:
         """Ask `host` for the run: by digest when it may, sending the tests when it does not hold them."""
         if bodies.tests is None or not host.by_digest:
-            return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline)
+            return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline, start_by)
         puts = 0
         while True:
-            answer = await self._call("POST", host.url + wire.RUNS_BY_DIGEST_PATH, bodies.by_digest, deadline)
+            answer = await self._call(
+                "POST", host.url + wire.RUNS_BY_DIGEST_PATH, bodies.by_digest, deadline, start_by
+            )
             if answer.status == 404:  # an older host: nothing started there
                 log.info("judge host %s takes no runs by digest: sending whole runs", host.url)
                 host.by_digest = False
-                return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline)
+                return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline, start_by)
             if answer.status != 409 or error_code(answer.body) != wire.TESTS_UNKNOWN or puts >= TESTS_PUTS:
                 return answer
             url = host.url + wire.TESTS_PATH.format(digest=bodies.tests.digest)
@@ -393,12 +407,18 @@ class RemoteBackend:
             if put.status != 204:
                 return put
 
-    async def _call(self, method: str, url: str, body: bytes, deadline: float) -> _Answer:
+    async def _call(
+        self, method: str, url: str, body: bytes, deadline: float, start_by: float | None = None
+    ) -> _Answer:
+        """`start_by` (this loop's clock), for a run's POST: sent as the time left to it (START_WITHIN_HEADER)."""
         assert self._client is not None
-        remaining = max(0.001, deadline - asyncio.get_running_loop().time())
+        now = asyncio.get_running_loop().time()
+        remaining = max(0.001, deadline - now)
         connect = min(self.settings.remote_connect_timeout_s, remaining)
         timeout = httpx.Timeout(remaining, connect=connect, pool=connect)
         headers = {"Content-Type": "application/json"}
+        if start_by is not None:
+            headers[wire.START_WITHIN_HEADER] = wire.start_within_header(start_by - now)
         try:
             # The whole answer by the run's deadline: httpx's timeout bounds each read, and a host trickling its
             # answer a byte at a time would hold the run past it.

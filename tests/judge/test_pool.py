@@ -11,8 +11,14 @@ from typing import Any
 
 import pytest
 
-from judge.errors import JudgeBusyError, JudgeInternalError, SandboxUnavailableError, UnsupportedLanguageError
-from judge.pool import JudgePool
+from judge.errors import (
+    JudgeBusyError,
+    JudgeInternalError,
+    JudgeStartExpiredError,
+    SandboxUnavailableError,
+    UnsupportedLanguageError,
+)
+from judge.pool import JudgePool, start_by_context
 from judge.sandbox import worker_sandbox
 from judge.sandbox_limits import Limits
 from judge.settings import JudgeSettings, get_settings
@@ -212,6 +218,40 @@ async def test_cancelling_a_queued_job_means_it_never_runs(pool_settings, tmp_pa
         await blocker
         await pool.submit("echo", {})  # the slot has moved past where the cancelled job was
     assert not marker.exists()
+
+
+async def test_a_job_still_queued_at_its_start_by_is_refused_and_never_runs(pool, tmp_path):
+    gate, late, kept = tmp_path / "gate", tmp_path / "late", tmp_path / "kept"
+    # A job in a slot keeps its timeout past its start-by.
+    first_start_by = time.monotonic() + 0.2
+    started = asyncio.create_task(pool.submit("wait_for_file", {"path": str(gate)}, start_by=first_start_by))
+    blocker = asyncio.create_task(pool.submit("wait_for_file", {"path": str(gate)}))
+    await wait_until(lambda: pool.running == 2)
+    # Both slots held: this one waits in the queue, and is refused at its start-by, giving its place back.
+    with pytest.raises(JudgeStartExpiredError) as info:
+        await pool.submit("touch", {"path": str(late)}, start_by=time.monotonic() + 0.05)
+    assert info.value.code == "judge_start_expired"
+    assert pool.queued == 0 and pool.running == 2
+    # A start-by already past is refused before it is queued; one set for the context applies to its calls.
+    with pytest.raises(JudgeStartExpiredError):
+        await pool.submit("touch", {"path": str(late)}, start_by=time.monotonic() - 1)
+
+    async def in_context() -> dict:
+        start_by_context.set(time.monotonic() + 0.05)
+        return await pool.submit("touch", {"path": str(late)})
+
+    with pytest.raises(JudgeStartExpiredError):
+        await asyncio.create_task(in_context())
+    assert start_by_context.get() is None  # the task's own context: not this one
+    # A later start-by still pending when a slot frees starts there.
+    waiting = asyncio.create_task(pool.submit("touch", {"path": str(kept)}, start_by=time.monotonic() + 600))
+    await wait_until(lambda: pool.queued == 1)
+    await asyncio.sleep(max(0.0, first_start_by - time.monotonic()) + 0.01)  # past it: the job runs on
+    gate.write_text("go")
+    assert len(await asyncio.gather(started, blocker, waiting)) == 3
+    assert kept.read_text() == "ran"
+    await pool.submit("echo", {})  # every slot has moved past where the refused jobs were
+    assert not late.exists()
 
 
 async def test_worker_crash_is_an_internal_error_and_the_slot_recovers(pool):

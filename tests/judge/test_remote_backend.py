@@ -14,12 +14,13 @@ import pytest
 from pydantic import SecretStr
 
 from judge import bank
+from judge.backends import remote
 from judge.backends.remote import REPLAYS, SLOW_ROUNDS, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import WITHHELD
 from judge.errors import JudgeBusyError
 from judge.observation import EXCERPT_BYTES
-from judge.remote_protocol import Load, RunEnvelope
+from judge.remote_protocol import START_WITHIN_HEADER, Load, RunEnvelope
 from judge.schemas import RunLimits, RunReport, RunRequest, Verdict
 from judge.service import Judge
 from judge.settings import JudgeSettings
@@ -230,6 +231,53 @@ async def test_a_host_slow_to_accept_is_tried_again_after_a_pause_and_not_droppe
         assert _connect_timeouts(caplog, stalled.url) == 1 + SLOW_ROUNDS
         assert any("judge_unreachable" in r.getMessage() for r in caplog.records)
     assert b.run_ids("judge.run.started") == b_started
+
+
+async def test_a_run_still_queued_when_the_api_stops_waiting_is_refused_and_never_starts(
+    hosts, monkeypatch
+) -> None:
+    # The API waits for a host's answer the run's budget, the grace and SHADOWS_JUDGE_REMOTE_QUEUE_WAIT_S; then it
+    # stores internal_error and releases the session's run lease. A host that started the run after that (it sat in
+    # the host's queue) ran it beside the session's next run. Each POST now says how long the API waits for a start.
+    _, b = hosts
+    monkeypatch.setattr(remote, "JOB_GRACE_S", 0.0)  # the start-by is then the queue wait alone: 0.1 s
+    filler = await _fill(b, 2.0)  # B's one slot held: the run below waits in its queue
+    b_started = b.run_ids("judge.run.started")
+    with httpx.Client(timeout=30) as client:
+        expired = metric(client, b, 'shadows_judge_requests_total{outcome="start_expired"}')
+    async with Judge(_settings(b.url).model_copy(update={"remote_queue_wait_s": 0.1})) as judge:
+        _assert_not_blamed(await judge.run(_request()))
+    # Refused at its start-by, while the slot was still held: out of the queue, it can never reach a slot.
+    assert filler.done() is False
+    with httpx.Client(base_url=b.url, timeout=30) as client:
+        load = client.get("/readyz").json()
+        assert (load["running"], load["queued"]) == (1, 0)
+        assert metric(client, b, 'shadows_judge_requests_total{outcome="start_expired"}') == expired + 1
+    assert (await filler).status_code == 200
+    refused = b.events("judge.run.start_expired")[-1]["run_id"]
+    assert (b.run_ids("judge.run.started") - b_started)[refused] == 1  # admitted by the host (its log's word)
+    assert b.run_ids("judge.run.finished")[refused] == 0  # and never run
+
+    # A run that started keeps its own budget past its start-by; a caller without the header (an older API) has no
+    # start-by; a malformed one is refused before anything starts.
+    async with httpx.AsyncClient(base_url=b.url, timeout=60, headers=auth()) as client:
+        started = await client.post(
+            "/v1/runs",
+            json=envelope(secrets.token_hex(16), _sleeper(0.5)),
+            headers={START_WITHIN_HEADER: "0.2"},
+        )
+        assert started.status_code == 200 and started.json()["report"]["verdict"] == "accepted"
+        filler = await _fill(b, 0.3)
+        unbounded = await client.post("/v1/runs", json=envelope(secrets.token_hex(16), _request()))
+        assert unbounded.status_code == 200 and unbounded.json()["report"]["verdict"] == "accepted"
+        await filler
+        for value in ("-1", "nan", "inf", "1e3", "86401", "0x10", "", "1" * 40):
+            run_id = secrets.token_hex(16)
+            r = await client.post(
+                "/v1/runs", json=envelope(run_id, _request()), headers={START_WITHIN_HEADER: value}
+            )
+            assert (r.status_code, r.json()["error"]["code"]) == (422, "invalid_request"), value
+            assert b.run_ids("judge.run.started")[run_id] == 0
 
 
 def _hide_nothing(answer: dict) -> dict:
