@@ -1,23 +1,29 @@
 """The redactor's CPU time on the volumes grading reads: the question bank's code and printed test values, and a
 long interview's texts.
 
-    python -m bench grader_redaction [--repeat N]
+    python -m bench grader_redaction [--repeat N] [--uncollapsed]
 
-Two workloads, each for several candidates (a name of its own builds a redactor of its own, timed with it):
+Three workloads, each for several candidates (a name of its own builds a redactor of its own, timed with it):
 - **bank**: every question's reference solutions and starters (as code) and every test's arguments and expected
   values as a program prints them (as output, the head and tail the bundle reads of a long one): what
   tests/grader/test_redaction_precision.py redacts for each of its candidate names, and what a run's printed values
   and code are in a session;
 - **interview**: every text the bundle of the longest calibration interview (45 minutes, 109 events, five runs)
-  has redacted, recorded once from `build_bundle` and redacted again by a new redactor.
+  has redacted, recorded once from `build_bundle` and redacted again by a new redactor;
+- **runs**: hostile typed lines, a run of 4,000 of one separator (spaces, tabs, no-break spaces, line breaks, mixed
+  whitespace, dashes, dots) between a self-introduction and a phone number, as speech and as output. The matching
+  form reads a long run as its ends (grader/matching_form.py `LONG_RUN`); `--uncollapsed` keeps runs whole, as
+  before that, and times only this workload (its baseline, seconds a line).
 CPU seconds (`time.process_time`), the best of `--repeat` runs per candidate. Baseline: the same measure at
-c3636a06, before the letter gate (grader/letter_gate.py), on this machine (docs/grader-bench.md).
+c3636a06, before the letter gate (grader/letter_gate.py), on this machine (docs/grader-bench.md); for **runs**, the
+same measure with `--uncollapsed`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -25,6 +31,7 @@ from typing import ClassVar
 from unittest import mock
 
 import grader.bundle
+import grader.matching_form
 from api.db.bundle_repo import redaction_terms
 from bench._calibration import load_cases
 from grader.bundle import REDACT_WINDOW_CHARS, build_bundle
@@ -39,10 +46,15 @@ CANDIDATES = [
     ("欧阳娜娜", None),
 ]
 LONG_CASE = "long-running-median"
+RUN_CHARS = 4_000  # a typed chat message's bound
+RUNS = (" ", "\t", "\u00a0", "\n", " \t\n", "-", ".")
+# ms of CPU per candidate for the runs workload with `--uncollapsed` (the matching form before `LONG_RUN`), measured
+# on 2026-12-07 at 23:30-23:41 UTC (best of 1), this machine shared with other helpers (docs/grader-bench.md)
+RUNS_BASELINE = 82089.4
 
 # ms of CPU per candidate (median over CANDIDATES of the best of 3), measured at c3636a06 on 2026-12-07 04:07 UTC,
 # this machine, shared with other work (docs/grader-bench.md)
-BASELINE = {"bank": 2397.8, "interview": 87.3}
+BASELINE = {"bank": 2397.8, "interview": 87.3, "runs": RUNS_BASELINE}
 
 Call = tuple[str, str, str | None]  # the mode ("speech", "code", "output"), the text, the code's language
 
@@ -64,6 +76,11 @@ def bank_calls() -> list[Call]:
                 ("output", text, None) for text in sorted(_printed(test.args) | _printed(test.expected))
             ]
     return calls
+
+
+def runs_calls() -> list[Call]:
+    lines = [f"my name is{(run * RUN_CHARS)[:RUN_CHARS]}Priya, call me at 415 555 0134" for run in RUNS]
+    return [(mode, line, None) for line in lines for mode in ("speech", "output")]
 
 
 class _Recording(Redactor):
@@ -112,15 +129,24 @@ def _cpu_ms(calls: list[Call], terms: list[str], repeat: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench grader_redaction")
     parser.add_argument("--repeat", type=int, default=3, help="runs per candidate; the best is reported")
+    parser.add_argument(
+        "--uncollapsed", action="store_true", help="the runs workload with long runs kept whole"
+    )
     args = parser.parse_args(argv)
-    workloads = {"bank": bank_calls(), "interview": interview_calls()}
+    if args.uncollapsed:
+        with mock.patch.object(grader.matching_form, "LONG_RUN", re.compile(r"(?!)")):
+            return _report({"runs": runs_calls()}, args.repeat)
+    return _report({"bank": bank_calls(), "interview": interview_calls(), "runs": runs_calls()}, args.repeat)
+
+
+def _report(workloads: dict[str, list[Call]], repeat: int) -> int:
     print(
         f"{'workload':10s} {'texts':>6s} {'chars':>9s} " + " ".join(f"{n[:12]:>12s}" for n, _ in CANDIDATES),
         end="",
     )
-    print(f" {'median ms':>10s}   baseline (c3636a06)")
+    print(f" {'median ms':>10s}   baseline (bank, interview: c3636a06; runs: --uncollapsed)")
     for name, calls in workloads.items():
-        times = [_cpu_ms(calls, redaction_terms(full, email), args.repeat) for full, email in CANDIDATES]
+        times = [_cpu_ms(calls, redaction_terms(full, email), repeat) for full, email in CANDIDATES]
         median = statistics.median(times)
         chars = sum(len(text) for _, text, _ in calls)
         base = BASELINE[name]

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from grader.invisible import IGNORABLE
-from grader.matching_form import latin_look_alikes
+from grader.matching_form import latin_look_alikes, short_runs
 
 # A page observation (grader/bundle.py `_integrity`: paste, fast insertion, focus lost, page hidden, devtools), named
 # as the scorecard would: "pasted", "lost focus", "switched tabs", "left the page", "opened the developer tools",
@@ -178,10 +178,11 @@ _INVISIBLE = re.compile(f"[{IGNORABLE}]")
 def fold(text: str) -> str:
     """`text` as it reads: compatibility forms as their letters (full-width "he" is "he"), a curly apostrophe as
     "'", invisible characters and stray combining marks dropped ("h\u200be", "h\u0301e"), and Cyrillic or Greek
-    look-alikes in a Latin word as Latin."""
+    look-alikes in a Latin word as Latin; a long run of one separator as its ends (grader/matching_form.py
+    `LONG_RUN`: the checks' patterns read such a run in time that grows with its square)."""
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
     text = "".join(c for c in _INVISIBLE.sub("", text) if unicodedata.category(c) != "Mn")
-    return latin_look_alikes(text)
+    return short_runs(latin_look_alikes(text))
 
 
 @lru_cache(maxsize=4)

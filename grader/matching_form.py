@@ -5,11 +5,14 @@ Accents (precomposed or combining), letters with a stroke or ligatures that Unic
 (a soft hyphen, a zero-width joiner) and typographic apostrophes fold away (`match_form`); Cyrillic and Greek
 look-alike letters inside a Latin word read as the Latin ones (`LOOK_ALIKES`). `normalise` keeps an index back to the
 original text, where grader/redact.py makes its replacements; grader/evidence.py reads quotes with the look-alikes
-folded the same way (`latin_look_alikes`).
+folded the same way (`latin_look_alikes`). A long run of one separator (spaces, tabs, line breaks, a rule of dashes
+or dots) reads as its first and last `RUN_KEEP` characters (`LONG_RUN`), so that no rule's scan of a candidate's
+text costs the square of a run's length.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,19 +48,39 @@ def match_form(c: str) -> str:
     )
 
 
+# A run of one separator longer than twice this keeps this many characters at each end in the matching form and
+# drops its middle. Rules read whitespace and separators with unbounded repeats (`\s+`, `\s*`, `[\s,-]*`) that the
+# regex engine retries from every position of a run: a typed line of 2,000 spaces cost seconds of CPU for each rule
+# (the self-introduction, the spoken phone number), a 4,000-character chat message more. Every bounded repeat of a
+# separator in grader/ is shorter than a run kept whole (`[ \t]{0,8}` around a line break: grader/split_names.py),
+# so a long run and one of `2 * RUN_KEEP` characters read alike; a window a rule reads past a run (a cue's reach, a
+# literal's length) reads at most the kept characters of it, so it reaches further, never less far.
+RUN_KEEP = 16
+# Runs of one class: whitespace (spaces, tabs, no-break and full-width spaces, line breaks, mixed), or one
+# punctuation or symbol character repeated ("-----", ".....", "=====", "_____"). A line break in the dropped middle
+# is kept (one), so that what a run separates stays on separate lines (a comment ends at its line's end).
+LONG_RUN = re.compile(rf"\s{{{2 * RUN_KEEP + 1},}}|([^\w\s])\1{{{2 * RUN_KEEP},}}|(_)\2{{{2 * RUN_KEEP},}}")
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 @dataclass(frozen=True)
 class Normal:
     """`text` in the matching form; `index[i]` is the position in the original of the i-th character (None: the
-    same positions, an ASCII text)."""
+    same positions, an ASCII text); `cuts`, the positions of `text` after which the middle of a long run was
+    dropped (`LONG_RUN`)."""
 
     text: str
     index: list[int] | None
     original_len: int
+    cuts: frozenset[int] = frozenset()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original span of `text[start:end]`, with the marks and invisible characters that follow it."""
+        """The original span of `text[start:end]`, with the marks and invisible characters that follow it (not the
+        dropped middle of a run it ends before: the original keeps that)."""
         if self.index is None:
             return start, end
+        if end - 1 in self.cuts:
+            return self.index[start], self.index[end - 1] + 1
         # Up to the next character matched: only marks and invisible characters lie in between.
         o_next = self.index[end] if end < len(self.index) else self.original_len
         return self.index[start], max(self.index[end - 1] + 1, o_next)
@@ -109,13 +132,47 @@ def latin_look_alikes(text: str) -> str:
 def normalise(text: str) -> Normal:
     """The matching form of `text` (see `match_form`): "José", "Jose\u0301", "Ｊｏｓé" and "Jo\u00adse" all read
     "Jose", and "Ada" with a Cyrillic A (U+0410, `LOOK_ALIKES`) "Ada". Replacements are made in the original text
-    through the index."""
+    through the index. A long run of one separator reads as its ends (`LONG_RUN`)."""
     if text.isascii():
-        return Normal(text, None, len(text))
+        return _short_runs(Normal(text, None, len(text)))
     forms = [c if c.isascii() else match_form(c) for c in text]
     if any(c in LOOK_ALIKES for c in text):
         _look_alike_words(text, forms)
     index: list[int] = []
     for i, form in enumerate(forms):
         index.extend([i] * len(form))
-    return Normal("".join(forms), index, len(text))
+    return _short_runs(Normal("".join(forms), index, len(text)))
+
+
+def short_runs(text: str) -> str:
+    """`text` with each `LONG_RUN` read as its ends, as `normalise` reads it, for a check that needs no way back to
+    the original (grader/claim_fairness.py `fold`)."""
+    return _short_runs(Normal(text, None, len(text))).text
+
+
+def _short_runs(normal: Normal) -> Normal:
+    """`normal` with each `LONG_RUN` of its text cut to its first and last `RUN_KEEP` characters (and the first line
+    break of its middle), the index kept to the original's positions."""
+    text = normal.text
+    runs = list(LONG_RUN.finditer(text))
+    if not runs:
+        return normal
+    index = normal.index if normal.index is not None else range(len(text))
+    out: list[str] = []
+    kept: list[int] = []
+    cuts: set[int] = set()
+    pos = 0
+    for run in runs:
+        start, end = run.span()
+        middle = (start + RUN_KEEP, end - RUN_KEEP)
+        line_break = _LINE_BREAK.search(text, *middle)
+        pieces = [(pos, middle[0]), *([line_break.span()] if line_break is not None else [])]
+        for (lo, hi), after in zip(pieces, [*(lo for lo, _ in pieces[1:]), middle[1]], strict=True):
+            out.append(text[lo:hi])
+            kept.extend(index[lo:hi])
+            if hi < after:  # characters dropped after the last one kept
+                cuts.add(len(kept) - 1)
+        pos = middle[1]
+    out.append(text[pos:])
+    kept.extend(index[pos:])
+    return Normal("".join(out), kept, normal.original_len, frozenset(cuts))

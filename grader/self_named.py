@@ -20,6 +20,9 @@ MAX_NAMES = 6
 # Of a long interview, the first lines only, and of a long line its head: an introduction comes early.
 MAX_TEXTS = 400
 MAX_CHARS = 2000
+# A word longer than this is no name part (the longest family names in use are about 35 letters): "my name is " and
+# 4,000 letters made a term whose prefix tree and pinyin readings recursed once a letter and overflowed the stack.
+MAX_WORD_CHARS = 40
 
 
 def terms(name: str) -> list[str]:
@@ -31,7 +34,7 @@ def terms(name: str) -> list[str]:
         return [letter]  # a cased letter: a character of Han ("张") alone is no name
     if len(words) > 2 and all(len(w) == 1 for w in words):
         words = ["".join(words)]
-    words = [w for w in words if len(w) >= 2]
+    words = [w for w in words if 2 <= len(w) <= MAX_WORD_CHARS]
     whole = " ".join(words)
     # A particle ("de", "van", "bin") is no part of its own (grader/name_particles.py): "de" is not redacted alone.
     return [whole, *(w for w in words if w != whole and not (w.islower() and particle(w)))] if words else []

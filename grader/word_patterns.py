@@ -86,7 +86,17 @@ def trie(terms: Iterable[str]) -> str:
         node[""] = {}  # a term ends here
 
     def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        branches = []
+        for ch, child in sorted(node.items()):
+            if not ch:
+                continue
+            # A chain of nodes with one way on is one literal: the recursion goes as deep as the tree branches, not
+            # as long as a term is (a candidate's self-introduced "name" of 4,000 letters overflowed the stack).
+            chain = [ch]
+            while len(child) == 1 and "" not in child:
+                ((ch, child),) = child.items()
+                chain.append(ch)
+            branches.append(re.escape("".join(chain)) + emit(child))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
