@@ -87,12 +87,17 @@ def _time_of(run: BundleRun, events: dict[str, BundleEvent], bundle: BundleInput
 
 def _talk_time_ratio(bundle: BundleInput) -> float | None:
     """The candidate's share of the speech up to the interview's end: a line after it (grader/graded_lines.py) is
-    said to nobody, and talking on there would raise the share the model is told."""
+    said to nobody, and talking on there would raise the share the model is told. None (unknown) when the candidate
+    typed any line into the chat before the end: a typed line has no speaking time (its start is its end), so the
+    share of a candidate who typed (text-only mode, an accommodation, or a voice that failed) read 0% or near it, a
+    silence nobody kept, on the report and to the grading model."""
     spoken = {"user": 0.0, "assistant": 0.0}
     ended = interview_end(bundle.session)
     for e in bundle.events:
         if e.type != "transcript" or said_after(e, ended):
             continue
+        if e.payload.get("role") == "user" and e.payload.get("typed") is True:
+            return None
         start, end, role = e.payload.get("start"), e.payload.get("end"), e.payload.get("role")
         if role in spoken and isinstance(start, int | float) and isinstance(end, int | float) and end > start:
             spoken[str(role)] += float(end) - float(start)

@@ -34,6 +34,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from api.score_summary import summary
+from grader.schemas import Facts
 
 FieldType = Literal["numeric_score", "numeric_duration_minutes", "url", "string", "boolean_success"]
 RECOMMENDATION_LABELS = {
@@ -198,6 +199,16 @@ def regraded_note(version: int) -> str:
     return f"Scorecard version {version}: re-graded, it replaces the result Shadows sent before."
 
 
+def interview_minutes(version: dict[str, Any]) -> int | None:
+    """The time the candidate used, in whole minutes: the facts' `time_used_s`, which stops at the interview's own end
+    (grader/time_used.py), or None when the version has none. Never `ended_at - started_at`: that is when the session
+    was closed, up to an hour late when the interviewer's completion was lost (the stall sweep), which a recruiter
+    reads as a candidate who overran (a 45-minute interview sent as 105)."""
+    facts = version.get("facts")
+    used = Facts.model_validate(facts).time_used_s if facts else None
+    return None if used is None else round(used / 60)
+
+
 ASKED_FOR = {"human_interview": "An interview with a person", "accommodation": "An accommodation"}
 
 
@@ -223,8 +234,8 @@ def result(
         metadata.append(
             field("recommendation", "Recommendation", "string", RECOMMENDATION_LABELS[s["recommendation"]])
         )
-    if session.get("started_at") and session.get("ended_at"):
-        minutes = round((session["ended_at"] - session["started_at"]).total_seconds() / 60)
+    minutes = interview_minutes(version)
+    if minutes is not None:
         metadata.append(field("duration", "Interview length", "numeric_duration_minutes", minutes))
     hidden = s["tests"]["hidden"]
     if hidden is not None:

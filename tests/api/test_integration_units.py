@@ -101,15 +101,17 @@ def test_a_failed_version_has_no_score_and_always_needs_review() -> None:
 
 
 def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
+    # Closed by the stall sweep an hour past the interview's own end: the length is the time the candidate used
+    # (the facts' `time_used_s`, 41 minutes), never `ended_at - started_at` (101), which reads as an overrun.
     session = {
         "started_at": datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
-        "ended_at": datetime(2026, 12, 7, 9, 41, tzinfo=UTC),
+        "ended_at": datetime(2026, 12, 7, 10, 41, tzinfo=UTC),
     }
     at = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
     ready = ashby_updates.result(
         "ses_1",
         at,
-        _version(hidden_tests={"final": {"passed": 9, "total": 9}}),
+        _version(hidden_tests={"final": {"passed": 9, "total": 9}}, time_used_s=2460.0),
         session,
         "https://x.example/r",
     )
@@ -127,6 +129,8 @@ def test_ashby_result_fields_are_typed_and_valid_for_ashby() -> None:
     assert ready["timestamp"] == int(at.timestamp() * 1000)
     failed = ashby_updates.result("ses_1", at, _version("failed"), session, "https://x.example/r")
     assert update_errors(failed) == []
+    # No time used in the facts: no length, rather than the close's.
+    assert not [m for m in failed["metadata"] if m["identifier"] == "duration"]
     # What the candidate asked for on their interview page: one typed field in fixed words, only when they asked.
     asked = ashby_updates.result(
         "ses_1", at, _version("failed"), session, "https://x.example/r", {"accommodation", "human_interview"}

@@ -33,6 +33,7 @@ from grader.schemas import (
     Usage,
     band_for,
 )
+from grader.time_used import time_used
 
 DIR = Path(os.environ["SHADOWS_TEST_GRADER_DIR"])
 
@@ -82,7 +83,10 @@ async def fake_grade(bundle: BundleInput) -> GradeOutcome:
     return GradeOutcome(
         status="ready",
         scorecard=scorecard_citing(first.seq, str(first.payload.get("text", ""))[:20]),
-        facts=Facts(language=bundle.session.language, runs=len(bundle.runs)),
+        # The time used as the real facts state it (grader/time_used.py): the ATS result's interview length.
+        facts=Facts(
+            language=bundle.session.language, runs=len(bundle.runs), time_used_s=time_used(bundle).seconds
+        ),
         model="fake-grader",
         prompt_version="fake-1",
         rubric_version=bundle.question.version,

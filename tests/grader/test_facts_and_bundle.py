@@ -42,6 +42,15 @@ def test_facts_of_an_interview() -> None:
     assert f.final_submit_by_grader is False
 
 
+def test_speaking_share_is_unknown_when_the_candidate_typed_a_line() -> None:
+    """A typed line has no speaking time: counted, a candidate in text-only mode (an accommodation) read 0%."""
+    typed = transcript(30, 150.0, "user", "I would use a hash map here")
+    typed.payload.update(typed=True, end=150.0)
+    f = compute_facts(interview(extra_events=[typed]))
+    assert f.talk_time_ratio is None
+    assert "- candidate's share of speaking time: unknown\n" in describe_facts(f)
+
+
 def test_facts_leave_out_judge_failures_and_count_the_graders_submission_apart() -> None:
     source = interview(submitted=False)
     broken = BundleRun(
