@@ -25,7 +25,9 @@ Every POST of a run says how long this process will wait for it to start (judge.
 START_WITHIN_HEADER): the time left to the run's deadline less its job budget, so that a run a host starts keeps its
 whole budget before this process stops waiting (and its caller, api.run_flow, releases the session's run lease). A
 host still holding it in its queue then refuses it (503 `start_expired`, never started): `internal_error`, as when no
-answer came in time. A host that predates the header ignores it.
+answer came in time. A host that predates the header ignores it, and would start a run however late: past the
+start-by no host is asked afresh (`_refuse_late_start`: after a busy one, a pause for slow ones, a PUT of the tests),
+only the one that may be running it.
 
 A run whose tests' JSON is at least DIGEST_MIN_BYTES (a Submit of a bank question: up to 1.5 MiB) names them by
 digest (judge.remote_protocol): a host that does not hold them says so before starting anything (`tests_unknown`),
@@ -111,6 +113,15 @@ class _Answer:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+def _refuse_late_start(start_by: float, run_id: str) -> None:
+    """Raise JudgeInternalError (`judge_timeout`) once `start_by` (this loop's clock) has passed: a host asked afresh
+    for the run then could only start it late, and one that predates START_WITHIN_HEADER would (after a busy host, a
+    pause for slow ones, a PUT of its tests), outlasting this process's wait and its caller's run lease."""
+    if asyncio.get_running_loop().time() >= start_by:
+        log.error("no judge host started run %s by its start-by", run_id)
+        raise JudgeInternalError("no judge host started the run in time", code="judge_timeout")
 
 
 class _Bodies:
@@ -325,7 +336,8 @@ class RemoteBackend:
                 raise JudgeInternalError("no judge host could take the run", code=failure)
             if deadline - loop.time() <= 0:
                 raise JudgeInternalError("no judge host answered in time", code="judge_timeout")
-            if pinned is None:
+            if pinned is None:  # asked afresh (the host that may be running it is asked whatever the time)
+                _refuse_late_start(start_by, run_id)
                 host.sent += 1
             try:
                 answer = await self._send(host, bodies, deadline, start_by)
@@ -398,6 +410,7 @@ class RemoteBackend:
             if answer.status == 404:  # an older host: nothing started there
                 log.info("judge host %s takes no runs by digest: sending whole runs", host.url)
                 host.by_digest = False
+                _refuse_late_start(start_by, bodies.run_id)  # asked afresh, and it predates the start-by
                 return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline, start_by)
             if answer.status != 409 or error_code(answer.body) != wire.TESTS_UNKNOWN or puts >= TESTS_PUTS:
                 return answer
@@ -406,6 +419,7 @@ class RemoteBackend:
             puts += 1
             if put.status != 204:
                 return put
+            _refuse_late_start(start_by, bodies.run_id)  # nothing started there: asked afresh
 
     async def _call(
         self, method: str, url: str, body: bytes, deadline: float, start_by: float | None = None
