@@ -14,7 +14,12 @@ The guarantee, exactly:
   from any job on the same host. The API is the source of truth: a job moved to another host continues from the
   API's log, which holds everything the old worker sent; ``aclose()`` pushes what is left before the worker exits.
 - Only retryable errors are retried (exponential backoff with jitter). An event the API refuses outright (a 4xx)
-  is isolated from its batch and written to ``<spool>.rejected`` instead of blocking the log.
+  is isolated from its batch and set aside instead of blocking the log: ``<spool>.rejected`` gets its key, type,
+  ``t`` and the refusal's code, never its payload (a refused event is never sent again, so its transcript or code
+  would only outlive the retention period on this host). A refusal that applies to the whole session
+  (``WHOLE_SESSION_REFUSALS``: the session finished, erased, not consented to) refuses the rest of the log too,
+  without another request. agent.spool_replay deletes spools and ``.rejected`` files left past
+  ``spool_max_age_s``.
 - ``seal()`` ends the log for good (the job completes the session right after): a ``record()`` after it is refused,
   counted and logged by type, never spooled. A spooled late event was delivered by the next job's replay into a
   session already completed, and perhaps graded, on a log that ended earlier.
@@ -34,6 +39,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import os
 import random
@@ -48,13 +54,27 @@ from typing import Any, Protocol
 from agent.context import EventIn, StoredEvent
 from agent.errors import ApiError
 from agent.payloads import clean
-from agent.spool import SpoolFile, append_lines, encode, read_lines, remove, try_lock, write_owner
+from agent.spool import (
+    SpoolFile,
+    append_bytes,
+    append_lines,
+    encode,
+    read_lines,
+    remove,
+    try_lock,
+    write_owner,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_KEY_LEN = 200
 MAX_FLUSH_INTERVAL = 1.0
 REWRITE_AFTER_LINES = 500  # acknowledged lines kept in the spool before its tail is rewritten
+# Refusals that every later event of the session would meet too: the record is closed (finished past its grace),
+# erased under retention, gone, or the session never started on a consent. The first one ends the sending.
+WHOLE_SESSION_REFUSALS = frozenset(
+    {"session_finished", "record_deleted", "consent_required", "session_not_found"}
+)
 
 
 class EventSink(Protocol):
@@ -78,7 +98,8 @@ class RecorderStats:
     recorded: int = 0
     delivered: int = 0
     duplicates: int = 0
-    rejected: int = 0
+    rejected: int = 0  # refused by the API, or (refused_unsent) after a refusal of the whole session
+    refused_unsent: int = 0  # of those, never sent: the session's log was already refused whole
     replayed: int = 0  # events found in a spool at start (left by a process that died)
     refused_sealed: int = 0  # record() calls after seal(), dropped
     failed_attempts: int = 0
@@ -150,6 +171,7 @@ class EventRecorder:
         self._closing = False
         self._closed = False
         self._sealed = False
+        self._session_refused: str | None = None  # the code of a refusal that applies to the whole session
         self._wakeup = asyncio.Event()
         self._progress = asyncio.Event()
         self._dirty = asyncio.Event()
@@ -389,6 +411,9 @@ class EventRecorder:
 
     async def _send(self, batch: list[_Queued]) -> str:
         """'ok': delivered or rejected for good; 'retry': retryable failure; 'split': resend one by one."""
+        if self._session_refused is not None:
+            await self._refuse(batch, self._session_refused, sent=False)
+            return "ok"
         self.stats.batches += 1
         events = [q.event for q in batch]
         try:
@@ -402,15 +427,23 @@ class EventRecorder:
                 self.stats.failed_attempts += 1
                 logger.warning("session %s: event append failed (%s), will retry", self.session_id, e.code)
                 return "retry"
+            if e.code in WHOLE_SESSION_REFUSALS:
+                self._session_refused = e.code
+                self._single_left = 0
+                logger.error(
+                    "session %s: API refused the session's events (%s: %s); %d pending are not sent, keys in %s",
+                    self.session_id, e.code, e.status, len(self._queue), self.rejected_path.name,
+                )  # fmt: skip
+                await self._refuse(batch, e.code, sent=True)
+                return "ok"
             if len(batch) > 1:
                 self._single_left = len(batch)  # find the bad one; resend the rest one by one
                 return "split"
             logger.error(
-                "session %s: API refused event %s (%s: %s); kept in %s",
+                "session %s: API refused event %s (%s: %s); its key kept in %s",
                 self.session_id, batch[0].event.type, e.code, e.status, self.rejected_path.name,
             )  # fmt: skip
-            await asyncio.to_thread(_write_or_log, self.rejected_path, [batch[0].event])
-            self.stats.rejected += 1
+            await self._refuse(batch, e.code, sent=True)
         except Exception as e:
             # Not an API answer (a bug, a malformed response): keep the events and try again later
             # rather than let the sender task die with events stuck in memory.
@@ -426,6 +459,14 @@ class EventRecorder:
         if self._single_left > 0:
             self._single_left -= len(batch)
         return "ok"
+
+    async def _refuse(self, batch: list[_Queued], code: str, *, sent: bool) -> None:
+        """Set refused events aside for good: their keys (never their payloads) go to ``<spool>.rejected``."""
+        self.stats.rejected += len(batch)
+        if not sent:
+            self.stats.refused_unsent += len(batch)
+        data = refusal_lines([q.event for q in batch], code, time.time())
+        await asyncio.to_thread(_append_or_log, self.rejected_path, data, len(batch))
 
     async def _wait(self, seconds: float | None) -> None:
         self._wakeup.clear()
@@ -445,6 +486,22 @@ def _write_or_log(path: Path, events: Sequence[EventIn]) -> bool:
         logger.error("could not write %d events to %s (%s)", len(events), path.name, type(e).__name__)
         return False
     return True
+
+
+def refusal_lines(events: Sequence[EventIn], code: str, refused_at: float) -> bytes:
+    """``<spool>.rejected`` lines: what identifies each refused event, and why; no payload (candidate data)."""
+    return "".join(
+        json.dumps({"idempotency_key": e.idempotency_key, "type": e.type, "t": e.t, "code": code,
+                    "refused_at": round(refused_at, 3)}) + "\n"
+        for e in events
+    ).encode("utf-8")  # fmt: skip
+
+
+def _append_or_log(path: Path, data: bytes, count: int) -> None:
+    try:
+        append_bytes(path, data)
+    except OSError as e:
+        logger.error("could not write %d refused keys to %s (%s)", count, path.name, type(e).__name__)
 
 
 def read_or_nothing(path: Path) -> list[EventIn]:

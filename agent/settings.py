@@ -117,6 +117,10 @@ class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
 
     # Persistence.
     spool_dir: str = ".data/spool"
+    # How long a spool nobody holds, and a `<spool>.rejected` file, may stay on this host (agent.spool_replay
+    # prunes older ones at each job's start). Capped at half the shortest retention period an organisation can
+    # set (1 day): candidate data never outlives the period the candidate was promised here.
+    spool_max_age_s: float = Field(default=6 * 3600.0, gt=0, le=12 * 3600.0)
 
     # One interviewer per session (the API's claim, api/db/interviewers_repo.py): a job refused because another
     # holds the session asks again every `claim_retry_s` for up to `claim_wait_s` before it leaves, so that a holder

@@ -52,12 +52,17 @@ def encode(events: Sequence[EventIn]) -> bytes:
 
 
 def append_lines(path: Path, events: Sequence[EventIn]) -> None:
-    """Append JSON lines and fsync (one-off writes: late events, rejected events)."""
+    """Append JSON lines and fsync (one-off writes: late events)."""
+    append_bytes(path, encode(events))
+
+
+def append_bytes(path: Path, data: bytes) -> None:
+    """Append ``data`` (whole lines) and fsync: late events, the keys of refused events."""
     created = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        _write_all(fd, encode(events))
+        _write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)

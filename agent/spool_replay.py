@@ -1,13 +1,17 @@
-"""Spools left by dead processes: delivered, and read for a session's events.
+"""Spools left by dead processes: delivered, read for a session's events, and deleted once too old.
 
 Spools no live recorder holds (left by crashed or stopped processes) are delivered each as the job that wrote it
 (``replay_spools``); ``spooled_events`` reads every event this host's spools hold for a session. agent.recorder
-writes them, and its module docstring gives the guarantee."""
+writes them, and its module docstring gives the guarantee. ``prune_spools`` (run by ``replay_spools``, so at each
+job's start) deletes what has sat unheld past ``spool_max_age_s``: candidate data never stays on this host past
+the retention period the candidate was promised (1 day at the least; the setting is capped at half of that)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -15,6 +19,10 @@ from typing import Protocol
 from agent.context import EventIn, StoredEvent
 from agent.recorder import EventRecorder, EventSink, read_or_nothing
 from agent.spool import read_owner, remove, try_lock
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_AGE_S = 6 * 3600.0  # AgentSettings.spool_max_age_s's default
 
 
 class JobEventSink(EventSink, Protocol):
@@ -39,15 +47,65 @@ def spooled_events(spool_dir: str | os.PathLike[str], session_id: str) -> list[E
     return events
 
 
+def prune_spools(
+    spool_dir: str | os.PathLike[str], max_age_s: float = DEFAULT_MAX_AGE_S, *, now: float | None = None
+) -> list[str]:
+    """Delete, by modification time, ``<spool>.rejected`` files and spools no live recorder holds (with their
+    ``.job`` and a left ``.tmp``) older than ``max_age_s``; returns the names deleted. A spool that old was not
+    delivered by any job's replay meanwhile, and its session's record has long closed (the API refuses a finished
+    session's events after 300 s), so its events could not be stored: keeping them only keeps candidate data."""
+    cutoff = (time.time() if now is None else now) - max_age_s
+    deleted: list[str] = []
+    try:
+        entries = sorted(Path(spool_dir).iterdir())
+    except FileNotFoundError:
+        return deleted
+    except OSError as e:
+        logger.error("cannot list the spool directory to prune it (%s)", type(e).__name__)
+        return deleted
+    for path in entries:
+        name = path.name
+        if not name.endswith((".jsonl", ".jsonl.rejected", ".jsonl.tmp")):
+            continue
+        try:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if name.endswith(".jsonl"):
+                fd = try_lock(path)
+                if fd is None:
+                    continue  # a live recorder holds it: it is sending it now
+                try:
+                    # The spool and its .job, under its lock (a recorder opening it meanwhile writes its own).
+                    remove(path)
+                finally:
+                    os.close(fd)
+            else:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            logger.error("cannot prune spool file %s (%s)", name, type(e).__name__)
+            continue
+        deleted.append(name)
+    if deleted:
+        logger.warning("deleted %d spool files older than %.0f s", len(deleted), max_age_s)
+    return deleted
+
+
 async def replay_spools(
-    client: JobEventSink, spool_dir: str | os.PathLike[str], *, max_wait: float = 30.0
+    client: JobEventSink,
+    spool_dir: str | os.PathLike[str],
+    *,
+    max_wait: float = 30.0,
+    max_age_s: float = DEFAULT_MAX_AGE_S,
 ) -> dict[str, bool]:
     """Deliver the spools that no live recorder holds (left by crashed or stopped processes), each as the job that
-    wrote it (``<spool>.job``; the API refuses it once another job holds the session, and the refused events are
-    kept in ``<spool>.rejected``).
+    wrote it (``<spool>.job``; the API refuses it once another job holds the session, and the refused events'
+    keys are kept in ``<spool>.rejected``). First deletes what is older than ``max_age_s`` (``prune_spools``).
 
     Returns ``{spool file name: fully delivered}``. The session id is the file name up to its first dot.
     """
+    await asyncio.to_thread(prune_spools, spool_dir, max_age_s)
     results: dict[str, bool] = {}
     paths = await asyncio.to_thread(lambda: sorted(Path(spool_dir).glob("*.jsonl")))
     for path in paths:

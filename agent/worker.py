@@ -43,7 +43,7 @@ from agent.room import (
 )
 from agent.senders import candidate_identity
 from agent.settings import AgentSettings, get_settings
-from agent.spool_replay import replay_spools
+from agent.spool_replay import prune_spools, replay_spools
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing, withhold_conversation_from_logs
 
@@ -72,6 +72,9 @@ def prewarm(proc: JobProcess) -> None:
     lookalikes.warm()  # the fence's table of look-alike characters, before a job's first fenced text
     setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
     withhold_conversation_from_logs()  # after livekit set up this process's log handlers
+    settings = get_settings()
+    # Candidate data left past its age on this host goes now, and again at each job's start (replay_spools).
+    prune_spools(settings.spool_dir, settings.spool_max_age_s)
 
 
 async def start_context(
@@ -246,7 +249,9 @@ async def entrypoint(ctx: JobContext) -> None:
     if job.api is not None:
         # Spools other crashed jobs left on this host reach the API while this interview runs. Started after this
         # session's recorder took its own spool, which it replays and merges itself (resume_point).
-        job.replay = asyncio.create_task(replay_spools(job.api, settings.spool_dir))
+        job.replay = asyncio.create_task(
+            replay_spools(job.api, settings.spool_dir, max_age_s=settings.spool_max_age_s)
+        )
     claimed = job.api if recording and job.api is not None and job.api.job_id is not None else None
 
     def replaced() -> None:

@@ -194,21 +194,27 @@ async def mark_abandoned(conn: Conn, session_id: str, reason: str) -> bool:
 
 
 async def end_unattended(conn: Conn, session_id: str, reason: str) -> str | None:
-    """End a scheduled or in-progress session that nothing completed (LiveKit's `room_finished`, the stall sweep:
-    `reason`), in the caller's transaction. When its interviewer had recorded the interview's end
+    """End an in-progress session that nothing completed (LiveKit's `room_finished`, the stall sweep: `reason`), in
+    the caller's transaction. When its interviewer had recorded the interview's end
     (`interviewers_repo.ending_recorded`: only the holder's events are stored) the interview ran to its end and
     only the agent's completion was lost (its process crashed or lost its connection after the END): `completed`,
     `end_reason` `ended_agent_lost`, as `mark_completed` without code handed in, `ended_at` the END's time
     (`_end_recorded_at`; never before `started_at`, never after now). Otherwise `abandoned` with
     `reason`, as before. The final code follows the same rules either way (`_ENDING_CODE`). Returns the status
-    it set, None when the session had already finished (nothing changed: no second grading, no second event).
+    it set, None when the session had already finished or never started (nothing changed: no grading, no event).
+
+    A session still scheduled is left so: no path started it (the candidate's start, their joining the room, the
+    interviewer's start each need the consent to the notice in force), so nobody was interviewed. Its room
+    finishing (a room token used without that consent, its room closed on the refusal) abandoned it before, graded
+    an empty record and told the organisation and its ATS `session.abandoned`, and its candidate, who could still
+    agree and start, found the interview over.
 
     The row is locked first, so the END is read under the lock the event append takes (api.db.events_repo): an END
     committed before it is seen; one appended after it finds the session abandoned, and the agent's completion
     then follows the abandonment (`mark_completed`), as before."""
     cur = await conn.execute("select status from sessions where id = %s for no key update", (session_id,))
     row = await cur.fetchone()
-    if row is None or row["status"] not in ("scheduled", "in_progress"):
+    if row is None or row["status"] != "in_progress":
         return None
     if await interviewers_repo.ending_recorded(conn, session_id):
         status = await mark_completed(

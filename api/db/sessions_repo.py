@@ -11,6 +11,7 @@ from psycopg.types.json import Jsonb
 
 from api.db.orgs_repo import ORG_FIELDS
 from api.db.pool import Conn
+from api.errors import ConflictError, GoneError
 from api.notice_versions import newer_than_known
 
 FINISHED = ("completed", "abandoned", "cancelled")
@@ -270,12 +271,15 @@ async def agree_retention(conn: Conn, session_id: str, days: int) -> None:
 
 async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> str | None:
     """scheduled -> in_progress (sets started_at, and how it started when known); returns the status afterwards,
-    None if no such session."""
+    None if no such session. Whichever path starts it (the candidate's start, the agent's, LiveKit's
+    `participant_joined`), a scheduled session never starts once its record was erased under retention (409
+    `record_deleted`), its invite has expired (410 `invite_expired`) or the session has (410 `session_expired`)."""
     cur = await conn.execute(
         """
         update sessions set status = 'in_progress', started_at = coalesce(started_at, now()),
           start_mode = coalesce(start_mode, %s)
-        where id = %s and status = 'scheduled'
+        where id = %s and status = 'scheduled' and retention_applied_at is null
+          and invite_expires_at > now() and expires_at > now()
         returning status
         """,
         (mode, session_id),
@@ -283,9 +287,27 @@ async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> 
     row = await cur.fetchone()
     if row:
         return str(row["status"])
-    cur = await conn.execute("select status from sessions where id = %s", (session_id,))
+    cur = await conn.execute(
+        """
+        select status, retention_applied_at is not null as erased, invite_expires_at <= now() as invite_expired,
+          expires_at <= now() as expired
+        from sessions where id = %s
+        """,
+        (session_id,),
+    )
     row = await cur.fetchone()
-    return str(row["status"]) if row else None
+    if row is None:
+        return None
+    if row["status"] == "scheduled":
+        if row["erased"]:
+            raise ConflictError(
+                "The interview record was deleted under the retention period.", code="record_deleted"
+            )
+        if row["invite_expired"]:
+            raise GoneError("This invite has expired.", code="invite_expired")
+        if row["expired"]:
+            raise GoneError("This interview has expired.", code="session_expired")
+    return str(row["status"])
 
 
 async def record_bytes(conn: Conn, session_id: str) -> int:

@@ -184,7 +184,7 @@ async def read_session_context(session_id: SessionId, conn: DbConn, questions: Q
     return await build_context(conn, questions, await _session(conn, session_id))
 
 
-@router.post("/sessions/{session_id}/start", responses=error_responses(404, 409, 422))
+@router.post("/sessions/{session_id}/start", responses=error_responses(404, 409, 410, 422))
 async def start_session(
     session_id: SessionId, conn: DbConn, questions: Questions, agent_job: AgentJob = None
 ) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from api.candidate_rules import may_start
 from api.db import endings_repo, interviewers_repo, redispatch_repo, sessions_repo
 from api.db.pool import Conn, Pool, connection
 from api.deps import Settings
-from api.errors import ServiceUnavailableError, UnauthorizedError, UnprocessableError
+from api.errors import (
+    ConflictError,
+    GoneError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+    UnprocessableError,
+)
 from api.jobs.grading import request_grading
 from api.jobs.pruning import LIVEKIT_WEBHOOK_MAX_AGE
 from api.livekit_signature import verify_body
@@ -60,11 +66,12 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 @router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress, only on their consent to the notice in force (as POST /start: otherwise
-    `consent_required`, the session left scheduled and its room closed); room finished without a normal end ->
-    abandoned (completed, `end_reason` `ended_agent_lost`, when the interviewer had recorded the interview's end
-    and only its completion was lost, answered `completed`); the interviewer left a running interview while the
-    candidate stayed -> dispatched again (at most SHADOWS_API_AGENT_REDISPATCH_LIMIT times per session), unless it
-    had recorded the interview's end (it left to complete it: `interview_ended`).
+    `consent_required`, the session left scheduled and its room closed); a started session's room finished without a
+    normal end -> abandoned (completed, `end_reason` `ended_agent_lost`, when the interviewer had recorded the
+    interview's end and only its completion was lost, answered `completed`; one never started stays scheduled);
+    the interviewer left a running interview while the candidate stayed -> dispatched again (at most
+    SHADOWS_API_AGENT_REDISPATCH_LIMIT times per session), unless it had recorded the interview's end (it left to
+    complete it: `interview_ended`).
     Replays of a webhook id are no-ops; a webhook created more than a day ago is answered `stale` and not applied
     (the ids of applied webhooks are kept 7 days)."""
     auth = request.headers.get("authorization", "")
@@ -184,7 +191,15 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
                 "select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name)
             )
             return "consent_required"
-        status = await sessions_repo.mark_started(conn, session["id"])
+        try:
+            status = await sessions_repo.mark_started(conn, session["id"])
+        except (ConflictError, GoneError) as e:
+            # Expired, or erased under retention: it never starts (sessions_repo.mark_started); its room is closed
+            # as a finished session's, with the interviewer its token dispatched.
+            await conn.execute(
+                "select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name)
+            )
+            return e.code
         return "started" if status == "in_progress" else "unchanged"
     if event.event == "room_finished":
         # Abandoned, unless the interviewer had recorded the interview's end and only its completion was lost:

@@ -3,6 +3,7 @@ API-written test runs. Against the real API and Postgres."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from agent.errors import ApiError
 from agent.interview import build_interview
 from agent.payloads import MAX_CODE_BYTES, MAX_PAYLOAD_BYTES
 from agent.recorder import EventRecorder
-from agent.spool import read_lines
 from tests.agent.test_e2e_simulate import _two_sum_id
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
@@ -130,8 +130,9 @@ async def test_an_event_reusing_a_stored_key_is_refused_once_and_dropped_while_t
         after = again.record("note", {"kind": "after"}, key="after")
         assert await again.aclose(20)
     assert (again.stats.rejected, again.stats.duplicates) == (1, 1)
-    [rejected] = read_lines(again.rejected_path)
-    assert (rejected.idempotency_key, rejected.payload) == ("agent:note:k", {"kind": "x", "n": 2})
+    [rejected] = [json.loads(line) for line in again.rejected_path.read_text().splitlines()]
+    assert (rejected["idempotency_key"], rejected["code"]) == ("agent:note:k", "idempotency_key_reused")
+    assert "payload" not in rejected  # its key and why, never the candidate's data
     cur = await db.execute(
         "select idempotency_key, payload from session_events where session_id = %s and type = 'note' order by seq",
         (sid,),

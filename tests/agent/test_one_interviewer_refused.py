@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,7 @@ async def test_a_job_dispatched_without_a_consent_leaves_unjoined_and_starts_not
         get_settings.cache_clear()
 
     assert told == [] and reasons == [CONSENT_REQUIRED]
+    assert await asyncio.to_thread(os.listdir, tmp_path) == []  # nothing spooled for a later job to replay
     cur = await db.execute("select status, started_at from sessions where id = %s", (sid,))
     assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
     cur = await db.execute("select count(*) as n from session_interviewers where session_id = %s", (sid,))

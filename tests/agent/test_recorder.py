@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 
 from agent.api_client import ApiClient
+from agent.errors import ApiError
 from agent.recorder import EventRecorder, idempotency_key
-from agent.spool_replay import replay_spools
+from agent.spool import try_lock
+from agent.spool_replay import prune_spools, replay_spools
 from tests.fakes.flaky_proxy import FlakyProxy
 
 
@@ -178,6 +181,10 @@ async def test_refused_event_is_isolated_and_the_rest_delivered(
     assert [e["idempotency_key"] for e in await _stored(db, sid)] == [a, b]
     rejected = [json.loads(line) for line in rec.rejected_path.read_text().splitlines()]
     assert [r["idempotency_key"] for r in rejected] == [bad]
+    assert rejected[0]["code"] == "validation_error"
+    assert (
+        "payload" not in rejected[0] and "xxxx" not in rec.rejected_path.read_text()
+    )  # no candidate code kept
     assert rec.stats.rejected == 1
 
 
@@ -405,3 +412,61 @@ async def test_a_disk_full_spool_keeps_recording_in_memory_and_still_delivers(
     keys = [rec.record("note", {"i": i}) for i in range(3)]
     assert await rec.aclose(10)
     assert await _keys(db, sid) == keys
+
+
+async def test_a_refusal_of_the_whole_session_stops_sending_and_keeps_no_payload(
+    client: ApiClient, sid: str, db: Any, proxy: FlakyProxy, tmp_path: Path
+) -> None:
+    """Erased (or closed) once, refused for every later event: one request, not one per event."""
+    await db.execute("update sessions set retention_applied_at = now() where id = %s", (sid,))
+    rec = _recorder(client, sid, tmp_path / "s.jsonl", batch_size=2)
+    posts = _event_posts(proxy, sid)
+    keys = [rec.record("transcript", {"text": f"secret answer {i}"}) for i in range(5)]
+    assert await rec.flush(10)
+    keys.append(rec.record("transcript", {"text": "secret answer late"}))
+    assert await rec.aclose(10)
+    assert _event_posts(proxy, sid) - posts == 1
+    assert (rec.stats.rejected, rec.stats.refused_unsent, rec.stats.delivered) == (6, 4, 0)
+    text = rec.rejected_path.read_text()
+    rejected = [json.loads(line) for line in text.splitlines()]
+    assert [r["idempotency_key"] for r in rejected] == keys
+    assert {r["code"] for r in rejected} == {"record_deleted"} and "secret" not in text
+    assert await _keys(db, sid) == []
+
+
+def test_prune_spools_deletes_only_unheld_files_past_the_age(tmp_path: Path) -> None:
+    now = 1_000_000.0
+    old, fresh = now - 7200, now - 10
+    files = {
+        "a.jsonl": old, "a.jsonl.job": old, "a.jsonl.rejected": old, "b.jsonl.rejected": fresh,
+        "c.jsonl": fresh, "d.1234.jsonl": old, "held.jsonl": old, "e.jsonl.tmp": old, "other.txt": old,
+    }  # fmt: skip
+    for name, mtime in files.items():
+        (tmp_path / name).write_text("x")
+        os.utime(tmp_path / name, (mtime, mtime))
+    fd = try_lock(tmp_path / "held.jsonl")  # a live recorder's spool
+    assert fd is not None
+    try:
+        deleted = prune_spools(tmp_path, 3600, now=now)
+    finally:
+        os.close(fd)
+    assert sorted(deleted) == ["a.jsonl", "a.jsonl.rejected", "d.1234.jsonl", "e.jsonl.tmp"]
+    left = {p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")}
+    assert left == {"b.jsonl.rejected", "c.jsonl", "held.jsonl", "other.txt"}  # a.jsonl.job went with a.jsonl
+    assert prune_spools(tmp_path / "missing", 3600, now=now) == []
+
+
+async def test_an_expired_or_erased_session_never_starts(api_server: Any, client: ApiClient, db: Any) -> None:
+    cases = [
+        ("retention_applied_at = now()", "record_deleted", 409),
+        ("invite_expires_at = now() - interval '1 second'", "invite_expired", 410),
+        ("expires_at = now() - interval '1 second'", "session_expired", 410),
+    ]
+    for change, code, status in cases:
+        session_id = str((await api_server.consented_session())["id"])
+        await db.execute(f"update sessions set {change} where id = %s", (session_id,))
+        with pytest.raises(ApiError) as caught:
+            await client.start_session(session_id)
+        assert (caught.value.code, caught.value.status) == (code, status)
+        cur = await db.execute("select status, started_at from sessions where id = %s", (session_id,))
+        assert await cur.fetchone() == {"status": "scheduled", "started_at": None}

@@ -118,6 +118,7 @@ async def test_metrics_count_requests_by_route_template_never_by_raw_path(api_se
 
 async def test_metrics_count_webhooks_and_events_by_outcome(api_server: ApiServer) -> None:
     s = await api_server.create_session()
+    await api_server.agent_start(s)  # a room finishing abandons only a session that started
     before = await _samples(api_server)
     body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id="EV_metrics")
     for _ in range(2):

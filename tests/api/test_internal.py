@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from psycopg.rows import DictRow
 
+from tests.api.conftest import signed_webhook
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -116,6 +117,15 @@ async def test_start_without_a_consent_to_the_notice_in_force_is_409_and_starts_
     assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
     cur = await db.execute("select count(*) as n from session_interviewers where session_id = %s", (s["id"],))
     assert await cur.fetchone() == {"n": 0}  # no interviewer claimed it
+    # The room that token made closes (the webhook's refusal deletes it): a session that never started is not
+    # abandoned by it (no session.abandoned, no grading), and its candidate can still agree and start.
+    body, auth = signed_webhook("room_finished", room=f"shadows-{s['id']}", event_id=f"EV_fin_{consent}")
+    finished = await api_server.client.post(
+        "/v1/livekit/webhook", content=body, headers={"Authorization": auth}
+    )
+    assert finished.json() == {"status": "unchanged"}, finished.text
+    cur = await db.execute("select status, ended_at from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "scheduled", "ended_at": None}
     # Agreed to the text in force, it starts.
     assert (await api_server.agent_start(s, job)).json()["session"]["status"] == "in_progress"
 

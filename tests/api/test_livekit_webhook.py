@@ -50,6 +50,26 @@ async def test_candidate_joined_moves_session_to_in_progress(api_server: ApiServ
     assert row["started_at"] is not None
 
 
+async def test_candidate_joining_after_the_invite_expired_does_not_start_the_session(
+    api_server: ApiServer, db: Conn
+) -> None:
+    s = await api_server.create_session()
+    await api_server.consent(s)
+    await db.execute(
+        "update sessions set invite_expires_at = now() - interval '1 second' where id = %s", (s["id"],)
+    )
+    body, auth = signed_webhook(
+        "participant_joined",
+        room=f"shadows-{s['id']}",
+        identity=f"candidate-{s['id']}",
+        event_id="EV_late_join",
+    )
+    status, reply = await _post(api_server, body, auth)
+    assert (status, reply) == (200, {"status": "invite_expired"})
+    row = await _status(db, s["id"])
+    assert (row["status"], row["started_at"]) == ("scheduled", None)
+
+
 async def test_agent_joined_does_not_start_the_session(api_server: ApiServer, db: Conn) -> None:
     s = await api_server.create_session()
     body, auth = signed_webhook(
