@@ -167,7 +167,7 @@ def create_app(settings: ApiSettings | None = None, judge_settings: JudgeSetting
     app.state.questions = QuestionCache()
     app.state.ratelimits = ratelimits
     app.state.database_gauges = DatabaseGauges()
-    app.state.readiness = Readiness()  # /readyz: one check at a time, shared (api/readiness.py)
+    app.state.readiness = Readiness(settings.readyz_timeout_s)  # /readyz: one bounded check at a time, shared
     app.state.resume_parser = ResumeParser(settings)
     install_error_handlers(app)
     app.state.web_assets = WebAssets(settings.web_dir)

@@ -6,24 +6,41 @@ connection each: the pool's connections and its bounded queue of waiters were sp
 routes answered 503 `database_unavailable`, and so did `/readyz` itself (`not_ready`), which tells the load balancer
 to take the replica out of rotation. A burst now holds one pooled connection at most, as `/metrics` scrapes do
 (`api.ops_metrics.DatabaseGauges`): a request that arrives while a check runs waits for it and takes its answer;
-one that arrives after it has ended checks afresh, so an outage (or its end) shows in the next answer."""
+one that arrives after it has ended checks afresh, so an outage (or its end) shows in the next answer.
+
+The whole check is bounded in time (`SHADOWS_API_READYZ_TIMEOUT_S`, below a load balancer's probe timeout): a database
+or Redis host that stops answering (a black-holed path: no refusal, no reset) held the check, and every request
+waiting for it, for as long as TCP takes to give up, so the probe timed out instead of getting a 503 `not_ready`
+naming what did not answer. At the deadline the statement's round trip is cut off by shutting down the connection's
+socket (`api.db.pool._Cutoff`; cancelling it would not end it: psycopg then waits on the server to cancel the query);
+the connection is closed, so the pool discards it and connects a new one. The Redis PING is cancelled (redis-py
+disconnects a connection whose read was cancelled). A check that timed out is a completed check: the requests that
+waited for it take its answer, and the lock is released with it."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
+from time import monotonic
 
 import psycopg
+import structlog
 from limits.errors import StorageError
+from psycopg_pool import PoolTimeout, TooManyRequests
 
 from api.db.migrate import MigrationError, discover
-from api.db.pool import Conn, Pool, connection
-from api.errors import ServiceUnavailableError
+from api.db.pool import Conn, Pool, _Cutoff
 from api.ratelimits import RateLimits
+
+log = structlog.get_logger(__name__)
 
 DATABASE_UNREACHABLE = "The database is not reachable."
 SCHEMA_BEHIND = "The database's schema is older than this release: run `shadows db migrate`."
 STORE_UNREACHABLE = "The rate-limit store (Redis) is not reachable."
+DATABASE_SILENT = "The database did not answer within SHADOWS_API_READYZ_TIMEOUT_S ({timeout:g} s)."
+STORE_SILENT = (
+    "The rate-limit store (Redis) did not answer within SHADOWS_API_READYZ_TIMEOUT_S ({timeout:g} s)."
+)
 
 
 @functools.cache
@@ -60,9 +77,11 @@ async def store_answers(ratelimits: RateLimits) -> bool:
 
 
 class Readiness:
-    """One per app. `problem()` is why the process is not ready, or None when it is."""
+    """One per app. `problem()` is why the process is not ready, or None when it is; it answers within about
+    `timeout_s` (the running check's deadline), however the database and Redis behave."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout_s: float = 3.0) -> None:
+        self.timeout_s = timeout_s
         self._lock = asyncio.Lock()
         self._checks = 0  # completed checks
         self._last: str | None = None  # the answer of the newest completed check
@@ -74,21 +93,50 @@ class Readiness:
         async with self._lock:
             if self._checks != seen:  # one ended while this request waited: its answer is as fresh
                 return self._last
-            answer = await self._check(pool, ratelimits)
+            answer = await self._check(pool, ratelimits, monotonic() + self.timeout_s)
             # Only a check that ended counts (a cancelled one leaves the waiters to check for themselves).
             self._last, self._checks = answer, self._checks + 1
             return answer
 
-    async def _check(self, pool: Pool, ratelimits: RateLimits) -> str | None:
+    async def _check(self, pool: Pool, ratelimits: RateLimits, deadline: float) -> str | None:
+        problem = await self._check_database(pool, deadline)
+        if problem is not None:
+            return problem
+        answers = False
         try:
-            async with connection(pool) as conn:
-                await conn.execute("select 1")
-                if not self._schema_current:
-                    self._schema_current = await schema_current(conn)
-        except ServiceUnavailableError:
-            return DATABASE_UNREACHABLE
+            # limits' check() answers False for any exception, the cancellation at the deadline included: whether
+            # the bound ended it is read from the bound itself.
+            async with asyncio.timeout(max(0.0, deadline - monotonic())) as bound:
+                answers = await store_answers(ratelimits)
+        except TimeoutError:
+            pass
+        if bound.expired():
+            log.warning("readyz.store_timed_out", timeout_s=self.timeout_s)
+            return STORE_SILENT.format(timeout=self.timeout_s)
+        return None if answers else STORE_UNREACHABLE
+
+    async def _check_database(self, pool: Pool, deadline: float) -> str | None:
+        cut: _Cutoff | None = None
+        try:
+            # The pool's own wait for a connection is bounded by the same deadline (a hung connection check in it
+            # is cut off there, `Pool.getconn`).
+            async with pool.connection(timeout=max(0.001, deadline - monotonic())) as conn:
+                cut = _Cutoff(conn)
+                timer = asyncio.get_running_loop().call_later(max(0.0, deadline - monotonic()), cut)
+                try:
+                    await conn.execute("select 1")
+                    if not self._schema_current:
+                        self._schema_current = await schema_current(conn)
+                finally:
+                    # Disarmed before the connection goes back: armed, it would shut down the socket of a
+                    # connection another caller drew meanwhile.
+                    timer.cancel()
+                    if cut.done:  # cut off (or the answer came with the deadline): never handed out again
+                        await conn.close()
+        except (psycopg.OperationalError, PoolTimeout, TooManyRequests) as e:
+            silent = (cut is not None and cut.done) or monotonic() >= deadline
+            log.warning("readyz.database_failed", error_type=type(e).__name__, timed_out=silent)
+            return DATABASE_SILENT.format(timeout=self.timeout_s) if silent else DATABASE_UNREACHABLE
         if not self._schema_current:
             return SCHEMA_BEHIND
-        if not await store_answers(ratelimits):
-            return STORE_UNREACHABLE
         return None

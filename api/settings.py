@@ -58,6 +58,10 @@ class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseS
     # a pooled connection and a backend for as long as it likes. A route may ask for less for its own statements
     # (the analytics figures: SHADOWS_API_ANALYTICS_TIMEOUT_S). The job worker's pool is not bound by it.
     db_statement_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    # /readyz answers within this long, whatever the database and Redis do: past it, a 503 not_ready naming what did
+    # not answer in time (a host that stopped answering held the probe for as long as TCP takes). Keep it below the
+    # load balancer's probe timeout (ALB and GCP default to 5 s; Kubernetes' timeoutSeconds to 1 s: raise that).
+    readyz_timeout_s: float = Field(default=3.0, gt=0, le=60)
     # Supabase's transaction pooler (port 6543) cannot keep prepared statements; set false there.
     db_prepared_statements: bool = True
     # At start, collect and freeze the heap built so far (routes, schemas, templates), so that the collector's full
