@@ -10,6 +10,12 @@ running, and again whenever LiveKit says the room of a finished session is in us
   a cancellation, after CLOSE_GRACE_S (the interviewer's goodbye) for a completion or abandonment;
 - the LiveKit webhook defers it again when a finished session's room starts or someone joins it
   (api.routers.livekit_webhook);
+- the LiveKit webhook defers it when it refuses a join (a room token without the current consent, an expired or
+  erased session), with `reason="refused"`: a join is refused only while the session is scheduled, and the
+  candidate may consent and start in that same room seconds later. That job re-checks the session under its row
+  lock and deletes the room only while the session has still not started; once it has, the room is the interview's
+  (its own end queues its close). The lock is held through the deletion, so a start (POST /start, before the page
+  joins) that comes meanwhile waits for it and joins a fresh room;
 - a LiveKit that cannot be reached (or answers an error) fails the attempt with a retryable error, and the job is
   tried again on SHADOWS_WORKER_RETRY_DELAYS_S: the cancellation itself is already committed and is never undone.
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 import structlog
 from procrastinate import JobContext
 
+from api.db.pool import Pool, connection
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.retry import JobRetryPolicy
@@ -32,6 +39,10 @@ log = structlog.get_logger(__name__)
 
 ROOMS_QUEUE = "integrations"
 CLOSE_GRACE_S = 30  # the same number is in the migration's trigger (outbox_session_room)
+# Why a close was queued (outbox_close_livekit_room's p_reason): a finished session's (the default, and every job
+# queued before reasons were recorded), or a refused join's.
+FINISHED = "finished"
+REFUSED = "refused"
 
 
 class RoomCloseFailedError(Exception):
@@ -67,15 +78,34 @@ async def delete_room(settings: ApiSettings, room: str) -> bool:
 
 
 @queue.task(name="close_livekit_room", queue=ROOMS_QUEUE, pass_context=True, retry=JobRetryPolicy())
-async def close_livekit_room(context: JobContext, session_id: str, room: str) -> None:
-    """Delete a finished session's LiveKit room (see the module docstring). Arguments: ids only."""
-    await close_room(resources(context).settings, session_id, room)
+async def close_livekit_room(context: JobContext, session_id: str, room: str, reason: str = FINISHED) -> None:
+    """Delete a finished session's LiveKit room, or a refused join's while its session has not started (see the
+    module docstring). Arguments: ids only."""
+    res = resources(context)
+    await close_room(res.settings, res.pool, session_id, room, reason)
 
 
-async def close_room(settings: ApiSettings, session_id: str, room: str) -> None:
+async def close_room(
+    settings: ApiSettings, pool: Pool, session_id: str, room: str, reason: str = FINISHED
+) -> None:
+    if reason != REFUSED:
+        await _close(settings, session_id, room, reason)
+        return
+    async with connection(pool) as conn, conn.transaction():
+        cur = await conn.execute("select status from sessions where id = %s for update", (session_id,))
+        row = await cur.fetchone()
+        if row is not None and row["status"] != "scheduled":
+            # Started since the join was refused (a refusal happens only while it is scheduled): the room is the
+            # interview's now; a session that has since finished queued its own close as it did.
+            log.info("livekit.room_close_skipped", session_id=session_id, reason=reason, status=row["status"])
+            return
+        await _close(settings, session_id, room, reason)
+
+
+async def _close(settings: ApiSettings, session_id: str, room: str, reason: str) -> None:
     try:
         deleted = await delete_room(settings, room)
     except RoomCloseFailedError as e:
-        log.warning("livekit.room_close_failed", session_id=session_id, error=e.code)
+        log.warning("livekit.room_close_failed", session_id=session_id, reason=reason, error=e.code)
         raise
-    log.info("livekit.room_closed", session_id=session_id, deleted=deleted)
+    log.info("livekit.room_closed", session_id=session_id, reason=reason, deleted=deleted)

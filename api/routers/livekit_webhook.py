@@ -186,18 +186,19 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
             # A room token outlives the notice text it was minted under: joined with one after that text changed,
             # the session stays scheduled (POST /start's rule: `api.candidate_rules.may_start`), and the room, with
             # the interviewer its token dispatched, is closed as for a finished session's (api.rooms). The page asks
-            # for the current consent before it starts, and joins after that.
+            # for the current consent before it starts, and joins after that: the close is queued as a refusal's,
+            # which keeps the room if the session has started by the time it runs (api.rooms.close_room).
             await conn.execute(
-                "select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name)
+                "select outbox_close_livekit_room(%s, %s, 0, 'refused')", (session["id"], event.room.name)
             )
             return "consent_required"
         try:
             status = await sessions_repo.mark_started(conn, session["id"])
         except (ConflictError, GoneError) as e:
             # Expired, or erased under retention: it never starts (sessions_repo.mark_started); its room is closed
-            # as a finished session's, with the interviewer its token dispatched.
+            # as a refused join's (api.rooms.close_room), with the interviewer its token dispatched.
             await conn.execute(
-                "select outbox_close_livekit_room(%s, %s, 0)", (session["id"], event.room.name)
+                "select outbox_close_livekit_room(%s, %s, 0, 'refused')", (session["id"], event.room.name)
             )
             return e.code
         return "started" if status == "in_progress" else "unchanged"

@@ -7,6 +7,7 @@ expired."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,9 +16,11 @@ import pytest
 from psycopg.rows import DictRow
 
 from api import rooms
+from api.app import create_app
 from api.candidate_rules import may_join_room
 from api.db import redispatch_repo
 from api.db.orgs_repo import create_org
+from api.db.pool import Pool
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.retry import JobRetryPolicy
 from api.settings import ApiSettings
@@ -30,13 +33,19 @@ from tests.fakes.livekit_server import FakeLiveKitServer
 Conn = psycopg.AsyncConnection[DictRow]
 
 
+@dataclass
+class RoomWorld(World):
+    pool: Pool  # the served app's: the job's worker shares the database
+
+
 @pytest.fixture
-async def lk_world(api_settings: ApiSettings, db: Conn) -> AsyncIterator[World]:
+async def lk_world(api_settings: ApiSettings, db: Conn) -> AsyncIterator[RoomWorld]:
     _, key = await create_org(db, "Room Closers")
     async with FakeLiveKitServer(LIVEKIT_KEY, LIVEKIT_SECRET) as livekit:
         settings = api_settings.model_copy(update={"livekit_url": livekit.ws_url})
-        async with serve(settings) as client:
-            yield World(client, livekit, key, settings)
+        app = create_app(settings)
+        async with serve(settings, app=app) as client:
+            yield RoomWorld(client, livekit, key, settings, app.state.pool)
 
 
 async def _close_jobs(db: Conn, session_id: str) -> list[dict[str, Any]]:
@@ -50,14 +59,14 @@ async def _close_jobs(db: Conn, session_id: str) -> list[dict[str, Any]]:
     return await cur.fetchall()
 
 
-async def _run_job(settings: ApiSettings, args: dict[str, Any]) -> None:
-    """The job as the worker runs it, with the arguments the trigger stored."""
-    res = WorkerResources(settings=settings, worker_settings=None, pool=None, judge=None, admission=None)  # type: ignore[arg-type]  # the task reads only the settings
+async def _run_job(w: RoomWorld, args: dict[str, Any]) -> None:
+    """The job as the worker runs it, with the arguments the trigger or the webhook stored."""
+    res = WorkerResources(settings=w.settings, worker_settings=None, pool=w.pool, judge=None, admission=None)  # type: ignore[arg-type]  # the task reads only the settings and the pool
     await rooms.close_livekit_room.func(SimpleNamespace(additional_context={CONTEXT_KEY: res}), **args)
 
 
 async def test_cancelling_a_running_session_deletes_its_room_and_retries_a_failing_livekit(
-    lk_world: World, db: Conn
+    lk_world: RoomWorld, db: Conn
 ) -> None:
     w = lk_world
     s = await w.running_session()
@@ -70,20 +79,20 @@ async def test_cancelling_a_running_session_deletes_its_room_and_retries_a_faili
     # LiveKit fails: the attempt fails with an error the job's policy retries; the cancellation stays.
     w.livekit.delete_fail_with = (503, "unavailable")
     with pytest.raises(rooms.RoomCloseFailedError) as failed:
-        await _run_job(w.settings, job["args"])
+        await _run_job(w, job["args"])
     assert JobRetryPolicy(delays_s=(1.0,)).will_retry(failed.value, 0)
     assert w.livekit.deleted_rooms == []
 
     w.livekit.delete_fail_with = None
-    await _run_job(w.settings, job["args"])
+    await _run_job(w, job["args"])
     assert w.livekit.deleted_rooms == [s["room"]]
     assert w.livekit.grants[-1].room_create
-    await _run_job(w.settings, job["args"])  # gone already (a retry, a second close): not_found is done
+    await _run_job(w, job["args"])  # gone already (a retry, a second close): not_found is done
     assert w.livekit.deleted_rooms == [s["room"]]
 
 
 async def test_a_cancelled_sessions_room_in_use_again_is_closed_and_never_gets_an_interviewer(
-    lk_world: World, db: Conn
+    lk_world: RoomWorld, db: Conn
 ) -> None:
     w = lk_world
     s = await w.running_session()
@@ -108,7 +117,7 @@ async def test_a_cancelled_sessions_room_in_use_again_is_closed_and_never_gets_a
 
 
 async def test_the_candidate_ending_the_interview_closes_the_room_after_the_goodbye(
-    lk_world: World, db: Conn
+    lk_world: RoomWorld, db: Conn
 ) -> None:
     w = lk_world
     s = await w.running_session()
@@ -132,7 +141,7 @@ def test_no_room_token_for_a_finished_session_even_one_that_finished_after_its_i
 
 
 async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_its_room_is_closed(
-    lk_world: World, db: Conn
+    lk_world: RoomWorld, db: Conn
 ) -> None:
     """A room token minted under a consent stays valid for its TTL; the notice's text then changed (here the
     organisation's name), and a client other than our page joined LiveKit with it: the participant_joined webhook
@@ -171,8 +180,11 @@ async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_it
     cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
     [job] = await _close_jobs(db, s["id"])
-    assert job["args"] == {"session_id": s["id"], "room": room} and job["scheduled_at"] is None
-    await _run_job(w.settings, job["args"])
+    assert (
+        job["args"] == {"session_id": s["id"], "room": room, "reason": "refused"}
+        and job["scheduled_at"] is None
+    )
+    await _run_job(w, job["args"])  # still scheduled: the refused client's room goes
     assert w.livekit.deleted_rooms == [room]
 
     await agree()  # the current text
@@ -180,3 +192,59 @@ async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_it
     assert (await w.post(hook)).json()["status"] == "started"
     cur = await db.execute("select status from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"status": "in_progress"}
+
+
+async def test_a_refused_joins_close_keeps_the_room_of_an_interview_started_since_and_its_end_still_closes_it(
+    lk_world: RoomWorld, db: Conn
+) -> None:
+    """Found in review: a join refused for want of a consent queues a close; the candidate then agrees and joins the
+    same room seconds later, and the close, run after, deleted the room and ended the interview that had just
+    started. The close records that a refusal queued it and, when it runs, re-checks the session under its row lock:
+    started since, the room is kept; the session's end still closes it."""
+    w = lk_world
+    r = await w.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+        headers={"Authorization": f"Bearer {w.key}"},
+    )
+    s = dict(r.json())
+    auth = {"Authorization": f"Bearer {s['invite']}"}
+    cur = await db.execute("select room_name from sessions where id = %s", (s["id"],))
+    room, identity = str((await cur.fetchone() or {})["room_name"]), candidate_identity(s["id"])
+
+    # 1. A join with no consent is refused; a close is queued for the room, as a refusal's.
+    w.livekit.participants[room] = [identity]
+    hook = signed_webhook(
+        "participant_joined", room=room, identity=identity, event_id=f"EV_refused_{s['id']}"
+    )
+    assert (await w.post(hook)).json()["status"] == "consent_required"
+    [refused] = await _close_jobs(db, s["id"])
+    assert refused["args"] == {"session_id": s["id"], "room": room, "reason": "refused"}
+
+    # 2. The candidate agrees and joins the same room before the close runs: the session starts.
+    notice = (await w.client.post("/v1/join", json={"invite": s["invite"]})).json()["notice"]
+    consent = await w.client.post(
+        f"/v1/sessions/{s['id']}/consent",
+        json={"notice_version": notice["version"], "notice_sha256": notice["sha256"], "agreed": True},
+        headers=auth,
+    )
+    assert consent.status_code == 201, consent.text
+    hook = signed_webhook("participant_joined", room=room, identity=identity, event_id=f"EV_agreed_{s['id']}")
+    assert (await w.post(hook)).json()["status"] == "started"
+
+    # 3. The refusal's close runs now: the interview under way keeps its room.
+    await _run_job(w, refused["args"])
+    assert w.livekit.deleted_rooms == []
+    cur = await db.execute("select status from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "in_progress"}
+
+    # 4. The session ends: its own close (no reason: a finished session's) deletes the room; the refusal's, run
+    # again (a retry), leaves that to it.
+    r = await w.client.post(f"/v1/sessions/{s['id']}/end", json={}, headers=auth)
+    assert r.status_code == 200 and r.json()["status"] == "completed"
+    [_, ended] = await _close_jobs(db, s["id"])
+    assert ended["args"] == {"session_id": s["id"], "room": room}
+    await _run_job(w, refused["args"])
+    assert w.livekit.deleted_rooms == []
+    await _run_job(w, ended["args"])
+    assert w.livekit.deleted_rooms == [room]
