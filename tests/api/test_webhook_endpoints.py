@@ -17,8 +17,16 @@ from api.webhooks.events import EVENT_TYPES
 from tests.api.integration_support import ALL_TYPES, create_endpoint, delivery_rows, log_of
 from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`, `db_url`) reach that database. Deliveries are only queued
+# (the outbox's SQL defers their jobs): the app runs no worker or task of its own that could outlive a test.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 URL = "http://127.0.0.1:9/hooks"  # never called: no worker runs in this file
 
 
@@ -325,6 +333,7 @@ async def test_end_events_and_the_candidates_rights_events(
     cancelled = await api_server.create_session()
     h = api_server.internal_headers()
     await api_server.agent_start(done, h)
+    await api_server.agent_start(left, h)  # a session never started is not abandoned when its room finishes
     await events_repo.append_events(
         db,
         done["id"],
@@ -363,7 +372,12 @@ async def test_end_events_and_the_candidates_rights_events(
     request = by_session[done["id"]][3]["data"]["accommodation_request"]
     assert (request["kind"], request["message"]) == ("human_interview", "Please.")
     assert by_session[done["id"]][4]["data"]["end_reason"] == "completed"
-    assert [p["type"] for p in by_session[left["id"]]] == ["session.scheduled", "session.abandoned"]
+    assert [p["type"] for p in by_session[left["id"]]] == [
+        "session.scheduled",
+        "session.consent_given",
+        "session.started",
+        "session.abandoned",
+    ]
     assert [p["type"] for p in by_session[cancelled["id"]]] == ["session.scheduled", "session.cancelled"]
     # One session's events were numbered (job ids) in the order they happened.
     rows = [r for r in await delivery_rows(db, ep["id"]) if r["session_id"] == done["id"]]
