@@ -28,6 +28,10 @@ INTERVIEWER_PRESENT = "interviewer_present"  # another job holds the session: le
 # The candidate has not agreed to the notice in force: the session does not start, and the job leaves without a word
 # (a stale room token used outside our page dispatched it; LiveKit's webhook closes the room).
 CONSENT_REQUIRED = "consent_required"
+# The API's start refusing a session that can never run (its invite or the session expired, its record erased under
+# retention; api.db.sessions_repo.mark_started): as SessionNotFound/Finished, the candidate is told the session is
+# unavailable, never that starting failed (which the page offers to retry).
+SESSION_CANNOT_START = frozenset({"invite_expired", "session_expired", "record_deleted"})
 KEEPALIVE_EXPIRY_S = 2.0  # idle connections: below the API's own keep-alive (see ApiClient.__init__)
 # How long a Submit is waited for: the longest the API may take to answer one, with room to store it (at the
 # defaults 682 s: the wait for a judge slot, 30 s, and the judge's bound for the bank's longest Submit,

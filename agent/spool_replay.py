@@ -70,17 +70,10 @@ def prune_spools(
         try:
             if path.stat().st_mtime >= cutoff:
                 continue
-            if name.endswith(".jsonl"):
-                fd = try_lock(path)
-                if fd is None:
-                    continue  # a live recorder holds it: it is sending it now
-                try:
-                    # The spool and its .job, under its lock (a recorder opening it meanwhile writes its own).
-                    remove(path)
-                finally:
-                    os.close(fd)
-            else:
+            if name.endswith(".jsonl.rejected"):  # keys only, nobody reads it back: no lock needed
                 path.unlink(missing_ok=True)
+            elif not _remove_if_unheld(path, cutoff):
+                continue
         except FileNotFoundError:
             continue
         except OSError as e:
@@ -90,6 +83,27 @@ def prune_spools(
     if deleted:
         logger.warning("deleted %d spool files older than %.0f s", len(deleted), max_age_s)
     return deleted
+
+
+def _remove_if_unheld(path: Path, cutoff: float) -> bool:
+    """Delete a spool (with its .job) or a spool's rewrite ``.tmp`` under the spool's lock, and only if it is still
+    older than ``cutoff`` there: the unlocked look may be stale. Between it and the lock a recorder (a job resuming
+    the session, a replay) can take the spool, append what the API did not take, and release it; that spool holds
+    unsent events of a session that may still be running. A live recorder holds the lock: skipped."""
+    spool = path.with_name(path.name.removesuffix(".tmp"))
+    fd = try_lock(spool)
+    if fd is None:
+        return False  # a live recorder holds it: it is sending it (or rewriting it, for a .tmp) now
+    try:
+        if path.stat().st_mtime >= cutoff:
+            return False
+        if path == spool:
+            remove(path)  # the spool and its .job (a recorder opening it meanwhile writes its own)
+        else:
+            path.unlink(missing_ok=True)
+    finally:
+        os.close(fd)
+    return True
 
 
 async def replay_spools(

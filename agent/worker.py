@@ -14,7 +14,7 @@ from livekit.agents import AgentServer, AgentSession, JobContext, JobProcess
 from livekit.plugins import silero  # plugins register on import, which must be the main thread
 
 from agent import lookalikes
-from agent.api_client import CONSENT_REQUIRED, INTERVIEWER_PRESENT, ApiClient
+from agent.api_client import CONSENT_REQUIRED, INTERVIEWER_PRESENT, SESSION_CANNOT_START, ApiClient
 from agent.capacity import LOAD_THRESHOLD, InterviewLoad
 from agent.capture import attach_capture
 from agent.channel import RoomChannel
@@ -397,7 +397,7 @@ async def _claim_and_start(
 
 async def _unavailable(ctx: JobContext, e: ApiError, *, console: bool) -> None:
     """A session that cannot run, or could not be loaded: the candidate is told, and the job ends."""
-    if isinstance(e, SessionNotFoundError | SessionFinishedError):
+    if isinstance(e, SessionNotFoundError | SessionFinishedError) or e.code in SESSION_CANNOT_START:
         logger.info("session cannot run (%s); ending the job", e.code)
         await tell_candidate_and_leave(ctx, "session_unavailable", console=console)
         ctx.shutdown(reason=e.code)

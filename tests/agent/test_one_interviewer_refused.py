@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -57,6 +58,35 @@ async def test_a_first_answer_that_is_not_a_refusal_is_still_what_the_job_report
     settings = test_settings()
     with pytest.raises(SessionNotFoundError):
         await worker._claim_and_start(api, "s_gone", settings, console=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("error", "told_code"),
+    [
+        (ApiError("invite_expired", "expired", status=410), "session_unavailable"),
+        (ApiError("session_expired", "expired", status=410), "session_unavailable"),
+        (ApiError("record_deleted", "erased", status=409), "session_unavailable"),
+        (SessionNotFoundError(), "session_unavailable"),
+        (ApiError("http_400", "refused", status=400), "start_failed"),
+    ],
+    ids=["invite_expired", "session_expired", "record_deleted", "not_found", "refused_otherwise"],
+)
+async def test_a_session_that_can_never_start_is_unavailable_not_a_failed_start(
+    error: ApiError, told_code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The API's start refuses an expired or erased session (sessions_repo.mark_started): "start_failed" would have
+    # the page offer the candidate a retry of what cannot work, and log our failure.
+    told: list[str] = []
+    reasons: list[str] = []
+
+    async def tell(ctx: Any, code: str, *, console: bool) -> None:
+        told.append(code)
+
+    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
+    ctx = SimpleNamespace(shutdown=lambda reason="": reasons.append(reason))
+    await worker._unavailable(ctx, error, console=False)  # type: ignore[arg-type]
+    assert told == [told_code]
+    assert reasons == ([error.code] if told_code == "session_unavailable" else ["api_unavailable"])
 
 
 @pytest.mark.db

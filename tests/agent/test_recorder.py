@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from agent import spool_replay
 from agent.api_client import ApiClient
 from agent.errors import ApiError
 from agent.recorder import EventRecorder, idempotency_key
@@ -440,6 +442,7 @@ def test_prune_spools_deletes_only_unheld_files_past_the_age(tmp_path: Path) -> 
     files = {
         "a.jsonl": old, "a.jsonl.job": old, "a.jsonl.rejected": old, "b.jsonl.rejected": fresh,
         "c.jsonl": fresh, "d.1234.jsonl": old, "held.jsonl": old, "e.jsonl.tmp": old, "other.txt": old,
+        "held.jsonl.tmp": old,  # a live recorder's rewrite: its spool's lock says so, not its age
     }  # fmt: skip
     for name, mtime in files.items():
         (tmp_path / name).write_text("x")
@@ -452,8 +455,30 @@ def test_prune_spools_deletes_only_unheld_files_past_the_age(tmp_path: Path) -> 
         os.close(fd)
     assert sorted(deleted) == ["a.jsonl", "a.jsonl.rejected", "d.1234.jsonl", "e.jsonl.tmp"]
     left = {p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")}
-    assert left == {"b.jsonl.rejected", "c.jsonl", "held.jsonl", "other.txt"}  # a.jsonl.job went with a.jsonl
+    assert left == {"b.jsonl.rejected", "c.jsonl", "held.jsonl", "held.jsonl.tmp", "other.txt"}
+    assert "a.jsonl.job" not in left  # went with a.jsonl
     assert prune_spools(tmp_path / "missing", 3600, now=now) == []
+
+
+def test_prune_spools_keeps_a_spool_written_between_its_look_and_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Explicit ordering: the pruner saw an old spool; before it took the lock, a recorder (a job resuming the
+    # session) took it, appended what the API did not take, and released it. Those are unsent events, not old ones.
+    spool = tmp_path / "ses_live.jsonl"
+    spool.write_text("old\n")
+    old = time.time() - 7200
+    os.utime(spool, (old, old))
+    real_try_lock = spool_replay.try_lock
+
+    def recorder_writes_first(path: Path) -> int | None:
+        with spool.open("a") as f:
+            f.write("unsent\n")
+        return real_try_lock(path)
+
+    monkeypatch.setattr(spool_replay, "try_lock", recorder_writes_first)
+    assert prune_spools(tmp_path, 3600) == []
+    assert spool.read_text() == "old\nunsent\n"
 
 
 async def test_an_expired_or_erased_session_never_starts(api_server: Any, client: ApiClient, db: Any) -> None:
