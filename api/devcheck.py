@@ -11,6 +11,7 @@ import typer
 from pydantic import SecretStr
 
 from api.settings import ApiSettings, child_env
+from judge.credential_mask import url_for_log
 
 
 def livekit_reachable(url: str, timeout: float = 0.5) -> bool:
@@ -26,12 +27,13 @@ def livekit_reachable(url: str, timeout: float = 0.5) -> bool:
 
 def report_dependencies(settings: ApiSettings) -> bool:
     """Say which outside services `dev` found; True when the LiveKit server answers."""
+    shown = url_for_log(settings.livekit_url)
     if livekit_reachable(settings.livekit_url):
-        typer.echo(f"LiveKit server reachable at {settings.livekit_url}")
+        typer.echo(f"LiveKit server reachable at {shown}")
         return True
     else:
         typer.secho(
-            f"LiveKit server NOT reachable at {settings.livekit_url}: the API runs, but candidates cannot join a "
+            f"LiveKit server NOT reachable at {shown}: the API runs, but candidates cannot join a "
             "room and no agent is dispatched. Start one with `livekit-server --config livekit.yaml` "
             "(see README: Getting livekit-server).",
             fg=typer.colors.YELLOW,

@@ -5,6 +5,11 @@ Here, not in `api`, because every process uses it and every image ships `judge/`
 (`class X(CredentialFreeRepr, BaseSettings)`): its `repr`, `str` and rich's pretty printer (a traceback renderer
 that shows locals, a log line that names the object) show its URLs with their passwords masked. SecretStr fields
 print `**********` anyway; a password in `DATABASE_URL`, a Redis URL or a model server's URL sits in a `str` field.
+
+Code that names a configured or outside URL in a log line or an error message names it by `url_for_log` (scheme,
+host, port and path only: a URL's userinfo, query and fragment are where its credentials sit); text an outside
+party supplied (a judge host's or a partner's error code) goes in by `text_for_log`: cut short, control characters
+escaped, so a host cannot fill the logs or forge log lines.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 # `scheme://user:password@` (the user kept, the password masked) and `scheme://token@` (all masked).
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^\s/?#@:'\"]*)(:[^\s'\"]*)?@")
@@ -22,6 +28,36 @@ MASK = "***"
 _RUN = re.compile(r"[^\s'\"]+")
 _SCHEME_START = re.compile(r"(?i)\b[a-z]")
 _SCHEME_CHAR = re.compile(r"(?i)[a-z0-9+.-]")
+
+
+LOG_TEXT_CHARS = 64  # an outside party's code or message, as logged
+LOG_URL_CHARS = 200  # a URL as logged, before the cut's mark
+UNREADABLE_URL = "<unreadable url>"
+
+
+def text_for_log(text: str, limit: int = LOG_TEXT_CHARS) -> str:
+    """`text` (supplied by someone else) as a log line may show it: its first `limit` characters, control and other
+    unprintable characters escaped (`\\n`, `\\x1b`), with `…` where it was cut."""
+    head = text[:limit]
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in head)
+    return shown + "…" if len(text) > limit else shown
+
+
+def url_for_log(url: str) -> str:
+    """`url` as a log line or error message may show it: scheme, host, port and path, never its userinfo, query or
+    fragment (where a URL carries its credentials: `https://user:token@host/`, `?token=...`), bounded and escaped
+    by `text_for_log`. A URL that does not parse is not shown at all."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return UNREADABLE_URL
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address, as written in a URL
+    netloc = f"//{host}:{port}" if port is not None else f"//{host}" if parts.netloc else ""
+    shown = f"{parts.scheme}:{netloc}{parts.path}" if parts.scheme else f"{netloc}{parts.path}"
+    return text_for_log(shown, LOG_URL_CHARS)
 
 
 def mask_credentials(text: str) -> str:

@@ -65,6 +65,7 @@ from judge.backends.remote_answers import (
     read_capped,
 )
 from judge.backends.remote_hosts import Host, HostTable
+from judge.credential_mask import url_for_log
 from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import (
     CodeTooLargeError,
@@ -247,9 +248,11 @@ class RemoteBackend:
             for host in table:
                 scheme = httpx.URL(host.url).scheme
                 if scheme not in ("http", "https"):
-                    raise JudgeConfigurationError(f"{setting}: {host.url} is not an http(s) URL")
+                    raise JudgeConfigurationError(f"{setting}: {url_for_log(host.url)} is not an http(s) URL")
                 if scheme == "http" and s.remote_tls_cert is not None:
-                    raise JudgeConfigurationError(f"{host.url}: a client certificate needs an https URL")
+                    raise JudgeConfigurationError(
+                        f"{url_for_log(host.url)}: a client certificate needs an https URL"
+                    )
         headers = {"Authorization": f"Bearer {s.remote_token.get_secret_value()}"} if s.remote_token else {}
         self._client = httpx.AsyncClient(
             headers=headers,
@@ -346,7 +349,7 @@ class RemoteBackend:
                 if pinned is host and not exc.gone:  # unreachable, maybe still running it: ask it again
                     replays = await self._replay_pause(host, replays, run_id)
                     continue
-                log.warning("judge host %s not reached (%s)", host.url, exc.reason)
+                log.warning("judge host %s not reached (%s)", url_for_log(host.url), exc.reason)
                 pinned = None
                 (slow if exc.slow else tried).add(host)
                 continue
@@ -369,17 +372,18 @@ class RemoteBackend:
                 continue
             if answer.status == 503 and code == wire.START_EXPIRED:
                 # Nothing started, and nothing may start now: whatever starts now could outlast our deadline.
-                log.error("judge host %s did not start run %s in time", host.url, run_id)
+                log.error("judge host %s did not start run %s in time", url_for_log(host.url), run_id)
                 raise JudgeInternalError("no judge host started the run in time", code="judge_timeout")
             if answer.status == 409 and code == wire.TESTS_UNKNOWN:
                 # It would not keep them (put twice, still unknown): nothing started there.
-                log.warning("judge host %s does not keep the tests of run %s", host.url, run_id)
+                log.warning("judge host %s does not keep the tests of run %s", url_for_log(host.url), run_id)
                 pinned = None
                 tried.add(host)
                 continue
             if answer.status == 401:
                 log.error(
-                    "judge host %s refused this API's credentials (SHADOWS_JUDGE_REMOTE_TOKEN)", host.url
+                    "judge host %s refused this API's credentials (SHADOWS_JUDGE_REMOTE_TOKEN)",
+                    url_for_log(host.url),
                 )
                 pinned = None
                 tried.add(host)
@@ -388,13 +392,13 @@ class RemoteBackend:
                 raise UnsupportedLanguageError("the judge host does not run this language")
             if code == wire.CODE_TOO_LARGE:
                 raise CodeTooLargeError("the source is larger than the judge host accepts")
-            log.error("judge host %s refused a run: HTTP %d %s", host.url, answer.status, code)
+            log.error("judge host %s refused a run: HTTP %d %s", url_for_log(host.url), answer.status, code)
             raise JudgeInternalError(f"the judge host refused the run ({code or answer.status})")
 
     async def _replay_pause(self, host: Host, replays: int, run_id: str) -> int:
         if replays >= REPLAYS:
             raise JudgeInternalError("the judge host keeps dropping the run", code="judge_unreachable")
-        log.warning("judge host %s dropped run %s; asking again", host.url, run_id)
+        log.warning("judge host %s dropped run %s; asking again", url_for_log(host.url), run_id)
         await asyncio.sleep(_REPLAY_BACKOFF_S[replays])
         return replays + 1
 
@@ -408,7 +412,7 @@ class RemoteBackend:
                 "POST", host.url + wire.RUNS_BY_DIGEST_PATH, bodies.by_digest, deadline, start_by
             )
             if answer.status == 404:  # an older host: nothing started there
-                log.info("judge host %s takes no runs by digest: sending whole runs", host.url)
+                log.info("judge host %s takes no runs by digest: sending whole runs", url_for_log(host.url))
                 host.by_digest = False
                 _refuse_late_start(start_by, bodies.run_id)  # asked afresh, and it predates the start-by
                 return await self._call("POST", host.url + wire.RUNS_PATH, bodies.whole(), deadline, start_by)
@@ -480,7 +484,9 @@ class RemoteBackend:
                     if isinstance(exc, httpx.HTTPError)
                     else ": its /readyz answer is too slow or large"
                 )
-                log.warning("judge host %s is unreachable (%s)%s", host.url, type(exc).__name__, hint)
+                log.warning(
+                    "judge host %s is unreachable (%s)%s", url_for_log(host.url), type(exc).__name__, hint
+                )
             host.down = True
             return
         host.down = False

@@ -22,6 +22,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from judge.bank import TestCase
+from judge.credential_mask import text_for_log
 from judge.disclosure import TIME_BUCKETS_MS
 from judge.errors import JudgeInternalError
 from judge.limits import JOB_GRACE_S, job_budget_s
@@ -69,7 +70,8 @@ async def get_bounded(
 
 
 def error_code(body: bytes) -> str | None:
-    """The `error.code` of a host's error answer, or None when it has none: a body that is not such JSON, one over
+    """The `error.code` of a host's error answer (at most LOG_TEXT_CHARS characters, escaped: `text_for_log`), or
+    None when it has none: a body that is not such JSON, one over
     MAX_ERROR_BYTES, or one nested past the parser's recursion limit (a RecursionError, not a ValueError)."""
     if len(body) > MAX_ERROR_BYTES:
         return None
@@ -78,7 +80,9 @@ def error_code(body: bytes) -> str | None:
         code = error.get("code") if isinstance(error, dict) else None
     except (ValueError, AttributeError, RecursionError):
         return None
-    return code if isinstance(code, str) else None
+    # The host's text, bounded and escaped here once: it is compared with our codes (all short and printable, so
+    # unchanged by this), logged and quoted in errors.
+    return text_for_log(code) if isinstance(code, str) else None
 
 
 def within_local_bounds(report: RunReport) -> bool:

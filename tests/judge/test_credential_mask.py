@@ -11,7 +11,17 @@ import random
 import re
 import time
 
-from judge.credential_mask import _CONNINFO_PASSWORD, _URL_USERINFO, MASK, mask_credentials
+import pytest
+
+from judge.credential_mask import (
+    _CONNINFO_PASSWORD,
+    _URL_USERINFO,
+    MASK,
+    UNREADABLE_URL,
+    mask_credentials,
+    text_for_log,
+    url_for_log,
+)
 
 
 def _by_the_patterns(text: str) -> str:
@@ -71,3 +81,28 @@ def test_masking_masks_what_the_patterns_describe() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
         assert mask_credentials(text) == _by_the_patterns(text), text
     assert re.search(r"\*\*\*", mask_credentials("x u://a:b@c")), "the masking itself"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://user:s3cret@judge-1.internal:8443/base?token=s3cret#s3cret",
+            "https://judge-1.internal:8443/base",
+        ),
+        ("http://s3cret@[::1]:9000/", "http://[::1]:9000/"),
+        ("redis://:s3cret@cache:6379/0", "redis://cache:6379/0"),
+        ("https://hooks.example/in?sig=s3cret&id=1", "https://hooks.example/in"),
+        ("http://h:99999/s3cret", UNREADABLE_URL),  # a port that does not parse: nothing shown
+        ("https://h/" + "p" * 500, "https://h/" + "p" * 190 + "…"),
+    ],
+)
+def test_a_url_is_logged_without_its_userinfo_query_or_fragment(url: str, shown: str) -> None:
+    assert url_for_log(url) == shown
+
+
+def test_outside_text_is_logged_cut_short_with_its_control_characters_escaped() -> None:
+    assert text_for_log("judge_busy") == "judge_busy"
+    forged = text_for_log("bad\n2026-12-07 INFO ok\x1b[2J" + "x" * 65_536)
+    assert forged.startswith("bad\\n2026-12-07 INFO ok\\x1b[2J") and forged.endswith("…")
+    assert "\n" not in forged and "\x1b" not in forged and len(forged) < 80

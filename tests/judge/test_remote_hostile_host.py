@@ -6,6 +6,7 @@ process. The host is a bare HTTP/1.1 server on 127.0.0.1 so that it can break th
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -173,3 +174,19 @@ async def test_a_run_answer_trickled_past_the_runs_deadline_is_internal_error(
             report = await judge.run(_request())
     assert report.verdict is Verdict.INTERNAL_ERROR and report.message == NOT_BLAMING
     assert time.monotonic() - began < 5
+
+
+async def test_a_hosts_url_credentials_and_a_long_error_code_stay_out_of_the_logs(
+    host: HostileHost, caplog: pytest.LogCaptureFixture
+) -> None:
+    long_code = "forged\n2026-12-07 judge.ok \x1b[2J" + "x" * (60 << 10)
+    host.runs = _plain("500 Internal Server Error", json.dumps({"error": {"code": long_code}}).encode())
+    host.url = host.url.replace("http://", "http://judge-user:hunter2-token@")
+    with caplog.at_level("INFO", logger="judge"):
+        async with asyncio.timeout(20), _judge(host) as judge:
+            report = await judge.run(_request())
+    assert report.verdict is Verdict.INTERNAL_ERROR and report.message == NOT_BLAMING
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "refused a run: HTTP 500 forged\\n2026-12-07 judge.ok \\x1b[2Jxxx" in logged  # escaped, one line
+    assert "x" * 100 not in logged and "\x1b" not in logged and "judge.ok \n" not in logged
+    assert "hunter2" not in logged and "judge-user" not in logged
