@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from api.db import legal_holds_repo, report_repo
+from api.db import legal_holds_repo, report_repo, time_used_repo
 from api.db.pool import Conn
 from api.db.sessions_repo import session_languages
 from api.report_budget import MAX_PRINTED_CODE_LINES, cited_seqs, printed_code
@@ -159,7 +159,11 @@ async def load_report(
         facts = facts_from_timeline(
             items,
             language=language,
-            time_used_s=elapsed_s(session),
+            # Counted as the grader's facts count it (to the interview's own end, not to a late close: the stall
+            # sweep's an hour after it); once retention erased the record, nothing is left to count from.
+            time_used_s=elapsed_s(session)
+            if session["retention_applied_at"] is not None
+            else await time_used_repo.time_used_s(conn, session, left_out["record_full_s"]),
             time_allowed_s=allowed_minutes(session) * 60,
         )
     return ReportPage(

@@ -21,9 +21,12 @@ completion take seconds, and a session closed on time reads as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from grader.schemas import BundleEvent, BundleInput
+from grader.schemas import BundleEvent, BundleInput, BundleSession
 
 # The agent's default wrap-up after time is up (`SHADOWS_AGENT_OVERTIME_S`, agent/settings.py): the longest an
 # interview goes on past its time. A deployment that sets a longer overtime is not known to the grader: the bound
@@ -86,7 +89,27 @@ class TimeUsed:
     counted_to: str = ""  # when closed late: what the time used counts to, in words
 
 
-def _at(event: BundleEvent, bundle: BundleInput) -> float | None:
+class RunAt(Protocol):
+    """What the time used reads of a run or submission (`BundleRun` has it): which one, and when it was stored."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the time used is read from: the session, its events (only `type`, `t`, `stored_at` and the payload's
+    `role`, `to`, `by` and `submission_id` are read) and its runs. A bundle is one (`time_used`); the API's report of
+    a session not graded reads one from the database (`api/db/time_used_repo.py`), so both state the same time."""
+
+    session: BundleSession
+    events: Sequence[BundleEvent]
+    runs: Sequence[RunAt]
+
+
+def _at(event: BundleEvent, bundle: Record) -> float | None:
     """Seconds from the start at which `event` happened: when the API stored it, else its `t`."""
     started = bundle.session.started_at
     if event.stored_at is not None and started is not None:
@@ -94,14 +117,14 @@ def _at(event: BundleEvent, bundle: BundleInput) -> float | None:
     return event.t
 
 
-def _interviewer_end(bundle: BundleInput) -> float | None:
+def _interviewer_end(bundle: Record) -> float | None:
     for e in bundle.events:
         if e.type == "phase_change" and e.payload.get("to") == "end":
             return _at(e, bundle)
     return None
 
 
-def _last_candidate_activity(bundle: BundleInput) -> float | None:
+def _last_candidate_activity(bundle: Record) -> float | None:
     """The candidate's last line, snapshot, run or submission (not the grader's own final submission); None when
     the record is incomplete (`record_full_s`: what came after its cut is not known)."""
     started = bundle.session.started_at
@@ -120,7 +143,7 @@ def _last_candidate_activity(bundle: BundleInput) -> float | None:
     return max(known) if known else None
 
 
-def _last_recorded(bundle: BundleInput) -> float:
+def _last_recorded(bundle: Record) -> float:
     """The last moment the record shows: its latest event of either speaker, run or submission (not the grader's own
     final submission), or the time it was cut at (something happened then that was not kept); the start (0) when
     it holds nothing."""
@@ -135,6 +158,11 @@ def _last_recorded(bundle: BundleInput) -> float:
 
 def time_used(bundle: BundleInput) -> TimeUsed:
     """The time the candidate used, and whether (and how long after its own end) the session was closed late."""
+    return record_time_used(Record(bundle.session, bundle.events, bundle.runs))
+
+
+def record_time_used(bundle: Record) -> TimeUsed:
+    """`time_used` over a `Record`: the session, its events and its runs alone."""
     s = bundle.session
     if s.started_at is None or s.ended_at is None:
         return TimeUsed(None)

@@ -31,8 +31,10 @@ async def _finished_with_extra_time(api_server: ApiServer, db: Conn) -> tuple[di
     assert row is not None
     allowed = row["duration_minutes"] + EXTRA
     used = row["duration_minutes"] + 5  # past the scheduled duration, well within the candidate's time
+    # Ended from the candidate's page: the time used counts to that close (a time_up end counts to the interview's own
+    # end in its record, of which this one has none).
     await db.execute(
-        "update sessions set status = 'completed', end_reason = 'time_up',"
+        "update sessions set status = 'completed', end_reason = 'candidate_ended',"
         " ended_at = started_at + %s * interval '1 minute' where id = %s",
         (used, session["id"]),
     )
