@@ -51,6 +51,10 @@ _HANDS_BACK = re.compile(
     r"|continue|your\s+name|repite|repetir|repetirlo|otra\s+vez|de\s+nuevo|adelante|sigue|contin[uú]a|tu\s+nombre)\b",
     re.IGNORECASE,
 )
+# A line of nothing but hesitations (grader/spoken.py `HESITATION_GAP`'s, and "ah", "mm"): a short line, each word one.
+MAX_HESITATION_CHARS = 40
+_HESITATION_WORD = re.compile(r"(?i:u+h+|u+m+|e+r+m*|h+m+|a+h+|m{2,})")
+_LETTERS = re.compile(r"[^\W_]+")
 MAX_PAIRED_LINE_CHARS = 2_000  # a longer line is redacted by windows (grader/transcript_lines.py): not paired
 
 PLACEHOLDER = re.compile(r"\[[\w/ ]+\]")  # `[candidate]`, `[phone]`, `[them/their]`
@@ -152,10 +156,19 @@ def _same_speaker_pairs(
     for i, first in enumerate(lines):
         for second in lines[i + 1 : i + 2 + MAX_LINES_BETWEEN]:
             if second[1] == first[1]:
+                if hesitation(second[2]):
+                    continue  # "you can call me" / "um" / "Priya.": speech-to-text cuts a turn at each pause
                 yield first, second
                 break
             if not interruption(second[2]):
                 break
+
+
+def hesitation(text: str) -> bool:
+    """A line that is only a hesitation ("um", "Uh...", "hmm, um"): between two lines of the same speaker it is
+    passed over as an interruption is, and holds nothing to pair."""
+    words = _LETTERS.findall(text) if len(text) <= MAX_HESITATION_CHARS else []
+    return bool(words) and all(_HESITATION_WORD.fullmatch(w) for w in words)
 
 
 def interruption(text: str) -> bool:

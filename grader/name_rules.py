@@ -213,7 +213,9 @@ def name_rules(
         ambiguous=ambiguous,
         everyday_wholes=everyday_wholes,
         everyday_names=as_names,
-        written=frozenset(p for p in ambiguous if p.lower() in only_written),
+        # A word of the question's statement or an everyday one stays `ambiguous` only, mid-sentence: "call me
+        # knight" in a knight's-moves question had hidden the line "Knight moves are L shaped."
+        written=frozenset(p for p in ambiguous if p.lower() in only_written and not everyday(p, vocabulary)),
         everyday=everyday_words(vocabulary),
         readings=readings,
         han=han,

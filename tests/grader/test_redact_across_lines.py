@@ -190,6 +190,12 @@ def test_an_interviewers_answer_between_two_candidate_lines_reads_no_name_into_t
                 "I: Thanks [candidate], [candidate] it is.",
             ],
         ),
+        # A line of hesitation alone between the cue and the name is passed over, as an interruption is.
+        (
+            [("user", "you can call me"), ("user", "um"), ("user", "Priya."), ("assistant", "Great, Priya.")],
+            r"Priya",
+            ["C: you can call me", "C: um", "C: [candidate].", "I: Great, [candidate]."],
+        ),
         # Whole in its line, a name adds no everyday word of the next to the names redacted everywhere.
         (
             [("user", "call me Pri"), ("user", "Okay."), ("assistant", "Okay, Pri. Okay?")],

@@ -270,3 +270,8 @@ def test_a_name_called_in_lower_case_is_redacted_elsewhere_only_where_written_as
     # Asked for in lower case and written as a name elsewhere ("I'm Pri"): a name in any case, as before.
     both = Redactor(["Pri"], written_names=["pri"])
     assert both.speech("the pri approach").text == "the [candidate] approach"
+    # A word of the question's statement stays where it opens a sentence, as it would for a name on file: "call me
+    # knight" had hidden "Knight moves are L shaped." in a knight's-moves question.
+    board = Redactor([], vocabulary="Return the fewest knight moves on a board.", written_names=["knight"])
+    assert board.speech("Knight moves are L shaped.").text == "Knight moves are L shaped."
+    assert board.speech("Great, Knight.").text == "Great, [candidate]."
