@@ -85,22 +85,34 @@ def _time_of(run: BundleRun, events: dict[str, BundleEvent], bundle: BundleInput
     return (run.created_at - started).total_seconds() if started else None
 
 
+# The share of the candidate's lines typed into the chat from which their speaking share is unknown (_talk_time_ratio).
+TYPED_SHARE_UNKNOWN = 0.25
+
+
 def _talk_time_ratio(bundle: BundleInput) -> float | None:
     """The candidate's share of the speech up to the interview's end: a line after it (grader/graded_lines.py) is
-    said to nobody, and talking on there would raise the share the model is told. None (unknown) when the candidate
-    typed any line into the chat before the end: a typed line has no speaking time (its start is its end), so the
-    share of a candidate who typed (text-only mode, an accommodation, or a voice that failed) read 0% or near it, a
-    silence nobody kept, on the report and to the grading model."""
+    said to nobody, and talking on there would raise the share the model is told. A line typed into the chat has no
+    speaking time (its start is its end) and is left out of the sums; the share is None (unknown) when the candidate
+    spoke no line, or typed at least a quarter of their lines (`TYPED_SHARE_UNKNOWN`): counted, a candidate who typed
+    (text-only mode, an accommodation, or a voice that failed) read 0% or near it, a silence nobody kept, on the
+    report and to the grading model; while one pasted error message among a spoken interview's lines keeps it."""
     spoken = {"user": 0.0, "assistant": 0.0}
+    lines = {"typed": 0, "spoken": 0}
     ended = interview_end(bundle.session)
     for e in bundle.events:
         if e.type != "transcript" or said_after(e, ended):
             continue
-        if e.payload.get("role") == "user" and e.payload.get("typed") is True:
-            return None
-        start, end, role = e.payload.get("start"), e.payload.get("end"), e.payload.get("role")
+        role = e.payload.get("role")
+        if role == "user" and e.payload.get("typed") is True:
+            lines["typed"] += 1
+            continue
+        if role == "user":
+            lines["spoken"] += 1
+        start, end = e.payload.get("start"), e.payload.get("end")
         if role in spoken and isinstance(start, int | float) and isinstance(end, int | float) and end > start:
             spoken[str(role)] += float(end) - float(start)
+    if not lines["spoken"] or lines["typed"] >= TYPED_SHARE_UNKNOWN * (lines["typed"] + lines["spoken"]):
+        return None
     total = spoken["user"] + spoken["assistant"]
     return round(spoken["user"] / total, 3) if total > 0 else None
 

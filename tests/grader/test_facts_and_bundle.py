@@ -51,6 +51,21 @@ def test_speaking_share_is_unknown_when_the_candidate_typed_a_line() -> None:
     assert "- candidate's share of speaking time: unknown\n" in describe_facts(f)
 
 
+def test_one_pasted_line_among_a_spoken_interviews_lines_keeps_the_speaking_share() -> None:
+    """A typed line is left out of the sums: a voice candidate who pasted one error message into the chat keeps the
+    share their speech gives (it is unknown only from a quarter of their lines typed, as in text-only mode)."""
+    spoken = [transcript(40 + i, 170.0 + 5 * i, "user", f"Then line {i} of the loop.") for i in range(4)]
+    pasted = transcript(50, 200.0, "user", "TypeError: 'NoneType' object is not subscriptable")
+    pasted.payload.update(typed=True, end=200.0)
+    without = compute_facts(interview(extra_events=spoken)).talk_time_ratio
+    assert without is not None
+    assert compute_facts(interview(extra_events=[*spoken, pasted])).talk_time_ratio == without
+    typed_too = [transcript(60 + i, 230.0 + 5 * i, "user", "I would use a hash map here") for i in range(3)]
+    for line in typed_too:
+        line.payload.update(typed=True, end=line.payload["start"])
+    assert compute_facts(interview(extra_events=[*spoken, pasted, *typed_too])).talk_time_ratio is None
+
+
 def test_facts_leave_out_judge_failures_and_count_the_graders_submission_apart() -> None:
     source = interview(submitted=False)
     broken = BundleRun(
