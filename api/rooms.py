@@ -26,6 +26,8 @@ an agent for a session that is not scheduled or in progress (api.deps, api.db.re
 
 from __future__ import annotations
 
+import asyncio
+
 import structlog
 from procrastinate import JobContext
 
@@ -43,6 +45,8 @@ CLOSE_GRACE_S = 30  # the same number is in the migration's trigger (outbox_sess
 # queued before reasons were recorded), or a refused join's.
 FINISHED = "finished"
 REFUSED = "refused"
+# The longest a refused join's close holds its session's row through LiveKit's DeleteRoom (close_room).
+REFUSED_CLOSE_S = 3.0
 
 
 class RoomCloseFailedError(Exception):
@@ -92,14 +96,22 @@ async def close_room(
         await _close(settings, session_id, room, reason)
         return
     async with connection(pool) as conn, conn.transaction():
-        cur = await conn.execute("select status from sessions where id = %s for update", (session_id,))
+        cur = await conn.execute("select status from sessions where id = %s for no key update", (session_id,))
         row = await cur.fetchone()
         if row is not None and row["status"] != "scheduled":
             # Started since the join was refused (a refusal happens only while it is scheduled): the room is the
             # interview's now; a session that has since finished queued its own close as it did.
             log.info("livekit.room_close_skipped", session_id=session_id, reason=reason, status=row["status"])
             return
-        await _close(settings, session_id, room, reason)
+        # The row stays locked through the call, so a start waits for it: at most REFUSED_CLOSE_S, well within the
+        # API's lock wait (a LiveKit as slow as its client's own 10 s held the candidate's consent and start until
+        # they failed 503); a close cut short fails as LiveKit's failures do, and its retry re-checks the session.
+        try:
+            async with asyncio.timeout(REFUSED_CLOSE_S):
+                await _close(settings, session_id, room, reason)
+        except TimeoutError as e:
+            log.warning("livekit.room_close_failed", session_id=session_id, reason=reason, error="timeout")
+            raise RoomCloseFailedError("timeout") from e
 
 
 async def _close(settings: ApiSettings, session_id: str, room: str, reason: str) -> None:

@@ -6,6 +6,7 @@ expired."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -248,3 +249,35 @@ async def test_a_refused_joins_close_keeps_the_room_of_an_interview_started_sinc
     assert w.livekit.deleted_rooms == []
     await _run_job(w, ended["args"])
     assert w.livekit.deleted_rooms == [room]
+
+
+async def test_a_refused_joins_close_holds_its_session_no_longer_than_its_bound_when_livekit_hangs(
+    lk_world: RoomWorld, db: Conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in review: the refused join's close held the session's row through DeleteRoom, as long as LiveKit's
+    client waits (10 s, the API's own lock wait), so the candidate's consent and start behind it failed 503. The call
+    is cut at REFUSED_CLOSE_S: the close fails as LiveKit's failures do (retried), the row is free again at once and
+    the room is not deleted."""
+    w = lk_world
+    monkeypatch.setattr(rooms, "REFUSED_CLOSE_S", 0.3)
+    r = await w.client.post(
+        "/v1/sessions",
+        json={"candidate": {"name": "Ada", "email": "ada@example.com"}},
+        headers={"Authorization": f"Bearer {w.key}"},
+    )
+    assert r.status_code == 201, r.text
+    s = dict(r.json())
+    cur = await db.execute("select room_name from sessions where id = %s", (s["id"],))
+    room = str((await cur.fetchone() or {})["room_name"])
+    w.livekit.hold = asyncio.Event()  # LiveKit answers nothing until released
+    try:
+        with pytest.raises(rooms.RoomCloseFailedError) as failed:
+            await _run_job(w, {"session_id": s["id"], "room": room, "reason": "refused"})
+        assert failed.value.code == "timeout"
+        assert JobRetryPolicy(delays_s=(1.0,)).will_retry(failed.value, 0)
+        async with db.transaction():  # the row is free: a start would not wait
+            cur = await db.execute("select status from sessions where id = %s for update nowait", (s["id"],))
+            assert await cur.fetchone() == {"status": "scheduled"}
+    finally:
+        w.livekit.hold.set()
+    assert w.livekit.deleted_rooms == []

@@ -122,14 +122,18 @@ class FakeLiveKitServer:
         except Exception:  # the SDK raises jwt errors of several kinds for a bad signature
             return None
 
-    async def _twirp_request(self, request: web.Request, message: Any) -> web.Response | None:
-        """Parse the protobuf body into `message`; an error response when the caller may not ask for its room."""
+    async def _held(self) -> None:
+        """A slow LiveKit: wait while `hold` is an unset Event."""
         if self.hold is not None:
             self.holding += 1
             try:
                 await self.hold.wait()
             finally:
                 self.holding -= 1
+
+    async def _twirp_request(self, request: web.Request, message: Any) -> web.Response | None:
+        """Parse the protobuf body into `message`; an error response when the caller may not ask for its room."""
+        await self._held()
         claims = self._bearer_claims(request)
         if claims is None:
             return self._twirp_error(401, "unauthenticated", "bad token")
@@ -170,6 +174,7 @@ class FakeLiveKitServer:
         return web.Response(body=res.SerializeToString(), content_type="application/protobuf")
 
     async def _delete_room(self, request: web.Request) -> web.Response:
+        await self._held()
         claims = self._bearer_claims(request)
         if claims is None:
             return self._twirp_error(401, "unauthenticated", "bad token")
