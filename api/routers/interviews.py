@@ -71,6 +71,8 @@ class AccommodationBody(BaseModel):
     message: str | None = Field(default=None, max_length=2000)
     request_id: str | None = Field(
         default=None,
+        min_length=16,
+        max_length=64,
         pattern=r"^[A-Za-z0-9_-]{16,64}$",
         description="Chosen by the page for this request and sent again with its retries: a repeat stores nothing "
         "new and answers the request stored (`duplicate`)",
