@@ -163,7 +163,7 @@ async def load_report(
             # sweep's an hour after it); once retention erased the record, nothing is left to count from.
             time_used_s=elapsed_s(session)
             if session["retention_applied_at"] is not None
-            else await time_used_repo.time_used_s(conn, session, left_out["record_full_s"]),
+            else await time_used_repo.time_used_s(conn, session, left_out),
             time_allowed_s=allowed_minutes(session) * 60,
         )
     return ReportPage(

@@ -105,23 +105,7 @@ async def _load(conn: Conn, session_id: str) -> BundleInput | None:
     runs = await cur.fetchall()
     left_out = await report_repo.left_out(conn, session_id)
     return BundleInput(
-        session=BundleSession(
-            id=session["id"],
-            status=session["status"],
-            language=session["language"],
-            languages=sessions_repo.session_languages(session),
-            # The candidate's own time (extra time included): the grader states time used against it, and is
-            # never told why it differs from the question's usual length (accommodations are not in the bundle).
-            duration_minutes=allowed_minutes(session),
-            started_at=session["started_at"],
-            ended_at=session["ended_at"],
-            end_reason=session["end_reason"],
-            practice=session["practice"],
-            # From when the record may be incomplete (seconds from the start, or None): the facts say that their
-            # counts of hints, phases and speech stop there, rather than state them as the whole interview's.
-            record_full_s=left_out["record_full_s"],
-            observations_capped_s=left_out["observations_capped_s"],
-        ),
+        session=bundle_session(session, left_out),
         question=question,
         events=[
             BundleEvent(
@@ -149,4 +133,26 @@ async def _load(conn: Conn, session_id: str) -> BundleInput | None:
             await _other_names(conn, session["candidate_id"]),
         ),
         affiliations=affiliations(session["resume_text"]),
+    )
+
+
+def bundle_session(session: dict[str, Any], left_out: dict[str, Any]) -> BundleSession:
+    """The grader's view of a session row (`sessions_repo` columns) and what its record left out
+    (`report_repo.left_out`): the bundle's, and the un-graded report's count of time used (api/db/time_used_repo.py)."""
+    return BundleSession(
+        id=session["id"],
+        status=session["status"],
+        language=session["language"],
+        languages=sessions_repo.session_languages(session),
+        # The candidate's own time (extra time included): the grader states time used against it, and is never told
+        # why it differs from the question's usual length (accommodations are not in the bundle).
+        duration_minutes=allowed_minutes(session),
+        started_at=session["started_at"],
+        ended_at=session["ended_at"],
+        end_reason=session["end_reason"],
+        practice=session["practice"],
+        # From when the record may be incomplete (seconds from the start, or None): the facts say that their counts
+        # of hints, phases and speech stop there, rather than state them as the whole interview's.
+        record_full_s=left_out["record_full_s"],
+        observations_capped_s=left_out["observations_capped_s"],
     )

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from api.db.bundle_repo import bundle_session
 from api.db.pool import Conn
-from api.scheduling import allowed_minutes
-from grader.schemas import BundleEvent, BundleSession
+from grader.schemas import BundleEvent
 from grader.time_used import Record, record_time_used
 
 
@@ -20,10 +20,10 @@ class _RunAt:
     created_at: datetime
 
 
-async def time_used_s(conn: Conn, session: dict[str, Any], record_full_s: float | None) -> float | None:
-    """Seconds of the interview the candidate used (None: not both started and ended). `record_full_s`: from when
-    the record may be incomplete (`report_repo.left_out`). Reads only the payload fields the count reads (a turn's
-    role, a phase's target, a run's author and id), never text or code."""
+async def time_used_s(conn: Conn, session: dict[str, Any], left_out: dict[str, Any]) -> float | None:
+    """Seconds of the interview the candidate used (None: not both started and ended). `left_out`: what the record
+    left out (`report_repo.left_out`: from when it may be incomplete). Reads only the payload fields the count reads
+    (a turn's role, a phase's target, a run's author and id), never text or code."""
     if session["started_at"] is None or session["ended_at"] is None:
         return None
     cur = await conn.execute(
@@ -47,17 +47,7 @@ async def time_used_s(conn: Conn, session: dict[str, Any], record_full_s: float 
     )
     runs = [_RunAt(str(r["id"]), r["created_at"]) for r in await cur.fetchall()]
     record = Record(
-        session=BundleSession(
-            id=session["id"],
-            status=session["status"],
-            language=session["language"],
-            duration_minutes=allowed_minutes(session),
-            started_at=session["started_at"],
-            ended_at=session["ended_at"],
-            end_reason=session["end_reason"],
-            practice=session["practice"],
-            record_full_s=record_full_s,
-        ),
+        session=bundle_session(session, left_out),
         events=events,
         runs=runs,
     )
