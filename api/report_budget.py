@@ -8,13 +8,15 @@ printed (escaped, hidden characters as markers: `api.templating.reveal`; each li
 `LINE_BREAK_CHARS`), then
 one marker saying what it leaves out; every turn the shown scorecard cites is printed wherever it falls, so each
 citation still links to its line. The timeline keeps every turn but the text of only `MAX_TIMELINE_TEXT_CHARS`
-characters. Generous for an honest interview: a 45-minute one has about 270 turns and 40,000 characters
-(docs/benchmarks-reports.md). The session dump keeps every word.
+characters, and the whole text of every turn the shown scorecard cites (`bound_timeline_text`). Generous for an
+honest interview: a 45-minute one has about 270 turns and 40,000 characters (docs/benchmarks-reports.md). The
+session dump keeps every word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +27,9 @@ from api.templating import reveal
 MAX_PAGE_TURNS = 3_000
 MAX_PAGE_TEXT_CHARS = 300_000
 # The replay's timeline (`GET .../timeline`, a share link's too) keeps every turn, for the replay to follow, but the
-# text of only this many characters of them, in time order: past it a turn carries `"text": ""`,
-# `"text_omitted": true` and `text_chars`, as code past the session's code budget does.
+# text of only this many characters of them, in time order (a turn the shown scorecard cites always whole, counted
+# first): past it a turn carries `"text": ""`, `"text_omitted": true` and `text_chars`, as code past the session's
+# code budget does.
 MAX_TIMELINE_TEXT_CHARS = 2_000_000
 
 # A line break starts a printed line however little is on it, so the page's budget counts each as this many
@@ -63,14 +66,23 @@ def printed_chars(text: str) -> int:
     return len(reveal(text)) + LINE_BREAK_CHARS * sum(1 for _ in LINE_BREAKS.finditer(text))
 
 
-def bound_timeline_text(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def bound_timeline_text(
+    items: list[dict[str, Any]], cited: AbstractSet[int] = frozenset()
+) -> list[dict[str, Any]]:
     """`items` (timeline items, in time order) with the text of transcript turns past MAX_TIMELINE_TEXT_CHARS left
-    out and marked."""
-    used = 0
+    out and marked, but never a `cited` one's (`cited_seqs` of the scorecard the page shows): the replay marks a
+    quote in its line by reading the line as stored against the page (web/src/replay/transcript.ts), and read from
+    the page alone (where past its first markers a hidden character is the plain text `U+XXXX`) the mark landed on
+    another place of the words, or on none. Cited text is counted first, the rest in time order within what it
+    leaves, so the text is at most the budget, or the cited turns' own text when that alone is more: the page
+    prints the same turns whole, and a scorecard cites at most 1,080 (`grader.schemas.Scorecard`: 20 citations for
+    each of 4 dimensions and 50 rubric items), each one stored event (256 KiB; a typed message 4,000 characters)."""
+    turns = [i for i in items if i.get("type") == "transcript" and isinstance(i.get("text"), str)]
+    used = sum(len(i["text"]) for i in turns if i.get("seq") in cited)
     out: list[dict[str, Any]] = []
     for item in items:
         text = item.get("text")
-        if item.get("type") == "transcript" and isinstance(text, str):
+        if item.get("type") == "transcript" and isinstance(text, str) and item.get("seq") not in cited:
             if used + len(text) > MAX_TIMELINE_TEXT_CHARS:
                 item = {**item, "text": "", "text_omitted": True, "text_chars": len(text)}
             else:

@@ -15,12 +15,13 @@ reads a minute kept a core busy for as long as its holder liked. Now:
   nothing there, so a link whose large reads are refused still opens a short page.
 - **Cached.** The body, and its gzip when a client asks for it, are kept per process, keyed by what they are built
   from: the session, the view, a fingerprint of its event log (events, their last seq, the runs whose code was
-  left out, from when the record is incomplete) and the header's fields (status, times, language, time allowed).
-  Anything that changes the record (an event appended, a run's code left out, a refused batch that cut the record,
-  retention, an accommodation) changes the key; an erased session, a revoked link or key, or a refused read never
-  reaches the cache (the token and the session are checked first). Memory is bounded (`MAX_CACHE_BYTES` of
-  bodies, `MAX_ENTRIES` entries, each at most `TTL_S` seconds old, so an erased record leaves the process within
-  that).
+  left out, from when the record is incomplete), the scorecard version the page shows (its number and status: the
+  turns it cites keep their text, `api.report_budget.bound_timeline_text`) and the header's fields (status, times,
+  language, time allowed). Anything that changes the record (an event appended, a run's code left out, a refused
+  batch that cut the record, a re-grade shown, retention, an accommodation) changes the key; an erased session, a
+  revoked link or key, or a refused read never reaches the cache (the token and the session are checked first).
+  Memory is bounded (`MAX_CACHE_BYTES` of bodies, `MAX_ENTRIES` entries, each at most `TTL_S` seconds old, so an
+  erased record leaves the process within that).
 - **ETag.** The same key names the body (a weak ETag, the same on every replica); `If-None-Match` with it answers
   304 with no body, counted as one read. Browsers do not keep the timeline (it is `no-store`, as private as the
   page); a client that keeps it asks this way.
@@ -46,11 +47,12 @@ from api import report_limits
 from api.app_state import app_state
 from api.db import report_repo
 from api.db.pool import Conn
-from api.report_budget import bound_timeline_text
+from api.report_budget import bound_timeline_text, cited_seqs
 from api.report_pages import JSON_HEADERS
 from api.settings import ApiSettings
 from api.timeline import View, build_items, elapsed_s, session_header
 from api.timeline_gaps import gap_rows
+from grader.schemas import Scorecard
 
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # bodies and their gzip, per process
 MAX_ENTRIES = 4096  # records whose size (and ETag) this process remembers
@@ -58,8 +60,8 @@ TTL_S = 600.0
 # Bump when the timeline's JSON changes for the same record: it names the ETag. 2: gap steps; 3: tighter starts,
 # merged; 4: split at a return, take-overs; 5: spells out of the room (`candidate_left`); 6: no gap runs past the
 # record's cut (`closed_by: "record_cut"`); 7: the grader's Submit after the interview ends neither the record nor
-# `duration_s`.
-FORMAT = "timeline-7"
+# `duration_s`; 8: the turns the shown scorecard cites keep their text past the budget.
+FORMAT = "timeline-8"
 GZIP_LEVEL = 6  # as the app's GZipMiddleware
 GZIP_MIN_BYTES = 1024
 
@@ -153,7 +155,8 @@ def cache_of(request: Request) -> TimelineCache:
     return app_state(request, _STATE, TimelineCache)
 
 
-Fingerprint = tuple[int, int, int, int | None]
+# Events, last seq, runs whose code was left out, the cut, and the shown scorecard version's number and status.
+Fingerprint = tuple[int, int, int, int | None, int | None, str | None]
 
 
 async def _fingerprint(conn: Conn, session_id: str) -> Fingerprint:
@@ -161,12 +164,18 @@ async def _fingerprint(conn: Conn, session_id: str) -> Fingerprint:
     out (the one update to a run: `api/db/runs_repo.py`, in the same transaction as a new event), and from when
     the record is incomplete (`sessions.record_full_at`, set by a refused batch that stores no event: the gaps end
     there), in whole microseconds: a float's text follows the connection's `extra_float_digits` (15 digits at 0, which
-    rounds an epoch's microseconds), and the key names the ETag on every replica."""
+    rounds an epoch's microseconds), and the key names the ETag on every replica; and the scorecard version a report
+    shows (`scorecards_repo.shown_and_latest`: the newest ready one, else the newest), whose number and status name
+    what it cites (a version's scorecard is stored once, as it leaves `pending`)."""
     cur = await conn.execute(
         """
         select count(*) as n, coalesce(max(seq), 0) as last,
           (select count(*) from submissions where session_id = %(s)s and code_omitted) as omitted,
-          (select (extract(epoch from record_full_at) * 1000000)::bigint from sessions where id = %(s)s) as cut
+          (select (extract(epoch from record_full_at) * 1000000)::bigint from sessions where id = %(s)s) as cut,
+          (select version from scorecards where session_id = %(s)s
+            order by status = 'ready' desc, version desc limit 1) as card_version,
+          (select status from scorecards where session_id = %(s)s
+            order by status = 'ready' desc, version desc limit 1) as card_status
         from session_events where session_id = %(s)s
         """,
         {"s": session_id},
@@ -178,6 +187,8 @@ async def _fingerprint(conn: Conn, session_id: str) -> Fingerprint:
         int(row["last"]),
         int(row["omitted"]),
         None if row["cut"] is None else int(row["cut"]),
+        None if row["card_version"] is None else int(row["card_version"]),
+        row["card_status"],
     )
 
 
@@ -204,16 +215,40 @@ def _accepts_gzip(request: Request) -> bool:
     )
 
 
-async def _build(conn: Conn, session: dict[str, Any], view: View) -> bytes:
+async def _cited(conn: Conn, session_id: str, version: int | None) -> set[int]:
+    """The seqs scorecard `version` (ready) cites, as the report page reads them (`cited_seqs`)."""
+    if version is None:
+        return set()
+    cur = await conn.execute(
+        "select scorecard from scorecards where session_id = %s and version = %s and status = 'ready'",
+        (session_id, version),
+    )
+    row = await cur.fetchone()
+    if row is None or row["scorecard"] is None:
+        return set()
+    return cited_seqs(Scorecard.model_validate(row["scorecard"]))
+
+
+async def _build(conn: Conn, session: dict[str, Any], view: View, card: int | None = None) -> bytes:
+    """The body of the timeline of `session` as `view` shows it, the turns scorecard version `card` (a ready one)
+    cites keeping their text."""
     rows = await report_repo.timeline_events(conn, session["id"], report_repo.TIMELINE_TYPES)
     gaps = await gap_rows(conn, session["id"], report_repo.TIMELINE_TYPES)
     cut = (await report_repo.left_out(conn, session["id"]))["record_full_s"]
-    items = bound_timeline_text(build_items(rows, view, ended_s=elapsed_s(session), gap_rows=gaps, cut_s=cut))
+    cited = await _cited(conn, session["id"], card)
+    items = bound_timeline_text(
+        build_items(rows, view, ended_s=elapsed_s(session), gap_rows=gaps, cut_s=cut), cited
+    )
     return bytes(JSONResponse({"session": session_header(session, items), "events": items}).body)
 
 
 async def _built_once(
-    cache: TimelineCache, key: str, conn: Conn, session: dict[str, Any], view: View
+    cache: TimelineCache,
+    key: str,
+    conn: Conn,
+    session: dict[str, Any],
+    view: View,
+    fingerprint: Fingerprint,
 ) -> bytes:
     """The body for `key`, built on `conn`, or the one another request is building for it: however many reads of a
     record this process has not built arrive at once, it is built once (each is then counted by its size)."""
@@ -224,7 +259,8 @@ async def _built_once(
     future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
     cache.building[key] = future
     try:
-        body = await _build(conn, session, view)
+        # The version the key names (a re-grade stored since is another key, built again).
+        body = await _build(conn, session, view, fingerprint[4] if fingerprint[5] == "ready" else None)
         cache.builds += 1
         cache.put(key, etag_of(key), body)
         future.set_result(body)
@@ -251,7 +287,8 @@ async def timeline_response(
     if session["retention_applied_at"] is not None:
         # What retention keeps (phases, time warnings) is no replay; the header says when it went.
         return JSONResponse({"session": session_header(session, []), "events": []}, headers=JSON_HEADERS)
-    key = _key(session, view, await _fingerprint(conn, session["id"]))
+    fingerprint = await _fingerprint(conn, session["id"])
+    key = _key(session, view, fingerprint)
     etag = etag_of(key)
     headers = {**JSON_HEADERS, "ETag": etag, "Vary": "Accept-Encoding"}
     if _matches(request, etag):
@@ -262,7 +299,7 @@ async def timeline_response(
         await report_limits.count_size(request, settings, counted, entry.size)
     if entry is None or entry.body is None:
         known = entry is not None
-        body = await _built_once(cache, key, conn, session, view)
+        body = await _built_once(cache, key, conn, session, view, fingerprint)
         entry = cache.get(key)
         if entry is None or entry.etag != etag:
             entry = cache.put(key, etag, body)

@@ -5,14 +5,20 @@ their report page megabytes long and its PDF too slow to print (`api/report_budg
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.rows import DictRow
 
-from api.report_budget import MAX_PAGE_TEXT_CHARS, MAX_PAGE_TURNS, MAX_TIMELINE_TEXT_CHARS
+from api.report_budget import (
+    MAX_PAGE_TEXT_CHARS,
+    MAX_PAGE_TURNS,
+    MAX_TIMELINE_TEXT_CHARS,
+    bound_timeline_text,
+)
 from api.templating import MAX_MARKERS_PER_TEXT
-from tests.api.report_support import PLAN, seed_interview, seeded_share
+from tests.api.report_support import PLAN, grade, seed_interview, seeded_share
 from tests.conftest import ApiServer
 
 Conn = psycopg.AsyncConnection[DictRow]
@@ -91,21 +97,54 @@ async def test_a_flood_of_typed_turns_leaves_the_replays_timeline_bounded_and_ma
     flood, size = 1_000 + MAX_TIMELINE_TEXT_CHARS // 4_000, 4_000
     await _flood(db, seeded.id, flood, size)
     shared = urlsplit(url).path
-    for timeline in (
-        await api_server.client.get(f"/v1/sessions/{seeded.id}/timeline", headers=api_server.org_headers()),
-        await api_server.client.get(f"{shared}/timeline"),
-    ):
+    plan = seeded.seqs["plan"]  # after the flood
+    # And a turn that fills the budget to its last character, so that no room is left for the plan after it.
+    cur = await db.execute(
+        "select sum(length(payload->>'text')) as n from session_events"
+        " where session_id = %s and type = 'transcript' and t < 36",
+        (seeded.id,),
+    )
+    before = int((await cur.fetchone() or {"n": 0})["n"])
+    kept_flood = (MAX_TIMELINE_TEXT_CHARS - (before - flood * size)) // size
+    filler = MAX_TIMELINE_TEXT_CHARS - (before - (flood - kept_flood) * size)
+    assert 0 < filler < size
+    await db.execute(
+        "insert into session_events (session_id, seq, idempotency_key, type, t, payload)"
+        " values (%s, 99999, 'filler', 'transcript', 36.5,"
+        " jsonb_build_object('role', 'user', 'text', repeat('y', %s), 'typed', true))",
+        (seeded.id, filler),
+    )
+
+    def plan_turn(turns: list[dict[str, Any]]) -> dict[str, Any]:
+        return next(t for t in turns if t["seq"] == plan)
+
+    async def read(path: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        timeline = await api_server.client.get(path, headers=headers)
         assert timeline.status_code == 200, timeline.text[:300]
         assert len(timeline.content) < 2 * MAX_TIMELINE_TEXT_CHARS + 300 * (flood + 100)
         turns = [e for e in timeline.json()["events"] if e["type"] == "transcript"]
         assert (
-            len(turns) == flood + 8
-        )  # every turn (the seeded 8 too) is still there, for the replay to follow
-        assert sum(len(t["text"]) for t in turns) <= MAX_TIMELINE_TEXT_CHARS
-        left_out = [t for t in turns if t.get("text_omitted")]
+            len(turns) == flood + 9
+        )  # every turn (the seeded 8 and the filler too) is still there, for the replay to follow
+        left_out = [t for t in turns if t.get("text_omitted") and t["seq"] >= 100000]
         assert left_out and all(t["text"] == "" and t["text_chars"] == size for t in left_out)
         kept = [t for t in turns if not t.get("text_omitted")]
         assert kept[0]["text"] == "Hi, I'm your interviewer today."  # in time order until the budget is spent
+        assert sum(len(t["text"]) for t in turns) <= MAX_TIMELINE_TEXT_CHARS
+        return turns
+
+    org = f"/v1/sessions/{seeded.id}/timeline"
+    # Not graded yet: nothing is cited, and the plan, past the budget, is left out like any turn.
+    assert plan_turn(await read(org, api_server.org_headers())).get("text_omitted") is True
+    # Graded, the scorecard quotes the plan: the replay places that quote by reading the line as stored against the
+    # page, which past its first 2,000 markers shows a hidden character as the plain text `U+XXXX`, so read from the
+    # page alone its mark could land on another place of the words, or none. A cited turn keeps its text whatever
+    # the budget (counted first, so the whole is still within it), and the body cached before the grade (the same
+    # events) is not served again.
+    await grade(db, seeded)
+    for turns in (await read(org, api_server.org_headers()), await read(f"{shared}/timeline")):
+        cited = plan_turn(turns)
+        assert cited["text"] == PLAN and "text_omitted" not in cited
 
 
 async def test_hidden_characters_cannot_multiply_the_page_a_bounded_record_prints(
@@ -136,3 +175,15 @@ async def test_hidden_characters_cannot_multiply_the_page_a_bounded_record_print
     assert markers <= MAX_MARKERS_PER_TEXT + MAX_PAGE_TEXT_CHARS // 60  # each marker is 60+ characters
     assert 'id="transcript-cut"' in page.text  # the flood did not all fit, and the page says so
     assert "U+0001" in page.text and "U+200B" in page.text  # still shown, never in effect
+
+
+def test_the_timelines_budget_counts_the_cited_turns_first_and_never_leaves_their_text_out() -> None:
+    def turn(seq: int, text: str) -> dict[str, Any]:
+        return {"type": "transcript", "seq": seq, "t": float(seq), "text": text}
+
+    items = [turn(1, "a" * 10), turn(2, "b" * MAX_TIMELINE_TEXT_CHARS), turn(3, "c" * 5)]
+    kept = {i["seq"] for i in bound_timeline_text(items, {3}) if not i.get("text_omitted")}
+    assert kept == {1, 3}  # the cited 5 counted first, then in time order within what is left
+    out = bound_timeline_text(items, {2})
+    assert [i.get("text_omitted", False) for i in out] == [True, False, True]
+    assert out[1]["text"] == items[1]["text"] and out[0]["text_chars"] == 10
