@@ -5,21 +5,19 @@ api/db/interviewers_repo.py); any other job leaves without speaking or recording
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from livekit.agents.testing import fake_job_context
 
 import agent.worker as worker
 from agent.api_client import ApiClient
 from agent.context import EventIn
 from agent.interview import build_interview
 from agent.recorder import EventRecorder
-from agent.settings import get_settings
 from agent.spool import append_lines
 from agent.spool_replay import replay_spools
+from tests.agent.entrypoint_support import AgentJob
 from tests.fakes.clock import ManualClock
 from tests.fakes.interview import test_settings
 
@@ -54,7 +52,7 @@ async def _expire(db: Any, sid: str) -> None:
 
 
 async def test_a_second_job_for_a_running_session_leaves_without_a_word_or_a_record(
-    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    api_server: Any, db: Any, agent_job: AgentJob, tmp_path: Path
 ) -> None:
     created = await api_server.create_session(difficulty="Easy", language="python")
     sid = created["id"]
@@ -63,31 +61,17 @@ async def test_a_second_job_for_a_running_session_leaves_without_a_word_or_a_rec
     line = {"events": [_line("1", "Hello, I am here.").model_dump(mode="json")]}
     r = await api_server.client.post(f"/v1/internal/sessions/{sid}/events", json=line, headers=first)
     assert r.status_code == 200
-    told: list[str] = []
-
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
     # It asks again while it waits (a dead holder's lease would run out); the holder here is alive throughout.
-    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_WAIT_S", "1.0")
-    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_RETRY_S", "0.2")
-    get_settings.cache_clear()
-    reasons: list[str] = []
-    try:
-        metadata = json.dumps({"session_id": sid})
-        with fake_job_context(job_id="AJ_second", job_metadata=metadata) as ctx:
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
-            await asyncio.wait_for(worker.entrypoint(ctx), 60)
-            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
-                await callback("test")
-    finally:
-        get_settings.cache_clear()
+    agent_job.point_at(
+        api_server.url,
+        api_server.internal_token,
+        tmp_path,
+        SHADOWS_AGENT_CLAIM_WAIT_S="1.0",
+        SHADOWS_AGENT_CLAIM_RETRY_S="0.2",
+    )
+    reasons = await agent_job.run(sid, job_id="AJ_second", timeout_s=60)
 
-    assert reasons == ["interviewer_present"] and told == []  # not a word to the candidate
+    assert reasons == ["interviewer_present"] and agent_job.told == []  # not a word to the candidate
     spooled = await asyncio.to_thread(lambda: list(tmp_path.glob(f"{sid}*")))
     assert spooled == []  # no spool: nothing recorded, nothing to replay later
     assert await _texts(db, sid) == ["Hello, I am here."]

@@ -9,20 +9,18 @@ a candidate who had one, the one thing the refusal is for. Now a job once refuse
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from livekit.agents.testing import fake_job_context
 
 import agent.worker as worker
 from agent.api_client import CONSENT_REQUIRED, INTERVIEWER_PRESENT
 from agent.context import SessionContext
 from agent.errors import ApiError, SessionNotFoundError
-from agent.settings import get_settings
+from tests.agent.entrypoint_support import AgentJob
 from tests.fakes.interview import test_settings
 
 
@@ -72,45 +70,32 @@ async def test_a_first_answer_that_is_not_a_refusal_is_still_what_the_job_report
     ids=["invite_expired", "session_expired", "record_deleted", "not_found", "refused_otherwise"],
 )
 async def test_a_session_that_can_never_start_is_unavailable_not_a_failed_start(
-    error: ApiError, told_code: str, monkeypatch: pytest.MonkeyPatch
+    error: ApiError, told_code: str, agent_job: AgentJob
 ) -> None:
     # The API's start refuses an expired or erased session (sessions_repo.mark_started): "start_failed" would have
     # the page offer the candidate a retry of what cannot work, and log our failure.
-    told: list[str] = []
-    reasons: list[str] = []
-
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
-    ctx = SimpleNamespace(shutdown=lambda reason="": reasons.append(reason))
+    ctx = SimpleNamespace(shutdown=lambda reason="": agent_job.reasons.append(reason))
     await worker._unavailable(ctx, error, console=False)  # type: ignore[arg-type]
-    assert told == [told_code]
-    assert reasons == ([error.code] if told_code == "session_unavailable" else ["api_unavailable"])
+    assert agent_job.told == [told_code]
+    assert agent_job.reasons == ([error.code] if told_code == "session_unavailable" else ["api_unavailable"])
 
 
 @pytest.mark.db
 async def test_a_job_waiting_while_the_holder_completes_the_interview_leaves_without_a_word(
-    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    api_server: Any, db: Any, agent_job: AgentJob, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     created = await api_server.create_session(difficulty="Easy", language="python")
     sid = created["id"]
     holder = api_server.internal_headers() | {"X-Shadows-Agent-Job": "AJ_holder"}
     base = f"/v1/internal/sessions/{sid}"
     assert (await api_server.agent_start(created, holder)).status_code == 200
-    told: list[str] = []
-
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
-    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_WAIT_S", "10.0")
-    monkeypatch.setenv("SHADOWS_AGENT_CLAIM_RETRY_S", "0.2")
-    get_settings.cache_clear()
-    reasons: list[str] = []
+    agent_job.point_at(
+        api_server.url,
+        api_server.internal_token,
+        tmp_path,
+        SHADOWS_AGENT_CLAIM_WAIT_S="10.0",
+        SHADOWS_AGENT_CLAIM_RETRY_S="0.2",
+    )
     refused = asyncio.Event()
     starting = worker.start_context
 
@@ -133,51 +118,28 @@ async def test_a_job_waiting_while_the_holder_completes_the_interview_leaves_wit
         )
         assert done.json()["status"] == "completed", done.text
 
-    try:
-        metadata = json.dumps({"session_id": sid})
-        with fake_job_context(job_id="AJ_waiting", job_metadata=metadata) as ctx:
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
-            completing = asyncio.create_task(holder_completes())
-            await asyncio.wait_for(worker.entrypoint(ctx), 30)
-            await completing
-            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
-                await callback("test")
-    finally:
-        get_settings.cache_clear()
+    async with agent_job.job(sid, job_id="AJ_waiting") as ctx:
+        completing = asyncio.create_task(holder_completes())
+        await asyncio.wait_for(worker.entrypoint(ctx), 30)
+        await completing
 
-    assert told == [] and reasons == [INTERVIEWER_PRESENT]  # not "session_unavailable" to the candidate
+    # not "session_unavailable" to the candidate
+    assert agent_job.told == [] and agent_job.reasons == [INTERVIEWER_PRESENT]
     cur = await db.execute("select status, final_code from sessions where id = %s", (sid,))
     assert await cur.fetchone() == {"status": "completed", "final_code": "print('done')"}
 
 
 @pytest.mark.db
 async def test_a_job_dispatched_without_a_consent_leaves_unjoined_and_starts_nothing(
-    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    api_server: Any, db: Any, agent_job: AgentJob, tmp_path: Path
 ) -> None:
     # A room token used by a client other than our page, the candidate never having agreed: LiveKit dispatches
     # the agent all the same. It neither joins to tell anyone (there is no page to tell) nor starts the session.
     sid = (await api_server.create_session(difficulty="Easy", language="python"))["id"]
-    told: list[str] = []
+    agent_job.point_at(api_server.url, api_server.internal_token, tmp_path)
+    reasons = await agent_job.run(sid, job_id="AJ_stale", timeout_s=30)
 
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    reasons: list[str] = []
-    try:
-        with fake_job_context(job_id="AJ_stale", job_metadata=json.dumps({"session_id": sid})) as ctx:
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
-            await asyncio.wait_for(worker.entrypoint(ctx), 30)
-            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
-                await callback("test")
-    finally:
-        get_settings.cache_clear()
-
-    assert told == [] and reasons == [CONSENT_REQUIRED]
+    assert agent_job.told == [] and reasons == [CONSENT_REQUIRED]
     assert await asyncio.to_thread(os.listdir, tmp_path) == []  # nothing spooled for a later job to replay
     cur = await db.execute("select status, started_at from sessions where id = %s", (sid,))
     assert await cur.fetchone() == {"status": "scheduled", "started_at": None}

@@ -11,17 +11,15 @@ leaves unheard. Against the real API and Postgres; LiveKit's room is the fake jo
 from __future__ import annotations
 
 import asyncio
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from livekit.agents import AgentSession
-from livekit.agents.testing import fake_job_context
 
 import agent.worker as worker
 from agent.api_client import ApiClient
-from agent.settings import get_settings
+from tests.agent.entrypoint_support import AgentJob
 from tests.fakes.interview import test_settings
 
 pytestmark = pytest.mark.db
@@ -46,13 +44,10 @@ async def _settled(db: Any, sid: str) -> None:
 
 
 async def test_a_holder_stalled_before_joining_loses_the_session_to_a_waiting_job_and_never_speaks(
-    api_server: Any, db: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    api_server: Any, db: Any, agent_job: AgentJob, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     sid = (await api_server.consented_session(difficulty="Easy", language="python"))["id"]
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    monkeypatch.setenv("SHADOWS_AGENT_SPOOL_DIR", str(tmp_path))
-    get_settings.cache_clear()
+    agent_job.point_at(api_server.url, api_server.internal_token, tmp_path)
 
     beating = worker.keep_claim
 
@@ -67,12 +62,6 @@ async def test_a_holder_stalled_before_joining_loses_the_session_to_a_waiting_jo
         await unstalled.wait()
 
     monkeypatch.setattr(worker, "join_room", stalled_join)
-    told: list[str] = []
-
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
     spoke: list[bool] = []
 
     def build(settings: Any, **kwargs: Any) -> AgentSession[Any]:  # no providers: starting it is speaking
@@ -85,13 +74,10 @@ async def test_a_holder_stalled_before_joining_loses_the_session_to_a_waiting_jo
         return session
 
     monkeypatch.setattr(worker, "build_session", build)
-    reasons: list[str] = []
-    metadata = json.dumps({"session_id": sid})
     taker = ApiClient(api_server.url, api_server.internal_token, job_id="AJ_taker")
     try:
-        with fake_job_context(job_id="AJ_stalled", job_metadata=metadata) as ctx:
+        async with agent_job.job(sid, job_id="AJ_stalled") as ctx:
             monkeypatch.setattr(ctx, "is_fake_job", lambda: False)  # a real job: it joins the room
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
             ctx.proc.userdata["vad"] = object()
             entry = asyncio.create_task(worker.entrypoint(ctx))
             try:
@@ -116,13 +102,10 @@ async def test_a_holder_stalled_before_joining_loses_the_session_to_a_waiting_jo
                 if not entry.done():
                     entry.cancel()
                     await asyncio.gather(entry, return_exceptions=True)
-                for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
-                    await callback("test")
     finally:
         await taker.aclose()
-        get_settings.cache_clear()
 
-    assert reasons == ["interviewer_replaced"] and spoke == [] and told == []
+    assert agent_job.reasons == ["interviewer_replaced"] and spoke == [] and agent_job.told == []
     assert await _holder(db, sid) == "AJ_taker"
     cur = await db.execute("select status from sessions where id = %s", (sid,))
     assert (await cur.fetchone())["status"] == "in_progress"  # the stalled job did not complete it

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -16,7 +15,6 @@ from typing import Any
 import pytest
 from livekit import rtc
 from livekit.agents import AgentSession, vad
-from livekit.agents.testing import fake_job_context
 from livekit.plugins import deepgram, openai
 
 from agent.api_client import ApiClient
@@ -26,12 +24,10 @@ from agent.presence import CandidatePresence
 from agent.providers import build_session, turn_handling
 from agent.realtime import PreparedRealtimeModel
 from agent.recorder import EventRecorder
-from agent.settings import get_settings
 from agent.spool_replay import replay_spools
 from agent.worker import (
     InterviewJob,
     create_server,
-    entrypoint,
     load_context,
     prewarm,
     session_ended,
@@ -187,41 +183,25 @@ async def test_load_context_starts_real_sessions_and_refuses_unknown_ones(api_se
         assert recording and practice.session.practice and practice.session.status == "in_progress"
 
 
-async def run_entrypoint(monkeypatch: pytest.MonkeyPatch, api_server: Any, metadata: str) -> list[str]:
-    """Run the real entrypoint in a fake job; returns the reasons it asked the job to shut down with."""
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", api_server.url)
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    get_settings.cache_clear()
-    reasons: list[str] = []
-    try:
-        with fake_job_context(job_metadata=metadata) as ctx:
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
-            await entrypoint(ctx)
-            for callback in ctx._shutdown_callbacks:  # a fake job never runs them itself
-                await callback("test")
-    finally:
-        get_settings.cache_clear()
-    return reasons
-
-
 @pytest.mark.db
-async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_sessions(monkeypatch, api_server):
-    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": "ses_unknown"}))
-    assert reasons == ["session_not_found"]
+async def test_entrypoint_ends_the_job_politely_for_unknown_and_finished_sessions(
+    agent_job, api_server, tmp_path
+):
+    agent_job.point_at(api_server.url, api_server.internal_token, tmp_path)
+    assert await agent_job.run("ses_unknown") == ["session_not_found"]
     created = await api_server.consented_session(difficulty="Easy", language="python")
     async with ApiClient(api_server.url, api_server.internal_token) as api:
         await api.start_session(created["id"])
         await api.complete(created["id"], None, "python", "completed")
-    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": created["id"]}))
-    assert reasons == ["session_finished"]
+    assert await agent_job.run(created["id"]) == ["session_finished"]
     # Dispatched into the room of a cancelled session (a token's RoomConfiguration, a late dispatch): no interview.
     cancelled = await api_server.consented_session(difficulty="Easy", language="python")
     r = await api_server.client.post(
         f"/v1/sessions/{cancelled['id']}/cancel", headers=api_server.org_headers()
     )
     assert r.json()["status"] == "cancelled"
-    reasons = await run_entrypoint(monkeypatch, api_server, json.dumps({"session_id": cancelled["id"]}))
-    assert reasons == ["session_finished"]
+    assert await agent_job.run(cancelled["id"]) == ["session_finished"]
+    assert agent_job.told == ["session_unavailable"] * 3  # each told so, not left in a silent room
 
 
 def test_placeholder_secrets_are_refused_outside_local_and_test():
@@ -448,21 +428,13 @@ async def test_practice_and_playground_sessions_get_their_own_copy():
 
 @pytest.mark.db
 async def test_entrypoint_that_cannot_load_its_session_tells_the_client_instead_of_staying_silent(
-    monkeypatch, api_server
+    agent_job, monkeypatch, api_server, tmp_path
 ):
     """Regression: a failed start left the candidate in a silent room."""
     import agent.worker as worker
 
-    told: list[str] = []
-
-    async def tell(ctx: Any, code: str, *, console: bool) -> None:
-        told.append(code)
-
-    monkeypatch.setattr(worker, "tell_candidate_and_leave", tell)
-    monkeypatch.setenv("SHADOWS_AGENT_API_URL", f"http://127.0.0.1:{free_port()}")  # nothing listens
-    monkeypatch.setenv("SHADOWS_AGENT_API_TOKEN", api_server.internal_token)
-    get_settings.cache_clear()
-    reasons: list[str] = []
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens
+    agent_job.point_at(nowhere, api_server.internal_token, tmp_path)
 
     async def fast(*a: Any, **kw: Any) -> Any:
         kw["wait_s"] = 0.5
@@ -470,15 +442,8 @@ async def test_entrypoint_that_cannot_load_its_session_tells_the_client_instead_
 
     original = worker.start_context
     monkeypatch.setattr(worker, "start_context", fast)
-    try:
-        with fake_job_context(job_metadata=json.dumps({"session_id": "ses_x"})) as ctx:
-            monkeypatch.setattr(ctx, "shutdown", lambda reason="": reasons.append(reason))
-            await entrypoint(ctx)
-            for callback in ctx._shutdown_callbacks:
-                await callback("test")
-    finally:
-        get_settings.cache_clear()
-    assert told == ["start_failed"] and reasons == ["api_unavailable"]
+    reasons = await agent_job.run("ses_x")
+    assert agent_job.told == ["start_failed"] and reasons == ["api_unavailable"]
 
 
 def test_start_uses_the_supported_entry_point_without_deprecation_warnings(tmp_path: Path):
