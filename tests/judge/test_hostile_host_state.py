@@ -590,3 +590,47 @@ def test_a_program_cannot_offer_its_memory_for_merging_with_other_processes(sand
         "refused {'MADV_MERGEABLE': 'EPERM', 'PR_SET_MEMORY_MERGE': 'EPERM'}",
         "allowed ok ok",  # MADV_UNMERGEABLE, MADV_DONTNEED
     ], result.stdout.decode()
+
+
+# fsync() and fdatasync() on ext4 send the disk a cache flush each time, even for a clean file opened read-only (its
+# journal long committed): a program calling them on a /usr file in a loop made about 9,000 flushes a second of the
+# host's disk (2026-12-08), each writing out what every process on the host had written to the disk's cache, charged
+# to no run. The filter makes both return 0 without running them (a sandbox's writable files are tmpfs, where they do
+# nothing anyway): a call on a closed descriptor "succeeds", the disk sees no flush, a program's own file still works.
+FLUSHER = (
+    "import os\n"
+    "calls = 0\n"
+    "for path in ('/usr/bin/python3', '/usr'):\n"
+    "    fd = os.open(path, os.O_RDONLY)\n"
+    "    for _ in range(200):\n"
+    "        os.fsync(fd); os.fdatasync(fd); calls += 2\n"
+    "    os.close(fd)\n"
+    "outcomes = []\n"
+    "for call in (os.fsync, os.fdatasync):\n"
+    "    try:\n"
+    "        call(fd)  # closed above: the kernel would say EBADF\n"
+    "        outcomes.append('ok')\n"
+    "    except OSError as e:\n"
+    "        outcomes.append(e.strerror)\n"
+    "with open('/tmp/own', 'w') as f:\n"
+    "    f.write('kept'); f.flush(); os.fsync(f.fileno())\n"
+    "print(calls, *outcomes, open('/tmp/own').read())\n"
+)
+
+
+def _flushes(disk: str) -> int | None:
+    """The disk's completed flush requests (the 16th field of its stat, Linux 5.5 and later), None when not shown."""
+    fields = Path(f"/sys/dev/block/{disk}/stat").read_text().split()
+    return int(fields[15]) if len(fields) >= 17 else None
+
+
+def test_a_program_cannot_flush_the_hosts_disk_cache(sandbox, scratch):
+    (disk,) = read_devices(["/usr"]) or (None,)
+    before = _flushes(disk) if disk is not None else None
+    result = run_source(sandbox, scratch, "python", FLUSHER, limits=Limits(wall_s=20, cpu_s=10))
+    after = _flushes(disk) if disk is not None else None
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().split() == ["800", "ok", "ok", "kept"], result.stdout.decode()
+    if before is not None and after is not None:
+        # Other work on the host may flush meanwhile: far fewer than one a call is what counts.
+        assert after - before < 200, (before, after)
