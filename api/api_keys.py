@@ -19,12 +19,12 @@ Each change runs in a transaction holding the organisation's row lock, so concur
 together nor revoke the last two keys together.
 
 A key's revocation also stops what its requests in flight would still write (`hold_caller`): a write that gives its
-caller something lasting, decides where data goes or cannot be undone (an API key, an ATS key, a webhook receiver or
-its secret, a share link, the organisation's settings, a legal hold placed or lifted, an erasure, a new session and
-its invite) commits only while the key that asked for it is unrevoked. Checked once at the start, a request that
-waited (on a slow name server for a webhook URL, on a lock, on a résumé upload) minted a live key, registered a
-receiver of every later event or scheduled a paid interview after the key that asked had been revoked: revoking a
-leaked key left what it was doing in place."""
+caller something lasting, decides where data goes or cannot be undone (an API key, an ATS key, a webhook receiver or its
+secret, a share link, the organisation's settings, a legal hold placed or lifted, an erasure, a new session and its
+invite, a cancel, a re-grade, a webhook delivery replayed or an ATS call sent again) commits only while the key that
+asked for it is unrevoked. Checked once at the start, a request that waited (on a slow name server for a webhook URL, on
+a lock, on a résumé upload) minted a live key, registered a receiver of every later event or scheduled a paid interview
+after the key that asked had been revoked: revoking a leaked key left what it was doing in place."""
 
 from __future__ import annotations
 

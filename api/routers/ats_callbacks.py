@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api import keyset
+from api.api_keys import hold_caller
 from api.db import ats_callbacks_repo, sessions_repo
 from api.deps import DbConn, OrgCaller
 from api.errors import ConflictError, NotFoundError
@@ -100,7 +101,8 @@ async def send_ats_callback_again(
     """Queue a delivered or failed call again, as a new call with a fresh retry schedule (built when it is sent:
     Ashby gets the latest result and a live report link). A 409 while it is pending (its retries are under way),
     and while a call sending it again is: one resend at a time, however many requests arrive together. A session's
-    calls are sent again at most 100 times in all (409 `too_many_ats_callbacks`)."""
+    calls are sent again at most 100 times in all (409 `too_many_ats_callbacks`). A key revoked while the request
+    was under way sends nothing again (401 `invalid_api_key`)."""
     await _own_session(conn, session_id, org)
     async with conn.transaction():
         if await ats_callbacks_repo.count_resends(conn, session_id) >= MAX_RESENDS_PER_SESSION:
@@ -110,6 +112,10 @@ async def send_ats_callback_again(
                 f"This session's calls to the ATS were sent again {MAX_RESENDS_PER_SESSION} times already."
             )
         row = await ats_callbacks_repo.send_callback_again(conn, session_id, callback_id)
+        if row is not None:
+            # A call to the ATS, as a webhook replay is a request to a receiver: none for a key revoked since it was
+            # let in (the count above waited on the session's resend lock meanwhile).
+            await hold_caller(conn, org.key_id)
         if row is None:
             existing = await ats_callbacks_repo.get_callback(conn, session_id, callback_id)
             if existing is None:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, ConfigDict
 
 from api import guess_limits, report_limits
+from api.api_keys import hold_caller
 from api.db import scorecards_repo, sessions_repo
 from api.deps import (
     DbConn,
@@ -176,9 +177,14 @@ async def grade_session(
     `too_many_scorecard_versions` once the session has SHADOWS_API_SCORECARD_VERSIONS_PER_SESSION versions; 409
     `record_deleted` once retention deleted the interview record (the kept scorecard stays the one shown). At most
     SHADOWS_API_REGRADE_RATE_LIMIT re-grades per organisation across its sessions: past it 429 `rate_limited` with
-    Retry-After, counted before anything is read or stored."""
+    Retry-After, counted before anything is read or stored. A key revoked while the request was under way grades
+    nothing (401 `invalid_api_key`)."""
     await count_regrade(request.app.state.ratelimits, settings, org.id)
-    version = await request_regrade(
-        conn, session_id, organization_id=org.id, max_versions=settings.scorecard_versions_per_session
-    )
+    async with conn.transaction():
+        version = await request_regrade(
+            conn, session_id, organization_id=org.id, max_versions=settings.scorecard_versions_per_session
+        )
+        # A paid grading whose result the ATS and the receivers are sent next: only while the key that asked is
+        # unrevoked (the regrade may have waited on the session's row).
+        await hold_caller(conn, org.key_id)
     return GradeAccepted(session_id=session_id, version=version)

@@ -249,8 +249,14 @@ async def read_session(
     "/{session_id}/cancel", response_model=SessionSummary, responses=error_responses(*DB, 401, 404, 409)
 )
 async def cancel_session(org: OrgCaller, session_id: SessionId, conn: DbConn) -> SessionSummary:
-    """Cancel a scheduled or running session (idempotent). A completed or abandoned session is a 409."""
-    row = await sessions_repo.cancel_session(conn, session_id, org.id)
+    """Cancel a scheduled or running session (idempotent). A completed or abandoned session is a 409. A key revoked
+    while the request was under way cancels nothing (401 `invalid_api_key`)."""
+    async with conn.transaction():
+        row = await sessions_repo.cancel_session(conn, session_id, org.id)
+        # A cancel cannot be undone (the invite dies, a running interview ends, the ATS and the receivers are
+        # told): only while the key that asked is unrevoked; the update may have waited on the session's row.
+        if row is not None:
+            await hold_caller(conn, org.key_id)
     if row is None:
         raise NotFoundError("Session not found.", code="session_not_found")
     if row["status"] != "cancelled":
