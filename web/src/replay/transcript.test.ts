@@ -37,7 +37,12 @@ function shown(said: string): string {
 }
 
 function transcript(said: string): { sync: TranscriptSync; marked: () => string[] } {
-  document.body.innerHTML = `<ol id="transcript"><li class="turn" data-seq="7" data-t="1"><p class="turn-text">${shown(said)}</p></li></ol>`;
+  return page(shown(said));
+}
+
+/** Turn 7 of a transcript whose words the page shows as `html`. */
+function page(html: string): { sync: TranscriptSync; marked: () => string[] } {
+  document.body.innerHTML = `<ol id="transcript"><li class="turn" data-seq="7" data-t="1"><p class="turn-text">${html}</p></li></ol>`;
   const list = document.getElementById("transcript");
   return {
     sync: new TranscriptSync(list),
@@ -90,5 +95,80 @@ describe("TranscriptSync.highlight", () => {
     expect(sync.highlight(7, "hash map", 0, null, "another line")).toBe(true);
     expect(marked()).toEqual(["hash map"]);
     expect(sync.highlight(7, "another", 0, null, "another line")).toBe(false);
+  });
+
+  // Lines as the page shows them (api/report_lines.py `said_lines`, as printed for these words), and the same words
+  // under elements that wrap them: each run of right-to-left letters an isolate (`RTL_HTML`, as the report shows
+  // code), a link. A quote is marked in and across them, the one place cited, and no element is cut in two (two
+  // isolates show a run's words in another order), also once the marks are cleared.
+  const MARK = '<span class="turn-mark" aria-hidden="true">\u2502 </span>';
+  const RLO = '<span class="hidden-char" title="right-to-left override" data-code="202E">U+202E</span>';
+  const rtl = (run: string) => `<span class="rtl">${run}</span>`;
+  it.each([
+    {
+      name: "Arabic words and a right-to-left override's marker",
+      said: "أنا أستخدم hash map هنا\u202e ok",
+      html: `${MARK}أنا أستخدم hash map هنا${RLO} ok`,
+      quote: "هنا ok",
+      where: [20, 27] as [number, number],
+      marks: ["هناU+202E ok"],
+    },
+    {
+      name: "a printed line's wraps",
+      said: "مرحبا مرحبا hash map",
+      html: `${MARK}مرحبا مرحبا <i class="w"></i>hash <i class="w"></i>map`,
+      quote: "مرحبا hash map",
+      where: [6, 20] as [number, number],
+      marks: ["مرحبا hash map"],
+    },
+    {
+      name: "Hebrew across a CRLF's two lines",
+      said: "שלום\r\nעולם hash",
+      html: `${MARK}שלום\n${MARK}עולם hash`,
+      quote: "שלום עולם",
+      where: [0, 10] as [number, number],
+      marks: ["שלום\n\u2502 עולם"],
+    },
+    {
+      name: "a quote across isolated runs",
+      said: "أنا أستخدم hash map هنا ok",
+      html: `${MARK}${rtl("أنا أستخدم")} hash map ${rtl("هنا")} ok`,
+      quote: "أستخدم hash map هنا",
+      where: [4, 23] as [number, number],
+      marks: ["أستخدم", " hash map ", "هنا"],
+    },
+    {
+      name: "the second of a quote's places, inside an isolate",
+      said: "شكرا, hash map; شكرا",
+      html: `${MARK}${rtl("شكرا")}, hash map; ${rtl("شكرا")}`,
+      quote: "شكرا",
+      where: [16, 20] as [number, number],
+      marks: ["شكرا"],
+      second: true,
+    },
+    {
+      name: "a quote out of a link, after a hidden character",
+      said: "see \u202ehttps://example.com/x ok",
+      html: `${MARK}see ${RLO}<a href="https://example.com/x">https://example.com/x</a> ok`,
+      quote: "example.com/x ok",
+      where: [13, 29] as [number, number],
+      marks: ["example.com/x", " ok"],
+    },
+  ])("marks a quote in $name", ({ said, html, quote, where, marks, second }) => {
+    const { sync, marked } = page(html);
+    const line = document.querySelector(".turn-text") as HTMLElement;
+    const before = line.innerHTML;
+    // The place the grader verified; else which of the quote's places; else the words read from the page.
+    for (const [stored, place, occurrence] of [
+      [said, where, 0],
+      [said, null, second ? 1 : 0],
+      [null, null, second ? 1 : 0],
+    ] as const) {
+      expect(sync.highlight(7, quote, occurrence, place, stored)).toBe(true);
+      expect(marked()).toEqual(marks);
+      if (second) expect(line.lastElementChild?.firstElementChild?.tagName).toBe("MARK");
+      sync.clear();
+      expect(line.innerHTML).toBe(before);
+    }
   });
 });

@@ -44,7 +44,9 @@ export class TranscriptSync {
   /** Mark the quoted words in transcript line `seq` (clearing earlier marks); false when they are not there. The
    *  line is text plus, where the candidate's words hold a hidden character, the server's visible marker for it
    *  (`span.hidden-char[data-code]`, api/templating.py; past its first 2,000 in one text, the plain text `U+XXXX`),
-   *  and before each of its lines the mark that keeps it the speaker's (`span.turn-mark`, api/report_lines.py).
+   *  and before each of its lines the mark that keeps it the speaker's (`span.turn-mark`, api/report_lines.py);
+   *  its words are read in every text node under it, whatever element wraps them (`wordNodes`: a printed line's
+   *  wraps, a right-to-left isolate), and marked without cutting any element in two (`markSpan`).
    *  The words are matched in `said`, the line as stored (the timeline's text: what the grader's `where` is a place
    *  of), each of its characters found again in what the page shows (`alignedParts`), so that where a quote is, and
    *  what is marked, does not depend on how its hidden characters are shown: a candidate who typed thousands of them
@@ -66,13 +68,7 @@ export class TranscriptSync {
     const line = aligned ? { said: said ?? "", parts: aligned } : shownParts(text);
     const span = findQuote(line.said, quote, occurrence, where);
     if (!span) return false;
-    const range = document.createRange();
-    range.setStart(...boundary(text, line.parts, span[0], false));
-    range.setEnd(...boundary(text, line.parts, span[1], true));
-    const mark = document.createElement("mark");
-    mark.className = "evidence-hit";
-    mark.append(range.extractContents());
-    range.insertNode(mark);
+    markSpan(line.parts, span[0], span[1]);
     const turn = text.closest<HTMLElement>("li");
     if (turn) this.scrollTo(turn);
     return true;
@@ -92,84 +88,130 @@ export class TranscriptSync {
  *  node aligned with the stored line, `offsets[k]` is where in the node the unit `start + k` is shown (one more
  *  entry: where the node's part ends). */
 interface Part {
-  node: ChildNode;
+  node: Text | HTMLElement;
   start: number;
   length: number;
   offsets?: number[];
+}
+
+/** The nodes that show a line's words, in document order: every text node under it, whatever elements wrap it (a
+ *  right-to-left isolate, `span.rtl`; a printed line's wrap, `i.w`; anything else), each hidden character's marker
+ *  whole (its `U+XXXX` is not the words), and nothing of a line's mark (`span.turn-mark`). Read as the line's
+ *  children only, a word inside any other element was no text: a quote in or across it was marked nowhere, or at
+ *  another of its places. */
+function wordNodes(line: HTMLElement): (Text | HTMLElement)[] {
+  const nodes: (Text | HTMLElement)[] = [];
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => {
+      if (node.nodeType === Node.TEXT_NODE)
+        return isMarker(node.parentNode) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      if (isMarker(node)) return NodeFilter.FILTER_ACCEPT;
+      return (node as Element).classList.contains("turn-mark") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP;
+    },
+  });
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node as Text | HTMLElement);
+  return nodes;
+}
+
+function isMarker(node: Node | null): node is HTMLElement {
+  return node instanceof HTMLElement && node.classList.contains("hidden-char");
 }
 
 /** The line's words as the page shows them: its text, a hidden character's marker counting as its character. */
 function shownParts(line: HTMLElement): { said: string; parts: Part[] } {
   const parts: Part[] = [];
   let said = "";
-  for (const node of line.childNodes) {
-    const piece = node.nodeType === Node.TEXT_NODE ? (node.textContent ?? "") : hiddenChar(node);
+  for (const node of wordNodes(line)) {
+    const piece = isMarker(node) ? hiddenChar(node) : node.data;
+    if (!piece) continue;
     parts.push({ node, start: said.length, length: piece.length });
     said += piece;
   }
   return { said, parts };
 }
 
-/** `said` (the line as stored) found again, character by character, in what the page shows of it (`line`): a
- *  character as itself; a hidden one as its marker (`span.hidden-char[data-code]`) or, past the markers' cap, as the
- *  plain text `U+XXXX`; a line break (CR, CRLF) as LF; a line's mark (any other element) as nothing. Null when the
+/** `said` (the line as stored) found again, character by character, in what the page shows of it (`line`'s
+ *  `wordNodes`): a character as itself; a hidden one as its marker (`span.hidden-char[data-code]`) or, past the
+ *  markers' cap, as the plain text `U+XXXX`; a line break (CR, CRLF) as LF; a line's mark as nothing. Null when the
  *  two do not agree (a page of another text): the caller reads the page instead. A shown character is never a hidden
  *  one (the page shows those as markers), so each step has one reading: the walk is linear in the line's length. */
 function alignedParts(line: HTMLElement, said: string): Part[] | null {
   const parts: Part[] = [];
   let i = 0;
-  for (const node of line.childNodes) {
+  for (const node of wordNodes(line)) {
     const start = i;
-    if (node.nodeType === Node.TEXT_NODE) {
-      const shown = node.textContent ?? "";
-      const offsets: number[] = [];
-      let j = 0;
-      while (j < shown.length) {
-        if (i >= said.length) return null;
-        const ch = said[i];
-        let read = 1; // units of `said`
-        let seen = 1; // units of `shown`
-        if (ch === shown[j]) {
-          // the character as itself
-        } else if (ch === "\r" && shown[j] === "\n") {
-          if (said[i + 1] === "\n") read = 2;
-        } else {
-          const code = said.codePointAt(i) ?? 0;
-          const plain = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
-          if (!shown.startsWith(plain, j)) return null;
-          read = code > 0xffff ? 2 : 1;
-          seen = plain.length;
-        }
-        for (let k = 0; k < read; k += 1) offsets.push(j);
-        i += read;
-        j += seen;
-      }
-      offsets.push(j);
-      parts.push({ node, start, length: i - start, offsets });
-    } else {
+    if (isMarker(node)) {
       const piece = hiddenChar(node);
-      if (piece && !said.startsWith(piece, i)) return null;
+      if (!piece) continue;
+      if (!said.startsWith(piece, i)) return null;
       i += piece.length;
       parts.push({ node, start, length: piece.length });
+      continue;
     }
+    const shown = node.data;
+    if (!shown) continue;
+    const offsets: number[] = [];
+    let j = 0;
+    while (j < shown.length) {
+      if (i >= said.length) return null;
+      const ch = said[i];
+      let read = 1; // units of `said`
+      let seen = 1; // units of `shown`
+      if (ch === shown[j]) {
+        // the character as itself
+      } else if (ch === "\r" && shown[j] === "\n") {
+        if (said[i + 1] === "\n") read = 2;
+      } else {
+        const code = said.codePointAt(i) ?? 0;
+        const plain = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+        if (!shown.startsWith(plain, j)) return null;
+        read = code > 0xffff ? 2 : 1;
+        seen = plain.length;
+      }
+      for (let k = 0; k < read; k += 1) offsets.push(j);
+      i += read;
+      j += seen;
+    }
+    offsets.push(j);
+    parts.push({ node, start, length: i - start, offsets });
   }
   return i === said.length ? parts : null;
 }
 
-/** The character a hidden character's marker stands for ("" for any other element: a line's mark is no word). */
-function hiddenChar(node: ChildNode): string {
-  if (!(node instanceof HTMLElement) || !node.classList.contains("hidden-char")) return "";
+/** The character a hidden character's marker stands for ("" for a marker of no character). */
+function hiddenChar(node: HTMLElement): string {
   const code = Number.parseInt(node.dataset.code ?? "", 16);
   return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : "";
 }
 
-/** The DOM position of offset `at` of the line's said text: inside a text node, or beside a marker element. */
-function boundary(line: HTMLElement, parts: Part[], at: number, isEnd: boolean): [Node, number] {
-  for (const [index, part] of parts.entries()) {
-    const inside = isEnd ? at <= part.start + part.length : at < part.start + part.length;
-    if (!inside) continue;
-    if (part.node.nodeType === Node.TEXT_NODE) return [part.node, part.offsets?.[at - part.start] ?? at - part.start];
-    return [line, at > part.start ? index + 1 : index];
+/** Mark `[from, to)` of the line's said text: one `mark.evidence-hit` for each run of the parts it covers that are
+ *  children of one element, so that no element of the line is cut in two (a right-to-left isolate cut in two is two
+ *  isolates, and shows its words in another order, also once the marks are cleared). A line of text and markers,
+ *  as the page prints a turn, is one run. */
+function markSpan(parts: Part[], from: number, to: number): void {
+  type Edge = (range: Range) => void;
+  const runs: { parent: Node; start: Edge; end: Edge }[] = [];
+  for (const part of parts) {
+    const a = Math.max(from, part.start);
+    const b = Math.min(to, part.start + part.length);
+    const { node } = part;
+    const parent = node.parentNode;
+    if (a >= b || !parent) continue;
+    const at = (offset: number): number => part.offsets?.[offset - part.start] ?? offset - part.start;
+    const start: Edge = isMarker(node) ? (r) => r.setStartBefore(node) : (r) => r.setStart(node, at(a));
+    const end: Edge = isMarker(node) ? (r) => r.setEndAfter(node) : (r) => r.setEnd(node, at(b));
+    const last = runs.at(-1);
+    if (last && last.parent === parent) last.end = end;
+    else runs.push({ parent, start, end });
   }
-  return [line, parts.length];
+  // Last first: marking a run changes nothing before it, so the nodes and offsets of the runs before it still hold.
+  for (const run of runs.reverse()) {
+    const range = document.createRange();
+    run.start(range);
+    run.end(range);
+    const mark = document.createElement("mark");
+    mark.className = "evidence-hit";
+    mark.append(range.extractContents());
+    range.insertNode(mark);
+  }
 }
