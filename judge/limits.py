@@ -137,11 +137,19 @@ def job_budget_s(request: RunRequest) -> float:
 JOB_GRACE_S = 30.0  # a pool worker's bookkeeping beyond its job's own bound (judge.backends.local, .remote)
 
 
+def pool_timeout_s(request: RunRequest, settings: JudgeSettings) -> float:
+    """How long a judge pool lets the job for `request` run before it kills its worker: its budget and the grace,
+    never under `job_timeout_s`. The one place this is decided: the local backend (in the API, or on a judge host)
+    submits its job with it, and the remote backend leaves a run that much between its start-by and its deadline,
+    so that no run it started outlives the wait (judge hosts keep SHADOWS_JUDGE_JOB_TIMEOUT_S at most the API's)."""
+    return max(settings.job_timeout_s, job_budget_s(request) + JOB_GRACE_S)
+
+
 def run_bound_s(request: RunRequest, settings: JudgeSettings) -> float:
     """The longest `Judge.run` may take for `request` once admitted (the local and remote backends): the pool's
-    timeout for its job (its budget and the grace, never under `job_timeout_s`), and with the remote backend a
-    host's queue too. What must outlast a run (the API's lease on its session, api.run_flow) lasts at least this."""
-    bound = max(settings.job_timeout_s, job_budget_s(request) + JOB_GRACE_S)
+    timeout for its job (`pool_timeout_s`), and with the remote backend a host's queue before it too. What must
+    outlast a run (the API's lease on its session, api.run_flow) lasts at least this."""
+    bound = pool_timeout_s(request, settings)
     if settings.backend == "remote":
-        bound = max(bound, job_budget_s(request) + JOB_GRACE_S + settings.remote_queue_wait_s)
+        bound += settings.remote_queue_wait_s
     return bound

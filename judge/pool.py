@@ -4,7 +4,8 @@ Each worker is `python -m judge.pool --worker SLOT`: a subreaper that runs one j
 orphan around it. Its sandbox leases a uid of its own (judge.uids), so no two workers on the host share one.
 The pool talks to it with JSON lines (requests on its stdin, replies on a dedicated fd). Cancelling the awaiting
 caller kills the worker (and with it, via --die-with-parent, its sandbox) and a fresh worker takes the slot.
-A worker that crashes or overruns `job_timeout_s` is replaced the same way.
+A worker that crashes or overruns its job's timeout (`job_timeout_s` unless the caller gives one) is replaced the
+same way.
 
 A job may carry a start-by (`submit(start_by=...)`, or `start_by_context` for the calls made in one context): the
 `time.monotonic()` instant past which it must not start, because its caller will have stopped waiting for it. A job
@@ -204,7 +205,8 @@ class JudgePool:
         start_by: float | None = None,
     ) -> dict[str, Any]:
         """Run a registered job in a worker and return its result dict. A job running longer than `timeout_s`
-        (at least `job_timeout_s`) is a judge bug: its worker is replaced and the job fails.
+        (default `job_timeout_s`; a judge run's is `judge.limits.pool_timeout_s`) is a judge bug: its worker is
+        replaced and the job fails.
 
         `payload` is the job's argument, or that argument already written as one JSON object (bytes, trusted: a
         caller that serialises a model with pydantic does so 5-7x faster than `json.dumps` here, docs/judge.md).
@@ -213,17 +215,14 @@ class JudgePool:
         JudgeStartExpiredError, at that moment, and never runs; a job that started keeps its timeout.
 
         Raises JudgeBusyError (retryable) when the queue is full, JudgeStartExpiredError, the job's own JudgeError
-        when it raised one, and JudgeInternalError when the worker crashed or overran. Cancelling the caller kills
-        the worker.
+        when it raised one, and JudgeInternalError when the worker crashed or overran. Cancelling the caller, at any
+        point, takes its job out of the queue or kills the worker running it: no job runs with nobody waiting.
         """
         if not self._started or self._closing:
             raise JudgeInternalError("judge pool is not running")
         path = self._registry.get(fn_name)
         if path is None:
             raise JudgeInternalError(f"unknown judge job {fn_name!r}")
-        idle = self.slots - len(self._running)
-        if len(self._pending) >= self.queue_size + max(0, idle):
-            raise JudgeBusyError("every judge slot is busy and the queue is full")
         try:
             if isinstance(payload, bytes):
                 line = b'{"fn":%s,"payload":%s}\n' % (json.dumps(path).encode(), payload)
@@ -231,23 +230,29 @@ class JudgePool:
                 line = json.dumps({"fn": path, "payload": payload}, separators=(",", ":")).encode() + b"\n"
         except (TypeError, ValueError) as exc:
             raise JudgeInternalError("judge job payload is not JSON") from exc
-        timeout = max(self.settings.job_timeout_s, timeout_s or 0.0)
+        timeout = self.settings.job_timeout_s if timeout_s is None else timeout_s
         if start_by is None:
             start_by = start_by_context.get()
         loop = asyncio.get_running_loop()
         job = _Job(line=line, future=loop.create_future(), timeout_s=timeout, start_by=start_by)
-        if job.expired():
-            raise JudgeStartExpiredError("the job's start-by passed before it was queued")
-        self._pending.append(job)
-        # Refused at its start-by if still queued, so that it gives its queue place back then, not when a slot frees.
-        expiry = (
-            None
-            if start_by is None
-            else loop.call_later(max(0.0, start_by - time.monotonic()), self._expire, job)
-        )
-        async with self._cond:
-            self._cond.notify()
+        expiry: asyncio.TimerHandle | None = None
         try:
+            # Queued under the lock, with no await between the checks and the queueing, and inside the `try`: a
+            # cancel while waiting for the lock leaves nothing queued; one after it takes the job back out below.
+            async with self._cond:
+                if self._closing:
+                    raise JudgeInternalError("judge pool is not running")
+                idle = self.slots - len(self._running)
+                if len(self._pending) >= self.queue_size + max(0, idle):
+                    raise JudgeBusyError("every judge slot is busy and the queue is full")
+                if job.expired():
+                    raise JudgeStartExpiredError("the job's start-by passed before it was queued")
+                self._pending.append(job)
+                # Refused at its start-by if still queued, so that it gives its queue place back then, not when a
+                # slot frees.
+                if start_by is not None:
+                    expiry = loop.call_later(max(0.0, start_by - time.monotonic()), self._expire, job)
+                self._cond.notify()
             return await asyncio.shield(job.future)
         except asyncio.CancelledError:
             if job in self._pending:
@@ -301,10 +306,10 @@ class JudgePool:
             await self._run_job(worker, job)
 
     async def _run_job(self, worker: _Worker, job: _Job) -> None:
-        reap_bwrap_zombies()
         job.worker = worker
         self._running.add(job)
-        try:
+        try:  # from here on the job ends (or its worker dies) whatever fails: its caller is never left waiting
+            reap_bwrap_zombies()
             reply = await asyncio.wait_for(worker.call(job.line), job.timeout_s)
         except TimeoutError:
             log.error("judge job overran its %s s on slot %d; replacing worker", job.timeout_s, worker.slot)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from judge.disclosure import executed_part, withhold_quoted_hidden
 from judge.errors import JudgeInternalError
-from judge.limits import JOB_GRACE_S, job_budget_s
+from judge.limits import pool_timeout_s
 from judge.pool import JudgePool
 from judge.runner import execute_job
 from judge.schemas import RunReport, RunRequest
@@ -25,8 +25,9 @@ class LocalBackend:
         await self.pool.start()
 
     async def run(self, request: RunRequest) -> RunReport:
-        # The job's own bound (compile, every test's limit, start-ups) plus room for the worker's bookkeeping.
-        timeout = job_budget_s(request) + JOB_GRACE_S
+        # The job's own bound (compile, every test's limit, start-ups) plus room for the worker's bookkeeping, as the
+        # remote backend counts it too (a judge host runs this backend).
+        timeout = pool_timeout_s(request, self.pool.settings)
         # The worker is handed only the tests it runs (a Run's hidden tests never run), written by pydantic: for a
         # question with 1.2 MiB of tests, 7 ms where `model_dump` and the pool's `json.dumps` of every test took 22-30
         # ms on the event loop that serves every other request (docs/judge.md). The tests' JSON is made once per set

@@ -22,12 +22,13 @@ Retry rules, by what may have happened to the run:
 When every host answered busy: JudgeBusyError (retryable). When no host could be reached: `internal_error`.
 
 Every POST of a run says how long this process will wait for it to start (judge.remote_protocol's
-START_WITHIN_HEADER): the time left to the run's deadline less its job budget, so that a run a host starts keeps its
-whole budget before this process stops waiting (and its caller, api.run_flow, releases the session's run lease). A
-host still holding it in its queue then refuses it (503 `start_expired`, never started): `internal_error`, as when no
-answer came in time. A host that predates the header ignores it, and would start a run however late: past the
-start-by no host is asked afresh (`_refuse_late_start`: after a busy one, a pause for slow ones, a PUT of the tests),
-only the one that may be running it.
+START_WITHIN_HEADER): the time left to the run's deadline less all a host's pool lets the run take before it kills it
+(`judge.limits.pool_timeout_s`: its budget and the grace, at least `job_timeout_s`), so that a run a host starts, even
+one that overruns, ends before this process stops waiting (and its caller, api.run_flow, releases the session's run
+lease). A host still holding it in its queue then refuses it (503 `start_expired`, never started): `internal_error`,
+as when no answer came in time. A host that predates the header ignores it, and would start a run however late: past
+the start-by no host is asked afresh (`_refuse_late_start`: after a busy one, a pause for slow ones, a PUT of the
+tests), only the one that may be running it.
 
 A run whose tests' JSON is at least DIGEST_MIN_BYTES (a Submit of a bank question: up to 1.5 MiB) names them by
 digest (judge.remote_protocol): a host that does not hold them says so before starting anything (`tests_unknown`),
@@ -74,7 +75,7 @@ from judge.errors import (
     JudgeInternalError,
     UnsupportedLanguageError,
 )
-from judge.limits import JOB_GRACE_S, job_budget_s
+from judge.limits import pool_timeout_s
 from judge.schemas import RunReport, RunRequest, Timings, Verdict
 from judge.settings import JudgeSettings
 from judge.tests_cache import MEMO_MIN_BYTES, EncodedTests, TestsMemo
@@ -315,9 +316,11 @@ class RemoteBackend:
         run_id = secrets.token_hex(16)
         bodies = _Bodies(run_id, executed_part(request), self.memo)
         loop = asyncio.get_running_loop()
-        budget = job_budget_s(request)
-        deadline = loop.time() + budget + JOB_GRACE_S + self.settings.remote_queue_wait_s
-        start_by = deadline - budget  # a run started later could outlast the deadline within its budget
+        # What a host's pool lets the run take before killing it: a run started later than `start_by` could still be
+        # running at the deadline, when this process stops waiting and its caller releases the session's run lease.
+        allowed = pool_timeout_s(request, self.settings)
+        deadline = loop.time() + allowed + self.settings.remote_queue_wait_s
+        start_by = deadline - allowed
         tried: set[Host] = set()  # not to be asked again for this run
         slow: set[Host] = set()  # timed out on connect: asked again after a pause, when no other host is left
         busy = refused_us = False

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from judge import pool as pool_module
 from judge.errors import (
     JudgeBusyError,
     JudgeInternalError,
@@ -202,18 +203,28 @@ async def test_cancelling_a_running_job_kills_and_replaces_its_worker(pool, pool
     assert (await pool.submit("echo", {"after": True}))["echo"] == {"after": True}
 
 
-async def test_cancelling_a_queued_job_means_it_never_runs(pool_settings, tmp_path):
+@pytest.mark.parametrize("waiting_for", ["slot", "queue_lock"])
+async def test_cancelling_a_queued_job_means_it_never_runs(waiting_for, pool_settings, tmp_path):
     settings = pool_settings.model_copy(update={"slots": 1})
     gate, marker = tmp_path / "gate", tmp_path / "marker"
     async with JudgePool(settings, jobs=JOBS) as pool:
         blocker = asyncio.create_task(pool.submit("wait_for_file", {"path": str(gate)}))
         await wait_until(lambda: pool.running == 1)
+        # "queue_lock": cancelled at the await before its job is queued, which must leave nothing behind.
+        if waiting_for == "queue_lock":
+            await pool._cond.acquire()
         queued = asyncio.create_task(pool.submit("touch", {"path": str(marker)}))
-        await wait_until(lambda: pool.queued == 1)
+        if waiting_for == "queue_lock":
+            await asyncio.sleep(0)  # the submit's first step: it now waits for the lock
+            assert not queued.done()
+        else:
+            await wait_until(lambda: pool.queued == 1)
         queued.cancel()
         with pytest.raises(asyncio.CancelledError):
             await queued
-        assert pool.queued == 0
+        assert (pool.queued, pool.running) == (0, 1)
+        if waiting_for == "queue_lock":
+            pool._cond.release()
         gate.write_text("go")
         await blocker
         await pool.submit("echo", {})  # the slot has moved past where the cancelled job was
@@ -254,7 +265,7 @@ async def test_a_job_still_queued_at_its_start_by_is_refused_and_never_runs(pool
     assert not late.exists()
 
 
-async def test_worker_crash_is_an_internal_error_and_the_slot_recovers(pool):
+async def test_worker_crash_is_an_internal_error_and_the_slot_recovers(pool, monkeypatch):
     before = set(pool.worker_pids)
     with pytest.raises(JudgeInternalError):
         await pool.submit("crash", {})
@@ -262,6 +273,18 @@ async def test_worker_crash_is_an_internal_error_and_the_slot_recovers(pool):
     assert [r["echo"]["i"] for r in results] == [0, 1, 2, 3]
     await wait_until(lambda: pool.respawns == 1 and len(pool.worker_pids) == 2)
     assert len(set(pool.worker_pids) & before) == 1
+
+    # The pool's own failure once a slot has taken a job fails that job: its caller is never left waiting on it.
+    def fail() -> int:
+        monkeypatch.undo()
+        raise OSError("/proc unreadable")
+
+    monkeypatch.setattr(pool_module, "reap_bwrap_zombies", fail)
+    async with asyncio.timeout(30):
+        with pytest.raises(JudgeInternalError):
+            await pool.submit("echo", {})
+        assert (pool.queued, pool.running) == (0, 0)
+        assert (await pool.submit("echo", {"after": True}))["echo"] == {"after": True}
 
 
 async def test_job_errors_cross_the_process_boundary_typed(pool):

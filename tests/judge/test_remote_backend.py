@@ -14,7 +14,6 @@ import pytest
 from pydantic import SecretStr
 
 from judge import bank
-from judge.backends import remote
 from judge.backends.remote import REPLAYS, SLOW_ROUNDS, RemoteBackend
 from judge.bank import load_question
 from judge.disclosure import WITHHELD
@@ -233,14 +232,12 @@ async def test_a_host_slow_to_accept_is_tried_again_after_a_pause_and_not_droppe
     assert b.run_ids("judge.run.started") == b_started
 
 
-async def test_a_run_still_queued_when_the_api_stops_waiting_is_refused_and_never_starts(
-    hosts, monkeypatch
-) -> None:
-    # The API waits for a host's answer the run's budget, the grace and SHADOWS_JUDGE_REMOTE_QUEUE_WAIT_S; then it
-    # stores internal_error and releases the session's run lease. A host that started the run after that (it sat in
-    # the host's queue) ran it beside the session's next run. Each POST now says how long the API waits for a start.
+async def test_a_run_still_queued_when_the_api_stops_waiting_is_refused_and_never_starts(hosts) -> None:
+    # The API waits for a host's answer what the host's pool allows the run and SHADOWS_JUDGE_REMOTE_QUEUE_WAIT_S; then
+    # it stores internal_error and releases the session's run lease. A host that started the run after that (it sat
+    # in the host's queue) ran it beside the session's next run. Each POST now says how long the API waits for a
+    # start: the queue wait, 0.1 s.
     _, b = hosts
-    monkeypatch.setattr(remote, "JOB_GRACE_S", 0.0)  # the start-by is then the queue wait alone: 0.1 s
     filler = await _fill(b, 2.0)  # B's one slot held: the run below waits in its queue
     b_started = b.run_ids("judge.run.started")
     with httpx.Client(timeout=30) as client:

@@ -165,8 +165,7 @@ async def test_a_run_answer_trickled_past_the_runs_deadline_is_internal_error(
     # The run's deadline, a minute and more for any real run, brought down to a second and a half: what is tested is
     # that the answer as a whole is held to it, whatever pace each read keeps. The queue wait is the start-by: with
     # none, no host would be asked at all.
-    monkeypatch.setattr(remote, "job_budget_s", lambda request: 1.0)
-    monkeypatch.setattr(remote, "JOB_GRACE_S", 0.0)
+    monkeypatch.setattr(remote, "pool_timeout_s", lambda request, settings: 1.0)
     host.runs = host.trickle
     async with _judge(host, queue_wait_s=0.5) as judge:
         began = time.monotonic()
