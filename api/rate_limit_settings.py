@@ -86,6 +86,12 @@ class RateLimitSettings(BaseModel):
     report_read_client_rate_limit: RateLimit = "120/minute;1200/hour"
     report_read_site_rate_limit: RateLimit = "600/minute;6000/hour"
     report_read_org_rate_limit: RateLimit = "600/minute;10000/hour"
+    # Organisation lookups of the candidate page for iframes (`/embed/{slug}`, anyone may ask), per client address
+    # (IPv6: its /64) and per IPv6 end site (its /48), counted before the lookup waits for one of its two slots
+    # (api/web.py); past either, 429 `rate_limited` with Retry-After. A candidate (re)loading their page, or a
+    # recruiter trying their ATS's embed, never meets them.
+    embed_client_rate_limit: RateLimit = "120/minute;1200/hour"
+    embed_site_rate_limit: RateLimit = "600/minute;6000/hour"
     # Token reads of a report that open none (an altered, guessed, expired or revoked link), for every caller
     # together: past it such reads answer 429 `report_links_busy` at once (no error page, no per-address count),
     # while links that verify read on under their own limits, so a flood from many networks cannot lock them out.

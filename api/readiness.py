@@ -15,7 +15,11 @@ naming what did not answer. At the deadline the statement's round trip is cut of
 socket (`api.db.pool._Cutoff`; cancelling it would not end it: psycopg then waits on the server to cancel the query);
 the connection is closed, so the pool discards it and connects a new one. The Redis PING is cancelled (redis-py
 disconnects a connection whose read was cancelled). A check that timed out is a completed check: the requests that
-waited for it take its answer, and the lock is released with it."""
+waited for it take its answer, and the lock is released with it.
+
+The database and Redis are checked at once, each up to the same deadline, and the answer names every one that did
+not answer (both, when neither did). Checked one after the other, a database that answered just before the deadline
+left Redis no time: the 503 named Redis, which was never given its turn, and said nothing true about the database."""
 
 from __future__ import annotations
 
@@ -99,9 +103,15 @@ class Readiness:
             return answer
 
     async def _check(self, pool: Pool, ratelimits: RateLimits, deadline: float) -> str | None:
-        problem = await self._check_database(pool, deadline)
-        if problem is not None:
-            return problem
+        # Both at once, each bounded by the same deadline: one after the other, a database answering just before
+        # the deadline left Redis no time, and the answer named Redis, which had not been asked in time.
+        async with asyncio.TaskGroup() as checks:
+            database = checks.create_task(self._check_database(pool, deadline))
+            store = checks.create_task(self._check_store(ratelimits, deadline))
+        problems = [p for p in (database.result(), store.result()) if p is not None]
+        return " ".join(problems) if problems else None
+
+    async def _check_store(self, ratelimits: RateLimits, deadline: float) -> str | None:
         answers = False
         try:
             # limits' check() answers False for any exception, the cancellation at the deadline included: whether

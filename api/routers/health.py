@@ -33,7 +33,8 @@ async def read_readiness(request: Request) -> dict[str, str]:
     Not ready either while the newest migration this release ships is not applied: a replica started before
     `shadows db migrate` ran would answer every request that writes a new column with a 500 (a run's
     `client_run_id`). Checked until it holds once (a schema does not go back). Requests that arrive together share
-    one check, on one pooled connection (api/readiness.py)."""
+    one check, on one pooled connection (api/readiness.py). The database and Redis are asked at once, each up to
+    SHADOWS_API_READYZ_TIMEOUT_S, and the 503 names each that did not answer."""
     readiness: Readiness = request.app.state.readiness
     problem = await readiness.problem(request.app.state.pool, request.app.state.ratelimits)
     if problem is not None:

@@ -11,11 +11,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from time import monotonic
+from typing import Any, cast
 
 import psycopg
+import pytest
 from limits.aio.storage import MemoryStorage
+from psycopg_pool import PoolTimeout
 
-from api.db.pool import create_pool
+from api.db.pool import Pool, create_pool
 from api.ratelimits import RateLimits, storage_for
 from api.readiness import DATABASE_SILENT, STORE_SILENT, Readiness
 from api.settings import ApiSettings
@@ -159,4 +162,66 @@ async def test_a_redis_that_accepts_and_never_answers_is_not_ready_within_the_bo
         await pool.close()
     assert answer == STORE_SILENT.format(timeout=TIMEOUT_S)
     assert "Redis" in answer
+    assert not readiness._lock.locked()
+
+
+class _Answered:
+    async def fetchone(self) -> dict[str, bool]:
+        return {"applied": True}
+
+
+class SlowDatabase:
+    """A pool whose connection comes after `delay_s` and answers at once, or, with `delay_s` None, never comes (the
+    pool's wait ends at the caller's timeout with PoolTimeout, as a real pool's does)."""
+
+    def __init__(self, delay_s: float | None) -> None:
+        self.delay_s = delay_s
+
+    @contextlib.asynccontextmanager
+    async def connection(self, timeout: float) -> AsyncIterator[SlowDatabase]:  # noqa: ASYNC109  # the pool's own parameter
+        if self.delay_s is None:
+            await asyncio.sleep(timeout)
+            raise PoolTimeout("no connection")
+        await asyncio.sleep(self.delay_s)
+        yield self
+
+    async def execute(self, *args: Any) -> _Answered:
+        return _Answered()
+
+
+class SlowStore(MemoryStorage):
+    """A rate-limit store whose PING answers after `delay_s`, or never (None)."""
+
+    def __init__(self, delay_s: float | None) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+
+    async def check(self) -> bool:
+        await (asyncio.sleep(self.delay_s) if self.delay_s is not None else asyncio.Event().wait())
+        return True
+
+
+QUICK_TIMEOUT_S = 0.2
+DB_SILENT = DATABASE_SILENT.format(timeout=QUICK_TIMEOUT_S)
+REDIS_SILENT = STORE_SILENT.format(timeout=QUICK_TIMEOUT_S)
+
+
+@pytest.mark.parametrize(
+    ("database_s", "store_s", "expected"),
+    [
+        # The database answers just before the deadline and Redis at once-ish: checked one after the other, Redis
+        # was left no time and the 503 named it.
+        (0.8 * QUICK_TIMEOUT_S, 0.4 * QUICK_TIMEOUT_S, None),
+        (None, 0.4 * QUICK_TIMEOUT_S, DB_SILENT),  # only the database is named
+        (0.0, None, REDIS_SILENT),  # only Redis is named
+        (None, None, f"{DB_SILENT} {REDIS_SILENT}"),  # both are named, not just the first one asked
+    ],
+)
+async def test_readyz_checks_the_database_and_redis_at_once_and_names_exactly_those_that_did_not_answer(
+    database_s: float | None, store_s: float | None, expected: str | None
+) -> None:
+    readiness = Readiness(QUICK_TIMEOUT_S)
+    pool = cast(Pool, SlowDatabase(database_s))  # speaks the part of the pool's interface the check uses
+    answer = await readiness.problem(pool, RateLimits(SlowStore(store_s)))
+    assert answer == expected
     assert not readiness._lock.locked()

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 
 from api.app import create_app
+from api.db.pool import DatabaseUnavailableError
+from api.web import EmbedLookups
 from tests.api.conftest import serve
 from tests.api.route_table import NIL_UUID, ROUTES, full_app
 from tests.conftest import ApiServer
@@ -112,3 +114,48 @@ async def test_a_burst_of_a_route_anyone_may_call_leaves_the_pool_to_others(
         answers = await asyncio.gather(*burst, other)
     assert {r.status_code for r in answers[:-1]} == {200}, {r.text[:100] for r in answers[:-1]}
     assert answers[-1].status_code == 200, answers[-1].text
+
+
+async def test_embed_lookups_are_counted_per_address_before_any_lookup(
+    api_server: ApiServer, tmp_path: Path
+) -> None:
+    # A loop over unknown slugs from one address was never limited: each a lookup, queued for the two slots.
+    settings = api_server.settings.model_copy(update={"embed_client_rate_limit": "3/minute"})
+    app = full_app(settings, tmp_path / "web")
+    async with serve(app.state.settings, app=app) as client:
+        unknown = [await client.get(f"/embed/nobody-{i}") for i in range(3)]
+        malformed = await client.get("/embed/Not_A_Slug")  # no lookup, so not counted
+        limited = await client.get("/embed/acme-hiring")
+        head = await client.head("/embed/acme-hiring")
+    assert [r.status_code for r in unknown] == [404, 404, 404]
+    assert malformed.status_code == 404
+    assert (limited.status_code, limited.json()["error"]["code"]) == (429, "rate_limited")
+    assert int(limited.headers["retry-after"]) >= 1
+    assert head.status_code == 429
+
+
+async def test_embed_lookups_beyond_the_waiting_bound_are_refused_at_once_with_retry_after() -> None:
+    lookups = EmbedLookups(1, 2, wait_s=30.0)
+    release = asyncio.Event()
+    served: list[int] = []
+
+    async def lookup(n: int) -> None:
+        async with lookups.held():
+            served.append(n)
+            await release.wait()
+
+    holder = asyncio.create_task(lookup(0))
+    waiters = [asyncio.create_task(lookup(n)) for n in (1, 2)]
+    await asyncio.sleep(
+        0
+    )  # each task runs to its first wait: the holder on `release`, the others for the slot
+    assert lookups.waiting == 2
+    with pytest.raises(DatabaseUnavailableError) as refused:
+        async with lookups.held():
+            pass
+    assert (refused.value.code, refused.value.retry_after) == ("database_unavailable", 1)
+    release.set()
+    await asyncio.gather(holder, *waiters)
+    assert served == [0, 1, 2] and lookups.waiting == 0
+    async with lookups.held():  # room again
+        pass
