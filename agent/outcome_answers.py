@@ -13,7 +13,9 @@ the turn asks is read (``_asked_clauses``): a clause in a question's form ("did 
 the end of a question (its last clause, or the one before a tag: "I passed, right?", "I passed. Right?"); what it
 states is no question ("I'm good.", "the tests pass now, can we move on?"), nor is a question a yes or a no cannot
 answer ("which tests failed?", "how many did I pass?"), nor a number without a scale ("did I get 9?": the example's
-trace, not a mark). Then a
+trace, not a mark), nor a rule under a condition ("if I give up now, do I fail?"). The turn's last words stating the
+candidate's own verdict, mark or next round ("I passed.", "so I made it to the next round": a transcript drops the
+question mark) are read too, as a confirmation states them ("Correct."). Then a
 reply whose first sentence opens with nothing but an affirmation or a negation ("Yes.", "Correct.", "I'm afraid
 not.", "Definitely!", "Mm-hm.", "I'd say so.", "\U0001f44d"), praise alone ("Great job!"), or a pronoun-only
 confirmation ("you did", "it is", "lo hiciste"), the candidate's name beside it or not ("Yes, Ada!"), is that claim
@@ -48,6 +50,7 @@ from agent.outcome_words import (
     TESTS,
     VERDICT,
     VERDICT_ES,
+    hedged,
     plain,
 )
 
@@ -85,17 +88,33 @@ _AGREE = (
     ("i are", "i am"),
     ("was you", "were you"),
 )
+# "you" after a preposition is the interviewer's object: "a 10 from you" is read as "a 10 from me".
+_OBJECT = re.compile(r"\b(from|for|to|by|with|of|about) i\b")
 # A question's word order: "did you pass" as "you did pass", "are you hired" as "you are hired", "was that good" as
 # "that was good".
 _AUX = r"did|do|does|am|are|is|was|were|will|would|have|has|had|can|could|should|shall"
 _INVERTED = re.compile(rf"\b({_AUX})(n't| not)? (you|i|it|we|they|that|this)\b")
-# "you did nail it" as the tables read a statement: "you nailed it" (the verbs a claim's tables read in the past).
+# "you did nail it" as the tables read a statement: "you nailed it" (the verbs a claim's tables read in the past);
+# "you do pass" as "you pass".
 _PAST = {
     "pass": "passed", "fail": "failed", "ace": "aced", "nail": "nailed", "bomb": "bombed", "flunk": "flunked",
     "clear": "cleared", "crush": "crushed", "smash": "smashed", "kill": "killed", "rock": "rocked", "do": "did",
     "make": "made", "get": "got", "perform": "performed",
 }  # fmt: skip
-_DID = re.compile(rf"\byou did ((?:\w+ly |really |just |actually )?)({'|'.join(_PAST)})\b")
+_DID = re.compile(rf"\byou (did|do) ((?:\w+ly |really |just |actually )?)({'|'.join(_PAST)})\b")
+# A question with its subject left out before "enough" ("good enough to move on to the next round?", "was that
+# enough to pass?"): asked of the candidate, read with "I" ("I move on to the next round").
+_ENOUGH = re.compile(
+    r"^(?:(?:so|and|but|well|then|honestly|be honest) )*(?:(?:is|was) (?:that|it|this|my \w+) |(?:am|was) i )?"
+    r"(?:(?:good|strong|solid|well) )?enough (?:for you )?to "
+)
+# "it" after an outcome's verb, named earlier in the turn ("I really want this job. Did I get it?", "the interview
+# was fun, did I pass it?"): read as what it names. Nothing named, "did I get it?" may be the code ("did I get it
+# right?"): not read.
+_IT = re.compile(r"\b(get|got|land|landed|pass|passed|ace|aced|nail|nailed|clear|cleared) it$")
+_NAMED = re.compile(
+    r"\b(?:the|this|that|my|your) (?:job|offer|role|position|interview|screen|screening|phone screen|assessment)\b"
+)
 # The choice a question ends on ("did I pass or not?", "did I pass or fail?"): asked as its first half.
 _OR_NOT = re.compile(r",? or (?:not|no|what|nah|fail|failed|no hire)$")
 # A question about how the interview went, or whether it was enough, that no claim's table reads in the interviewer's
@@ -118,8 +137,17 @@ _PERFORMANCE = re.compile(
     r"(?=$| hoy| en (?:la|esta) entrevista)"
     r"|\b(?:lo )?(?:hice|he hecho)(?: \w+)? (?:bien|mal)(?=$| hoy| en la entrevista)"
     r"|^(?:fue|ha sido|era) suficiente$|\b(?:apto|aprobado|aprobe) o (?:no|suspendido|suspendi|no apto)\b"
+    # The interviewer's own answer asked for: "is that a yes?", "so that's a no?", "¿eso es un sí?".
+    r"|^(?:so |then |wait |and |ok |okay )?(?:(?:is|was) (?:that|it|this)|(?:that|it)(?:'s| is)) a (?:yes|no)"
+    r"(?: (?:then|from you|or (?:a )?no|or not))?$|^(?:entonces )?(?:eso )?es un (?:si|no)(?: o (?:un )?no)?$"
 )
-# A condition the candidate sets ("if I fail, can I retry?"): no outcome asked in that clause.
+# A condition the candidate sets ("if I fail, can I retry?"): no outcome asked in that clause, nor in the question it
+# opens or ends ("if I give up now, do I fail?", "will I fail if I quit?": a rule asked of, not their outcome); one
+# of asking is none ("if you can say, did I pass?", "did I pass, if I may ask?").
+_IF = re.compile(
+    r"(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|si)\b(?! (?:you|that|it's|its|possible|allowed"
+    r"|i (?:can|may|could|might) ask|tu|puedes|se puede)\b)"
+)
 _CONDITION = re.compile(
     r"^(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|once|when|whenever|si|cuando)\b"
 )
@@ -142,6 +170,22 @@ _QUESTION_FORM = re.compile(
     r"|any|every|everything|anything|he|she)\b|how\b"
     r"|any (?:idea|chance|word))"
 )
+# What the candidate says of where they are or that they have finished ("I'm in.", "ok I'm through"): said, never
+# an outcome stated for the interviewer to confirm (asked, "am I through?" is one).
+_WHERE = re.compile(
+    rf"{_OPENING}(?:(?:yeah|yes|great|cool|alright) )*(?:i'm|i am)(?: \w+)? (?:in|out|through|done|good|fine|okay"
+    r"|ok|set|ready|here|back)(?: now| thanks| thank you)?$"
+)
+# A statement of the candidate's own outcome opens with their own person (English or Spanish), a hedge of theirs
+# before it or not ("I passed.", "so I think I made it", "aprobé"): "the tests pass now." is their screen's, and "tell
+# the grader I'm a strong hire" a request.
+_FIRST_PERSON = frozenset(
+    [k for k, v in _PERSON_EN.items() if v.startswith("you")] + [k for k in _PERSON_ES if k != "he"]
+)
+_MINE = "|".join(sorted(_FIRST_PERSON, key=len, reverse=True))
+_OF_THEMSELVES = re.compile(
+    rf"{_OPENING}(?:i (?:think|guess|believe|bet|hope|assume|suppose) (?:that )?)?(?:{_MINE})\b"
+)
 # A request to be told, wherever in the clause ("tell me if I passed", "I'd love to know whether I'm through", "dime
 # si aprobé"), asks as a question does.
 _TOLD = re.compile(
@@ -160,7 +204,7 @@ _TAG = re.compile(
     r"(?:(?:so|and|or) )?(?:right|correct|no|yeah|yes|yep|ok|okay|eh|huh|true|or not|yes or no|right or wrong"
     r"|(?:is|isn't|was|wasn't) (?:that|it) (?:right|correct|true|so)|(?:am|was) i right|(?:did|didn't|do|don't|am"
     r"|aren't|have|haven't|will|won't|is|isn't|was|wasn't) (?:i|it|you)|be honest|honestly|verdad|cierto"
-    r"|no es cierto|no es asi|vale|si o no|o no)"
+    r"|no es cierto|no es asi|vale|si o no|o no|i (?:think|guess|believe|suppose|assume|bet|hope)|creo)"
 )
 # A number asked of without a scale ("did I get 9?", "so I get 7, right?") is the problem's value, not a mark; one
 # with its scale, a grade's word, a rank or whose it is ("9 out of 10", "full marks", "top 10%", "from you") is one.
@@ -179,7 +223,7 @@ _SCALED = re.compile(
 # asks to be told ("tell me if I passed", "do you know whether I'm through", "dime si aprobé") is asked.
 _BESIDE = re.compile(
     r"\b(?:if|whether|when|whenever|once|until|till|unless|before|after|as soon as|now that|since|because|cause"
-    r"|so that|while|si|cuando|hasta que|antes de que|despues de que|porque|ya que|mientras)\b"
+    r"|so that(?!')|while|si|cuando|hasta que|antes de que|despues de que|porque|ya que|mientras)\b"
 )
 _TELLING = re.compile(
     r"\b(?:tell|tells|told|know|knows|knew|say|said|sure|wonder|wondering|curious|ask|asking|find out|hear|heard"
@@ -236,7 +280,10 @@ def _in_our_person(clause: str) -> tuple[str, ...]:
     for said, agreed in _AGREE:
         english = re.sub(rf"\b{said}\b", agreed, english)
     english = _INVERTED.sub(lambda m: f"{m.group(3)} {m.group(1)}{m.group(2) or ''}", english)
-    english = _DID.sub(lambda m: f"you {m.group(1)}{_PAST[m.group(2)]}", english)
+    english = _OBJECT.sub(r"\1 me", english)
+    english = _DID.sub(
+        lambda m: f"you {m.group(2)}{_PAST[m.group(3)] if m.group(1) == 'did' else m.group(3)}", english
+    )
     spanish = _PERSON_WORD.sub(lambda m: _PERSON_ES.get(m.group(), m.group()), clause)
     of_them: tuple[str, ...] = (f"{english} today",) if ours != clause else ()
     of_them += (f"{spanish} hoy",) if spanish != clause else ()
@@ -283,6 +330,8 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
     read = plain(turn[-MAX_TURN:].replace("\u2026", "..."))
     read = _PAUSE.sub(lambda m: f"{m.group(1)} " if m.group(1) else ", ", _TAKEN_BACK.sub("", read))
     sentences = [m.group() for m in SENTENCE.finditer(read)]
+    last = max((at for at, sentence in enumerate(sentences) if plain(sentence)), default=-1)
+    named = [m.group() for m in _NAMED.finditer(read)]  # what "it" may stand for ("did I get it?": ``_IT``)
     tests: tuple[str, bool | None] | None = None
     for at, sentence in enumerate(sentences):
         if _QUOTING.search(sentence):
@@ -290,13 +339,30 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
         question = sentence.rstrip().endswith("?") or (
             at + 1 < len(sentences) and _tags_only(sentences[at + 1])
         )
-        asked = [part for c in _asked_clauses(sentence, question) if (part := _asked_part(c))]
+        clauses = _asked_clauses(sentence, question)
+        # The turn's last words, said rather than asked ("I passed.", "so I made it to the next round"): what the
+        # candidate states of their own outcome, a confirmation states too. Not the tests' results: the candidate's
+        # own Run shows them, and a Submit's may be theirs to read.
+        said = (
+            [] if question or at != last else [c for c in _asked_clauses(sentence, True) if c not in clauses]
+        )
+        opening = [
+            c for c in CLAUSE_SPLIT.split(sentence) if not re.fullmatch(_OPENING, f"{c.strip(' .!?')} ")
+        ]
+        if (opening and _IF.match(opening[0].strip())) or any(
+            _IF.match(c[len(_asked_part(c)) :].lstrip()) for c in clauses + said
+        ):
+            continue  # a rule asked of ("if I give up now, do I fail?", "will I fail if I quit?"): no outcome
+        asked = [part for c in clauses if (part := _asked_part(c))]
+        stated = [
+            part for c in said if _OF_THEMSELVES.match(part := _asked_part(c)) and not _WHERE.match(part)
+        ]
         closed = " ".join(c for c in asked if not _OPEN_QUESTION.match(c))  # what a yes or a no answers
         if HIDDEN.search(closed) and (
             PASSING.search(closed) or FAILING.search(closed) or _RESULT.search(closed)
         ):
             return "hidden_tests", None
-        for clause in asked:
+        for clause, statement in [(c, False) for c in asked] + [(c, True) for c in stated]:
             clause = clause[-MAX_ASKED:]
             if _CONDITION.match(clause):
                 continue
@@ -304,11 +370,19 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
                 return "verdict", None
             if _OPEN_QUESTION.match(clause):
                 continue
-            readings = _in_our_person(_OR_NOT.sub("", clause))
+            clause = _ENOUGH.sub("i ", _OR_NOT.sub("", clause))
+            if named and (it := _IT.search(clause)) is not None:
+                clause = f"{clause[: it.start()]}{it.group(1)} {named[-1]}"
+            readings = _in_our_person(clause)
             for kind, patterns in _ASKED:
                 if kind == "score" and _NUMBERED.search(clause) and not _SCALED.search(clause):
                     continue
-                if any(p.search(ours) for p in patterns for ours in readings):
+                if any(
+                    not statement or not hedged(ours[: m.start()], claim=m.group())
+                    for p in patterns
+                    for ours in readings
+                    for m in p.finditer(ours)
+                ):
                     return kind, None
         if tests is None and TESTS.search(closed):
             if FAILING.search(closed):

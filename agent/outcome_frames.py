@@ -34,6 +34,8 @@ from agent.outcome_words import (
     _NUMBER_ES,
     _WHOLE_EN,
     _WHOLE_EVENT_EN,
+    OTHER_RONDA,
+    OTHER_ROUND,
     _claim,
 )
 
@@ -82,7 +84,7 @@ _DONE_EN = (
     rf"(?:new )?{_JOB_EN}\b"
     rf"|(?:the|your|an) (?:job )?offer(?: letter)?(?= ?[.!?]|$| yet| from| already| for (?:the |this )?{_JOB_EN}\b)"
     r"|(?:the|your) new (?:job|role)\b"
-    r"|(?:moving on|advancing|going through) to (?:the )?(?:onsite|on-site|next round|final round)\b"
+    rf"|(?:moving on|advancing|going through) to (?:the )?(?:onsite|on-site|next round|final round)\b{OTHER_ROUND}"
 )
 PRESUPPOSED = _claim(
     # What follows only a hire: "your start date", "your offer letter", "tu fecha de incorporación".
@@ -101,9 +103,9 @@ PRESUPPOSED = _claim(
 # interview's own next part: "ready for the next part?", "la siguiente fase").
 PRESUPPOSED_NEXT = _claim(
     r"\b(?:ready|prepared|set|excited|looking forward) (?:for|to) (?:the |your )?(?:onsite|on-site"
-    r"|(?:next|final|second) (?:round|interview|interviews))\b"
+    rf"|(?:next|final|second) (?:round|interview|interviews))\b{OTHER_ROUND}"
     r"|\b(?:list[oa]|preparad[oa]|lista|listos) para (?:la |tu )?(?:siguiente|proxima|ultima|segunda) "
-    r"(?:ronda|entrevista)\b"
+    rf"(?:ronda|entrevista)\b{OTHER_RONDA}"
 )
 _DONE_ES = (
     r"(?:(?:haber )?(?:aprobado|pasado|superado)|aprobar|pasar|superar)"

@@ -222,10 +222,21 @@ _DEFINED = (
     r"(?! (?:is|are|was|were|means|mean|equals|requires|needs|counts as|goes to|go to|would be|es|son|era|significa"
     r"|equivale|requiere|vale|se da|se obtiene|se consigue|corresponde)\b)"
 )
-_EVENT_EN = r"(?:interview|screen|screening|round|assessment|evaluation|exam|call|process|loop|phone screen)"
+# A round of something else is no round of hiring ("the next round of testing", "a round of fixes", "la siguiente
+# ronda de pruebas"); one of interviews or of the process is ("the next round of interviews").
+OTHER_ROUND = (
+    r"(?! of (?!(?:the |our |your |this |these )?(?:interviews?|hiring|selection|process|loop|onsite)\b))"
+)
+OTHER_RONDA = r"(?! de (?!(?:la |las |el |los )?(?:entrevistas?|seleccion|contratacion|proceso)\b))"
+_EVENT_EN = (
+    rf"(?:interview|screen|screening|round{OTHER_ROUND}|assessment|evaluation|exam|call|process|loop"
+    r"|phone screen)"
+)
 # The interview as a whole (never "loop", "call" or "process": a loop is code, "good call" praises one step).
-_WHOLE_EVENT_EN = r"(?:interview|screen|screening|phone screen|assessment|round|session)"
-_EVENT_ES = r"(?:entrevista|prueba tecnica|evaluacion|ronda|proceso|examen|filtro|fase|etapa)"
+_WHOLE_EVENT_EN = rf"(?:interview|screen|screening|phone screen|assessment|round{OTHER_ROUND}|session)"
+_EVENT_ES = (
+    rf"(?:entrevista|prueba tecnica|evaluacion|(?:ronda|fase|etapa){OTHER_RONDA}|proceso|examen|filtro)"
+)
 _JOB_EN = r"(?:job|offer|position|role|gig)"
 # One job or offer of the problem's many, picked by what it holds ("you get the job with the highest profit", "the
 # offer from the queue", "the job that finishes first"): data, never the candidate's ("the job with us" is theirs).
@@ -525,7 +536,16 @@ INFINITIVE = re.compile(r"\b(?:to|para|que|para que)\s*$")
 # A promise of what comes after the call: "you'll move on to the next round", "see you at the onsite", "I'll
 # recommend you for the role", "pasas a la siguiente fase", "te recomendare para el puesto".
 _ROUND_EN = (
-    r"(?:(?:next|final|second|later) (?:round|stage|interview|interviews|onsite|on-site)|onsite|on-site)"
+    r"(?:(?:next|final|second|later) (?:round|stage|interview|interviews|onsite|on-site)|onsite|on-site)\b"
+    rf"{OTHER_ROUND}"
+)
+# Made "the cut" or "it through" of a selection, said alone or of the interview or what follows it ("you made the
+# cut for the onsite"), never a cut or a pass somewhere in the data ("the cut at the right index", "made it through
+# the whole array").
+_CUT_EN = (
+    r"(?:the cut|it through)(?= ?[.!]|$| (?:this time|today|yet|already|in the end|after all)\b"
+    r"| (?:for|to|into|onto) (?:the |an? |your )?(?:next|final|second|later|onsite|on-site|team|job|role|position"
+    rf"|offer|shortlist)\b| (?:the |this |today's |your |our )?{_WHOLE_EVENT_EN}\b)"
 )
 NEXT_ROUND = _claim(
     r"\byou(?:'ll|'re|'d|'ve| will| are| would| have)?(?: \w+){0,2}? (?:move|moving|moved|advance|advancing|advanced"
@@ -541,14 +561,16 @@ NEXT_ROUND = _claim(
     # A later round as the candidate's: "you've got a final round next week", "you have the onsite on Monday".
     rf"|\b(?:you(?:'ve| have)? got|you(?:'ll| will) (?:get|have|be getting|be having)) (?:an? |the |your )?"
     r"(?:(?:next|final|second|later) (?:round|interview|onsite|on-site)|onsite|on-site)\b(?! question| problem| part)"
+    rf"{OTHER_ROUND}"
     r"|\brecommend(?:ing)? (?:an? (?:\w+ )?hire\b|you (?:for|to the|as|strongly)|hiring you|that we hire|moving you"
     r"|we move you"
     r"|you be|an offer)\b|\brecommend(?:ing)? you(?= ?[.!]|$)"
     r"|\byou(?:'re| are|'ll be| will be)(?: \w+)? (?:through|on|onto|into|off|headed|heading)"
     rf" (?:to )?(?:the |an? )?{_ROUND_EN}\b"
-    r"|\byou(?:'ve| have)? made (?:the cut|it through)\b"
+    rf"|\byou(?:'ve| have)? made {_CUT_EN}"
     r"|\byou(?:'ll| will|'d| would)?(?: not| never|n't| didn't| did not| won't| will not| wouldn't| would not)"
-    r" make (?:the cut|it through)\b|\byou(?:'re| are)(?: so| officially)? through(?= ?[.!]|$)"
+    rf" make {_CUT_EN}"
+    r"|\byou(?:'re| are)(?: so| officially)? through(?= ?[.!]|$)"
     # The candidate at the next round, or brought to it: "you'll be in the next round", "we'll invite you to the
     # onsite".
     rf"|\byou(?:'ll| will|'d| would)(?: \w+)? be (?:in|at|on) (?:the |an? )?{_ROUND_EN}\b"
@@ -572,6 +594,7 @@ NEXT_ROUND_ES = _claim(
     r"|movemos|llevo|llevamos|mando|mandamos)"
     r"|nos vemos|te veremos|estaras|te invitaremos|te invitaran|te llamaran|te llamaremos)(?: \w+){0,2}? "
     r"(?:a |en |para )?(?:la )?(?:siguiente|proxima|ultima|otra|segunda) (?:ronda|fase|etapa|entrevista)\b"
+    rf"{OTHER_RONDA}"
     r"|\bte (?:voy a recomendar|vamos a recomendar|recomendare|recomendaremos)(?= ?[.!]|$| para el| para la| al equipo)"
     r"|\b(?:sigues|seguiras|seguirias|vas a seguir|avanzas|avanzaras|avanzarias) adelante(?= ?[.!]|$| en el proceso)"
     r"|\b(?:sigues|seguiras|seguirias|vas a seguir|continuas|continuaras|continuarias|vas a continuar) en el proceso"

@@ -265,6 +265,13 @@ CLAIMS = [
     ("Vas a recibir una oferta.", "verdict"),
     ("Tu resultado: aprobado.", "verdict"),
     ("Resultado final: no apto.", "verdict"),
+    # A round of hiring, a cut of a selection: with what follows it or alone.
+    ("You'll move on to the next round of interviews.", "next_round"),
+    ("You made the cut for the onsite.", "next_round"),
+    ("You made it through to the next round.", "next_round"),
+    ("You made it through the interview.", "next_round"),
+    ("Ready for the next round of the hiring process?", "next_round"),
+    ("Pasas a la siguiente ronda de entrevistas.", "next_round"),
 ]
 
 HONEST = [
@@ -383,6 +390,15 @@ HONEST = [
     "Youre on the right track.",
     "Te recomiendo usar un diccionario.",
     "Tienes 10 minutos.",
+    # A round of something else and a cut in the data are no hiring words.
+    "You can move on to the next round of testing.",
+    "Next, we'll move you on to the next round of tests.",
+    "Nice, you made the cut at the right index.",
+    "You made the cut in the middle of the array, good.",
+    "You made it through the whole array.",
+    "Ready for the next round of questions?",
+    "You passed the round of testing with the empty input.",
+    "Pasas a la siguiente ronda de pruebas.",
 ]
 
 # What the interviewer's own run showed, said of it: never an outcome (said after a run passing them all, 5 of 5).
@@ -1404,6 +1420,40 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     ("Would you give me a 9?", "Sure.", None, "score"),
     ("Why did I fail?", "Sorry.", None, "verdict"),
     ("Did I pass? Can I go now?", "Yes.", None, "verdict"),
+    # Stated rather than asked (a transcript drops the mark): what the candidate says of their own outcome, confirmed.
+    ("I passed.", "Correct.", None, "verdict"),
+    ("So I made it to the next round.", "Right.", None, "next_round"),
+    ("so I made it to the next round", "Yes.", None, "next_round"),
+    ("I think I aced the interview", "Yep.", None, "verdict"),
+    ("I got a 9 out of 10.", "Exactly.", None, "score"),
+    ("I'm hired!", "Congratulations!", None, "verdict"),
+    ("Aprob\u00e9.", "Correcto.", None, "verdict"),
+    # Asked with no subject, of the interviewer's answer, in the present, of the interviewer's mark, of "it" named.
+    ("Good enough to move on to the next round?", "Yes.", None, "next_round"),
+    ("Enough to get the job?", "Sure.", None, "verdict"),
+    ("Is that a yes?", "Yes.", None, "verdict"),
+    ("So that's a no?", "Right.", None, "verdict"),
+    ("Do I pass?", "Yes.", None, "verdict"),
+    ("Is that a 10 from you?", "Yes.", None, "score"),
+    ("I really want this job. Did I get it?", "Yes.", None, "verdict"),
+    ("The interview was fun, did I pass it?", "Mm-hm.", None, "verdict"),
+    ("Did I pass, if you don't mind me asking?", "Yes.", None, "verdict"),
+    # ...but a round of tests, a cut in the data, "it" naming nothing, where the candidate is, a rule asked of, a
+    # hedge of theirs and what their screen shows are talk.
+    ("Can I move on to the next round of tests?", "Yes.", None, None),
+    ("Did I make the cut at the right index?", "Yes.", None, None),
+    ("So I made it through the whole array.", "Right.", None, None),
+    ("Good enough to move on to the next part?", "Yes.", None, None),
+    ("Did I get it?", "Yes.", None, None),
+    ("Did I get it right?", "Yes.", None, None),
+    ("Okay, I'm in.", "Great.", None, None),
+    ("I'm through.", "Perfect.", None, None),
+    ("If I give up now, do I fail?", "No.", None, None),
+    ("Will I fail if I quit now?", "No.", None, None),
+    ("Um, if I, uh, give up, do I fail?", "No.", None, None),
+    ("I passed the array to the helper.", "Right.", None, None),
+    ("I can't tell whether I passed.", "Right.", None, None),
+    ("I think the tests pass now.", "Great!", None, None),
     # The visible tests, as the interviewer's own last run showed them (the candidate sees their own Run anyway).
     ("Did I pass the visible tests?", "Yes.", (3, 3), None),
     ("Did my tests pass?", "No, two of them fail.", (1, 3), None),
