@@ -60,20 +60,34 @@ def changed_lines(old: str | None, new: str) -> list[int]:
     return sorted(set(out))
 
 
-def ranges(numbers: list[int]) -> str:
-    """``[3,4,5,9]`` -> ``"3-5, 9"``."""
-    parts: list[str] = []
-    start = prev = None
+# The ranges of changed lines the view names (the first and last half of them); the others are counted. The lines
+# are the client's to choose: every other line of a 1 MB file edited named 100,000 ranges, 750 KB in the line above
+# a view bounded to 4,000 characters, in every model turn's request (some 300,000 tokens: its cost and its latency,
+# and more than a realtime model's whole context).
+MAX_NAMED_RANGES = 12
+
+
+def ranges(numbers: list[int], most: int = MAX_NAMED_RANGES) -> str:
+    """``[3,4,5,9]`` -> ``"3-5, 9"``; past ``most`` ranges, the first and last ``most // 2`` of them and, between
+    them, how many lines in how many places are left out (at most ~250 characters, whatever ``numbers`` holds)."""
+    found: list[tuple[int, int]] = []
     for n in sorted(set(numbers)):
-        if prev is not None and n == prev + 1:
-            prev = n
-            continue
-        if start is not None:
-            parts.append(f"{start}-{prev}" if start != prev else f"{start}")
-        start = prev = n
-    if start is not None:
-        parts.append(f"{start}-{prev}" if start != prev else f"{start}")
-    return ", ".join(parts)
+        if found and n == found[-1][1] + 1:
+            found[-1] = (found[-1][0], n)
+        else:
+            found.append((n, n))
+    if len(found) > most:
+        half = most // 2
+        left = found[half : len(found) - half]
+        lines = sum(end - start + 1 for start, end in left)
+        gap = f"… ({lines} more lines in {len(left)} more places) …"
+        return ", ".join([*map(_range, found[:half]), gap, *map(_range, found[len(found) - half :])])
+    return ", ".join(map(_range, found))
+
+
+def _range(span: tuple[int, int]) -> str:
+    start, end = span
+    return f"{start}-{end}" if start != end else f"{start}"
 
 
 def _outline_lines(lines: list[str]) -> list[int]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
-from agent.addressing import asks_to_end, confirms
+from agent.addressing import asks_to_end, confirms, explicit_request
 from agent.after_end import ended_meanwhile, ending_speech, record_ending_call
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
@@ -189,8 +189,9 @@ async def give_hint(context: RunContext[InterviewState]) -> str:
     hint; hints are counted. Returns the hint text to paraphrase briefly, one hint per call."""
     state = context.userdata
     _still_running(state)
-    if context.speech_handle.id in state.own_replies:
-        # A check-in, a time warning: the candidate asked for nothing, and a hint is counted against them.
+    if context.speech_handle.id in state.own_replies or _entry_reply_unasked(context, state):
+        # A check-in, a time warning, a phase's opening words: the candidate asked for nothing, and a hint is counted
+        # against them.
         raise ToolError(HINT_NOT_ASKED)
     hints = state.question.hints
     total = len(hints)
@@ -322,6 +323,19 @@ def answers_nothing(state: InterviewState, speech_id: str) -> bool:
     last words may be a thinking-aloud turn left unanswered, and a check-in silenced by it was recorded all the
     same (the ladder moved on to the hint offer the candidate never had the first question of)."""
     return speech_id in state.own_replies or state.user_turns <= state.phase_entered_turn
+
+
+def _entry_reply_unasked(context: RunContext[InterviewState], state: InterviewState) -> bool:
+    """Whether this reply is the phase's entry reply (the candidate has not spoken in the phase yet: its opening words,
+    asked for by the handoff) and the candidate's newest words, which moved the interview on, ask for no hint
+    (agent.addressing: a hint, or help when stuck). "I'll use a hash map, let's start coding" asked for none, and the
+    coding phase's opening words charged them one."""
+    if state.user_turns > state.phase_entered_turn:
+        return False
+    for item in reversed(context.session.current_agent.chat_ctx.items):
+        if isinstance(item, llm.ChatMessage) and item.role == "user":
+            return explicit_request(item.text_content or "", state.languages) not in ("hint", "stuck")
+    return True
 
 
 def _latest_message(context: RunContext[InterviewState]) -> llm.ChatMessage | None:

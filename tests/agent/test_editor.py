@@ -170,6 +170,27 @@ async def test_view_of_a_large_file_is_bounded_with_an_outline_and_the_changed_r
     assert "return x * 250  # changed" in text and "Changed since your last reply: lines 752." in text
 
 
+@pytest.mark.parametrize("lines", [40, 20_000])  # the exact diff, and past MAX_DIFF_CELLS the linear one
+async def test_view_names_few_of_many_scattered_changes_and_stays_bounded(lines: int):
+    """The changed lines are the client's to choose: every other line of the file edited (a replace-all, a script)
+    named each one in the line above the code, 750 KB for a 1 MB file in a view bounded to 4,000 characters, on every
+    model turn. The first and last few ranges are named and the rest counted."""
+    ed, _, _ = bridge()
+    ed.set_seen("a\n" * lines)
+    ed.ingest("a\nb\n" * (lines // 2), {"version": "1"})
+    view = ed.view(4_000)
+    assert view is not None
+    note, _, body = view.text.partition("\n")
+    assert len(note) <= 300 and len(view.text) <= 4_000 + 300
+    assert note.startswith("Changed since your last reply: lines 2, 4, 6, 8, 10, 12, … (")
+    assert f"({lines // 2 - 12} more lines in {lines // 2 - 12} more places)" in note
+    assert note.endswith(f", {lines - 2}, {lines}.") and f"{lines}| b" in body
+    # A few changes are all named, as before.
+    ed.mark_seen(view)
+    ed.ingest("a\nb\n" * (lines // 2 - 1) + "c\nd\n", {"version": "2"})
+    assert f"Changed since your last reply: lines {lines - 1}-{lines}." in ed.view(4_000).text  # type: ignore[union-attr]
+
+
 async def test_code_over_the_cap_is_recorded_with_a_truncation_marker_never_silently():
     clock = ManualClock()
     recorded: list[dict[str, Any]] = []

@@ -214,6 +214,42 @@ async def test_a_hint_is_never_given_in_a_reply_of_the_interviewers_own_a_check_
     assert state.hints_given == 1 and [e["payload"]["index"] for e in sink.of_type("hint")] == [1]
 
 
+@pytest.mark.parametrize(
+    ("words", "given"),
+    [
+        ("I'll keep a hash map of the values seen so far. Let's start coding.", 0),
+        ("Let's start coding, but can I get a hint first?", 1),
+        ("I'm stuck, so let's just start coding and see.", 1),
+    ],
+)
+async def test_a_phases_opening_words_give_a_hint_only_when_the_words_that_moved_on_asked_for_one(
+    words: str, given: int
+):
+    """The next phase's entry reply answers nothing said in that phase: a model that opened coding with a hint
+    charged one to a candidate who had only said their plan and asked to start. Asked for with the words that moved
+    the interview on, the hint is given there."""
+    state, _, sink, _ = make(Phase.APPROACH)
+    fake = FakeLLM(
+        [say("How would you approach it?"), call("start_coding"), call("give_hint"), say("Go ahead.")]
+    )
+
+    def outputs() -> list[str]:
+        return [
+            i.output
+            for i in session.history.items
+            if i.type == "function_call_output" and i.name == "give_hint"  # type: ignore[union-attr]  # an output
+        ]
+
+    async with AgentSession[InterviewState](llm=fake, userdata=state) as session:
+        await session.start(make_phase_agent(Phase.APPROACH, state), capture_run=True)
+        await session.run(user_input=words)
+        await until(outputs)
+    assert state.phase == Phase.CODING
+    (output,) = outputs()
+    assert output.startswith("Hint 1 of") if given else output == tools.HINT_NOT_ASKED
+    assert state.hints_given == given and len(sink.of_type("hint")) == given
+
+
 HINT = "The bracket to match is always the most recently opened one that is still open."
 
 
