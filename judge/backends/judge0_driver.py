@@ -9,9 +9,9 @@ mid-test. It prints one JSON line per event, as it happens, between markers uniq
 DRIVER is Python 3.8 source (the official judge0/judge0:1.13.1 image's Python), shipped as `driver.py`.
 Unlike the local sandbox, the driver shares the box (and its uid) with the candidate's code: it makes itself not
 dumpable before anything else, takes its settings and the tests' inputs on stdin, not from the box's files, and
-before it starts any process puts a seccomp filter on itself that every process of the run inherits: none can have
-its children reaped by the kernel out of /proc's sight, nor set the driver's limits (judge0_driver_filter;
-docs/judge.md, "Judge0 backend").
+before it starts any process puts seccomp filters on itself that every process of the run inherits: none can have
+its children reaped by the kernel out of /proc's sight, nor set the driver's limits, nor make a call the local
+sandbox's filter denies or skips (judge0_driver_filter; docs/judge.md, "Judge0 backend").
 """
 
 from __future__ import annotations
@@ -101,8 +101,7 @@ class Harness:
             resource.setrlimit(resource.RLIMIT_STACK, (stack, hard))
             # No core dump, as on the local sandbox (judge.bwrap.CORE_LIMIT): a runtime that aborts (V8 out of heap)
             # would otherwise write one into the box, on the test's time, wherever the box inherited a core limit.
-            core, _ = within_hard(resource.RLIMIT_CORE, CONF["core_bytes"])
-            resource.setrlimit(resource.RLIMIT_CORE, (core, core))
+            # The driver set its own before its filters (install_child_filter), which keep it there.
             if memory:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
@@ -359,9 +358,10 @@ def main():
 
 
 # Before any process starts: no process of the run may have its children reaped by the kernel (their CPU time would
-# leave the box's /proc uncounted) or set another's limits, the driver's (judge0_driver_filter). A driver that cannot
-# install the filter starts nothing and reports nothing (the backend's internal_error, never a verdict).
-_refused = install_child_filter()
+# leave the box's /proc uncounted) or set another's limits, the driver's; nor make any call the local sandbox's filter
+# denies or skips (judge0_driver_filter). A driver that cannot install both starts nothing and reports nothing (the
+# backend's internal_error, never a verdict).
+_refused = install_child_filter(core=CONF["core_bytes"])
 if _refused:
     sys.exit("driver: the seccomp filter could not be installed, errno %d" % _refused)
 sys.stdout.write(CONF["marker"] + "-BEGIN\n")

@@ -30,8 +30,21 @@ one, killed once they had written their answers, read as 0.58 s a moment before 
 
 Every other ABI is refused whole (ENOSYS): a 64-bit process can make i386 system calls with `int 0x80`
 (`sigaction`, `signal` and `rt_sigaction` by other numbers), and x86-64's x32 numbering is another. Built for x86-64
-and arm64 (Judge0's image is x86-64); installed after `PR_SET_NO_NEW_PRIVS`, which any process may set. A driver that
-cannot install it starts no harness: no report, the backend's `internal_error`.
+and arm64 (Judge0's image is x86-64); installed after `PR_SET_NO_NEW_PRIVS`, which any process may set.
+
+And on an x86-64 box the driver then installs the local sandbox's own filter (judge.seccomp, the very program bwrap
+installs locally, compiled on the API host and shipped in the driver's source): a Judge0 box runs under isolate,
+which has no seccomp filter, so until 2026-12-08 a program there could make every call the local sandbox denies or
+skips: `fsync` and `fdatasync` on a `/usr` file in a loop (a cache flush of the Judge0 host's disk each), `sync`,
+`fadvise64(DONTNEED)` on the shared runtimes, `splice`, locks and watches on the host's shared files, io_setup,
+io_uring, BPF programs (its own seccomp filters and socket filters), hugetlb, O_DIRECT, KSM, inet and netlink
+sockets, `RLIMIT_CORE`, and the rest. One list, one program: what the local filter decides, a Judge0 run gets,
+`fsync` returning 0 without reaching the kernel included. The kernel runs both filters on every call and takes the
+stricter answer; between two refusals, the sandbox's (installed last): the i386 and x32 calls are EPERM, as locally,
+while `clone3` stays ENOSYS (the sandbox's filter allows it). The child filter goes on first, because the sandbox's
+refuses any later one. On an arm64 box the sandbox's filter is left off, as the local sandbox runs without it there;
+an API host that is not x86-64 cannot build it (judge.seccomp), and its driver refuses to run on an x86-64 box
+(ENOSYS). A driver that cannot install either starts no harness: no report, the backend's `internal_error`.
 """
 
 from __future__ import annotations
@@ -55,6 +68,12 @@ from judge.bpf import (
     X32_SYSCALL_BIT,
     arg_offset,
 )
+from judge.bwrap import CORE_LIMIT
+from judge.seccomp import build_filter
+
+# The local sandbox's filter (judge.seccomp), compiled here: the driver installs it after its own, on x86-64 boxes. None
+# on an API host that is not x86-64 (judge.seccomp builds it there alone).
+SANDBOX_FILTER = build_filter()
 
 # (rt_sigaction, prlimit64, clone, unshare, clone3, setns) by ABI.
 _CALLS = {
@@ -142,29 +161,48 @@ def build_child_filter() -> bytes:
     )
 
 
-# The driver's part (Python 3.8 source; it uses the driver's `ctypes`, `signal` and `sys`): run once, before the driver
-# starts any process, on the driver itself, so that every process of the run inherits the filter (through fork and
-# exec; no process can remove it). The driver never changes SIGCHLD's action itself; it first puts it back to the
-# default, whatever the box was started with (ignored, its own harnesses would be reaped by the kernel).
-INSTALL = r"""
+# The driver's part (Python 3.8 source; it uses the driver's `ctypes`, `os`, `resource`, `signal` and `sys`): run
+# once, before the driver starts any process, on the driver itself, so that every process of the run inherits both
+# filters (through fork and exec; no process can remove one). The driver never changes SIGCHLD's action itself; it
+# first puts it back to the default, whatever the box was started with (ignored, its own harnesses would be reaped by
+# the kernel). The child filter goes on first: the sandbox's refuses every later filter (PR_SET_SECCOMP). Its
+# RLIMIT_CORE is set before either (the sandbox's filter keeps it where it is then, as bwrap's --core does locally):
+# the local sandbox's 1, or the box's own hard limit if lower.
+INSTALL = (
+    r"""
 PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
 CHILD_FILTER = bytes.fromhex("<FILTER>")
+SANDBOX_FILTER = bytes.fromhex("<SANDBOX>")
 
 
 class SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
-def install_child_filter(code=CHILD_FILTER):
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+def _set_filter(libc, code):
     buf = ctypes.create_string_buffer(code, len(code))
     prog = SockFprog(len(code) // 8, ctypes.addressof(buf))
-    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-        return ctypes.get_errno()
     if libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0) != 0:
         return ctypes.get_errno()
     return 0
 
+
+def install_child_filter(code=CHILD_FILTER, sandbox=SANDBOX_FILTER, core=<CORE>):
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+    core = core if hard == resource.RLIM_INFINITY else min(core, hard)
+    resource.setrlimit(resource.RLIMIT_CORE, (core, core))
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    if libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        return ctypes.get_errno()
+    refused = _set_filter(libc, code)
+    if refused or os.uname().machine != "x86_64":  # the local sandbox has no filter on other machines either
+        return refused
+    # An API host that could not build the sandbox's filter (not x86-64) ships none: no run without it.
+    return _set_filter(libc, sandbox) if sandbox else 38  # ENOSYS
+
 """.replace("<FILTER>", build_child_filter().hex())
+    .replace("<SANDBOX>", (SANDBOX_FILTER or b"").hex())
+    .replace("<CORE>", str(CORE_LIMIT))
+)

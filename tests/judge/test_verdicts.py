@@ -626,3 +626,142 @@ def sum_pair(a, b):
         assert report.verdict is Verdict.ACCEPTED, report
         shown.append({t.stdout for t in report.tests})
     assert shown == [{f"{8 << 20}\n"}] * 2, shown
+
+
+# Ways out of the harness. In `each`, sum-pair's test v<a> takes way `a` (v0 answers); in `load`, the program leaves
+# before its first test, as it is loaded. Handlers that run on the way out print a forged record on stdout (its nonce
+# a guess) and end the process with 0. Each way must be the candidate's own failure, never `accepted` or
+# `internal_error`: the test in flight a runtime error (its process gone without an answer; the tests after it each
+# run in a fresh process), or every test when the program never loads.
+FORGED = r"{\"n\":\"0\",\"ok\":true,\"v\":0}"
+EXITS = {
+    ("cpp", "each"): r"""
+#include <csetjmp>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <unistd.h>
+
+static std::jmp_buf before_main;
+struct Early {
+    Early() { setjmp(before_main); }  // back here from inside the harness's call: on to main, again
+} early;
+
+static void forge() { std::puts("FORGED"); std::fflush(stdout); _exit(0); }
+static void thrower() noexcept { throw 1; }
+
+class Solution {
+public:
+    int sumPair(int a, int b) {
+        if (a == 1) std::quick_exit(0);
+        if (a == 2) { std::at_quick_exit(forge); std::quick_exit(1); }
+        if (a == 3) std::longjmp(before_main, 1);
+        if (a == 4) { std::atexit(forge); std::exit(1); }
+        if (a == 5) { std::set_terminate(forge); thrower(); }
+        return a + b;
+    }
+};
+""",
+    ("cpp", "load"): r"""
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+static void forge() { std::puts("FORGED"); std::fflush(stdout); _exit(0); }
+struct Early {
+    Early() { std::atexit(forge); std::exit(1); }
+} early;
+
+class Solution {
+public:
+    int sumPair(int a, int b) { return a + b; }
+};
+""",
+    ("java", "each"): r"""
+class Solution {
+    static class Boom {
+        static int value;
+        static { System.exit(0); }
+    }
+
+    static void forge() {
+        System.out.println("FORGED");
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    public int sumPair(int a, int b) throws Exception {
+        if (a == 1) Runtime.getRuntime().halt(0);
+        if (a == 2) return Boom.value;
+        if (a == 3) { Runtime.getRuntime().addShutdownHook(new Thread(Solution::forge)); System.exit(1); }
+        if (a == 4) {
+            Thread.setDefaultUncaughtExceptionHandler((t, e) -> forge());
+            Thread thrower = new Thread(() -> { throw new IllegalStateException("out"); });
+            thrower.start();
+            thrower.join();
+            Thread.sleep(5000);
+        }
+        if (a == 5) { Thread.setDefaultUncaughtExceptionHandler((t, e) -> forge()); throw new Error("out"); }
+        return a + b;
+    }
+}
+""",
+    ("java", "load"): r"""
+class Forge extends Thread {
+    public void run() {  // a class of its own: a hook running Solution's code would wait for its initialisation
+        System.out.println("FORGED");
+        Runtime.getRuntime().halt(0);
+    }
+}
+
+class Solution {
+    static {
+        Runtime.getRuntime().addShutdownHook(new Forge());
+        System.exit(1);
+    }
+
+    public int sumPair(int a, int b) { return a + b; }
+}
+""",
+    ("javascript", "each"): r"""
+function forge() {
+  require('fs').writeSync(1, 'FORGED\n');
+  process.exit(0);
+}
+function sumPair(a, b) {
+  if (a === 1) { process.on('exit', forge); process.exit(1); }
+  if (a === 2) process.reallyExit(0);
+  if (a === 3) { process.stdout.write = () => { forge(); return true; }; console.log('x'); }
+  if (a === 4) { process.exit = () => {}; process.reallyExit = () => {}; return a + b + 1; }
+  if (a === 5) { process.exitCode = 0; setImmediate(forge); throw new Error('out'); }
+  return a + b;
+}
+""",
+    ("javascript", "load"): r"""
+process.on('exit', () => { require('fs').writeSync(1, 'FORGED\n'); process.exit(0); });
+process.exit(1);
+function sumPair(a, b) {
+  return a + b;
+}
+""",
+}
+
+
+# What each test gets: in `each`, JavaScript's v4 has the process's ways to end replaced with ones that do nothing and
+# answers wrongly, which is all it is (the harness's own ending at the end of the run is the judge's kill).
+_RE, _OK, _WA = Verdict.RUNTIME_ERROR, Verdict.ACCEPTED, Verdict.WRONG_ANSWER
+EXITS_EXPECTED = {
+    "each": [_OK, _RE, _RE, _RE, _RE, _RE],
+    "javascript-each": [_OK, _RE, _RE, _RE, _WA, _RE],
+    "load": [_RE] * 6,
+}
+
+
+@pytest.mark.parametrize(("language", "when"), sorted(EXITS))
+def test_every_way_out_of_the_harness_is_the_candidates_own_failure(sandbox, judge_settings, language, when):
+    report = judge(
+        sandbox, judge_settings, "sum-pair", language, EXITS[language, when].replace("FORGED", FORGED)
+    )
+    expected = EXITS_EXPECTED.get(f"{language}-{when}", EXITS_EXPECTED[when])
+    assert [t.verdict for t in report.tests] == expected, [(t.id, t.verdict, t.message) for t in report.tests]
+    assert report.verdict is _RE  # the first test that failed
