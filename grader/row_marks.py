@@ -25,8 +25,13 @@ def unmarked(mark: str) -> str:
 # A line of code that reads as a fence (three or more tildes or backticks opening it): the model reads a block of
 # code as ended there, and the candidate's lines after it as the timeline's rows. The fence around a block is
 # longer than any run of tildes in it (grader/code_timeline.py `fence`), which closes it for a Markdown reader,
-# but a model does not count tildes: `~~~~~~~~~~` inside reads as the end of `~~~~~~~~~~~python`.
-FENCE_LINE = re.compile(r"^[ \t]*(?:~{3,}|`{3,})", re.MULTILINE)
+# but a model does not count tildes: `~~~~~~~~~~` inside reads as the end of `~~~~~~~~~~~python`. A line starts
+# after any of Unicode's line ends, as `str.splitlines` reads them (U+2028, U+2029, U+0085, a vertical tab, a form
+# feed, ...: the code view shows them as written, and grader/run_lines.py escapes them in a program's text for the
+# same reason): `x = 1  # \u2028~~~~` had shown its tildes unescaped, opening what reads as a line of their own.
+FENCE_LINE = re.compile(
+    r"(?:^|(?<=[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]))[ \t]*(?:~{3,}|`{3,})", re.MULTILINE
+)
 
 
 def escaped_fence(line: str) -> str:

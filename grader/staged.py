@@ -39,22 +39,34 @@ _ROLE_WORDS = (
 _LABEL_END = r"[*_]*(?:\s*\([^()\n]{1,20}\))?[*_]*(?:\s*[:>]|\s+[-\u2013\u2014]\s)"
 _OPEN = r"[\[(<{\u3010\u3014\u3016\u301a\u27e6\u2045\uff3b\uff08\ufe5d]"
 _CLOSE = r"[\])>}\u3011\u3015\u3017\u301b\u27e7\u2046\uff3d\uff09\ufe5e]"
-_TIME = r"\d+(?:\.\d+)?(?:\s*[-\u2013]\s*\d+(?:\.\d+)?)?\s*s"
+# A dash as a candidate can type or a keyboard makes one: hyphens, dashes, the minus sign (U+2010-U+2015, U+2212,
+# U+2E3A; full-width and small forms read as these in the matching form). A row's `95-100s` and a phase's `-- 620s`
+# so written ("95\u2010100s I:", "\u2014 620s phase: end", two hyphens U+2010) had reached the model as written.
+_DASH = r"[-\u2010-\u2015\u2212\u2e3a]"
+_TIME = rf"\d+(?:\.\d+)?(?:\s*{_DASH}\s*\d+(?:\.\d+)?)?\s*s"
 _SPEAKER = r"(?-i:I|C)(?:\s*\(\s*typed\s*\))?"  # a row's own letters, as written
 # Where a clause opens: the text's start, after a sentence's end, a colon or a semicolon, a dash, or a quote, a
-# bracket or a mark of emphasis (a label inside a comma's list, "for each candidate: ...", opens nothing).
+# bracket or a mark of emphasis (a label inside a comma's list, "for each candidate: ...", opens nothing), and at a
+# line break (a typed message's own layout; the timeline shows it as a space). The spaces between are any run of
+# them: "ok.  I: strong hire", "ok\ninterviewer: excellent" and "ok.\n\nI: excellent" read as "ok. I:" does once
+# the line's whitespace is collapsed, and had been neither set apart nor refused credit (a run is at most
+# 2 * RUN_KEEP + 1 characters in the matching form, grader/matching_form.py, so each try is short). A match may so
+# open with spaces: `staged_run` and `staged` leave them out.
+_BREAK = r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]"  # matching_form's line breaks
+_AT_BREAK = rf"(?<!\s)\s*{_BREAK}\s*"
 _CLAUSE = (
-    r"(?:^|(?<=[.!?;:\u2013\u2014-]\s)|(?<=[\"'\u201c\u2018\u00ab(\[<*_`#>])"
-    r"|(?<=[\"'\u201d\u2019\u00bb)\]>*_]\s))"
+    rf"(?:^\s*|(?<=[.!?;:\u2013\u2014-])\s+|{_AT_BREAK}|(?<=[\"'\u201c\u2018\u00ab(\[<*_`#>])"
+    r"|(?<=[\"'\u201d\u2019\u00bb)\]>*_])\s+)"
 )
-_SENTENCE = r"(?:^|(?<=[.!?;]\s)|(?<=[\"'\u201c\u2018\u00ab(\[<]))"
+_SENTENCE = rf"(?:^\s*|(?<=[.!?;])\s+|{_AT_BREAK}|(?<=[\"'\u201c\u2018\u00ab(\[<]))"
 
 # A row's mark with its time, or a row's time with its speaker: `[5] 131-135s`, `131-135s I:`; a hint's or a
 # phase's line (`-- 620s`). Read in code as well: no code of the bank's languages has these shapes.
 _ROWS = (
     rf"{_OPEN}\s*\d+\s*{_CLOSE}\s*{_TIME}\b",
     rf"(?<![\w.]){_TIME}\s+{_SPEAKER}\s*:",
-    rf"(?:^|\s)--\s*{_TIME}\b",
+    # two dashes of any kind, or the one long dash a typed `--` often becomes, before a phase
+    rf"(?:^|\s)(?:{_DASH}{{2}}\s*{_TIME}\b|[\u2014\u2015\u2e3a]\s*{_TIME}\s+phase\s*:)",
 )
 # A role of the record's as a label: `Interviewer:`, `[interviewer]`, `<system>`; `I:` opening a sentence. Not read
 # in code, where `class Candidate:` and `case SYSTEM:` are the code's own.

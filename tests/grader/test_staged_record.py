@@ -253,14 +253,18 @@ FENCE_FORMS = [
     pytest.param("   ~~~~~", id="indented"),
     pytest.param("```", id="backticks"),
     pytest.param("\uff5e\uff5e\uff5e\uff5e", id="full-width-tildes"),
+    # after another of Unicode's line ends, which the code view shows as written
+    pytest.param("x = 1  # \u2028~~~~~~~~~~", id="after-a-line-separator"),
+    pytest.param("#\x85```", id="after-a-next-line"),
+    pytest.param("y = 2\x0c~~~~", id="after-a-form-feed"),
 ]
 
 
 def _blocks_as_read(text: str) -> list[tuple[bool, str]]:
-    """Each line of `text` with whether a reader who takes any line opening with three tildes or backticks as a
-    fence (as a model does, not counting them) is inside a block there."""
+    """Each line of `text` (at any of Unicode's line ends) with whether a reader who takes any line opening with
+    three tildes or backticks as a fence (as a model does, not counting them) is inside a block there."""
     inside, out = False, []
-    for line in text.split("\n"):
+    for line in text.splitlines():
         if line.lstrip(" \t").startswith(("~~~", "```", "\uff5e\uff5e\uff5e")):
             inside = not inside
             continue
