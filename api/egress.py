@@ -267,6 +267,22 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+def refused_address(host: str) -> bool:
+    """Whether `host` (ASCII, as a request names it) is an IP address the guard refuses (loopback, private,
+    link-local, a metadata address ...): known without a lookup, so that an address the operator configures
+    (SHADOWS_API_ASHBY_BASE_URL's host, a Greenhouse callback domain) is refused once, at start-up, where
+    `check_url` would refuse it at every request."""
+    return _is_ip(host.split("%", 1)[0]) and not address_allowed(host)
+
+
+def refuse_private_literal(url: httpx.URL) -> None:
+    """UrlRefusedError `address_not_allowed` when `url`'s host is a `refused_address`."""
+    if refused_address(ascii_host(url)):
+        raise UrlRefusedError(
+            "address_not_allowed", "The URL's host is a private, loopback, link-local or metadata address."
+        )
+
+
 async def check_url(raw: str, *, guard: bool) -> Target:
     """Parse `raw` and, with the guard on, resolve its host and check every address. Makes no connection."""
     url = parse_url(raw, guard=guard)

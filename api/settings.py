@@ -308,7 +308,12 @@ class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseS
         422). A bare top-level domain (`io`) would let the PATCH that carries an organisation's Greenhouse key go to
         any host under it. Errors name the variable, never its value (it may hold credentials)."""
         try:
-            base = egress.parse_url(self.ashby_base_url, guard=self.egress_guard)
+            # A host no request can reach is refused too: a name DNS cannot hold, and (guard on) an address the
+            # guard refuses (https://127.0.0.1, https://169.254.169.254): each request's own check refused it,
+            # and every assessment.update was retried for days (address_not_allowed), then failed.
+            base = egress.dns_host(egress.parse_url(self.ashby_base_url, guard=self.egress_guard))
+            if self.egress_guard:
+                egress.refuse_private_literal(base)
         except egress.UrlRefusedError as e:
             raise ValueError(f"SHADOWS_API_ASHBY_BASE_URL: {e.message}") from None
         if base.query:
@@ -318,6 +323,12 @@ class ApiSettings(CredentialFreeRepr, RateLimitSettings, OutboundSettings, BaseS
             raise ValueError(
                 "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS is a comma-separated list of domain names of two labels or"
                 " more (greenhouse.io), with no scheme, port or path"
+            )
+        if self.egress_guard and any(egress.refused_address(d) for d in domains):
+            # Matched by a url on that address (`https://169.254.169.254/`), whose PATCH the guard then refused at
+            # every attempt: retried for days, then failed.
+            raise ValueError(
+                "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS names a private, loopback, link-local or metadata address"
             )
         if self.egress_guard and not domains:
             raise ValueError(

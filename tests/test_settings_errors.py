@@ -112,11 +112,35 @@ def test_a_field_error_does_not_echo_the_value_either(monkeypatch: pytest.Monkey
             {"SHADOWS_API_ENVIRONMENT": "staging", "SHADOWS_API_ASHBY_BASE_URL": "http://api.ashbyhq.com"},
             "SHADOWS_API_ASHBY_BASE_URL",
         ),
+        # An address the guard refuses at every request (loopback, link-local metadata, private, and one written
+        # with a final dot), or a name DNS cannot hold: every assessment.update was retried for days, then failed.
+        *(
+            (
+                {"SHADOWS_API_ENVIRONMENT": "staging", "SHADOWS_API_ASHBY_BASE_URL": url},
+                "SHADOWS_API_ASHBY_BASE_URL",
+            )
+            for url in (
+                "https://127.0.0.1:8443/",
+                "https://[::1]/",
+                "https://169.254.169.254/",
+                "https://10.1.2.3./",
+                "https://[::ffff:192.168.0.1]/",
+            )
+        ),
+        ({"SHADOWS_API_ASHBY_BASE_URL": "http://api..ashbyhq.com"}, "SHADOWS_API_ASHBY_BASE_URL"),
         # A URL or a port where a domain goes: every send_test was 422 "not a Greenhouse address".
         ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "https://greenhouse.io"}, "CALLBACK_DOMAINS"),
         ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "greenhouse.io:443"}, "CALLBACK_DOMAINS"),
         # A bare top-level domain lets the PATCH carrying the organisation's key go to any host under it.
         ({"SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "greenhouse.io, io"}, "CALLBACK_DOMAINS"),
+        # An address the guard refuses, as a domain: a url on it was taken, and its PATCH refused at every attempt.
+        (
+            {
+                "SHADOWS_API_ENVIRONMENT": "staging",
+                "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": "greenhouse.io,10.0.0.1",
+            },
+            "CALLBACK_DOMAINS",
+        ),
         # None outside local: every send_test refused.
         (
             {"SHADOWS_API_ENVIRONMENT": "staging", "SHADOWS_API_GREENHOUSE_CALLBACK_DOMAINS": " , "},
@@ -148,6 +172,12 @@ def test_the_default_ats_addresses_and_loopback_ones_for_local_work_are_accepted
         greenhouse_callback_domains="Greenhouse.IO., eu.greenhouse.io",
     )
     assert local.greenhouse_callback_domain_list == ["greenhouse.io", "eu.greenhouse.io"]
+    # Outside local and test, only a refused address is refused: a public one written as an address, or a name
+    # (checked at each request, after its lookup), is not.
+    from api import egress
+
+    for url in ("https://93.184.215.14/", "https://api.ashbyhq.com/", "https://[2606:4700::1111]/"):
+        egress.refuse_private_literal(egress.parse_url(url, guard=True))
 
 
 @pytest.mark.parametrize("value", ["5,nan", "NaN", "300, -nan ,60"])

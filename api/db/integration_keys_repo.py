@@ -1,4 +1,7 @@
-"""The keys we issue to an ATS (Greenhouse, Ashby) in Postgres: issue, rotation, revocation and lookups."""
+"""The keys we issue to an ATS (Greenhouse, Ashby) in Postgres: issue, rotation, revocation and lookups.
+
+Revoking a key (a rotation's or a disconnection's) forgets its secrets in the same statement: a trigger clears its
+sealed copy and the organisation's sealed Ashby API key (migration 20270201090000). Only a live key's are read."""
 
 from __future__ import annotations
 
