@@ -10,6 +10,8 @@
 
 alter table public.integration_keys alter column key_sealed drop not null;
 alter table public.integration_keys drop constraint integration_keys_ashby_key_check;
+-- table-scan-ok: integration_keys is small (at most two live keys per organisation and provider, revoked ones pruned
+-- after 30 days).
 alter table public.integration_keys add constraint integration_keys_live_secrets_check check (
   revoked_at is not null or (key_sealed is not null and (provider <> 'ashby' or provider_api_key_sealed is not null))
 );
