@@ -121,6 +121,8 @@ class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
     # prunes older ones at each job's start). Capped at half the shortest retention period an organisation can
     # set (1 day): candidate data never outlives the period the candidate was promised here.
     spool_max_age_s: float = Field(default=6 * 3600.0, gt=0, le=12 * 3600.0)
+    # ... and the worker's own process prunes them every this often too, so a host that runs no job keeps none.
+    spool_prune_interval_s: float = Field(default=600.0, gt=0, le=3600.0)
 
     # One interviewer per session (the API's claim, api/db/interviewers_repo.py): a job refused because another
     # holds the session asks again every `claim_retry_s` for up to `claim_wait_s` before it leaves, so that a holder

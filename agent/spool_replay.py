@@ -3,8 +3,9 @@
 Spools no live recorder holds (left by crashed or stopped processes) are delivered each as the job that wrote it
 (``replay_spools``); ``spooled_events`` reads every event this host's spools hold for a session. agent.recorder
 writes them, and its module docstring gives the guarantee. ``prune_spools`` (run by ``replay_spools``, so at each
-job's start) deletes what has sat unheld past ``spool_max_age_s``: candidate data never stays on this host past
-the retention period the candidate was promised (1 day at the least; the setting is capped at half of that)."""
+job's start, and by ``SpoolPruner`` in the worker's own process every ``spool_prune_interval_s``, so on an idle host
+too) deletes what has sat unheld past ``spool_max_age_s``: candidate data never stays on this host past the
+retention period the candidate was promised (1 day at the least; the setting is capped at half of that)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from agent.spool import read_owner, remove, try_lock
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE_S = 6 * 3600.0  # AgentSettings.spool_max_age_s's default
+# The most files one periodic pass deletes (`SpoolPruner`); the rest go at the next pass.
+PRUNE_MAX_FILES = 1000
 
 
 class JobEventSink(EventSink, Protocol):
@@ -48,10 +51,15 @@ def spooled_events(spool_dir: str | os.PathLike[str], session_id: str) -> list[E
 
 
 def prune_spools(
-    spool_dir: str | os.PathLike[str], max_age_s: float = DEFAULT_MAX_AGE_S, *, now: float | None = None
+    spool_dir: str | os.PathLike[str],
+    max_age_s: float = DEFAULT_MAX_AGE_S,
+    *,
+    now: float | None = None,
+    max_files: int | None = None,
 ) -> list[str]:
     """Delete, by modification time, ``<spool>.rejected`` files and spools no live recorder holds (with their
-    ``.job`` and a left ``.tmp``) older than ``max_age_s``; returns the names deleted. A spool that old was not
+    ``.job`` and a left ``.tmp``) older than ``max_age_s``, at most ``max_files`` of them (None: all); returns the
+    names deleted. A spool that old was not
     delivered by any job's replay meanwhile, and its session's record has long closed (the API refuses a finished
     session's events after 300 s), so its events could not be stored: keeping them only keeps candidate data."""
     cutoff = (time.time() if now is None else now) - max_age_s
@@ -64,6 +72,11 @@ def prune_spools(
         logger.error("cannot list the spool directory to prune it (%s)", type(e).__name__)
         return deleted
     for path in entries:
+        if max_files is not None and len(deleted) >= max_files:
+            logger.warning(
+                "deleted the most spool files one pass may (%d); the rest go at the next", max_files
+            )
+            break
         name = path.name
         if not name.endswith((".jsonl", ".jsonl.rejected", ".jsonl.tmp")):
             continue
@@ -104,6 +117,49 @@ def _remove_if_unheld(path: Path, cutoff: float) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+class SpoolPruner:
+    """``prune_spools`` every ``interval_s`` in the worker's own process (``start`` once its event loop runs), off
+    the loop and at most ``max_files`` a pass: a host that runs no job (so none starts to prune) keeps no spool past
+    its age. The same per-spool lock as every prune: a live recorder's spool is never touched."""
+
+    def __init__(
+        self,
+        spool_dir: str | os.PathLike[str],
+        max_age_s: float,
+        interval_s: float,
+        *,
+        max_files: int = PRUNE_MAX_FILES,
+    ) -> None:
+        self.spool_dir = spool_dir
+        self.max_age_s = max_age_s
+        self.interval_s = interval_s
+        self.max_files = max_files
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Prune every ``interval_s`` from now on (again after ``aclose``); a second call while running does nothing."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="spool_pruner")
+
+    async def prune_once(self) -> list[str]:
+        """One pass: the names deleted."""
+        return await asyncio.to_thread(prune_spools, self.spool_dir, self.max_age_s, max_files=self.max_files)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval_s)
+            deleted = await self.prune_once()
+            logger.debug("periodic spool prune: %d files deleted", len(deleted))
+
+    async def aclose(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            [outcome] = await asyncio.gather(task, return_exceptions=True)
+            if isinstance(outcome, Exception):  # it had stopped on its own: logged, not raised into the close
+                logger.error("the periodic spool prune had stopped (%s)", type(outcome).__name__)
 
 
 async def replay_spools(

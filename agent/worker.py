@@ -43,7 +43,7 @@ from agent.room import (
 )
 from agent.senders import candidate_identity
 from agent.settings import AgentSettings, get_settings
-from agent.spool_replay import prune_spools, replay_spools
+from agent.spool_replay import SpoolPruner, prune_spools, replay_spools
 from agent.state import InterviewState
 from agent.telemetry import setup_tracing, withhold_conversation_from_logs
 
@@ -73,7 +73,8 @@ def prewarm(proc: JobProcess) -> None:
     setup_tracing(get_settings())  # before the first job's spans: livekit's own, one trace per interview
     withhold_conversation_from_logs()  # after livekit set up this process's log handlers
     settings = get_settings()
-    # Candidate data left past its age on this host goes now, and again at each job's start (replay_spools).
+    # Candidate data left past its age on this host goes now, again at each job's start (replay_spools) and every
+    # `spool_prune_interval_s` in the worker's own process (InterviewServer).
     prune_spools(settings.spool_dir, settings.spool_max_age_s)
 
 
@@ -433,6 +434,20 @@ def _classifier(settings: AgentSettings) -> Any:
         return None
 
 
+class InterviewServer(AgentServer):
+    """The AgentServer with this host's periodic spool prune (`SpoolPruner`), which runs in the worker's own process
+    from its start (`worker_started`) until it closes: an idle host runs no job, and no job's start prunes for it."""
+
+    def __init__(self, *, pruner: SpoolPruner, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pruner = pruner
+        self.on("worker_started", pruner.start)
+
+    async def aclose(self) -> None:
+        await self.pruner.aclose()
+        await super().aclose()
+
+
 def create_server(settings: AgentSettings | None = None) -> AgentServer:
     """The worker with its prewarm and the single explicit-dispatch `rtc_session` entrypoint."""
     settings = settings or get_settings()
@@ -450,7 +465,8 @@ def create_server(settings: AgentSettings | None = None) -> AgentServer:
         kwargs["prometheus_port"] = settings.metrics_port
         kwargs["prometheus_multiproc_dir"] = str(Path(settings.metrics_dir).resolve())
     load = InterviewLoad(settings)
-    server = AgentServer(load_fnc=load, load_threshold=LOAD_THRESHOLD, **kwargs)
+    pruner = SpoolPruner(settings.spool_dir, settings.spool_max_age_s, settings.spool_prune_interval_s)
+    server = InterviewServer(pruner=pruner, load_fnc=load, load_threshold=LOAD_THRESHOLD, **kwargs)
     if settings.metrics_port is not None:
         # livekit empties the metrics directory when the worker starts: our series are declared after that.
         server.on("worker_started", lambda: _declare_metrics(settings, load))

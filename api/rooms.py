@@ -15,7 +15,11 @@ running, and again whenever LiveKit says the room of a finished session is in us
   candidate may consent and start in that same room seconds later. That job re-checks the session under its row
   lock and deletes the room only while the session has still not started; once it has, the room is the interview's
   (its own end queues its close). The lock is held through the deletion, so a start (POST /start, before the page
-  joins) that comes meanwhile waits for it and joins a fresh room;
+  joins) that comes meanwhile waits for it and joins a fresh room. The close records when it removed the room
+  (`sessions.refused_room_closed_at`, in that locked transaction), and LiveKit's `participant_joined` for someone
+  who joined before then (`joined_before_refused_close`: applied after the close, having waited on the row lock or
+  been delivered late) starts nothing: they were disconnected with the room, and their client's rejoin is to a room
+  LiveKit creates afresh, whose join starts the session;
 - a LiveKit that cannot be reached (or answers an error) fails the attempt with a retryable error, and the job is
   tried again on SHADOWS_WORKER_RETRY_DELAYS_S: the cancellation itself is already committed and is never undone.
 
@@ -31,7 +35,7 @@ import asyncio
 import structlog
 from procrastinate import JobContext
 
-from api.db.pool import Pool, connection
+from api.db.pool import Conn, Pool, connection
 from api.jobs.queue import queue
 from api.jobs.resources import resources
 from api.jobs.retry import JobRetryPolicy
@@ -112,6 +116,28 @@ async def close_room(
         except TimeoutError as e:
             log.warning("livekit.room_close_failed", session_id=session_id, reason=reason, error="timeout")
             raise RoomCloseFailedError("timeout") from e
+        # LiveKit has no such room now (deleted, or gone already): whoever joined it before is not in it. Taken after
+        # the answer, on the database's clock, so that every join LiveKit had before the deletion is earlier.
+        await conn.execute(
+            "update sessions set refused_room_closed_at = clock_timestamp() where id = %s", (session_id,)
+        )
+
+
+async def joined_before_refused_close(conn: Conn, session_id: str, joined_at: float | None) -> bool:
+    """Whether a participant who joined the session's room at `joined_at` (LiveKit's clock, epoch seconds; None:
+    not known) did so before a refused join's close removed that room, while the session has not started: their
+    join is to a room that is gone, and starts nothing. Locks the session's row (a close under way is waited for)."""
+    if joined_at is None:
+        return False
+    cur = await conn.execute(
+        """
+        select status = 'scheduled' and refused_room_closed_at >= to_timestamp(%s) as gone
+        from sessions where id = %s for no key update
+        """,
+        (joined_at, session_id),
+    )
+    row = await cur.fetchone()
+    return bool(row and row["gone"])
 
 
 async def _close(settings: ApiSettings, session_id: str, room: str, reason: str) -> None:

@@ -33,6 +33,7 @@ from api.livekit_signature import verify_body
 from api.metrics import WEBHOOKS
 from api.openapi_errors import BODY, DB, error_responses
 from api.redispatch import agent_job_id, is_agent, redispatch
+from api.rooms import joined_before_refused_close
 from api.tokens import candidate_identity
 
 log = structlog.get_logger(__name__)
@@ -66,7 +67,8 @@ def _verify(body: bytes, auth: str, settings: Settings) -> lk.WebhookEvent:
 @router.post("/webhook", responses=error_responses(*BODY, *DB, 401))
 async def receive_livekit_webhook(request: Request, settings: Settings) -> dict[str, str]:
     """Candidate joined -> in_progress, only on their consent to the notice in force (as POST /start: otherwise
-    `consent_required`, the session left scheduled and its room closed); a started session's room finished without a
+    `consent_required`, the session left scheduled and its room closed) and not into a room a refused join's close
+    has since deleted (`room_closed_on_refusal`, left scheduled: api.rooms); a started session's room finished without a
     normal end -> abandoned (completed, `end_reason` `ended_agent_lost`, when the interviewer had recorded the
     interview's end and only its completion was lost, answered `completed`; one never started stays scheduled);
     the interviewer left a running interview while the candidate stayed -> dispatched again (at most
@@ -172,6 +174,15 @@ async def _apply(
     return await _apply_to(conn, event, session), session["id"], None
 
 
+def _joined_at(event: lk.WebhookEvent) -> float | None:
+    """When the participant joined, on LiveKit's clock (epoch seconds): to the millisecond where LiveKit says, else
+    to the second, else the webhook's own time; None when none is given."""
+    p = event.participant
+    if p.joined_at_ms:
+        return p.joined_at_ms / 1000
+    return float(p.joined_at or event.created_at) or None
+
+
 async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any]) -> str:
     if event.event in ("room_started", "participant_joined") and session["status"] in FINISHED:
         # A finished session's room in use again (a room token cannot be taken back, and joining creates the room
@@ -192,6 +203,11 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
                 "select outbox_close_livekit_room(%s, %s, 0, 'refused')", (session["id"], event.room.name)
             )
             return "consent_required"
+        if await joined_before_refused_close(conn, session["id"], _joined_at(event)):
+            # They joined the room a refused join's close has since deleted (this webhook waited for that close, or
+            # came late): they are in no room, and the session stays scheduled. Their rejoin is to a room LiveKit
+            # creates afresh, whose join starts it (api.rooms); nothing to close.
+            return "room_closed_on_refusal"
         try:
             status = await sessions_repo.mark_started(conn, session["id"])
         except (ConflictError, GoneError) as e:

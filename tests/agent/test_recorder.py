@@ -17,7 +17,7 @@ from agent.api_client import ApiClient
 from agent.errors import ApiError
 from agent.recorder import EventRecorder, idempotency_key
 from agent.spool import try_lock
-from agent.spool_replay import prune_spools, replay_spools
+from agent.spool_replay import SpoolPruner, prune_spools, replay_spools
 from tests.fakes.flaky_proxy import FlakyProxy
 
 
@@ -458,6 +458,34 @@ def test_prune_spools_deletes_only_unheld_files_past_the_age(tmp_path: Path) -> 
     assert left == {"b.jsonl.rejected", "c.jsonl", "held.jsonl", "held.jsonl.tmp", "other.txt"}
     assert "a.jsonl.job" not in left  # went with a.jsonl
     assert prune_spools(tmp_path / "missing", 3600, now=now) == []
+
+
+async def test_the_worker_prunes_old_spools_on_its_own_timer_a_bounded_number_a_pass(tmp_path: Path) -> None:
+    # An idle host: no job starts, so only the worker's own timer deletes what has outlived its age.
+    old = time.time() - 7200
+    for name in ("a.jsonl", "b.jsonl.rejected", "c.jsonl", "fresh.jsonl"):
+        (tmp_path / name).write_text("x")
+        if name != "fresh.jsonl":
+            os.utime(tmp_path / name, (old, old))
+    assert len(prune_spools(tmp_path, 3600, max_files=1)) == 1  # bounded: the rest wait for the next pass
+    passes: list[list[str]] = []
+    two_passes = asyncio.Event()
+
+    class CountedPruner(SpoolPruner):
+        async def prune_once(self) -> list[str]:
+            passes.append(await super().prune_once())
+            if len(passes) == 2:
+                two_passes.set()
+            return passes[-1]
+
+    pruner = CountedPruner(tmp_path, 3600, 0.005, max_files=1)
+    pruner.start()
+    pruner.start()  # once: a second start while it runs adds no timer
+    await asyncio.wait_for(two_passes.wait(), 5)
+    await pruner.aclose()
+    assert [len(p) for p in passes[:2]] == [1, 1]
+    assert {n for n in os.listdir(tmp_path) if not n.endswith(".lock")} == {"fresh.jsonl"}
+    assert sum(t.get_name() == "spool_pruner" for t in asyncio.all_tasks()) == 0  # stopped, not left running
 
 
 def test_prune_spools_keeps_a_spool_written_between_its_look_and_its_lock(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from livekit import rtc
-from livekit.agents import AgentSession, vad
+from livekit.agents import AgentServer, AgentSession, vad
 from livekit.plugins import deepgram, openai
 
 from agent.api_client import ApiClient
@@ -27,6 +27,7 @@ from agent.recorder import EventRecorder
 from agent.spool_replay import replay_spools
 from agent.worker import (
     InterviewJob,
+    InterviewServer,
     create_server,
     load_context,
     prewarm,
@@ -116,6 +117,30 @@ def test_server_dispatches_explicitly_by_the_configured_agent_name():
     server = create_server(test_settings(agent_name="shadows-test"))
     assert server._agent_name == "shadows-test"
     assert server.setup_fnc is prewarm
+
+
+async def test_server_prunes_spools_from_its_start_until_it_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = test_settings(spool_dir=str(tmp_path), spool_prune_interval_s=30.0)
+    server = create_server(settings)
+    assert isinstance(server, InterviewServer)
+    assert (server.pruner.spool_dir, server.pruner.interval_s) == (str(tmp_path), 30.0)
+    assert server.pruner.max_age_s == settings.spool_max_age_s
+
+    def timers() -> int:
+        return sum(t.get_name() == "spool_pruner" for t in asyncio.all_tasks())
+
+    closed: list[bool] = []
+
+    async def agent_server_aclose(self: AgentServer) -> None:  # livekit's, which needs a server that ran
+        closed.append(True)
+
+    monkeypatch.setattr(AgentServer, "aclose", agent_server_aclose)
+    server.emit("worker_started")  # what AgentServer.run emits once its loop runs
+    assert timers() == 1
+    await server.aclose()
+    assert timers() == 0 and closed == [True]
 
 
 async def test_session_uses_plugin_objects_and_the_local_turn_detector(monkeypatch: pytest.MonkeyPatch):

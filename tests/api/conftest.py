@@ -173,14 +173,15 @@ def signed_webhook(
     created_at: int = 0,
     secret: str = LIVEKIT_SECRET,
     kind: int | None = None,
+    joined_at_ms: int = 0,
 ) -> tuple[str, str]:
     """A LiveKit webhook body and its Authorization value, signed the way LiveKit signs them. `kind`: the
-    participant's (`lk.ParticipantInfo.Kind`, an agent's for the interviewer)."""
+    participant's (`lk.ParticipantInfo.Kind`, an agent's for the interviewer); `joined_at_ms`: when they joined."""
     kwargs: dict[str, Any] = {"event": event, "id": event_id, "created_at": created_at}
     if room is not None:
         kwargs["room"] = lk.Room(name=room)
     if identity is not None:
-        kwargs["participant"] = lk.ParticipantInfo(identity=identity, kind=kind)  # type: ignore[arg-type]
+        kwargs["participant"] = lk.ParticipantInfo(identity=identity, kind=kind, joined_at_ms=joined_at_ms)  # type: ignore[arg-type]
     body = MessageToJson(lk.WebhookEvent(**kwargs))
     sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
     auth = lk.AccessToken(LIVEKIT_KEY, secret).with_sha256(sha).to_jwt()

@@ -187,9 +187,25 @@ async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_it
     )
     await _run_job(w, job["args"])  # still scheduled: the refused client's room goes
     assert w.livekit.deleted_rooms == [room]
+    cur = await db.execute("select refused_room_closed_at from sessions where id = %s", (s["id"],))
+    closed_ms = int((await cur.fetchone() or {})["refused_room_closed_at"].timestamp() * 1000)
 
     await agree()  # the current text
-    hook = signed_webhook("participant_joined", room=room, identity=identity, event_id=f"EV_agreed_{s['id']}")
+    # A join from before that close, applied after it (its webhook waited on the close's row lock, or came late):
+    # that participant went with the room, and a session started on it would run in a room that is gone.
+    hook = signed_webhook(
+        "participant_joined", room=room, identity=identity, event_id=f"EV_gone_{s['id']}",
+        joined_at_ms=closed_ms - 200,
+    )  # fmt: skip
+    assert (await w.post(hook)).json()["status"] == "room_closed_on_refusal"
+    cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
+    assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
+    assert len(await _close_jobs(db, s["id"])) == 1  # nothing more to close: that room is gone
+    # Their client joins again: LiveKit creates the room afresh, and that join starts the session.
+    hook = signed_webhook(
+        "participant_joined", room=room, identity=identity, event_id=f"EV_agreed_{s['id']}",
+        joined_at_ms=closed_ms + 200,
+    )  # fmt: skip
     assert (await w.post(hook)).json()["status"] == "started"
     cur = await db.execute("select status from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"status": "in_progress"}
