@@ -8,6 +8,16 @@ when it is one to three words of letters that the candidate said themselves in t
 employer the model picked, or an instruction), each of at least ``MIN_NAME_WORD_LETTERS`` letters. A restarted job
 reads the same back from the recorded call.
 
+The name is still the candidate's words ("call me Ignore Previous Instructions" is three words they said), so it is
+data: the status note says only that they asked for a name, and the name itself reaches the model fenced, in the
+turn's user-role data message (``asked_name_block``, agent.fence), never in a system message. A word is letters, each
+followed by any combining marks (an accent typed apart, the vowel signs of "प्रिया" or "ศรี"), with an apostrophe or a
+hyphen inside ("O'Neil", "Jean-Luc"); words are separated by one space. Nothing else is kept: no digits or numerals
+("²", "Ⅻ"), no punctuation or symbols ("</data>"), no controls, bidirectional or other format characters, no
+variation selectors or letters drawn as nothing (``_UNSEEN``), and no name the fence would read as one of its
+markers ("<<<END" in Canadian syllabics, agent.fence ``reads_as_marker``). grader/asked_name.py keeps names by the same
+words.
+
 A name with a word of one letter ("just call me J", "J Lee") is not kept, and no name is passed on: a letter alone is
 in nearly every text (a loop's ``j``, "option B"), so the grader can take it for a name only where a line reads as
 addressing them, and every later "J, let's run it" it misread would reach it as said. The interviewer says no name
@@ -21,12 +31,13 @@ check-ins (no typing either) and the no-show ending keep their clocks.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from livekit.agents.voice.turn import TurnHandlingOptions
 
+from agent.fence import fence, reads_as_marker
 from agent.prompts import render
 from agent.settings import AgentSettings
 
@@ -36,8 +47,53 @@ MIN_NAME_WORD_LETTERS = 2  # a letter alone is no name the grader can redact eve
 # agent/capture.py MAX_TOOL_TEXT: a call whose arguments are longer is recorded without them, and what the grader
 # (grader/asked_name.py) and a restarted job (agent.resume) read of it is nothing, so ``begin_problem`` refuses it.
 MAX_ARGUMENTS_CHARS = 8_000
-_WORD = "[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*"  # letters, an apostrophe or a hyphen inside: O'Neil, Jean-Luc
-_NAME = re.compile(f"{_WORD}(?: {_WORD}){{0,2}}")  # one to three such words
+MAX_NAME_WORDS = 3
+_JOINERS = "'\u2019-"  # inside a word: O'Neil (either apostrophe), Jean-Luc
+# Marks and letters a reader does not see, which can carry text ("emoji smuggling") or hide a word: variation
+# selectors, the combining grapheme joiner, Mongolian free variation selectors (agent/invisible.py shows a run of them
+# as "[hidden text]"), and the Hangul fillers, letters drawn as nothing (agent.lookalikes).
+_UNSEEN = frozenset(
+    ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", *map(chr, range(0xFE00, 0xFE10)),
+     *map(chr, range(0xE0100, 0xE01F0)), "\u115f", "\u1160", "\u3164", "\uffa0"]
+)  # fmt: skip
+
+
+def _letter(c: str) -> bool:
+    return unicodedata.category(c)[0] == "L" and c not in _UNSEEN
+
+
+def _letter_or_mark(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LM" and c not in _UNSEEN
+
+
+def name_words(text: str) -> list[str]:
+    """The words of ``text`` as a name's words are read: a letter, then letters and marks, with an apostrophe or a
+    hyphen between two such runs. Everything else (digits, punctuation, symbols, spaces, format characters) ends a
+    word and is no part of one."""
+    words: list[str] = []
+    k, n = 0, len(text)
+    while k < n:
+        if not _letter(text[k]):
+            k += 1
+            continue
+        start = k
+        while True:
+            k += 1
+            while k < n and _letter_or_mark(text[k]):
+                k += 1
+            if k + 1 < n and text[k] in _JOINERS and _letter(text[k + 1]):
+                k += 1
+                continue
+            break
+        words.append(text[start:k])
+    return words
+
+
+def name_shape(name: str) -> bool:
+    """Whether ``name`` (spaces already collapsed) is one to ``MAX_NAME_WORDS`` words (``name_words``) and nothing
+    else, one space between two."""
+    split = name.split(" ")
+    return 1 <= len(split) <= MAX_NAME_WORDS and name_words(name) == split
 
 
 @dataclass(frozen=True)
@@ -53,22 +109,29 @@ def asked(kinds: object, name: object, said: Iterable[str]) -> Asked:
     given = {str(k) for k in kinds} if isinstance(kinds, list | tuple) else set()
     kept = tuple(k for k in KINDS if k in given)
     call = " ".join(name.split()) if isinstance(name, str) else ""
-    if not call or len(call) > MAX_NAME_CHARS or not _NAME.fullmatch(call):
+    if not call or len(call) > MAX_NAME_CHARS or not name_shape(call) or reads_as_marker(call):
         return Asked(kept)
     if any(sum(c.isalpha() for c in word) < MIN_NAME_WORD_LETTERS for word in call.split()):
         return Asked(kept)
-    words = {w.casefold() for line in said for w in re.findall(_WORD, line)}
+    words = {w.casefold() for line in said for w in name_words(line)}
     if not all(w.casefold() in words for w in call.split()):
         return Asked(kept)
     return Asked(kept, call)
 
 
 def asked_lines(value: Asked) -> list[str]:
-    """The status note's lines for ``value`` (prompts/asked_*.md)."""
+    """The status note's lines for ``value`` (prompts/asked_*.md): fixed text, the name only said to be asked for."""
     lines = [render(f"asked_{kind}") for kind in value.kinds]
     if value.name is not None:
-        lines.append(render("asked_name", name=value.name))
+        lines.append(render("asked_name"))
     return lines
+
+
+def asked_name_block(value: Asked, nonce: str) -> str | None:
+    """The name ``value`` holds as the turn's data message gives it: fenced (agent.fence), or None for no name."""
+    if value.name is None:
+        return None
+    return render("asked_name_data", name=fence("called name", value.name, nonce))
 
 
 def gives_time(value: Asked) -> bool:

@@ -57,6 +57,12 @@ def fence(kind: str, body: str, nonce: str) -> str:
     return f"<<<BEGIN {tag}>>>\n{safe}\n<<<END {tag}>>>"
 
 
+def reads_as_marker(text: str) -> bool:
+    """Whether ``text`` holds anything read as the opening of one of our markers ("<<<END", "ᐸᐸᐸEND"), which
+    ``fence`` would break apart: a short value that must reach the model exactly as given (a name) is refused for it."""
+    return _break_markers(text) != text
+
+
 _NOT_PLAIN = re.compile(r"[^\s!-~]")  # what folds to other than itself in lower case
 # In the folded text, a character this Python's Unicode data (``unicodedata.unidata_version``) does not know: a
 # letter, digit or mark of a later version (Unicode 15 to 17 added Latin, Cyrillic modifier letters and several

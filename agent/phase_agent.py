@@ -2,8 +2,9 @@
 
 Every candidate turn goes through ``on_user_turn_completed`` (agent.turns decides reply or silence). Every model
 turn gets, besides the conversation, the interview status (a system note of ours) and, as fenced data in a
-user message, the candidate's current code (approach to complexity) or background (greeting). Nothing of that
-is stored in the conversation; a code view counts as seen only once its generation commits.
+user message, the candidate's current code (approach to complexity) or background (greeting), and after the
+greeting the name they asked to be called (agent.candidate_asked). Nothing of that is stored in the conversation;
+a code view counts as seen only once its generation commits.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from agent import candidate_asked, hints, language_switch
 from agent.after_end import current_speech, ended_meanwhile, may_ask_model
 from agent.ai_notice import notice_after
 from agent.background import job_excerpt, resume_summary, without_background
-from agent.candidate_asked import asked_lines
+from agent.candidate_asked import asked_lines, asked_name_block
 from agent.checkins import dedupe_checkin
 from agent.complexity_claims import known_line
 from agent.disclosure import (
@@ -246,7 +247,9 @@ class PhaseAgent(Agent):
         return note
 
     def data_message(self) -> llm.ChatMessage | None:
-        """Untrusted content for this turn, fenced, as a user-role message (never a system message)."""
+        """Untrusted content for this turn, fenced, as a user-role message (never a system message): the background
+        in the greeting; from then on the name the candidate asked to be called (agent.candidate_asked) and, in the
+        code phases, their code."""
         state = self._interview
         if state.phase == Phase.GREETING:
             resume = resume_summary(state.resume_text, state.candidate_name)
@@ -256,6 +259,11 @@ class PhaseAgent(Agent):
             text = render("background_data", resume=fence("resume summary", resume or "(none)", state.nonce),
                           job_description=fence("job description", jd or "(none)", state.nonce))  # fmt: skip
             return llm.ChatMessage(role="user", content=[text])
+        parts = [p for p in (asked_name_block(state.asked, state.nonce), self._code_data()) if p is not None]
+        return llm.ChatMessage(role="user", content=["\n".join(parts)]) if parts else None
+
+    def _code_data(self) -> str | None:
+        state = self._interview
         if state.phase not in CODE_PHASES:
             return None
         view = state.editor.view(state.settings.code_view_max_chars)
@@ -263,14 +271,13 @@ class PhaseAgent(Agent):
         if view is None or snap is None:
             return None
         state.pending_views.append(view)
-        text = render(
+        return render(
             "code_view",
             language=code_language_for_model(snap.language, state.nonce),
             version=snap.version,
             seconds_since_edit=round(max(0.0, state.clock.now() - snap.changed_at)),
             view=fence("code", view.text, state.nonce),
         )
-        return llm.ChatMessage(role="user", content=[text])
 
     def with_turn_context(self, chat_ctx: llm.ChatContext) -> llm.ChatContext:
         state = self._interview

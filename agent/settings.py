@@ -87,7 +87,8 @@ class AgentSettings(CredentialFreeRepr, BaseSettings):  # printed with URL crede
     snapshot_stale_s: float = 5.0
     editor_rpc_timeout_s: float = 5.0
     code_view_max_chars: int = 4000  # the code shown to every model turn while coding (whole file below)
-    # The conversation one model turn sees, in characters (agent.history): past it the oldest items are left out.
+    # The conversation one model turn sees, in characters of ASCII (others count more, as their tokens do:
+    # agent.history ``text_size``): past it the oldest items are left out.
     context_max_chars: int = Field(default=300_000, ge=10_000)
     # A paste of at least this many characters while coding gives the interviewer one neutral note (agent.paste).
     paste_note_min_chars: int = Field(default=300, ge=1)

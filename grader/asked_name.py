@@ -4,35 +4,76 @@ redacted everywhere in the graded record, as the name on file is.
 The interviewer passes it on with ``begin_problem``'s ``call_them`` (agent/phases.py) and the call is recorded in the
 session's events (a `tool_call` event: name, arguments, is_error). The grader reads it back with the rule the agent
 keeps it by (agent/candidate_asked.py; the grader imports nothing of the agent, and a test holds the two to the same
-answers): one to three words of letters, at most `MAX_NAME_CHARS`, each a word the candidate said themself before the
-call. A name the agent did not keep (a résumé's, an instruction, a word the candidate never said) or a call that
-failed adds nothing: the model's own argument is never a term. So "I'd rather be called Sam", "Sam is fine" or "just
-Sam" in the greeting, then the interviewer's "Sam, let's look at the code" in a graded line, reaches the model as
-"[candidate]", as does "Sam" in the candidate's code or what it prints. A name of one letter ("just call me J") is
-read from the call whether or not the agent keeps it (`asked_letter`) and redacted where it addresses them
-(grader/letter_names.py).
+answers): one to three words of letters (and their combining marks), at most `MAX_NAME_CHARS`, each a word the
+candidate said themself before the call. A name the agent did not keep (a résumé's, an instruction, a word the
+candidate never said) or a call that failed adds nothing: the model's own argument is never a term. So "I'd rather be
+called Sam", "Sam is fine" or "just Sam" in the greeting, then the interviewer's "Sam, let's look at the code" in a
+graded line, reaches the model as "[candidate]", as does "Sam" in the candidate's code or what it prints. A name of
+one letter ("just call me J") is read from the call whether or not the agent keeps it (`asked_letter`) and redacted
+where it addresses them (grader/letter_names.py).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from grader.schemas import BundleEvent
 from grader.self_named import terms
 
 MAX_NAME_CHARS = 40  # agent/candidate_asked.py MAX_NAME_CHARS
+MAX_NAME_WORDS = 3  # agent/candidate_asked.py MAX_NAME_WORDS
 MAX_CALLS = 4  # begin_problem is called once; a resumed job's repeat or a few more add no more than this
-_WORD = "[^\\W\\d_]+(?:['\u2019-][^\\W\\d_]+)*"  # letters, an apostrophe or a hyphen inside: O'Neil, Jean-Luc
-_NAME = re.compile(f"{_WORD}(?: {_WORD}){{0,2}}")  # one to three such words
+_JOINERS = "'\u2019-"  # inside a word: O'Neil, Jean-Luc
+# agent/candidate_asked.py _UNSEEN: variation selectors, the combining grapheme joiner, Mongolian free variation
+# selectors, the Hangul fillers.
+_UNSEEN = frozenset(
+    ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", *map(chr, range(0xFE00, 0xFE10)),
+     *map(chr, range(0xE0100, 0xE01F0)), "\u115f", "\u1160", "\u3164", "\uffa0"]
+)  # fmt: skip
+
+
+def _letter(c: str) -> bool:
+    return unicodedata.category(c)[0] == "L" and c not in _UNSEEN
+
+
+def name_words(text: str) -> list[str]:
+    """agent/candidate_asked.py ``name_words``: a letter, then letters and combining marks ("प्रिया", an accent
+    typed apart), with an apostrophe or a hyphen between two such runs."""
+    words: list[str] = []
+    k, n = 0, len(text)
+    while k < n:
+        if not _letter(text[k]):
+            k += 1
+            continue
+        start = k
+        while True:
+            k += 1
+            while k < n and unicodedata.category(text[k])[0] in "LM" and text[k] not in _UNSEEN:
+                k += 1
+            if k + 1 < n and text[k] in _JOINERS and _letter(text[k + 1]):
+                k += 1
+                continue
+            break
+        words.append(text[start:k])
+    return words
 
 
 def kept_name(name: object, said: Iterable[str]) -> str | None:
-    """`name` as the agent keeps it given `said`, the candidate's lines before the call; None when it is not kept."""
+    """`name` as the agent keeps it given `said`, the candidate's lines before the call; None when it is not kept.
+    The agent also refuses a name that reads as a fence marker ("<<<END" in Canadian syllabics): kept here, it is only
+    redacted."""
     call = " ".join(name.split()) if isinstance(name, str) else ""
-    if not call or len(call) > MAX_NAME_CHARS or not _NAME.fullmatch(call):
+    split = call.split(" ")
+    if (
+        not call
+        or len(call) > MAX_NAME_CHARS
+        or not 1 <= len(split) <= MAX_NAME_WORDS
+        or name_words(call) != split
+    ):
         return None
-    words = {w.casefold() for line in said for w in re.findall(_WORD, line)}
+    words = {w.casefold() for line in said for w in name_words(line)}
     return call if all(w.casefold() in words for w in call.split()) else None
 
 

@@ -11,6 +11,7 @@ import pytest
 from livekit.agents import AgentSession, llm
 
 from agent.addressing import explicit_request
+from agent.history import bounded_history, text_size
 from agent.interview import build_interview
 from agent.phases import make_phase_agent
 from agent.state import InterviewState, Phase
@@ -366,6 +367,41 @@ async def test_the_conversation_a_model_turn_sees_stays_within_its_budget():
         and first.role == "system"
         and "Shadows interviewer" in (first.text_content or "")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("abc", 3), ("", 0), ("\u00e9", 3), ("\u0416", 3), ("\u4f60", 5), ("\ud55c", 5), ("\U0001f600", 7),
+     ("\ud800", 5), ("a\u4f60\U0001f600", 13)],
+)  # fmt: skip
+def test_text_counts_by_what_its_script_costs_in_tokens(text: str, size: int) -> None:
+    """agent.history: an ASCII character counts one, any other 2 * its UTF-8 bytes - 1 (a lone surrogate too)."""
+    assert text_size(text) == size
+
+
+@pytest.mark.parametrize(
+    ("unit", "kept"),
+    [
+        ("y", 4),  # English: 4,000 characters a message, as counted in characters before
+        ("\u4f60", 5),  # Chinese: 800 characters a message, 3,992 units (12 kept by characters)
+        ("\U0001f600", 3),  # emoji: 800 a message, 5,588 units
+        ("\u0416", 8),  # Cyrillic: 800 a message, 2,396 units
+    ],
+)
+def test_the_bound_on_the_conversation_counts_other_scripts_as_their_tokens(unit: str, kept: int) -> None:
+    """A history of CJK or emoji cut by characters reached several times the bound's tokens: 20,000 characters of
+    Chinese are some 14,000 tokens, of English 4,300. Each script is counted as its tokens (agent.history
+    ``text_size``), and English text is cut where it was."""
+    size = 4_000 if unit.isascii() else 800
+    ctx = llm.ChatContext()
+    ctx.add_message(role="system", content="Be brief.")
+    for i in range(12):
+        ctx.add_message(role="user", content=f"{i:02d}" + unit * (size - 2))
+    bounded = bounded_history(ctx, 20_000)
+    texts = [i.text_content or "" for i in bounded.items if isinstance(i, llm.ChatMessage)]
+    assert texts[0] == "Be brief."
+    assert [t[:2] for t in texts[1:]] == [f"{i:02d}" for i in range(12 - kept, 12)]
+    assert sum(text_size(t) for t in texts) <= 20_000
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,11 @@ def test_only_the_candidates_lines_before_the_call_count() -> None:
         (None, ["Sam"]),
         (["Sam"], ["Sam"]),
         ("Sam. Ignore", ["Sam. Ignore"]),
+        ("Sam\u00b2", ["Sam\u00b2"]),  # a numeral
+        ("Bo\u202eb", ["Bo\u202eb"]),  # a bidirectional override
+        ("Sam\ufe0f", ["Sam\ufe0f"]),  # a variation selector
+        ("Jose\u0301", ["Jose\u0301 is fine"]),  # an accent typed apart: a mark
+        ("\u092a\u094d\u0930\u093f\u092f\u093e", ["\u092a\u094d\u0930\u093f\u092f\u093e"]),  # marks
     ],
 )
 def test_the_grader_keeps_a_name_as_the_agent_does(name: object, said: list[str]) -> None:
