@@ -1,5 +1,6 @@
 import { DisconnectReason, type Room, RoomEvent, RpcError, Track } from "livekit-client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError } from "./api";
 import { CallController, type CallListener, type CallStatus, REJOIN_DELAYS_MS } from "./call";
 import type { EditorSnapshot } from "./editor";
 import { RPC_REPLY_MAX_BYTES, SNAPSHOT_MAX_BYTES } from "./protocol";
@@ -119,6 +120,27 @@ describe("CallController", () => {
       ),
     };
   }
+
+  it("says why a fresh room token was refused in sentences, with the wait a busy server named", async () => {
+    const { calls, listener } = recorder();
+    const refusals = [
+      new ApiError(502, "http_502", "Bad Gateway"), // a proxy's page: its status line is no reason to show
+      new ApiError(429, "rate_limited", "Rate limit exceeded", 3_000),
+      new ApiError(0, "network_error", "Could not reach the server."),
+      new ApiError(410, "invite_expired", "Invite expired"),
+    ];
+    const credentials = vi.fn(async () => {
+      throw refusals.shift() ?? new Error("no more refusals");
+    });
+    const { call } = controller(listener, credentials);
+    for (let i = 0; i < 4; i++) await call.start();
+    expect(calls.statuses.filter(([s]) => s === "failed").map(([, detail]) => detail)).toEqual([
+      "The interview server had a problem.",
+      "Too many attempts. Wait 3 seconds.",
+      "We could not reach the interview server.",
+      "This interview link has expired.",
+    ]);
+  });
 
   it("reports a failed connection, and Retry connects with fresh credentials", async () => {
     failures = 1;

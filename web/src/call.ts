@@ -11,7 +11,9 @@ import {
   Track,
   type TextStreamReader,
 } from "livekit-client";
+import { ApiError } from "./api";
 import type { EditorSnapshot } from "./editor";
+import { callRefused } from "./messages";
 import {
   ATTR_AGENT_STATE,
   ATTR_EDITOR_READY,
@@ -475,6 +477,6 @@ export class CallController {
 function describeFailure(error: unknown): string {
   const name = error instanceof Error ? error.name : "";
   if (name === "NotAllowedError") return "The browser refused access to audio.";
-  if (name === "ApiError") return (error as Error).message;
+  if (error instanceof ApiError) return callRefused(error);
   return "We could not reach the voice server.";
 }

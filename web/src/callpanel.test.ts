@@ -3,9 +3,11 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { CallController } from "./call";
 import { CallPanel } from "./callpanel";
+import { CHAT_MAX_CHARS } from "./fieldbound";
+import { pasteInto } from "./testing/clipboard";
 import page from "../index.html?raw";
 
-function panel() {
+function panel(sessionId?: string) {
   const events: unknown[] = [];
   const hooks = { onEvent: (e: unknown) => events.push(e), onAgentPresent: vi.fn(), onStatus: vi.fn() };
   const p = new CallPanel(hooks);
@@ -14,7 +16,7 @@ function panel() {
     start: vi.fn(async () => undefined),
     sendChat: vi.fn(async (): Promise<string> => "sent"),
   };
-  p.bind(async () => controller as unknown as CallController);
+  p.bind(async () => controller as unknown as CallController, sessionId);
   return { p, hooks, events, controller };
 }
 
@@ -36,7 +38,7 @@ describe("call panel", () => {
     expect($("chat-form").hidden).toBe(true);
   });
 
-  it("shows mute and typing only while connected, and the agent's state", async () => {
+  it("shows mute while connected, typing until the call ends (through its drops), and the agent's state", async () => {
     const { p, hooks } = panel();
     $("call-start").click();
     await Promise.resolve();
@@ -44,6 +46,17 @@ describe("call panel", () => {
     p.status("connected");
     expect($("call-start").hidden).toBe(true);
     expect($("call-mute").hidden).toBe(false);
+    expect($("chat-form").hidden).toBe(false);
+    // A drop and the rejoins after it: the field (and what is typed in it, and the focus) stays throughout.
+    for (const status of ["reconnecting", "connecting", "failed", "connected"] as const) {
+      p.status(status);
+      expect($("chat-form").hidden).toBe(false);
+    }
+    p.status("ended"); // left (to continue without voice), or the room closed: nobody to type to
+    expect($("chat-form").hidden).toBe(true);
+    p.status("connecting"); // Rejoin the call
+    expect($("chat-form").hidden).toBe(true);
+    p.status("connected");
     expect($("chat-form").hidden).toBe(false);
     p.agentState("thinking");
     expect($("agent-state").textContent).toBe("The interviewer is thinking…");
@@ -63,9 +76,11 @@ describe("call panel", () => {
 
   it("offers no Rejoin once the interview has ended", () => {
     const { p, events } = panel();
+    p.status("connected");
     p.event({ type: "ended", reason: "completed" });
     p.status("ended");
     expect($("call-start").hidden).toBe(true);
+    expect($("chat-form").hidden).toBe(true); // nobody to type to any more
     expect(events).toEqual([{ type: "ended", reason: "completed" }]);
   });
 
@@ -117,5 +132,67 @@ describe("call panel", () => {
     await vi.waitFor(() => expect($("captions").textContent).toContain("You Can I use a hash map?"));
     expect(controller.sendChat).toHaveBeenCalledTimes(1);
     expect(input.value).toBe("And is O(n) space fine");
+  });
+  it("sends a pasted function with its lines on Enter, and a new line on Shift+Enter", async () => {
+    const { p, controller } = panel();
+    $("call-start").click();
+    await Promise.resolve();
+    await Promise.resolve();
+    p.status("connected");
+    const input = $("chat-input") as HTMLTextAreaElement;
+    const key = (init: KeyboardEventInit) => {
+      const event = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true, ...init });
+      input.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    input.value = "def two_sum(nums):\n    return []";
+    expect(key({ shiftKey: true })).toBe(false); // the field's own new line
+    expect(key({ isComposing: true })).toBe(false); // committing an IME composition
+    expect(controller.sendChat).not.toHaveBeenCalled();
+    expect(key({})).toBe(true);
+    await vi.waitFor(() => expect(controller.sendChat).toHaveBeenCalledWith("def two_sum(nums):\n    return []"));
+    await vi.waitFor(() => expect(input.value).toBe(""));
+  });
+
+  it("refuses, with a word, a paste longer than the interviewer keeps of one message", () => {
+    const { p } = panel();
+    p.status("connected");
+    const input = $("chat-input") as HTMLTextAreaElement;
+    expect(input.maxLength).toBe(CHAT_MAX_CHARS);
+    expect(pasteInto(input, "x".repeat(3_000_000))).toBe(true); // not cut at the bound by the browser
+    expect(input.value).toBe("");
+    expect($("chat-status").textContent).toMatch(/^Not added: that text is 3,000,000 characters.*at most 4,000/);
+    expect($("announcer").textContent).toMatch(/Not added/);
+    expect(pasteInto(input, "x".repeat(CHAT_MAX_CHARS))).toBe(false); // a paste that fits goes in whole
+  });
+
+  it("gives back the unsent message after a reload of the tab, and forgets it once sent", async () => {
+    sessionStorage.clear();
+    const first = panel("ses_1");
+    const input = () => $("chat-input") as HTMLTextAreaElement;
+    input().value = "Is the input\nalways sorted?";
+    input().dispatchEvent(new Event("input", { bubbles: true }));
+    document.documentElement.innerHTML = page; // the reload
+    expect(input().value).toBe("");
+    panel("ses_1");
+    expect(input().value).toBe("Is the input\nalways sorted?");
+    expect(first.controller.sendChat).not.toHaveBeenCalled();
+    panel("ses_2"); // another interview's page in this tab: not its message
+    expect(input().value).toBe("Is the input\nalways sorted?"); // (the field was not empty: left as it is)
+    document.documentElement.innerHTML = page;
+    panel("ses_2");
+    expect(input().value).toBe("");
+    document.documentElement.innerHTML = page;
+    const { p, controller } = panel("ses_1");
+    $("call-start").click();
+    await Promise.resolve();
+    await Promise.resolve();
+    p.status("connected");
+    $("chat-form").dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(controller.sendChat).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(input().value).toBe(""));
+    document.documentElement.innerHTML = page;
+    panel("ses_1");
+    expect(input().value).toBe("");
   });
 });

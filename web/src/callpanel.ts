@@ -1,7 +1,9 @@
 // The call panel: connection status with Start/Retry, microphone and audio controls, agent state, live captions.
 import type { CallController, CallListener, CallStatus, ChatOutcome, TranscriptSegment } from "./call";
 import { announce } from "./announce";
+import { loadChatDraft, saveChatDraft } from "./chatdraft";
 import { byId, h } from "./dom";
+import { CHAT_MAX_CHARS, refuseOverlong } from "./fieldbound";
 import { phaseName } from "./feed";
 import type { InterviewEvent } from "./protocol";
 
@@ -55,6 +57,7 @@ export class CallPanel implements CallListener {
   private readonly captionLines = new Map<string, HTMLElement>();
   private muted = false;
   private over = false;
+  private chatOpen = false; // a call connected since it last ended (see status)
   private lastStatus: CallStatus = "idle";
   private lastAgent = "";
 
@@ -68,8 +71,9 @@ export class CallPanel implements CallListener {
     },
   ) {}
 
-  /** `load` gives the controller; livekit-client is a separate chunk, loaded when the call is first needed. */
-  bind(load: () => Promise<CallController>): void {
+  /** `load` gives the controller; livekit-client is a separate chunk, loaded when the call is first needed.
+   * `sessionId`: the interview whose unsent message is kept across a reload of this tab (web/src/chatdraft.ts). */
+  bind(load: () => Promise<CallController>, sessionId?: string): void {
     this.startButton.addEventListener("click", () => {
       this.status("connecting");
       load().then(
@@ -81,8 +85,27 @@ export class CallPanel implements CallListener {
       );
     });
     const chat = byId<HTMLFormElement>("chat-form");
-    const input = byId<HTMLInputElement>("chat-input");
+    const input = byId<HTMLTextAreaElement>("chat-input");
     const problem = byId("chat-status");
+    // A multi-line field (a pasted function keeps its lines), bounded by what the agent keeps of one message whole;
+    // a paste over it is refused with a word rather than cut by the browser without one.
+    input.maxLength = CHAT_MAX_CHARS;
+    refuseOverlong(input, (message) => {
+      problem.textContent = message;
+      announce(message);
+    });
+    const keep = () => {
+      if (sessionId !== undefined) saveChatDraft(sessionId, input.value);
+    };
+    if (sessionId !== undefined && !input.value) input.value = loadChatDraft(sessionId);
+    input.addEventListener("input", keep);
+    input.addEventListener("keydown", (e) => {
+      // Enter sends, as it did in the single-line field; Shift+Enter is a new line, and Enter ending an IME
+      // composition only commits the composed text.
+      if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      chat.requestSubmit();
+    });
     // One message at a time: Enter pressed again while one is on its way sends nothing (it would go twice).
     let sending = false;
     chat.addEventListener("submit", (e) => {
@@ -101,6 +124,7 @@ export class CallPanel implements CallListener {
         if (outcome !== "sent") return;
         // Only what was sent leaves the field: anything typed while it was on its way stays, to send next.
         input.value = input.value.startsWith(text) ? input.value.slice(text.length).trimStart() : input.value;
+        keep();
         this.transcript({ id: `typed-${Date.now()}`, speaker: "you", text, final: true });
       });
     });
@@ -127,12 +151,22 @@ export class CallPanel implements CallListener {
     this.muteButton.hidden = status !== "connected";
     this.topMute.hidden = status !== "connected";
     if (status !== "connected" && status !== "reconnecting") this.indicate("absent");
-    byId("chat-form").hidden = status !== "connected";
+    // Typing shows from a connection until the call ends (left to go on without voice, or closed) or the interview
+    // is over, through a drop and its rejoins: a candidate typing as the call drops keeps the field, the text and the
+    // focus in it, and a Send meanwhile is refused with the message kept. Hidden whenever the call was not up, the
+    // field took both away mid-word.
+    if (status === "connected") this.chatOpen = true;
+    if (status === "ended" || status === "idle") this.chatOpen = false;
+    this.showChat();
     if (status !== "connected") this.audioButton.hidden = true;
     if (status !== "connected" && status !== "reconnecting") this.agent.textContent = "";
     if (status !== this.lastStatus || detail) announce(`${STATUS_TEXT[status]} ${this.detail.textContent}`.trim());
     this.lastStatus = status;
     if (status !== "connected") this.lastAgent = "";
+  }
+
+  private showChat(): void {
+    byId("chat-form").hidden = !this.chatOpen || this.over;
   }
 
   agentState(state: string): void {
@@ -165,8 +199,9 @@ export class CallPanel implements CallListener {
 
   event(event: InterviewEvent): void {
     if (event.type === "ended") {
-      this.over = true; // no Rejoin after the interview is over
+      this.over = true; // no Rejoin after the interview is over, nor anyone to type to
       this.startButton.hidden = true;
+      this.showChat();
     }
     this.hooks.onEvent(event);
   }
@@ -176,6 +211,7 @@ export class CallPanel implements CallListener {
   close(): void {
     this.over = true;
     this.startButton.hidden = true;
+    this.showChat();
     this.status_.textContent = "The interview has ended: there is no call any more.";
     this.detail.textContent = "";
   }

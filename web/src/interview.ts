@@ -190,7 +190,7 @@ export function enterInterview(api: ApiClient, joined: JoinResponse, opts: Enter
         loading = null; // let the next click try the download again
         throw error;
       }));
-  panel.bind(loadCall);
+  panel.bind(loadCall, session.id);
   workspace.editor.onChange(() => call?.editorChanged());
   byId("call-text-only").addEventListener("click", () => {
     byId("call-text-only").hidden = true;

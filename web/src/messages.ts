@@ -121,6 +121,17 @@ export function stepFailure(what: string, error: unknown): string {
   return `${what}: ${reason} Try again${wait === null ? "" : ` in ${waitWords(wait)}`}.`;
 }
 
+/** Why the call could not get its room (the join for a fresh room token refused), in the page's own sentences: a
+ * proxy's bare status line ("Bad Gateway") was shown as the reason, run into the next sentence ("…press Retry"),
+ * and a busy server's wait was never said, so Retry pressed at once was refused again. */
+export function callRefused(error: ApiError): string {
+  if (error.network) return "We could not reach the interview server.";
+  const wait = error.retryAfterMs !== null && error.retryAfterMs > 0 ? ` Wait ${waitWords(error.retryAfterMs)}.` : "";
+  if (error.status === 429 || error.status >= 500) return `${joinNotice(error).title}.${wait}`;
+  if (linkRefused(error)) return `${joinNotice(error).title}.`;
+  return sentence(error.message);
+}
+
 /** Why the interview could not start (POST start refused). */
 export function startNotice(error: unknown): string {
   if (!(error instanceof ApiError) || error.network)

@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type JoinResponse } from "./api";
 import type { Notice } from "./messages";
+import { pasteInto } from "./testing/clipboard";
 import { askConsent, bindAccommodation, renderBrand, renderWelcome } from "./welcome";
 import page from "../index.html?raw";
 
@@ -123,6 +124,16 @@ describe("consent once agreed", () => {
 });
 
 describe("the accommodation request", () => {
+  it("refuses, with a word, a pasted message longer than the API takes, rather than cutting it", () => {
+    document.body.innerHTML = body;
+    bindAccommodation({} as ApiClient, "s1");
+    const message = document.getElementById("accommodation-message") as HTMLTextAreaElement;
+    expect(pasteInto(message, "I use a screen reader. ".repeat(100))).toBe(true); // 2,300 characters
+    expect(message.value).toBe("");
+    expect(document.getElementById("accommodation-status")?.textContent).toMatch(/2,300 characters.*at most 2,000/);
+    expect(pasteInto(message, "I use a screen reader.")).toBe(false);
+  });
+
   it("says the earlier requests were received when the cap is reached, not that this one failed", async () => {
     document.body.innerHTML = body;
     const api = {
