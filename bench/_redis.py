@@ -25,6 +25,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# A redis-server answers in milliseconds, or exits at once when its port was taken meanwhile (then another port is
+# tried); the bound is for one that neither answers nor exits. At 10 s, a live server slower than that on a loaded box
+# was killed and replaced as if its port were taken, and five such misses failed the setup of every test of the process.
+START_WITHIN_S = 60
+# How long a server asked to stop (SIGTERM) may take before it is killed: never left running, never an error.
+STOP_WITHIN_S = 30
+
+
 def _answers_ping(proc: subprocess.Popen[bytes], port: int, within_s: float) -> bool:
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline and proc.poll() is None:
@@ -53,7 +61,7 @@ def running_redis(attempts: int = 5) -> Iterator[str]:
                        "protected-mode": "yes", "loglevel": "warning"}  # fmt: skip
             argv = [binary, *(arg for name, value in options.items() for arg in (f"--{name}", value))]
             proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            if not _answers_ping(proc, port, within_s=10):
+            if not _answers_ping(proc, port, within_s=START_WITHIN_S):
                 proc.kill()
                 proc.wait()
                 continue
@@ -61,7 +69,11 @@ def running_redis(attempts: int = 5) -> Iterator[str]:
                 yield f"redis://127.0.0.1:{port}/0"
             finally:
                 proc.terminate()
-                proc.wait(timeout=10)
+                try:
+                    proc.wait(timeout=STOP_WITHIN_S)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
             return
         raise RedisUnavailableError("redis-server did not start")
     finally:

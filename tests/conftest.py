@@ -44,7 +44,7 @@ from judge.bank import load_bank
 from tests import agent_start as starts
 from tests import checkout_guard, file_cost
 from tests.route_builds import share_route_builds
-from tests.served import InProcessServer
+from tests.served import InProcessServer, bound_socket
 
 ROOT = Path(__file__).resolve().parents[1]
 share_route_builds()  # each route built once per test process, as in a deployed API (tests/route_builds.py)
@@ -419,40 +419,41 @@ async def api_server(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
 @contextlib.asynccontextmanager
 async def serving_api(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
     """The `api_server` fixture's server (for a fixture of wider scope, its own): started, one organisation made."""
-    port = free_port()
-    api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
-    app = create_app(api_settings)
-    server = InProcessServer(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="on",
-            **uvicorn_options(api_settings),
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    for _ in range(6000):  # must start: up to a minute, generous for a loaded box (5 s was not, in CI)
-        if server.started or task.done():
-            break
-        await asyncio.sleep(0.01)
-    if task.done():
-        task.result()
-    assert server.started, "uvicorn did not start"
-    url = f"http://127.0.0.1:{port}"
-    async with connection(app.state.pool) as conn:
-        org_id, key = await create_org(conn, "Acme Hiring")
-    async with httpx.AsyncClient(
-        base_url=url, timeout=30, verify=CLIENT_TLS, limits=client_limits(api_settings)
-    ) as client:
-        try:
-            yield ApiServer(
-                url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app
+    with bound_socket() as sock:  # the port is the server's from here on (tests/served.py)
+        port = sock.getsockname()[1]
+        api_settings = api_settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+        app = create_app(api_settings)
+        server = InProcessServer(
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                lifespan="on",
+                **uvicorn_options(api_settings),
             )
-        finally:
-            server.should_exit = True
-            await task
+        )
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        for _ in range(6000):  # must start: up to a minute, generous for a loaded box (5 s was not, in CI)
+            if server.started or task.done():
+                break
+            await asyncio.sleep(0.01)
+        if task.done():
+            task.result()
+        assert server.started, "uvicorn did not start"
+        url = f"http://127.0.0.1:{port}"
+        async with connection(app.state.pool) as conn:
+            org_id, key = await create_org(conn, "Acme Hiring")
+        async with httpx.AsyncClient(
+            base_url=url, timeout=30, verify=CLIENT_TLS, limits=client_limits(api_settings)
+        ) as client:
+            try:
+                yield ApiServer(
+                    url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app
+                )
+            finally:
+                server.should_exit = True
+                await task
 
 
 # --- the job worker ----------------------------------------------------------------------------------------------

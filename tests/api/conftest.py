@@ -37,12 +37,11 @@ from tests.conftest import (
     StartWorker,
     child_env,
     client_limits,
-    free_port,
 )
 from tests.fakes.ashby import FakeAshby, fake_ashby
 from tests.fakes.greenhouse import FakeGreenhouse, fake_greenhouse
 from tests.fakes.smtp import SmtpSink, smtp_sink
-from tests.served import InProcessServer
+from tests.served import InProcessServer, bound_socket
 
 SHADOWS = ROOT / ".venv" / "bin" / "shadows"
 # A worker's artifact job prints the report of every graded session with headless Chromium: a browser a print, about
@@ -105,16 +104,23 @@ async def serve(
     """Another real app under uvicorn, with its own pool and port (for settings the shared `api_server` does not
     have, or as a second replica on the same database); yields a client. `app`: one the test built from `settings`
     and keeps a hold of (to change its state while it serves)."""
-    server = InProcessServer(
-        uvicorn.Config(
-            create_app(settings) if app is None else app,
-            host="127.0.0.1",
-            port=free_port(),
-            log_level="warning",
-            **uvicorn_options(settings),
+    sock = (
+        bound_socket()
+    )  # the port is the server's from here on (tests/served.py); uvicorn closes it as it stops
+    try:
+        server = InProcessServer(
+            uvicorn.Config(
+                create_app(settings) if app is None else app,
+                host="127.0.0.1",
+                port=sock.getsockname()[1],
+                log_level="warning",
+                **uvicorn_options(settings),
+            )
         )
-    )
-    task = asyncio.create_task(server.serve())
+    except BaseException:
+        sock.close()
+        raise
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         for _ in range(6000):  # must start: up to a minute, generous for a loaded box
             if server.started or task.done():
@@ -133,6 +139,7 @@ async def serve(
     finally:
         server.should_exit = True
         await task
+        sock.close()  # uvicorn closed it unless its start failed
 
 
 async def create_session_as(client: httpx.AsyncClient, key: str) -> dict[str, Any]:

@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.conftest import free_port
-from tests.served import InProcessServer
+from tests.served import InProcessServer, bound_socket
 
 Tamper = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -33,13 +32,20 @@ class _LoopbackHost:
         raise NotImplementedError
 
     async def __aenter__(self) -> Self:
-        port = free_port()
+        sock = (
+            bound_socket()
+        )  # the port is the host's from here on (tests/served.py); uvicorn closes it as it stops
+        port = sock.getsockname()[1]
         app = Starlette(routes=self.routes())
         self._server = InProcessServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self._task = asyncio.create_task(self._server.serve())
-        async with asyncio.timeout(30):
-            while not self._server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+        self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        async with asyncio.timeout(60):  # must start: generous for a loaded box, as the suite's other servers
+            while not (self._server.started or self._task.done()):  # noqa: ASYNC110 - uvicorn offers no event
                 await asyncio.sleep(0.01)
+        if self._task.done():
+            sock.close()
+            self._task.result()  # why it did not start
+        assert self._server.started, "uvicorn did not start"
         self.url = f"http://127.0.0.1:{port}"
         return self
 
