@@ -47,7 +47,7 @@ class SharedApi:
     # Deletes every row of the tables the template left empty, each table's before those of the tables it references.
     emptying: sql.Composable
     sequences: list[tuple[str, int]]  # the sequences those tables own, and where each starts
-    started_state: frozenset[str]
+    started_state: dict[str, object]  # the app's state as it started: each name and its object
     store: redis.Redis
 
     async def reset(self) -> None:
@@ -61,8 +61,12 @@ class SharedApi:
         )
         state = self.server.app.state
         # `api.app_state` objects made on first use (the credential guess guard, caches) go: the next use makes anew.
-        for name in set(state) - self.started_state:
+        for name in set(state) - set(self.started_state):
             delattr(state, name)
+        # One a test replaced (`app.state.pdf = PdfRenderer(...)`) is put back.
+        for name, value in self.started_state.items():
+            if getattr(state, name, None) is not value:
+                setattr(state, name, value)
         keys = [key async for key in self.store.scan_iter(match=f"{self.server.settings.redis_prefix}:*")]
         if keys:
             await self.store.delete(*keys)
@@ -145,7 +149,8 @@ def shared_api_fixtures() -> SharedApiFixtures:
         ):
             emptying, sequences = await _emptying(conn)  # before the server makes its first organisation
             async with serving_api(api_settings_for(shared_api_db_url, data_dir, redis_url)) as server:
-                yield SharedApi(server, conn, emptying, sequences, frozenset(server.app.state), store)
+                started = {name: server.app.state[name] for name in server.app.state}
+                yield SharedApi(server, conn, emptying, sequences, started, store)
 
     @pytest_asyncio.fixture(name="api_server", loop_scope="module")
     async def api_server(request: pytest.FixtureRequest, shared_api: SharedApi) -> ApiServer:

@@ -9,12 +9,21 @@ from typing import Any
 
 import psycopg
 import pytest
+import pytest_asyncio
 from psycopg.rows import DictRow
 
 from tests.api.integration_support import create_endpoint
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database. Deliveries are only queued: no worker
+# runs here, and the endpoint's URL is never called.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 
 def basic(username: str, password: str = "") -> str:
@@ -34,7 +43,7 @@ class World:
     revoked_greenhouse_key: str
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def world(api_server: ApiServer, db: Conn) -> World:
     endpoint = await create_endpoint(api_server, "http://127.0.0.1:9/hooks", ["session.scheduled"])
     session = await api_server.create_session()

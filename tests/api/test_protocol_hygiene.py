@@ -18,8 +18,16 @@ from psycopg.rows import DictRow
 from api.db import sessions_repo
 from tests.api.conftest import RESUME_FORM_TYPE, minimal_pdf, resume_form, serve
 from tests.conftest import ApiServer
+from tests.shared_api import SharedApi, shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database. A test that needs other settings
+# serves its own app (`serve`) from a copy of the file's settings, on the file's database, for its duration.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 BAD_IDS = [
     "ses_%00",
@@ -631,6 +639,19 @@ async def test_a_pipelined_request_that_runs_past_the_head_deadline_is_answered(
         writer.close()
     assert first.startswith(b"HTTP/1.1 200")
     assert b"HTTP/1.1 200" in rest and b"application/pdf" in rest
+
+
+async def test_app_state_a_test_replaced_is_put_back_for_the_next_test(
+    api_server: ApiServer, shared_api: SharedApi
+) -> None:
+    # The test above swaps the file's app's PDF renderer: the next test starts with the app's own again, and what a
+    # test added to the app's state is gone (`tests.shared_api`).
+    started = api_server.app.state.pdf
+    api_server.app.state.pdf = object()
+    api_server.app.state.added_by_a_test = object()
+    fresh = await shared_api.fresh_server()
+    assert fresh.app.state.pdf is started
+    assert "added_by_a_test" not in set(fresh.app.state)
 
 
 async def test_logs_are_json_with_structured_tracebacks_and_no_request_data(

@@ -8,6 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
+import pytest_asyncio
 from psycopg.rows import DictRow
 
 from api.db import scorecards_repo
@@ -24,8 +25,16 @@ from grader.schemas import (
 )
 from tests.api.grading_support import complete, interview, versions
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database.
+# No worker runs here: a finished session's grading job is only queued.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 
 def _card(transcript_seq: int, snapshot_seq: int) -> Scorecard:
@@ -326,7 +335,7 @@ class Graded:
         return {} if token is None else {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def graded(api_server: ApiServer, db: Conn) -> Graded:
     org_session = await interview(api_server)
     other_session = await interview(api_server)

@@ -24,10 +24,18 @@ from psycopg.rows import DictRow
 from tests.api.integration_support import ALL_TYPES, create_endpoint
 from tests.api.lock_support import until_blocked
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
 URL = "http://127.0.0.1:9/hooks"  # never called: no worker runs in this file
 ADA = {"name": "Ada Lovelace", "email": "ada@example.com"}
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`, and the lock holder's on `db_url`) reach that database.
+# Every write a test sends is answered before the test ends: none outlives it into the next test's reset.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 
 @dataclass
