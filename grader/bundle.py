@@ -267,8 +267,14 @@ def build_bundle(source: BundleInput, facts: Facts) -> Bundle:
         for e in source.events
         if e.type == "transcript"
     ]
+    # Past its bound, a name the interviewer says or one sharing a word with the name on file is kept first.
+    prefer = [*source.redact, *(text for _, role, text in said_lines if role != "user")]
     redactor = Redactor(
-        [*source.redact, *self_introduced(own, edges(said_lines, "user")), *asked_name_terms(source.events)],
+        [
+            *source.redact,
+            *self_introduced(own, edges(said_lines, "user"), prefer),
+            *asked_name_terms(source.events),
+        ],
         # The question's own words, its statement's and its rubric's (grader/evidence_words.py).
         vocabulary=question_vocabulary(source.question),
         affiliations=source.affiliations,

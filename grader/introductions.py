@@ -35,7 +35,7 @@ from grader.intro_words import weak_name
 from grader.name_particles import PARTICLE_RUN, particle
 from grader.not_names import NOT_NAMES as NOT_NAMES
 from grader.spoken import BOUNDARY, HESITATION_GAP
-from grader.spoken_names import NAME_CUE, spoken_name
+from grader.spoken_names import NAME_CUE, opens_frame, spoken_name
 from grader.tech_names import tech_name
 
 # A word written as a name: a capital, then lower case (accents folded first), with a hyphen or an apostrophe
@@ -112,8 +112,9 @@ INTRODUCTION = re.compile(
     # "Priya speaking." where a clause opens; "Hi, Priya here." after a greeting only ("Return here." is an order).
     rf"|{_OPENS}(?P<d>{_NAMES})(?i:[ \t]+speaking|,?[ \t]+signing[ \t]+off){_ENDS}"
     rf"|{_CUE}(?i:{_GREETING})[,!.]?[ \t]+(?P<g>{_NAMES})(?i:[ \t]+here){_ENDS}"
-    # "Priya's my name", "Priya Raman is my full name".
-    rf"|{_OPENS}[ \t]*(?P<f>{_NAMES})(?i:'s|[ \t]+is)[ \t]+my[ \t]+(?i:(?:first|last|full|given)[ \t]+)?name(?![\w'-])"
+    # "Priya's my name", "Priya Raman is my full name", "Sona Raman, that's my legal name".
+    rf"|{_OPENS}[ \t]*(?P<f>{_NAMES})(?i:'s|[ \t]+is|,?[ \t]+that's|,?[ \t]+that[ \t]+is)[ \t]+my[ \t]+"
+    r"(?i:(?:first|last|full|given|legal|real)[ \t]+)?name(?![\w'-])"
     # A label that says whose name follows ("Candidate: Priya Raman", "# Full name: Priya Raman").
     rf"|(?<![\w'-])(?i:candidate(?:[ \t]+name)?|interviewee|full[ \t]+name|my[ \t]+name|nombre|nom[ \t]+complet)"
     rf"[ \t]*:[ \t]*(?P<h>{_NAMES})(?=[ \t]*(?:$|[\n,.;!]))"
@@ -175,6 +176,8 @@ def introduced_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if group == "e":
         return [m.span(group)]
     start, end = m.span(group)
+    if opens_frame(text, start):
+        return []  # "Hello, I'm" / "Soy Lucía.": the second introduction's frame is no name (it gives one)
     # A particle inside ("de", "van der") is the name's, not a word of its own (grader/name_particles.py).
     words = [
         w for w in NAME_WORD.finditer(text, start, end) if not (w.group().islower() and particle(w.group()))

@@ -23,6 +23,10 @@ After the name: a title written after it (`POST_NOMINALS`: "[candidate], PhD", "
 as written or in capitals, a degree only where its clause ends after it ("Grace, MS Word is open" stays), up to
 `MAX_TITLES` in a row ("PhD, MBA").
 
+A name's other word (`NameParts`, `_joined_words`): a word written as a name right before the family name on file
+where no title stands ("Sona [candidate] wrote this"), or right after the given name on file ("[candidate] Byron"),
+is the name's and becomes `[candidate]`, unless it is a word of speech there ("Thanks", "Ready", "Python").
+
 Only beside the candidate's own name: "Mrs Smith" in test data and "Lord of the rings" stay. Applied once a text's
 rules are applied (grader/redact.py), to speech, code (literals and comments alike) and a program's output. The word
 lists: grader/title_words.py.
@@ -30,11 +34,15 @@ lists: grader/title_words.py.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from grader.everyday_words import CODE_EPONYMS
+from grader.intro_words import weak_name
 from grader.name_rules import NAME
+from grader.not_names import NOT_NAMES
 from grader.redacted import Redacted
 from grader.tech_names import tech_name
 from grader.title_words import (
@@ -97,18 +105,96 @@ def _initial_alone(letter: str) -> bool:
     return letter.isupper() and letter not in "AI" and not unicodedata.decomposition(letter)
 
 
-def titles_before_name(done: Redacted) -> Redacted:
+@dataclasses.dataclass(frozen=True)
+class NameParts:
+    """The words of the names on file of two words or more (`folded`): the first (`given`) and the last (`family`);
+    and the everyday words of the question (`everyday`), which are no name's."""
+
+    given: frozenset[str] = frozenset()
+    family: frozenset[str] = frozenset()
+    everyday: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, names: Iterable[str], everyday: frozenset[str] = frozenset()) -> NameParts:
+        wholes = [words for name in names if len(words := name.split()) > 1]
+        return cls(
+            frozenset(folded(w[0]) for w in wholes), frozenset(folded(w[-1]) for w in wholes), everyday
+        )
+
+
+def titles_before_name(done: Redacted, parts: NameParts | None = None) -> Redacted:
     """`done` with the titles beside each `[candidate]` it placed (before it and after it) replaced by `[title]`,
-    mapped back as well; a lone initial before it ("P. Raman", "p raman") is made part of the name first."""
+    mapped back as well; a lone initial before it ("P. Raman", "p raman") is made part of the name first. With
+    `parts`, a name's other word beside a part of the name on file (`_joined_words`) becomes `[candidate]` too."""
     if NAME not in done.text:
         return done
     done = _initials_joined(done)
-    extra: list[tuple[int, int]] = []
-    for start, end, _, _ in done.segments:
+    extra: list[tuple[int, int, str]] = []
+    for start, end, o_start, o_end in done.segments:
         if done.text[start:end] == NAME:
-            extra[len(extra) :] = reversed(_titles_before(done, start))
-            extra += _titles_after(done, end)
+            before = _titles_before(done, start)
+            extra[len(extra) :] = ((a, b, TITLE) for a, b in reversed(before))
+            extra += ((a, b, TITLE) for a, b in _titles_after(done, end))
+            if parts is not None:
+                extra += _joined_words(
+                    done, start, end, folded(done.original[o_start:o_end]), parts, bool(before)
+                )
     return _replaced(done, sorted(set(extra))) if extra else done
+
+
+# A word written as a name ("Sona", "Jean-Luc", "O'Neil"): a capital, then lower case.
+_NAME_SHAPED = re.compile(r"[^\W\d_](?:['\u2019-]?[^\W\d_])+")
+_WORD_BEFORE = re.compile(r"(?<![\w\[\].-])([^\W\d_][\w'\u2019-]*)[^\S\n]+\Z")
+_WORD_AFTER = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019-]*)(?![\w\[\]'\u2019-])")
+
+
+def _joined_words(
+    done: Redacted, start: int, end: int, key: str, parts: NameParts, titled: bool
+) -> list[tuple[int, int, str]]:
+    """A word written as a name right before the family name on file, where no title stands ("Sona [candidate],
+    that's my legal name": a given name not on file), or right after the given name on file ("[candidate] Byron"),
+    as `[candidate]`: a name's other word says who it is. Not a word of speech there (`_speech_word`: "Thanks",
+    "Ready", "Okay", "Python", a month, an adverb), so the trade-offs of a sentence's capital stay
+    (tests/grader/test_redact_titles_by_place.py)."""
+    found: list[tuple[int, int, str]] = []
+    if key in parts.family and not titled:
+        m = _WORD_BEFORE.search(done.text, max(0, start - _REACH), start)
+        if (
+            m is not None
+            and done.segment_at(m.start()) == done.segment_at(start)
+            and not done.inside(m.start())
+            and _joins(m.group(1), parts)
+        ):
+            found.append((*m.span(1), NAME))
+    if key in parts.given:
+        m = _WORD_AFTER.match(done.text, end)
+        if m is not None and done.segment_at(m.end()) == done.segment_at(end) and _joins(m.group(1), parts):
+            found.append((*m.span(1), NAME))
+    return found
+
+
+def _joins(word: str, parts: NameParts) -> bool:
+    """Whether `word` may be a name's other word: written as a name, of two letters or more, no word of speech."""
+    letters = [c for c in word if c not in "'\u2019-"]
+    if len(letters) < 2 or not word[0].isupper() or not _NAME_SHAPED.fullmatch(word):
+        return False
+    if any(c.isupper() and word[i - 1] not in "'\u2019-" for i, c in enumerate(word) if i):
+        return False  # "BFS", "JavaScript": an acronym, a product
+    if any(c.islower() and word[i - 1] in "'\u2019" for i, c in enumerate(word) if i):
+        return False  # "That's", "I'd": a contraction
+    key = folded(word)
+    return not (
+        key in parts.everyday
+        or key in parts.family
+        or key in parts.given
+        or key in NOT_NAMES
+        or key in NOT_TITLES
+        or key in TITLE_WORDS
+        or key in CODE_EPONYMS
+        or _NOT_A_NOUN.fullmatch(key)
+        or tech_name(key)
+        or not weak_name([word])
+    )
 
 
 def _initials_joined(done: Redacted) -> Redacted:
@@ -217,23 +303,26 @@ def _post_nominal(word: str) -> str | None:
     return title if key != title.lower() or len(title) >= 3 or title in GENERATIONS else None
 
 
-def _replaced(done: Redacted, spans: list[tuple[int, int]]) -> Redacted:
-    """`done` with `spans` of its text (outside its replacements, in order) replaced by `TITLE`."""
+def _replaced(done: Redacted, spans: list[tuple[int, int, str]]) -> Redacted:
+    """`done` with `spans` of its text (outside its replacements, in order) replaced by their labels (`TITLE`,
+    `NAME`)."""
     out: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     pos = 0  # in done.text
     shift = 0  # new text's length minus done.text's, so far
     old = iter(done.segments)
     pending = next(old, None)
-    for start, end in spans:
+    for start, end, label in spans:
+        if start < pos:
+            continue  # read twice: a word after one name and before the next
         while pending is not None and pending[0] < start:
             segments.append((pending[0] + shift, pending[1] + shift, pending[2], pending[3]))
             pending = next(old, None)
         out.append(done.text[pos:start])
         o_start, o_end = done.original_span(start, end)
-        segments.append((start + shift, start + shift + len(TITLE), o_start, o_end))
-        out.append(TITLE)
-        shift += len(TITLE) - (end - start)
+        segments.append((start + shift, start + shift + len(label), o_start, o_end))
+        out.append(label)
+        shift += len(label) - (end - start)
         pos = end
     while pending is not None:
         segments.append((pending[0] + shift, pending[1] + shift, pending[2], pending[3]))

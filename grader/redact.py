@@ -146,7 +146,7 @@ from grader.name_forms import caseless as _caseless
 from grader.name_forms import segment as _segment
 from grader.name_forms import words as _words
 from grader.name_rules import NAME, name_rules
-from grader.name_titles import titles_before_name
+from grader.name_titles import NameParts, titles_before_name
 from grader.phone_forms import (
     CODE_NUMBER,
     CUED_NUMBER_NEEDLES,
@@ -225,6 +225,8 @@ class Redactor:
         # `written_names`: replaced only where written as a name (grader/self_named.py `called_in_lower_case`).
         n = name_rules(terms, vocabulary_words(vocabulary), written_names)
         always, emails, names, whole, distinctive = n.always, n.emails, n.names, n.whole, n.distinctive
+        # A name's other word beside a part of the name on file ("Sona Raman"; grader/name_titles.py).
+        self._parts = NameParts.of(n.names, n.everyday)
         spells, sizes = n.spelling.spells, n.spelling.sizes
         # Before "on <platform>", a token of the question's own words is the problem's name, not a handle.
         handle_before_platform = functools.partial(handle_before, vocabulary=words_of(vocabulary))
@@ -546,7 +548,7 @@ class Redactor:
         if done is None:
             # A title right before the name, whatever the title (grader/name_titles.py).
             rules = [*rules, *self._cased_rules(mode, language)]
-            done = self._done[key] = titles_before_name(apply_rules(text, rules, language))
+            done = self._done[key] = titles_before_name(apply_rules(text, rules, language), self._parts)
         return done
 
     def answered_name(self, text: str) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ record's field (grader/introductions.py `introduced_in_output`), and in code. A 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from grader.introductions import INTRODUCTION, introduced_name
@@ -15,14 +16,19 @@ from grader.name_particles import particle
 from grader.spoken_names import NAME_CUE, spoken_name
 
 # A candidate who "introduces themself" by many names (a list of them read out) adds no more than this many: each is
-# redacted everywhere, and a name is one or two.
-MAX_NAMES = 6
+# redacted everywhere, and a name is one or two. Past it, the names the interviewer says or that share a word with
+# the name on file (`prefer`) are kept first, then the earliest: six decoy names said first had pushed the real one
+# out (2026-12-08). Each name costs every redacted text a little (docs/grading.md, `python -m bench
+# grader_name_cap`). Of the names found, `MAX_FOUND` are ranked, the rest never read.
+MAX_NAMES = 24
+MAX_FOUND = 200
 # Of a long interview, the first lines only, and of a long line its head: an introduction comes early.
 MAX_TEXTS = 400
 MAX_CHARS = 2000
 # A word longer than this is no name part (the longest family names in use are about 35 letters): "my name is " and
 # 4,000 letters made a term whose prefix tree and pinyin readings recursed once a letter and overflowed the stack.
 MAX_WORD_CHARS = 40
+_WORDS = re.compile(r"[^\W\d_](?:[\w'-]*\w)?")
 
 
 def terms(name: str) -> list[str]:
@@ -56,26 +62,29 @@ def _introduced(text: str) -> list[tuple[int, int, int]]:
     return spans
 
 
-def self_introduced(texts: Iterable[str], pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
+def self_introduced(
+    texts: Iterable[str], pairs: Iterable[tuple[str, str]] = (), prefer: Iterable[str] = ()
+) -> list[str]:
     """The names (as terms for grader/redact.py `Redactor`) that `texts`, the candidate's own lines, introduce them
     by: what an introduction or a name cue there would replace with `[candidate]`. `pairs`: the edges of two of
     their lines read together (grader/line_pairs.py `edges`): "you can call me" / "Priya.", "my name is Priya" /
     "Raman, and ..."; of the second line, only words that are no everyday word (`goes_on`: its first word has a
-    capital whatever it is)."""
+    capital whatever it is). `prefer`: texts whose words rank a name first when more than `MAX_NAMES` are found
+    (the interviewer's lines, the name on file)."""
     found: dict[str, None] = {}
 
     def add(name: str) -> None:
-        if len(found) < MAX_NAMES and (name := " ".join(name.split()).strip(".,")):
+        if len(found) < MAX_FOUND and (name := " ".join(name.split()).strip(".,")):
             found.setdefault(name, None)
 
     for i, said in enumerate(texts):
-        if i >= MAX_TEXTS or len(found) >= MAX_NAMES:
+        if i >= MAX_TEXTS or len(found) >= MAX_FOUND:
             break
         text = normalise(said[:MAX_CHARS]).text
         for _, start, end in _introduced(text):
             add(text[start:end])
     for i, (left, right) in enumerate(pairs):
-        if i >= MAX_TEXTS or len(found) >= MAX_NAMES:
+        if i >= MAX_TEXTS or len(found) >= MAX_FOUND:
             break
         head = normalise(left).text
         text = f"{head} {normalise(right).text}"
@@ -83,7 +92,22 @@ def self_introduced(texts: Iterable[str], pairs: Iterable[tuple[str, str]] = ())
         for cue, start, end in _introduced(text):
             if cue < gap < end:  # the cue in the first line, the name (or its end) in the second
                 add(text[start : max(start, gap) + goes_on(text[max(start, gap) : end])])
-    return [term for name in found for term in terms(name)]
+    return [term for name in _kept(list(found), prefer) for term in terms(name)]
+
+
+def _kept(names: list[str], prefer: Iterable[str]) -> list[str]:
+    """Of `names` (in the order said), `MAX_NAMES`: first those with a word that `prefer` writes with a capital (the
+    interviewer's "Thanks, Amélie", the name on file), then the earliest."""
+    if len(names) <= MAX_NAMES:
+        return names
+    said: set[str] = set()
+    for i, text in enumerate(prefer):
+        if i >= MAX_TEXTS:
+            break
+        # Written as a name ("Thanks, Amélie"): the interviewer's everyday words rank no decoy named with them.
+        said.update(w.casefold() for w in _WORDS.findall(normalise(text[:MAX_CHARS]).text) if w[0].isupper())
+    ranked = sorted(names, key=lambda name: not said.intersection(name.casefold().split()))  # stable
+    return ranked[:MAX_NAMES]
 
 
 def called_in_lower_case(texts: Iterable[str]) -> list[str]:

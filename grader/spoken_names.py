@@ -33,7 +33,8 @@ from grader.tech_names import tech_name
 # es", "mon nom est", "mein Name ist", "meu nome é"; accents folded); "me llamo", "je m'appelle", "ich heiße", "me
 # chamo" below, before a capitalised name only.
 _STRONG_NAME_CUE = (
-    r"my\s+(?:first\s+|full\s+|last\s+|family\s+|given\s+|middle\s+|sur)?name\s+is|my\s+(?:sur)?name's"
+    r"my\s+(?:first\s+|full\s+|last\s+|family\s+|given\s+|middle\s+|legal\s+|real\s+|sur)?name\s+is"
+    r"|my\s+(?:sur)?name's"
     r"|mi\s+(?:nombre|apellido|primer\s+apellido)(?:\s+completo)?\s+es"
     r"|mon\s+(?:nom|prenom)(?:\s+de\s+famille)?\s+(?:est|c'est)"
     r"|mein\s+(?:vor|nach|familien)?name\s+ist|meu\s+(?:nome|sobrenome)(?:\s+completo)?\s+e"
@@ -54,7 +55,7 @@ NAME_CUE = re.compile(
     # carries those (grader/asked_name.py).
     r"|(?:i'd|i\s+would)\s+(?:rather|prefer\s+to|like\s+to)\s+be\s+called|i\s+prefer\s+(?:to\s+be|being)\s+called"
     # As a name is written (a capital) only: "me llamó la atención" folds to "me llamo la atencion".
-    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich"
+    r"|me\s+llamo|me\s+chamo|je\s+m'appelle|ich\s+heisse|appelle[sz]?[\s-]moi|nenn\s+mich|moi,?\s+c'est"
     r"|mi\s+chiamo|ik\s+heet|nazywam\s+sie|wo\s+jiao)"
     rf"(?:{HESITATION_GAP}|\s+)"  # "call me, uh, Priya"
     rf"|{CJK_NAME_CUE}"  # "我叫张伟", "私の名前は田中です", "제 이름은 김민준입니다" (grader/cjk_names.py)
@@ -71,10 +72,32 @@ _LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
 LATIN_NAME_WORD = re.compile(rf"[ \t\u3000]*({_LATIN_LETTER}+(?:['-]{_LATIN_LETTER}+)*)")
 
 
+# The frame of a self-introduction that gives no name of its own ("I'm", "soy", "je suis", "ich bin", "eu sou", "sou
+# o"; "moi c'est" is a cue): with `NAME_CUE`, what `opens_frame` reads.
+_COPULA_FRAME = re.compile(
+    r"[ \t]*(?i:i'm|i\s+am|soy|yo\s+soy|je\s+suis|ich\s+bin|eu\s+sou|sou\s+[ao]|io\s+sono|ik\s+ben|jestem|c'est)\s"
+)
+# Hindi's copula after the name ("mera naam Priya hai"): it ends the name there, and only there ("my name is Hai").
+_HINDI_CUE = re.compile(r"(?i:mera\s+naam)")
+_SPACES = re.compile(r"[ \t]*")
+_HINDI_COPULA = frozenset({"hai", "hain", "hoon", "hun", "hu", "he"})
+
+
+def opens_frame(text: str, at: int) -> bool:
+    """Whether a self-introduction's frame opens at `at` (spaces first): a cue of `NAME_CUE` or a copula ("Je
+    m'appelle", "Ich heiße", "Soy", "Moi c'est"). Right after a cue ("my name is" / "Je m'appelle Amélie", two lines
+    read together) it is a second introduction, not a name: the first cue gives none, and the frame's words ("Je",
+    "Ich", "Soy") are never taken as names and redacted everywhere."""
+    at = _SPACES.match(text, at).end()  # type: ignore[union-attr]  # `[ \t]*` matches everywhere
+    return NAME_CUE.match(text, at) is not None or _COPULA_FRAME.match(text, at) is not None
+
+
 def spoken_name(text: str, start: int, end: int, lower: bool = True) -> list[tuple[int, int]]:
     """The name a cue introduces (`text[start:end]` the cue): see the module's rules. `lower`: a name in lower case
     after a cue that asks to be called it too (not for grader/self_named.py, which redacts what it finds everywhere:
     a word mistaken for a name there would go from every line)."""
+    if opens_frame(text, end):
+        return []  # "my name is" / "Je m'appelle Amélie": the second cue gives the name
     word = NAME_WORD
     if (cjk := cjk_name(text, start, end)) is not None:
         if cjk or not latin_after_cue(text, start, end):
@@ -88,6 +111,7 @@ def spoken_name(text: str, start: int, end: int, lower: bool = True) -> list[tup
             return []
         # "call me Sanne de Vries": a particle and the words after it (grader/name_particles.py).
         return [(end, name_particles.extend(text, m.end(), False, BOUNDARY, 3 - len(m.group().split())))]
+    stops = BOUNDARY | _HINDI_COPULA if _HINDI_CUE.match(text, start) else BOUNDARY
     stop = end
     words, last = 0, ""
     while words < 2:
@@ -97,10 +121,12 @@ def spoken_name(text: str, start: int, end: int, lower: bool = True) -> list[tup
             break
         if words and m.group(1) in ("y", "e") and not spelled:
             break  # "mi nombre es ana y trabajo en ...": a conjunction, a name's only before a capital
+        if words and m.group(1).lower() in _HINDI_COPULA and stops is not BOUNDARY:
+            break  # "mera naam Priya hai": the copula, not the name's second word
         words += 0 if spelled else 1
         stop, last = m.end(), m.group(1)
     if len(last) > 1:  # "my name is Sanne de Vries", "... Nguyen Van An" (grader/name_particles.py)
-        stop = name_particles.extend(text, stop, text[end:stop].islower(), BOUNDARY)
+        stop = name_particles.extend(text, stop, text[end:stop].islower(), stops)
     if word is LATIN_NAME_WORD:  # the cue's script has no space after it: one written there stays
         end += len(text[end:stop]) - len(text[end:stop].lstrip())
     return [(end, stop)] if stop > end else []

@@ -165,8 +165,8 @@ def test_the_names_learned_are_the_introductions_only_and_bounded() -> None:
         "The interviewer said Alice.",
     ]
     assert self_introduced(said) == ["Priya Raman", "Priya", "Raman", "john"]
-    many = [
-        f"I'm {name}."
-        for name in ("Zanele", "Olusegun", "Siobhan", "Nguyen", "Wei", "Jose", "Priya", "Mbeki")
-    ]
-    assert len(set(self_introduced(many))) == MAX_NAMES
+    given = ("Zanele", "Olusegun", "Siobhan", "Nguyen", "Wei", "Jose", "Priya", "Mbeki")
+    many = [f"I'm {g} {f}." for f in ("Okafor", "Moreau", "Haddad", "Lindqvist") for g in given]
+    assert len(many) > MAX_NAMES
+    wholes = [t for t in self_introduced(many) if " " in t]
+    assert wholes == [m.removeprefix("I'm ").removesuffix(".") for m in many[:MAX_NAMES]]
