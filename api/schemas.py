@@ -49,11 +49,11 @@ def invisible(char: str) -> bool:
 
 def _script_needs(text: str, start: int, end: int) -> bool:
     r"""Whether the run of invisible characters `text[start:end]` is one a script or an emoji needs: Unicode's own
-    uses (`grader.invisible.kept`: one variation selector after a character that prints; a zero-width joiner or
-    non-joiner between two that print, as in the Persian "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647", the
-    Sinhala "\u0dc1\u0dca\u200d\u0dbb\u0dd3" or the emoji "\U0001f469\u200d\U0001f4bb"; a subdivision flag's tags), or
-    one joiner right after a virama (RFC 5892, Appendix A: the Malayalam chillu "\u0d15\u0d4d\u200d" and the
-    Devanagari half form end a word with one)."""
+    sequences (`grader.invisible.kept`: an emoji's or a standardized variation sequence's selector; a zero-width
+    joiner or non-joiner between two letters of a script that uses them, as in the Persian
+    "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647", the Sinhala "\u0dc1\u0dca\u200d\u0dbb\u0dd3" or the emoji
+    "\U0001f469\u200d\U0001f4bb"; a subdivision flag's tags), or one joiner right after a virama (RFC 5892,
+    Appendix A: the Malayalam chillu "\u0d15\u0d4d\u200d" and the Devanagari half form end a word with one)."""
     if kept(text, start, end):
         return True
     return (

@@ -145,10 +145,11 @@ def label(value: str | None, table: dict[str, str]) -> str:
 # each a byte or an ASCII letter a model reads and a person does not; Hangul fillers). In a candidate's name or code
 # a reviewer must see that they are there (a name "Ada \u202eeriH gnortS" reads "Ada Strong Hire"; a code line can
 # read as a comment while it runs as a string; "😀" and 40 variation selectors hides a sentence), so `reveal` shows
-# each character of a hidden run (`REVEALED.spans`) as a visible marker in its place. Left alone, as Unicode uses
-# them: one variation selector after a character ("❤️"), a zero-width joiner or non-joiner between two ("👩‍💻",
-# "می‌خواهم"), a subdivision flag's tags. The replay's code view marks the same characters
-# (web/src/replay/hiddenchars.ts, HIDDEN; keep the two the same).
+# each character of a hidden run (`REVEALED.spans`) as a visible marker in its place. Left alone, the sequences
+# Unicode defines for them (grader/invisible.py `kept`): an emoji's selector ("❤️"), a standardized or ideographic
+# variation sequence, an emoji's joiner ("👩‍💻"), a joiner or non-joiner in a script that uses them ("می‌خواهم"), a
+# subdivision flag's tags; not a selector or joiner after a Latin letter. The replay's code view marks the same
+# characters (web/src/replay/hiddenchars.ts, HIDDEN; keep the two the same).
 REVEALED = Hiding("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufff9-\ufffb")
 HIDDEN_CHARS = REVEALED.char  # every character `reveal` can show as a marker (unless a use keeps it)
 Spans = Sequence[tuple[int, int]]

@@ -46,6 +46,9 @@ REVEALED = [
     "x\u200d",  # before nothing
     "\ufe0f",  # a selector after nothing
     "\ufff0\U000e0fff",  # reserved ignorables
+    "wo\ufe03\u200dr\ufe0ad",  # a selector or joiner after each Latin letter: a few bits a letter
+    "a\u200db",  # a joiner between Latin letters joins nothing
+    "a\ufe0fb",  # emoji presentation after a letter
 ]
 
 

@@ -11,7 +11,7 @@ import pytest
 import regex  # Unicode properties (a dependency of the dev environment's tiktoken)
 
 from grader.evidence import check
-from grader.invisible import IGNORABLE, TAG_RUN, hidden_runs
+from grader.invisible import IGNORABLE, MODIFIERS, PICTOGRAPHS, TAG_RUN, hidden_runs
 from grader.schemas import BundleEvent, Evidence
 from tests.grader.bundles import run_result, transcript
 from tests.grader.test_untrusted import _with_run
@@ -33,12 +33,35 @@ def _replaced(text: str) -> str:
     return "".join([*out, text[pos:]])
 
 
-def test_the_ignorable_characters_are_unicodes_default_ignorable_code_points() -> None:
-    """One definition, from the property (DerivedCoreProperties.txt): every character it holds and no other."""
-    prop = regex.compile(r"\p{Default_Ignorable_Code_Point}")
-    ours = re.compile(f"[{IGNORABLE}]")
-    differ = [c for c in range(0x110000) if (prop.match(chr(c)) is None) != (ours.match(chr(c)) is None)]
-    assert differ == []
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+
+
+def ranges(char_class: str) -> list[tuple[int, int]]:
+    """The code point ranges of a character class of ours (`[...]`: characters and ranges), merged, in order."""
+    out: list[tuple[int, int]] = []
+    for first, last in re.findall(r"(.)(?:-(.))?", char_class.removeprefix("[").removesuffix("]"), re.DOTALL):
+        lo, hi = ord(first), ord(last or first)
+        if out and out[-1][1] + 1 >= lo:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("ours", "prop"),
+    [
+        (f"[{IGNORABLE}]", "Default_Ignorable_Code_Point"),
+        (PICTOGRAPHS.pattern, "Extended_Pictographic"),
+        (MODIFIERS.pattern, "Emoji_Modifier"),
+    ],
+    ids=["ignorable", "pictographs", "modifiers"],
+)
+def test_our_character_classes_are_unicodes_properties(ours: str, prop: str) -> None:
+    """One definition, from the property (DerivedCoreProperties.txt, emoji-data.txt): every character it holds and no
+    other; so too the pictographs and skin tones an emoji sequence keeps its selectors and joiners between."""
+    theirs = [(m.start(), m.end() - 1) for m in regex.finditer(rf"\p{{{prop}}}+", EVERY_CHARACTER)]
+    assert ranges(ours) == theirs
 
 
 HIDDEN = [
@@ -58,6 +81,13 @@ HIDDEN = [
     "a\u200b\u200c\u200db",
     "\U000e0100",  # a selector after nothing
     "\ufff0\U000e0fff",  # reserved ignorables
+    "wo\ufe03\u200dr\ufe0ad",  # a selector or joiner after each Latin letter: a few bits a letter
+    "a\ufe0fb",  # emoji presentation after a letter, which has none
+    "#\ufe0f",  # a keycap's selector without the keycap
+    "\u0416\ufe01\u0430",  # a selector after a Cyrillic letter
+    "\u2229\ufe01",  # a math operator's second selector (StandardizedVariants.txt defines the first)
+    "\u8fba\ufe0f",  # emoji presentation after an ideograph
+    "\U0001f600\u200d\u200d\U0001f600",  # two joiners in an emoji sequence
 ]
 
 
@@ -80,6 +110,15 @@ KEPT = [
     "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian, a non-joiner inside the word
     "\u0915\u094d\u200d\u0937",  # Devanagari, a joiner after the virama
     "\u1820\u180b",  # Mongolian, a free variation selector
+    "#\ufe0f\u20e3",  # keycaps
+    "*\ufe0f\u20e3",
+    "\U0001f469\U0001f3fd\u200d\U0001f4bb",  # a skin tone before the joiner
+    "\U0001f3c3\u200d\u27a1\ufe0f",  # a joiner then a pictograph with its own selector
+    "\u2229\ufe00",  # a standardized variation sequence (math)
+    "\u8fba\ufe00",  # a CJK compatibility ideograph's variant
+    "\u0915\u094d\u200c\u0937",  # Devanagari, a non-joiner after the virama
+    "\u0dc1\u0dca\u200d\u0dbb\u0dd3",  # Sinhala, a joiner
+    "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647",  # Persian, a surname
     "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland's flag
     "no\u200btes",  # one zero-width space: carries no text (the report shows it)
     "\u05d0\u200f",  # a bidirectional mark

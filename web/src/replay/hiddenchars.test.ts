@@ -32,6 +32,14 @@ const REVEALED = [
   "x\u200d",
   "\ufe0f",
   "\ufff0\u{e0fff}",
+  "wo\ufe03\u200dr\ufe0ad",
+  "a\ufe0fb",
+  "#\ufe0f",
+  "\u0416\ufe01\u0430",
+  "\u2229\ufe01",
+  "\u8fba\ufe0f",
+  "a\u200db",
+  "\u{1f600}\u200d\u200d\u{1f600}",
 ];
 
 const KEPT = [
@@ -46,6 +54,15 @@ const KEPT = [
   "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
   "\u0915\u094d\u200d\u0937",
   "\u1820\u180b",
+  "#\ufe0f\u20e3",
+  "*\ufe0f\u20e3",
+  "\u{1f469}\u{1f3fd}\u200d\u{1f4bb}",
+  "\u{1f3c3}\u200d\u27a1\ufe0f",
+  "\u2229\ufe00",
+  "\u8fba\ufe00",
+  "\u0915\u094d\u200c\u0937",
+  "\u0dc1\u0dca\u200d\u0dbb\u0dd3",
+  "\u0639\u0644\u06cc\u200c\u0632\u0627\u062f\u0647",
   "\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}",
 ];
 
