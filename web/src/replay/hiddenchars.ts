@@ -43,6 +43,8 @@ const KEPT = [
   String.raw`[\u200c\u200d](?<=${JOINING}.)${FIRST}${END}(?=${JOINING})`,
   String.raw`(?:${FLAG_TAG}|\u{e007f})(?<=${FLAG}${FLAG_TAG}{0,6}.)`,
 ].join("|");
+// The classes hold selectors and joiners on purpose, each one matched alone (they are what the rule is about).
+// eslint-disable-next-line no-misleading-character-class
 export const HIDDEN = new RegExp(String.raw`(?!${KEPT})${H}`, "gu");
 
 // What a placeholder's title calls each character: its Unicode name, or (controls, tags) its code point.
