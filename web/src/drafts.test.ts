@@ -330,7 +330,8 @@ describe("code the server will not store", () => {
     expect(attempts).toBe(2); // once each: no loop of refused 200 KB bodies
     expect(saves).toEqual([["java", "j typed"]]);
     expect(states.map(([s]) => s)).toContain("refused");
-    expect(states.find(([s]) => s === "refused")?.[1]).toContain("at most 20 characters");
+    // The page's own words, never the validator's ("code: String should have at most 20 characters").
+    expect(states.find(([s]) => s === "refused")?.[1]).toBe("The interview server cannot keep this code as it is.");
     expect(saver.unsaved).toBe(true); // still asks before a reload
     saver.changed("python", "x".repeat(10)); // cut down: saved again
     await timers.advance(1000);

@@ -1,6 +1,7 @@
 // Server-side drafts: the editor's code is saved through the API a moment after typing stops (and at least every
 // few seconds while typing goes on), per session and language, so a reload, a new tab or another device resumes it.
 import { type Language, retryAfterMs, waitWords } from "./api";
+import { refusalReason, saveRefused, saveStopped } from "./messages";
 import { SnapshotScheduler, type Timers } from "./snapshots";
 
 const browserTimers: Timers = {
@@ -73,7 +74,8 @@ export class DraftSaver {
 
   constructor(
     private readonly target: DraftTarget,
-    /** `detail` and `code`: the refusal's message and error code ("stopped", "conflict"). */
+    /** `detail` and `code`: why it was refused, in the page's own words (web/src/messages.ts), and its error code
+     * ("refused", "stopped", "conflict"). */
     private readonly onState: (state: SaveState, detail?: string, code?: string) => void,
     timers?: Timers,
     private readonly quietMs = 800,
@@ -211,17 +213,17 @@ export class DraftSaver {
             // Another tab or device saved newer code: saving this tab's older code over it would lose that work.
             this.stopped = true;
             this.local?.drop(language); // a reload resumes the newest code, not this tab's older one
-            this.onState("conflict", (error as Error).message);
+            this.onState("conflict", refusalReason(error));
           }
         } else if (status === 413 || status === 422) {
           // This code as it is will never be stored (too large, a character Postgres cannot keep): sending it again
           // and again would say "retrying" for ever. Said once; the next change is tried.
           this.refusedCode.set(language, code);
-          this.onState("refused", (error as Error).message, (error as { code?: string }).code);
+          this.onState("refused", saveRefused(error), (error as { code?: string }).code);
         } else if (status === 409 || status === 410 || status === 401) {
           this.stopped = true; // the interview is over or the answer is final: nothing more to save
           for (const l of this.edited.keys()) this.local?.drop(l);
-          this.onState("stopped", (error as Error).message, (error as { code?: string }).code);
+          this.onState("stopped", saveStopped(error), (error as { code?: string }).code);
         } else {
           if (status === 0 || status >= 500) this.remember(language, code); // it may have been stored
           for (const l of this.unsavedLanguages()) this.keepLocal(l); // a reload now would find it here

@@ -42,7 +42,14 @@ export function takeInvite(): string | null {
   return storage()?.getItem(STORAGE_KEY) ?? null;
 }
 
-/** Forget the invite (it was refused: invalid, expired or finished). */
+/** Forget the invite (it was refused: malformed, unknown, expired or finished): kept nowhere a reload reads it from,
+ * this tab's storage or the address (the fragment is already off it once taken; this holds if it came back). */
 export function forgetInvite(): void {
-  storage()?.removeItem(STORAGE_KEY);
+  try {
+    storage()?.removeItem(STORAGE_KEY);
+  } catch {
+    // storage refused: nothing was kept there
+  }
+  if (parseInviteFragment(window.location.hash) !== null)
+    window.history.replaceState(window.history.state, "", withoutFragment(window.location.href));
 }

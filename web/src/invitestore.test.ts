@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { takeInvite } from "./invite";
+import { forgetInvite, takeInvite } from "./invite";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -12,5 +12,16 @@ describe("taking the invite", () => {
     });
     expect(takeInvite()).toBe("inv_abc");
     expect(window.location.hash).toBe(""); // still off the address bar
+  });
+
+  it("forgets a refused invite wherever a reload would read it: the tab's storage and the address", () => {
+    window.history.replaceState(null, "", "/join#invite=inv_refused");
+    expect(takeInvite()).toBe("inv_refused");
+    expect(takeInvite()).toBe("inv_refused"); // a reload: from the tab's storage
+    window.history.replaceState(null, "", "/join#invite=inv_refused"); // back in the address (history, a paste)
+    forgetInvite();
+    expect(window.location.hash).toBe("");
+    expect(window.sessionStorage.getItem("shadows.invite")).toBeNull();
+    expect(takeInvite()).toBeNull(); // a reload asks for the link instead of sending it again
   });
 });

@@ -5,7 +5,7 @@ import { ApiClient, ApiError, type JoinResponse, retryAfterMs } from "./api";
 import { embeddedSlug } from "./embed";
 import { enterInterview } from "./interview";
 import { forgetInvite, takeInvite } from "./invite";
-import { joinNotice, linkRefused, NO_INVITE } from "./messages";
+import { inviteUnusable, joinNotice, NO_INVITE } from "./messages";
 import { leave, showNotice } from "./noticescreen";
 import { page } from "./pagestate";
 import { effectiveTheme } from "./prefs";
@@ -44,10 +44,11 @@ async function open(api: ApiClient, invite: string): Promise<void> {
     joined = await api.join();
   } catch (error) {
     const notice = joinNotice(error);
-    // Forgotten only when the API refused the link itself (invalid, expired, cancelled, over, erased). A refusal from
-    // something in front of it (a proxy's, a CDN's or a firewall's own error page) says nothing of the link, and the
-    // address bar no longer holds it: forgotten, a reload once that had passed asked for the e-mail's link again.
-    if (linkRefused(error)) forgetInvite();
+    // Forgotten only when the API refused the link itself (malformed, unknown, expired, cancelled, over, erased), so
+    // a reload does not send it again. A refusal from something in front of it (a proxy's, a CDN's or a firewall's
+    // own error page) says nothing of the link, and the address bar no longer holds it: forgotten, a reload once that
+    // had passed asked for the e-mail's link again.
+    if (inviteUnusable(error)) forgetInvite();
     showNotice(notice, () => void open(api, invite), retryAfterMs(error));
     // No network: opened again by itself as soon as the browser is back online (Try again still works before).
     if (error instanceof ApiError && error.network) whenOnline(() => void open(api, invite));

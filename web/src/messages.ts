@@ -19,6 +19,84 @@ export const NO_INVITE: Notice = {
   retryable: false,
 };
 
+/** The page's own sentence for each error code the candidate's routes answer with. What the API's message says is
+ * never shown: it can be a validator's wording ("invite: String should have at most 512 characters") or, from a
+ * proxy in front of the API, a bare status line ("Forbidden"). */
+const OWN_WORDS: Readonly<Record<string, string>> = {
+  validation_error: "The page sent something the interview server could not accept.",
+  bad_request: "The page sent something the interview server could not accept.",
+  http_error: "The page sent something the interview server could not accept.",
+  duplicate_json_key: "The page sent something the interview server could not accept.",
+  unsupported_media_type: "The page sent something the interview server could not accept.",
+  unprocessable: "The page sent something the interview server could not accept.",
+  payload_too_large: "What the page sent is too large for the interview server.",
+  code_too_large: "Your code is too large to run.",
+  invalid_input: "A custom input does not match the function's parameters, or is too large.",
+  unsupported_language: "This interview does not use that language.",
+  run_in_progress: "Your previous run has not finished yet.",
+  rate_limited: "Too many attempts.",
+  credentials_busy: "Too many attempts.",
+  text_only_not_allowed: "This interview is held by voice: start it with your microphone, or request an accommodation.",
+  session_not_started: "The interview has not started yet.",
+  already_submitted: "Your final answer is already submitted.",
+  consent_required: "Agree to the notice first.",
+  notice_changed: "The notice changed; read it again.",
+  unknown_notice: "The notice changed; read it again.",
+  notice_updating: "The interview service is being updated.",
+  draft_conflict: "Newer code was saved in another tab or on another device.",
+  session_record_full: "The interview's record is full.",
+  idempotency_key_reused: "This request was already sent with other details.",
+  interviewer_present: "The interviewer is already in the interview.",
+  room_mismatch: "This interview link does not open that call.",
+  judge_busy: "The code runner is busy.",
+  judge_unavailable: "Running code is unavailable right now (not a problem with your code).",
+  livekit_unavailable: "The call service could not be reached.",
+};
+
+/** `error` as a refusal with a status and an error code (an `ApiError`, or an error carrying both); null for
+ * anything else (nothing answered). */
+function refusal(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown };
+  return typeof status === "number" && typeof code === "string" ? new ApiError(status, code, "") : null;
+}
+
+/** Why a request was refused, as one sentence of the page's own, chosen by error code, then by status: never the
+ * answer's message text. */
+export function refusalReason(error: unknown): string {
+  const refused = refusal(error);
+  if (refused === null || refused.network) return "We could not reach the interview server.";
+  const own = OWN_WORDS[refused.code];
+  if (own) return own;
+  if (LINK_REFUSALS.has(refused.code)) return `${joinNotice(refused).title}.`;
+  if (refused.status === 429) return "Too many attempts.";
+  if (refused.status === 413) return OWN_WORDS.payload_too_large;
+  if (refused.status >= 500) return "The interview server had a problem.";
+  return "The interview server refused this request.";
+}
+
+const INVALID_LINK: Notice = {
+  title: "This interview link is not valid",
+  detail:
+    "Open the whole link from your invitation e-mail again. If it still does not open, ask the company that " +
+    "invited you for a new link.",
+  retryable: false,
+};
+
+/** The join refused the invite itself as malformed (422 from the API, whose join takes the invite alone: too long, or
+ * a NUL) or unknown (401 `invalid_invite`). A proxy's own 422 (`http_422`: not the API's answer) says nothing of
+ * the invite. */
+function inviteMalformed(error: ApiError): boolean {
+  return error.code === "invalid_invite" || (error.status === 422 && error.code !== "http_422");
+}
+
+/** Whether the page should forget the invite after the join refused it: the link cannot be used now or later
+ * (malformed, unknown, expired, cancelled, over, erased), so a reload must not send it again. */
+export function inviteUnusable(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.network) return false;
+  return inviteMalformed(error) || LINK_REFUSALS.has(error.code);
+}
+
 /** Why the interview page cannot open (POST /v1/join failed). */
 export function joinNotice(error: unknown): Notice {
   if (!(error instanceof ApiError) || error.network) {
@@ -28,13 +106,10 @@ export function joinNotice(error: unknown): Notice {
       retryable: true,
     };
   }
+  if (inviteMalformed(error)) return INVALID_LINK;
   switch (error.status) {
     case 401:
-      return {
-        title: "This interview link is not valid",
-        detail: "Check that you opened the whole link from your invitation, or ask your recruiter for a new one.",
-        retryable: false,
-      };
+      return INVALID_LINK;
     case 409:
       return error.code === "session_cancelled"
         ? {
@@ -71,7 +146,7 @@ export function joinNotice(error: unknown): Notice {
   // Any other refusal (a proxy's bare "Forbidden" or "Not Found" too): the reason, and who can help.
   return {
     title: "This interview cannot be opened",
-    detail: `${sentence(error.message)} Contact your recruiter if this keeps happening.`,
+    detail: `${refusalReason(error)} Contact your recruiter if this keeps happening.`,
     retryable: false,
   };
 }
@@ -83,25 +158,21 @@ export function runNotice(error: unknown): string {
   if (!(error instanceof ApiError) || error.network)
     return "Could not reach the server. Your code is safe here; try again.";
   if (error.code === "judge_busy") return `The code runner is busy. Try again ${later(error)}.`;
-  if (error.status === 429) return `${error.message} Try again ${later(error)}.`;
+  if (error.status === 429) return `${refusalReason(error)} Try again ${later(error)}.`;
   if (error.code === "code_too_large" || error.status === 413) return "Your code is too large to run.";
   if (error.code === "session_not_started") return "The interview has not started yet.";
   if (error.code === "session_time_up") return "The time for this interview is over; your last saved code is kept.";
   if (error.code === "already_submitted") return "Your final answer is already submitted.";
-  if (error.code === "invalid_input") return error.message;
+  // The one message the page shows as the API wrote it: api/custom_input.py writes it for the candidate, naming the
+  // input and the parameter that does not fit ("Input 2: n must be a int."), which the page cannot tell itself.
+  if (error.code === "invalid_input" && error.message.trim()) return error.message.trim();
   if (error.status === 401 || error.status === 409 || error.status === 410 || error.code === "session_not_found")
     return joinNotice(error).title + ".";
   if (error.status >= 500) {
     const when = error.retryAfterMs === null ? "" : ` ${later(error)}`; // a busy proxy's wait, which Run keeps
     return `Running code is unavailable right now (not a problem with your code). Try again${when}.`;
   }
-  return error.message;
-}
-
-/** `text` ending as a sentence does (a status line such as "Service Unavailable" has no full stop). */
-function sentence(text: string): string {
-  const t = text.trim() || "Request failed.";
-  return /[.!?…]$/.test(t) ? t : `${t}.`;
+  return refusalReason(error);
 }
 
 /**
@@ -116,7 +187,7 @@ export function stepFailure(what: string, error: unknown): string {
   // A replica of the release a deploy replaces, asked to take a newer release's notice: nothing is wrong.
   else if (error.code === "notice_updating") reason = "The interview service is being updated.";
   else if (error.status === 429 || error.status >= 500) reason = `${joinNotice(error).title}.`;
-  else reason = sentence(error.message);
+  else reason = refusalReason(error);
   const wait = error instanceof ApiError ? error.retryAfterMs : null;
   return `${what}: ${reason} Try again${wait === null ? "" : ` in ${waitWords(wait)}`}.`;
 }
@@ -129,7 +200,7 @@ export function callRefused(error: ApiError): string {
   const wait = error.retryAfterMs !== null && error.retryAfterMs > 0 ? ` Wait ${waitWords(error.retryAfterMs)}.` : "";
   if (error.status === 429 || error.status >= 500) return `${joinNotice(error).title}.${wait}`;
   if (linkRefused(error)) return `${joinNotice(error).title}.`;
-  return sentence(error.message);
+  return refusalReason(error);
 }
 
 /** Why the interview could not start (POST start refused). */
@@ -137,7 +208,7 @@ export function startNotice(error: unknown): string {
   if (!(error instanceof ApiError) || error.network)
     return "We could not reach the server. Check your connection and try again.";
   if (error.code === "consent_required") return "Agree to the notice first.";
-  if (error.code === "text_only_not_allowed") return error.message;
+  if (error.code === "text_only_not_allowed") return refusalReason(error);
   if (error.status === 429 || error.status >= 500) return `${joinNotice(error).title}. Try again ${later(error)}.`;
   return joinNotice(error).title + ".";
 }
@@ -174,6 +245,19 @@ export function endedElsewhere(error: ApiError): string {
  * the outcome the candidate asked for, not a failure to try again. */
 export function alreadyOver(error: unknown): boolean {
   return error instanceof ApiError && (error.code === "session_finished" || error.code === "session_time_up");
+}
+
+/** Why the autosave cannot store this code as it is (a draft save refused 413 or 422), as a sentence. */
+export function saveRefused(error: unknown): string {
+  const refused = refusal(error);
+  const large = refused?.status === 413 || refused?.code === "code_too_large";
+  return large ? "Your code is too large to keep." : "The interview server cannot keep this code as it is.";
+}
+
+/** Why saving stopped for good (a draft save refused 401, 409 or 410: the interview is over for the server). */
+export function saveStopped(error: unknown): string {
+  const refused = refusal(error);
+  return refused === null ? "The interview has ended." : endedElsewhere(refused);
 }
 
 /** What to say of `code` when it is longer than the API keeps or runs; null when it is not. */

@@ -20,7 +20,7 @@ export class SaveStatus {
     else el.dataset.state = state;
   }
 
-  /** The autosave's `state`; `detail`: a refusal's message, or how long a retry waits; `tooLong`: what to say of
+  /** The autosave's `state`; `detail`: why it was refused (the page's own sentence), or how long a retry waits; `tooLong`: what to say of
    * code longer than the API keeps (null when it is not). Read out from the page's one live region (the pane has
    * none): a save going wrong, once as it starts (not each second of its countdown), and its recovery; never the
    * "Saving…", "Saved" of every pause in typing. */
@@ -33,7 +33,7 @@ export class SaveStatus {
           : state === "refused" && tooLong
             ? `Not saved. ${tooLong}`
             : state === "refused" && detail
-              ? `Not saved: ${detail}. Change the code and it is saved again.`
+              ? `Not saved. ${detail} Change the code and it is saved again.`
               : saveText(state),
       state,
     );

@@ -206,6 +206,9 @@ export function askConsent(
   });
 }
 
+/** What a request past the cap (five per session: 429 naming no wait) is answered with: the earlier ones arrived. */
+export const REQUESTS_RECEIVED = "Your requests were received; the hiring team will contact you.";
+
 /** Every "Request an accommodation or a human interview" link opens the same dialog. */
 export function bindAccommodation(api: ApiClient, sessionId: string): void {
   const dialog = byId<HTMLDialogElement>("accommodation-dialog");
@@ -255,10 +258,10 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
       (err: Error) => {
         send.disabled = false;
         send.focus(); // disabled while sending, focus had left it: back on it, to try again
-        // At the cap (five per session, a 429 naming no wait) the API says the earlier requests were received:
-        // that, not "not sent". Otherwise why, in sentences, and the wait a busy server named, which Send keeps.
+        // At the cap (five per session, a 429 naming no wait) the earlier requests were received: that, not "not
+        // sent". Otherwise why, in sentences, and the wait a busy server named, which Send keeps.
         const wait = retryAfterMs(err);
-        if (err instanceof ApiError && err.status === 429 && wait === null) status.textContent = err.message;
+        if (err instanceof ApiError && err.status === 429 && wait === null) status.textContent = REQUESTS_RECEIVED;
         else status.textContent = stepFailure("The request was not sent", err);
         if (wait !== null && wait > 0) hold(wait);
       },
