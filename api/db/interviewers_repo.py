@@ -10,9 +10,11 @@ the holder leaving the room, or when the holder completes the session; a release
 but the holder keeps the record until another job claims it (its last events are flushed after it left the room:
 livekit disconnects a job before its shutdown callbacks run).
 
-Lock order: the claim row before the session row (`hold` then the event append, a run's store or the completion;
-`release` then a redispatch reservation; the claim row, then the session's, in an erasure: api.erasure), so that no
-two of these transactions wait on each other in opposite orders.
+Lock order: the claim row before the session row (`claim` or `hold` then the start's status check, `hold` then
+the event append, a run's store or the completion; `release` then a redispatch reservation; the claim row, then
+the session's, in an erasure: api.erasure), so that no two of these transactions wait on each other in opposite
+orders. The start's claim and status check commit together: a completion committing between them let a waiting
+job claim the finished session (a second interviewer in the room after the end).
 """
 
 from __future__ import annotations
@@ -49,23 +51,26 @@ class Claim:
 
 async def claim(conn: Conn, session_id: str, job_id: str) -> bool:
     """Take or keep the session for `job_id`: True when it holds it now. A repeat by the holder renews the lease
-    (a retried start is idempotent); another job takes it only once the holder's lease ran out or was released."""
+    (a retried start is idempotent); another job takes it only once the holder's lease ran out or was released.
+    In the caller's transaction (the start's), the claim row stays locked until it commits; a session erased
+    meanwhile is False, and leaves that transaction usable (a savepoint)."""
     try:
-        cur = await conn.execute(
-            """
-            insert into session_interviewers as c (session_id, job_id, lease_until)
-            values (%s, %s, now() + make_interval(secs => %s))
-            on conflict (session_id) do update
-              set job_id = excluded.job_id, lease_until = excluded.lease_until, released_at = null,
-                  claimed_at = case when c.job_id = excluded.job_id then c.claimed_at else now() end
-              where (c.job_id = excluded.job_id and c.released_at is null) or c.lease_until <= now()
-            returning job_id
-            """,
-            (session_id, job_id, LEASE_S),
-        )
+        async with conn.transaction():
+            cur = await conn.execute(
+                """
+                insert into session_interviewers as c (session_id, job_id, lease_until)
+                values (%s, %s, now() + make_interval(secs => %s))
+                on conflict (session_id) do update
+                  set job_id = excluded.job_id, lease_until = excluded.lease_until, released_at = null,
+                      claimed_at = case when c.job_id = excluded.job_id then c.claimed_at else now() end
+                  where (c.job_id = excluded.job_id and c.released_at is null) or c.lease_until <= now()
+                returning job_id
+                """,
+                (session_id, job_id, LEASE_S),
+            )
+            return await cur.fetchone() is not None
     except ForeignKeyViolation:  # the session was erased meanwhile
         return False
-    return await cur.fetchone() is not None
 
 
 async def hold(conn: Conn, session_id: str, job_id: str | None, *, renew_lease: bool = True) -> Hold:

@@ -273,7 +273,9 @@ async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> 
     """scheduled -> in_progress (sets started_at, and how it started when known); returns the status afterwards,
     None if no such session. Whichever path starts it (the candidate's start, the agent's, LiveKit's
     `participant_joined`), a scheduled session never starts once its record was erased under retention (409
-    `record_deleted`), its invite has expired (410 `invite_expired`) or the session has (410 `session_expired`)."""
+    `record_deleted`), its invite has expired (410 `invite_expired`) or the session has (410 `session_expired`).
+    The session row is locked either way: in the caller's transaction, the status returned holds until it commits
+    (no ending can commit in between)."""
     cur = await conn.execute(
         """
         update sessions set status = 'in_progress', started_at = coalesce(started_at, now()),
@@ -291,7 +293,7 @@ async def mark_started(conn: Conn, session_id: str, mode: str | None = None) -> 
         """
         select status, retention_applied_at is not null as erased, invite_expires_at <= now() as invite_expired,
           expires_at <= now() as expired
-        from sessions where id = %s
+        from sessions where id = %s for no key update
         """,
         (session_id,),
     )

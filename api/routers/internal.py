@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from api.candidate_rules import may_start
 from api.db import endings_repo, events_repo, interviewers_repo, sessions_repo
-from api.db.interviewers_repo import InterviewerPresentError, require_holder
+from api.db.interviewers_repo import Hold, InterviewerPresentError, require_holder
 from api.db.late_completion import EndingAlreadyReportedError
 from api.deps import DbConn, InternalCaller, Questions, Settings
 from api.errors import ConflictError, NotFoundError
@@ -203,16 +203,20 @@ async def start_session(
         raise ConflictError(
             "The candidate has not agreed to the interview notice in force.", code="consent_required"
         )
-    status = await sessions_repo.mark_started(conn, session_id)
-    if status is None:
-        raise NotFoundError("Session not found.", code="session_not_found")
-    if status != "in_progress":
-        raise ConflictError("This session has already finished.", code="session_finished")
-    if agent_job is not None:
-        held = await interviewers_repo.claim(conn, session_id, agent_job)
-    else:
-        claimed = await interviewers_repo.current(conn, session_id)
-        held = claimed is None or not claimed.live
+    # One transaction, in the lock order of the other writers (the claim row, then the session's: `/complete`
+    # releases the claim with the completion): the claim is taken (or found held) and the status read under both
+    # locks, and a refusal undoes the claim. Apart, a completion (or `room_finished`) committing between the two
+    # let a waiting job claim a finished session: a second interviewer in the room after the end.
+    async with conn.transaction():
+        if agent_job is not None:
+            held = await interviewers_repo.claim(conn, session_id, agent_job)
+        else:  # locks the claim row as well: never claimed, or its holder's lease ended
+            held = await interviewers_repo.hold(conn, session_id, None) is not Hold.OTHER
+        status = await sessions_repo.mark_started(conn, session_id)  # the session row stays locked
+        if status is None:
+            raise NotFoundError("Session not found.", code="session_not_found")
+        if status != "in_progress":
+            raise ConflictError("This session has already finished.", code="session_finished")
     if not held:
         raise InterviewerPresentError("Another interviewer is running this session; leave the room silently.")
     return await build_context(conn, questions, await _session(conn, session_id))

@@ -24,6 +24,7 @@ from api.db.orgs_repo import create_org
 from api.settings import ApiSettings
 from api.tokens import candidate_identity
 from tests.api.conftest import serve, signed_webhook
+from tests.api.lock_support import until_blocked
 from tests.conftest import LIVEKIT_KEY, LIVEKIT_SECRET
 from tests.fakes.livekit_server import FakeLiveKitServer
 
@@ -232,3 +233,45 @@ async def test_events_without_a_job_id_are_kept_only_while_no_job_holds_the_sess
     assert await _texts(db, sid) == ["Unclaimed."]
     bad = await world.client.post(f"/v1/internal/sessions/{sid}/start", headers=world.job("AJ bad/job"))
     assert bad.status_code in (400, 422)
+
+
+# A job's start racing the session's end: its status check and its claim were two autocommit statements, so a
+# holder's completion (which releases the claim) committing between them let the waiting job claim a finished
+# session and answer 200: a second interviewer joined the room after the end. Held deterministically: the test
+# locks the row the start must wait on, ends the session in that transaction (as `/complete`, or `room_finished`
+# after the holder's leave released it, would) and commits; the start must then see the end.
+@pytest.mark.parametrize(
+    ("job_id", "locked"),
+    [("AJ_waiting", "claim"), (None, "claim"), ("AJ_next", "session")],
+    ids=["job-behind-the-completion", "no-job-id-behind-the-completion", "job-behind-room-finished"],
+)
+async def test_a_start_racing_the_end_of_the_session_is_409_session_finished_and_claims_nothing(
+    world: World, db: Conn, db_url: str, job_id: str | None, locked: str
+) -> None:
+    s = await world.running_session()
+    sid = s["id"]
+    assert (await world.start(sid, "AJ_holder")).status_code == 200
+    release = "update session_interviewers set released_at = now(), lease_until = now() where session_id = %s"
+    if locked == "session":  # the holder left the room: released, so the next job could take the session
+        await db.execute(release, (sid,))
+    lock = {
+        "claim": "select 1 from session_interviewers where session_id = %s for update",
+        "session": "select 1 from sessions where id = %s for no key update",
+    }[locked]
+    end = {
+        "claim": "update sessions set status = 'completed', end_reason = 'completed', ended_at = now() where id = %s",
+        "session": "update sessions set status = 'abandoned', end_reason = 'room_finished', ended_at = now() "
+        "where id = %s",
+    }[locked]
+    async with await psycopg.AsyncConnection.connect(db_url) as locker:
+        async with locker.transaction():
+            await locker.execute(lock, (sid,))
+            start = asyncio.create_task(world.start(sid, job_id))
+            await until_blocked(db, start, "the start")
+            await locker.execute(end, (sid,))
+            if locked == "claim":
+                await locker.execute(release, (sid,))
+        r = await start
+    assert (r.status_code, r.json().get("error", {}).get("code")) == (409, "session_finished"), r.text
+    cur = await db.execute("select job_id from session_interviewers where session_id = %s", (sid,))
+    assert await cur.fetchone() == {"job_id": "AJ_holder"}  # the refused start claimed nothing
