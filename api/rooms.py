@@ -31,6 +31,7 @@ an agent for a session that is not scheduled or in progress (api.deps, api.db.re
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 import structlog
 from procrastinate import JobContext
@@ -123,18 +124,20 @@ async def close_room(
         )
 
 
-async def joined_before_refused_close(conn: Conn, session_id: str, joined_at: float | None) -> bool:
-    """Whether a participant who joined the session's room at `joined_at` (LiveKit's clock, epoch seconds; None:
-    not known) did so before a refused join's close removed that room, while the session has not started: their
-    join is to a room that is gone, and starts nothing. Locks the session's row (a close under way is waited for)."""
-    if joined_at is None:
+async def joined_before_refused_close(conn: Conn, session_id: str, joined_by: datetime | None) -> bool:
+    """Whether a participant who joined the session's room by `joined_by` (exclusive: the end of the millisecond or
+    second LiveKit's clock gave; None: not known) surely did so before a refused join's close removed that room,
+    while the session has not started: their join is to a room that is gone, and starts nothing. A join that may be
+    after the close (in the same millisecond or second) is taken as the rejoin it may be. Locks the session's row (a
+    close under way is waited for)."""
+    if joined_by is None:
         return False
     cur = await conn.execute(
         """
-        select status = 'scheduled' and refused_room_closed_at >= to_timestamp(%s) as gone
+        select status = 'scheduled' and refused_room_closed_at >= %s as gone
         from sessions where id = %s for no key update
         """,
-        (joined_at, session_id),
+        (joined_by, session_id),
     )
     row = await cur.fetchone()
     return bool(row and row["gone"])

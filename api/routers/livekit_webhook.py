@@ -6,6 +6,7 @@ asks LiveKit (up to two 10 s calls) holding none (api.redispatch)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -174,13 +175,23 @@ async def _apply(
     return await _apply_to(conn, event, session), session["id"], None
 
 
-def _joined_at(event: lk.WebhookEvent) -> float | None:
-    """When the participant joined, on LiveKit's clock (epoch seconds): to the millisecond where LiveKit says, else
-    to the second, else the webhook's own time; None when none is given."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _joined_by(event: lk.WebhookEvent) -> datetime | None:
+    """The latest the participant may have joined, on LiveKit's clock: the end of the millisecond LiveKit gives
+    (`joined_at_ms`), else of the second (`joined_at`, else the webhook's own `created_at`, sent after the join).
+    Each is truncated to its unit, so a join in the same unit as the refused close may be after it; only one whose
+    unit ended by the close is surely from before it (`joined_before_refused_close`). None when none is given, or out
+    of the range of a time."""
     p = event.participant
-    if p.joined_at_ms:
-        return p.joined_at_ms / 1000
-    return float(p.joined_at or event.created_at) or None
+    try:
+        if p.joined_at_ms:
+            return _EPOCH + timedelta(milliseconds=p.joined_at_ms + 1)
+        seconds = p.joined_at or event.created_at
+        return _EPOCH + timedelta(seconds=seconds + 1) if seconds else None
+    except OverflowError:
+        return None
 
 
 async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any]) -> str:
@@ -203,7 +214,7 @@ async def _apply_to(conn: Conn, event: lk.WebhookEvent, session: dict[str, Any])
                 "select outbox_close_livekit_room(%s, %s, 0, 'refused')", (session["id"], event.room.name)
             )
             return "consent_required"
-        if await joined_before_refused_close(conn, session["id"], _joined_at(event)):
+        if await joined_before_refused_close(conn, session["id"], _joined_by(event)):
             # They joined the room a refused join's close has since deleted (this webhook waited for that close, or
             # came late): they are in no room, and the session stays scheduled. Their rejoin is to a room LiveKit
             # creates afresh, whose join starts it (api.rooms); nothing to close.

@@ -181,14 +181,18 @@ def signed_webhook(
     secret: str = LIVEKIT_SECRET,
     kind: int | None = None,
     joined_at_ms: int = 0,
+    joined_at: int = 0,
 ) -> tuple[str, str]:
     """A LiveKit webhook body and its Authorization value, signed the way LiveKit signs them. `kind`: the
-    participant's (`lk.ParticipantInfo.Kind`, an agent's for the interviewer); `joined_at_ms`: when they joined."""
+    participant's (`lk.ParticipantInfo.Kind`, an agent's for the interviewer); `joined_at_ms` (`joined_at`: in whole
+    seconds only): when they joined."""
     kwargs: dict[str, Any] = {"event": event, "id": event_id, "created_at": created_at}
     if room is not None:
         kwargs["room"] = lk.Room(name=room)
     if identity is not None:
-        kwargs["participant"] = lk.ParticipantInfo(identity=identity, kind=kind, joined_at_ms=joined_at_ms)  # type: ignore[arg-type]
+        kwargs["participant"] = lk.ParticipantInfo(  # type: ignore[arg-type]
+            identity=identity, kind=kind, joined_at_ms=joined_at_ms, joined_at=joined_at
+        )
     body = MessageToJson(lk.WebhookEvent(**kwargs))
     sha = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
     auth = lk.AccessToken(LIVEKIT_KEY, secret).with_sha256(sha).to_jwt()

@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from livekit import api as lk
 from psycopg.rows import DictRow
 
 from api import rooms
@@ -24,6 +25,7 @@ from api.db.orgs_repo import create_org
 from api.db.pool import Pool
 from api.jobs.resources import CONTEXT_KEY, WorkerResources
 from api.jobs.retry import JobRetryPolicy
+from api.routers.livekit_webhook import _joined_by
 from api.settings import ApiSettings
 from api.tokens import candidate_identity
 from tests.api.conftest import serve, signed_webhook
@@ -188,7 +190,8 @@ async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_it
     await _run_job(w, job["args"])  # still scheduled: the refused client's room goes
     assert w.livekit.deleted_rooms == [room]
     cur = await db.execute("select refused_room_closed_at from sessions where id = %s", (s["id"],))
-    closed_ms = int((await cur.fetchone() or {})["refused_room_closed_at"].timestamp() * 1000)
+    closed_at = (await cur.fetchone() or {})["refused_room_closed_at"]
+    closed_ms, closed_s = int(closed_at.timestamp() * 1000), int(closed_at.timestamp())
 
     await agree()  # the current text
     # A join from before that close, applied after it (its webhook waited on the close's row lock, or came late):
@@ -201,11 +204,35 @@ async def test_a_room_token_from_before_the_notice_changed_starts_nothing_and_it
     cur = await db.execute("select status, started_at from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"status": "scheduled", "started_at": None}
     assert len(await _close_jobs(db, s["id"])) == 1  # nothing more to close: that room is gone
-    # Their client joins again: LiveKit creates the room afresh, and that join starts the session.
+    # LiveKit's join times are truncated, to the millisecond or (`joined_at`, or the webhook's `created_at` when
+    # neither is given) to the second: only a join whose unit ended by the close is surely before it. Found in
+    # review: a rejoin in the close's own second, timed in seconds only, was read as before it and refused.
+    for participant, webhook_at, gone in (
+        ({"joined_at_ms": closed_ms - 1}, 0, True),  # the last whole millisecond before the close
+        ({"joined_at_ms": closed_ms}, 0, False),  # the close's own millisecond
+        ({"joined_at_ms": closed_ms + 200}, 0, False),
+        ({"joined_at": closed_s - 1}, 0, True),  # the second before the close's
+        ({"joined_at": closed_s}, 0, False),  # the close's own second
+        ({}, closed_s - 1, True),  # no join time: the webhook's, sent after the join
+        ({}, closed_s, False),
+        ({}, 0, False),  # no time at all: not known to be from before
+    ):
+        event = lk.WebhookEvent(
+            event="participant_joined", created_at=webhook_at,
+            participant=lk.ParticipantInfo(identity=identity, **participant),
+        )  # fmt: skip
+        async with db.transaction():
+            refused = await rooms.joined_before_refused_close(db, s["id"], _joined_by(event))
+        assert refused is gone, (participant, webhook_at)
+    # Their client joins again: LiveKit creates the room afresh, and that join starts the session, though LiveKit
+    # timed it to the second only, the close's own.
     hook = signed_webhook(
-        "participant_joined", room=room, identity=identity, event_id=f"EV_agreed_{s['id']}",
-        joined_at_ms=closed_ms + 200,
-    )  # fmt: skip
+        "participant_joined",
+        room=room,
+        identity=identity,
+        event_id=f"EV_agreed_{s['id']}",
+        joined_at=closed_s,
+    )
     assert (await w.post(hook)).json()["status"] == "started"
     cur = await db.execute("select status from sessions where id = %s", (s["id"],))
     assert await cur.fetchone() == {"status": "in_progress"}
