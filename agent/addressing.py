@@ -32,7 +32,15 @@ from agent.refusals import NO_HINT, refuses_ending, without_refusals
 from agent.transcript_forms import HESITATION, HESITATION_WORDS, colloquial, normalize, spelled
 from agent.turn_readings import RULE_WORDS, readings_of, said_once, unpaused
 
-__all__ = ["HESITATION", "HESITATION_WORDS", "asks_to_end", "confirms", "explicit_request", "normalize"]
+__all__ = [
+    "HESITATION",
+    "HESITATION_WORDS",
+    "asks_for_help",
+    "asks_to_end",
+    "confirms",
+    "explicit_request",
+    "normalize",
+]
 
 # A request for a hint that is the whole turn ("any hints", "hint?", "a small hint please"), maybe said twice.
 _HINT_ALONE = r"(?:(?:any|a|one|another|small|little) )*(?:hints?|clues?|tips?|nudges?)(?: please)?[.!?]*"
@@ -167,11 +175,7 @@ def explicit_request(text: str, languages: tuple[str, ...] = ("en", "es")) -> st
 # languages. A pure function of its arguments; a few hundred recent turns at most.
 @functools.lru_cache(maxsize=256)
 def _explicit_request(text: str, languages: tuple[str, ...]) -> str | None:
-    readings = readings_of(text)
-    if "en" in languages:
-        readings += tuple(
-            dict.fromkeys(r for reading in readings for r in rests(reading) if r not in readings)
-        )
+    readings = _readings(text, languages)
     for language in dict.fromkeys(languages):
         lexicon = _LEXICONS.get(language)
         if lexicon is None:
@@ -180,12 +184,47 @@ def _explicit_request(text: str, languages: tuple[str, ...]) -> str | None:
         for kind, pattern in lexicon.items():
             said = readings
             if kind == "hint":
-                said = tuple(NO_HINT[language].sub(" . ", reading) for reading in readings)
+                said = _without_no_hint(readings, language)
             elif kind in ("leave", "give_up"):
                 said = unrefused
             if any(pattern.search(reading) for reading in said):
                 return kind
     return None
+
+
+def asks_for_help(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | None:
+    """Whether ``text`` asks for a hint or says it is stuck, whatever else it asks besides ("I'm done. Can I get a
+    hint?", "let's run it, any tips?": ``explicit_request`` reports only the first kind it finds, finished or run).
+    A hint said no to is no request ("no hints please"). None when the first of ``languages``, the interview's, has
+    no word list here: the caller's own judgement, not a no."""
+    if not languages or languages[0] not in _LEXICONS:
+        return None
+    readings = _readings(text, tuple(languages))
+    for language in dict.fromkeys(languages):
+        lexicon = _LEXICONS.get(language)
+        if lexicon is None:
+            continue
+        if any(lexicon["hint"].search(r) for r in _without_no_hint(readings, language)) or any(
+            lexicon["stuck"].search(r) for r in readings
+        ):
+            return True
+    return False
+
+
+def _readings(text: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The readings of ``text`` the request rules read (agent.turn_readings; in English, also what each says after
+    its first words of going on with the work: ``rests``)."""
+    readings = readings_of(text)
+    if "en" in languages:
+        readings += tuple(
+            dict.fromkeys(r for reading in readings for r in rests(reading) if r not in readings)
+        )
+    return readings
+
+
+def _without_no_hint(readings: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """``readings`` with the hints they say no to read out (agent.refusals ``NO_HINT``)."""
+    return tuple(NO_HINT[language].sub(" . ", reading) for reading in readings)
 
 
 def asks_to_end(text: str, languages: tuple[str, ...] = ("en", "es")) -> bool | None:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from livekit.agents import FunctionTool, RunContext, StopResponse, ToolError, function_tool, llm
 
-from agent.addressing import asks_to_end, confirms, explicit_request
+from agent.addressing import asks_for_help, asks_to_end, confirms
 from agent.after_end import ended_meanwhile, ending_speech, record_ending_call
 from agent.code_view import MAX_VIEW_CHARS
 from agent.complexity_claims import PARTS, remember
@@ -328,14 +328,20 @@ def answers_nothing(state: InterviewState, speech_id: str) -> bool:
 def _entry_reply_unasked(context: RunContext[InterviewState], state: InterviewState) -> bool:
     """Whether this reply is the phase's entry reply (the candidate has not spoken in the phase yet: its opening words,
     asked for by the handoff) and the candidate's newest words, which moved the interview on, ask for no hint
-    (agent.addressing: a hint, or help when stuck). "I'll use a hash map, let's start coding" asked for none, and the
-    coding phase's opening words charged them one."""
+    (agent.addressing ``asks_for_help``: a hint, or help when stuck, whatever else they ask). "I'll use a hash map,
+    let's start coding" asked for none, and the coding phase's opening words charged them one. In an interview whose
+    language has no word list here, the words are not read: the model's judgement, as in a later reply."""
     if state.user_turns > state.phase_entered_turn:
         return False
-    for item in reversed(context.session.current_agent.chat_ctx.items):
-        if isinstance(item, llm.ChatMessage) and item.role == "user":
-            return explicit_request(item.text_content or "", state.languages) not in ("hint", "stuck")
-    return True
+    words = next(
+        (
+            item.text_content or ""
+            for item in reversed(context.session.current_agent.chat_ctx.items)
+            if isinstance(item, llm.ChatMessage) and item.role == "user"
+        ),
+        "",
+    )
+    return asks_for_help(words, state.languages) is False
 
 
 def _latest_message(context: RunContext[InterviewState]) -> llm.ChatMessage | None:

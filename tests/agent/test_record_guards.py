@@ -215,20 +215,29 @@ async def test_a_hint_is_never_given_in_a_reply_of_the_interviewers_own_a_check_
 
 
 @pytest.mark.parametrize(
-    ("words", "given"),
+    ("words", "language", "given"),
     [
-        ("I'll keep a hash map of the values seen so far. Let's start coding.", 0),
-        ("Let's start coding, but can I get a hint first?", 1),
-        ("I'm stuck, so let's just start coding and see.", 1),
+        ("I'll keep a hash map of the values seen so far. Let's start coding.", "en", 0),
+        ("Let's start coding, but can I get a hint first?", "en", 1),
+        ("I'm stuck, so let's just start coding and see.", "en", 1),
+        # Asked for after another request (finished, run): read as that request alone, the hint was refused.
+        ("I'm done. Can I get a hint before I code?", "en", 1),
+        ("Let's run it, any tips?", "en", 1),
+        ("Estoy listo. ¿Me das una pista?", "es", 1),
+        # A hint said no to is still no request, whatever else is asked.
+        ("I'm done, no hints please. Let's start coding.", "en", 0),
+        # A language with no word list: every request was refused; the model's judgement, as before.
+        ("Je suis bloqué, un indice avant de coder ?", "fr", 1),
     ],
 )
 async def test_a_phases_opening_words_give_a_hint_only_when_the_words_that_moved_on_asked_for_one(
-    words: str, given: int
+    words: str, language: str, given: int
 ):
     """The next phase's entry reply answers nothing said in that phase: a model that opened coding with a hint
     charged one to a candidate who had only said their plan and asked to start. Asked for with the words that moved
     the interview on, the hint is given there."""
     state, _, sink, _ = make(Phase.APPROACH)
+    state.interview_language = language
     fake = FakeLLM(
         [say("How would you approach it?"), call("start_coding"), call("give_hint"), say("Go ahead.")]
     )
