@@ -6,11 +6,19 @@ import asyncio
 import random
 
 import psycopg
+import pytest
 from psycopg.rows import DictRow
 
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 
 def _event(key: str, type_: str = "transcript", **payload: object) -> dict:

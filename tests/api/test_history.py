@@ -13,13 +13,21 @@ from typing import Any
 
 import psycopg
 import pytest
+import pytest_asyncio
 from psycopg.rows import DictRow, dict_row
 
 from api.history import CSV_COLUMNS
 from tests.api.history_support import add_scorecard, insert_sessions, question_ids
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 Conn = psycopg.AsyncConnection[DictRow]
+
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`, and those to `db_url`) reach that database.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -43,7 +51,7 @@ async def _ids(server: ApiServer, **params: Any) -> list[str]:
     return [s["id"] for s in await _all(server, **params)]
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def history(api_server: ApiServer, db: Conn) -> dict[str, Any]:
     """Ten sessions of one organisation over ten days, with statuses, questions, external ids and scorecards."""
     q = await question_ids(db)

@@ -34,9 +34,14 @@ from tests.api.report_support import (
     share_url,
 )
 from tests.conftest import ApiServer
+from tests.shared_api import shared_api_fixtures, shared_db_fixtures
 
 # The report pages load the replay from web/dist: a current build, like the browser tests.
-pytestmark = pytest.mark.usefixtures("web_dist")
+# One database and one served app for the whole file, each test starting from the state a fresh pair would give it
+# (`tests.shared_api`); the tests' own connections (`db`) reach that database.
+pytestmark = [pytest.mark.usefixtures("web_dist"), pytest.mark.asyncio(loop_scope="module")]
+shared_api_db_url, shared_api, api_server = shared_api_fixtures()
+db_url, db = shared_db_fixtures()
 
 Conn = psycopg.AsyncConnection[DictRow]
 
