@@ -158,12 +158,13 @@ describe("call panel", () => {
     const { p } = panel();
     p.status("connected");
     const input = $("chat-input") as HTMLTextAreaElement;
-    expect(input.maxLength).toBe(CHAT_MAX_CHARS);
+    expect(input.maxLength).toBe(2 * CHAT_MAX_CHARS); // a backstop in UTF-16 units; the bound is in characters
     expect(pasteInto(input, "x".repeat(3_000_000))).toBe(true); // not cut at the bound by the browser
     expect(input.value).toBe("");
     expect($("chat-status").textContent).toMatch(/^Not added: that text is 3,000,000 characters.*at most 4,000/);
     expect($("announcer").textContent).toMatch(/Not added/);
     expect(pasteInto(input, "x".repeat(CHAT_MAX_CHARS))).toBe(false); // a paste that fits goes in whole
+    expect(pasteInto(input, "😀".repeat(CHAT_MAX_CHARS))).toBe(false); // as the agent counts: 4,000, not 8,000
   });
 
   it("gives back the unsent message after a reload of the tab, and forgets it once sent", async () => {
@@ -193,6 +194,34 @@ describe("call panel", () => {
     await vi.waitFor(() => expect(input().value).toBe(""));
     document.documentElement.innerHTML = page;
     panel("ses_1");
+    expect(input().value).toBe("");
+  });
+
+  it("forgets the unsent message once the interview is over, but not when the call merely drops", () => {
+    sessionStorage.clear();
+    const input = () => $("chat-input") as HTMLTextAreaElement;
+    const type = (text: string) => {
+      input().value = text;
+      input().dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    const { p } = panel("ses_1");
+    p.status("connected");
+    type("Is the input always sorted?");
+    p.status("reconnecting"); // a drop: the message is still to be sent
+    p.status("ended");
+    expect(sessionStorage.getItem("shadows.chatDraft.ses_1")).toBe("Is the input always sorted?");
+    p.event({ type: "ended", reason: "completed" });
+    expect(sessionStorage.getItem("shadows.chatDraft.ses_1")).toBeNull();
+    expect(input().value).toBe("");
+    document.documentElement.innerHTML = page; // a reload after the end gives nothing back
+    panel("ses_1");
+    expect(input().value).toBe("");
+    // Ended elsewhere (the session watch, a refused save): the same.
+    const other = panel("ses_2");
+    type("One more question");
+    expect(sessionStorage.getItem("shadows.chatDraft.ses_2")).toBe("One more question");
+    other.p.close();
+    expect(sessionStorage.getItem("shadows.chatDraft.ses_2")).toBeNull();
     expect(input().value).toBe("");
   });
 });

@@ -58,6 +58,7 @@ export class CallPanel implements CallListener {
   private muted = false;
   private over = false;
   private chatOpen = false; // a call connected since it last ended (see status)
+  private forgetDraft = (): void => undefined; // set by bind
   private lastStatus: CallStatus = "idle";
   private lastAgent = "";
 
@@ -89,15 +90,21 @@ export class CallPanel implements CallListener {
     const problem = byId("chat-status");
     // A multi-line field (a pasted function keeps its lines), bounded by what the agent keeps of one message whole;
     // a paste over it is refused with a word rather than cut by the browser without one.
-    input.maxLength = CHAT_MAX_CHARS;
-    refuseOverlong(input, (message) => {
+    refuseOverlong(input, CHAT_MAX_CHARS, (message) => {
       problem.textContent = message;
       announce(message);
     });
     const keep = () => {
       if (sessionId !== undefined) saveChatDraft(sessionId, input.value);
     };
-    if (sessionId !== undefined && !input.value) input.value = loadChatDraft(sessionId);
+    // Once the interview is over the message has nobody to go to: the field and what is kept for a reload are
+    // emptied (a reload would otherwise bring back a message to an interview that has ended). A mere drop keeps both.
+    this.forgetDraft = () => {
+      input.value = "";
+      keep();
+    };
+    if (this.over) this.forgetDraft();
+    else if (sessionId !== undefined && !input.value) input.value = loadChatDraft(sessionId);
     input.addEventListener("input", keep);
     input.addEventListener("keydown", (e) => {
       // Enter sends, as it did in the single-line field; Shift+Enter is a new line, and Enter ending an IME
@@ -202,6 +209,7 @@ export class CallPanel implements CallListener {
       this.over = true; // no Rejoin after the interview is over, nor anyone to type to
       this.startButton.hidden = true;
       this.showChat();
+      this.forgetDraft();
     }
     this.hooks.onEvent(event);
   }
@@ -212,6 +220,7 @@ export class CallPanel implements CallListener {
     this.over = true;
     this.startButton.hidden = true;
     this.showChat();
+    this.forgetDraft();
     this.status_.textContent = "The interview has ended: there is no call any more.";
     this.detail.textContent = "";
   }

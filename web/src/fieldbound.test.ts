@@ -1,15 +1,14 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
-import { pasteTooLong, refuseOverlong } from "./fieldbound";
+import { charCount, pasteTooLong, refuseOverlong } from "./fieldbound";
 import { pasteInto } from "./testing/clipboard";
 
 function field(max: number, value = "", tag: "textarea" | "input" = "textarea") {
   const el = document.createElement(tag);
-  el.maxLength = max;
   el.value = value;
   document.body.replaceChildren(el);
   const said: string[] = [];
-  refuseOverlong(el, (m) => said.push(m));
+  refuseOverlong(el, max, (m) => said.push(m));
   return { el, said };
 }
 
@@ -43,12 +42,41 @@ describe("a bounded field", () => {
     expect(pasteInto(el, "abc", "drop")).toBe(false); // the selection itself, moved
   });
 
-  it("lets everything through a field with no bound", () => {
-    const el = document.createElement("textarea");
-    const said: string[] = [];
-    refuseOverlong(el, (m) => said.push(m));
-    expect(pasteInto(el, "x".repeat(100_000))).toBe(false);
-    expect(said).toEqual([]);
+  it("counts characters as the server does (code points), not UTF-16 units", () => {
+    const { el, said } = field(4_000);
+    expect(el.maxLength).toBe(8_000); // the browser's backstop, in units: no text within the bound reaches it
+    expect(pasteInto(el, "😀".repeat(2_500))).toBe(false); // 2,500 characters (5,000 units): it fits
+    const over = "é😀x".repeat(1_333) + "ab"; // 4,001 code points
+    expect(charCount(over)).toBe(4_001);
+    expect(pasteInto(el, over)).toBe(true);
+    expect(said).toEqual([
+      "Not added: that text is 4,001 characters, and only 4,000 more fit here (at most 4,000). Add a shorter part.",
+    ]);
+    el.value = "😀".repeat(3_999) + "a"; // full at 4,000 code points (7,999 units)
+    el.setSelectionRange(el.value.length - 1, el.value.length); // "a" selected: a paste of one emoji replaces it
+    expect(pasteInto(el, "😀")).toBe(false);
+    expect(charCount("\ud800x")).toBe(2); // a lone surrogate is one, as Python counts it
+  });
+
+  it("refuses typed text past the bound, and lets it through while it fits", () => {
+    const { el, said } = field(3, "😀😀");
+    const type = (inputType: string, data: string | null) => {
+      const event = new InputEvent("beforeinput", { inputType, data, bubbles: true, cancelable: true });
+      el.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    el.setSelectionRange(el.value.length, el.value.length);
+    expect(type("insertText", "😀")).toBe(false); // the third of three
+    el.value = "😀😀😀";
+    el.setSelectionRange(el.value.length, el.value.length);
+    expect(type("insertText", "a")).toBe(true);
+    expect(type("insertLineBreak", null)).toBe(true);
+    expect(type("deleteContentBackward", null)).toBe(false);
+    expect(said.at(-1)).toBe(
+      "Not added: that text is 1 character, and the field is full (at most 3). Add a shorter part.",
+    );
+    el.setSelectionRange(0, 2); // one emoji selected: typing replaces it
+    expect(type("insertText", "b")).toBe(false);
     expect(pasteTooLong(12_345, 0, 2_000)).toMatch(/12,345 characters, and the field is full \(at most 2,000\)/);
   });
 });

@@ -132,6 +132,8 @@ describe("the accommodation request", () => {
     expect(message.value).toBe("");
     expect(document.getElementById("accommodation-status")?.textContent).toMatch(/2,300 characters.*at most 2,000/);
     expect(pasteInto(message, "I use a screen reader.")).toBe(false);
+    expect(message.maxLength).toBe(4_000); // a backstop in UTF-16 units: the bound is the API's, in characters
+    expect(pasteInto(message, "🦻".repeat(2_000))).toBe(false); // 2,000 characters as the API counts them: they fit
   });
 
   it("says the earlier requests were received when the cap is reached, not that this one failed", async () => {

@@ -3,7 +3,7 @@
 import DOMPurify from "dompurify";
 import { type ApiClient, ApiError, type JoinResponse, type NoticeView, retryAfterMs } from "./api";
 import { byId, h } from "./dom";
-import { refuseOverlong } from "./fieldbound";
+import { ACCOMMODATION_MAX_CHARS, refuseOverlong } from "./fieldbound";
 import { LANGUAGE_NAMES } from "./languages";
 import { linkRefused, type Notice, stepFailure } from "./messages";
 import { newRunId } from "./pendingrun";
@@ -215,7 +215,11 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
   const status = byId("accommodation-status");
   const send = byId<HTMLButtonElement>("accommodation-send");
   // Its message is bounded as the API bounds it (2,000 characters): a longer paste is refused with a word, not cut.
-  refuseOverlong(byId<HTMLTextAreaElement>("accommodation-message"), (message) => (status.textContent = message));
+  refuseOverlong(
+    byId<HTMLTextAreaElement>("accommodation-message"),
+    ACCOMMODATION_MAX_CHARS,
+    (message) => (status.textContent = message),
+  );
   // A busy server's wait (429 or 503 with Retry-After): Send is not used before it is over. Held with
   // aria-disabled, not `disabled`, so keyboard focus can stay on it (a disabled button drops focus to the page).
   // Timed by the timer, not the device's clock (a clock set back would hold Send for as long).
