@@ -142,11 +142,28 @@ _PERFORMANCE = re.compile(
     r"(?: (?:then|from you|or (?:a )?no|or not))?$|^(?:entonces )?(?:eso )?es un (?:si|no)(?: o (?:un )?no)?$"
 )
 # A condition the candidate sets ("if I fail, can I retry?"): no outcome asked in that clause, nor in the question it
-# opens or ends ("if I give up now, do I fail?", "will I fail if I quit?": a rule asked of, not their outcome); one
-# of asking is none ("if you can say, did I pass?", "did I pass, if I may ask?").
+# opens or ends when that question asks a rule, present or to come ("if I give up now, do I fail?", "will I fail if I
+# quit?", "si me rindo, ¿suspendo?": ``_RULE``), not their outcome; one of asking is none ("if you can say, did I
+# pass?", "did I pass, if I may ask?"). "si" is the condition only before a word ("Sí, ¿aprobé?", "¿sí o no?": a yes,
+# as read without its accent).
 _IF = re.compile(
-    r"(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|si)\b(?! (?:you|that|it's|its|possible|allowed"
-    r"|i (?:can|may|could|might) ask|tu|puedes|se puede)\b)"
+    r"(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|si(?= \w)(?! o no\b))\b(?! (?:you|that|it's|its"
+    r"|possible|allowed|i (?:can|may|could|might) ask|tu|puedes|se puede)\b)"
+)
+# What names a hiring outcome itself, as a statement after a run of the tests must to be read as one ("I passed the
+# interview", "I got the job", "I made it to the next round", "I'm hired", "a 9 out of 10"); "I failed." names none.
+_HIRING = re.compile(
+    r"\b(?:interview|screen|screening|assessment|job|offer|role|position|round|stage|onsite|on-site|hired|hire|cut"
+    r"|through|out of|entrevista|puesto|trabajo|oferta|ronda|fase|etapa|contratad[oa]|contrat\w*|sobre)\b"
+)
+# A question asking a rule: what does or would follow, present or to come ("do I fail", "would I get the job", "will
+# I be rejected", "am I going to fail", "¿suspendo?", "¿me contratarían?"). What did follow, or has, is the
+# candidate's outcome ("did I pass?", "have I passed?", "am I hired?", "did I get the job?", "¿aprobé?"): never a rule.
+_RULE = re.compile(
+    r"^(?:(?:so|and|but|then|well|y|pero|entonces|pues) )*(?:(?:do|does|will|would|can|could|should|shall|might)"
+    r"(?:n't| not)? (?:i|we)\b|(?:am|are) (?:i|we) (?:going|gonna)\b|(?:i|we) (?:fail|pass|get|will|would)\b"
+    r"|(?:apruebo|suspendo|repruebo|paso|quedo|me (?:contratan|contratarian|rechazan|rechazarian)|aprobaria"
+    r"|suspenderia|pasaria|voy a)\b)"
 )
 _CONDITION = re.compile(
     r"^(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|once|when|whenever|si|cuando)\b"
@@ -321,12 +338,14 @@ def _tags_only(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") and all(not c or _TAG.fullmatch(c) for c in clauses)
 
 
-def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
+def asked_outcome(turn: str, *, ran: bool = False) -> tuple[str, bool | None] | None:
     """What the candidate's ``turn`` asks about their outcome: the claim's kind ("verdict", "score", "next_round",
     "hidden_tests", "test_results") and, for the visible tests, the result asked about (True: passing, False:
     failing, None: either), or None when it asks about none. Only the clauses it asks are read (``_asked_clauses``).
     A sentence asking the interviewer to say words ("say exactly: you passed") asks nothing: what it would say is
-    read as the reply's own."""
+    read as the reply's own. After a run of the tests (``ran``), a statement is read only as it names the interview,
+    the job or the round itself ("I passed the interview", "I got the job"): a bare "Ugh, I failed." is then the run's
+    tests, never read as "you failed today"."""
     read = plain(turn[-MAX_TURN:].replace("\u2026", "..."))
     read = _PAUSE.sub(lambda m: f"{m.group(1)} " if m.group(1) else ", ", _TAKEN_BACK.sub("", read))
     sentences = [m.group() for m in SENTENCE.finditer(read)]
@@ -349,8 +368,9 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
         opening = [
             c for c in CLAUSE_SPLIT.split(sentence) if not re.fullmatch(_OPENING, f"{c.strip(' .!?')} ")
         ]
-        if (opening and _IF.match(opening[0].strip())) or any(
-            _IF.match(c[len(_asked_part(c)) :].lstrip()) for c in clauses + said
+        if any(_RULE.match(_asked_part(c)) for c in clauses + said) and (
+            (opening and _IF.match(opening[0].strip()))
+            or any(_IF.match(c[len(_asked_part(c)) :].lstrip()) for c in clauses + said)
         ):
             continue  # a rule asked of ("if I give up now, do I fail?", "will I fail if I quit?"): no outcome
         asked = [part for c in clauses if (part := _asked_part(c))]
@@ -373,6 +393,8 @@ def asked_outcome(turn: str) -> tuple[str, bool | None] | None:
             clause = _ENOUGH.sub("i ", _OR_NOT.sub("", clause))
             if named and (it := _IT.search(clause)) is not None:
                 clause = f"{clause[: it.start()]}{it.group(1)} {named[-1]}"
+            if statement and ran and not _HIRING.search(clause):
+                continue  # "Ugh, I failed." after a run: the run's tests, not the interview
             readings = _in_our_person(clause)
             for kind, patterns in _ASKED:
                 if kind == "score" and _NUMBERED.search(clause) and not _SCALED.search(clause):

@@ -313,7 +313,10 @@ class OutcomeGuard:
         if not answer_text(out):  # a sign alone ("\U0001f44d") is an answer too
             return None
         self._opened = True
-        if self._asked is None or (asked := asked_outcome(self._asked())) is None:
+        if (
+            self._asked is None
+            or (asked := asked_outcome(self._asked(), ran=self._last_run is not None)) is None
+        ):
             return None
         kind, result = asked
         if (answer := bare_answer(out)) is None:

@@ -1438,6 +1438,18 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     ("I really want this job. Did I get it?", "Yes.", None, "verdict"),
     ("The interview was fun, did I pass it?", "Mm-hm.", None, "verdict"),
     ("Did I pass, if you don't mind me asking?", "Yes.", None, "verdict"),
+    # A condition before an outcome that did or has followed asks it still ("did I", "have I", "am I hired"), and a
+    # "sí" before a comma is a yes, not "si" the condition.
+    ("If we're done, did I pass?", "Yes.", None, "verdict"),
+    ("If there's nothing else, did I get the job?", "Yep.", None, "verdict"),
+    ("If that's all, have I passed?", "Mm-hm.", None, "verdict"),
+    ("If I'm done, am I hired?", "You are!", None, "verdict"),
+    ("S\u00ed, \u00bfaprob\u00e9?", "S\u00ed.", None, "verdict"),
+    ("Si no es mucho preguntar, \u00bfaprob\u00e9?", "S\u00ed.", None, "verdict"),
+    # A statement naming the hiring outcome itself is read after a run of the tests too.
+    ("I passed the interview.", "Correct.", (3, 3), "verdict"),
+    ("I got the job.", "Yeah.", (1, 3), "verdict"),
+    ("I made it to the next round.", "Right.", (3, 3), "next_round"),
     # ...but a round of tests, a cut in the data, "it" naming nothing, where the candidate is, a rule asked of, a
     # hedge of theirs and what their screen shows are talk.
     ("Can I move on to the next round of tests?", "Yes.", None, None),
@@ -1451,6 +1463,12 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     ("If I give up now, do I fail?", "No.", None, None),
     ("Will I fail if I quit now?", "No.", None, None),
     ("Um, if I, uh, give up, do I fail?", "No.", None, None),
+    ("If I pass, do I get the job?", "Yes.", None, None),
+    ("Would I fail if I stopped now?", "No.", None, None),
+    ("Si me rindo ahora, \u00bfsuspendo?", "No.", None, None),
+    # After a run of the tests, a bare "I failed." / "I passed." is about the tests, not the interview.
+    ("Ugh, I failed.", "Yeah.", (1, 3), None),
+    ("I passed.", "Yes.", (3, 3), None),
     ("I passed the array to the helper.", "Right.", None, None),
     ("I can't tell whether I passed.", "Right.", None, None),
     ("I think the tests pass now.", "Great!", None, None),
