@@ -434,26 +434,34 @@ async def serving_api(api_settings: ApiSettings) -> AsyncIterator[ApiServer]:
             )
         )
         task = asyncio.create_task(server.serve(sockets=[sock]))
-        for _ in range(6000):  # must start: up to a minute, generous for a loaded box (5 s was not, in CI)
-            if server.started or task.done():
-                break
-            await asyncio.sleep(0.01)
-        if task.done():
-            task.result()
-        assert server.started, "uvicorn did not start"
-        url = f"http://127.0.0.1:{port}"
-        async with connection(app.state.pool) as conn:
-            org_id, key = await create_org(conn, "Acme Hiring")
-        async with httpx.AsyncClient(
-            base_url=url, timeout=30, verify=CLIENT_TLS, limits=client_limits(api_settings)
-        ) as client:
-            try:
+        try:
+            # must start: up to a minute, generous for a loaded box (5 s was not, in CI)
+            for _ in range(6000):
+                if server.started or task.done():
+                    break
+                await asyncio.sleep(0.01)
+            if task.done():
+                task.result()
+            assert server.started, "uvicorn did not start"
+            url = f"http://127.0.0.1:{port}"
+            async with connection(app.state.pool) as conn:
+                org_id, key = await create_org(conn, "Acme Hiring")
+            async with httpx.AsyncClient(
+                base_url=url, timeout=30, verify=CLIENT_TLS, limits=client_limits(api_settings)
+            ) as client:
                 yield ApiServer(
                     url=url, settings=api_settings, org_id=str(org_id), org_key=key, client=client, app=app
                 )
-            finally:
-                server.should_exit = True
-                await task
+        except BaseException:
+            # a failed start, organisation or test: the server stopped (cancelled if stuck in its start), and the
+            # first failure the one raised
+            server.should_exit = True
+            if not server.started:
+                task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise
+        server.should_exit = True
+        await task
 
 
 # --- the job worker ----------------------------------------------------------------------------------------------

@@ -52,8 +52,14 @@ class AgentJob:
             try:
                 yield ctx
             finally:
-                for callback in ctx._shutdown_callbacks:
-                    await callback("test")
+                first: BaseException | None = None
+                for callback in ctx._shutdown_callbacks:  # all run, as a real job's: one failing stops none
+                    try:
+                        await callback("test")
+                    except BaseException as e:
+                        first = first or e
+                if first is not None:
+                    raise first
 
     async def run(self, session_id: str, *, job_id: str = "fake-job", timeout_s: float = 30) -> list[str]:
         """The entrypoint run to its end in a job for ``session_id``; the reasons that job shut down with."""

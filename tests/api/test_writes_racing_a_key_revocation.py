@@ -307,14 +307,20 @@ async def _race(server: ApiServer, db: Conn, db_url: str, name: str, *, revoked_
     key_id, key = await _issue_key(server)
     case = await CASES[name](server, key, db)
     before = await _state(db, case)
-    async with await psycopg.AsyncConnection.connect(db_url) as locker:
-        async with locker.transaction():
-            await locker.execute(case.lock[0], case.lock[1])  # type: ignore[arg-type]  # constant SQL
-            write = asyncio.create_task(_send(server, key, case))
-            await until_blocked(db, write, f"the {name} write")  # let in: its key was live when checked
-            if revoked_first:
-                await locker.execute("update api_keys set revoked_at = now() where id = %s", (key_id,))
-        answer = await write
+    write: asyncio.Task[httpx.Response] | None = None
+    try:
+        async with await psycopg.AsyncConnection.connect(db_url) as locker:
+            async with locker.transaction():
+                await locker.execute(case.lock[0], case.lock[1])  # type: ignore[arg-type]  # constant SQL
+                write = asyncio.create_task(_send(server, key, case))
+                await until_blocked(db, write, f"the {name} write")  # let in: its key was live when checked
+                if revoked_first:
+                    await locker.execute("update api_keys set revoked_at = now() where id = %s", (key_id,))
+            answer = await write
+    finally:  # a race that failed on the way leaves no write running into the next test (the loop is the module's)
+        if write is not None and not write.done():
+            write.cancel()
+            await asyncio.gather(write, return_exceptions=True)
     return Raced(key_id, key, case, before, answer)
 
 

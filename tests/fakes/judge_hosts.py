@@ -39,13 +39,21 @@ class _LoopbackHost:
         app = Starlette(routes=self.routes())
         self._server = InProcessServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]))
-        async with asyncio.timeout(60):  # must start: generous for a loaded box, as the suite's other servers
-            while not (self._server.started or self._task.done()):  # noqa: ASYNC110 - uvicorn offers no event
-                await asyncio.sleep(0.01)
-        if self._task.done():
+        try:
+            # must start: generous for a loaded box, as the suite's other servers
+            async with asyncio.timeout(60):
+                while not (self._server.started or self._task.done()):  # noqa: ASYNC110 - uvicorn offers no event
+                    await asyncio.sleep(0.01)
+            if self._task.done():
+                self._task.result()  # why it did not start
+            assert self._server.started, "uvicorn did not start"
+        except BaseException:  # not started: stop the server (cancelled if stuck in its start), free the port
+            self._server.should_exit = True
+            if not self._server.started:
+                self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)  # the start's failure is the one raised
             sock.close()
-            self._task.result()  # why it did not start
-        assert self._server.started, "uvicorn did not start"
+            raise
         self.url = f"http://127.0.0.1:{port}"
         return self
 
