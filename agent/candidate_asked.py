@@ -14,9 +14,9 @@ turn's user-role data message (``asked_name_block``, agent.fence), never in a sy
 followed by any combining marks (an accent typed apart, the vowel signs of "प्रिया" or "ศรี"), with an apostrophe or a
 hyphen inside ("O'Neil", "Jean-Luc"); words are separated by one space. Nothing else is kept: no digits or numerals
 ("²", "Ⅻ"), no punctuation or symbols ("</data>"), no controls, bidirectional or other format characters, no
-variation selectors or letters drawn as nothing (``_UNSEEN``), and no name the fence would read as one of its
-markers ("<<<END" in Canadian syllabics, agent.fence ``reads_as_marker``). grader/asked_name.py keeps names by the same
-words.
+variation selectors or letters drawn as nothing (grader/asked_name.py ``_UNSEEN``), and no name the fence would
+read as one of its markers ("<<<END" in Canadian syllabics, agent.fence ``reads_as_marker``). The words are
+grader/asked_name.py's ``name_words``, by which the grader reads the name back.
 
 A name with a word of one letter ("just call me J", "J Lee") is not kept, and no name is passed on: a letter alone is
 in nearly every text (a loop's ``j``, "option B"), so the grader can take it for a name only where a line reads as
@@ -31,7 +31,6 @@ check-ins (no typing either) and the no-show ending keep their clocks.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -41,52 +40,14 @@ from agent.fence import fence, reads_as_marker
 from agent.prompts import render
 from agent.settings import AgentSettings
 
+# A name's words are read as the grader reads them back (one definition: grader/asked_name.py).
+from grader.asked_name import MAX_NAME_CHARS, MAX_NAME_WORDS, name_words
+
 KINDS = ("speak_slowly", "time_to_answer", "repeat_or_rephrase")
-MAX_NAME_CHARS = 40
 MIN_NAME_WORD_LETTERS = 2  # a letter alone is no name the grader can redact everywhere
 # agent/capture.py MAX_TOOL_TEXT: a call whose arguments are longer is recorded without them, and what the grader
 # (grader/asked_name.py) and a restarted job (agent.resume) read of it is nothing, so ``begin_problem`` refuses it.
 MAX_ARGUMENTS_CHARS = 8_000
-MAX_NAME_WORDS = 3
-_JOINERS = "'\u2019-"  # inside a word: O'Neil (either apostrophe), Jean-Luc
-# Marks and letters a reader does not see, which can carry text ("emoji smuggling") or hide a word: variation
-# selectors, the combining grapheme joiner, Mongolian free variation selectors (agent/invisible.py shows a run of them
-# as "[hidden text]"), and the Hangul fillers, letters drawn as nothing (agent.lookalikes).
-_UNSEEN = frozenset(
-    ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", *map(chr, range(0xFE00, 0xFE10)),
-     *map(chr, range(0xE0100, 0xE01F0)), "\u115f", "\u1160", "\u3164", "\uffa0"]
-)  # fmt: skip
-
-
-def _letter(c: str) -> bool:
-    return unicodedata.category(c)[0] == "L" and c not in _UNSEEN
-
-
-def _letter_or_mark(c: str) -> bool:
-    return unicodedata.category(c)[0] in "LM" and c not in _UNSEEN
-
-
-def name_words(text: str) -> list[str]:
-    """The words of ``text`` as a name's words are read: a letter, then letters and marks, with an apostrophe or a
-    hyphen between two such runs. Everything else (digits, punctuation, symbols, spaces, format characters) ends a
-    word and is no part of one."""
-    words: list[str] = []
-    k, n = 0, len(text)
-    while k < n:
-        if not _letter(text[k]):
-            k += 1
-            continue
-        start = k
-        while True:
-            k += 1
-            while k < n and _letter_or_mark(text[k]):
-                k += 1
-            if k + 1 < n and text[k] in _JOINERS and _letter(text[k + 1]):
-                k += 1
-                continue
-            break
-        words.append(text[start:k])
-    return words
 
 
 def name_shape(name: str) -> bool:

@@ -3,8 +3,8 @@ redacted everywhere in the graded record, as the name on file is.
 
 The interviewer passes it on with ``begin_problem``'s ``call_them`` (agent/phases.py) and the call is recorded in the
 session's events (a `tool_call` event: name, arguments, is_error). The grader reads it back with the rule the agent
-keeps it by (agent/candidate_asked.py; the grader imports nothing of the agent, and a test holds the two to the same
-answers): one to three words of letters (and their combining marks), at most `MAX_NAME_CHARS`, each a word the
+keeps it by (the agent reads a name's words with this module's ``name_words``, and a test holds the two to the
+same answers): one to three words of letters (and their combining marks), at most `MAX_NAME_CHARS`, each a word the
 candidate said themself before the call. A name the agent did not keep (a résumé's, an instruction, a word the
 candidate never said) or a call that failed adds nothing: the model's own argument is never a term. So "I'd rather be
 called Sam", "Sam is fine" or "just Sam" in the greeting, then the interviewer's "Sam, let's look at the code" in a
@@ -22,12 +22,13 @@ from collections.abc import Iterable
 from grader.schemas import BundleEvent
 from grader.self_named import terms
 
-MAX_NAME_CHARS = 40  # agent/candidate_asked.py MAX_NAME_CHARS
-MAX_NAME_WORDS = 3  # agent/candidate_asked.py MAX_NAME_WORDS
+# The agent keeps a name by these and ``name_words`` (agent/candidate_asked.py imports them): one definition.
+MAX_NAME_CHARS = 40
+MAX_NAME_WORDS = 3
 MAX_CALLS = 4  # begin_problem is called once; a resumed job's repeat or a few more add no more than this
 _JOINERS = "'\u2019-"  # inside a word: O'Neil, Jean-Luc
-# agent/candidate_asked.py _UNSEEN: variation selectors, the combining grapheme joiner, Mongolian free variation
-# selectors, the Hangul fillers.
+# Marks and letters a reader does not see, which can carry text or hide a word: variation selectors, the combining
+# grapheme joiner, Mongolian free variation selectors, the Hangul fillers.
 _UNSEEN = frozenset(
     ["\u034f", "\u180b", "\u180c", "\u180d", "\u180f", *map(chr, range(0xFE00, 0xFE10)),
      *map(chr, range(0xE0100, 0xE01F0)), "\u115f", "\u1160", "\u3164", "\uffa0"]
@@ -39,8 +40,8 @@ def _letter(c: str) -> bool:
 
 
 def name_words(text: str) -> list[str]:
-    """agent/candidate_asked.py ``name_words``: a letter, then letters and combining marks ("प्रिया", an accent
-    typed apart), with an apostrophe or a hyphen between two such runs."""
+    """The words of `text` as a name's words are read (the agent's too): a letter, then letters and combining marks
+    ("प्रिया", an accent typed apart), with an apostrophe or a hyphen between two such runs."""
     words: list[str] = []
     k, n = 0, len(text)
     while k < n:
