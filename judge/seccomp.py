@@ -29,7 +29,8 @@ it, the second the one under a descriptor (the host's root, through /usr); what 
 and not yet flushed, the database's among them, forced to disk and waited for, charged to no run. A sandbox's own
 files are on tmpfs, with nothing to write back; no runtime or compiler calls either (the same strace).
 
-It makes `fsync` and `fdatasync` succeed without reaching the kernel (SKIPPED_X86_64: an errno of 0): on ext4 (the
+It makes `fsync`, `fdatasync` and `msync` with MS_SYNC succeed without reaching the kernel (SKIPPED_X86_64 and
+SKIPPED_FLAGS: an errno of 0; msync(MS_SYNC) of a shared mapping of a `/usr` file reaches ext4's fsync): on ext4 (the
 host's root, under `/usr`) either sends the disk a cache flush each time, even for a file opened read-only with
 nothing to write (its journal already committed), and waits for it. A sandboxed program calling them on
 `/usr/bin/python3` in a loop made 9,000 flushes a second of the host's disk from a few threads (2026-12-08), charged
@@ -287,6 +288,11 @@ SKIPPED_X86_64: dict[str, int] = {
     "fsync": 74,  # a disk cache flush on ext4 even for a clean file opened read-only
     "fdatasync": 75,
 }
+# ... and calls that return 0 at once, never run, when any of some bits of one argument is set: call -> (number,
+# argument index, bits). msync(MS_SYNC) of a MAP_SHARED mapping of a /usr file reaches ext4's fsync, its disk cache
+# flush with it; MS_ASYNC and MS_INVALIDATE run (libunwind probes an address with msync, expecting ENOMEM).
+MS_SYNC = 4
+SKIPPED_FLAGS: dict[str, tuple[int, int, int]] = {"msync": (26, 2, MS_SYNC)}
 
 # System calls refused for some values of one argument: (call, argument index, refused values).
 _ARGUMENT_CHECKS = (
@@ -332,17 +338,23 @@ REFUSED_FLAGS: dict[str, tuple[int, int, int]] = {
 
 
 def _insn(code: int, jt: int, jf: int, k: int) -> bytes:
-    return struct.pack("=HBBI", code, jt, jf, k)
+    return struct.pack("<HBBI", code, jt, jf, k)  # x86-64's struct sock_filter, whatever machine builds it
 
 
 def build_filter() -> bytes | None:
     """The compiled filter (struct sock_filter array) for this machine, or None when unsupported here."""
     if platform.machine() not in ("x86_64", "AMD64"):
         return None
+    return build_x86_64_filter()
+
+
+def build_x86_64_filter() -> bytes:
+    """The filter for an x86-64 machine, built on any (the Judge0 driver ships it from an API host of another kind)."""
     denied = sorted(DENIED_X86_64.values())
     deny = RET_ERRNO | errno.EPERM
     skipped = sorted(SKIPPED_X86_64.values())
-    # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, the skipped calls, then per guarded check: the call?,
+    # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, the skipped calls, per skipped flag: the call?, load
+    # the argument, any of its bits (return 0)?, allow; then per guarded check: the call?,
     # load the guard's argument, its value?, load the argument, [refused values] or any of the refused bits?, and on
     # any other way load the call's number again and go on (the same call may have an argument check after); per
     # argument check: the call?, load the argument, [refused values], allow; per refused flag: the call?, load the
@@ -370,6 +382,7 @@ def build_filter() -> bytes | None:
         first_call
         + len(denied)
         + len(skipped)
+        + 4 * len(SKIPPED_FLAGS)
         + sum(3 + len(values) for _, _, values in checks)
         + sum(guarded_check(refused) for _, _, _, refused in guarded)
         + 4 * len(REFUSED_FLAGS)
@@ -395,6 +408,11 @@ def build_filter() -> bytes | None:
         prog.append(_insn(JEQ_K, to(deny_at, len(prog)), 0, nr))
     for nr in skipped:
         prog.append(_insn(JEQ_K, to(deny_at + 1, len(prog)), 0, nr))
+    for nr, arg, bits in SKIPPED_FLAGS.values():
+        prog.append(_insn(JEQ_K, 0, 3, nr))
+        prog.append(_insn(LD_W_ABS, 0, 0, arg_offset(arg)))
+        prog.append(_insn(JSET_K, to(deny_at + 1, len(prog)), 0, bits))
+        prog.append(_insn(RET_K, 0, 0, RET_ALLOW))
     for nr, (guard_arg, guard_value), arg, refused in guarded:
         reload = len(prog) + guarded_check(refused) - 1
         prog.append(_insn(JEQ_K, 0, to(reload + 1, len(prog)), nr))

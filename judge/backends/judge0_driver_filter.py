@@ -69,11 +69,11 @@ from judge.bpf import (
     arg_offset,
 )
 from judge.bwrap import CORE_LIMIT
-from judge.seccomp import build_filter
+from judge.seccomp import build_x86_64_filter
 
-# The local sandbox's filter (judge.seccomp), compiled here: the driver installs it after its own, on x86-64 boxes. None
-# on an API host that is not x86-64 (judge.seccomp builds it there alone).
-SANDBOX_FILTER = build_filter()
+# The local sandbox's filter (judge.seccomp), compiled here for x86-64 whatever the API host's machine: the driver
+# installs it after its own, on x86-64 boxes.
+SANDBOX_FILTER = build_x86_64_filter()
 
 # (rt_sigaction, prlimit64, clone, unshare, clone3, setns) by ABI.
 _CALLS = {
@@ -157,7 +157,7 @@ def build_child_filter() -> bytes:
         return skipped
 
     return b"".join(
-        struct.pack("=HBBI", op, jump(jt, i), jump(jf, i), k) for i, (op, jt, jf, k) in enumerate(code)
+        struct.pack("<HBBI", op, jump(jt, i), jump(jf, i), k) for i, (op, jt, jf, k) in enumerate(code)
     )
 
 
@@ -199,10 +199,10 @@ def install_child_filter(code=CHILD_FILTER, sandbox=SANDBOX_FILTER, core=<CORE>)
     refused = _set_filter(libc, code)
     if refused or os.uname().machine != "x86_64":  # the local sandbox has no filter on other machines either
         return refused
-    # An API host that could not build the sandbox's filter (not x86-64) ships none: no run without it.
+    # A driver shipped without the sandbox's filter (an empty one) runs nothing: no run without it.
     return _set_filter(libc, sandbox) if sandbox else 38  # ENOSYS
 
 """.replace("<FILTER>", build_child_filter().hex())
-    .replace("<SANDBOX>", (SANDBOX_FILTER or b"").hex())
+    .replace("<SANDBOX>", SANDBOX_FILTER.hex())
     .replace("<CORE>", str(CORE_LIMIT))
 )

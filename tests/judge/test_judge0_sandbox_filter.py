@@ -10,6 +10,10 @@ FakeJudge0 (the driver run for real, in a box with no filter of its own), gets t
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from judge.bank import TestCase as Case
@@ -64,6 +68,7 @@ def work(a, n):
         fd = os.open("/usr/bin/env", os.O_RDONLY)
         os.close(fd)
         got = [call(nr, fd) for nr in SKIPPED]
+        got.append(call(26, 4096, 4096, 4))  # msync(MS_SYNC) of an unmapped page: the kernel says ENOMEM
         want = 0
     elif a == 1:
         got = [call(nr) for nr in DENIED]
@@ -101,3 +106,22 @@ async def test_a_judge0_run_makes_no_call_the_local_sandbox_denies_or_skips(sand
     await assert_judge0_verdicts(
         "python", SOURCE, CASES, dict.fromkeys(["skipped", "denied", "arguments"], Verdict.ACCEPTED)
     )
+
+
+def test_a_judge0_driver_built_on_an_arm64_api_host_ships_the_x86_64_sandbox_filter():
+    # build_filter answers for the machine it runs on (None on arm64: the local sandbox has none there); the driver
+    # ships the x86-64 filter whatever the API host's machine (before: none, and every run on an x86-64 box refused).
+    script = (
+        "import platform\n"
+        "platform.machine = lambda: 'aarch64'\n"
+        "from judge.seccomp import build_filter, build_x86_64_filter\n"
+        "from judge.backends.judge0_driver_filter import INSTALL\n"
+        "built = build_x86_64_filter()\n"
+        "shipped = 'SANDBOX_FILTER = bytes.fromhex(\"' + built.hex() + '\")' in INSTALL\n"
+        "print(build_filter() is None, len(built) > 0, shipped)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr[-2000:]
