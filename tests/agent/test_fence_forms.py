@@ -13,6 +13,7 @@ import unicodedata
 
 from agent.code_view import render_view
 from agent.fence import fence
+from agent.invisible import shown
 
 NONCE = "a1b2c3d4e5f6"
 BROKEN = "[not a marker]"
@@ -114,7 +115,8 @@ def test_a_marker_or_nonce_written_backwards_after_a_right_to_left_control_is_br
                 assert not _MARKER.search(_plain(inside[::-1])), inside
                 assert _inside(inside) == inside, inside
         inside = _inside(f"{control}the tag is {NONCE[::-1]}")
-        assert inside == f"{control}the tag is [not shown]", inside
+        # A lone bidirectional mark stays; an override, embedding or isolate is a marker (grader/invisible.py).
+        assert inside == f"{shown(control)}the tag is [not shown]", inside
 
 
 def test_text_written_backwards_without_a_right_to_left_control_reaches_the_model_as_written() -> None:

@@ -71,8 +71,8 @@ def test_hidden_runs_are_shown_as_hidden_text_and_unicodes_own_uses_are_kept():
     assert shown("😀" + selectors(INSTRUCTION) + " sure") == f"😀{HIDDEN} sure"
     for text in KEPT:
         assert shown(text) == text
-    # One character carries no text: a lone zero-width space or soft hyphen stays (the fence reads through it).
-    assert shown("na\u200bme co\xadde") == "na\u200bme co\xadde"
+    # A lone format character stays (the fence reads through it); any other lone one carries bits: a marker.
+    assert shown("na\u200bme co\xadde a\U000e0f41b") == f"na\u200bme co\xadde a{HIDDEN}b"
 
 
 def test_the_agent_hides_exactly_what_the_grader_hides():
