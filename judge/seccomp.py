@@ -69,7 +69,9 @@ charged to whoever read it first. 62 pipe slots of one sandboxed program, a byte
 file at 2 MiB spacing, kept 32 MiB of it cached through the host's own posix_fadvise(DONTNEED) (2026-12-03); a run's
 processes have tens of thousands of slots, enough to pin the whole cache of the files every sandbox reads. Data
 spliced on from a pipe into a Unix socket keeps the references. No runtime or compiler calls any of them (strace of
-g++, javac, java, node and python3); copying with read and write is unaffected, and Python's shutil falls back to it.
+g++, javac, java, node and python3); copying with read and write is unaffected. `sendfile` fails with EINVAL, not
+EPERM (DENIED_ERRNOS): that is the errno on which copiers fall back to read and write (Python's shutil, libuv's
+fs.copyFile before it used copy_file_range, the JDK's Files.copy and transferTo); EPERM failed an honest copy.
 
 It refuses every way left to load a BPF program (`bpf()` itself is denied): a classic filter on a socket
 (`setsockopt` at SOL_SOCKET: SO_ATTACH_FILTER, SO_ATTACH_BPF and the two reuseport ones) or on the program itself
@@ -98,8 +100,8 @@ It keeps `RLIMIT_CORE` where the judge set it (1: no crash runs the host's core 
 the program read it.
 
 Passed to bubblewrap (`--seccomp FD`), which installs it right before it executes the program. Denied calls fail
-with EPERM, so runtimes that probe for them (libuv trying io_uring) fall back quietly. Built by hand (no
-libseccomp) for x86-64 only; on other architectures the sandbox runs without it.
+with EPERM (those in DENIED_ERRNOS with their own errno), so runtimes that probe for them (libuv trying io_uring) fall
+back quietly. Built by hand (no libseccomp) for x86-64 only; on other architectures the sandbox runs without it.
 """
 
 from __future__ import annotations
@@ -196,6 +198,11 @@ DENIED_X86_64: dict[str, int] = {
     "openat2": 437,  # its flags, O_DIRECT among them, are in a struct the filter cannot read: see REFUSED_FLAGS
     "open_tree_attr": 467,  # open_tree with mount attributes (Linux 6.15): the mount API, as open_tree
 }
+
+# Denied calls that fail with another errno than EPERM: the one their honest callers take as "use read and write"
+# (sendfile: libuv falls back on EINVAL, EIO, ENOTSOCK or EXDEV, the JDK's transferTo on EINVAL or ENOSYS, Python's
+# shutil on any error before a byte is copied).
+DENIED_ERRNOS: dict[str, int] = {"sendfile": errno.EINVAL}
 
 # What `socket()` and `socketpair()` may create (the kernel reads each argument as an int: its low word): address
 # family -> socket type -> protocols (the third argument). Anything else is refused before the kernel looks at it. For
@@ -352,6 +359,11 @@ def build_x86_64_filter() -> bytes:
     """The filter for an x86-64 machine, built on any (the Judge0 driver ships it from an API host of another kind)."""
     denied = sorted(DENIED_X86_64.values())
     deny = RET_ERRNO | errno.EPERM
+    assert DENIED_ERRNOS.keys() <= DENIED_X86_64.keys(), "a per-call errno is for a denied call"
+    refusals = sorted(set(DENIED_ERRNOS.values()) - {errno.EPERM})
+    refusal_of = {
+        DENIED_X86_64[name]: refusals.index(code) for name, code in DENIED_ERRNOS.items() if code in refusals
+    }
     skipped = sorted(SKIPPED_X86_64.values())
     # Layout: [0-4] arch and ABI checks, [5, 5+n) denied calls, the skipped calls, per skipped flag: the call?, load
     # the argument, any of its bits (return 0)?, allow; then per guarded check: the call?,
@@ -359,7 +371,8 @@ def build_x86_64_filter() -> bytes:
     # any other way load the call's number again and go on (the same call may have an argument check after); per
     # argument check: the call?, load the argument, [refused values], allow; per refused flag: the call?, load the
     # argument, any of its bits?, allow; then the sockets' check (`socket_check` instructions), prlimit64's
-    # (`prlimit_check`), allow (any other call), deny, and return 0 (the skipped calls), the last instruction.
+    # (`prlimit_check`), allow (any other call), deny, return 0 (the skipped calls), then one return per errno of
+    # DENIED_ERRNOS (its denied calls jump there), the last instructions.
     checks = [(nr, arg, sorted(values.values())) for nr, arg, values in _ARGUMENT_CHECKS]
     guarded = [
         (nr, guard, arg, refused if isinstance(refused, int) else sorted(refused.values()))
@@ -405,7 +418,8 @@ def build_x86_64_filter() -> bytes:
         _insn(JGE_K, to(deny_at, 4), 0, X32_SYSCALL_BIT),  # x32 numbering: deny
     ]
     for nr in denied:
-        prog.append(_insn(JEQ_K, to(deny_at, len(prog)), 0, nr))
+        target = deny_at + 2 + refusal_of[nr] if nr in refusal_of else deny_at
+        prog.append(_insn(JEQ_K, to(target, len(prog)), 0, nr))
     for nr in skipped:
         prog.append(_insn(JEQ_K, to(deny_at + 1, len(prog)), 0, nr))
     for nr, arg, bits in SKIPPED_FLAGS.values():
@@ -475,4 +489,6 @@ def build_x86_64_filter() -> bytes:
     assert len(prog) == deny_at
     prog.append(_insn(RET_K, 0, 0, deny))
     prog.append(_insn(RET_K, 0, 0, RET_ERRNO | 0))  # the skipped calls: "succeeded", never run
+    for code in refusals:
+        prog.append(_insn(RET_K, 0, 0, RET_ERRNO | code))
     return b"".join(prog)

@@ -442,6 +442,22 @@ SPLICER = (
     "attempt('tee', tee)\n"
     "attempt('vmsplice', vmsplice)\n"
     "print('read', len(os.read(fd, 4096)), os.write(w2, b'y'))\n"
+    "import shutil\n"
+    "data = os.urandom(200_000)\n"
+    "with open('/tmp/source', 'wb') as f:\n"
+    "    f.write(data)\n"
+    "shutil.copyfile('/tmp/source', '/tmp/copy')\n"
+    "with open('/tmp/copy', 'rb') as f:\n"
+    "    print('copyfile', f.read() == data)\n"
+)
+# An honest copy between a program's own files: Node's fs.copyFile (libuv: copy_file_range, or sendfile where that is
+# missing, falling back to read and write on its EINVAL, never on EPERM).
+COPIER = (
+    "const fs = require('fs');\n"
+    "const data = require('crypto').randomBytes(200000);\n"
+    "fs.writeFileSync('/tmp/source', data);\n"
+    "fs.copyFileSync('/tmp/source', '/tmp/copy');\n"
+    "console.log('copyFileSync', fs.readFileSync('/tmp/copy').equals(data));\n"
 )
 
 
@@ -452,11 +468,18 @@ def test_a_program_cannot_pin_the_hosts_page_cache_in_pipes(sandbox, scratch):
     assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
     assert result.stdout.decode().splitlines() == [
         "splice EPERM",
-        "sendfile EPERM",
+        "sendfile EINVAL",  # the errno on which copiers fall back to read and write (EPERM failed them)
         "tee EPERM",
         "vmsplice EPERM",
         "read 4096 1",
+        "copyfile True",
     ], result.stdout.decode()
+
+
+def test_a_javascript_copy_between_its_own_files_succeeds_under_the_filter(sandbox, scratch):
+    result = run_source(sandbox, scratch, "javascript", COPIER, limits=Limits(wall_s=10, cpu_s=5))
+    assert result.exit_code == 0, result.stderr.decode(errors="replace")[-2000:]
+    assert result.stdout.decode().splitlines() == ["copyFileSync true"], result.stdout.decode()
 
 
 # BPF programs a program can load without bpf(): a classic filter on a socket (SO_ATTACH_FILTER, and the reuseport and

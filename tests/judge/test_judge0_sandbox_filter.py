@@ -10,6 +10,7 @@ FakeJudge0 (the driver run for real, in a box with no filter of its own), gets t
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from judge.bank import TestCase as Case
 from judge.runner import run_request
 from judge.schemas import RunLimits, RunRequest, Verdict
-from judge.seccomp import DENIED_X86_64, SKIPPED_X86_64
+from judge.seccomp import DENIED_ERRNOS, DENIED_X86_64, SKIPPED_X86_64
 from tests.judge.judge0_runs import assert_judge0_verdicts
 from tests.judge.test_honest_limits import SIGNATURE
 
@@ -70,16 +71,17 @@ def work(a, n):
         got = [call(nr, fd) for nr in SKIPPED]
         got.append(call(26, 4096, 4096, 4))  # msync(MS_SYNC) of an unmapped page: the kernel says ENOMEM
         want = 0
-    elif a == 1:
-        got = [call(nr) for nr in DENIED]
-        want = -1  # EPERM
+    elif a == 1:  # each denied call's errno: EPERM but for DENIED_ERRNOS (sendfile EINVAL)
+        got = [call(nr) + code for nr, code in DENIED]
+        want = 0
     else:
         got = arguments()
         want = -1
     return sum(1 << i for i, g in enumerate(got) if g != want)
 """
 SOURCE = PROBE.replace("SKIPPED_NUMBERS", repr(sorted(SKIPPED_X86_64.values()))).replace(
-    "DENIED_NUMBERS", repr(sorted(DENIED_X86_64.values()))
+    "DENIED_NUMBERS",
+    repr(sorted((nr, DENIED_ERRNOS.get(name, errno.EPERM)) for name, nr in DENIED_X86_64.items())),
 )
 CASES = [
     Case(id="skipped", args=[0, 0], expected=0),
