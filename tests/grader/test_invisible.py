@@ -94,6 +94,15 @@ HIDDEN = [
     "a\u2061b",  # a lone invisible operator
 ]
 
+
+@pytest.mark.parametrize("text", HIDDEN)
+def test_a_run_of_ignorable_characters_is_replaced(text: str) -> None:
+    out = _replaced(f"ok {text} ok")
+    assert "[hidden text]" in out
+    # Every run kept() rejects is replaced whole, a lone one too: nothing ignorable is left of it.
+    assert not re.search(f"[{IGNORABLE}]", out), ascii(out)
+
+
 KEPT = [
     "\u2764\ufe0f",  # emoji presentation
     "\u2764\ufe0e",  # text presentation
