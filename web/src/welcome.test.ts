@@ -154,6 +154,24 @@ describe("the accommodation request", () => {
     expect(status.textContent).toContain("received");
   });
 
+  it("never says a request was received when a proxy refused it (a bare 429 of its own stored nothing)", async () => {
+    document.body.innerHTML = body;
+    const api = {
+      requestAccommodation: async () => {
+        throw new ApiError(429, "http_429", "Too Many Requests");
+      },
+    } as unknown as ApiClient;
+    (HTMLDialogElement.prototype as unknown as { showModal: () => void }).showModal ??= function (this: HTMLElement) {
+      this.setAttribute("open", "");
+    };
+    bindAccommodation(api, "s1");
+    (document.querySelector(".accommodation-link") as HTMLButtonElement).click();
+    (document.getElementById("accommodation-send") as HTMLButtonElement).click();
+    const status = document.getElementById("accommodation-status")!;
+    await vi.waitFor(() => expect(status.textContent).toMatch(/^The request was not sent/));
+    expect(status.textContent).not.toContain("received");
+  });
+
   it("sends a retry as the same request (its id), and a changed or a later request as another", async () => {
     document.body.innerHTML = body;
     const ids: string[] = [];

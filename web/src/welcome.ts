@@ -265,7 +265,9 @@ export function bindAccommodation(api: ApiClient, sessionId: string): void {
         // At the cap (five per session, a 429 naming no wait) the earlier requests were received: that, not "not
         // sent". Otherwise why, in sentences, and the wait a busy server named, which Send keeps.
         const wait = retryAfterMs(err);
-        if (err instanceof ApiError && err.status === 429 && wait === null) status.textContent = REQUESTS_RECEIVED;
+        // The API's own (`rate_limited`), never a proxy's bare 429 (`http_429`): that one stored nothing.
+        if (err instanceof ApiError && err.code === "rate_limited" && wait === null)
+          status.textContent = REQUESTS_RECEIVED;
         else status.textContent = stepFailure("The request was not sent", err);
         if (wait !== null && wait > 0) hold(wait);
       },
