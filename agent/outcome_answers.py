@@ -144,11 +144,14 @@ _PERFORMANCE = re.compile(
 # A condition the candidate sets ("if I fail, can I retry?"): no outcome asked in that clause, nor in the question it
 # opens or ends when that question asks a rule, present or to come ("if I give up now, do I fail?", "will I fail if I
 # quit?", "si me rindo, ¿suspendo?": ``_RULE``), not their outcome; one of asking is none ("if you can say, did I
-# pass?", "did I pass, if I may ask?"). "si" is the condition only before a word ("Sí, ¿aprobé?", "¿sí o no?": a yes,
-# as read without its accent).
+# pass?", "did I pass, if I may ask?"), nor one saying only that the interview is over ("if we're done, will I get
+# the job?", "si ya terminamos, ¿paso?": the end is no condition on the outcome). "si" is the condition only before
+# a word ("Sí, ¿aprobé?", "¿sí o no?": a yes, as read without its accent).
 _IF = re.compile(
     r"(?:(?:and|so|but|then|y|pero|entonces|pues) )?(?:if|unless|si(?= \w)(?! o no\b))\b(?! (?:you|that|it's|its"
-    r"|possible|allowed|i (?:can|may|could|might) ask|tu|puedes|se puede)\b)"
+    r"|possible|allowed|i (?:can|may|could|might) ask|tu|puedes|se puede"
+    r"|(?:we're|we are|i'm|i am) (?:done|finished|through)|there's nothing else|this is (?:it|the end)"
+    r"|(?:ya )?(?:terminamos|acabamos|hemos terminado)|ya está)\b)"
 )
 # What names a hiring outcome itself, as a statement after a run of the tests must to be read as one ("I passed the
 # interview", "I got the job", "I made it to the next round", "I'm hired", "a 9 out of 10"); "I failed." names none.

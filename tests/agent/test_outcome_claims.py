@@ -1441,6 +1441,10 @@ BARE_ANSWERS: list[tuple[str, str, tuple[int, int] | None, str | None]] = [
     # A condition before an outcome that did or has followed asks it still ("did I", "have I", "am I hired"), and a
     # "sí" before a comma is a yes, not "si" the condition.
     ("If we're done, did I pass?", "Yes.", None, "verdict"),
+    # Saying only that the interview is over is no condition on the outcome: a rule's form still asks it.
+    ("If we're done, will I get the job?", "Yes.", None, "verdict"),
+    ("If we're done, do I pass?", "Yes.", None, "verdict"),
+    ("If I'm finished, do I move on to the next round?", "Yes.", None, "next_round"),
     ("If there's nothing else, did I get the job?", "Yep.", None, "verdict"),
     ("If that's all, have I passed?", "Mm-hm.", None, "verdict"),
     ("If I'm done, am I hired?", "You are!", None, "verdict"),
